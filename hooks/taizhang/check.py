@@ -1,0 +1,148 @@
+"""Cross-record rules: ids, links, areas, status consistency, dates, gaps.
+
+Field-level rules run while records are built (model.py); the rules here
+need the whole ledger. Each rule is a small function that reports and never
+stops the others, so every problem is found in one run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from taizhang.link import Ledger
+from taizhang.model import FeedbackRecord, Link, MeasureRecord, ProblemRecord, Record
+from taizhang.problems import Reporter
+
+_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+
+
+def check_ledger(records: list[Record], ledger: Ledger, reporter: Reporter, docs_dir: Path) -> None:
+    check_duplicate_ids(records, reporter)
+    for record in ledger.records.values():
+        check_links(record, ledger, reporter)
+        check_area(record, ledger, reporter)
+        check_dates(record, ledger, reporter)
+        if isinstance(record, MeasureRecord):
+            check_measure_status(record, ledger, reporter)
+            check_evidence_files(record, reporter, docs_dir)
+        if isinstance(record, ProblemRecord):
+            check_problem_status(record, ledger, reporter)
+    check_gaps(ledger, reporter)
+
+
+def check_duplicate_ids(records: list[Record], reporter: Reporter) -> None:
+    paths = defaultdict(list)
+    for record in records:
+        paths[record.id].append(record)
+    for record_id, same in paths.items():
+        same.sort(key=lambda r: r.path)
+        for record in same[1:]:
+            reporter.add("duplicate-id", record.path, record.line_of("id"), value=record_id, other=same[0].path)
+
+
+def check_links(record: Record, ledger: Ledger, reporter: Reporter) -> None:
+    vocab = ledger.vocab
+    written = dict(record.links())
+    if record.kind != "round":
+        written["round"] = (Link(record.round, record.line_of("round")),) if record.round else ()
+    for field, links in written.items():
+        spec = vocab.fields[field]
+        target_kind = vocab.kinds[spec.target]
+        for link in links:
+            target_id, line = link.target, link.line
+            target = ledger.get(target_id)
+            values = dict(key=spec.key, value=target_id, target=target_kind.label)
+            if target_id == record.id:
+                reporter.add("link-self", record.path, line, **values)
+            elif target is None:
+                reporter.add("link-missing", record.path, line, **values)
+            elif target.kind != spec.target:
+                reporter.add("link-wrong-kind", record.path, line, actual=vocab.kinds[target.kind].label,
+                             prefix=target_kind.prefix, **values)
+
+
+def check_area(record: Record, ledger: Ledger, reporter: Reporter) -> None:
+    area = getattr(record, "area", None)
+    rnd = ledger.round_of(record)
+    if area is None or rnd is None or rnd.area_name(area) is not None:
+        return
+    allowed = "、".join(k for k, _ in rnd.areas) or "（该轮次未列出方面）"
+    reporter.add("unknown-area", record.path, record.line_of("area"), value=area, round=rnd.id, allowed=allowed)
+
+
+def check_dates(record: Record, ledger: Ledger, reporter: Reporter) -> None:
+    if not isinstance(record, MeasureRecord):
+        return
+    vocab, today = ledger.vocab, ledger.today
+    rnd = ledger.round_of(record)
+    feedback = rnd.feedback_date if rnd else None
+    dated = [(vocab.key("progress"), p.on, p.line) for p in record.progress]
+    for field in ("completed_on", "signed_off_on"):
+        value = getattr(record, field)
+        if value:
+            dated.append((vocab.key(field), value, record.line_of(field)))
+    for key, value, line in dated:
+        if value > today:
+            reporter.add("date-in-future", record.path, line, key=key, value=value, today=today)
+        elif feedback and value < feedback:
+            reporter.add("date-before-feedback", record.path, line, key=key, value=value, feedback=feedback)
+
+
+def check_measure_status(measure: MeasureRecord, ledger: Ledger, reporter: Reporter) -> None:
+    vocab = ledger.vocab
+    status = measure.status
+    if status is None:
+        return
+    label = vocab.label("statuses", status)
+    where = measure.line_of("status")
+    if vocab.is_closed(status):
+        if measure.completed_on is None and "completed_on" not in measure.lines:
+            reporter.add("done-needs-date", measure.path, where, status=label, key=vocab.key("completed_on"))
+        if not measure.evidence and "evidence" not in measure.lines:
+            reporter.add("done-needs-evidence", measure.path, where, status=label, key=vocab.key("evidence"))
+        elif not measure.evidence:
+            reporter.add("done-needs-evidence", measure.path, measure.line_of("evidence"), status=label,
+                         key=vocab.key("evidence"))
+    if status == "signed_off":
+        for field in ("signed_off_by", "signed_off_on"):
+            if getattr(measure, field) is None and field not in measure.lines:
+                reporter.add("signoff-needs-who-when", measure.path, where, status=label, key=vocab.key(field))
+    elif not vocab.is_closed(status) and (measure.signed_off_by or measure.signed_off_on):
+        line = measure.line_of("signed_off_by" if measure.signed_off_by else "signed_off_on")
+        reporter.add("signoff-needs-done", measure.path, line, status=label,
+                     done=vocab.label("statuses", "done"), signed=vocab.label("statuses", "signed_off"))
+
+
+def check_problem_status(problem: ProblemRecord, ledger: Ledger, reporter: Reporter) -> None:
+    """The seed's failure: reported as fully rectified while it was not."""
+    vocab = ledger.vocab
+    if problem.status is None or not vocab.is_closed(problem.status):
+        return
+    still_open = [m.id for m in ledger.measures_of(problem.id) if m.status and not vocab.is_closed(m.status)]
+    if still_open:
+        reporter.add("problem-closed-too-early", problem.path, problem.line_of("status"),
+                     status=vocab.label("statuses", problem.status), open="、".join(still_open))
+
+
+def check_evidence_files(measure: MeasureRecord, reporter: Reporter, docs_dir: Path) -> None:
+    for item in measure.evidence:
+        if not item.file or _URL.match(item.file):
+            continue
+        target = (docs_dir / item.file).resolve()
+        inside = docs_dir.resolve() in target.parents
+        if not inside or not target.is_file():
+            reporter.add("evidence-file-missing", measure.path, item.line, value=item.file)
+
+
+def check_gaps(ledger: Ledger, reporter: Reporter) -> None:
+    """Warnings: feedback nobody answered, problems without measures, idle causes."""
+    for record in ledger.records.values():
+        if isinstance(record, FeedbackRecord) and not ledger.linked_from(record.id, "problem", "feedback"):
+            reporter.add("feedback-unanswered", record.path, 1, value=record.id)
+        elif isinstance(record, ProblemRecord) and not record.is_declaration and not ledger.measures_of(record.id):
+            reporter.add("problem-without-measure", record.path, 1, value=record.id)
+        elif record.kind == "cause" and not ledger.linked_from(record.id, "problem", "causes"):
+            reporter.add("cause-unused", record.path, 1, value=record.id)

@@ -1,0 +1,145 @@
+"""The ledger: records indexed by id, links in both directions, derived facts.
+
+Links are written once, on one side; `incoming` holds the other direction.
+Everything derived (a problem's status, lights, days left) is computed here
+once per build, through dictionaries, so cost grows linearly with records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Mapping
+
+from taizhang.model import MeasureRecord, ProblemRecord, Record, RoundRecord
+from taizhang.vocabulary import Vocabulary
+
+RED, YELLOW, GREEN, DONE = "red", "yellow", "green", "done"
+LIGHT_ORDER = (RED, YELLOW, GREEN, DONE)
+
+
+def id_sort_key(record_id: str):
+    prefix, _, number = record_id.partition("-")
+    return (prefix, int(number) if number.isdigit() else 0, record_id)
+
+
+@dataclass(frozen=True)
+class Ledger:
+    vocab: Vocabulary
+    today: dt.date
+    records: Mapping[str, Record]
+    incoming: Mapping[str, Mapping[str, tuple[str, ...]]]
+    problem_status: Mapping[str, str | None]
+    lights: Mapping[str, str | None]
+
+    # -- lookups ---------------------------------------------------------
+    def get(self, record_id: str) -> Record | None:
+        return self.records.get(record_id)
+
+    def of_kind(self, kind: str) -> list[Record]:
+        return [r for r in self.records.values() if r.kind == kind]
+
+    def linked_from(self, record_id: str, kind: str, field: str) -> list[Record]:
+        """Records of `kind` whose `field` names record_id, sorted by id."""
+        return [self.records[i] for i in self.incoming.get(record_id, {}).get(f"{kind}.{field}", ())]
+
+    def targets(self, record: Record, field: str) -> list[Record]:
+        """Existing records that `record` names in `field`."""
+        return [self.records[l.target] for l in record.links().get(field, ()) if l.target in self.records]
+
+    def measures_of(self, problem_id: str) -> list[MeasureRecord]:
+        return self.linked_from(problem_id, "measure", "problems")
+
+    @property
+    def rounds(self) -> list[RoundRecord]:
+        return self.of_kind("round")
+
+    @property
+    def current_round(self) -> RoundRecord | None:
+        return current_round(self.rounds)
+
+    def round_of(self, record: Record) -> RoundRecord | None:
+        found = self.records.get(record.round or "")
+        return found if isinstance(found, RoundRecord) else None
+
+    def area_name(self, record: Record, ordinal: str | None) -> str:
+        rnd = self.round_of(record)
+        return (rnd.area_name(ordinal) if rnd and ordinal else None) or (ordinal or "")
+
+    def days_left(self, measure: MeasureRecord) -> int | None:
+        if measure.deadline is None:
+            return None
+        return (measure.deadline - self.today).days
+
+    def areas_of_measure(self, measure: MeasureRecord) -> list[str]:
+        areas = {p.area for p in self.targets(measure, "problems") if p.area}
+        return sorted(areas)
+
+
+def current_round(rounds: list[RoundRecord]) -> RoundRecord | None:
+    """The round with the latest feedback date: what the site shows first."""
+    if not rounds:
+        return None
+    return max(rounds, key=lambda r: (r.feedback_date or dt.date.min, id_sort_key(r.id)))
+
+
+def build_ledger(records: list[Record], vocab: Vocabulary, today: dt.date) -> Ledger:
+    by_id: dict[str, Record] = {}
+    for record in sorted(records, key=lambda r: r.path):
+        by_id.setdefault(record.id, record)  # duplicates are reported by check
+    ordered = {i: by_id[i] for i in sorted(by_id, key=id_sort_key)}
+    incoming = _incoming(ordered)
+    lights = {i: measure_light(r, vocab, today) for i, r in ordered.items() if isinstance(r, MeasureRecord)}
+    status = {}
+    for i, r in ordered.items():
+        if isinstance(r, ProblemRecord):
+            measures = [ordered[m] for m in incoming.get(i, {}).get("measure.problems", ())]
+            status[i] = derive_problem_status(measures, vocab)
+    return Ledger(vocab, today, ordered, incoming, status, lights)
+
+
+def _incoming(records: Mapping[str, Record]) -> dict:
+    found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for source_id, record in records.items():
+        if record.round:
+            found[record.round][f"{record.kind}.round"].append(source_id)
+        for field, links in record.links().items():
+            for target in dict.fromkeys(l.target for l in links):
+                if target in records and target != source_id:
+                    found[target][f"{record.kind}.{field}"].append(source_id)
+    return {t: {f: tuple(ids) for f, ids in fields.items()} for t, fields in found.items()}
+
+
+def measure_light(measure: MeasureRecord, vocab: Vocabulary, today: dt.date) -> str | None:
+    if measure.status is None:
+        return None
+    if vocab.is_closed(measure.status):
+        return DONE
+    if measure.long_term or measure.deadline is None:
+        return GREEN
+    days = (measure.deadline - today).days
+    if days < 0:
+        return RED
+    if days <= vocab.due_soon_days:
+        return YELLOW
+    return GREEN
+
+
+def worst_light(lights) -> str | None:
+    known = [l for l in lights if l]
+    if not known:
+        return None
+    return min(known, key=LIGHT_ORDER.index)
+
+
+def derive_problem_status(measures: list[MeasureRecord], vocab: Vocabulary) -> str | None:
+    """Least advanced measure status; started-but-mixed counts as in progress."""
+    statuses = [m.status for m in measures if m.status]
+    if not statuses:
+        return None
+    order = vocab.status_order()
+    lowest = min(statuses, key=order.index)
+    if lowest == order[0] and any(s != order[0] for s in statuses):
+        return order[1]
+    return lowest

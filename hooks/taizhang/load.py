@@ -1,0 +1,225 @@
+"""Files → raw records: decoding, front-matter split, YAML with line numbers.
+
+MkDocs turns broken front matter into `{}` silently, so records are parsed
+here, keeping the file line of every key and list item for the checker.
+Nothing here writes to disk.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import yaml
+
+from taizhang.problems import Reporter
+
+FENCE = "---"
+FENCE_ENDS = ("---", "...")
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """A record file whose front matter parsed; values are plain Python."""
+
+    path: str                      # posix path relative to the project root
+    data: dict
+    lines: dict = field(repr=False)  # key path tuple -> 1-based file line
+    body: str = ""
+    body_line: int = 1
+
+    def line(self, *keys, default: int = 1) -> int:
+        return self.lines.get(tuple(keys), default)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text, so the checker parses them itself."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class _AliasFound(Exception):
+    def __init__(self, line: int):
+        self.line = line
+
+
+def record_files(records_dir: Path) -> list[Path]:
+    """Every Markdown file under records/, in a stable order."""
+    return sorted(p for p in records_dir.rglob("*.md") if p.is_file())
+
+
+def load_tree(project_root: Path, records_dir: Path, reporter: Reporter,
+              known_keys: Iterable[str] = ()) -> list[RawRecord]:
+    keys = set(known_keys)
+    return [
+        raw for path in record_files(records_dir)
+        if (raw := load_file(path, path.relative_to(project_root).as_posix(), reporter, keys))
+    ]
+
+
+def load_file(path: Path, rel: str, reporter: Reporter, known_keys: Iterable[str] = ()) -> RawRecord | None:
+    return parse_bytes(path.read_bytes(), rel, reporter, known_keys)
+
+
+def parse_bytes(data: bytes, rel: str, reporter: Reporter, known_keys: Iterable[str] = ()) -> RawRecord | None:
+    text = decode(data, rel, reporter)
+    if text is None:
+        return None
+    return parse_text(text, rel, reporter, known_keys)
+
+
+# -- decoding --------------------------------------------------------------
+
+def decode(data: bytes, rel: str, reporter: Reporter) -> str | None:
+    """UTF-8 (with or without BOM) → text; anything else → a problem."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        reporter.add("not-utf8", rel, 1, guess="，看起来是 UTF-16 编码", encoding="UTF-16")
+        return None
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        if b"\x00" in data:
+            reporter.add("binary-file", rel, line)
+        elif _looks_like_gb18030(data):
+            reporter.add("not-utf8", rel, line, guess="，看起来是 GBK/GB18030 编码", encoding="GB18030")
+        else:
+            reporter.add("not-utf8", rel, line, guess="", encoding="GB18030")
+        return None
+    if "\x00" in text or _control_ratio(text) > 0.01:
+        reporter.add("binary-file", rel, text.count("\n", 0, max(text.find("\x00"), 0)) + 1)
+        return None
+    # CRLF and lone CR are accepted: normalise once, here.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _looks_like_gb18030(data: bytes) -> bool:
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return _control_ratio(text) == 0
+
+
+def _control_ratio(text: str) -> float:
+    if not text:
+        return 0.0
+    bad = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    return bad / len(text)
+
+
+# -- front matter ----------------------------------------------------------
+
+_FULLWIDTH_KEY = re.compile(r"^\s*(?:-\s+)?([^\s:：'\"#\-][^:：]*?)\s*：\s*(.*)$")
+
+
+def parse_text(text: str, rel: str, reporter: Reporter, known_keys: Iterable[str] = ()) -> RawRecord | None:
+    if not text.strip():
+        reporter.add("empty-file", rel, 1)
+        return None
+    lines = text.split("\n")
+    if lines[0].rstrip() != FENCE:
+        reporter.add("front-matter-missing", rel, 1)
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in FENCE_ENDS), None)
+    if end is None:
+        reporter.add("front-matter-unterminated", rel, 1)
+        return None
+    fm_lines = lines[1:end]
+    if not _prescan(fm_lines, rel, reporter, set(known_keys)):
+        return None
+    parsed = _parse_yaml("\n".join(fm_lines), fm_lines, rel, reporter)
+    if parsed is None:
+        return None
+    data, key_lines = parsed
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        reporter.add("front-matter-not-mapping", rel, 2)
+        return None
+    return RawRecord(rel, data, key_lines, "\n".join(lines[end + 1:]), end + 2)
+
+
+def _prescan(fm_lines: list[str], rel: str, reporter: Reporter, known_keys: set[str]) -> bool:
+    """Catch what YAML would report obscurely: tabs, full-width colon/space."""
+    ok = True
+    for number, line in enumerate(fm_lines, start=2):
+        if "\t" in line:
+            reporter.add("tab", rel, number)
+            ok = False
+        indent = line[: len(line) - len(line.lstrip(" \u3000"))]
+        if "\u3000" in indent:
+            reporter.add("fullwidth-space", rel, number)
+            ok = False
+        match = _FULLWIDTH_KEY.match(line)
+        if match and match.group(1) in known_keys:
+            reporter.add("fullwidth-colon", rel, number, key=match.group(1), value=match.group(2))
+            ok = False
+    return ok
+
+
+def _parse_yaml(source: str, fm_lines: list[str], rel: str, reporter: Reporter):
+    loader = _Loader(source)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        key_lines: dict = {}
+        value = _convert(loader, node, (), key_lines, set(), rel, reporter)
+        return value, key_lines
+    except _AliasFound as exc:
+        reporter.add("yaml-alias", rel, exc.line + 2)
+    except yaml.MarkedYAMLError as exc:
+        suspects = [n for n, line in enumerate(fm_lines, start=2)
+                    if ":" not in line and (m := _FULLWIDTH_KEY.match(line))]
+        if suspects:
+            for number in suspects:
+                m = _FULLWIDTH_KEY.match(fm_lines[number - 2])
+                reporter.add("fullwidth-colon", rel, number, key=m.group(1), value=m.group(2))
+        else:
+            mark = exc.problem_mark or exc.context_mark
+            line = (mark.line + 2) if mark else 2
+            column = (mark.column + 1) if mark else 1
+            detail = exc.problem or exc.context or "无法解析"
+            reporter.add("yaml-syntax", rel, line, column=column, detail=detail)
+    except yaml.YAMLError as exc:
+        reporter.add("yaml-syntax", rel, 2, column=1, detail=str(exc).splitlines()[0])
+    finally:
+        loader.dispose()
+    return None
+
+
+def _convert(loader, node, path: tuple, key_lines: dict, seen: set, rel: str, reporter: Reporter):
+    """YAML node → plain value, recording the line of each key and item."""
+    if id(node) in seen:
+        raise _AliasFound(node.start_mark.line)
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        result = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.MarkedYAMLError(problem="字段名必须是简单文字", problem_mark=key_node.start_mark)
+            key = str(loader.construct_object(key_node)).strip()
+            line = key_node.start_mark.line + 2
+            if key in result:
+                reporter.add("duplicate-key", rel, line, key=key, other=key_lines[path + (key,)])
+                continue
+            key_lines[path + (key,)] = line
+            result[key] = _convert(loader, value_node, path + (key,), key_lines, seen, rel, reporter)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for index, item in enumerate(node.value):
+            key_lines[path + (index,)] = item.start_mark.line + 2
+            items.append(_convert(loader, item, path + (index,), key_lines, seen, rel, reporter))
+        return items
+    return loader.construct_object(node)

@@ -1,0 +1,372 @@
+"""Raw records → immutable, typed records, with field-level checks.
+
+Every field is converted by its vocabulary type; a bad value is reported and
+becomes None, so the rest of the record can still be checked and linked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Mapping
+
+from taizhang.load import RawRecord
+from taizhang.problems import Reporter
+from taizhang.vocabulary import Vocabulary
+
+
+@dataclass(frozen=True)
+class Link:
+    target: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    on: dt.date
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Evidence:
+    name: str
+    file: str | None
+    line: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Record:
+    kind: str
+    id: str
+    title: str
+    path: str
+    body: str
+    body_line: int
+    lines: Mapping[str, int]          # field name -> line of its key
+    round: str | None = None
+
+    def line_of(self, field: str) -> int:
+        return self.lines.get(field, 1)
+
+    def links(self) -> dict[str, tuple[Link, ...]]:
+        """Typed links written in this record, by field name."""
+        return {}
+
+
+@dataclass(frozen=True, kw_only=True)
+class RoundRecord(Record):
+    team: str | None = None
+    inspected: str | None = None
+    feedback_date: dt.date | None = None
+    deadline: dt.date | None = None
+    long_term: bool = False
+    phase: str | None = None
+    areas: tuple[tuple[str, str], ...] = ()   # (ordinal, name)
+    as_of: dt.date | None = None
+
+    def area_name(self, ordinal: str) -> str | None:
+        return dict(self.areas).get(ordinal)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeedbackRecord(Record):
+    area: str | None = None
+    source: str | None = None
+    quote: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProblemRecord(Record):
+    area: str | None = None
+    nature: str | None = None
+    feedback: tuple[Link, ...] = ()
+    causes: tuple[Link, ...] = ()
+    status: str | None = None        # reported status; the derived one is in Ledger
+
+    @property
+    def is_declaration(self) -> bool:
+        return self.nature == "declaration"
+
+    def links(self):
+        return {"feedback": self.feedback, "causes": self.causes}
+
+
+@dataclass(frozen=True, kw_only=True)
+class CauseRecord(Record):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class MeasureRecord(Record):
+    problems: tuple[Link, ...] = ()
+    addresses_causes: tuple[Link, ...] = ()
+    leader: tuple[str, ...] = ()
+    unit: tuple[str, ...] = ()
+    owner: tuple[str, ...] = ()
+    deadline: dt.date | None = None
+    long_term: bool = False
+    measure_type: str | None = None
+    status: str | None = None
+    progress: tuple[Progress, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    completed_on: dt.date | None = None
+    signed_off_by: str | None = None
+    signed_off_on: dt.date | None = None
+
+    def links(self):
+        return {"problems": self.problems, "addresses_causes": self.addresses_causes}
+
+
+RECORD_CLASSES = {
+    "round": RoundRecord,
+    "feedback": FeedbackRecord,
+    "problem": ProblemRecord,
+    "cause": CauseRecord,
+    "measure": MeasureRecord,
+}
+
+_ID_SAFE = re.compile(r"^[A-Za-z]+-[0-9]{3,}$")
+_OTHER_DATE = re.compile(r"^\s*(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?\s*$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+_TYPE_NAMES = {
+    "text": "一段文字", "texts": "文字或文字列表", "date": "日期（YYYY-MM-DD）",
+    "deadline": "日期（YYYY-MM-DD）或“长期坚持”", "link": "一个编号", "links": "编号列表",
+    "areas": "“序号: 名称”的映射", "progress": "进展列表（每条含 日期 和 内容）",
+    "evidence": "佐证材料列表", "id": "编号", "kind": "类别名称",
+}
+
+
+def describe(value) -> str:
+    if isinstance(value, bool):
+        return "真假值"
+    if isinstance(value, (int, float)):
+        return f"数字 {value}"
+    if isinstance(value, str):
+        return "一段文字"
+    if isinstance(value, list):
+        return "列表"
+    if isinstance(value, dict):
+        return "映射（缩进的子字段）"
+    return "空值"
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, (str, list, dict)) and not (value.strip() if isinstance(value, str) else value))
+
+
+class _FieldReader:
+    """Converts one raw record's fields; reports into the shared reporter."""
+
+    def __init__(self, raw: RawRecord, vocab: Vocabulary, reporter: Reporter, kind: str):
+        self.raw, self.vocab, self.reporter, self.kind = raw, vocab, reporter, kind
+
+    def report(self, rule: str, line: int, **values) -> None:
+        self.reporter.add(rule, self.raw.path, line, **values)
+
+    def type_error(self, field, value, line: int, example: str = "") -> None:
+        self.report("field-type", line, key=field.key, expected=_TYPE_NAMES.get(field.type.split(":")[0], field.type),
+                    actual=describe(value), example=example or f"参照 README 的示例填写：{field.help}")
+
+    # -- scalar types ----------------------------------------------------
+    def text(self, field, value, line):
+        if isinstance(value, bool) or isinstance(value, (list, dict)):
+            self.type_error(field, value, line)
+            return None
+        return str(value).strip() or None
+
+    def texts(self, field, value, line):
+        items = value if isinstance(value, list) else [value]
+        out = []
+        for index, item in enumerate(items):
+            text = self.text(field, item, self.raw.line(field.key, index, default=line))
+            if text:
+                out.append(text)
+        return tuple(out)
+
+    def date(self, field, value, line, allow_long_term=False):
+        text = str(value).strip()
+        if allow_long_term and text == self.vocab.long_term_deadline:
+            return "long_term"
+        if _ISO_DATE.match(text):
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                self.report("bad-date", line, key=field.key, value=text, reason="不是有效的日期",
+                            suggestion="检查月份和日期（例如 2 月没有 30 日）")
+                return None
+        other = _OTHER_DATE.match(text)
+        if other:
+            y, m, d = (int(g) for g in other.groups())
+            try:
+                iso = dt.date(y, m, d).isoformat()
+                suggestion = f"改为 {field.key}: {iso}"
+            except ValueError:
+                suggestion = "检查月份和日期，并写成 YYYY-MM-DD"
+            self.report("bad-date", line, key=field.key, value=text, reason="不是 YYYY-MM-DD 格式", suggestion=suggestion)
+            return None
+        extra = f"，或写“{self.vocab.long_term_deadline}”" if allow_long_term else ""
+        self.report("bad-date", line, key=field.key, value=text, reason="不是 YYYY-MM-DD 格式",
+                    suggestion=f"写成 YYYY-MM-DD，如 2023-05-01{extra}")
+        return None
+
+    def enum(self, field, value, line):
+        group = field.type.split(":", 1)[1]
+        if not isinstance(value, str):
+            self.type_error(field, value, line)
+            return None
+        name = self.vocab.enum_name(group, value.strip())
+        if name is None:
+            self.report("unknown-value", line, key=field.key, value=value, allowed=" / ".join(self.vocab.labels(group)))
+        return name
+
+    def link_list(self, field, value, line):
+        items = value if isinstance(value, list) else [value]
+        links = []
+        for index, item in enumerate(items):
+            item_line = self.raw.line(field.key, index, default=line)
+            if not isinstance(item, (str, int)) or isinstance(item, bool):
+                self.type_error(field, item, item_line, example=f"写成列表，每行一个编号，如 - {self._prefix(field.target)}-001")
+                continue
+            links.append(Link(str(item).strip(), item_line))
+        return tuple(links)
+
+    def _prefix(self, kind):
+        return self.vocab.kinds[kind].prefix
+
+    # -- structured types ------------------------------------------------
+    def areas(self, field, value, line):
+        if not isinstance(value, dict):
+            self.type_error(field, value, line, example="写成缩进的“序号: 名称”，如\n  一: 落实……方面")
+            return ()
+        return tuple((str(k), str(v)) for k, v in value.items())
+
+    def progress(self, field, value, line):
+        keys = self.vocab.progress_keys
+        if not isinstance(value, list):
+            self.type_error(field, value, line, example=f"写成列表：- {keys['date']}: 2023-05-01 换行缩进 {keys['text']}: ……")
+            return ()
+        entries = []
+        for index, item in enumerate(value):
+            item_line = self.raw.line(field.key, index, default=line)
+            if not isinstance(item, dict) or is_blank(item.get(keys["date"])) or is_blank(item.get(keys["text"])):
+                self.type_error(field, item, item_line,
+                                example=f"每条进展写两个子字段：{keys['date']}（YYYY-MM-DD）和 {keys['text']}")
+                continue
+            sub = _SubField(field.key, keys["date"])
+            on = self.date(sub, item[keys["date"]], self.raw.line(field.key, index, keys["date"], default=item_line))
+            if isinstance(on, dt.date):
+                entries.append(Progress(on, str(item[keys["text"]]).strip(), item_line))
+        return tuple(sorted(entries, key=lambda p: (p.on, p.line)))
+
+    def evidence(self, field, value, line):
+        keys = self.vocab.evidence_keys
+        if not isinstance(value, list):
+            self.type_error(field, value, line, example=f"写成列表：- {keys['name']}: …… 换行缩进 {keys['file']}: evidence/……")
+            return ()
+        items = []
+        for index, item in enumerate(value):
+            item_line = self.raw.line(field.key, index, default=line)
+            if isinstance(item, str) and item.strip():
+                items.append(Evidence(item.strip(), None, item_line))
+            elif isinstance(item, dict) and isinstance(item.get(keys["name"]), str) and item[keys["name"]].strip():
+                file = item.get(keys["file"])
+                items.append(Evidence(item[keys["name"]].strip(), str(file).strip() if file else None, item_line))
+            else:
+                self.type_error(field, item, item_line, example=f"每份材料写一行名称，或写 {keys['name']} 和 {keys['file']} 两个子字段")
+        return tuple(items)
+
+    def convert(self, field, value, line):
+        kind = field.type.split(":")[0]
+        if kind == "enum":
+            return self.enum(field, value, line)
+        if kind in ("link",):
+            return self.text(field, value, line)
+        if kind == "links":
+            return self.link_list(field, value, line)
+        if kind in ("date", "deadline"):
+            if isinstance(value, (list, dict, bool)):
+                self.type_error(field, value, line)
+                return None
+            return self.date(field, value, line, allow_long_term=(kind == "deadline"))
+        if kind == "texts":
+            return self.texts(field, value, line)
+        if kind in ("areas", "progress", "evidence"):
+            return getattr(self, kind)(field, value, line)
+        return self.text(field, value, line)
+
+
+@dataclass(frozen=True)
+class _SubField:
+    parent: str
+    name: str
+    type: str = "date"
+    help: str = ""
+
+    @property
+    def key(self):
+        return f"{self.parent}.{self.name}"
+
+
+def known_keys(vocab: Vocabulary) -> set[str]:
+    """Every key a record may hold, for the loader's full-width colon scan."""
+    keys = {f.key for f in vocab.fields.values()}
+    return keys | set(vocab.progress_keys.values()) | set(vocab.evidence_keys.values())
+
+
+def build_record(raw: RawRecord, vocab: Vocabulary, reporter: Reporter) -> Record | None:
+    """One typed record, or None when it has no usable kind or id."""
+    kind_key, id_key = vocab.key("kind"), vocab.key("id")
+    kind_value = raw.data.get(kind_key)
+    if is_blank(kind_value):
+        reporter.add("required-field", raw.path, 1, kind="记录", key=kind_key,
+                     help=" / ".join(k.label for k in vocab.kinds.values()))
+        return None
+    kind = vocab.kind_by_label(str(kind_value).strip())
+    if kind is None:
+        reporter.add("unknown-kind", raw.path, raw.line(kind_key), value=kind_value,
+                     allowed=" / ".join(k.label for k in vocab.kinds.values()))
+        return None
+    reader = _FieldReader(raw, vocab, reporter, kind.name)
+    allowed = vocab.fields_of(kind.name)
+    values: dict = {}
+    for key, value in raw.data.items():
+        field = vocab.field_by_key(kind.name, key)
+        if field is None:
+            reporter.add("unknown-field", raw.path, raw.line(key), kind=kind.label, key=key,
+                         allowed="、".join(vocab.key(n) for n in allowed))
+            continue
+        if is_blank(value) or field.name == "kind":
+            continue
+        values[field.name] = reader.convert(field, value, raw.line(key))
+    for name in vocab.required[kind.name]:
+        field = vocab.fields[name]
+        if name == "kind" or not is_blank(raw.data.get(field.key)):
+            continue  # present; an invalid value was reported by its converter
+        reporter.add("required-field", raw.path, raw.line(field.key), kind=kind.label, key=field.key, help=field.help)
+    record_id = values.get("id")
+    if not record_id:
+        return None
+    if not _ID_SAFE.match(record_id) or not record_id.startswith(kind.prefix + "-"):
+        reporter.add("bad-id", raw.path, raw.line(id_key), value=record_id, kind=kind.label, prefix=kind.prefix)
+        return None
+    stem = PurePosixPath(raw.path).stem
+    if stem != record_id:
+        reporter.add("id-filename", raw.path, raw.line(id_key), value=record_id, filename=PurePosixPath(raw.path).name, stem=stem)
+    return _make(kind.name, raw, vocab, values)
+
+
+def _make(kind: str, raw: RawRecord, vocab: Vocabulary, values: dict) -> Record:
+    deadline = values.pop("deadline", None)
+    if deadline == "long_term":
+        values["long_term"], deadline = True, None
+    values["deadline"] = deadline
+    lines = {name: raw.line(vocab.key(name)) for name in vocab.fields_of(kind) if vocab.key(name) in raw.data}
+    cls = RECORD_CLASSES[kind]
+    known = set(cls.__dataclass_fields__)
+    kwargs = {k: v for k, v in values.items() if k in known and v is not None}
+    kwargs.setdefault("title", "")
+    return cls(kind=kind, path=raw.path, body=raw.body, body_line=raw.body_line, lines=lines, **kwargs)

@@ -1,0 +1,98 @@
+"""Problems the checker reports, and the Chinese text of every rule.
+
+Each rule has one message and one fix, written here and nowhere else, so a
+user who meets a rule id anywhere finds the same words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# rule id -> (message, how to fix); {placeholders} are filled per problem.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "not-utf8": ("文件不是 UTF-8 编码{guess}",
+                 "用编辑器“另存为 UTF-8”，或运行 iconv -f {encoding} -t UTF-8 原文件 > 新文件 后替换"),
+    "empty-file": ("文件是空的", "按 README 中的格式填写，或用 taizhang new 生成记录"),
+    "binary-file": ("文件不是文本文件（含有二进制内容）", "记录必须是 Markdown 文本；佐证材料请放到 docs/evidence/ 下"),
+    "front-matter-missing": ("缺少开头的字段区（第一行应为 ---）",
+                             "在文件第一行写 ---，其后写字段，再用一行 --- 结束"),
+    "front-matter-unterminated": ("字段区没有结束（找不到第二个 ---）", "在最后一个字段之后加一行 ---"),
+    "yaml-syntax": ("字段区 YAML 语法错误（第 {column} 列）：{detail}",
+                    "检查冒号后是否有空格、引号是否成对、缩进是否对齐"),
+    "yaml-alias": ("字段区使用了 YAML 锚点或别名（&、*）", "直接写出取值，不要使用 & 和 *"),
+    "fullwidth-colon": ("“{key}”后面用了全角冒号“：”", "改为半角冒号加空格：{key}: {value}"),
+    "fullwidth-space": ("字段区缩进中有全角空格", "把全角空格“　”改为两个半角空格"),
+    "tab": ("字段区中有制表符（Tab）", "把 Tab 改为空格（YAML 只允许空格缩进）"),
+    "duplicate-key": ("字段“{key}”写了两次（另一处在第 {other} 行）", "删除重复的一处，只保留一个"),
+    "front-matter-not-mapping": ("字段区必须是“字段: 值”的列表", "每行写一个“字段: 值”，参见 README 中的示例"),
+    "unknown-field": ("{kind}中没有字段“{key}”", "删除它，或改为以下字段之一：{allowed}"),
+    "required-field": ("{kind}缺少必填字段“{key}”", "添加一行 {key}: （{help}）"),
+    "field-type": ("字段“{key}”应为{expected}，实际写的是{actual}", "{example}"),
+    "unknown-kind": ("未知的类别“{value}”", "类别只能是：{allowed}"),
+    "unknown-value": ("字段“{key}”的取值“{value}”不在规定范围内", "只能是：{allowed}"),
+    "bad-date": ("字段“{key}”的日期“{value}”{reason}", "{suggestion}"),
+    "bad-id": ("编号“{value}”格式不对", "{kind}编号应为 {prefix}-三位以上数字，如 {prefix}-001"),
+    "id-filename": ("编号“{value}”与文件名“{filename}”不一致", "把文件改名为 {value}.md，或把编号改为 {stem}"),
+    "duplicate-id": ("编号“{value}”重复，{other} 也使用了它", "给其中一条记录换一个未用过的编号（taizhang new 会自动选取）"),
+    "link-missing": ("字段“{key}”引用的编号“{value}”不存在", "检查编号是否写错；现有的{target}编号可在“分类索引”中查到"),
+    "link-wrong-kind": ("字段“{key}”应引用{target}，但“{value}”是{actual}", "改为{target}的编号（以 {prefix}- 开头）"),
+    "link-self": ("字段“{key}”引用了记录自身", "删除对“{value}”的引用"),
+    "unknown-area": ("方面“{value}”不在轮次 {round} 的“整改方面”中", "改为以下之一：{allowed}；或在轮次记录中增加该方面"),
+    "done-needs-date": ("状态为“{status}”，但没有填写“{key}”", "添加 {key}: YYYY-MM-DD"),
+    "done-needs-evidence": ("状态为“{status}”，但没有“{key}”", "在“{key}”下至少列一份佐证材料"),
+    "signoff-needs-who-when": ("状态为“{status}”，但没有填写“{key}”", "添加 {key}:（销号须写明谁、何时审核）"),
+    "signoff-needs-done": ("已填写销号信息，但状态是“{status}”而非“{done}”或“{signed}”",
+                           "先完成整改（状态“{done}”并填写完成日期），再销号"),
+    "problem-closed-too-early": ("问题标为“{status}”，但整改措施 {open} 尚未完成",
+                                 "待措施完成后再改状态，或删除本字段让系统按措施自动计算"),
+    "date-in-future": ("字段“{key}”的日期 {value} 晚于统计日期 {today}", "进展和完成日期只能记录已经发生的事"),
+    "date-before-feedback": ("字段“{key}”的日期 {value} 早于反馈日期 {feedback}", "检查日期是否写错"),
+    "evidence-file-missing": ("佐证材料文件“{value}”不存在", "把文件放到 docs/{value}，或改正路径；网址须以 http(s):// 开头"),
+    "feedback-unanswered": ("反馈问题 {value} 还没有任何查摆问题回应", "在对应查摆问题的“对应反馈”中加入 {value}"),
+    "problem-without-measure": ("查摆问题 {value} 还没有整改措施", "在某条整改措施的“整改问题”中加入 {value}"),
+    "cause-unused": ("原因 {value} 没有被任何查摆问题引用", "在相关查摆问题的“问题原因”中加入 {value}，或删除本记录"),
+}
+
+SEVERITY_LABELS = {"error": "错误", "warning": "警告"}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding, located at a file and line, with its rule and fix."""
+
+    path: str
+    line: int
+    rule: str
+    message: str
+    fix: str
+    severity: str
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def format(self) -> str:
+        label = SEVERITY_LABELS[self.severity]
+        return f"{self.path}:{self.line}: {label}：{self.message} ({self.rule}) — {self.fix}"
+
+
+class Reporter:
+    """Collects problems for one run; severities come from the vocabulary."""
+
+    def __init__(self, severities: dict[str, str] | None = None):
+        self._severities = severities or {}
+        self.problems: list[Problem] = []
+
+    def add(self, rule: str, path: str, line: int, **values) -> None:
+        message, fix = MESSAGES[rule]
+        self.problems.append(Problem(
+            path=path,
+            line=max(int(line), 1),
+            rule=rule,
+            message=message.format(**values),
+            fix=fix.format(**values),
+            severity=self._severities.get(rule, "error"),
+        ))
+
+    def sorted(self) -> list[Problem]:
+        return sorted(set(self.problems))

@@ -1,0 +1,83 @@
+"""One door into the core: a project folder → vocabulary, ledger, problems.
+
+Both the MkDocs hook and the command line call `analyse`; there is no second
+parser. The project root is the folder holding mkdocs.yml and records/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from taizhang.check import check_ledger
+from taizhang.link import Ledger, build_ledger, current_round
+from taizhang.load import load_tree
+from taizhang.model import RoundRecord, build_record, known_keys
+from taizhang.problems import Problem, Reporter
+from taizhang.vocabulary import Vocabulary, load_vocabulary
+
+RECORDS_DIR = "records"
+DOCS_DIR = "docs"
+TODAY_ENV = "TAIZHANG_TODAY"
+
+
+class TodayError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Analysis:
+    root: Path
+    vocab: Vocabulary
+    ledger: Ledger
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    def problems_of(self, path: str) -> list[Problem]:
+        return [p for p in self.problems if p.path == path]
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above `start` that has records/ or mkdocs.yml."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / RECORDS_DIR).is_dir() or (folder / "mkdocs.yml").is_file():
+            return folder
+    return start
+
+
+def resolve_today(rounds: list[RoundRecord], explicit: dt.date | None = None) -> dt.date:
+    """Build date: explicit > $TAIZHANG_TODAY > current round's 统计日期 > today."""
+    if explicit:
+        return explicit
+    pinned = os.environ.get(TODAY_ENV, "").strip()
+    if pinned:
+        try:
+            return dt.date.fromisoformat(pinned)
+        except ValueError:
+            raise TodayError(f"环境变量 {TODAY_ENV}={pinned!r} 不是 YYYY-MM-DD 格式的日期") from None
+    rnd = current_round(rounds)
+    if rnd and rnd.as_of:
+        return rnd.as_of
+    return dt.date.today()
+
+
+def analyse(root: Path, today: dt.date | None = None, vocab: Vocabulary | None = None) -> Analysis:
+    root = Path(root)
+    vocab = vocab or load_vocabulary(root)
+    reporter = Reporter(dict(vocab.rules))
+    raws = load_tree(root, root / RECORDS_DIR, reporter, known_keys(vocab))
+    records = [r for raw in raws if (r := build_record(raw, vocab, reporter))]
+    rounds = [r for r in records if isinstance(r, RoundRecord)]
+    ledger = build_ledger(records, vocab, resolve_today(rounds, today))
+    check_ledger(records, ledger, reporter, root / DOCS_DIR)
+    return Analysis(root, vocab, ledger, tuple(reporter.sorted()))

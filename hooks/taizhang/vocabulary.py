@@ -1,0 +1,164 @@
+"""The one place that knows the ledger's words: kinds, fields, statuses.
+
+Defaults live in vocabulary.yml beside this file; a project overrides them in
+`taizhang.yml` at its root (e.g. a unit that says 正在推进 for 正在整改).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+import yaml
+
+DEFAULTS_FILE = Path(__file__).with_name("vocabulary.yml")
+PROJECT_CONFIG = "taizhang.yml"
+ENUM_GROUPS = ("statuses", "measure_types", "phases", "natures", "lights")
+
+
+class ConfigError(Exception):
+    """taizhang.yml is unreadable or names something that does not exist."""
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    prefix: str
+    folder: str
+
+
+@dataclass(frozen=True)
+class EnumValue:
+    name: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    closed: bool = False
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    key: str
+    type: str
+    help: str
+    target: str | None = None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    kinds: Mapping[str, Kind]
+    enums: Mapping[str, Mapping[str, EnumValue]]
+    fields: Mapping[str, Field]
+    required: Mapping[str, tuple[str, ...]]
+    optional: Mapping[str, tuple[str, ...]]
+    rules: Mapping[str, str]
+    long_term_deadline: str
+    due_soon_days: int
+    progress_keys: Mapping[str, str]
+    evidence_keys: Mapping[str, str]
+
+    # -- lookups used by every stage -------------------------------------
+    def kind_by_label(self, label: str) -> Kind | None:
+        for kind in self.kinds.values():
+            if label in (kind.label, kind.name):
+                return kind
+        return None
+
+    def enum_name(self, group: str, text: str) -> str | None:
+        """Internal name for a label a user typed, or None."""
+        for value in self.enums[group].values():
+            if text == value.label or text in value.aliases:
+                return value.name
+        return None
+
+    def label(self, group: str, name: str) -> str:
+        return self.enums[group][name].label
+
+    def labels(self, group: str) -> list[str]:
+        return [v.label for v in self.enums[group].values()]
+
+    def is_closed(self, status: str) -> bool:
+        return self.enums["statuses"][status].closed
+
+    def status_order(self) -> list[str]:
+        return list(self.enums["statuses"])
+
+    def fields_of(self, kind: str) -> tuple[str, ...]:
+        return self.required[kind] + self.optional[kind]
+
+    def field_by_key(self, kind: str, key: str) -> Field | None:
+        for name in self.fields_of(kind):
+            if self.fields[name].key == key:
+                return self.fields[name]
+        return None
+
+    def key(self, field: str) -> str:
+        return self.fields[field].key
+
+    def severity(self, rule: str) -> str:
+        return self.rules[rule]
+
+
+def _merge(base: dict, override: dict, where: str) -> None:
+    for key, value in override.items():
+        if key not in base:
+            raise ConfigError(f"{where}：未知的配置项“{key}”，可用的有：{'、'.join(map(str, base))}")
+        if isinstance(base[key], dict) and isinstance(value, dict):
+            _merge(base[key], value, f"{where}.{key}")
+        else:
+            base[key] = value
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path.name}：无法读取配置（{exc}）") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path.name}：配置必须是“键: 值”的映射")
+    return data
+
+
+def load_vocabulary(project_root: Path | None = None) -> Vocabulary:
+    """Defaults merged with the project's taizhang.yml, if it has one."""
+    raw = _read_yaml(DEFAULTS_FILE)
+    if project_root is not None and (project_root / PROJECT_CONFIG).is_file():
+        override = _read_yaml(project_root / PROJECT_CONFIG)
+        _merge(raw, copy.deepcopy(override), PROJECT_CONFIG)
+    return _build(raw)
+
+
+def _build(raw: dict) -> Vocabulary:
+    def frozen(d):
+        return MappingProxyType(d)
+
+    kinds = {n: Kind(n, v["label"], v["prefix"], v["folder"]) for n, v in raw["kinds"].items()}
+    enums = {
+        group: frozen({
+            n: EnumValue(n, str(v["label"]), tuple(v.get("aliases", ())), bool(v.get("closed", False)))
+            for n, v in raw[group].items()
+        })
+        for group in ENUM_GROUPS
+    }
+    fields = {
+        n: Field(n, str(v["key"]), v["type"], v.get("help", ""), v.get("target"))
+        for n, v in raw["fields"].items()
+    }
+    return Vocabulary(
+        kinds=frozen(kinds),
+        enums=frozen(enums),
+        fields=frozen(fields),
+        required=frozen({k: tuple(v["required"]) for k, v in raw["kind_fields"].items()}),
+        optional=frozen({k: tuple(v["optional"]) for k, v in raw["kind_fields"].items()}),
+        rules=frozen(dict(raw["rules"])),
+        long_term_deadline=str(raw["long_term_deadline"]),
+        due_soon_days=int(raw["due_soon_days"]),
+        progress_keys=frozen(dict(raw["progress_keys"])),
+        evidence_keys=frozen(dict(raw["evidence_keys"])),
+    )
