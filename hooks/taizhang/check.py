@@ -16,7 +16,7 @@ from taizhang.link import Ledger
 from taizhang.model import FeedbackRecord, Link, MeasureRecord, ProblemRecord, Record
 from taizhang.problems import Reporter
 
-_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+_URL = re.compile(r"^https?://", re.IGNORECASE)
 
 
 def check_ledger(records: list[Record], ledger: Ledger, reporter: Reporter, docs_dir: Path) -> None:

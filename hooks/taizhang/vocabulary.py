@@ -60,8 +60,12 @@ class Vocabulary:
     due_soon_days: int
     progress_keys: Mapping[str, str]
     evidence_keys: Mapping[str, str]
+    relations: Mapping[str, Mapping[str, str]]   # "kind.field" -> forward/backward labels
 
     # -- lookups used by every stage -------------------------------------
+    def kind_label(self, kind: str) -> str:
+        return self.kinds[kind].label
+
     def kind_by_label(self, label: str) -> Kind | None:
         for kind in self.kinds.values():
             if label in (kind.label, kind.name):
@@ -161,4 +165,5 @@ def _build(raw: dict) -> Vocabulary:
         due_soon_days=int(raw["due_soon_days"]),
         progress_keys=frozen(dict(raw["progress_keys"])),
         evidence_keys=frozen(dict(raw["evidence_keys"])),
+        relations=frozen({k: frozen(dict(v)) for k, v in raw["relations"].items()}),
     )

@@ -1,0 +1,1 @@
+"""Ledger → page texts (Markdown with escaped HTML blocks). No MkDocs here."""

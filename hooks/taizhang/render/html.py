@@ -1,0 +1,116 @@
+"""Small HTML builders shared by every page; every value passes `esc`.
+
+Generated pages are Markdown files whose tables and cards are raw HTML
+blocks: escaping is then plain `html.escape`, and a title holding `|`, `[`
+or `<script>` cannot break a table or run.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from taizhang.link import DONE, GREEN, RED, YELLOW, Ledger
+from taizhang.model import MeasureRecord, Record
+from taizhang.render import urls
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
+
+
+def esc(value) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def md_inline(text: str) -> str:
+    """Text safe inside a Markdown heading: HTML-escaped, Markdown-escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False).replace("\n", " "))
+
+
+def block(inner: str) -> str:
+    """A raw HTML block Markdown leaves alone: blank lines around, no indent."""
+    return "\n\n" + inner.strip() + "\n\n"
+
+
+def table(headers: list[str], rows: list[list[str]], css: str = "", empty: str = "（无）") -> str:
+    if not rows:
+        return f'<p class="tz-empty">{esc(empty)}</p>'
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    body = "\n".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    classes = f"tz-table {css}".strip()
+    return f'<table class="{classes}">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>'
+
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a renderer needs to link from one page to others."""
+
+    src_uri: str
+    ledger: Ledger
+    dir_urls: bool
+
+    @property
+    def vocab(self):
+        return self.ledger.vocab
+
+    def href(self, target_src: str) -> str:
+        return esc(urls.relative(self.src_uri, target_src, self.dir_urls))
+
+    def file_href(self, path: str) -> str:
+        return esc(urls.relative_file(self.src_uri, path, self.dir_urls))
+
+    def record_src(self, record: Record) -> str:
+        return record_src(self.vocab, record)
+
+    def link(self, record: Record, text: str | None = None) -> str:
+        label = text if text is not None else f"{record.id} {record.title}"
+        return f'<a href="{self.href(self.record_src(record))}">{esc(label)}</a>'
+
+    def id_link(self, record: Record) -> str:
+        return f'<a href="{self.href(self.record_src(record))}" title="{esc(record.title)}">{esc(record.id)}</a>'
+
+    def status(self, status: str | None, empty: str = "—") -> str:
+        if status is None:
+            return f'<span class="tz-status tz-status--none">{esc(empty)}</span>'
+        label = self.vocab.label("statuses", status)
+        return f'<span class="tz-status tz-status--{esc(status)}">{esc(label)}</span>'
+
+    def light(self, light: str | None, detail: str = "") -> str:
+        if light is None:
+            return ""
+        label = self.vocab.label("lights", light)
+        text = f"{label}{detail}"
+        return f'<span class="tz-light tz-light--{esc(light)}" title="{esc(text)}">{esc(text)}</span>'
+
+    def measure_light(self, measure: MeasureRecord) -> str:
+        light = self.ledger.lights.get(measure.id)
+        days = self.ledger.days_left(measure)
+        detail = ""
+        if light == RED and days is not None:
+            detail = f" {-days} 天"
+        elif light == YELLOW and days is not None:
+            detail = f"（剩 {days} 天）"
+        return self.light(light, detail)
+
+    def deadline(self, measure: MeasureRecord) -> str:
+        if measure.long_term:
+            return esc(self.vocab.long_term_deadline)
+        if measure.deadline is None:
+            return "—"
+        text = measure.deadline.isoformat()
+        days = self.ledger.days_left(measure)
+        if days is None or self.ledger.lights.get(measure.id) == DONE:
+            return esc(text)
+        note = f"逾期 {-days} 天" if days < 0 else ("今天到期" if days == 0 else f"剩 {days} 天")
+        return f'{esc(text)}<br><small class="tz-days">{esc(note)}</small>'
+
+    def texts(self, values) -> str:
+        return esc("、".join(values)) if values else "—"
+
+
+def record_src(vocab, record: Record) -> str:
+    return urls.record_page(vocab.kinds[record.kind].folder, record.id)
+
+
+__all__ = ["esc", "md_inline", "block", "table", "Page", "record_src", "RED", "YELLOW", "GREEN", "DONE"]

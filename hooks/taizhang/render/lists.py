@@ -1,0 +1,134 @@
+"""The three lists (问题清单, 任务清单, 责任清单) and one index per kind."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from taizhang.link import DONE, RED, worst_light
+from taizhang.model import MeasureRecord, ProblemRecord
+from taizhang.render.html import Page, block, esc, md_inline, table
+from taizhang.render.scope import Scope
+
+TASK_HEADERS = ["序号", "编号", "整改措施", "整改问题", "责任领导", "责任单位", "责任人", "整改时限", "整改状态", "提示"]
+
+
+def task_rows(page: Page, measures: list[MeasureRecord]) -> list[list[str]]:
+    ledger = page.ledger
+    rows = []
+    for number, m in enumerate(measures, start=1):
+        problems = "、".join(page.id_link(p) for p in ledger.targets(m, "problems")) or "—"
+        rows.append([
+            esc(number), page.id_link(m), page.link(m, m.title), problems,
+            page.texts(m.leader), page.texts(m.unit), page.texts(m.owner),
+            page.deadline(m), page.status(m.status), page.measure_light(m),
+        ])
+    return rows
+
+
+def problem_light(page: Page, problem: ProblemRecord) -> str | None:
+    return worst_light(page.ledger.lights.get(m.id) for m in page.ledger.measures_of(problem.id))
+
+
+def render_problem_list(page: Page, scope: Scope) -> str:
+    ledger = page.ledger
+    parts = ["# 问题清单\n",
+             block(f'<p class="tz-lead">{_round_line(scope)}共 {len(scope.problems)} 个查摆问题；'
+                   "每个问题的整改状态按其整改措施自动计算（最慢的一项决定）。</p>")]
+    by_area = defaultdict(list)
+    for p in scope.problems:
+        by_area[p.area].append(p)
+    for ordinal, name in scope.areas():
+        problems = by_area.get(ordinal, [])
+        if not problems:
+            continue
+        parts.append(f"## （{md_inline(ordinal)}）{md_inline(name)}\n")
+        rows = []
+        for p in problems:
+            feedback = "、".join(page.id_link(f) for f in ledger.targets(p, "feedback")) or "—"
+            measures = ledger.measures_of(p.id)
+            rows.append([
+                page.id_link(p), page.link(p, p.title), feedback,
+                "、".join(page.id_link(m) for m in measures) or '<span class="tz-gap">尚无整改措施</span>',
+                page.status(ledger.problem_status.get(p.id), "尚无整改措施"),
+                page.light(problem_light(page, p)),
+            ])
+        parts.append(block(table(["编号", "查摆问题", "对应反馈", "整改措施", "整改状态", "提示"], rows, "tz-sortable")))
+    if scope.declarations:
+        parts.append("## 说明事项\n")
+        parts.append(block('<p class="tz-lead">以下为对照检查中的说明事项，不计入问题数。</p>'))
+        rows = [[page.id_link(p), page.link(p, p.title)] for p in scope.declarations]
+        parts.append(block(table(["编号", "说明事项"], rows)))
+    return "\n".join(parts)
+
+
+def render_task_list(page: Page, scope: Scope) -> str:
+    parts = ["# 任务清单\n",
+             block(f'<p class="tz-lead">{_round_line(scope)}共 {len(scope.measures)} 项整改措施。'
+                   "红色为逾期，黄色为临期，绿色为正常推进。</p>"),
+             block(table(TASK_HEADERS, task_rows(page, scope.measures), "tz-sortable"))]
+    return "\n".join(parts)
+
+
+def render_responsibility_list(page: Page, scope: Scope) -> str:
+    vocab = page.vocab
+    parts = ["# 责任清单\n",
+             block(f'<p class="tz-lead">{_round_line(scope)}按{vocab.key("leader")}和{vocab.key("unit")}'
+                   "列出整改措施；一项措施有多位领导或多个单位时，在每一位、每一个名下都列出。</p>")]
+    for field, title in (("leader", "按责任领导"), ("unit", "按责任单位")):
+        groups = defaultdict(list)
+        for m in scope.measures:
+            for name in getattr(m, field) or ("（未填写）",):
+                groups[name].append(m)
+        parts.append(f"## {title}\n")
+        summary = [[esc(name), esc(len(ms)), esc(_count(page, ms, DONE)), esc(_count(page, ms, RED))]
+                   for name, ms in sorted(groups.items())]
+        parts.append(block(table([vocab.key(field), "措施数", "已完成", "逾期"], summary, "tz-sortable")))
+        for name, ms in sorted(groups.items()):
+            parts.append(f"### {md_inline(name)}\n")
+            parts.append(block(table(TASK_HEADERS, task_rows(page, ms), "tz-sortable")))
+    return "\n".join(parts)
+
+
+def _count(page: Page, measures, light: str) -> int:
+    return sum(1 for m in measures if page.ledger.lights.get(m.id) == light)
+
+
+def _round_line(scope: Scope) -> str:
+    return f"{esc(scope.round.title)}：" if scope.round else ""
+
+
+INDEX_COLUMNS = {
+    "round": ["编号", "巡视轮次", "巡视组", "反馈日期", "整改阶段"],
+    "feedback": ["编号", "反馈问题", "方面", "回应的查摆问题"],
+    "problem": ["编号", "查摆问题", "方面", "整改状态"],
+    "cause": ["编号", "原因", "导致的查摆问题"],
+    "measure": ["编号", "整改措施", "责任单位", "整改时限", "整改状态"],
+}
+
+
+def render_kind_index(page: Page, kind: str) -> str:
+    vocab, ledger = page.vocab, page.ledger
+    records = ledger.of_kind(kind)
+    rows = []
+    for r in records:
+        row = [page.id_link(r), page.link(r, r.title)]
+        if kind == "round":
+            row += [esc(r.team or "—"), esc(r.feedback_date or "—"),
+                    esc(vocab.label("phases", r.phase)) if r.phase else "—"]
+        elif kind == "feedback":
+            row += [esc(r.area or "—"),
+                    "、".join(page.id_link(p) for p in ledger.linked_from(r.id, "problem", "feedback"))
+                    or '<span class="tz-gap">尚无回应</span>']
+        elif kind == "problem":
+            status = (esc(vocab.label("natures", "declaration")) if r.is_declaration
+                      else page.status(ledger.problem_status.get(r.id), "尚无整改措施"))
+            row += [esc(r.area or "—"), status]
+        elif kind == "cause":
+            row += ["、".join(page.id_link(p) for p in ledger.linked_from(r.id, "problem", "causes")) or "—"]
+        elif kind == "measure":
+            row += [page.texts(r.unit), page.deadline(r), page.status(r.status) + " " + page.measure_light(r)]
+        rows.append(row)
+    label = vocab.kind_label(kind)
+    return (f"# {md_inline(label)}\n"
+            + block(f'<p class="tz-lead">共 {len(records)} 条{esc(label)}记录。</p>')
+            + block(table(INDEX_COLUMNS[kind], rows, "tz-sortable")))

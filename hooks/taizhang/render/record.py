@@ -1,0 +1,181 @@
+"""One page per record: facts card, body, links both ways, timeline, evidence."""
+
+from __future__ import annotations
+
+from taizhang.model import (FeedbackRecord, MeasureRecord, ProblemRecord, Record,
+                            RoundRecord)
+from taizhang.problems import Problem
+from taizhang.render.html import Page, block, esc, md_inline, table
+
+
+def render_record(page: Page, record: Record, problems: list[Problem]) -> str:
+    vocab = page.vocab
+    parts = [f"# {md_inline(record.id)} {md_inline(record.title or '')}\n"]
+    if problems:
+        parts.append(block(_problems_box(problems)))
+    parts.append(block(_facts(page, record)))
+    if isinstance(record, FeedbackRecord) and record.quote:
+        parts.append("## 反馈原文\n")
+        parts.append(block(f'<blockquote class="tz-quote"><p>{esc(record.quote)}</p></blockquote>'))
+    if record.body.strip():
+        parts.append(f"## {_body_heading(record, vocab)}\n\n{record.body.strip()}\n")
+    relations = _relations(page, record)
+    if relations:
+        parts.append("## 关联记录\n")
+        parts.append(block(relations))
+    if isinstance(record, MeasureRecord):
+        parts.append("## 整改进展\n")
+        parts.append(block(_timeline(record)))
+        parts.append("## 佐证材料\n")
+        parts.append(block(_evidence(page, record)))
+    if isinstance(record, RoundRecord):
+        parts.append(_round_summary(page, record))
+    return "\n".join(parts)
+
+
+def _body_heading(record: Record, vocab) -> str:
+    return {"problem": "具体表现", "cause": "原因剖析", "measure": "措施内容",
+            "feedback": "说明", "round": "轮次说明"}.get(record.kind, "正文")
+
+
+def _problems_box(problems: list[Problem]) -> str:
+    items = "".join(f"<li>第 {p.line} 行：{esc(p.message)}（{esc(p.rule)}）— {esc(p.fix)}</li>" for p in problems)
+    return (f'<div class="admonition danger tz-problems"><p class="admonition-title">'
+            f"本记录有 {len(problems)} 处需要修改</p><ul>{items}</ul></div>")
+
+
+def _row(label: str, value: str) -> str:
+    return f"<tr><th>{esc(label)}</th><td>{value}</td></tr>"
+
+
+def _facts(page: Page, record: Record) -> str:
+    vocab, ledger = page.vocab, page.ledger
+    rows = [_row("类别", esc(vocab.kind_label(record.kind)))]
+    rnd = ledger.round_of(record)
+    if rnd is not None:
+        rows.append(_row(vocab.key("round"), page.link(rnd, rnd.title)))
+    area = getattr(record, "area", None)
+    if area:
+        rows.append(_row(vocab.key("area"), esc(f"（{area}）{ledger.area_name(record, area)}")))
+    if isinstance(record, FeedbackRecord) and record.source:
+        rows.append(_row(vocab.key("source"), esc(record.source)))
+    if isinstance(record, ProblemRecord):
+        rows += _problem_facts(page, record)
+    if isinstance(record, MeasureRecord):
+        rows += _measure_facts(page, record)
+    if isinstance(record, RoundRecord):
+        rows += _round_facts(page, record)
+    return '<table class="tz-facts">\n' + "\n".join(rows) + "\n</table>"
+
+
+def _problem_facts(page: Page, problem: ProblemRecord) -> list[str]:
+    vocab, ledger = page.vocab, page.ledger
+    if problem.is_declaration:
+        return [_row(vocab.key("nature"), esc(vocab.label("natures", "declaration")))]
+    derived = ledger.problem_status.get(problem.id)
+    rows = [_row("整改状态（按措施计算）", page.status(derived, "尚无整改措施") + " "
+                 + page.light(_problem_light(page, problem)))]
+    if problem.status:
+        rows.append(_row(f"{vocab.key('status')}（填报）", page.status(problem.status)))
+    return rows
+
+
+def _problem_light(page: Page, problem: ProblemRecord):
+    from taizhang.link import worst_light
+    return worst_light(page.ledger.lights.get(m.id) for m in page.ledger.measures_of(problem.id))
+
+
+def _measure_facts(page: Page, m: MeasureRecord) -> list[str]:
+    vocab = page.vocab
+    rows = [
+        _row(vocab.key("status"), page.status(m.status) + " " + page.measure_light(m)),
+        _row(vocab.key("measure_type"), esc(vocab.label("measure_types", m.measure_type)) if m.measure_type else "—"),
+        _row(vocab.key("deadline"), page.deadline(m)),
+        _row(vocab.key("leader"), page.texts(m.leader)),
+        _row(vocab.key("unit"), page.texts(m.unit)),
+        _row(vocab.key("owner"), page.texts(m.owner)),
+    ]
+    if m.completed_on:
+        rows.append(_row(vocab.key("completed_on"), esc(m.completed_on.isoformat())))
+    if m.signed_off_by or m.signed_off_on:
+        who = esc(m.signed_off_by or "—")
+        when = esc(m.signed_off_on.isoformat() if m.signed_off_on else "—")
+        rows.append(_row("销号", f"{when}，{who}"))
+    return rows
+
+
+def _round_facts(page: Page, rnd: RoundRecord) -> list[str]:
+    vocab = page.vocab
+    deadline = rnd.deadline.isoformat() if rnd.deadline else "—"
+    rows = [
+        _row(vocab.key("team"), esc(rnd.team or "—")),
+        _row(vocab.key("inspected"), esc(rnd.inspected or "—")),
+        _row(vocab.key("feedback_date"), esc(rnd.feedback_date.isoformat() if rnd.feedback_date else "—")),
+        _row("集中整改期限", esc(deadline)),
+        _row(vocab.key("phase"), esc(vocab.label("phases", rnd.phase)) if rnd.phase else "—"),
+        _row("统计日期", esc(page.ledger.today.isoformat())),
+    ]
+    areas = "".join(f"<li>（{esc(k)}）{esc(v)}</li>" for k, v in rnd.areas)
+    rows.append(_row(vocab.key("areas"), f"<ul>{areas}</ul>" if areas else "—"))
+    return rows
+
+
+def _relations(page: Page, record: Record) -> str:
+    """Typed links: those written here (forward) and those pointing here (backward)."""
+    vocab, ledger = page.vocab, page.ledger
+    sections = []
+    for relation, labels in vocab.relations.items():
+        kind, field = relation.split(".")
+        if record.kind == kind:
+            targets = ledger.targets(record, field)
+            sections.append((labels["forward"], targets))
+        elif record.kind == vocab.fields[field].target:
+            sections.append((labels["backward"], ledger.linked_from(record.id, kind, field)))
+    html_parts = []
+    for label, records in sections:
+        rows = [[page.id_link(r), esc(r.title), _status_of(page, r)] for r in records]
+        html_parts.append(f"<h3>{esc(label)}（{len(records)}）</h3>\n" + table(["编号", "标题", "状态"], rows))
+    return "\n".join(html_parts)
+
+
+def _status_of(page: Page, record: Record) -> str:
+    if isinstance(record, MeasureRecord):
+        return page.status(record.status) + " " + page.measure_light(record)
+    if isinstance(record, ProblemRecord):
+        if record.is_declaration:
+            return esc(page.vocab.label("natures", "declaration"))
+        return page.status(page.ledger.problem_status.get(record.id), "尚无整改措施")
+    return ""
+
+
+def _timeline(m: MeasureRecord) -> str:
+    if not m.progress:
+        return '<p class="tz-empty">尚未填报整改进展。</p>'
+    items = "\n".join(
+        f'<li><time datetime="{p.on.isoformat()}">{p.on.isoformat()}</time> <span>{esc(p.text)}</span></li>'
+        for p in reversed(m.progress)
+    )
+    return f'<ol class="tz-timeline">\n{items}\n</ol>'
+
+
+def _evidence(page: Page, m: MeasureRecord) -> str:
+    if not m.evidence:
+        return '<p class="tz-empty">尚无佐证材料。</p>'
+    items = []
+    for e in m.evidence:
+        if e.file and e.file.startswith(("http://", "https://")):
+            items.append(f'<li><a href="{esc(e.file)}">{esc(e.name)}</a></li>')
+        elif e.file:
+            items.append(f'<li><a href="{page.file_href(e.file)}">{esc(e.name)}</a></li>')
+        else:
+            items.append(f"<li>{esc(e.name)}（纸质或未上传）</li>")
+    return '<ul class="tz-evidence">\n' + "\n".join(items) + "\n</ul>"
+
+
+def _round_summary(page: Page, rnd: RoundRecord) -> str:
+    ledger = page.ledger
+    counts = []
+    for kind in ("feedback", "problem", "cause", "measure"):
+        members = ledger.linked_from(rnd.id, kind, "round")
+        counts.append([esc(page.vocab.kind_label(kind)), esc(len(members))])
+    return "## 本轮记录\n" + block(table(["类别", "条数"], counts))

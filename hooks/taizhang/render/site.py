@@ -1,0 +1,50 @@
+"""All generated pages of one build: src_uri → Markdown text.
+
+The hook turns each entry into an in-memory MkDocs file; nothing is written
+to docs/ or records/.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from taizhang.project import Analysis
+from taizhang.render import urls
+from taizhang.render.dashboard import render_dashboard
+from taizhang.render.html import Page, record_src
+from taizhang.render.lists import (render_kind_index, render_problem_list,
+                                   render_responsibility_list, render_task_list)
+from taizhang.render.record import render_record
+from taizhang.render.scope import Scope
+from taizhang.render.trace import render_trace
+
+
+@dataclass(frozen=True)
+class SitePages:
+    pages: dict[str, str]             # src_uri -> Markdown
+    record_files: dict[str, str]      # src_uri -> record path (records/…/X.md)
+
+
+def render_site(analysis: Analysis, dir_urls: bool = True) -> SitePages:
+    ledger = analysis.ledger
+    scope = Scope(ledger, ledger.current_round)
+    summaries = {
+        urls.DASHBOARD: render_dashboard,
+        urls.PROBLEM_LIST: render_problem_list,
+        urls.TASK_LIST: render_task_list,
+        urls.RESPONSIBILITY_LIST: render_responsibility_list,
+        urls.TRACE: render_trace,
+    }
+    pages = {uri: render(Page(uri, ledger, dir_urls), scope) for uri, render in summaries.items()}
+    for kind in analysis.vocab.kinds.values():
+        uri = urls.kind_index(kind.folder)
+        pages[uri] = render_kind_index(Page(uri, ledger, dir_urls), kind.name)
+    problems_by_path: dict[str, list] = {}
+    for problem in analysis.problems:
+        problems_by_path.setdefault(problem.path, []).append(problem)
+    record_files = {}
+    for record in ledger.records.values():
+        uri = record_src(analysis.vocab, record)
+        pages[uri] = render_record(Page(uri, ledger, dir_urls), record, problems_by_path.get(record.path, []))
+        record_files[uri] = record.path
+    return SitePages(pages, record_files)

@@ -1,0 +1,94 @@
+"""MkDocs adapter: the only module that imports MkDocs.
+
+It translates MkDocs events into calls on the taizhang core (hooks/taizhang/)
+and back: records are checked once per build in on_config, their problems
+logged as `records/…/X.md:LINE: …`, and every generated page is added as an
+in-memory file in on_files. Nothing is written to docs/ or records/.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+# A hook file can import sibling modules only when their folder is on the
+# path; the core lives beside this file (and is installed as a package too).
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
+
+from taizhang.project import RECORDS_DIR, TodayError, analyse  # noqa: E402
+from taizhang.render.site import render_site  # noqa: E402
+from taizhang.vocabulary import PROJECT_CONFIG, ConfigError  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.taizhang")
+
+
+class _Build:
+    """What one build learned; replaced at every on_config (serve rebuilds)."""
+
+    analysis = None
+    site = None
+
+
+_build = _Build()
+
+
+def _root(config) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
+def on_config(config):
+    global _build
+    _build = _Build()
+    try:
+        analysis = analyse(_root(config))
+    except (ConfigError, TodayError) as exc:
+        raise PluginError(f"taizhang 配置错误：{exc}") from None
+    for problem in analysis.problems:
+        (log.error if problem.is_error else log.warning)(problem.format())
+    if analysis.errors and config.strict:
+        raise PluginError(f"台账检查未通过：{len(analysis.errors)} 个错误（见上）。改正后重新构建。")
+    _build.analysis = analysis
+    return config
+
+
+def on_files(files, config):
+    _build.site = render_site(_build.analysis, dir_urls=config.use_directory_urls)
+    for src_uri, text in _build.site.pages.items():
+        existing = files.get_file_from_path(src_uri)
+        if existing is not None:
+            raise PluginError(f"docs/{src_uri} 与台账生成的页面同名：请改名或删除 docs/{src_uri}")
+        level = InclusionLevel.NOT_IN_NAV if src_uri in _build.site.record_files else InclusionLevel.UNDEFINED
+        files.append(File.generated(config, src_uri, content=text, inclusion=level))
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    """Record pages edit their own file under records/; generated pages cannot be edited."""
+    record_path = _build.site.record_files.get(page.file.src_uri) if _build.site else None
+    if record_path:
+        page.edit_url = _edit_url(config, record_path)
+    elif page.file.generated_by is not None:
+        page.edit_url = None
+    return markdown
+
+
+def _edit_url(config, record_path: str) -> str | None:
+    if not config.repo_url or config.edit_uri is None:
+        return None
+    from urllib.parse import urljoin
+    base = urljoin(config.repo_url.rstrip("/") + "/", config.edit_uri.lstrip("/"))
+    docs_rel = os.path.relpath(_root(config) / record_path, config.docs_dir).replace(os.sep, "/")
+    return urljoin(base if base.endswith("/") else base + "/", docs_rel)
+
+
+def on_serve(server, config, builder):
+    root = _root(config)
+    server.watch(str(root / RECORDS_DIR))
+    if (root / PROJECT_CONFIG).exists():
+        server.watch(str(root / PROJECT_CONFIG))
+    return server
