@@ -189,13 +189,34 @@ def _parse_yaml(source: str, fm_lines: list[str], rel: str, reporter: Reporter):
             mark = exc.problem_mark or exc.context_mark
             line = (mark.line + 2) if mark else 2
             column = (mark.column + 1) if mark else 1
-            detail = exc.problem or exc.context or "无法解析"
-            reporter.add("yaml-syntax", rel, line, column=column, detail=detail)
+            reporter.add("yaml-syntax", rel, line, column=column, detail=_explain(exc))
     except yaml.YAMLError as exc:
         reporter.add("yaml-syntax", rel, 2, column=1, detail=str(exc).splitlines()[0])
     finally:
         loader.dispose()
     return None
+
+
+# PyYAML's English problems, said in the users' words.
+_YAML_PROBLEMS = (
+    ("mapping values are not allowed", "此处不能出现“: ”；值里含有冒号时，请给整个值加上引号"),
+    ("could not find expected ':'", "找不到“字段: 值”中的半角冒号"),
+    ("expected ',' or ']'", "方括号 [ ] 没有成对"),
+    ("expected ',' or '}'", "花括号 { } 没有成对"),
+    ("found unexpected end of stream", "引号没有成对"),
+    ("expected <block end>", "缩进没有对齐"),
+    ("did not find expected key", "缩进没有对齐，或少了“字段: ”"),
+    ("did not find expected '-' indicator", "列表项的缩进没有对齐"),
+    ("found undefined alias", "使用了未定义的 YAML 别名（*）"),
+)
+
+
+def _explain(exc: yaml.MarkedYAMLError) -> str:
+    text = " ".join(filter(None, (exc.context, exc.problem)))
+    for english, chinese in _YAML_PROBLEMS:
+        if english in text:
+            return chinese
+    return f"无法解析（{exc.problem or exc.context}）"
 
 
 def _convert(loader, node, path: tuple, key_lines: dict, seen: set, rel: str, reporter: Reporter):

@@ -136,7 +136,7 @@ _TYPE_NAMES = {
     "text": "一段文字", "texts": "文字或文字列表", "date": "日期（YYYY-MM-DD）",
     "deadline": "日期（YYYY-MM-DD）或“长期坚持”", "link": "一个编号", "links": "编号列表",
     "areas": "“序号: 名称”的映射", "progress": "进展列表（每条含 日期 和 内容）",
-    "evidence": "佐证材料列表", "id": "编号", "kind": "类别名称",
+    "evidence": "佐证材料列表", "id": "编号", "kind": "类别名称", "enum": "规定的取值之一",
 }
 
 
@@ -308,7 +308,7 @@ class _SubField:
 
     @property
     def key(self):
-        return f"{self.parent}.{self.name}"
+        return self.name
 
 
 def known_keys(vocab: Vocabulary) -> set[str]:

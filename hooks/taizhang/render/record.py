@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from taizhang.model import (FeedbackRecord, MeasureRecord, ProblemRecord, Record,
                             RoundRecord)
 from taizhang.problems import Problem
@@ -10,7 +12,8 @@ from taizhang.render.html import Page, block, esc, md_inline, table
 
 def render_record(page: Page, record: Record, problems: list[Problem]) -> str:
     vocab = page.vocab
-    parts = [f"# {md_inline(record.id)} {md_inline(record.title or '')}\n"]
+    parts = [_meta_title(f"{record.id} {record.title or ''}"),
+             f"# {md_inline(record.id)} {md_inline(record.title or '')}\n"]
     if problems:
         parts.append(block(_problems_box(problems)))
     parts.append(block(_facts(page, record)))
@@ -31,6 +34,11 @@ def render_record(page: Page, record: Record, problems: list[Problem]) -> str:
     if isinstance(record, RoundRecord):
         parts.append(_round_summary(page, record))
     return "\n".join(parts)
+
+
+def _meta_title(title: str) -> str:
+    """Front matter for the page: themes print page.title unescaped in <title>."""
+    return f"---\ntitle: {json.dumps(esc(title), ensure_ascii=False)}\n---\n"
 
 
 def _body_heading(record: Record, vocab) -> str:
@@ -133,8 +141,10 @@ def _relations(page: Page, record: Record) -> str:
             sections.append((labels["backward"], ledger.linked_from(record.id, kind, field)))
     html_parts = []
     for label, records in sections:
-        rows = [[page.id_link(r), esc(r.title), _status_of(page, r)] for r in records]
-        html_parts.append(f"<h3>{esc(label)}（{len(records)}）</h3>\n" + table(["编号", "标题", "状态"], rows))
+        with_status = any(r.kind in ("problem", "measure") for r in records)
+        headers = ["编号", "标题"] + (["状态"] if with_status else [])
+        rows = [[page.id_link(r), esc(r.title)] + ([_status_of(page, r)] if with_status else []) for r in records]
+        html_parts.append(f"<h3>{esc(label)}（{len(records)}）</h3>\n" + table(headers, rows))
     return "\n".join(html_parts)
 
 

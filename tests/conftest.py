@@ -1,0 +1,73 @@
+"""Shared helpers: copy the real project into a temp folder, run the real
+CLI and the real `mkdocs build`, hash trees to prove nothing was written."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+GOLDEN = REPO / "tests" / "golden"
+SAMPLE_TODAY = "2023-08-10"          # the sample round's 统计日期
+FIXED_EPOCH = "1691625600"           # 2023-08-10, for sitemap dates
+
+
+def copy_project(dest: Path, records: Path | None = None) -> Path:
+    """mkdocs.yml, docs/, hooks/ and records/ (the sample's, or `records`)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(REPO / "docs", dest / "docs", ignore=ignore)
+    shutil.copytree(REPO / "hooks", dest / "hooks", ignore=ignore)
+    shutil.copytree(records or REPO / "records", dest / "records")
+    return dest
+
+
+def overlay(base: Path, case: Path, dest: Path) -> Path:
+    """A golden project: the base ledger with the case's files laid over it."""
+    shutil.copytree(base, dest)
+    shutil.copytree(case, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt"))
+    return dest
+
+
+def env(**extra) -> dict:
+    values = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=FIXED_EPOCH, PYTHONUTF8="1")
+    values.pop("TAIZHANG_TODAY", None)
+    values.update(extra)
+    return values
+
+
+def run_cli(*args, cwd: Path, **extra_env) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "taizhang", *args], cwd=cwd, env=env(**extra_env),
+                          capture_output=True, text=True, timeout=300)
+
+
+def build(root: Path, *args, site: str = "site", **extra_env) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", site, *args],
+                          cwd=root, env=env(**extra_env), capture_output=True, text=True, timeout=600)
+
+
+def tree_hash(root: Path, skip: tuple[str, ...] = ("site",)) -> dict[str, str]:
+    hashes = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_file() and rel.split("/")[0] not in skip and "__pycache__" not in rel:
+            hashes[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashes
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory):
+    """The sample ledger built once with the real mkdocs; (project, site)."""
+    root = copy_project(tmp_path_factory.mktemp("sample"))
+    before = tree_hash(root)
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    assert tree_hash(root) == before, "the build wrote into the project"
+    return root, root / "site"
