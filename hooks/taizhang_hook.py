@@ -20,6 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 
+from taizhang.history import read_history  # noqa: E402
 from taizhang.project import RECORDS_DIR, TodayError, analyse  # noqa: E402
 from taizhang.render.site import render_site  # noqa: E402
 from taizhang.vocabulary import PROJECT_CONFIG, ConfigError  # noqa: E402
@@ -31,6 +32,7 @@ class _Build:
     """What one build learned; replaced at every on_config (serve rebuilds)."""
 
     analysis = None
+    history = None
     site = None
 
 
@@ -53,11 +55,12 @@ def on_config(config):
     if analysis.errors and config.strict:
         raise PluginError(f"台账检查未通过：{len(analysis.errors)} 个错误（见上）。改正后重新构建。")
     _build.analysis = analysis
+    _build.history = read_history(_root(config), RECORDS_DIR, analysis.vocab)
     return config
 
 
 def on_files(files, config):
-    _build.site = render_site(_build.analysis, dir_urls=config.use_directory_urls)
+    _build.site = render_site(_build.analysis, dir_urls=config.use_directory_urls, history=_build.history)
     for src_uri, text in _build.site.pages.items():
         existing = files.get_file_from_path(src_uri)
         if existing is not None:

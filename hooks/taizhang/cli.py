@@ -38,6 +38,57 @@ def cmd_check(args) -> int:
     return 0
 
 
+def cmd_new(args) -> int:
+    from taizhang.fsutil import WouldOverwrite
+    from taizhang.scaffold import ScaffoldError, create, parse_areas
+
+    root = find_root(Path(args.dir))
+    analysis = analyse(root)
+    kind = KIND_ALIASES.get(args.kind, args.kind)
+    options = {
+        "title": args.title, "round": args.round, "quote": args.quote, "feedback": args.feedback,
+        "problems": args.problem, "leader": args.leader, "unit": args.unit, "owner": args.owner,
+        "deadline": args.deadline, "measure_type": args.type, "team": args.team,
+        "inspected": args.inspected, "feedback_date": args.feedback_date,
+    }
+    options["causes" if kind == "problem" else "addresses_causes"] = args.cause
+    try:
+        if kind == "round":
+            options["areas"] = parse_areas(args.area)
+        elif args.area:
+            options["area"] = args.area[-1]
+        if kind != "measure":
+            options.pop("addresses_causes", None)
+        new = create(analysis, kind, options)
+    except ScaffoldError as exc:
+        print(f"没有新建记录：\n{exc}", file=sys.stderr)
+        return 2
+    except WouldOverwrite as exc:
+        print(f"没有新建记录：{exc} 已存在，不会覆盖。", file=sys.stderr)
+        return 2
+    print(new.path.relative_to(root).as_posix())
+    return 0
+
+
+def cmd_diff(args) -> int:
+    from taizhang.diff import summarise
+    from taizhang.gitutil import GitError
+
+    root = find_root(Path(args.dir))
+    try:
+        summary = summarise(root, args.base, args.head)
+    except GitError as exc:
+        print(f"无法读取 Git 版本：{exc}", file=sys.stderr)
+        return 2
+    print(summary.markdown, end="")
+    return 0 if summary.head_ok else 1
+
+
+KIND_ALIASES = {"轮次": "round", "巡视轮次": "round", "反馈": "feedback", "反馈问题": "feedback",
+                "问题": "problem", "查摆问题": "problem", "原因": "cause", "原因剖析": "cause",
+                "措施": "measure", "整改措施": "measure"}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="taizhang", description="巡视整改台账工具")
     sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
@@ -47,6 +98,33 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="警告也算失败")
     check.add_argument("--today", type=_date, help="按此日期计算逾期（YYYY-MM-DD）")
     check.set_defaults(func=cmd_check)
+
+    new = sub.add_parser("new", help="新建一条记录（自动取下一个编号，不覆盖已有文件）")
+    new.add_argument("kind", choices=["round", "feedback", "problem", "cause", "measure", *KIND_ALIASES],
+                     metavar="类别", help="round/feedback/problem/cause/measure（或 轮次/反馈/问题/原因/措施）")
+    new.add_argument("--dir", default=".", help="项目目录，默认当前目录")
+    new.add_argument("--title", required=True, help="标题")
+    new.add_argument("--round", help="所属轮次编号（默认当前轮次）")
+    new.add_argument("--area", action="append", default=[], help="方面序号；新建轮次时写 序号=名称，可多次")
+    new.add_argument("--quote", help="反馈原文（默认同标题）")
+    new.add_argument("--feedback", action="append", default=[], help="对应的反馈问题编号，可多次")
+    new.add_argument("--cause", action="append", default=[], help="原因编号，可多次")
+    new.add_argument("--problem", action="append", default=[], help="整改的查摆问题编号，可多次")
+    new.add_argument("--leader", action="append", default=[], help="责任领导，可多次")
+    new.add_argument("--unit", action="append", default=[], help="责任单位，可多次")
+    new.add_argument("--owner", action="append", default=[], help="责任人，可多次")
+    new.add_argument("--deadline", help="整改时限 YYYY-MM-DD 或 长期坚持（默认集中整改期限）")
+    new.add_argument("--type", help="整改类型（默认 限期整改）")
+    new.add_argument("--team", help="巡视组（新建轮次时）")
+    new.add_argument("--inspected", help="被巡视单位（新建轮次时）")
+    new.add_argument("--feedback-date", help="反馈日期（新建轮次时）")
+    new.set_defaults(func=cmd_new)
+
+    diff = sub.add_parser("diff", help="汇总两个 Git 版本之间台账的变化（供合并请求审核）")
+    diff.add_argument("base", help="基准版本，如 origin/main")
+    diff.add_argument("head", nargs="?", default="HEAD", help="新版本，默认 HEAD")
+    diff.add_argument("--dir", default=".", help="项目目录，默认当前目录")
+    diff.set_defaults(func=cmd_diff)
     return parser
 
 

@@ -109,6 +109,13 @@ class Page:
         return esc("、".join(values)) if values else "—"
 
 
+def source_note(ledger: Ledger) -> str:
+    """Generated pages cannot be edited: say where their data comes from."""
+    return block(f'<p class="tz-source">本页由 <code>records/</code> 中的 {len(ledger.records)} 条台账记录自动生成'
+                 f"（统计日期 {ledger.today.isoformat()}），不能直接编辑。要修改内容，请打开相应的记录页，"
+                 "点右上角的编辑按钮修改记录文件。</p>")
+
+
 def record_src(vocab, record: Record) -> str:
     return urls.record_page(vocab.kinds[record.kind].folder, record.id)
 

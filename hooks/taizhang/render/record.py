@@ -6,11 +6,12 @@ import json
 
 from taizhang.model import (FeedbackRecord, MeasureRecord, ProblemRecord, Record,
                             RoundRecord)
+from taizhang.history import History
 from taizhang.problems import Problem
 from taizhang.render.html import Page, block, esc, md_inline, table
 
 
-def render_record(page: Page, record: Record, problems: list[Problem]) -> str:
+def render_record(page: Page, record: Record, problems: list[Problem], history: History | None = None) -> str:
     vocab = page.vocab
     parts = [_meta_title(f"{record.id} {record.title or ''}"),
              f"# {md_inline(record.id)} {md_inline(record.title or '')}\n"]
@@ -33,6 +34,9 @@ def render_record(page: Page, record: Record, problems: list[Problem]) -> str:
         parts.append(block(_evidence(page, record)))
     if isinstance(record, RoundRecord):
         parts.append(_round_summary(page, record))
+    if history is not None:
+        parts.append("## 修改记录\n")
+        parts.append(block(_history(history, record)))
     return "\n".join(parts)
 
 
@@ -189,3 +193,20 @@ def _round_summary(page: Page, rnd: RoundRecord) -> str:
         members = ledger.linked_from(rnd.id, kind, "round")
         counts.append([esc(page.vocab.kind_label(kind)), esc(len(members))])
     return "## 本轮记录\n" + block(table(["类别", "条数"], counts))
+
+
+def _history(history: History, record: Record) -> str:
+    """Who changed this record and when, from git; status and deadline moves called out."""
+    notice = f'<p class="tz-notice">{esc(history.notice)}</p>' if history.notice else ""
+    changes = history.of(record.path)
+    if not history.available:
+        return notice
+    if not changes:
+        return notice + '<p class="tz-empty">本记录还没有提交到 Git（尚无修改记录）。</p>'
+    oldest, newest = changes[-1], changes[0]
+    summary = (f'<p class="tz-history-summary">创建：{esc(oldest.when)}，{esc(oldest.author)}；'
+               f"最近修改：{esc(newest.when)}，{esc(newest.author)}；共 {len(changes)} 次提交。</p>")
+    rows = [[f"<time>{esc(c.when)}</time>", esc(c.author), esc(c.subject), esc(c.action),
+             "<br>".join(f'<strong class="tz-change">{esc(n)}</strong>' for n in c.notes)]
+            for c in changes]
+    return notice + summary + table(["时间", "修改人", "提交说明", "操作", "状态或时限变化"], rows, "tz-history")

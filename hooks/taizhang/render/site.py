@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from taizhang.history import History
 from taizhang.project import Analysis
 from taizhang.render import urls
 from taizhang.render.dashboard import render_dashboard
-from taizhang.render.html import Page, record_src
+from taizhang.render.html import Page, record_src, source_note
 from taizhang.render.lists import (render_kind_index, render_problem_list,
                                    render_responsibility_list, render_task_list)
 from taizhang.render.record import render_record
@@ -25,7 +26,7 @@ class SitePages:
     record_files: dict[str, str]      # src_uri -> record path (records/…/X.md)
 
 
-def render_site(analysis: Analysis, dir_urls: bool = True) -> SitePages:
+def render_site(analysis: Analysis, dir_urls: bool = True, history: History | None = None) -> SitePages:
     ledger = analysis.ledger
     scope = Scope(ledger, ledger.current_round)
     summaries = {
@@ -35,16 +36,17 @@ def render_site(analysis: Analysis, dir_urls: bool = True) -> SitePages:
         urls.RESPONSIBILITY_LIST: render_responsibility_list,
         urls.TRACE: render_trace,
     }
-    pages = {uri: render(Page(uri, ledger, dir_urls), scope) for uri, render in summaries.items()}
+    note = source_note(ledger)
+    pages = {uri: render(Page(uri, ledger, dir_urls), scope) + note for uri, render in summaries.items()}
     for kind in analysis.vocab.kinds.values():
         uri = urls.kind_index(kind.folder)
-        pages[uri] = render_kind_index(Page(uri, ledger, dir_urls), kind.name)
+        pages[uri] = render_kind_index(Page(uri, ledger, dir_urls), kind.name) + note
     problems_by_path: dict[str, list] = {}
     for problem in analysis.problems:
         problems_by_path.setdefault(problem.path, []).append(problem)
     record_files = {}
     for record in ledger.records.values():
         uri = record_src(analysis.vocab, record)
-        pages[uri] = render_record(Page(uri, ledger, dir_urls), record, problems_by_path.get(record.path, []))
+        pages[uri] = render_record(Page(uri, ledger, dir_urls), record, problems_by_path.get(record.path, []), history)
         record_files[uri] = record.path
     return SitePages(pages, record_files)

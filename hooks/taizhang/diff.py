@@ -1,0 +1,111 @@
+"""`taizhang diff BASE [HEAD]`: what a pull request changes, for its reviewer.
+
+Both sides are read from git into temp folders and analysed by the same
+core as the checker; the summary compares the two ledgers record by record.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from taizhang.gitutil import extract_tree
+from taizhang.model import MeasureRecord, Record
+from taizhang.project import DOCS_DIR, RECORDS_DIR, Analysis, analyse
+from taizhang.vocabulary import PROJECT_CONFIG
+
+TRACKED_FIELDS = ("title", "leader", "unit", "owner", "measure_type", "problems", "addresses_causes",
+                  "feedback", "causes", "area", "quote", "completed_on")
+
+
+@dataclass(frozen=True)
+class Summary:
+    markdown: str
+    head_ok: bool
+
+
+def analyse_ref(root: Path, ref: str, workdir: Path) -> Analysis:
+    folder = workdir / ref.replace("/", "_").replace("..", "_")
+    extract_tree(root, ref, folder, (RECORDS_DIR, DOCS_DIR, PROJECT_CONFIG))
+    return analyse(folder)
+
+
+def summarise(root: Path, base: str, head: str = "HEAD") -> Summary:
+    with tempfile.TemporaryDirectory(prefix="taizhang-diff-") as tmp:
+        before = analyse_ref(root, base, Path(tmp) / "base")
+        after = analyse_ref(root, head, Path(tmp) / "head")
+    return Summary(render_summary(before, after, base, head), not after.errors)
+
+
+def _label(vocab, group, name):
+    return vocab.label(group, name) if name else "（空）"
+
+
+def _deadline(vocab, m: MeasureRecord) -> str:
+    if m.long_term:
+        return vocab.long_term_deadline
+    return m.deadline.isoformat() if m.deadline else "（空）"
+
+
+def _name(vocab, r: Record) -> str:
+    return f"{r.id} {r.title}（{vocab.kind_label(r.kind)}）"
+
+
+def _cell(text) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def render_summary(before: Analysis, after: Analysis, base: str, head: str) -> str:
+    vocab = after.vocab
+    old, new = before.ledger.records, after.ledger.records
+    added = [new[i] for i in new if i not in old]
+    removed = [old[i] for i in old if i not in new]
+    both = [(old[i], new[i]) for i in new if i in old]
+    out = [f"## 台账变更摘要（{base} → {head}）", ""]
+    verdict = ("✅ 检查通过" if not after.errors else f"❌ 检查未通过：{len(after.errors)} 个错误") + \
+        (f"，{len(after.warnings)} 个警告" if after.warnings else "")
+    out += [f"**{verdict}**", ""]
+    out += _section("新增记录", [f"- {_cell(_name(vocab, r))}" for r in added])
+    out += _section("删除记录", [f"- {_cell(_name(vocab, r))}" for r in removed])
+    status_rows, deadline_rows, progress, evidence, signoffs, other = [], [], [], [], [], []
+    for a, b in both:
+        if getattr(a, "status", None) != getattr(b, "status", None):
+            status_rows.append(f"| {b.id} | {_cell(b.title)} | {_label(vocab, 'statuses', a.status)} | "
+                               f"**{_label(vocab, 'statuses', b.status)}** |")
+        if isinstance(b, MeasureRecord) and isinstance(a, MeasureRecord):
+            if (a.deadline, a.long_term) != (b.deadline, b.long_term):
+                deadline_rows.append(f"| {b.id} | {_cell(b.title)} | {_deadline(vocab, a)} | **{_deadline(vocab, b)}** |")
+            seen = {(p.on, p.text) for p in a.progress}
+            progress += [f"- {b.id} {p.on.isoformat()}：{_cell(p.text)}" for p in b.progress if (p.on, p.text) not in seen]
+            had = {(e.name, e.file) for e in a.evidence}
+            evidence += [f"- {b.id} {_cell(e.name)}" + (f"（{_cell(e.file)}）" if e.file else "")
+                         for e in b.evidence if (e.name, e.file) not in had]
+            if (a.signed_off_by, a.signed_off_on) != (b.signed_off_by, b.signed_off_on) and b.signed_off_on:
+                signoffs.append(f"- {b.id} {_cell(b.title)}：{b.signed_off_on.isoformat()} 由 {_cell(b.signed_off_by or '（未写）')} 销号")
+        changed = [vocab.key(f) for f in TRACKED_FIELDS if f in vocab.fields and getattr(a, f, None) != getattr(b, f, None)]
+        if a.body.strip() != b.body.strip():
+            changed.append("正文")
+        if changed:
+            other.append(f"- {b.id} {_cell(b.title)}：{'、'.join(changed)}")
+    out += _table("状态变化", ["编号", "标题", "原状态", "新状态"], status_rows)
+    out += _table("整改时限变化", ["编号", "标题", "原时限", "新时限"], deadline_rows)
+    out += _section("新增整改进展", progress)
+    out += _section("新增佐证材料", evidence)
+    out += _section("销号", signoffs)
+    out += _section("其他修改", other)
+    if not any((added, removed, status_rows, deadline_rows, progress, evidence, signoffs, other)):
+        out += ["台账记录没有变化。", ""]
+    out += _section("检查发现的问题", [f"- `{_cell(p.format())}`" for p in after.problems])
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _section(title: str, lines: list[str]) -> list[str]:
+    return [f"### {title}（{len(lines)}）", "", *lines, ""] if lines else []
+
+
+def _table(title: str, headers: list[str], rows: list[str]) -> list[str]:
+    if not rows:
+        return []
+    head = ["| " + " | ".join(headers) + " |", "|" + " --- |" * len(headers)]
+    return [f"### {title}（{len(rows)}）", "", *head, *rows, ""]

@@ -1,0 +1,179 @@
+"""`taizhang new`: a new record with the next free id, from the vocabulary.
+
+The vocabulary is the only template: every field of the kind is written in
+its order with its help text as a comment; optional fields the user did not
+give are written commented out, so the file shows what else may be said.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from taizhang.fsutil import write_new
+from taizhang.load import parse_text, record_files
+from taizhang.model import build_record, known_keys
+from taizhang.problems import Reporter
+from taizhang.project import RECORDS_DIR, Analysis
+
+INITIAL_STATUS = "not_started"
+DEFAULT_MEASURE_TYPE = "scheduled"
+DEFAULT_PHASE = "concentrated"
+
+
+class ScaffoldError(ValueError):
+    """A value given to `new` that would make an invalid record."""
+
+
+@dataclass(frozen=True)
+class NewRecord:
+    path: Path
+    record_id: str
+    text: str
+
+
+def next_id(analysis: Analysis, prefix: str) -> str:
+    """One above the highest number this prefix uses, in ids or file names."""
+    records_dir = analysis.root / RECORDS_DIR
+    names = [p.stem for p in record_files(records_dir)] if records_dir.is_dir() else []
+    pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)$")
+    numbers = [int(m.group(1)) for name in [*names, *analysis.ledger.records] if (m := pattern.match(name))]
+    return f"{prefix}-{max(numbers, default=0) + 1:03d}"
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _scalar(value) -> str:
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        return value  # the loader reads dates as text; no quotes needed
+    text = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10**6).strip()
+    return text.removesuffix("...").strip()
+
+
+def render_front_matter(vocab, kind: str, values: dict) -> str:
+    lines = ["---"]
+    for name in vocab.fields_of(kind):
+        field = vocab.fields[name]
+        comment = f"  # {field.help}" if field.help else ""
+        value = values.get(name)
+        if value in (None, "", [], (), {}):
+            lines.append(f"# {field.key}:{comment}")
+        elif isinstance(value, dict):
+            lines.append(f"{field.key}:{comment}")
+            lines += [f"  {_scalar(k)}: {_scalar(v)}" for k, v in value.items()]
+        elif isinstance(value, (list, tuple)) and len(value) == 1 and field.type == "texts":
+            lines.append(f"{field.key}: {_scalar(value[0])}{comment}")
+        elif isinstance(value, (list, tuple)):
+            lines.append(f"{field.key}:{comment}")
+            lines += [f"  - {_scalar(v)}" for v in value]
+        else:
+            lines.append(f"{field.key}: {_scalar(value)}{comment}")
+    lines.append("---")
+    return "\n".join(lines) + "\n"
+
+
+def build_values(analysis: Analysis, kind: str, options: dict) -> dict:
+    """Field values for a new record; raises ScaffoldError listing all gaps."""
+    vocab, ledger = analysis.vocab, analysis.ledger
+    values = {k: v for k, v in options.items() if v not in (None, [], "")}
+    values["kind"] = vocab.kind_label(kind)
+    rnd = None
+    if kind != "round":
+        values.setdefault("round", ledger.current_round.id if ledger.current_round else None)
+        rnd = ledger.get(values["round"] or "")
+    if kind == "measure":
+        values.setdefault("status", vocab.label("statuses", INITIAL_STATUS))
+        values.setdefault("measure_type", vocab.label("measure_types", DEFAULT_MEASURE_TYPE))
+        if "deadline" not in values and rnd is not None and rnd.deadline:
+            values["deadline"] = rnd.deadline.isoformat()
+    if kind == "round":
+        values.setdefault("phase", vocab.label("phases", DEFAULT_PHASE))
+    if kind == "feedback":
+        values.setdefault("quote", values.get("title"))
+    problems = _check_links(analysis, kind, values) + _missing(vocab, kind, values)
+    if problems:
+        raise ScaffoldError("\n".join(problems))
+    return values
+
+
+def _check_links(analysis: Analysis, kind: str, values: dict) -> list[str]:
+    vocab, ledger = analysis.vocab, analysis.ledger
+    problems = []
+    for name in vocab.fields_of(kind):
+        field = vocab.fields[name]
+        if field.type not in ("link", "links") or name not in values:
+            continue
+        targets = values[name] if isinstance(values[name], list) else [values[name]]
+        for target in targets:
+            found = ledger.get(target)
+            wanted = vocab.kind_label(field.target)
+            if found is None:
+                problems.append(f"{field.key}：编号 {target} 不存在（应为{wanted}的编号）")
+            elif found.kind != field.target:
+                problems.append(f"{field.key}：{target} 是{vocab.kind_label(found.kind)}，应为{wanted}")
+    area = values.get("area")
+    rnd = ledger.get(values.get("round") or "")
+    if area and rnd is not None and getattr(rnd, "area_name", None) and rnd.area_name(area) is None:
+        allowed = "、".join(k for k, _ in rnd.areas)
+        problems.append(f"{vocab.key('area')}：{area} 不在轮次 {rnd.id} 的整改方面中（可选：{allowed}）")
+    return problems
+
+
+OPTION_NAMES = {
+    "title": "--title", "round": "--round", "area": "--area", "quote": "--quote", "feedback": "--feedback",
+    "causes": "--cause", "problems": "--problem", "addresses_causes": "--cause", "leader": "--leader",
+    "unit": "--unit", "owner": "--owner", "deadline": "--deadline", "team": "--team",
+    "inspected": "--inspected", "feedback_date": "--feedback-date", "areas": "--area",
+}
+
+
+def _missing(vocab, kind: str, values: dict) -> list[str]:
+    gaps = []
+    for name in vocab.required[kind]:
+        if name in ("id", "kind") or values.get(name) not in (None, "", []):
+            continue
+        field = vocab.fields[name]
+        option = OPTION_NAMES.get(name, "")
+        gaps.append(f"缺少{field.key}（{field.help}）：请用 {option} 指定")
+    return gaps
+
+
+def create(analysis: Analysis, kind: str, options: dict, body: str = "") -> NewRecord:
+    vocab = analysis.vocab
+    records_dir = analysis.root / RECORDS_DIR
+    values = build_values(analysis, kind, options)
+    kind_info = vocab.kinds[kind]
+    record_id = next_id(analysis, kind_info.prefix)
+    values["id"] = record_id
+    text = render_front_matter(vocab, kind, values) + "\n" + (body or "（在此填写正文）") + "\n"
+    path = records_dir / kind_info.folder / f"{record_id}.md"
+    _validate(analysis, path, text)
+    write_new(path, text)
+    return NewRecord(path, record_id, text)
+
+
+def _validate(analysis: Analysis, path: Path, text: str) -> None:
+    """Run the checker's own field rules on the text before it touches disk."""
+    reporter = Reporter(dict(analysis.vocab.rules))
+    rel = path.relative_to(analysis.root).as_posix()
+    raw = parse_text(text, rel, reporter, known_keys(analysis.vocab))
+    if raw is not None:
+        build_record(raw, analysis.vocab, reporter)
+    errors = [p for p in reporter.sorted() if p.is_error]
+    if errors:
+        raise ScaffoldError("\n".join(f"{p.message} — {p.fix}" for p in errors))
+
+
+def parse_areas(items: list[str]) -> dict:
+    """--area 一=名称 for rounds."""
+    areas = {}
+    for item in items:
+        key, sep, name = item.partition("=")
+        if not sep or not key.strip() or not name.strip():
+            raise ScaffoldError(f"--area 应写成 序号=名称，如 一=落实……方面（收到：{item}）")
+        areas[key.strip()] = name.strip()
+    return areas
