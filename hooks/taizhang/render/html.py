@@ -32,14 +32,46 @@ def block(inner: str) -> str:
     return "\n\n" + inner.strip() + "\n\n"
 
 
-def table(headers: list[str], rows: list[list[str]], css: str = "", empty: str = "（无）") -> str:
+@dataclass(frozen=True)
+class Cell:
+    """A table cell whose sort key differs from its text (dates, statuses)."""
+
+    html: str
+    sort: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """Table cells plus the facts the offline filter reads (status, unit, …)."""
+
+    cells: list
+    facts: dict
+
+
+def _cell(cell) -> str:
+    if isinstance(cell, Cell):
+        return f'<td data-sort="{esc(cell.sort)}">{cell.html}</td>'
+    return f"<td>{cell}</td>"
+
+
+def _row(row) -> str:
+    if isinstance(row, Row):
+        facts = "".join(f' data-{k}="{esc("|".join(v) if isinstance(v, (list, tuple)) else v)}"'
+                        for k, v in sorted(row.facts.items()))
+        return f"<tr{facts}>" + "".join(_cell(c) for c in row.cells) + "</tr>"
+    return "<tr>" + "".join(_cell(c) for c in row) + "</tr>"
+
+
+def table(headers: list[str], rows: list, css: str = "", empty: str = "（无）") -> str:
+    """An escaped HTML table; `tz-sortable`/`tz-filterable` in css switch on the offline scripts."""
     if not rows:
         return f'<p class="tz-empty">{esc(empty)}</p>'
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-    body = "\n".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    body = "\n".join(_row(r) for r in rows)
     classes = f"tz-table {css}".strip()
-    return f'<table class="{classes}">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>'
-
+    # The wrapper scrolls wide tables sideways on phones instead of the page.
+    return (f'<div class="tz-scroll"><table class="{classes}">\n<thead><tr>{head}</tr></thead>\n'
+            f"<tbody>\n{body}\n</tbody>\n</table></div>")
 
 
 @dataclass(frozen=True)
@@ -69,6 +101,18 @@ class Page:
 
     def id_link(self, record: Record) -> str:
         return f'<a href="{self.href(self.record_src(record))}" title="{esc(record.title)}">{esc(record.id)}</a>'
+
+    def status_cell(self, status: str | None, empty: str = "—") -> Cell:
+        order = self.vocab.status_order()
+        return Cell(self.status(status, empty), str(order.index(status)) if status else "-1")
+
+    def light_cell(self, light: str | None, html: str) -> Cell:
+        from taizhang.link import LIGHT_ORDER
+        return Cell(html, str(LIGHT_ORDER.index(light)) if light else "9")
+
+    def deadline_cell(self, measure: MeasureRecord) -> Cell:
+        key = "9999-99-99" if measure.long_term else (measure.deadline.isoformat() if measure.deadline else "")
+        return Cell(self.deadline(measure), key)
 
     def status(self, status: str | None, empty: str = "—") -> str:
         if status is None:
@@ -120,4 +164,5 @@ def record_src(vocab, record: Record) -> str:
     return urls.record_page(vocab.kinds[record.kind].folder, record.id)
 
 
-__all__ = ["esc", "md_inline", "block", "table", "Page", "record_src", "RED", "YELLOW", "GREEN", "DONE"]
+__all__ = ["esc", "md_inline", "block", "table", "Cell", "Row", "Page", "record_src", "source_note",
+           "RED", "YELLOW", "GREEN", "DONE"]

@@ -6,22 +6,29 @@ from collections import defaultdict
 
 from taizhang.link import DONE, RED, worst_light
 from taizhang.model import MeasureRecord, ProblemRecord
-from taizhang.render.html import Page, block, esc, md_inline, table
+from taizhang.render.html import Cell, Page, Row, block, esc, md_inline, table
 from taizhang.render.scope import Scope
 
 TASK_HEADERS = ["序号", "编号", "整改措施", "整改问题", "责任领导", "责任单位", "责任人", "整改时限", "整改状态", "提示"]
 
 
-def task_rows(page: Page, measures: list[MeasureRecord]) -> list[list[str]]:
-    ledger = page.ledger
+def task_rows(page: Page, measures: list[MeasureRecord]) -> list[Row]:
+    ledger, vocab = page.ledger, page.vocab
     rows = []
     for number, m in enumerate(measures, start=1):
         problems = "、".join(page.id_link(p) for p in ledger.targets(m, "problems")) or "—"
-        rows.append([
-            esc(number), page.id_link(m), page.link(m, m.title), problems,
+        light = ledger.lights.get(m.id)
+        facts = {
+            "status": vocab.label("statuses", m.status) if m.status else "",
+            "leader": m.leader, "unit": m.unit, "owner": m.owner,
+            "area": [f"（{a}）{ledger.area_name(m, a)}" for a in ledger.areas_of_measure(m)],
+            "light": vocab.label("lights", light) if light else "",
+        }
+        rows.append(Row([
+            Cell(esc(number), f"{number:06d}"), page.id_link(m), page.link(m, m.title), problems,
             page.texts(m.leader), page.texts(m.unit), page.texts(m.owner),
-            page.deadline(m), page.status(m.status), page.measure_light(m),
-        ])
+            page.deadline_cell(m), page.status_cell(m.status), page.light_cell(light, page.measure_light(m)),
+        ], facts))
     return rows
 
 
@@ -46,13 +53,19 @@ def render_problem_list(page: Page, scope: Scope) -> str:
         for p in problems:
             feedback = "、".join(page.id_link(f) for f in ledger.targets(p, "feedback")) or "—"
             measures = ledger.measures_of(p.id)
-            rows.append([
+            status = ledger.problem_status.get(p.id)
+            light = problem_light(page, p)
+            facts = {"status": page.vocab.label("statuses", status) if status else "尚无整改措施",
+                     "area": f"（{ordinal}）{name}",
+                     "unit": sorted({u for m in measures for u in m.unit}),
+                     "leader": sorted({u for m in measures for u in m.leader})}
+            rows.append(Row([
                 page.id_link(p), page.link(p, p.title), feedback,
                 "、".join(page.id_link(m) for m in measures) or '<span class="tz-gap">尚无整改措施</span>',
-                page.status(ledger.problem_status.get(p.id), "尚无整改措施"),
-                page.light(problem_light(page, p)),
-            ])
-        parts.append(block(table(["编号", "查摆问题", "对应反馈", "整改措施", "整改状态", "提示"], rows, "tz-sortable")))
+                page.status_cell(status, "尚无整改措施"), page.light_cell(light, page.light(light)),
+            ], facts))
+        parts.append(block(table(["编号", "查摆问题", "对应反馈", "整改措施", "整改状态", "提示"], rows,
+                                 "tz-sortable tz-filterable")))
     if scope.declarations:
         parts.append("## 说明事项\n")
         parts.append(block('<p class="tz-lead">以下为对照检查中的说明事项，不计入问题数。</p>'))
@@ -65,7 +78,7 @@ def render_task_list(page: Page, scope: Scope) -> str:
     parts = ["# 任务清单\n",
              block(f'<p class="tz-lead">{_round_line(scope)}共 {len(scope.measures)} 项整改措施。'
                    "红色为逾期，黄色为临期，绿色为正常推进。</p>"),
-             block(table(TASK_HEADERS, task_rows(page, scope.measures), "tz-sortable"))]
+             block(table(TASK_HEADERS, task_rows(page, scope.measures), "tz-sortable tz-filterable"))]
     return "\n".join(parts)
 
 
@@ -85,7 +98,7 @@ def render_responsibility_list(page: Page, scope: Scope) -> str:
         parts.append(block(table([vocab.key(field), "措施数", "已完成", "逾期"], summary, "tz-sortable")))
         for name, ms in sorted(groups.items()):
             parts.append(f"### {md_inline(name)}\n")
-            parts.append(block(table(TASK_HEADERS, task_rows(page, ms), "tz-sortable")))
+            parts.append(block(table(TASK_HEADERS, task_rows(page, ms), "tz-sortable tz-filterable")))
     return "\n".join(parts)
 
 
@@ -121,12 +134,13 @@ def render_kind_index(page: Page, kind: str) -> str:
                     or '<span class="tz-gap">尚无回应</span>']
         elif kind == "problem":
             status = (esc(vocab.label("natures", "declaration")) if r.is_declaration
-                      else page.status(ledger.problem_status.get(r.id), "尚无整改措施"))
+                      else page.status_cell(ledger.problem_status.get(r.id), "尚无整改措施"))
             row += [esc(r.area or "—"), status]
         elif kind == "cause":
             row += ["、".join(page.id_link(p) for p in ledger.linked_from(r.id, "problem", "causes")) or "—"]
         elif kind == "measure":
-            row += [page.texts(r.unit), page.deadline(r), page.status(r.status) + " " + page.measure_light(r)]
+            status = page.status_cell(r.status)
+            row += [page.texts(r.unit), page.deadline_cell(r), Cell(status.html + " " + page.measure_light(r), status.sort)]
         rows.append(row)
     label = vocab.kind_label(kind)
     return (f"# {md_inline(label)}\n"

@@ -77,7 +77,7 @@ def _facts(page: Page, record: Record) -> str:
         rows += _measure_facts(page, record)
     if isinstance(record, RoundRecord):
         rows += _round_facts(page, record)
-    return '<table class="tz-facts">\n' + "\n".join(rows) + "\n</table>"
+    return '<div class="tz-scroll"><table class="tz-facts">\n' + "\n".join(rows) + "\n</table></div>"
 
 
 def _problem_facts(page: Page, problem: ProblemRecord) -> list[str]:

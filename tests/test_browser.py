@@ -1,0 +1,245 @@
+"""The site in a real headless Chromium (Debian's), driven by Playwright.
+
+Every request the browser makes must go to the site itself; no console
+errors; search, navigation, sorting and filtering work; served at the root,
+under a sub-path, and opened from file:// (offline build). Screenshots go
+to test-artifacts/ for people to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import REPO, build
+
+CHROMIUM = Path(os.environ.get("TAIZHANG_CHROMIUM", "/usr/bin/chromium"))
+ARTIFACTS = REPO / "test-artifacts"
+INSTALL_HINT = "需要 Debian 的 chromium 和 fonts-noto-cjk：apt-get install chromium fonts-noto-cjk"
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        pytest.fail(f"浏览器测试无法运行：找不到 {CHROMIUM}。{INSTALL_HINT}", pytrace=False)
+    pytest.skip(f"跳过浏览器测试：找不到 {CHROMIUM}。{INSTALL_HINT}", allow_module_level=True)
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+class Server:
+    """A static file server on 127.0.0.1 for the built site."""
+
+    def __init__(self, directory: Path):
+        handler = functools.partial(_QuietHandler, directory=str(directory))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def offline_site(tmp_path_factory, sample_site):
+    root, _ = sample_site
+    result = build(root, site=str(tmp_path_factory.mktemp("offline") / "site"), TAIZHANG_OFFLINE="true")
+    assert result.returncode == 0, result.stderr
+    return Path(result.args[result.args.index("-d") + 1])
+
+
+@pytest.fixture(scope="session", params=["root", "subpath", "file"])
+def site_base(request, sample_site, offline_site, tmp_path_factory):
+    """(base URL, page suffix) of the sample site, opened three ways."""
+    _, site = sample_site
+    if request.param == "file":
+        yield offline_site.as_uri() + "/", "index.html", ".html"
+        return
+    if request.param == "root":
+        server, prefix = Server(site), "/"
+    else:
+        parent = tmp_path_factory.mktemp("subpath")
+        shutil.copytree(site, parent / "zhenggai")
+        server, prefix = Server(parent), "/zhenggai/"
+    yield server.origin + prefix, "", "/"
+    server.close()
+
+
+class Watched:
+    """A page whose every request and console error is recorded."""
+
+    def __init__(self, browser, base: str, viewport=None):
+        self.base = base
+        self.context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900}, locale="zh-CN")
+        self.page = self.context.new_page()
+        self.requests, self.errors = [], []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def off_site(self):
+        base = urlsplit(self.base)
+        bad = []
+        for url in self.requests:
+            parts = urlsplit(url)
+            if parts.scheme in ("data", "blob", "about"):
+                continue
+            if (parts.scheme, parts.netloc) != (base.scheme, base.netloc) or not parts.path.startswith(base.path.rstrip("/") or "/"):
+                bad.append(url)
+        return bad
+
+    def close(self):
+        self.context.close()
+
+    def shot(self, name: str):
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def watched(browser, site_base):
+    base, index, _ = site_base
+    w = Watched(browser, base)
+    yield w
+    try:
+        assert w.off_site() == [], "requests left the site"
+        assert w.errors == [], "console errors"
+    finally:
+        w.close()
+
+
+def url(site_base, path: str) -> str:
+    base, index, suffix = site_base
+    if path == "":
+        return base + index
+    return base + path + suffix
+
+
+def test_dashboard_renders_its_numbers(watched, site_base, request):
+    page = watched.page
+    page.goto(url(site_base, ""))
+    expect(page.locator('a.tz-num[data-metric="整改完成率"] .tz-num__value')).to_have_text("22.2%")
+    expect(page.locator('[data-light-count="red"]')).to_have_text("1")
+    expect(page.locator('[data-light-count="yellow"]')).to_have_text("1")
+    expect(page.locator("h1")).to_contain_text("整改工作总览")
+    watched.shot(f"dashboard-{request.node.callspec.id}")
+
+
+@pytest.mark.parametrize("words, expected", [("乡村振兴", "FK-003"), ("经商办企业", "FK-015")])
+def test_search_finds_records_by_words_from_mid_sentence(watched, site_base, words, expected):
+    page = watched.page
+    page.goto(url(site_base, "lists/tasks"))
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    box = page.locator("input.md-search__input")
+    box.fill(words)
+    box.press("End")  # Material searches on key events; filling alone does not fire one
+    results = page.locator(".md-search-result__item")
+    expect(results.first).to_be_visible(timeout=15000)
+    expect(page.locator(".md-search-result")).to_contain_text(expected, timeout=15000)
+
+
+def test_click_problem_to_measure_and_back(watched, site_base):
+    page = watched.page
+    page.goto(url(site_base, "problems/WT-007"))
+    page.locator("article a", has_text=re.compile(r"^CS-003$")).first.click()
+    expect(page.locator("h1")).to_contain_text("CS-003 统筹兼顾")
+    page.locator("article a", has_text=re.compile(r"^WT-007$")).first.click()
+    expect(page.locator("h1")).to_contain_text("WT-007 干部队伍建设有弱项")
+    page.locator("article a", has_text=re.compile(r"^FK-008$")).first.click()
+    expect(page.locator("h1")).to_contain_text("FK-008")
+
+
+def _column(page, index: int) -> list[str]:
+    return page.locator(f"table.tz-table tbody tr:not([hidden]) td:nth-child({index})").all_inner_texts()
+
+
+def test_task_list_sorts_by_deadline_and_status(watched, site_base):
+    page = watched.page
+    page.goto(url(site_base, "lists/tasks"))
+    expect(page.locator("table.tz-table th", has_text="整改时限")).to_be_visible()
+    page.locator("table.tz-table th", has_text="整改时限").click()
+    deadlines = [d.split("\n")[0] for d in _column(page, 8)]
+    assert deadlines == sorted(deadlines, key=lambda d: "9999" if d == "长期坚持" else d)
+    assert deadlines[0] == "2023-06-30"
+    page.locator("table.tz-table th", has_text="整改时限").click()
+    assert [d.split("\n")[0] for d in _column(page, 8)][0] == "长期坚持"
+    page.locator("table.tz-table th", has_text="整改状态").click()
+    statuses = _column(page, 9)
+    order = ["未启动", "正在整改", "基本完成（持续整改）", "已完成", "已销号"]
+    assert statuses == sorted(statuses, key=order.index)
+
+
+def test_task_list_filters_by_status_unit_and_text(watched, site_base):
+    page = watched.page
+    page.goto(url(site_base, "lists/tasks"))
+    assert len(_column(page, 2)) == 9
+    page.select_option('select[data-filter="status"]', "正在整改")
+    assert sorted(_column(page, 2)) == ["CS-003", "CS-005", "CS-006", "CS-007"]
+    expect(page.locator(".tz-filter__count")).to_have_text("显示 4 / 9 行")
+    page.select_option('select[data-filter="unit"]', "区委编办")
+    assert _column(page, 2) == ["CS-006"]
+    page.select_option('select[data-filter="status"]', "")
+    page.select_option('select[data-filter="unit"]', "")
+    page.fill(".tz-filter input[type=search]", "周四大学堂")
+    assert _column(page, 2) == []  # body text is not in the list; columns are
+    page.fill(".tz-filter input[type=search]", "吴某某")
+    assert _column(page, 2) == ["CS-007"]
+    page.fill(".tz-filter input[type=search]", "")
+    page.select_option('select[data-filter="area"]', label="（三）落实新时代党的组织路线不扎实，XX引领有差距")
+    assert sorted(_column(page, 2)) == ["CS-003", "CS-005", "CS-007"]
+
+
+def test_problem_list_filters_by_status(watched, site_base):
+    page = watched.page
+    page.goto(url(site_base, "lists/problems"))
+    first = page.locator("table.tz-filterable").first
+    first.locator("xpath=ancestor::div[contains(@class,'tz-scroll')]/preceding-sibling::div[1]").locator('select[data-filter="status"]').select_option("正在整改")
+    visible = first.locator("tbody tr:not([hidden]) td:nth-child(1)").all_inner_texts()
+    assert visible and set(visible) <= {"WT-001", "WT-002", "WT-003"}
+
+
+def test_main_pages_screenshots(watched, site_base, request):
+    for path in ("lists/problems", "lists/tasks", "lists/responsibility", "trace", "measures/CS-003"):
+        watched.page.goto(url(site_base, path))
+        expect(watched.page.locator("h1")).to_be_visible()
+        watched.shot(f"{path.replace('/', '-')}-{request.node.callspec.id}")
+
+
+def test_phone_width_dashboard(browser, site_base):
+    base, _, _ = site_base
+    w = Watched(browser, base, viewport={"width": 375, "height": 740})
+    try:
+        w.page.goto(url(site_base, ""))
+        rate = w.page.locator('a.tz-num[data-metric="整改完成率"]')
+        expect(rate).to_be_visible()
+        box = rate.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 375
+        overflow = w.page.evaluate("document.documentElement.scrollWidth")
+        assert overflow <= 375 + 1
+        w.shot("dashboard-phone")
+        assert w.off_site() == [] and w.errors == []
+    finally:
+        w.close()
