@@ -15,6 +15,7 @@ from pathlib import Path
 from taizhang.link import Ledger
 from taizhang.model import FeedbackRecord, Link, MeasureRecord, ProblemRecord, Record
 from taizhang.problems import Reporter
+from taizhang.safety import unsafe_html
 
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 
@@ -25,6 +26,7 @@ def check_ledger(records: list[Record], ledger: Ledger, reporter: Reporter, docs
         check_links(record, ledger, reporter)
         check_area(record, ledger, reporter)
         check_dates(record, ledger, reporter)
+        check_body(record, reporter)
         if isinstance(record, MeasureRecord):
             check_measure_status(record, ledger, reporter)
             check_evidence_files(record, reporter, docs_dir)
@@ -62,6 +64,11 @@ def check_links(record: Record, ledger: Ledger, reporter: Reporter) -> None:
             elif target.kind != spec.target:
                 reporter.add("link-wrong-kind", record.path, line, actual=vocab.kinds[target.kind].label,
                              prefix=target_kind.prefix, **values)
+
+
+def check_body(record: Record, reporter: Reporter) -> None:
+    for finding in unsafe_html(record.body):
+        reporter.add("unsafe-html", record.path, record.body_line + finding.line - 1, what=finding.what)
 
 
 def check_area(record: Record, ledger: Ledger, reporter: Reporter) -> None:

@@ -89,14 +89,14 @@ def decode(data: bytes, rel: str, reporter: Reporter) -> str | None:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         if b"\x00" in data:
-            reporter.add("binary-file", rel, line)
+            reporter.add("binary-file", rel, 1)  # a binary file has no meaningful line
         elif _looks_like_gb18030(data):
             reporter.add("not-utf8", rel, line, guess="，看起来是 GBK/GB18030 编码", encoding="GB18030")
         else:
             reporter.add("not-utf8", rel, line, guess="", encoding="GB18030")
         return None
     if "\x00" in text or _control_ratio(text) > 0.01:
-        reporter.add("binary-file", rel, text.count("\n", 0, max(text.find("\x00"), 0)) + 1)
+        reporter.add("binary-file", rel, 1)
         return None
     # CRLF and lone CR are accepted: normalise once, here.
     return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -48,6 +48,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "date-in-future": ("字段“{key}”的日期 {value} 晚于统计日期 {today}", "进展和完成日期只能记录已经发生的事"),
     "date-before-feedback": ("字段“{key}”的日期 {value} 早于反馈日期 {feedback}", "检查日期是否写错"),
     "evidence-file-missing": ("佐证材料文件“{value}”不存在", "把文件放到 docs/{value}，或改正路径；网址须以 http(s):// 开头"),
+    "unsafe-html": ("正文中有可能执行脚本的内容：{what}",
+                    "删除它（正文只用 Markdown 和普通 HTML）；网站会把本条正文显示为纯文本，直到改正"),
     "feedback-unanswered": ("反馈问题 {value} 还没有任何查摆问题回应", "在对应查摆问题的“对应反馈”中加入 {value}"),
     "problem-without-measure": ("查摆问题 {value} 还没有整改措施", "在某条整改措施的“整改问题”中加入 {value}"),
     "cause-unused": ("原因 {value} 没有被任何查摆问题引用", "在相关查摆问题的“问题原因”中加入 {value}，或删除本记录"),
@@ -84,6 +86,8 @@ class Reporter:
         self.problems: list[Problem] = []
 
     def add(self, rule: str, path: str, line: int, **values) -> None:
+        if self._severities.get(rule) == "off":
+            return
         message, fix = MESSAGES[rule]
         self.problems.append(Problem(
             path=path,

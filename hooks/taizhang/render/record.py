@@ -8,6 +8,7 @@ from taizhang.model import (FeedbackRecord, MeasureRecord, ProblemRecord, Record
                             RoundRecord)
 from taizhang.history import History
 from taizhang.problems import Problem
+from taizhang.safety import unsafe_html
 from taizhang.render.html import Page, block, esc, md_inline, table
 
 
@@ -22,7 +23,8 @@ def render_record(page: Page, record: Record, problems: list[Problem], history: 
         parts.append("## 反馈原文\n")
         parts.append(block(f'<blockquote class="tz-quote"><p>{esc(record.quote)}</p></blockquote>'))
     if record.body.strip():
-        parts.append(f"## {_body_heading(record, vocab)}\n\n{record.body.strip()}\n")
+        parts.append(f"## {_body_heading(record, vocab)}\n")
+        parts.append(_body(record, vocab))
     relations = _relations(page, record)
     if relations:
         parts.append("## 关联记录\n")
@@ -38,6 +40,14 @@ def render_record(page: Page, record: Record, problems: list[Problem], history: 
         parts.append("## 修改记录\n")
         parts.append(block(_history(history, record)))
     return "\n".join(parts)
+
+
+def _body(record: Record, vocab) -> str:
+    """The record's Markdown, or plain text when it holds script (unless trusted)."""
+    if vocab.severity("unsafe-html") != "off" and unsafe_html(record.body):
+        return block('<p class="tz-notice">本条正文含有可能执行脚本的内容，已按纯文本显示。</p>'
+                     f'<pre class="tz-raw">{esc(record.body.strip())}</pre>')
+    return record.body.strip() + "\n"
 
 
 def _meta_title(title: str) -> str:
