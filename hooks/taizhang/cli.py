@@ -84,6 +84,17 @@ def cmd_diff(args) -> int:
     return 0 if summary.head_ok else 1
 
 
+def cmd_csp(args) -> int:
+    from taizhang.csp import nginx_snippet, policy
+
+    site = Path(args.site)
+    if not (site / "index.html").is_file():
+        print(f"{site} 不是生成好的网站目录（没有 index.html）：先运行 mkdocs build", file=sys.stderr)
+        return 2
+    print(nginx_snippet(site) if args.nginx else policy(site), end="" if args.nginx else "\n")
+    return 0
+
+
 KIND_ALIASES = {"轮次": "round", "巡视轮次": "round", "反馈": "feedback", "反馈问题": "feedback",
                 "问题": "problem", "查摆问题": "problem", "原因": "cause", "原因剖析": "cause",
                 "措施": "measure", "整改措施": "measure"}
@@ -125,6 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("head", nargs="?", default="HEAD", help="新版本，默认 HEAD")
     diff.add_argument("--dir", default=".", help="项目目录，默认当前目录")
     diff.set_defaults(func=cmd_diff)
+
+    csp = sub.add_parser("csp", help="为生成好的网站计算内容安全策略（Content-Security-Policy）")
+    csp.add_argument("site", nargs="?", default="site", help="网站目录，默认 site")
+    csp.add_argument("--nginx", action="store_true", help="输出 nginx 的 add_header 配置行")
+    csp.set_defaults(func=cmd_csp)
     return parser
 
 
