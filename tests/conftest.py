@@ -71,3 +71,15 @@ def sample_site(tmp_path_factory):
     assert result.returncode == 0, result.stderr
     assert tree_hash(root) == before, "the build wrote into the project"
     return root, root / "site"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian chromium for the whole run (see browsing.py)."""
+    from browsing import CHROMIUM, LAUNCH_ARGS, require_chromium
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()

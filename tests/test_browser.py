@@ -8,60 +8,18 @@ to test-artifacts/ for people to look at.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
 import re
 import shutil
-import threading
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import REPO, build
+from browsing import Server, Watched, require_chromium
+from conftest import build
 
-CHROMIUM = Path(os.environ.get("TAIZHANG_CHROMIUM", "/usr/bin/chromium"))
-ARTIFACTS = REPO / "test-artifacts"
-INSTALL_HINT = "需要 Debian 的 chromium 和 fonts-noto-cjk：apt-get install chromium fonts-noto-cjk"
+require_chromium()
 
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        pytest.fail(f"浏览器测试无法运行：找不到 {CHROMIUM}。{INSTALL_HINT}", pytrace=False)
-    pytest.skip(f"跳过浏览器测试：找不到 {CHROMIUM}。{INSTALL_HINT}", allow_module_level=True)
-
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
-
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-class Server:
-    """A static file server on 127.0.0.1 for the built site."""
-
-    def __init__(self, directory: Path):
-        handler = functools.partial(_QuietHandler, directory=str(directory))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
-
+from playwright.sync_api import expect  # noqa: E402
 
 @pytest.fixture(scope="session")
 def offline_site(tmp_path_factory, sample_site):
@@ -86,37 +44,6 @@ def site_base(request, sample_site, offline_site, tmp_path_factory):
         server, prefix = Server(parent), "/zhenggai/"
     yield server.origin + prefix, "", "/"
     server.close()
-
-
-class Watched:
-    """A page whose every request and console error is recorded."""
-
-    def __init__(self, browser, base: str, viewport=None):
-        self.base = base
-        self.context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900}, locale="zh-CN")
-        self.page = self.context.new_page()
-        self.requests, self.errors = [], []
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-    def off_site(self):
-        base = urlsplit(self.base)
-        bad = []
-        for url in self.requests:
-            parts = urlsplit(url)
-            if parts.scheme in ("data", "blob", "about"):
-                continue
-            if (parts.scheme, parts.netloc) != (base.scheme, base.netloc) or not parts.path.startswith(base.path.rstrip("/") or "/"):
-                bad.append(url)
-        return bad
-
-    def close(self):
-        self.context.close()
-
-    def shot(self, name: str):
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture

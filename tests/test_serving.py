@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, build, copy_project, run_cli
-from test_browser import Server, Watched, browser  # noqa: F401  (shared browser fixture)
+from browsing import Server, Watched
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 if not Path(NGINX).exists():
@@ -78,7 +78,7 @@ def test_nginx_sends_the_security_headers(nginx_site):
     assert headers["Referrer-Policy"] == "no-referrer"
 
 
-def test_site_works_under_the_policy_search_included(browser, nginx_site):  # noqa: F811
+def test_site_works_under_the_policy_search_included(browser, nginx_site):
     w = Watched(browser, nginx_site)
     try:
         page = w.page
@@ -103,7 +103,7 @@ def test_site_works_under_the_policy_search_included(browser, nginx_site):  # no
 PAYLOAD = '<img src=x onerror="window.__pwned=1">'
 
 
-def test_injected_payloads_do_not_execute(browser, tmp_path):  # noqa: F811
+def test_injected_payloads_do_not_execute(browser, tmp_path):
     root = copy_project(tmp_path / "p")
     path = root / "records/measures/CS-003.md"
     text = path.read_text(encoding="utf-8")

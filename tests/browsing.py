@@ -1,0 +1,87 @@
+"""Shared by the browser tests: Debian's chromium, a local static server,
+and a page that records every request and console error."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import REPO
+
+CHROMIUM = Path(os.environ.get("TAIZHANG_CHROMIUM", "/usr/bin/chromium"))
+ARTIFACTS = REPO / "test-artifacts"
+INSTALL_HINT = "需要 Debian 的 chromium 和 fonts-noto-cjk：apt-get install chromium fonts-noto-cjk"
+
+
+
+def require_chromium() -> None:
+    """Fail under CI, skip with an install hint elsewhere, when chromium is missing."""
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"浏览器测试无法运行：找不到 {CHROMIUM}。{INSTALL_HINT}", pytrace=False)
+    pytest.skip(f"跳过浏览器测试：找不到 {CHROMIUM}。{INSTALL_HINT}", allow_module_level=True)
+
+
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+class Server:
+    """A static file server on 127.0.0.1 for the built site."""
+
+    def __init__(self, directory: Path):
+        handler = functools.partial(_QuietHandler, directory=str(directory))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+
+
+class Watched:
+    """A page whose every request and console error is recorded."""
+
+    def __init__(self, browser, base: str, viewport=None):
+        self.base = base
+        self.context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900}, locale="zh-CN")
+        self.page = self.context.new_page()
+        self.requests, self.errors = [], []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def off_site(self):
+        base = urlsplit(self.base)
+        bad = []
+        for url in self.requests:
+            parts = urlsplit(url)
+            if parts.scheme in ("data", "blob", "about"):
+                continue
+            if (parts.scheme, parts.netloc) != (base.scheme, base.netloc) or not parts.path.startswith(base.path.rstrip("/") or "/"):
+                bad.append(url)
+        return bad
+
+    def close(self):
+        self.context.close()
+
+    def shot(self, name: str):
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
