@@ -67,6 +67,8 @@ def on_files(files, config):
             raise PluginError(f"docs/{src_uri} 与台账生成的页面同名：请改名或删除 docs/{src_uri}")
         level = InclusionLevel.NOT_IN_NAV if src_uri in _build.site.record_files else InclusionLevel.UNDEFINED
         files.append(File.generated(config, src_uri, content=text, inclusion=level))
+    for src_uri, data in _build.site.files.items():
+        files.append(File.generated(config, src_uri, content=data))
     return files
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from browsing import Server, Watched, require_chromium
+from browsing import ARTIFACTS, Server, Watched, require_chromium
 from conftest import build
 
 require_chromium()
@@ -170,3 +170,29 @@ def test_phone_width_dashboard(browser, site_base):
         assert w.off_site() == [] and w.errors == []
     finally:
         w.close()
+
+
+def test_lists_print_on_a4_landscape(browser, sample_site):
+    _, site = sample_site
+    server = Server(site)
+    w = Watched(browser, server.origin + "/")
+    try:
+        page = w.page
+        for path in ("lists/tasks/", "lists/problems/", "lists/responsibility/"):
+            page.goto(server.origin + "/" + path)
+            page.emulate_media(media="print")
+            assert not page.locator(".md-sidebar--primary").is_visible()
+            assert not page.locator(".md-header").is_visible()
+            assert not page.locator(".tz-filter").first.is_visible()
+            assert page.locator("table.tz-table thead").first.evaluate("e => getComputedStyle(e).display") == "table-header-group"
+            assert page.locator("table.tz-table tr").first.evaluate("e => getComputedStyle(e).breakInside") == "avoid"
+            ARTIFACTS.mkdir(exist_ok=True)
+            pdf = ARTIFACTS / f"print-{path.strip('/').replace('/', '-')}.pdf"
+            page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+            boxes = set(re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf.read_bytes()))
+            assert boxes and all(round(float(wd)) == 842 and round(float(ht)) == 595 for wd, ht in boxes), boxes
+            page.emulate_media(media="screen")
+        assert w.off_site() == [] and w.errors == []
+    finally:
+        w.close()
+        server.close()

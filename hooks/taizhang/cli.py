@@ -95,6 +95,40 @@ def cmd_csp(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from taizhang.fsutil import WouldOverwrite, write_new
+    from taizhang.render.scope import Scope
+    from taizhang.render.site import downloads
+
+    root = find_root(Path(args.dir))
+    analysis = analyse(root)
+    if analysis.errors:
+        print(f"台账有 {len(analysis.errors)} 个错误，先运行 taizhang check 改正后再导出。", file=sys.stderr)
+        return 1
+    ledger = analysis.ledger
+    files = downloads(ledger, Scope(ledger, ledger.current_round))
+    data = files[EXPORT_FILES[args.format]]
+    try:
+        write_new(Path(args.output), data, replace=args.force)
+    except WouldOverwrite:
+        print(f"没有导出：{args.output} 已存在。换一个文件名，或加 --force 覆盖。", file=sys.stderr)
+        return 2
+    print(args.output)
+    return 0
+
+
+EXPORT_FILES = {"xlsx": "downloads/taizhang.xlsx", "csv": "downloads/ledger.csv",
+                "json": "downloads/records.json", "docx": "downloads/report.docx"}
+
+
+def cmd_due(args) -> int:
+    from taizhang.export.due import due_report
+
+    analysis = analyse(find_root(Path(args.dir)), today=args.today)
+    print(due_report(analysis.ledger, args.days, markdown=args.format == "markdown"), end="")
+    return 0
+
+
 KIND_ALIASES = {"轮次": "round", "巡视轮次": "round", "反馈": "feedback", "反馈问题": "feedback",
                 "问题": "problem", "查摆问题": "problem", "原因": "cause", "原因剖析": "cause",
                 "措施": "measure", "整改措施": "measure"}
@@ -141,6 +175,20 @@ def build_parser() -> argparse.ArgumentParser:
     csp.add_argument("site", nargs="?", default="site", help="网站目录，默认 site")
     csp.add_argument("--nginx", action="store_true", help="输出 nginx 的 add_header 配置行")
     csp.set_defaults(func=cmd_csp)
+
+    export = sub.add_parser("export", help="导出整改台账（xlsx/csv/json）或进展通报（docx）")
+    export.add_argument("--format", choices=sorted(EXPORT_FILES), required=True, help="文件格式")
+    export.add_argument("-o", "--output", required=True, help="输出文件")
+    export.add_argument("--force", action="store_true", help="输出文件已存在时覆盖")
+    export.add_argument("--dir", default=".", help="项目目录，默认当前目录")
+    export.set_defaults(func=cmd_export)
+
+    due = sub.add_parser("due", help="列出逾期和即将到期的整改措施（按责任单位）")
+    due.add_argument("--days", type=int, default=7, help="多少天内到期，默认 7")
+    due.add_argument("--format", choices=["text", "markdown"], default="text", help="输出格式")
+    due.add_argument("--today", type=_date, help="按此日期计算（YYYY-MM-DD）")
+    due.add_argument("--dir", default=".", help="项目目录，默认当前目录")
+    due.set_defaults(func=cmd_due)
     return parser
 
 

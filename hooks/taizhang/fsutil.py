@@ -11,29 +11,35 @@ class WouldOverwrite(FileExistsError):
     pass
 
 
-def write_new(path: Path, text: str) -> None:
-    """Write `path` atomically; refuse if anything already exists there.
+def write_new(path: Path, data: str | bytes, replace: bool = False) -> None:
+    """Write `path` atomically; refuse if anything already exists there
+    (unless `replace`, for exports the user asked to overwrite).
 
     The text goes to a temp file in the same folder, then is hard-linked into
     place: link() fails if the name is taken, so a race cannot overwrite, and
     an interrupted run leaves at most the temp file, never a partial record.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
+    if path.exists() and not (replace and path.is_file()):
         raise WouldOverwrite(str(path))
+    payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".taizhang-", suffix=".tmp")
     try:
         os.chmod(tmp, 0o666 & ~_umask())
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
+        if replace:
+            os.replace(tmp, path)
+            return
         try:
             os.link(tmp, path)
         except FileExistsError:
             raise WouldOverwrite(str(path)) from None
     finally:
-        os.unlink(tmp)
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def _umask() -> int:

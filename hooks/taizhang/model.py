@@ -47,6 +47,7 @@ class Record:
     body_line: int
     lines: Mapping[str, int]          # field name -> line of its key
     round: str | None = None
+    publish: bool = True              # False: left out of the published progress report
 
     def line_of(self, field: str) -> int:
         return self.lines.get(field, 1)
@@ -137,6 +138,7 @@ _TYPE_NAMES = {
     "deadline": "日期（YYYY-MM-DD）或“长期坚持”", "link": "一个编号", "links": "编号列表",
     "areas": "“序号: 名称”的映射", "progress": "进展列表（每条含 日期 和 内容）",
     "evidence": "佐证材料列表", "id": "编号", "kind": "类别名称", "enum": "规定的取值之一",
+    "bool": "是 或 否",
 }
 
 
@@ -279,8 +281,21 @@ class _FieldReader:
                 self.type_error(field, item, item_line, example=f"每份材料写一行名称，或写 {keys['name']} 和 {keys['file']} 两个子字段")
         return tuple(items)
 
+    def boolean(self, field, value, line):
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("是", "true", "yes"):
+            return True
+        if text in ("否", "false", "no"):
+            return False
+        self.type_error(field, value, line, example=f"写 {field.key}: 是 或 {field.key}: 否")
+        return None
+
     def convert(self, field, value, line):
         kind = field.type.split(":")[0]
+        if kind == "bool":
+            return self.boolean(field, value, line)
         if kind == "enum":
             return self.enum(field, value, line)
         if kind in ("link",):

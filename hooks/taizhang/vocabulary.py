@@ -49,6 +49,13 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Column:
+    name: str
+    label: str
+    width: int
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     kinds: Mapping[str, Kind]
     enums: Mapping[str, Mapping[str, EnumValue]]
@@ -61,6 +68,7 @@ class Vocabulary:
     progress_keys: Mapping[str, str]
     evidence_keys: Mapping[str, str]
     relations: Mapping[str, Mapping[str, str]]   # "kind.field" -> forward/backward labels
+    ledger_columns: tuple[Column, ...] = ()
 
     # -- lookups used by every stage -------------------------------------
     def kind_label(self, kind: str) -> str:
@@ -166,4 +174,5 @@ def _build(raw: dict) -> Vocabulary:
         progress_keys=frozen(dict(raw["progress_keys"])),
         evidence_keys=frozen(dict(raw["evidence_keys"])),
         relations=frozen({k: frozen(dict(v)) for k, v in raw["relations"].items()}),
+        ledger_columns=tuple(Column(c["name"], str(c["label"]), int(c.get("width", 16))) for c in raw["ledger_columns"]),
     )

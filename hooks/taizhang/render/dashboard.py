@@ -32,7 +32,16 @@ def render_dashboard(page: Page, scope: Scope) -> str:
         + table(TASK_HEADERS, task_rows(page, soon), "tz-sortable", "没有临期事项。"))]
     parts += ["## 分方面进展\n", block(_areas(page, scope))]
     parts += ["## 最新进展\n", block(_latest(page, scope))]
+    parts += ["## 下载\n", block(_downloads(page))]
     return "\n".join(parts)
+
+
+def _downloads(page: Page) -> str:
+    items = "".join(f'<li><a href="{page.file_href(uri)}" download="{esc(name)}">{esc(name)}</a></li>'
+                    for uri, name in urls.DOWNLOADS.items())
+    report = f'<li><a href="{page.href(urls.REPORT)}">整改进展情况通报（网页版）</a></li>'
+    return f'<ul class="tz-downloads">{items}{report}</ul>'
+
 
 
 def _round_box(page: Page, scope: Scope) -> str:

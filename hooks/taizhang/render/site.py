@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from taizhang.export.report import build_report, report_docx, report_markdown
+from taizhang.export.tabular import ledger_csv, records_json, schema_bytes
+from taizhang.export.xlsx import build_workbook
 from taizhang.history import History
 from taizhang.project import Analysis
 from taizhang.render import urls
@@ -24,6 +27,18 @@ from taizhang.render.trace import render_trace
 class SitePages:
     pages: dict[str, str]             # src_uri -> Markdown
     record_files: dict[str, str]      # src_uri -> record path (records/…/X.md)
+    files: dict[str, bytes]           # src_uri -> downloadable file
+
+
+def downloads(ledger, scope: Scope) -> dict[str, bytes]:
+    report = build_report(ledger, scope)
+    return {
+        "downloads/taizhang.xlsx": build_workbook(ledger, scope),
+        "downloads/ledger.csv": ledger_csv(ledger, scope),
+        "downloads/records.json": records_json(ledger),
+        "downloads/records.schema.json": schema_bytes(),
+        "downloads/report.docx": report_docx(report, ledger.today),
+    }
 
 
 def render_site(analysis: Analysis, dir_urls: bool = True, history: History | None = None) -> SitePages:
@@ -37,6 +52,7 @@ def render_site(analysis: Analysis, dir_urls: bool = True, history: History | No
         urls.TRACE: render_trace,
     }
     note = source_note(ledger)
+    summaries[urls.REPORT] = lambda page, scope: report_markdown(build_report(page.ledger, scope))
     pages = {uri: render(Page(uri, ledger, dir_urls), scope) + note for uri, render in summaries.items()}
     for kind in analysis.vocab.kinds.values():
         uri = urls.kind_index(kind.folder)
@@ -49,4 +65,4 @@ def render_site(analysis: Analysis, dir_urls: bool = True, history: History | No
         uri = record_src(analysis.vocab, record)
         pages[uri] = render_record(Page(uri, ledger, dir_urls), record, problems_by_path.get(record.path, []), history)
         record_files[uri] = record.path
-    return SitePages(pages, record_files)
+    return SitePages(pages, record_files, downloads(ledger, scope))

@@ -14,6 +14,16 @@ PROBLEM_LIST = "lists/problems.md"
 TASK_LIST = "lists/tasks.md"
 RESPONSIBILITY_LIST = "lists/responsibility.md"
 TRACE = "trace.md"
+REPORT = "report.md"
+
+# Downloads: stable URLs (ASCII), offered under Chinese names.
+DOWNLOADS = {
+    "downloads/taizhang.xlsx": "整改台账.xlsx",
+    "downloads/ledger.csv": "整改台账.csv",
+    "downloads/records.json": "台账记录.json",
+    "downloads/records.schema.json": "台账记录.schema.json",
+    "downloads/report.docx": "整改进展情况通报.docx",
+}
 
 
 def kind_index(folder: str) -> str:

@@ -1,0 +1,1 @@
+"""Ledger → files other people open: Excel, CSV, JSON, the progress report."""

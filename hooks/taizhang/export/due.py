@@ -1,0 +1,51 @@
+"""`taizhang due`: measures overdue or due within N days, by 责任单位, for
+scheduled CI jobs that remind the units."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from taizhang.link import DONE, Ledger
+from taizhang.model import MeasureRecord
+
+
+def due_measures(ledger: Ledger, days: int) -> list[MeasureRecord]:
+    found = []
+    for m in ledger.of_kind("measure"):
+        left = ledger.days_left(m)
+        if ledger.lights.get(m.id) != DONE and not m.long_term and left is not None and left <= days:
+            found.append(m)
+    return sorted(found, key=lambda m: (ledger.days_left(m), m.id))
+
+
+def _when(ledger: Ledger, m: MeasureRecord) -> str:
+    left = ledger.days_left(m)
+    return f"逾期 {-left} 天" if left < 0 else ("今天到期" if left == 0 else f"还剩 {left} 天")
+
+
+def due_report(ledger: Ledger, days: int, markdown: bool = False) -> str:
+    measures = due_measures(ledger, days)
+    head = f"截至 {ledger.today.isoformat()}，逾期和 {days} 天内到期的整改措施共 {len(measures)} 项"
+    if not measures:
+        return head + "。\n"
+    by_unit = defaultdict(list)
+    for m in measures:
+        for unit in m.unit or ("（未填写责任单位）",):
+            by_unit[unit].append(m)
+    lines = [("## " if markdown else "") + head + "：", ""]
+    for unit in sorted(by_unit):
+        lines.append(f"### {unit}" if markdown else unit)
+        if markdown:
+            lines += ["", "| 编号 | 整改措施 | 整改时限 | 情况 | 责任人 |", "| --- | --- | --- | --- | --- |"]
+        for m in by_unit[unit]:
+            when, owner = _when(ledger, m), "、".join(m.owner)
+            if markdown:
+                lines.append(f"| {m.id} | {_cell(m.title)} | {m.deadline.isoformat()} | {when} | {_cell(owner)} |")
+            else:
+                lines.append(f"  {when:　<8} {m.id} {m.title}（整改时限 {m.deadline.isoformat()}，责任人 {owner}）")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
