@@ -43,9 +43,16 @@ def _root(config) -> Path:
     return Path(config.config_file_path).resolve().parent
 
 
+MIKE_VERSION_ENV = "MIKE_DOCS_VERSION"   # set by mike while it builds a version
+
+
 def on_config(config):
     global _build
     _build = _Build()
+    if os.environ.get(MIKE_VERSION_ENV):
+        # Built as an archived round: Material's version selector and the
+        # "archived round" banner read versions.json, which only mike writes.
+        config.extra["version"] = {"provider": "mike", "default": "latest", "alias": True}
     try:
         analysis = analyse(_root(config))
     except (ConfigError, TodayError) as exc:

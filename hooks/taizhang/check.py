@@ -27,6 +27,7 @@ def check_ledger(records: list[Record], ledger: Ledger, reporter: Reporter, docs
         check_area(record, ledger, reporter)
         check_dates(record, ledger, reporter)
         check_body(record, reporter)
+        check_recurrence(record, ledger, reporter)
         if isinstance(record, MeasureRecord):
             check_measure_status(record, ledger, reporter)
             check_evidence_files(record, reporter, docs_dir)
@@ -52,7 +53,7 @@ def check_links(record: Record, ledger: Ledger, reporter: Reporter) -> None:
         written["round"] = (Link(record.round, record.line_of("round")),) if record.round else ()
     for field, links in written.items():
         spec = vocab.fields[field]
-        target_kind = vocab.kinds[spec.target]
+        target_kind = vocab.kinds[vocab.link_target(record.kind, field)]
         for link in links:
             target_id, line = link.target, link.line
             target = ledger.get(target_id)
@@ -61,7 +62,7 @@ def check_links(record: Record, ledger: Ledger, reporter: Reporter) -> None:
                 reporter.add("link-self", record.path, line, **values)
             elif target is None:
                 reporter.add("link-missing", record.path, line, **values)
-            elif target.kind != spec.target:
+            elif target.kind != target_kind.name:
                 reporter.add("link-wrong-kind", record.path, line, actual=vocab.kinds[target.kind].label,
                              prefix=target_kind.prefix, **values)
 
@@ -69,6 +70,20 @@ def check_links(record: Record, ledger: Ledger, reporter: Reporter) -> None:
 def check_body(record: Record, reporter: Reporter) -> None:
     for finding in unsafe_html(record.body):
         reporter.add("unsafe-html", record.path, record.body_line + finding.line - 1, what=finding.what)
+
+
+def check_recurrence(record: Record, ledger: Ledger, reporter: Reporter) -> None:
+    """屡查屡犯 links point back in time: to a round with an earlier feedback date."""
+    mine = ledger.round_of(record)
+    for link in record.recurs_from:
+        target = ledger.get(link.target)
+        if target is None or target.kind != record.kind or mine is None:
+            continue  # reported by check_links
+        theirs = ledger.round_of(target)
+        if theirs is None or theirs.id == mine.id or (theirs.feedback_date and mine.feedback_date
+                                                      and theirs.feedback_date >= mine.feedback_date):
+            reporter.add("recur-not-earlier", record.path, link.line, value=link.target,
+                         key=ledger.vocab.key("recurs_from"), round=mine.id)
 
 
 def check_area(record: Record, ledger: Ledger, reporter: Reporter) -> None:

@@ -67,6 +67,14 @@ def cmd_new(args) -> int:
         print(f"没有新建记录：{exc} 已存在，不会覆盖。", file=sys.stderr)
         return 2
     print(new.path.relative_to(root).as_posix())
+    if kind == "round" and args.carry_over:
+        from taizhang.scaffold import carry_over
+        previous = analysis.ledger.current_round
+        if previous is None:
+            print("没有上一轮，无需承接。", file=sys.stderr)
+            return 0
+        for carried in carry_over(analyse(root), previous.id, new.record_id):
+            print(carried.path.relative_to(root).as_posix())
     return 0
 
 
@@ -129,6 +137,32 @@ def cmd_due(args) -> int:
     return 0
 
 
+def cmd_archive(args) -> int:
+    from taizhang.archive import ArchiveError, archive_round
+
+    root = find_root(Path(args.dir))
+    try:
+        done = archive_round(root, args.round, force=args.force, alias_type=args.alias_type)
+    except ArchiveError as exc:
+        print(f"没有归档：{exc}", file=sys.stderr)
+        return 1
+    print(f"已归档 {done.version}（{done.title}），并设为 latest 和默认版本。")
+    return 0
+
+
+def cmd_archive_export(args) -> int:
+    from taizhang.archive import ArchiveError, export_archive
+
+    root = find_root(Path(args.dir))
+    try:
+        names = export_archive(root, Path(args.target), force=args.force)
+    except ArchiveError as exc:
+        print(f"没有导出：{exc}", file=sys.stderr)
+        return 1
+    print(f"已写入 {args.target}：{'、'.join(names)}")
+    return 0
+
+
 KIND_ALIASES = {"轮次": "round", "巡视轮次": "round", "反馈": "feedback", "反馈问题": "feedback",
                 "问题": "problem", "查摆问题": "problem", "原因": "cause", "原因剖析": "cause",
                 "措施": "measure", "整改措施": "measure"}
@@ -163,6 +197,8 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--team", help="巡视组（新建轮次时）")
     new.add_argument("--inspected", help="被巡视单位（新建轮次时）")
     new.add_argument("--feedback-date", help="反馈日期（新建轮次时）")
+    new.add_argument("--carry-over", action="store_true",
+                     help="新建轮次时，把上一轮未完成的长期坚持措施承接为本轮的新措施")
     new.set_defaults(func=cmd_new)
 
     diff = sub.add_parser("diff", help="汇总两个 Git 版本之间台账的变化（供合并请求审核）")
@@ -189,6 +225,20 @@ def build_parser() -> argparse.ArgumentParser:
     due.add_argument("--today", type=_date, help="按此日期计算（YYYY-MM-DD）")
     due.add_argument("--dir", default=".", help="项目目录，默认当前目录")
     due.set_defaults(func=cmd_due)
+
+    archive = sub.add_parser("archive", help="把一个巡视轮次归档为网站的一个版本（mike）")
+    archive.add_argument("round", help="轮次编号，如 LC-001")
+    archive.add_argument("--force", action="store_true", help="该轮次已归档时重新归档")
+    archive.add_argument("--alias-type", choices=["copy", "redirect", "symlink"], default="copy",
+                         help="latest 别名的形式，默认 copy（复制，任何服务器都能用）")
+    archive.add_argument("--dir", default=".", help="项目目录，默认当前目录")
+    archive.set_defaults(func=cmd_archive)
+
+    export_all = sub.add_parser("archive-export", help="把全部归档写成普通文件夹（供 nginx/IIS 发布）")
+    export_all.add_argument("target", help="目标文件夹")
+    export_all.add_argument("--force", action="store_true", help="目标文件夹已有内容时替换")
+    export_all.add_argument("--dir", default=".", help="项目目录，默认当前目录")
+    export_all.set_defaults(func=cmd_archive_export)
     return parser
 
 

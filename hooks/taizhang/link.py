@@ -32,6 +32,7 @@ class Ledger:
     incoming: Mapping[str, Mapping[str, tuple[str, ...]]]
     problem_status: Mapping[str, str | None]
     lights: Mapping[str, str | None]
+    shown_round: str | None = None     # the round summary pages show
 
     # -- lookups ---------------------------------------------------------
     def get(self, record_id: str) -> Record | None:
@@ -57,7 +58,9 @@ class Ledger:
 
     @property
     def current_round(self) -> RoundRecord | None:
-        return current_round(self.rounds)
+        """The round the dashboard and lists show (see project.resolve_round)."""
+        chosen = self.records.get(self.shown_round or "")
+        return chosen if isinstance(chosen, RoundRecord) else current_round(self.rounds)
 
     def round_of(self, record: Record) -> RoundRecord | None:
         found = self.records.get(record.round or "")
@@ -84,7 +87,7 @@ def current_round(rounds: list[RoundRecord]) -> RoundRecord | None:
     return max(rounds, key=lambda r: (r.feedback_date or dt.date.min, id_sort_key(r.id)))
 
 
-def build_ledger(records: list[Record], vocab: Vocabulary, today: dt.date) -> Ledger:
+def build_ledger(records: list[Record], vocab: Vocabulary, today: dt.date, shown_round: str | None = None) -> Ledger:
     by_id: dict[str, Record] = {}
     for record in sorted(records, key=lambda r: r.path):
         by_id.setdefault(record.id, record)  # duplicates are reported by check
@@ -96,7 +99,7 @@ def build_ledger(records: list[Record], vocab: Vocabulary, today: dt.date) -> Le
         if isinstance(r, ProblemRecord):
             measures = [ordered[m] for m in incoming.get(i, {}).get("measure.problems", ())]
             status[i] = derive_problem_status(measures, vocab)
-    return Ledger(vocab, today, ordered, incoming, status, lights)
+    return Ledger(vocab, today, ordered, incoming, status, lights, shown_round)
 
 
 def _incoming(records: Mapping[str, Record]) -> dict:

@@ -48,13 +48,14 @@ class Record:
     lines: Mapping[str, int]          # field name -> line of its key
     round: str | None = None
     publish: bool = True              # False: left out of the published progress report
+    recurs_from: tuple[Link, ...] = ()  # 屡查屡犯: the same record in an earlier round
 
     def line_of(self, field: str) -> int:
         return self.lines.get(field, 1)
 
     def links(self) -> dict[str, tuple[Link, ...]]:
         """Typed links written in this record, by field name."""
-        return {}
+        return {"recurs_from": self.recurs_from} if self.kind in ("feedback", "problem", "measure") else {}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -92,7 +93,7 @@ class ProblemRecord(Record):
         return self.nature == "declaration"
 
     def links(self):
-        return {"feedback": self.feedback, "causes": self.causes}
+        return {**super().links(), "feedback": self.feedback, "causes": self.causes}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -118,7 +119,7 @@ class MeasureRecord(Record):
     signed_off_on: dt.date | None = None
 
     def links(self):
-        return {"problems": self.problems, "addresses_causes": self.addresses_causes}
+        return {**super().links(), "problems": self.problems, "addresses_causes": self.addresses_causes}
 
 
 RECORD_CLASSES = {
@@ -231,7 +232,8 @@ class _FieldReader:
         for index, item in enumerate(items):
             item_line = self.raw.line(field.key, index, default=line)
             if not isinstance(item, (str, int)) or isinstance(item, bool):
-                self.type_error(field, item, item_line, example=f"写成列表，每行一个编号，如 - {self._prefix(field.target)}-001")
+                target = self.kind if field.target == "same" else field.target
+                self.type_error(field, item, item_line, example=f"写成列表，每行一个编号，如 - {self._prefix(target)}-001")
                 continue
             links.append(Link(str(item).strip(), item_line))
         return tuple(links)

@@ -21,6 +21,7 @@ from taizhang.vocabulary import Vocabulary, load_vocabulary
 RECORDS_DIR = "records"
 DOCS_DIR = "docs"
 TODAY_ENV = "TAIZHANG_TODAY"
+ROUND_ENV = "TAIZHANG_ROUND"      # build the site for this round (archives)
 
 
 class TodayError(ValueError):
@@ -55,8 +56,18 @@ def find_root(start: Path) -> Path:
     return start
 
 
-def resolve_today(rounds: list[RoundRecord], explicit: dt.date | None = None) -> dt.date:
-    """Build date: explicit > $TAIZHANG_TODAY > current round's 统计日期 > today."""
+def resolve_round(rounds: list[RoundRecord], explicit: str | None = None) -> str | None:
+    """The round the site shows: explicit > $TAIZHANG_ROUND > latest feedback date."""
+    wanted = explicit or os.environ.get(ROUND_ENV, "").strip() or None
+    if wanted and wanted not in {r.id for r in rounds}:
+        raise TodayError(f"没有编号为 {wanted} 的巡视轮次")
+    rnd = current_round(rounds)
+    return wanted or (rnd.id if rnd else None)
+
+
+def resolve_today(rounds: list[RoundRecord], explicit: dt.date | None = None,
+                  round_id: str | None = None) -> dt.date:
+    """Build date: explicit > $TAIZHANG_TODAY > the shown round's 统计日期 > today."""
     if explicit:
         return explicit
     pinned = os.environ.get(TODAY_ENV, "").strip()
@@ -65,19 +76,21 @@ def resolve_today(rounds: list[RoundRecord], explicit: dt.date | None = None) ->
             return dt.date.fromisoformat(pinned)
         except ValueError:
             raise TodayError(f"环境变量 {TODAY_ENV}={pinned!r} 不是 YYYY-MM-DD 格式的日期") from None
-    rnd = current_round(rounds)
+    rnd = next((r for r in rounds if r.id == round_id), None) or current_round(rounds)
     if rnd and rnd.as_of:
         return rnd.as_of
     return dt.date.today()
 
 
-def analyse(root: Path, today: dt.date | None = None, vocab: Vocabulary | None = None) -> Analysis:
+def analyse(root: Path, today: dt.date | None = None, vocab: Vocabulary | None = None,
+            round_id: str | None = None) -> Analysis:
     root = Path(root)
     vocab = vocab or load_vocabulary(root)
     reporter = Reporter(dict(vocab.rules))
     raws = load_tree(root, root / RECORDS_DIR, reporter, known_keys(vocab))
     records = [r for raw in raws if (r := build_record(raw, vocab, reporter))]
     rounds = [r for r in records if isinstance(r, RoundRecord)]
-    ledger = build_ledger(records, vocab, resolve_today(rounds, today))
+    shown = resolve_round(rounds, round_id)
+    ledger = build_ledger(records, vocab, resolve_today(rounds, today, shown), shown)
     check_ledger(records, ledger, reporter, root / DOCS_DIR)
     return Analysis(root, vocab, ledger, tuple(reporter.sorted()))

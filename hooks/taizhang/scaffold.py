@@ -110,10 +110,11 @@ def _check_links(analysis: Analysis, kind: str, values: dict) -> list[str]:
         targets = values[name] if isinstance(values[name], list) else [values[name]]
         for target in targets:
             found = ledger.get(target)
-            wanted = vocab.kind_label(field.target)
+            target_kind = vocab.link_target(kind, name)
+            wanted = vocab.kind_label(target_kind)
             if found is None:
                 problems.append(f"{field.key}：编号 {target} 不存在（应为{wanted}的编号）")
-            elif found.kind != field.target:
+            elif found.kind != target_kind:
                 problems.append(f"{field.key}：{target} 是{vocab.kind_label(found.kind)}，应为{wanted}")
     area = values.get("area")
     rnd = ledger.get(values.get("round") or "")
@@ -177,3 +178,31 @@ def parse_areas(items: list[str]) -> dict:
             raise ScaffoldError(f"--area 应写成 序号=名称，如 一=落实……方面（收到：{item}）")
         areas[key.strip()] = name.strip()
     return areas
+
+
+def carry_over(analysis: Analysis, from_round: str, to_round: str) -> list[NewRecord]:
+    """Open 长期坚持 measures of one round as new measures of the next, each
+    naming the old one in 前轮记录. Nothing existing is touched."""
+    vocab, ledger = analysis.vocab, analysis.ledger
+    created = []
+    for m in ledger.of_kind("measure"):
+        long_term = m.long_term or m.measure_type == "long_term"
+        if m.round != from_round or not long_term or (m.status and vocab.is_closed(m.status)):
+            continue
+        options = {
+            "title": m.title, "round": to_round, "problems": [l.target for l in m.problems],
+            "addresses_causes": [l.target for l in m.addresses_causes], "leader": list(m.leader),
+            "unit": list(m.unit), "owner": list(m.owner), "deadline": vocab.long_term_deadline,
+            "measure_type": vocab.label("measure_types", "long_term"),
+            "status": vocab.label("statuses", m.status) if m.status else None,
+            "recurs_from": [m.id],
+        }
+        body = f"承接 {from_round} 的整改措施 {m.id}，继续长期坚持。\n\n{m.body.strip()}"
+        created.append(create(analysis, "measure", options, body))
+        analysis = _refresh(analysis)
+    return created
+
+
+def _refresh(analysis: Analysis) -> Analysis:
+    from taizhang.project import analyse
+    return analyse(analysis.root, today=analysis.ledger.today)

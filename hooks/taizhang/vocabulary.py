@@ -108,6 +108,11 @@ class Vocabulary:
                 return self.fields[name]
         return None
 
+    def link_target(self, kind: str, field: str) -> str:
+        """The kind a link field points to; `same` means the record's own kind."""
+        target = self.fields[field].target
+        return kind if target == "same" else target
+
     def key(self, field: str) -> str:
         return self.fields[field].key
 

@@ -146,3 +146,16 @@ def render_kind_index(page: Page, kind: str) -> str:
     return (f"# {md_inline(label)}\n"
             + block(f'<p class="tz-lead">共 {len(records)} 条{esc(label)}记录。</p>')
             + block(table(INDEX_COLUMNS[kind], rows, "tz-sortable")))
+
+
+def render_recurrences(page: Page, scope: Scope) -> str:
+    """屡查屡犯: every record that names the same record of an earlier round."""
+    ledger, vocab = page.ledger, page.vocab
+    rows = []
+    for record in ledger.records.values():
+        for earlier in ledger.targets(record, "recurs_from"):
+            rows.append([page.link(record), esc(record.round or "—"), page.link(earlier), esc(earlier.round or "—"),
+                         esc(vocab.kind_label(record.kind))])
+    return ("# 屡查屡犯\n"
+            + block('<p class="tz-lead">在后续轮次中再次出现的问题、反馈和承接的整改措施（记录中写了“前轮记录”的）。</p>')
+            + block(table(["本轮记录", "轮次", "前轮记录", "前轮轮次", "类别"], rows, "tz-sortable", "没有屡查屡犯的记录。")))

@@ -148,13 +148,15 @@ def _relations(page: Page, record: Record) -> str:
     sections = []
     for relation, labels in vocab.relations.items():
         kind, field = relation.split(".")
+        optional = vocab.fields[field].target == "same"   # 屡查屡犯: shown only when present
         if record.kind == kind:
-            targets = ledger.targets(record, field)
-            sections.append((labels["forward"], targets))
-        elif record.kind == vocab.fields[field].target:
-            sections.append((labels["backward"], ledger.linked_from(record.id, kind, field)))
+            sections.append((labels["forward"], ledger.targets(record, field), optional))
+        if record.kind == vocab.link_target(kind, field):
+            sections.append((labels["backward"], ledger.linked_from(record.id, kind, field), optional))
     html_parts = []
-    for label, records in sections:
+    for label, records, optional in sections:
+        if optional and not records:
+            continue
         with_status = any(r.kind in ("problem", "measure") for r in records)
         headers = ["编号", "标题"] + (["状态"] if with_status else [])
         rows = [[page.id_link(r), esc(r.title)] + ([_status_of(page, r)] if with_status else []) for r in records]

@@ -16,7 +16,7 @@ from taizhang.project import Analysis
 from taizhang.render import urls
 from taizhang.render.dashboard import render_dashboard
 from taizhang.render.html import Page, record_src, source_note
-from taizhang.render.lists import (render_kind_index, render_problem_list,
+from taizhang.render.lists import (render_kind_index, render_problem_list, render_recurrences,
                                    render_responsibility_list, render_task_list)
 from taizhang.render.record import render_record
 from taizhang.render.scope import Scope
@@ -50,6 +50,7 @@ def render_site(analysis: Analysis, dir_urls: bool = True, history: History | No
         urls.TASK_LIST: render_task_list,
         urls.RESPONSIBILITY_LIST: render_responsibility_list,
         urls.TRACE: render_trace,
+        urls.RECURRENCES: render_recurrences,
     }
     note = source_note(ledger)
     summaries[urls.REPORT] = lambda page, scope: report_markdown(build_report(page.ledger, scope))

@@ -15,6 +15,7 @@ TASK_LIST = "lists/tasks.md"
 RESPONSIBILITY_LIST = "lists/responsibility.md"
 TRACE = "trace.md"
 REPORT = "report.md"
+RECURRENCES = "recurrences.md"
 
 # Downloads: stable URLs (ASCII), offered under Chinese names.
 DOWNLOADS = {

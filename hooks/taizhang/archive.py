@@ -1,0 +1,126 @@
+"""Rounds as versioned archives: `taizhang archive ROUND` and the export of
+the whole archive as plain folders for a web server without git.
+
+mike does the versioning on the gh-pages branch of the project's own git
+repository; this module checks first, builds strictly, then calls the real
+mike CLI and reports its failures in the users' words.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from taizhang.gitutil import GitError, git
+from taizhang.project import ROUND_ENV, analyse
+
+BRANCH = "gh-pages"
+LATEST = "latest"
+ALIAS_TYPES = ("copy", "redirect", "symlink")
+
+
+class ArchiveError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Archived:
+    version: str
+    title: str
+
+
+def _env(round_id: str) -> dict:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env[ROUND_ENV] = round_id
+    # mike runs `mkdocs` from PATH: make it this environment's.
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    if not _git_identity(Path.cwd()):
+        env.setdefault("GIT_COMMITTER_NAME", "taizhang")
+        env.setdefault("GIT_COMMITTER_EMAIL", "taizhang@localhost")
+    return env
+
+
+def _git_identity(root: Path) -> bool:
+    try:
+        return bool(git(root, "config", "user.name").strip())
+    except GitError:
+        return False
+
+
+def _mike(root: Path, env: dict, *args: str) -> str:
+    command = [sys.executable, "-c", "import sys; from mike.driver import main; sys.exit(main())", *args]
+    result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        detail = (result.stderr.strip().splitlines() or ["（无输出）"])[-1]
+        raise ArchiveError(f"mike {args[0]} 失败：{detail}")
+    return result.stdout
+
+
+def versions(root: Path) -> list[dict]:
+    """versions.json of the archive branch (empty before the first archive)."""
+    try:
+        data = git(root, "show", f"{BRANCH}:versions.json")
+    except GitError:
+        return []
+    return json.loads(data.decode("utf-8"))
+
+
+def archive_round(root: Path, round_id: str, force: bool = False, alias_type: str = "copy") -> Archived:
+    analysis = analyse(root, round_id=round_id)
+    rnd = analysis.ledger.get(round_id)
+    if analysis.errors:
+        raise ArchiveError(f"台账有 {len(analysis.errors)} 个错误，先运行 taizhang check 改正后再归档")
+    if any(v["version"] == round_id for v in versions(root)) and not force:
+        raise ArchiveError(f"轮次 {round_id} 已经归档过；确需重新归档时加 --force")
+    env = _env(round_id)
+    with tempfile.TemporaryDirectory(prefix="taizhang-archive-") as tmp:
+        build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", tmp],
+                               cwd=root, env=env, capture_output=True, text=True)
+    if build.returncode != 0:
+        raise ArchiveError("严格构建失败：\n" + build.stderr.strip())
+    _mike(root, env, "deploy", "--update-aliases", "--alias-type", alias_type,
+          "--title", rnd.title, round_id, LATEST)
+    _mike(root, env, "set-default", LATEST)
+    return Archived(round_id, rnd.title)
+
+
+def export_archive(root: Path, target: Path, force: bool = False) -> list[str]:
+    """The archive branch as plain folders (no symlinks) in `target`, atomically."""
+    if not versions(root):
+        raise ArchiveError("还没有归档任何轮次（先运行 taizhang archive 轮次编号）")
+    if target.exists() and any(target.iterdir()) and not force:
+        raise ArchiveError(f"{target} 已存在且不为空；换一个目录，或加 --force 替换")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".taizhang-export-", dir=target.parent))
+    try:
+        data = git(root, "archive", "--format=tar", BRANCH)
+        subprocess.run(["tar", "-x", "-C", str(staging)], input=data, check=True)
+        _replace_symlinks(staging)
+        if target.exists():
+            old = target.with_name(target.name + ".old-taizhang")
+            target.rename(old)
+            staging.rename(target)
+            shutil.rmtree(old)
+        else:
+            staging.rename(target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    return [v["version"] for v in json.loads((target / "versions.json").read_text(encoding="utf-8"))]
+
+
+def _replace_symlinks(folder: Path) -> None:
+    """Web servers such as IIS cannot follow symlinks: make them copies."""
+    for link in sorted((p for p in folder.rglob("*") if p.is_symlink()), key=lambda p: len(p.parts)):
+        source = link.resolve()
+        link.unlink()
+        if source.is_dir():
+            shutil.copytree(source, link, symlinks=False)
+        elif source.exists():
+            shutil.copy2(source, link)
