@@ -29,7 +29,7 @@ def _run(case: str, tmp_path):
 def test_base_is_clean(tmp_path):
     project = overlay(GOLDEN / "base", GOLDEN / "checker" / "gaps", tmp_path / "p")
     for extra in ("records/feedback/FK-002.md", "records/problems/WT-002.md",
-                  "records/problems/WT-003.md", "records/causes/YY-002.md"):
+                  "records/problems/WT-003.md", "records/causes/YY-002.md", "records/measures/CS-003.md"):
         (project / extra).unlink()
     result = run_cli("check", "--strict", cwd=project, TAIZHANG_TODAY=TODAY)
     assert result.returncode == 0, result.stdout

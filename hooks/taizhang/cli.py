@@ -163,6 +163,25 @@ def cmd_archive_export(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    from taizhang.importer import ImportError_, import_outline
+
+    root = find_root(Path(args.dir))
+    source = Path(args.file)
+    if not source.is_file():
+        print(f"没有导入：找不到文件 {source}", file=sys.stderr)
+        return 2
+    try:
+        tree, folder = import_outline(analyse(root), source, folder=args.folder, dry_run=args.dry_run)
+    except ImportError_ as exc:
+        print(f"没有导入：{exc}", file=sys.stderr)
+        return 1
+    print(tree, end="")
+    if folder is not None:
+        print(f"已写入 {folder.relative_to(root).as_posix()}/（全部为草稿，请补全后删除“草稿: 是”）")
+    return 0
+
+
 KIND_ALIASES = {"轮次": "round", "巡视轮次": "round", "反馈": "feedback", "反馈问题": "feedback",
                 "问题": "problem", "查摆问题": "problem", "原因": "cause", "原因剖析": "cause",
                 "措施": "measure", "整改措施": "measure"}
@@ -225,6 +244,13 @@ def build_parser() -> argparse.ArgumentParser:
     due.add_argument("--today", type=_date, help="按此日期计算（YYYY-MM-DD）")
     due.add_argument("--dir", default=".", help="项目目录，默认当前目录")
     due.set_defaults(func=cmd_due)
+
+    imp = sub.add_parser("import", help="把整改方案或对照检查材料（.docx/.txt/.md）导入为草稿记录")
+    imp.add_argument("file", help="要导入的文件")
+    imp.add_argument("--dry-run", action="store_true", help="只显示识别出的结构，不写文件")
+    imp.add_argument("--folder", help="写入 records/ 下的这个新文件夹（默认 import-文件名）")
+    imp.add_argument("--dir", default=".", help="项目目录，默认当前目录")
+    imp.set_defaults(func=cmd_import)
 
     archive = sub.add_parser("archive", help="把一个巡视轮次归档为网站的一个版本（mike）")
     archive.add_argument("round", help="轮次编号，如 LC-001")

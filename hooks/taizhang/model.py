@@ -48,6 +48,7 @@ class Record:
     lines: Mapping[str, int]          # field name -> line of its key
     round: str | None = None
     publish: bool = True              # False: left out of the published progress report
+    draft: bool = False               # imported, not yet completed (see DRAFT_NEEDS)
     recurs_from: tuple[Link, ...] = ()  # 屡查屡犯: the same record in an earlier round
 
     def line_of(self, field: str) -> int:
@@ -334,6 +335,9 @@ def known_keys(vocab: Vocabulary) -> set[str]:
     return keys | set(vocab.progress_keys.values()) | set(vocab.evidence_keys.values())
 
 
+DRAFT_NEEDS = ("id", "title", "round")   # even a draft must have these
+
+
 def build_record(raw: RawRecord, vocab: Vocabulary, reporter: Reporter) -> Record | None:
     """One typed record, or None when it has no usable kind or id."""
     kind_key, id_key = vocab.key("kind"), vocab.key("id")
@@ -359,11 +363,15 @@ def build_record(raw: RawRecord, vocab: Vocabulary, reporter: Reporter) -> Recor
         if is_blank(value) or field.name == "kind":
             continue
         values[field.name] = reader.convert(field, value, raw.line(key))
+    draft = values.get("draft") is True
     for name in vocab.required[kind.name]:
         field = vocab.fields[name]
         if name == "kind" or not is_blank(raw.data.get(field.key)):
             continue  # present; an invalid value was reported by its converter
-        reporter.add("required-field", raw.path, raw.line(field.key), kind=kind.label, key=field.key, help=field.help)
+        # An imported draft may lack what the outline did not say (owners,
+        # deadlines, links): a reminder, not an error, until it is completed.
+        rule = "draft-incomplete" if draft and name not in DRAFT_NEEDS else "required-field"
+        reporter.add(rule, raw.path, raw.line(field.key), kind=kind.label, key=field.key, help=field.help)
     record_id = values.get("id")
     if not record_id:
         return None

@@ -7,7 +7,7 @@ Defaults live in vocabulary.yml beside this file; a project overrides them in
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
@@ -69,6 +69,7 @@ class Vocabulary:
     evidence_keys: Mapping[str, str]
     relations: Mapping[str, Mapping[str, str]]   # "kind.field" -> forward/backward labels
     ledger_columns: tuple[Column, ...] = ()
+    import_rules: Mapping[str, object] = field(default_factory=dict)
 
     # -- lookups used by every stage -------------------------------------
     def kind_label(self, kind: str) -> str:
@@ -179,5 +180,6 @@ def _build(raw: dict) -> Vocabulary:
         progress_keys=frozen(dict(raw["progress_keys"])),
         evidence_keys=frozen(dict(raw["evidence_keys"])),
         relations=frozen({k: frozen(dict(v)) for k, v in raw["relations"].items()}),
+        import_rules=frozen(dict(raw["import"])),
         ledger_columns=tuple(Column(c["name"], str(c["label"]), int(c.get("width", 16))) for c in raw["ledger_columns"]),
     )

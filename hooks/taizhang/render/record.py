@@ -73,6 +73,8 @@ def _row(label: str, value: str) -> str:
 def _facts(page: Page, record: Record) -> str:
     vocab, ledger = page.vocab, page.ledger
     rows = [_row("类别", esc(vocab.kind_label(record.kind)))]
+    if record.draft:
+        rows.append(_row(vocab.key("draft"), '<span class="tz-status tz-status--none">导入的草稿，待补全</span>'))
     rnd = ledger.round_of(record)
     if rnd is not None:
         rows.append(_row(vocab.key("round"), page.link(rnd, rnd.title)))
