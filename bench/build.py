@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Benchmark: taizhang's build against plain MkDocs on the same pages.
+
+Generates a synthetic ledger of N records (Chinese text of 1–2 KB built
+from the seed's sentences, links, progress entries), then, alternating in
+one run, times
+  (a) plain MkDocs + Material (search with jieba) building the same record
+      files as pages, records out of the nav, no taizhang hooks;
+  (b) the taizhang build of the same records;
+and also `taizhang check` alone and the raw front-matter parse of the same
+files with python-frontmatter. Prints medians and peak memory; the last
+line is `ratio=<b/a>`.
+
+    python bench/build.py --records 1000 [--repeat 3] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = REPO / "tests" / "fixtures" / "seed.txt"
+
+# Runs a command in-process and reports its own peak memory on stderr.
+MEASURE = r"""
+import resource, runpy, sys
+kind = sys.argv[1]
+sys.argv = sys.argv[2:]
+try:
+    if kind == "module":
+        runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
+    else:
+        exec(compile(open(sys.argv[0]).read(), sys.argv[0], "exec"), {"__name__": "__main__"})
+except SystemExit as exc:
+    code = exc.code
+else:
+    code = 0
+print(f"@@maxrss_kb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.stderr)
+sys.exit(code or 0)
+"""
+
+PARSE = r"""
+import sys, frontmatter
+from pathlib import Path
+for path in sorted(Path(sys.argv[1]).rglob("*.md")):
+    frontmatter.load(path)
+"""
+
+
+def sentences() -> list[str]:
+    text = SEED.read_text(encoding="utf-8").replace("##paidbegin##", "").replace("##paidend##", "")
+    return [s + "。" for s in re.split(r"。", text) if len(s) > 12]
+
+
+def body(rng: random.Random, pool: list[str]) -> str:
+    parts, size = [], 0
+    target = rng.randint(1024, 2048)
+    while size < target:
+        sentence = rng.choice(pool)
+        parts.append(sentence)
+        size += len(sentence.encode("utf-8"))
+        if rng.random() < 0.25:
+            parts.append("\n\n")
+    return "".join(parts).strip()
+
+
+def generate(records: Path, n: int) -> None:
+    rng = random.Random(20231016)
+    pool = sentences()
+    counts = {"feedback": max(1, n * 2 // 10), "problem": max(1, n * 3 // 10), "cause": max(1, n // 10)}
+    counts["measure"] = max(1, n - 1 - sum(counts.values()))
+    areas = {o: f"第{o}方面的问题" for o in "一二三四五"}
+    units = [f"第{i}责任单位" for i in range(1, 41)]
+    leaders = [f"分管领导{i}" for i in range(1, 13)]
+    write = lambda folder, rid, lines, text: (records / folder).mkdir(parents=True, exist_ok=True) or \
+        (records / folder / f"{rid}.md").write_text("---\n" + "\n".join(lines) + "\n---\n\n" + text + "\n", encoding="utf-8")
+    write("rounds", "LC-001", ["编号: LC-001", "类别: 巡视轮次", "标题: 基准测试巡视", "巡视组: 省委第一巡视组",
+                               "被巡视单位: 测试单位", "反馈日期: 2023-06-01", "整改时限: 2023-08-01", "整改阶段: 集中整改",
+                               "整改方面:"] + [f"  {k}: {v}" for k, v in areas.items()] + ["统计日期: 2023-08-10"], body(rng, pool))
+    ordinals = list(areas)
+    for i in range(1, counts["feedback"] + 1):
+        quote = rng.choice(pool).rstrip("。")
+        write("feedback", f"FK-{i:03d}", [f"编号: FK-{i:03d}", "类别: 反馈问题", f"标题: 反馈{i}", "轮次: LC-001",
+                                          f"方面: {ordinals[i % 5]}", f"反馈原文: {json.dumps(quote, ensure_ascii=False)}"], body(rng, pool))
+    for i in range(1, counts["cause"] + 1):
+        write("causes", f"YY-{i:03d}", [f"编号: YY-{i:03d}", "类别: 原因剖析", f"标题: 原因{i}", "轮次: LC-001"], body(rng, pool))
+    for i in range(1, counts["problem"] + 1):
+        feedback = sorted({rng.randint(1, counts["feedback"]) for _ in range(2)})
+        if i <= counts["feedback"]:
+            feedback = sorted(set(feedback) | {i})
+        cause = (i - 1) % counts["cause"] + 1
+        write("problems", f"WT-{i:03d}", [f"编号: WT-{i:03d}", "类别: 查摆问题", f"标题: 问题{i}", "轮次: LC-001",
+                                          f"方面: {ordinals[i % 5]}", "对应反馈:", *[f"  - FK-{f:03d}" for f in feedback],
+                                          "问题原因:", f"  - YY-{cause:03d}"], body(rng, pool))
+    statuses = ["未启动", "正在整改", "正在整改", "基本完成（持续整改）", "已完成", "已销号"]
+    for i in range(1, counts["measure"] + 1):
+        problem = (i - 1) % counts["problem"] + 1
+        status = rng.choice(statuses)
+        month, day = rng.randint(7, 12), rng.randint(1, 28)
+        lines = [f"编号: CS-{i:03d}", "类别: 整改措施", f"标题: 措施{i}", "轮次: LC-001", "整改问题:", f"  - WT-{problem:03d}",
+                 f"责任领导: {rng.choice(leaders)}", f"责任单位: {rng.choice(units)}", f"责任人: 责任人{i % 97}",
+                 "整改类型: 限期整改", f"整改时限: 2023-{month:02d}-{day:02d}", f"整改状态: {status}", "整改进展:"]
+        for k in range(rng.randint(1, 4)):
+            lines += [f"  - 日期: 2023-07-{k + 1:02d}", f"    内容: {json.dumps(rng.choice(pool), ensure_ascii=False)}"]
+        if status in ("已完成", "已销号"):
+            lines += ["完成日期: 2023-08-01", "佐证材料:", "  - 会议纪要"]
+        if status == "已销号":
+            lines += ["销号人: 整改办", "销号日期: 2023-08-05"]
+        write("measures", f"CS-{i:03d}", lines, body(rng, pool))
+
+
+PLAIN_CONFIG = """site_name: plain
+theme:
+  name: material
+  language: zh
+  font: false
+plugins:
+  - search:
+      lang: zh
+nav:
+  - 首页: index.md
+"""
+
+
+def prepare(work: Path, n: int) -> tuple[Path, Path]:
+    project = work / "taizhang"
+    for name in ("mkdocs.yml", "hooks", "docs"):
+        source = REPO / name
+        (shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__", "evidence"))
+         if source.is_dir() else (project.mkdir(parents=True, exist_ok=True), shutil.copy2(source, project / name)))
+    generate(project / "records", n)
+    plain = work / "plain"
+    shutil.copytree(project / "records", plain / "docs")
+    (plain / "docs" / "index.md").write_text("# 首页\n", encoding="utf-8")
+    (plain / "mkdocs.yml").write_text(PLAIN_CONFIG, encoding="utf-8")
+    return project, plain
+
+
+def run(command: list[str], cwd: Path) -> tuple[float, int]:
+    env = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "HOME": str(Path.home()), "PYTHONHASHSEED": "0"}
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=cwd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"failed: {' '.join(command)} in {cwd}\n{result.stderr[-3000:]}")
+    rss = int(re.search(r"@@maxrss_kb=(\d+)", result.stderr).group(1))
+    return elapsed, rss
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--records", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", help="keep the generated projects in this folder")
+    args = parser.parse_args()
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="taizhang-bench-"))
+    project, plain = prepare(work, args.records)
+    parse_script = work / "parse.py"
+    parse_script.write_text(PARSE, encoding="utf-8")
+    runs = {
+        "a_plain_mkdocs": (["module", "mkdocs", "build", "-q", "-d", str(work / "site-a")], plain),
+        "b_taizhang": (["module", "mkdocs", "build", "-q", "-d", str(work / "site-b")], project),
+        "check": (["module", "taizhang", "check", "."], project),
+        "raw_parse": (["script", str(parse_script), str(project / "records")], project),
+    }
+    results: dict[str, list[tuple[float, int]]] = {k: [] for k in runs}
+    for _ in range(args.repeat):
+        for name, (command, cwd) in runs.items():  # alternating: a, b, check, parse, a, b, …
+            results[name].append(run(command, cwd))
+    files = sum(1 for _ in (project / "records").rglob("*.md"))
+    print(f"records={files} repeat={args.repeat} python={sys.version.split()[0]} cores={__import__('os').cpu_count()}")
+    medians = {}
+    for name, samples in results.items():
+        times = [t for t, _ in samples]
+        medians[name] = statistics.median(times)
+        peak = max(r for _, r in samples) / 1024
+        print(f"{name:16} median={medians[name]:8.3f}s  per_record={medians[name] / files * 1000:7.3f}ms  "
+              f"peak_rss={peak:7.1f}MB  runs={' '.join(f'{t:.2f}' for t in times)}")
+    print(f"check/raw_parse={medians['check'] / medians['raw_parse']:.3f}")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"ratio={medians['b_taizhang'] / medians['a_plain_mkdocs']:.3f}")
+
+
+if __name__ == "__main__":
+    main()
