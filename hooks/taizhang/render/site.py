@@ -23,6 +23,9 @@ from taizhang.render.scope import Scope
 from taizhang.render.trace import render_trace
 
 
+SEARCH_EXCLUDED = "---\nsearch:\n  exclude: true\n---\n"
+
+
 @dataclass(frozen=True)
 class SitePages:
     pages: dict[str, str]             # src_uri -> Markdown
@@ -53,11 +56,15 @@ def render_site(analysis: Analysis, dir_urls: bool = True, history: History | No
         urls.RECURRENCES: render_recurrences,
     }
     note = source_note(ledger)
+    # Long generated tables repeat what record pages say: keep them out of the
+    # search index (segmenting them with jieba was most of the build's cost).
+    unsearched = {urls.PROBLEM_LIST, urls.TASK_LIST, urls.RESPONSIBILITY_LIST, urls.TRACE, urls.RECURRENCES}
     summaries[urls.REPORT] = lambda page, scope: report_markdown(build_report(page.ledger, scope))
-    pages = {uri: render(Page(uri, ledger, dir_urls), scope) + note for uri, render in summaries.items()}
+    pages = {uri: (SEARCH_EXCLUDED if uri in unsearched else "") + render(Page(uri, ledger, dir_urls), scope) + note
+             for uri, render in summaries.items()}
     for kind in analysis.vocab.kinds.values():
         uri = urls.kind_index(kind.folder)
-        pages[uri] = render_kind_index(Page(uri, ledger, dir_urls), kind.name) + note
+        pages[uri] = SEARCH_EXCLUDED + render_kind_index(Page(uri, ledger, dir_urls), kind.name) + note
     problems_by_path: dict[str, list] = {}
     for problem in analysis.problems:
         problems_by_path.setdefault(problem.path, []).append(problem)
