@@ -4,12 +4,15 @@
 Generates a synthetic ledger of N records (Chinese text of 1–2 KB built
 from the seed's sentences, links, progress entries), then, alternating in
 one run, times
-  (a) plain MkDocs + Material (search with jieba) building the same record
-      files as pages, records out of the nav, no taizhang hooks;
-  (b) the taizhang build of the same records;
+  (a) plain MkDocs + Material (same theme, extensions, search with jieba)
+      building the very pages taizhang generates for these records, written
+      out as Markdown files, with no taizhang hook: what MkDocs itself costs;
+  (b) the taizhang build of the same records (hook: load, check, link,
+      history, render, exports);
+  (c) for reference, plain MkDocs on the raw record files as pages;
 and also `taizhang check` alone and the raw front-matter parse of the same
 files with python-frontmatter. Prints medians and peak memory; the last
-line is `ratio=<b/a>`.
+line is `ratio=<b/a>`, the hook's overhead over MkDocs on the same pages.
 
     python bench/build.py --records 1000 [--repeat 3] [--keep DIR]
 """
@@ -119,7 +122,19 @@ def generate(records: Path, n: int) -> None:
         write("measures", f"CS-{i:03d}", lines, body(rng, pool))
 
 
-PLAIN_CONFIG = """site_name: plain
+DUMP_PAGES = r"""
+import sys
+from pathlib import Path
+from taizhang.project import analyse
+from taizhang.render.site import render_site
+project, docs = Path(sys.argv[1]), Path(sys.argv[2])
+for uri, text in render_site(analyse(project)).pages.items():
+    path = docs / uri
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+"""
+
+RAW_CONFIG = """site_name: plain
 theme:
   name: material
   language: zh
@@ -132,18 +147,26 @@ nav:
 """
 
 
-def prepare(work: Path, n: int) -> tuple[Path, Path]:
+def prepare(work: Path, n: int, pages: bool = True) -> tuple[Path, Path, Path]:
     project = work / "taizhang"
     for name in ("mkdocs.yml", "hooks", "docs"):
         source = REPO / name
         (shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__", "evidence"))
          if source.is_dir() else (project.mkdir(parents=True, exist_ok=True), shutil.copy2(source, project / name)))
     generate(project / "records", n)
-    plain = work / "plain"
-    shutil.copytree(project / "records", plain / "docs")
-    (plain / "docs" / "index.md").write_text("# 首页\n", encoding="utf-8")
-    (plain / "mkdocs.yml").write_text(PLAIN_CONFIG, encoding="utf-8")
-    return project, plain
+    same, raw = work / "same-pages", work / "raw-records"
+    if not pages:
+        return project, same, raw
+    shutil.copytree(project / "docs", same / "docs")
+    subprocess.run([sys.executable, "-c", DUMP_PAGES, str(project), str(same / "docs")], check=True)
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    config = re.sub(r"hooks:\n  - hooks/taizhang_hook.py\n", "", config).replace("custom_dir: hooks/theme", "custom_dir: theme")
+    shutil.copytree(project / "hooks" / "theme", same / "theme")
+    (same / "mkdocs.yml").write_text(config, encoding="utf-8")
+    shutil.copytree(project / "records", raw / "docs")
+    (raw / "docs" / "index.md").write_text("# 首页\n", encoding="utf-8")
+    (raw / "mkdocs.yml").write_text(RAW_CONFIG, encoding="utf-8")
+    return project, same, raw
 
 
 def run(command: list[str], cwd: Path) -> tuple[float, int]:
@@ -162,17 +185,22 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", help="keep the generated projects in this folder")
+    parser.add_argument("--check-only", action="store_true",
+                        help="time only `taizhang check` and the raw parse (large N without building sites)")
     args = parser.parse_args()
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="taizhang-bench-"))
-    project, plain = prepare(work, args.records)
+    project, same, raw = prepare(work, args.records, pages=not args.check_only)
     parse_script = work / "parse.py"
     parse_script.write_text(PARSE, encoding="utf-8")
     runs = {
-        "a_plain_mkdocs": (["module", "mkdocs", "build", "-q", "-d", str(work / "site-a")], plain),
+        "a_plain_mkdocs": (["module", "mkdocs", "build", "-q", "-d", str(work / "site-a")], same),
         "b_taizhang": (["module", "mkdocs", "build", "-q", "-d", str(work / "site-b")], project),
+        "c_raw_records": (["module", "mkdocs", "build", "-q", "-d", str(work / "site-c")], raw),
         "check": (["module", "taizhang", "check", "."], project),
         "raw_parse": (["script", str(parse_script), str(project / "records")], project),
     }
+    if args.check_only:
+        runs = {k: v for k, v in runs.items() if k in ("check", "raw_parse")}
     results: dict[str, list[tuple[float, int]]] = {k: [] for k in runs}
     for _ in range(args.repeat):
         for name, (command, cwd) in runs.items():  # alternating: a, b, check, parse, a, b, …
@@ -186,9 +214,13 @@ def main() -> None:
         peak = max(r for _, r in samples) / 1024
         print(f"{name:16} median={medians[name]:8.3f}s  per_record={medians[name] / files * 1000:7.3f}ms  "
               f"peak_rss={peak:7.1f}MB  runs={' '.join(f'{t:.2f}' for t in times)}")
-    print(f"check/raw_parse={medians['check'] / medians['raw_parse']:.3f}")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
+    if args.check_only:
+        print(f"ratio={medians['check'] / medians['raw_parse']:.3f}  (check/raw_parse)")
+        return
+    print(f"check/raw_parse={medians['check'] / medians['raw_parse']:.3f}")
+    print(f"b/c (taizhang vs raw record files in plain MkDocs)={medians['b_taizhang'] / medians['c_raw_records']:.3f}")
     print(f"ratio={medians['b_taizhang'] / medians['a_plain_mkdocs']:.3f}")
 
 

@@ -20,9 +20,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 
+from taizhang.export.background import Background  # noqa: E402
 from taizhang.history import read_history  # noqa: E402
 from taizhang.project import RECORDS_DIR, TodayError, analyse  # noqa: E402
-from taizhang.render.site import render_site  # noqa: E402
+from taizhang.render.html import fill_fragments  # noqa: E402
+from taizhang.render.scope import Scope  # noqa: E402
+from taizhang.render.site import downloads, render_site  # noqa: E402
 from taizhang.vocabulary import PROJECT_CONFIG, ConfigError  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.taizhang")
@@ -31,12 +34,20 @@ log = logging.getLogger("mkdocs.hooks.taizhang")
 class _Build:
     """What one build learned; replaced at every on_config (serve rebuilds)."""
 
+    command = "build"
     analysis = None
     history = None
     site = None
+    downloads = None
 
 
 _build = _Build()
+_command = "build"   # set once by on_startup: serve, build or gh-deploy
+
+
+def on_startup(command, dirty):
+    global _command
+    _command = command
 
 
 def _root(config) -> Path:
@@ -49,6 +60,7 @@ MIKE_VERSION_ENV = "MIKE_DOCS_VERSION"   # set by mike while it builds a version
 def on_config(config):
     global _build
     _build = _Build()
+    _build.command = _command
     if os.environ.get(MIKE_VERSION_ENV):
         # Built as an archived round: Material's version selector and the
         # "archived round" banner read versions.json, which only mike writes.
@@ -67,15 +79,19 @@ def on_config(config):
 
 
 def on_files(files, config):
-    _build.site = render_site(_build.analysis, dir_urls=config.use_directory_urls, history=_build.history)
+    ledger = _build.analysis.ledger
+    # Excel, Word, CSV and JSON build in a second process meanwhile (not under
+    # serve, whose threads make fork unsafe); written in on_post_build.
+    _build.downloads = Background(lambda: downloads(ledger, Scope(ledger, ledger.current_round)),
+                                  use_fork=_build.command != "serve")
+    _build.site = render_site(_build.analysis, dir_urls=config.use_directory_urls, history=_build.history,
+                              set_aside_html=True)
     for src_uri, text in _build.site.pages.items():
         existing = files.get_file_from_path(src_uri)
         if existing is not None:
             raise PluginError(f"docs/{src_uri} 与台账生成的页面同名：请改名或删除 docs/{src_uri}")
         level = InclusionLevel.NOT_IN_NAV if src_uri in _build.site.record_files else InclusionLevel.UNDEFINED
         files.append(File.generated(config, src_uri, content=text, inclusion=level))
-    for src_uri, data in _build.site.files.items():
-        files.append(File.generated(config, src_uri, content=data))
     return files
 
 
@@ -96,6 +112,18 @@ def _edit_url(config, record_path: str) -> str | None:
     base = urljoin(config.repo_url.rstrip("/") + "/", config.edit_uri.lstrip("/"))
     docs_rel = os.path.relpath(_root(config) / record_path, config.docs_dir).replace(os.sep, "/")
     return urljoin(base if base.endswith("/") else base + "/", docs_rel)
+
+
+def on_page_content(html, page, config, files):
+    fragments = _build.site.fragments.get(page.file.src_uri) if _build.site else None
+    return fill_fragments(html, fragments) if fragments else html
+
+
+def on_post_build(config):
+    for src_uri, data in _build.downloads.result().items():
+        target = Path(config.site_dir) / src_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
 
 
 def on_serve(server, config, builder):

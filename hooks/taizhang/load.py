@@ -8,6 +8,7 @@ Nothing here writes to disk.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ import yaml
 from taizhang.problems import Reporter
 
 FENCE = "---"
+_STR_TAG = "tag:yaml.org,2002:str"
 FENCE_ENDS = ("---", "...")
 
 
@@ -56,16 +58,23 @@ class _AliasFound(Exception):
 
 
 def record_files(records_dir: Path) -> list[Path]:
-    """Every Markdown file under records/, in a stable order."""
-    return sorted(p for p in records_dir.rglob("*.md") if p.is_file())
+    """Every Markdown file under records/, in a stable order (os.walk: no stat per file)."""
+    found = []
+    for folder, dirs, names in os.walk(records_dir):
+        dirs.sort()
+        found += [Path(folder, n) for n in names if n.endswith(".md")]
+    return sorted(found)
 
 
 def load_tree(project_root: Path, records_dir: Path, reporter: Reporter,
               known_keys: Iterable[str] = ()) -> list[RawRecord]:
     keys = set(known_keys)
+    # Paths relative to the project, by string slicing: relative_to per file costs more than parsing.
+    base = records_dir.resolve().relative_to(project_root.resolve()).as_posix() + "/"
+    cut = len(str(records_dir)) + 1
     return [
         raw for path in record_files(records_dir)
-        if (raw := load_file(path, path.relative_to(project_root).as_posix(), reporter, keys))
+        if (raw := load_file(path, base + str(path)[cut:].replace(os.sep, "/"), reporter, keys))
     ]
 
 
@@ -115,11 +124,14 @@ def _looks_like_gb18030(data: bytes) -> bool:
     return _control_ratio(text) == 0
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _control_ratio(text: str) -> float:
+    """Share of control characters other than line ends, tab and form feed."""
     if not text:
         return 0.0
-    bad = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
-    return bad / len(text)
+    return len(_CONTROL.findall(text)) / len(text)
 
 
 # -- front matter ----------------------------------------------------------
@@ -156,6 +168,9 @@ def parse_text(text: str, rel: str, reporter: Reporter, known_keys: Iterable[str
 
 def _prescan(fm_lines: list[str], rel: str, reporter: Reporter, known_keys: set[str]) -> bool:
     """Catch what YAML would report obscurely: tabs, full-width colon/space."""
+    block = "\n".join(fm_lines)
+    if "\t" not in block and "\u3000" not in block and "：" not in block:
+        return True  # the usual case: nothing to look at line by line
     ok = True
     for number, line in enumerate(fm_lines, start=2):
         if "\t" in line:
@@ -179,7 +194,9 @@ def _parse_yaml(source: str, fm_lines: list[str], rel: str, reporter: Reporter):
         if node is None:
             return None, {}
         key_lines: dict = {}
-        value = _convert(loader, node, (), key_lines, set(), rel, reporter)
+        # Aliases reuse a node; only text with & or * can hold one, so only then look.
+        seen = set() if ("&" in source or "*" in source) else None
+        value = _convert(loader, node, (), key_lines, seen, rel, reporter)
         return value, key_lines
     except _AliasFound as exc:
         reporter.add("yaml-alias", rel, exc.line + 2)
@@ -228,15 +245,16 @@ def _explain(exc: yaml.MarkedYAMLError) -> str:
 
 def _convert(loader, node, path: tuple, key_lines: dict, seen: set, rel: str, reporter: Reporter):
     """YAML node → plain value, recording the line of each key and item."""
-    if id(node) in seen:
-        raise _AliasFound(node.start_mark.line)
-    seen.add(id(node))
+    if seen is not None:
+        if id(node) in seen:
+            raise _AliasFound(node.start_mark.line)
+        seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         result = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise yaml.MarkedYAMLError(problem="字段名必须是简单文字", problem_mark=key_node.start_mark)
-            key = str(loader.construct_object(key_node)).strip()
+            key = (key_node.value if key_node.tag == _STR_TAG else str(loader.construct_object(key_node))).strip()
             line = key_node.start_mark.line + 2
             if key in result:
                 reporter.add("duplicate-key", rel, line, key=key, other=key_lines[path + (key,)])
@@ -250,4 +268,6 @@ def _convert(loader, node, path: tuple, key_lines: dict, seen: set, rel: str, re
             key_lines[path + (index,)] = item.start_mark.line + 2
             items.append(_convert(loader, item, path + (index,), key_lines, seen, rel, reporter))
         return items
+    if node.tag == _STR_TAG:
+        return node.value  # the common case, without the constructor's machinery
     return loader.construct_object(node)

@@ -296,7 +296,7 @@ class _FieldReader:
         return None
 
     def convert(self, field, value, line):
-        kind = field.type.split(":")[0]
+        kind = field.base
         if kind == "bool":
             return self.boolean(field, value, line)
         if kind == "enum":
@@ -352,22 +352,27 @@ def build_record(raw: RawRecord, vocab: Vocabulary, reporter: Reporter) -> Recor
                      allowed=" / ".join(k.label for k in vocab.kinds.values()))
         return None
     reader = _FieldReader(raw, vocab, reporter, kind.name)
-    allowed = vocab.fields_of(kind.name)
+    by_key = vocab.fields_by_key[kind.name]
     values: dict = {}
+    lines: dict = {}       # field name -> line of its key
+    present = set()        # fields given a non-blank value
     for key, value in raw.data.items():
-        field = vocab.field_by_key(kind.name, key)
+        field = by_key.get(key)
+        line = raw.lines.get((key,), 1)
         if field is None:
-            reporter.add("unknown-field", raw.path, raw.line(key), kind=kind.label, key=key,
-                         allowed="、".join(vocab.key(n) for n in allowed))
+            reporter.add("unknown-field", raw.path, line, kind=kind.label, key=key,
+                         allowed="、".join(vocab.key(n) for n in vocab.fields_of(kind.name)))
             continue
+        lines[field.name] = line
         if is_blank(value) or field.name == "kind":
             continue
-        values[field.name] = reader.convert(field, value, raw.line(key))
+        present.add(field.name)
+        values[field.name] = reader.convert(field, value, line)
     draft = values.get("draft") is True
     for name in vocab.required[kind.name]:
-        field = vocab.fields[name]
-        if name == "kind" or not is_blank(raw.data.get(field.key)):
+        if name == "kind" or name in present:
             continue  # present; an invalid value was reported by its converter
+        field = vocab.fields[name]
         # An imported draft may lack what the outline did not say (owners,
         # deadlines, links): a reminder, not an error, until it is completed.
         rule = "draft-incomplete" if draft and name not in DRAFT_NEEDS else "required-field"
@@ -381,17 +386,16 @@ def build_record(raw: RawRecord, vocab: Vocabulary, reporter: Reporter) -> Recor
     stem = PurePosixPath(raw.path).stem
     if stem != record_id:
         reporter.add("id-filename", raw.path, raw.line(id_key), value=record_id, filename=PurePosixPath(raw.path).name, stem=stem)
-    return _make(kind.name, raw, vocab, values)
+    return _make(kind.name, raw, values, lines)
 
 
-def _make(kind: str, raw: RawRecord, vocab: Vocabulary, values: dict) -> Record:
+def _make(kind: str, raw: RawRecord, values: dict, lines: dict) -> Record:
     deadline = values.pop("deadline", None)
     if deadline == "long_term":
         values["long_term"], deadline = True, None
     values["deadline"] = deadline
-    lines = {name: raw.line(vocab.key(name)) for name in vocab.fields_of(kind) if vocab.key(name) in raw.data}
     cls = RECORD_CLASSES[kind]
-    known = set(cls.__dataclass_fields__)
+    known = cls.__dataclass_fields__
     kwargs = {k: v for k, v in values.items() if k in known and v is not None}
     kwargs.setdefault("title", "")
     return cls(kind=kind, path=raw.path, body=raw.body, body_line=raw.body_line, lines=lines, **kwargs)

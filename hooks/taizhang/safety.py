@@ -46,6 +46,8 @@ class _Scanner(HTMLParser):
 
 
 def unsafe_html(body: str) -> list[Finding]:
+    if "<" not in body and "script" not in body.lower():
+        return []  # no tag and no script URL: the usual body, checked in microseconds
     scanner = _Scanner()
     try:
         scanner.feed(body)

@@ -47,6 +47,11 @@ class Field:
     help: str
     target: str | None = None
 
+    @property
+    def base(self) -> str:
+        """The type without its parameter: `enum:statuses` → `enum`."""
+        return self.type.partition(":")[0]
+
 
 @dataclass(frozen=True)
 class Column:
@@ -70,6 +75,7 @@ class Vocabulary:
     relations: Mapping[str, Mapping[str, str]]   # "kind.field" -> forward/backward labels
     ledger_columns: tuple[Column, ...] = ()
     import_rules: Mapping[str, object] = field(default_factory=dict)
+    fields_by_key: Mapping[str, Mapping[str, Field]] = field(default_factory=dict)  # kind -> key -> field
 
     # -- lookups used by every stage -------------------------------------
     def kind_label(self, kind: str) -> str:
@@ -104,10 +110,7 @@ class Vocabulary:
         return self.required[kind] + self.optional[kind]
 
     def field_by_key(self, kind: str, key: str) -> Field | None:
-        for name in self.fields_of(kind):
-            if self.fields[name].key == key:
-                return self.fields[name]
-        return None
+        return self.fields_by_key[kind].get(key)
 
     def link_target(self, kind: str, field: str) -> str:
         """The kind a link field points to; `same` means the record's own kind."""
@@ -168,7 +171,12 @@ def _build(raw: dict) -> Vocabulary:
         n: Field(n, str(v["key"]), v["type"], v.get("help", ""), v.get("target"))
         for n, v in raw["fields"].items()
     }
+    by_key = {
+        kind: frozen({fields[n].key: fields[n] for n in (*spec["required"], *spec["optional"])})
+        for kind, spec in raw["kind_fields"].items()
+    }
     return Vocabulary(
+        fields_by_key=frozen(by_key),
         kinds=frozen(kinds),
         enums=frozen(enums),
         fields=frozen(fields),

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import html
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from taizhang.link import DONE, GREEN, RED, YELLOW, Ledger
@@ -27,9 +29,41 @@ def md_inline(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False).replace("\n", " "))
 
 
+_fragments: ContextVar[list[str] | None] = ContextVar("taizhang_fragments", default=None)
+FRAGMENT = "<!--tz-fragment:{}-->"
+
+
+@contextmanager
+def collecting_fragments():
+    """While active, `block` sets HTML aside and leaves a placeholder comment.
+
+    Python-Markdown parses every raw HTML block it meets; our tables are large
+    and need no Markdown, so the adapter puts them back into the converted
+    page instead (see fill_fragments). Outside this context, `block` returns
+    the HTML itself, so page texts stay complete Markdown.
+    """
+    token = _fragments.set([])
+    try:
+        yield _fragments.get()
+    finally:
+        _fragments.reset(token)
+
+
 def block(inner: str) -> str:
     """A raw HTML block Markdown leaves alone: blank lines around, no indent."""
-    return "\n\n" + inner.strip() + "\n\n"
+    collected = _fragments.get()
+    if collected is None:
+        return "\n\n" + inner.strip() + "\n\n"
+    collected.append(inner.strip())
+    return "\n\n" + FRAGMENT.format(len(collected) - 1) + "\n\n"
+
+
+_PLACEHOLDER = re.compile(r"<!--tz-fragment:(\d+)-->")
+
+
+def fill_fragments(html_text: str, fragments: list[str]) -> str:
+    """Put the set-aside HTML back into a converted page."""
+    return _PLACEHOLDER.sub(lambda m: fragments[int(m.group(1))], html_text)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,8 @@ def render_record(page: Page, record: Record, problems: list[Problem], history: 
     relations = _relations(page, record)
     if relations:
         parts.append("## 关联记录\n")
-        parts.append(block(relations))
+        # Titles of other records: searching them should find those records, not this one.
+        parts.append(block(f"<div data-search-exclude>{relations}</div>"))
     if isinstance(record, MeasureRecord):
         parts.append("## 整改进展\n")
         parts.append(block(_timeline(record)))
@@ -38,7 +39,7 @@ def render_record(page: Page, record: Record, problems: list[Problem], history: 
         parts.append(_round_summary(page, record))
     if history is not None:
         parts.append("## 修改记录\n")
-        parts.append(block(_history(history, record)))
+        parts.append(block(f"<div data-search-exclude>{_history(history, record)}</div>"))
     return "\n".join(parts)
 
 

@@ -15,7 +15,7 @@ from taizhang.history import History
 from taizhang.project import Analysis
 from taizhang.render import urls
 from taizhang.render.dashboard import render_dashboard
-from taizhang.render.html import Page, record_src, source_note
+from taizhang.render.html import Page, collecting_fragments, record_src, source_note
 from taizhang.render.lists import (render_kind_index, render_problem_list, render_recurrences,
                                    render_responsibility_list, render_task_list)
 from taizhang.render.record import render_record
@@ -30,10 +30,11 @@ SEARCH_EXCLUDED = "---\nsearch:\n  exclude: true\n---\n"
 class SitePages:
     pages: dict[str, str]             # src_uri -> Markdown
     record_files: dict[str, str]      # src_uri -> record path (records/…/X.md)
-    files: dict[str, bytes]           # src_uri -> downloadable file
+    fragments: dict[str, list[str]]   # src_uri -> HTML set aside from the Markdown (see html.block)
 
 
 def downloads(ledger, scope: Scope) -> dict[str, bytes]:
+    """The files offered on the dashboard, by their URL under the site."""
     report = build_report(ledger, scope)
     return {
         "downloads/taizhang.xlsx": build_workbook(ledger, scope),
@@ -44,9 +45,24 @@ def downloads(ledger, scope: Scope) -> dict[str, bytes]:
     }
 
 
-def render_site(analysis: Analysis, dir_urls: bool = True, history: History | None = None) -> SitePages:
+def render_site(analysis: Analysis, dir_urls: bool = True, history: History | None = None,
+                set_aside_html: bool = False) -> SitePages:
+    """Every generated page; with set_aside_html, large HTML blocks are left as
+    placeholders and returned in `fragments` for the adapter to fill in."""
     ledger = analysis.ledger
     scope = Scope(ledger, ledger.current_round)
+    pages: dict[str, str] = {}
+    fragments: dict[str, list[str]] = {}
+
+    def emit(uri: str, make) -> None:
+        if not set_aside_html:
+            pages[uri] = make(Page(uri, ledger, dir_urls))
+            return
+        with collecting_fragments() as collected:
+            pages[uri] = make(Page(uri, ledger, dir_urls))
+        if collected:
+            fragments[uri] = list(collected)
+
     summaries = {
         urls.DASHBOARD: render_dashboard,
         urls.PROBLEM_LIST: render_problem_list,
@@ -54,23 +70,23 @@ def render_site(analysis: Analysis, dir_urls: bool = True, history: History | No
         urls.RESPONSIBILITY_LIST: render_responsibility_list,
         urls.TRACE: render_trace,
         urls.RECURRENCES: render_recurrences,
+        urls.REPORT: lambda page, scope: report_markdown(build_report(page.ledger, scope)),
     }
-    note = source_note(ledger)
     # Long generated tables repeat what record pages say: keep them out of the
     # search index (segmenting them with jieba was most of the build's cost).
     unsearched = {urls.PROBLEM_LIST, urls.TASK_LIST, urls.RESPONSIBILITY_LIST, urls.TRACE, urls.RECURRENCES}
-    summaries[urls.REPORT] = lambda page, scope: report_markdown(build_report(page.ledger, scope))
-    pages = {uri: (SEARCH_EXCLUDED if uri in unsearched else "") + render(Page(uri, ledger, dir_urls), scope) + note
-             for uri, render in summaries.items()}
+    for uri, render in summaries.items():
+        head = SEARCH_EXCLUDED if uri in unsearched else ""
+        emit(uri, lambda page, render=render, head=head: head + render(page, scope) + source_note(ledger))
     for kind in analysis.vocab.kinds.values():
-        uri = urls.kind_index(kind.folder)
-        pages[uri] = SEARCH_EXCLUDED + render_kind_index(Page(uri, ledger, dir_urls), kind.name) + note
+        emit(urls.kind_index(kind.folder),
+             lambda page, kind=kind: SEARCH_EXCLUDED + render_kind_index(page, kind.name) + source_note(ledger))
     problems_by_path: dict[str, list] = {}
     for problem in analysis.problems:
         problems_by_path.setdefault(problem.path, []).append(problem)
     record_files = {}
     for record in ledger.records.values():
         uri = record_src(analysis.vocab, record)
-        pages[uri] = render_record(Page(uri, ledger, dir_urls), record, problems_by_path.get(record.path, []), history)
+        emit(uri, lambda page, record=record: render_record(page, record, problems_by_path.get(record.path, []), history))
         record_files[uri] = record.path
-    return SitePages(pages, record_files, downloads(ledger, scope))
+    return SitePages(pages, record_files, fragments)
