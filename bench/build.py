@@ -180,11 +180,38 @@ def run(command: list[str], cwd: Path) -> tuple[float, int]:
     return elapsed, rss
 
 
+def serve_rebuild(cwd: Path, edited: Path, port: int) -> float:
+    """Seconds MkDocs reports for the rebuild after one record file changes."""
+    env = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "HOME": str(Path.home())}
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=cwd, env=env,
+                              stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    built = re.compile(r"Documentation built in ([\d.]+) seconds")
+    try:
+        for line in server.stderr:
+            if built.search(line):
+                break
+        time.sleep(1.0)  # let the watcher settle before the edit
+        original = edited.read_text(encoding="utf-8")
+        edited.write_text(original + "\n补充一句进展说明。\n", encoding="utf-8")
+        try:
+            for line in server.stderr:
+                if (match := built.search(line)):
+                    return float(match.group(1))
+        finally:
+            edited.write_text(original, encoding="utf-8")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    raise SystemExit(f"no rebuild seen in {cwd}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", help="keep the generated projects in this folder")
+    parser.add_argument("--serve", action="store_true",
+                        help="also time `mkdocs serve`'s rebuild after a one-record change, (a) against (b)")
     parser.add_argument("--check-only", action="store_true",
                         help="time only `taizhang check` and the raw parse (large N without building sites)")
     args = parser.parse_args()
@@ -205,6 +232,11 @@ def main() -> None:
     for _ in range(args.repeat):
         for name, (command, cwd) in runs.items():  # alternating: a, b, check, parse, a, b, …
             results[name].append(run(command, cwd))
+    if args.serve:
+        results["serve_a_plain"], results["serve_b_taizhang"] = [], []
+        for i in range(args.repeat):
+            results["serve_a_plain"].append((serve_rebuild(same, same / "docs/measures/CS-001.md", 8811 + i), 0))
+            results["serve_b_taizhang"].append((serve_rebuild(project, project / "records/measures/CS-001.md", 8821 + i), 0))
     files = sum(1 for _ in (project / "records").rglob("*.md"))
     print(f"records={files} repeat={args.repeat} python={sys.version.split()[0]} cores={__import__('os').cpu_count()}")
     medians = {}
@@ -220,6 +252,8 @@ def main() -> None:
         print(f"ratio={medians['check'] / medians['raw_parse']:.3f}  (check/raw_parse)")
         return
     print(f"check/raw_parse={medians['check'] / medians['raw_parse']:.3f}")
+    if args.serve:
+        print(f"serve rebuild b/a={medians['serve_b_taizhang'] / medians['serve_a_plain']:.3f}")
     print(f"b/c (taizhang vs raw record files in plain MkDocs)={medians['b_taizhang'] / medians['c_raw_records']:.3f}")
     print(f"ratio={medians['b_taizhang'] / medians['a_plain_mkdocs']:.3f}")
 

@@ -22,10 +22,9 @@ from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 
 from taizhang.export.background import Background  # noqa: E402
 from taizhang.history import read_history  # noqa: E402
-from taizhang.project import RECORDS_DIR, TodayError, analyse  # noqa: E402
+from taizhang.project import RECORDS_DIR, ParseCache, TodayError, analyse  # noqa: E402
 from taizhang.render.html import fill_fragments  # noqa: E402
-from taizhang.render.scope import Scope  # noqa: E402
-from taizhang.render.site import downloads, render_site  # noqa: E402
+from taizhang.render.site import render_site  # noqa: E402
 from taizhang.vocabulary import PROJECT_CONFIG, ConfigError  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.taizhang")
@@ -34,7 +33,6 @@ log = logging.getLogger("mkdocs.hooks.taizhang")
 class _Build:
     """What one build learned; replaced at every on_config (serve rebuilds)."""
 
-    command = "build"
     analysis = None
     history = None
     site = None
@@ -42,12 +40,9 @@ class _Build:
 
 
 _build = _Build()
-_command = "build"   # set once by on_startup: serve, build or gh-deploy
-
-
-def on_startup(command, dirty):
-    global _command
-    _command = command
+# Parsed records reused across `mkdocs serve` rebuilds while their bytes are
+# unchanged: the one piece of state meant to outlive a build (see ParseCache).
+_parse_cache = ParseCache()
 
 
 def _root(config) -> Path:
@@ -60,13 +55,12 @@ MIKE_VERSION_ENV = "MIKE_DOCS_VERSION"   # set by mike while it builds a version
 def on_config(config):
     global _build
     _build = _Build()
-    _build.command = _command
     if os.environ.get(MIKE_VERSION_ENV):
         # Built as an archived round: Material's version selector and the
         # "archived round" banner read versions.json, which only mike writes.
         config.extra["version"] = {"provider": "mike", "default": "latest", "alias": True}
     try:
-        analysis = analyse(_root(config))
+        analysis = analyse(_root(config), cache=_parse_cache)
     except (ConfigError, TodayError) as exc:
         raise PluginError(f"taizhang 配置错误：{exc}") from None
     for problem in analysis.problems:
@@ -80,10 +74,8 @@ def on_config(config):
 
 def on_files(files, config):
     ledger = _build.analysis.ledger
-    # Excel, Word, CSV and JSON build in a second process meanwhile (not under
-    # serve, whose threads make fork unsafe); written in on_post_build.
-    _build.downloads = Background(lambda: downloads(ledger, Scope(ledger, ledger.current_round)),
-                                  use_fork=_build.command != "serve")
+    # Excel, Word, CSV and JSON build in a second process meanwhile; written in on_post_build.
+    _build.downloads = Background(_root(config), ledger.today, ledger.shown_round)
     _build.site = render_site(_build.analysis, dir_urls=config.use_directory_urls, history=_build.history,
                               set_aside_html=True)
     for src_uri, text in _build.site.pages.items():

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from taizhang.check import check_ledger
 from taizhang.link import Ledger, build_ledger, current_round
-from taizhang.load import load_tree
+from taizhang.load import load_tree, parse_bytes, record_files
 from taizhang.model import RoundRecord, build_record, known_keys
 from taizhang.problems import Problem, Reporter
 from taizhang.vocabulary import Vocabulary, load_vocabulary
@@ -82,13 +82,52 @@ def resolve_today(rounds: list[RoundRecord], explicit: dt.date | None = None,
     return dt.date.today()
 
 
+class ParseCache:
+    """Records parsed from files, reused while a file's bytes are unchanged.
+
+    `mkdocs serve` rebuilds everything after each edit; with this cache only
+    the edited records are parsed and built again. Entries are immutable
+    records plus the problems found in their file, so reuse is exact.
+    """
+
+    def __init__(self):
+        self._vocab = None
+        self._entries: dict[str, tuple[bytes, object, tuple]] = {}
+
+    def records(self, root: Path, vocab: Vocabulary, reporter: Reporter) -> list:
+        if self._vocab is not vocab and self._vocab != vocab:
+            self._vocab, self._entries = vocab, {}
+        keys, fresh, records = known_keys(vocab), {}, []
+        base = (root / RECORDS_DIR)
+        for path in record_files(base):
+            rel = path.relative_to(root).as_posix()
+            data = path.read_bytes()
+            cached = self._entries.get(rel)
+            if cached and cached[0] == data:
+                record, problems = cached[1], cached[2]
+                reporter.problems.extend(problems)
+            else:
+                before = len(reporter.problems)
+                raw = parse_bytes(data, rel, reporter, keys)
+                record = build_record(raw, vocab, reporter) if raw else None
+                problems = tuple(reporter.problems[before:])
+            fresh[rel] = (data, record, problems)
+            if record is not None:
+                records.append(record)
+        self._entries = fresh
+        return records
+
+
 def analyse(root: Path, today: dt.date | None = None, vocab: Vocabulary | None = None,
-            round_id: str | None = None) -> Analysis:
+            round_id: str | None = None, cache: ParseCache | None = None) -> Analysis:
     root = Path(root)
     vocab = vocab or load_vocabulary(root)
     reporter = Reporter(dict(vocab.rules))
-    raws = load_tree(root, root / RECORDS_DIR, reporter, known_keys(vocab))
-    records = [r for raw in raws if (r := build_record(raw, vocab, reporter))]
+    if cache is not None:
+        records = cache.records(root, vocab, reporter)
+    else:
+        raws = load_tree(root, root / RECORDS_DIR, reporter, known_keys(vocab))
+        records = [r for raw in raws if (r := build_record(raw, vocab, reporter))]
     rounds = [r for r in records if isinstance(r, RoundRecord)]
     shown = resolve_round(rounds, round_id)
     ledger = build_ledger(records, vocab, resolve_today(rounds, today, shown), shown)

@@ -1,30 +1,43 @@
 """Build the download files in a second process while MkDocs renders pages.
 
 openpyxl and python-docx are pure Python, so a thread would not run in
-parallel; a forked process shares the ledger without pickling it and sends
-back only bytes. Where fork is unavailable (or unsafe, as under
-`mkdocs serve`, which runs threads), the files are built in-process.
+parallel. The child is spawned (not forked: `mkdocs serve` runs threads,
+and forking a threaded process can deadlock); it reads the ledger again
+from the same project and sends back only bytes. The result is the same
+as building in-process, which `inline=True` does (used where a second
+process is unwanted).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import pickle
-from typing import Callable
+from pathlib import Path
+
+
+def build_downloads(root: Path, today: dt.date, round_id: str | None) -> dict[str, bytes]:
+    from taizhang.project import analyse
+    from taizhang.render.scope import Scope
+    from taizhang.render.site import downloads
+
+    ledger = analyse(root, today=today, round_id=round_id).ledger
+    return downloads(ledger, Scope(ledger, ledger.current_round))
 
 
 class Background:
-    def __init__(self, build: Callable[[], dict[str, bytes]], use_fork: bool):
+    def __init__(self, root: Path, today: dt.date, round_id: str | None, inline: bool = False):
         self._result: dict[str, bytes] | None = None
         self._process = None
-        if use_fork and "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")
-            self._receive, send = context.Pipe(duplex=False)
-            self._process = context.Process(target=_run, args=(build, send), daemon=True)
-            self._process.start()
-            send.close()
-        else:
-            self._result = build()
+        args = (Path(root), today, round_id)
+        if inline:
+            self._result = build_downloads(*args)
+            return
+        context = multiprocessing.get_context("spawn")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_run, args=(args, send), daemon=True)
+        self._process.start()
+        send.close()
 
     def result(self) -> dict[str, bytes]:
         if self._result is None:
@@ -34,15 +47,16 @@ class Background:
                 status, payload = "error", "导出进程意外退出"
             finally:
                 self._process.join()
+                self._receive.close()
             if status == "error":
                 raise RuntimeError(f"生成下载文件失败：{payload}")
             self._result = payload
         return self._result
 
 
-def _run(build, send) -> None:
+def _run(args, send) -> None:
     try:
-        message = ("ok", build())
+        message = ("ok", build_downloads(*args))
     except Exception as exc:  # reported in the parent, with the build's message
         message = ("error", f"{type(exc).__name__}: {exc}")
     send.send_bytes(pickle.dumps(message))
