@@ -3,9 +3,8 @@
 openpyxl and python-docx are pure Python, so a thread would not run in
 parallel. The child is spawned (not forked: `mkdocs serve` runs threads,
 and forking a threaded process can deadlock); it reads the ledger again
-from the same project and sends back only bytes. The result is the same
-as building in-process, which `inline=True` does (used where a second
-process is unwanted).
+from the same project and sends back only bytes, the same bytes the build
+would make in-process (`taizhang export` does that).
 """
 
 from __future__ import annotations
@@ -26,13 +25,9 @@ def build_downloads(root: Path, today: dt.date, round_id: str | None) -> dict[st
 
 
 class Background:
-    def __init__(self, root: Path, today: dt.date, round_id: str | None, inline: bool = False):
+    def __init__(self, root: Path, today: dt.date, round_id: str | None):
         self._result: dict[str, bytes] | None = None
-        self._process = None
         args = (Path(root), today, round_id)
-        if inline:
-            self._result = build_downloads(*args)
-            return
         context = multiprocessing.get_context("spawn")
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(target=_run, args=(args, send), daemon=True)
