@@ -192,3 +192,15 @@ def test_ci_templates_run_check_build_and_diff_with_full_history():
     assert hooks[0]["id"] == "taizhang-check" and hooks[0]["entry"] == "taizhang check"
     example = yaml.safe_load((templates / "pre-commit-config.yaml").read_text(encoding="utf-8"))
     assert example["repos"][0]["hooks"][0]["entry"] == "taizhang check"
+
+
+def test_diff_summary_escapes_record_text(repo):
+    git(repo, "switch", "-q", "-c", "注入")
+    edit(repo / "records/measures/CS-001.md",
+         ("标题: 第一项措施", "标题: '<script>x</script> | [点我](javascript:y) `z`'"),
+         ("整改状态: 正在整改", "整改状态: 基本完成（持续整改）"))
+    git(repo, "commit", "-q", "-am", "改标题")
+    out = run_cli("diff", "main", cwd=repo, TAIZHANG_TODAY=TODAY).stdout
+    row = next(line for line in out.splitlines() if line.startswith("| CS-001 |"))
+    assert row == ("| CS-001 | &lt;script&gt;x&lt;/script&gt; \\| \\[点我\\](javascript:y) \\`z\\` | "
+                   "正在整改 | **基本完成（持续整改）** |")

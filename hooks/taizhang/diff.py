@@ -12,6 +12,7 @@ from pathlib import Path
 
 from taizhang.gitutil import extract_tree
 from taizhang.model import MeasureRecord, Record
+from taizhang.render.html import md_text
 from taizhang.project import DOCS_DIR, RECORDS_DIR, Analysis, analyse
 from taizhang.vocabulary import PROJECT_CONFIG
 
@@ -53,7 +54,8 @@ def _name(vocab, r: Record) -> str:
 
 
 def _cell(text) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """Record text inside the Markdown summary: no table break, link, code or HTML."""
+    return md_text(str(text))
 
 
 def render_summary(before: Analysis, after: Analysis, base: str, head: str) -> str:
@@ -96,7 +98,7 @@ def render_summary(before: Analysis, after: Analysis, base: str, head: str) -> s
     out += _section("其他修改", other)
     if not any((added, removed, status_rows, deadline_rows, progress, evidence, signoffs, other)):
         out += ["台账记录没有变化。", ""]
-    out += _section("检查发现的问题", [f"- `{_cell(p.format())}`" for p in after.problems])
+    out += _section("检查发现的问题", [f"- {_cell(p.format())}" for p in after.problems])
     return "\n".join(out).rstrip() + "\n"
 
 

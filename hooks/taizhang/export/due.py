@@ -48,4 +48,5 @@ def due_report(ledger: Ledger, days: int, markdown: bool = False) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    from taizhang.render.html import md_text
+    return md_text(text)

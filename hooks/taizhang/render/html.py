@@ -49,6 +49,15 @@ def collecting_fragments():
         _fragments.reset(token)
 
 
+_MD_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+
+
+def md_text(text: str) -> str:
+    """Text inside Markdown prose or a table cell (PR comments, reports): no
+    link, code, emphasis, HTML or cell break; readable when shown raw."""
+    return _MD_INLINE_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)).replace("\n", " ")
+
+
 def block(inner: str) -> str:
     """A raw HTML block Markdown leaves alone: blank lines around, no indent."""
     collected = _fragments.get()
