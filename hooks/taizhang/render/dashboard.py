@@ -6,7 +6,7 @@ from collections import Counter
 
 from taizhang.link import DONE, GREEN, RED, YELLOW
 from taizhang.render import urls
-from taizhang.render.html import Page, block, esc, table
+from taizhang.render.html import Cell, Page, block, esc, table
 from taizhang.render.lists import TASK_HEADERS, task_rows
 from taizhang.render.scope import Scope
 
@@ -90,9 +90,9 @@ def _status_counts(page: Page, scope: Scope) -> str:
     rows = []
     for status in page.vocab.status_order():
         n = counts.get(status, 0)
-        rows.append([page.status(status), f'<span data-status-count="{esc(status)}">{n}</span>',
-                     _bar(n / total)])
-    return table(["整改状态", "措施数", "占比"], rows, "tz-status-counts")
+        rows.append([page.status_cell(status), f'<span data-status-count="{esc(status)}">{n}</span>',
+                     Cell(_bar(n / total), f"{n / total:.6f}")])
+    return table(["整改状态", "措施数", "占比"], rows, "tz-status-counts tz-sortable")
 
 
 def _lights(page: Page, scope: Scope) -> str:
@@ -124,8 +124,9 @@ def _areas(page: Page, scope: Scope) -> str:
         measures = [ledger.records[i] for i in sorted(measure_ids)]
         rate = completion_rate(page, measures)
         late = sum(1 for m in measures if ledger.lights.get(m.id) == RED)
-        rows.append([esc(f"（{ordinal}）{name}"), esc(len(problems)), esc(len(measures)), esc(late), _bar(rate)])
-    return table(["方面", "查摆问题", "整改措施", "逾期", "完成率"], rows, "tz-areas")
+        rows.append([esc(f"（{ordinal}）{name}"), esc(len(problems)), esc(len(measures)), esc(late),
+                     Cell(_bar(rate), f"{rate:.6f}")])
+    return table(["方面", "查摆问题", "整改措施", "逾期", "完成率"], rows, "tz-areas tz-sortable")
 
 
 def _latest(page: Page, scope: Scope) -> str:
