@@ -35,14 +35,15 @@ class Archived:
     title: str
 
 
-def _env(round_id: str) -> dict:
+def _env(root: Path, round_id: str) -> dict:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     env[ROUND_ENV] = round_id
     # mike runs `mkdocs` from PATH: make it this environment's.
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    if not _git_identity(Path.cwd()):
-        env.setdefault("GIT_COMMITTER_NAME", "taizhang")
-        env.setdefault("GIT_COMMITTER_EMAIL", "taizhang@localhost")
+    if not _git_identity(root):  # a fresh CI machine: mike still needs someone to commit as
+        for who in ("AUTHOR", "COMMITTER"):
+            env.setdefault(f"GIT_{who}_NAME", "taizhang")
+            env.setdefault(f"GIT_{who}_EMAIL", "taizhang@localhost")
     return env
 
 
@@ -78,7 +79,7 @@ def archive_round(root: Path, round_id: str, force: bool = False, alias_type: st
         raise ArchiveError(f"台账有 {len(analysis.errors)} 个错误，先运行 taizhang check 改正后再归档")
     if any(v["version"] == round_id for v in versions(root)) and not force:
         raise ArchiveError(f"轮次 {round_id} 已经归档过；确需重新归档时加 --force")
-    env = _env(round_id)
+    env = _env(root, round_id)
     with tempfile.TemporaryDirectory(prefix="taizhang-archive-") as tmp:
         build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", tmp],
                                cwd=root, env=env, capture_output=True, text=True)
