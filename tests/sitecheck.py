@@ -3,7 +3,6 @@ URL a browser would fetch. Used by the site tests; no MkDocs here."""
 
 from __future__ import annotations
 
-import posixpath
 import re
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit

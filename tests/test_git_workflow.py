@@ -4,7 +4,6 @@ new record → commit on a branch → diff summary → merge → site history.""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 
 import pytest

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import frontmatter
-import pytest
 
-from conftest import GOLDEN, REPO, copy_project, run_cli, tree_hash
+from conftest import REPO, copy_project, run_cli, tree_hash
 
 SEED = REPO / "tests/fixtures/seed.txt"
 FIXTURES = REPO / "tests/fixtures/import"

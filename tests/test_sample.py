@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import frontmatter
-import pytest
 
 from conftest import REPO, run_cli
 

@@ -108,7 +108,7 @@ def test_injected_payloads_do_not_execute(browser, tmp_path):
     path = root / "records/measures/CS-003.md"
     text = path.read_text(encoding="utf-8")
     text = (text.replace("标题: 统筹兼顾", f"标题: '{PAYLOAD}'")
-                .replace("责任人: 李某某", f"责任人: '<script>window.__pwned=2</script>'")
+                .replace("责任人: 李某某", "责任人: '<script>window.__pwned=2</script>'")
                 .replace("内容: 结合选人用人专项检查反馈", "内容: <svg onload=window.__pwned=3>结合选人用人专项检查反馈"))
     text += "\n<script>window.__pwned=4</script>\n\n[点我](javascript:window.__pwned=5)\n"
     path.write_text(text, encoding="utf-8")

@@ -9,10 +9,8 @@ import http.server
 import shutil
 import threading
 import urllib.request
-from pathlib import Path
 
 import frontmatter
-import pytest
 
 from conftest import REPO, build, copy_project, tree_hash
 from sitecheck import (FOLDERS, fetched_urls, is_off_site, links_from, page_url, record_page,

@@ -7,7 +7,6 @@ stops the others, so every problem is found in one run.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import defaultdict
 from pathlib import Path

@@ -16,7 +16,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from taizhang.link import id_sort_key
 from taizhang.project import RECORDS_DIR, Analysis
 from taizhang.scaffold import render_front_matter
 

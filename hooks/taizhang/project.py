@@ -43,9 +43,6 @@ class Analysis:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if not p.is_error]
 
-    def problems_of(self, path: str) -> list[Problem]:
-        return [p for p in self.problems if p.path == path]
-
 
 def find_root(start: Path) -> Path:
     """The nearest folder at or above `start` that has records/ or mkdocs.yml."""

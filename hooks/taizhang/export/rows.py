@@ -27,7 +27,6 @@ class LedgerRow:
 
 
 def ledger_rows(ledger: Ledger, scope: Scope) -> list[LedgerRow]:
-    vocab = ledger.vocab
     area_order = {ordinal: i for i, (ordinal, _) in enumerate(scope.areas())}
     problems = sorted(scope.problems, key=lambda p: (area_order.get(p.area, 99), p.id))
     primary: dict[str, list[MeasureRecord]] = {}
