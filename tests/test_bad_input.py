@@ -127,3 +127,8 @@ def test_unreadable_taizhang_yml_is_exit_2_with_a_message(project, capsys):
     (project / "taizhang.yml").write_text("statuses: [", encoding="utf-8")
     assert main(["check", str(project)]) == 2
     assert "配置错误：taizhang.yml" in capsys.readouterr().err
+
+
+def test_outside_a_ledger_is_a_clear_error(tmp_path, capsys):
+    assert main(["check", str(tmp_path)]) == 2
+    assert "找不到 records/ 目录" in capsys.readouterr().err

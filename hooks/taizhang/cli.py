@@ -11,7 +11,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from taizhang.project import TodayError, analyse, find_root
+from taizhang.project import RECORDS_DIR, TodayError, analyse, find_root
 from taizhang.vocabulary import ConfigError
 
 
@@ -22,8 +22,21 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"“{text}”不是 YYYY-MM-DD 格式的日期") from None
 
 
+class NotAProject(Exception):
+    pass
+
+
+def project_root(start: str) -> Path:
+    """The project holding `start`; a clear error when there is none."""
+    root = find_root(Path(start))
+    if not (root / RECORDS_DIR).is_dir():
+        raise NotAProject(f"在 {Path(start).resolve()} 及其上级目录中找不到 {RECORDS_DIR}/ 目录："
+                          "请在台账仓库中运行，或用参数指定台账目录")
+    return root
+
+
 def cmd_check(args) -> int:
-    root = find_root(Path(args.path))
+    root = project_root(args.path)
     analysis = analyse(root, today=args.today)
     for problem in analysis.problems:
         print(problem.format())
@@ -42,7 +55,7 @@ def cmd_new(args) -> int:
     from taizhang.fsutil import WouldOverwrite
     from taizhang.scaffold import ScaffoldError, create, parse_areas
 
-    root = find_root(Path(args.dir))
+    root = project_root(args.dir)
     analysis = analyse(root)
     kind = KIND_ALIASES.get(args.kind, args.kind)
     options = {
@@ -82,7 +95,7 @@ def cmd_diff(args) -> int:
     from taizhang.diff import summarise
     from taizhang.gitutil import GitError
 
-    root = find_root(Path(args.dir))
+    root = project_root(args.dir)
     try:
         summary = summarise(root, args.base, args.head)
     except GitError as exc:
@@ -108,7 +121,7 @@ def cmd_export(args) -> int:
     from taizhang.render.scope import Scope
     from taizhang.render.site import downloads
 
-    root = find_root(Path(args.dir))
+    root = project_root(args.dir)
     analysis = analyse(root)
     if analysis.errors:
         print(f"台账有 {len(analysis.errors)} 个错误，先运行 taizhang check 改正后再导出。", file=sys.stderr)
@@ -132,7 +145,7 @@ EXPORT_FILES = {"xlsx": "downloads/taizhang.xlsx", "csv": "downloads/ledger.csv"
 def cmd_due(args) -> int:
     from taizhang.export.due import due_report
 
-    analysis = analyse(find_root(Path(args.dir)), today=args.today)
+    analysis = analyse(project_root(args.dir), today=args.today)
     print(due_report(analysis.ledger, args.days, markdown=args.format == "markdown"), end="")
     return 0
 
@@ -140,7 +153,7 @@ def cmd_due(args) -> int:
 def cmd_archive(args) -> int:
     from taizhang.archive import ArchiveError, archive_round
 
-    root = find_root(Path(args.dir))
+    root = project_root(args.dir)
     try:
         done = archive_round(root, args.round, force=args.force, alias_type=args.alias_type)
     except ArchiveError as exc:
@@ -153,7 +166,7 @@ def cmd_archive(args) -> int:
 def cmd_archive_export(args) -> int:
     from taizhang.archive import ArchiveError, export_archive
 
-    root = find_root(Path(args.dir))
+    root = project_root(args.dir)
     try:
         names = export_archive(root, Path(args.target), force=args.force)
     except ArchiveError as exc:
@@ -166,7 +179,7 @@ def cmd_archive_export(args) -> int:
 def cmd_import(args) -> int:
     from taizhang.importer import ImportError_, import_outline
 
-    root = find_root(Path(args.dir))
+    root = project_root(args.dir)
     source = Path(args.file)
     if not source.is_file():
         print(f"没有导入：找不到文件 {source}", file=sys.stderr)
@@ -275,6 +288,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (ConfigError, TodayError) as exc:
         print(f"配置错误：{exc}", file=sys.stderr)
+        return 2
+    except NotAProject as exc:
+        print(str(exc), file=sys.stderr)
         return 2
 
 
