@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from taizhang.project import RECORDS_DIR, Analysis
-from taizhang.scaffold import render_front_matter
+from taizhang.scaffold import highest_numbers, render_front_matter
 
 CN = "一二三四五六七八九十"
 # Line-start markers, each a numbering style; levels follow first appearance.
@@ -273,12 +273,7 @@ def _short(quote: str) -> str:
 
 def assign_ids(analysis: Analysis, understood: Understood) -> str:
     vocab = analysis.vocab
-    used: dict[str, int] = {}
-    names = [p.stem for p in (analysis.root / RECORDS_DIR).rglob("*.md")] if (analysis.root / RECORDS_DIR).is_dir() else []
-    for record_id in [*analysis.ledger.records, *names]:
-        prefix, _, number = record_id.partition("-")
-        if number.isdigit():
-            used[prefix] = max(used.get(prefix, 0), int(number))
+    used = highest_numbers(analysis)
 
     def take(kind: str) -> str:
         prefix = vocab.kinds[kind].prefix

@@ -35,15 +35,25 @@ class NewRecord:
     text: str
 
 
-def next_id(analysis: Analysis, prefix: str) -> str:
-    """One above the highest number this prefix uses, in ids or file names."""
+def highest_numbers(analysis: Analysis) -> dict[str, int]:
+    """Per id prefix, the highest number used by a record id or a file name on disk."""
     records_dir = analysis.root / RECORDS_DIR
     names = [p.stem for p in record_files(records_dir)] if records_dir.is_dir() else []
-    pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)$")
-    numbers = [int(m.group(1)) for name in [*names, *analysis.ledger.records] if (m := pattern.match(name))]
-    return f"{prefix}-{max(numbers, default=0) + 1:03d}"
+    highest: dict[str, int] = {}
+    for name in [*names, *analysis.ledger.records]:
+        match = _NUMBERED.match(name)
+        if match:
+            prefix, number = match.group(1), int(match.group(2))
+            highest[prefix] = max(highest.get(prefix, 0), number)
+    return highest
 
 
+def next_id(analysis: Analysis, prefix: str) -> str:
+    """One above the highest number this prefix uses (files written since the analysis count too)."""
+    return f"{prefix}-{highest_numbers(analysis).get(prefix, 0) + 1:03d}"
+
+
+_NUMBERED = re.compile(r"^([A-Za-z]+)-(\d+)$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -198,11 +208,6 @@ def carry_over(analysis: Analysis, from_round: str, to_round: str) -> list[NewRe
             "recurs_from": [m.id],
         }
         body = f"承接 {from_round} 的整改措施 {m.id}，继续长期坚持。\n\n{m.body.strip()}"
+        # next_id reads file names on disk, so each new measure gets a fresh id.
         created.append(create(analysis, "measure", options, body))
-        analysis = _refresh(analysis)
     return created
-
-
-def _refresh(analysis: Analysis) -> Analysis:
-    from taizhang.project import analyse
-    return analyse(analysis.root, today=analysis.ledger.today)
