@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import subprocess
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,13 +21,24 @@ INSTALL_HINT = "需要 Debian 的 chromium 和 fonts-noto-cjk：apt-get install 
 
 
 
+def _missing() -> str | None:
+    if not CHROMIUM.exists():
+        return f"找不到 {CHROMIUM}"
+    # Without a CJK font the screenshots show boxes instead of Chinese.
+    fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True)
+    if fonts.returncode != 0 or not fonts.stdout.strip():
+        return "没有中文字体"
+    return None
+
+
 def require_chromium() -> None:
-    """Fail under CI, skip with an install hint elsewhere, when chromium is missing."""
-    if CHROMIUM.exists():
+    """Fail under CI, skip with an install hint elsewhere, when chromium or the CJK font is missing."""
+    missing = _missing()
+    if missing is None:
         return
     if os.environ.get("CI"):
-        pytest.fail(f"浏览器测试无法运行：找不到 {CHROMIUM}。{INSTALL_HINT}", pytrace=False)
-    pytest.skip(f"跳过浏览器测试：找不到 {CHROMIUM}。{INSTALL_HINT}", allow_module_level=True)
+        pytest.fail(f"浏览器测试无法运行：{missing}。{INSTALL_HINT}", pytrace=False)
+    pytest.skip(f"跳过浏览器测试：{missing}。{INSTALL_HINT}", allow_module_level=True)
 
 
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
