@@ -1,5 +1,5 @@
 """Rounds and the versioned archive, with real git and the real mike:
-close round 1, start round 2 (carrying over open 长期坚持 measures), archive
+close round 1, start round 2 (carrying over every unfinished measure), archive
 both, export the archive as plain folders and browse it."""
 
 from __future__ import annotations
@@ -32,10 +32,8 @@ def archived(tmp_path_factory):
     before_round2 = tree_hash(repo, skip=(".git", "site"))
     created = cli(repo, "new", "round", *ROUND2, "--carry-over").split()
     cli(repo, "new", "feedback", "--title", "上轮指出的干部监督问题整改不彻底", "--area", "一")
-    cli(repo, "new", "problem", "--title", "干部监督仍有差距", "--area", "一", "--feedback", "FK-018", "--cause", "YY-003")
-    problem = repo / "records/problems/WT-017.md"
-    problem.write_text(problem.read_text(encoding="utf-8").replace("# 前轮记录:", "前轮记录:\n  - WT-006\n# ", 1),
-                       encoding="utf-8")
+    cli(repo, "new", "problem", "--title", "干部监督仍有差距", "--area", "一", "--feedback", "FK-018", "--cause", "YY-003",
+        "--repeats", "WT-006")
     cli(repo, "new", "measure", "--title", "建立干部监督长效机制", "--problem", "WT-017", "--leader", "区委常委、组织部部长",
         "--unit", "区委组织部干部监督科", "--owner", "冯某某", "--deadline", "2024-07-20")
     assert run_cli("check", "--strict", cwd=repo).returncode == 0
@@ -66,7 +64,7 @@ def test_both_rounds_have_their_own_pages(archived):
     assert "十一届省委第三轮巡视" in one.select_one(".tz-round").get_text()
     assert "十二届省委第一轮巡视" in two.select_one(".tz-round").get_text()
     assert one.select_one('[data-metric="整改措施"] .tz-num__value').get_text() == "9"
-    assert two.select_one('[data-metric="整改措施"] .tz-num__value').get_text() == "4"
+    assert two.select_one('[data-metric="整改措施"] .tz-num__value').get_text() == "8"  # 7 carried + 1 new
     assert (export / "LC-001/measures/CS-001/index.html").is_file()
     assert not (export / "LC-001/measures/CS-013/index.html").exists()
     assert (export / "LC-002/measures/CS-013/index.html").is_file()
@@ -94,9 +92,10 @@ def test_carry_over_links_new_measures_to_the_old_ones(archived):
     carried = {}
     for rel in created[1:]:
         text = (repo / rel).read_text(encoding="utf-8")
-        carried[rel] = re.search(r"前轮记录:.*\n  - (CS-\d+)", text).group(1)
-        assert "轮次: LC-002" in text and "整改时限: 长期坚持" in text
-    assert sorted(carried.values()) == ["CS-004", "CS-007", "CS-008"]  # the open 长期坚持 measures
+        carried[rel] = re.search(r"承接自:.*\n  - (CS-\d+)", text).group(1)
+        assert "轮次: LC-002" in text
+    # every unfinished measure, of any type (see test_rounds for types, deadlines, statuses)
+    assert sorted(carried.values()) == ["CS-003", "CS-004", "CS-005", "CS-006", "CS-007", "CS-008", "CS-009"]
     for rel, digest in before.items():
         assert tree_hash(repo, skip=(".git", "site"))[rel] == digest, f"{rel} was changed"
 
@@ -108,7 +107,7 @@ def test_recurrence_shows_on_both_sides_and_in_the_list(archived):
     old = soup(export / "LC-002/problems/WT-006/index.html").get_text()
     assert "后续轮次再次出现（1）" in old and "WT-017" in old
     listing = soup(export / "LC-002/recurrences/index.html").get_text()
-    assert "WT-017" in listing and "CS-010" in listing and "CS-004" in listing
+    assert "WT-017" in listing and "WT-006" in listing and "CS-010" not in listing  # carried measures are not repeats
 
 
 def test_plain_folder_export_is_served(archived):

@@ -58,13 +58,22 @@ def cmd_new(args) -> int:
     root = project_root(args.dir)
     analysis = analyse(root)
     kind = KIND_ALIASES.get(args.kind, args.kind)
+    if (args.carry_over or args.dry_run) and kind != "round":
+        print("--carry-over 和 --dry-run 只用于新建轮次（taizhang new round）。", file=sys.stderr)
+        return 2
+    if args.repeats and kind not in ("feedback", "problem"):
+        print("--repeats 只用于反馈问题和查摆问题（屡查屡犯）；前轮未完成的措施用 new round --carry-over 承接。",
+              file=sys.stderr)
+        return 2
     options = {
         "title": args.title, "round": args.round, "quote": args.quote, "feedback": args.feedback,
         "problems": args.problem, "leader": args.leader, "unit": args.unit, "owner": args.owner,
         "deadline": args.deadline, "measure_type": args.type, "team": args.team,
-        "inspected": args.inspected, "feedback_date": args.feedback_date,
+        "inspected": args.inspected, "feedback_date": args.feedback_date, "recurs_from": args.repeats,
     }
     options["causes" if kind == "problem" else "addresses_causes"] = args.cause
+    if args.dry_run:
+        return _carry_over_dry_run(analysis)
     try:
         if kind == "round":
             options["areas"] = parse_areas(args.area)
@@ -86,8 +95,29 @@ def cmd_new(args) -> int:
         if previous is None:
             print("没有上一轮，无需承接。", file=sys.stderr)
             return 0
-        for carried in carry_over(analyse(root), previous.id, new.record_id):
-            print(carried.path.relative_to(root).as_posix())
+        carried = carry_over(analyse(root), previous.id, new.record_id)
+        for record in carried:
+            print(record.path.relative_to(root).as_posix())
+        print(f"承接了 {previous.id} 未完成的整改措施 {len(carried)} 项（新措施的“承接自”指向原措施）。", file=sys.stderr)
+    return 0
+
+
+def _carry_over_dry_run(analysis) -> int:
+    """What --carry-over would take from the latest round; writes nothing."""
+    from taizhang.scaffold import unfinished_measures
+
+    vocab, previous = analysis.vocab, analysis.ledger.current_round
+    if previous is None:
+        print("没有上一轮，无需承接。（--dry-run：没有写入任何文件）")
+        return 0
+    measures = unfinished_measures(analysis, previous.id)
+    print(f"将承接 {previous.id}（{previous.title}）未完成的整改措施 {len(measures)} 项：")
+    for m in measures:
+        kind = vocab.label("measure_types", m.measure_type) if m.measure_type else "—"
+        status = vocab.label("statuses", m.status) if m.status else "—"
+        deadline = vocab.long_term_deadline if m.long_term else (m.deadline.isoformat() if m.deadline else "—")
+        print(f"  {m.id}  {kind}  {status}  {deadline}  {m.title}")
+    print("（--dry-run：没有写入任何文件；去掉 --dry-run 即新建轮次并承接以上措施）")
     return 0
 
 
@@ -230,7 +260,10 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--inspected", help="被巡视单位（新建轮次时）")
     new.add_argument("--feedback-date", help="反馈日期（新建轮次时）")
     new.add_argument("--carry-over", action="store_true",
-                     help="新建轮次时，把上一轮未完成的长期坚持措施承接为本轮的新措施")
+                     help="新建轮次时，把上一轮全部未完成的措施（任何类型）承接为本轮的新措施（写“承接自”）")
+    new.add_argument("--dry-run", action="store_true", help="与 --carry-over 同用：只列出将承接的措施，不写文件")
+    new.add_argument("--repeats", action="append", default=[],
+                     help="屡查屡犯：前轮中同一反馈问题或查摆问题的编号（写入“前轮记录”），可多次")
     new.set_defaults(func=cmd_new)
 
     diff = sub.add_parser("diff", help="汇总两个 Git 版本之间台账的变化（供合并请求审核）")

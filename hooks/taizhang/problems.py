@@ -52,6 +52,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "删除它（正文只用 Markdown 和普通 HTML）；网站会把本条正文显示为纯文本，直到改正"),
     "recur-not-earlier": ("“{key}”中的 {value} 不属于比本轮（{round}）更早的轮次",
                           "只能引用前面轮次（反馈日期更早）中的同类记录"),
+    "link-other-round": ("“{key}”中的 {value} 属于轮次 {other}，而本记录属于轮次 {round}",
+                         "只能引用本轮的记录，各轮的统计才互不影响：前轮未完成的措施用“承接自”承接"
+                         "（taizhang new round --carry-over），前轮的问题再次出现时新建本轮的问题并写“前轮记录”"),
     "draft-incomplete": ("草稿{kind}还缺“{key}”", "补上 {key}:（{help}）；全部补齐后删除“草稿: 是”一行"),
     "feedback-unanswered": ("反馈问题 {value} 还没有任何查摆问题回应", "在对应查摆问题的“对应反馈”中加入 {value}"),
     "problem-without-measure": ("查摆问题 {value} 还没有整改措施", "在某条整改措施的“整改问题”中加入 {value}"),
