@@ -185,11 +185,15 @@ def cmd_archive(args) -> int:
 
     root = project_root(args.dir)
     try:
-        done = archive_round(root, args.round, force=args.force, alias_type=args.alias_type)
+        done = archive_round(root, args.round, force=args.force, alias_type=args.alias_type, push=args.push)
     except ArchiveError as exc:
         print(f"没有归档：{exc}", file=sys.stderr)
         return 1
     print(f"已归档 {done.version}（{done.title}），并设为 latest 和默认版本。")
+    if done.pushed_to:
+        print(f"已把 gh-pages 分支推送到 {done.pushed_to}。")
+    else:
+        print("gh-pages 分支只在本地；发布时加 --push（或运行 git push origin gh-pages）。")
     return 0
 
 
@@ -303,6 +307,8 @@ def build_parser() -> argparse.ArgumentParser:
     archive.add_argument("--force", action="store_true", help="该轮次已归档时重新归档")
     archive.add_argument("--alias-type", choices=["copy", "redirect", "symlink"], default="copy",
                          help="latest 别名的形式，默认 copy（复制，任何服务器都能用）")
+    archive.add_argument("--push", nargs="?", const="origin", metavar="远程仓库",
+                         help="归档后把 gh-pages 分支推送到该远程仓库（不写名称时为 origin）；默认不推送")
     archive.add_argument("--dir", default=".", help="项目目录，默认当前目录")
     archive.set_defaults(func=cmd_archive)
 

@@ -50,6 +50,12 @@ def build_report(ledger: Ledger, scope: Scope) -> Report:
     overview = (f"截至 {today}，{name}反馈问题 {len(feedback)} 条，对照查摆问题 {len(problems)} 个，"
                 f"制定整改措施 {len(measures)} 项。已完成 {len(closed)} 项（其中已销号 {len(signed)} 项），"
                 f"整改完成率 {rate}；正在推进 {len(measures) - len(closed)} 项，其中逾期 {len(late)} 项。")
+    repeats = _published(scope.repeat_feedback) + _published(scope.repeat_problems)
+    carried = [m for m in measures if ledger.carried_from(m)]
+    if repeats or carried:
+        overview += (f"其中承接上一轮未完成的整改措施 {len(carried)} 项；屡查屡犯（与前轮反馈或查摆相同）的"
+                     f"反馈问题 {len(_published(scope.repeat_feedback))} 条、查摆问题 "
+                     f"{len(_published(scope.repeat_problems))} 个，须重点整改。")
     sections = [Section("一、总体情况", [overview])]
     if len(_published(scope.measures)) != len(scope.measures) or len(problems) != len(scope.problems):
         sections[0].paragraphs.append("本通报不含按规定不予公开的事项。")
@@ -78,7 +84,7 @@ def _by_area(ledger: Ledger, scope: Scope, problems) -> Section:
             continue
         measure_ids = {m.id for p in in_area for m in _published(ledger.measures_of(p.id))}
         done = sum(1 for i in measure_ids if ledger.lights.get(i) == DONE)
-        states = "；".join(f"{p.title}（{vocab.label('statuses', s) if (s := ledger.problem_status.get(p.id)) else '尚无整改措施'}）"
+        states = "；".join(f"{p.title}{_repeat_note(ledger, p)}（{vocab.label('statuses', s) if (s := ledger.problem_status.get(p.id)) else '尚无整改措施'}）"
                           for p in in_area)
         paragraphs.append(f"（{ordinal}）{name}方面：查摆问题 {len(in_area)} 个，整改措施 {len(measure_ids)} 项，"
                           f"已完成 {done} 项。{states}。")
@@ -97,8 +103,15 @@ def _by_feedback(ledger: Ledger, feedback, problem_ids: set[str]) -> Section:
             state = "已整改完成"
         else:
             state = "正在整改"
-        items.append(f"{f.id} “{f.quote or f.title}”：{state}（{'、'.join(p.id for p in problems) or '—'}）")
+        repeat = _repeat_note(ledger, f)
+        items.append(f"{f.id} “{f.quote or f.title}”：{state}（{'、'.join(p.id + _repeat_note(ledger, p) for p in problems) or '—'}）"
+                     + repeat)
     return Section("三、巡视反馈问题整改情况", [] if items else ["暂无。"], items)
+
+
+def _repeat_note(ledger: Ledger, record) -> str:
+    earlier = ledger.repeats(record)
+    return f"〔屡查屡犯，前轮 {'、'.join(r.id for r in earlier)}〕" if earlier else ""
 
 
 def report_markdown(report: Report) -> str:

@@ -22,7 +22,8 @@ def completion_rate(page: Page, measures) -> float:
 
 
 def render_dashboard(page: Page, scope: Scope) -> str:
-    parts = ["# 整改工作总览\n", block(_round_box(page, scope)), block(_numbers(page, scope))]
+    parts = ["# 整改工作总览\n", block(_round_box(page, scope)), block(_numbers(page, scope)),
+             block(_rounds_note(page, scope))]
     parts += ["## 整改状态\n", block(_status_counts(page, scope)), block(_lights(page, scope))]
     late = [m for m in scope.measures if page.ledger.lights.get(m.id) == RED]
     soon = [m for m in scope.measures if page.ledger.lights.get(m.id) == YELLOW]
@@ -82,6 +83,19 @@ def _numbers(page: Page, scope: Scope) -> str:
         for label, value, css, target in cards
     )
     return f'<div class="tz-numbers">{html_cards}</div>'
+
+
+def _rounds_note(page: Page, scope: Scope) -> str:
+    """承接事项 and 屡查屡犯 of this round, counted apart (they are different things)."""
+    carried_in, carried_out = len(scope.carried_in), len(scope.carried_out)
+    feedback, problems = len(scope.repeat_feedback), len(scope.repeat_problems)
+    return (f'<p class="tz-rounds-note">承接前轮未完成的措施 <a href="{page.href(urls.CARRIED)}">'
+            f'<strong data-carried-in="{carried_in}">{carried_in}</strong> 项</a>，'
+            f'已转入后续轮次 <strong data-carried-out="{carried_out}">{carried_out}</strong> 项；'
+            f'<a href="{page.href(urls.RECURRENCES)}">屡查屡犯</a>：反馈问题 '
+            f'<strong data-repeat-feedback="{feedback}">{feedback}</strong> 条、查摆问题 '
+            f'<strong data-repeat-problems="{problems}">{problems}</strong> 个。'
+            f'<a href="{page.href(urls.ROUNDS)}">各轮概览</a></p>')
 
 
 def _status_counts(page: Page, scope: Scope) -> str:

@@ -7,6 +7,7 @@ from collections import defaultdict
 from taizhang.link import DONE, RED, worst_light
 from taizhang.model import MeasureRecord, ProblemRecord
 from taizhang.render.html import Cell, Page, Row, block, esc, md_inline, table
+from taizhang.render.marks import repeat_mark, round_marks
 from taizhang.render.scope import Scope
 
 TASK_HEADERS = ["序号", "编号", "整改措施", "整改问题", "责任领导", "责任单位", "责任人", "整改时限", "整改状态", "提示"]
@@ -27,9 +28,14 @@ def task_rows(page: Page, measures: list[MeasureRecord]) -> list[Row]:
         rows.append(Row([
             Cell(esc(number), f"{number:06d}"), page.id_link(m), page.link(m, m.title), problems,
             page.texts(m.leader), page.texts(m.unit), page.texts(m.owner),
-            page.deadline_cell(m), page.status_cell(m.status), page.light_cell(light, page.measure_light(m)),
+            page.deadline_cell(m), _with_marks(page.status_cell(m.status), round_marks(page, m)),
+            page.light_cell(light, page.measure_light(m)),
         ], facts))
     return rows
+
+
+def _with_marks(cell: Cell, marks: str) -> Cell:
+    return Cell(cell.html + marks, cell.sort) if marks else cell
 
 
 def problem_light(page: Page, problem: ProblemRecord) -> str | None:
@@ -38,8 +44,10 @@ def problem_light(page: Page, problem: ProblemRecord) -> str | None:
 
 def render_problem_list(page: Page, scope: Scope) -> str:
     ledger = page.ledger
+    repeats = len(scope.repeat_problems)
+    repeat_note = f'其中屡查屡犯 <strong data-repeats="{repeats}">{repeats}</strong> 个；' if repeats else ""
     parts = ["# 问题清单\n",
-             block(f'<p class="tz-lead">{_round_line(scope)}共 {len(scope.problems)} 个查摆问题；'
+             block(f'<p class="tz-lead">{_round_line(scope)}共 {len(scope.problems)} 个查摆问题；{repeat_note}'
                    "每个问题的整改状态按其整改措施自动计算（最慢的一项决定）。</p>")]
     by_area = defaultdict(list)
     for p in scope.problems:
@@ -60,7 +68,7 @@ def render_problem_list(page: Page, scope: Scope) -> str:
                      "unit": sorted({u for m in measures for u in m.unit}),
                      "leader": sorted({u for m in measures for u in m.leader})}
             rows.append(Row([
-                page.id_link(p), page.link(p, p.title), feedback,
+                page.id_link(p), page.link(p, p.title) + repeat_mark(page, p), feedback,
                 "、".join(page.id_link(m) for m in measures) or '<span class="tz-gap">尚无整改措施</span>',
                 page.status_cell(status, "尚无整改措施"), page.light_cell(light, page.light(light)),
             ], facts))
@@ -149,13 +157,19 @@ def render_kind_index(page: Page, kind: str) -> str:
 
 
 def render_recurrences(page: Page, scope: Scope) -> str:
-    """屡查屡犯: every record that names the same record of an earlier round."""
+    """屡查屡犯: this round's feedback items and problems that repeat an earlier round's.
+    Carried measures are continuing work, not repeats: they are on the 承接事项 page."""
     ledger, vocab = page.ledger, page.vocab
     rows = []
-    for record in ledger.records.values():
-        for earlier in ledger.targets(record, "recurs_from"):
-            rows.append([page.link(record), esc(record.round or "—"), page.link(earlier), esc(earlier.round or "—"),
-                         esc(vocab.kind_label(record.kind))])
+    for record in scope.repeat_feedback + scope.repeat_problems:
+        for earlier in ledger.repeats(record):
+            rows.append([page.link(record), esc(vocab.kind_label(record.kind)), page.link(earlier),
+                         esc(earlier.round or "—")])
+    lead = (f'{_round_line(scope)}本轮反馈问题中重复前轮的 <strong data-repeat-feedback="{len(scope.repeat_feedback)}">'
+            f'{len(scope.repeat_feedback)}</strong> 条，查摆问题中重复前轮的 <strong data-repeat-problems='
+            f'"{len(scope.repeat_problems)}">{len(scope.repeat_problems)}</strong> 个（记录中写了“{esc(vocab.key("recurs_from"))}”的）。'
+            "承接前轮未完成的整改措施不是屡查屡犯，见“承接事项”。")
     return ("# 屡查屡犯\n"
-            + block('<p class="tz-lead">在后续轮次中再次出现的问题、反馈和承接的整改措施（记录中写了“前轮记录”的）。</p>')
-            + block(table(["本轮记录", "轮次", "前轮记录", "前轮轮次", "类别"], rows, "tz-sortable", "没有屡查屡犯的记录。")))
+            + block(f'<p class="tz-lead">{lead}</p>')
+            + block(table(["本轮记录", "类别", "前轮记录", "前轮轮次"], rows, "tz-sortable tz-repeats",
+                          "本轮没有屡查屡犯的记录。")))

@@ -40,6 +40,25 @@ class Scope:
     def measures(self) -> list[MeasureRecord]:
         return self.of("measure")
 
+    @property
+    def repeat_feedback(self) -> list[FeedbackRecord]:
+        """屡查屡犯: this round's feedback items that repeat an earlier round's (前轮记录)."""
+        return [f for f in self.feedback if self.ledger.repeats(f)]
+
+    @property
+    def repeat_problems(self) -> list[ProblemRecord]:
+        return [p for p in self.problems if self.ledger.repeats(p)]
+
+    @property
+    def carried_in(self) -> list[MeasureRecord]:
+        """承接事项: this round's measures that continue an earlier round's (承接自)."""
+        return [m for m in self.measures if self.ledger.carried_from(m)]
+
+    @property
+    def carried_out(self) -> list[MeasureRecord]:
+        """This round's measures handed over to a later round (another measure's 承接自 names them)."""
+        return [m for m in self.measures if self.ledger.carried_into(m.id)]
+
     def areas(self) -> list[tuple[str, str]]:
         """(ordinal, name) of the round's areas, plus any area records use."""
         listed = list(self.round.areas) if self.round else []

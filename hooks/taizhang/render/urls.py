@@ -16,6 +16,8 @@ RESPONSIBILITY_LIST = "lists/responsibility.md"
 TRACE = "trace.md"
 REPORT = "report.md"
 RECURRENCES = "recurrences.md"
+CARRIED = "carried.md"             # 承接事项
+ROUNDS = "all-rounds.md"           # 各轮概览 (rounds/ holds the round records)
 
 # Downloads: stable URLs (ASCII), offered under Chinese names.
 DOWNLOADS = {
