@@ -242,3 +242,39 @@ def test_renamed_vocabulary_reaches_every_figure(tmp_path):
     assert fig.rate("measures").label == "任务完成率"
     assert fig.rate("measures").definition == "状态为已完成或已销号的整改任务数 ÷ 整改任务总数"
     assert views.days_text(vocab, -2) == "超期 2 天"
+
+
+def _imports(folder: str) -> dict[str, set[str]]:
+    import ast
+    from pathlib import Path
+
+    import taizhang
+    found = {}
+    for path in (Path(taizhang.__file__).parent / folder).glob("*.py"):
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names.add(node.module)
+            elif isinstance(node, ast.Import):
+                names.update(a.name for a in node.names)
+        found[path.name] = names
+    return found
+
+
+def test_render_and_export_never_import_each_other_and_views_imports_neither():
+    for module, names in _imports("render").items():
+        assert not any(n.startswith("taizhang.export") for n in names), module
+    for module, names in _imports("export").items():
+        assert not any(n.startswith("taizhang.render") for n in names), module
+    for module, names in _imports("views").items():
+        assert not any(n.startswith(("taizhang.render", "taizhang.export", "mkdocs")) for n in names), module
+
+
+def test_downloads_are_listed_once_and_the_dashboard_links_each(tmp_path):
+    from taizhang.render.dashboard import render_dashboard
+    from taizhang.render.html import Page
+    led, scope, _ = scope_figures(RATES)
+    text = render_dashboard(Page("index.md", led, True), scope)
+    for d in views.DOWNLOADS:
+        assert f'href="{d.uri}" download="{d.name}"' in text
+    assert len({d.uri for d in views.DOWNLOADS}) == len({d.format for d in views.DOWNLOADS}) == len(views.DOWNLOADS)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field as dataclass_field
 from types import MappingProxyType
 from typing import Mapping
 
@@ -34,7 +34,7 @@ class Ledger:
     problem_status: Mapping[str, str | None]
     lights: Mapping[str, str | None]
     shown_round: str | None = None     # the round summary pages show
-    feedback_status: Mapping[str, str | None] = field(default_factory=dict)
+    feedback_status: Mapping[str, str | None] = dataclass_field(default_factory=dict)
 
     def status_of(self, record: Record) -> str | None:
         """A measure's written status; a problem's or feedback item's derived one."""

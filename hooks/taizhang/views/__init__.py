@@ -19,6 +19,7 @@ API (all functions take the ledger first):
 - `days_text(vocab, days)`: the one days-left wording (逾期 3 天 / 今天到期 /
   剩 5 天); `deadline_text(ledger, measure)`; `measure_note(ledger, m)`: the
   hint beside a light (days for red/yellow, else "").
+- `light_text(ledger, measure)`: the light in words (逾期 3 天, 临期（剩 5 天）).
 - `round_facts(ledger, round)` → `RoundFacts`: label/value facts of a round.
 - `figures(ledger, scope)` → `Figures`: counts by kind, statuses in
   vocabulary order (`StatusCount`), not started / in progress / closed
@@ -33,6 +34,10 @@ API (all functions take the ledger first):
 - `responsibility_groups(ledger, measures, field)` → `Group`s by 责任领导
   (`field="leader"`) or 责任单位 (`"unit"`), each with its task rows.
 - `problem_light(ledger, problem)`: the worst light of its measures.
+- `DOWNLOADS`: the download files (format, URL, Chinese file name), listed
+  once: the dashboard links them, export/files.py builds them, `taizhang
+  export --format` offers their formats.
+- `views.report.build_report(ledger, scope)`: the progress report's content.
 """
 
 from __future__ import annotations
@@ -49,10 +54,25 @@ from taizhang.vocabulary import Vocabulary
 __all__ = [
     "Scope", "Ref", "Fact", "RoundFacts", "StatusCount", "LightCount", "Rate", "AreaProgress", "Figures",
     "TaskRow", "ProblemRow", "FeedbackRow", "Group", "RATE_LEVELS",
-    "is_closed", "status_of", "status_label", "days_text", "deadline_text", "measure_note", "round_facts",
+    "is_closed", "light_text", "status_of", "status_label", "days_text", "deadline_text", "measure_note", "round_facts",
     "figures", "task_rows", "problem_rows", "feedback_rows", "responsibility_groups", "problem_light",
-    "area_label",
+    "area_label", "Download", "DOWNLOADS",
 ]
+
+@dataclass(frozen=True)
+class Download:
+    format: str     # what `taizhang export --format` calls it
+    uri: str        # stable ASCII URL under the site
+    name: str       # the Chinese file name it is saved as
+
+
+DOWNLOADS = (
+    Download("xlsx", "downloads/taizhang.xlsx", "整改台账.xlsx"),
+    Download("csv", "downloads/ledger.csv", "整改台账.csv"),
+    Download("json", "downloads/records.json", "台账记录.json"),
+    Download("schema", "downloads/records.schema.json", "台账记录.schema.json"),
+    Download("docx", "downloads/report.docx", "整改进展情况通报.docx"),
+)
 
 # A completion rate's level, for colouring: (lowest share, level), first match.
 RATE_LEVELS = ((1.0, "complete"), (2 / 3, "high"), (1 / 3, "medium"), (0.0, "low"))
@@ -155,6 +175,19 @@ def measure_note(ledger: Ledger, measure: MeasureRecord) -> str:
     if days is None or measure.long_term or ledger.lights.get(measure.id) in (DONE, None):
         return ""
     return days_text(ledger.vocab, days)
+
+
+def light_text(ledger: Ledger, measure: MeasureRecord) -> str:
+    """A measure's light in words: 逾期 3 天 (red: the days say it), 临期（剩 5 天）,
+    正常, 已完成; "" when it has no status."""
+    light = ledger.lights.get(measure.id)
+    if light is None:
+        return ""
+    note = measure_note(ledger, measure)
+    if light == RED and note:
+        return note
+    label = ledger.vocab.label("lights", light)
+    return f"{label}（{note}）" if light == YELLOW and note else label
 
 
 def problem_light(ledger: Ledger, problem: ProblemRecord) -> str | None:
@@ -372,6 +405,7 @@ class TaskRow:
     status_label: str
     light: str | None
     light_label: str
+    light_text: str                  # 逾期 3 天 / 临期（剩 5 天）/ 正常 / 已完成
     closed: bool
     completed_on: dt.date | None
     signed_off_by: str | None
@@ -394,7 +428,7 @@ def task_rows(ledger: Ledger, measures) -> tuple[TaskRow, ...]:
             days_left=ledger.days_left(m), note=measure_note(ledger, m),
             status=m.status, status_label=status_label(vocab, m.status),
             light=light, light_label=vocab.label("lights", light) if light else "",
-            closed=is_closed(ledger, m), completed_on=m.completed_on,
+            light_text=light_text(ledger, m), closed=is_closed(ledger, m), completed_on=m.completed_on,
             signed_off_by=m.signed_off_by, signed_off_on=m.signed_off_on,
             progress=len(m.progress), evidence=len(m.evidence),
         ))
