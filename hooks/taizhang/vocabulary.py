@@ -81,6 +81,18 @@ class Vocabulary:
     def waived(self, kind: str, name: str, present) -> bool:
         """A required field another given field stands in for (e.g. 承接自 for 整改问题)."""
         return self.required_unless.get(f"{kind}.{name}") in present
+    phrases: Mapping[str, str] = field(default_factory=dict)
+
+    def phrase(self, name: str, **values) -> str:
+        """A fixed phrase from the `phrases` section, its {placeholders} filled:
+        kind labels ({measure} …), {declaration}, {closed}, then `values`."""
+        text = self.phrases[name]
+        if "{" not in text:
+            return text
+        names = {k: v.label for k, v in self.kinds.items()}
+        names["declaration"] = self.enums["natures"]["declaration"].label
+        names["closed"] = "或".join(v.label for v in self.enums["statuses"].values() if v.closed)
+        return text.format(**{**names, **values})
 
     # -- lookups used by every stage -------------------------------------
     def kind_label(self, kind: str) -> str:
@@ -195,5 +207,6 @@ def _build(raw: dict) -> Vocabulary:
         relations=frozen({k: frozen(dict(v)) for k, v in raw["relations"].items()}),
         import_rules=frozen(dict(raw["import"])),
         required_unless=frozen(dict(raw.get("required_unless") or {})),
+        phrases=frozen({k: str(v) for k, v in raw["phrases"].items()}),
         ledger_columns=tuple(Column(c["name"], str(c["label"]), int(c.get("width", 16))) for c in raw["ledger_columns"]),
     )

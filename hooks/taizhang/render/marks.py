@@ -37,8 +37,10 @@ def carried_mark(page: Page, measure: MeasureRecord) -> str:
     return f' <span class="tz-carried">{text}</span>' if text else ""
 
 
-def repeat_mark(page: Page, record: Record) -> str:
-    earlier = page.ledger.repeats(record)
+def repeat_mark(page: Page, record) -> str:
+    """屡查屡犯 beside a record (or a views.Ref to one)."""
+    record = page.ledger.get(record.id)
+    earlier = page.ledger.repeats(record) if record is not None else []
     if not earlier:
         return ""
     return f' <span class="tz-repeat" title="屡查屡犯">屡查屡犯（前轮 {by_round(page, earlier)}）</span>'

@@ -6,13 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from taizhang.link import RED, Ledger, build_ledger
+from taizhang.link import Ledger, build_ledger
 from taizhang.model import MeasureRecord, RoundRecord
 from taizhang.render import urls
-from taizhang.render.dashboard import completion_rate
 from taizhang.render.html import Cell, Page, Row, block, esc, table
 from taizhang.render.marks import handover_text
-from taizhang.render.scope import Scope
+from taizhang.views import Scope, figures
 
 
 def _last_progress(measure: MeasureRecord) -> str:
@@ -95,7 +94,10 @@ def render_rounds(page: Page, scope: Scope, archive: ArchiveView | None = None) 
     for rnd in rounds:
         own = round_ledger(ledger, rnd)
         rows.append(_round_row(page, own, rnd, shown, archive))
-    headers = ["轮次", "反馈日期", "统计日期", "反馈问题", "查摆问题", "整改措施", "措施完成率", "逾期",
+    vocab = page.vocab
+    rates = [figures(ledger, scope).rate(n).label for n in ("measures", "problems", "feedback")]
+    headers = [vocab.kind_label("round"), vocab.key("feedback_date"), vocab.key("as_of"), vocab.kind_label("feedback"),
+               vocab.kind_label("problem"), vocab.kind_label("measure"), *rates, vocab.label("lights", "red"),
                "承接前轮", "转入后续", "屡查屡犯", "归档"]
     return "\n".join([
         "# 各轮概览\n",
@@ -106,9 +108,9 @@ def render_rounds(page: Page, scope: Scope, archive: ArchiveView | None = None) 
     ])
 
 
-def _round_row(page: Page, own: Ledger, rnd: RoundRecord, shown: str | None, archive: ArchiveView) -> list:
-    scope = Scope(own, rnd)
-    fig = round_figures(own, scope)
+def _round_row(page: Page, own: Ledger, rnd: RoundRecord, shown: str | None, archive: ArchiveView) -> Row:
+    """One round's figures: views.figures on that round's own ledger and scope, as its dashboard."""
+    fig = figures(own, Scope(own, rnd))
     title = page.link(rnd, rnd.title) + (' <span class="tz-shown">（本站显示的轮次）</span>' if rnd.id == shown else "")
     if not archive.is_archived(rnd.id):
         stored = "未归档"
@@ -116,26 +118,15 @@ def _round_row(page: Page, own: Ledger, rnd: RoundRecord, shown: str | None, arc
         stored = "已归档"
     else:
         stored = f'<a class="tz-archive-link" href="{_archive_href(page, rnd.id)}">已归档（{esc(rnd.id)}）</a>'
+    rates = [Cell(f'<span data-figure="rate-{r.name}">{esc(r.text)}</span>'
+                  f'<br><small>{r.done}/{r.total}</small>', f"{r.share:.6f}") for r in fig.rates]
     return Row([
         title, esc(rnd.feedback_date.isoformat() if rnd.feedback_date else "—"), esc(own.today.isoformat()),
-        _n("feedback", fig["feedback"]), _n("problems", fig["problems"]), _n("measures", fig["measures"]),
-        Cell(f'<span data-figure="rate">{fig["rate"] * 100:.1f}%</span>', f"{fig['rate']:.6f}"),
-        _n("overdue", fig["overdue"]), _n("carried-in", fig["carried_in"]), _n("carried-out", fig["carried_out"]),
-        _n("repeats", fig["repeats"]), stored,
+        _n("feedback", fig.feedback), _n("problems", fig.problems), _n("measures", fig.measures), *rates,
+        _n("overdue", fig.overdue), _n("carried-in", fig.carried_in), _n("carried-out", fig.carried_out),
+        _n("repeats", fig.repeats), stored,
     ], {"round": rnd.id})
 
 
 def _n(name: str, value: int) -> Cell:
     return Cell(f'<span data-figure="{name}">{value}</span>', f"{value:06d}")
-
-
-def round_figures(ledger: Ledger, scope: Scope) -> dict:
-    """One round's figures, by the dashboard's own definitions."""
-    page = Page(urls.DASHBOARD, ledger, True)
-    return {
-        "feedback": len(scope.feedback), "problems": len(scope.problems), "measures": len(scope.measures),
-        "rate": completion_rate(page, scope.measures),
-        "overdue": sum(1 for m in scope.measures if ledger.lights.get(m.id) == RED),
-        "carried_in": len(scope.carried_in), "carried_out": len(scope.carried_out),
-        "repeats": len(scope.repeat_feedback) + len(scope.repeat_problems),
-    }
