@@ -163,7 +163,9 @@ def _relations(page: Page, record: Record) -> str:
     sections = []
     for relation, labels in vocab.relations.items():
         kind, field = relation.split(".")
-        optional = vocab.fields[field].target == "same"   # 屡查屡犯: shown only when present
+        optional = vocab.fields[field].target == "same"   # 屡查屡犯, 承接自: shown only when present
+        if record.kind == kind and isinstance(record, MeasureRecord) and ledger.carried_from(record):
+            optional = True   # a carried measure's problems are the original's, shown under 承接前的整改情况
         if record.kind == kind:
             sections.append((labels["forward"], ledger.targets(record, field), optional))
         if record.kind == vocab.link_target(kind, field):

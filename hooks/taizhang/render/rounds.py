@@ -95,10 +95,8 @@ def render_rounds(page: Page, scope: Scope, archive: ArchiveView | None = None) 
         own = round_ledger(ledger, rnd)
         rows.append(_round_row(page, own, rnd, shown, archive))
     vocab = page.vocab
-    rates = [figures(ledger, scope).rate(n).label for n in ("measures", "problems", "feedback")]
-    headers = [vocab.kind_label("round"), vocab.key("feedback_date"), vocab.key("as_of"), vocab.kind_label("feedback"),
-               vocab.kind_label("problem"), vocab.kind_label("measure"), *rates, vocab.label("lights", "red"),
-               "承接前轮", "转入后续", "屡查屡犯", "归档"]
+    headers = [vocab.kind_label("round"), vocab.kind_label("feedback"), vocab.kind_label("problem"),
+               vocab.kind_label("measure"), "完成率", vocab.label("lights", "red"), "承接前轮 / 转入后续", "屡查屡犯", "归档"]
     return "\n".join([
         "# 各轮概览\n",
         block('<p class="tz-lead">本仓库中的全部巡视轮次，每轮的数字只按该轮自己的记录、按该轮的统计日期计算'
@@ -118,12 +116,16 @@ def _round_row(page: Page, own: Ledger, rnd: RoundRecord, shown: str | None, arc
         stored = "已归档"
     else:
         stored = f'<a class="tz-archive-link" href="{_archive_href(page, rnd.id)}">已归档（{esc(rnd.id)}）</a>'
-    rates = [Cell(f'<span data-figure="rate-{r.name}">{esc(r.text)}</span>'
-                  f'<br><small>{r.done}/{r.total}</small>', f"{r.share:.6f}") for r in fig.rates]
+    rates = "<br>".join(f'{esc(r.label)} <span data-figure="rate-{r.name}">{esc(r.text)}</span>'
+                        f' <small>（{r.done}/{r.total}）</small>' for r in fig.rates)
+    vocab = own.vocab
+    dates = (f'<br><small>{esc(vocab.key("feedback_date"))} {esc(rnd.feedback_date.isoformat() if rnd.feedback_date else "—")}'
+             f'<br>{esc(vocab.key("as_of"))} {esc(own.today.isoformat())}</small>')
     return Row([
-        title, esc(rnd.feedback_date.isoformat() if rnd.feedback_date else "—"), esc(own.today.isoformat()),
-        _n("feedback", fig.feedback), _n("problems", fig.problems), _n("measures", fig.measures), *rates,
-        _n("overdue", fig.overdue), _n("carried-in", fig.carried_in), _n("carried-out", fig.carried_out),
+        title + dates, _n("feedback", fig.feedback), _n("problems", fig.problems), _n("measures", fig.measures),
+        Cell(rates, f"{fig.rate('measures').share:.6f}"), _n("overdue", fig.overdue),
+        Cell(f'<span data-figure="carried-in">{fig.carried_in}</span> / '
+             f'<span data-figure="carried-out">{fig.carried_out}</span>', f"{fig.carried_in:06d}"),
         _n("repeats", fig.repeats), stored,
     ], {"round": rnd.id})
 
