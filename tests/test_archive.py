@@ -272,6 +272,13 @@ def test_carried_measure_shows_the_originals_progress_and_evidence(archived):
     target = (archived.export / "LC-002/measures/CS-013" / linked[0]["href"]).resolve()
     assert target.read_text(encoding="utf-8") == "方案（送审稿）"
     assert "\n佐证材料:" not in (archived.repo / "records/measures/CS-013.md").read_text(encoding="utf-8")
+    # the round-2 ledger sheet says the same in the carried measure's row
+    from openpyxl import load_workbook
+    sheet = load_workbook(archived.export / "LC-002/downloads/taizhang.xlsx")["整改台账"]
+    header = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "序号")
+    row = next(dict(zip(header, r)) for r in sheet.iter_rows(values_only=True) if str(r[4] or "").startswith("CS-013 "))
+    assert row["整改进展"] == "承接前（LC-001 CS-006）：2023-08-05 XX服务和巡察事务中心机构设置方案已报区委编委会审议。"
+    assert row["佐证材料"] == "承接前（LC-001 CS-006）：机构设置方案（送审稿）"
 
 
 def test_round_two_counts_carried_and_overdue(archived):

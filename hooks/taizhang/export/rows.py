@@ -75,6 +75,14 @@ def measure_cells(ledger: Ledger, m: MeasureRecord, listed_under: ProblemRecord 
         completion += f"，{vocab.label('lights', light)}" + (f"（{-days} 天）" if days is not None and days < 0 else "")
     if m.completed_on:
         completion += f"，{m.completed_on.isoformat()} 完成"
+    progress = [f"{p.on.isoformat()} {p.text}" for p in m.progress]
+    evidence = [e.name for e in m.evidence]
+    for original in ledger.carried_from(m):   # 承接自: the original's state, shown (kept there, not copied)
+        before = f"承接前（{original.round} {original.id}）"
+        if original.progress:
+            last = original.progress[-1]
+            progress.append(f"{before}：{last.on.isoformat()} {last.text}")
+        evidence += [f"{before}：{e.name}" for e in original.evidence]
     signoff = ""
     if m.signed_off_on or m.signed_off_by:
         signoff = f"{m.signed_off_on.isoformat() if m.signed_off_on else ''} {m.signed_off_by or ''}".strip() + " 销号"
@@ -84,8 +92,8 @@ def measure_cells(ledger: Ledger, m: MeasureRecord, listed_under: ProblemRecord 
         "unit": "、".join(m.unit),
         "owner": "、".join(m.owner),
         "deadline": vocab.long_term_deadline if m.long_term else (m.deadline.isoformat() if m.deadline else ""),
-        "progress": "\n".join(f"{p.on.isoformat()} {p.text}" for p in m.progress),
+        "progress": "\n".join(progress),
         "completion": completion,
-        "evidence": "\n".join(e.name for e in m.evidence),
+        "evidence": "\n".join(evidence),
         "signoff": signoff,
     }
