@@ -15,12 +15,14 @@ from typing import Mapping
 
 import yaml
 
+from taizhang.errors import TaizhangError
+
 DEFAULTS_FILE = Path(__file__).with_name("vocabulary.yml")
 PROJECT_CONFIG = "taizhang.yml"
 ENUM_GROUPS = ("statuses", "measure_types", "phases", "natures", "lights")
 
 
-class ConfigError(Exception):
+class ConfigError(TaizhangError):
     """taizhang.yml is unreadable or names something that does not exist."""
 
 
