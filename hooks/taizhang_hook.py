@@ -100,10 +100,12 @@ def on_page_markdown(markdown, page, config, files):
 def _edit_url(config, record_path: str) -> str | None:
     if not config.repo_url or config.edit_uri is None:
         return None
-    from urllib.parse import urljoin
+    from urllib.parse import quote, urljoin
     base = urljoin(config.repo_url.rstrip("/") + "/", config.edit_uri.lstrip("/"))
     docs_rel = os.path.relpath(_root(config) / record_path, config.docs_dir).replace(os.sep, "/")
-    return urljoin(base if base.endswith("/") else base + "/", docs_rel)
+    # Themes print edit_url into href="…" unescaped: a folder named `x" onfocus=…`
+    # must stay inside the attribute, so every character but / is percent-encoded.
+    return urljoin(base if base.endswith("/") else base + "/", quote(docs_rel, safe="/"))
 
 
 def on_page_content(html, page, config, files):

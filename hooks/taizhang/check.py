@@ -7,7 +7,6 @@ stops the others, so every problem is found in one run.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -15,8 +14,8 @@ from taizhang.link import Ledger
 from taizhang.model import FeedbackRecord, Link, MeasureRecord, ProblemRecord, Record
 from taizhang.problems import Reporter
 from taizhang.safety import unsafe_html
+from taizhang.sanitise import is_url
 
-_URL = re.compile(r"^https?://", re.IGNORECASE)
 
 
 def check_ledger(records: list[Record], ledger: Ledger, reporter: Reporter, docs_dir: Path) -> None:
@@ -150,7 +149,7 @@ def check_problem_status(problem: ProblemRecord, ledger: Ledger, reporter: Repor
 
 def check_evidence_files(measure: MeasureRecord, reporter: Reporter, docs_dir: Path) -> None:
     for item in measure.evidence:
-        if not item.file or _URL.match(item.file):
+        if not item.file or is_url(item.file):
             continue
         target = (docs_dir / item.file).resolve()
         inside = docs_dir.resolve() in target.parents

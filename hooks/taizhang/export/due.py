@@ -34,7 +34,7 @@ def due_report(ledger: Ledger, days: int, markdown: bool = False) -> str:
             by_unit[unit].append(m)
     lines = [("## " if markdown else "") + head + "：", ""]
     for unit in sorted(by_unit):
-        lines.append(f"### {unit}" if markdown else unit)
+        lines.append(f"### {_heading(unit)}" if markdown else unit)
         if markdown:
             lines += ["", "| 编号 | 整改措施 | 整改时限 | 情况 | 责任人 |", "| --- | --- | --- | --- | --- |"]
         for m in by_unit[unit]:
@@ -45,6 +45,11 @@ def due_report(ledger: Ledger, days: int, markdown: bool = False) -> str:
                 lines.append(f"  {when:　<8} {m.id} {m.title}（整改时限 {m.deadline.isoformat()}，责任人 {owner}）")
         lines.append("")
     return "\n".join(lines)
+
+
+def _heading(text: str) -> str:
+    from taizhang.render.html import md_inline
+    return md_inline(text)
 
 
 def _cell(text: str) -> str:

@@ -102,7 +102,7 @@ def _by_feedback(ledger: Ledger, feedback, problem_ids: set[str]) -> Section:
 
 
 def report_markdown(report: Report) -> str:
-    lines = [f"# {report.title}", "", "!!! note \"草稿\"", "    本通报由台账记录自动生成，发布前请核对并补充“下一步工作”。", ""]
+    lines = [f"# {_md(report.title)}", "", "!!! note \"草稿\"", "    本通报由台账记录自动生成，发布前请核对并补充“下一步工作”。", ""]
     for section in report.sections:
         lines += [f"## {section.heading}", ""]
         for paragraph in section.paragraphs:
