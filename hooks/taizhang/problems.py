@@ -20,6 +20,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "yaml-syntax": ("字段区 YAML 语法错误（第 {column} 列）：{detail}",
                     "检查冒号后是否有空格、引号是否成对、缩进是否对齐"),
     "yaml-alias": ("字段区使用了 YAML 锚点或别名（&、*）", "直接写出取值，不要使用 & 和 *"),
+    "control-char": ("第 {column} 列起有看不见的控制字符（{chars}），它们会损坏 Excel、Word 和字段区",
+                     "删除这些字符（多来自从其他软件复制的文字；编辑器打开“显示不可见字符”可以看到）；网站和导出文件中已略去它们"),
     "fullwidth-colon": ("“{key}”后面用了全角冒号“：”", "改为半角冒号加空格：{key}: {value}"),
     "fullwidth-space": ("字段区缩进中有全角空格", "把全角空格“　”改为两个半角空格"),
     "tab": ("字段区中有制表符（Tab）", "把 Tab 改为空格（YAML 只允许空格缩进）"),
