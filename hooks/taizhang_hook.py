@@ -73,6 +73,7 @@ def on_config(config):
 
 
 def on_files(files, config):
+    _drop_outside_files(files, config)
     ledger = _build.analysis.ledger
     # Excel, Word, CSV and JSON build in a second process meanwhile; written in on_post_build.
     _build.downloads = Background(_root(config), ledger.today, ledger.shown_round)
@@ -85,6 +86,22 @@ def on_files(files, config):
         level = InclusionLevel.NOT_IN_NAV if src_uri in _build.site.record_files else InclusionLevel.UNDEFINED
         files.append(File.generated(config, src_uri, content=text, inclusion=level))
     return files
+
+
+def _drop_outside_files(files, config) -> None:
+    """MkDocs copies docs/ following symlinks: a link (or linked folder) that
+    leads outside the repository would publish that file. Leave it out, and say so."""
+    root = os.path.realpath(_root(config))
+    docs = os.path.abspath(config.docs_dir) + os.sep
+    for file in list(files):
+        source = file.abs_src_path
+        if not source or not os.path.abspath(source).startswith(docs):
+            continue  # theme files come from the installed theme, not from docs/
+        real = os.path.realpath(source)
+        if real != root and not real.startswith(root + os.sep):
+            files.remove(file)
+            log.warning(f"docs/{file.src_uri} 是指向仓库之外（{real}）的符号链接，没有发布到网站："
+                        "把文件本身复制到仓库中，或删除这个链接")
 
 
 def on_page_markdown(markdown, page, config, files):

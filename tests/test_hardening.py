@@ -124,3 +124,134 @@ def test_rule_turned_off_by_a_yaml_boolean_is_off(golden):
     assert "(cause-unused)" in run_cli("check", cwd=golden, TAIZHANG_TODAY=TODAY).stdout
     (golden / "taizhang.yml").write_text("rules:\n  cause-unused: off\n", encoding="utf-8")
     assert "(cause-unused)" not in run_cli("check", cwd=golden, TAIZHANG_TODAY=TODAY).stdout
+
+
+# -- symlinks, unreadable and unwritable folders ------------------------------
+
+def _site_text(site) -> str:
+    """Every byte the built site holds, as text (search index and downloads included)."""
+    parts = []
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            if path.suffix in (".xlsx", ".docx"):
+                with zipfile.ZipFile(path) as z:
+                    data = b"".join(z.read(n) for n in z.namelist())
+            parts.append(data.decode("utf-8", errors="replace"))
+    return "\n".join(parts)
+
+
+def test_symlinks_never_publish_files_from_outside(tmp_path):
+    outside = tmp_path / "outside"
+    (outside / "folder").mkdir(parents=True)
+    secret = "绝密外部内容-7f3a"
+    (outside / "secret.txt").write_text(secret, encoding="utf-8")
+    (outside / "folder" / "secret2.txt").write_text(secret, encoding="utf-8")
+    (outside / "YY-099.md").write_text(
+        "---\n编号: YY-099\n类别: 原因剖析\n标题: " + secret + "\n轮次: LC-001\n---\n" + secret + "\n", encoding="utf-8")
+    root = copy_project(tmp_path / "p")
+    (root / "records/causes/YY-099.md").symlink_to(outside / "YY-099.md")
+    (root / "records/linked").symlink_to(outside)
+    (root / "docs/evidence/secret.txt").symlink_to(outside / "secret.txt")
+    (root / "docs/evidence/folder").symlink_to(outside / "folder")
+    result = check(root)
+    assert result.returncode == 1
+    assert "records/causes/YY-099.md:1: 错误：记录文件是符号链接" in result.stdout
+    assert "records/linked:1: 错误：记录文件是符号链接" in result.stdout
+    loose = build(root)  # strict: the checker's errors stop it
+    assert loose.returncode != 0 and "(record-symlink)" in loose.stderr
+    import subprocess, sys
+    from conftest import env
+    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", "site"], cwd=root, env=env(),
+                           capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stderr
+    assert "docs/evidence/secret.txt 是指向仓库之外" in built.stderr
+    assert "docs/evidence/folder/secret2.txt 是指向仓库之外" in built.stderr
+    site = root / "site"
+    assert not (site / "evidence/secret.txt").exists() and not (site / "evidence/folder").exists()
+    assert (site / "evidence").is_dir()  # the real evidence files are still there
+    assert secret not in _site_text(site)
+
+
+def test_upper_case_extensions_are_records(tmp_path):
+    root = copy_project(tmp_path / "p")
+    path = root / "records/measures/CS-003.md"
+    path.rename(path.with_name("CS-003.MD"))
+    (root / "records/causes/YY-001.md").rename(root / "records/causes/YY-001.Md")
+    result = check(root)
+    assert result.returncode == 0 and result.stdout == "", result.stdout
+    assert build(root).returncode == 0
+    assert (root / "site/measures/CS-003/index.html").is_file()
+    assert (root / "site/causes/YY-001/index.html").is_file()
+
+
+def test_hidden_folders_and_temp_files_are_never_read(tmp_path):
+    root = copy_project(tmp_path / "p")
+    broken = "---\n编号: [\n---\n"
+    (root / "records/.staging").mkdir()
+    (root / "records/.staging/CS-500.md").write_text(broken, encoding="utf-8")
+    (root / "records/measures/.taizhang-abc123.tmp").write_text(broken, encoding="utf-8")
+    (root / "records/measures/.CS-003.md.swp").write_text(broken, encoding="utf-8")
+    (root / "records/measures/CS-003.md~").write_text(broken, encoding="utf-8")
+    result = check(root)
+    assert result.returncode == 0 and result.stdout == "", result.stdout
+
+
+def _as_other_user(command, cwd):
+    """Run as nobody when we are root (root reads and writes everything)."""
+    import os, subprocess
+    from conftest import env
+    prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
+    return subprocess.run(prefix + command, cwd=cwd, env=env(HOME=str(cwd)), capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def open_tmp():
+    """A folder everyone may enter (pytest's tmp_path is private to root)."""
+    import os, tempfile
+    folder = tempfile.mkdtemp(prefix="taizhang-perm-")
+    os.chmod(folder, 0o755)
+    from pathlib import Path
+    yield Path(folder)
+    for path in Path(folder).rglob("*"):
+        if path.is_dir() and not path.is_symlink():
+            os.chmod(path, 0o755)
+    shutil.rmtree(folder)
+
+
+def _open_project(open_tmp):
+    import os, sys
+    root = open_tmp / "p"
+    shutil.copytree(GOLDEN / "base", root)
+    for path in [root, *root.rglob("*")]:
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
+    return root, [sys.executable, "-m", "taizhang"]
+
+
+def test_unreadable_folder_is_reported(open_tmp):
+    import os
+    root, cli = _open_project(open_tmp)
+    os.chmod(root / "records/causes", 0o000)
+    result = _as_other_user(cli + ["check"], root)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1
+    assert "records/causes:1: 错误：无法读取（Permission denied） (unreadable)" in result.stdout, result.stdout
+
+
+def test_new_into_a_read_only_folder_says_so(open_tmp):
+    import os
+    root, cli = _open_project(open_tmp)
+    os.chmod(root / "records/causes", 0o555)
+    before = tree_hash(root)
+    result = _as_other_user(cli + ["new", "cause", "--title", "新原因", "--round", "LC-001"], root)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 2 and "没有新建记录：无法写入 records/causes/YY-002.md" in result.stderr, result.stderr
+    assert tree_hash(root) == before
+
+
+def test_new_where_a_kind_folder_is_a_file(golden):
+    shutil.rmtree(golden / "records/causes")
+    (golden / "records/causes").write_text("不是文件夹", encoding="utf-8")
+    result = run_cli("new", "cause", "--title", "新原因", "--round", "LC-001", cwd=golden)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 2 and "没有新建记录：无法写入 records/causes/YY-001.md" in result.stderr, result.stderr

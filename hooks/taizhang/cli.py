@@ -52,7 +52,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_new(args) -> int:
-    from taizhang.fsutil import WouldOverwrite
+    from taizhang.fsutil import WouldOverwrite, WriteFailed
     from taizhang.scaffold import ScaffoldError, create, parse_areas
 
     root = project_root(args.dir)
@@ -78,6 +78,9 @@ def cmd_new(args) -> int:
         return 2
     except WouldOverwrite as exc:
         print(f"没有新建记录：{exc} 已存在，不会覆盖。", file=sys.stderr)
+        return 2
+    except WriteFailed as exc:
+        print(f"没有新建记录：{exc}", file=sys.stderr)
         return 2
     print(new.path.relative_to(root).as_posix())
     if kind == "round" and args.carry_over:
@@ -117,7 +120,7 @@ def cmd_csp(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from taizhang.fsutil import WouldOverwrite, write_new
+    from taizhang.fsutil import WouldOverwrite, WriteFailed, write_new
     from taizhang.render.scope import Scope
     from taizhang.render.site import downloads
 
@@ -133,6 +136,9 @@ def cmd_export(args) -> int:
         write_new(Path(args.output), data, replace=args.force)
     except WouldOverwrite:
         print(f"没有导出：{args.output} 已存在。换一个文件名，或加 --force 覆盖。", file=sys.stderr)
+        return 2
+    except WriteFailed as exc:
+        print(f"没有导出：{exc}", file=sys.stderr)
         return 2
     print(args.output)
     return 0

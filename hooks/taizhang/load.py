@@ -57,29 +57,90 @@ class _AliasFound(Exception):
         self.line = line
 
 
+def _ignored(name: str) -> bool:
+    """Dot-files and dot-folders (.git, .taizhang-*.tmp left by a killed run,
+    editor swap files) and editor backups are never ledger content."""
+    return name.startswith((".", "~")) or name.endswith(("~", ".tmp"))
+
+
+def is_record_name(name: str) -> bool:
+    return name.lower().endswith(".md") and not _ignored(name)   # CS-003.MD is a record too
+
+
+def scan_records(records_dir: Path) -> tuple[list[Path], list[Path], list[tuple[Path, str]]]:
+    """(record files, symlinks, unreadable folders) under records/, in a stable order.
+
+    Symlinks (to files or folders) are never followed: a record must be a
+    file of this repository, not a door to one outside it. DirEntry answers
+    from the directory listing, so there is no stat per file."""
+    found, links, unreadable = [], [], []
+    stack = [records_dir]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            unreadable.append((folder, exc.strerror or str(exc)))
+            continue
+        for entry in entries:
+            name = entry.name
+            if _ignored(name):
+                continue
+            if entry.is_symlink():
+                if is_record_name(name) or entry.is_dir():
+                    links.append(Path(entry.path))
+            elif entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
+            elif is_record_name(name) and entry.is_file(follow_symlinks=False):
+                found.append(Path(entry.path))
+    return sorted(found), sorted(links), sorted(unreadable)
+
+
 def record_files(records_dir: Path) -> list[Path]:
-    """Every Markdown file under records/, in a stable order (os.walk: no stat per file)."""
-    found = []
-    for folder, dirs, names in os.walk(records_dir):
-        dirs.sort()
-        found += [Path(folder, n) for n in names if n.endswith(".md")]
-    return sorted(found)
+    """Every record file under records/ (no symlinks, no hidden or temp files)."""
+    return scan_records(records_dir)[0]
+
+
+def record_paths(project_root: Path, records_dir: Path, reporter: Reporter) -> list[tuple[Path, str]]:
+    """(file, project-relative posix path) of each record; symlinks and
+    unreadable folders are reported, not read."""
+    files, links, unreadable = scan_records(records_dir)
+    # Paths relative to the project, by string slicing: relative_to per file costs more than parsing.
+    base = records_dir.resolve().relative_to(project_root.resolve()).as_posix() + "/"
+    cut = len(str(records_dir)) + 1
+
+    def rel(path: Path) -> str:
+        return base + str(path)[cut:].replace(os.sep, "/")
+
+    for link in links:
+        reporter.add("record-symlink", rel(link), 1, target=os.readlink(link))
+    for folder, reason in unreadable:
+        reporter.add("unreadable", rel(folder) if folder != records_dir else base.rstrip("/"), 1, reason=reason)
+    return [(path, rel(path)) for path in files]
+
+
+def read_record(path: Path, rel: str, reporter: Reporter) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        reporter.add("unreadable", rel, 1, reason=exc.strerror or str(exc))
+        return None
 
 
 def load_tree(project_root: Path, records_dir: Path, reporter: Reporter,
               known_keys: Iterable[str] = ()) -> list[RawRecord]:
     keys = set(known_keys)
-    # Paths relative to the project, by string slicing: relative_to per file costs more than parsing.
-    base = records_dir.resolve().relative_to(project_root.resolve()).as_posix() + "/"
-    cut = len(str(records_dir)) + 1
     return [
-        raw for path in record_files(records_dir)
-        if (raw := load_file(path, base + str(path)[cut:].replace(os.sep, "/"), reporter, keys))
+        raw for path, rel in record_paths(project_root, records_dir, reporter)
+        if (data := read_record(path, rel, reporter)) is not None
+        and (raw := parse_bytes(data, rel, reporter, keys))
     ]
 
 
 def load_file(path: Path, rel: str, reporter: Reporter, known_keys: Iterable[str] = ()) -> RawRecord | None:
-    return parse_bytes(path.read_bytes(), rel, reporter, known_keys)
+    data = read_record(path, rel, reporter)
+    return None if data is None else parse_bytes(data, rel, reporter, known_keys)
 
 
 def parse_bytes(data: bytes, rel: str, reporter: Reporter, known_keys: Iterable[str] = ()) -> RawRecord | None:
