@@ -74,6 +74,7 @@ class Vocabulary:
     evidence_keys: Mapping[str, str]
     relations: Mapping[str, Mapping[str, str]]   # "kind.field" -> forward/backward labels
     ledger_columns: tuple[Column, ...] = ()
+    exports: Mapping[str, object] = field(default_factory=dict)   # filing_unit, issuer, paper, font_size
     import_rules: Mapping[str, object] = field(default_factory=dict)
     fields_by_key: Mapping[str, Mapping[str, Field]] = field(default_factory=dict)  # kind -> key -> field
 
@@ -175,6 +176,10 @@ def _build(raw: dict) -> Vocabulary:
         kind: frozen({fields[n].key: fields[n] for n in (*spec["required"], *spec["optional"])})
         for kind, spec in raw["kind_fields"].items()
     }
+    for column in raw["ledger_columns"]:
+        if column.get("name") not in LEDGER_COLUMN_NAMES:
+            raise ConfigError(f"{PROJECT_CONFIG}：ledger_columns 中的列“{column.get('name')}”不存在，"
+                              f"可用的有：{'、'.join(LEDGER_COLUMN_NAMES)}")
     return Vocabulary(
         fields_by_key=frozen(by_key),
         kinds=frozen(kinds),
@@ -190,4 +195,24 @@ def _build(raw: dict) -> Vocabulary:
         relations=frozen({k: frozen(dict(v)) for k, v in raw["relations"].items()}),
         import_rules=frozen(dict(raw["import"])),
         ledger_columns=tuple(Column(c["name"], str(c["label"]), int(c.get("width", 16))) for c in raw["ledger_columns"]),
+        exports=frozen(_exports(raw["exports"])),
     )
+
+
+PAPERS = ("A4", "A3")
+LEDGER_COLUMN_NAMES = ("number", "feedback", "problem", "cause", "measure", "leader", "unit", "owner",
+                       "deadline", "progress", "completion", "evidence", "signoff")
+
+
+def _exports(raw: dict) -> dict:
+    paper = str(raw.get("paper", "A4")).upper()
+    if paper not in PAPERS:
+        raise ConfigError(f"{PROJECT_CONFIG}：exports.paper 只能是 {' 或 '.join(PAPERS)}，现在是“{raw.get('paper')}”")
+    try:
+        size = float(raw.get("font_size", 11))
+    except (TypeError, ValueError):
+        size = 0
+    if not 8 <= size <= 20:
+        raise ConfigError(f"{PROJECT_CONFIG}：exports.font_size 应是 8 到 20 之间的字号（磅），现在是“{raw.get('font_size')}”")
+    return {"filing_unit": str(raw.get("filing_unit") or "").strip(), "issuer": str(raw.get("issuer") or "").strip(),
+            "paper": paper, "font_size": size}
