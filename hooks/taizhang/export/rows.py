@@ -143,6 +143,12 @@ def ledger_rows(ledger: Ledger, scope: Scope, statuses=None) -> list[LedgerRow]:
     return [row for block in ledger_blocks(ledger, scope, statuses) for row in block.rows]
 
 
+def filing_unit(ledger: Ledger, scope: Scope) -> str:
+    """填报单位: `exports.filing_unit` in taizhang.yml, else the round's 被巡视单位."""
+    configured = (ledger.vocab.exports or {}).get("filing_unit")
+    return configured or (scope.round.inspected if scope.round and scope.round.inspected else "")
+
+
 def _id_key(record_id: str):
     prefix, _, number = record_id.partition("-")
     return (prefix, int(number) if number.isdigit() else 0, record_id)

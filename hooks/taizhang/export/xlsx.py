@@ -29,7 +29,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 
-from taizhang.export.rows import FEEDBACK_COLUMNS, PROBLEM_COLUMNS, derived_statuses, ledger_blocks
+from taizhang.export.rows import FEEDBACK_COLUMNS, PROBLEM_COLUMNS, derived_statuses, filing_unit, ledger_blocks
 from taizhang.export.text import plain_text
 from taizhang.export.zipfix import fixed_zip
 from taizhang.link import DONE, GREEN, RED, YELLOW, Ledger
@@ -144,6 +144,14 @@ def _fonts(size: float) -> Fonts:
     )
 
 
+def merge(ws, start_row: int, start_col: int, end_row: int, end_col: int, font: Font) -> None:
+    """Merge, and give the covered cells the font too (every cell carries a Chinese font)."""
+    ws.merge_cells(start_row=start_row, start_column=start_col, end_row=end_row, end_column=end_col)
+    for row in ws.iter_rows(min_row=start_row, max_row=end_row, min_col=start_col, max_col=end_col):
+        for cell in row:
+            cell.font = font
+
+
 def put(ws, row: int, col: int, value, font: Font, alignment: Alignment | None = None, fill: str | None = None,
         border: bool = True):
     """Write one typed cell. Text is always text: openpyxl would make a
@@ -186,10 +194,10 @@ def _start_sheet(wb, head: SheetHead, fonts: Fonts):
     n = len(head.columns)
     put(ws, 1, 1, head.title, fonts.title, CENTER, border=False)
     ws.row_dimensions[1].height = height_of(1, fonts.title.size) + 6
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n)
+    merge(ws, 1, 1, 1, n, fonts.title)
     put(ws, 2, 1, f"填报单位：{head.unit}", fonts.body, LEFT, border=False)
     if n > 3:
-        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=n - 2)
+        merge(ws, 2, 1, 2, n - 2, fonts.body)
     put(ws, 2, n - 1, "截至日期：", fonts.body, RIGHT, border=False)
     put(ws, 2, n, head.as_of, fonts.body, LEFT, border=False)
     for col, (label, width) in enumerate(head.columns, start=1):
@@ -236,11 +244,6 @@ def _simple_sheet(wb, head: SheetHead, rows: list[list], fonts: Fonts, paper: st
 
 
 # -- the workbook ----------------------------------------------------------
-def filing_unit(ledger: Ledger, scope: Scope) -> str:
-    configured = ledger.vocab.exports.get("filing_unit") if ledger.vocab.exports else ""
-    return configured or (scope.round.inspected if scope.round and scope.round.inspected else "")
-
-
 def _title(scope: Scope, what: str) -> str:
     return f"{scope.round.title if scope.round else ''}{what}"
 
@@ -286,7 +289,7 @@ def _ledger_sheet(wb, ledger, scope, statuses, unit, paper, fonts) -> None:
         put(ws, r, 1, block.name, fonts.bold, TOP, AREA_FILL)
         for col in range(2, len(names) + 1):
             put(ws, r, col, None, fonts.bold, None, AREA_FILL)
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(names))
+        merge(ws, r, 1, r, len(names), fonts.bold)
         ws.row_dimensions[r].height = height_of(text_lines(block.name, sum(widths.values()), fonts.size), fonts.size)
         first = r + 1
         heights = []
@@ -303,7 +306,7 @@ def _ledger_sheet(wb, ledger, scope, statuses, unit, paper, fonts) -> None:
                 if name in names:
                     col = names.index(name) + 1
                     if end - start > 1:
-                        ws.merge_cells(start_row=first + start, start_column=col, end_row=first + end - 1, end_column=col)
+                        merge(ws, first + start, col, first + end - 1, col, fonts.body)
                     # a merged cell's text must fit the rows it spans: the last row takes what is missing
                     need = height_of(text_lines(block.rows[start].cells.get(name, ""), widths[name], fonts.size), fonts.size)
                     heights[end - 1] += max(0.0, need - sum(heights[start:end]))
