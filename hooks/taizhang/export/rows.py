@@ -31,13 +31,11 @@ from typing import Mapping
 from taizhang.export.text import plain_text
 from taizhang.link import DONE, Ledger
 from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord
-from taizhang.render.scope import Scope
+from taizhang.views import Scope, status_label
 
 FEEDBACK_COLUMNS = ("number", "feedback")     # merged over a feedback item's rows
 PROBLEM_COLUMNS = ("problem", "cause")        # merged over a problem's rows (within one feedback item)
 
-NO_PROBLEM = "（尚未对照查摆问题）"
-NO_MEASURE = "（尚无整改措施）"
 NO_FEEDBACK = "（无对应反馈问题）"
 NO_LINKED_PROBLEM = "（未关联查摆问题）"
 OTHER_AREA = "未关联查摆问题的整改措施"
@@ -70,13 +68,8 @@ class AreaBlock:
     rows: tuple[LedgerRow, ...]
 
 
-def ledger_blocks(ledger: Ledger, scope: Scope, statuses=None, repeat_in_full: bool = True) -> list[AreaBlock]:
-    """The rows grouped by area, in the round's area order.
-
-    `statuses` gives the derived statuses (see `derived_statuses`); it is
-    computed here when not passed.
-    """
-    statuses = statuses or derived_statuses(ledger, scope)
+def ledger_blocks(ledger: Ledger, scope: Scope, repeat_in_full: bool = True) -> list[AreaBlock]:
+    """The rows grouped by area, in the round's area order."""
     in_scope = {r.id for kind in ("feedback", "problem", "measure") for r in scope.of(kind)}
     areas = scope.areas()
     area_order = {ordinal: i for i, (ordinal, _) in enumerate(areas)}
@@ -102,11 +95,11 @@ def ledger_blocks(ledger: Ledger, scope: Scope, statuses=None, repeat_in_full: b
             LedgerRow(area or "", f, p, m, cells, frozenset(gaps), light))
 
     def problem_rows(area, f, f_cells, problem):
-        p_cells = once(problem.id, _problem_cells(ledger, problem, statuses),
-                       _problem_cells(ledger, problem, statuses, short=True))
+        p_cells = once(problem.id, _problem_cells(ledger, problem),
+                       _problem_cells(ledger, problem, short=True))
         measures = measures_of(problem)
         if not measures:
-            add(area, f, problem, None, {**f_cells, **p_cells, "measure": NO_MEASURE}, {"measure"})
+            add(area, f, problem, None, {**f_cells, **p_cells, "measure": f"（{ledger.vocab.phrase('no_measures')}）"}, {"measure"})
         for m in measures:
             cells = once(m.id, measure_cells(ledger, m), measure_cells(ledger, m, short=True))
             add(area, f, problem, m, {**f_cells, **p_cells, **cells})
@@ -115,12 +108,12 @@ def ledger_blocks(ledger: Ledger, scope: Scope, statuses=None, repeat_in_full: b
     for f in feedback:
         number += 1
         current_feedback = f
-        f_cells = _feedback_cells(ledger, f, number, statuses)
+        f_cells = _feedback_cells(ledger, f, number)
         problems = [p for p in ledger.linked_from(f.id, "problem", "feedback") if p.id in in_scope]
         answered = [p for p in problems if not p.is_declaration]
         if not answered:
             declared = [p.id for p in problems if p.is_declaration]
-            marker = f"（以说明事项 {'、'.join(declared)} 回应）" if declared else NO_PROBLEM
+            marker = f"（以说明事项 {'、'.join(declared)} 回应）" if declared else f"（{ledger.vocab.phrase('no_problems')}）"
             add(f.area, f, None, None, {**f_cells, "problem": marker}, {"problem"})
         for p in sorted(answered, key=lambda p: _id_key(p.id)):
             problem_rows(f.area, f, f_cells, p)
@@ -139,8 +132,8 @@ def ledger_blocks(ledger: Ledger, scope: Scope, statuses=None, repeat_in_full: b
     return blocks
 
 
-def ledger_rows(ledger: Ledger, scope: Scope, statuses=None) -> list[LedgerRow]:
-    return [row for block in ledger_blocks(ledger, scope, statuses) for row in block.rows]
+def ledger_rows(ledger: Ledger, scope: Scope, repeat_in_full: bool = True) -> list[LedgerRow]:
+    return [row for block in ledger_blocks(ledger, scope, repeat_in_full) for row in block.rows]
 
 
 def filing_unit(ledger: Ledger, scope: Scope) -> str:
@@ -154,46 +147,23 @@ def _id_key(record_id: str):
     return (prefix, int(number) if number.isdigit() else 0, record_id)
 
 
-@dataclass(frozen=True)
-class Statuses:
-    problems: Mapping[str, str | None]
-    feedback: Mapping[str, str | None]
+def _status_line(ledger: Ledger, record, missing: str) -> str:
+    """The derived status (the ledger's, as the dashboard and report show it)."""
+    return f"（{ledger.vocab.key('status')}：{status_label(ledger.vocab, ledger.status_of(record), ledger.vocab.phrase(missing))}）"
 
 
-def derived_statuses(ledger: Ledger, scope: Scope) -> Statuses:
-    """A problem's status from its measures (the ledger's), a feedback
-    item's from its problems by the same rule: the least advanced; a mix of
-    未启动 and started counts as 正在整改."""
-    order = ledger.vocab.status_order()
-    feedback = {}
-    for f in scope.feedback:
-        found = [ledger.problem_status.get(p.id) for p in ledger.linked_from(f.id, "problem", "feedback")
-                 if not p.is_declaration]
-        known = [s for s in found if s]
-        if not known:
-            feedback[f.id] = None
-            continue
-        lowest = min(known, key=order.index)
-        feedback[f.id] = order[1] if lowest == order[0] and any(s != order[0] for s in known) else lowest
-    return Statuses(dict(ledger.problem_status), feedback)
-
-
-def _status_line(ledger: Ledger, status: str | None, missing: str) -> str:
-    return f"（整改状态：{ledger.vocab.label('statuses', status) if status else missing}）"
-
-
-def _feedback_cells(ledger: Ledger, f: FeedbackRecord, number: int, statuses: Statuses) -> dict:
-    text = f"{f.id} {f.quote or f.title}\n" + _status_line(ledger, statuses.feedback.get(f.id), "尚未对照查摆")
+def _feedback_cells(ledger: Ledger, f: FeedbackRecord, number: int) -> dict:
+    text = f"{f.id} {f.quote or f.title}\n" + _status_line(ledger, f, "no_problems")
     return {"number": number, "feedback": text}
 
 
 SAME = "\x00same\x00"      # placeholder for “同上（见序号 N）”
 
 
-def _problem_cells(ledger: Ledger, problem: ProblemRecord, statuses: Statuses, short: bool = False) -> dict:
+def _problem_cells(ledger: Ledger, problem: ProblemRecord, short: bool = False) -> dict:
     body = SAME if short else plain_text(problem.body)
     text = f"{problem.id} {problem.title}" + (f"\n{body}" if body else "")
-    text += "\n" + _status_line(ledger, statuses.problems.get(problem.id), "尚无整改措施")
+    text += "\n" + _status_line(ledger, problem, "no_measures")
     causes = "\n".join(f"{c.id} {c.title}" for c in ledger.targets(problem, "causes"))
     return {"problem": text, "cause": SAME if short and causes else causes}
 

@@ -20,7 +20,6 @@ import io
 import math
 import re
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass
 
 from openpyxl import Workbook
@@ -29,11 +28,12 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 
-from taizhang.export.rows import FEEDBACK_COLUMNS, PROBLEM_COLUMNS, derived_statuses, filing_unit, ledger_blocks
+from taizhang import views
+from taizhang.export.rows import FEEDBACK_COLUMNS, PROBLEM_COLUMNS, filing_unit, ledger_blocks
 from taizhang.export.text import plain_text
 from taizhang.export.zipfix import fixed_zip
 from taizhang.link import DONE, GREEN, RED, YELLOW, Ledger
-from taizhang.render.scope import Scope
+from taizhang.views import Scope
 
 BODY_FONT = "宋体"        # SimSun: on every Chinese Windows; WPS and LibreOffice map it to a Song face
 HEAD_FONT = "黑体"        # SimHei
@@ -256,13 +256,12 @@ def _settings(ledger: Ledger) -> tuple[str, Fonts]:
 def build_workbook(ledger: Ledger, scope: Scope) -> bytes:
     paper, fonts = _settings(ledger)
     unit = filing_unit(ledger, scope)
-    statuses = derived_statuses(ledger, scope)
     wb = Workbook()
     wb._fonts = IndexedList([NORMAL_FONT])      # the default font defines the column width unit
     wb._named_styles["Normal"].font = NORMAL_FONT
     wb.remove(wb.active)
-    _ledger_sheet(wb, ledger, scope, statuses, unit, paper, fonts)
-    _problem_sheet(wb, ledger, scope, statuses, unit, paper, fonts)
+    _ledger_sheet(wb, ledger, scope, unit, paper, fonts)
+    _problem_sheet(wb, ledger, scope, unit, paper, fonts)
     _task_sheet(wb, ledger, scope, unit, paper, fonts)
     _responsibility_sheet(wb, ledger, scope, unit, paper, fonts)
     if scope.declarations:
@@ -276,7 +275,7 @@ def build_workbook(ledger: Ledger, scope: Scope) -> bytes:
     return fixed_zip(buffer.getvalue(), stamp, edit=_automatic_rows)
 
 
-def _ledger_sheet(wb, ledger, scope, statuses, unit, paper, fonts) -> None:
+def _ledger_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
     columns = ledger.vocab.ledger_columns
     names = [c.name for c in columns]
     widths = {c.name: c.width for c in columns}
@@ -284,7 +283,7 @@ def _ledger_sheet(wb, ledger, scope, statuses, unit, paper, fonts) -> None:
     ws, header_row = _start_sheet(wb, head, fonts)
     r = header_row
     merged_columns = set(FEEDBACK_COLUMNS + PROBLEM_COLUMNS)
-    for block in ledger_blocks(ledger, scope, statuses, repeat_in_full=False):
+    for block in ledger_blocks(ledger, scope, repeat_in_full=False):
         r += 1
         put(ws, r, 1, block.name, fonts.bold, TOP, AREA_FILL)
         for col in range(2, len(names) + 1):
@@ -330,17 +329,9 @@ def _runs(rows):
     return found
 
 
-def _status(ledger: Ledger, status: str | None, missing: str) -> str:
-    return ledger.vocab.label("statuses", status) if status else missing
-
-
-def _problem_sheet(wb, ledger, scope, statuses, unit, paper, fonts) -> None:
-    rows = []
-    for i, p in enumerate(scope.problems, start=1):
-        rows.append([i, f"（{p.area}）{ledger.area_name(p, p.area)}", p.id, p.title,
-                     "、".join(f.id for f in ledger.targets(p, "feedback")),
-                     "、".join(m.id for m in ledger.measures_of(p.id)),
-                     _status(ledger, statuses.problems.get(p.id), "尚无整改措施")])
+def _problem_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
+    rows = [[p.number, p.area_label, p.problem.id, p.problem.title, "、".join(f.id for f in p.feedback),
+             "、".join(m.id for m in p.measures), p.status_label] for p in views.problem_rows(ledger, scope.problems)]
     head = SheetHead("问题清单", _title(scope, "问题清单"), unit, ledger.today,
                      [("序号", 5), ("方面", 36), ("编号", 9), ("查摆问题", 40), ("对应反馈", 20), ("整改措施", 20),
                       ("整改状态", 14)])
@@ -348,16 +339,13 @@ def _problem_sheet(wb, ledger, scope, statuses, unit, paper, fonts) -> None:
 
 
 def _task_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
-    vocab = ledger.vocab
     rows, fills = [], []
-    for i, m in enumerate(scope.measures, start=1):
-        light = ledger.lights.get(m.id)
-        rows.append([i, m.id, m.title, "、".join(p.id for p in ledger.targets(m, "problems")),
-                     "\n".join(m.leader), "\n".join(m.unit), "\n".join(m.owner),
-                     vocab.long_term_deadline if m.long_term else (m.deadline or ""),
-                     vocab.label("statuses", m.status) if m.status else "",
-                     vocab.label("lights", light) if light else ""])
-        fills.append({9: LIGHT_FILLS[light], 10: LIGHT_FILLS[light]} if light else {})
+    for t in views.task_rows(ledger, scope.measures):
+        deadline = t.deadline if t.deadline and not t.long_term else t.deadline_text
+        rows.append([t.number, t.measure.id, t.measure.title, "、".join(p.id for p in t.problems),
+                     "\n".join(t.leader), "\n".join(t.unit), "\n".join(t.owner), deadline,
+                     t.status_label, t.light_label])
+        fills.append({9: LIGHT_FILLS[t.light], 10: LIGHT_FILLS[t.light]} if t.light else {})
     head = SheetHead("任务清单", _title(scope, "任务清单"), unit, ledger.today,
                      [("序号", 5), ("编号", 9), ("整改措施", 36), ("整改问题", 16), ("责任领导", 20), ("责任单位", 20),
                       ("责任人", 10), ("整改时限", 12), ("整改状态", 14), ("提示", 8)])
@@ -366,15 +354,10 @@ def _task_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
 
 def _responsibility_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
     rows = []
-    for field, label in (("leader", "责任领导"), ("unit", "责任单位")):
-        groups = defaultdict(list)
-        for m in scope.measures:
-            for name in getattr(m, field) or ("（未填写）",):
-                groups[name].append(m)
-        for name, ms in sorted(groups.items()):
-            done = sum(1 for m in ms if ledger.lights.get(m.id) == DONE)
-            late = sum(1 for m in ms if ledger.lights.get(m.id) == RED)
-            rows.append([label, name, len(ms), done, late, "、".join(m.id for m in ms)])
+    for field in ("leader", "unit"):
+        for g in views.responsibility_groups(ledger, scope.measures, field):
+            rows.append([ledger.vocab.key(field), g.name, g.count, g.closed, g.overdue,
+                         "、".join(t.measure.id for t in g.tasks)])
     head = SheetHead("责任清单", _title(scope, "责任清单"), unit, ledger.today,
                      [("分类", 10), ("责任领导或单位", 30), ("措施数", 8), ("已完成", 8), ("逾期", 8), ("整改措施", 50)])
     _simple_sheet(wb, head, rows, fonts, paper, centred=(3, 4, 5))
