@@ -32,7 +32,7 @@ def require_office() -> None:
 def to_pdf(source: Path, work: Path, artifact: str | None = None) -> Path:
     """Convert with a private LibreOffice profile; keep a copy as a test artifact."""
     require_office()
-    out = work / "pdf"
+    out = work / f"pdf-{source.suffix.lstrip('.')}"
     out.mkdir(parents=True, exist_ok=True)
     profile = work / "lo-profile"
     env = dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF), HOME=str(work))
@@ -51,14 +51,14 @@ def pdf_text(pdf: Path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
 
 
-def pdf_words(pdf: Path, first: int = 1, last: int = 1) -> list[tuple[str, float, float]]:
-    """(word, width, height) in points, from pdftotext -bbox."""
+def pdf_words(pdf: Path, first: int = 1, last: int = 1) -> list[tuple[str, float, float, float]]:
+    """(word, left, width, height) in points, from pdftotext -bbox."""
     html = subprocess.run(["pdftotext", "-bbox", "-f", str(first), "-l", str(last), str(pdf), "-"],
                           capture_output=True, text=True, check=True).stdout
     words = []
     for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', html):
         x0, y0, x1, y1 = (float(m.group(i)) for i in range(1, 5))
-        words.append((m.group(5), x1 - x0, y1 - y0))
+        words.append((m.group(5), x0, x1 - x0, y1 - y0))
     return words
 
 
