@@ -104,7 +104,8 @@ def sample(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def sample_pdfs(sample):
-    return {fmt: to_pdf(sample / f"ledger.{fmt}", sample, f"整改台账-示例.{fmt}.pdf") for fmt in ("xlsx", "docx")}
+    names = {"xlsx": "整改台账-示例.xlsx.pdf", "docx": "整改进展情况通报-示例.docx.pdf"}
+    return {fmt: to_pdf(sample / f"ledger.{fmt}", sample, name) for fmt, name in names.items()}
 
 
 def _ids(prefix: str, root: Path = REPO, skip_declarations: bool = True) -> list[str]:
