@@ -76,18 +76,27 @@ def _fonts(element, east_asian: str, size: float | None = None, bold: bool = Fal
     fonts.set(qn("w:hint"), "eastAsia")
     if size is not None:
         for tag in ("w:sz", "w:szCs"):
-            node = rpr.find(qn(tag))
-            if node is None:
-                node = OxmlElement(tag)
-                rpr.append(node)
-            node.set(qn("w:val"), str(int(size * 2)))
-    bold_node = rpr.find(qn("w:b"))
-    if bold and bold_node is None:
-        rpr.append(OxmlElement("w:b"))
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
+            _child(rpr, tag).set(qn("w:val"), str(int(size * 2)))
+    if bold:
+        _child(rpr, "w:b")
+    _chinese(rpr)
+
+
+def _child(parent, tag: str):
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    node = parent.find(qn(tag))
+    if node is None:
+        node = OxmlElement(tag)
+        parent.append(node)
+    return node
+
+
+def _chinese(rpr) -> None:
+    from docx.oxml.ns import qn
+
+    lang = _child(rpr, "w:lang")
     lang.set(qn("w:val"), "zh-CN")
     lang.set(qn("w:eastAsia"), "zh-CN")
 
@@ -174,14 +183,7 @@ def _docdefaults_language(document) -> None:
 
     styles = document.styles.element
     rpr = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        from docx.oxml import OxmlElement
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:val"), "zh-CN")
-    lang.set(qn("w:eastAsia"), "zh-CN")
-    lang.set(qn("w:bidi"), "ar-SA")
+    _chinese(rpr)
 
 
 def report_docx(report: Report, today: dt.date, issuer: str = "") -> bytes:
