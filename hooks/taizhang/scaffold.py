@@ -134,11 +134,21 @@ def _check_links(analysis: Analysis, kind: str, values: dict) -> list[str]:
     return problems
 
 
+# Fields `new` fills itself when not given: kind -> field -> what it uses.
+DEFAULTED = {
+    "round": {"phase": "集中整改"},
+    "feedback": {"round": "当前轮次", "quote": "同标题"},
+    "problem": {"round": "当前轮次"},
+    "cause": {"round": "当前轮次"},
+    "measure": {"round": "当前轮次", "deadline": "所属轮次的整改时限", "measure_type": "限期整改",
+                "status": "未启动"},
+}
+
 OPTION_NAMES = {
     "title": "--title", "round": "--round", "area": "--area", "quote": "--quote", "feedback": "--feedback",
     "causes": "--cause", "problems": "--problem", "addresses_causes": "--cause", "leader": "--leader",
     "unit": "--unit", "owner": "--owner", "deadline": "--deadline", "team": "--team",
-    "inspected": "--inspected", "feedback_date": "--feedback-date", "areas": "--area",
+    "inspected": "--inspected", "feedback_date": "--feedback-date", "areas": "--area", "measure_type": "--type",
 }
 
 
