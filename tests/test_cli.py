@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import re
+import subprocess
 
 import openpyxl
 import pytest
@@ -191,3 +192,40 @@ def test_export_format_to_stdout_and_clear_errors(sample):
 def test_readme_uses_the_extension_form():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "taizhang export -o 整改台账.xlsx" in readme
+
+
+def test_due_lists_units_with_most_overdue_first_then_most_due_soon(tmp_path):
+    from test_git_workflow import init_repo
+    from conftest import GOLDEN
+    repo = init_repo(tmp_path / "ledger", GOLDEN / "base" / "records")
+    for deadline, units in [("2023-08-01", ["乙单位", "丙单位", "丁单位"]), ("2023-08-05", ["乙单位"]),
+                            ("2023-08-12", ["丙单位", "丁单位", "戊单位"]), ("2023-08-14", ["丙单位"])]:
+        args = ["new", "measure", "--title", f"限 {deadline}", "--problem", "WT-001", "--leader", "甲领导",
+                "--owner", "甲某", "--deadline", deadline, *[a for u in units for a in ("--unit", u)]]
+        assert run_cli(*args, cwd=repo).returncode == 0
+    text = run_cli("due", "--today", TODAY, cwd=repo).stdout
+    headings = [line for line in text.splitlines() if line.endswith("项）")]
+    # 丁 < 丙 < 乙 < 戊 by code point: name order would be the reverse of what matters
+    assert headings == ["乙单位（逾期 2 项，即将到期 0 项）", "丙单位（逾期 1 项，即将到期 2 项）",
+                        "丁单位（逾期 1 项，即将到期 1 项）", "戊单位（逾期 0 项，即将到期 1 项）"]
+    markdown = run_cli("due", "--today", TODAY, "--format", "markdown", cwd=repo).stdout
+    assert [line for line in markdown.splitlines() if line.startswith("### ")] == [f"### {h}" for h in headings]
+
+
+def _build_folders(text: str) -> set[str]:
+    """Every folder the text tells users to build into: mkdocs -d/--site-dir, and site/ by default."""
+    folders = {"site"}
+    for command in re.findall(r"mkdocs (?:build|gh-deploy)[^\n`]*", text):
+        folders |= set(re.findall(r"(?:-d|--site-dir)[ =](\S+)", command))
+        folders.discard("")
+    return {f.rstrip("/") for f in folders if not f.startswith(("/", "~", "$"))}
+
+
+def test_every_build_folder_the_docs_name_is_git_ignored():
+    folders = set()
+    for doc in ("README.md", "CONTRIBUTING.md"):
+        folders |= _build_folders((REPO / doc).read_text(encoding="utf-8"))
+    assert {"site", "site-offline"} <= folders
+    for folder in sorted(folders):
+        ignored = subprocess.run(["git", "check-ignore", "-q", "--no-index", f"{folder}/index.html"], cwd=REPO)
+        assert ignored.returncode == 0, f"{folder}/ is not in .gitignore"

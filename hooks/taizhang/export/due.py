@@ -18,6 +18,14 @@ def due_measures(ledger: Ledger, days: int) -> list[MeasureRecord]:
     return sorted(found, key=lambda m: (ledger.days_left(m), m.id))
 
 
+def units_by_urgency(ledger: Ledger, by_unit: dict[str, list[MeasureRecord]]) -> list[str]:
+    """Units with the most overdue measures first, then the most due soon, then by name."""
+    def urgency(unit):
+        overdue = sum(ledger.days_left(m) < 0 for m in by_unit[unit])
+        return (-overdue, -(len(by_unit[unit]) - overdue), unit)
+    return sorted(by_unit, key=urgency)
+
+
 def _when(ledger: Ledger, m: MeasureRecord) -> str:
     left = ledger.days_left(m)
     return f"逾期 {-left} 天" if left < 0 else ("今天到期" if left == 0 else f"还剩 {left} 天")
@@ -33,8 +41,10 @@ def due_report(ledger: Ledger, days: int, markdown: bool = False) -> str:
         for unit in m.unit or ("（未填写责任单位）",):
             by_unit[unit].append(m)
     lines = [("## " if markdown else "") + head + "：", ""]
-    for unit in sorted(by_unit):
-        lines.append(f"### {unit}" if markdown else unit)
+    for unit in units_by_urgency(ledger, by_unit):
+        overdue = sum(ledger.days_left(m) < 0 for m in by_unit[unit])
+        counts = f"（逾期 {overdue} 项，即将到期 {len(by_unit[unit]) - overdue} 项）"
+        lines.append(f"### {unit}{counts}" if markdown else unit + counts)
         if markdown:
             lines += ["", "| 编号 | 整改措施 | 整改时限 | 情况 | 责任人 |", "| --- | --- | --- | --- | --- |"]
         for m in by_unit[unit]:
