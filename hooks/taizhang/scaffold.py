@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from taizhang.check import DRAFT_BODY
 from taizhang.fsutil import write_new
 from taizhang.load import parse_text, record_files
 from taizhang.model import build_record, known_keys
@@ -170,7 +171,7 @@ def create(analysis: Analysis, kind: str, options: dict, body: str = "") -> NewR
     kind_info = vocab.kinds[kind]
     record_id = next_id(analysis, kind_info.prefix)
     values["id"] = record_id
-    text = render_front_matter(vocab, kind, values) + "\n" + (body or "（在此填写正文）") + "\n"
+    text = render_front_matter(vocab, kind, values) + "\n" + (body or DRAFT_BODY) + "\n"
     path = records_dir / kind_info.folder / f"{record_id}.md"
     _validate(analysis, path, text)
     write_new(path, text)
