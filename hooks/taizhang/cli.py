@@ -13,6 +13,7 @@ from pathlib import Path
 
 from taizhang.argparse_zh import ChineseParser
 from taizhang.project import RECORDS_DIR, TodayError, analyse, find_root
+from taizhang.views import DOWNLOADS
 from taizhang.vocabulary import ConfigError
 
 
@@ -111,8 +112,9 @@ def cmd_csp(args) -> int:
     return 0
 
 
-EXPORT_FILES = {"xlsx": "downloads/taizhang.xlsx", "csv": "downloads/ledger.csv",
-                "json": "downloads/records.json", "docx": "downloads/report.docx"}
+EXPORT_FORMATS = [d.format for d in DOWNLOADS]
+# A file name's extension -> the format it names (the schema is .json too: only by --format).
+FORMAT_OF_EXTENSION = {Path(d.uri).suffix[1:]: d.format for d in DOWNLOADS if Path(d.uri).suffix[1:] == d.format}
 
 
 def export_format(output: str | None, given: str | None) -> str:
@@ -120,21 +122,22 @@ def export_format(output: str | None, given: str | None) -> str:
     suffix = Path(output).suffix.lower().lstrip(".") if output not in (None, "-") else ""
     if output in (None, "-"):
         if not given:
-            raise UsageError("输出到标准输出时须用 --format 指定格式（xlsx/csv/json/docx）")
+            raise UsageError(f"输出到标准输出时须用 --format 指定格式（{'/'.join(EXPORT_FORMATS)}）")
         return given
-    if given and suffix in EXPORT_FILES and suffix != given:
+    if given and suffix in FORMAT_OF_EXTENSION and FORMAT_OF_EXTENSION[suffix] != given:
         raise UsageError(f"输出文件的扩展名 .{suffix} 与 --format {given} 不一致")
     if given:
         return given
-    if suffix not in EXPORT_FILES:
-        raise UsageError(f"无法从文件名“{output}”看出格式：扩展名应为 .xlsx、.csv、.json 或 .docx，或用 --format 指定")
-    return suffix
+    if suffix not in FORMAT_OF_EXTENSION:
+        names = "、".join(f".{e}" for e in FORMAT_OF_EXTENSION)
+        raise UsageError(f"无法从文件名“{output}”看出格式：扩展名应为 {names} 之一，或用 --format 指定")
+    return FORMAT_OF_EXTENSION[suffix]
 
 
 def cmd_export(args) -> int:
     from taizhang.fsutil import WouldOverwrite, write_new
-    from taizhang.render.scope import Scope
-    from taizhang.render.site import downloads
+    from taizhang.export.files import build_download
+    from taizhang.views import Scope
 
     fmt = export_format(args.output, args.format)
     root = project_root(args.dir)
@@ -143,8 +146,7 @@ def cmd_export(args) -> int:
         print(f"台账有 {len(analysis.errors)} 个错误，先运行 taizhang check 改正后再导出。", file=sys.stderr)
         return 1
     ledger = analysis.ledger
-    files = downloads(ledger, Scope(ledger, ledger.current_round))
-    data = files[EXPORT_FILES[fmt]]
+    data = build_download(ledger, Scope(ledger, ledger.current_round), fmt)
     if args.output in (None, "-"):
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
@@ -311,8 +313,8 @@ def build_parser() -> argparse.ArgumentParser:
                             description="导出整改台账或进展通报。格式按输出文件的扩展名确定。")
     export.add_argument("-o", "--output", metavar="文件",
                         help="输出文件，扩展名 .xlsx/.csv/.json/.docx 决定格式；不写或写 - 则输出到标准输出（须加 --format）")
-    export.add_argument("--format", choices=sorted(EXPORT_FILES), metavar="格式",
-                        help="文件格式（xlsx/csv/json/docx）；默认按扩展名")
+    export.add_argument("--format", choices=EXPORT_FORMATS, metavar="格式",
+                        help=f"文件格式（{'/'.join(EXPORT_FORMATS)}，schema 为 JSON 数据的结构说明）；默认按扩展名")
     export.add_argument("--force", action="store_true", help="输出文件已存在时覆盖")
     export.add_argument("--dir", default=".", metavar="目录", help="项目目录，默认当前目录")
     export.set_defaults(func=cmd_export)

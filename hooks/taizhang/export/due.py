@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from taizhang.link import DONE, Ledger
+from taizhang.link import Ledger
+from taizhang.markup import md_text
+from taizhang.views import days_text, is_closed
 from taizhang.model import MeasureRecord
 
 
@@ -13,7 +15,7 @@ def due_measures(ledger: Ledger, days: int) -> list[MeasureRecord]:
     found = []
     for m in ledger.of_kind("measure"):
         left = ledger.days_left(m)
-        if ledger.lights.get(m.id) != DONE and not m.long_term and left is not None and left <= days:
+        if not is_closed(ledger, m) and not m.long_term and left is not None and left <= days:
             found.append(m)
     return sorted(found, key=lambda m: (ledger.days_left(m), m.id))
 
@@ -27,8 +29,7 @@ def units_by_urgency(ledger: Ledger, by_unit: dict[str, list[MeasureRecord]]) ->
 
 
 def _when(ledger: Ledger, m: MeasureRecord) -> str:
-    left = ledger.days_left(m)
-    return f"逾期 {-left} 天" if left < 0 else ("今天到期" if left == 0 else f"还剩 {left} 天")
+    return days_text(ledger.vocab, ledger.days_left(m))
 
 
 def due_report(ledger: Ledger, days: int, markdown: bool = False) -> str:
@@ -38,7 +39,7 @@ def due_report(ledger: Ledger, days: int, markdown: bool = False) -> str:
         return head + "。\n"
     by_unit = defaultdict(list)
     for m in measures:
-        for unit in m.unit or ("（未填写责任单位）",):
+        for unit in m.unit or (ledger.vocab.phrase("not_filled"),):
             by_unit[unit].append(m)
     lines = [("## " if markdown else "") + head + "：", ""]
     for unit in units_by_urgency(ledger, by_unit):
@@ -58,5 +59,4 @@ def due_report(ledger: Ledger, days: int, markdown: bool = False) -> str:
 
 
 def _cell(text: str) -> str:
-    from taizhang.render.html import md_text
     return md_text(text)
