@@ -15,6 +15,11 @@ from taizhang.render.scope import Scope
 
 SCHEMA_FILE = Path(__file__).with_name("records.schema.json")
 BOM = "\ufeff"
+# Every object of records.json says which version of the schema it follows;
+# objects without the key are version 1 (before the key existed). Raise it
+# when a field changes meaning or is removed (see taizhang.gather.schema).
+VERSION_KEY = "schema_version"
+SCHEMA_VERSION = 2
 
 
 def ledger_csv(ledger: Ledger, scope: Scope) -> bytes:
@@ -75,7 +80,7 @@ def _date(value):
 
 
 def records_json(ledger: Ledger) -> bytes:
-    data = [record_json(ledger, r) for r in ledger.records.values()]
+    data = [dict(record_json(ledger, r), **{VERSION_KEY: SCHEMA_VERSION}) for r in ledger.records.values()]
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
