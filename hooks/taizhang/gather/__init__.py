@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from taizhang.gather.figures import Overview, build_overview
-from taizhang.gather.pages import NAV, WORKBOOK, render_pages
+from taizhang.gather.pages import NAV, WORKBOOK, render_pages, safe_title
 from taizhang.gather.sources import SourcesError, collect_sources, load_source
 from taizhang.gather.workbook import build_overview_workbook
 from taizhang.project import resolve_today
@@ -97,6 +97,9 @@ markdown_extensions:
   - admonition
   - toc:
       permalink: true
+      slugify: !!python/object/apply:pymdownx.slugs.slugify
+        kwds:
+          case: lower
 
 validation:
   nav:
@@ -116,7 +119,7 @@ def _yaml_text(value: str) -> str:
 
 def mkdocs_yml(title: str) -> str:
     nav = "\n".join(f"  - {label}: {src}" for label, src in NAV)
-    return MKDOCS_YML.format(site_name=_yaml_text(title), nav=nav)
+    return MKDOCS_YML.format(site_name=_yaml_text(safe_title(title)), nav=nav)
 
 
 def _prepare(out_dir: Path) -> None:

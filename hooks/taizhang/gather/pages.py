@@ -8,6 +8,7 @@ script works on them.
 
 from __future__ import annotations
 
+import json
 import os
 
 from taizhang.gather.figures import AreaTotal, MeasureRow, Overview, UnitFigures
@@ -20,7 +21,24 @@ INDEX, AREAS, OVERDUE, REPEATS, ISSUES = "index.md", "areas.md", "overdue.md", "
 WORKBOOK = "downloads/overview.xlsx"
 WORKBOOK_NAME = "督查总览.xlsx"
 NAV = (("总览", INDEX), ("分方面", AREAS), ("逾期事项", OVERDUE), ("共性问题", REPEATS), ("数据问题", ISSUES))
-SEARCH_EXCLUDED = "---\nsearch:\n  exclude: true\n---\n"
+# Wide tables need the width the left sidebar would take (the tabs still navigate);
+# long tables stay out of the search index, as on the unit sites.
+WIDE = "---\nhide:\n  - navigation\n---\n"
+SEARCH_EXCLUDED = "---\nhide:\n  - navigation\nsearch:\n  exclude: true\n---\n"
+# Material writes the page title into <title> through `striptags`, which
+# unescapes: an escaped "&lt;/title&gt;&lt;script&gt;" in a heading comes out as
+# live markup. Titles taken from unit data are therefore given in the page's
+# meta with the HTML-special characters replaced by their full-width forms.
+_TITLE_SAFE = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇"})
+
+
+def safe_title(text: str) -> str:
+    """Text that reads the same and is inert wherever a theme prints it unescaped."""
+    return " ".join(text.translate(_TITLE_SAFE).split())
+
+
+def _titled(title: str) -> str:
+    return f"---\ntitle: {json.dumps(safe_title(title), ensure_ascii=False)}\nhide:\n  - navigation\n---\n"
 LAGGING_SHOWN = 3
 
 DEFINITIONS = (
@@ -64,6 +82,19 @@ def site_link(unit: UnitFigures, page_dir: str | None) -> str:
     return '<span class="tz-empty">未提供网址</span>'
 
 
+def _cards(src: str, cards) -> str:
+    """Figure cards as on the unit dashboard: (label, value, target page or #anchor)."""
+    html_cards = "".join(
+        f'<a class="tz-num" href="{esc(target) if target.startswith("#") else href(src, target)}" data-metric="{esc(label)}">'
+        f'<span class="tz-num__value">{esc(value)}</span><span class="tz-num__label">{esc(label)}</span></a>'
+        for label, value, target in cards)
+    return block(f'<div class="tz-numbers">{html_cards}</div>')
+
+
+def _rate_text(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
 def _state(unit: UnitFigures) -> str:
     return "逾期" if unit.overdue else ("临期" if unit.due_soon else "正常")
 
@@ -103,17 +134,13 @@ def render_index(overview: Overview) -> str:
     closed = sum(u.measures_closed for u in units)
     overdue = sum(len(u.overdue) for u in units)
     soon = sum(len(u.due_soon) for u in units)
-    rate = f"{closed / measures * 100:.1f}%" if measures else "—"
-    cards = [("单位", len(units), INDEX), ("措施完成率（合计）", rate, INDEX), ("逾期措施", overdue, OVERDUE),
-             ("临期措施", soon, INDEX), ("数据问题", len(overview.issues), ISSUES)]
-    html_cards = "".join(
-        f'<a class="tz-num" href="{href(INDEX, target)}" data-metric="{esc(label)}">'
-        f'<span class="tz-num__value">{esc(value)}</span><span class="tz-num__label">{esc(label)}</span></a>'
-        for label, value, target in cards)
+    cards = [("单位", len(units), "#各单位情况"), ("措施完成率（合计）", _rate_text(closed / measures if measures else None),
+              "#统计口径"), ("逾期措施", overdue, OVERDUE), ("临期措施", soon, "#各单位情况"),
+             ("数据问题", len(overview.issues), ISSUES)]
     parts = [SEARCH_EXCLUDED, f"# {md_inline(overview.title)}\n",
              _lead(f"统计日期 {esc(overview.today.isoformat())}：汇总 {len(units)} 个单位的整改台账，各单位按其当前巡视轮次统计。"
                    + (f'另有 <a href="{href(INDEX, ISSUES)}">{len(overview.issues)} 个数据问题</a>。' if overview.issues else "")),
-             block(f'<div class="tz-numbers">{html_cards}</div>'),
+             _cards(INDEX, cards),
              "## 各单位情况\n",
              block(table(UNIT_HEADERS, unit_rows(INDEX, units), "tz-sortable tz-filterable tz-units",
                          "没有可用的单位数据：见“数据问题”。")),
@@ -214,7 +241,7 @@ def render_issues(overview: Overview) -> str:
     rows = [[esc(i.source.name or "（未命名）"), esc(str(i.source.location)), esc(i.source.origin), esc(i.reason),
              "已纳入总览，统计可能不准" if not i.fatal else '<strong>未纳入总览</strong>'] for i in overview.issues]
     return "\n".join([
-        "# 数据问题\n",
+        WIDE, "# 数据问题\n",
         _lead(f"读取各单位数据时发现的问题。本工具读取 records.json 数据格式版本 {esc(versions)}"
               "（记录中的 schema_version 字段；没有该字段的旧文件为版本 1）。有问题的来源不影响其他单位。"),
         block(table(["单位", "位置", "来源清单", "原因", "处理"], rows, "tz-sortable", "所有来源都已正常读取。")),
@@ -227,15 +254,13 @@ def render_unit(overview: Overview, unit: UnitFigures, page_dir: str | None) -> 
              ("单位统计日期", esc(unit.unit_as_of or "—")), ("最近进展", esc(unit.last_update or "—")),
              ("数据来源", esc(f"{unit.source_kind}：{unit.location}")), ("本单位网站", site_link(unit, page_dir))]
     cells = "".join(f"<div><dt>{esc(k)}</dt><dd>{v}</dd></div>" for k, v in facts)
-    figures = [("反馈问题", unit.feedback), ("查摆问题", unit.problems), ("整改措施", unit.measures),
-               ("措施完成率", percent(unit.measure_rate).html), ("问题整改完成率", percent(unit.problem_rate).html),
-               ("反馈问题整改完成率", percent(unit.feedback_rate).html),
-               ("逾期", len(unit.overdue)), ("临期", len(unit.due_soon))]
-    cards = "".join(f'<div class="tz-num" data-metric="{esc(k)}"><span class="tz-num__value">{v}</span>'
-                    f'<span class="tz-num__label">{esc(k)}</span></div>' for k, v in figures)
+    cards = [("反馈问题", unit.feedback, "#分方面"), ("查摆问题", unit.problems, "#分方面"),
+             ("整改措施", unit.measures, "#分方面"), ("措施完成率", _rate_text(unit.measure_rate), "#分方面"),
+             ("问题整改完成率", _rate_text(unit.problem_rate), "#分方面"),
+             ("反馈问题整改完成率", _rate_text(unit.feedback_rate), "#分方面"),
+             ("逾期", len(unit.overdue), "#逾期事项"), ("临期", len(unit.due_soon), "#临期事项")]
     declarations = f"（另有说明事项 {unit.declarations} 项，不计入问题数）" if unit.declarations else ""
-    parts = [f"# {md_inline(unit.name)}\n", block(f'<dl class="tz-round">{cells}</dl>'),
-             block(f'<div class="tz-numbers">{cards}</div>'),
+    parts = [_titled(unit.name), f"# {md_inline(unit.name)}\n", block(f'<dl class="tz-round">{cells}</dl>'), _cards(src, cards),
              _lead(f'统计日期 {esc(overview.today.isoformat())}{esc(declarations)}。'
                    f'<a href="{href(src, INDEX)}">返回督查总览</a>')]
     if unit.notes:
