@@ -21,10 +21,20 @@ INDEX, AREAS, OVERDUE, REPEATS, ISSUES = "index.md", "areas.md", "overdue.md", "
 WORKBOOK = "downloads/overview.xlsx"
 WORKBOOK_NAME = "督查总览.xlsx"
 NAV = (("总览", INDEX), ("分方面", AREAS), ("逾期事项", OVERDUE), ("共性问题", REPEATS), ("数据问题", ISSUES))
-# Wide tables need the width the left sidebar would take (the tabs still navigate);
+
+
+# Wide tables need the width the sidebars would take (the tabs still navigate);
 # long tables stay out of the search index, as on the unit sites.
-WIDE = "---\nhide:\n  - navigation\n---\n"
-SEARCH_EXCLUDED = "---\nhide:\n  - navigation\nsearch:\n  exclude: true\n---\n"
+def _front(toc: bool = False, search: bool = False, title: str | None = None) -> str:
+    lines = ["---"]
+    if title is not None:
+        lines.append(f"title: {json.dumps(safe_title(title), ensure_ascii=False)}")
+    lines += ["hide:", "  - navigation"] + ([] if toc else ["  - toc"])
+    if not search:
+        lines += ["search:", "  exclude: true"]
+    return "\n".join(lines + ["---", ""])
+
+
 # Material writes the page title into <title> through `striptags`, which
 # unescapes: an escaped "&lt;/title&gt;&lt;script&gt;" in a heading comes out as
 # live markup. Titles taken from unit data are therefore given in the page's
@@ -37,8 +47,6 @@ def safe_title(text: str) -> str:
     return " ".join(text.translate(_TITLE_SAFE).split())
 
 
-def _titled(title: str) -> str:
-    return f"---\ntitle: {json.dumps(safe_title(title), ensure_ascii=False)}\nhide:\n  - navigation\n---\n"
 LAGGING_SHOWN = 3
 
 DEFINITIONS = (
@@ -110,7 +118,7 @@ def _footer(overview: Overview) -> str:
 
 
 UNIT_HEADERS = ["序号", "单位", "巡视轮次", "反馈问题", "查摆问题", "整改措施", "措施完成率", "问题整改完成率",
-                "反馈问题整改完成率", "逾期", "临期", "最近进展", "单位统计日期"]
+                "反馈问题整改完成率", "逾期", "临期", "最近进展"]
 
 
 def unit_rows(src: str, units) -> list[Row]:
@@ -123,7 +131,7 @@ def unit_rows(src: str, units) -> list[Row]:
             count(u.feedback), count(u.problems), count(u.measures),
             percent(u.measure_rate), percent(u.problem_rate), percent(u.feedback_rate),
             Cell(overdue, f"{len(u.overdue):09d}"), Cell(soon, f"{len(u.due_soon):09d}"),
-            Cell(esc(u.last_update or "—"), u.last_update or ""), Cell(esc(u.unit_as_of or "—"), u.unit_as_of or ""),
+            Cell(esc(u.last_update or "—"), u.last_update or ""),
         ], {"light": _state(u)}))
     return rows
 
@@ -137,7 +145,7 @@ def render_index(overview: Overview) -> str:
     cards = [("单位", len(units), "#各单位情况"), ("措施完成率（合计）", _rate_text(closed / measures if measures else None),
               "#统计口径"), ("逾期措施", overdue, OVERDUE), ("临期措施", soon, "#各单位情况"),
              ("数据问题", len(overview.issues), ISSUES)]
-    parts = [SEARCH_EXCLUDED, f"# {md_inline(overview.title)}\n",
+    parts = [_front(), f"# {md_inline(overview.title)}\n",
              _lead(f"统计日期 {esc(overview.today.isoformat())}：汇总 {len(units)} 个单位的整改台账，各单位按其当前巡视轮次统计。"
                    + (f'另有 <a href="{href(INDEX, ISSUES)}">{len(overview.issues)} 个数据问题</a>。' if overview.issues else "")),
              _cards(INDEX, cards),
@@ -175,7 +183,7 @@ def render_areas(overview: Overview) -> str:
                    percent(area.rate), count(area.overdue)], {"area": area.name})
               for t in overview.areas for key, area in t.units]
     return "\n".join([
-        SEARCH_EXCLUDED, "# 分方面情况\n",
+        _front(), "# 分方面情况\n",
         _lead("各单位的查摆问题按所属方面汇总，完成率低的方面排在前面，看哪些方面普遍滞后。"
               "一项措施整改几个方面的问题时，在每个方面各计一次；各单位名称相同的方面合并为一行。"),
         block(table(AREA_HEADERS, rows, "tz-sortable tz-areas", "各单位都还没有查摆问题。")),
@@ -208,7 +216,7 @@ def measure_rows(rows: list[MeasureRow]) -> list[Row]:
 def render_overdue(overview: Overview) -> str:
     late = [u for u in overview.units if u.overdue]
     total = sum(len(u.overdue) for u in late)
-    parts = [SEARCH_EXCLUDED, "# 逾期事项\n",
+    parts = [_front(toc=True), "# 逾期事项\n",
              _lead(f"统计日期 {esc(overview.today.isoformat())}：{len(late)} 个单位共 {total} 项措施已过整改时限仍未完成，"
                    "按单位列出，每个单位内逾期最久的在前。")]
     if not late:
@@ -228,7 +236,7 @@ def render_repeats(overview: Overview) -> str:
         where = "、".join(f"{_unit_link(REPEATS, overview.unit(e.unit))} {esc(e.record_id)}" for e in r.entries)
         rows.append(Row([esc(r.kind), esc(r.text), count(r.unit_count), where], {"status": r.kind}))
     return "\n".join([
-        SEARCH_EXCLUDED, "# 共性问题\n",
+        _front(), "# 共性问题\n",
         _lead("同一条反馈意见原文或同一个查摆问题标题（去掉空格和标点后逐字相同）出现在两个及以上单位的当前轮次中："
               "这些是面上的共性问题，宜统一督办。"),
         block(table(["类别", "内容", "单位数", "出现在"], rows, "tz-sortable tz-filterable",
@@ -241,7 +249,7 @@ def render_issues(overview: Overview) -> str:
     rows = [[esc(i.source.name or "（未命名）"), esc(str(i.source.location)), esc(i.source.origin), esc(i.reason),
              "已纳入总览，统计可能不准" if not i.fatal else '<strong>未纳入总览</strong>'] for i in overview.issues]
     return "\n".join([
-        WIDE, "# 数据问题\n",
+        _front(search=True), "# 数据问题\n",
         _lead(f"读取各单位数据时发现的问题。本工具读取 records.json 数据格式版本 {esc(versions)}"
               "（记录中的 schema_version 字段；没有该字段的旧文件为版本 1）。有问题的来源不影响其他单位。"),
         block(table(["单位", "位置", "来源清单", "原因", "处理"], rows, "tz-sortable", "所有来源都已正常读取。")),
@@ -260,7 +268,8 @@ def render_unit(overview: Overview, unit: UnitFigures, page_dir: str | None) -> 
              ("反馈问题整改完成率", _rate_text(unit.feedback_rate), "#分方面"),
              ("逾期", len(unit.overdue), "#逾期事项"), ("临期", len(unit.due_soon), "#临期事项")]
     declarations = f"（另有说明事项 {unit.declarations} 项，不计入问题数）" if unit.declarations else ""
-    parts = [_titled(unit.name), f"# {md_inline(unit.name)}\n", block(f'<dl class="tz-round">{cells}</dl>'), _cards(src, cards),
+    parts = [_front(toc=True, search=True, title=unit.name), f"# {md_inline(unit.name)}\n",
+             block(f'<dl class="tz-round">{cells}</dl>'), _cards(src, cards),
              _lead(f'统计日期 {esc(overview.today.isoformat())}{esc(declarations)}。'
                    f'<a href="{href(src, INDEX)}">返回督查总览</a>')]
     if unit.notes:

@@ -79,7 +79,7 @@ def build_overview_workbook(overview: Overview) -> bytes:
              u.unit_as_of or ""] for i, u in enumerate(units, start=1)]
     fills = [{10: LIGHT_FILLS[RED]} if u.overdue else {} for u in units]
     widths = [6, 22, 26, 9, 9, 9, 10, 10, 12, 7, 7, 12, 12]
-    _sheet(wb, "各单位情况", overview.title + stamp_text, list(zip(UNIT_HEADERS, widths)), rows, fills)
+    _sheet(wb, "各单位情况", overview.title + stamp_text, list(zip([*UNIT_HEADERS, "单位统计日期"], widths)), rows, fills)
 
     area_rows = [[t.name, len(t.units), t.total("problems"), t.total("measures"), t.total("closed"), _rate(t.rate),
                   t.total("overdue")] for t in overview.areas]
