@@ -198,37 +198,39 @@ def _unit_page(gathered, name: str) -> BeautifulSoup:
 
 def test_figures_agree_with_the_unit_site_dashboard(gathered):
     """Unit A's figures on the overview are the ones its own site shows."""
-    own = metrics(html(gathered["site_a"], "index.html"))
-    unit = metrics(_unit_page(gathered, "区委组织部"))
-    assert unit["措施完成率"] == own["整改完成率"] == "22.2%"
-    for label in ("反馈问题", "查摆问题", "整改措施"):
-        assert unit[label] == own[label]
     dashboard = html(gathered["site_a"], "index.html")
+    own = metrics(dashboard)
+    unit_page = _unit_page(gathered, "区委组织部")
+    unit = metrics(unit_page)
+    for label in ("措施完成率", "问题整改完成率", "反馈问题整改完成率", "反馈问题", "查摆问题", "整改措施"):
+        assert unit[label] == own[label], label
     assert unit["逾期"] == dashboard.select_one('[data-light-count="red"]').get_text(strip=True)
     assert unit["临期"] == dashboard.select_one('[data-light-count="yellow"]').get_text(strip=True)
 
+    def cells(row):
+        return [td.get_text(" ", strip=True) for td in row.select("td")]
 
-def test_problem_and_feedback_rates_agree_with_the_core_ledger(gathered, sample_site):
-    """The same rates computed from the core's model of the sample (not from records.json)."""
-    from taizhang.project import analyse
-    from taizhang.render.scope import Scope
+    own_areas = [cells(r) for r in dashboard.select("table.tz-areas tbody tr")]
+    areas = [cells(r) for r in unit_page.select("table.tz-unit-areas tbody tr")]
+    assert own_areas and len(own_areas) == len(areas)
+    # dashboard: （一）name, problems, measures, overdue, rate; overview: name, problems, measures, rate, overdue
+    assert [[a[0].split("）", 1)[1], a[1], a[2], a[3], a[4].split()[-1]] for a in own_areas] == \
+        [[a[0], a[1], a[2], a[4], a[3]] for a in areas]
+
+
+def test_unit_c_agrees_with_the_core_views(gathered):
+    """Unit C came as a git clone: the core's own figures of that clone say the same."""
     import datetime as dt
 
-    analysis = analyse(sample_site[0], today=dt.date.fromisoformat(TODAY))
-    ledger, vocab = analysis.ledger, analysis.vocab
-    scope = Scope(ledger, ledger.current_round)
-    closed = {p.id for p in scope.problems
-              if ledger.problem_status.get(p.id) and vocab.is_closed(ledger.problem_status[p.id])}
-    proper = {p.id for p in scope.problems}
+    from taizhang.project import analyse
+    from taizhang.views import Scope, figures
 
-    def feedback_done(f):
-        answers = [p.id for p in ledger.linked_from(f.id, "problem", "feedback") if p.id in proper]
-        return bool(answers) and all(a in closed for a in answers)
-
-    done = sum(1 for f in scope.feedback if feedback_done(f))
-    unit = metrics(_unit_page(gathered, "区委组织部"))
-    assert unit["问题整改完成率"] == f"{len(closed) / len(proper) * 100:.1f}%"
-    assert unit["反馈问题整改完成率"] == f"{done / len(scope.feedback) * 100:.1f}%"
+    ledger = analyse(gathered["where"] / "c-clone", today=dt.date.fromisoformat(TODAY)).ledger
+    fig = figures(ledger, Scope(ledger, ledger.current_round))
+    unit = metrics(_unit_page(gathered, "YY县委"))
+    for rate in fig.rates:
+        assert unit[rate.label] == rate.text
+    assert (unit["逾期"], unit["临期"]) == (str(fig.overdue), str(fig.due_soon))
 
 
 def test_hand_counted_unit_c(gathered):

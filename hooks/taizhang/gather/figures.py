@@ -8,14 +8,17 @@ site's definitions:
   - 问题整改完成率: problems (说明事项 not counted) whose derived status is
     closed — every measure with a status is closed, and there is at least
     one — over the round's problems;
-  - 反馈问题整改完成率: feedback items answered by at least one problem, all
-    of whose problems are closed, over the round's feedback items;
+  - 反馈问题整改完成率: feedback items answered by at least one problem (of
+    any round, 说明事项 not counted), all of whose problems are closed, over
+    the round's feedback items;
   - 逾期 / 临期: open measures past their deadline / due within the
     vocabulary's due_soon_days, counted as of the overview's 统计日期
     (not the unit's), so a unit that has not rebuilt its site still shows
     what is late today;
-  - per-area figures count a measure in every area it touches (as the
-    unit dashboard does).
+  - per-area figures count a round's measure in every area it touches (as
+    the unit dashboard does).
+These mirror taizhang.views.figures and taizhang.link's derived statuses;
+tests/test_gather.py checks them against a unit site's own dashboard.
 Closure is read from each measure's light ("done"), which the unit's own
 build derived from its own vocabulary: a unit that renamed 已完成 still
 counts right.
@@ -146,6 +149,7 @@ class Overview:
     issues: tuple[Issue, ...]
     areas: tuple[AreaTotal, ...]
     repeats: tuple[Repeat, ...]
+    definitions: tuple[tuple[str, str], ...] = ()
 
     def unit(self, key: str) -> UnitFigures:
         return self._by_key()[key]
@@ -207,8 +211,9 @@ def unit_figures(key: str, loaded: Loaded, today: dt.date, vocab: Vocabulary) ->
         known = [lights[i][0] for i in problem.get("measures") or () if i in lights and lights[i][0]]
         return bool(known) and all(light == DONE for light in known)
 
-    closed_problems = {p["id"] for p in problems if problem_closed(p)}
-    proper = {p["id"] for p in problems}
+    # Feedback answered by problems of any round, as the unit's ledger derives it.
+    proper = {r["id"] for r in records if r["kind"] == "problem" and r.get("nature") != declaration}
+    closed_problems = {r["id"] for r in records if r["id"] in proper and problem_closed(r)}
 
     def feedback_closed(item: dict) -> bool:
         answers = [i for i in item.get("answered_by") or () if i in proper]
@@ -219,6 +224,7 @@ def unit_figures(key: str, loaded: Loaded, today: dt.date, vocab: Vocabulary) ->
         return MeasureRow(key, m["id"], m["title"], tuple(m.get("unit") or ()), tuple(m.get("owner") or ()),
                           m.get("deadline"), bool(m.get("long_term")), m.get("status"), light, days)
 
+    round_measures = {m["id"] for m in measures}
     area_names = {a["key"]: a["name"] for a in (rnd or {}).get("areas") or ()}
     by_area: dict[str, list[dict]] = defaultdict(list)
     for p in problems:
@@ -229,7 +235,7 @@ def unit_figures(key: str, loaded: Loaded, today: dt.date, vocab: Vocabulary) ->
         members = by_area.get(ordinal)
         if not members:
             continue
-        ids = sorted({i for p in members for i in p.get("measures") or () if i in lights})
+        ids = sorted({i for p in members for i in p.get("measures") or () if i in round_measures})
         areas.append(AreaFigures(area_names.get(ordinal) or ordinal or "（未写方面）", len(members), len(ids),
                                  sum(1 for i in ids if lights[i][0] == DONE),
                                  sum(1 for i in ids if lights[i][0] == RED)))
@@ -244,7 +250,7 @@ def unit_figures(key: str, loaded: Loaded, today: dt.date, vocab: Vocabulary) ->
         round_id=rnd["id"] if rnd else None, round_title=rnd.get("title") if rnd else None,
         team=(rnd or {}).get("team"), unit_as_of=(rnd or {}).get("as_of"),
         feedback=len(feedback), feedback_closed=sum(1 for f in feedback if feedback_closed(f)),
-        problems=len(problems), problems_closed=len(closed_problems),
+        problems=len(problems), problems_closed=sum(1 for p in problems if p["id"] in closed_problems),
         declarations=len(problems_all) - len(problems),
         measures=len(measures), measures_closed=sum(1 for m in measures if lights[m["id"]][0] == DONE),
         last_update=_latest_date(in_round), overdue=tuple(overdue), due_soon=tuple(soon), areas=tuple(areas),
@@ -292,6 +298,19 @@ def area_totals(units: tuple[UnitFigures, ...]) -> tuple[AreaTotal, ...]:
     return tuple(sorted(totals, key=lambda t: (t.rate if t.rate is not None else 2.0, t.name)))
 
 
+def definitions(vocab, due_soon_days: int) -> tuple[tuple[str, str], ...]:
+    """How each figure is counted: the unit sites' own definitions (vocabulary
+    phrases), plus what is particular to the overview."""
+    rates = tuple((vocab.phrase(f"rate_{name}"), vocab.phrase(f"rate_{name}_definition") + "；按各单位当前轮次统计。")
+                  for name in ("measures", "problems", "feedback"))
+    return rates + (
+        ("逾期 / 临期", f"未完成、整改时限已过 / 在 {due_soon_days} 天之内到期的措施，按本总览的统计日期计算"
+                       "（不是各单位网站的统计日期）；“长期坚持”的措施不算逾期。"),
+        ("分方面", vocab.phrase("area_counting") + "各单位名称相同的方面（去掉空格和标点后逐字相同）合并为一个方面。"),
+        ("最近进展", "该单位当前轮次中最晚的整改进展、完成或销号日期。"),
+    )
+
+
 def build_overview(title: str, today: dt.date, vocab: Vocabulary, results: list) -> Overview:
     """`results`: Loaded or Issue per source, in the sources' order."""
     units, issues, kept = [], [], []
@@ -305,4 +324,4 @@ def build_overview(title: str, today: dt.date, vocab: Vocabulary, results: list)
         kept.append((key, result))
     units_t = tuple(units)
     return Overview(title, today, vocab.due_soon_days, units_t, tuple(issues), area_totals(units_t),
-                    repeats(kept, vocab))
+                    repeats(kept, vocab), definitions(vocab, vocab.due_soon_days))

@@ -49,15 +49,6 @@ def safe_title(text: str) -> str:
 
 LAGGING_SHOWN = 3
 
-DEFINITIONS = (
-    ("措施完成率", "本轮整改措施中状态为已完成或已销号（各单位台账中“完成”一类状态）的项数 ÷ 本轮整改措施项数。"),
-    ("问题整改完成率", "本轮查摆问题（不含说明事项）中，全部整改措施都已完成的问题数 ÷ 本轮查摆问题数；没有整改措施的问题算未完成。"),
-    ("反馈问题整改完成率", "本轮反馈问题中，有查摆问题回应、且回应它的问题都已整改完成的条数 ÷ 本轮反馈问题条数。"),
-    ("逾期 / 临期", "未完成、整改时限已过 / 在 {days} 天之内到期的措施，按本总览的统计日期计算；“长期坚持”的措施不算逾期。"),
-    ("分方面", "一项措施整改几个方面的问题时，在每个方面各计一次。方面按名称合并：各单位名称相同的方面算同一个方面。"),
-)
-
-
 def unit_page(unit: UnitFigures) -> str:
     return f"units/{unit.key}.md"
 
@@ -161,8 +152,7 @@ def render_index(overview: Overview) -> str:
 
 
 def _definitions(overview: Overview) -> str:
-    items = "".join(f"<div><dt>{esc(name)}</dt><dd>{esc(text.format(days=overview.due_soon_days))}</dd></div>"
-                    for name, text in DEFINITIONS)
+    items = "".join(f"<div><dt>{esc(name)}</dt><dd>{esc(text)}</dd></div>" for name, text in overview.definitions)
     return f'<dl class="tz-definitions">{items}</dl>'
 
 
@@ -277,7 +267,7 @@ def render_unit(overview: Overview, unit: UnitFigures, page_dir: str | None) -> 
         parts.append(block(f'<div class="admonition warning"><p class="admonition-title">数据提示</p><ul>{items}</ul></div>'))
     area_rows = [[esc(a.name), count(a.problems), count(a.measures), percent(a.rate), count(a.overdue)] for a in unit.areas]
     parts += ["## 分方面\n", block(table(["方面", "查摆问题", "整改措施", "措施完成率", "逾期措施"], area_rows,
-                                          "tz-sortable", "本轮还没有查摆问题。")),
+                                          "tz-sortable tz-unit-areas", "本轮还没有查摆问题。")),
               "## 逾期事项\n", block(table(MEASURE_HEADERS, measure_rows(list(unit.overdue)), "tz-sortable", "没有逾期事项。")),
               "## 临期事项\n", block(table(MEASURE_HEADERS, measure_rows(list(unit.due_soon)), "tz-sortable", "没有临期事项。")),
               _footer(overview)]
