@@ -187,6 +187,8 @@ def test_index_lists_the_good_units_only(gathered):
     rows = soup.select("table.tz-units tbody tr")
     assert [r.select("td")[1].get_text(strip=True) for r in rows] == ["区委组织部", EVIL_NAME, "YY县委"]
     assert metrics(soup)["单位"] == "3"
+    # The table reached the page through the overview's hook, not through Markdown.
+    assert "<table" not in (gathered["out"] / "docs" / "index.md").read_text(encoding="utf-8")
     assert metrics(soup)["数据问题"] == "5"
     assert "汇总了 3 个单位" in gathered["cli"].stderr and "读取 records.json 数据格式版本 2" in gathered["cli"].stderr
 

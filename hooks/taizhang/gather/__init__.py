@@ -11,23 +11,23 @@ Pipeline (one module per stage):
              folder; `mkdocs build --strict` there builds the site, with the
              unit sites' theme, offline settings, search and table scripts.
 The output folder is gather's own: it refuses a folder it did not make and
-replaces only what it made before (mkdocs.yml, docs/, site/).
+replaces only what it made before (mkdocs.yml, docs/, hooks/, fragments/, site/).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from taizhang.gather.figures import Overview, build_overview
-from taizhang.gather.pages import NAV, WORKBOOK, render_pages, safe_title
+from taizhang.gather.pages import NAV, WORKBOOK, OverviewPages, render_pages, safe_title
 from taizhang.gather.sources import SourcesError, collect_sources, load_source
 from taizhang.gather.workbook import build_overview_workbook
 from taizhang.project import resolve_today
@@ -37,7 +37,28 @@ MARKER = ".taizhang-gather"
 DEFAULT_TITLE = "整改督查总览"
 REPO_ASSETS = Path(__file__).resolve().parents[3] / "docs" / "assets"
 ASSET_FILES = ("taizhang.css", "taizhang.js", "vendor")
-GENERATED = ("mkdocs.yml", "docs", "site")
+GENERATED = ("mkdocs.yml", "docs", "site", "hooks", "fragments")
+FRAGMENTS = "fragments"
+
+# The overview's only hook: put the set-aside table HTML back after Markdown.
+HOOK = '''"""督查总览：把 taizhang gather 放在 fragments/ 中的表格 HTML 填回页面（不经 Markdown 解析）。
+由 taizhang gather 生成，重新汇总时替换。"""
+
+import json
+from pathlib import Path
+
+from taizhang.render.html import fill_fragments
+
+FRAGMENTS = Path(__file__).resolve().parent.parent / "fragments"
+
+
+def on_page_content(html, page, config, files):
+    path = FRAGMENTS / (page.file.src_uri + ".json")
+    if not path.is_file():
+        return html
+    return fill_fragments(html, json.loads(path.read_text(encoding="utf-8")))
+'''
+
 
 __all__ = ["GatherError", "SourcesError", "Gathered", "gather", "build_site"]
 
@@ -57,6 +78,8 @@ MKDOCS_YML = """\
 site_name: {site_name}
 site_description: 整改督查总览（内网）
 docs_dir: docs
+hooks:
+  - hooks/overview_hook.py
 use_directory_urls: false    # 在线和离线（file://）使用同样的链接
 not_in_nav: |
   /units/
@@ -141,25 +164,29 @@ def gather(arguments: list[str], out_dir: Path, today: dt.date | None = None, ti
         raise SourcesError("没有给出任何来源：写出来源清单（.yml）或各单位网站文件夹的路径")
     day = resolve_today([], today)
     vocab = load_vocabulary()
-    # Reading is I/O and JSON parsing; a few threads overlap the waiting.
-    with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 2) * 2)) as pool:
-        results = list(pool.map(lambda s: load_source(s, day), listed.sources))
+    results = [load_source(source, day) for source in listed.sources]
     overview = build_overview(title or listed.title or DEFAULT_TITLE, day, vocab, results)
-    pages = render_pages(overview, str((out_dir / "site").resolve()))
+    rendered = render_pages(overview, str((out_dir / "site").resolve()))
     workbook = build_overview_workbook(overview)
-    _write(out_dir, overview, pages, workbook)
+    _write(out_dir, overview, rendered, workbook)
     return Gathered(overview, out_dir)
 
 
-def _write(out_dir: Path, overview: Overview, pages: dict[str, str], workbook: bytes) -> None:
+def _write(out_dir: Path, overview: Overview, rendered: OverviewPages, workbook: bytes) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".gather-", dir=out_dir))
     try:
         docs = staging / "docs"
-        for src, text in pages.items():
+        for src, text in rendered.pages.items():
             path = docs / src
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
+        for src, fragments in rendered.fragments.items():
+            path = staging / FRAGMENTS / (src + ".json")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(fragments, ensure_ascii=False), encoding="utf-8")
+        (staging / "hooks").mkdir()
+        (staging / "hooks" / "overview_hook.py").write_text(HOOK, encoding="utf-8")
         assets = docs / "assets"
         assets.mkdir(parents=True)
         for name in ASSET_FILES:
@@ -168,7 +195,7 @@ def _write(out_dir: Path, overview: Overview, pages: dict[str, str], workbook: b
         (docs / WORKBOOK).parent.mkdir(parents=True, exist_ok=True)
         (docs / WORKBOOK).write_bytes(workbook)
         (staging / "mkdocs.yml").write_text(mkdocs_yml(overview.title), encoding="utf-8")
-        (out_dir / MARKER).write_text("本文件夹由 taizhang gather 生成；重新汇总时替换 mkdocs.yml、docs/ 和 site/。\n",
+        (out_dir / MARKER).write_text("本文件夹由 taizhang gather 生成；重新汇总时替换 mkdocs.yml、docs/、hooks/、fragments/ 和 site/。\n",
                                       encoding="utf-8")
         for name in GENERATED:
             old = out_dir / name
@@ -176,8 +203,9 @@ def _write(out_dir: Path, overview: Overview, pages: dict[str, str], workbook: b
                 shutil.rmtree(old)
             elif old.exists():
                 old.unlink()
-        os.replace(staging / "docs", out_dir / "docs")
-        os.replace(staging / "mkdocs.yml", out_dir / "mkdocs.yml")
+        for name in ("docs", "hooks", FRAGMENTS, "mkdocs.yml"):
+            if (staging / name).exists():
+                os.replace(staging / name, out_dir / name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
+from functools import lru_cache
 
 from taizhang.gather.figures import AreaTotal, MeasureRow, Overview, UnitFigures
 from taizhang.gather.schema import READABLE_VERSIONS
 from taizhang.link import RED, YELLOW
 from taizhang.render import urls
-from taizhang.render.html import Cell, Row, block, esc, md_inline, table
+from taizhang.render.html import Cell, Row, block, collecting_fragments, esc, md_inline, table
 
 INDEX, AREAS, OVERDUE, REPEATS, ISSUES = "index.md", "areas.md", "overdue.md", "repeats.md", "issues.md"
 WORKBOOK = "downloads/overview.xlsx"
@@ -53,6 +55,7 @@ def unit_page(unit: UnitFigures) -> str:
     return f"units/{unit.key}.md"
 
 
+@lru_cache(maxsize=4096)
 def href(from_src: str, to_src: str) -> str:
     return esc(urls.relative(from_src, to_src, False))
 
@@ -274,11 +277,27 @@ def render_unit(overview: Overview, unit: UnitFigures, page_dir: str | None) -> 
     return "\n".join(parts)
 
 
-def render_pages(overview: Overview, site_dir: str | None = None) -> dict[str, str]:
-    """Every page; `site_dir` (where the site will be built) makes links to site folders relative."""
-    pages = {INDEX: render_index(overview), AREAS: render_areas(overview), OVERDUE: render_overdue(overview),
-             REPEATS: render_repeats(overview), ISSUES: render_issues(overview)}
+@dataclass(frozen=True)
+class OverviewPages:
+    pages: dict[str, str]             # src_uri -> Markdown
+    fragments: dict[str, list[str]]   # src_uri -> HTML set aside from the Markdown (see render.html.block)
+
+
+def render_pages(overview: Overview, site_dir: str | None = None) -> OverviewPages:
+    """Every page; `site_dir` (where the site will be built) makes links to site folders relative.
+
+    As on the unit sites, large HTML blocks are set aside as fragments and the
+    page keeps a placeholder: the overview's hook puts them back after
+    Markdown, which would otherwise parse every table cell (most of the build).
+    """
     page_dir = os.path.join(site_dir, "units") if site_dir else None
-    for unit in overview.units:
-        pages[unit_page(unit)] = render_unit(overview, unit, page_dir)
-    return pages
+    makers = {INDEX: render_index, AREAS: render_areas, OVERDUE: render_overdue, REPEATS: render_repeats,
+              ISSUES: render_issues}
+    makers.update({unit_page(u): (lambda o, u=u: render_unit(o, u, page_dir)) for u in overview.units})
+    pages, fragments = {}, {}
+    for uri, make in makers.items():
+        with collecting_fragments() as collected:
+            pages[uri] = make(overview)
+        if collected:
+            fragments[uri] = list(collected)
+    return OverviewPages(pages, fragments)

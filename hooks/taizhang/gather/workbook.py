@@ -12,7 +12,7 @@ import datetime as dt
 import io
 
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 
 from taizhang.export.xlsx import BORDER, CENTER, HEADER_FILL, LIGHT_FILLS, LINE_HEIGHT, WRAP, _setup_print, lines_needed
@@ -27,37 +27,42 @@ BODY = Font(name=FONT_NAME, charset=GB2312, size=10)
 BOLD = Font(name=FONT_NAME, charset=GB2312, size=10, bold=True)
 TITLE = Font(name=FONT_NAME, charset=GB2312, size=14, bold=True)
 PERCENT = "0.0%"
+# Named styles: one style record per kind of cell instead of one per cell
+# (setting font, border and alignment cell by cell was most of the time).
+STYLES = {
+    "tz-title": dict(font=TITLE, alignment=CENTER),
+    "tz-header": dict(font=BOLD, fill=HEADER_FILL, alignment=CENTER, border=BORDER),
+    "tz-body": dict(font=BODY, alignment=WRAP, border=BORDER),
+    "tz-percent": dict(font=BODY, alignment=WRAP, border=BORDER, number_format=PERCENT),
+}
 
 
 class Pct(float):
     """A rate shown as a percentage."""
 
 
-def _put(ws, row: int, col: int, value, font=BODY):
+def _put(ws, row: int, col: int, value, style: str = "tz-body"):
     cell = ws.cell(row, col)
     cell.value = value
-    if cell.data_type == "f":      # text such as "=1+1" from a unit's records: keep it text
+    if cell.data_type == "f":      # text such as "=1+2" from a unit's records: keep it text
         cell.data_type = "s"
-    if isinstance(value, Pct):
-        cell.number_format = PERCENT
-    cell.font = font
+    cell.style = "tz-percent" if isinstance(value, Pct) else style
     return cell
 
 
 def _sheet(wb, name: str, title: str, headers: list[tuple[str, int]], rows: list[list], fills=None) -> None:
     ws = wb.create_sheet(name)
-    _put(ws, 1, 1, title, TITLE).alignment = CENTER
+    _put(ws, 1, 1, title, "tz-title")
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     ws.row_dimensions[1].height = 28
     for col, (header, width) in enumerate(headers, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
-        cell = _put(ws, 2, col, header, BOLD)
-        cell.fill, cell.alignment, cell.border = HEADER_FILL, CENTER, BORDER
+        _put(ws, 2, col, header, "tz-header")
+    ws.row_dimensions[2].height = LINE_HEIGHT * max(lines_needed(h, w) for h, w in headers)
     for index, values in enumerate(rows):
         r = index + 3
         for col, value in enumerate(values, start=1):
-            cell = _put(ws, r, col, value)
-            cell.alignment, cell.border = WRAP, BORDER
+            _put(ws, r, col, value)
         height = max(lines_needed("" if v is None else str(v), headers[c][1]) for c, v in enumerate(values))
         ws.row_dimensions[r].height = min(409, LINE_HEIGHT * height)
         for col, color in (fills[index] if fills else {}).items():
@@ -72,6 +77,8 @@ def _rate(value: float | None):
 def build_overview_workbook(overview: Overview) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
+    for style_name, attributes in STYLES.items():
+        wb.add_named_style(NamedStyle(name=style_name, **attributes))
     stamp_text = f"（截至 {overview.today.isoformat()}）"
     units = overview.units
     rows = [[i, u.name, u.round_title or "", u.feedback, u.problems, u.measures, _rate(u.measure_rate),
