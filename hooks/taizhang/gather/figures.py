@@ -139,6 +139,13 @@ class Repeat:
     def unit_count(self) -> int:
         return len({e.unit for e in self.entries})
 
+    def by_unit(self) -> list[tuple[str, list[str]]]:
+        """(unit key, record ids) in the units' order."""
+        grouped: dict[str, list[str]] = {}
+        for entry in self.entries:
+            grouped.setdefault(entry.unit, []).append(entry.record_id)
+        return list(grouped.items())
+
 
 @dataclass(frozen=True)
 class Overview:

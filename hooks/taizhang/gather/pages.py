@@ -226,8 +226,8 @@ def render_overdue(overview: Overview) -> str:
 def render_repeats(overview: Overview) -> str:
     rows = []
     for r in overview.repeats:
-        where = "、".join(f"{_unit_link(REPEATS, overview.unit(e.unit))} {esc(e.record_id)}" for e in r.entries)
-        rows.append(Row([esc(r.kind), esc(r.text), count(r.unit_count), where], {"status": r.kind}))
+        where = "；".join(f"{_unit_link(REPEATS, overview.unit(key))} {esc('、'.join(ids))}" for key, ids in r.by_unit())
+        rows.append([esc(r.kind), esc(r.text), count(r.unit_count), where])
     return "\n".join([
         _front(), "# 共性问题\n",
         _lead("同一条反馈意见原文或同一个查摆问题标题（去掉空格和标点后逐字相同）出现在两个及以上单位的当前轮次中："

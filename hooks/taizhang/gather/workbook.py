@@ -101,7 +101,7 @@ def build_overview_workbook(overview: Overview) -> bytes:
            [("单位", 22), *zip(MEASURE_HEADERS[:-1], (10, 40, 18, 10, 12, 12)), ("逾期天数", 9)], late_rows)
 
     repeat_rows = [[r.kind, r.text, r.unit_count,
-                    "、".join(f"{overview.unit(e.unit).name} {e.record_id}" for e in r.entries)]
+                    "；".join(f"{overview.unit(key).name} {'、'.join(ids)}" for key, ids in r.by_unit())]
                    for r in overview.repeats]
     _sheet(wb, "共性问题", "共性问题" + stamp_text, [("类别", 10), ("内容", 50), ("单位数", 8), ("出现在", 50)],
            repeat_rows)
