@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from taizhang.export.text import plain_text
 from taizhang.link import DONE, Ledger
 from taizhang.model import MeasureRecord, ProblemRecord
-from taizhang.views import Scope
+from taizhang.views import Scope, field_text
 
 GROUP_COLUMNS = ("feedback", "problem", "cause")   # merged across a problem's rows
 
@@ -78,7 +78,9 @@ def measure_cells(ledger: Ledger, m: MeasureRecord, listed_under: ProblemRecord 
     signoff = ""
     if m.signed_off_on or m.signed_off_by:
         signoff = f"{m.signed_off_on.isoformat() if m.signed_off_on else ''} {m.signed_off_by or ''}".strip() + " 销号"
+    fields = {name: field_text(ledger, m, name) for name in vocab.fields_of("measure")}
     return {
+        **fields,      # any measure field is a column too (ledger_columns in taizhang.yml)
         "measure": measure,
         "leader": "、".join(m.leader),
         "unit": "、".join(m.unit),

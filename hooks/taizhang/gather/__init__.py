@@ -26,6 +26,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from taizhang.errors import TaizhangError
 from taizhang.gather.figures import Overview, build_overview
 from taizhang.gather.pages import NAV, WORKBOOK, OverviewPages, render_pages, safe_title
 from taizhang.gather.sources import SourcesError, collect_sources, load_source
@@ -63,7 +64,7 @@ def on_page_content(html, page, config, files):
 __all__ = ["GatherError", "SourcesError", "Gathered", "gather", "build_site"]
 
 
-class GatherError(Exception):
+class GatherError(TaizhangError):
     """The overview cannot be written (the output folder, the theme assets)."""
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from taizhang.errors import TaizhangError
 from taizhang.gather.schema import MAX_MESSAGES, READABLE_VERSIONS, validate, versions
 
 SOURCES_SUFFIXES = (".yml", ".yaml")
@@ -30,7 +31,7 @@ KEY_TITLE, KEY_UNITS = "标题", "单位"
 RECORDS_JSON = "records.json"
 
 
-class SourcesError(ValueError):
+class SourcesError(TaizhangError):
     """The sources file itself is unusable (the command stops: nothing to gather)."""
 
 
@@ -173,13 +174,12 @@ def parse_records(source: Source, kind: str, data: bytes, where: str) -> Loaded 
 
 def _load_clone(source: Source, today: dt.date) -> Loaded | Issue:
     from taizhang.export.tabular import records_json
-    from taizhang.project import TodayError, analyse
-    from taizhang.vocabulary import ConfigError
+    from taizhang.project import analyse
 
     try:
         analysis = analyse(source.location, today=today)
-    except (ConfigError, TodayError) as exc:
-        return Issue(source, f"{source.location} 的台账配置有误：{exc}")
+    except TaizhangError as exc:       # its taizhang.yml, its 统计日期 …: that unit's to fix
+        return Issue(source, f"{source.location} 的台账无法读取：{exc.format()}")
     loaded = parse_records(source, "台账仓库", records_json(analysis.ledger), str(source.location))
     if isinstance(loaded, Issue) or not analysis.errors:
         return loaded
