@@ -278,9 +278,9 @@ def build_parser() -> argparse.ArgumentParser:
     gather = sub.add_parser("gather", help="汇总多个单位的台账，生成督查总览网站（MkDocs 项目）")
     gather.add_argument("sources", nargs="+", metavar="来源",
                         help="来源清单（.yml），或单位的网站文件夹、records.json、台账仓库的路径，可多个")
-    gather.add_argument("-o", "--output", required=True, help="输出文件夹（新文件夹，或以前汇总生成的文件夹）")
-    gather.add_argument("--title", help="总览标题（默认取来源清单的“标题”，或“整改督查总览”）")
-    gather.add_argument("--today", type=_date, help="统计日期，按此日期计算逾期和临期（YYYY-MM-DD）")
+    gather.add_argument("-o", "--output", required=True, metavar="文件夹", help="输出文件夹（新文件夹，或以前汇总生成的文件夹）")
+    gather.add_argument("--title", metavar="标题", help="总览标题（默认取来源清单的“标题”，或“整改督查总览”）")
+    gather.add_argument("--today", type=_date, metavar="日期", help="统计日期，按此日期计算逾期和临期（YYYY-MM-DD）")
     gather.add_argument("--build", action="store_true", help="汇总后接着运行 mkdocs build --strict")
     gather.add_argument("--offline", action="store_true", help="与 --build 同用：生成可直接用浏览器打开的离线版")
     gather.set_defaults(func=cmd_gather)
