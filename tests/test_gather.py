@@ -390,12 +390,14 @@ def test_every_exported_record_says_its_schema_version(sample_site):
 
 
 def test_offline_build_opens_from_file(gathered, browser):
+    """`gather --build --offline`: the overview opens from file:// with nothing off-site."""
     from browsing import Watched
 
-    out = gathered["out"]
-    result = build(out, site=str(out / "site-offline"), TAIZHANG_OFFLINE="true")
+    out = gathered["where"] / "overview-offline"
+    result = run_cli("gather", "sources.yml", "-o", str(out), "--today", TODAY, "--build", "--offline",
+                     cwd=gathered["where"])
     assert result.returncode == 0, result.stderr
-    base = (out / "site-offline").as_uri() + "/"
+    base = (out / "site").as_uri() + "/"
     w = Watched(browser, base)
     try:
         w.page.goto(base + "index.html")
@@ -405,6 +407,35 @@ def test_offline_build_opens_from_file(gathered, browser):
         assert w.off_site() == [] and w.errors == []
     finally:
         w.close()
+
+
+def test_a_ledger_with_errors_is_gathered_with_a_warning(tmp_path):
+    """A clone whose records fail the checker still counts, and 数据问题 says so."""
+    import datetime as dt
+
+    from taizhang.gather import gather
+    from taizhang.gather.pages import render_issues
+
+    clone = make_unit_c(tmp_path)
+    measure = clone / "records" / "measures" / "CS-001.md"
+    measure.write_text(measure.read_text(encoding="utf-8").replace("日期: 2023-07-20", "日期: 2023-08-20"),
+                       encoding="utf-8")           # progress after the 统计日期: an error, the data still whole
+    done = gather([str(clone)], tmp_path / "out", today=dt.date.fromisoformat(TODAY))
+    [unit] = done.overview.units
+    [issue] = done.overview.issues
+    assert unit.name == "中共XX市YY县委员会" and unit.measures == 3        # named after 被巡视单位
+    assert not issue.fatal and "台账检查有 1 个错误" in issue.reason and "CS-001.md" in issue.reason
+    assert "已纳入总览，统计可能不准" in render_issues(done.overview)
+    assert any("台账检查有 1 个错误" in note for note in unit.notes)
+    # A status the checker rejects leaves the exported record incomplete: not gathered, and said why.
+    other = make_unit_c(tmp_path / "second")
+    measure = other / "records" / "measures" / "CS-003.md"
+    measure.write_text(measure.read_text(encoding="utf-8").replace("整改状态: 未启动", "整改状态: 做完了"),
+                       encoding="utf-8")
+    done = gather([str(other)], tmp_path / "out", today=dt.date.fromisoformat(TODAY))
+    [issue] = done.overview.issues
+    assert not done.overview.units and issue.fatal
+    assert "台账检查有 1 个错误" in issue.reason and "导出的数据不完整" in issue.reason and "status" in issue.reason
 
 
 @pytest.mark.parametrize("width,height", [(390, 844), (768, 1024), (1366, 900)])

@@ -100,20 +100,20 @@ def _compile(node: dict):
 
     def check(value, path: tuple, out: list[str]) -> None:
         if allowed and type(value) not in allowed:
-            out.append(f"{_where(path)}应为{wanted}，实为 {_short(value)}")
+            out.append(f"{_where(path)}：应为{wanted}，实为 {_short(value)}")
             return
         if enum is not None and value not in enum:
-            out.append(f"{_where(path)}的取值 {_short(value)} 不在 {'、'.join(_short(v) for v in enum)} 之中")
+            out.append(f"{_where(path)}：取值 {_short(value)} 不在 {'、'.join(_short(v) for v in enum)} 之中")
             return
         if has_const and (value != const or type(value) is not type(const)):
-            out.append(f"{_where(path)}应为 {_short(const)}，实为 {_short(value)}")
+            out.append(f"{_where(path)}：应为 {_short(const)}，实为 {_short(value)}")
             return
         if pattern is not None and type(value) is str and not pattern.search(value):
-            out.append(f"{_where(path)}的取值 {value[:40]!r} 格式不对（应符合 {pattern.pattern}）")
+            out.append(f"{_where(path)}：取值 {value[:40]!r} 格式不对（应符合 {pattern.pattern}）")
         if type(value) is dict:
             for key in required:
                 if key not in value:
-                    out.append(f"{_where(path)}缺少必需的字段 {key}")
+                    out.append(f"{_where(path)}：缺少必需的字段 {key}")
             for key, item in value.items():
                 sub = properties.get(key)
                 if sub is not None:

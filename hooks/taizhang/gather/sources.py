@@ -181,9 +181,10 @@ def _load_clone(source: Source, today: dt.date) -> Loaded | Issue:
     except TaizhangError as exc:       # its taizhang.yml, its 统计日期 …: that unit's to fix
         return Issue(source, f"{source.location} 的台账无法读取：{exc.format()}")
     loaded = parse_records(source, "台账仓库", records_json(analysis.ledger), str(source.location))
-    if isinstance(loaded, Issue) or not analysis.errors:
+    if not analysis.errors:
         return loaded
-    first = analysis.errors[0].format()
-    note = Issue(source, f"台账检查有 {len(analysis.errors)} 个错误（如 {first}），统计可能不准：请该单位运行 taizhang check 改正",
-                 fatal=False)
+    errors = f"台账检查有 {len(analysis.errors)} 个错误（如 {analysis.errors[0].format()}）"
+    if isinstance(loaded, Issue):
+        return Issue(source, f"{errors}，导出的数据不完整：{loaded.reason}。请该单位运行 taizhang check 改正")
+    note = Issue(source, f"{errors}，统计可能不准：请该单位运行 taizhang check 改正", fatal=False)
     return Loaded(source, loaded.kind, loaded.records, (note,))
