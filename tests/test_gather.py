@@ -13,6 +13,7 @@ folder. Bad sources are listed on 数据问题; the rest builds.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import re
 import subprocess
@@ -305,17 +306,19 @@ def test_workbook_has_the_same_tables_and_no_formula(gathered):
     wb = openpyxl.load_workbook(gathered["out"] / "docs" / "downloads" / "overview.xlsx")
     assert wb.sheetnames == ["各单位情况", "分方面", "逾期事项", "共性问题", "数据问题"]
     units = wb["各单位情况"]
-    assert [units.cell(r, 2).value for r in range(3, 6)] == ["区委组织部", EVIL_NAME, "YY县委"]
-    rate = units.cell(5, 7)
+    # title, 填报单位/截至日期 line, header row, then one row per unit (the unit ledger's sheet style)
+    assert units.cell(2, units.max_column).value == dt.datetime.fromisoformat(TODAY)
+    assert [units.cell(r, 2).value for r in range(4, 7)] == ["区委组织部", EVIL_NAME, "YY县委"]
+    rate = units.cell(6, 7)
     assert rate.value == pytest.approx(0.3333) and rate.number_format == "0.0%"
-    assert units.cell(5, 10).value == 1 and units.cell(3, 2).font.name == "宋体"
+    assert units.cell(6, 10).value == 1 and units.cell(4, 2).font.name == "宋体"
     for ws in wb:
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
-    late = [[c.value for c in row] for row in wb["逾期事项"].iter_rows(min_row=3)]
+    late = [[c.value for c in row] for row in wb["逾期事项"].iter_rows(min_row=4)]
     assert ["YY县委", "CS-002", "=1+2 规范支部活动"] == late[-1][:3] and late[-1][-1] == 9
-    assert wb["数据问题"].max_row == 2 + 5
+    assert wb["数据问题"].max_row == 3 + 5
 
 
 def test_rerun_replaces_its_own_output_with_the_same_bytes(gathered):
