@@ -55,7 +55,7 @@ def _id(text) -> str:
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
     out = tmp_path_factory.mktemp("export")
-    for fmt in ("xlsx", "csv", "json", "docx"):
+    for fmt in ("xlsx", "csv", "json", "docx", "schema"):
         result = run_cli("export", "--format", fmt, "-o", str(out / f"ledger.{fmt}"), cwd=REPO)
         assert result.returncode == 0, result.stderr
     return out
@@ -216,7 +216,7 @@ def test_csv_has_one_row_per_path(exported):
 
 def test_json_validates_against_its_schema(exported):
     records = json.loads((exported / "ledger.json").read_text(encoding="utf-8"))
-    schema = json.loads((REPO / "hooks/taizhang/export/records.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((exported / "ledger.schema").read_text(encoding="utf-8"))
     jsonschema.validate(records, schema)
     assert len(records) == 46
     by_id = {r["id"]: r for r in records}

@@ -6,9 +6,12 @@ import os
 import tempfile
 from pathlib import Path
 
+from taizhang.errors import TaizhangError
 
-class WouldOverwrite(FileExistsError):
-    pass
+
+class WouldOverwrite(TaizhangError, FileExistsError):
+    def __init__(self, path):
+        super().__init__(f"{path} 已存在，不会覆盖", "换一个文件名；导出时可加 --force 覆盖")
 
 
 def write_new(path: Path, data: str | bytes, replace: bool = False) -> None:

@@ -7,6 +7,8 @@ give are written commented out, so the file shows what else may be said.
 
 from __future__ import annotations
 
+from taizhang.errors import TaizhangError
+
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +26,7 @@ DEFAULT_MEASURE_TYPE = "scheduled"
 DEFAULT_PHASE = "concentrated"
 
 
-class ScaffoldError(ValueError):
+class ScaffoldError(TaizhangError, ValueError):
     """A value given to `new` that would make an invalid record."""
 
 

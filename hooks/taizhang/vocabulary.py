@@ -7,6 +7,7 @@ Defaults live in vocabulary.yml beside this file; a project overrides them in
 from __future__ import annotations
 
 import copy
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -14,12 +15,14 @@ from typing import Mapping
 
 import yaml
 
+from taizhang.errors import TaizhangError
+
 DEFAULTS_FILE = Path(__file__).with_name("vocabulary.yml")
 PROJECT_CONFIG = "taizhang.yml"
 ENUM_GROUPS = ("statuses", "measure_types", "phases", "natures", "lights")
 
 
-class ConfigError(Exception):
+class ConfigError(TaizhangError):
     """taizhang.yml is unreadable or names something that does not exist."""
 
 
@@ -137,9 +140,17 @@ class Vocabulary:
         return self.rules[rule]
 
 
+# Sections of vocabulary.yml to which taizhang.yml may add entries, not only rename.
+EXTENSIBLE = ("taizhang.yml.fields",)
+FIELD_TYPES = ("id", "kind", "text", "texts", "date", "deadline", "link", "links", "areas", "progress",
+               "evidence", "bool", *(f"enum:{g}" for g in ENUM_GROUPS))
+
+
 def _merge(base: dict, override: dict, where: str) -> None:
     for key, value in override.items():
-        if key not in base:
+        if key not in base and where in EXTENSIBLE:
+            base[key] = value
+        elif key not in base:
             raise ConfigError(f"{where}：未知的配置项“{key}”，可用的有：{'、'.join(map(str, base))}")
         if isinstance(base[key], dict) and isinstance(value, dict):
             _merge(base[key], value, f"{where}.{key}")
@@ -163,12 +174,63 @@ def load_vocabulary(project_root: Path | None = None) -> Vocabulary:
     """Defaults merged with the project's taizhang.yml, if it has one."""
     raw = _read_yaml(DEFAULTS_FILE)
     if project_root is not None and (project_root / PROJECT_CONFIG).is_file():
+        defaults = copy.deepcopy(raw["phrases"])
         override = _read_yaml(project_root / PROJECT_CONFIG)
         _merge(raw, copy.deepcopy(override), PROJECT_CONFIG)
+        _check_phrases(raw["phrases"], defaults, raw)
     return _build(raw)
 
 
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(str(text)) if name is not None}
+
+
+def _check_phrases(phrases: dict, defaults: dict, raw: dict) -> None:
+    """A renamed phrase may use the placeholders its default uses, and the
+    kind labels, {declaration} and {closed}; nothing else."""
+    general = {*raw["kinds"], "declaration", "closed"}
+    for name, text in phrases.items():
+        try:
+            used = _placeholders(text)
+        except ValueError:
+            raise ConfigError(f"{PROJECT_CONFIG}.phrases.{name}：花括号不成对（“{{”“}}”要写成“{{{{”“}}}}”）") from None
+        allowed = _placeholders(defaults[name]) | general
+        if used - allowed:
+            raise ConfigError(f"{PROJECT_CONFIG}.phrases.{name}：未知的占位符“{'、'.join(sorted(used - allowed))}”，"
+                              f"可用的有：{'、'.join(sorted(allowed))}")
+
+
+def _validate(raw: dict) -> None:
+    """Names that point elsewhere in the vocabulary must exist there."""
+    for name, spec in raw["fields"].items():
+        if not isinstance(spec, dict) or not isinstance(spec.get("key"), str) or spec.get("type") not in FIELD_TYPES:
+            raise ConfigError(f"fields.{name}：每个字段要写 key（字段名）和 type（{'、'.join(FIELD_TYPES)} 之一）")
+    for kind, spec in raw["kind_fields"].items():
+        for part in ("required", "optional"):
+            unknown = [n for n in spec.get(part, ()) if n not in raw["fields"]]
+            if unknown:
+                raise ConfigError(f"kind_fields.{kind}.{part}：未知的字段“{'、'.join(unknown)}”，"
+                                  f"可用的有：{'、'.join(raw['fields'])}（新字段先在 fields 中声明）")
+    valid = ledger_column_names(raw)
+    for column in raw["ledger_columns"]:
+        name = column.get("name") if isinstance(column, dict) else None
+        if name not in valid:
+            raise ConfigError(f"ledger_columns：未知的列名“{name}”，可用的有：{'、'.join(valid)}")
+
+
+def ledger_column_names(raw: dict) -> list[str]:
+    """Columns the ledger layout can fill: its own (序号, 完成情况 …) and any field."""
+    return list(dict.fromkeys([*LEDGER_COLUMNS, *raw["fields"]]))
+
+
+# Columns the ledger rows compute (export/rows.py); any field name is a column too.
+LEDGER_COLUMNS = ("number", "feedback", "problem", "cause", "measure", "leader", "unit", "owner", "deadline",
+                  "progress", "completion", "evidence", "signoff")
+
+
 def _build(raw: dict) -> Vocabulary:
+    _validate(raw)
+
     def frozen(d):
         return MappingProxyType(d)
 
@@ -188,10 +250,6 @@ def _build(raw: dict) -> Vocabulary:
         kind: frozen({fields[n].key: fields[n] for n in (*spec["required"], *spec["optional"])})
         for kind, spec in raw["kind_fields"].items()
     }
-    for column in raw["ledger_columns"]:
-        if column.get("name") not in LEDGER_COLUMN_NAMES:
-            raise ConfigError(f"{PROJECT_CONFIG}：ledger_columns 中的列“{column.get('name')}”不存在，"
-                              f"可用的有：{'、'.join(LEDGER_COLUMN_NAMES)}")
     return Vocabulary(
         fields_by_key=frozen(by_key),
         kinds=frozen(kinds),
@@ -213,8 +271,6 @@ def _build(raw: dict) -> Vocabulary:
 
 
 PAPERS = ("A4", "A3")
-LEDGER_COLUMN_NAMES = ("number", "feedback", "problem", "cause", "measure", "leader", "unit", "owner",
-                       "deadline", "progress", "completion", "evidence", "signoff")
 
 
 def _exports(raw: dict) -> dict:

@@ -31,7 +31,7 @@ from typing import Mapping
 from taizhang.export.text import plain_text
 from taizhang.link import DONE, Ledger
 from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord
-from taizhang.views import Scope, status_label
+from taizhang.views import Scope, field_text, status_label
 
 FEEDBACK_COLUMNS = ("number", "feedback")     # merged over a feedback item's rows
 PROBLEM_COLUMNS = ("problem", "cause")        # merged over a problem's rows (within one feedback item)
@@ -184,7 +184,9 @@ def measure_cells(ledger: Ledger, m: MeasureRecord, short: bool = False) -> dict
         signoff += " 销号"
     has_signoff_column = any(c.name == "signoff" for c in vocab.ledger_columns)
     deadline: str | dt.date = vocab.long_term_deadline if m.long_term else (m.deadline or "")
+    fields = {name: field_text(ledger, m, name) for name in vocab.fields_of("measure")}
     return {
+        **fields,      # any measure field is a column too (ledger_columns in taizhang.yml)
         "measure": f"{m.id} {m.title}" + (f"\n{body}" if body else ""),
         "leader": "\n".join(m.leader),
         "unit": "\n".join(m.unit),
