@@ -278,8 +278,8 @@ def test_unpublished_records_are_left_out_of_the_report(tmp_path):
 def test_due_list_by_unit():
     text = run_cli("due", "--days", "7", cwd=REPO).stdout
     assert text.startswith("截至 2023-08-10，逾期和 7 天内到期的整改措施共 2 项：")
-    assert "区委编办\n  剩 5 天" in text and "CS-006 坚持示范和监督并重" in text
-    assert "区委组织部干部监督科\n  逾期 10 天" in text
+    assert "区委编办（逾期 0 项，即将到期 1 项）\n  剩 5 天" in text and "CS-006 坚持示范和监督并重" in text
+    assert "区委组织部干部监督科（逾期 1 项，即将到期 0 项）\n  逾期 10 天" in text
     markdown = run_cli("due", "--days", "3", "--format", "markdown", cwd=REPO).stdout
     assert "| CS-003 | 统筹兼顾 | 2023-07-31 | 逾期 10 天 | 李某某 |" in markdown and "CS-006" not in markdown
 
