@@ -77,6 +77,7 @@ class Vocabulary:
     evidence_keys: Mapping[str, str]
     relations: Mapping[str, Mapping[str, str]]   # "kind.field" -> forward/backward labels
     ledger_columns: tuple[Column, ...] = ()
+    exports: Mapping[str, object] = field(default_factory=dict)   # filing_unit, issuer, paper, font_size
     import_rules: Mapping[str, object] = field(default_factory=dict)
     fields_by_key: Mapping[str, Mapping[str, Field]] = field(default_factory=dict)  # kind -> key -> field
     phrases: Mapping[str, str] = field(default_factory=dict)
@@ -377,4 +378,22 @@ def _build(raw: dict) -> Vocabulary:
         import_rules=frozen(dict(raw["import"])),
         phrases=frozen({k: str(v) for k, v in raw["phrases"].items()}),
         ledger_columns=tuple(Column(c["name"], str(c["label"]), int(c.get("width", 16))) for c in raw["ledger_columns"]),
+        exports=frozen(_exports(raw["exports"])),
     )
+
+
+PAPERS = ("A4", "A3")
+
+
+def _exports(raw: dict) -> dict:
+    paper = str(raw.get("paper", "A4")).upper()
+    if paper not in PAPERS:
+        raise ConfigError(f"{PROJECT_CONFIG}：exports.paper 只能是 {' 或 '.join(PAPERS)}，现在是“{raw.get('paper')}”")
+    try:
+        size = float(raw.get("font_size", 11))
+    except (TypeError, ValueError):
+        size = 0
+    if not 8 <= size <= 20:
+        raise ConfigError(f"{PROJECT_CONFIG}：exports.font_size 应是 8 到 20 之间的字号（磅），现在是“{raw.get('font_size')}”")
+    return {"filing_unit": str(raw.get("filing_unit") or "").strip(), "issuer": str(raw.get("issuer") or "").strip(),
+            "paper": paper, "font_size": size}
