@@ -63,11 +63,21 @@ def schema() -> dict:
     return _relaxed(exporter_schema(vocab), labels)
 
 
-def _where(path: tuple) -> str:
+def _flat(path) -> list:
+    """Paths are built as nested pairs ((…, 12), "progress") while checking: flatten them."""
+    parts = []
+    while path:
+        path, last = path
+        parts.append(last)
+    return parts[::-1]
+
+
+def _where(path) -> str:
     """(12, "progress", 0, "date") -> 第 13 条记录的字段 progress[0].date"""
-    if not path:
+    parts = _flat(path)
+    if not parts:
         return "文件"
-    head, rest = path[0], path[1:]
+    head, rest = parts[0], parts[1:]
     text = f"第 {head + 1} 条记录" if isinstance(head, int) else str(head)
     if rest:
         text += "的字段 " + "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p)
@@ -77,6 +87,17 @@ def _where(path: tuple) -> str:
 
 def _short(value) -> str:
     return json.dumps(value, ensure_ascii=False)[:40]
+
+
+# Problems are collected as (path, what, value, detail) and worded only when
+# reported: probes (if, anyOf) make and drop many of them.
+_WORDING = {
+    "type": lambda value, detail: f"应为{detail}，实为 {_short(value)}",
+    "enum": lambda value, detail: f"取值 {_short(value)} 不在 {'、'.join(_short(v) for v in detail)} 之中",
+    "const": lambda value, detail: f"应为 {_short(detail)}，实为 {_short(value)}",
+    "pattern": lambda value, detail: f"取值 {value[:40]!r} 格式不对（应符合 {detail}）",
+    "required": lambda value, detail: f"缺少必需的字段 {detail}",
+}
 
 
 def _compile(node: dict):
@@ -97,44 +118,51 @@ def _compile(node: dict):
     condition = _compile(node["if"]) if "if" in node else None
     then = _compile(node["then"]) if "then" in node else None
     otherwise = _compile(node["else"]) if "else" in node else None
+    null_ok = any(sub.get("type") == "null" for sub in node.get("anyOf", ()))
+    if set(node) <= {"type", "description"}:          # the common leaf: a type and nothing else
+        def leaf(value, path, out: list) -> None:
+            if allowed and type(value) not in allowed:
+                out.append((path, "type", value, wanted))
+        return leaf
 
-    def check(value, path: tuple, out: list[str]) -> None:
+    def check(value, path, out: list) -> None:
         if allowed and type(value) not in allowed:
-            out.append(f"{_where(path)}：应为{wanted}，实为 {_short(value)}")
+            out.append((path, "type", value, wanted))
             return
         if enum is not None and value not in enum:
-            out.append(f"{_where(path)}：取值 {_short(value)} 不在 {'、'.join(_short(v) for v in enum)} 之中")
+            out.append((path, "enum", value, enum))
             return
         if has_const and (value != const or type(value) is not type(const)):
-            out.append(f"{_where(path)}：应为 {_short(const)}，实为 {_short(value)}")
+            out.append((path, "const", value, const))
             return
         if pattern is not None and type(value) is str and not pattern.search(value):
-            out.append(f"{_where(path)}：取值 {value[:40]!r} 格式不对（应符合 {pattern.pattern}）")
+            out.append((path, "pattern", value, pattern.pattern))
         if type(value) is dict:
             for key in required:
                 if key not in value:
-                    out.append(f"{_where(path)}：缺少必需的字段 {key}")
-            for key, item in value.items():
-                sub = properties.get(key)
-                if sub is not None:
-                    sub(item, path + (key,), out)
+                    out.append((path, "required", None, key))
+            if properties:
+                for key, item in value.items():
+                    sub = properties.get(key)
+                    if sub is not None:
+                        sub(item, (path, key), out)
         elif items is not None and type(value) is list:
             for index, item in enumerate(value):
-                items(item, path + (index,), out)
+                items(item, (path, index), out)
         for sub in all_of:
             sub(value, path, out)
-        if any_of:
-            tries = []
+        if any_of and not (null_ok and value is None):
+            tried: list = []
             for sub in any_of:
-                found: list[str] = []
+                found: list = []
                 sub(value, path, found)
                 if not found:
                     break
-                tries.append(found)
-            else:
-                out.append(tries[0][0])
+                tried += found
+            else:   # say what the most telling alternative wanted (not "null", not a switch like long_term)
+                out.append(next((t for t in tried if t[1] != "const" and t[3] != "null"), tried[0]))
         if condition is not None:
-            probe: list[str] = []
+            probe: list = []
             condition(value, path, probe)
             branch = then if not probe else otherwise
             if branch is not None:
@@ -150,9 +178,10 @@ def _validator():
 
 def validate(data) -> list[str]:
     """Every way `data` breaks the schema, as Chinese messages (empty: valid)."""
-    out: list[str] = []
+    out: list = []
     _validator()(data, (), out)
-    return out
+    # A key required by the record and by its kind is reported once.
+    return list(dict.fromkeys(f"{_where(path)}：{_WORDING[what](value, detail)}" for path, what, value, detail in out))
 
 
 def versions(data: list) -> set:
