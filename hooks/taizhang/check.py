@@ -12,7 +12,7 @@ import os
 from collections import defaultdict
 from pathlib import Path
 
-from taizhang.link import Ledger
+from taizhang.link import Ledger, is_earlier
 from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord, Record
 from taizhang.problems import Reporter
 from taizhang.safety import unsafe_html
@@ -88,8 +88,7 @@ def check_recurrence(record: Record, ledger: Ledger, reporter: Reporter) -> None
             if target is None or target.kind != record.kind or mine is None:
                 continue  # reported by check_links
             theirs = ledger.round_of(target)
-            if theirs is None or theirs.id == mine.id or (theirs.feedback_date and mine.feedback_date
-                                                          and theirs.feedback_date >= mine.feedback_date):
+            if theirs is None or not is_earlier(theirs, mine):
                 reporter.add("recur-not-earlier", record.path, link.line, value=link.target,
                              key=ledger.vocab.key(field), round=mine.id)
 

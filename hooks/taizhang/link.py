@@ -119,6 +119,12 @@ class Ledger:
         return sorted(areas, key=lambda a: (order.index(a) if a in order else len(order), a))
 
 
+def is_earlier(theirs: RoundRecord, mine: RoundRecord) -> bool:
+    """前轮记录 and 承接自 point back: to another round with an earlier feedback date."""
+    return theirs.id != mine.id and not (theirs.feedback_date and mine.feedback_date
+                                         and theirs.feedback_date >= mine.feedback_date)
+
+
 def current_round(rounds: list[RoundRecord]) -> RoundRecord | None:
     """The round with the latest feedback date: what the site shows first."""
     if not rounds:

@@ -17,6 +17,7 @@ import yaml
 
 from taizhang.check import DRAFT_BODY
 from taizhang.fsutil import write_new
+from taizhang.link import is_earlier
 from taizhang.load import CONTROL_CHARS, parse_text, record_files
 from taizhang.model import build_record, known_keys
 from taizhang.problems import Reporter
@@ -148,8 +149,7 @@ def _check_earlier(analysis: Analysis, kind: str, values: dict) -> list[str]:
         theirs = ledger.round_of(found) if found is not None and found.kind == kind else None
         if theirs is None or mine is None:
             continue  # a missing or wrong-kind id is reported by _check_links
-        if theirs.id == mine.id or (theirs.feedback_date and mine.feedback_date
-                                    and theirs.feedback_date >= mine.feedback_date):
+        if not is_earlier(theirs, mine):
             problems.append(f"{vocab.key('recurs_from')}：{target} 属于轮次 {theirs.id}，"
                             f"不比本轮 {mine.id} 更早（只能引用前面轮次的同类记录）")
     return problems
