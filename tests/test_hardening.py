@@ -255,3 +255,24 @@ def test_new_where_a_kind_folder_is_a_file(golden):
     result = run_cli("new", "cause", "--title", "新原因", "--round", "LC-001", cwd=golden)
     assert "Traceback" not in result.stderr, result.stderr
     assert result.returncode == 2 and "没有新建记录：无法写入 records/causes/YY-001.md" in result.stderr, result.stderr
+
+
+# -- archive: ids and titles that look like options ---------------------------
+
+def test_archive_with_an_empty_id_or_a_title_starting_with_a_dash(tmp_path):
+    import subprocess
+    from test_git_workflow import git, init_repo
+    repo = init_repo(tmp_path / "repo")
+    for bad in ("", "  ", "LC-999", "WT-001"):
+        result = run_cli("archive", bad, cwd=repo)
+        assert "Traceback" not in result.stderr, result.stderr
+        expected = f"没有编号为 {bad} 的巡视轮次" if bad.strip() else "没有归档：没有给出轮次编号"
+        assert result.returncode in (1, 2) and expected in result.stderr, result.stderr
+    rnd = repo / "records/rounds/LC-001.md"
+    rnd.write_text(rnd.read_text(encoding="utf-8").replace("标题: 十一届省委第三轮巡视", "标题: '-h 十一届'"),
+                   encoding="utf-8")
+    git(repo, "commit", "-qam", "标题以短横线开头")
+    result = run_cli("archive", "LC-001", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    versions = subprocess.run(["git", "show", "gh-pages:versions.json"], cwd=repo, capture_output=True, text=True)
+    assert json.loads(versions.stdout)[0]["title"] == "-h 十一届"

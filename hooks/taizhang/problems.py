@@ -16,7 +16,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "binary-file": ("文件不是文本文件（含有二进制内容）", "记录必须是 Markdown 文本；佐证材料请放到 docs/evidence/ 下"),
     "front-matter-missing": ("缺少开头的字段区（第一行应为 ---）",
                              "在文件第一行写 ---，其后写字段，再用一行 --- 结束"),
-    "front-matter-unterminated": ("字段区没有结束（找不到第二个 ---）", "在最后一个字段之后加一行 ---"),
+    "front-matter-unterminated": ("字段区没有结束（最后一个字段之后没有 ---）", "在最后一个字段之后加一行 ---，再写正文"),
     "yaml-syntax": ("字段区 YAML 语法错误（第 {column} 列）：{detail}",
                     "检查冒号后是否有空格、引号是否成对、缩进是否对齐"),
     "yaml-alias": ("字段区使用了 YAML 锚点或别名（&、*）", "直接写出取值，不要使用 & 和 *"),
