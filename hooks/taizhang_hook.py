@@ -22,10 +22,11 @@ from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 
 from taizhang.export.background import Background  # noqa: E402
 from taizhang.history import read_history  # noqa: E402
-from taizhang.project import RECORDS_DIR, ParseCache, TodayError, analyse  # noqa: E402
+from taizhang.errors import TaizhangError  # noqa: E402
+from taizhang.project import RECORDS_DIR, ParseCache, analyse  # noqa: E402
 from taizhang.render.html import fill_fragments  # noqa: E402
 from taizhang.render.site import render_site  # noqa: E402
-from taizhang.vocabulary import PROJECT_CONFIG, ConfigError  # noqa: E402
+from taizhang.vocabulary import PROJECT_CONFIG  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.taizhang")
 
@@ -61,8 +62,8 @@ def on_config(config):
         config.extra["version"] = {"provider": "mike", "default": "latest", "alias": True}
     try:
         analysis = analyse(_root(config), cache=_parse_cache)
-    except (ConfigError, TodayError) as exc:
-        raise PluginError(f"taizhang 配置错误：{exc}") from None
+    except TaizhangError as exc:
+        raise PluginError(f"taizhang 配置错误：{exc.format()}") from None
     for problem in analysis.problems:
         (log.error if problem.is_error else log.warning)(problem.format())
     if analysis.errors and config.strict:

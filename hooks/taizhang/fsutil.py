@@ -7,12 +7,15 @@ import os
 import tempfile
 from pathlib import Path
 
-
-class WouldOverwrite(FileExistsError):
-    pass
+from taizhang.errors import TaizhangError
 
 
-class WriteFailed(OSError):
+class WouldOverwrite(TaizhangError, FileExistsError):
+    def __init__(self, path):
+        super().__init__(f"{path} 已存在，不会覆盖", "换一个文件名；导出时可加 --force 覆盖")
+
+
+class WriteFailed(TaizhangError, OSError):
     """The folder cannot take the file (read-only, a file where a folder should be, disk full)."""
 
 

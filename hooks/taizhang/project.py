@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from taizhang.check import check_ledger
+from taizhang.errors import TaizhangError
 from taizhang.link import Ledger, build_ledger, current_round
 from taizhang.load import load_tree, parse_bytes, read_record, record_paths
 from taizhang.model import RoundRecord, build_record, known_keys
@@ -24,8 +25,8 @@ TODAY_ENV = "TAIZHANG_TODAY"
 ROUND_ENV = "TAIZHANG_ROUND"      # build the site for this round (archives)
 
 
-class TodayError(ValueError):
-    pass
+class TodayError(TaizhangError, ValueError):
+    """A build date or round asked for that does not exist."""
 
 
 @dataclass(frozen=True)

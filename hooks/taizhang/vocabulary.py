@@ -7,6 +7,7 @@ Defaults live in vocabulary.yml beside this file; a project overrides them in
 from __future__ import annotations
 
 import copy
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -14,12 +15,14 @@ from typing import Mapping
 
 import yaml
 
+from taizhang.errors import TaizhangError
+
 DEFAULTS_FILE = Path(__file__).with_name("vocabulary.yml")
 PROJECT_CONFIG = "taizhang.yml"
 ENUM_GROUPS = ("statuses", "measure_types", "phases", "natures", "lights")
 
 
-class ConfigError(Exception):
+class ConfigError(TaizhangError):
     """taizhang.yml is unreadable or names something that does not exist."""
 
 
@@ -74,6 +77,7 @@ class Vocabulary:
     evidence_keys: Mapping[str, str]
     relations: Mapping[str, Mapping[str, str]]   # "kind.field" -> forward/backward labels
     ledger_columns: tuple[Column, ...] = ()
+    exports: Mapping[str, object] = field(default_factory=dict)   # filing_unit, issuer, paper, font_size
     import_rules: Mapping[str, object] = field(default_factory=dict)
     fields_by_key: Mapping[str, Mapping[str, Field]] = field(default_factory=dict)  # kind -> key -> field
     phrases: Mapping[str, str] = field(default_factory=dict)
@@ -136,6 +140,12 @@ class Vocabulary:
         return self.rules[rule]
 
 
+# Sections of vocabulary.yml to which taizhang.yml may add entries, not only rename.
+EXTENSIBLE_PATHS = (("fields",),)   # sections taizhang.yml may add entries to, not only rename
+FIELD_TYPES = ("id", "kind", "text", "texts", "date", "deadline", "link", "links", "areas", "progress",
+               "evidence", "bool", *(f"enum:{g}" for g in ENUM_GROUPS))
+
+
 RULE_LEVELS = ("error", "warning", "off")
 
 
@@ -166,7 +176,9 @@ class _Merger:
     def merge(self, base: dict, override: dict, path: tuple = ()) -> None:
         for key, value in override.items():
             here = path + (key,)
-            if key not in base:
+            if key not in base and path in EXTENSIBLE_PATHS:
+                base[key] = value      # a new field declared by the project (checked in _build)
+            elif key not in base:
                 self.error(here, f"不是可用的配置项；可用的有：{'、'.join(map(str, base))}")
             elif path == ("rules",):
                 level = self.rule_level(here, value, base[key])
@@ -268,18 +280,69 @@ def load_vocabulary(project_root: Path | None = None) -> Vocabulary:
     """Defaults merged with the project's taizhang.yml, if it has one."""
     raw = _read_yaml(DEFAULTS_FILE)
     if project_root is not None and (project_root / PROJECT_CONFIG).is_file():
+        defaults = copy.deepcopy(raw["phrases"])
         override, lines = _read_project(project_root / PROJECT_CONFIG)
         merger = _Merger(lines)
         merger.merge(raw, copy.deepcopy(override))
         if merger.errors:
             raise ConfigError("\n".join(text for _, text in sorted(merger.errors)))
+        _check_phrases(raw["phrases"], defaults, raw)
     try:
         return _build(raw)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(f"{PROJECT_CONFIG}：配置不完整或取值不对（{exc}）；对照 hooks/taizhang/vocabulary.yml 修改") from None
 
 
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(str(text)) if name is not None}
+
+
+def _check_phrases(phrases: dict, defaults: dict, raw: dict) -> None:
+    """A renamed phrase may use the placeholders its default uses, and the
+    kind labels, {declaration} and {closed}; nothing else."""
+    general = {*raw["kinds"], "declaration", "closed"}
+    for name, text in phrases.items():
+        try:
+            used = _placeholders(text)
+        except ValueError:
+            raise ConfigError(f"{PROJECT_CONFIG}.phrases.{name}：花括号不成对（“{{”“}}”要写成“{{{{”“}}}}”）") from None
+        allowed = _placeholders(defaults[name]) | general
+        if used - allowed:
+            raise ConfigError(f"{PROJECT_CONFIG}.phrases.{name}：未知的占位符“{'、'.join(sorted(used - allowed))}”，"
+                              f"可用的有：{'、'.join(sorted(allowed))}")
+
+
+def _validate(raw: dict) -> None:
+    """Names that point elsewhere in the vocabulary must exist there."""
+    for name, spec in raw["fields"].items():
+        if not isinstance(spec, dict) or not isinstance(spec.get("key"), str) or spec.get("type") not in FIELD_TYPES:
+            raise ConfigError(f"fields.{name}：每个字段要写 key（字段名）和 type（{'、'.join(FIELD_TYPES)} 之一）")
+    for kind, spec in raw["kind_fields"].items():
+        for part in ("required", "optional"):
+            unknown = [n for n in spec.get(part, ()) if n not in raw["fields"]]
+            if unknown:
+                raise ConfigError(f"kind_fields.{kind}.{part}：未知的字段“{'、'.join(unknown)}”，"
+                                  f"可用的有：{'、'.join(raw['fields'])}（新字段先在 fields 中声明）")
+    valid = ledger_column_names(raw)
+    for column in raw["ledger_columns"]:
+        name = column.get("name") if isinstance(column, dict) else None
+        if name not in valid:
+            raise ConfigError(f"ledger_columns：未知的列名“{name}”，可用的有：{'、'.join(valid)}")
+
+
+def ledger_column_names(raw: dict) -> list[str]:
+    """Columns the ledger layout can fill: its own (序号, 完成情况 …) and any field."""
+    return list(dict.fromkeys([*LEDGER_COLUMNS, *raw["fields"]]))
+
+
+# Columns the ledger rows compute (export/rows.py); any field name is a column too.
+LEDGER_COLUMNS = ("number", "feedback", "problem", "cause", "measure", "leader", "unit", "owner", "deadline",
+                  "progress", "completion", "evidence", "signoff")
+
+
 def _build(raw: dict) -> Vocabulary:
+    _validate(raw)
+
     def frozen(d):
         return MappingProxyType(d)
 
@@ -315,4 +378,22 @@ def _build(raw: dict) -> Vocabulary:
         import_rules=frozen(dict(raw["import"])),
         phrases=frozen({k: str(v) for k, v in raw["phrases"].items()}),
         ledger_columns=tuple(Column(c["name"], str(c["label"]), int(c.get("width", 16))) for c in raw["ledger_columns"]),
+        exports=frozen(_exports(raw["exports"])),
     )
+
+
+PAPERS = ("A4", "A3")
+
+
+def _exports(raw: dict) -> dict:
+    paper = str(raw.get("paper", "A4")).upper()
+    if paper not in PAPERS:
+        raise ConfigError(f"{PROJECT_CONFIG}：exports.paper 只能是 {' 或 '.join(PAPERS)}，现在是“{raw.get('paper')}”")
+    try:
+        size = float(raw.get("font_size", 11))
+    except (TypeError, ValueError):
+        size = 0
+    if not 8 <= size <= 20:
+        raise ConfigError(f"{PROJECT_CONFIG}：exports.font_size 应是 8 到 20 之间的字号（磅），现在是“{raw.get('font_size')}”")
+    return {"filing_unit": str(raw.get("filing_unit") or "").strip(), "issuer": str(raw.get("issuer") or "").strip(),
+            "paper": paper, "font_size": size}

@@ -11,7 +11,7 @@ from taizhang.history import History
 from taizhang.problems import Problem
 from taizhang.sanitise import is_url, render_body
 from taizhang.render.html import Page, block, esc, md_inline, table
-from taizhang.views import Scope, area_label, figures, problem_light, round_facts
+from taizhang.views import Scope, area_label, field_text, figures, problem_light, round_facts
 
 
 def render_record(page: Page, record: Record, problems: list[Problem], history: History | None = None) -> str:
@@ -97,6 +97,8 @@ def _facts(page: Page, record: Record) -> str:
         rows += _measure_facts(page, record)
     if isinstance(record, RoundRecord):
         rows += _round_facts(page, record)
+    # Fields a unit added in vocabulary.yml or taizhang.yml: shown by their type.
+    rows += [_row(vocab.key(name), esc(field_text(ledger, record, name))) for name in record.extra]
     return '<div class="tz-scroll"><table class="tz-facts">\n' + "\n".join(rows) + "\n</table></div>"
 
 
