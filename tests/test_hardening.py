@@ -276,3 +276,13 @@ def test_archive_with_an_empty_id_or_a_title_starting_with_a_dash(tmp_path):
     assert result.returncode == 0, result.stderr
     versions = subprocess.run(["git", "show", "gh-pages:versions.json"], cwd=repo, capture_output=True, text=True)
     assert json.loads(versions.stdout)[0]["title"] == "-h 十一届"
+
+
+@pytest.mark.parametrize("depth", [40, 960, 999, 5000])
+def test_deeply_nested_yaml_is_a_message_not_a_traceback(golden, depth):
+    (golden / "records/causes/YY-002.md").write_text(
+        "---\n编号: YY-002\n类别: 原因剖析\n标题: " + "[" * depth + "]" * depth + "\n轮次: LC-001\n---\n", encoding="utf-8")
+    result = check(golden)
+    assert result.returncode == 1
+    assert "records/causes/YY-002.md:4: 错误：字段区 YAML 语法错误" in result.stdout, result.stdout
+    assert ("嵌套超过 32 层" in result.stdout) or ("嵌套层数太多" in result.stdout), result.stdout
