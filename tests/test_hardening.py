@@ -7,6 +7,7 @@ the site."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import zipfile
 
@@ -286,3 +287,22 @@ def test_deeply_nested_yaml_is_a_message_not_a_traceback(golden, depth):
     assert result.returncode == 1
     assert "records/causes/YY-002.md:4: 错误：字段区 YAML 语法错误" in result.stdout, result.stdout
     assert ("嵌套超过 32 层" in result.stdout) or ("嵌套层数太多" in result.stdout), result.stdout
+
+
+def test_due_markdown_escapes_units_and_titles(tmp_path):
+    import markdown
+    root = copy_project(tmp_path / "p")
+    path = root / "records/measures/CS-003.md"
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"责任单位:(\n  - .*)+|责任单位: .*", "责任单位:\n  - '<img src=x onerror=alert(1)>'\n  - '# [点我](javascript:alert(2))'",
+                   text, count=1)
+    text = text.replace("标题: 统筹兼顾", "标题: '**粗**<script>alert(3)</script>|列'")
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("due", "--format", "markdown", "--days", "30", "--today", TODAY, cwd=root)
+    assert result.returncode == 0, result.stderr
+    doc = BeautifulSoup(markdown.markdown(result.stdout, extensions=["tables"]), "html.parser")
+    assert not doc.find_all(["img", "script", "a", "strong"]), result.stdout
+    headings = [h.get_text() for h in doc.find_all("h3")]
+    assert any(h.startswith("<img src=x onerror=alert(1)>（") for h in headings), headings
+    assert any(h.startswith("# [点我](javascript:alert(2))（") for h in headings), headings
+    assert any("**粗**<script>alert(3)</script>|列" in td.get_text() for td in doc.find_all("td"))

@@ -266,3 +266,11 @@ def test_fields_are_text_everywhere(hostile_site):
     cause = soup(site / "causes/YY-001/index.html")
     assert "控制字符" in cause.h1.get_text() and "\x7f" not in cause.title.get_text()
     assert "<img" in cause.h1.get_text()
+
+
+def test_report_docx_heading_holds_the_round_title_as_text(hostile_site):
+    from docx import Document
+    _, site = hostile_site
+    document = Document(str(site / "downloads/report.docx"))
+    title = next(p for p in document.paragraphs if "整改进展情况通报" in p.text)
+    assert FIELD_PAYLOADS["round"] in title.text
