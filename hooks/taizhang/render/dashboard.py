@@ -7,7 +7,7 @@ from collections import Counter
 from taizhang.link import DONE, GREEN, RED, YELLOW
 from taizhang.render import urls
 from taizhang.render.html import Cell, Page, block, esc, table
-from taizhang.render.lists import TASK_HEADERS, task_rows
+from taizhang.render.lists import task_headers, task_rows
 from taizhang.render.scope import Scope
 
 LATEST_PROGRESS = 10
@@ -26,10 +26,10 @@ def render_dashboard(page: Page, scope: Scope) -> str:
     parts += ["## 整改状态\n", block(_status_counts(page, scope)), block(_lights(page, scope))]
     late = [m for m in scope.measures if page.ledger.lights.get(m.id) == RED]
     soon = [m for m in scope.measures if page.ledger.lights.get(m.id) == YELLOW]
-    parts += ["## 逾期事项\n", block(table(TASK_HEADERS, task_rows(page, late), "tz-sortable", "没有逾期事项。"))]
+    parts += ["## 逾期事项\n", block(table(task_headers(page.vocab), task_rows(page, late), "tz-sortable", "没有逾期事项。"))]
     parts += ["## 临期事项\n", block(
         f'<p class="tz-lead">整改时限在 {page.vocab.due_soon_days} 天之内的未完成措施。</p>'
-        + table(TASK_HEADERS, task_rows(page, soon), "tz-sortable", "没有临期事项。"))]
+        + table(task_headers(page.vocab), task_rows(page, soon), "tz-sortable", "没有临期事项。"))]
     parts += ["## 分方面进展\n", block(_areas(page, scope))]
     parts += ["## 最新进展\n", block(_latest(page, scope))]
     parts += ["## 下载\n", block(_downloads(page))]
@@ -92,7 +92,7 @@ def _status_counts(page: Page, scope: Scope) -> str:
         n = counts.get(status, 0)
         rows.append([page.status_cell(status), f'<span data-status-count="{esc(status)}">{n}</span>',
                      Cell(_bar(n / total), f"{n / total:.6f}")])
-    return table(["整改状态", "措施数", "占比"], rows, "tz-status-counts tz-sortable")
+    return table(["整改状态", "措施数", "占比"], rows, "tz-status-counts tz-sortable tz-plain")
 
 
 def _lights(page: Page, scope: Scope) -> str:

@@ -9,7 +9,7 @@ from taizhang.model import (FeedbackRecord, MeasureRecord, ProblemRecord, Record
 from taizhang.history import History
 from taizhang.problems import Problem
 from taizhang.safety import unsafe_html
-from taizhang.render.html import Page, block, esc, md_inline, table
+from taizhang.render.html import ID, KEY, NOWRAP, TITLE, WIDE, Col, Page, block, esc, md_inline, table
 
 
 def render_record(page: Page, record: Record, problems: list[Problem], history: History | None = None) -> str:
@@ -90,7 +90,7 @@ def _facts(page: Page, record: Record) -> str:
         rows += _measure_facts(page, record)
     if isinstance(record, RoundRecord):
         rows += _round_facts(page, record)
-    return '<div class="tz-scroll"><table class="tz-facts">\n' + "\n".join(rows) + "\n</table></div>"
+    return '<div class="tz-facts"><table>\n' + "\n".join(rows) + "\n</table></div>"
 
 
 def _problem_facts(page: Page, problem: ProblemRecord) -> list[str]:
@@ -161,7 +161,7 @@ def _relations(page: Page, record: Record) -> str:
         if optional and not records:
             continue
         with_status = any(r.kind in ("problem", "measure") for r in records)
-        headers = ["编号", "标题"] + (["状态"] if with_status else [])
+        headers = [Col("编号", ID), Col("标题", TITLE)] + ([Col("状态", KEY)] if with_status else [])
         rows = [[page.id_link(r), esc(r.title)] + ([_status_of(page, r)] if with_status else []) for r in records]
         html_parts.append(f"<h3>{esc(label)}（{len(records)}）</h3>\n" + table(headers, rows))
     return "\n".join(html_parts)
@@ -207,7 +207,7 @@ def _round_summary(page: Page, rnd: RoundRecord) -> str:
     for kind in ("feedback", "problem", "cause", "measure"):
         members = ledger.linked_from(rnd.id, kind, "round")
         counts.append([esc(page.vocab.kind_label(kind)), esc(len(members))])
-    return "## 本轮记录\n" + block(table(["类别", "条数"], counts))
+    return "## 本轮记录\n" + block(table(["类别", "条数"], counts, "tz-plain"))
 
 
 def _history(history: History, record: Record) -> str:
@@ -224,4 +224,5 @@ def _history(history: History, record: Record) -> str:
     rows = [[f"<time>{esc(c.when)}</time>", esc(c.author), esc(c.subject), esc(c.action),
              "<br>".join(f'<strong class="tz-change">{esc(n)}</strong>' for n in c.notes)]
             for c in changes]
-    return notice + summary + table(["时间", "修改人", "提交说明", "操作", "状态或时限变化"], rows, "tz-history")
+    return notice + summary + table([Col("时间", NOWRAP), Col("修改人", NOWRAP), Col("提交说明", WIDE),
+                                     Col("操作", NOWRAP), Col("状态或时限变化", WIDE)], rows, "tz-history")

@@ -24,6 +24,9 @@ from taizhang.render.trace import render_trace
 
 
 SEARCH_EXCLUDED = "---\nsearch:\n  exclude: true\n---\n"
+# Wide ledgers take the whole width: the tabs and the menu button still lead everywhere.
+WIDE = "---\nhide:\n  - navigation\n  - toc\n---\n"
+WIDE_UNSEARCHED = "---\nhide:\n  - navigation\n  - toc\nsearch:\n  exclude: true\n---\n"
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ def render_site(analysis: Analysis, dir_urls: bool = True, history: History | No
     # search index (segmenting them with jieba was most of the build's cost).
     unsearched = {urls.PROBLEM_LIST, urls.TASK_LIST, urls.RESPONSIBILITY_LIST, urls.TRACE, urls.RECURRENCES}
     for uri, render in summaries.items():
-        head = SEARCH_EXCLUDED if uri in unsearched else ""
+        head = WIDE_UNSEARCHED if uri in unsearched else (WIDE if uri == urls.DASHBOARD else "")
         emit(uri, lambda page, render=render, head=head: head + render(page, scope) + source_note(ledger))
     for kind in analysis.vocab.kinds.values():
         emit(urls.kind_index(kind.folder),
