@@ -154,7 +154,7 @@ def _docx_text(path):
 def test_progress_report(exported):
     text = _docx_text(exported / "ledger.docx")
     assert "十一届省委第三轮巡视整改进展情况通报（截至 2023-08-10）" in text
-    assert "反馈问题 17 条，对照查摆问题 12 个，制定整改措施 9 项。已完成 2 项（其中已销号 1 项），整改完成率 22.2%" in text
+    assert "反馈问题 17 条，对照查摆问题 12 个，制定整改措施 9 项。已完成或已销号 2 项（其中已销号 1 项），措施完成率 22.2%；正在推进 6 项，未启动 1 项" in text
     assert "CS-002 改进方法（2023-07-12 完成）" in text
     assert "CS-004 坚持当前和长远并重" in text.split("五、需要长期坚持的事项")[1]
 
@@ -179,7 +179,7 @@ def test_unpublished_records_are_left_out_of_the_report(tmp_path):
 def test_due_list_by_unit():
     text = run_cli("due", "--days", "7", cwd=REPO).stdout
     assert text.startswith("截至 2023-08-10，逾期和 7 天内到期的整改措施共 2 项：")
-    assert "区委编办\n  还剩 5 天" in text and "CS-006 坚持示范和监督并重" in text
+    assert "区委编办\n  剩 5 天" in text and "CS-006 坚持示范和监督并重" in text
     assert "区委组织部干部监督科\n  逾期 10 天" in text
     markdown = run_cli("due", "--days", "3", "--format", "markdown", cwd=REPO).stdout
     assert "| CS-003 | 统筹兼顾 | 2023-07-31 | 逾期 10 天 | 李某某 |" in markdown and "CS-006" not in markdown
@@ -194,4 +194,4 @@ def test_downloads_are_on_the_site_and_linked_from_the_dashboard(sample_site, ex
     names = [a["download"] for a in soup(site / "index.html").select("ul.tz-downloads a[download]")]
     assert "整改台账.xlsx" in names
     report = soup(site / "report/index.html")
-    assert "整改完成率 22.2%" in report.get_text()
+    assert "措施完成率 22.2%" in report.get_text()

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from taizhang.project import RECORDS_DIR, TodayError, analyse, find_root
+from taizhang.views import DOWNLOADS
 from taizhang.vocabulary import ConfigError
 
 
@@ -118,8 +119,8 @@ def cmd_csp(args) -> int:
 
 def cmd_export(args) -> int:
     from taizhang.fsutil import WouldOverwrite, write_new
-    from taizhang.render.scope import Scope
-    from taizhang.render.site import downloads
+    from taizhang.export.files import build_download
+    from taizhang.views import Scope
 
     root = project_root(args.dir)
     analysis = analyse(root)
@@ -127,8 +128,7 @@ def cmd_export(args) -> int:
         print(f"台账有 {len(analysis.errors)} 个错误，先运行 taizhang check 改正后再导出。", file=sys.stderr)
         return 1
     ledger = analysis.ledger
-    files = downloads(ledger, Scope(ledger, ledger.current_round))
-    data = files[EXPORT_FILES[args.format]]
+    data = build_download(ledger, Scope(ledger, ledger.current_round), args.format)
     try:
         write_new(Path(args.output), data, replace=args.force)
     except WouldOverwrite:
@@ -138,8 +138,7 @@ def cmd_export(args) -> int:
     return 0
 
 
-EXPORT_FILES = {"xlsx": "downloads/taizhang.xlsx", "csv": "downloads/ledger.csv",
-                "json": "downloads/records.json", "docx": "downloads/report.docx"}
+EXPORT_FORMATS = [d.format for d in DOWNLOADS]
 
 
 def cmd_due(args) -> int:
@@ -245,7 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
     csp.set_defaults(func=cmd_csp)
 
     export = sub.add_parser("export", help="导出整改台账（xlsx/csv/json）或进展通报（docx）")
-    export.add_argument("--format", choices=sorted(EXPORT_FILES), required=True, help="文件格式")
+    export.add_argument("--format", choices=EXPORT_FORMATS, required=True, help="文件格式")
     export.add_argument("-o", "--output", required=True, help="输出文件")
     export.add_argument("--force", action="store_true", help="输出文件已存在时覆盖")
     export.add_argument("--dir", default=".", help="项目目录，默认当前目录")

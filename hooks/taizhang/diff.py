@@ -12,7 +12,7 @@ from pathlib import Path
 
 from taizhang.gitutil import extract_tree
 from taizhang.model import MeasureRecord, Record
-from taizhang.render.html import md_text
+from taizhang.markup import md_text
 from taizhang.project import DOCS_DIR, RECORDS_DIR, Analysis, analyse
 from taizhang.vocabulary import PROJECT_CONFIG
 

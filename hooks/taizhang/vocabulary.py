@@ -76,6 +76,18 @@ class Vocabulary:
     ledger_columns: tuple[Column, ...] = ()
     import_rules: Mapping[str, object] = field(default_factory=dict)
     fields_by_key: Mapping[str, Mapping[str, Field]] = field(default_factory=dict)  # kind -> key -> field
+    phrases: Mapping[str, str] = field(default_factory=dict)
+
+    def phrase(self, name: str, **values) -> str:
+        """A fixed phrase from the `phrases` section, its {placeholders} filled:
+        kind labels ({measure} …), {declaration}, {closed}, then `values`."""
+        text = self.phrases[name]
+        if "{" not in text:
+            return text
+        names = {k: v.label for k, v in self.kinds.items()}
+        names["declaration"] = self.enums["natures"]["declaration"].label
+        names["closed"] = "或".join(v.label for v in self.enums["statuses"].values() if v.closed)
+        return text.format(**{**names, **values})
 
     # -- lookups used by every stage -------------------------------------
     def kind_label(self, kind: str) -> str:
@@ -189,5 +201,6 @@ def _build(raw: dict) -> Vocabulary:
         evidence_keys=frozen(dict(raw["evidence_keys"])),
         relations=frozen({k: frozen(dict(v)) for k, v in raw["relations"].items()}),
         import_rules=frozen(dict(raw["import"])),
+        phrases=frozen({k: str(v) for k, v in raw["phrases"].items()}),
         ledger_columns=tuple(Column(c["name"], str(c["label"]), int(c.get("width", 16))) for c in raw["ledger_columns"]),
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from taizhang.export.text import plain_text
 from taizhang.link import DONE, Ledger
 from taizhang.model import MeasureRecord, ProblemRecord
-from taizhang.render.scope import Scope
+from taizhang.views import Scope
 
 GROUP_COLUMNS = ("feedback", "problem", "cause")   # merged across a problem's rows
 
@@ -39,7 +39,7 @@ def ledger_rows(ledger: Ledger, scope: Scope) -> list[LedgerRow]:
         group = _group_cells(ledger, problem)
         measures = primary.get(problem.id, [])
         if not measures and not ledger.measures_of(problem.id):
-            rows.append(LedgerRow(problem.id, None, {**group, "measure": "（尚无整改措施）"}, None))
+            rows.append(LedgerRow(problem.id, None, {**group, "measure": f"（{ledger.vocab.phrase('no_measures')}）"}, None))
         for m in measures:
             number += 1
             cells = {**group, "number": str(number), **measure_cells(ledger, m, problem)}

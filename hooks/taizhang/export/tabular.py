@@ -11,7 +11,7 @@ from pathlib import Path
 from taizhang.export.rows import ledger_rows
 from taizhang.link import Ledger
 from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord, Record, RoundRecord
-from taizhang.render.scope import Scope
+from taizhang.views import Scope
 
 SCHEMA_FILE = Path(__file__).with_name("records.schema.json")
 BOM = "\ufeff"
@@ -79,5 +79,5 @@ def records_json(ledger: Ledger) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
-def schema_bytes() -> bytes:
+def schema_bytes(vocab=None) -> bytes:
     return SCHEMA_FILE.read_bytes()

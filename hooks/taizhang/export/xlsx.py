@@ -10,7 +10,6 @@ import datetime as dt
 import io
 import math
 import unicodedata
-from collections import defaultdict
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -19,7 +18,8 @@ from openpyxl.utils import get_column_letter
 from taizhang.export.rows import GROUP_COLUMNS, ledger_rows
 from taizhang.export.zipfix import fixed_zip
 from taizhang.link import DONE, GREEN, RED, YELLOW, Ledger
-from taizhang.render.scope import Scope
+from taizhang import views
+from taizhang.views import Scope
 
 LIGHT_FILLS = {RED: "FFC7CE", YELLOW: "FFEB9C", GREEN: "C6EFCE", DONE: "D9D9D9"}
 THIN = Side(style="thin", color="808080")
@@ -122,29 +122,19 @@ def _merge_groups(ws, rows, names: list[str]) -> None:
 
 
 def _problem_sheet(wb, ledger: Ledger, scope: Scope) -> None:
-    vocab = ledger.vocab
-    rows = []
-    for i, p in enumerate(scope.problems, start=1):
-        status = ledger.problem_status.get(p.id)
-        rows.append([str(i), f"（{p.area}）{ledger.area_name(p, p.area)}", p.id, p.title,
-                     "、".join(f.id for f in ledger.targets(p, "feedback")),
-                     "、".join(m.id for m in ledger.measures_of(p.id)),
-                     vocab.label("statuses", status) if status else "尚无整改措施"])
+    rows = [[str(p.number), p.area_label, p.problem.id, p.problem.title, "、".join(f.id for f in p.feedback),
+             "、".join(m.id for m in p.measures), p.status_label] for p in views.problem_rows(ledger, scope.problems)]
     _sheet(wb, "问题清单", _title(ledger, scope, "问题清单"),
            [("序号", 6), ("方面", 30), ("编号", 9), ("查摆问题", 40), ("对应反馈", 20), ("整改措施", 20), ("整改状态", 14)], rows)
 
 
 def _task_sheet(wb, ledger: Ledger, scope: Scope) -> None:
-    vocab = ledger.vocab
     rows, fills = [], []
-    for i, m in enumerate(scope.measures, start=1):
-        light = ledger.lights.get(m.id)
-        rows.append([str(i), m.id, m.title, "、".join(p.id for p in ledger.targets(m, "problems")),
-                     "、".join(m.leader), "、".join(m.unit), "、".join(m.owner),
-                     vocab.long_term_deadline if m.long_term else (m.deadline.isoformat() if m.deadline else ""),
-                     vocab.label("statuses", m.status) if m.status else "",
-                     vocab.label("lights", light) if light else ""])
-        fills.append({9: LIGHT_FILLS[light], 10: LIGHT_FILLS[light]} if light else {})
+    for t in views.task_rows(ledger, scope.measures):
+        rows.append([str(t.number), t.measure.id, t.measure.title, "、".join(p.id for p in t.problems),
+                     "、".join(t.leader), "、".join(t.unit), "、".join(t.owner), t.deadline_text,
+                     t.status_label, t.light_label])
+        fills.append({9: LIGHT_FILLS[t.light], 10: LIGHT_FILLS[t.light]} if t.light else {})
     _sheet(wb, "任务清单", _title(ledger, scope, "任务清单"),
            [("序号", 6), ("编号", 9), ("整改措施", 36), ("整改问题", 16), ("责任领导", 18), ("责任单位", 18),
             ("责任人", 10), ("整改时限", 12), ("整改状态", 14), ("提示", 8)], rows, fills)
@@ -152,14 +142,9 @@ def _task_sheet(wb, ledger: Ledger, scope: Scope) -> None:
 
 def _responsibility_sheet(wb, ledger: Ledger, scope: Scope) -> None:
     rows = []
-    for field, label in (("leader", "责任领导"), ("unit", "责任单位")):
-        groups = defaultdict(list)
-        for m in scope.measures:
-            for name in getattr(m, field) or ("（未填写）",):
-                groups[name].append(m)
-        for name, ms in sorted(groups.items()):
-            done = sum(1 for m in ms if ledger.lights.get(m.id) == DONE)
-            late = sum(1 for m in ms if ledger.lights.get(m.id) == RED)
-            rows.append([label, name, str(len(ms)), str(done), str(late), "、".join(m.id for m in ms)])
+    for field in ("leader", "unit"):
+        for g in views.responsibility_groups(ledger, scope.measures, field):
+            rows.append([ledger.vocab.key(field), g.name, str(g.count), str(g.closed), str(g.overdue),
+                         "、".join(t.measure.id for t in g.tasks)])
     _sheet(wb, "责任清单", _title(ledger, scope, "责任清单"),
            [("分类", 10), ("责任领导或单位", 24), ("措施数", 8), ("已完成", 8), ("逾期", 8), ("整改措施", 40)], rows)

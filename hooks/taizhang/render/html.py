@@ -7,7 +7,6 @@ or `<script>` cannot break a table or run.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from contextlib import contextmanager
@@ -15,20 +14,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from taizhang.link import DONE, GREEN, LIGHT_ORDER, RED, YELLOW, Ledger
+from taizhang.markup import esc, md_inline
 from taizhang.model import MeasureRecord, Record
 from taizhang.render import urls
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
-
-
-def esc(value) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def md_inline(text: str) -> str:
-    """Text safe inside a Markdown heading: HTML-escaped, Markdown-escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False).replace("\n", " "))
-
+from taizhang.views import area_label, deadline_text, light_text, measure_note
 
 _fragments: ContextVar[list[str] | None] = ContextVar("taizhang_fragments", default=None)
 FRAGMENT = "<!--tz-fragment:{}-->"
@@ -48,15 +37,6 @@ def collecting_fragments():
         yield _fragments.get()
     finally:
         _fragments.reset(token)
-
-
-_MD_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]|])")
-
-
-def md_text(text: str) -> str:
-    """Text inside Markdown prose or a table cell (PR comments, reports): no
-    link, code, emphasis, HTML or cell break; readable when shown raw."""
-    return _MD_INLINE_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)).replace("\n", " ")
 
 
 def block(inner: str) -> str:
@@ -179,7 +159,6 @@ class Page:
         return Cell(self.status(status, empty), str(order.index(status)) if status else "-1")
 
     def light_cell(self, light: str | None, html: str) -> Cell:
-        from taizhang.link import LIGHT_ORDER
         return Cell(html, str(LIGHT_ORDER.index(light)) if light else "9")
 
     def deadline_cell(self, measure: MeasureRecord) -> Cell:
@@ -200,27 +179,19 @@ class Page:
         return f'<span class="tz-light tz-light--{esc(light)}" title="{esc(text)}">{esc(text)}</span>'
 
     def measure_light(self, measure: MeasureRecord) -> str:
-        """The light's word only: the days left or overdue stand under the deadline."""
+        """The light's word only; the days left or overdue stand under the deadline
+        and in the tooltip (views.light_text)."""
         light = self.ledger.lights.get(measure.id)
-        label = self.vocab.label("lights", light) if light else ""
-        note = self.days_note(measure)
         if light is None:
             return ""
-        return (f'<span class="tz-light tz-light--{esc(light)}" title="{esc(label + ("：" + note if note else ""))}">'
-                f"{esc(label)}</span>")
-
-    def days_note(self, measure: MeasureRecord) -> str:
-        days = self.ledger.days_left(measure)
-        if days is None or measure.long_term or self.ledger.lights.get(measure.id) == DONE:
-            return ""
-        return f"逾期 {-days} 天" if days < 0 else ("今天到期" if days == 0 else f"剩 {days} 天")
+        label, text = self.vocab.label("lights", light), light_text(self.ledger, measure)
+        return f'<span class="tz-light tz-light--{esc(light)}" title="{esc(text)}">{esc(label)}</span>'
 
     def deadline(self, measure: MeasureRecord) -> str:
-        if measure.long_term:
-            return esc(self.vocab.long_term_deadline)
-        if measure.deadline is None:
-            return "—"
-        text, note = measure.deadline.isoformat(), self.days_note(measure)
+        text = deadline_text(self.ledger, measure)
+        if not text:
+            return esc(self.vocab.phrase("none"))
+        note = measure_note(self.ledger, measure)
         return f'{esc(text)}<br><small class="tz-days">{esc(note)}</small>' if note else esc(text)
 
     def texts(self, values) -> str:
@@ -228,7 +199,6 @@ class Page:
 
 
 LIGHT_HEADER = "提示"
-NO_MEASURE = "尚无整改措施"
 
 
 def filter_bar(page: Page, areas=()) -> str:
@@ -240,7 +210,8 @@ def filter_bar(page: Page, areas=()) -> str:
     """
     vocab = page.vocab
     facts = [
-        ["status", vocab.key("status"), [vocab.label("statuses", s) for s in vocab.status_order()] + [NO_MEASURE]],
+        ["status", vocab.key("status"), [vocab.label("statuses", s) for s in vocab.status_order()]
+         + [vocab.phrase("no_measures"), vocab.phrase("no_problems")]],
         ["light", LIGHT_HEADER, [vocab.label("lights", light) for light in LIGHT_ORDER]],
         ["type", vocab.key("measure_type"), vocab.labels("measure_types")],
         ["area", vocab.key("area"), [area_label(o, n) for o, n in areas]],
@@ -251,10 +222,6 @@ def filter_bar(page: Page, areas=()) -> str:
     spec = esc(json.dumps(facts, ensure_ascii=False, separators=(",", ":")))
     return (f'<details class="tz-filterbar" data-facts="{spec}" open>'
             '<summary>筛选<span class="tz-filter__count"></span></summary></details>')
-
-
-def area_label(ordinal: str, name: str) -> str:
-    return f"（{ordinal}）{name}"
 
 
 def source_note(ledger: Ledger) -> str:
@@ -268,5 +235,6 @@ def record_src(vocab, record: Record) -> str:
     return urls.record_page(vocab.kinds[record.kind].folder, record.id)
 
 
-__all__ = ["esc", "md_inline", "block", "table", "Cell", "Col", "Row", "ID", "TITLE", "WIDE", "KEY", "NOWRAP", "Page", "record_src", "source_note",
-           "filter_bar", "area_label", "LIGHT_HEADER", "NO_MEASURE", "RED", "YELLOW", "GREEN", "DONE"]
+__all__ = ["esc", "md_inline", "block", "table", "Cell", "Col", "Row", "ID", "TITLE", "WIDE", "KEY", "NOWRAP",
+           "filter_bar", "LIGHT_HEADER", "Page", "record_src", "source_note",
+           "RED", "YELLOW", "GREEN", "DONE"]

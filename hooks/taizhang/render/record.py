@@ -10,6 +10,7 @@ from taizhang.history import History
 from taizhang.problems import Problem
 from taizhang.safety import unsafe_html
 from taizhang.render.html import ID, KEY, NOWRAP, TITLE, WIDE, Col, Page, block, esc, md_inline, table
+from taizhang.views import Scope, area_label, figures, problem_light, round_facts
 
 
 def render_record(page: Page, record: Record, problems: list[Problem], history: History | None = None) -> str:
@@ -98,16 +99,11 @@ def _problem_facts(page: Page, problem: ProblemRecord) -> list[str]:
     if problem.is_declaration:
         return [_row(vocab.key("nature"), esc(vocab.label("natures", "declaration")))]
     derived = ledger.problem_status.get(problem.id)
-    rows = [_row("整改状态（按措施计算）", page.status(derived, "尚无整改措施") + " "
-                 + page.light(_problem_light(page, problem)))]
+    rows = [_row("整改状态（按措施计算）", page.status(derived, vocab.phrase("no_measures")) + " "
+                 + page.light(problem_light(ledger, problem)))]
     if problem.status:
         rows.append(_row(f"{vocab.key('status')}（填报）", page.status(problem.status)))
     return rows
-
-
-def _problem_light(page: Page, problem: ProblemRecord):
-    from taizhang.link import worst_light
-    return worst_light(page.ledger.lights.get(m.id) for m in page.ledger.measures_of(problem.id))
 
 
 def _measure_facts(page: Page, m: MeasureRecord) -> list[str]:
@@ -130,18 +126,10 @@ def _measure_facts(page: Page, m: MeasureRecord) -> list[str]:
 
 
 def _round_facts(page: Page, rnd: RoundRecord) -> list[str]:
-    vocab = page.vocab
-    deadline = rnd.deadline.isoformat() if rnd.deadline else "—"
-    rows = [
-        _row(vocab.key("team"), esc(rnd.team or "—")),
-        _row(vocab.key("inspected"), esc(rnd.inspected or "—")),
-        _row(vocab.key("feedback_date"), esc(rnd.feedback_date.isoformat() if rnd.feedback_date else "—")),
-        _row("集中整改期限", esc(deadline)),
-        _row(vocab.key("phase"), esc(vocab.label("phases", rnd.phase)) if rnd.phase else "—"),
-        _row("统计日期", esc(page.ledger.today.isoformat())),
-    ]
-    areas = "".join(f"<li>（{esc(k)}）{esc(v)}</li>" for k, v in rnd.areas)
-    rows.append(_row(vocab.key("areas"), f"<ul>{areas}</ul>" if areas else "—"))
+    facts = round_facts(page.ledger, rnd)
+    rows = [_row(f.label, esc(f.text)) for f in facts.facts if f.name != "round"]
+    areas = "".join(f"<li>{esc(area_label(k, v))}</li>" for k, v in facts.areas)
+    rows.append(_row(page.vocab.key("areas"), f"<ul>{areas}</ul>" if areas else "—"))
     return rows
 
 
@@ -173,7 +161,7 @@ def _status_of(page: Page, record: Record) -> str:
     if isinstance(record, ProblemRecord):
         if record.is_declaration:
             return esc(page.vocab.label("natures", "declaration"))
-        return page.status(page.ledger.problem_status.get(record.id), "尚无整改措施")
+        return page.status(page.ledger.problem_status.get(record.id), page.vocab.phrase("no_measures"))
     return ""
 
 
@@ -202,11 +190,11 @@ def _evidence(page: Page, m: MeasureRecord) -> str:
 
 
 def _round_summary(page: Page, rnd: RoundRecord) -> str:
-    ledger = page.ledger
-    counts = []
-    for kind in ("feedback", "problem", "cause", "measure"):
-        members = ledger.linked_from(rnd.id, kind, "round")
-        counts.append([esc(page.vocab.kind_label(kind)), esc(len(members))])
+    fig = figures(page.ledger, Scope(page.ledger, rnd))
+    vocab = page.vocab
+    problems = fig.problem_count_text if fig.declarations else fig.problems
+    counts = [[esc(vocab.kind_label(kind)), esc(n)] for kind, n in (
+        ("feedback", fig.feedback), ("problem", problems), ("cause", fig.causes), ("measure", fig.measures))]
     return "## 本轮记录\n" + block(table(["类别", "条数"], counts, "tz-plain"))
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from taizhang.link import derive_problem_status
-from taizhang.render.html import (KEY, NO_MEASURE, TITLE, WIDE, Col, Page, Row, area_label, block, esc,
-                                  filter_bar, table)
-from taizhang.render.scope import Scope
+from taizhang import views
+from taizhang.render.html import KEY, TITLE, WIDE, Col, Page, Row, block, esc, filter_bar, table
+from taizhang.views import Scope
 
 
 def _links(page: Page, records, gap: str) -> str:
@@ -14,52 +13,29 @@ def _links(page: Page, records, gap: str) -> str:
     return "<br>".join(page.link(r) for r in records)
 
 
-def feedback_status(page: Page, measures) -> str | None:
-    """A feedback item's status: the slowest of the measures under its problems."""
-    return derive_problem_status(list(measures), page.vocab)
-
-
 def render_trace(page: Page, scope: Scope) -> str:
     ledger, vocab = page.ledger, page.vocab
-    areas = dict(scope.areas())
-    rows, gaps = [], 0
-    for fb in scope.feedback:
-        problems = ledger.linked_from(fb.id, "problem", "feedback")
-        causes = _unique(c for p in problems for c in ledger.targets(p, "causes"))
-        measures = _unique(m for p in problems for m in ledger.measures_of(p.id))
-        if not problems or any(not ledger.measures_of(p.id) for p in problems):
-            gaps += 1
-        status = feedback_status(page, measures)
-        facts = {"status": vocab.label("statuses", status) if status else NO_MEASURE,
-                 "area": area_label(fb.area, areas.get(fb.area, fb.area)) if fb.area else ""}
-        rows.append(Row([page.link(fb), _links(page, problems, "尚无查摆问题回应"),
-                         _links(page, causes, "未剖析原因"), _links(page, measures, NO_MEASURE),
-                         page.status_cell(status, NO_MEASURE)], facts))
+    no_problems, no_causes, no_measures = (vocab.phrase(n) for n in ("no_problems", "no_causes", "no_measures"))
+    feedback = views.feedback_rows(ledger, scope.feedback)
+    gaps = sum(1 for f in feedback if f.gap)
     headers = [Col(vocab.kind_label("feedback"), TITLE), Col(vocab.kind_label("problem"), WIDE),
                Col(vocab.kind_label("cause"), WIDE), Col(vocab.kind_label("measure"), WIDE),
                Col(vocab.key("status"), KEY)]
+    rows = [Row([page.link(f.feedback), _links(page, f.problems, no_problems), _links(page, f.causes, no_causes),
+                 _links(page, f.measures, no_measures), page.status_cell(f.status, no_problems)],
+                {"status": f.status_label, "area": f.area_label}) for f in feedback]
     parts = ["# 对照表\n",
-             block(f'<p class="tz-lead">每条反馈问题对应的查摆问题、原因和整改措施；整改状态按其下最慢的一项措施计算。'
+             block(f'<p class="tz-lead">每条反馈问题对应的查摆问题、原因和整改措施；'
+                   f"反馈问题的{esc(vocab.key('status'))}按回应它的查摆问题计算（最慢的一个决定）。"
                    f'有缺口的反馈问题 <strong data-gaps="{gaps}">{gaps}</strong> 条（标为红字）。</p>'),
              block(filter_bar(page, scope.areas())),
              block(table(headers, rows, "tz-trace tz-sortable tz-filterable"))]
-    unlinked = [p for p in scope.problems if not p.feedback]
+    unlinked = [p for p in views.problem_rows(ledger, scope.problems) if not p.feedback]
     if unlinked:
-        rows = []
-        for p in unlinked:
-            status = ledger.problem_status.get(p.id)
-            facts = {"status": vocab.label("statuses", status) if status else NO_MEASURE,
-                     "area": area_label(p.area, areas.get(p.area, p.area)) if p.area else ""}
-            rows.append(Row([page.link(p), _links(page, ledger.targets(p, "causes"), "未剖析原因"),
-                             _links(page, ledger.measures_of(p.id), NO_MEASURE),
-                             page.status_cell(status, NO_MEASURE)], facts))
+        rows = [Row([page.link(p.problem), _links(page, p.causes, no_causes), _links(page, p.measures, no_measures),
+                     page.status_cell(p.status, no_measures)], {"status": p.status_label, "area": p.area_label})
+                for p in unlinked]
         parts += ["## 自查发现的问题\n", block('<p class="tz-lead">不对应具体反馈意见、由本单位自查发现的问题。</p>'
-                                           + table([Col(headers[1].label, TITLE)] + headers[2:], rows, "tz-trace tz-sortable tz-filterable"))]
+                                           + table([Col(headers[1].label, TITLE)] + headers[2:], rows,
+                                                   "tz-trace tz-sortable tz-filterable"))]
     return "\n".join(parts)
-
-
-def _unique(records):
-    seen = {}
-    for r in records:
-        seen.setdefault(r.id, r)
-    return sorted(seen.values(), key=lambda r: r.id)
