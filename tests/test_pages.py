@@ -130,3 +130,45 @@ def test_print_sheet_carries_ledger_title_and_date_and_escapes_record_text(sampl
     css = (root / "site/assets/taizhang-print.css").read_text(encoding="utf-8")
     assert "body { display" not in css and '\\22 ' in css and "\\7b " in css
     assert css.count("{") == css.count("}") == 4      # @page and its three margin boxes, nothing more
+
+
+def test_signoff_list_separates_waiting_from_signed_off_with_who_and_when(sample_site):
+    _, site = sample_site
+    doc = soup(site / "lists/signoff/index.html")
+    waiting, signed = doc.select("div.tz-table table")
+    # CS-002 已完成 (awaiting 销号); CS-001 已销号 by the office on 2023-07-10
+    assert [td.get_text() for td in waiting.select('td[data-label="编号"]')] == ["CS-002"]
+    assert waiting.select_one('td[data-label="完成日期"]').get_text() == "2023-07-12"
+    assert [td.get_text() for td in signed.select('td[data-label="编号"]')] == ["CS-001"]
+    assert signed.select_one('td[data-label="销号人"]').get_text() == "区委巡视整改工作领导小组办公室"
+    assert signed.select_one('td[data-label="销号日期"]').get_text() == "2023-07-10"
+    assert doc.select_one('[data-count="waiting"]').get_text() == "1"
+    assert len(doc.select("details.tz-filterbar")) == 1
+
+
+def test_reconciliation_says_per_feedback_whether_it_can_be_closed(sample_site, tmp_path):
+    _, site = sample_site
+    table = soup(site / "reconciliation/index.html").select_one("div.tz-table table")
+    rows = {tr.select_one('td[data-label="反馈问题"] a').get_text().split()[0]: tr for tr in table.select("tbody tr")}
+    assert len(rows) == 17
+    fk14 = rows["FK-014"]
+    assert fk14.select_one('td[data-label="对账结果"]').get_text() == "尚不能销号：2 项整改措施未销号"
+    assert fk14.select_one('td[data-label="佐证材料"]').get_text() == "2"
+    assert "已销号" in fk14.select_one('td[data-label="整改措施"]').get_text()
+    # sign off every measure under FK-014 (WT-010: CS-001, CS-006, CS-009): it can then be closed
+    root = copy_project(tmp_path / "p")
+    for mid in ("CS-006", "CS-009"):
+        path = root / f"records/measures/{mid}.md"
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r"^整改状态: .*$", "整改状态: 已销号\n完成日期: 2023-08-01\n销号人: 整改办\n销号日期: 2023-08-05",
+                      text, count=1, flags=re.M)
+        if "佐证材料" not in text:
+            text = text.replace("\n---\n", "\n佐证材料:\n  - 名称: 总结报告\n---\n", 1)
+        path.write_text(text, encoding="utf-8")
+    result = build(root)
+    assert result.returncode == 0, result.stderr + result.stdout
+    table = soup(root / "site/reconciliation/index.html").select_one("div.tz-table table")
+    row = table.find("a", string=re.compile("^FK-014")).find_parent("tr")
+    assert row.select_one('td[data-label="对账结果"]').get_text() == "可以销号"
+    # FK-006 (WT-006: CS-006, CS-009) closes with them
+    assert soup(root / "site/reconciliation/index.html").select_one('[data-count="closeable"]').get_text() == "2"

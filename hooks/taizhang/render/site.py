@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from taizhang.history import History
 from taizhang.project import Analysis
 from taizhang.render import urls
+from taizhang.render.closing import render_reconciliation, render_signoff_list
 from taizhang.render.dashboard import render_dashboard
 from taizhang.render.html import Page, collecting_fragments, record_src, source_note
 from taizhang.render.lists import (render_kind_index, render_problem_list, render_recurrences,
@@ -59,12 +60,15 @@ def render_site(analysis: Analysis, dir_urls: bool = True, history: History | No
         urls.TASK_LIST: render_task_list,
         urls.RESPONSIBILITY_LIST: render_responsibility_list,
         urls.TRACE: render_trace,
+        urls.SIGNOFF_LIST: render_signoff_list,
+        urls.RECONCILIATION: render_reconciliation,
         urls.RECURRENCES: render_recurrences,
         urls.REPORT: lambda page, scope: report_markdown(build_report(page.ledger, scope)),
     }
     # Long generated tables repeat what record pages say: keep them out of the
     # search index (segmenting them with jieba was most of the build's cost).
-    unsearched = {urls.PROBLEM_LIST, urls.TASK_LIST, urls.RESPONSIBILITY_LIST, urls.TRACE, urls.RECURRENCES}
+    unsearched = {urls.PROBLEM_LIST, urls.TASK_LIST, urls.RESPONSIBILITY_LIST, urls.TRACE, urls.RECURRENCES,
+                  urls.SIGNOFF_LIST, urls.RECONCILIATION}
     for uri, render in summaries.items():
         head = WIDE_UNSEARCHED if uri in unsearched else (WIDE if uri == urls.DASHBOARD else "")
         emit(uri, lambda page, render=render, head=head: head + render(page, scope) + source_note(ledger))
