@@ -172,3 +172,22 @@ def test_reconciliation_says_per_feedback_whether_it_can_be_closed(sample_site, 
     assert row.select_one('td[data-label="对账结果"]').get_text() == "可以销号"
     # FK-006 (WT-006: CS-006, CS-009) closes with them
     assert soup(root / "site/reconciliation/index.html").select_one('[data-count="closeable"]').get_text() == "2"
+
+
+def test_rates_show_side_by_side_with_their_definitions_as_in_the_guide(sample_site):
+    _, site = sample_site
+    guide = soup(site / "guide/index.html").get_text()
+    for path in ("", "lists/tasks", "lists/problems", "trace"):
+        cards = soup(site / path / "index.html").select(".tz-rates a.tz-num--rate")
+        assert [c.select_one(".tz-num__label").contents[0] for c in cards] == [
+            "措施完成率", "问题整改完成率", "反馈问题整改完成率"], path
+        for card in cards:
+            definition = card.select_one(".tz-num__definition").get_text()
+            assert "÷" in definition and definition in guide, definition
+    cards = soup(site / "index.html").select(".tz-rates a.tz-num--rate")
+    # 2 of 9 measures closed is low: coloured as such, never green
+    assert [(c.select_one(".tz-num__value").get_text(), c["data-level"]) for c in cards] == [
+        ("22.2%", "low"), ("0.0%", "low"), ("0.0%", "low")]
+    assert "（2/9）" in cards[0].get_text() and "（0/12）" in cards[1].get_text() and "（0/17）" in cards[2].get_text()
+    counts = soup(site / "index.html").select_one('.tz-numbers a[data-metric="查摆问题"]').get_text()
+    assert "12 个问题 + 4 项说明事项" in counts

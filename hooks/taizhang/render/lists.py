@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from taizhang.model import MeasureRecord
+from taizhang.render.figures import rate_cards
 from taizhang.render.html import (ID, KEY, LIGHT_HEADER, TITLE, WIDE, Cell, Col, Page, Row, block, esc,
                                   filter_bar, md_inline, table)
 from taizhang import views
@@ -42,10 +43,12 @@ def task_rows(page: Page, measures: list[MeasureRecord]) -> list[Row]:
 def render_problem_list(page: Page, scope: Scope) -> str:
     vocab = page.vocab
     no_measures, none = vocab.phrase("no_measures"), vocab.phrase("none")
+    fig = views.figures(page.ledger, scope)
     parts = ["# 问题清单\n",
-             block(f'<p class="tz-lead">{_round_line(scope)}共 {esc(views.figures(page.ledger, scope).problem_count_text)}；'
+             block(f'<p class="tz-lead">{_round_line(scope)}共 {esc(fig.problem_count_text)}；'
                    "每个问题的整改状态按其整改措施自动计算（最慢的一项决定），"
                    f"{esc(vocab.key('deadline'))}是其未完成措施中最早的一个。</p>"),
+             block(rate_cards(page, fig)),
              block(filter_bar(page, scope.areas()))]
     by_area = defaultdict(list)
     for row in views.problem_rows(page.ledger, scope.problems):
@@ -84,6 +87,7 @@ def render_task_list(page: Page, scope: Scope) -> str:
     parts = ["# 任务清单\n",
              block(f'<p class="tz-lead">{_round_line(scope)}共 {len(scope.measures)} 项整改措施。'
                    "红色为逾期，黄色为临期，绿色为正常推进。</p>"),
+             block(rate_cards(page, views.figures(page.ledger, scope))),
              block(filter_bar(page, scope.areas())),
              block(table(task_headers(page.vocab), task_rows(page, scope.measures), "tz-sortable tz-filterable"))]
     return "\n".join(parts)

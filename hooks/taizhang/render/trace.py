@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from taizhang import views
+from taizhang.render.figures import rate_cards
 from taizhang.render.html import KEY, TITLE, WIDE, Col, Page, Row, block, esc, filter_bar, table
 from taizhang.views import Scope
 
@@ -28,6 +29,7 @@ def render_trace(page: Page, scope: Scope) -> str:
              block(f'<p class="tz-lead">每条反馈问题对应的查摆问题、原因和整改措施；'
                    f"反馈问题的{esc(vocab.key('status'))}按回应它的查摆问题计算（最慢的一个决定）。"
                    f'有缺口的反馈问题 <strong data-gaps="{gaps}">{gaps}</strong> 条（标为红字）。</p>'),
+             block(rate_cards(page, views.figures(ledger, scope))),
              block(filter_bar(page, scope.areas())),
              block(table(headers, rows, "tz-trace tz-sortable tz-filterable"))]
     unlinked = [p for p in views.problem_rows(ledger, scope.problems) if not p.feedback]
