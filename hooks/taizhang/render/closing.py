@@ -34,8 +34,8 @@ def render_signoff_list(page: Page, scope: Scope) -> str:
                    f"销号时在记录中写明{esc(vocab.key('signed_off_by'))}和{esc(vocab.key('signed_off_on'))}，"
                    f"并把{esc(vocab.key('status'))}改为{esc(signed_label)}。</p>"),
              block(filter_bar(page, scope.areas()))]
-    head = [Col("编号", ID), Col(measure, TITLE), Col(vocab.key("unit")), Col(vocab.key("leader"))]
-    parts.append("## 待销号\n")
+    head = [Col(vocab.key("id"), ID), Col(measure, TITLE), Col(vocab.key("unit")), Col(vocab.key("leader"))]
+    parts.append(f"## {md_inline(vocab.phrase('awaiting_signoff'))}\n")
     rows = [Row([page.id_link(t.measure), page.link(t.measure, t.measure.title), page.texts(t.unit),
                  page.texts(t.leader), _date_cell(page, t.completed_on), esc(t.evidence),
                  page.status_cell(t.status)], task_facts(t)) for t in waiting]
@@ -81,7 +81,7 @@ def render_reconciliation(page: Page, scope: Scope) -> str:
             Cell(verdict, "1" if f.closeable else "0"),
         ], {"status": f.status_label, "area": f.area_label, "unit": units}))
     headers = [Col(vocab.kind_label("feedback"), TITLE), Col(vocab.kind_label("problem"), WIDE),
-               Col(vocab.kind_label("measure"), WIDE), Col(vocab.key("evidence")), Col("对账结果", KEY)]
+               Col(vocab.kind_label("measure"), WIDE), Col(vocab.key("evidence")), Col(vocab.phrase("reconcile_result"), KEY)]
     return "\n".join([
         "# 对账\n",
         block(f'<p class="tz-lead">逐条反馈问题核对：回应它的{esc(vocab.kind_label("problem"))}、'

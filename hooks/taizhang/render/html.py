@@ -198,7 +198,6 @@ class Page:
         return esc("、".join(values)) if values else "—"
 
 
-LIGHT_HEADER = "提示"
 
 
 def filter_bar(page: Page, areas=()) -> str:
@@ -212,7 +211,7 @@ def filter_bar(page: Page, areas=()) -> str:
     facts = [
         ["status", vocab.key("status"), [vocab.label("statuses", s) for s in vocab.status_order()]
          + [vocab.phrase("no_measures"), vocab.phrase("no_problems")]],
-        ["light", LIGHT_HEADER, [vocab.label("lights", light) for light in LIGHT_ORDER]],
+        ["light", vocab.phrase("light_header"), [vocab.label("lights", light) for light in LIGHT_ORDER]],
         ["type", vocab.key("measure_type"), vocab.labels("measure_types")],
         ["area", vocab.key("area"), [area_label(o, n) for o, n in areas]],
         ["leader", vocab.key("leader"), []],
@@ -236,5 +235,5 @@ def record_src(vocab, record: Record) -> str:
 
 
 __all__ = ["esc", "md_inline", "block", "table", "Cell", "Col", "Row", "ID", "TITLE", "WIDE", "KEY", "NOWRAP",
-           "filter_bar", "LIGHT_HEADER", "Page", "record_src", "source_note",
+           "filter_bar", "Page", "record_src", "source_note",
            "RED", "YELLOW", "GREEN", "DONE"]

@@ -6,16 +6,16 @@ from collections import defaultdict
 
 from taizhang.model import MeasureRecord
 from taizhang.render.figures import rate_cards
-from taizhang.render.html import (ID, KEY, LIGHT_HEADER, TITLE, WIDE, Cell, Col, Page, Row, block, esc,
+from taizhang.render.html import (ID, KEY, TITLE, WIDE, Cell, Col, Page, Row, block, esc,
                                   filter_bar, md_inline, table)
 from taizhang import views
 from taizhang.views import Scope
 
 def task_headers(vocab) -> list[Col]:
-    return [Col("序号", "tz-num"), Col("编号", ID), Col(vocab.kind_label("measure"), TITLE),
+    return [Col(vocab.phrase("row_number"), "tz-num"), Col(vocab.key("id"), ID), Col(vocab.kind_label("measure"), TITLE),
             Col(vocab.key("problems"), WIDE), Col(vocab.key("measure_type")), Col(vocab.key("leader")),
             Col(vocab.key("unit")), Col(vocab.key("owner")), Col(vocab.key("deadline")),
-            Col(vocab.key("completed_on")), Col(vocab.key("status"), KEY), Col(LIGHT_HEADER, KEY)]
+            Col(vocab.key("completed_on")), Col(vocab.key("status"), KEY), Col(vocab.phrase("light_header"), KEY)]
 
 
 def task_facts(t: views.TaskRow) -> dict:
@@ -53,9 +53,9 @@ def render_problem_list(page: Page, scope: Scope) -> str:
     by_area = defaultdict(list)
     for row in views.problem_rows(page.ledger, scope.problems):
         by_area[row.area].append(row)
-    headers = [Col("编号", ID), Col(vocab.kind_label("problem"), TITLE), Col(vocab.key("feedback"), WIDE),
+    headers = [Col(vocab.key("id"), ID), Col(vocab.kind_label("problem"), TITLE), Col(vocab.key("feedback"), WIDE),
                Col(vocab.key("unit")), Col(vocab.key("deadline")), Col(vocab.kind_label("measure")),
-               Col(vocab.key("status"), KEY), Col(LIGHT_HEADER, KEY)]
+               Col(vocab.key("status"), KEY), Col(vocab.phrase("light_header"), KEY)]
     for ordinal, name in scope.areas():
         rows_in_area = by_area.get(ordinal, [])
         if not rows_in_area:
@@ -79,7 +79,7 @@ def render_problem_list(page: Page, scope: Scope) -> str:
         parts.append(f"## {md_inline(label)}\n")
         parts.append(block(f'<p class="tz-lead">以下为对照检查中的{esc(label)}，不计入问题数。</p>'))
         rows = [[page.id_link(p), page.link(p, p.title)] for p in scope.declarations]
-        parts.append(block(table([Col("编号", ID), Col(label, TITLE)], rows)))
+        parts.append(block(table([Col(vocab.key("id"), ID), Col(label, TITLE)], rows)))
     return "\n".join(parts)
 
 
