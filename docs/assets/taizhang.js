@@ -13,6 +13,9 @@
   "use strict";
 
   var PHONE = "(max-width: 600px)";
+  /* Facts offered when a page has no generated bar (e.g. the gathered overview). */
+  var DEFAULT_FACTS = [["status", "整改状态", []], ["light", "提示", ["逾期", "临期", "正常", "已完成"]],
+    ["area", "方面", []], ["leader", "责任领导", []], ["unit", "责任单位", []], ["owner", "责任人", []]];
 
   function values(row, fact) {
     var raw = row.getAttribute("data-" + fact);
@@ -45,8 +48,10 @@
   function setupFilter(bar, wrappers) {
     var rows = [];
     wrappers.forEach(function (w) { rows = rows.concat(toArray(w.querySelectorAll("tbody tr"))); });
-    var spec = [];
-    try { spec = JSON.parse(bar.getAttribute("data-facts") || "[]"); } catch (e) { spec = []; }
+    var spec = DEFAULT_FACTS;
+    if (bar.hasAttribute("data-facts")) {
+      try { spec = JSON.parse(bar.getAttribute("data-facts")); } catch (e) { spec = DEFAULT_FACTS; }
+    }
 
     var body = document.createElement("div");
     body.className = "tz-filter";
