@@ -1,0 +1,368 @@
+"""A ledger table (Excel, CSV or a Word task table) → draft records.
+
+A table is a grid of cell values (merged cells already filled with their
+value). The header row is found among the first rows by the column names a
+unit's ledger usually has; every row below is one measure, and the feedback,
+problem and cause cells group rows (a blank group cell continues the one
+above, as merged cells do). A row with a single filled cell is an area
+heading (一、……方面). Columns that are not recognised are reported and kept
+in the record body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from taizhang.import_model import Draft, Understood, short_title
+from taizhang.import_outline import STYLES, strip_marker
+
+HEADER_SEARCH_ROWS = 10
+
+# Column names by field, exact after normalising (no spaces, no brackets' content).
+ALIASES = {
+    "number": ["序号", "编号", "序", "No"],
+    "area": ["方面", "所属方面", "问题类别", "问题分类", "类别", "整改方面"],
+    "feedback": ["反馈问题", "巡视反馈问题", "巡察反馈问题", "反馈意见", "巡视反馈意见", "巡察反馈意见",
+                 "巡视反馈", "反馈问题原文"],
+    "problem": ["具体问题", "问题表现", "查摆问题", "存在问题", "问题", "问题描述", "查摆问题具体表现",
+                "具体表现", "问题清单"],
+    "cause": ["原因", "问题原因", "原因分析", "原因剖析", "产生原因"],
+    "measure": ["整改措施", "整改举措", "措施", "整改任务", "具体措施", "整改措施具体举措"],
+    "leader": ["责任领导", "牵头领导", "分管领导", "责任校领导", "领导"],
+    "unit": ["责任单位", "牵头单位", "责任部门", "牵头部门", "主责单位"],
+    "partner": ["配合单位", "配合部门", "协同单位", "协办单位"],
+    "owner": ["责任人", "具体责任人", "经办人", "联系人"],
+    "deadline": ["整改时限", "完成时限", "时间节点", "完成时间", "整改期限", "时限"],
+    "progress": ["整改进展", "整改情况", "进展情况", "推进情况", "工作进展"],
+    "completion": ["完成情况"],
+    "status": ["整改状态", "是否完成", "是否销号", "完成状态", "状态", "整改进度"],
+    "measure_type": ["整改类型", "类型", "整改方式"],
+    "evidence": ["佐证材料", "佐证资料", "支撑材料", "整改佐证"],
+    "signoff": ["销号情况", "销号"],
+}
+# Then, for longer names, the first keyword contained (order matters: 反馈问题 before 问题).
+KEYWORDS = [
+    ("feedback", "反馈"), ("cause", "原因"), ("measure", "措施"), ("measure", "举措"), ("partner", "配合"),
+    ("leader", "领导"), ("unit", "单位"), ("unit", "部门"), ("owner", "责任人"), ("deadline", "时限"),
+    ("deadline", "时间"), ("status", "是否"), ("status", "状态"), ("progress", "进展"), ("evidence", "佐证"),
+    ("signoff", "销号"), ("problem", "问题"),
+]
+GROUPS = ("feedback", "problem", "cause")
+_ID = re.compile(r"^([A-Za-z]{2})-(\d{3,})\s*")
+_DATE = re.compile(r"(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*(?:[月/.\-]\s*(\d{1,2})\s*日?|月(?:底|末)?)")
+_ISO_IN = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+(.*)$", re.S)
+_ALSO = re.compile(r"\n?（同时整改\s*([^）]*)）")
+
+
+def _normal(text: str) -> str:
+    text = re.sub(r"[（(][^）)]*[）)]", "", str(text))
+    return re.sub(r"[\s:：*＊]", "", text)
+
+
+def column_field(header) -> str | None:
+    name = _normal(header or "")
+    if not name or len(name) > 16:
+        return None
+    for field, names in ALIASES.items():
+        if name in names:
+            return field
+    return next((field for field, word in KEYWORDS if word in name), None)
+
+
+@dataclass
+class Header:
+    row: int                         # index of the header row in the grid
+    fields: dict[int, str]           # column index -> field
+    unknown: dict[int, str]          # column index -> header text not recognised
+    names: dict[int, str]            # column index -> header text of recognised columns
+
+    def name_of(self, field: str) -> str:
+        return next((self.names[c] for c, f in self.fields.items() if f == field), "")
+
+    @property
+    def score(self) -> int:
+        return len(set(self.fields.values()))
+
+
+def find_header(grid: list[list]) -> Header | None:
+    """The row among the first ten naming the most known columns (a problem or measure among them)."""
+    best = None
+    for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        fields, unknown, names = {}, {}, {}
+        for col, value in enumerate(row):
+            text = _text(value)
+            field = column_field(text)
+            if field and field not in fields.values():
+                fields[col], names[col] = field, text
+            elif text:
+                unknown[col] = text
+        header = Header(index, fields, unknown, names)
+        if ({"problem", "measure"} & set(fields.values()) and header.score >= 2
+                and (best is None or header.score > best.score)):
+            best = header
+    return best
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).replace("\r\n", "\n").strip()
+
+
+# -- values --------------------------------------------------------------------
+
+def parse_deadline(value, long_term: str) -> tuple[str | None, str | None]:
+    """(ISO date or 长期坚持, type word) from an Excel date, a serial number or text."""
+    if isinstance(value, (dt.datetime, dt.date)):
+        return (value.date() if isinstance(value, dt.datetime) else value).isoformat(), None
+    if isinstance(value, (int, float)) and 20000 < value < 80000:       # an Excel serial in a CSV
+        return (dt.date(1899, 12, 30) + dt.timedelta(days=int(value))).isoformat(), None
+    text = _text(value)
+    kind = "immediate" if "立行立改" in text else None
+    found = _DATE.search(text)
+    if found:
+        year, month = int(found.group(1)), int(found.group(2))
+        try:
+            if found.group(3):
+                return dt.date(year, month, int(found.group(3))).isoformat(), kind
+            following = dt.date(year + month // 12, month % 12 + 1, 1)
+            return (following - dt.timedelta(days=1)).isoformat(), kind      # 8月底 → the month's last day
+        except ValueError:
+            return None, kind
+    if long_term in text or "长期" in text:
+        return long_term, "long_term"
+    return None, kind
+
+
+STATUS_WORDS = [
+    ("signed_off", ("已销号", "销号")),
+    ("not_started", ("未启动", "未开始", "尚未启动")),
+    ("basically_done", ("基本完成", "持续整改", "长期坚持")),
+    ("in_progress", ("正在", "推进", "整改中", "进行中", "未完成", "未销号", "部分完成")),
+    ("done", ("已完成", "完成", "已整改", "整改到位", "办结")),
+]
+
+
+def parse_status(text: str, vocab, column: str = "") -> str | None:
+    """Internal status name for a ledger's status text (完成, 基本完成, 正在推进, 未完成, 是/否)."""
+    text = _normal(text)
+    if not text:
+        return None
+    exact = vocab.enum_name("statuses", text)
+    if exact:
+        return exact
+    if text in ("是", "√", "已"):
+        return "signed_off" if "销号" in column else "done"
+    if text in ("否", "×", "未"):
+        return "done" if "销号" in column else "in_progress"
+    for name, words in STATUS_WORDS:
+        if any(text.startswith(w) or w == text for w in words):
+            return name
+    for name, words in STATUS_WORDS:
+        if any(w in text for w in words):
+            return name
+    return None
+
+
+def split_items(text: str, separators: str = "、，,；;\n") -> list[str]:
+    return [p.strip() for p in re.split(f"[{re.escape(separators)}]", text) if p.strip()]
+
+
+def _id_lines(text: str) -> list[tuple[str | None, str]]:
+    """Cell text as (id, text) items: lines starting with an id open an item."""
+    items: list[tuple[str | None, str]] = []
+    for line in text.split("\n"):
+        match = _ID.match(line)
+        if match:
+            items.append((match.group(0).strip(), line[match.end():]))
+        elif items and items[-1][0]:
+            items[-1] = (items[-1][0], items[-1][1] + "\n" + line)
+        elif line.strip():
+            items.append((None, line))
+    return items
+
+
+def _title_body(text: str) -> tuple[str, str]:
+    """Title and body of a problem or measure cell: “WT-003 标题\\n正文” or a plain paragraph."""
+    match = _ID.match(text)
+    if match:
+        first, _, rest = text[match.end():].partition("\n")
+        return first.strip(), rest.strip()
+    first = strip_marker(text.split("\n")[0]) if any(rx.match(text) for _, rx in STYLES) else text.split("\n")[0]
+    sentence = re.split(r"[。；;]", first, maxsplit=1)[0].strip().rstrip("：:，,")
+    return short_title(sentence or text), text.strip()
+
+
+# -- rows → records ---------------------------------------------------------------
+
+class TableReader:
+    """Builds an Understood from one or more tables, keeping shared feedback and causes once."""
+
+    def __init__(self, vocab, round_title: str):
+        self.vocab = vocab
+        self.result = Understood(round_title)
+        self._feedback: dict[str, int] = {}
+        self._causes: dict[str, int] = {}
+        self._problems: dict[tuple[str, str], int] = {}
+
+    def read(self, grid: list[list], header: Header, where: str = "") -> None:
+        long_term = self.vocab.long_term_deadline
+        fields = header.fields
+        names = header.names
+        if header.unknown:
+            self.result.notes.append(f"{where}未识别的列（内容写入措施正文）："
+                                     + "、".join(f"“{t}”" for t in header.unknown.values()))
+        area = None
+        previous: dict[str, str] = {}
+        for row in grid[header.row + 1:]:
+            cells = {field: _text(row[col]) if col < len(row) else "" for col, field in fields.items()}
+            filled = [_text(v) for v in row if _text(v)]
+            if not filled:
+                continue
+            heading = _area_heading(row, fields, filled)
+            if heading:
+                area = self.result.add_area(_area_ordinal(heading), _area_name(heading))
+                continue
+            if [cells.get(f) for f in fields.values()] == [names[c] for c in fields]:
+                continue                                   # the header repeated (a new page)
+            if cells.get("area"):
+                area = self.result.add_area(_area_ordinal(cells["area"]), _area_name(cells["area"]))
+            for group in GROUPS:                           # blank = continued from above (merged)
+                if not cells.get(group) and group in fields.values():
+                    cells[group] = previous.get(group, "")
+            previous = {g: cells.get(g, "") for g in GROUPS}
+            self._row(cells, row, header, area, long_term)
+
+    def _row(self, cells: dict, row: list, header: Header, area: str | None, long_term: str) -> None:
+        result = self.result
+        if area is None:
+            area = result.add_area(None, "未分方面")
+        feedback = [self._feedback_index(fid, text, area) for fid, text in _id_lines(cells.get("feedback", ""))]
+        causes = [self._cause_index(cid, text) for cid, text in _id_lines(cells.get("cause", ""))]
+        problem = None
+        if cells.get("problem"):
+            key = (area, cells["problem"])
+            if key not in self._problems:
+                title, body = _title_body(cells["problem"])
+                result.problems.append(Draft("problem", title, body, area=area, feedback=feedback, causes=causes))
+                self._problems[key] = len(result.problems) - 1
+            problem = self._problems[key]
+        text = cells.get("measure", "")
+        if not text or text.startswith("（尚无整改措施）"):
+            return
+        also = _ALSO.search(text)
+        text = _ALSO.sub("", text).strip()
+        title, body = _title_body(text)
+        extra = [f"**{header.unknown[c]}**：{_text(row[c])}" for c in header.unknown if c < len(row) and _text(row[c])]
+        draft = Draft("measure", title, "\n\n".join([body, *extra]).strip() or title,
+                      problems=[problem] if problem is not None else [])
+        if also:
+            draft.values["also"] = split_items(also.group(1))
+        self._measure_values(draft, cells, row, header, long_term)
+        result.measures.append(draft)
+
+    def _feedback_index(self, fid: str | None, text: str, area: str) -> int:
+        text = text.strip()
+        if text not in self._feedback:
+            self.result.feedback.append(Draft("feedback", short_title(text), "", area=area, quote=text))
+            self._feedback[text] = len(self.result.feedback) - 1
+        return self._feedback[text]
+
+    def _cause_index(self, cid: str | None, text: str) -> int:
+        text = text.strip()
+        if text not in self._causes:
+            title, body = _title_body(text)
+            self.result.causes.append(Draft("cause", title, body if body != title else ""))
+            self._causes[text] = len(self.result.causes) - 1
+        return self._causes[text]
+
+    def _measure_values(self, draft: Draft, cells: dict, row: list, header: Header, long_term: str) -> None:
+        vocab, values = self.vocab, draft.values
+        raw = {field: row[col] for col, field in header.fields.items() if col < len(row)}
+        if cells.get("leader"):
+            values["leader"] = split_items(cells["leader"], "\n；;")
+        units = split_items(cells.get("unit", "")) + split_items(cells.get("partner", ""))
+        if units:
+            values["unit"] = list(dict.fromkeys(units))
+        if cells.get("owner"):
+            values["owner"] = split_items(cells["owner"])
+        deadline, kind = parse_deadline(raw.get("deadline"), long_term)
+        if deadline:
+            values["deadline"] = deadline
+        elif cells.get("deadline"):
+            draft.body += f"\n\n**整改时限（原表）**：{cells['deadline']}"
+        kind = vocab.enum_name("measure_types", cells.get("measure_type", "")) or kind
+        if kind:
+            values["measure_type"] = vocab.label("measure_types", kind)
+        status = parse_status(cells.get("status", ""), vocab, header.name_of("status"))
+        completion = cells.get("completion", "")
+        if completion and status is None:
+            status = parse_status(completion.split("，")[0].split(",")[0], vocab)
+        done_on = re.search(r"(\d{4}-\d{2}-\d{2})\s*完成", completion)
+        if done_on:
+            values["completed_on"] = done_on.group(1)
+        if status:
+            values["status"] = vocab.label("statuses", status)
+        progress, loose = [], []
+        for line in split_items(cells.get("progress", ""), "\n"):
+            dated = _ISO_IN.match(line)
+            (progress.append({"日期": dated.group(1), "内容": dated.group(2).strip()}) if dated else loose.append(line))
+        if completion and parse_status(completion.split("，")[0], vocab) is None:
+            loose.append(completion)
+        if progress:
+            values["progress"] = progress
+        if loose:
+            draft.body += "\n\n**整改进展（原表）**：" + "\n".join(loose)
+        if cells.get("evidence"):
+            values["evidence"] = split_items(cells["evidence"], "\n；;")
+        signoff = re.match(r"^(\d{4}-\d{2}-\d{2})?\s*(.*?)\s*销号$", cells.get("signoff", ""))
+        if signoff:
+            if signoff.group(1):
+                values["signed_off_on"] = signoff.group(1)
+            if signoff.group(2):
+                values["signed_off_by"] = signoff.group(2)
+
+    def finish(self) -> Understood:
+        """Resolve “（同时整改 WT-…）” to the problems listed under those ids."""
+        by_old_id = {}
+        for (area, text), index in self._problems.items():
+            match = _ID.match(text)
+            if match:
+                by_old_id[match.group(0).strip()] = index
+        for m in self.result.measures:
+            for old in m.values.pop("also", []):
+                if old in by_old_id and by_old_id[old] not in m.problems:
+                    m.problems.append(by_old_id[old])
+        return self.result
+
+
+def _area_heading(row: list, fields: dict[int, str], filled: list[str]) -> str | None:
+    """The text of a row that names an area (一、……方面), merged across or alone in its row."""
+    if len(set(filled)) != 1:
+        return None
+    text = filled[0]
+    if len(filled) >= 3:
+        return text                                        # merged across the table
+    if all(fields.get(c) == "measure" for c, v in enumerate(row) if _text(v)):
+        return None                                        # a measure continuing the group above
+    marked = any(rx.match(text) for _, rx in STYLES[:2]) or text.rstrip("。：:").endswith("方面")
+    return text if marked and len(text) <= 80 else None
+
+
+def _area_ordinal(text: str) -> str | None:
+    match = re.match(r"^[（(]?\s*([一二三四五六七八九十]+)\s*[）)、．.，,]", text)
+    return match.group(1) if match else None
+
+
+def _area_name(text: str) -> str:
+    name = strip_marker(text.split("\n")[0])
+    name = re.split(r"[。；;]", name, maxsplit=1)[0]
+    return re.sub(r"方面$", "", name.rstrip("：:，,")) or "未分方面"
