@@ -32,6 +32,7 @@ class Draft:
     causes: list[int] = field(default_factory=list)     # indexes into Understood.causes
     problems: list[int] = field(default_factory=list)   # indexes into Understood.problems
     values: dict = field(default_factory=dict)          # further fields by internal name (measures)
+    source_id: str | None = None                        # the id the source file gave it (taizhang's export)
     record_id: str = ""
 
 

@@ -190,15 +190,15 @@ def _id_lines(text: str) -> list[tuple[str | None, str]]:
     return items
 
 
-def _title_body(text: str) -> tuple[str, str]:
-    """Title and body of a problem or measure cell: “WT-003 标题\\n正文” or a plain paragraph."""
+def _title_body(text: str) -> tuple[str | None, str, str]:
+    """Id, title and body of a cell: “WT-003 标题\\n正文” (taizhang's own export) or a plain paragraph."""
     match = _ID.match(text)
     if match:
         first, _, rest = text[match.end():].partition("\n")
-        return first.strip(), rest.strip()
+        return match.group(0).strip(), first.strip(), rest.strip()
     first = strip_marker(text.split("\n")[0]) if any(rx.match(text) for _, rx in STYLES) else text.split("\n")[0]
     sentence = re.split(r"[。；;]", first, maxsplit=1)[0].strip().rstrip("：:，,")
-    return short_title(sentence or text), text.strip()
+    return None, short_title(sentence or text), text.strip()
 
 
 # -- rows → records ---------------------------------------------------------------
@@ -251,8 +251,9 @@ class TableReader:
         if cells.get("problem"):
             key = (area, cells["problem"])
             if key not in self._problems:
-                title, body = _title_body(cells["problem"])
-                result.problems.append(Draft("problem", title, body, area=area, feedback=feedback, causes=causes))
+                old_id, title, body = _title_body(cells["problem"])
+                result.problems.append(Draft("problem", title, body, area=area, feedback=feedback, causes=causes,
+                                             source_id=old_id))
                 self._problems[key] = len(result.problems) - 1
             problem = self._problems[key]
         text = cells.get("measure", "")
@@ -260,10 +261,10 @@ class TableReader:
             return
         also = _ALSO.search(text)
         text = _ALSO.sub("", text).strip()
-        title, body = _title_body(text)
+        old_id, title, body = _title_body(text)
         extra = [f"**{header.unknown[c]}**：{_text(row[c])}" for c in header.unknown if c < len(row) and _text(row[c])]
         draft = Draft("measure", title, "\n\n".join([body, *extra]).strip() or title,
-                      problems=[problem] if problem is not None else [])
+                      problems=[problem] if problem is not None else [], source_id=old_id)
         if also:
             draft.values["also"] = split_items(also.group(1))
         self._measure_values(draft, cells, row, header, long_term)
@@ -272,15 +273,15 @@ class TableReader:
     def _feedback_index(self, fid: str | None, text: str, area: str) -> int:
         text = text.strip()
         if text not in self._feedback:
-            self.result.feedback.append(Draft("feedback", short_title(text), "", area=area, quote=text))
+            self.result.feedback.append(Draft("feedback", short_title(text), "", area=area, quote=text, source_id=fid))
             self._feedback[text] = len(self.result.feedback) - 1
         return self._feedback[text]
 
     def _cause_index(self, cid: str | None, text: str) -> int:
         text = text.strip()
         if text not in self._causes:
-            title, body = _title_body(text)
-            self.result.causes.append(Draft("cause", title, body if body != title else ""))
+            _, title, body = _title_body(text)
+            self.result.causes.append(Draft("cause", title, body if body != title else "", source_id=cid))
             self._causes[text] = len(self.result.causes) - 1
         return self._causes[text]
 
@@ -332,15 +333,18 @@ class TableReader:
 
     def finish(self) -> Understood:
         """Resolve “（同时整改 WT-…）” to the problems listed under those ids."""
-        by_old_id = {}
-        for (area, text), index in self._problems.items():
-            match = _ID.match(text)
-            if match:
-                by_old_id[match.group(0).strip()] = index
+        by_old_id = {p.source_id: i for i, p in enumerate(self.result.problems) if p.source_id}
+        missing = []
         for m in self.result.measures:
             for old in m.values.pop("also", []):
                 if old in by_old_id and by_old_id[old] not in m.problems:
                     m.problems.append(by_old_id[old])
+                elif old not in by_old_id:
+                    missing.append(old)
+                    m.body += f"\n\n（原表注明同时整改 {old}，但表中没有该问题）"
+        if missing:
+            self.result.notes.append(f"措施注明“同时整改”的 {'、'.join(dict.fromkeys(missing))} 不在表中，"
+                                     "已写入措施正文，请补上“整改问题”")
         return self.result
 
 

@@ -72,7 +72,7 @@ def title_block(grid: list[list], header_row: int) -> str:
             text = _text(value)
             if text:
                 text = re.sub(r"[（(]\s*截至[^）)]*[）)]", "", text).strip()
-                return re.sub(r"(?:巡[视察])?整改(?:工作)?台账$|台账$", "", text).strip() or text
+                return re.sub(r"(?:整改)?(?:工作)?台账$", "", text).strip() or text
     return ""
 
 

@@ -75,9 +75,25 @@ def assign_ids(analysis: Analysis, understood: Understood) -> str:
         return f"{prefix}-{used[prefix]:03d}"
 
     round_id = take("round")
-    for draft in understood.drafts:
-        draft.record_id = take(draft.kind)
+    for kind in ("feedback", "problem", "cause", "measure"):
+        drafts = [d for d in understood.drafts if d.kind == kind]
+        if _keep_source_ids(drafts, vocab.kinds[kind].prefix, analysis):
+            for draft in drafts:
+                draft.record_id = draft.source_id
+                number = int(draft.source_id.split("-")[1])
+                used[vocab.kinds[kind].prefix] = max(used.get(vocab.kinds[kind].prefix, 0), number)
+        else:
+            for draft in drafts:
+                draft.record_id = take(kind)
     return round_id
+
+
+def _keep_source_ids(drafts: list[Draft], prefix: str, analysis: Analysis) -> bool:
+    """A ledger exported by taizhang keeps its ids when none is taken in this ledger."""
+    ids = [d.source_id for d in drafts]
+    return (bool(ids) and all(i and i.startswith(prefix + "-") for i in ids) and len(set(ids)) == len(ids)
+            and not any(i in analysis.ledger.records for i in ids)
+            and not any((p.stem in ids) for p in (analysis.root / RECORDS_DIR).rglob("*.md")))
 
 
 def _round_text(vocab, understood: Understood, round_id: str, source: str) -> str:
