@@ -53,6 +53,7 @@ GROUPS = ("feedback", "problem", "cause")
 _ID = re.compile(r"^([A-Za-z]{2})-(\d{3,})\s*")
 _DATE = re.compile(r"(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*(?:[月/.\-]\s*(\d{1,2})\s*日?|月(?:底|末)?)")
 _ISO_IN = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+(.*)$", re.S)
+_EXPORTED_COMPLETION = re.compile(r"^(?:，(?:逾期|临期|正常)(?:（\d+ 天）)?)?(?:，\d{4}-\d{2}-\d{2} 完成)?$")
 _ALSO = re.compile(r"\n?（同时整改\s*([^）]*)）")
 
 
@@ -162,7 +163,7 @@ def parse_status(text: str, vocab, column: str = "") -> str | None:
     if text in ("是", "√", "已"):
         return "signed_off" if "销号" in column else "done"
     if text in ("否", "×", "未"):
-        return "done" if "销号" in column else "in_progress"
+        return None if "销号" in column else "in_progress"     # not signed off says nothing more
     for name, words in STATUS_WORDS:
         if any(text.startswith(w) or w == text for w in words):
             return name
@@ -195,10 +196,15 @@ def _title_body(text: str) -> tuple[str | None, str, str]:
     match = _ID.match(text)
     if match:
         first, _, rest = text[match.end():].partition("\n")
-        return match.group(0).strip(), first.strip(), rest.strip()
+        return match.group(0).strip(), first.strip(), _paragraphs(rest)
     first = strip_marker(text.split("\n")[0]) if any(rx.match(text) for _, rx in STYLES) else text.split("\n")[0]
     sentence = re.split(r"[。；;]", first, maxsplit=1)[0].strip().rstrip("：:，,")
-    return None, short_title(sentence or text), text.strip()
+    return None, short_title(sentence or text), _paragraphs(text)
+
+
+def _paragraphs(text: str) -> str:
+    """Each line of a cell is a paragraph of the Markdown body."""
+    return "\n\n".join(line.strip() for line in text.split("\n") if line.strip())
 
 
 # -- rows → records ---------------------------------------------------------------
@@ -305,8 +311,8 @@ class TableReader:
             values["measure_type"] = vocab.label("measure_types", kind)
         status = parse_status(cells.get("status", ""), vocab, header.name_of("status"))
         completion = cells.get("completion", "")
-        if completion and status is None:
-            status = parse_status(completion.split("，")[0].split(",")[0], vocab)
+        if completion and status in (None, "done"):
+            status = parse_status(completion.split("，")[0].split(",")[0], vocab) or status
         done_on = re.search(r"(\d{4}-\d{2}-\d{2})\s*完成", completion)
         if done_on:
             values["completed_on"] = done_on.group(1)
@@ -316,8 +322,10 @@ class TableReader:
         for line in split_items(cells.get("progress", ""), "\n"):
             dated = _ISO_IN.match(line)
             (progress.append({"日期": dated.group(1), "内容": dated.group(2).strip()}) if dated else loose.append(line))
-        if completion and parse_status(completion.split("，")[0], vocab) is None:
-            loose.append(completion)
+        head, _, tail = completion.partition("，")
+        exported = vocab.enum_name("statuses", head) and _EXPORTED_COMPLETION.match("，" + tail if tail else "")
+        if completion and not exported:
+            loose.append(completion)                       # not taizhang's own “状态，临期，日期 完成”
         if progress:
             values["progress"] = progress
         if loose:
