@@ -32,7 +32,7 @@ def copy_project(dest: Path, records: Path | None = None) -> Path:
 def overlay(base: Path, case: Path, dest: Path) -> Path:
     """A golden project: the base ledger with the case's files laid over it."""
     shutil.copytree(base, dest)
-    shutil.copytree(case, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt"))
+    shutil.copytree(case, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt", "args.txt"))
     return dest
 
 

@@ -170,8 +170,8 @@ def check_gaps(ledger: Ledger, reporter: Reporter) -> None:
     """Warnings: feedback nobody answered, problems without measures, idle causes."""
     for record in ledger.records.values():
         if isinstance(record, FeedbackRecord) and not ledger.linked_from(record.id, "problem", "feedback"):
-            reporter.add("feedback-unanswered", record.path, 1, value=record.id)
+            reporter.add("feedback-unanswered", record.path, 1, draft=record.draft, value=record.id)
         elif isinstance(record, ProblemRecord) and not record.is_declaration and not ledger.measures_of(record.id):
-            reporter.add("problem-without-measure", record.path, 1, value=record.id)
+            reporter.add("problem-without-measure", record.path, 1, draft=record.draft, value=record.id)
         elif record.kind == "cause" and not ledger.linked_from(record.id, "problem", "causes"):
-            reporter.add("cause-unused", record.path, 1, value=record.id)
+            reporter.add("cause-unused", record.path, 1, draft=record.draft, value=record.id)

@@ -37,13 +37,14 @@ def project_root(start: str) -> Path:
 
 def cmd_check(args) -> int:
     root = project_root(args.path)
-    analysis = analyse(root, today=args.today)
+    analysis = analyse(root, today=args.today, submit=args.submit)
     for problem in analysis.problems:
         print(problem.format())
-    errors, warnings = len(analysis.errors), len(analysis.warnings)
+    errors, warnings, infos = len(analysis.errors), len(analysis.warnings), len(analysis.infos)
     records = len(analysis.ledger.records)
-    if errors or warnings:
-        print(f"检查了 {records} 条记录：{errors} 个错误，{warnings} 个警告。", file=sys.stderr)
+    if errors or warnings or infos:
+        print(f"检查了 {records} 条记录：{errors} 个错误，{warnings} 个警告"
+              + (f"，{infos} 个提示（草稿待补充）" if infos else "") + "。", file=sys.stderr)
     else:
         print(f"检查了 {records} 条记录，没有发现问题。", file=sys.stderr)
     if errors or (args.strict and warnings):
@@ -207,6 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="检查台账记录，列出所有问题")
     check.add_argument("path", nargs="?", default=".", help="项目目录（含 records/），默认当前目录")
     check.add_argument("--strict", action="store_true", help="警告也算失败")
+    check.add_argument("--submit", action="store_true",
+                       help="提交台账时用：草稿记录（草稿: 是）及其缺少的内容都算错误")
     check.add_argument("--today", type=_date, help="按此日期计算逾期（YYYY-MM-DD）")
     check.set_defaults(func=cmd_check)
 

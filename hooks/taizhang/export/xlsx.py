@@ -18,10 +18,10 @@ from openpyxl.utils import get_column_letter
 
 from taizhang.export.rows import GROUP_COLUMNS, ledger_rows
 from taizhang.export.zipfix import fixed_zip
-from taizhang.link import DONE, GREEN, RED, YELLOW, Ledger
+from taizhang.link import DONE, GREEN, PENDING, RED, YELLOW, Ledger
 from taizhang.render.scope import Scope
 
-LIGHT_FILLS = {RED: "FFC7CE", YELLOW: "FFEB9C", GREEN: "C6EFCE", DONE: "D9D9D9"}
+LIGHT_FILLS = {RED: "FFC7CE", YELLOW: "FFEB9C", PENDING: "EDEDED", GREEN: "C6EFCE", DONE: "D9D9D9"}
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")

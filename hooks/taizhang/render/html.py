@@ -140,7 +140,7 @@ class Page:
 
     def link(self, record: Record, text: str | None = None) -> str:
         label = text if text is not None else f"{record.id} {record.title}"
-        return f'<a href="{self.href(self.record_src(record))}">{esc(label)}</a>'
+        return f'<a href="{self.href(self.record_src(record))}">{esc(label)}</a>' + draft_mark(record)
 
     def id_link(self, record: Record) -> str:
         return f'<a href="{self.href(self.record_src(record))}" title="{esc(record.title)}">{esc(record.id)}</a>'
@@ -196,6 +196,11 @@ class Page:
         return esc("、".join(values)) if values else "—"
 
 
+def draft_mark(record: Record) -> str:
+    """The 草稿 badge after an imported record that is not yet completed."""
+    return '<span class="tz-draft" title="导入的草稿，尚待补充">草稿</span>' if record.draft else ""
+
+
 def source_note(ledger: Ledger) -> str:
     """Generated pages cannot be edited: say where their data comes from."""
     return block(f'<p class="tz-source">本页由 <code>records/</code> 中的 {len(ledger.records)} 条台账记录自动生成'
@@ -207,5 +212,5 @@ def record_src(vocab, record: Record) -> str:
     return urls.record_page(vocab.kinds[record.kind].folder, record.id)
 
 
-__all__ = ["esc", "md_inline", "block", "table", "Cell", "Row", "Page", "record_src", "source_note",
+__all__ = ["esc", "md_inline", "block", "table", "Cell", "Row", "Page", "record_src", "source_note", "draft_mark",
            "RED", "YELLOW", "GREEN", "DONE"]

@@ -16,6 +16,7 @@ RESPONSIBILITY_LIST = "lists/responsibility.md"
 TRACE = "trace.md"
 REPORT = "report.md"
 RECURRENCES = "recurrences.md"
+DRAFTS = "drafts.md"
 
 # Downloads: stable URLs (ASCII), offered under Chinese names.
 DOWNLOADS = {
