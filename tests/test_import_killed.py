@@ -66,3 +66,13 @@ def test_sigkill_mid_import_leaves_records_as_they_were(tmp_path):
     assert again.returncode == 0, again.stderr
     assert not list(root.glob(".taizhang-import-*"))                  # cleaned by the next import
     assert sum(1 for _ in (root / "records" / "再次导入").rglob("*.md")) == 1 + 20 + 20 + 20
+
+
+def test_the_loader_never_reads_dot_folders_or_dot_files(tmp_path):
+    root = copy_project(tmp_path / "p")
+    checked = run_cli("check", cwd=root).stderr
+    hidden = root / "records" / ".taizhang-import-1-x" / "measures"
+    hidden.mkdir(parents=True)
+    (hidden / "CS-900.md").write_text("---\n编号: CS-900\n类别: 整改措施\n---\n半截", encoding="utf-8")
+    (root / "records" / "measures" / ".CS-901.md").write_text("---\n编号: [\n", encoding="utf-8")
+    assert run_cli("check", cwd=root).stderr == checked

@@ -61,8 +61,9 @@ def record_files(records_dir: Path) -> list[Path]:
     """Every Markdown file under records/, in a stable order (os.walk: no stat per file)."""
     found = []
     for folder, dirs, names in os.walk(records_dir):
-        dirs.sort()
-        found += [Path(folder, n) for n in names if n.endswith(".md")]
+        # Dot-folders and dot-files are never records (staging, editors' and tools' temp files).
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [Path(folder, n) for n in names if n.endswith(".md") and not n.startswith(".")]
     return sorted(found)
 
 
