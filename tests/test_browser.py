@@ -68,7 +68,7 @@ def url(site_base, path: str) -> str:
 def test_dashboard_renders_its_numbers(watched, site_base, request):
     page = watched.page
     page.goto(url(site_base, ""))
-    expect(page.locator('a.tz-num[data-metric="整改完成率"] .tz-num__value')).to_have_text("22.2%")
+    expect(page.locator('a.tz-num[data-metric="措施完成率"] .tz-num__value')).to_have_text("22.2%")
     expect(page.locator('[data-light-count="red"]')).to_have_text("1")
     expect(page.locator('[data-light-count="yellow"]')).to_have_text("1")
     expect(page.locator("h1")).to_contain_text("整改工作总览")
@@ -160,7 +160,7 @@ def test_phone_width_dashboard(browser, site_base):
     w = Watched(browser, base, viewport={"width": 375, "height": 740})
     try:
         w.page.goto(url(site_base, ""))
-        rate = w.page.locator('a.tz-num[data-metric="整改完成率"]')
+        rate = w.page.locator('a.tz-num[data-metric="措施完成率"]')
         expect(rate).to_be_visible()
         box = rate.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 375

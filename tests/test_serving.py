@@ -83,8 +83,8 @@ def test_site_works_under_the_policy_search_included(browser, nginx_site):
     try:
         page = w.page
         page.goto(nginx_site)
-        page.locator('a.tz-num[data-metric="整改完成率"] .tz-num__value').wait_for()
-        assert page.locator('a.tz-num[data-metric="整改完成率"] .tz-num__value').inner_text() == "22.2%"
+        page.locator('a.tz-num[data-metric="措施完成率"] .tz-num__value').wait_for()
+        assert page.locator('a.tz-num[data-metric="措施完成率"] .tz-num__value').inner_text() == "22.2%"
         page.goto(nginx_site + "lists/tasks/")
         page.select_option('select[data-filter="status"]', "正在整改")
         assert page.locator(".tz-filter__count").inner_text() == "显示 4 / 9 行"
@@ -128,7 +128,9 @@ def test_injected_payloads_do_not_execute(browser, tmp_path):
             assert w.page.evaluate("window.__pwned") is None, page_path
         w.page.goto(server.origin + "/measures/CS-003/")
         assert PAYLOAD in w.page.locator("h1").inner_text()
-        assert "window.__pwned=4" in w.page.locator("pre.tz-raw").inner_text()
+        # The body is sanitised, not shown as text: the script and its content are gone.
+        assert w.page.locator(".tz-body script").count() == 0
+        assert "window.__pwned=4" not in w.page.locator(".tz-body").inner_text()
         links = w.page.locator("article a[href^='javascript']").count()
         assert links == 0
         assert dialogs == []

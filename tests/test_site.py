@@ -82,7 +82,8 @@ def test_dashboard_numbers_equal_independent_counts(sample_site):
     def metric(label):
         return doc.select_one(f'a.tz-num[data-metric="{label}"] .tz-num__value').get_text()
 
-    assert metric("整改完成率") == want["rate"]
+    assert metric("措施完成率") == want["rate"]
+    assert metric("问题整改完成率") == "0.0%" and metric("反馈问题整改完成率") == "0.0%"
     assert metric("反馈问题") == str(want["feedback"])
     assert metric("查摆问题") == str(want["problems"])
     assert metric("整改措施") == str(want["measures"])

@@ -11,13 +11,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from taizhang.errors import TaizhangError
+
 CN = "一二三四五六七八九十"
 TITLE_LIMIT = 40          # a title longer than this is shortened (see short_title)
 TITLE_MIN_CLAUSES = 12    # whole clauses shorter than this are a fragment, not a title
 
 
-class ImportError_(Exception):
+class ImportError_(TaizhangError):
     """The file cannot be read or understood; the message says why, in Chinese."""
+
+    exit_code = 1
 
 
 @dataclass

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
+from types import MappingProxyType
 from typing import Mapping
 
-from taizhang.model import MeasureRecord, ProblemRecord, Record, RoundRecord
+from taizhang.model import FeedbackRecord, Link, MeasureRecord, ProblemRecord, Record, RoundRecord
 from taizhang.vocabulary import Vocabulary
 
 RED, YELLOW, PENDING, GREEN, DONE = "red", "yellow", "pending", "green", "done"
@@ -25,6 +26,17 @@ def id_sort_key(record_id: str):
 
 
 @dataclass(frozen=True)
+class Unresolved:
+    """A link the linker could not follow; the checker reports it (check.py)."""
+
+    source: str        # id of the record that wrote it
+    field: str         # field name (round, problems, …)
+    target: str        # the id as written
+    line: int
+    reason: str        # self | missing | wrong-kind
+
+
+@dataclass(frozen=True)
 class Ledger:
     vocab: Vocabulary
     today: dt.date
@@ -33,6 +45,18 @@ class Ledger:
     problem_status: Mapping[str, str | None]
     lights: Mapping[str, str | None]
     shown_round: str | None = None     # the round summary pages show
+    feedback_status: Mapping[str, str | None] = dataclass_field(default_factory=dict)
+    unresolved: tuple[Unresolved, ...] = ()      # links left out of `incoming`
+
+    def status_of(self, record: Record) -> str | None:
+        """A measure's written status; a problem's or feedback item's derived one."""
+        if isinstance(record, MeasureRecord):
+            return record.status
+        if isinstance(record, ProblemRecord):
+            return self.problem_status.get(record.id)
+        if isinstance(record, FeedbackRecord):
+            return self.feedback_status.get(record.id)
+        return None
 
     # -- lookups ---------------------------------------------------------
     def get(self, record_id: str) -> Record | None:
@@ -76,8 +100,11 @@ class Ledger:
         return (measure.deadline - self.today).days
 
     def areas_of_measure(self, measure: MeasureRecord) -> list[str]:
+        """Ordinals of the areas its problems lie in, in the round's order."""
         areas = {p.area for p in self.targets(measure, "problems") if p.area}
-        return sorted(areas)
+        rnd = self.round_of(measure)
+        order = [k for k, _ in rnd.areas] if rnd else []
+        return sorted(areas, key=lambda a: (order.index(a) if a in order else len(order), a))
 
 
 def current_round(rounds: list[RoundRecord]) -> RoundRecord | None:
@@ -99,7 +126,34 @@ def build_ledger(records: list[Record], vocab: Vocabulary, today: dt.date, shown
         if isinstance(r, ProblemRecord):
             measures = [ordered[m] for m in incoming.get(i, {}).get("measure.problems", ())]
             status[i] = derive_problem_status(measures, vocab)
-    return Ledger(vocab, today, ordered, incoming, status, lights, shown_round)
+    feedback_status = {}
+    for i, r in ordered.items():
+        if isinstance(r, FeedbackRecord):
+            problems = [ordered[p] for p in incoming.get(i, {}).get("problem.feedback", ())]
+            feedback_status[i] = derive_feedback_status(
+                [status[p.id] for p in problems if not p.is_declaration], vocab)
+    return Ledger(vocab, today, ordered, incoming, status, lights, shown_round, MappingProxyType(feedback_status),
+                  tuple(_unresolved(ordered, vocab)))
+
+
+def written_links(record: Record) -> dict[str, tuple[Link, ...]]:
+    """Every link a record writes, by field name, its round included."""
+    links = dict(record.links())
+    if record.kind != "round":
+        links["round"] = (Link(record.round, record.line_of("round")),) if record.round else ()
+    return links
+
+
+def _unresolved(records: Mapping[str, Record], vocab: Vocabulary):
+    for record in records.values():
+        for field, links in written_links(record).items():
+            want = vocab.link_target(record.kind, field)
+            for link in links:
+                target = records.get(link.target)
+                reason = ("self" if link.target == record.id else "missing" if target is None
+                          else "wrong-kind" if target.kind != want else None)
+                if reason:
+                    yield Unresolved(record.id, field, link.target, link.line, reason)
 
 
 def _incoming(records: Mapping[str, Record]) -> dict:
@@ -140,7 +194,22 @@ def worst_light(lights) -> str | None:
 
 def derive_problem_status(measures: list[MeasureRecord], vocab: Vocabulary) -> str | None:
     """Least advanced measure status; started-but-mixed counts as in progress."""
-    statuses = [m.status for m in measures if m.status]
+    return derive_status([m.status for m in measures if m.status], vocab)
+
+
+def derive_feedback_status(problem_statuses: list[str | None], vocab: Vocabulary) -> str | None:
+    """A feedback item's status from its problems' derived statuses, by the same
+    rule as a problem's from its measures. A problem without measures (None)
+    counts as not started: the feedback item is not done while it has one.
+    说明事项 are left out by the caller; no problem at all gives None."""
+    if not any(problem_statuses):
+        return None
+    first = vocab.status_order()[0]
+    return derive_status([s or first for s in problem_statuses], vocab)
+
+
+def derive_status(statuses: list[str], vocab: Vocabulary) -> str | None:
+    """Least advanced of `statuses`; a mix of not started and started is in progress."""
     if not statuses:
         return None
     order = vocab.status_order()

@@ -16,12 +16,12 @@ from pathlib import Path
 
 
 def build_downloads(root: Path, today: dt.date, round_id: str | None) -> dict[str, bytes]:
+    from taizhang.export.files import build_downloads
     from taizhang.project import analyse
-    from taizhang.render.scope import Scope
-    from taizhang.render.site import downloads
+    from taizhang.views import Scope
 
     ledger = analyse(root, today=today, round_id=round_id).ledger
-    return downloads(ledger, Scope(ledger, ledger.current_round))
+    return build_downloads(ledger, Scope(ledger, ledger.current_round))
 
 
 class Background:

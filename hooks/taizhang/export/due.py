@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from taizhang.link import DONE, Ledger
+from taizhang.link import Ledger
+from taizhang.markup import md_inline, md_text
+from taizhang.views import days_text, is_closed
 from taizhang.model import MeasureRecord
 
 
@@ -13,14 +15,13 @@ def due_measures(ledger: Ledger, days: int) -> list[MeasureRecord]:
     found = []
     for m in ledger.of_kind("measure"):
         left = ledger.days_left(m)
-        if ledger.lights.get(m.id) != DONE and not m.long_term and left is not None and left <= days:
+        if not is_closed(ledger, m) and not m.long_term and left is not None and left <= days:
             found.append(m)
     return sorted(found, key=lambda m: (ledger.days_left(m), m.id))
 
 
 def _when(ledger: Ledger, m: MeasureRecord) -> str:
-    left = ledger.days_left(m)
-    return f"逾期 {-left} 天" if left < 0 else ("今天到期" if left == 0 else f"还剩 {left} 天")
+    return days_text(ledger.vocab, ledger.days_left(m))
 
 
 def due_report(ledger: Ledger, days: int, markdown: bool = False) -> str:
@@ -30,11 +31,11 @@ def due_report(ledger: Ledger, days: int, markdown: bool = False) -> str:
         return head + "。\n"
     by_unit = defaultdict(list)
     for m in measures:
-        for unit in m.unit or ("（未填写责任单位）",):
+        for unit in m.unit or (ledger.vocab.phrase("not_filled"),):
             by_unit[unit].append(m)
     lines = [("## " if markdown else "") + head + "：", ""]
     for unit in sorted(by_unit):
-        lines.append(f"### {unit}" if markdown else unit)
+        lines.append(f"### {md_inline(unit)}" if markdown else unit)
         if markdown:
             lines += ["", "| 编号 | 整改措施 | 整改时限 | 情况 | 责任人 |", "| --- | --- | --- | --- | --- |"]
         for m in by_unit[unit]:
@@ -48,5 +49,4 @@ def due_report(ledger: Ledger, days: int, markdown: bool = False) -> str:
 
 
 def _cell(text: str) -> str:
-    from taizhang.render.html import md_text
     return md_text(text)

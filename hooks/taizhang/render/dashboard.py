@@ -2,43 +2,35 @@
 
 from __future__ import annotations
 
-from collections import Counter
 
-from taizhang.link import DONE, GREEN, RED, YELLOW
+from taizhang.link import RED, YELLOW
 from taizhang.render import urls
 from taizhang.render.html import Cell, Page, block, esc, table
 from taizhang.render.lists import TASK_HEADERS, task_rows
-from taizhang.render.scope import Scope
+from taizhang.views import DOWNLOADS, Figures, Scope, figures, round_facts
 
 LATEST_PROGRESS = 10
 
 
-def completion_rate(page: Page, measures) -> float:
-    """Share of measures whose status counts as closed (已完成, 已销号)."""
-    if not measures:
-        return 0.0
-    closed = sum(1 for m in measures if m.status and page.vocab.is_closed(m.status))
-    return closed / len(measures)
-
-
 def render_dashboard(page: Page, scope: Scope) -> str:
-    parts = ["# 整改工作总览\n", block(_round_box(page, scope)), block(_numbers(page, scope))]
-    parts += ["## 整改状态\n", block(_status_counts(page, scope)), block(_lights(page, scope))]
+    fig = figures(page.ledger, scope)
+    parts = ["# 整改工作总览\n", block(_round_box(page, scope)), block(_numbers(page, fig))]
+    parts += ["## 整改状态\n", block(_status_counts(page, fig)), block(_lights(fig))]
     late = [m for m in scope.measures if page.ledger.lights.get(m.id) == RED]
     soon = [m for m in scope.measures if page.ledger.lights.get(m.id) == YELLOW]
     parts += ["## 逾期事项\n", block(table(TASK_HEADERS, task_rows(page, late), "tz-sortable", "没有逾期事项。"))]
     parts += ["## 临期事项\n", block(
         f'<p class="tz-lead">整改时限在 {page.vocab.due_soon_days} 天之内的未完成措施。</p>'
         + table(TASK_HEADERS, task_rows(page, soon), "tz-sortable", "没有临期事项。"))]
-    parts += ["## 分方面进展\n", block(_areas(page, scope))]
+    parts += ["## 分方面进展\n", block(_areas(fig))]
     parts += ["## 最新进展\n", block(_latest(page, scope))]
     parts += ["## 下载\n", block(_downloads(page))]
     return "\n".join(parts)
 
 
 def _downloads(page: Page) -> str:
-    items = "".join(f'<li><a href="{page.file_href(uri)}" download="{esc(name)}">{esc(name)}</a></li>'
-                    for uri, name in urls.DOWNLOADS.items())
+    items = "".join(f'<li><a href="{page.file_href(d.uri)}" download="{esc(d.name)}">{esc(d.name)}</a></li>'
+                    for d in DOWNLOADS)
     report = f'<li><a href="{page.href(urls.REPORT)}">整改进展情况通报（网页版）</a></li>'
     return f'<ul class="tz-downloads">{items}{report}</ul>'
 
@@ -48,59 +40,45 @@ def _round_box(page: Page, scope: Scope) -> str:
     rnd = scope.round
     if rnd is None:
         return '<p class="tz-empty">还没有巡视轮次记录：用 taizhang new round 新建一条。</p>'
-    vocab = page.vocab
-    deadline = "—"
-    if rnd.deadline:
-        days = (rnd.deadline - page.ledger.today).days
-        note = f"（剩 {days} 天）" if days >= 0 else f"（已过 {-days} 天）"
-        deadline = esc(rnd.deadline.isoformat() + note)
-    facts = [
-        ("巡视轮次", page.link(rnd, rnd.title)),
-        (vocab.key("team"), esc(rnd.team or "—")),
-        (vocab.key("inspected"), esc(rnd.inspected or "—")),
-        (vocab.key("feedback_date"), esc(rnd.feedback_date or "—")),
-        ("集中整改期限", deadline),
-        (vocab.key("phase"), esc(vocab.label("phases", rnd.phase)) if rnd.phase else "—"),
-        ("统计日期", esc(page.ledger.today.isoformat())),
-    ]
-    cells = "".join(f'<div><dt>{esc(k)}</dt><dd>{v}</dd></div>' for k, v in facts)
+    facts = round_facts(page.ledger, rnd).facts
+    cells = "".join(f'<div><dt>{esc(f.label)}</dt><dd>{page.link(rnd, rnd.title) if f.name == "round" else esc(f.text)}</dd></div>'
+                    for f in facts)
     return f'<dl class="tz-round">{cells}</dl>'
 
 
-def _numbers(page: Page, scope: Scope) -> str:
-    rate = completion_rate(page, scope.measures)
-    cards = [
-        ("整改完成率", f"{rate * 100:.1f}%", "tz-num--rate", urls.TASK_LIST),
-        ("反馈问题", len(scope.feedback), "", urls.TRACE),
-        ("查摆问题", len(scope.problems), "", urls.PROBLEM_LIST),
-        ("原因剖析", len(scope.causes), "", urls.kind_index(page.vocab.kinds["cause"].folder)),
-        ("整改措施", len(scope.measures), "", urls.TASK_LIST),
+def _numbers(page: Page, fig: Figures) -> str:
+    """The three completion rates side by side, each with its definition, then the counts."""
+    vocab = page.vocab
+    targets = {"measures": urls.TASK_LIST, "problems": urls.PROBLEM_LIST, "feedback": urls.TRACE}
+    cards = [(r.label, r.text, f"tz-num--rate tz-num--{r.level}", targets[r.name],
+              f"{r.definition}（{r.done}/{r.total}）") for r in fig.rates]
+    problems_note = fig.problem_count_text if fig.declarations else ""
+    cards += [
+        (vocab.kind_label("feedback"), fig.feedback, "", urls.TRACE, ""),
+        (vocab.kind_label("problem"), fig.problems, "", urls.PROBLEM_LIST, problems_note),
+        (vocab.kind_label("cause"), fig.causes, "", urls.kind_index(vocab.kinds["cause"].folder), ""),
+        (vocab.kind_label("measure"), fig.measures, "", urls.TASK_LIST, ""),
     ]
     html_cards = "".join(
         f'<a class="tz-num {css}" href="{page.href(target)}" data-metric="{esc(label)}">'
-        f'<span class="tz-num__value">{esc(value)}</span><span class="tz-num__label">{esc(label)}</span></a>'
-        for label, value, css, target in cards
+        f'<span class="tz-num__value">{esc(value)}</span><span class="tz-num__label">{esc(label)}</span>'
+        + (f'<span class="tz-num__note">{esc(note)}</span>' if note else "") + "</a>"
+        for label, value, css, target, note in cards
     )
     return f'<div class="tz-numbers">{html_cards}</div>'
 
 
-def _status_counts(page: Page, scope: Scope) -> str:
-    counts = Counter(m.status for m in scope.measures if m.status)
-    total = len(scope.measures) or 1
-    rows = []
-    for status in page.vocab.status_order():
-        n = counts.get(status, 0)
-        rows.append([page.status_cell(status), f'<span data-status-count="{esc(status)}">{n}</span>',
-                     Cell(_bar(n / total), f"{n / total:.6f}")])
-    return table(["整改状态", "措施数", "占比"], rows, "tz-status-counts tz-sortable")
+def _status_counts(page: Page, fig: Figures) -> str:
+    rows = [[page.status_cell(c.status), f'<span data-status-count="{esc(c.status)}">{c.count}</span>',
+             Cell(_bar(c.share), f"{c.share:.6f}")] for c in fig.statuses]
+    return table([page.vocab.key("status"), "措施数", "占比"], rows, "tz-status-counts tz-sortable")
 
 
-def _lights(page: Page, scope: Scope) -> str:
-    counts = Counter(page.ledger.lights.get(m.id) for m in scope.measures)
+def _lights(fig: Figures) -> str:
     items = "".join(
-        f'<li class="tz-lightcount tz-light--{light}"><span class="tz-lightcount__n" data-light-count="{light}">'
-        f'{counts.get(light, 0)}</span> {esc(page.vocab.label("lights", light))}</li>'
-        for light in (RED, YELLOW, GREEN, DONE)
+        f'<li class="tz-lightcount tz-light--{c.light}"><span class="tz-lightcount__n" data-light-count="{c.light}">'
+        f'{c.count}</span> {esc(c.label)}</li>'
+        for c in fig.lights
     )
     return f'<ul class="tz-lights">{items}</ul>'
 
@@ -113,20 +91,11 @@ def _bar(share: float) -> str:
             f'<rect class="tz-bar__fill" width="{width}" height="6"></rect></svg> {width}%')
 
 
-def _areas(page: Page, scope: Scope) -> str:
-    ledger = page.ledger
-    rows = []
-    for ordinal, name in scope.areas():
-        problems = [p for p in scope.problems if p.area == ordinal]
-        if not problems:
-            continue
-        measure_ids = {m.id for p in problems for m in ledger.measures_of(p.id)}
-        measures = [ledger.records[i] for i in sorted(measure_ids)]
-        rate = completion_rate(page, measures)
-        late = sum(1 for m in measures if ledger.lights.get(m.id) == RED)
-        rows.append([esc(f"（{ordinal}）{name}"), esc(len(problems)), esc(len(measures)), esc(late),
-                     Cell(_bar(rate), f"{rate:.6f}")])
-    return table(["方面", "查摆问题", "整改措施", "逾期", "完成率"], rows, "tz-areas tz-sortable")
+def _areas(fig: Figures) -> str:
+    rows = [[esc(a.label), esc(a.problems), esc(a.measures), esc(a.overdue), Cell(_bar(a.rate.share), f"{a.rate.share:.6f}")]
+            for a in fig.areas]
+    note = f'<p class="tz-lead">{esc(fig.area_note)}</p>' if rows else ""
+    return note + table(["方面", "查摆问题", "整改措施", "逾期", "完成率"], rows, "tz-areas tz-sortable")
 
 
 def _latest(page: Page, scope: Scope) -> str:

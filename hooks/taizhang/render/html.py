@@ -7,27 +7,16 @@ or `<script>` cannot break a table or run.
 
 from __future__ import annotations
 
-import html
 import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
 from taizhang.link import DONE, GREEN, RED, YELLOW, Ledger
+from taizhang.markup import esc, md_inline
 from taizhang.model import MeasureRecord, Record
 from taizhang.render import urls
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
-
-
-def esc(value) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def md_inline(text: str) -> str:
-    """Text safe inside a Markdown heading: HTML-escaped, Markdown-escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False).replace("\n", " "))
-
+from taizhang.views import deadline_text, light_text, measure_note
 
 _fragments: ContextVar[list[str] | None] = ContextVar("taizhang_fragments", default=None)
 FRAGMENT = "<!--tz-fragment:{}-->"
@@ -47,15 +36,6 @@ def collecting_fragments():
         yield _fragments.get()
     finally:
         _fragments.reset(token)
-
-
-_MD_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]|])")
-
-
-def md_text(text: str) -> str:
-    """Text inside Markdown prose or a table cell (PR comments, reports): no
-    link, code, emphasis, HTML or cell break; readable when shown raw."""
-    return _MD_INLINE_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)).replace("\n", " ")
 
 
 def block(inner: str) -> str:
@@ -172,25 +152,17 @@ class Page:
 
     def measure_light(self, measure: MeasureRecord) -> str:
         light = self.ledger.lights.get(measure.id)
-        days = self.ledger.days_left(measure)
-        detail = ""
-        if light == RED and days is not None:
-            detail = f" {-days} 天"
-        elif light == YELLOW and days is not None:
-            detail = f"（剩 {days} 天）"
-        return self.light(light, detail)
+        if light is None:
+            return ""
+        text = light_text(self.ledger, measure)
+        return f'<span class="tz-light tz-light--{esc(light)}" title="{esc(text)}">{esc(text)}</span>'
 
     def deadline(self, measure: MeasureRecord) -> str:
-        if measure.long_term:
-            return esc(self.vocab.long_term_deadline)
-        if measure.deadline is None:
-            return "—"
-        text = measure.deadline.isoformat()
-        days = self.ledger.days_left(measure)
-        if days is None or self.ledger.lights.get(measure.id) == DONE:
-            return esc(text)
-        note = f"逾期 {-days} 天" if days < 0 else ("今天到期" if days == 0 else f"剩 {days} 天")
-        return f'{esc(text)}<br><small class="tz-days">{esc(note)}</small>'
+        text = deadline_text(self.ledger, measure)
+        if not text:
+            return esc(self.vocab.phrase("none"))
+        note = measure_note(self.ledger, measure)
+        return f'{esc(text)}<br><small class="tz-days">{esc(note)}</small>' if note else esc(text)
 
     def texts(self, values) -> str:
         return esc("、".join(values)) if values else "—"

@@ -4,73 +4,62 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from taizhang.link import DONE, RED, worst_light
-from taizhang.model import MeasureRecord, ProblemRecord
+from taizhang.model import MeasureRecord
 from taizhang.render.html import Cell, Page, Row, block, esc, md_inline, table
-from taizhang.render.scope import Scope
+from taizhang import views
+from taizhang.views import Scope
 
 TASK_HEADERS = ["序号", "编号", "整改措施", "整改问题", "责任领导", "责任单位", "责任人", "整改时限", "整改状态", "提示"]
 
 
 def task_rows(page: Page, measures: list[MeasureRecord]) -> list[Row]:
-    ledger, vocab = page.ledger, page.vocab
+    ledger = page.ledger
     rows = []
-    for number, m in enumerate(measures, start=1):
-        problems = "、".join(page.id_link(p) for p in ledger.targets(m, "problems")) or "—"
-        light = ledger.lights.get(m.id)
-        facts = {
-            "status": vocab.label("statuses", m.status) if m.status else "",
-            "leader": m.leader, "unit": m.unit, "owner": m.owner,
-            "area": [f"（{a}）{ledger.area_name(m, a)}" for a in ledger.areas_of_measure(m)],
-            "light": vocab.label("lights", light) if light else "",
-        }
+    for t in views.task_rows(ledger, measures):
+        m = ledger.records[t.measure.id]
+        facts = {"status": t.status_label, "leader": t.leader, "unit": t.unit, "owner": t.owner,
+                 "area": list(t.areas), "light": t.light_label}
         rows.append(Row([
-            Cell(esc(number), f"{number:06d}"), page.id_link(m), page.link(m, m.title), problems,
-            page.texts(m.leader), page.texts(m.unit), page.texts(m.owner),
-            page.deadline_cell(m), page.status_cell(m.status), page.light_cell(light, page.measure_light(m)),
+            Cell(esc(t.number), f"{t.number:06d}"), page.id_link(t.measure), page.link(t.measure, t.measure.title),
+            "、".join(page.id_link(p) for p in t.problems) or "—",
+            page.texts(t.leader), page.texts(t.unit), page.texts(t.owner),
+            page.deadline_cell(m), page.status_cell(t.status), page.light_cell(t.light, page.measure_light(m)),
         ], facts))
     return rows
 
 
-def problem_light(page: Page, problem: ProblemRecord) -> str | None:
-    return worst_light(page.ledger.lights.get(m.id) for m in page.ledger.measures_of(problem.id))
-
-
 def render_problem_list(page: Page, scope: Scope) -> str:
-    ledger = page.ledger
+    vocab = page.vocab
+    no_measures = vocab.phrase("no_measures")
     parts = ["# 问题清单\n",
-             block(f'<p class="tz-lead">{_round_line(scope)}共 {len(scope.problems)} 个查摆问题；'
+             block(f'<p class="tz-lead">{_round_line(scope)}共 {esc(views.figures(page.ledger, scope).problem_count_text)}；'
                    "每个问题的整改状态按其整改措施自动计算（最慢的一项决定）。</p>")]
     by_area = defaultdict(list)
-    for p in scope.problems:
-        by_area[p.area].append(p)
+    for row in views.problem_rows(page.ledger, scope.problems):
+        by_area[row.area].append(row)
     for ordinal, name in scope.areas():
-        problems = by_area.get(ordinal, [])
-        if not problems:
+        rows_in_area = by_area.get(ordinal, [])
+        if not rows_in_area:
             continue
         parts.append(f"## （{md_inline(ordinal)}）{md_inline(name)}\n")
         rows = []
-        for p in problems:
-            feedback = "、".join(page.id_link(f) for f in ledger.targets(p, "feedback")) or "—"
-            measures = ledger.measures_of(p.id)
-            status = ledger.problem_status.get(p.id)
-            light = problem_light(page, p)
-            facts = {"status": page.vocab.label("statuses", status) if status else "尚无整改措施",
-                     "area": f"（{ordinal}）{name}",
-                     "unit": sorted({u for m in measures for u in m.unit}),
-                     "leader": sorted({u for m in measures for u in m.leader})}
+        for p in rows_in_area:
+            facts = {"status": p.status_label, "area": views.area_label(ordinal, name),
+                     "unit": list(p.units), "leader": list(p.leaders)}
             rows.append(Row([
-                page.id_link(p), page.link(p, p.title), feedback,
-                "、".join(page.id_link(m) for m in measures) or '<span class="tz-gap">尚无整改措施</span>',
-                page.status_cell(status, "尚无整改措施"), page.light_cell(light, page.light(light)),
+                page.id_link(p.problem), page.link(p.problem, p.problem.title),
+                "、".join(page.id_link(f) for f in p.feedback) or "—",
+                "、".join(page.id_link(m) for m in p.measures) or f'<span class="tz-gap">{esc(no_measures)}</span>',
+                page.status_cell(p.status, no_measures), page.light_cell(p.light, page.light(p.light)),
             ], facts))
         parts.append(block(table(["编号", "查摆问题", "对应反馈", "整改措施", "整改状态", "提示"], rows,
                                  "tz-sortable tz-filterable")))
     if scope.declarations:
-        parts.append("## 说明事项\n")
-        parts.append(block('<p class="tz-lead">以下为对照检查中的说明事项，不计入问题数。</p>'))
+        label = vocab.label("natures", "declaration")
+        parts.append(f"## {md_inline(label)}\n")
+        parts.append(block(f'<p class="tz-lead">以下为对照检查中的{esc(label)}，不计入问题数。</p>'))
         rows = [[page.id_link(p), page.link(p, p.title)] for p in scope.declarations]
-        parts.append(block(table(["编号", "说明事项"], rows)))
+        parts.append(block(table(["编号", label], rows)))
     return "\n".join(parts)
 
 
@@ -87,23 +76,16 @@ def render_responsibility_list(page: Page, scope: Scope) -> str:
     parts = ["# 责任清单\n",
              block(f'<p class="tz-lead">{_round_line(scope)}按{vocab.key("leader")}和{vocab.key("unit")}'
                    "列出整改措施；一项措施有多位领导或多个单位时，在每一位、每一个名下都列出。</p>")]
-    for field, title in (("leader", "按责任领导"), ("unit", "按责任单位")):
-        groups = defaultdict(list)
-        for m in scope.measures:
-            for name in getattr(m, field) or ("（未填写）",):
-                groups[name].append(m)
-        parts.append(f"## {title}\n")
-        summary = [[esc(name), esc(len(ms)), esc(_count(page, ms, DONE)), esc(_count(page, ms, RED))]
-                   for name, ms in sorted(groups.items())]
+    for field in ("leader", "unit"):
+        groups = views.responsibility_groups(page.ledger, scope.measures, field)
+        parts.append(f"## 按{md_inline(vocab.key(field))}\n")
+        summary = [[esc(g.name), esc(g.count), esc(g.closed), esc(g.overdue)] for g in groups]
         parts.append(block(table([vocab.key(field), "措施数", "已完成", "逾期"], summary, "tz-sortable")))
-        for name, ms in sorted(groups.items()):
-            parts.append(f"### {md_inline(name)}\n")
-            parts.append(block(table(TASK_HEADERS, task_rows(page, ms), "tz-sortable tz-filterable")))
+        for g in groups:
+            parts.append(f"### {md_inline(g.name)}\n")
+            measures = [page.ledger.records[t.measure.id] for t in g.tasks]
+            parts.append(block(table(TASK_HEADERS, task_rows(page, measures), "tz-sortable tz-filterable")))
     return "\n".join(parts)
-
-
-def _count(page: Page, measures, light: str) -> int:
-    return sum(1 for m in measures if page.ledger.lights.get(m.id) == light)
 
 
 def _round_line(scope: Scope) -> str:
@@ -134,7 +116,7 @@ def render_kind_index(page: Page, kind: str) -> str:
                     or '<span class="tz-gap">尚无回应</span>']
         elif kind == "problem":
             status = (esc(vocab.label("natures", "declaration")) if r.is_declaration
-                      else page.status_cell(ledger.problem_status.get(r.id), "尚无整改措施"))
+                      else page.status_cell(ledger.problem_status.get(r.id), vocab.phrase("no_measures")))
             row += [esc(r.area or "—"), status]
         elif kind == "cause":
             row += ["、".join(page.id_link(p) for p in ledger.linked_from(r.id, "problem", "causes")) or "—"]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 
 from taizhang.model import (FeedbackRecord, MeasureRecord, ProblemRecord, Record,
                             RoundRecord)
 from taizhang.history import History
 from taizhang.problems import Problem
-from taizhang.safety import unsafe_html
+from taizhang.sanitise import is_url, render_body
 from taizhang.render.html import Page, block, esc, md_inline, table
+from taizhang.views import Scope, area_label, field_text, figures, problem_light, round_facts
 
 
 def render_record(page: Page, record: Record, problems: list[Problem], history: History | None = None) -> str:
@@ -48,16 +50,21 @@ def render_record(page: Page, record: Record, problems: list[Problem], history: 
 
 
 def _body(record: Record, vocab) -> str:
-    """The record's Markdown, or plain text when it holds script (unless trusted)."""
-    if vocab.severity("unsafe-html") != "off" and unsafe_html(record.body):
-        return block('<p class="tz-notice">本条正文含有可能执行脚本的内容，已按纯文本显示。</p>'
-                     f'<pre class="tz-raw">{esc(record.body.strip())}</pre>')
-    return record.body.strip() + "\n"
+    """The record's Markdown as sanitised HTML: converted on its own (its
+    reference links and unclosed tags cannot reach the rest of the page) and
+    set aside like the generated tables, so the page's Markdown never reads it."""
+    return block(render_body(record.body.strip()))
 
 
 def _meta_title(title: str) -> str:
     """Front matter for the page: themes print page.title unescaped in <title>."""
-    return f"---\ntitle: {json.dumps(esc(title), ensure_ascii=False)}\n---\n"
+    # JSON is a YAML double-quoted string; characters YAML may not hold
+    # (DEL, C1 controls, U+FFFE/U+FFFF) are written as \\u escapes.
+    quoted = _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(esc(title), ensure_ascii=False))
+    return f"---\ntitle: {quoted}\n---\n"
+
+
+_NOT_YAML_PRINTABLE = re.compile("[\x7f-\x84\x86-\x9f\ufffe\uffff]")
 
 
 def _body_heading(record: Record, vocab) -> str:
@@ -102,6 +109,8 @@ def _facts(page: Page, record: Record) -> str:
         rows += _measure_facts(page, record)
     if isinstance(record, RoundRecord):
         rows += _round_facts(page, record)
+    # Fields a unit added in vocabulary.yml or taizhang.yml: shown by their type.
+    rows += [_row(vocab.key(name), esc(field_text(ledger, record, name))) for name in record.extra]
     return '<div class="tz-scroll"><table class="tz-facts">\n' + "\n".join(rows) + "\n</table></div>"
 
 
@@ -110,16 +119,11 @@ def _problem_facts(page: Page, problem: ProblemRecord) -> list[str]:
     if problem.is_declaration:
         return [_row(vocab.key("nature"), esc(vocab.label("natures", "declaration")))]
     derived = ledger.problem_status.get(problem.id)
-    rows = [_row("整改状态（按措施计算）", page.status(derived, "尚无整改措施") + " "
-                 + page.light(_problem_light(page, problem)))]
+    rows = [_row("整改状态（按措施计算）", page.status(derived, vocab.phrase("no_measures")) + " "
+                 + page.light(problem_light(ledger, problem)))]
     if problem.status:
         rows.append(_row(f"{vocab.key('status')}（填报）", page.status(problem.status)))
     return rows
-
-
-def _problem_light(page: Page, problem: ProblemRecord):
-    from taizhang.link import worst_light
-    return worst_light(page.ledger.lights.get(m.id) for m in page.ledger.measures_of(problem.id))
 
 
 def _measure_facts(page: Page, m: MeasureRecord) -> list[str]:
@@ -142,18 +146,10 @@ def _measure_facts(page: Page, m: MeasureRecord) -> list[str]:
 
 
 def _round_facts(page: Page, rnd: RoundRecord) -> list[str]:
-    vocab = page.vocab
-    deadline = rnd.deadline.isoformat() if rnd.deadline else "—"
-    rows = [
-        _row(vocab.key("team"), esc(rnd.team or "—")),
-        _row(vocab.key("inspected"), esc(rnd.inspected or "—")),
-        _row(vocab.key("feedback_date"), esc(rnd.feedback_date.isoformat() if rnd.feedback_date else "—")),
-        _row("集中整改期限", esc(deadline)),
-        _row(vocab.key("phase"), esc(vocab.label("phases", rnd.phase)) if rnd.phase else "—"),
-        _row("统计日期", esc(page.ledger.today.isoformat())),
-    ]
-    areas = "".join(f"<li>（{esc(k)}）{esc(v)}</li>" for k, v in rnd.areas)
-    rows.append(_row(vocab.key("areas"), f"<ul>{areas}</ul>" if areas else "—"))
+    facts = round_facts(page.ledger, rnd)
+    rows = [_row(f.label, esc(f.text)) for f in facts.facts if f.name != "round"]
+    areas = "".join(f"<li>{esc(area_label(k, v))}</li>" for k, v in facts.areas)
+    rows.append(_row(page.vocab.key("areas"), f"<ul>{areas}</ul>" if areas else "—"))
     return rows
 
 
@@ -185,7 +181,7 @@ def _status_of(page: Page, record: Record) -> str:
     if isinstance(record, ProblemRecord):
         if record.is_declaration:
             return esc(page.vocab.label("natures", "declaration"))
-        return page.status(page.ledger.problem_status.get(record.id), "尚无整改措施")
+        return page.status(page.ledger.problem_status.get(record.id), page.vocab.phrase("no_measures"))
     return ""
 
 
@@ -204,8 +200,8 @@ def _evidence(page: Page, m: MeasureRecord) -> str:
         return '<p class="tz-empty">尚无佐证材料。</p>'
     items = []
     for e in m.evidence:
-        if e.file and e.file.startswith(("http://", "https://")):
-            items.append(f'<li><a href="{esc(e.file)}">{esc(e.name)}</a></li>')
+        if e.file and is_url(e.file):
+            items.append(f'<li><a href="{esc(e.file)}" rel="noopener noreferrer">{esc(e.name)}</a></li>')
         elif e.file:
             items.append(f'<li><a href="{page.file_href(e.file)}">{esc(e.name)}</a></li>')
         else:
@@ -214,11 +210,11 @@ def _evidence(page: Page, m: MeasureRecord) -> str:
 
 
 def _round_summary(page: Page, rnd: RoundRecord) -> str:
-    ledger = page.ledger
-    counts = []
-    for kind in ("feedback", "problem", "cause", "measure"):
-        members = ledger.linked_from(rnd.id, kind, "round")
-        counts.append([esc(page.vocab.kind_label(kind)), esc(len(members))])
+    fig = figures(page.ledger, Scope(page.ledger, rnd))
+    vocab = page.vocab
+    problems = fig.problem_count_text if fig.declarations else fig.problems
+    counts = [[esc(vocab.kind_label(kind)), esc(n)] for kind, n in (
+        ("feedback", fig.feedback), ("problem", problems), ("cause", fig.causes), ("measure", fig.measures))]
     return "## 本轮记录\n" + block(table(["类别", "条数"], counts))
 
 

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from taizhang.export.report import build_report, report_docx, report_markdown
-from taizhang.export.tabular import ledger_csv, records_json, schema_bytes
-from taizhang.export.xlsx import build_workbook
 from taizhang.history import History
 from taizhang.project import Analysis
 from taizhang.render import urls
@@ -20,8 +17,10 @@ from taizhang.render.html import Page, collecting_fragments, record_src, source_
 from taizhang.render.lists import (render_kind_index, render_problem_list, render_recurrences,
                                    render_responsibility_list, render_task_list)
 from taizhang.render.record import render_record
-from taizhang.render.scope import Scope
+from taizhang.render.report import report_markdown
 from taizhang.render.trace import render_trace
+from taizhang.views import Scope
+from taizhang.views.report import build_report
 
 
 SEARCH_EXCLUDED = "---\nsearch:\n  exclude: true\n---\n"
@@ -32,18 +31,6 @@ class SitePages:
     pages: dict[str, str]             # src_uri -> Markdown
     record_files: dict[str, str]      # src_uri -> record path (records/…/X.md)
     fragments: dict[str, list[str]]   # src_uri -> HTML set aside from the Markdown (see html.block)
-
-
-def downloads(ledger, scope: Scope) -> dict[str, bytes]:
-    """The files offered on the dashboard, by their URL under the site."""
-    report = build_report(ledger, scope)
-    return {
-        "downloads/taizhang.xlsx": build_workbook(ledger, scope),
-        "downloads/ledger.csv": ledger_csv(ledger, scope),
-        "downloads/records.json": records_json(ledger),
-        "downloads/records.schema.json": schema_bytes(),
-        "downloads/report.docx": report_docx(report, ledger.today),
-    }
 
 
 def render_site(analysis: Analysis, dir_urls: bool = True, history: History | None = None,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from taizhang.render.html import Page, block, esc, table
-from taizhang.render.scope import Scope
+from taizhang import views
+from taizhang.views import Scope
 
 
 def _links(page: Page, records, gap: str) -> str:
@@ -13,31 +14,20 @@ def _links(page: Page, records, gap: str) -> str:
 
 
 def render_trace(page: Page, scope: Scope) -> str:
-    ledger = page.ledger
-    rows, gaps = [], 0
-    for fb in scope.feedback:
-        problems = ledger.linked_from(fb.id, "problem", "feedback")
-        causes = _unique(c for p in problems for c in ledger.targets(p, "causes"))
-        measures = _unique(m for p in problems for m in ledger.measures_of(p.id))
-        if not problems or any(not ledger.measures_of(p.id) for p in problems):
-            gaps += 1
-        rows.append([page.link(fb), _links(page, problems, "尚无查摆问题回应"),
-                     _links(page, causes, "未剖析原因"), _links(page, measures, "尚无整改措施")])
+    ledger, vocab = page.ledger, page.vocab
+    no_problems, no_causes, no_measures = (vocab.phrase(n) for n in ("no_problems", "no_causes", "no_measures"))
+    feedback = views.feedback_rows(ledger, scope.feedback)
+    gaps = sum(1 for f in feedback if f.gap)
+    rows = [[page.link(f.feedback), _links(page, f.problems, no_problems), _links(page, f.causes, no_causes),
+             _links(page, f.measures, no_measures)] for f in feedback]
     parts = ["# 对照表\n",
              block(f'<p class="tz-lead">每条反馈问题对应的查摆问题、原因和整改措施。'
                    f'有缺口的反馈问题 <strong data-gaps="{gaps}">{gaps}</strong> 条（标为红字）。</p>'),
              block(table(["反馈问题", "查摆问题", "原因", "整改措施"], rows, "tz-trace tz-sortable"))]
-    unlinked = [p for p in scope.problems if not p.feedback]
+    unlinked = [p for p in views.problem_rows(ledger, scope.problems) if not p.feedback]
     if unlinked:
-        rows = [[page.link(p), _links(page, ledger.targets(p, "causes"), "未剖析原因"),
-                 _links(page, ledger.measures_of(p.id), "尚无整改措施")] for p in unlinked]
+        rows = [[page.link(p.problem), _links(page, p.causes, no_causes), _links(page, p.measures, no_measures)]
+                for p in unlinked]
         parts += ["## 自查发现的问题\n", block('<p class="tz-lead">不对应具体反馈意见、由本单位自查发现的问题。</p>'
                                            + table(["查摆问题", "原因", "整改措施"], rows, "tz-trace"))]
     return "\n".join(parts)
-
-
-def _unique(records):
-    seen = {}
-    for r in records:
-        seen.setdefault(r.id, r)
-    return sorted(seen.values(), key=lambda r: r.id)

@@ -18,16 +18,6 @@ REPORT = "report.md"
 RECURRENCES = "recurrences.md"
 DRAFTS = "drafts.md"
 
-# Downloads: stable URLs (ASCII), offered under Chinese names.
-DOWNLOADS = {
-    "downloads/taizhang.xlsx": "整改台账.xlsx",
-    "downloads/ledger.csv": "整改台账.csv",
-    "downloads/records.json": "台账记录.json",
-    "downloads/records.schema.json": "台账记录.schema.json",
-    "downloads/report.docx": "整改进展情况通报.docx",
-}
-
-
 def kind_index(folder: str) -> str:
     return f"{folder}/index.md"
 

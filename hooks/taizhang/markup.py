@@ -1,0 +1,25 @@
+"""Escaping record text for HTML and Markdown outputs, shared by render/,
+export/ and the diff summary (so none of them imports another)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
+_MD_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+
+
+def esc(value) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def md_inline(text: str) -> str:
+    """Text safe inside a Markdown heading: HTML-escaped, Markdown-escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False).replace("\n", " "))
+
+
+def md_text(text: str) -> str:
+    """Text inside Markdown prose or a table cell (PR comments, reports): no
+    link, code, emphasis, HTML or cell break; readable when shown raw."""
+    return _MD_INLINE_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)).replace("\n", " ")

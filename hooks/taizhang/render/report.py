@@ -1,0 +1,18 @@
+"""整改进展情况通报 as a site page (the .docx is export/report.py)."""
+
+from __future__ import annotations
+
+from taizhang.markup import md_inline
+from taizhang.views.report import Report
+
+
+def report_markdown(report: Report) -> str:
+    lines = [f"# {md_inline(report.title)}", "", "!!! note \"草稿\"", "    本通报由台账记录自动生成，发布前请核对并补充“下一步工作”。", ""]
+    for section in report.sections:
+        lines += [f"## {section.heading}", ""]
+        for paragraph in section.paragraphs:
+            lines += [md_inline(paragraph), ""]
+        lines += [f"- {md_inline(item)}" for item in section.items]
+        if section.items:
+            lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,591 @@
+"""What every page and every download shows, computed once: plain row data.
+
+The views layer sits between the linked ledger (link.py) and the outputs
+(render/ for HTML pages, export/ for xlsx, CSV, docx, JSON). It imports
+neither; both import it. Everything here is a pure function of a `Ledger`
+and a `Scope` and returns frozen dataclasses of plain values (ids, labels,
+dates, counts), never HTML: an output decides how to link or colour them.
+Labels and fixed phrases come from the vocabulary (`vocab.phrase`), so a
+unit's `taizhang.yml` renames them everywhere at once.
+
+API (all functions take the ledger first):
+
+- `Scope(ledger, round)`: the records one summary covers (a round's, by
+  kind, sorted by id); `scope.published()` keeps records with 公开 not 否.
+- `is_closed(ledger, record)`: THE definition of closed (整改完成): a
+  measure whose status is closed (已完成/已销号), a problem or feedback item
+  whose derived status is. Lights (`done`) follow the same rule.
+- `status_of(ledger, record)`, `status_label(vocab, status, empty)`.
+- `days_text(vocab, days)`: the one days-left wording (逾期 3 天 / 今天到期 /
+  剩 5 天); `deadline_text(ledger, measure)`; `measure_note(ledger, m)`: the
+  hint beside a light (days for red/yellow, else "").
+- `light_text(ledger, measure)`: the light in words (逾期 3 天, 临期（剩 5 天）).
+- `round_facts(ledger, round)` → `RoundFacts`: label/value facts of a round.
+- `figures(ledger, scope)` → `Figures`: counts by kind, statuses in
+  vocabulary order (`StatusCount`), not started / in progress / closed
+  (in progress never includes 未启动), lights (`LightCount`), the three
+  completion rates (`Rate`: label, definition, done, total, level), the
+  problem count text ("12 个问题 + 4 项说明事项"), per-area progress
+  (`AreaProgress`) with `area_note` saying how a measure touching several
+  areas counts (once in each area).
+- `task_rows(ledger, measures)` → `TaskRow`s (任务清单, 逾期/临期, 责任清单).
+- `problem_rows(ledger, problems)` → `ProblemRow`s (问题清单).
+- `feedback_rows(ledger, feedback)` → `FeedbackRow`s (对照表, 对账).
+- `responsibility_groups(ledger, measures, field)` → `Group`s by 责任领导
+  (`field="leader"`) or 责任单位 (`"unit"`), each with its task rows.
+- `problem_light(ledger, problem)`: the worst light of its measures.
+- `field_text(ledger, record, name)`: any vocabulary field's value as text
+  by its type (record pages, generic ledger columns, diff), so a field
+  added to vocabulary.yml or taizhang.yml shows without code.
+- `DOWNLOADS`: the download files (format, URL, Chinese file name), listed
+  once: the dashboard links them, export/files.py builds them, `taizhang
+  export --format` offers their formats.
+- `views.report.build_report(ledger, scope)`: the progress report's content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from taizhang.link import DONE, LIGHT_ORDER, RED, YELLOW, Ledger, worst_light
+from taizhang.model import (CauseRecord, FeedbackRecord, MeasureRecord, ProblemRecord, Record,
+                            RoundRecord)
+from taizhang.vocabulary import Vocabulary
+
+__all__ = [
+    "Scope", "Ref", "Fact", "RoundFacts", "StatusCount", "LightCount", "Rate", "AreaProgress", "Figures",
+    "TaskRow", "ProblemRow", "FeedbackRow", "Group", "RATE_LEVELS",
+    "field_text", "is_closed", "light_text", "status_of", "status_label", "days_text", "deadline_text", "measure_note", "round_facts",
+    "figures", "task_rows", "problem_rows", "feedback_rows", "responsibility_groups", "problem_light",
+    "area_label", "Download", "DOWNLOADS",
+]
+
+@dataclass(frozen=True)
+class Download:
+    format: str     # what `taizhang export --format` calls it
+    uri: str        # stable ASCII URL under the site
+    name: str       # the Chinese file name it is saved as
+
+
+DOWNLOADS = (
+    Download("xlsx", "downloads/taizhang.xlsx", "整改台账.xlsx"),
+    Download("csv", "downloads/ledger.csv", "整改台账.csv"),
+    Download("json", "downloads/records.json", "台账记录.json"),
+    Download("schema", "downloads/records.schema.json", "台账记录.schema.json"),
+    Download("docx", "downloads/report.docx", "整改进展情况通报.docx"),
+)
+
+# A completion rate's level, for colouring: (lowest share, level), first match.
+RATE_LEVELS = ((1.0, "complete"), (2 / 3, "high"), (1 / 3, "medium"), (0.0, "low"))
+
+
+# -- scope ---------------------------------------------------------------
+
+class Scope:
+    """The records of one round, by kind, each list sorted by id.
+
+    `Scope(ledger, None)` covers every round. Declarations (说明事项) are kept
+    apart from problems: `problems` never includes them.
+    """
+
+    def __init__(self, ledger: Ledger, rnd: RoundRecord | None, records=None):
+        self.ledger, self.round = ledger, rnd
+        self._by_kind: dict[str, list[Record]] = {}
+        source = ledger.records.values() if records is None else records
+        for record in source:
+            if record.kind != "round" and (rnd is None or record.round == rnd.id):
+                self._by_kind.setdefault(record.kind, []).append(record)
+
+    def of(self, kind: str) -> list:
+        return self._by_kind.get(kind, [])
+
+    @property
+    def feedback(self) -> list[FeedbackRecord]:
+        return self.of("feedback")
+
+    @property
+    def problems(self) -> list[ProblemRecord]:
+        """Problems proper: declarations (说明事项) are not counted."""
+        return [p for p in self.of("problem") if not p.is_declaration]
+
+    @property
+    def declarations(self) -> list[ProblemRecord]:
+        return [p for p in self.of("problem") if p.is_declaration]
+
+    @property
+    def causes(self) -> list[CauseRecord]:
+        return self.of("cause")
+
+    @property
+    def measures(self) -> list[MeasureRecord]:
+        return self.of("measure")
+
+    def areas(self) -> list[tuple[str, str]]:
+        """(ordinal, name) of the round's areas, plus any area records use."""
+        listed = list(self.round.areas) if self.round else []
+        known = {k for k, _ in listed}
+        extra = sorted({p.area for p in self.of("problem") + self.feedback if p.area and p.area not in known})
+        return listed + [(a, a) for a in extra]
+
+    def published(self) -> "Scope":
+        """Records not marked 公开: 否; measures only if they address a published
+        problem (or none at all)."""
+        problems = {p.id for p in self.of("problem") if p.publish}
+        kept = [r for kind in self._by_kind.values() for r in kind if r.publish and not (
+            isinstance(r, MeasureRecord) and r.problems and not any(l.target in problems for l in r.problems))]
+        return Scope(self.ledger, self.round, kept)
+
+
+# -- single definitions ----------------------------------------------------
+
+def status_of(ledger: Ledger, record: Record) -> str | None:
+    """A measure's status; a problem's (from its measures) or a feedback
+    item's (from its problems) derived status; None for other kinds."""
+    return ledger.status_of(record)
+
+
+def is_closed(ledger: Ledger, record: Record) -> bool:
+    """整改完成: the record's status (written or derived) counts as closed."""
+    status = ledger.status_of(record)
+    return status is not None and ledger.vocab.is_closed(status)
+
+
+def status_label(vocab: Vocabulary, status: str | None, empty: str = "") -> str:
+    return vocab.label("statuses", status) if status else empty
+
+
+def days_text(vocab: Vocabulary, days: int) -> str:
+    """The one wording of days to a deadline: 逾期 3 天 / 今天到期 / 剩 5 天."""
+    if days < 0:
+        return vocab.phrase("overdue_days", days=-days)
+    if days == 0:
+        return vocab.phrase("due_today")
+    return vocab.phrase("days_left", days=days)
+
+
+def deadline_text(ledger: Ledger, measure: MeasureRecord) -> str:
+    """The deadline as written: a date, 长期坚持, or "" when missing."""
+    if measure.long_term:
+        return ledger.vocab.long_term_deadline
+    return measure.deadline.isoformat() if measure.deadline else ""
+
+
+def measure_note(ledger: Ledger, measure: MeasureRecord) -> str:
+    """Days to the deadline for an open measure with a dated deadline, else ""."""
+    days = ledger.days_left(measure)
+    if days is None or measure.long_term or ledger.lights.get(measure.id) in (DONE, None):
+        return ""
+    return days_text(ledger.vocab, days)
+
+
+def light_text(ledger: Ledger, measure: MeasureRecord) -> str:
+    """A measure's light in words: 逾期 3 天 (red: the days say it), 临期（剩 5 天）,
+    正常, 已完成; "" when it has no status."""
+    light = ledger.lights.get(measure.id)
+    if light is None:
+        return ""
+    note = measure_note(ledger, measure)
+    if light == RED and note:
+        return note
+    label = ledger.vocab.label("lights", light)
+    return f"{label}（{note}）" if light == YELLOW and note else label
+
+
+def field_text(ledger: Ledger, record: Record, name: str) -> str:
+    """A field's value as text, by its vocabulary type; "" when empty."""
+    vocab = ledger.vocab
+    spec = vocab.fields[name]
+    if name == "kind":
+        return vocab.kind_label(record.kind)
+    if spec.base == "deadline" and getattr(record, "long_term", False):
+        return vocab.long_term_deadline
+    value = record.value(name)
+    if value is None or value == ():
+        return ""
+    base = spec.base
+    if base == "enum":
+        return vocab.label(spec.type.partition(":")[2], value)
+    if base == "bool":
+        return vocab.phrase("yes") if value else vocab.phrase("no")
+    if base in ("date", "deadline"):
+        return value.isoformat()
+    if base == "links":
+        return "、".join(link.target for link in value)
+    if base == "texts":
+        return "、".join(value)
+    if base == "areas":
+        return "；".join(area_label(k, v) for k, v in value)
+    if base == "progress":
+        return "\n".join(f"{p.on.isoformat()} {p.text}" for p in value)
+    if base == "evidence":
+        return "\n".join(e.name for e in value)
+    return str(value)
+
+
+def problem_light(ledger: Ledger, problem: ProblemRecord) -> str | None:
+    return worst_light(ledger.lights.get(m.id) for m in ledger.measures_of(problem.id))
+
+
+def area_label(ordinal: str, name: str) -> str:
+    return f"（{ordinal}）{name}"
+
+
+# -- plain data --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Ref:
+    """Another record, enough to link to it."""
+
+    id: str
+    kind: str
+    title: str
+
+    @classmethod
+    def of(cls, record: Record) -> "Ref":
+        return cls(record.id, record.kind, record.title)
+
+
+def _refs(records) -> tuple[Ref, ...]:
+    return tuple(Ref.of(r) for r in records)
+
+
+@dataclass(frozen=True)
+class Fact:
+    name: str      # field name (team, deadline …) or a fixed fact (round, as_of)
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RoundFacts:
+    round: Ref
+    facts: tuple[Fact, ...]
+    areas: tuple[tuple[str, str], ...]
+    days_left: int | None        # to the 集中整改期限
+
+
+def round_facts(ledger: Ledger, rnd: RoundRecord) -> RoundFacts:
+    vocab = ledger.vocab
+    none = vocab.phrase("none")
+    days = (rnd.deadline - ledger.today).days if rnd.deadline else None
+    deadline = none
+    if rnd.long_term:
+        deadline = vocab.long_term_deadline
+    elif rnd.deadline:
+        deadline = f"{rnd.deadline.isoformat()}（{days_text(vocab, days)}）"
+    facts = (
+        Fact("round", vocab.kind_label("round"), rnd.title),
+        Fact("team", vocab.key("team"), rnd.team or none),
+        Fact("inspected", vocab.key("inspected"), rnd.inspected or none),
+        Fact("feedback_date", vocab.key("feedback_date"), rnd.feedback_date.isoformat() if rnd.feedback_date else none),
+        Fact("deadline", vocab.phrase("deadline_of_round"), deadline),
+        Fact("phase", vocab.key("phase"), vocab.label("phases", rnd.phase) if rnd.phase else none),
+        Fact("as_of", vocab.key("as_of"), ledger.today.isoformat()),
+    )
+    return RoundFacts(Ref.of(rnd), facts, rnd.areas, days)
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    label: str
+    count: int
+    share: float       # of all measures in scope (0 when there are none)
+
+
+@dataclass(frozen=True)
+class LightCount:
+    light: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Rate:
+    name: str          # measures | problems | feedback
+    label: str         # 措施完成率 …
+    definition: str    # what is divided by what, in words
+    done: int
+    total: int
+    level: str         # none | low | medium | high | complete (see RATE_LEVELS)
+
+    @property
+    def share(self) -> float:
+        return self.done / self.total if self.total else 0.0
+
+    @property
+    def text(self) -> str:
+        return f"{self.share * 100:.1f}%"
+
+
+def _rate(vocab: Vocabulary, name: str, done: int, total: int) -> Rate:
+    share = done / total if total else None
+    level = "none" if share is None else next(lvl for low, lvl in RATE_LEVELS if share >= low)
+    return Rate(name, vocab.phrase(f"rate_{name}"), vocab.phrase(f"rate_{name}_definition"), done, total, level)
+
+
+@dataclass(frozen=True)
+class AreaProgress:
+    ordinal: str
+    name: str
+    label: str              # （一）name
+    problems: int           # problems (not declarations) in the area
+    measures: int           # measures addressing one of them (a measure counts in each area it touches)
+    closed: int
+    overdue: int
+    rate: Rate              # measures' completion within the area
+
+
+@dataclass(frozen=True)
+class Figures:
+    feedback: int
+    problems: int
+    declarations: int
+    causes: int
+    measures: int
+    problem_count_text: str           # 12 个问题 + 4 项说明事项
+    statuses: tuple[StatusCount, ...]  # vocabulary order, zero counts included
+    not_started: int
+    in_progress: int                  # started and not closed: never includes 未启动
+    closed: int
+    signed_off: int
+    lights: tuple[LightCount, ...]     # 逾期, 临期, 正常, 已完成
+    rates: tuple[Rate, Rate, Rate]     # measures, problems, feedback
+    areas: tuple[AreaProgress, ...]
+    area_note: str
+
+    def rate(self, name: str) -> Rate:
+        return next(r for r in self.rates if r.name == name)
+
+    def light(self, light: str) -> int:
+        return next(c.count for c in self.lights if c.light == light)
+
+    @property
+    def overdue(self) -> int:
+        return self.light(RED)
+
+    @property
+    def due_soon(self) -> int:
+        return self.light(YELLOW)
+
+
+def figures(ledger: Ledger, scope: Scope) -> Figures:
+    vocab = ledger.vocab
+    measures, problems, feedback = scope.measures, scope.problems, scope.feedback
+    order = vocab.status_order()
+    counts = Counter(m.status for m in measures if m.status)
+    total = len(measures)
+    statuses = tuple(StatusCount(s, vocab.label("statuses", s), counts.get(s, 0),
+                                 counts.get(s, 0) / total if total else 0.0) for s in order)
+    closed = sum(n for s, n in counts.items() if vocab.is_closed(s))
+    not_started = counts.get(order[0], 0)
+    lights = Counter(ledger.lights.get(m.id) for m in measures)
+    declarations = len(scope.declarations)
+    count_text = (vocab.phrase("problem_count_with_declarations", problems=len(problems), declarations=declarations)
+                  if declarations else vocab.phrase("problem_count", problems=len(problems)))
+    rates = (
+        _rate(vocab, "measures", closed, total),
+        _rate(vocab, "problems", sum(1 for p in problems if is_closed(ledger, p)), len(problems)),
+        _rate(vocab, "feedback", sum(1 for f in feedback if is_closed(ledger, f)), len(feedback)),
+    )
+    return Figures(
+        feedback=len(feedback), problems=len(problems), declarations=declarations, causes=len(scope.causes),
+        measures=total, problem_count_text=count_text, statuses=statuses,
+        not_started=not_started,
+        in_progress=sum(n for s, n in counts.items() if s != order[0] and not vocab.is_closed(s)),
+        closed=closed, signed_off=sum(1 for m in measures if m.status == "signed_off"),
+        lights=tuple(LightCount(l, vocab.label("lights", l), lights.get(l, 0)) for l in LIGHT_ORDER),
+        rates=rates, areas=_areas(ledger, scope), area_note=vocab.phrase("area_counting"),
+    )
+
+
+def _areas(ledger: Ledger, scope: Scope) -> tuple[AreaProgress, ...]:
+    in_scope = {m.id for m in scope.measures}
+    rows = []
+    for ordinal, name in scope.areas():
+        problems = [p for p in scope.problems if p.area == ordinal]
+        if not problems:
+            continue
+        ids = sorted({m.id for p in problems for m in ledger.measures_of(p.id) if m.id in in_scope})
+        measures = [ledger.records[i] for i in ids]
+        closed = sum(1 for m in measures if is_closed(ledger, m))
+        overdue = sum(1 for m in measures if ledger.lights.get(m.id) == RED)
+        rows.append(AreaProgress(ordinal, name, area_label(ordinal, name), len(problems), len(measures), closed,
+                                 overdue, _rate(ledger.vocab, "measures", closed, len(measures))))
+    return tuple(rows)
+
+
+# -- rows ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TaskRow:
+    number: int
+    measure: Ref
+    problems: tuple[Ref, ...]
+    areas: tuple[str, ...]           # （一）name of each area its problems lie in
+    leader: tuple[str, ...]
+    unit: tuple[str, ...]
+    owner: tuple[str, ...]
+    measure_type: str | None
+    measure_type_label: str
+    deadline: dt.date | None
+    long_term: bool
+    deadline_text: str               # date, 长期坚持 or ""
+    days_left: int | None
+    note: str                        # 逾期 3 天 / 剩 5 天 for open dated measures, else ""
+    status: str | None
+    status_label: str
+    light: str | None
+    light_label: str
+    light_text: str                  # 逾期 3 天 / 临期（剩 5 天）/ 正常 / 已完成
+    closed: bool
+    completed_on: dt.date | None
+    signed_off_by: str | None
+    signed_off_on: dt.date | None
+    progress: int                    # number of progress entries
+    evidence: int                    # number of evidence items
+
+
+def task_rows(ledger: Ledger, measures) -> tuple[TaskRow, ...]:
+    vocab = ledger.vocab
+    rows = []
+    for number, m in enumerate(measures, start=1):
+        light = ledger.lights.get(m.id)
+        areas = tuple(area_label(a, ledger.area_name(m, a)) for a in ledger.areas_of_measure(m))
+        rows.append(TaskRow(
+            number=number, measure=Ref.of(m), problems=_refs(ledger.targets(m, "problems")), areas=areas,
+            leader=m.leader, unit=m.unit, owner=m.owner, measure_type=m.measure_type,
+            measure_type_label=vocab.label("measure_types", m.measure_type) if m.measure_type else "",
+            deadline=m.deadline, long_term=m.long_term, deadline_text=deadline_text(ledger, m),
+            days_left=ledger.days_left(m), note=measure_note(ledger, m),
+            status=m.status, status_label=status_label(vocab, m.status),
+            light=light, light_label=vocab.label("lights", light) if light else "",
+            light_text=light_text(ledger, m), closed=is_closed(ledger, m), completed_on=m.completed_on,
+            signed_off_by=m.signed_off_by, signed_off_on=m.signed_off_on,
+            progress=len(m.progress), evidence=len(m.evidence),
+        ))
+    return tuple(rows)
+
+
+@dataclass(frozen=True)
+class ProblemRow:
+    number: int
+    problem: Ref
+    area: str | None
+    area_label: str
+    declaration: bool
+    feedback: tuple[Ref, ...]
+    feedback_quotes: tuple[str, ...]   # each feedback item's 反馈原文 (or title)
+    causes: tuple[Ref, ...]
+    measures: tuple[Ref, ...]
+    status: str | None                # derived from its measures
+    status_label: str                 # 尚无整改措施 when it has none
+    reported_status: str | None       # as written in the record (填报)
+    light: str | None
+    light_label: str
+    closed: bool
+    leaders: tuple[str, ...]          # of its measures, sorted
+    units: tuple[str, ...]
+    earliest_open_deadline: dt.date | None   # earliest dated deadline among open measures
+
+
+def problem_rows(ledger: Ledger, problems) -> tuple[ProblemRow, ...]:
+    vocab = ledger.vocab
+    rows = []
+    for number, p in enumerate(problems, start=1):
+        measures = ledger.measures_of(p.id)
+        feedback = ledger.targets(p, "feedback")
+        status = ledger.problem_status.get(p.id)
+        light = problem_light(ledger, p)
+        open_dates = [m.deadline for m in measures if m.deadline and not is_closed(ledger, m)]
+        rows.append(ProblemRow(
+            number=number, problem=Ref.of(p), area=p.area,
+            area_label=area_label(p.area, ledger.area_name(p, p.area)) if p.area else "",
+            declaration=p.is_declaration, feedback=_refs(feedback),
+            feedback_quotes=tuple(f.quote or f.title for f in feedback),
+            causes=_refs(ledger.targets(p, "causes")), measures=_refs(measures),
+            status=status, status_label=status_label(vocab, status, vocab.phrase("no_measures")),
+            reported_status=p.status, light=light, light_label=vocab.label("lights", light) if light else "",
+            closed=is_closed(ledger, p),
+            leaders=tuple(sorted({x for m in measures for x in m.leader})),
+            units=tuple(sorted({x for m in measures for x in m.unit})),
+            earliest_open_deadline=min(open_dates) if open_dates else None,
+        ))
+    return tuple(rows)
+
+
+@dataclass(frozen=True)
+class FeedbackRow:
+    number: int
+    feedback: Ref
+    quote: str
+    area: str | None
+    area_label: str
+    problems: tuple[Ref, ...]         # problems proper answering it (declarations left out)
+    causes: tuple[Ref, ...]
+    measures: tuple[Ref, ...]
+    status: str | None                # derived from its problems
+    status_label: str                 # 尚无查摆问题回应 when no problem answers it
+    light: str | None
+    closed: bool
+    evidence: int                     # evidence items of its measures
+    closeable: bool                   # has measures and every one is 已销号 (对账销号)
+    gap: bool                         # no problem, or a problem without measures
+
+
+def feedback_rows(ledger: Ledger, feedback) -> tuple[FeedbackRow, ...]:
+    vocab = ledger.vocab
+    rows = []
+    for number, f in enumerate(feedback, start=1):
+        problems = [p for p in ledger.linked_from(f.id, "problem", "feedback") if not p.is_declaration]
+        measures = _unique(m for p in problems for m in ledger.measures_of(p.id))
+        causes = _unique(c for p in problems for c in ledger.targets(p, "causes"))
+        status = ledger.feedback_status.get(f.id)
+        rows.append(FeedbackRow(
+            number=number, feedback=Ref.of(f), quote=f.quote or f.title, area=f.area,
+            area_label=area_label(f.area, ledger.area_name(f, f.area)) if f.area else "",
+            problems=_refs(problems), causes=_refs(causes), measures=_refs(measures),
+            status=status, status_label=status_label(vocab, status, vocab.phrase("no_problems")),
+            light=worst_light(ledger.lights.get(m.id) for m in measures), closed=is_closed(ledger, f),
+            evidence=sum(len(m.evidence) for m in measures),
+            closeable=bool(measures) and all(m.status == "signed_off" for m in measures),
+            gap=not problems or any(not ledger.measures_of(p.id) for p in problems),
+        ))
+    return tuple(rows)
+
+
+def _unique(records) -> list:
+    seen: dict[str, Record] = {}
+    for r in records:
+        seen.setdefault(r.id, r)
+    return [seen[i] for i in sorted(seen)]
+
+
+@dataclass(frozen=True)
+class Group:
+    field: str                  # leader | unit
+    name: str                   # the leader or unit; （未填写） when a measure names none
+    tasks: tuple[TaskRow, ...]
+    closed: int
+    overdue: int
+
+    @property
+    def count(self) -> int:
+        return len(self.tasks)
+
+
+def responsibility_groups(ledger: Ledger, measures, field: str) -> tuple[Group, ...]:
+    """Measures by 责任领导 or 责任单位; a measure with several is listed under each."""
+    groups: dict[str, list[MeasureRecord]] = defaultdict(list)
+    for m in measures:
+        for name in getattr(m, field) or (ledger.vocab.phrase("not_filled"),):
+            groups[name].append(m)
+    out = []
+    for name, ms in sorted(groups.items()):
+        tasks = task_rows(ledger, ms)
+        out.append(Group(field, name, tasks, sum(1 for t in tasks if t.closed),
+                         sum(1 for t in tasks if t.light == RED)))
+    return tuple(out)
+

@@ -1,0 +1,280 @@
+"""The views layer's figures, each on a ledger built for its definition."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from taizhang.link import build_ledger
+from taizhang.model import (Evidence, FeedbackRecord, Link, MeasureRecord, ProblemRecord, RoundRecord)
+from taizhang.vocabulary import load_vocabulary
+from taizhang import views
+from taizhang.views import Scope
+
+VOCAB = load_vocabulary()
+TODAY = dt.date(2023, 8, 10)
+
+
+def rnd():
+    return RoundRecord(kind="round", id="LC-001", title="第一轮", path="r", body="", body_line=1, lines={},
+                       team="巡视组", inspected="单位", feedback_date=dt.date(2023, 6, 1),
+                       deadline=dt.date(2023, 8, 15), phase="concentrated", areas=(("一", "甲方面"), ("二", "乙方面")))
+
+
+def feedback(i, area="一"):
+    return FeedbackRecord(kind="feedback", id=i, title=f"反馈{i}", path=i, body="", body_line=1, lines={},
+                          round="LC-001", area=area, quote=f"原文{i}")
+
+
+def problem(i, area="一", fb=(), declaration=False, publish=True):
+    return ProblemRecord(kind="problem", id=i, title=f"问题{i}", path=i, body="", body_line=1, lines={},
+                         round="LC-001", area=area, feedback=tuple(Link(f, 1) for f in fb),
+                         nature="declaration" if declaration else None, publish=publish)
+
+
+def measure(i, status, problems=(), deadline=dt.date(2023, 9, 30), unit=("甲单位",), leader=("甲领导",), evidence=0):
+    return MeasureRecord(kind="measure", id=i, title=f"措施{i}", path=i, body="", body_line=1, lines={},
+                         round="LC-001", problems=tuple(Link(p, 1) for p in problems), status=status,
+                         deadline=deadline, unit=unit, leader=leader, owner=("某某",),
+                         evidence=tuple(Evidence(f"材料{n}", None, 1) for n in range(evidence)))
+
+
+def ledger(records, vocab=VOCAB):
+    return build_ledger([rnd(), *records], vocab, TODAY)
+
+
+def scope_figures(records, vocab=VOCAB):
+    led = ledger(records, vocab)
+    scope = Scope(led, led.records["LC-001"])
+    return led, scope, views.figures(led, scope)
+
+
+# One ledger shaped for the three rates:
+#   WT-001 ← CS-001 已完成, CS-002 已销号          → 已完成 (closed)
+#   WT-002 ← CS-003 正在整改, CS-004 已完成        → 正在整改
+#   WT-003 (no measure)                             → none
+#   WT-004 说明事项                                 → not a problem
+#   CS-005 未启动, CS-006 基本完成 address WT-002
+#   FK-001 ← WT-001                                 → closed
+#   FK-002 ← WT-001, WT-003                         → not closed (WT-003 counts as not started)
+#   FK-003 (nobody answers)                         → none
+#   FK-004 ← WT-004 (a declaration only)            → none
+RATES = [
+    feedback("FK-001"), feedback("FK-002"), feedback("FK-003"), feedback("FK-004"),
+    problem("WT-001", fb=["FK-001", "FK-002"]), problem("WT-002"), problem("WT-003", fb=["FK-002"]),
+    problem("WT-004", fb=["FK-004"], declaration=True),
+    measure("CS-001", "done", ["WT-001"]), measure("CS-002", "signed_off", ["WT-001"]),
+    measure("CS-003", "in_progress", ["WT-002"]), measure("CS-004", "done", ["WT-002"]),
+    measure("CS-005", "not_started", ["WT-002"]), measure("CS-006", "basically_done", ["WT-002"]),
+]
+
+
+def test_measure_rate_is_closed_measures_over_measures():
+    _, _, fig = scope_figures(RATES)
+    rate = fig.rate("measures")
+    assert (rate.done, rate.total, rate.text) == (3, 6, "50.0%")
+    assert rate.label == "措施完成率"
+    assert rate.definition == "状态为已完成或已销号的整改措施数 ÷ 整改措施总数"
+
+
+def test_problem_rate_counts_problems_whose_derived_status_is_closed_without_declarations():
+    led, _, fig = scope_figures(RATES)
+    assert (led.problem_status["WT-001"], led.problem_status["WT-002"], led.problem_status["WT-003"]) == (
+        "done", "in_progress", None)
+    rate = fig.rate("problems")
+    assert (rate.done, rate.total) == (1, 3)          # WT-001 of WT-001..003; WT-004 is a declaration
+    assert "不含说明事项" in rate.definition
+
+
+def test_feedback_status_derives_from_its_problems_like_a_problem_from_its_measures():
+    led, _, fig = scope_figures(RATES)
+    assert led.feedback_status["FK-001"] == "done"
+    assert led.feedback_status["FK-002"] == "in_progress"     # WT-003 has no measure: not started
+    assert led.feedback_status["FK-003"] is None
+    assert led.feedback_status["FK-004"] is None                # a declaration answers nothing
+    rate = fig.rate("feedback")
+    assert (rate.done, rate.total) == (1, 4)
+    assert rate.definition.startswith("整改状态（按其查摆问题计算）")
+
+
+def test_status_counts_follow_vocabulary_order_and_in_progress_never_includes_not_started():
+    _, _, fig = scope_figures(RATES)
+    assert [s.label for s in fig.statuses] == ["未启动", "正在整改", "基本完成（持续整改）", "已完成", "已销号"]
+    assert [s.count for s in fig.statuses] == [1, 1, 1, 2, 1]
+    assert fig.not_started == 1
+    assert fig.in_progress == 2          # 正在整改 + 基本完成, not 未启动
+    assert fig.closed == 3 and fig.signed_off == 1
+    assert fig.not_started + fig.in_progress + fig.closed == fig.measures
+
+
+def test_problem_count_text_names_declarations_apart():
+    _, _, fig = scope_figures(RATES)
+    assert (fig.problems, fig.declarations) == (3, 1)
+    assert fig.problem_count_text == "3 个问题 + 1 项说明事项"
+    _, _, plain = scope_figures([problem("WT-001")])
+    assert plain.problem_count_text == "1 个问题"
+
+
+@pytest.mark.parametrize("done, total, level", [
+    (0, 0, "none"), (0, 9, "low"), (2, 9, "low"), (3, 9, "medium"), (6, 9, "high"), (9, 9, "complete"),
+])
+def test_rate_level_follows_the_share_not_a_fixed_colour(done, total, level):
+    records = [problem("WT-001")] + [measure(f"CS-{i:03d}", "done" if i < done else "in_progress", ["WT-001"])
+                                     for i in range(total)]
+    _, _, fig = scope_figures(records)
+    assert fig.rate("measures").level == level
+
+
+def test_a_measure_touching_two_areas_counts_once_in_each_and_the_note_says_so():
+    records = [problem("WT-001", area="一"), problem("WT-002", area="二"),
+               measure("CS-001", "in_progress", ["WT-001", "WT-002"], deadline=dt.date(2023, 8, 1)),
+               measure("CS-002", "done", ["WT-001"])]
+    _, _, fig = scope_figures(records)
+    assert [(a.label, a.problems, a.measures, a.closed, a.overdue) for a in fig.areas] == [
+        ("（一）甲方面", 1, 2, 1, 1), ("（二）乙方面", 1, 1, 0, 1)]
+    assert sum(a.measures for a in fig.areas) == 3 > fig.measures == 2
+    assert "每个方面各计一次" in fig.area_note
+    assert fig.overdue == 1
+
+
+def test_lights_are_counted_by_severity():
+    records = [problem("WT-001"),
+               measure("CS-001", "in_progress", ["WT-001"], deadline=dt.date(2023, 8, 1)),
+               measure("CS-002", "in_progress", ["WT-001"], deadline=dt.date(2023, 8, 12)),
+               measure("CS-003", "in_progress", ["WT-001"]),
+               measure("CS-004", "signed_off", ["WT-001"], deadline=dt.date(2023, 1, 1))]
+    _, _, fig = scope_figures(records)
+    assert [(c.label, c.count) for c in fig.lights] == [("逾期", 1), ("临期", 1), ("正常", 1), ("已完成", 1)]
+
+
+def test_is_closed_is_one_definition_for_measures_problems_and_feedback():
+    led, scope, _ = scope_figures(RATES)
+    for m in scope.measures:
+        assert views.is_closed(led, m) == (led.lights[m.id] == "done") == (m.status in ("done", "signed_off"))
+    assert [p.id for p in scope.problems if views.is_closed(led, p)] == ["WT-001"]
+    assert [f.id for f in scope.feedback if views.is_closed(led, f)] == ["FK-001"]
+
+
+@pytest.mark.parametrize("days, text", [(-3, "逾期 3 天"), (0, "今天到期"), (5, "剩 5 天")])
+def test_days_left_has_one_wording(days, text):
+    assert views.days_text(VOCAB, days) == text
+
+
+def test_task_rows_carry_the_note_only_for_open_dated_measures():
+    records = [problem("WT-001"),
+               measure("CS-001", "in_progress", ["WT-001"], deadline=dt.date(2023, 8, 7)),
+               measure("CS-002", "done", ["WT-001"], deadline=dt.date(2023, 8, 7)),
+               MeasureRecord(kind="measure", id="CS-003", title="长期", path="x", body="", body_line=1, lines={},
+                             round="LC-001", problems=(Link("WT-001", 1),), status="in_progress", long_term=True,
+                             measure_type="long_term")]
+    led, scope, _ = scope_figures(records)
+    rows = views.task_rows(led, scope.measures)
+    assert [(r.number, r.measure.id, r.note, r.deadline_text, r.light) for r in rows] == [
+        (1, "CS-001", "逾期 3 天", "2023-08-07", "red"),
+        (2, "CS-002", "", "2023-08-07", "done"),
+        (3, "CS-003", "", "长期坚持", "green")]
+    assert rows[2].measure_type_label == "长期坚持"
+    assert rows[0].areas == ("（一）甲方面",)
+
+
+def test_problem_rows_give_feedback_text_units_and_earliest_open_deadline():
+    records = [feedback("FK-001"), problem("WT-001", fb=["FK-001"]), problem("WT-002"),
+               measure("CS-001", "in_progress", ["WT-001"], deadline=dt.date(2023, 9, 1), unit=("乙单位", "甲单位")),
+               measure("CS-002", "done", ["WT-001"], deadline=dt.date(2023, 7, 1)),
+               measure("CS-003", "in_progress", ["WT-001"], deadline=dt.date(2023, 8, 20))]
+    led, scope, _ = scope_figures(records)
+    first, second = views.problem_rows(led, scope.problems)
+    assert first.feedback_quotes == ("原文FK-001",)
+    assert first.units == ("乙单位", "甲单位")
+    assert first.earliest_open_deadline == dt.date(2023, 8, 20)    # CS-002 is done: not counted
+    assert first.status_label == "正在整改"
+    assert second.status_label == "尚无整改措施" and second.measures == ()
+
+
+def test_feedback_rows_say_whether_the_item_can_be_signed_off():
+    records = [feedback("FK-001"), feedback("FK-002"), feedback("FK-003"),
+               problem("WT-001", fb=["FK-001"]), problem("WT-002", fb=["FK-002"]),
+               measure("CS-001", "signed_off", ["WT-001"], evidence=2),
+               measure("CS-002", "signed_off", ["WT-002"], evidence=1), measure("CS-003", "done", ["WT-002"])]
+    led, scope, _ = scope_figures(records)
+    rows = views.feedback_rows(led, scope.feedback)
+    assert [(r.feedback.id, r.closeable, r.closed, r.evidence, r.gap) for r in rows] == [
+        ("FK-001", True, True, 2, False), ("FK-002", False, True, 1, False), ("FK-003", False, False, 0, True)]
+    assert rows[2].status_label == "尚无查摆问题回应"
+
+
+def test_responsibility_groups_list_a_measure_under_each_unit_and_name_the_missing():
+    records = [problem("WT-001"),
+               measure("CS-001", "done", ["WT-001"], unit=("甲单位", "乙单位")),
+               measure("CS-002", "in_progress", ["WT-001"], unit=(), deadline=dt.date(2023, 8, 1))]
+    led, scope, _ = scope_figures(records)
+    groups = views.responsibility_groups(led, scope.measures, "unit")
+    assert [(g.name, g.count, g.closed, g.overdue) for g in groups] == [
+        ("乙单位", 1, 1, 0), ("甲单位", 1, 1, 0), ("（未填写）", 1, 0, 1)]
+
+
+def test_round_facts_use_field_keys_and_the_days_wording():
+    led, scope, _ = scope_figures([])
+    facts = {f.name: (f.label, f.text) for f in views.round_facts(led, scope.round).facts}
+    assert facts["deadline"] == ("集中整改期限", "2023-08-15（剩 5 天）")
+    assert facts["as_of"] == ("统计日期", "2023-08-10")
+    assert facts["phase"] == ("整改阶段", "集中整改")
+
+
+def test_published_scope_leaves_out_unpublished_problems_and_their_measures():
+    records = [problem("WT-001"), problem("WT-002", publish=False),
+               measure("CS-001", "done", ["WT-001"]), measure("CS-002", "done", ["WT-002"])]
+    led, scope, _ = scope_figures(records)
+    published = scope.published()
+    assert [p.id for p in published.problems] == ["WT-001"]
+    assert [m.id for m in published.measures] == ["CS-001"]
+
+
+def test_renamed_vocabulary_reaches_every_figure(tmp_path):
+    (tmp_path / "taizhang.yml").write_text(
+        "statuses:\n  in_progress: {label: 正在推进}\n"
+        "kinds:\n  measure: {label: 整改任务}\n"
+        "phrases:\n  rate_measures: 任务完成率\n  overdue_days: 超期 {days} 天\n", encoding="utf-8")
+    vocab = load_vocabulary(tmp_path)
+    _, _, fig = scope_figures(RATES, vocab)
+    assert fig.statuses[1].label == "正在推进"
+    assert fig.rate("measures").label == "任务完成率"
+    assert fig.rate("measures").definition == "状态为已完成或已销号的整改任务数 ÷ 整改任务总数"
+    assert views.days_text(vocab, -2) == "超期 2 天"
+
+
+def _imports(folder: str) -> dict[str, set[str]]:
+    import ast
+    from pathlib import Path
+
+    import taizhang
+    found = {}
+    for path in (Path(taizhang.__file__).parent / folder).glob("*.py"):
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names.add(node.module)
+            elif isinstance(node, ast.Import):
+                names.update(a.name for a in node.names)
+        found[path.name] = names
+    return found
+
+
+def test_render_and_export_never_import_each_other_and_views_imports_neither():
+    for module, names in _imports("render").items():
+        assert not any(n.startswith("taizhang.export") for n in names), module
+    for module, names in _imports("export").items():
+        assert not any(n.startswith("taizhang.render") for n in names), module
+    for module, names in _imports("views").items():
+        assert not any(n.startswith(("taizhang.render", "taizhang.export", "mkdocs")) for n in names), module
+
+
+def test_downloads_are_listed_once_and_the_dashboard_links_each(tmp_path):
+    from taizhang.render.dashboard import render_dashboard
+    from taizhang.render.html import Page
+    led, scope, _ = scope_figures(RATES)
+    text = render_dashboard(Page("index.md", led, True), scope)
+    for d in views.DOWNLOADS:
+        assert f'href="{d.uri}" download="{d.name}"' in text
+    assert len({d.uri for d in views.DOWNLOADS}) == len({d.format for d in views.DOWNLOADS}) == len(views.DOWNLOADS)
