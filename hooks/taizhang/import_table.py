@@ -53,7 +53,11 @@ GROUPS = ("feedback", "problem", "cause")
 _ID = re.compile(r"^([A-Za-z]{2})-(\d{3,})\s*")
 _DATE = re.compile(r"(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*(?:[月/.\-]\s*(\d{1,2})\s*日?|月(?:底|末)?)")
 _ISO_IN = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+(.*)$", re.S)
-_EXPORTED_COMPLETION = re.compile(r"^(?:，(?:逾期|临期|正常)(?:（\d+ 天）)?)?(?:，\d{4}-\d{2}-\d{2} 完成)?$")
+_EXPORTED_COMPLETION = re.compile(r"^(?:(?:逾期|临期|正常|待补充)(?:（(?:剩 )?\d+ 天）)?|\d{4}-\d{2}-\d{2}\s*完成)$")
+_SIGNOFF = re.compile(r"^(\d{4}-\d{2}-\d{2})?\s*(.*?)\s*销号$")
+_SAME = re.compile(r"^同上(?:（见序号\s*\d+）)?$")
+# What taizhang's own export adds to a cell: the derived status line, gap markers, “同上” in a body.
+_GAP_MARKER = re.compile(r"^（(?:尚无[^）]*|以说明事项[^）]*回应|无对应反馈问题|未关联查摆问题)）$")
 _ALSO = re.compile(r"\n?（同时整改\s*([^）]*)）")
 
 
@@ -217,7 +221,8 @@ class TableReader:
         self.result = Understood(round_title)
         self._feedback: dict[str, int] = {}
         self._causes: dict[str, int] = {}
-        self._problems: dict[tuple[str, str], int] = {}
+        self._problems: dict = {}       # source id or (area, text) -> index
+        self._measures: dict = {}       # source id or text -> index
 
     def read(self, grid: list[list], header: Header, where: str = "") -> None:
         long_term = self.vocab.long_term_deadline
@@ -241,10 +246,14 @@ class TableReader:
                 continue                                   # the header repeated (a new page)
             if cells.get("area"):
                 area = self.result.add_area(_area_ordinal(cells["area"]), _area_name(cells["area"]))
+            cells = {field: _clean_cell(text, self.vocab) for field, text in cells.items()}
+            for field, text in cells.items():              # 同上 = as in the row above
+                if _SAME.match(text):
+                    cells[field] = previous.get(field, "")
             for group in GROUPS:                           # blank = continued from above (merged)
                 if not cells.get(group) and group in fields.values():
                     cells[group] = previous.get(group, "")
-            previous = {g: cells.get(g, "") for g in GROUPS}
+            previous = cells
             self._row(cells, row, header, area, long_term)
 
     def _row(self, cells: dict, row: list, header: Header, area: str | None, long_term: str) -> None:
@@ -255,19 +264,27 @@ class TableReader:
         causes = [self._cause_index(cid, text) for cid, text in _id_lines(cells.get("cause", ""))]
         problem = None
         if cells.get("problem"):
-            key = (area, cells["problem"])
+            old_id, title, body = _title_body(cells["problem"])
+            key = old_id or (area, cells["problem"])       # one problem listed under several feedback items
             if key not in self._problems:
-                old_id, title, body = _title_body(cells["problem"])
-                result.problems.append(Draft("problem", title, body, area=area, feedback=feedback, causes=causes,
-                                             source_id=old_id))
+                result.problems.append(Draft("problem", title, body, area=area, source_id=old_id))
                 self._problems[key] = len(result.problems) - 1
             problem = self._problems[key]
+            draft = result.problems[problem]
+            draft.feedback += [i for i in feedback if i not in draft.feedback]
+            draft.causes += [i for i in causes if i not in draft.causes]
         text = cells.get("measure", "")
-        if not text or text.startswith("（尚无整改措施）"):
+        if not text:
             return
         also = _ALSO.search(text)
         text = _ALSO.sub("", text).strip()
         old_id, title, body = _title_body(text)
+        key = old_id or text
+        if key in self._measures:                          # the same measure under another problem
+            known = result.measures[self._measures[key]]
+            if problem is not None and problem not in known.problems:
+                known.problems.append(problem)
+            return
         extra = [f"**{header.unknown[c]}**：{_text(row[c])}" for c in header.unknown if c < len(row) and _text(row[c])]
         draft = Draft("measure", title, "\n\n".join([body, *extra]).strip() or title,
                       problems=[problem] if problem is not None else [], source_id=old_id)
@@ -275,6 +292,7 @@ class TableReader:
             draft.values["also"] = split_items(also.group(1))
         self._measure_values(draft, cells, row, header, long_term)
         result.measures.append(draft)
+        self._measures[key] = len(result.measures) - 1
 
     def _feedback_index(self, fid: str | None, text: str, area: str) -> int:
         text = text.strip()
@@ -311,8 +329,12 @@ class TableReader:
             values["measure_type"] = vocab.label("measure_types", kind)
         status = parse_status(cells.get("status", ""), vocab, header.name_of("status"))
         completion = cells.get("completion", "")
-        if completion and status in (None, "done"):
-            status = parse_status(completion.split("，")[0].split(",")[0], vocab) or status
+        parts = [p for p in re.split(r"[，,\n]", completion) if p.strip()]
+        if parts and status in (None, "done"):
+            status = parse_status(parts[0], vocab) or status
+        signed = next((m for p in parts[1:] if (m := _SIGNOFF.match(p.strip()))), None)
+        if signed and not cells.get("signoff"):
+            cells = {**cells, "signoff": signed.group(0)}
         done_on = re.search(r"(\d{4}-\d{2}-\d{2})\s*完成", completion)
         if done_on:
             values["completed_on"] = done_on.group(1)
@@ -322,8 +344,8 @@ class TableReader:
         for line in split_items(cells.get("progress", ""), "\n"):
             dated = _ISO_IN.match(line)
             (progress.append({"日期": dated.group(1), "内容": dated.group(2).strip()}) if dated else loose.append(line))
-        head, _, tail = completion.partition("，")
-        exported = vocab.enum_name("statuses", head) and _EXPORTED_COMPLETION.match("，" + tail if tail else "")
+        exported = bool(parts) and vocab.enum_name("statuses", parts[0].strip()) is not None and all(
+            _EXPORTED_COMPLETION.match(p.strip()) or _SIGNOFF.match(p.strip()) for p in parts[1:])
         if completion and not exported:
             loose.append(completion)                       # not taizhang's own “状态，临期，日期 完成”
         if progress:
@@ -332,12 +354,32 @@ class TableReader:
             draft.body += "\n\n**整改进展（原表）**：" + "\n".join(loose)
         if cells.get("evidence"):
             values["evidence"] = split_items(cells["evidence"], "\n；;")
-        signoff = re.match(r"^(\d{4}-\d{2}-\d{2})?\s*(.*?)\s*销号$", cells.get("signoff", ""))
+        signoff = _SIGNOFF.match(cells.get("signoff", "").strip())
         if signoff:
             if signoff.group(1):
                 values["signed_off_on"] = signoff.group(1)
             if signoff.group(2):
                 values["signed_off_by"] = signoff.group(2)
+
+    def read_declarations(self, grid: list[list]) -> bool:
+        """taizhang's 说明事项 sheet (方面, 编号, 说明事项, 内容): declarations, not problems."""
+        for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+            names = [_normal(_text(v)) for v in row]
+            if "说明事项" in names and "内容" in names:
+                col = {name: names.index(name) for name in ("方面", "编号", "说明事项", "内容") if name in names}
+                break
+        else:
+            return False
+        for row in grid[index + 1:]:
+            get = lambda name: _text(row[col[name]]) if name in col and col[name] < len(row) else ""  # noqa: E731
+            if not get("说明事项"):
+                continue
+            area = self.result.add_area(_area_ordinal(get("方面")), _area_name(get("方面"))) if get("方面") else \
+                self.result.add_area(None, "其他需要说明的问题")
+            source = get("编号") if _ID.match(get("编号")) else None
+            self.result.problems.append(Draft("problem", get("说明事项"), _paragraphs(get("内容")), area=area,
+                                              nature="declaration", source_id=source))
+        return True
 
     def finish(self) -> Understood:
         """Resolve “（同时整改 WT-…）” to the problems listed under those ids."""
@@ -354,6 +396,17 @@ class TableReader:
             self.result.notes.append(f"措施注明“同时整改”的 {'、'.join(dict.fromkeys(missing))} 不在表中，"
                                      "已写入措施正文，请补上“整改问题”")
         return self.result
+
+
+def _clean_cell(text: str, vocab) -> str:
+    """A cell without what taizhang's own export derived (status lines, gap markers, 同上 bodies)."""
+    if _GAP_MARKER.match(text):
+        return ""
+    status_line = f"（{vocab.key('status')}："
+    lines = [l for l in text.split("\n") if not (l.startswith(status_line) and l.endswith("）"))]
+    if len(lines) > 1 and _ID.match(lines[0]):
+        lines = [lines[0]] + [l for l in lines[1:] if not _SAME.match(l.strip())]
+    return "\n".join(lines).strip()
 
 
 def _area_heading(row: list, fields: dict[int, str], filled: list[str]) -> str | None:

@@ -89,4 +89,7 @@ def understand_ledger(path: Path, vocab, fallback_title: str) -> Understood:
     title = title_block(grid, header.row)
     reader = TableReader(vocab, round_title([title], title, fallback_title) if title else fallback_title)
     reader.read(grid, header, f"工作表“{name}”中" if name else "")
+    for other_name, other in sheets:
+        if other_name != name:
+            reader.read_declarations(other)
     return reader.finish()
