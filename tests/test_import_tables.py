@@ -4,7 +4,6 @@ taizhang's own 整改台账.xlsx back into an equivalent ledger, and bombs."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import subprocess
 import sys
 import zipfile
@@ -14,7 +13,7 @@ import frontmatter
 import openpyxl
 import pytest
 
-from conftest import REPO, copy_project, env, run_cli, tree_hash
+from conftest import copy_project, env, run_cli
 from taizhang.export.text import plain_text
 from taizhang.project import analyse
 

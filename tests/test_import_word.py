@@ -4,7 +4,6 @@ numbers, and task tables with merged cells."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import subprocess

@@ -229,7 +229,8 @@ def import_file(analysis: Analysis, path: Path, folder: str | None = None, dry_r
     if dry_run:
         return describe(understood), None
     texts = record_texts(analysis, understood, round_id, path.name)
-    name = folder or f"import-{re.sub(r'[^\w-]+', '-', path.stem).strip('-') or 'outline'}"
+    stem = re.sub(r"[^\w-]+", "-", path.stem).strip("-") or "outline"
+    name = folder or f"import-{stem}"
     if re.search(r"[/\\\x00-\x1f]", name) or name.startswith(".") or not name.strip():
         raise ImportError_(f"--folder “{name}” 不能含有 / 或 \\，也不能以 . 开头：它是 records/ 下的一个新文件夹的名字")
     return describe(understood), write_all(analysis.root, name, texts)
