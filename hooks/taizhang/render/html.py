@@ -170,7 +170,7 @@ class Page:
 
 def draft_mark(record: Record) -> str:
     """The 草稿 badge after an imported record that is not yet completed."""
-    return '<span class="tz-draft" title="导入的草稿，尚待补充">草稿</span>' if record.draft else ""
+    return '<span class="tz-draft" title="导入的草稿，尚待补充">草稿</span>' if getattr(record, "draft", False) else ""
 
 
 def source_note(ledger: Ledger) -> str:
