@@ -66,7 +66,7 @@ def test_record_pages_and_lists_mark_drafts(imported_site):
     site = root / "site"
     page = soup(record_page(site, "整改措施", "CS-001"))
     box = page.select_one(".tz-draft-box")
-    assert box is not None and "草稿" in box.get_text() and "还缺“整改时限”" in box.get_text()
+    assert box is not None and "草稿" in box.get_text() and "还缺：“整改时限”" in box.get_text()
     assert page.select_one(".tz-problems") is None          # reminders are not “需要修改” errors
     tasks = soup(site / "lists" / "tasks" / "index.html")
     assert tasks.select(".tz-draft")

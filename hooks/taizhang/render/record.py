@@ -80,7 +80,9 @@ def _problems_box(problems: list[Problem]) -> str:
 
 def _draft_box(page: Page, reminders: list[Problem]) -> str:
     from taizhang.render.urls import DRAFTS
-    lacking = "".join(f"<li>{esc(p.message)}</li>" for p in reminders)
+    keys = [p.message.split("还缺", 1)[1] for p in reminders if p.rule == "draft-incomplete"]
+    others = [f"<li>{esc(p.message)}</li>" for p in reminders if p.rule != "draft-incomplete"]
+    lacking = (f"<li>还缺：{esc('、'.join(keys))}</li>" if keys else "") + "".join(others)
     more = f"<ul>{lacking}</ul>" if lacking else "<p>必填项已齐全，核对后删除“草稿: 是”一行即可。</p>"
     return (f'<div class="admonition note tz-draft-box"><p class="admonition-title">草稿：由 taizhang import 导入，尚待补充'
             f'</p>{more}<p><a href="{page.href(DRAFTS)}">全部待补充的记录</a></p></div>')
