@@ -3,37 +3,17 @@ punctuation, the title line and preface, and short feedback titles."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
-import frontmatter
 
-from conftest import run_cli
+from importing import do_import, empty_project, imported
 from taizhang.import_model import cn_number, cn_value, short_title
-
-
-def empty_project(tmp_path) -> Path:
-    root = tmp_path / "p"
-    (root / "records").mkdir(parents=True)
-    (root / "docs").mkdir()
-    return root
-
-
-def imported(root: Path, folder: str = "x") -> dict[str, list[frontmatter.Post]]:
-    kinds: dict[str, list] = {}
-    for path in sorted((root / "records" / folder).rglob("*.md")):
-        post = frontmatter.load(path)
-        kinds.setdefault(post["类别"], []).append(post)
-    return kinds
 
 
 def import_text(tmp_path, text: str, name: str = "方案.txt"):
     source = tmp_path / name
     source.write_text(text, encoding="utf-8")
     root = empty_project(tmp_path)
-    result = run_cli("import", str(source), "--folder", "x", cwd=root)
-    assert result.returncode == 0, result.stderr
-    check = run_cli("check", cwd=root)
-    assert check.returncode == 0, check.stdout
+    result = do_import(root, source)
     return imported(root), result.stdout
 
 

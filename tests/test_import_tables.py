@@ -9,39 +9,16 @@ import sys
 import zipfile
 from pathlib import Path
 
-import frontmatter
 import openpyxl
 import pytest
 
+from importing import do_import, empty_project, imported
 from conftest import copy_project, env, run_cli
 from taizhang.export.text import plain_text
 from taizhang.project import analyse
 
 HEADER_A = ["序号", "巡视反馈问题", "问题表现", "整改举措", "牵头领导", "牵头单位", "配合单位", "责任人",
             "完成时限", "完成情况", "是否销号", "备注"]
-
-
-def empty_project(tmp_path) -> Path:
-    root = tmp_path / "p"
-    (root / "records").mkdir(parents=True)
-    (root / "docs").mkdir()
-    return root
-
-
-def imported(root: Path, folder: str = "x") -> dict[str, list[frontmatter.Post]]:
-    kinds: dict[str, list] = {}
-    for path in sorted((root / "records" / folder).rglob("*.md")):
-        post = frontmatter.load(path)
-        kinds.setdefault(post["类别"], []).append(post)
-    return kinds
-
-
-def do_import(root: Path, source: Path, *extra):
-    result = run_cli("import", str(source), "--folder", "x", *extra, cwd=root)
-    assert result.returncode == 0, result.stderr
-    check = run_cli("check", cwd=root)
-    assert check.returncode == 0 and ": 错误：" not in check.stdout, check.stdout
-    return result
 
 
 def layout_a(path: Path) -> Path:

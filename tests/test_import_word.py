@@ -10,39 +10,16 @@ import subprocess
 from pathlib import Path
 
 import docx
-import frontmatter
 import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
+from importing import do_import, empty_project, imported
 from conftest import run_cli
 from taizhang.import_docx import read_docx
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def empty_project(tmp_path) -> Path:
-    root = tmp_path / "p"
-    (root / "records").mkdir(parents=True)
-    (root / "docs").mkdir()
-    return root
-
-
-def imported(root: Path, folder: str = "x") -> dict[str, list[frontmatter.Post]]:
-    kinds: dict[str, list] = {}
-    for path in sorted((root / "records" / folder).rglob("*.md")):
-        post = frontmatter.load(path)
-        kinds.setdefault(post["类别"], []).append(post)
-    return kinds
-
-
-def do_import(root: Path, source: Path):
-    result = run_cli("import", str(source), "--folder", "x", cwd=root)
-    assert result.returncode == 0, result.stderr
-    check = run_cli("check", cwd=root)
-    assert check.returncode == 0 and ": 错误：" not in check.stdout, check.stdout
-    return result
 
 
 def chinese_numbering(document, num_id: int = 90) -> None:

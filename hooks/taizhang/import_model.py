@@ -144,3 +144,13 @@ def office_error(path, what: str, exc: Exception) -> ImportError_:
     else:
         why = f"无法读取（{name}）"
     return ImportError_(f"{path.name} 不是有效的 {what} 文件：{why}。请用 Office 或 WPS 打开后另存为新文件再导入")
+
+
+def decode_text(data: bytes, name: str, hint: str = "") -> str:
+    """UTF-8 (with or without BOM) or GBK/GB18030, as units save text and CSV files."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportError_(f"{name} 不是 UTF-8 或 GBK 编码的文本{hint}")

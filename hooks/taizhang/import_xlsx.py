@@ -14,7 +14,7 @@ import io
 import re
 from pathlib import Path
 
-from taizhang.import_model import ImportError_, Understood, guard_zip, office_error
+from taizhang.import_model import ImportError_, Understood, decode_text, guard_zip, office_error
 from taizhang.import_outline import round_title
 from taizhang.import_table import TableReader, _text, find_header
 
@@ -45,15 +45,7 @@ def read_workbook(path: Path) -> list[tuple[str, list[list]]]:
 
 
 def read_csv(path: Path) -> list[list]:
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportError_(f"{path.name} 不是 UTF-8 或 GBK 编码的 CSV 文件：请在 Excel 中另存为“CSV UTF-8”")
+    text = decode_text(path.read_bytes(), path.name, "：请在 Excel 中另存为“CSV UTF-8”")
     dialect = csv.excel
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")

@@ -18,7 +18,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from taizhang.import_model import Draft, ImportError_, Understood
+from taizhang.import_model import Draft, ImportError_, Understood, decode_text
 from taizhang.import_outline import clean, understand
 from taizhang.project import RECORDS_DIR, Analysis
 from taizhang.scaffold import highest_numbers, render_front_matter
@@ -31,15 +31,7 @@ STAGING_PREFIX = ".taizhang-import-"
 
 
 def read_text(path: Path) -> str:
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportError_(f"{path.name} 不是 UTF-8 或 GBK 编码的文本")
+    text = decode_text(path.read_bytes(), path.name)
     if path.suffix.lower() in (".md", ".markdown"):
         text = re.sub(r"^\s{0,3}#{1,6}\s*", "", text, flags=re.MULTILINE)
     return text
