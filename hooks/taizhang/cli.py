@@ -327,9 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
     due.add_argument("--dir", default=".", metavar="目录", help="项目目录，默认当前目录")
     due.set_defaults(func=cmd_due)
 
-    check.add_argument("--submit", action="store_true",
-                       help="提交台账时用：草稿记录（草稿: 是）及其缺少的内容都算错误")
-    imp = sub.add_parser("import", help="把整改方案或对照检查材料（.docx/.txt/.md）导入为草稿记录")
+    imp = sub.add_parser("import", help="把整改方案、对照检查材料或台账（.docx/.xlsx/.csv/.txt/.md）导入为草稿记录")
     imp.add_argument("file", metavar="文件", help="要导入的文件")
     imp.add_argument("--dry-run", action="store_true", help="只显示识别出的结构，不写文件")
     imp.add_argument("--folder", metavar="文件夹", help="写入 records/ 下的这个新文件夹（默认 import-文件名）")
