@@ -10,8 +10,8 @@ comment the template posts). `uses:` steps other than checkout, setup-python
 (left out: the worst case is the runner's own Python) and upload-artifact
 fail the test, so a new action cannot slip in untested.
 
-Each template installs the project from the package index once: on two
-shared cores that is the slow part (see README, "CI 模板").
+Each template installs the project from the package index once, in its own
+clone and venv; the three runs go side by side, as three runners would.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import subprocess
 import threading
 import time
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -214,15 +215,32 @@ def test_the_old_install_line_fails_here_as_on_a_debian_runner(origin, tmp_path)
                           text=True).stdout.strip() in ("/usr/bin/python3", "/usr/local/bin/python3")
 
 
-@pytest.mark.parametrize("template", sorted(RUNNERS))
-def test_template_runs_on_a_debian_runner(template, origin, forge, tmp_path):
+@pytest.fixture(scope="module")
+def runs(origin, forge, tmp_path_factory) -> dict:
+    """Every template run once, side by side (each in its own clone, venv and forge prefix):
+    template -> (clone, result or the exception it raised, seconds)."""
     _require_debian_python()
-    work = _clone(origin, tmp_path / "work")
-    assert not (work / ".venv").exists()
     _Forge.posts.clear()
-    start = time.monotonic()
-    result = RUNNERS[template](template, work, forge)
-    took = time.monotonic() - start
+
+    def run(template):
+        work = _clone(origin, tmp_path_factory.mktemp(template.split(".")[0]) / "work")
+        assert not (work / ".venv").exists()
+        start = time.monotonic()
+        try:
+            result = RUNNERS[template](template, work, f"{forge}/{template}")
+        except BaseException as exc:  # noqa: BLE001 (pytest.fail is a BaseException; re-raised in the test)
+            result = exc
+        return work, result, time.monotonic() - start
+
+    with ThreadPoolExecutor(max_workers=len(RUNNERS)) as pool:
+        return dict(zip(sorted(RUNNERS), pool.map(run, sorted(RUNNERS))))
+
+
+@pytest.mark.parametrize("template", sorted(RUNNERS))
+def test_template_runs_on_a_debian_runner(template, runs):
+    work, result, took = runs[template]
+    if isinstance(result, BaseException):
+        raise result
     print(f"\n{template}: {took:.0f} s — " + "; ".join(f"{label} {s} s" for label, s in result["log"]))
 
     assert (work / ".venv/bin/taizhang").is_file()          # installed into the template's own venv
@@ -232,8 +250,10 @@ def test_template_runs_on_a_debian_runner(template, origin, forge, tmp_path):
         assert (work / artifact).is_dir() and any((work / artifact).iterdir()), artifact
 
     # the summary was posted once, as the forge's API expects it
-    assert len(_Forge.posts) == 1, _Forge.posts
-    path, headers, body = _Forge.posts[0]
+    posts = [p for p in _Forge.posts if p[0].startswith(f"/{template}/")]
+    assert len(posts) == 1, posts
+    path, headers, body = posts[0]
+    path = path.removeprefix(f"/{template}")
     if template == "gitlab-ci.yml":
         assert path == "/api/v4/projects/42/merge_requests/7/notes"
         assert headers.get("PRIVATE-TOKEN") == "stub-token"
@@ -247,5 +267,5 @@ def test_template_runs_on_a_debian_runner(template, origin, forge, tmp_path):
     assert comment.startswith("## 台账变更摘要（origin/main → HEAD）")
     assert "| CS-006 | 坚持示范和监督并重 | 正在整改 | **基本完成（持续整改）** |" in comment
     assert "- CS-006 2023-08-10：中心挂牌运行。" in comment
-    if result["step_summary"] is not None and template == "github-actions.yml":
+    if template == "github-actions.yml":
         assert result["step_summary"].read_text(encoding="utf-8") == comment
