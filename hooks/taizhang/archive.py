@@ -8,6 +8,8 @@ mike CLI and reports its failures in the users' words.
 
 from __future__ import annotations
 
+from taizhang.errors import TaizhangError
+
 import json
 import os
 import shutil
@@ -25,8 +27,8 @@ LATEST = "latest"
 ALIAS_TYPES = ("copy", "redirect", "symlink")
 
 
-class ArchiveError(Exception):
-    pass
+class ArchiveError(TaizhangError):
+    exit_code = 1
 
 
 @dataclass(frozen=True)
@@ -97,11 +99,20 @@ def export_archive(root: Path, target: Path, force: bool = False) -> list[str]:
         raise ArchiveError("还没有归档任何轮次（先运行 taizhang archive 轮次编号）")
     if target.exists() and any(target.iterdir()) and not force:
         raise ArchiveError(f"{target} 已存在且不为空；换一个目录，或加 --force 替换")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".taizhang-export-", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".taizhang-export-", dir=target.parent))
+    except OSError as exc:
+        raise ArchiveError(f"不能在 {target.parent} 中写入：{exc.strerror}", "换一个有写权限的目录") from None
     try:
         data = git(root, "archive", "--format=tar", BRANCH)
-        subprocess.run(["tar", "-x", "-C", str(staging)], input=data, check=True)
+        try:
+            subprocess.run(["tar", "-x", "-C", str(staging)], input=data, check=True, capture_output=True)
+        except FileNotFoundError:
+            raise ArchiveError("没有找到 tar 命令", "安装 tar（Debian：sudo apt-get install tar）后重试") from None
+        except subprocess.CalledProcessError as exc:
+            detail = exc.stderr.decode("utf-8", "replace").strip() or f"退出码 {exc.returncode}"
+            raise ArchiveError(f"解开归档失败：{detail}", "检查目标目录所在磁盘的空间和写权限后重试") from None
         _replace_symlinks(staging)
         if target.exists():
             old = target.with_name(target.name + ".old-taizhang")

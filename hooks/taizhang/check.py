@@ -7,24 +7,24 @@ stops the others, so every problem is found in one run.
 
 from __future__ import annotations
 
-import re
+import os
 from collections import defaultdict
 from pathlib import Path
 
 from taizhang.link import Ledger
-from taizhang.model import FeedbackRecord, Link, MeasureRecord, ProblemRecord, Record
+from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord, Record
 from taizhang.problems import Reporter
 from taizhang.safety import unsafe_html
+from taizhang.sanitise import is_url
 
-_URL = re.compile(r"^https?://", re.IGNORECASE)
 # What `taizhang new` writes as the body: a draft marker until the user replaces it.
 DRAFT_BODY = "（在此填写正文）"
 
 
 def check_ledger(records: list[Record], ledger: Ledger, reporter: Reporter, docs_dir: Path) -> None:
     check_duplicate_ids(records, reporter)
+    check_links(ledger, reporter)
     for record in ledger.records.values():
-        check_links(record, ledger, reporter)
         check_area(record, ledger, reporter)
         check_dates(record, ledger, reporter)
         check_body(record, reporter)
@@ -47,25 +47,21 @@ def check_duplicate_ids(records: list[Record], reporter: Reporter) -> None:
             reporter.add("duplicate-id", record.path, record.line_of("id"), value=record_id, other=same[0].path)
 
 
-def check_links(record: Record, ledger: Ledger, reporter: Reporter) -> None:
+def check_links(ledger: Ledger, reporter: Reporter) -> None:
+    """Report the links the linker could not follow (Ledger.unresolved)."""
     vocab = ledger.vocab
-    written = dict(record.links())
-    if record.kind != "round":
-        written["round"] = (Link(record.round, record.line_of("round")),) if record.round else ()
-    for field, links in written.items():
-        spec = vocab.fields[field]
-        target_kind = vocab.kinds[vocab.link_target(record.kind, field)]
-        for link in links:
-            target_id, line = link.target, link.line
-            target = ledger.get(target_id)
-            values = dict(key=spec.key, value=target_id, target=target_kind.label)
-            if target_id == record.id:
-                reporter.add("link-self", record.path, line, **values)
-            elif target is None:
-                reporter.add("link-missing", record.path, line, **values)
-            elif target.kind != target_kind.name:
-                reporter.add("link-wrong-kind", record.path, line, actual=vocab.kinds[target.kind].label,
-                             prefix=target_kind.prefix, **values)
+    for link in ledger.unresolved:
+        record = ledger.records[link.source]
+        spec = vocab.fields[link.field]
+        target_kind = vocab.kinds[vocab.link_target(record.kind, link.field)]
+        values = dict(key=spec.key, value=link.target, target=target_kind.label)
+        if link.reason == "self":
+            reporter.add("link-self", record.path, link.line, **values)
+        elif link.reason == "missing":
+            reporter.add("link-missing", record.path, link.line, **values)
+        else:
+            reporter.add("link-wrong-kind", record.path, link.line, actual=vocab.kinds[ledger.records[link.target].kind].label,
+                         prefix=target_kind.prefix, **values)
 
 
 def check_body(record: Record, reporter: Reporter) -> None:
@@ -154,12 +150,22 @@ def check_problem_status(problem: ProblemRecord, ledger: Ledger, reporter: Repor
 
 
 def check_evidence_files(measure: MeasureRecord, reporter: Reporter, docs_dir: Path) -> None:
+    """Evidence files are files of this repository under docs/: a path that
+    climbs out of docs/ or a symlink that leads out of the repository is
+    refused (and the site does not publish it), not called missing."""
+    docs = os.path.abspath(docs_dir)
+    repo = os.path.realpath(os.path.dirname(docs))
     for item in measure.evidence:
-        if not item.file or _URL.match(item.file):
+        if not item.file or is_url(item.file):
             continue
-        target = (docs_dir / item.file).resolve()
-        inside = docs_dir.resolve() in target.parents
-        if not inside or not target.is_file():
+        lexical = os.path.normpath(os.path.join(docs, item.file))
+        if os.path.isabs(item.file) or not lexical.startswith(docs + os.sep):
+            reporter.add("evidence-outside-docs", measure.path, item.line, value=item.file)
+            continue
+        real = os.path.realpath(lexical)
+        if real != repo and not real.startswith(repo + os.sep):
+            reporter.add("evidence-symlink", measure.path, item.line, value=item.file, target=real)
+        elif not os.path.isfile(real):
             reporter.add("evidence-file-missing", measure.path, item.line, value=item.file)
 
 

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from taizhang.argparse_zh import ChineseParser
+from taizhang.errors import TaizhangError
 from taizhang.project import RECORDS_DIR, TodayError, analyse, find_root
 from taizhang.views import DOWNLOADS
 from taizhang.vocabulary import ConfigError
@@ -24,11 +25,11 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"“{text}”不是 YYYY-MM-DD 格式的日期") from None
 
 
-class NotAProject(Exception):
+class NotAProject(TaizhangError):
     pass
 
 
-class UsageError(Exception):
+class UsageError(TaizhangError):
     """The command was used wrongly in a way argparse cannot see (exit 2)."""
 
 
@@ -58,23 +59,15 @@ def cmd_check(args) -> int:
 
 
 def cmd_new(args) -> int:
-    from taizhang.fsutil import WouldOverwrite
-    from taizhang.scaffold import ScaffoldError, create, parse_areas
+    from taizhang.scaffold import create, parse_areas
 
     root = project_root(args.dir)
     analysis = analyse(root)
     kind = args.kind
     options = {name: getattr(args, name) for name in NEW_KINDS[kind]}
-    try:
-        if kind == "round":
-            options["areas"] = parse_areas(options["areas"])
-        new = create(analysis, kind, options)
-    except ScaffoldError as exc:
-        print(f"没有新建记录：\n{exc}", file=sys.stderr)
-        return 2
-    except WouldOverwrite as exc:
-        print(f"没有新建记录：{exc} 已存在，不会覆盖。", file=sys.stderr)
-        return 2
+    if kind == "round":
+        options["areas"] = parse_areas(options["areas"])
+    new = create(analysis, kind, options)
     print(new.path.relative_to(root).as_posix())
     if kind == "round" and args.carry_over:
         from taizhang.scaffold import carry_over
@@ -89,14 +82,8 @@ def cmd_new(args) -> int:
 
 def cmd_diff(args) -> int:
     from taizhang.diff import summarise
-    from taizhang.gitutil import GitError
 
-    root = project_root(args.dir)
-    try:
-        summary = summarise(root, args.base, args.head)
-    except GitError as exc:
-        print(f"无法读取 Git 版本：{exc}", file=sys.stderr)
-        return 2
+    summary = summarise(project_root(args.dir), args.base, args.head)
     print(summary.markdown, end="")
     return 0 if summary.head_ok else 1
 
@@ -135,7 +122,7 @@ def export_format(output: str | None, given: str | None) -> str:
 
 
 def cmd_export(args) -> int:
-    from taizhang.fsutil import WouldOverwrite, write_new
+    from taizhang.fsutil import write_new
     from taizhang.export.files import build_download
     from taizhang.views import Scope
 
@@ -151,11 +138,7 @@ def cmd_export(args) -> int:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         return 0
-    try:
-        write_new(Path(args.output), data, replace=args.force)
-    except WouldOverwrite:
-        print(f"没有导出：{args.output} 已存在。换一个文件名，或加 --force 覆盖。", file=sys.stderr)
-        return 2
+    write_new(Path(args.output), data, replace=args.force)
     print(args.output)
     return 0
 
@@ -169,49 +152,39 @@ def cmd_due(args) -> int:
 
 
 def cmd_archive(args) -> int:
-    from taizhang.archive import ArchiveError, archive_round
+    from taizhang.archive import archive_round
 
-    root = project_root(args.dir)
-    try:
-        done = archive_round(root, args.round, force=args.force, alias_type=args.alias_type)
-    except ArchiveError as exc:
-        print(f"没有归档：{exc}", file=sys.stderr)
-        return 1
+    done = archive_round(project_root(args.dir), args.round, force=args.force, alias_type=args.alias_type)
     print(f"已归档 {done.version}（{done.title}），并设为 latest 和默认版本。")
     return 0
 
 
 def cmd_archive_export(args) -> int:
-    from taizhang.archive import ArchiveError, export_archive
+    from taizhang.archive import export_archive
 
-    root = project_root(args.dir)
-    try:
-        names = export_archive(root, Path(args.target), force=args.force)
-    except ArchiveError as exc:
-        print(f"没有导出：{exc}", file=sys.stderr)
-        return 1
+    names = export_archive(project_root(args.dir), Path(args.target), force=args.force)
     print(f"已写入 {args.target}：{'、'.join(names)}")
     return 0
 
 
 def cmd_import(args) -> int:
-    from taizhang.importer import ImportError_, import_outline
+    from taizhang.importer import import_outline
 
     root = project_root(args.dir)
     source = Path(args.file)
     if not source.is_file():
         print(f"没有导入：找不到文件 {source}", file=sys.stderr)
         return 2
-    try:
-        tree, folder = import_outline(analyse(root), source, folder=args.folder, dry_run=args.dry_run)
-    except ImportError_ as exc:
-        print(f"没有导入：{exc}", file=sys.stderr)
-        return 1
+    tree, folder = import_outline(analyse(root), source, folder=args.folder, dry_run=args.dry_run)
     print(tree, end="")
     if folder is not None:
         print(f"已写入 {folder.relative_to(root).as_posix()}/（全部为草稿，请补全后删除“草稿: 是”）")
     return 0
 
+
+# What a failed command says first: nothing was changed.
+FAILURE_LEADS = {cmd_new: "没有新建记录：", cmd_diff: "无法读取 Git 版本：", cmd_export: "没有导出：",
+                 cmd_archive: "没有归档：", cmd_archive_export: "没有导出：", cmd_import: "没有导入："}
 
 KIND_ALIASES = {"round": ["轮次", "巡视轮次"], "feedback": ["反馈", "反馈问题"], "problem": ["问题", "查摆问题"],
                 "cause": ["原因", "原因剖析"], "measure": ["措施", "整改措施"]}
@@ -355,12 +328,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (ConfigError, TodayError) as exc:
-        print(f"配置错误：{exc}", file=sys.stderr)
-        return 2
-    except (NotAProject, UsageError) as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
+    except TaizhangError as exc:   # the one place a user-fixable failure is reported
+        lead = "配置错误：" if isinstance(exc, (ConfigError, TodayError)) else FAILURE_LEADS.get(args.func, "")
+        print(lead + exc.format(), file=sys.stderr)
+        return exc.exit_code
 
 
 if __name__ == "__main__":

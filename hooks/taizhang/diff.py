@@ -17,8 +17,6 @@ from taizhang.markup import md_text
 from taizhang.project import DOCS_DIR, RECORDS_DIR, Analysis, analyse
 from taizhang.vocabulary import PROJECT_CONFIG
 
-TRACKED_FIELDS = ("title", "leader", "unit", "owner", "measure_type", "problems", "addresses_causes",
-                  "feedback", "causes", "area", "quote", "completed_on")
 
 
 @dataclass(frozen=True)
@@ -47,6 +45,17 @@ def summarise(root: Path, base: str | None = None, head: str = "HEAD") -> Summar
             before = analyse_ref(root, base, Path(tmp) / "base")
             after = analyse_ref(root, head, Path(tmp) / "head")
     return Summary(render_summary(before, after, base, head), not after.errors)
+
+
+def _comparable(record: Record, field: str):
+    """A field's value without source line numbers (moving a line is no change)."""
+    value = record.value(field)
+    if field == "deadline":
+        return (value, getattr(record, "long_term", False))
+    if isinstance(value, tuple):
+        return tuple(tuple(x for k, x in vars(v).items() if k != "line") if hasattr(v, "line") else v
+                     for v in value)
+    return value
 
 
 def _label(vocab, group, name):
@@ -82,20 +91,30 @@ def render_summary(before: Analysis, after: Analysis, base: str, head: str) -> s
     out += _section("删除记录", [f"- {_cell(_name(vocab, r))}" for r in removed])
     status_rows, deadline_rows, progress, evidence, signoffs, other = [], [], [], [], [], []
     for a, b in both:
-        if getattr(a, "status", None) != getattr(b, "status", None):
-            status_rows.append(f"| {b.id} | {_cell(b.title)} | {_label(vocab, 'statuses', a.status)} | "
-                               f"**{_label(vocab, 'statuses', b.status)}** |")
+        shown = set()   # fields whose change a section below already shows
+        if a.value("status") != b.value("status"):
+            shown.add("status")
+            status_rows.append(f"| {b.id} | {_cell(b.title)} | {_label(vocab, 'statuses', a.value('status'))} | "
+                               f"**{_label(vocab, 'statuses', b.value('status'))}** |")
         if isinstance(b, MeasureRecord) and isinstance(a, MeasureRecord):
             if (a.deadline, a.long_term) != (b.deadline, b.long_term):
+                shown.add("deadline")
                 deadline_rows.append(f"| {b.id} | {_cell(b.title)} | {_deadline(vocab, a)} | **{_deadline(vocab, b)}** |")
             seen = {(p.on, p.text) for p in a.progress}
             progress += [f"- {b.id} {p.on.isoformat()}：{_cell(p.text)}" for p in b.progress if (p.on, p.text) not in seen]
+            if seen <= {(p.on, p.text) for p in b.progress}:
+                shown.add("progress")      # only additions, listed above
             had = {(e.name, e.file) for e in a.evidence}
             evidence += [f"- {b.id} {_cell(e.name)}" + (f"（{_cell(e.file)}）" if e.file else "")
                          for e in b.evidence if (e.name, e.file) not in had]
+            if had <= {(e.name, e.file) for e in b.evidence}:
+                shown.add("evidence")
             if (a.signed_off_by, a.signed_off_on) != (b.signed_off_by, b.signed_off_on) and b.signed_off_on:
+                shown.update(("signed_off_by", "signed_off_on"))
                 signoffs.append(f"- {b.id} {_cell(b.title)}：{b.signed_off_on.isoformat()} 由 {_cell(b.signed_off_by or '（未写）')} 销号")
-        changed = [vocab.key(f) for f in TRACKED_FIELDS if f in vocab.fields and getattr(a, f, None) != getattr(b, f, None)]
+        # Every other field the vocabulary gives this kind: no hand list.
+        changed = [vocab.key(f) for f in vocab.fields_of(b.kind)
+                   if f not in shown and f != "kind" and _comparable(a, f) != _comparable(b, f)]
         if a.body.strip() != b.body.strip():
             changed.append("正文")
         if changed:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from taizhang.errors import TaizhangError
+
 import io
 import subprocess
 import tarfile
 from pathlib import Path
 
 
-class GitError(Exception):
+class GitError(TaizhangError):
     pass
 
 

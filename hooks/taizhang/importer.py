@@ -10,6 +10,8 @@ rename. Text is kept verbatim; only numbering decides structure.
 
 from __future__ import annotations
 
+from taizhang.errors import TaizhangError
+
 import re
 import shutil
 import tempfile
@@ -37,8 +39,10 @@ OPEN_QUOTES, CLOSE_QUOTES = "“「『\"", "”」』\""
 QUOTES = set(OPEN_QUOTES + CLOSE_QUOTES)
 
 
-class ImportError_(Exception):
+class ImportError_(TaizhangError):
     """The file cannot be read or understood; the message says why."""
+
+    exit_code = 1
 
 
 @dataclass

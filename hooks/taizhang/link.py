@@ -13,7 +13,7 @@ from dataclasses import dataclass, field as dataclass_field
 from types import MappingProxyType
 from typing import Mapping
 
-from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord, Record, RoundRecord
+from taizhang.model import FeedbackRecord, Link, MeasureRecord, ProblemRecord, Record, RoundRecord
 from taizhang.vocabulary import Vocabulary
 
 RED, YELLOW, GREEN, DONE = "red", "yellow", "green", "done"
@@ -26,6 +26,17 @@ def id_sort_key(record_id: str):
 
 
 @dataclass(frozen=True)
+class Unresolved:
+    """A link the linker could not follow; the checker reports it (check.py)."""
+
+    source: str        # id of the record that wrote it
+    field: str         # field name (round, problems, …)
+    target: str        # the id as written
+    line: int
+    reason: str        # self | missing | wrong-kind
+
+
+@dataclass(frozen=True)
 class Ledger:
     vocab: Vocabulary
     today: dt.date
@@ -35,6 +46,7 @@ class Ledger:
     lights: Mapping[str, str | None]
     shown_round: str | None = None     # the round summary pages show
     feedback_status: Mapping[str, str | None] = dataclass_field(default_factory=dict)
+    unresolved: tuple[Unresolved, ...] = ()      # links left out of `incoming`
 
     def status_of(self, record: Record) -> str | None:
         """A measure's written status; a problem's or feedback item's derived one."""
@@ -120,7 +132,28 @@ def build_ledger(records: list[Record], vocab: Vocabulary, today: dt.date, shown
             problems = [ordered[p] for p in incoming.get(i, {}).get("problem.feedback", ())]
             feedback_status[i] = derive_feedback_status(
                 [status[p.id] for p in problems if not p.is_declaration], vocab)
-    return Ledger(vocab, today, ordered, incoming, status, lights, shown_round, MappingProxyType(feedback_status))
+    return Ledger(vocab, today, ordered, incoming, status, lights, shown_round, MappingProxyType(feedback_status),
+                  tuple(_unresolved(ordered, vocab)))
+
+
+def written_links(record: Record) -> dict[str, tuple[Link, ...]]:
+    """Every link a record writes, by field name, its round included."""
+    links = dict(record.links())
+    if record.kind != "round":
+        links["round"] = (Link(record.round, record.line_of("round")),) if record.round else ()
+    return links
+
+
+def _unresolved(records: Mapping[str, Record], vocab: Vocabulary):
+    for record in records.values():
+        for field, links in written_links(record).items():
+            want = vocab.link_target(record.kind, field)
+            for link in links:
+                target = records.get(link.target)
+                reason = ("self" if link.target == record.id else "missing" if target is None
+                          else "wrong-kind" if target.kind != want else None)
+                if reason:
+                    yield Unresolved(record.id, field, link.target, link.line, reason)
 
 
 def _incoming(records: Mapping[str, Record]) -> dict:

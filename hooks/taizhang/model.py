@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from types import MappingProxyType
 from typing import Mapping
 
 from taizhang.load import RawRecord
@@ -50,13 +51,26 @@ class Record:
     publish: bool = True              # False: left out of the published progress report
     draft: bool = False               # imported, not yet completed (see DRAFT_NEEDS)
     recurs_from: tuple[Link, ...] = ()  # 屡查屡犯: the same record in an earlier round
+    # Fields the vocabulary (or taizhang.yml) declares beyond the attributes
+    # above, by field name, converted by their type: kept, never dropped.
+    extra: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
 
     def line_of(self, field: str) -> int:
         return self.lines.get(field, 1)
 
+    def value(self, name: str):
+        """A field's converted value by field name, whether attribute or extra."""
+        if name in self.__dataclass_fields__ and name != "extra":
+            return getattr(self, name)
+        return self.extra.get(name)
+
     def links(self) -> dict[str, tuple[Link, ...]]:
-        """Typed links written in this record, by field name."""
-        return {"recurs_from": self.recurs_from} if self.kind in ("feedback", "problem", "measure") else {}
+        """Typed links written in this record, by field name (extra link fields too)."""
+        found = {"recurs_from": self.recurs_from} if self.kind in ("feedback", "problem", "measure") else {}
+        for name, value in self.extra.items():
+            if isinstance(value, tuple) and value and all(isinstance(v, Link) for v in value):
+                found[name] = value
+        return found
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -396,6 +410,8 @@ def _make(kind: str, raw: RawRecord, values: dict, lines: dict) -> Record:
     values["deadline"] = deadline
     cls = RECORD_CLASSES[kind]
     known = cls.__dataclass_fields__
-    kwargs = {k: v for k, v in values.items() if k in known and v is not None}
+    kwargs = {k: v for k, v in values.items() if k in known and k != "extra" and v is not None}
+    extra = {k: v for k, v in values.items() if (k not in known or k == "extra") and v is not None}
     kwargs.setdefault("title", "")
-    return cls(kind=kind, path=raw.path, body=raw.body, body_line=raw.body_line, lines=lines, **kwargs)
+    return cls(kind=kind, path=raw.path, body=raw.body, body_line=raw.body_line, lines=lines,
+               extra=MappingProxyType(extra), **kwargs)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from taizhang.link import Ledger
-from taizhang.markup import md_text
+from taizhang.markup import md_inline, md_text
 from taizhang.views import days_text, is_closed
 from taizhang.model import MeasureRecord
 
@@ -45,7 +45,7 @@ def due_report(ledger: Ledger, days: int, markdown: bool = False) -> str:
     for unit in units_by_urgency(ledger, by_unit):
         overdue = sum(ledger.days_left(m) < 0 for m in by_unit[unit])
         counts = f"（逾期 {overdue} 项，即将到期 {len(by_unit[unit]) - overdue} 项）"
-        lines.append(f"### {unit}{counts}" if markdown else unit + counts)
+        lines.append(f"### {md_inline(unit)}{counts}" if markdown else unit + counts)
         if markdown:
             lines += ["", "| 编号 | 整改措施 | 整改时限 | 情况 | 责任人 |", "| --- | --- | --- | --- | --- |"]
         for m in by_unit[unit]:

@@ -1,53 +1,118 @@
 """CSV of the ledger layout (Excel opens it without mojibake) and a JSON
-array of every record, described by records.schema.json beside this file."""
+array of every record with every vocabulary field, described by a schema
+generated from the same vocabulary (records.schema.json)."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
-from pathlib import Path
 
-from taizhang.export.rows import ledger_rows
+from taizhang.export.rows import ledger_blocks
 from taizhang.link import Ledger
 from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord, Record, RoundRecord
 from taizhang.views import Scope
 
-SCHEMA_FILE = Path(__file__).with_name("records.schema.json")
 BOM = "\ufeff"
 
 
+# OWASP, CSV injection: a cell starting with one of these is read as a
+# formula by Excel or LibreOffice; a leading apostrophe makes it text.
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """One CSV field: dates as YYYY-MM-DD, numbers as digits, text with a
+    leading apostrophe when it would otherwise start a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    text = str(value)
+    return "'" + text if text.startswith(CSV_FORMULA_START) else text
+
+
 def ledger_csv(ledger: Ledger, scope: Scope) -> bytes:
+    """One row per (feedback, problem, measure) path, with its area; every
+    field quoted (OWASP's advice, and Excel keeps line breaks inside)."""
     columns = ledger.vocab.ledger_columns
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([c.label for c in columns])
-    for row in ledger_rows(ledger, scope):
-        writer.writerow([row.cells.get(c.name, "") for c in columns])
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    writer.writerow(["方面", *(c.label for c in columns)])
+    for block in ledger_blocks(ledger, scope):
+        for row in block.rows:
+            writer.writerow([csv_cell(block.name), *(csv_cell(row.cells.get(c.name, "")) for c in columns)])
     return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+SCHEMA_VERSION = 2   # records.json objects carry it; files without the key are version 1
+
+# Keys every record has, whatever its kind (besides its kind's fields).
+BASE_KEYS = ("schema_version", "id", "kind", "kind_label", "title", "round", "path", "body", "publish", "draft")
+# Values computed from the ledger (not written in the record), per kind.
+DERIVED = {
+    "feedback": {"answered_by": ("ids", "回应本反馈的查摆问题（派生）"),
+                 "status": ("label", "整改状态，按其查摆问题计算（派生）")},
+    "problem": {"status": ("label", "整改状态，按其整改措施计算（派生）"),
+                "reported_status": ("label", "查摆问题填报的整改状态"),
+                "measures": ("ids", "整改本问题的措施（派生）")},
+    "cause": {"explains": ("ids", "本原因导致的查摆问题（派生）"),
+              "targeted_by": ("ids", "针对本原因的措施（派生）")},
+    "measure": {"long_term": ("bool", "整改时限为长期坚持"),
+                "light": ("light", "提示灯：red 逾期 / yellow 临期 / green 正常 / done 已完成（派生）"),
+                "days_left": ("int", "距整改时限的天数，负数为逾期天数（派生）")},
+    "round": {"long_term": ("bool", "集中整改期限为长期坚持")},
+}
 
 
 def _ids(records) -> list[str]:
     return [r.id for r in records]
 
 
+def _json_value(vocab, spec, value):
+    """A field's converted value as JSON, by its vocabulary type."""
+    base = spec.base
+    if base == "links":
+        return [link.target for link in value or ()]
+    if base == "texts":
+        return list(value or ())
+    if base == "areas":
+        return [{"key": k, "name": v} for k, v in value or ()]
+    if base == "progress":
+        return [{"date": p.on.isoformat(), "text": p.text} for p in value or ()]
+    if base == "evidence":
+        return [{"name": e.name, "file": e.file} for e in value or ()]
+    if value is None:
+        return None
+    if base == "enum":
+        return vocab.label(spec.type.partition(":")[2], value)
+    if base in ("date", "deadline"):
+        return value.isoformat()
+    return value
+
+
 def record_json(ledger: Ledger, record: Record) -> dict:
+    """Every field the vocabulary gives the record's kind, by field name, plus
+    the base keys and the kind's derived values (see DERIVED)."""
     vocab = ledger.vocab
-    item = {"id": record.id, "kind": record.kind, "kind_label": vocab.kind_label(record.kind),
-            "title": record.title, "round": record.round, "path": record.path, "publish": record.publish,
-            "body": record.body.strip()}
+    item = {"schema_version": SCHEMA_VERSION, "kind_label": vocab.kind_label(record.kind),
+            "path": record.path, "body": record.body.strip()}
+    for name in (*vocab.fields_of(record.kind), "id", "title", "round", "publish", "draft"):
+        if name != "kind":
+            item[name] = _json_value(vocab, vocab.fields[name], record.value(name))
+    item["kind"] = record.kind
     if isinstance(record, RoundRecord):
-        item.update(team=record.team, inspected=record.inspected,
-                    feedback_date=_date(record.feedback_date), deadline=_date(record.deadline),
-                    phase=vocab.label("phases", record.phase) if record.phase else None,
-                    areas=[{"key": k, "name": v} for k, v in record.areas], as_of=_date(record.as_of))
+        item["long_term"] = record.long_term
     if isinstance(record, FeedbackRecord):
-        item.update(area=record.area, source=record.source, quote=record.quote,
-                    answered_by=_ids(ledger.linked_from(record.id, "problem", "feedback")))
+        derived = ledger.feedback_status.get(record.id)
+        item.update(answered_by=_ids(ledger.linked_from(record.id, "problem", "feedback")),
+                    status=vocab.label("statuses", derived) if derived else None)
     if isinstance(record, ProblemRecord):
         derived = ledger.problem_status.get(record.id)
-        item.update(area=record.area, nature=vocab.label("natures", record.nature or "problem"),
-                    feedback=[l.target for l in record.feedback], causes=[l.target for l in record.causes],
+        item.update(nature=vocab.label("natures", record.nature or "problem"),
                     reported_status=vocab.label("statuses", record.status) if record.status else None,
                     status=vocab.label("statuses", derived) if derived else None,
                     measures=_ids(ledger.measures_of(record.id)))
@@ -55,23 +120,8 @@ def record_json(ledger: Ledger, record: Record) -> dict:
         item.update(explains=_ids(ledger.linked_from(record.id, "problem", "causes")),
                     targeted_by=_ids(ledger.linked_from(record.id, "measure", "addresses_causes")))
     if isinstance(record, MeasureRecord):
-        light = ledger.lights.get(record.id)
-        item.update(problems=[l.target for l in record.problems],
-                    addresses_causes=[l.target for l in record.addresses_causes],
-                    leader=list(record.leader), unit=list(record.unit), owner=list(record.owner),
-                    deadline=_date(record.deadline), long_term=record.long_term,
-                    measure_type=vocab.label("measure_types", record.measure_type) if record.measure_type else None,
-                    status=vocab.label("statuses", record.status) if record.status else None,
-                    progress=[{"date": p.on.isoformat(), "text": p.text} for p in record.progress],
-                    evidence=[{"name": e.name, "file": e.file} for e in record.evidence],
-                    completed_on=_date(record.completed_on), signed_off_by=record.signed_off_by,
-                    signed_off_on=_date(record.signed_off_on),
-                    light=light, days_left=ledger.days_left(record))
+        item.update(long_term=record.long_term, light=ledger.lights.get(record.id), days_left=ledger.days_left(record))
     return item
-
-
-def _date(value):
-    return value.isoformat() if value else None
 
 
 def records_json(ledger: Ledger) -> bytes:
@@ -79,5 +129,95 @@ def records_json(ledger: Ledger) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
-def schema_bytes(vocab=None) -> bytes:
-    return SCHEMA_FILE.read_bytes()
+_DATE = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+_IDS = {"type": "array", "items": {"type": "string"}}
+
+
+def _field_schema(vocab, spec) -> dict:
+    """JSON schema of one field's value (non-null form), from its vocabulary type."""
+    base = spec.base
+    if base == "enum":
+        return {"enum": vocab.labels(spec.type.partition(":")[2])}
+    if base in ("date", "deadline"):
+        return dict(_DATE)
+    if base == "bool":
+        return {"type": "boolean"}
+    if base in ("links", "texts"):
+        return dict(_IDS)
+    if base == "areas":
+        return {"type": "array", "items": {"type": "object", "required": ["key", "name"], "additionalProperties": False,
+                                           "properties": {"key": {"type": "string"}, "name": {"type": "string"}}}}
+    if base == "progress":
+        return {"type": "array", "items": {"type": "object", "required": ["date", "text"], "additionalProperties": False,
+                                           "properties": {"date": _DATE, "text": {"type": "string"}}}}
+    if base == "evidence":
+        return {"type": "array", "items": {"type": "object", "required": ["name", "file"], "additionalProperties": False,
+                                           "properties": {"name": {"type": "string"},
+                                                          "file": {"type": ["string", "null"]}}}}
+    if base == "id":
+        return {"type": "string", "pattern": "^[A-Za-z]+-[0-9]{3,}$"}
+    return {"type": "string"}
+
+
+def _nullable(schema: dict) -> dict:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+_DERIVED_TYPES = {"ids": _IDS, "bool": {"type": "boolean"}, "int": {"type": ["integer", "null"]},
+                  "light": {"enum": ["red", "yellow", "green", "done", None]}}
+
+
+def schema(vocab) -> dict:
+    """records.schema.json, generated from the vocabulary: per kind (if/then on
+    `kind`), the keys it has and, unless a draft, its required fields non-null."""
+    kinds = []
+    for kind in vocab.kinds:
+        names = [n for n in (*vocab.fields_of(kind), "id", "title", "round", "publish", "draft") if n != "kind"]
+        props = {n: _nullable(_field_schema(vocab, vocab.fields[n])) | {"description": vocab.key(n)} for n in names}
+        for name, (typ, text) in DERIVED.get(kind, {}).items():
+            if typ == "label":
+                props[name] = _nullable({"enum": vocab.labels("statuses")}) | {"description": text}
+            else:
+                props[name] = dict(_DERIVED_TYPES[typ]) | {"description": text}
+        if kind == "problem":
+            props["nature"] = {"enum": vocab.labels("natures"), "description": vocab.key("nature")}
+        keys = sorted({*BASE_KEYS, *props})
+        required = [n for n in vocab.required[kind] if n != "kind"]
+        dated = [n for n in required if vocab.fields[n].base == "deadline"]   # null when 长期坚持
+        complete: dict = {"properties": {n: _field_schema(vocab, vocab.fields[n]) for n in required if n not in dated}}
+        if dated:
+            complete["anyOf"] = [{"properties": {"long_term": {"const": True}}},
+                                 {"properties": {n: _DATE for n in dated}}]
+        kinds.append({
+            "if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
+            "then": {
+                "properties": props, "required": keys, "propertyNames": {"enum": keys},
+                "if": {"properties": {"draft": {"const": True}}, "required": ["draft"]},
+                "else": complete,
+            },
+        })
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "records.schema.json",
+        "title": "巡视整改台账记录（taizhang records.json）",
+        "description": ("台账全部记录的数组。字段名为英文（vocabulary.yml 中的字段名），取值为台账中的中文用语"
+                        "（可在 taizhang.yml 中改称）；status、light、days_left 等为按统计日期计算的派生值。"
+                        "每类记录的必填字段（草稿除外）不得为空。由词表生成。"),
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": list(BASE_KEYS),
+            "properties": {
+                "schema_version": {"const": SCHEMA_VERSION, "description": "本格式的版本；没有此键的文件为第 1 版"},
+                "kind": {"enum": list(vocab.kinds), "description": "类别（英文）"},
+                "kind_label": {"type": "string", "description": "类别（中文）"},
+                "path": {"type": "string", "description": "记录文件在仓库中的路径"},
+                "body": {"type": "string", "description": "正文（Markdown）"},
+            },
+            "allOf": kinds,
+        },
+    }
+
+
+def schema_bytes(vocab) -> bytes:
+    return (json.dumps(schema(vocab), ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")

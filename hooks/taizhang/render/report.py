@@ -7,7 +7,7 @@ from taizhang.views.report import Report
 
 
 def report_markdown(report: Report) -> str:
-    lines = [f"# {report.title}", "", "!!! note \"草稿\"", "    本通报由台账记录自动生成，发布前请核对并补充“下一步工作”。", ""]
+    lines = [f"# {md_inline(report.title)}", "", "!!! note \"草稿\"", "    本通报由台账记录自动生成，发布前请核对并补充“下一步工作”。", ""]
     for section in report.sections:
         lines += [f"## {section.heading}", ""]
         for paragraph in section.paragraphs:

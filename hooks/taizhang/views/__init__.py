@@ -34,6 +34,9 @@ API (all functions take the ledger first):
 - `responsibility_groups(ledger, measures, field)` → `Group`s by 责任领导
   (`field="leader"`) or 责任单位 (`"unit"`), each with its task rows.
 - `problem_light(ledger, problem)`: the worst light of its measures.
+- `field_text(ledger, record, name)`: any vocabulary field's value as text
+  by its type (record pages, generic ledger columns, diff), so a field
+  added to vocabulary.yml or taizhang.yml shows without code.
 - `DOWNLOADS`: the download files (format, URL, Chinese file name), listed
   once: the dashboard links them, export/files.py builds them, `taizhang
   export --format` offers their formats.
@@ -54,7 +57,7 @@ from taizhang.vocabulary import Vocabulary
 __all__ = [
     "Scope", "Ref", "Fact", "RoundFacts", "StatusCount", "LightCount", "Rate", "AreaProgress", "Figures",
     "TaskRow", "ProblemRow", "FeedbackRow", "Group", "RATE_LEVELS",
-    "is_closed", "light_text", "status_of", "status_label", "days_text", "deadline_text", "measure_note", "round_facts",
+    "field_text", "is_closed", "light_text", "status_of", "status_label", "days_text", "deadline_text", "measure_note", "round_facts",
     "figures", "task_rows", "problem_rows", "feedback_rows", "responsibility_groups", "problem_light",
     "area_label", "Download", "DOWNLOADS",
 ]
@@ -188,6 +191,37 @@ def light_text(ledger: Ledger, measure: MeasureRecord) -> str:
         return note
     label = ledger.vocab.label("lights", light)
     return f"{label}（{note}）" if light == YELLOW and note else label
+
+
+def field_text(ledger: Ledger, record: Record, name: str) -> str:
+    """A field's value as text, by its vocabulary type; "" when empty."""
+    vocab = ledger.vocab
+    spec = vocab.fields[name]
+    if name == "kind":
+        return vocab.kind_label(record.kind)
+    if spec.base == "deadline" and getattr(record, "long_term", False):
+        return vocab.long_term_deadline
+    value = record.value(name)
+    if value is None or value == ():
+        return ""
+    base = spec.base
+    if base == "enum":
+        return vocab.label(spec.type.partition(":")[2], value)
+    if base == "bool":
+        return vocab.phrase("yes") if value else vocab.phrase("no")
+    if base in ("date", "deadline"):
+        return value.isoformat()
+    if base == "links":
+        return "、".join(link.target for link in value)
+    if base == "texts":
+        return "、".join(value)
+    if base == "areas":
+        return "；".join(area_label(k, v) for k, v in value)
+    if base == "progress":
+        return "\n".join(f"{p.on.isoformat()} {p.text}" for p in value)
+    if base == "evidence":
+        return "\n".join(e.name for e in value)
+    return str(value)
 
 
 def problem_light(ledger: Ledger, problem: ProblemRecord) -> str | None:
