@@ -11,8 +11,8 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from taizhang.argparse_zh import ChineseParser
 from taizhang.errors import TaizhangError
+from taizhang.argparse_zh import ChineseParser
 from taizhang.project import RECORDS_DIR, TodayError, analyse, find_root
 from taizhang.views import DOWNLOADS
 from taizhang.vocabulary import ConfigError
@@ -182,9 +182,34 @@ def cmd_import(args) -> int:
     return 0
 
 
+def cmd_gather(args) -> int:
+    from taizhang.gather import build_site, gather
+    from taizhang.gather.schema import READABLE_VERSIONS
+
+    done = gather(args.sources, Path(args.output), today=args.today, title=args.title)
+    overview = done.overview
+    for issue in overview.issues:
+        what = "未纳入" if issue.fatal else "已纳入，统计可能不准"
+        print(f"{issue.source.name or issue.source.location}：{issue.reason}（{what}）", file=sys.stderr)
+    versions = "、".join(str(v) for v in READABLE_VERSIONS)
+    print(f"汇总了 {len(overview.units)} 个单位、{overview.records} 条记录（读取 records.json 数据格式版本 {versions}），"
+          f"{len(overview.issues)} 个数据问题；已写入 {args.output}", file=sys.stderr)
+    if not args.build:
+        print(f"生成网站：cd {args.output} && mkdocs build --strict", file=sys.stderr)
+        return 0
+    result = build_site(done.out_dir, offline=args.offline)
+    if result.returncode != 0:
+        print(result.stderr[-3000:], file=sys.stderr)
+        print("总览网站构建失败（见上）。", file=sys.stderr)
+        return 1
+    print(f"网站已生成：{Path(args.output) / 'site' / 'index.html'}", file=sys.stderr)
+    return 0
+
+
 # What a failed command says first: nothing was changed.
 FAILURE_LEADS = {cmd_new: "没有新建记录：", cmd_diff: "无法读取 Git 版本：", cmd_export: "没有导出：",
-                 cmd_archive: "没有归档：", cmd_archive_export: "没有导出：", cmd_import: "没有导入："}
+                 cmd_archive: "没有归档：", cmd_archive_export: "没有导出：", cmd_import: "没有导入：",
+                 cmd_gather: "没有汇总："}
 
 KIND_ALIASES = {"round": ["轮次", "巡视轮次"], "feedback": ["反馈", "反馈问题"], "problem": ["问题", "查摆问题"],
                 "cause": ["原因", "原因剖析"], "measure": ["措施", "整改措施"]}
@@ -320,6 +345,16 @@ def build_parser() -> argparse.ArgumentParser:
     export_all.add_argument("--force", action="store_true", help="目标文件夹已有内容时替换")
     export_all.add_argument("--dir", default=".", metavar="目录", help="项目目录，默认当前目录")
     export_all.set_defaults(func=cmd_archive_export)
+
+    gather = sub.add_parser("gather", help="汇总多个单位的台账，生成督查总览网站（MkDocs 项目）")
+    gather.add_argument("sources", nargs="+", metavar="来源",
+                        help="来源清单（.yml），或单位的网站文件夹、records.json、台账仓库的路径，可多个")
+    gather.add_argument("-o", "--output", required=True, metavar="文件夹", help="输出文件夹（新文件夹，或以前汇总生成的文件夹）")
+    gather.add_argument("--title", metavar="标题", help="总览标题（默认取来源清单的“标题”，或“整改督查总览”）")
+    gather.add_argument("--today", type=_date, metavar="日期", help="统计日期，按此日期计算逾期和临期（YYYY-MM-DD）")
+    gather.add_argument("--build", action="store_true", help="汇总后接着运行 mkdocs build --strict")
+    gather.add_argument("--offline", action="store_true", help="与 --build 同用：生成可直接用浏览器打开的离线版")
+    gather.set_defaults(func=cmd_gather)
     return parser
 
 
