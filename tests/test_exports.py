@@ -88,7 +88,8 @@ def test_workbook_layout(exported, ledger_sheet):
     ws = ledger_sheet
     assert ws["A1"].value == "十一届省委第三轮巡视整改台账"
     assert ws["A2"].value == "填报单位：中共XX市XX区委员会"
-    assert ws["J2"].value == "截至日期：" and ws["K2"].value.date() == dt.date(2023, 8, 10)
+    assert ws["I2"].value == "截至日期：" and "I2:J2" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws["K2"].value.date() == dt.date(2023, 8, 10)
     assert ws["K2"].number_format == "yyyy-mm-dd"
     assert [c.value for c in ws[3]] == HEADERS
     assert ws.freeze_panes == "A4" and ws.print_title_rows == "$3:$3"

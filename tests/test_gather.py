@@ -13,6 +13,7 @@ folder. Bad sources are listed on 数据问题; the rest builds.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import re
 import subprocess
@@ -305,7 +306,9 @@ def test_workbook_has_the_same_tables_and_no_formula(gathered):
     wb = openpyxl.load_workbook(gathered["out"] / "docs" / "downloads" / "overview.xlsx")
     assert wb.sheetnames == ["各单位情况", "分方面", "逾期事项", "共性问题", "数据问题"]
     units = wb["各单位情况"]
-    assert [c.value for c in units[3]][:3] == ["序号", "单位", "巡视轮次"]          # title, 填报单位 line, header
+    # title, 填报单位/截至日期 line, header row, then one row per unit (the unit ledger's sheet style)
+    assert [c.value for c in units[3]][:3] == ["序号", "单位", "巡视轮次"]
+    assert units.cell(2, units.max_column).value == dt.datetime.fromisoformat(TODAY)
     assert [units.cell(r, 2).value for r in range(4, 7)] == ["区委组织部", EVIL_NAME, "YY县委"]
     rate = units.cell(6, 7)
     assert rate.value == pytest.approx(0.3333) and rate.number_format == "0.0%"

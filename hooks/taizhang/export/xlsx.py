@@ -195,10 +195,14 @@ def _start_sheet(wb, head: SheetHead, fonts: Fonts):
     put(ws, 1, 1, head.title, fonts.title, CENTER, border=False)
     ws.row_dimensions[1].height = height_of(1, fonts.title.size) + 6
     merge(ws, 1, 1, 1, n, fonts.title)
+    # 填报单位 on the left; 截至日期 (label over two columns, so it is never cut) and the typed date on the right
+    label_from = n - 2 if n > 4 else n - 1
     put(ws, 2, 1, f"填报单位：{head.unit}", fonts.body, LEFT, border=False)
-    if n > 3:
-        merge(ws, 2, 1, 2, n - 2, fonts.body)
-    put(ws, 2, n - 1, "截至日期：", fonts.body, RIGHT, border=False)
+    if label_from > 2:
+        merge(ws, 2, 1, 2, label_from - 1, fonts.body)
+    put(ws, 2, label_from, "截至日期：", fonts.body, RIGHT, border=False)
+    if label_from < n - 1:
+        merge(ws, 2, label_from, 2, n - 1, fonts.body)
     put(ws, 2, n, head.as_of, fonts.body, LEFT, border=False)
     for col, (label, width) in enumerate(head.columns, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -333,7 +337,7 @@ def _problem_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
     rows = [[p.number, p.area_label, p.problem.id, p.problem.title, "、".join(f.id for f in p.feedback),
              "、".join(m.id for m in p.measures), p.status_label] for p in views.problem_rows(ledger, scope.problems)]
     head = SheetHead("问题清单", _title(scope, "问题清单"), unit, ledger.today,
-                     [("序号", 5), ("方面", 36), ("编号", 9), ("查摆问题", 40), ("对应反馈", 20), ("整改措施", 20),
+                     [("序号", 5), ("方面", 36), ("编号", 9), ("查摆问题", 40), ("对应反馈", 24), ("整改措施", 24),
                       ("整改状态", 14)])
     _simple_sheet(wb, head, rows, fonts, paper, centred=(1, 3))
 
