@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 
-from taizhang.export.xlsx import BORDER, CENTER, HEADER_FILL, LIGHT_FILLS, LINE_HEIGHT, WRAP, _setup_print, lines_needed
+from taizhang.export.xlsx import BORDER, CENTER, HEADER_FILL, LIGHT_FILLS, TOP as WRAP, automatic_rows, height_of, setup_print, text_lines
 from taizhang.export.zipfix import fixed_zip
 from taizhang.gather.figures import Overview
 from taizhang.gather.pages import MEASURE_HEADERS, UNIT_HEADERS
@@ -31,7 +31,7 @@ PERCENT = "0.0%"
 # (setting font, border and alignment cell by cell was most of the time).
 STYLES = {
     "tz-title": dict(font=TITLE, alignment=CENTER),
-    "tz-header": dict(font=BOLD, fill=HEADER_FILL, alignment=CENTER, border=BORDER),
+    "tz-header": dict(font=BOLD, fill=PatternFill("solid", fgColor=HEADER_FILL), alignment=CENTER, border=BORDER),
     "tz-body": dict(font=BODY, alignment=WRAP, border=BORDER),
     "tz-percent": dict(font=BODY, alignment=WRAP, border=BORDER, number_format=PERCENT),
 }
@@ -54,20 +54,20 @@ def _sheet(wb, name: str, title: str, headers: list[tuple[str, int]], rows: list
     ws = wb.create_sheet(name)
     _put(ws, 1, 1, title, "tz-title")
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    ws.row_dimensions[1].height = 28
     for col, (header, width) in enumerate(headers, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
         _put(ws, 2, col, header, "tz-header")
-    ws.row_dimensions[2].height = LINE_HEIGHT * max(lines_needed(h, w) for h, w in headers)
+    # heights are estimates, not fixed (automatic_rows): applications may refit them
+    ws.row_dimensions[2].height = height_of(max(text_lines(h, w, BODY.sz) for h, w in headers), BODY.sz)
     for index, values in enumerate(rows):
         r = index + 3
         for col, value in enumerate(values, start=1):
             _put(ws, r, col, value)
-        height = max(lines_needed("" if v is None else str(v), headers[c][1]) for c, v in enumerate(values))
-        ws.row_dimensions[r].height = min(409, LINE_HEIGHT * height)
+        lines = max(text_lines(v, headers[c][1], BODY.sz) for c, v in enumerate(values))
+        ws.row_dimensions[r].height = min(409, height_of(lines, BODY.sz))
         for col, color in (fills[index] if fills else {}).items():
             ws.cell(r, col).fill = PatternFill("solid", fgColor=color)
-    _setup_print(ws, 2, len(headers))
+    setup_print(ws, 2, 2 + len(rows), [w for _, w in headers], body_pt=BODY.sz)
 
 
 def _rate(value: float | None):
@@ -116,4 +116,4 @@ def build_overview_workbook(overview: Overview) -> bytes:
     wb.properties.title = overview.title
     buffer = io.BytesIO()
     wb.save(buffer)
-    return fixed_zip(buffer.getvalue(), stamp)
+    return fixed_zip(buffer.getvalue(), stamp, edit=automatic_rows)
