@@ -99,7 +99,7 @@ def test_new_refuses_control_characters(tmp_path):
     ("rules:\n  cause-unused: no\n", None),
     ("due_soon_days: abc\n", "taizhang.yml:1: “due_soon_days”应为不小于 0 的整数，实际写的是“abc”"),
     ("statuses:\n  in_progress: ~\n", "taizhang.yml:2: “statuses.in_progress”应为缩进的子项（映射），实际写的是空值"),
-    ("rules:\n  control-char: maybe\n", "taizhang.yml:2: “rules.control-char”应为 error、warning 或 off 之一"),
+    ("rules:\n  control-char: maybe\n", "taizhang.yml:2: “rules.control-char”应为 error、warning、info 或 off 之一"),
     ("ledger_columns:\n  - {name: number, label: 序号}\n  - 3\n", "taizhang.yml:3: “ledger_columns.第2项”应为含"),
     ("x: !!python/name:os.system ls\n", "taizhang.yml:1: 配置 YAML 语法错误（第 4 列）：使用了不允许的 YAML 标签"),
     ("statuses: [\n", "taizhang.yml:2: 配置 YAML 语法错误"),

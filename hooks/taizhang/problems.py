@@ -67,6 +67,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "recur-not-earlier": ("“{key}”中的 {value} 不属于比本轮（{round}）更早的轮次",
                           "只能引用前面轮次（反馈日期更早）中的同类记录"),
     "draft-incomplete": ("草稿{kind}还缺“{key}”", "补上 {key}:（{help}）；全部补齐后删除“草稿: 是”一行"),
+    "draft-record": ("记录仍标为草稿（草稿: 是）", "补全并核对后删除“草稿: 是”一行；提交（taizhang check --submit）时不能再有草稿"),
     "body-placeholder": ("正文还是新建记录时的占位文字“{marker}”，本记录仍是草稿",
                          "把这一行换成本条记录的正文（反馈原文之外的说明、具体表现、措施内容等）"),
     "feedback-unanswered": ("反馈问题 {value} 还没有任何查摆问题回应", "在对应查摆问题的“对应反馈”中加入 {value}"),
@@ -74,7 +75,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cause-unused": ("原因 {value} 没有被任何查摆问题引用", "在相关查摆问题的“问题原因”中加入 {value}，或删除本记录"),
 }
 
-SEVERITY_LABELS = {"error": "错误", "warning": "警告"}
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 @dataclass(frozen=True, order=True)
@@ -100,13 +101,18 @@ class Problem:
 class Reporter:
     """Collects problems for one run; severities come from the vocabulary."""
 
-    def __init__(self, severities: dict[str, str] | None = None):
+    def __init__(self, severities: dict[str, str] | None = None, soften_drafts: bool = True):
         self._severities = severities or {}
+        self._soften_drafts = soften_drafts   # False when a ledger is submitted
         self.problems: list[Problem] = []
 
-    def add(self, rule: str, path: str, line: int, **values) -> None:
-        if self._severities.get(rule) == "off":
+    def add(self, rule: str, path: str, line: int, draft: bool = False, **values) -> None:
+        """`draft`: the record is an imported draft, whose warnings are reminders (info)."""
+        severity = self._severities.get(rule, "error")
+        if severity == "off":
             return
+        if draft and severity == "warning" and self._soften_drafts:
+            severity = "info"
         message, fix = MESSAGES[rule]
         self.problems.append(Problem(
             path=path,
@@ -114,7 +120,7 @@ class Reporter:
             rule=rule,
             message=message.format(**values),
             fix=fix.format(**values),
-            severity=self._severities.get(rule, "error"),
+            severity=severity,
         ))
 
     def sorted(self) -> list[Problem]:

@@ -32,7 +32,7 @@ from taizhang import views
 from taizhang.export.rows import FEEDBACK_COLUMNS, PROBLEM_COLUMNS, filing_unit, ledger_blocks
 from taizhang.export.text import plain_text
 from taizhang.export.zipfix import fixed_zip
-from taizhang.link import DONE, GREEN, RED, YELLOW, Ledger
+from taizhang.link import DONE, GREEN, PENDING, RED, YELLOW, Ledger
 from taizhang.views import Scope
 
 BODY_FONT = "宋体"        # SimSun: on every Chinese Windows; WPS and LibreOffice map it to a Song face
@@ -42,7 +42,7 @@ MIN_PRINTED_PT = 8.0
 DATE_FORMAT = "yyyy-mm-dd"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-LIGHT_FILLS = {RED: "FFC7CE", YELLOW: "FFEB9C", GREEN: "C6EFCE", DONE: "D9D9D9"}
+LIGHT_FILLS = {RED: "FFC7CE", YELLOW: "FFEB9C", PENDING: "EDEDED", GREEN: "C6EFCE", DONE: "D9D9D9"}
 GAP_FILL = "FFC7CE"
 HEADER_FILL = "E7E6E6"
 AREA_FILL = "F2F2F2"
