@@ -307,6 +307,7 @@ def test_workbook_has_the_same_tables_and_no_formula(gathered):
     assert wb.sheetnames == ["各单位情况", "分方面", "逾期事项", "共性问题", "数据问题"]
     units = wb["各单位情况"]
     # title, 填报单位/截至日期 line, header row, then one row per unit (the unit ledger's sheet style)
+    assert [c.value for c in units[3]][:3] == ["序号", "单位", "巡视轮次"]
     assert units.cell(2, units.max_column).value == dt.datetime.fromisoformat(TODAY)
     assert [units.cell(r, 2).value for r in range(4, 7)] == ["区委组织部", EVIL_NAME, "YY县委"]
     rate = units.cell(6, 7)
@@ -319,6 +320,21 @@ def test_workbook_has_the_same_tables_and_no_formula(gathered):
     late = [[c.value for c in row] for row in wb["逾期事项"].iter_rows(min_row=4)]
     assert ["YY县委", "CS-002", "=1+2 规范支部活动"] == late[-1][:3] and late[-1][-1] == 9
     assert wb["数据问题"].max_row == 3 + 5
+
+
+def test_workbook_prints_in_libreoffice(gathered, tmp_path):
+    """Real LibreOffice: A4 landscape, a Chinese font, every sheet's text whole (no ### for a narrow date)."""
+    from office import pdf_fonts, pdf_pages, pdf_text, to_pdf
+
+    pdf = to_pdf(gathered["out"] / "docs" / "downloads" / "overview.xlsx", tmp_path, "gather-overview.pdf")
+    pages, (width, height) = pdf_pages(pdf)
+    assert pages >= 5 and (round(width), round(height)) == (842, 595)
+    text = re.sub(r"\s+", "", pdf_text(pdf))
+    assert "###" not in text and text.count("截至日期：2023-08-10") == 5
+    for words in ("各单位整改情况", "分方面整改情况", "逾期事项", "共性问题", "数据问题", "YY县委", "=1+2规范支部活动",
+                  SHARED_QUOTE[:9], f"第1页共{pages}页", f"第{pages}页共{pages}页"):
+        assert words in text, words
+    assert "CJK" in pdf_fonts(pdf)
 
 
 def test_rerun_replaces_its_own_output_with_the_same_bytes(gathered):
@@ -362,8 +378,13 @@ def _mutations(records: list[dict]):
         target[key] = value
         yield key, broken
     missing = copy.deepcopy(records)
-    del missing[0]["body"]
-    yield "missing body", missing
+    del missing[0]["title"]
+    yield "missing title", missing
+    older = copy.deepcopy(records)      # a unit on an earlier taizhang of the same version
+    for record in older:
+        for key in ("draft", "recurs_from", "body", "publish"):
+            record.pop(key, None)
+    yield "without optional keys", older
     yield "not a list", {"records": records}
 
 
@@ -381,8 +402,9 @@ def test_hand_check_agrees_with_jsonschema(sample_site):
         assert (validate(data) == []) == expected, name
         verdicts[name] = expected
     assert verdicts["valid"] and verdicts["status"] and verdicts["extra_field_of_a_newer_unit"]
+    assert verdicts["without optional keys"]
     assert not any(verdicts[k] for k in ("publish", "kind", "id", "deadline", "progress", "days_left", "light",
-                                         "unit", "schema_version", "measure_type", "missing body", "not a list"))
+                                         "unit", "schema_version", "measure_type", "missing title", "not a list"))
 
 
 def test_every_exported_record_says_its_schema_version(sample_site):

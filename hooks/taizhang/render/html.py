@@ -149,7 +149,7 @@ class Page:
 
     def link(self, record: Record, text: str | None = None) -> str:
         label = text if text is not None else f"{record.id} {record.title}"
-        return f'<a href="{self.href(self.record_src(record))}">{esc(label)}</a>'
+        return f'<a href="{self.href(self.record_src(record))}">{esc(label)}</a>' + draft_mark(record)
 
     def id_link(self, record: Record) -> str:
         return f'<a href="{self.href(self.record_src(record))}" title="{esc(record.title)}">{esc(record.id)}</a>'
@@ -198,8 +198,6 @@ class Page:
         return esc("、".join(values)) if values else "—"
 
 
-
-
 def filter_bar(page: Page, areas=()) -> str:
     """The page's one filter bar: taizhang.js fills it with a box for text and a
     drop-down per fact the rows carry, filtering every `tz-filterable` table.
@@ -223,6 +221,11 @@ def filter_bar(page: Page, areas=()) -> str:
             '<summary>筛选<span class="tz-filter__count"></span></summary></details>')
 
 
+def draft_mark(record: Record) -> str:
+    """The 草稿 badge after an imported record that is not yet completed."""
+    return '<span class="tz-draft" title="导入的草稿，尚待补充">草稿</span>' if getattr(record, "draft", False) else ""
+
+
 def source_note(ledger: Ledger) -> str:
     """Generated pages cannot be edited: say where their data comes from."""
     return block(f'<p class="tz-source">本页由 <code>records/</code> 中的 {len(ledger.records)} 条台账记录自动生成'
@@ -235,5 +238,5 @@ def record_src(vocab, record: Record) -> str:
 
 
 __all__ = ["esc", "md_inline", "block", "table", "Cell", "Col", "Row", "ID", "TITLE", "WIDE", "KEY", "NOWRAP",
-           "filter_bar", "Page", "record_src", "source_note",
+           "filter_bar", "Page", "record_src", "source_note", "draft_mark",
            "RED", "YELLOW", "GREEN", "DONE"]

@@ -18,8 +18,12 @@ def render_record(page: Page, record: Record, problems: list[Problem], history: 
     vocab = page.vocab
     parts = [_meta_title(f"{record.id} {record.title or ''}"),
              f"# {md_inline(record.id)} {md_inline(record.title or '')}\n"]
+    reminders = [p for p in problems if p.severity == "info"]
+    problems = [p for p in problems if p.severity != "info"]
     if problems:
         parts.append(block(_problems_box(problems)))
+    if record.draft:
+        parts.append(block(_draft_box(page, reminders)))
     parts.append(block(_facts(page, record)))
     if isinstance(record, FeedbackRecord) and record.quote:
         parts.append("## 反馈原文\n")
@@ -72,6 +76,16 @@ def _problems_box(problems: list[Problem]) -> str:
     items = "".join(f"<li>第 {p.line} 行：{esc(p.message)}（{esc(p.rule)}）— {esc(p.fix)}</li>" for p in problems)
     return (f'<div class="admonition danger tz-problems"><p class="admonition-title">'
             f"本记录有 {len(problems)} 处需要修改</p><ul>{items}</ul></div>")
+
+
+def _draft_box(page: Page, reminders: list[Problem]) -> str:
+    from taizhang.render.urls import DRAFTS
+    keys = [p.message.split("还缺", 1)[1] for p in reminders if p.rule == "draft-incomplete"]
+    others = [f"<li>{esc(p.message)}</li>" for p in reminders if p.rule != "draft-incomplete"]
+    lacking = (f"<li>还缺：{esc('、'.join(keys))}</li>" if keys else "") + "".join(others)
+    more = f"<ul>{lacking}</ul>" if lacking else "<p>必填项已齐全，核对后删除“草稿: 是”一行即可。</p>"
+    return (f'<div class="admonition note tz-draft-box"><p class="admonition-title">草稿：由 taizhang import 导入，尚待补充'
+            f'</p>{more}<p><a href="{page.href(DRAFTS)}">全部待补充的记录</a></p></div>')
 
 
 def _row(label: str, value: str) -> str:

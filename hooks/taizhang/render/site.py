@@ -13,6 +13,7 @@ from taizhang.project import Analysis
 from taizhang.render import urls
 from taizhang.render.closing import render_reconciliation, render_signoff_list
 from taizhang.render.dashboard import render_dashboard
+from taizhang.render.drafts import render_drafts
 from taizhang.render.html import Page, collecting_fragments, record_src, source_note
 from taizhang.render.lists import (render_kind_index, render_problem_list, render_recurrences,
                                    render_responsibility_list, render_task_list)
@@ -72,6 +73,7 @@ def render_site(analysis: Analysis, dir_urls: bool = True, history: History | No
     for uri, render in summaries.items():
         head = WIDE_UNSEARCHED if uri in unsearched else (WIDE if uri == urls.DASHBOARD else "")
         emit(uri, lambda page, render=render, head=head: head + render(page, scope) + source_note(ledger))
+    emit(urls.DRAFTS, lambda page: SEARCH_EXCLUDED + render_drafts(page, analysis.problems) + source_note(ledger))
     for kind in analysis.vocab.kinds.values():
         emit(urls.kind_index(kind.folder),
              lambda page, kind=kind: SEARCH_EXCLUDED + render_kind_index(page, kind.name) + source_note(ledger))

@@ -18,6 +18,7 @@ REPORT = "report.md"
 RECURRENCES = "recurrences.md"
 SIGNOFF_LIST = "lists/signoff.md"
 RECONCILIATION = "reconciliation.md"
+DRAFTS = "drafts.md"
 
 def kind_index(folder: str) -> str:
     return f"{folder}/index.md"

@@ -50,7 +50,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from taizhang.link import DONE, LIGHT_ORDER, RED, YELLOW, Ledger, worst_light
+from taizhang.link import DONE, LIGHT_ORDER, PENDING, RED, YELLOW, Ledger, worst_light
 from taizhang.model import (CauseRecord, FeedbackRecord, MeasureRecord, ProblemRecord, Record,
                             RoundRecord)
 from taizhang.vocabulary import Vocabulary
@@ -247,10 +247,11 @@ class Ref:
     id: str
     kind: str
     title: str
+    draft: bool = False       # an imported record not yet completed (marked 草稿)
 
     @classmethod
     def of(cls, record: Record) -> "Ref":
-        return cls(record.id, record.kind, record.title)
+        return cls(record.id, record.kind, record.title, record.draft)
 
 
 def _refs(records) -> tuple[Ref, ...]:
@@ -402,7 +403,8 @@ def figures(ledger: Ledger, scope: Scope) -> Figures:
         not_started=not_started,
         in_progress=sum(n for s, n in counts.items() if s != order[0] and not vocab.is_closed(s)),
         closed=closed, signed_off=sum(1 for m in measures if m.status == "signed_off"),
-        lights=tuple(LightCount(l, vocab.label("lights", l), lights.get(l, 0)) for l in LIGHT_ORDER),
+        lights=tuple(LightCount(l, vocab.label("lights", l), lights.get(l, 0)) for l in LIGHT_ORDER
+                     if l != PENDING or lights.get(l)),      # 待补充 only while drafts lack a deadline
         rates=rates, areas=_areas(ledger, scope), area_note=vocab.phrase("area_counting"),
     )
 
