@@ -112,6 +112,13 @@ def render_responsibility_list(page: Page, scope: Scope) -> str:
     return "\n".join(parts)
 
 
+def _count_text(page: Page, kind: str, records) -> str:
+    """How many records the index lists; problems as "12 个问题 + 4 项说明事项"."""
+    if kind == "problem":
+        return views.figures(page.ledger, Scope(page.ledger, None)).problem_count_text
+    return f"{len(records)} 条{page.vocab.kind_label(kind)}记录"
+
+
 def _round_line(scope: Scope) -> str:
     return f"{esc(scope.round.title)}：" if scope.round else ""
 
@@ -150,7 +157,7 @@ def render_kind_index(page: Page, kind: str) -> str:
         rows.append(row)
     label = vocab.kind_label(kind)
     return (f"# {md_inline(label)}\n"
-            + block(f'<p class="tz-lead">共 {len(records)} 条{esc(label)}记录。</p>')
+            + block(f'<p class="tz-lead">共 {esc(_count_text(page, kind, records))}。</p>')
             + block(table(INDEX_COLUMNS[kind], rows, "tz-sortable")))
 
 
