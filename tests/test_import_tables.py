@@ -164,6 +164,7 @@ def test_taizhangs_own_ledger_imports_back_into_an_equivalent_ledger(tmp_path, f
     (rnd,) = copy.ledger.rounds
     if fmt == "xlsx":                  # the title block, and the 说明事项 sheet
         assert rnd.title == original.ledger.rounds[0].title
+        assert (rnd.as_of, rnd.inspected) == (original.ledger.rounds[0].as_of, original.ledger.rounds[0].inspected)
         assert {p.id for p in copy.ledger.of_kind("problem")} == {p.id for p in original.ledger.of_kind("problem")}
     # every measure, problem, feedback item and area came back
     assert {m.id for m in copy.ledger.of_kind("measure")} == {m.id for m in original.ledger.of_kind("measure")}
