@@ -111,6 +111,21 @@ def check_dates(record: Record, ledger: Ledger, reporter: Reporter) -> None:
             reporter.add("date-in-future", record.path, line, key=key, value=value, today=today)
         elif feedback and value < feedback:
             reporter.add("date-before-feedback", record.path, line, key=key, value=value, feedback=feedback)
+    check_date_order(record, vocab, feedback, reporter)
+
+
+def check_date_order(m: MeasureRecord, vocab, feedback, reporter: Reporter) -> None:
+    """Dates of one measure that contradict each other (see README, 日期的先后)."""
+    if feedback and m.deadline and m.deadline < feedback:
+        reporter.add("deadline-before-feedback", m.path, m.line_of("deadline"), key=vocab.key("deadline"),
+                     value=m.deadline, feedback=feedback)
+    if m.completed_on and m.signed_off_on and m.signed_off_on < m.completed_on:
+        reporter.add("signoff-before-done", m.path, m.line_of("signed_off_on"), key=vocab.key("signed_off_on"),
+                     value=m.signed_off_on, done_key=vocab.key("completed_on"), done=m.completed_on)
+    if m.completed_on and m.progress and m.progress[-1].on > m.completed_on:
+        last = m.progress[-1]
+        reporter.add("progress-after-done", m.path, last.line, key=vocab.key("progress"), value=last.on,
+                     done_key=vocab.key("completed_on"), done=m.completed_on)
 
 
 def check_measure_status(measure: MeasureRecord, ledger: Ledger, reporter: Reporter) -> None:

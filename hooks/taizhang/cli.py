@@ -206,6 +206,7 @@ def cmd_gather(args) -> int:
     print(f"网站已生成：{Path(args.output) / 'site' / 'index.html'}", file=sys.stderr)
     return 0
 
+
 # What a failed command says first: nothing was changed.
 FAILURE_LEADS = {cmd_new: "没有新建记录：", cmd_diff: "无法读取 Git 版本：", cmd_export: "没有导出：",
                  cmd_archive: "没有归档：", cmd_archive_export: "没有导出：", cmd_import: "没有导入：",

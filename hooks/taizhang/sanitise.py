@@ -101,6 +101,8 @@ def _image_as_link(match: re.Match) -> str:
 def sanitise_html(text: str) -> str:
     """Any HTML → the allow-listed subset, with off-site images turned into links."""
     cleaned = _clean(text, _keep_attribute)
+    if "<img" not in cleaned:
+        return cleaned   # no image: nothing to turn into a link, nothing to check again
     linked = _IMG.sub(_image_as_link, cleaned)
     # A second pass checks the links made above and drops any off-site
     # image source the pattern might have missed: nothing loads off-site.

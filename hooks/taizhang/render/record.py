@@ -10,7 +10,7 @@ from taizhang.model import (FeedbackRecord, MeasureRecord, ProblemRecord, Record
 from taizhang.history import History
 from taizhang.problems import Problem
 from taizhang.sanitise import is_url, render_body
-from taizhang.render.html import Page, block, esc, md_inline, table
+from taizhang.render.html import ID, KEY, NOWRAP, TITLE, WIDE, Col, Page, block, esc, md_inline, table
 from taizhang.views import Scope, area_label, field_text, figures, problem_light, round_facts
 
 
@@ -113,7 +113,7 @@ def _facts(page: Page, record: Record) -> str:
         rows += _round_facts(page, record)
     # Fields a unit added in vocabulary.yml or taizhang.yml: shown by their type.
     rows += [_row(vocab.key(name), esc(field_text(ledger, record, name))) for name in record.extra]
-    return '<div class="tz-scroll"><table class="tz-facts">\n' + "\n".join(rows) + "\n</table></div>"
+    return '<div class="tz-facts"><table>\n' + "\n".join(rows) + "\n</table></div>"
 
 
 def _problem_facts(page: Page, problem: ProblemRecord) -> list[str]:
@@ -171,7 +171,7 @@ def _relations(page: Page, record: Record) -> str:
         if optional and not records:
             continue
         with_status = any(r.kind in ("problem", "measure") for r in records)
-        headers = ["编号", "标题"] + (["状态"] if with_status else [])
+        headers = [Col("编号", ID), Col("标题", TITLE)] + ([Col("状态", KEY)] if with_status else [])
         rows = [[page.id_link(r), esc(r.title)] + ([_status_of(page, r)] if with_status else []) for r in records]
         html_parts.append(f"<h3>{esc(label)}（{len(records)}）</h3>\n" + table(headers, rows))
     return "\n".join(html_parts)
@@ -217,7 +217,7 @@ def _round_summary(page: Page, rnd: RoundRecord) -> str:
     problems = fig.problem_count_text if fig.declarations else fig.problems
     counts = [[esc(vocab.kind_label(kind)), esc(n)] for kind, n in (
         ("feedback", fig.feedback), ("problem", problems), ("cause", fig.causes), ("measure", fig.measures))]
-    return "## 本轮记录\n" + block(table(["类别", "条数"], counts))
+    return "## 本轮记录\n" + block(table(["类别", "条数"], counts, "tz-plain"))
 
 
 def _history(history: History, record: Record) -> str:
@@ -234,4 +234,5 @@ def _history(history: History, record: Record) -> str:
     rows = [[f"<time>{esc(c.when)}</time>", esc(c.author), esc(c.subject), esc(c.action),
              "<br>".join(f'<strong class="tz-change">{esc(n)}</strong>' for n in c.notes)]
             for c in changes]
-    return notice + summary + table(["时间", "修改人", "提交说明", "操作", "状态或时限变化"], rows, "tz-history")
+    return notice + summary + table([Col("时间", NOWRAP), Col("修改人", NOWRAP), Col("提交说明", WIDE),
+                                     Col("操作", NOWRAP), Col("状态或时限变化", WIDE)], rows, "tz-history")

@@ -34,6 +34,7 @@ API (all functions take the ledger first):
 - `responsibility_groups(ledger, measures, field)` → `Group`s by 责任领导
   (`field="leader"`) or 责任单位 (`"unit"`), each with its task rows.
 - `problem_light(ledger, problem)`: the worst light of its measures.
+- `sample_notice(ledger)`: the 示例数据 notice when a round is marked so, else "".
 - `field_text(ledger, record, name)`: any vocabulary field's value as text
   by its type (record pages, generic ledger columns, diff), so a field
   added to vocabulary.yml or taizhang.yml shows without code.
@@ -59,7 +60,7 @@ __all__ = [
     "TaskRow", "ProblemRow", "FeedbackRow", "Group", "RATE_LEVELS",
     "field_text", "is_closed", "light_text", "status_of", "status_label", "days_text", "deadline_text", "measure_note", "round_facts",
     "figures", "task_rows", "problem_rows", "feedback_rows", "responsibility_groups", "problem_light",
-    "area_label", "Download", "DOWNLOADS",
+    "area_label", "sample_notice", "Download", "DOWNLOADS",
 ]
 
 @dataclass(frozen=True)
@@ -226,6 +227,11 @@ def field_text(ledger: Ledger, record: Record, name: str) -> str:
 
 def problem_light(ledger: Ledger, problem: ProblemRecord) -> str | None:
     return worst_light(ledger.lights.get(m.id) for m in ledger.measures_of(problem.id))
+
+
+def sample_notice(ledger: Ledger) -> str:
+    """The notice every page shows when a round is marked 示例数据, else ""."""
+    return ledger.vocab.phrase("sample_notice") if any(r.sample for r in ledger.rounds) else ""
 
 
 def area_label(ordinal: str, name: str) -> str:
