@@ -83,6 +83,7 @@ class RoundRecord(Record):
     phase: str | None = None
     areas: tuple[tuple[str, str], ...] = ()   # (ordinal, name)
     as_of: dt.date | None = None
+    sample: bool = False              # 示例数据: the site says on every page that it is illustrative
 
     def area_name(self, ordinal: str) -> str | None:
         return dict(self.areas).get(ordinal)

@@ -62,7 +62,7 @@ DERIVED = {
     "cause": {"explains": ("ids", "本原因导致的查摆问题（派生）"),
               "targeted_by": ("ids", "针对本原因的措施（派生）")},
     "measure": {"long_term": ("bool", "整改时限为长期坚持"),
-                "light": ("light", "提示灯：red 逾期 / yellow 临期 / green 正常 / done 已完成（派生）"),
+                "light": ("light", "提示灯：red 逾期 / yellow 临期 / pending 待补充（草稿缺整改时限）/ green 正常 / done 已完成（派生）"),
                 "days_left": ("int", "距整改时限的天数，负数为逾期天数（派生）")},
     "round": {"long_term": ("bool", "集中整改期限为长期坚持")},
 }
@@ -164,7 +164,7 @@ def _nullable(schema: dict) -> dict:
 
 
 _DERIVED_TYPES = {"ids": _IDS, "bool": {"type": "boolean"}, "int": {"type": ["integer", "null"]},
-                  "light": {"enum": ["red", "yellow", "green", "done", None]}}
+                  "light": {"enum": ["red", "yellow", "pending", "green", "done", None]}}
 
 
 def schema(vocab) -> dict:

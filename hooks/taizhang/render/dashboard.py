@@ -6,7 +6,8 @@ from __future__ import annotations
 from taizhang.link import RED, YELLOW
 from taizhang.render import urls
 from taizhang.render.html import Cell, Page, block, esc, table
-from taizhang.render.lists import TASK_HEADERS, task_rows
+from taizhang.render.figures import rate_cards
+from taizhang.render.lists import task_headers, task_rows
 from taizhang.views import DOWNLOADS, Figures, Scope, figures, round_facts
 
 LATEST_PROGRESS = 10
@@ -19,10 +20,10 @@ def render_dashboard(page: Page, scope: Scope) -> str:
     parts += ["## 整改状态\n", block(_status_counts(page, fig)), block(_lights(fig))]
     late = [m for m in scope.measures if page.ledger.lights.get(m.id) == RED]
     soon = [m for m in scope.measures if page.ledger.lights.get(m.id) == YELLOW]
-    parts += ["## 逾期事项\n", block(table(TASK_HEADERS, task_rows(page, late), "tz-sortable", "没有逾期事项。"))]
+    parts += ["## 逾期事项\n", block(table(task_headers(page.vocab), task_rows(page, late), "tz-sortable", "没有逾期事项。"))]
     parts += ["## 临期事项\n", block(
         f'<p class="tz-lead">整改时限在 {page.vocab.due_soon_days} 天之内的未完成措施。</p>'
-        + table(TASK_HEADERS, task_rows(page, soon), "tz-sortable", "没有临期事项。"))]
+        + table(task_headers(page.vocab), task_rows(page, soon), "tz-sortable", "没有临期事项。"))]
     parts += ["## 分方面进展\n", block(_areas(fig))]
     parts += ["## 最新进展\n", block(_latest(page, scope))]
     parts += ["## 下载\n", block(_downloads(page))]
@@ -48,25 +49,22 @@ def _round_box(page: Page, scope: Scope) -> str:
 
 
 def _numbers(page: Page, fig: Figures) -> str:
-    """The three completion rates side by side, each with its definition, then the counts."""
+    """The three completion rates side by side (see render/figures.py), then the counts."""
     vocab = page.vocab
-    targets = {"measures": urls.TASK_LIST, "problems": urls.PROBLEM_LIST, "feedback": urls.TRACE}
-    cards = [(r.label, r.text, f"tz-num--rate tz-num--{r.level}", targets[r.name],
-              f"{r.definition}（{r.done}/{r.total}）") for r in fig.rates]
     problems_note = fig.problem_count_text if fig.declarations else ""
-    cards += [
-        (vocab.kind_label("feedback"), fig.feedback, "", urls.TRACE, ""),
-        (vocab.kind_label("problem"), fig.problems, "", urls.PROBLEM_LIST, problems_note),
-        (vocab.kind_label("cause"), fig.causes, "", urls.kind_index(vocab.kinds["cause"].folder), ""),
-        (vocab.kind_label("measure"), fig.measures, "", urls.TASK_LIST, ""),
+    cards = [
+        (vocab.kind_label("feedback"), fig.feedback, urls.TRACE, ""),
+        (vocab.kind_label("problem"), fig.problems, urls.PROBLEM_LIST, problems_note),
+        (vocab.kind_label("cause"), fig.causes, urls.kind_index(vocab.kinds["cause"].folder), ""),
+        (vocab.kind_label("measure"), fig.measures, urls.TASK_LIST, ""),
     ]
-    html_cards = "".join(
-        f'<a class="tz-num {css}" href="{page.href(target)}" data-metric="{esc(label)}">'
+    counts = "".join(
+        f'<a class="tz-num" href="{page.href(target)}" data-metric="{esc(label)}">'
         f'<span class="tz-num__value">{esc(value)}</span><span class="tz-num__label">{esc(label)}</span>'
         + (f'<span class="tz-num__note">{esc(note)}</span>' if note else "") + "</a>"
-        for label, value, css, target, note in cards
+        for label, value, target, note in cards
     )
-    return f'<div class="tz-numbers">{html_cards}</div>'
+    return rate_cards(page, fig) + f'<div class="tz-numbers">{counts}</div>'
 
 
 def _rounds_note(page: Page, fig: Figures) -> str:
@@ -83,7 +81,7 @@ def _rounds_note(page: Page, fig: Figures) -> str:
 def _status_counts(page: Page, fig: Figures) -> str:
     rows = [[page.status_cell(c.status), f'<span data-status-count="{esc(c.status)}">{c.count}</span>',
              Cell(_bar(c.share), f"{c.share:.6f}")] for c in fig.statuses]
-    return table([page.vocab.key("status"), "措施数", "占比"], rows, "tz-status-counts tz-sortable")
+    return table([page.vocab.key("status"), "措施数", "占比"], rows, "tz-status-counts tz-sortable tz-plain")
 
 
 def _lights(fig: Figures) -> str:
@@ -104,7 +102,8 @@ def _bar(share: float) -> str:
 
 
 def _areas(fig: Figures) -> str:
-    rows = [[esc(a.label), esc(a.problems), esc(a.measures), esc(a.overdue), Cell(_bar(a.rate.share), f"{a.rate.share:.6f}")]
+    rows = [[esc(a.label), esc(a.problems), esc(a.measures), esc(a.overdue),
+             Cell(f'<span class="tz-num--{esc(a.rate.level)}">{_bar(a.rate.share)}</span>', f"{a.rate.share:.6f}")]
             for a in fig.areas]
     note = f'<p class="tz-lead">{esc(fig.area_note)}</p>' if rows else ""
     return note + table(["方面", "查摆问题", "整改措施", "逾期", "完成率"], rows, "tz-areas tz-sortable")

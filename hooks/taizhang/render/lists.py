@@ -5,28 +5,39 @@ from __future__ import annotations
 from collections import defaultdict
 
 from taizhang.model import MeasureRecord
-from taizhang.render.html import Cell, Page, Row, block, esc, md_inline, table
+from taizhang.render.figures import rate_cards
+from taizhang.render.html import (ID, KEY, TITLE, WIDE, Cell, Col, Page, Row, block, esc,
+                                  filter_bar, md_inline, table)
 from taizhang.render.marks import repeat_mark, round_marks
 from taizhang import views
 from taizhang.views import Scope
 
-TASK_HEADERS = ["序号", "编号", "整改措施", "整改问题", "责任领导", "责任单位", "责任人", "整改时限", "整改状态", "提示"]
+def task_headers(vocab) -> list[Col]:
+    return [Col(vocab.phrase("row_number"), "tz-num"), Col(vocab.key("id"), ID), Col(vocab.kind_label("measure"), TITLE),
+            Col(vocab.key("problems"), WIDE), Col(vocab.key("measure_type")), Col(vocab.key("leader")),
+            Col(vocab.key("unit")), Col(vocab.key("owner")), Col(vocab.key("deadline")),
+            Col(vocab.key("completed_on")), Col(vocab.key("status"), KEY), Col(vocab.phrase("light_header"), KEY)]
+
+
+def task_facts(t: views.TaskRow) -> dict:
+    """What the filter bar reads from a measure's row."""
+    return {"status": t.status_label, "type": t.measure_type_label, "leader": t.leader, "unit": t.unit,
+            "owner": t.owner, "area": list(t.areas), "light": t.light_label}
 
 
 def task_rows(page: Page, measures: list[MeasureRecord]) -> list[Row]:
-    ledger = page.ledger
+    ledger, none = page.ledger, page.vocab.phrase("none")
     rows = []
     for t in views.task_rows(ledger, measures):
         m = ledger.records[t.measure.id]
-        facts = {"status": t.status_label, "leader": t.leader, "unit": t.unit, "owner": t.owner,
-                 "area": list(t.areas), "light": t.light_label}
+        completed = t.completed_on.isoformat() if t.completed_on else ""
         rows.append(Row([
             Cell(esc(t.number), f"{t.number:06d}"), page.id_link(t.measure), page.link(t.measure, t.measure.title),
-            "、".join(page.id_link(p) for p in t.problems) or "—",
+            "、".join(page.id_link(p) for p in t.problems) or none, esc(t.measure_type_label or none),
             page.texts(t.leader), page.texts(t.unit), page.texts(t.owner),
-            page.deadline_cell(m), _with_marks(page.status_cell(t.status), round_marks(page, m)),
-            page.light_cell(t.light, page.measure_light(m)),
-        ], facts))
+            page.deadline_cell(m), Cell(esc(completed or none), completed),
+            _with_marks(page.status_cell(t.status), round_marks(page, m)), page.light_cell(t.light, page.measure_light(m)),
+        ], task_facts(t)))
     return rows
 
 
@@ -36,39 +47,46 @@ def _with_marks(cell: Cell, marks: str) -> Cell:
 
 def render_problem_list(page: Page, scope: Scope) -> str:
     vocab = page.vocab
-    no_measures = vocab.phrase("no_measures")
-    repeats = len(scope.repeat_problems)
-    repeat_note = f'其中屡查屡犯 <strong data-repeats="{repeats}">{repeats}</strong> 个；' if repeats else ""
+    no_measures, none = vocab.phrase("no_measures"), vocab.phrase("none")
+    fig = views.figures(page.ledger, scope)
+    repeat_note = (f'其中屡查屡犯 <strong data-repeats="{fig.repeat_problems}">{fig.repeat_problems}</strong> 个；'
+                   if fig.repeat_problems else "")
     parts = ["# 问题清单\n",
-             block(f'<p class="tz-lead">{_round_line(scope)}共 {esc(views.figures(page.ledger, scope).problem_count_text)}；'
-                   f'{repeat_note}'
-                   "每个问题的整改状态按其整改措施自动计算（最慢的一项决定）。</p>")]
+             block(f'<p class="tz-lead">{_round_line(scope)}共 {esc(fig.problem_count_text)}；{repeat_note}'
+                   "每个问题的整改状态按其整改措施自动计算（最慢的一项决定），"
+                   f"{esc(vocab.key('deadline'))}是其未完成措施中最早的一个。</p>"),
+             block(rate_cards(page, fig)),
+             block(filter_bar(page, scope.areas()))]
     by_area = defaultdict(list)
     for row in views.problem_rows(page.ledger, scope.problems):
         by_area[row.area].append(row)
+    headers = [Col(vocab.key("id"), ID), Col(vocab.kind_label("problem"), TITLE), Col(vocab.key("feedback"), WIDE),
+               Col(vocab.key("unit")), Col(vocab.key("deadline")), Col(vocab.kind_label("measure")),
+               Col(vocab.key("status"), KEY), Col(vocab.phrase("light_header"), KEY)]
     for ordinal, name in scope.areas():
         rows_in_area = by_area.get(ordinal, [])
         if not rows_in_area:
             continue
-        parts.append(f"## （{md_inline(ordinal)}）{md_inline(name)}\n")
+        parts.append(f"## {md_inline(views.area_label(ordinal, name))}\n")
         rows = []
         for p in rows_in_area:
-            facts = {"status": p.status_label, "area": views.area_label(ordinal, name),
+            facts = {"status": p.status_label, "light": p.light_label, "area": views.area_label(ordinal, name),
                      "unit": list(p.units), "leader": list(p.leaders)}
+            deadline = p.earliest_open_deadline.isoformat() if p.earliest_open_deadline else ""
             rows.append(Row([
                 page.id_link(p.problem), page.link(p.problem, p.problem.title) + repeat_mark(page, p.problem),
-                "、".join(page.id_link(f) for f in p.feedback) or "—",
+                "<br>".join(page.link(f) for f in p.feedback) or none, page.texts(p.units),
+                Cell(esc(deadline or none), deadline),
                 "、".join(page.id_link(m) for m in p.measures) or f'<span class="tz-gap">{esc(no_measures)}</span>',
                 page.status_cell(p.status, no_measures), page.light_cell(p.light, page.light(p.light)),
             ], facts))
-        parts.append(block(table(["编号", "查摆问题", "对应反馈", "整改措施", "整改状态", "提示"], rows,
-                                 "tz-sortable tz-filterable")))
+        parts.append(block(table(headers, rows, "tz-sortable tz-filterable")))
     if scope.declarations:
         label = vocab.label("natures", "declaration")
         parts.append(f"## {md_inline(label)}\n")
         parts.append(block(f'<p class="tz-lead">以下为对照检查中的{esc(label)}，不计入问题数。</p>'))
         rows = [[page.id_link(p), page.link(p, p.title)] for p in scope.declarations]
-        parts.append(block(table(["编号", label], rows)))
+        parts.append(block(table([Col(vocab.key("id"), ID), Col(label, TITLE)], rows)))
     return "\n".join(parts)
 
 
@@ -76,7 +94,9 @@ def render_task_list(page: Page, scope: Scope) -> str:
     parts = ["# 任务清单\n",
              block(f'<p class="tz-lead">{_round_line(scope)}共 {len(scope.measures)} 项整改措施。'
                    "红色为逾期，黄色为临期，绿色为正常推进。</p>"),
-             block(table(TASK_HEADERS, task_rows(page, scope.measures), "tz-sortable tz-filterable"))]
+             block(rate_cards(page, views.figures(page.ledger, scope))),
+             block(filter_bar(page, scope.areas())),
+             block(table(task_headers(page.vocab), task_rows(page, scope.measures), "tz-sortable tz-filterable"))]
     return "\n".join(parts)
 
 
@@ -84,17 +104,26 @@ def render_responsibility_list(page: Page, scope: Scope) -> str:
     vocab = page.vocab
     parts = ["# 责任清单\n",
              block(f'<p class="tz-lead">{_round_line(scope)}按{vocab.key("leader")}和{vocab.key("unit")}'
-                   "列出整改措施；一项措施有多位领导或多个单位时，在每一位、每一个名下都列出。</p>")]
+                   "列出整改措施；一项措施有多位领导或多个单位时，在每一位、每一个名下都列出。</p>"),
+             block(filter_bar(page, scope.areas()))]
     for field in ("leader", "unit"):
         groups = views.responsibility_groups(page.ledger, scope.measures, field)
         parts.append(f"## 按{md_inline(vocab.key(field))}\n")
         summary = [[esc(g.name), esc(g.count), esc(g.closed), esc(g.overdue)] for g in groups]
-        parts.append(block(table([vocab.key(field), "措施数", "已完成", "逾期"], summary, "tz-sortable")))
+        parts.append(block(table([Col(vocab.key(field), TITLE), "措施数", "已完成", "逾期"], summary,
+                                 "tz-sortable tz-plain")))
         for g in groups:
             parts.append(f"### {md_inline(g.name)}\n")
             measures = [page.ledger.records[t.measure.id] for t in g.tasks]
-            parts.append(block(table(TASK_HEADERS, task_rows(page, measures), "tz-sortable tz-filterable")))
+            parts.append(block(table(task_headers(vocab), task_rows(page, measures), "tz-sortable tz-filterable")))
     return "\n".join(parts)
+
+
+def _count_text(page: Page, kind: str, records) -> str:
+    """How many records the index lists; problems as "12 个问题 + 4 项说明事项"."""
+    if kind == "problem":
+        return views.figures(page.ledger, Scope(page.ledger, None)).problem_count_text
+    return f"{len(records)} 条{page.vocab.kind_label(kind)}记录"
 
 
 def _round_line(scope: Scope) -> str:
@@ -102,11 +131,11 @@ def _round_line(scope: Scope) -> str:
 
 
 INDEX_COLUMNS = {
-    "round": ["编号", "巡视轮次", "巡视组", "反馈日期", "整改阶段"],
-    "feedback": ["编号", "反馈问题", "方面", "回应的查摆问题"],
-    "problem": ["编号", "查摆问题", "方面", "整改状态"],
-    "cause": ["编号", "原因", "导致的查摆问题"],
-    "measure": ["编号", "整改措施", "责任单位", "整改时限", "整改状态"],
+    "round": [Col("编号", ID), Col("巡视轮次", TITLE), "巡视组", "反馈日期", "整改阶段"],
+    "feedback": [Col("编号", ID), Col("反馈问题", TITLE), "方面", "回应的查摆问题"],
+    "problem": [Col("编号", ID), Col("查摆问题", TITLE), "方面", Col("整改状态", KEY)],
+    "cause": [Col("编号", ID), Col("原因", TITLE), "导致的查摆问题"],
+    "measure": [Col("编号", ID), Col("整改措施", TITLE), "责任单位", "整改时限", Col("整改状态", KEY)],
 }
 
 
@@ -135,7 +164,7 @@ def render_kind_index(page: Page, kind: str) -> str:
         rows.append(row)
     label = vocab.kind_label(kind)
     return (f"# {md_inline(label)}\n"
-            + block(f'<p class="tz-lead">共 {len(records)} 条{esc(label)}记录。</p>')
+            + block(f'<p class="tz-lead">共 {esc(_count_text(page, kind, records))}。</p>')
             + block(table(INDEX_COLUMNS[kind], rows, "tz-sortable")))
 
 

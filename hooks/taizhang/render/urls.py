@@ -18,6 +18,9 @@ REPORT = "report.md"
 RECURRENCES = "recurrences.md"
 CARRIED = "carried.md"             # 承接事项
 ROUNDS = "all-rounds.md"           # 各轮概览 (rounds/ holds the round records)
+SIGNOFF_LIST = "lists/signoff.md"
+RECONCILIATION = "reconciliation.md"
+DRAFTS = "drafts.md"
 
 def kind_index(folder: str) -> str:
     return f"{folder}/index.md"
