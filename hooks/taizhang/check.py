@@ -140,7 +140,8 @@ def check_dates(record: Record, ledger: Ledger, reporter: Reporter) -> None:
 
 def check_date_order(m: MeasureRecord, vocab, feedback, reporter: Reporter) -> None:
     """Dates of one measure that contradict each other (see README, 日期的先后)."""
-    if feedback and m.deadline and m.deadline < feedback:
+    # A carried measure (承接自) keeps its original deadline, so that it stays overdue: 整改不到位不销号.
+    if feedback and m.deadline and m.deadline < feedback and not m.carried_from:
         reporter.add("deadline-before-feedback", m.path, m.line_of("deadline"), key=vocab.key("deadline"),
                      value=m.deadline, feedback=feedback)
     if m.completed_on and m.signed_off_on and m.signed_off_on < m.completed_on:
