@@ -29,7 +29,7 @@ def check_ledger(records: list[Record], ledger: Ledger, reporter: Reporter, docs
         check_recurrence(record, ledger, reporter)
         if isinstance(record, MeasureRecord):
             check_measure_status(record, ledger, reporter)
-            check_evidence_files(record, reporter, docs_dir)
+            check_evidence_files(record, reporter, docs_dir, ledger.vocab.key("evidence"))
         if isinstance(record, ProblemRecord):
             check_problem_status(record, ledger, reporter)
     check_gaps(ledger, reporter)
@@ -87,7 +87,8 @@ def check_area(record: Record, ledger: Ledger, reporter: Reporter) -> None:
     if area is None or rnd is None or rnd.area_name(area) is not None:
         return
     allowed = "、".join(k for k, _ in rnd.areas) or "（该轮次未列出方面）"
-    reporter.add("unknown-area", record.path, record.line_of("area"), value=area, round=rnd.id, allowed=allowed)
+    reporter.add("unknown-area", record.path, record.line_of("area"), value=area, round=rnd.id, allowed=allowed,
+                 key=ledger.vocab.key("area"), areas=ledger.vocab.key("areas"))
 
 
 def check_dates(record: Record, ledger: Ledger, reporter: Reporter) -> None:
@@ -103,9 +104,10 @@ def check_dates(record: Record, ledger: Ledger, reporter: Reporter) -> None:
             dated.append((vocab.key(field), value, record.line_of(field)))
     for key, value, line in dated:
         if value > today:
-            reporter.add("date-in-future", record.path, line, key=key, value=value, today=today)
+            reporter.add("date-in-future", record.path, line, key=key, value=value, today=today, as_of=vocab.key("as_of"))
         elif feedback and value < feedback:
-            reporter.add("date-before-feedback", record.path, line, key=key, value=value, feedback=feedback)
+            reporter.add("date-before-feedback", record.path, line, key=key, value=value, feedback=feedback,
+                         feedback_key=vocab.key("feedback_date"))
 
 
 def check_measure_status(measure: MeasureRecord, ledger: Ledger, reporter: Reporter) -> None:
@@ -130,7 +132,8 @@ def check_measure_status(measure: MeasureRecord, ledger: Ledger, reporter: Repor
     elif not vocab.is_closed(status) and (measure.signed_off_by or measure.signed_off_on):
         line = measure.line_of("signed_off_by" if measure.signed_off_by else "signed_off_on")
         reporter.add("signoff-needs-done", measure.path, line, status=label,
-                     done=vocab.label("statuses", "done"), signed=vocab.label("statuses", "signed_off"))
+                     done=vocab.label("statuses", "done"), signed=vocab.label("statuses", "signed_off"),
+                     completed=vocab.key("completed_on"))
 
 
 def check_problem_status(problem: ProblemRecord, ledger: Ledger, reporter: Reporter) -> None:
@@ -144,22 +147,22 @@ def check_problem_status(problem: ProblemRecord, ledger: Ledger, reporter: Repor
                      status=vocab.label("statuses", problem.status), open="、".join(still_open))
 
 
-def check_evidence_files(measure: MeasureRecord, reporter: Reporter, docs_dir: Path) -> None:
+def check_evidence_files(measure: MeasureRecord, reporter: Reporter, docs_dir: Path, key: str) -> None:
     for item in measure.evidence:
         if not item.file or _URL.match(item.file):
             continue
         target = (docs_dir / item.file).resolve()
         inside = docs_dir.resolve() in target.parents
         if not inside or not target.is_file():
-            reporter.add("evidence-file-missing", measure.path, item.line, value=item.file)
+            reporter.add("evidence-file-missing", measure.path, item.line, value=item.file, key=key)
 
 
 def check_gaps(ledger: Ledger, reporter: Reporter) -> None:
     """Warnings: feedback nobody answered, problems without measures, idle causes."""
     for record in ledger.records.values():
         if isinstance(record, FeedbackRecord) and not ledger.linked_from(record.id, "problem", "feedback"):
-            reporter.add("feedback-unanswered", record.path, 1, value=record.id)
+            reporter.add("feedback-unanswered", record.path, 1, value=record.id, key=ledger.vocab.key("feedback"))
         elif isinstance(record, ProblemRecord) and not record.is_declaration and not ledger.measures_of(record.id):
-            reporter.add("problem-without-measure", record.path, 1, value=record.id)
+            reporter.add("problem-without-measure", record.path, 1, value=record.id, key=ledger.vocab.key("problems"))
         elif record.kind == "cause" and not ledger.linked_from(record.id, "problem", "causes"):
-            reporter.add("cause-unused", record.path, 1, value=record.id)
+            reporter.add("cause-unused", record.path, 1, value=record.id, key=ledger.vocab.key("causes"))

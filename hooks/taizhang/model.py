@@ -390,7 +390,8 @@ def build_record(raw: RawRecord, vocab: Vocabulary, reporter: Reporter) -> Recor
         # An imported draft may lack what the outline did not say (owners,
         # deadlines, links): a reminder, not an error, until it is completed.
         rule = "draft-incomplete" if draft and name not in DRAFT_NEEDS else "required-field"
-        reporter.add(rule, raw.path, raw.line(field.key), kind=kind.label, key=field.key, help=field.help)
+        reporter.add(rule, raw.path, raw.line(field.key), kind=kind.label, key=field.key, help=field.help,
+                     draft=vocab.key("draft"))
     record_id = values.get("id")
     if not record_id:
         return None

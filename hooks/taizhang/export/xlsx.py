@@ -124,8 +124,10 @@ def _merge_groups(ws, rows, names: list[str]) -> None:
 def _problem_sheet(wb, ledger: Ledger, scope: Scope) -> None:
     rows = [[str(p.number), p.area_label, p.problem.id, p.problem.title, "、".join(f.id for f in p.feedback),
              "、".join(m.id for m in p.measures), p.status_label] for p in views.problem_rows(ledger, scope.problems)]
+    vocab = ledger.vocab
     _sheet(wb, "问题清单", _title(ledger, scope, "问题清单"),
-           [("序号", 6), ("方面", 30), ("编号", 9), ("查摆问题", 40), ("对应反馈", 20), ("整改措施", 20), ("整改状态", 14)], rows)
+           [("序号", 6), (vocab.key("area"), 30), (vocab.key("id"), 9), (vocab.kind_label("problem"), 40),
+            (vocab.key("feedback"), 20), (vocab.kind_label("measure"), 20), (vocab.key("status"), 14)], rows)
 
 
 def _task_sheet(wb, ledger: Ledger, scope: Scope) -> None:
@@ -135,9 +137,11 @@ def _task_sheet(wb, ledger: Ledger, scope: Scope) -> None:
                      "、".join(t.leader), "、".join(t.unit), "、".join(t.owner), t.deadline_text,
                      t.status_label, t.light_label])
         fills.append({9: LIGHT_FILLS[t.light], 10: LIGHT_FILLS[t.light]} if t.light else {})
+    key = ledger.vocab.key
     _sheet(wb, "任务清单", _title(ledger, scope, "任务清单"),
-           [("序号", 6), ("编号", 9), ("整改措施", 36), ("整改问题", 16), ("责任领导", 18), ("责任单位", 18),
-            ("责任人", 10), ("整改时限", 12), ("整改状态", 14), ("提示", 8)], rows, fills)
+           [("序号", 6), (key("id"), 9), (ledger.vocab.kind_label("measure"), 36), (key("problems"), 16),
+            (key("leader"), 18), (key("unit"), 18), (key("owner"), 10), (key("deadline"), 12), (key("status"), 14),
+            ("提示", 8)], rows, fills)
 
 
 def _responsibility_sheet(wb, ledger: Ledger, scope: Scope) -> None:
@@ -146,5 +150,7 @@ def _responsibility_sheet(wb, ledger: Ledger, scope: Scope) -> None:
         for g in views.responsibility_groups(ledger, scope.measures, field):
             rows.append([ledger.vocab.key(field), g.name, str(g.count), str(g.closed), str(g.overdue),
                          "、".join(t.measure.id for t in g.tasks)])
+    vocab = ledger.vocab
     _sheet(wb, "责任清单", _title(ledger, scope, "责任清单"),
-           [("分类", 10), ("责任领导或单位", 24), ("措施数", 8), ("已完成", 8), ("逾期", 8), ("整改措施", 40)], rows)
+           [("分类", 10), (f"{vocab.key('leader')}或{vocab.key('unit')}", 24), ("措施数", 8),
+            (vocab.label("lights", "done"), 8), (vocab.label("lights", "red"), 8), (vocab.kind_label("measure"), 40)], rows)

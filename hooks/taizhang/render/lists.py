@@ -9,7 +9,9 @@ from taizhang.render.html import Cell, Page, Row, block, esc, md_inline, table
 from taizhang import views
 from taizhang.views import Scope
 
-TASK_HEADERS = ["序号", "编号", "整改措施", "整改问题", "责任领导", "责任单位", "责任人", "整改时限", "整改状态", "提示"]
+def task_headers(vocab) -> list[str]:
+    keys = [vocab.key(f) for f in ("problems", "leader", "unit", "owner", "deadline", "status")]
+    return ["序号", vocab.key("id"), vocab.kind_label("measure"), *keys, "提示"]
 
 
 def task_rows(page: Page, measures: list[MeasureRecord]) -> list[Row]:
@@ -33,7 +35,7 @@ def render_problem_list(page: Page, scope: Scope) -> str:
     no_measures = vocab.phrase("no_measures")
     parts = ["# 问题清单\n",
              block(f'<p class="tz-lead">{_round_line(scope)}共 {esc(views.figures(page.ledger, scope).problem_count_text)}；'
-                   "每个问题的整改状态按其整改措施自动计算（最慢的一项决定）。</p>")]
+                   f"每个问题的{esc(vocab.key('status'))}按其{esc(vocab.kind_label('measure'))}自动计算（最慢的一项决定）。</p>")]
     by_area = defaultdict(list)
     for row in views.problem_rows(page.ledger, scope.problems):
         by_area[row.area].append(row)
@@ -52,22 +54,25 @@ def render_problem_list(page: Page, scope: Scope) -> str:
                 "、".join(page.id_link(m) for m in p.measures) or f'<span class="tz-gap">{esc(no_measures)}</span>',
                 page.status_cell(p.status, no_measures), page.light_cell(p.light, page.light(p.light)),
             ], facts))
-        parts.append(block(table(["编号", "查摆问题", "对应反馈", "整改措施", "整改状态", "提示"], rows,
+        headers = [vocab.key("id"), vocab.kind_label("problem"), vocab.key("feedback"), vocab.kind_label("measure"),
+                   vocab.key("status"), "提示"]
+        parts.append(block(table(headers, rows,
                                  "tz-sortable tz-filterable")))
     if scope.declarations:
         label = vocab.label("natures", "declaration")
         parts.append(f"## {md_inline(label)}\n")
         parts.append(block(f'<p class="tz-lead">以下为对照检查中的{esc(label)}，不计入问题数。</p>'))
         rows = [[page.id_link(p), page.link(p, p.title)] for p in scope.declarations]
-        parts.append(block(table(["编号", label], rows)))
+        parts.append(block(table([vocab.key("id"), label], rows)))
     return "\n".join(parts)
 
 
 def render_task_list(page: Page, scope: Scope) -> str:
+    light = {name: esc(page.vocab.label("lights", name)) for name in ("red", "yellow", "green")}
     parts = ["# 任务清单\n",
-             block(f'<p class="tz-lead">{_round_line(scope)}共 {len(scope.measures)} 项整改措施。'
-                   "红色为逾期，黄色为临期，绿色为正常推进。</p>"),
-             block(table(TASK_HEADERS, task_rows(page, scope.measures), "tz-sortable tz-filterable"))]
+             block(f'<p class="tz-lead">{_round_line(scope)}共 {len(scope.measures)} 项{esc(page.vocab.kind_label("measure"))}。'
+                   f"红色为{light['red']}，黄色为{light['yellow']}，绿色为{light['green']}。</p>"),
+             block(table(task_headers(page.vocab), task_rows(page, scope.measures), "tz-sortable tz-filterable"))]
     return "\n".join(parts)
 
 
@@ -80,11 +85,12 @@ def render_responsibility_list(page: Page, scope: Scope) -> str:
         groups = views.responsibility_groups(page.ledger, scope.measures, field)
         parts.append(f"## 按{md_inline(vocab.key(field))}\n")
         summary = [[esc(g.name), esc(g.count), esc(g.closed), esc(g.overdue)] for g in groups]
-        parts.append(block(table([vocab.key(field), "措施数", "已完成", "逾期"], summary, "tz-sortable")))
+        headers = [vocab.key(field), "措施数", vocab.label("lights", "done"), vocab.label("lights", "red")]
+        parts.append(block(table(headers, summary, "tz-sortable")))
         for g in groups:
             parts.append(f"### {md_inline(g.name)}\n")
             measures = [page.ledger.records[t.measure.id] for t in g.tasks]
-            parts.append(block(table(TASK_HEADERS, task_rows(page, measures), "tz-sortable tz-filterable")))
+            parts.append(block(table(task_headers(vocab), task_rows(page, measures), "tz-sortable tz-filterable")))
     return "\n".join(parts)
 
 
@@ -92,13 +98,15 @@ def _round_line(scope: Scope) -> str:
     return f"{esc(scope.round.title)}：" if scope.round else ""
 
 
-INDEX_COLUMNS = {
-    "round": ["编号", "巡视轮次", "巡视组", "反馈日期", "整改阶段"],
-    "feedback": ["编号", "反馈问题", "方面", "回应的查摆问题"],
-    "problem": ["编号", "查摆问题", "方面", "整改状态"],
-    "cause": ["编号", "原因", "导致的查摆问题"],
-    "measure": ["编号", "整改措施", "责任单位", "整改时限", "整改状态"],
-}
+def index_columns(vocab, kind: str) -> list[str]:
+    key, label = vocab.key, vocab.kind_label
+    return [key("id"), label(kind)] + {
+        "round": [key("team"), key("feedback_date"), key("phase")],
+        "feedback": [key("area"), f"回应的{label('problem')}"],
+        "problem": [key("area"), key("status")],
+        "cause": [f"导致的{label('problem')}"],
+        "measure": [key("unit"), key("deadline"), key("status")],
+    }[kind]
 
 
 def render_kind_index(page: Page, kind: str) -> str:
@@ -127,7 +135,7 @@ def render_kind_index(page: Page, kind: str) -> str:
     label = vocab.kind_label(kind)
     return (f"# {md_inline(label)}\n"
             + block(f'<p class="tz-lead">共 {len(records)} 条{esc(label)}记录。</p>')
-            + block(table(INDEX_COLUMNS[kind], rows, "tz-sortable")))
+            + block(table(index_columns(vocab, kind), rows, "tz-sortable")))
 
 
 def render_recurrences(page: Page, scope: Scope) -> str:
@@ -139,5 +147,7 @@ def render_recurrences(page: Page, scope: Scope) -> str:
             rows.append([page.link(record), esc(record.round or "—"), page.link(earlier), esc(earlier.round or "—"),
                          esc(vocab.kind_label(record.kind))])
     return ("# 屡查屡犯\n"
-            + block('<p class="tz-lead">在后续轮次中再次出现的问题、反馈和承接的整改措施（记录中写了“前轮记录”的）。</p>')
-            + block(table(["本轮记录", "轮次", "前轮记录", "前轮轮次", "类别"], rows, "tz-sortable", "没有屡查屡犯的记录。")))
+            + block(f'<p class="tz-lead">在后续{esc(vocab.kind_label("round"))}中再次出现的问题、反馈和承接的'
+                    f'{esc(vocab.kind_label("measure"))}（记录中写了“{esc(vocab.key("recurs_from"))}”的）。</p>')
+            + block(table(["本轮记录", vocab.kind_label("round"), vocab.key("recurs_from"), "前轮",
+                           vocab.key("kind")], rows, "tz-sortable", "没有屡查屡犯的记录。")))
