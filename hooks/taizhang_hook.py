@@ -74,6 +74,7 @@ def on_config(config):
 
 
 def on_files(files, config):
+    _drop_outside_files(files, config)
     ledger = _build.analysis.ledger
     # Excel, Word, CSV and JSON build in a second process meanwhile; written in on_post_build.
     _build.downloads = Background(_root(config), ledger.today, ledger.shown_round)
@@ -86,6 +87,22 @@ def on_files(files, config):
         level = InclusionLevel.NOT_IN_NAV if src_uri in _build.site.record_files else InclusionLevel.UNDEFINED
         files.append(File.generated(config, src_uri, content=text, inclusion=level))
     return files
+
+
+def _drop_outside_files(files, config) -> None:
+    """MkDocs copies docs/ following symlinks: a link (or linked folder) that
+    leads outside the repository would publish that file. Leave it out, and say so."""
+    root = os.path.realpath(_root(config))
+    docs = os.path.abspath(config.docs_dir) + os.sep
+    for file in list(files):
+        source = file.abs_src_path
+        if not source or not os.path.abspath(source).startswith(docs):
+            continue  # theme files come from the installed theme, not from docs/
+        real = os.path.realpath(source)
+        if real != root and not real.startswith(root + os.sep):
+            files.remove(file)
+            log.warning(f"docs/{file.src_uri} 是指向仓库之外（{real}）的符号链接，没有发布到网站："
+                        "把文件本身复制到仓库中，或删除这个链接")
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -101,10 +118,12 @@ def on_page_markdown(markdown, page, config, files):
 def _edit_url(config, record_path: str) -> str | None:
     if not config.repo_url or config.edit_uri is None:
         return None
-    from urllib.parse import urljoin
+    from urllib.parse import quote, urljoin
     base = urljoin(config.repo_url.rstrip("/") + "/", config.edit_uri.lstrip("/"))
     docs_rel = os.path.relpath(_root(config) / record_path, config.docs_dir).replace(os.sep, "/")
-    return urljoin(base if base.endswith("/") else base + "/", docs_rel)
+    # Themes print edit_url into href="…" unescaped: a folder named `x" onfocus=…`
+    # must stay inside the attribute, so every character but / is percent-encoded.
+    return urljoin(base if base.endswith("/") else base + "/", quote(docs_rel, safe="/"))
 
 
 def on_page_content(html, page, config, files):

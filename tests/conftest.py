@@ -30,9 +30,19 @@ def copy_project(dest: Path, records: Path | None = None) -> Path:
 
 
 def overlay(base: Path, case: Path, dest: Path) -> Path:
-    """A golden project: the base ledger with the case's files laid over it."""
+    """A golden project: the base ledger with the case's files laid over it.
+
+    A case's `symlinks.txt` lists `link -> target` lines (symlinks made here,
+    since the fixtures themselves are plain files)."""
     shutil.copytree(base, dest)
-    shutil.copytree(case, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt"))
+    shutil.copytree(case, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt", "symlinks.txt"))
+    links = case / "symlinks.txt"
+    if links.is_file():
+        for line in links.read_text(encoding="utf-8").splitlines():
+            if "->" in line:
+                link, target = (part.strip() for part in line.split("->", 1))
+                (dest / link).parent.mkdir(parents=True, exist_ok=True)
+                os.symlink(target, dest / link)
     return dest
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import shutil
+import zipfile
 
 import docx
 import frontmatter
@@ -18,12 +20,36 @@ from sitecheck import links_from, soup
 
 MEASURES = {p["编号"]: p for p in (frontmatter.load(f) for f in sorted((REPO / "records").rglob("*.md")))
             if p["类别"] == "整改措施"}
-HEADERS = ["序号", "反馈问题", "查摆问题（具体表现）", "原因", "整改措施", "责任领导", "责任单位", "责任人",
-           "整改时限", "整改进展", "完成情况", "佐证材料", "销号情况"]
+HEADERS = ["序号", "反馈问题", "查摆问题（具体表现）", "整改措施", "责任领导", "责任单位", "责任人",
+           "整改时限", "整改进展", "完成情况", "佐证材料"]
+POSTS = [frontmatter.load(f) for f in sorted((REPO / "records").rglob("*.md"))]
+FEEDBACK = sorted(p["编号"] for p in POSTS if p["类别"] == "反馈问题")
+PROBLEMS = sorted(p["编号"] for p in POSTS if p["类别"] == "查摆问题" and p.get("性质") != "说明事项")
+DECLARATIONS = sorted(p["编号"] for p in POSTS if p.get("性质") == "说明事项")
 
 
 def _texts(value):
     return value if isinstance(value, list) else [value]
+
+
+def expected_paths(posts) -> set[tuple[str, str, str]]:
+    """(feedback, problem, measure) paths from the front matter itself."""
+    problems = [p for p in posts if p["类别"] == "查摆问题" and p.get("性质") != "说明事项"]
+    measures = [p for p in posts if p["类别"] == "整改措施"]
+    paths = set()
+    for f in (p for p in posts if p["类别"] == "反馈问题"):
+        answering = [p for p in problems if f["编号"] in p.get("对应反馈", [])]
+        if not answering:
+            paths.add((f["编号"], "", ""))
+        for p in answering:
+            under = [m["编号"] for m in measures if p["编号"] in m["整改问题"]]
+            paths |= {(f["编号"], p["编号"], m) for m in under} or {(f["编号"], p["编号"], "")}
+    return paths
+
+
+def _id(text) -> str:
+    first = str(text or "").split(" ")[0].split("\n")[0]
+    return first if "-" in first and first[:2].isalpha() else ""
 
 
 @pytest.fixture(scope="module")
@@ -40,61 +66,128 @@ def ledger_sheet(exported):
     return openpyxl.load_workbook(exported / "ledger.xlsx")["整改台账"]
 
 
-def _rows(ws):
-    return [[c if c is not None else "" for c in row] for row in ws.iter_rows(min_row=3, values_only=True)]
+def sheet_rows(ws):
+    """Data rows below the header, merged cells filled in from their top-left
+    cell, area rows (merged across the sheet) left out."""
+    values = {(c.row, c.column): c.value for row in ws.iter_rows(min_row=4) for c in row}
+    area_rows = set()
+    for rng in ws.merged_cells.ranges:
+        top = values.get((rng.min_row, rng.min_col))
+        if rng.min_col == 1 and rng.max_col == ws.max_column and rng.min_row == rng.max_row:
+            area_rows.add(rng.min_row)
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                values[(r, c)] = top
+    return [[values.get((r, c)) for c in range(1, ws.max_column + 1)]
+            for r in range(4, ws.max_row + 1) if r not in area_rows]
 
 
 def test_workbook_layout(exported, ledger_sheet):
     wb = openpyxl.load_workbook(exported / "ledger.xlsx")
-    assert wb.sheetnames == ["整改台账", "问题清单", "任务清单", "责任清单"]
+    assert wb.sheetnames == ["整改台账", "问题清单", "任务清单", "责任清单", "说明事项"]
     ws = ledger_sheet
-    assert ws["A1"].value == "十一届省委第三轮巡视整改台账（截至 2023-08-10）"
-    assert [c.value for c in ws[2]] == HEADERS
-    assert ws.freeze_panes == "A3"
-    assert ws.print_title_rows == "$2:$2"
+    assert ws["A1"].value == "十一届省委第三轮巡视整改台账"
+    assert ws["A2"].value == "填报单位：中共XX市XX区委员会"
+    assert ws["J2"].value == "截至日期：" and ws["K2"].value.date() == dt.date(2023, 8, 10)
+    assert ws["K2"].number_format == "yyyy-mm-dd"
+    assert [c.value for c in ws[3]] == HEADERS
+    assert ws.freeze_panes == "A4" and ws.print_title_rows == "$3:$3"
+    assert ws.auto_filter.ref == f"A3:K{ws.max_row}"
+    assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
-    assert ws["E3"].alignment.wrap_text
-    assert all(ws.row_dimensions[r].height >= 15 for r in range(3, ws.max_row + 1))
+    assert ws["D5"].alignment.wrap_text
+    assert [c.value for c in ws[4]][0].startswith("一、落实党中央决策部署")
+    # rows are automatic (heights are estimates the application may refit), never fixed
+    with zipfile.ZipFile(exported / "ledger.xlsx") as z:
+        sheets = [z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert len(sheets) == 5 and not any(b'customHeight="1"' in x for x in sheets)
 
 
-def test_every_measure_exactly_once_with_its_values(ledger_sheet):
-    rows = _rows(ledger_sheet)
-    ids = [row[4].split(" ")[0] for row in rows]
-    assert sorted(ids) == sorted(MEASURES) and len(ids) == len(set(ids))
-    for row in rows:
-        post = MEASURES[row[4].split(" ")[0]]
-        assert row[5] == "、".join(_texts(post["责任领导"]))
-        assert row[6] == "、".join(_texts(post["责任单位"]))
-        assert row[7] == "、".join(_texts(post["责任人"]))
-        assert row[8] == str(post["整改时限"])
-        assert row[10].startswith(post["整改状态"])
-        for entry in post.get("整改进展", []):
-            assert f"{entry['日期']} {entry['内容']}" in row[9]
-        for item in post.get("佐证材料", []):
-            assert (item["名称"] if isinstance(item, dict) else item) in row[11]
-    assert [row[0] for row in rows] == list(range(1, len(rows) + 1))
+def test_every_feedback_item_and_problem_has_its_rows(ledger_sheet, exported):
+    rows = sheet_rows(ledger_sheet)
+    assert sorted({_id(r[1]) for r in rows}) == FEEDBACK
+    assert sorted({_id(r[2]) for r in rows if _id(r[2])}) == PROBLEMS
+    assert not {_id(r[2]) for r in rows} & set(DECLARATIONS)
+    paths = {(_id(r[1]), _id(r[2]), _id(r[3])) for r in rows}
+    assert paths == expected_paths(POSTS)
+    numbers = list(dict.fromkeys((r[0], _id(r[1])) for r in rows))
+    assert [n for n, _ in numbers] == list(range(1, 18)) and all(isinstance(n, int) for n, _ in numbers)
+    declarations = openpyxl.load_workbook(exported / "ledger.xlsx")["说明事项"]
+    assert [r[2] for r in declarations.iter_rows(min_row=4, values_only=True)] == DECLARATIONS
 
 
-def test_rows_sharing_a_problem_are_merged(ledger_sheet):
-    rows = _rows(ledger_sheet)
-    primary = [MEASURES[row[4].split(" ")[0]]["整改问题"][0] for row in rows]
-    expected = set()
-    start = 0
-    for end in range(1, len(primary) + 1):
-        if end < len(primary) and primary[end] == primary[start]:
+def test_merged_cells_follow_the_nesting(ledger_sheet):
+    merged = {str(r) for r in ledger_sheet.merged_cells.ranges}
+    rows = [r for r in range(4, ledger_sheet.max_row + 1)]
+    first_fk = {}
+    for r in rows:
+        value = ledger_sheet.cell(r, 2).value
+        if value and _id(value):
+            first_fk[_id(value)] = r
+    # FK-007 is answered by WT-007 alone, which CS-003 and CS-005 address: two rows
+    r = first_fk["FK-007"]
+    assert {f"A{r}:A{r + 1}", f"B{r}:B{r + 1}", f"C{r}:C{r + 1}"} <= merged
+    # FK-014 → WT-010 → CS-001, CS-006, CS-009: three rows under one problem
+    r = first_fk["FK-014"]
+    assert {f"A{r}:A{r + 2}", f"B{r}:B{r + 2}", f"C{r}:C{r + 2}"} <= merged
+    assert not any(m.startswith(("D", "E", "F", "G", "H", "I", "J", "K")) and m.split(":")[0][1:] != m.split(":")[1][1:]
+                   for m in merged)     # measure columns are never merged
+
+
+def test_a_measure_is_written_in_full_once_then_同上(ledger_sheet):
+    rows = [r for r in sheet_rows(ledger_sheet) if _id(r[3]) == "CS-003"]
+    post = MEASURES["CS-003"]
+    assert len(rows) == 6       # WT-005 (FK-005), WT-007 (FK-007/008/009), WT-012 (FK-016/017)
+    assert post.content.split("\n")[-1].strip()[:20] in rows[0][3]
+    for row in rows[1:]:
+        assert row[3].startswith("CS-003 统筹兼顾\n同上（见序号 5）")
+        assert row[8] == "同上（见序号 5）"
+    for row in rows:     # the short columns stay in full on every row, so filters find them
+        assert row[4] == "\n".join(_texts(post["责任领导"])) and row[5] == "\n".join(_texts(post["责任单位"]))
+        assert row[6] == post["责任人"] and row[7].date() == dt.date(2023, 7, 31)
+        assert row[9].startswith("正在整改\n逾期")
+
+
+def test_cells_are_typed(exported, ledger_sheet):
+    for row in sheet_rows(ledger_sheet):
+        measure = MEASURES.get(_id(row[3]))
+        if measure is None:
             continue
-        if end - start > 1:
-            for col in "BCD":
-                expected.add(f"{col}{start + 3}:{col}{end + 2}")
-        start = end
-    merged = {str(r) for r in ledger_sheet.merged_cells.ranges} - {"A1:M1"}
-    assert expected and merged == expected
+        deadline = measure["整改时限"]
+        if deadline == "长期坚持":
+            assert row[7] == "长期坚持"
+        else:
+            assert row[7].date() == deadline
+    cells = [c for row in ledger_sheet.iter_rows(min_row=4, min_col=8, max_col=8) for c in row
+             if isinstance(c.value, dt.datetime)]
+    assert cells and all(c.number_format == "yyyy-mm-dd" for c in cells)
+    wb = openpyxl.load_workbook(exported / "ledger.xlsx")
+    resp = [r for r in wb["责任清单"].iter_rows(min_row=4, values_only=True)]
+    assert ("责任单位", "区委编办", 1, 0, 0, "CS-006") in resp
+    tasks = list(wb["任务清单"].iter_rows(min_row=4, values_only=True))
+    assert [t[0] for t in tasks] == list(range(1, 10)) and tasks[2][7].date() == dt.date(2023, 7, 31)
+
+
+def test_every_cell_has_a_chinese_font(exported):
+    """Read from the file's XML (openpyxl drops the style of merged cells on load)."""
+    from lxml import etree
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    with zipfile.ZipFile(exported / "ledger.xlsx") as z:
+        styles = etree.fromstring(z.read("xl/styles.xml"))
+        fonts = [f.find("m:name", ns).get("val") for f in styles.find("m:fonts", ns)]
+        xf_fonts = [int(xf.get("fontId")) for xf in styles.find("m:cellXfs", ns)]
+        sheets = [etree.fromstring(z.read(n)) for n in sorted(z.namelist()) if n.startswith("xl/worksheets/sheet")]
+    cells = [c for sheet in sheets for c in sheet.iter(f"{{{ns['m']}}}c")]
+    assert len(cells) > 500
+    for cell in cells:
+        assert fonts[xf_fonts[int(cell.get("s", "0"))]] in ("宋体", "黑体"), cell.get("r")
 
 
 def test_status_cells_are_coloured_by_light(ledger_sheet):
     colours = {}
-    for row in ledger_sheet.iter_rows(min_row=3):
-        colours[row[4].value.split(" ")[0]] = row[10].fill.fgColor.rgb[-6:]
+    for row in ledger_sheet.iter_rows(min_row=4):
+        if _id(row[3].value) and _id(row[3].value) not in colours:
+            colours[_id(row[3].value)] = row[9].fill.fgColor.rgb[-6:]
     assert colours["CS-003"] == "FFC7CE"   # overdue: red
     assert colours["CS-006"] == "FFEB9C"   # due soon: yellow
     assert colours["CS-001"] == "D9D9D9"   # signed off: done
@@ -103,20 +196,23 @@ def test_status_cells_are_coloured_by_light(ledger_sheet):
 
 def test_list_sheets(exported):
     wb = openpyxl.load_workbook(exported / "ledger.xlsx")
-    assert wb["问题清单"].max_row - 2 == 12
-    assert wb["任务清单"].max_row - 2 == 9
-    resp = [r for r in wb["责任清单"].iter_rows(min_row=3, values_only=True)]
-    assert ("责任单位", "区委编办", "1", "0", "0", "CS-006") in resp
+    assert wb["问题清单"].max_row - 3 == 12
+    assert wb["任务清单"].max_row - 3 == 9
+    for ws in wb.worksheets:
+        assert ws["A2"].value == "填报单位：中共XX市XX区委员会" and ws.auto_filter.ref.startswith("A3:")
 
 
-def test_csv_opens_in_excel_and_matches_the_sheet(exported, ledger_sheet):
+def test_csv_has_one_row_per_path(exported):
     data = (exported / "ledger.csv").read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0] == HEADERS
-    assert [r[4] for r in rows[1:]] == [r[4] for r in _rows(ledger_sheet)]
-    assert len(rows) - 1 == len(MEASURES)
-
+    assert rows[0] == ["方面", *HEADERS]
+    body = rows[1:]
+    assert {(_id(r[2]), _id(r[3]), _id(r[4])) for r in body} == expected_paths(POSTS)
+    assert len(body) == len({(_id(r[2]), _id(r[3]), _id(r[4])) for r in body})
+    assert all("同上" not in cell for r in body for cell in r)     # the CSV repeats everything
+    assert all(r[0].startswith(("一、", "二、", "三、", "四、")) for r in body)
+    assert b'"' + "序号".encode() + b'"' in data                    # every field quoted
 
 def test_json_validates_against_its_schema(exported):
     records = json.loads((exported / "ledger.json").read_text(encoding="utf-8"))
@@ -153,10 +249,12 @@ def _docx_text(path):
 
 def test_progress_report(exported):
     text = _docx_text(exported / "ledger.docx")
-    assert "十一届省委第三轮巡视整改进展情况通报（截至 2023-08-10）" in text
-    assert "反馈问题 17 条，对照查摆问题 12 个，制定整改措施 9 项。已完成或已销号 2 项（其中已销号 1 项），措施完成率 22.2%；正在推进 6 项，未启动 1 项" in text
+    assert text.startswith("十一届省委第三轮巡视整改进展情况通报\n（截至2023年8月10日）")
+    assert ("反馈问题 17 条，对照查摆问题 12 个，制定整改措施 9 项。已完成或已销号 2 项（其中已销号 1 项），"
+            "措施完成率 22.2%；正在推进 6 项，未启动 1 项") in text
     assert "CS-002 改进方法（2023-07-12 完成）" in text
     assert "CS-004 坚持当前和长远并重" in text.split("五、需要长期坚持的事项")[1]
+    assert text.rstrip().endswith("中共XX市XX区委员会\n2023年8月10日")
 
 
 def test_unpublished_records_are_left_out_of_the_report(tmp_path):

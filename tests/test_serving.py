@@ -128,7 +128,9 @@ def test_injected_payloads_do_not_execute(browser, tmp_path):
             assert w.page.evaluate("window.__pwned") is None, page_path
         w.page.goto(server.origin + "/measures/CS-003/")
         assert PAYLOAD in w.page.locator("h1").inner_text()
-        assert "window.__pwned=4" in w.page.locator("pre.tz-raw").inner_text()
+        # The body is sanitised, not shown as text: the script and its content are gone.
+        assert w.page.locator(".tz-body script").count() == 0
+        assert "window.__pwned=4" not in w.page.locator(".tz-body").inner_text()
         links = w.page.locator("article a[href^='javascript']").count()
         assert links == 0
         assert dialogs == []

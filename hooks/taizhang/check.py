@@ -7,7 +7,7 @@ stops the others, so every problem is found in one run.
 
 from __future__ import annotations
 
-import re
+import os
 from collections import defaultdict
 from pathlib import Path
 
@@ -15,8 +15,8 @@ from taizhang.link import Ledger
 from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord, Record
 from taizhang.problems import Reporter
 from taizhang.safety import unsafe_html
+from taizhang.sanitise import is_url
 
-_URL = re.compile(r"^https?://", re.IGNORECASE)
 
 
 def check_ledger(records: list[Record], ledger: Ledger, reporter: Reporter, docs_dir: Path) -> None:
@@ -148,12 +148,22 @@ def check_problem_status(problem: ProblemRecord, ledger: Ledger, reporter: Repor
 
 
 def check_evidence_files(measure: MeasureRecord, reporter: Reporter, docs_dir: Path, key: str) -> None:
+    """Evidence files are files of this repository under docs/: a path that
+    climbs out of docs/ or a symlink that leads out of the repository is
+    refused (and the site does not publish it), not called missing."""
+    docs = os.path.abspath(docs_dir)
+    repo = os.path.realpath(os.path.dirname(docs))
     for item in measure.evidence:
-        if not item.file or _URL.match(item.file):
+        if not item.file or is_url(item.file):
             continue
-        target = (docs_dir / item.file).resolve()
-        inside = docs_dir.resolve() in target.parents
-        if not inside or not target.is_file():
+        lexical = os.path.normpath(os.path.join(docs, item.file))
+        if os.path.isabs(item.file) or not lexical.startswith(docs + os.sep):
+            reporter.add("evidence-outside-docs", measure.path, item.line, value=item.file, key=key)
+            continue
+        real = os.path.realpath(lexical)
+        if real != repo and not real.startswith(repo + os.sep):
+            reporter.add("evidence-symlink", measure.path, item.line, value=item.file, target=real, key=key)
+        elif not os.path.isfile(real):
             reporter.add("evidence-file-missing", measure.path, item.line, value=item.file, key=key)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -14,6 +15,27 @@ class WouldOverwrite(TaizhangError, FileExistsError):
         super().__init__(f"{path} 已存在，不会覆盖", "换一个文件名；导出时可加 --force 覆盖")
 
 
+class WriteFailed(TaizhangError, OSError):
+    """The folder cannot take the file (read-only, a file where a folder should be, disk full)."""
+
+
+_REASONS = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.EROFS: "所在磁盘是只读的",
+            errno.ENOTDIR: "路径中有一个同名的文件挡住了文件夹", errno.EEXIST: "路径中有一个同名的文件挡住了文件夹",
+            errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额", errno.ENAMETOOLONG: "文件名太长"}
+
+
+def _failed(path: Path, exc: OSError) -> WriteFailed:
+    reason = _REASONS.get(exc.errno, exc.strerror or str(exc))
+    return WriteFailed(f"无法写入 {_shown(path)}（{reason}）")
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def write_new(path: Path, data: str | bytes, replace: bool = False) -> None:
     """Write `path` atomically; refuse if anything already exists there
     (unless `replace`, for exports the user asked to overwrite).
@@ -22,10 +44,22 @@ def write_new(path: Path, data: str | bytes, replace: bool = False) -> None:
     place: link() fails if the name is taken, so a race cannot overwrite, and
     an interrupted run leaves at most the temp file, never a partial record.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _failed(path, exc) from None
     if path.exists() and not (replace and path.is_file()):
         raise WouldOverwrite(str(path))
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        _write(path, payload, replace)
+    except (WouldOverwrite, WriteFailed):
+        raise
+    except OSError as exc:
+        raise _failed(path, exc) from None
+
+
+def _write(path: Path, payload: bytes, replace: bool) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".taizhang-", suffix=".tmp")
     try:
         os.chmod(tmp, 0o666 & ~_umask())

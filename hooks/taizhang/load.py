@@ -57,29 +57,90 @@ class _AliasFound(Exception):
         self.line = line
 
 
+def _ignored(name: str) -> bool:
+    """Dot-files and dot-folders (.git, .taizhang-*.tmp left by a killed run,
+    editor swap files) and editor backups are never ledger content."""
+    return name.startswith((".", "~")) or name.endswith(("~", ".tmp"))
+
+
+def is_record_name(name: str) -> bool:
+    return name.lower().endswith(".md") and not _ignored(name)   # CS-003.MD is a record too
+
+
+def scan_records(records_dir: Path) -> tuple[list[Path], list[Path], list[tuple[Path, str]]]:
+    """(record files, symlinks, unreadable folders) under records/, in a stable order.
+
+    Symlinks (to files or folders) are never followed: a record must be a
+    file of this repository, not a door to one outside it. DirEntry answers
+    from the directory listing, so there is no stat per file."""
+    found, links, unreadable = [], [], []
+    stack = [records_dir]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            unreadable.append((folder, exc.strerror or str(exc)))
+            continue
+        for entry in entries:
+            name = entry.name
+            if _ignored(name):
+                continue
+            if entry.is_symlink():
+                if is_record_name(name) or entry.is_dir():
+                    links.append(Path(entry.path))
+            elif entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
+            elif is_record_name(name) and entry.is_file(follow_symlinks=False):
+                found.append(Path(entry.path))
+    return sorted(found), sorted(links), sorted(unreadable)
+
+
 def record_files(records_dir: Path) -> list[Path]:
-    """Every Markdown file under records/, in a stable order (os.walk: no stat per file)."""
-    found = []
-    for folder, dirs, names in os.walk(records_dir):
-        dirs.sort()
-        found += [Path(folder, n) for n in names if n.endswith(".md")]
-    return sorted(found)
+    """Every record file under records/ (no symlinks, no hidden or temp files)."""
+    return scan_records(records_dir)[0]
+
+
+def record_paths(project_root: Path, records_dir: Path, reporter: Reporter) -> list[tuple[Path, str]]:
+    """(file, project-relative posix path) of each record; symlinks and
+    unreadable folders are reported, not read."""
+    files, links, unreadable = scan_records(records_dir)
+    # Paths relative to the project, by string slicing: relative_to per file costs more than parsing.
+    base = records_dir.resolve().relative_to(project_root.resolve()).as_posix() + "/"
+    cut = len(str(records_dir)) + 1
+
+    def rel(path: Path) -> str:
+        return base + str(path)[cut:].replace(os.sep, "/")
+
+    for link in links:
+        reporter.add("record-symlink", rel(link), 1, target=os.readlink(link))
+    for folder, reason in unreadable:
+        reporter.add("unreadable", rel(folder) if folder != records_dir else base.rstrip("/"), 1, reason=reason)
+    return [(path, rel(path)) for path in files]
+
+
+def read_record(path: Path, rel: str, reporter: Reporter) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        reporter.add("unreadable", rel, 1, reason=exc.strerror or str(exc))
+        return None
 
 
 def load_tree(project_root: Path, records_dir: Path, reporter: Reporter,
               known_keys: Iterable[str] = ()) -> list[RawRecord]:
     keys = set(known_keys)
-    # Paths relative to the project, by string slicing: relative_to per file costs more than parsing.
-    base = records_dir.resolve().relative_to(project_root.resolve()).as_posix() + "/"
-    cut = len(str(records_dir)) + 1
     return [
-        raw for path in record_files(records_dir)
-        if (raw := load_file(path, base + str(path)[cut:].replace(os.sep, "/"), reporter, keys))
+        raw for path, rel in record_paths(project_root, records_dir, reporter)
+        if (data := read_record(path, rel, reporter)) is not None
+        and (raw := parse_bytes(data, rel, reporter, keys))
     ]
 
 
 def load_file(path: Path, rel: str, reporter: Reporter, known_keys: Iterable[str] = ()) -> RawRecord | None:
-    return parse_bytes(path.read_bytes(), rel, reporter, known_keys)
+    data = read_record(path, rel, reporter)
+    return None if data is None else parse_bytes(data, rel, reporter, known_keys)
 
 
 def parse_bytes(data: bytes, rel: str, reporter: Reporter, known_keys: Iterable[str] = ()) -> RawRecord | None:
@@ -109,7 +170,7 @@ def decode(data: bytes, rel: str, reporter: Reporter) -> str | None:
         else:
             reporter.add("not-utf8", rel, line, guess="", encoding="GB18030")
         return None
-    if "\x00" in text or _control_ratio(text) > 0.01:
+    if "\x00" in text or _control_ratio(text) > 0.1:
         reporter.add("binary-file", rel, 1)
         return None
     # CRLF and lone CR are accepted: normalise once, here.
@@ -139,7 +200,27 @@ def _control_ratio(text: str) -> float:
 _FULLWIDTH_KEY = re.compile(r"^\s*(?:-\s+)?([^\s:：'\"#\-][^:：]*?)\s*：\s*(.*)$")
 
 
+# C0 controls except tab and line ends, DEL, and the two non-characters XML
+# refuses: they break Excel, Word (XML) and YAML, and are invisible.
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def strip_control(text: str, rel: str, reporter: Reporter) -> str:
+    """Report each line holding control characters, then drop them, so no
+    later stage (YAML, xlsx, docx, page meta) ever sees one, even with the rule off."""
+    if not CONTROL_CHARS.search(text):
+        return text
+    for number, line in enumerate(text.split("\n"), start=1):
+        found = CONTROL_CHARS.findall(line)
+        if found:
+            names = "、".join(dict.fromkeys(f"U+{ord(c):04X}" for c in found))
+            column = CONTROL_CHARS.search(line).start() + 1
+            reporter.add("control-char", rel, number, chars=names, column=column)
+    return CONTROL_CHARS.sub("", text)
+
+
 def parse_text(text: str, rel: str, reporter: Reporter, known_keys: Iterable[str] = ()) -> RawRecord | None:
+    text = strip_control(text, rel, reporter)
     if not text.strip():
         reporter.add("empty-file", rel, 1)
         return None
@@ -187,7 +268,24 @@ def _prescan(fm_lines: list[str], rel: str, reporter: Reporter, known_keys: set[
     return ok
 
 
-def _parse_yaml(source: str, fm_lines: list[str], rel: str, reporter: Reporter):
+def parse_yaml(source: str, rel: str, reporter: Reporter, first_line: int = 1):
+    """A YAML document → (value, key_lines), or None after reporting why.
+
+    Safe tags only, aliases refused (no bombs), nesting limited, every key
+    and list item located at its file line (the document starts at `first_line`).
+    Used for front matter and for taizhang.yml alike."""
+    return _parse_yaml(source, source.split("\n"), rel, reporter, first_line)
+
+
+MAX_DEPTH = 32   # nesting levels; a record needs 3, taizhang.yml 4
+
+
+class _TooDeep(Exception):
+    def __init__(self, line: int):
+        self.line = line
+
+
+def _parse_yaml(source: str, fm_lines: list[str], rel: str, reporter: Reporter, first_line: int = 2):
     loader = _Loader(source)
     try:
         node = loader.get_single_node()
@@ -196,26 +294,29 @@ def _parse_yaml(source: str, fm_lines: list[str], rel: str, reporter: Reporter):
         key_lines: dict = {}
         # Aliases reuse a node; only text with & or * can hold one, so only then look.
         seen = set() if ("&" in source or "*" in source) else None
-        value = _convert(loader, node, (), key_lines, seen, rel, reporter)
+        value = _convert(loader, node, (), key_lines, seen, rel, reporter, first_line)
         return value, key_lines
     except _AliasFound as exc:
-        reporter.add("yaml-alias", rel, exc.line + 2)
+        reporter.add("yaml-alias", rel, exc.line + first_line)
+    except _TooDeep as exc:
+        reporter.add("yaml-syntax", rel, exc.line + first_line, column=1,
+                     detail=f"嵌套超过 {MAX_DEPTH} 层（缩进或括号层数太多）")
     except yaml.MarkedYAMLError as exc:
-        suspects = [n for n, line in enumerate(fm_lines, start=2)
+        suspects = [n for n, line in enumerate(fm_lines, start=first_line)
                     if ":" not in line and (m := _FULLWIDTH_KEY.match(line))]
         if suspects:
             for number in suspects:
-                m = _FULLWIDTH_KEY.match(fm_lines[number - 2])
+                m = _FULLWIDTH_KEY.match(fm_lines[number - first_line])
                 reporter.add("fullwidth-colon", rel, number, key=m.group(1), value=m.group(2))
         else:
             mark = exc.problem_mark or exc.context_mark
             if exc.context_mark and (mark is None or mark.line >= len(fm_lines)):
                 mark = exc.context_mark  # the problem surfaced at the end: point at where it began
-            line = (mark.line + 2) if mark else 2
+            line = (mark.line + first_line) if mark else first_line
             column = (mark.column + 1) if mark else 1
             reporter.add("yaml-syntax", rel, line, column=column, detail=_explain(exc))
     except yaml.YAMLError as exc:
-        reporter.add("yaml-syntax", rel, 2, column=1, detail=str(exc).splitlines()[0])
+        reporter.add("yaml-syntax", rel, first_line, column=1, detail=_explain_plain(str(exc)))
     finally:
         loader.dispose()
     return None
@@ -232,7 +333,20 @@ _YAML_PROBLEMS = (
     ("did not find expected key", "缩进没有对齐，或少了“字段: ”"),
     ("did not find expected '-' indicator", "列表项的缩进没有对齐"),
     ("found undefined alias", "使用了未定义的 YAML 别名（*）"),
+    ("exceeded maximum nesting depth", "嵌套层数太多"),
+    ("did not find expected node content", "此处缺少取值（括号没有成对，或冒号后没有内容）"),
+    ("found character that cannot start any token", "此处的字符不能作为值的开头（如 @、`、% 开头的值请加引号）"),
+    ("found unknown escape character", "双引号中有无法识别的反斜杠转义（\\ 后只能跟 n、t、\"、\\ 等）"),
+    ("could not determine a constructor", "使用了不允许的 YAML 标签（!!…）"),
+    ("found unacceptable character", "含有 YAML 不允许的字符"),
 )
+
+
+def _explain_plain(text: str) -> str:
+    for english, chinese in _YAML_PROBLEMS:
+        if english in text:
+            return chinese
+    return f"无法解析（{text.splitlines()[0] if text else ''}）"
 
 
 def _explain(exc: yaml.MarkedYAMLError) -> str:
@@ -243,8 +357,10 @@ def _explain(exc: yaml.MarkedYAMLError) -> str:
     return f"无法解析（{exc.problem or exc.context}）"
 
 
-def _convert(loader, node, path: tuple, key_lines: dict, seen: set, rel: str, reporter: Reporter):
+def _convert(loader, node, path: tuple, key_lines: dict, seen: set, rel: str, reporter: Reporter, first: int = 2):
     """YAML node → plain value, recording the line of each key and item."""
+    if len(path) > MAX_DEPTH:
+        raise _TooDeep(node.start_mark.line)
     if seen is not None:
         if id(node) in seen:
             raise _AliasFound(node.start_mark.line)
@@ -255,19 +371,27 @@ def _convert(loader, node, path: tuple, key_lines: dict, seen: set, rel: str, re
             if not isinstance(key_node, yaml.ScalarNode):
                 raise yaml.MarkedYAMLError(problem="字段名必须是简单文字", problem_mark=key_node.start_mark)
             key = (key_node.value if key_node.tag == _STR_TAG else str(loader.construct_object(key_node))).strip()
-            line = key_node.start_mark.line + 2
+            line = key_node.start_mark.line + first
             if key in result:
                 reporter.add("duplicate-key", rel, line, key=key, other=key_lines[path + (key,)])
                 continue
             key_lines[path + (key,)] = line
-            result[key] = _convert(loader, value_node, path + (key,), key_lines, seen, rel, reporter)
+            result[key] = _convert(loader, value_node, path + (key,), key_lines, seen, rel, reporter, first)
         return result
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, item in enumerate(node.value):
-            key_lines[path + (index,)] = item.start_mark.line + 2
-            items.append(_convert(loader, item, path + (index,), key_lines, seen, rel, reporter))
+            key_lines[path + (index,)] = item.start_mark.line + first
+            items.append(_convert(loader, item, path + (index,), key_lines, seen, rel, reporter, first))
         return items
     if node.tag == _STR_TAG:
-        return node.value  # the common case, without the constructor's machinery
-    return loader.construct_object(node)
+        value = node.value  # the common case, without the constructor's machinery
+    else:
+        value = loader.construct_object(node)
+    if isinstance(value, str) and CONTROL_CHARS.search(value):
+        # Written as a YAML escape ("\x7f"): the raw-text scan could not see it.
+        line = node.start_mark.line + first
+        reporter.add("control-char", rel, line, column=node.start_mark.column + 1,
+                     chars="、".join(dict.fromkeys(f"U+{ord(c):04X}" for c in CONTROL_CHARS.findall(value))))
+        value = CONTROL_CHARS.sub("", value)
+    return value

@@ -14,7 +14,7 @@ from pathlib import Path
 from taizhang.check import check_ledger
 from taizhang.errors import TaizhangError
 from taizhang.link import Ledger, build_ledger, current_round
-from taizhang.load import load_tree, parse_bytes, record_files
+from taizhang.load import load_tree, parse_bytes, read_record, record_paths
 from taizhang.model import RoundRecord, build_record, known_keys
 from taizhang.problems import Problem, Reporter
 from taizhang.vocabulary import Vocabulary, load_vocabulary
@@ -97,9 +97,10 @@ class ParseCache:
             self._vocab, self._entries = vocab, {}
         keys, fresh, records = known_keys(vocab), {}, []
         base = (root / RECORDS_DIR)
-        for path in record_files(base):
-            rel = path.relative_to(root).as_posix()
-            data = path.read_bytes()
+        for path, rel in record_paths(root, base, reporter):
+            data = read_record(path, rel, reporter)
+            if data is None:
+                continue
             cached = self._entries.get(rel)
             if cached and cached[0] == data:
                 record, problems = cached[1], cached[2]

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from taizhang.fsutil import write_new
-from taizhang.load import parse_text, record_files
+from taizhang.load import CONTROL_CHARS, parse_text, record_files
 from taizhang.model import build_record, known_keys
 from taizhang.problems import Reporter
 from taizhang.project import RECORDS_DIR, Analysis
@@ -158,6 +158,7 @@ def _missing(vocab, kind: str, values: dict) -> list[str]:
 def create(analysis: Analysis, kind: str, options: dict, body: str = "") -> NewRecord:
     vocab = analysis.vocab
     records_dir = analysis.root / RECORDS_DIR
+    _refuse_control_chars(options, body)
     values = build_values(analysis, kind, options)
     kind_info = vocab.kinds[kind]
     record_id = next_id(analysis, kind_info.prefix)
@@ -167,6 +168,25 @@ def create(analysis: Analysis, kind: str, options: dict, body: str = "") -> NewR
     _validate(analysis, path, text)
     write_new(path, text)
     return NewRecord(path, record_id, text)
+
+
+def _refuse_control_chars(options: dict, body: str) -> None:
+    def strings(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                yield from strings(k)
+                yield from strings(v)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                yield from strings(v)
+    bad = [OPTION_NAMES.get(name, name) for name, value in options.items()
+           if any(CONTROL_CHARS.search(text) for text in strings(value))]
+    if CONTROL_CHARS.search(body or ""):
+        bad.append("正文")
+    if bad:
+        raise ScaffoldError(f"{'、'.join(bad)} 中有看不见的控制字符（它们会损坏 Excel、Word 和字段区）：删除后重试")
 
 
 def _validate(analysis: Analysis, path: Path, text: str) -> None:

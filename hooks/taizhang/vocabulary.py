@@ -78,6 +78,7 @@ class Vocabulary:
     evidence_keys: Mapping[str, str]
     relations: Mapping[str, Mapping[str, str]]   # "kind.field" -> forward/backward labels
     ledger_columns: tuple[Column, ...] = ()
+    exports: Mapping[str, object] = field(default_factory=dict)   # filing_unit, issuer, paper, font_size
     import_rules: Mapping[str, object] = field(default_factory=dict)
     fields_by_key: Mapping[str, Mapping[str, Field]] = field(default_factory=dict)  # kind -> key -> field
     phrases: Mapping[str, str] = field(default_factory=dict)
@@ -149,33 +150,139 @@ class Vocabulary:
 
 
 # Sections of vocabulary.yml to which taizhang.yml may add entries, not only rename.
-EXTENSIBLE = ("taizhang.yml.fields",)
+EXTENSIBLE_PATHS = (("fields",),)   # sections taizhang.yml may add entries to, not only rename
 FIELD_TYPES = ("id", "kind", "text", "texts", "date", "deadline", "link", "links", "areas", "progress",
                "evidence", "bool", *(f"enum:{g}" for g in ENUM_GROUPS))
 
 
-def _merge(base: dict, override: dict, where: str) -> None:
-    for key, value in override.items():
-        if key not in base and where in EXTENSIBLE:
-            base[key] = value
-        elif key not in base:
-            raise ConfigError(f"{where}：未知的配置项“{key}”，可用的有：{'、'.join(map(str, base))}")
-        if isinstance(base[key], dict) and isinstance(value, dict):
-            _merge(base[key], value, f"{where}.{key}")
+RULE_LEVELS = ("error", "warning", "off")
+
+
+def _describe(value) -> str:
+    if isinstance(value, bool):
+        return f"真假值 {'true' if value else 'false'}"
+    if value is None:
+        return "空值"
+    if isinstance(value, (int, float)):
+        return f"数字 {value}"
+    if isinstance(value, str):
+        return f"“{value}”"
+    return "列表" if isinstance(value, list) else "映射"
+
+
+class _Merger:
+    """Lays taizhang.yml over the defaults, checking each value against the
+    default's type; every problem is collected with its line."""
+
+    def __init__(self, lines: dict):
+        self.lines, self.errors = lines, []
+
+    def error(self, path: tuple, text: str) -> None:
+        line = self.lines.get(path) or next((self.lines[path[:i]] for i in range(len(path) - 1, 0, -1)
+                                             if path[:i] in self.lines), 1)
+        self.errors.append((line, f"{PROJECT_CONFIG}:{line}: “{'.'.join(f'第{k + 1}项' if isinstance(k, int) else str(k) for k in path)}”{text}"))
+
+    def merge(self, base: dict, override: dict, path: tuple = ()) -> None:
+        for key, value in override.items():
+            here = path + (key,)
+            if key not in base and path in EXTENSIBLE_PATHS:
+                base[key] = value      # a new field declared by the project (checked in _build)
+            elif key not in base:
+                self.error(here, f"不是可用的配置项；可用的有：{'、'.join(map(str, base))}")
+            elif path == ("rules",):
+                level = self.rule_level(here, value, base[key])
+                if level:
+                    base[key] = level
+            elif isinstance(base[key], dict):
+                if isinstance(value, dict):
+                    self.merge(base[key], value, here)
+                else:
+                    self.error(here, f"应为缩进的子项（映射），实际写的是{_describe(value)}")
+            elif self.fits(here, base[key], value):
+                base[key] = value
+
+    def rule_level(self, path: tuple, value, default: str) -> str | None:
+        if value is False:           # YAML reads an unquoted off/no/false as a boolean
+            return "off"
+        if value is True:            # on/yes/true: the rule as it comes
+            return default
+        if isinstance(value, str) and value.strip() in RULE_LEVELS:
+            return value.strip()
+        self.error(path, f"应为 error、warning 或 off 之一，实际写的是{_describe(value)}")
+        return None
+
+    def fits(self, path: tuple, default, value) -> bool:
+        if isinstance(default, bool):
+            ok, want = isinstance(value, bool), "true 或 false"
+        elif isinstance(default, int):
+            ok, want = isinstance(value, int) and not isinstance(value, bool) and value >= 0, "不小于 0 的整数"
+        elif isinstance(default, str):
+            ok, want = isinstance(value, (str, int, float)) and not isinstance(value, bool), "一段文字（是/否、on/off 等请加引号）"
+        elif isinstance(default, list):
+            ok, want = isinstance(value, list) and self.items_fit(path, default, value), "列表"
         else:
-            base[key] = value
+            ok, want = not isinstance(value, (list, dict)), "一个值"
+        if not ok and not (isinstance(default, list) and isinstance(value, list)):
+            self.error(path, f"应为{want}，实际写的是{_describe(value)}")
+        return ok
+
+    def items_fit(self, path: tuple, default: list, value: list) -> bool:
+        shapes = [d for d in default if isinstance(d, dict)]
+        ok = True
+        for index, item in enumerate(value):
+            here = path + (index,)
+            if shapes:
+                keys = set().union(*shapes)
+                needed = {"name", "label"} & set.intersection(*(set(d) for d in shapes))
+                if not isinstance(item, dict):
+                    self.error(here, f"应为含 {'、'.join(sorted(keys))} 的映射，实际写的是{_describe(item)}")
+                    ok = False
+                    continue
+                for key in sorted(set(item) - keys):
+                    self.error(here + (key,), f"不是可用的子项；可用的有：{'、'.join(sorted(keys))}")
+                    ok = False
+                for key in sorted(needed - set(item)):
+                    self.error(here, f"缺少子项“{key}”")
+                    ok = False
+                for key, sub in item.items():
+                    sample = next((d[key] for d in shapes if key in d), None)
+                    if key in keys and sample is not None and not self.fits(here + (key,), sample, sub):
+                        ok = False
+            elif isinstance(item, (list, dict)) or item is None or isinstance(item, bool):
+                self.error(here, f"应为一段文字，实际写的是{_describe(item)}")
+                ok = False
+        return ok
 
 
 def _read_yaml(path: Path) -> dict:
+    """The packaged defaults: trusted, plain PyYAML."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    return data or {}
+
+
+def _read_project(path: Path) -> tuple[dict, dict]:
+    """taizhang.yml through the records' own loader: safe tags, no aliases,
+    limited nesting, each key's line kept for the messages."""
+    from taizhang.load import parse_yaml
+    from taizhang.problems import Reporter
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path.name}：无法读取配置（{exc}）") from None
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise ConfigError(f"{path.name}：无法读取（{exc.strerror or exc}）") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path.name}：文件不是 UTF-8 编码；请用编辑器“另存为 UTF-8”") from None
+    reporter = Reporter()
+    parsed = parse_yaml(text.replace("\r\n", "\n").replace("\r", "\n"), path.name, reporter)
+    if reporter.problems:
+        raise ConfigError("\n".join(f"{p.path}:{p.line}: {p.message.replace('字段区', '配置')} — {p.fix}"
+                                    for p in reporter.sorted()))
+    data, lines = parsed if parsed else (None, {})
     if data is None:
-        return {}
+        return {}, {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{path.name}：配置必须是“键: 值”的映射")
-    return data
+        raise ConfigError(f"{path.name}:1: 配置必须是“键: 值”的映射")
+    return data, lines
 
 
 def load_vocabulary(project_root: Path | None = None) -> Vocabulary:
@@ -183,10 +290,16 @@ def load_vocabulary(project_root: Path | None = None) -> Vocabulary:
     raw = _read_yaml(DEFAULTS_FILE)
     if project_root is not None and (project_root / PROJECT_CONFIG).is_file():
         defaults = copy.deepcopy(raw["phrases"])
-        override = _read_yaml(project_root / PROJECT_CONFIG)
-        _merge(raw, copy.deepcopy(override), PROJECT_CONFIG)
+        override, lines = _read_project(project_root / PROJECT_CONFIG)
+        merger = _Merger(lines)
+        merger.merge(raw, copy.deepcopy(override))
+        if merger.errors:
+            raise ConfigError("\n".join(text for _, text in sorted(merger.errors)))
         _check_phrases(raw["phrases"], defaults, raw)
-    return _build(raw)
+    try:
+        return _build(raw)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ConfigError(f"{PROJECT_CONFIG}：配置不完整或取值不对（{exc}）；对照 hooks/taizhang/vocabulary.yml 修改") from None
 
 
 def _placeholders(text: str) -> set[str]:
@@ -290,4 +403,22 @@ def _build(raw: dict) -> Vocabulary:
         phrases=frozen({k: str(v) for k, v in raw["phrases"].items()}),
         ledger_columns=tuple(Column(c["name"], str(c.get("label") or raw["fields"].get(c["name"], {}).get("key", c["name"])),
                                     int(c.get("width", 16))) for c in raw["ledger_columns"]),
+        exports=frozen(_exports(raw["exports"])),
     )
+
+
+PAPERS = ("A4", "A3")
+
+
+def _exports(raw: dict) -> dict:
+    paper = str(raw.get("paper", "A4")).upper()
+    if paper not in PAPERS:
+        raise ConfigError(f"{PROJECT_CONFIG}：exports.paper 只能是 {' 或 '.join(PAPERS)}，现在是“{raw.get('paper')}”")
+    try:
+        size = float(raw.get("font_size", 11))
+    except (TypeError, ValueError):
+        size = 0
+    if not 8 <= size <= 20:
+        raise ConfigError(f"{PROJECT_CONFIG}：exports.font_size 应是 8 到 20 之间的字号（磅），现在是“{raw.get('font_size')}”")
+    return {"filing_unit": str(raw.get("filing_unit") or "").strip(), "issuer": str(raw.get("issuer") or "").strip(),
+            "paper": paper, "font_size": size}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from taizhang.link import Ledger
-from taizhang.markup import md_text
+from taizhang.markup import md_inline, md_text
 from taizhang.views import days_text, is_closed
 from taizhang.model import MeasureRecord
 
@@ -38,7 +38,7 @@ def due_report(ledger: Ledger, days: int, markdown: bool = False) -> str:
             by_unit[unit].append(m)
     lines = [("## " if markdown else "") + head + "：", ""]
     for unit in sorted(by_unit):
-        lines.append(f"### {_cell(unit)}" if markdown else unit)
+        lines.append(f"### {md_inline(unit)}" if markdown else unit)
         if markdown:
             headers = [key("id"), vocab.kind_label("measure"), key("deadline"), "情况", key("owner")]
             lines += ["", "| " + " | ".join(headers) + " |", "| --- | --- | --- | --- | --- |"]

@@ -1,41 +1,254 @@
 """整改进展情况通报 as a .docx for the office (python-docx).
 
+The .docx follows the common practice of GB/T 9704-2012 for
+official documents (公文): A4; margins 37/35/28/26 mm (top/bottom/left/
+right); title in 二号 方正小标宋简体 (fallback 宋体), centred; body 三号
+仿宋_GB2312 (fallback 仿宋), first-line indent of two characters, fixed line
+spacing of 28.95 pt (22 lines a page); 一、 headings in 黑体 and （一）
+headings in 楷体_GB2312 (fallback 楷体), same size; page numbers “— 1 —”
+in 四号 宋体 at the bottom; 落款 and 成文日期 (2023年8月10日) at the end;
+language zh-CN; none of Word's built-in (blue) heading styles.
+
 The content (sections, figures, what is left out as unpublished) is built
-once in views/report.py; render/report.py shows the same structure as a page.
+once in views/report.py; render/report.py shows the same structure as a
+page, so report, dashboard and workbook read the same figures.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import unicodedata
 
+from taizhang.export.rows import filing_unit
 from taizhang.export.zipfix import fixed_zip
+from taizhang.link import Ledger
+from taizhang.views import Scope
 from taizhang.views.report import Report, Section, build_report
 
-__all__ = ["Report", "Section", "build_report", "report_docx"]
+__all__ = ["Report", "Section", "build_report", "report_docx", "report_issuer", "chinese_date"]
+
+_AS_OF = re.compile(r"（截至\s*[^）]*）$")
+_RUN_IN = re.compile(r"^(（[一二三四五六七八九十]+）[^：。]{1,60}[：。])")   # （一）…方面： run-in heading
 
 
-def report_docx(report: Report, today: dt.date) -> bytes:
-    from docx import Document
+def chinese_date(day: dt.date) -> str:
+    """成文日期 as GB/T 9704-2012 writes it: 2023年8月10日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def report_issuer(ledger: Ledger, scope: Scope) -> str:
+    """落款: `exports.issuer` in taizhang.yml, else the 填报单位."""
+    return (ledger.vocab.exports or {}).get("issuer") or filing_unit(ledger, scope)
+
+
+# -- .docx in 公文 format ------------------------------------------------------
+TITLE_FONT, TITLE_FALLBACK = "方正小标宋简体", "宋体"
+BODY_FONT, BODY_FALLBACK = "仿宋_GB2312", "仿宋"
+HEADING_FONT = "黑体"
+SUBHEADING_FONT, SUBHEADING_FALLBACK = "楷体_GB2312", "楷体"
+PAGE_NUMBER_FONT = "宋体"
+LATIN_FONT = "Times New Roman"
+SIZE_2 = 22            # 二号, pt
+SIZE_3 = 16            # 三号
+SIZE_4 = 14            # 四号
+LINE_PITCH = 28.95     # fixed line spacing: 22 lines in the 225 mm text block
+MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+FALLBACKS = {TITLE_FONT: TITLE_FALLBACK, BODY_FONT: BODY_FALLBACK, SUBHEADING_FONT: SUBHEADING_FALLBACK}
+
+
+def _fonts(element, east_asian: str, size: float | None = None, bold: bool = False) -> None:
+    """rPr of a run or style: East Asian font, Latin font, size, zh-CN."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    rpr = element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    fonts.set(qn("w:ascii"), LATIN_FONT)
+    fonts.set(qn("w:hAnsi"), LATIN_FONT)
+    fonts.set(qn("w:eastAsia"), east_asian)
+    fonts.set(qn("w:hint"), "eastAsia")
+    if size is not None:
+        for tag in ("w:sz", "w:szCs"):
+            _child(rpr, tag).set(qn("w:val"), str(int(size * 2)))
+    if bold:
+        _child(rpr, "w:b")
+    _chinese(rpr)
+
+
+def _child(parent, tag: str):
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    node = parent.find(qn(tag))
+    if node is None:
+        node = OxmlElement(tag)
+        parent.append(node)
+    return node
+
+
+def _chinese(rpr) -> None:
+    from docx.oxml.ns import qn
+
+    lang = _child(rpr, "w:lang")
+    lang.set(qn("w:val"), "zh-CN")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _paragraph_style(document, name: str, font: str, size: float, align=None, indent_chars: int = 2):
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_LINE_SPACING
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
+    style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = document.styles["Normal"]
+    style.quick_style = True
+    _fonts(style.element, font, size)
+    fmt = style.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(LINE_PITCH)
+    fmt.space_before = fmt.space_after = Pt(0)
+    if align is not None:
+        fmt.alignment = align
+    if indent_chars:
+        fmt.first_line_indent = Pt(size * indent_chars)
+        ind = style.element.get_or_add_pPr().find(qn("w:ind"))
+        ind.set(qn("w:firstLineChars"), str(indent_chars * 100))   # Word: in hundredths of a character
+    return style
+
+
+def _page_number_footer(section) -> None:
+    """“— 1 —” centred at the bottom: a PAGE field between em dashes."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    def run(text: str | None = None, field: str | None = None, instr: str | None = None):
+        r = paragraph.add_run(text or "")
+        _fonts(r._r, PAGE_NUMBER_FONT, SIZE_4)
+        r._r.get_or_add_rPr().find(qn("w:rFonts")).set(qn("w:ascii"), PAGE_NUMBER_FONT)
+        r._r.get_or_add_rPr().find(qn("w:rFonts")).set(qn("w:hAnsi"), PAGE_NUMBER_FONT)
+        if field:
+            node = OxmlElement("w:fldChar")
+            node.set(qn("w:fldCharType"), field)
+            r._r.append(node)
+        if instr:
+            node = OxmlElement("w:instrText")
+            node.set(qn("xml:space"), "preserve")
+            node.text = instr
+            r._r.append(node)
+        return r
+
+    run("— ")
+    run(field="begin")
+    run(instr=" PAGE ")
+    run(field="separate")
+    run("1")
+    run(field="end")
+    run(" —")
+
+
+def _declare_fallbacks(document) -> None:
+    """Name each Chinese font in the font table with its fallback (w:altName),
+    so Word and WPS use 宋体/仿宋/楷体 where 方正小标宋简体 or the GB2312 faces
+    are not installed."""
+    from lxml import etree
+
+    part = next(p for p in document.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml")
+    root = etree.fromstring(part.blob)
+    ns = root.nsmap["w"]
+    w = f"{{{ns}}}"
+    for name in (TITLE_FONT, BODY_FONT, SUBHEADING_FONT, HEADING_FONT, PAGE_NUMBER_FONT):
+        font = etree.SubElement(root, f"{w}font", {f"{w}name": name})
+        if name in FALLBACKS:
+            etree.SubElement(font, f"{w}altName", {f"{w}val": FALLBACKS[name]})
+        etree.SubElement(font, f"{w}charset", {f"{w}val": "86"})          # GB2312
+        etree.SubElement(font, f"{w}family", {f"{w}val": "roman" if name != HEADING_FONT else "modern"})
+        etree.SubElement(font, f"{w}pitch", {f"{w}val": "variable"})
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _docdefaults_language(document) -> None:
+    from docx.oxml.ns import qn
+
+    styles = document.styles.element
+    rpr = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _chinese(rpr)
+
+
+def report_docx(report: Report, today: dt.date, issuer: str = "") -> bytes:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
     document = Document()
-    style = document.styles["Normal"]
-    style.font.name, style.font.size = "仿宋", Pt(14)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
-    document.add_heading(report.title, level=0)
-    for section in report.sections:
-        document.add_heading(section.heading, level=1)
-        for paragraph in section.paragraphs:
-            document.add_paragraph(paragraph)
-        for item in section.items:
-            document.add_paragraph(item, style="List Bullet")
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
+    section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
+    section.header_distance, section.footer_distance = Mm(15), Mm(21)
+    _docdefaults_language(document)
+    _fonts(document.styles["Normal"].element, BODY_FONT, SIZE_3)
+
+    title = _paragraph_style(document, "公文标题", TITLE_FONT, SIZE_2, WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0)
+    title.paragraph_format.line_spacing = Pt(35)
+    subtitle = _paragraph_style(document, "公文副标题", SUBHEADING_FONT, SIZE_3, WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0)
+    body = _paragraph_style(document, "公文正文", BODY_FONT, SIZE_3, WD_ALIGN_PARAGRAPH.JUSTIFY)
+    heading = _paragraph_style(document, "一级标题", HEADING_FONT, SIZE_3)
+    _paragraph_style(document, "二级标题", SUBHEADING_FONT, SIZE_3)   # for （一） headings the office adds
+    signature = _paragraph_style(document, "落款", BODY_FONT, SIZE_3, WD_ALIGN_PARAGRAPH.RIGHT, indent_chars=0)
+
+    # the template's one empty paragraph carries the title; the date goes below it
+    first = document.paragraphs[0] if document.paragraphs else document.add_paragraph()
+    first.style = title
+    first.add_run(_AS_OF.sub("", report.title))
+    document.add_paragraph(f"（截至{chinese_date(today)}）", style=subtitle)
+    document.add_paragraph("", style=body)
+    for part in report.sections:
+        document.add_paragraph(part.heading, style=heading)
+        for text in part.paragraphs:
+            lead = _RUN_IN.match(text)
+            paragraph = document.add_paragraph(style=body)
+            if lead:      # （一） lead-in in 楷体, the rest in 仿宋
+                _fonts(paragraph.add_run(lead.group(1))._r, SUBHEADING_FONT)
+                text = text[lead.end():]
+            paragraph.add_run(text)
+        for number, item in enumerate(part.items, start=1):
+            document.add_paragraph(f"{number}. {item}", style=body)
+    if issuer:
+        date = chinese_date(today)
+        for _ in range(2):
+            document.add_paragraph("", style=body).paragraph_format.keep_with_next = True
+        # 成文日期 right-aligned four characters in; the issuer centred over it
+        for text, right in ((issuer, max(0.0, 4 + (_char_width(date) - _char_width(issuer)) / 2)), (date, 4)):
+            paragraph = document.add_paragraph(text, style=signature)
+            paragraph.paragraph_format.right_indent = Pt(SIZE_3 * right)
+            paragraph.paragraph_format.keep_with_next = text == issuer
+    _page_number_footer(section)
+    _declare_fallbacks(document)
+
     stamp = dt.datetime.combine(today, dt.time())
     props = document.core_properties
     props.created = props.modified = stamp
     props.author = props.last_modified_by = "taizhang"
+    props.language = "zh-CN"
+    props.title = _AS_OF.sub("", report.title)
     props.revision = 1
     buffer = io.BytesIO()
     document.save(buffer)
     return fixed_zip(buffer.getvalue(), stamp)
+
+
+def _char_width(text: str) -> float:
+    """Width in Chinese characters: digits and Latin letters count half."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)

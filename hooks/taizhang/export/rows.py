@@ -1,93 +1,200 @@
-"""The official ledger layout as rows: one per measure, grouped by problem.
+"""The official ledger layout as rows: 反馈问题 → 查摆问题 → 整改措施.
 
-A measure may address several problems; it is listed once, under the first
-problem it names (its cell says which others it also addresses), so every
-measure appears exactly once. Problems without measures get a row too, so
-the gap shows. Rows are ordered by area, problem, measure.
+One row per (feedback item, problem, measure) path, ordered by area, then
+feedback item, problem and measure id. A problem that answers several
+feedback items is listed under each of them, and a measure that addresses
+several problems is listed under each problem: every block can be checked
+off against the feedback letter on its own, and a filter on any column
+(责任单位, 整改状态 …) finds every row it should.
+
+With `repeat_in_full=False` (the workbook) the long texts are written once:
+a later row of the same problem or measure shows its id and title and
+“同上（见序号 N）”, N being the 序号 of the first row; the short columns
+(责任领导/单位/人, 整改时限, 完成情况) stay in full on every row. The CSV
+repeats everything.
+
+Gaps get a row with a marker: a feedback item no problem answers, a problem
+with no measure, a problem that answers no feedback item, a measure that
+names no problem. 说明事项 are not problems and are left out (the workbook
+lists them on their own sheet).
+
+Cells hold typed values: 序号 an int, 整改时限 a date (or 长期坚持 as text),
+everything else text. Writers decide how to store them safely.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import Mapping
 
 from taizhang.export.text import plain_text
 from taizhang.link import DONE, Ledger
-from taizhang.model import MeasureRecord, ProblemRecord
-from taizhang.views import Scope, field_text
+from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord
+from taizhang.views import Scope, field_text, status_label
 
-GROUP_COLUMNS = ("feedback", "problem", "cause")   # merged across a problem's rows
+FEEDBACK_COLUMNS = ("number", "feedback")     # merged over a feedback item's rows
+PROBLEM_COLUMNS = ("problem", "cause")        # merged over a problem's rows (within one feedback item)
+
+NO_FEEDBACK = "（无对应反馈问题）"
+NO_LINKED_PROBLEM = "（未关联查摆问题）"
+OTHER_AREA = "未关联查摆问题的整改措施"
 
 
 @dataclass(frozen=True)
 class LedgerRow:
-    group: str                     # problem id the row is listed under
+    area: str                       # area ordinal ("" for measures outside any problem)
+    feedback: FeedbackRecord | None
+    problem: ProblemRecord | None
     measure: MeasureRecord | None
-    cells: dict                    # column name -> text
+    cells: Mapping[str, object]     # column name -> str | int | date
+    gaps: frozenset[str]            # columns holding a gap marker
     light: str | None
 
+    @property
+    def feedback_key(self) -> str:
+        """Rows with the same key share the merged 序号 and 反馈问题 cells."""
+        return f"{self.area}|{self.feedback.id if self.feedback else '-'}"
 
-def ledger_rows(ledger: Ledger, scope: Scope) -> list[LedgerRow]:
-    area_order = {ordinal: i for i, (ordinal, _) in enumerate(scope.areas())}
-    problems = sorted(scope.problems, key=lambda p: (area_order.get(p.area, 99), p.id))
-    primary: dict[str, list[MeasureRecord]] = {}
-    for m in scope.measures:
-        targets = ledger.targets(m, "problems")
-        if targets:
-            primary.setdefault(targets[0].id, []).append(m)
-    rows, number = [], 0
-    for problem in problems:
-        group = _group_cells(ledger, problem)
-        measures = primary.get(problem.id, [])
-        if not measures and not ledger.measures_of(problem.id):
-            rows.append(LedgerRow(problem.id, None, {**group, "measure": f"（{ledger.vocab.phrase('no_measures')}）"}, None))
+    @property
+    def problem_key(self) -> str:
+        return f"{self.feedback_key}|{self.problem.id if self.problem else '-'}"
+
+
+@dataclass(frozen=True)
+class AreaBlock:
+    ordinal: str
+    name: str
+    rows: tuple[LedgerRow, ...]
+
+
+def ledger_blocks(ledger: Ledger, scope: Scope, repeat_in_full: bool = True) -> list[AreaBlock]:
+    """The rows grouped by area, in the round's area order."""
+    in_scope = {r.id for kind in ("feedback", "problem", "measure") for r in scope.of(kind)}
+    areas = scope.areas()
+    area_order = {ordinal: i for i, (ordinal, _) in enumerate(areas)}
+    feedback = sorted(scope.feedback, key=lambda f: (area_order.get(f.area, len(areas)), _id_key(f.id)))
+    number = 0
+    rows_by_area: dict[str, list[LedgerRow]] = {}
+    first_seen: dict[str, int | None] = {}     # record id -> 序号 of its first row
+
+    def once(record_id: str, full: dict, short: dict) -> dict:
+        if repeat_in_full or record_id not in first_seen:
+            first_seen.setdefault(record_id, number if current_feedback else None)
+            return full
+        where = first_seen[record_id]
+        same = f"同上（见序号 {where}）" if where else "同上"
+        return {k: (v.replace(SAME, same) if isinstance(v, str) else v) for k, v in short.items()}
+
+    def measures_of(problem: ProblemRecord) -> list[MeasureRecord]:
+        return [m for m in ledger.measures_of(problem.id) if m.id in in_scope]
+
+    def add(area, f, p, m, cells, gaps=()):
+        light = ledger.lights.get(m.id) if m else None
+        rows_by_area.setdefault(area or "", []).append(
+            LedgerRow(area or "", f, p, m, cells, frozenset(gaps), light))
+
+    def problem_rows(area, f, f_cells, problem):
+        p_cells = once(problem.id, _problem_cells(ledger, problem),
+                       _problem_cells(ledger, problem, short=True))
+        measures = measures_of(problem)
+        if not measures:
+            add(area, f, problem, None, {**f_cells, **p_cells, "measure": f"（{ledger.vocab.phrase('no_measures')}）"}, {"measure"})
         for m in measures:
-            number += 1
-            cells = {**group, "number": str(number), **measure_cells(ledger, m, problem)}
-            rows.append(LedgerRow(problem.id, m, cells, ledger.lights.get(m.id)))
-    orphans = [m for m in scope.measures if not ledger.targets(m, "problems")]
-    for m in orphans:
+            cells = once(m.id, measure_cells(ledger, m), measure_cells(ledger, m, short=True))
+            add(area, f, problem, m, {**f_cells, **p_cells, **cells})
+
+    current_feedback = None
+    for f in feedback:
         number += 1
-        rows.append(LedgerRow("", m, {"number": str(number), **measure_cells(ledger, m, None)}, ledger.lights.get(m.id)))
-    return rows
+        current_feedback = f
+        f_cells = _feedback_cells(ledger, f, number)
+        problems = [p for p in ledger.linked_from(f.id, "problem", "feedback") if p.id in in_scope]
+        answered = [p for p in problems if not p.is_declaration]
+        if not answered:
+            declared = [p.id for p in problems if p.is_declaration]
+            marker = f"（以说明事项 {'、'.join(declared)} 回应）" if declared else f"（{ledger.vocab.phrase('no_problems')}）"
+            add(f.area, f, None, None, {**f_cells, "problem": marker}, {"problem"})
+        for p in sorted(answered, key=lambda p: _id_key(p.id)):
+            problem_rows(f.area, f, f_cells, p)
+    feedback_ids = {f.id for f in feedback}
+    current_feedback = None
+    for p in sorted(scope.problems, key=lambda p: (area_order.get(p.area, len(areas)), _id_key(p.id))):
+        if not any(l.target in feedback_ids for l in p.feedback):
+            problem_rows(p.area, None, {"feedback": NO_FEEDBACK}, p)
+    for m in scope.measures:
+        if not any(l.target in in_scope for l in m.problems):
+            add("", None, None, m, {"problem": NO_LINKED_PROBLEM, **measure_cells(ledger, m)}, {"problem"})
+    blocks = [AreaBlock(ordinal, f"{ordinal}、{name}" if name != ordinal else ordinal, tuple(rows_by_area[ordinal]))
+              for ordinal, name in areas if rows_by_area.get(ordinal)]
+    if rows_by_area.get(""):
+        blocks.append(AreaBlock("", OTHER_AREA, tuple(rows_by_area[""])))
+    return blocks
 
 
-def _group_cells(ledger: Ledger, problem: ProblemRecord) -> dict:
-    feedback = "\n".join(f"{f.id} {f.quote or f.title}" for f in ledger.targets(problem, "feedback"))
-    body = plain_text(problem.body)
-    return {
-        "feedback": feedback,
-        "problem": f"{problem.id} {problem.title}" + (f"\n{body}" if body else ""),
-        "cause": "\n".join(f"{c.id} {c.title}" for c in ledger.targets(problem, "causes")),
-    }
+def ledger_rows(ledger: Ledger, scope: Scope, repeat_in_full: bool = True) -> list[LedgerRow]:
+    return [row for block in ledger_blocks(ledger, scope, repeat_in_full) for row in block.rows]
 
 
-def measure_cells(ledger: Ledger, m: MeasureRecord, listed_under: ProblemRecord | None) -> dict:
+def filing_unit(ledger: Ledger, scope: Scope) -> str:
+    """填报单位: `exports.filing_unit` in taizhang.yml, else the round's 被巡视单位."""
+    configured = (ledger.vocab.exports or {}).get("filing_unit")
+    return configured or (scope.round.inspected if scope.round and scope.round.inspected else "")
+
+
+def _id_key(record_id: str):
+    prefix, _, number = record_id.partition("-")
+    return (prefix, int(number) if number.isdigit() else 0, record_id)
+
+
+def _status_line(ledger: Ledger, record, missing: str) -> str:
+    """The derived status (the ledger's, as the dashboard and report show it)."""
+    return f"（{ledger.vocab.key('status')}：{status_label(ledger.vocab, ledger.status_of(record), ledger.vocab.phrase(missing))}）"
+
+
+def _feedback_cells(ledger: Ledger, f: FeedbackRecord, number: int) -> dict:
+    text = f"{f.id} {f.quote or f.title}\n" + _status_line(ledger, f, "no_problems")
+    return {"number": number, "feedback": text}
+
+
+SAME = "\x00same\x00"      # placeholder for “同上（见序号 N）”
+
+
+def _problem_cells(ledger: Ledger, problem: ProblemRecord, short: bool = False) -> dict:
+    body = SAME if short else plain_text(problem.body)
+    text = f"{problem.id} {problem.title}" + (f"\n{body}" if body else "")
+    text += "\n" + _status_line(ledger, problem, "no_measures")
+    causes = "\n".join(f"{c.id} {c.title}" for c in ledger.targets(problem, "causes"))
+    return {"problem": text, "cause": SAME if short and causes else causes}
+
+
+def measure_cells(ledger: Ledger, m: MeasureRecord, short: bool = False) -> dict:
     vocab = ledger.vocab
-    others = [p.id for p in ledger.targets(m, "problems") if listed_under is None or p.id != listed_under.id]
-    body = plain_text(m.body)
-    measure = f"{m.id} {m.title}" + (f"\n{body}" if body else "")
-    if others:
-        measure += f"\n（同时整改 {'、'.join(others)}）"
+    body = SAME if short else plain_text(m.body)
     light = ledger.lights.get(m.id)
-    completion = vocab.label("statuses", m.status) if m.status else ""
+    completion = [vocab.label("statuses", m.status)] if m.status else []
     if light and light != DONE:
         days = ledger.days_left(m)
-        completion += f"，{vocab.label('lights', light)}" + (f"（{-days} 天）" if days is not None and days < 0 else "")
+        completion.append(vocab.label("lights", light) + (f"（{-days} 天）" if days is not None and days < 0 else ""))
     if m.completed_on:
-        completion += f"，{m.completed_on.isoformat()} 完成"
+        completion.append(f"{m.completed_on.isoformat()}完成")
     signoff = ""
     if m.signed_off_on or m.signed_off_by:
-        signoff = f"{m.signed_off_on.isoformat() if m.signed_off_on else ''} {m.signed_off_by or ''}".strip() + " 销号"
+        signoff = " ".join(x for x in (m.signed_off_on.isoformat() if m.signed_off_on else "", m.signed_off_by or "") if x)
+        signoff += " 销号"
+    has_signoff_column = any(c.name == "signoff" for c in vocab.ledger_columns)
+    deadline: str | dt.date = vocab.long_term_deadline if m.long_term else (m.deadline or "")
     fields = {name: field_text(ledger, m, name) for name in vocab.fields_of("measure")}
     return {
         **fields,      # any measure field is a column too (ledger_columns in taizhang.yml)
-        "measure": measure,
-        "leader": "、".join(m.leader),
-        "unit": "、".join(m.unit),
-        "owner": "、".join(m.owner),
-        "deadline": vocab.long_term_deadline if m.long_term else (m.deadline.isoformat() if m.deadline else ""),
-        "progress": "\n".join(f"{p.on.isoformat()} {p.text}" for p in m.progress),
-        "completion": completion,
-        "evidence": "\n".join(e.name for e in m.evidence),
+        "measure": f"{m.id} {m.title}" + (f"\n{body}" if body else ""),
+        "leader": "\n".join(m.leader),
+        "unit": "\n".join(m.unit),
+        "owner": "\n".join(m.owner),
+        "deadline": deadline,
+        "progress": SAME if short and m.progress else "\n".join(f"{p.on.isoformat()} {p.text}" for p in m.progress),
+        # 销号 goes into 完成情况 unless the layout has its own 销号情况 column
+        "completion": "\n".join(completion + ([signoff] if signoff and not has_signoff_column else [])),
+        "evidence": SAME if short and m.evidence else "\n".join(e.name for e in m.evidence),
         "signoff": signoff,
     }

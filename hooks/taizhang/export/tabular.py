@@ -5,10 +5,11 @@ generated from the same vocabulary (records.schema.json)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 
-from taizhang.export.rows import ledger_rows
+from taizhang.export.rows import ledger_blocks
 from taizhang.link import Ledger
 from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord, Record, RoundRecord
 from taizhang.views import Scope
@@ -16,13 +17,34 @@ from taizhang.views import Scope
 BOM = "\ufeff"
 
 
+# OWASP, CSV injection: a cell starting with one of these is read as a
+# formula by Excel or LibreOffice; a leading apostrophe makes it text.
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """One CSV field: dates as YYYY-MM-DD, numbers as digits, text with a
+    leading apostrophe when it would otherwise start a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    text = str(value)
+    return "'" + text if text.startswith(CSV_FORMULA_START) else text
+
+
 def ledger_csv(ledger: Ledger, scope: Scope) -> bytes:
+    """One row per (feedback, problem, measure) path, with its area; every
+    field quoted (OWASP's advice, and Excel keeps line breaks inside)."""
     columns = ledger.vocab.ledger_columns
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([c.label for c in columns])
-    for row in ledger_rows(ledger, scope):
-        writer.writerow([row.cells.get(c.name, "") for c in columns])
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    writer.writerow([ledger.vocab.key("area"), *(c.label for c in columns)])
+    for block in ledger_blocks(ledger, scope):
+        for row in block.rows:
+            writer.writerow([csv_cell(block.name), *(csv_cell(row.cells.get(c.name, "")) for c in columns)])
     return (BOM + buffer.getvalue()).encode("utf-8")
 
 

@@ -1,7 +1,16 @@
-"""整改台账.xlsx in the official layout, plus the three lists as sheets.
+"""整改台账.xlsx: the official ledger layout, plus 问题清单, 任务清单, 责任清单
+and 说明事项 as sheets.
 
-openpyxl builds the workbook; it is then re-zipped with fixed timestamps so
-the same records and build date give the same bytes.
+Every sheet: a title block (title, 填报单位, 截至日期), a header row repeated
+on each printed page with an autofilter, typed cells (numbers, dates as
+yyyy-mm-dd, text stored as text even when it starts with `=`: never a
+formula), a Chinese font on every cell, no fixed row heights (Excel, WPS and
+LibreOffice fit wrapped text themselves), landscape on the configured paper,
+fit to the page width unless that would print the body below 8 pt (see
+`print_plan`), and a footer “第 N 页 共 M 页”.
+
+openpyxl builds the workbook; it is re-zipped with fixed timestamps so the
+same records and statistics date give the same bytes.
 """
 
 from __future__ import annotations
@@ -9,148 +18,362 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 import unicodedata
+from dataclasses import dataclass
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
 
-from taizhang.export.rows import GROUP_COLUMNS, ledger_rows
+from taizhang import views
+from taizhang.export.rows import FEEDBACK_COLUMNS, PROBLEM_COLUMNS, filing_unit, ledger_blocks
+from taizhang.export.text import plain_text
 from taizhang.export.zipfix import fixed_zip
 from taizhang.link import DONE, GREEN, RED, YELLOW, Ledger
-from taizhang import views
 from taizhang.views import Scope
 
+BODY_FONT = "宋体"        # SimSun: on every Chinese Windows; WPS and LibreOffice map it to a Song face
+HEAD_FONT = "黑体"        # SimHei
+GB2312_CHARSET = 134
+MIN_PRINTED_PT = 8.0
+DATE_FORMAT = "yyyy-mm-dd"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
 LIGHT_FILLS = {RED: "FFC7CE", YELLOW: "FFEB9C", GREEN: "C6EFCE", DONE: "D9D9D9"}
-THIN = Side(style="thin", color="808080")
+GAP_FILL = "FFC7CE"
+HEADER_FILL = "E7E6E6"
+AREA_FILL = "F2F2F2"
+THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-LINE_HEIGHT = 15  # points per text line
+TOP_CENTER = Alignment(wrap_text=True, vertical="top", horizontal="center")
+LEFT = Alignment(vertical="center", horizontal="left")
+RIGHT = Alignment(vertical="center", horizontal="right")
+
+# -- print arithmetic ------------------------------------------------------
+# Spreadsheets measure column widths in digits of the workbook's default
+# (Normal) font. It is set to Arial 11, whose metrics are the same in Excel
+# and WPS (Arial) and LibreOffice on Linux (Liberation Sans, metric-compatible):
+# a digit is 0.556 em = 6.12 pt (Excel rounds to 8 px = 6 pt). Calibri, the
+# usual default, is missing on Linux and its stand-in is wider.
+NORMAL_FONT = Font(name="Arial", size=11, family=2)
+POINTS_PER_WIDTH_UNIT = 6.12
+PAPER_MM = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}      # landscape: width, height
+MARGINS_IN = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6, "header": 0.3, "footer": 0.3}
 
 
-def display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+@dataclass(frozen=True)
+class PrintPlan:
+    paper: str
+    printable_pt: float      # page width inside the margins
+    sheet_pt: float          # all columns at 100 %
+    scale: float             # what the printed page uses (fit to width, or the 8 pt floor)
+    fit_to_width: bool       # False: the floor applies, the sheet spans more than one page wide
+    body_pt: float
+
+    @property
+    def printed_pt(self) -> float:
+        return self.body_pt * self.scale
 
 
-def lines_needed(text: str, width: int) -> int:
-    return sum(max(1, math.ceil(display_width(line) / max(width - 1, 1))) for line in (text or "").split("\n"))
+def print_plan(widths: list[float], paper: str, body_pt: float) -> PrintPlan:
+    """Fit to the page width if the body stays ≥ 8 pt; else print at the
+    smallest scale that keeps 8 pt and let the sheet run onto a second page
+    width (Excel and LibreOffice then repeat the header rows)."""
+    printable = (PAPER_MM[paper][0] / 25.4 - MARGINS_IN["left"] - MARGINS_IN["right"]) * 72
+    sheet = sum(widths) * POINTS_PER_WIDTH_UNIT
+    fit = min(1.0, printable / sheet)
+    if body_pt * fit >= MIN_PRINTED_PT:
+        return PrintPlan(paper, printable, sheet, fit, True, body_pt)
+    return PrintPlan(paper, printable, sheet, math.ceil(100 * MIN_PRINTED_PT / body_pt) / 100, False, body_pt)
 
 
-def _title(ledger: Ledger, scope: Scope, what: str) -> str:
-    name = scope.round.title if scope.round else ""
-    return f"{name}{what}（截至 {ledger.today.isoformat()}）"
+# -- row heights -----------------------------------------------------------
+# Rows carry a height *estimate* but never customHeight: Excel and WPS treat
+# them as automatic rows and re-fit them, and LibreOffice (which shows the
+# stored height of an automatic row as is) shows the whole text. The estimate
+# errs on the generous side: a little air rather than a clipped line.
+LINE_FACTOR = 1.5        # line height / font size (LibreOffice with Noto CJK: 1.43)
+CELL_PADDING_PT = 4      # left + right inside a cell
+WRAP_SLACK = 0.92        # line breaking (no 。，、 at a line start) leaves lines short
+_CUSTOM_HEIGHT = re.compile(rb' customHeight="1"')
 
 
-def _setup_print(ws, header_row: int, columns: int) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+def text_lines(value, width: float, size: float) -> int:
+    """Wrapped lines of `value` in a column `width` units wide at `size` pt."""
+    if value is None or value == "":
+        return 1
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    usable = max((width * POINTS_PER_WIDTH_UNIT - CELL_PADDING_PT) * WRAP_SLACK, size)
+    lines = 0
+    for line in text.split("\n"):
+        points = sum(size if unicodedata.east_asian_width(ch) in "WFA" else size * 0.55 for ch in line)
+        lines += max(1, math.ceil(points / usable))
+    return lines
 
 
-def _sheet(wb, name: str, title: str, headers: list[tuple[str, int]], rows: list[list[str]], fills=None):
-    ws = wb.create_sheet(name)
-    ws.append([title])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    ws.cell(1, 1).font = Font(bold=True, size=14)
-    ws.cell(1, 1).alignment = CENTER
-    ws.row_dimensions[1].height = 28
-    ws.append([h for h, _ in headers])
-    for col, (_, width) in enumerate(headers, start=1):
+def height_of(lines: int, size: float) -> float:
+    return round(lines * size * LINE_FACTOR + 4, 1)
+
+
+def _automatic_rows(name: str, data: bytes) -> bytes:
+    return _CUSTOM_HEIGHT.sub(b"", data) if name.startswith("xl/worksheets/sheet") else data
+
+
+# -- cells -----------------------------------------------------------------
+@dataclass(frozen=True)
+class Fonts:
+    body: Font
+    bold: Font
+    header: Font
+    title: Font
+    size: float
+
+
+def _fonts(size: float) -> Fonts:
+    return Fonts(
+        body=Font(name=BODY_FONT, size=size, charset=GB2312_CHARSET),
+        bold=Font(name=BODY_FONT, size=size, bold=True, charset=GB2312_CHARSET),
+        header=Font(name=HEAD_FONT, size=size, charset=GB2312_CHARSET),
+        title=Font(name=HEAD_FONT, size=size + 7, charset=GB2312_CHARSET),
+        size=size,
+    )
+
+
+def merge(ws, start_row: int, start_col: int, end_row: int, end_col: int, font: Font) -> None:
+    """Merge, and give the covered cells the font too (every cell carries a Chinese font)."""
+    ws.merge_cells(start_row=start_row, start_column=start_col, end_row=end_row, end_column=end_col)
+    for row in ws.iter_rows(min_row=start_row, max_row=end_row, min_col=start_col, max_col=end_col):
+        for cell in row:
+            cell.font = font
+
+
+def put(ws, row: int, col: int, value, font: Font, alignment: Alignment | None = None, fill: str | None = None,
+        border: bool = True):
+    """Write one typed cell. Text is always text: openpyxl would make a
+    formula of `=…` (and an error value of `#N/A`), so the type is forced,
+    and text that a spreadsheet would read as a formula when edited carries
+    the quote prefix (Excel's leading apostrophe)."""
+    cell = ws.cell(row, col)
+    if isinstance(value, str):
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.data_type = "s"
+        if value.startswith(FORMULA_START):
+            cell.quotePrefix = True
+    elif isinstance(value, dt.date):
+        cell.value = value
+        cell.number_format = DATE_FORMAT
+    else:
+        cell.value = value
+    cell.font = font
+    if alignment is not None:
+        cell.alignment = alignment
+    if border:
+        cell.border = BORDER
+    if fill:
+        cell.fill = PatternFill("solid", fgColor=fill)
+    return cell
+
+
+@dataclass(frozen=True)
+class SheetHead:
+    name: str
+    title: str
+    unit: str
+    as_of: dt.date
+    columns: list[tuple[str, float]]    # label, width
+
+
+def _start_sheet(wb, head: SheetHead, fonts: Fonts):
+    """Title block and header row; returns the sheet and the header row."""
+    ws = wb.create_sheet(head.name)
+    n = len(head.columns)
+    put(ws, 1, 1, head.title, fonts.title, CENTER, border=False)
+    ws.row_dimensions[1].height = height_of(1, fonts.title.size) + 6
+    merge(ws, 1, 1, 1, n, fonts.title)
+    put(ws, 2, 1, f"填报单位：{head.unit}", fonts.body, LEFT, border=False)
+    if n > 3:
+        merge(ws, 2, 1, 2, n - 2, fonts.body)
+    put(ws, 2, n - 1, "截至日期：", fonts.body, RIGHT, border=False)
+    put(ws, 2, n, head.as_of, fonts.body, LEFT, border=False)
+    for col, (label, width) in enumerate(head.columns, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
-        cell = ws.cell(2, col)
-        cell.font, cell.fill, cell.alignment, cell.border = Font(bold=True), HEADER_FILL, CENTER, BORDER
+        put(ws, 3, col, label, fonts.header, CENTER, HEADER_FILL)
+    ws.row_dimensions[3].height = height_of(max(text_lines(l, w, fonts.size) for l, w in head.columns), fonts.size)
+    return ws, 3
+
+
+def _finish_sheet(ws, head: SheetHead, header_row: int, last_row: int, paper: str, fonts: Fonts) -> PrintPlan:
+    n = len(head.columns)
+    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(n)}{max(last_row, header_row)}"
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    plan = print_plan([w for _, w in head.columns], paper, fonts.size)
+    setup = ws.page_setup
+    setup.orientation = "landscape"
+    setup.paperSize = ws.PAPERSIZE_A3 if paper == "A3" else ws.PAPERSIZE_A4
+    if plan.fit_to_width:
+        setup.fitToWidth, setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    else:
+        setup.scale = round(plan.scale * 100)
+    ws.print_options.horizontalCentered = True
+    for side, inches in MARGINS_IN.items():
+        setattr(ws.page_margins, side, inches)
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    ws.oddFooter.center.font = f"{BODY_FONT},常规"
+    ws.oddFooter.center.size = int(fonts.size)
+    return plan
+
+
+def _simple_sheet(wb, head: SheetHead, rows: list[list], fonts: Fonts, paper: str, fills=None, centred=()):
+    ws, header_row = _start_sheet(wb, head, fonts)
     for index, row in enumerate(rows):
-        ws.append(row)
-        r = ws.max_row
-        for col in range(1, len(headers) + 1):
-            ws.cell(r, col).alignment, ws.cell(r, col).border = WRAP, BORDER
-        height = max(lines_needed(str(v), headers[c][1]) for c, v in enumerate(row))
-        ws.row_dimensions[r].height = min(409, LINE_HEIGHT * height)
-        for col, color in (fills[index] if fills else {}).items():
-            ws.cell(r, col).fill = PatternFill("solid", fgColor=color)
-    _setup_print(ws, 2, len(headers))
+        r = header_row + 1 + index
+        for col, value in enumerate(row, start=1):
+            fill = (fills[index] if fills else {}).get(col)
+            put(ws, r, col, value, fonts.body, TOP_CENTER if col in centred else TOP, fill)
+        lines = max(text_lines(v, head.columns[c][1], fonts.size) for c, v in enumerate(row))
+        ws.row_dimensions[r].height = height_of(lines, fonts.size)
+    _finish_sheet(ws, head, header_row, header_row + len(rows), paper, fonts)
     return ws
 
 
+# -- the workbook ----------------------------------------------------------
+def _title(scope: Scope, what: str) -> str:
+    return f"{scope.round.title if scope.round else ''}{what}"
+
+
+def _settings(ledger: Ledger) -> tuple[str, Fonts]:
+    exports = ledger.vocab.exports or {}
+    return str(exports.get("paper", "A4")), _fonts(float(exports.get("font_size", 11)))
+
+
 def build_workbook(ledger: Ledger, scope: Scope) -> bytes:
-    vocab = ledger.vocab
+    paper, fonts = _settings(ledger)
+    unit = filing_unit(ledger, scope)
     wb = Workbook()
+    wb._fonts = IndexedList([NORMAL_FONT])      # the default font defines the column width unit
+    wb._named_styles["Normal"].font = NORMAL_FONT
     wb.remove(wb.active)
-    columns = vocab.ledger_columns
-    rows = ledger_rows(ledger, scope)
-    names = [c.name for c in columns]
-    completion_col = names.index("completion") + 1 if "completion" in names else None
-    fills = [{completion_col: LIGHT_FILLS[r.light]} if completion_col and r.light else {} for r in rows]
-    ws = _sheet(wb, "整改台账", _title(ledger, scope, "整改台账"), [(c.label, c.width) for c in columns],
-                [[_value(n, r.cells.get(n, "")) for n in names] for r in rows], fills)
-    _merge_groups(ws, rows, names)
-    _problem_sheet(wb, ledger, scope)
-    _task_sheet(wb, ledger, scope)
-    _responsibility_sheet(wb, ledger, scope)
+    _ledger_sheet(wb, ledger, scope, unit, paper, fonts)
+    _problem_sheet(wb, ledger, scope, unit, paper, fonts)
+    _task_sheet(wb, ledger, scope, unit, paper, fonts)
+    _responsibility_sheet(wb, ledger, scope, unit, paper, fonts)
+    if scope.declarations:
+        _declaration_sheet(wb, ledger, scope, unit, paper, fonts)
     stamp = dt.datetime.combine(ledger.today, dt.time())
     wb.properties.created = wb.properties.modified = stamp
     wb.properties.creator = wb.properties.lastModifiedBy = "taizhang"
+    wb.properties.language = "zh-CN"
     buffer = io.BytesIO()
     wb.save(buffer)
-    return fixed_zip(buffer.getvalue(), stamp)
+    return fixed_zip(buffer.getvalue(), stamp, edit=_automatic_rows)
 
 
-def _value(name: str, text: str):
-    return int(text) if name == "number" and text.isdigit() else text
-
-
-def _merge_groups(ws, rows, names: list[str]) -> None:
-    """Merge the problem columns over each run of rows listed under one problem."""
-    start = 0
-    for end in range(1, len(rows) + 1):
-        if end < len(rows) and rows[end].group == rows[start].group and rows[start].group:
-            continue
-        if end - start > 1:
-            for name in GROUP_COLUMNS:
+def _ledger_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
+    columns = ledger.vocab.ledger_columns
+    names = [c.name for c in columns]
+    widths = {c.name: c.width for c in columns}
+    head = SheetHead("整改台账", _title(scope, "整改台账"), unit, ledger.today, [(c.label, c.width) for c in columns])
+    ws, header_row = _start_sheet(wb, head, fonts)
+    r = header_row
+    merged_columns = set(FEEDBACK_COLUMNS + PROBLEM_COLUMNS)
+    for block in ledger_blocks(ledger, scope, repeat_in_full=False):
+        r += 1
+        put(ws, r, 1, block.name, fonts.bold, TOP, AREA_FILL)
+        for col in range(2, len(names) + 1):
+            put(ws, r, col, None, fonts.bold, None, AREA_FILL)
+        merge(ws, r, 1, r, len(names), fonts.bold)
+        ws.row_dimensions[r].height = height_of(text_lines(block.name, sum(widths.values()), fonts.size), fonts.size)
+        first = r + 1
+        heights = []
+        for row in block.rows:
+            r += 1
+            for col, name in enumerate(names, start=1):
+                fill = GAP_FILL if name in row.gaps else (LIGHT_FILLS[row.light] if name == "completion" and row.light else None)
+                centred = name in ("number", "deadline")
+                put(ws, r, col, row.cells.get(name, ""), fonts.body, TOP_CENTER if centred else TOP, fill)
+            lines = max(text_lines(row.cells.get(n, ""), widths[n], fonts.size) for n in names if n not in merged_columns)
+            heights.append(height_of(lines, fonts.size))
+        for start, end, columns in _runs(block.rows):
+            for name in columns:
                 if name in names:
                     col = names.index(name) + 1
-                    ws.merge_cells(start_row=start + 3, start_column=col, end_row=end + 2, end_column=col)
-        start = end
+                    if end - start > 1:
+                        merge(ws, first + start, col, first + end - 1, col, fonts.body)
+                    # a merged cell's text must fit the rows it spans: the last row takes what is missing
+                    need = height_of(text_lines(block.rows[start].cells.get(name, ""), widths[name], fonts.size), fonts.size)
+                    heights[end - 1] += max(0.0, need - sum(heights[start:end]))
+        for offset, height in enumerate(heights):
+            ws.row_dimensions[first + offset].height = round(height, 1)
+    _finish_sheet(ws, head, header_row, r, paper, fonts)
 
 
-def _problem_sheet(wb, ledger: Ledger, scope: Scope) -> None:
-    rows = [[str(p.number), p.area_label, p.problem.id, p.problem.title, "、".join(f.id for f in p.feedback),
+def _runs(rows):
+    """(start, end, columns): each problem's rows within a feedback item
+    (查摆问题, 原因), then each feedback item's rows (序号, 反馈问题). Inner
+    runs come first, so the outer ones see the heights they already added."""
+    found = []
+    for key, columns in ((lambda row: row.problem_key, PROBLEM_COLUMNS), (lambda row: row.feedback_key, FEEDBACK_COLUMNS)):
+        start = 0
+        for end in range(1, len(rows) + 1):
+            if end < len(rows) and key(rows[end]) == key(rows[start]):
+                continue
+            found.append((start, end, columns))
+            start = end
+    return found
+
+
+def _problem_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
+    rows = [[p.number, p.area_label, p.problem.id, p.problem.title, "、".join(f.id for f in p.feedback),
              "、".join(m.id for m in p.measures), p.status_label] for p in views.problem_rows(ledger, scope.problems)]
     vocab = ledger.vocab
-    _sheet(wb, "问题清单", _title(ledger, scope, "问题清单"),
-           [("序号", 6), (vocab.key("area"), 30), (vocab.key("id"), 9), (vocab.kind_label("problem"), 40),
-            (vocab.key("feedback"), 20), (vocab.kind_label("measure"), 20), (vocab.key("status"), 14)], rows)
+    head = SheetHead("问题清单", _title(scope, "问题清单"), unit, ledger.today,
+                     [("序号", 5), (vocab.key("area"), 36), (vocab.key("id"), 9), (vocab.kind_label("problem"), 40),
+                      (vocab.key("feedback"), 20), (vocab.kind_label("measure"), 20), (vocab.key("status"), 14)])
+    _simple_sheet(wb, head, rows, fonts, paper, centred=(1, 3))
 
 
-def _task_sheet(wb, ledger: Ledger, scope: Scope) -> None:
+def _task_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
     rows, fills = [], []
     for t in views.task_rows(ledger, scope.measures):
-        rows.append([str(t.number), t.measure.id, t.measure.title, "、".join(p.id for p in t.problems),
-                     "、".join(t.leader), "、".join(t.unit), "、".join(t.owner), t.deadline_text,
+        deadline = t.deadline if t.deadline and not t.long_term else t.deadline_text
+        rows.append([t.number, t.measure.id, t.measure.title, "、".join(p.id for p in t.problems),
+                     "\n".join(t.leader), "\n".join(t.unit), "\n".join(t.owner), deadline,
                      t.status_label, t.light_label])
         fills.append({9: LIGHT_FILLS[t.light], 10: LIGHT_FILLS[t.light]} if t.light else {})
     key = ledger.vocab.key
-    _sheet(wb, "任务清单", _title(ledger, scope, "任务清单"),
-           [("序号", 6), (key("id"), 9), (ledger.vocab.kind_label("measure"), 36), (key("problems"), 16),
-            (key("leader"), 18), (key("unit"), 18), (key("owner"), 10), (key("deadline"), 12), (key("status"), 14),
-            ("提示", 8)], rows, fills)
+    head = SheetHead("任务清单", _title(scope, "任务清单"), unit, ledger.today,
+                     [("序号", 5), (key("id"), 9), (ledger.vocab.kind_label("measure"), 36), (key("problems"), 16),
+                      (key("leader"), 20), (key("unit"), 20), (key("owner"), 10), (key("deadline"), 12),
+                      (key("status"), 14), ("提示", 8)])
+    _simple_sheet(wb, head, rows, fonts, paper, fills, centred=(1, 2, 8))
 
 
-def _responsibility_sheet(wb, ledger: Ledger, scope: Scope) -> None:
+def _responsibility_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
     rows = []
     for field in ("leader", "unit"):
         for g in views.responsibility_groups(ledger, scope.measures, field):
-            rows.append([ledger.vocab.key(field), g.name, str(g.count), str(g.closed), str(g.overdue),
+            rows.append([ledger.vocab.key(field), g.name, g.count, g.closed, g.overdue,
                          "、".join(t.measure.id for t in g.tasks)])
     vocab = ledger.vocab
-    _sheet(wb, "责任清单", _title(ledger, scope, "责任清单"),
-           [("分类", 10), (f"{vocab.key('leader')}或{vocab.key('unit')}", 24), ("措施数", 8),
-            (vocab.label("lights", "done"), 8), (vocab.label("lights", "red"), 8), (vocab.kind_label("measure"), 40)], rows)
+    head = SheetHead("责任清单", _title(scope, "责任清单"), unit, ledger.today,
+                     [("分类", 10), (f"{vocab.key('leader')}或{vocab.key('unit')}", 30), ("措施数", 8),
+                      (vocab.label("lights", "done"), 8), (vocab.label("lights", "red"), 8),
+                      (vocab.kind_label("measure"), 50)])
+    _simple_sheet(wb, head, rows, fonts, paper, centred=(3, 4, 5))
+
+
+def _declaration_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
+    vocab = ledger.vocab
+    label = vocab.label("natures", "declaration")
+    rows = [[i, f"（{p.area}）{ledger.area_name(p, p.area)}", p.id, p.title, plain_text(p.body)]
+            for i, p in enumerate(scope.declarations, start=1)]
+    head = SheetHead(label, _title(scope, label), unit, ledger.today,
+                     [("序号", 5), (vocab.key("area"), 30), (vocab.key("id"), 9), (label, 30), ("内容", 80)])
+    _simple_sheet(wb, head, rows, fonts, paper, centred=(1, 3))

@@ -11,7 +11,8 @@ import zipfile
 _CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 
-def fixed_zip(data: bytes, stamp: dt.datetime) -> bytes:
+def fixed_zip(data: bytes, stamp: dt.datetime, edit=None) -> bytes:
+    """`edit(name, data) -> data`, if given, may rewrite a member on the way."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -22,5 +23,7 @@ def fixed_zip(data: bytes, stamp: dt.datetime) -> bytes:
             data = source.read(name)
             if name == "docProps/core.xml":  # writers stamp "modified" with the current time
                 data = _CORE_DATES.sub(rb"\g<1>" + stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", data)
+            if edit is not None:
+                data = edit(name, data)
             target.writestr(info, data)
     return out.getvalue()

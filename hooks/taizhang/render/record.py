@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 
 from taizhang.model import (FeedbackRecord, MeasureRecord, ProblemRecord, Record,
                             RoundRecord)
 from taizhang.history import History
 from taizhang.problems import Problem
-from taizhang.safety import unsafe_html
+from taizhang.sanitise import is_url, render_body
 from taizhang.render.html import Page, block, esc, md_inline, table
 from taizhang.views import Scope, area_label, field_text, figures, problem_light, round_facts
 
@@ -45,16 +46,21 @@ def render_record(page: Page, record: Record, problems: list[Problem], history: 
 
 
 def _body(record: Record, vocab) -> str:
-    """The record's Markdown, or plain text when it holds script (unless trusted)."""
-    if vocab.severity("unsafe-html") != "off" and unsafe_html(record.body):
-        return block('<p class="tz-notice">本条正文含有可能执行脚本的内容，已按纯文本显示。</p>'
-                     f'<pre class="tz-raw">{esc(record.body.strip())}</pre>')
-    return record.body.strip() + "\n"
+    """The record's Markdown as sanitised HTML: converted on its own (its
+    reference links and unclosed tags cannot reach the rest of the page) and
+    set aside like the generated tables, so the page's Markdown never reads it."""
+    return block(render_body(record.body.strip()))
 
 
 def _meta_title(title: str) -> str:
     """Front matter for the page: themes print page.title unescaped in <title>."""
-    return f"---\ntitle: {json.dumps(esc(title), ensure_ascii=False)}\n---\n"
+    # JSON is a YAML double-quoted string; characters YAML may not hold
+    # (DEL, C1 controls, U+FFFE/U+FFFF) are written as \\u escapes.
+    quoted = _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(esc(title), ensure_ascii=False))
+    return f"---\ntitle: {quoted}\n---\n"
+
+
+_NOT_YAML_PRINTABLE = re.compile("[\x7f-\x84\x86-\x9f\ufffe\uffff]")
 
 
 def _body_heading(record: Record, vocab) -> str:
@@ -182,8 +188,8 @@ def _evidence(page: Page, m: MeasureRecord) -> str:
         return f'<p class="tz-empty">{esc(page.vocab.phrase("no_evidence"))}</p>'
     items = []
     for e in m.evidence:
-        if e.file and e.file.startswith(("http://", "https://")):
-            items.append(f'<li><a href="{esc(e.file)}">{esc(e.name)}</a></li>')
+        if e.file and is_url(e.file):
+            items.append(f'<li><a href="{esc(e.file)}" rel="noopener noreferrer">{esc(e.name)}</a></li>')
         elif e.file:
             items.append(f'<li><a href="{page.file_href(e.file)}">{esc(e.name)}</a></li>')
         else:

@@ -86,4 +86,4 @@ def _by_feedback(ledger: Ledger, scope: Scope) -> Section:
         problems = [p for p in ledger.linked_from(f.id, "problem", "feedback") if p.id in shown]
         state = status_label(vocab, ledger.feedback_status.get(f.id), vocab.phrase("no_problems"))
         items.append(f"{f.id} “{f.quote or f.title}”：{state}（{'、'.join(p.id for p in problems) or vocab.phrase('none')}）")
-    return Section(f"三、{vocab.kind_label('feedback')}整改情况", [] if items else ["暂无。"], items)
+    return Section(f"三、巡视{vocab.kind_label('feedback')}整改情况", [] if items else ["暂无。"], items)

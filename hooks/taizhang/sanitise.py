@@ -1,0 +1,131 @@
+"""Record bodies → safe HTML: Markdown first, then an allow-list sanitiser.
+
+Record text comes from many hands by pull request and is read by leaders in
+a browser, so what reaches the page is decided here, not by the checker and
+not by the web server's CSP. A body is converted with its own Markdown
+instance (no `attr_list`: record text cannot add attributes), then cleaned by
+nh3 (the Python binding of ammonia): only the elements Markdown makes for
+prose and tables survive, URLs are judged the way a browser judges them
+(after entity decoding, ignoring the control and space characters browsers
+strip), and images that point to another host become plain links, so the
+site requests nothing outside itself.
+
+The checker's `unsafe-html` warning (safety.py) tells authors what this
+module will remove; it is advice only.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+
+import markdown
+import nh3
+
+# What Markdown produces for prose and tables, plus the inline tags people
+# type by hand (<b>, <i>, <s>, <u>). Everything else is removed, keeping its text.
+TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "table", "thead", "tbody", "tfoot", "tr", "th",
+        "td", "caption", "a", "img", "code", "pre", "blockquote", "strong", "em", "b", "i", "s", "u", "del",
+        "ins", "sup", "sub", "hr", "br", "div"}
+# Removed together with their content: script and style, the RCDATA/RAWTEXT
+# elements whose text browsers never render, and foreign (SVG/MathML) content.
+CLEAN_CONTENT = {"script", "style", "textarea", "title", "noscript", "xmp", "noembed", "noframes", "iframe",
+                 "template", "svg", "math", "object", "applet", "select"}
+ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "th": {"align"}, "td": {"align"},
+    "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+    "ol": {"start"},
+}
+ADMONITION_TYPES = {"note", "abstract", "info", "tip", "success", "question", "warning", "failure", "danger",
+                    "bug", "example", "quote", "attention", "caution", "error", "hint", "important", "summary",
+                    "tldr", "check", "done", "help", "faq", "fail", "missing", "cite"}
+CLASSES = {"div": {"admonition", *ADMONITION_TYPES}, "p": {"admonition-title"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "noopener noreferrer"
+
+# Ids the page itself uses or that name window globals (DOM clobbering).
+_RESERVED_ID = re.compile(r"^(?:_|md|tz|__)", re.IGNORECASE)
+# What a browser drops from a URL before reading its scheme.
+_URL_IGNORED = re.compile(r"[\x00-\x20\x7f]")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
+# nh3 serialises every attribute as name="value" with `"` escaped, so an
+# <img> in its output is matched exactly by this pattern.
+_IMG = re.compile(r'<img((?:\s+[^\s="/>]+(?:="[^"]*")?)*)\s*/?>')
+_ATTR = re.compile(r'([^\s="/>]+)(?:="([^"]*)")?')
+
+
+def is_off_site(url: str) -> bool:
+    """True when a browser would fetch `url` from another host (or another scheme)."""
+    text = _URL_IGNORED.sub("", url).replace("\\", "/")
+    return bool(_SCHEME.match(text)) or text.startswith("//")
+
+
+def is_url(text: str) -> bool:
+    """An evidence "file" that is a web address (any case: HTTPS:// too)."""
+    return bool(_WEB_URL.match(text.strip()))
+
+
+_WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def _keep_attribute(tag: str, attr: str, value: str) -> str | None:
+    if attr == "id" and _RESERVED_ID.match(value):
+        return None
+    return value
+
+
+def _no_off_site_media(tag: str, attr: str, value: str) -> str | None:
+    if tag == "img" and attr == "src" and is_off_site(value):
+        return None
+    return _keep_attribute(tag, attr, value)
+
+
+def _clean(text: str, attribute_filter) -> str:
+    return nh3.clean(text, tags=TAGS, clean_content_tags=CLEAN_CONTENT, attributes=ATTRIBUTES,
+                     attribute_filter=attribute_filter, strip_comments=True, link_rel=LINK_REL,
+                     url_schemes=URL_SCHEMES, allowed_classes=CLASSES)
+
+
+def _image_as_link(match: re.Match) -> str:
+    attrs = {name.lower(): html.unescape(value or "") for name, value in _ATTR.findall(match.group(1))}
+    src = attrs.get("src", "")
+    if not src or not is_off_site(src):
+        return match.group(0)
+    label = attrs.get("alt") or attrs.get("title") or src
+    return f'<a href="{html.escape(src, quote=True)}">{html.escape(label, quote=False)}</a>'
+
+
+def sanitise_html(text: str) -> str:
+    """Any HTML → the allow-listed subset, with off-site images turned into links."""
+    cleaned = _clean(text, _keep_attribute)
+    linked = _IMG.sub(_image_as_link, cleaned)
+    # A second pass checks the links made above and drops any off-site
+    # image source the pattern might have missed: nothing loads off-site.
+    return _clean(linked, _no_off_site_media)
+
+
+_EXTENSIONS = ["tables", "admonition", "sane_lists", "toc"]
+_CONFIG = {"tables": {"use_align_attribute": True}, "toc": {"permalink": False}}
+_local = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    md = getattr(_local, "md", None)
+    if md is None:
+        from pymdownx.slugs import slugify
+        config = dict(_CONFIG, toc={"permalink": False, "slugify": slugify(case="lower")})
+        md = _local.md = markdown.Markdown(extensions=_EXTENSIONS, extension_configs=config)
+    return md
+
+
+def render_body(text: str) -> str:
+    """A record body (Markdown) → sanitised HTML, wrapped in <div class="tz-body">."""
+    md = _markdown()
+    try:
+        converted = md.reset().convert(text)
+    except RecursionError:  # pathological nesting: show the text, escaped
+        converted = f"<pre>{html.escape(text)}</pre>"
+    return f'<div class="tz-body">\n{sanitise_html(converted)}\n</div>'

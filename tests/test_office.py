@@ -1,0 +1,391 @@
+"""整改台账.xlsx, ledger.csv and report.docx as a 整改办 staffer gets them:
+opened by real clients (LibreOffice → PDF, pdftotext; openpyxl and
+python-docx reading the files independently), on the sample and on a
+generated ledger with gaps and hostile text. PDFs are kept in test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from docx.enum.text import WD_LINE_SPACING
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from conftest import REPO, build, copy_project, run_cli
+from office import pdf_fonts, pdf_pages, pdf_text, pdf_words, to_pdf
+from sitecheck import soup
+
+HOSTILE_OWNER = '=HYPERLINK("http://example.invalid/x","点击查看")'
+EXTRA = {
+    # a feedback item nobody answers
+    "records/feedback/FK-018.md": """---
+编号: FK-018
+类别: 反馈问题
+标题: 基层党组织书记培训覆盖面不足
+轮次: LC-001
+方面: 二
+反馈原文: 基层党组织书记培训覆盖面不足
+---
+""",
+    # a problem with no measure, answering FK-004
+    "records/problems/WT-017.md": """---
+编号: WT-017
+类别: 查摆问题
+标题: 培训计划落实不到位
+轮次: LC-001
+方面: 二
+对应反馈:
+  - FK-004
+---
+
+具体表现待补充。
+""",
+    # a problem that answers no feedback item (and has no measure)
+    "records/problems/WT-018.md": """---
+编号: WT-018
+类别: 查摆问题
+标题: "@SUM(1+1)*cmd|' /C calc'!A0"
+轮次: LC-001
+方面: 三
+---
+""",
+}
+
+
+def _hostile(root: Path) -> None:
+    path = root / "records/measures/CS-008.md"
+    text = path.read_text(encoding="utf-8")
+    owner = re.search(r"^责任人: .*$", text, re.M).group(0)
+    text = text.replace(owner, f"责任人: '{HOSTILE_OWNER}'")
+    text = text.replace("整改进展:\n", '整改进展:\n  - 日期: 2023-08-01\n    内容: "+1 -1 \\t=1+1 已部署"\n', 1)
+    path.write_text(text, encoding="utf-8")
+    cs7 = root / "records/measures/CS-007.md"
+    text = cs7.read_text(encoding="utf-8")
+    cs7.write_text(re.sub(r"^责任人: .*$", "责任人: '-2+3'", text, count=1, flags=re.M), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """The sample plus gaps and formula-looking text; its exports and PDFs."""
+    root = copy_project(tmp_path_factory.mktemp("generated") / "p")
+    for rel, text in EXTRA.items():
+        (root / rel).write_text(text, encoding="utf-8")
+    _hostile(root)
+    # the gaps are deliberate: keep the strict build green
+    (root / "taizhang.yml").write_text('rules:\n  feedback-unanswered: "off"\n  problem-without-measure: "off"\n',
+                                       encoding="utf-8")
+    check = run_cli("check", "--strict", cwd=root)
+    assert check.returncode == 0, check.stdout + check.stderr
+    out = root.parent / "out"
+    out.mkdir()
+    for fmt in ("xlsx", "csv", "docx"):
+        result = run_cli("export", "--format", fmt, "-o", str(out / f"ledger.{fmt}"), cwd=root)
+        assert result.returncode == 0, result.stderr
+    return root, out
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sample-office")
+    for fmt in ("xlsx", "docx"):
+        result = run_cli("export", "--format", fmt, "-o", str(out / f"ledger.{fmt}"), cwd=REPO)
+        assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def sample_pdfs(sample):
+    names = {"xlsx": "整改台账-示例.xlsx.pdf", "docx": "整改进展情况通报-示例.docx.pdf"}
+    return {fmt: to_pdf(sample / f"ledger.{fmt}", sample, name) for fmt, name in names.items()}
+
+
+def _ids(prefix: str, root: Path = REPO, skip_declarations: bool = True) -> list[str]:
+    found = []
+    for path in sorted((root / "records").rglob(f"{prefix}-*.md")):
+        if skip_declarations and "性质: 说明事项" in path.read_text(encoding="utf-8"):
+            continue
+        found.append(path.stem)
+    return found
+
+
+# -- item 2: never a formula ---------------------------------------------------
+def test_no_formula_anywhere_in_the_workbook(generated):
+    _, out = generated
+    with zipfile.ZipFile(out / "ledger.xlsx") as z:
+        sheets = {n: z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/sheet")}
+        styles = z.read("xl/styles.xml").decode("utf-8")
+    assert sheets and not any("<f>" in x or "<f " in x for x in sheets.values())
+    assert 'quotePrefix="1"' in styles
+    wb = openpyxl.load_workbook(out / "ledger.xlsx")
+    found = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@", "\t")):
+                    assert cell.data_type == "s", (ws.title, cell.coordinate)
+                    found.setdefault(cell.value.split("\n")[0][:12], cell.quotePrefix)
+    assert found.get(HOSTILE_OWNER[:12]) is True and found.get("-2+3") is True
+    assert found.get("@SUM(1+1)*cm") is True          # the title alone in 问题清单
+
+
+def test_libreoffice_shows_formula_text_as_text(generated, tmp_path):
+    _, out = generated
+    text = pdf_text(to_pdf(out / "ledger.xlsx", tmp_path, "整改台账-生成-公式.xlsx.pdf"))
+    assert "=HYP" in text       # the text itself (wrapped in its narrow column), not a link labelled 点击查看
+    assert "-2+3" in text
+    for record_id in ("FK-018", "WT-017", "WT-018"):
+        assert record_id in text
+
+
+def test_csv_neutralises_formulas_owasp(generated):
+    _, out = generated
+    rows = list(csv.reader(io.StringIO((out / "ledger.csv").read_text(encoding="utf-8-sig"))))
+    cells = [c for r in rows for c in r]
+    assert "'" + HOSTILE_OWNER in cells and "'-2+3" in cells
+    assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells)
+    assert any(c.startswith("WT-018 @SUM(1+1)") for c in (r[3] for r in rows))    # not at the start: as is
+    assert any(c.startswith("CS-008") for c in (r[4] for r in rows))
+    progress = [r[9] for r in rows if r[4].startswith("CS-008")]
+    assert progress and all("+1 -1 \t=1+1 已部署" in p for p in progress)   # inside a cell: harmless, kept
+
+
+# -- item 1: gaps get their rows ---------------------------------------------
+def test_gaps_have_rows_with_markers(generated):
+    _, out = generated
+    ws = openpyxl.load_workbook(out / "ledger.xlsx")["整改台账"]
+    rows = {(str(r[1].value or "")[:6], str(r[2].value or "")[:6]): r for r in ws.iter_rows(min_row=4)}
+    unanswered = next(r for (fk, _), r in rows.items() if fk == "FK-018")
+    assert unanswered[2].value == "（尚无查摆问题回应）" and unanswered[2].fill.fgColor.rgb.endswith("FFC7CE")
+    no_measure = next(r for (_, wt), r in rows.items() if wt == "WT-017")
+    assert no_measure[3].value == "（尚无整改措施）" and no_measure[3].fill.fgColor.rgb.endswith("FFC7CE")
+    no_feedback = next(r for (_, wt), r in rows.items() if wt == "WT-018")
+    assert no_feedback[1].value == "（无对应反馈问题）" and no_feedback[0].value is None
+    assert [r[0].value for r in ws.iter_rows(min_row=4) if isinstance(r[0].value, int)] == list(range(1, 19))
+    csv_rows = list(csv.reader(io.StringIO((out / "ledger.csv").read_text(encoding="utf-8-sig"))))
+    assert any(r[2].startswith("FK-018") and r[3] == "（尚无查摆问题回应）" for r in csv_rows)
+    assert any(r[3].startswith("WT-018") and r[2] == "（无对应反馈问题）" for r in csv_rows)
+
+
+# -- item 3: legible in print ------------------------------------------------
+def printed_sizes(path: Path) -> dict[str, float]:
+    """The print arithmetic, recomputed from what the file says: the page
+    width inside the margins, the column widths (Arial digits: 6.12 pt a
+    unit), the body font size and fit-to-width or the fixed scale."""
+    wb = openpyxl.load_workbook(path)
+    paper_mm = {"9": 297.0, "8": 420.0}
+    sizes = {}
+    for ws in wb.worksheets:
+        setup = ws.page_setup
+        assert setup.orientation == "landscape"
+        printable = (paper_mm[str(setup.paperSize)] / 25.4 - ws.page_margins.left - ws.page_margins.right) * 72
+        widths = [ws.column_dimensions[c].width for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[:ws.max_column]]
+        body = ws.cell(ws.max_row, 1).font.sz
+        if ws.sheet_properties.pageSetUpPr.fitToPage:
+            assert setup.fitToWidth == 1 and setup.fitToHeight == 0
+            scale = min(1.0, printable / (sum(widths) * 6.12))
+        else:
+            scale = setup.scale / 100
+        sizes[ws.title] = body * scale
+    return sizes
+
+
+def test_print_arithmetic_keeps_body_text_at_8_pt(sample):
+    sizes = printed_sizes(sample / "ledger.xlsx")
+    assert set(sizes) == {"整改台账", "问题清单", "任务清单", "责任清单", "说明事项"}
+    assert all(size >= 8.0 for size in sizes.values()), sizes
+    assert 8.4 < sizes["整改台账"] < 8.7       # 11 pt × 784 pt ÷ (165 units × 6.12 pt)
+
+
+def test_libreoffice_prints_the_ledger_at_8_pt_on_a4(sample_pdfs):
+    pages, (width, height) = pdf_pages(sample_pdfs["xlsx"])
+    assert (round(width), round(height)) == (842, 595)      # A4 landscape
+    words = {w: (dx, dy) for w, _, dx, dy in pdf_words(sample_pdfs["xlsx"])}
+    for label in ("反馈问题", "整改措施", "责任领导", "责任单位", "整改时限", "整改进展", "完成情况", "佐证材料"):
+        width_pt = words[label][0]
+        assert width_pt / len(label) >= 8.0, (label, width_pt / len(label))   # one CJK glyph is one em
+    text = pdf_text(sample_pdfs["xlsx"])
+    for record_id in _ids("FK") + _ids("WT"):
+        assert record_id in text, record_id
+    assert "第 1 页 共" in text and "填报单位：中共XX市XX区委员会" in text
+    assert "Noto Serif CJK" in pdf_fonts(sample_pdfs["xlsx"]).replace("NotoSerifCJK", "Noto Serif CJK")
+
+
+def test_a3_with_more_columns(tmp_path):
+    root = copy_project(tmp_path / "a3")
+    columns = """ledger_columns:
+  - {name: number,     label: 序号, width: 4}
+  - {name: feedback,   label: 反馈问题, width: 26}
+  - {name: problem,    label: 查摆问题（具体表现）, width: 28}
+  - {name: cause,      label: 原因, width: 18}
+  - {name: measure,    label: 整改措施, width: 30}
+  - {name: leader,     label: 责任领导, width: 12}
+  - {name: unit,       label: 责任单位, width: 12}
+  - {name: owner,      label: 责任人, width: 8}
+  - {name: deadline,   label: 整改时限, width: 12}
+  - {name: progress,   label: 整改进展, width: 32}
+  - {name: completion, label: 完成情况, width: 14}
+  - {name: evidence,   label: 佐证材料, width: 18}
+  - {name: signoff,    label: 销号情况, width: 16}
+exports:
+  paper: A3
+  filing_unit: XX区委巡视整改工作领导小组办公室
+"""
+    (root / "taizhang.yml").write_text(columns, encoding="utf-8")
+    assert run_cli("export", "--format", "xlsx", "-o", str(tmp_path / "a3.xlsx"), cwd=root).returncode == 0
+    wb = openpyxl.load_workbook(tmp_path / "a3.xlsx")
+    ws = wb["整改台账"]
+    assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A3)
+    assert ws["A2"].value == "填报单位：XX区委巡视整改工作领导小组办公室"
+    assert [c.value for c in ws[3]][3] == "原因" and ws.max_column == 13
+    signoff = [r[12] for r in ws.iter_rows(min_row=4, values_only=True) if str(r[4] or "").startswith("CS-001")]
+    assert signoff and signoff[0].startswith("2023-07-10")
+    assert all(size >= 8.0 for size in printed_sizes(tmp_path / "a3.xlsx").values())
+    pdf = to_pdf(tmp_path / "a3.xlsx", tmp_path, "整改台账-A3.xlsx.pdf")
+    _, (width, height) = pdf_pages(pdf)
+    assert (round(width), round(height)) == (1191, 842)      # A3 landscape
+
+
+def test_too_many_columns_print_at_8_pt_across_pages():
+    from taizhang.export.xlsx import print_plan
+    plan = print_plan([30] * 14, "A4", 11)
+    assert not plan.fit_to_width and plan.printed_pt >= 8.0
+    fitted = print_plan([4, 22, 22, 24, 9, 10, 7, 12, 27, 15, 13], "A4", 11)
+    assert fitted.fit_to_width and 8.0 <= fitted.printed_pt < 8.7
+
+
+def test_bad_export_settings_are_refused(tmp_path):
+    from taizhang.vocabulary import ConfigError, load_vocabulary
+    for text, word in (("exports:\n  paper: B5\n", "exports.paper"), ("exports:\n  font_size: 4\n", "exports.font_size"),
+                       ("ledger_columns:\n  - {name: colour, label: 颜色}\n", "colour")):
+        (tmp_path / "taizhang.yml").write_text(text, encoding="utf-8")
+        with pytest.raises(ConfigError, match=word):
+            load_vocabulary(tmp_path)
+
+
+# -- item 4: the report in 公文 format ---------------------------------------
+def test_report_docx_format(sample):
+    document = docx.Document(str(sample / "ledger.docx"))
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert [round(m.mm) for m in (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)] \
+        == [37, 35, 28, 26]
+    paragraphs = [p for p in document.paragraphs if p.text.strip()]
+    assert all(not p.style.name.startswith(("Heading", "Title", "List")) for p in document.paragraphs)
+
+    def east_asian(style_or_run):
+        return style_or_run.element.rPr.rFonts.get(qn("w:eastAsia"))
+
+    title = paragraphs[0]
+    assert title.text == "十一届省委第三轮巡视整改进展情况通报"
+    assert east_asian(title.style) == "方正小标宋简体" and title.style.font.size == Pt(22)
+    assert title.style.paragraph_format.alignment == 1            # centred
+    body = next(p for p in paragraphs if p.text.startswith("截至"))
+    fmt = body.style.paragraph_format
+    assert east_asian(body.style) == "仿宋_GB2312" and body.style.font.size == Pt(16)
+    assert fmt.line_spacing_rule == WD_LINE_SPACING.EXACTLY and 28 <= fmt.line_spacing.pt <= 29
+    assert fmt.first_line_indent == Pt(32)
+    assert body.style.element.pPr.find(qn("w:ind")).get(qn("w:firstLineChars")) == "200"
+    headings = [p for p in paragraphs if re.match(r"^[一二三四五六七]、", p.text)]
+    assert len(headings) >= 6 and all(east_asian(p.style) == "黑体" and p.style.font.size == Pt(16) for p in headings)
+    runs = [p.runs[0] for p in paragraphs if p.text.startswith("（一）")]
+    assert runs and all(east_asian(r) == "楷体_GB2312" for r in runs)
+    assert [p.text for p in paragraphs[-2:]] == ["中共XX市XX区委员会", "2023年8月10日"]
+    assert all(p.alignment is None and p.style.paragraph_format.alignment == 2 for p in paragraphs[-2:])  # right
+    with zipfile.ZipFile(sample / "ledger.docx") as z:
+        styles, fonts = z.read("word/styles.xml").decode(), z.read("word/fontTable.xml").decode()
+        footer = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("word/footer"))
+    assert 'w:eastAsia="zh-CN"' in styles and 'w:val="zh-CN"' in styles
+    for name, fallback in (("方正小标宋简体", "宋体"), ("仿宋_GB2312", "仿宋"), ("楷体_GB2312", "楷体")):
+        assert re.search(f'w:name="{name}">.*?<w:altName w:val="{fallback}"', fonts, re.S), name
+    assert "PAGE" in footer and "— " in footer and " —" in footer
+    assert document.core_properties.language == "zh-CN"
+
+
+def test_libreoffice_prints_the_report(sample_pdfs):
+    pdf = sample_pdfs["docx"]
+    pages, (width, height) = pdf_pages(pdf)
+    assert (round(width), round(height)) == (595, 842) and pages >= 2       # A4 portrait
+    text = pdf_text(pdf).replace(" ", "")     # pdftotext puts spaces between Latin and CJK
+    assert "中共XX市XX区委员会\n" in text.split("下一步工作")[1] and "2023年8月10日" in text
+    assert "—1—" in text and f"—{pages}—" in text
+    words = pdf_words(pdf, 1, 1)
+    left = min(x for _, x, _, _ in words)
+    assert 78 <= left <= 82                    # left margin 28 mm = 79.4 pt
+    assert any(w == "一、总体情况" and 15.5 <= dx / 6 <= 16.5 for w, _, dx, _ in words)   # 三号 = 16 pt
+    assert any(w.startswith("十一届") and 21.5 <= dx / len(w) <= 22.5 for w, _, dx, _ in words)  # 二号 = 22 pt
+
+
+# -- item 5: one set of figures --------------------------------------------------
+def _report_figures(text: str) -> dict:
+    m = re.search(r"已完成或已销号 (\d+) 项（其中已销号 (\d+) 项），措施完成率 ([\d.]+%)；正在推进 (\d+) 项，未启动 (\d+) 项；逾期 (\d+) 项", text)
+    assert m, text[:600]
+    closed, signed, rate, progressing, not_started, late = m.groups()
+    return {"closed": int(closed), "signed_off": int(signed), "rate": rate, "in_progress": int(progressing),
+            "not_started": int(not_started), "overdue": int(late)}
+
+
+def _xlsx_figures(path: Path) -> tuple[dict, dict, dict]:
+    wb = openpyxl.load_workbook(path)
+    tasks = list(wb["任务清单"].iter_rows(min_row=4, values_only=True))
+    status = [t[8] for t in tasks]
+    closed = sum(s in ("已完成", "已销号") for s in status)
+    figures = {"closed": closed, "signed_off": status.count("已销号"), "rate": f"{closed / len(tasks) * 100:.1f}%",
+               "in_progress": sum(s not in ("已完成", "已销号", "未启动") for s in status),
+               "not_started": status.count("未启动"), "overdue": [t[9] for t in tasks].count("逾期")}
+    feedback, problems = {}, {}
+    for row in wb["整改台账"].iter_rows(min_row=4, values_only=True):
+        for cell, into in ((row[1], feedback), (row[2], problems)):
+            m = re.match(r"^((?:FK|WT)-\d+) ([^\n]*)\n.*（整改状态：(.+)）$", str(cell or ""), re.S)
+            if m:
+                into[m.group(1)] = (m.group(2), m.group(3))
+    return figures, feedback, problems
+
+
+def _docx_text(path: Path) -> str:
+    return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+
+
+def _agree(site: Path, xlsx: Path, report: Path) -> None:
+    figures, feedback, problems = _xlsx_figures(xlsx)
+    text = _docx_text(report)
+    assert _report_figures(text) == figures
+    page = soup(site / "index.html")
+    counts = {s["data-status-count"]: int(s.get_text()) for s in page.select("[data-status-count]")}
+    assert counts["not_started"] == figures["not_started"]
+    assert counts["done"] + counts["signed_off"] == figures["closed"]
+    assert counts["in_progress"] + counts["basically_done"] == figures["in_progress"]
+    lights = {s["data-light-count"]: int(s.get_text()) for s in page.select("[data-light-count]")}
+    assert lights["red"] == figures["overdue"]
+    rate = page.select_one('[data-metric="措施完成率"] .tz-num__value').get_text()
+    assert rate == figures["rate"]
+    web_report = soup(site / "report/index.html").get_text()
+    assert _report_figures(web_report) == figures
+    section3 = text.split("三、巡视反馈问题整改情况")[1].split("四、")[0]
+    for fk, (_, status) in feedback.items():
+        assert re.search(f"{fk} “[^”]*”：{re.escape(status)}（", section3), (fk, status)
+    section2 = text.split("二、分方面整改情况")[1].split("三、")[0]
+    for wt, (title, status) in problems.items():
+        assert f"{title}（{status}）" in section2, (wt, title, status)
+    assert len(feedback) >= 17 and len(problems) >= 12
+
+
+def test_report_dashboard_and_workbook_agree_on_the_sample(sample_site, sample):
+    _, site = sample_site
+    _agree(site, sample / "ledger.xlsx", sample / "ledger.docx")
+
+
+def test_report_dashboard_and_workbook_agree_on_a_generated_ledger(generated):
+    root, out = generated
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    _agree(root / "site", out / "ledger.xlsx", out / "ledger.docx")
+    shutil.rmtree(root / "site")
