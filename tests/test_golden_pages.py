@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import difflib
 import io
-import json
 import os
 import shutil
 from pathlib import Path
@@ -115,19 +114,36 @@ def _office_text(case: Path) -> dict[str, str]:
 def test_renamed_vocabulary_leaves_no_default_label_in_any_output():
     case = GOLDEN / "pages" / "renamed"
     vocab = load_vocabulary(case)
-    # Kind labels are not renamed in this case: blank them out first, so that
-    # 轮次 inside 巡视轮次 is not taken for the 轮次 field key.
-    kept = sorted({k.label for k in vocab.kinds.values()}, key=len, reverse=True)
+    # Kind labels are not renamed in this case: they are blanked out first, so
+    # that 轮次 inside 巡视轮次 is not taken for the 轮次 field key.
     outputs = {rel: data.decode("utf-8") for rel, data in generated(case).items()}
     outputs.update(_office_text(case))
-    found = {}
-    for name, text in outputs.items():
-        if name.endswith("records.json"):
-            text = json.dumps([{k: v for k, v in r.items() if k not in ("body",)} for r in json.loads(text)],
-                              ensure_ascii=False)
-        for label in kept:
-            text = text.replace(label, "□")
-        left = sorted(label for label in _default_labels() if label in text)
-        if left:
-            found[name] = left
+    found = {name: left for name, text in outputs.items() if (left := _leftovers(text, vocab))}
     assert not found, found
+
+
+def _leftovers(text: str, vocab) -> list[str]:
+    """Default labels still in `text`, once the (unrenamed) kind labels are blanked."""
+    for label in sorted({k.label for k in vocab.kinds.values()}, key=len, reverse=True):
+        text = text.replace(label, "□")
+    return sorted(label for label in _default_labels() if label in text)
+
+
+def test_renamed_vocabulary_reaches_the_pull_request_summary(tmp_path):
+    from taizhang.diff import render_summary
+    case = GOLDEN / "pages" / "renamed"
+    before = analyse(case)
+    changed = tmp_path / "renamed"
+    shutil.copytree(case, changed, ignore=shutil.ignore_patterns("expected"))
+    path = changed / "records/measures/CS-002.md"
+    text = path.read_text(encoding="utf-8")
+    for old, new in (("推进情况: 正在推进", "推进情况: 大体完成"), ("办结期限: 2024-02-20", "办结期限: 2024-04-20"),
+                     ("    情况: 已开一次\n", "    情况: 已开一次\n  - 时间: 2024-02-25\n    情况: 又开一次\n"),
+                     ("经办人: 李某", "经办人: 李某某")):
+        assert old in text
+        text = text.replace(old, new)
+    path.write_text(text + "", encoding="utf-8")
+    summary = render_summary(before, analyse(changed), "main", "HEAD")
+    assert "### 推进情况变化（1）" in summary and "### 办结期限变化（1）" in summary
+    assert "### 新增工作动态（1）" in summary and "CS-002 开展专题研讨：经办人" in summary
+    assert _leftovers(summary, load_vocabulary(case)) == []
