@@ -144,6 +144,6 @@ def test_renamed_vocabulary_reaches_the_pull_request_summary(tmp_path):
         text = text.replace(old, new)
     path.write_text(text + "", encoding="utf-8")
     summary = render_summary(before, analyse(changed), "main", "HEAD")
-    assert "### 推进情况变化（1）" in summary and "### 办结期限变化（1）" in summary
+    assert "### 状态变化（1）" in summary and "### 办结期限变化（1）" in summary
     assert "### 新增工作动态（1）" in summary and "CS-002 开展专题研讨：经办人" in summary
     assert _leftovers(summary, load_vocabulary(case)) == []

@@ -110,7 +110,7 @@ def render_summary(before: Analysis, after: Analysis, base: str, head: str) -> s
         if changed:
             other.append(f"- {b.id} {_cell(b.title)}：{'、'.join(changed)}")
     key = vocab.key
-    out += _table(f"{key('status')}变化", [key("id"), key("title"), "原状态", "新状态"], status_rows)
+    out += _table("状态变化", [key("id"), key("title"), "原状态", "新状态"], status_rows)
     out += _table(f"{key('deadline')}变化", [key("id"), key("title"), "原时限", "新时限"], deadline_rows)
     out += _section(f"新增{key('progress')}", progress)
     out += _section(f"新增{key('evidence')}", evidence)
