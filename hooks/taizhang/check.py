@@ -20,7 +20,7 @@ from taizhang.sanitise import is_url
 
 
 def check_ledger(records: list[Record], ledger: Ledger, reporter: Reporter, docs_dir: Path) -> None:
-    check_duplicate_ids(records, reporter)
+    check_duplicate_ids(records, reporter, ledger.vocab.key("id"))
     check_links(ledger, reporter)
     for record in ledger.records.values():
         check_area(record, ledger, reporter)
@@ -35,14 +35,14 @@ def check_ledger(records: list[Record], ledger: Ledger, reporter: Reporter, docs
     check_gaps(ledger, reporter)
 
 
-def check_duplicate_ids(records: list[Record], reporter: Reporter) -> None:
+def check_duplicate_ids(records: list[Record], reporter: Reporter, key: str) -> None:
     paths = defaultdict(list)
     for record in records:
         paths[record.id].append(record)
     for record_id, same in paths.items():
         same.sort(key=lambda r: r.path)
         for record in same[1:]:
-            reporter.add("duplicate-id", record.path, record.line_of("id"), value=record_id, other=same[0].path)
+            reporter.add("duplicate-id", record.path, record.line_of("id"), value=record_id, other=same[0].path, key=key)
 
 
 def check_links(ledger: Ledger, reporter: Reporter) -> None:
@@ -86,7 +86,7 @@ def check_area(record: Record, ledger: Ledger, reporter: Reporter) -> None:
     rnd = ledger.round_of(record)
     if area is None or rnd is None or rnd.area_name(area) is not None:
         return
-    allowed = "、".join(k for k, _ in rnd.areas) or "（该轮次未列出方面）"
+    allowed = "、".join(k for k, _ in rnd.areas) or f"（该轮次未列出{ledger.vocab.key('area')}）"
     reporter.add("unknown-area", record.path, record.line_of("area"), value=area, round=rnd.id, allowed=allowed,
                  key=ledger.vocab.key("area"), areas=ledger.vocab.key("areas"))
 

@@ -296,7 +296,8 @@ def record_texts(analysis: Analysis, understood: Understood, round_id: str, sour
     texts = {f"{folder['round']}/{round_id}.md": render_front_matter(vocab, "round", {
         "id": round_id, "kind": vocab.kind_label("round"), "title": understood.round_title,
         "phase": vocab.label("phases", "concentrated"), "areas": dict(understood.areas), "draft": "是",
-    }) + f"\n由 taizhang import 从 {source} 导入。请补全巡视组、被巡视单位、反馈日期和集中整改期限。\n"}
+    }) + (f"\n由 taizhang import 从 {source} 导入。请补全{vocab.key('team')}、{vocab.key('inspected')}、"
+          f"{vocab.key('feedback_date')}和{vocab.phrase('deadline_of_round')}。\n")}
     for draft in understood.feedback + understood.problems + understood.causes + understood.measures:
         values = {"id": draft.record_id, "kind": vocab.kind_label(draft.kind), "title": draft.title,
                   "round": round_id, "draft": "是"}
@@ -310,7 +311,7 @@ def record_texts(analysis: Analysis, understood: Understood, round_id: str, sour
             values["feedback"] = [understood.feedback[i].record_id for i in draft.feedback]
         if draft.kind == "measure":
             values["status"] = vocab.label("statuses", "not_started")
-        body = draft.body or f"从 {source} 导入的反馈意见原文见“反馈原文”。"
+        body = draft.body or f"从 {source} 导入的反馈意见原文见“{vocab.key('quote')}”。"
         texts[f"{folder[draft.kind]}/{draft.record_id}.md"] = render_front_matter(vocab, draft.kind, values) + "\n" + body + "\n"
     return texts
 

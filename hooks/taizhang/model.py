@@ -362,7 +362,7 @@ def build_record(raw: RawRecord, vocab: Vocabulary, reporter: Reporter) -> Recor
         return None
     kind = vocab.kind_by_label(str(kind_value).strip())
     if kind is None:
-        reporter.add("unknown-kind", raw.path, raw.line(kind_key), value=kind_value,
+        reporter.add("unknown-kind", raw.path, raw.line(kind_key), value=kind_value, key=kind_key,
                      allowed=" / ".join(k.label for k in vocab.kinds.values()))
         return None
     reader = _FieldReader(raw, vocab, reporter, kind.name)
@@ -396,11 +396,12 @@ def build_record(raw: RawRecord, vocab: Vocabulary, reporter: Reporter) -> Recor
     if not record_id:
         return None
     if not _ID_SAFE.match(record_id) or not record_id.startswith(kind.prefix + "-"):
-        reporter.add("bad-id", raw.path, raw.line(id_key), value=record_id, kind=kind.label, prefix=kind.prefix)
+        reporter.add("bad-id", raw.path, raw.line(id_key), value=record_id, kind=kind.label, prefix=kind.prefix, key=id_key)
         return None
     stem = PurePosixPath(raw.path).stem
     if stem != record_id:
-        reporter.add("id-filename", raw.path, raw.line(id_key), value=record_id, filename=PurePosixPath(raw.path).name, stem=stem)
+        reporter.add("id-filename", raw.path, raw.line(id_key), value=record_id, filename=PurePosixPath(raw.path).name, stem=stem,
+                     key=id_key)
     return _make(kind.name, raw, values, lines)
 
 

@@ -113,7 +113,7 @@ def ledger_blocks(ledger: Ledger, scope: Scope, repeat_in_full: bool = True) -> 
         answered = [p for p in problems if not p.is_declaration]
         if not answered:
             declared = [p.id for p in problems if p.is_declaration]
-            marker = f"（以说明事项 {'、'.join(declared)} 回应）" if declared else f"（{ledger.vocab.phrase('no_problems')}）"
+            marker = f"（以{ledger.vocab.label('natures', 'declaration')} {'、'.join(declared)} 回应）" if declared else f"（{ledger.vocab.phrase('no_problems')}）"
             add(f.area, f, None, None, {**f_cells, "problem": marker}, {"problem"})
         for p in sorted(answered, key=lambda p: _id_key(p.id)):
             problem_rows(f.area, f, f_cells, p)
