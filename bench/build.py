@@ -77,8 +77,8 @@ def body(rng: random.Random, pool: list[str]) -> str:
     return "".join(parts).strip()
 
 
-def generate(records: Path, n: int) -> None:
-    rng = random.Random(20231016)
+def generate(records: Path, n: int, seed: int = 20231016) -> None:
+    rng = random.Random(seed)
     pool = sentences()
     counts = {"feedback": max(1, n * 2 // 10), "problem": max(1, n * 3 // 10), "cause": max(1, n // 10)}
     counts["measure"] = max(1, n - 1 - sum(counts.values()))

@@ -19,3 +19,14 @@ def test_benchmark_runs_and_ends_with_the_ratio():
     for name in ("a_plain_mkdocs", "b_taizhang", "c_raw_records", "check", "raw_parse"):
         assert any(line.startswith(name) and "median=" in line and "peak_rss=" in line for line in lines), name
     assert re.fullmatch(r"ratio=\d+\.\d{3}", lines[-1])
+
+
+def test_gather_benchmark_runs_and_ends_with_the_total():
+    result = subprocess.run([sys.executable, str(REPO / "bench/gather.py"), "--units", "3", "--records", "20",
+                             "--distinct", "2"], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].startswith("units=3 records_per_unit=20 records=60 pages=")
+    for name in ("gather", "build"):
+        assert any(line.startswith(name) and "peak_rss=" in line for line in lines), name
+    assert re.fullmatch(r"total=\d+\.\d\d", lines[-1])

@@ -88,7 +88,8 @@ def test_workbook_layout(exported, ledger_sheet):
     ws = ledger_sheet
     assert ws["A1"].value == "十一届省委第三轮巡视整改台账"
     assert ws["A2"].value == "填报单位：中共XX市XX区委员会"
-    assert ws["J2"].value == "截至日期：" and ws["K2"].value.date() == dt.date(2023, 8, 10)
+    assert ws["I2"].value == "截至日期：" and "I2:J2" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws["K2"].value.date() == dt.date(2023, 8, 10)
     assert ws["K2"].number_format == "yyyy-mm-dd"
     assert [c.value for c in ws[3]] == HEADERS
     assert ws.freeze_panes == "A4" and ws.print_title_rows == "$3:$3"
@@ -277,8 +278,8 @@ def test_unpublished_records_are_left_out_of_the_report(tmp_path):
 def test_due_list_by_unit():
     text = run_cli("due", "--days", "7", cwd=REPO).stdout
     assert text.startswith("截至 2023-08-10，逾期和 7 天内到期的整改措施共 2 项：")
-    assert "区委编办\n  剩 5 天" in text and "CS-006 坚持示范和监督并重" in text
-    assert "区委组织部干部监督科\n  逾期 10 天" in text
+    assert "区委编办（逾期 0 项，即将到期 1 项）\n  剩 5 天" in text and "CS-006 坚持示范和监督并重" in text
+    assert "区委组织部干部监督科（逾期 1 项，即将到期 0 项）\n  逾期 10 天" in text
     markdown = run_cli("due", "--days", "3", "--format", "markdown", cwd=REPO).stdout
     assert "| CS-003 | 统筹兼顾 | 2023-07-31 | 逾期 10 天 | 李某某 |" in markdown and "CS-006" not in markdown
 

@@ -54,6 +54,16 @@ def test_new_writes_the_next_id_and_checks_clean(repo):
     assert second.stdout.strip() == "records/measures/CS-004.md"
     text = (repo / "records/measures/CS-003.md").read_text(encoding="utf-8")
     assert "整改状态: 未启动" in text and "# 整改进展:" in text  # optional fields shown, commented out
+    # the body is a draft marker: a warning (so --strict fails) until the user writes the body
+    check = run_cli("check", "--strict", cwd=repo, TAIZHANG_TODAY=TODAY)
+    assert check.returncode == 1
+    line = text.splitlines().index("（在此填写正文）") + 1
+    assert check.stdout.splitlines()[0].startswith(f"records/measures/CS-003.md:{line}: 警告：正文还是新建记录时的占位文字")
+    assert [p.split(":")[0] for p in check.stdout.splitlines()] == ["records/measures/CS-003.md", "records/measures/CS-004.md"]
+    assert all("(body-placeholder)" in p for p in check.stdout.splitlines())
+    assert run_cli("check", cwd=repo, TAIZHANG_TODAY=TODAY).returncode == 0
+    for name in ("CS-003", "CS-004"):
+        edit(repo / f"records/measures/{name}.md", ("（在此填写正文）", "每季度至少开展一次谈心谈话。"))
     check = run_cli("check", "--strict", cwd=repo, TAIZHANG_TODAY=TODAY)
     assert check.returncode == 0, check.stdout
 
@@ -114,7 +124,8 @@ def test_diff_reports_new_records_signoffs_and_fails_on_a_broken_head(repo):
     assert "### 新增记录（1）\n\n- YY-002 新原因（原因剖析）" in result.stdout
     assert "- CS-002 第二项措施：2023-07-01 由 整改办 销号" in result.stdout
     assert "| CS-002 | 第二项措施 | 已完成 | **已销号** |" in result.stdout
-    assert "1 个警告" in result.stdout and "(cause-unused)" in result.stdout
+    assert "2 个警告" in result.stdout and "(cause-unused)" in result.stdout
+    assert "records/causes/YY-002.md:9: 警告：正文还是新建记录时的占位文字" in result.stdout  # the reviewer sees the draft
     assert result.returncode == 0
     edit(repo / "records/measures/CS-002.md", ("销号人: 整改办\n", ""))
     git(repo, "commit", "-q", "-am", "漏写销号人")

@@ -219,6 +219,23 @@ def test_libreoffice_prints_the_ledger_at_8_pt_on_a4(sample_pdfs):
     assert "Noto Serif CJK" in pdf_fonts(sample_pdfs["xlsx"]).replace("NotoSerifCJK", "Noto Serif CJK")
 
 
+def test_no_text_is_clipped_in_print(sample_pdfs):
+    """Rows are tall enough: the last words of every feedback quote, problem
+    and measure text are on the printed page (LibreOffice clips what a row
+    height cannot hold)."""
+    import frontmatter
+    printed = "".join(pdf_text(sample_pdfs["xlsx"]).split())
+    checked = 0
+    for path in sorted((REPO / "records").rglob("*.md")):
+        post = frontmatter.load(path)
+        text = post.get("反馈原文") if post["类别"] == "反馈问题" else post.content
+        runs = re.findall(r"[\u4e00-\u9fff]{3,}", text or "") if post["类别"] in ("反馈问题", "查摆问题", "整改措施") else []
+        if runs:
+            checked += 1
+            assert runs[-1][-3:] in printed, (path.stem, runs[-1][-3:])
+    assert checked >= 40
+
+
 def test_a3_with_more_columns(tmp_path):
     root = copy_project(tmp_path / "a3")
     columns = """ledger_columns:

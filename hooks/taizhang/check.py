@@ -17,6 +17,8 @@ from taizhang.problems import Reporter
 from taizhang.safety import unsafe_html
 from taizhang.sanitise import is_url
 
+# What `taizhang new` writes as the body: a draft marker until the user replaces it.
+DRAFT_BODY = "（在此填写正文）"
 
 
 def check_ledger(records: list[Record], ledger: Ledger, reporter: Reporter, docs_dir: Path) -> None:
@@ -63,6 +65,9 @@ def check_links(ledger: Ledger, reporter: Reporter) -> None:
 
 
 def check_body(record: Record, reporter: Reporter) -> None:
+    for number, line in enumerate(record.body.splitlines()):
+        if DRAFT_BODY in line:
+            reporter.add("body-placeholder", record.path, record.body_line + number, marker=DRAFT_BODY)
     for finding in unsafe_html(record.body):
         reporter.add("unsafe-html", record.path, record.body_line + finding.line - 1, what=finding.what)
 

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from taizhang.errors import TaizhangError
+from taizhang.argparse_zh import ChineseParser
 from taizhang.project import RECORDS_DIR, TodayError, analyse, find_root
 from taizhang.views import DOWNLOADS
 from taizhang.vocabulary import ConfigError
@@ -26,6 +27,10 @@ def _date(text: str) -> dt.date:
 
 class NotAProject(TaizhangError):
     pass
+
+
+class UsageError(TaizhangError):
+    """The command was used wrongly in a way argparse cannot see (exit 2)."""
 
 
 def project_root(start: str) -> Path:
@@ -58,20 +63,10 @@ def cmd_new(args) -> int:
 
     root = project_root(args.dir)
     analysis = analyse(root)
-    kind = KIND_ALIASES.get(args.kind, args.kind)
-    options = {
-        "title": args.title, "round": args.round, "quote": args.quote, "feedback": args.feedback,
-        "problems": args.problem, "leader": args.leader, "unit": args.unit, "owner": args.owner,
-        "deadline": args.deadline, "measure_type": args.type, "team": args.team,
-        "inspected": args.inspected, "feedback_date": args.feedback_date,
-    }
-    options["causes" if kind == "problem" else "addresses_causes"] = args.cause
+    kind = args.kind
+    options = {name: getattr(args, name) for name in NEW_KINDS[kind]}
     if kind == "round":
-        options["areas"] = parse_areas(args.area)
-    elif args.area:
-        options["area"] = args.area[-1]
-    if kind != "measure":
-        options.pop("addresses_causes", None)
+        options["areas"] = parse_areas(options["areas"])
     new = create(analysis, kind, options)
     print(new.path.relative_to(root).as_posix())
     if kind == "round" and args.carry_over:
@@ -104,24 +99,48 @@ def cmd_csp(args) -> int:
     return 0
 
 
+EXPORT_FORMATS = [d.format for d in DOWNLOADS]
+# A file name's extension -> the format it names (the schema is .json too: only by --format).
+FORMAT_OF_EXTENSION = {Path(d.uri).suffix[1:]: d.format for d in DOWNLOADS if Path(d.uri).suffix[1:] == d.format}
+
+
+def export_format(output: str | None, given: str | None) -> str:
+    """The export format: from --format, else from the output file's extension."""
+    suffix = Path(output).suffix.lower().lstrip(".") if output not in (None, "-") else ""
+    if output in (None, "-"):
+        if not given:
+            raise UsageError(f"输出到标准输出时须用 --format 指定格式（{'/'.join(EXPORT_FORMATS)}）")
+        return given
+    if given and suffix in FORMAT_OF_EXTENSION and FORMAT_OF_EXTENSION[suffix] != given:
+        raise UsageError(f"输出文件的扩展名 .{suffix} 与 --format {given} 不一致")
+    if given:
+        return given
+    if suffix not in FORMAT_OF_EXTENSION:
+        names = "、".join(f".{e}" for e in FORMAT_OF_EXTENSION)
+        raise UsageError(f"无法从文件名“{output}”看出格式：扩展名应为 {names} 之一，或用 --format 指定")
+    return FORMAT_OF_EXTENSION[suffix]
+
+
 def cmd_export(args) -> int:
     from taizhang.fsutil import write_new
     from taizhang.export.files import build_download
     from taizhang.views import Scope
 
+    fmt = export_format(args.output, args.format)
     root = project_root(args.dir)
     analysis = analyse(root)
     if analysis.errors:
         print(f"台账有 {len(analysis.errors)} 个错误，先运行 taizhang check 改正后再导出。", file=sys.stderr)
         return 1
     ledger = analysis.ledger
-    data = build_download(ledger, Scope(ledger, ledger.current_round), args.format)
+    data = build_download(ledger, Scope(ledger, ledger.current_round), fmt)
+    if args.output in (None, "-"):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        return 0
     write_new(Path(args.output), data, replace=args.force)
     print(args.output)
     return 0
-
-
-EXPORT_FORMATS = [d.format for d in DOWNLOADS]
 
 
 def cmd_due(args) -> int:
@@ -163,93 +182,178 @@ def cmd_import(args) -> int:
     return 0
 
 
+def cmd_gather(args) -> int:
+    from taizhang.gather import build_site, gather
+    from taizhang.gather.schema import READABLE_VERSIONS
+
+    done = gather(args.sources, Path(args.output), today=args.today, title=args.title)
+    overview = done.overview
+    for issue in overview.issues:
+        what = "未纳入" if issue.fatal else "已纳入，统计可能不准"
+        print(f"{issue.source.name or issue.source.location}：{issue.reason}（{what}）", file=sys.stderr)
+    versions = "、".join(str(v) for v in READABLE_VERSIONS)
+    print(f"汇总了 {len(overview.units)} 个单位、{overview.records} 条记录（读取 records.json 数据格式版本 {versions}），"
+          f"{len(overview.issues)} 个数据问题；已写入 {args.output}", file=sys.stderr)
+    if not args.build:
+        print(f"生成网站：cd {args.output} && mkdocs build --strict", file=sys.stderr)
+        return 0
+    result = build_site(done.out_dir, offline=args.offline)
+    if result.returncode != 0:
+        print(result.stderr[-3000:], file=sys.stderr)
+        print("总览网站构建失败（见上）。", file=sys.stderr)
+        return 1
+    print(f"网站已生成：{Path(args.output) / 'site' / 'index.html'}", file=sys.stderr)
+    return 0
+
 # What a failed command says first: nothing was changed.
 FAILURE_LEADS = {cmd_new: "没有新建记录：", cmd_diff: "无法读取 Git 版本：", cmd_export: "没有导出：",
-                 cmd_archive: "没有归档：", cmd_archive_export: "没有导出：", cmd_import: "没有导入："}
+                 cmd_archive: "没有归档：", cmd_archive_export: "没有导出：", cmd_import: "没有导入：",
+                 cmd_gather: "没有汇总："}
 
-KIND_ALIASES = {"轮次": "round", "巡视轮次": "round", "反馈": "feedback", "反馈问题": "feedback",
-                "问题": "problem", "查摆问题": "problem", "原因": "cause", "原因剖析": "cause",
-                "措施": "measure", "整改措施": "measure"}
+KIND_ALIASES = {"round": ["轮次", "巡视轮次"], "feedback": ["反馈", "反馈问题"], "problem": ["问题", "查摆问题"],
+                "cause": ["原因", "原因剖析"], "measure": ["措施", "整改措施"]}
+
+# `taizhang new KIND` options, one per field: field -> (metavar, may repeat, help or None for the
+# vocabulary's help). A kind gets the option of every field it has; the flag is scaffold.OPTION_NAMES'.
+NEW_OPTIONS = {
+    "title": ("标题", False, None),
+    "team": ("巡视组", False, None),
+    "inspected": ("单位", False, None),
+    "feedback_date": ("日期", False, "巡视组反馈意见的日期 YYYY-MM-DD"),
+    "areas": ("序号=名称", True, "整改方面，写成 序号=名称，如 一=落实……方面"),
+    "round": ("编号", False, None),
+    "area": ("序号", False, None),
+    "quote": ("原文", False, None),
+    "feedback": ("编号", True, None),
+    "causes": ("编号", True, None),
+    "problems": ("编号", True, None),
+    "addresses_causes": ("编号", True, None),
+    "leader": ("姓名", True, None),
+    "unit": ("单位", True, None),
+    "owner": ("姓名", True, None),
+    "deadline": ("日期", False, None),
+    "measure_type": ("类型", False, None),
+}
+
+
+def _fields_for_new(vocab, kind: str) -> list[str]:
+    return [name for name in vocab.fields_of(kind) if name in NEW_OPTIONS]
+
+
+NEW_KINDS = {}  # kind -> the fields its `new` sub-parser takes; filled by add_new_parsers
+
+
+def add_new_parsers(sub) -> None:
+    """`taizhang new KIND`: one sub-parser per kind, its required options listed first."""
+    from taizhang.scaffold import DEFAULTED, OPTION_NAMES
+    from taizhang.vocabulary import load_vocabulary
+
+    vocab = load_vocabulary()
+    new = sub.add_parser("new", help="新建一条记录（自动取下一个编号，不覆盖已有文件）",
+                         description="新建一条记录：自动取下一个编号，不覆盖已有文件。"
+                                     "用 taizhang new 类别 --help 查看该类别的选项。")
+    kinds = new.add_subparsers(dest="kind", required=True, metavar="类别")
+    for kind, info in vocab.kinds.items():
+        label = vocab.kind_label(kind)
+        parser = kinds.add_parser(kind, aliases=KIND_ALIASES.get(kind, []), help=f"新建{label}",
+                                  description=f"新建一条{label}记录，写入 records/{info.folder}/。")
+        required = parser.add_argument_group("必填")
+        optional = parser.add_argument_group("可选")
+        defaults = DEFAULTED.get(kind, {})
+        fields = _fields_for_new(vocab, kind)
+        for name in fields:
+            metavar, repeat, text = NEW_OPTIONS[name]
+            text = text or vocab.fields[name].help
+            must = name in vocab.required[kind] and name not in defaults
+            if name in defaults:
+                text += f"；默认{defaults[name]}"
+            if repeat:
+                text += "；可多次"
+            group = required if must else optional
+            group.add_argument(OPTION_NAMES[name], dest=name, metavar=metavar,
+                               help=("（必填）" if must else "") + text,
+                               **({"action": "append", "default": []} if repeat else {}))
+        if kind == "round":
+            optional.add_argument("--carry-over", action="store_true",
+                                  help="把上一轮未完成的长期坚持措施承接为本轮的新措施")
+        optional.add_argument("--dir", default=".", metavar="目录", help="项目目录，默认当前目录")
+        parser.set_defaults(func=cmd_new, kind=kind)
+        NEW_KINDS[kind] = fields
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="taizhang", description="巡视整改台账工具")
+    parser = ChineseParser(prog="taizhang", description="巡视整改台账工具")
     sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
 
     check = sub.add_parser("check", help="检查台账记录，列出所有问题")
-    check.add_argument("path", nargs="?", default=".", help="项目目录（含 records/），默认当前目录")
+    check.add_argument("path", nargs="?", default=".", metavar="目录", help="项目目录（含 records/），默认当前目录")
     check.add_argument("--strict", action="store_true", help="警告也算失败")
-    check.add_argument("--today", type=_date, help="按此日期计算逾期（YYYY-MM-DD）")
+    check.add_argument("--today", type=_date, metavar="日期", help="按此日期计算逾期（YYYY-MM-DD）")
     check.set_defaults(func=cmd_check)
 
-    new = sub.add_parser("new", help="新建一条记录（自动取下一个编号，不覆盖已有文件）")
-    new.add_argument("kind", choices=["round", "feedback", "problem", "cause", "measure", *KIND_ALIASES],
-                     metavar="类别", help="round/feedback/problem/cause/measure（或 轮次/反馈/问题/原因/措施）")
-    new.add_argument("--dir", default=".", help="项目目录，默认当前目录")
-    new.add_argument("--title", required=True, help="标题")
-    new.add_argument("--round", help="所属轮次编号（默认当前轮次）")
-    new.add_argument("--area", action="append", default=[], help="方面序号；新建轮次时写 序号=名称，可多次")
-    new.add_argument("--quote", help="反馈原文（默认同标题）")
-    new.add_argument("--feedback", action="append", default=[], help="对应的反馈问题编号，可多次")
-    new.add_argument("--cause", action="append", default=[], help="原因编号，可多次")
-    new.add_argument("--problem", action="append", default=[], help="整改的查摆问题编号，可多次")
-    new.add_argument("--leader", action="append", default=[], help="责任领导，可多次")
-    new.add_argument("--unit", action="append", default=[], help="责任单位，可多次")
-    new.add_argument("--owner", action="append", default=[], help="责任人，可多次")
-    new.add_argument("--deadline", help="整改时限 YYYY-MM-DD 或 长期坚持（默认集中整改期限）")
-    new.add_argument("--type", help="整改类型（默认 限期整改）")
-    new.add_argument("--team", help="巡视组（新建轮次时）")
-    new.add_argument("--inspected", help="被巡视单位（新建轮次时）")
-    new.add_argument("--feedback-date", help="反馈日期（新建轮次时）")
-    new.add_argument("--carry-over", action="store_true",
-                     help="新建轮次时，把上一轮未完成的长期坚持措施承接为本轮的新措施")
-    new.set_defaults(func=cmd_new)
+    add_new_parsers(sub)
 
-    diff = sub.add_parser("diff", help="汇总两个 Git 版本之间台账的变化（供合并请求审核）")
-    diff.add_argument("base", help="基准版本，如 origin/main")
-    diff.add_argument("head", nargs="?", default="HEAD", help="新版本，默认 HEAD")
-    diff.add_argument("--dir", default=".", help="项目目录，默认当前目录")
+    diff = sub.add_parser("diff", help="汇总台账的变化（供合并请求审核）",
+                          description="汇总台账的变化。不写版本时，比较工作区（含未提交和未跟踪的记录）与 HEAD；"
+                                      "写一个版本时，比较该版本与 HEAD。")
+    diff.add_argument("base", nargs="?", metavar="基准版本", help="如 origin/main；不写则比较工作区与 HEAD")
+    diff.add_argument("head", nargs="?", default="HEAD", metavar="新版本", help="默认 HEAD")
+    diff.add_argument("--dir", default=".", metavar="目录", help="项目目录，默认当前目录")
     diff.set_defaults(func=cmd_diff)
 
     csp = sub.add_parser("csp", help="为生成好的网站计算内容安全策略（Content-Security-Policy）")
-    csp.add_argument("site", nargs="?", default="site", help="网站目录，默认 site")
+    csp.add_argument("site", nargs="?", default="site", metavar="网站目录", help="默认 site")
     csp.add_argument("--nginx", action="store_true", help="输出 nginx 的 add_header 配置行")
     csp.set_defaults(func=cmd_csp)
 
-    export = sub.add_parser("export", help="导出整改台账（xlsx/csv/json）或进展通报（docx）")
-    export.add_argument("--format", choices=EXPORT_FORMATS, required=True, help="文件格式")
-    export.add_argument("-o", "--output", required=True, help="输出文件")
+    export = sub.add_parser("export", help="导出整改台账（xlsx/csv/json）或进展通报（docx）",
+                            description="导出整改台账或进展通报。格式按输出文件的扩展名确定。")
+    export.add_argument("-o", "--output", metavar="文件",
+                        help="输出文件，扩展名 .xlsx/.csv/.json/.docx 决定格式；不写或写 - 则输出到标准输出（须加 --format）")
+    export.add_argument("--format", choices=EXPORT_FORMATS, metavar="格式",
+                        help=f"文件格式（{'/'.join(EXPORT_FORMATS)}，schema 为 JSON 数据的结构说明）；默认按扩展名")
     export.add_argument("--force", action="store_true", help="输出文件已存在时覆盖")
-    export.add_argument("--dir", default=".", help="项目目录，默认当前目录")
+    export.add_argument("--dir", default=".", metavar="目录", help="项目目录，默认当前目录")
     export.set_defaults(func=cmd_export)
 
-    due = sub.add_parser("due", help="列出逾期和即将到期的整改措施（按责任单位）")
-    due.add_argument("--days", type=int, default=7, help="多少天内到期，默认 7")
-    due.add_argument("--format", choices=["text", "markdown"], default="text", help="输出格式")
-    due.add_argument("--today", type=_date, help="按此日期计算（YYYY-MM-DD）")
-    due.add_argument("--dir", default=".", help="项目目录，默认当前目录")
+    due = sub.add_parser("due", help="列出逾期和即将到期的整改措施（按责任单位，逾期多的在前）")
+    due.add_argument("--days", type=int, default=7, metavar="天数", help="多少天内到期，默认 7")
+    due.add_argument("--format", choices=["text", "markdown"], default="text", metavar="格式",
+                     help="输出格式：text（默认）或 markdown")
+    due.add_argument("--today", type=_date, metavar="日期", help="按此日期计算（YYYY-MM-DD）")
+    due.add_argument("--dir", default=".", metavar="目录", help="项目目录，默认当前目录")
     due.set_defaults(func=cmd_due)
 
     imp = sub.add_parser("import", help="把整改方案或对照检查材料（.docx/.txt/.md）导入为草稿记录")
-    imp.add_argument("file", help="要导入的文件")
+    imp.add_argument("file", metavar="文件", help="要导入的文件")
     imp.add_argument("--dry-run", action="store_true", help="只显示识别出的结构，不写文件")
-    imp.add_argument("--folder", help="写入 records/ 下的这个新文件夹（默认 import-文件名）")
-    imp.add_argument("--dir", default=".", help="项目目录，默认当前目录")
+    imp.add_argument("--folder", metavar="文件夹", help="写入 records/ 下的这个新文件夹（默认 import-文件名）")
+    imp.add_argument("--dir", default=".", metavar="目录", help="项目目录，默认当前目录")
     imp.set_defaults(func=cmd_import)
 
     archive = sub.add_parser("archive", help="把一个巡视轮次归档为网站的一个版本（mike）")
-    archive.add_argument("round", help="轮次编号，如 LC-001")
+    archive.add_argument("round", metavar="轮次", help="轮次编号，如 LC-001")
     archive.add_argument("--force", action="store_true", help="该轮次已归档时重新归档")
-    archive.add_argument("--alias-type", choices=["copy", "redirect", "symlink"], default="copy",
-                         help="latest 别名的形式，默认 copy（复制，任何服务器都能用）")
-    archive.add_argument("--dir", default=".", help="项目目录，默认当前目录")
+    archive.add_argument("--alias-type", choices=["copy", "redirect", "symlink"], default="copy", metavar="形式",
+                         help="latest 别名的形式：copy（默认，复制，任何服务器都能用）、redirect 或 symlink")
+    archive.add_argument("--dir", default=".", metavar="目录", help="项目目录，默认当前目录")
     archive.set_defaults(func=cmd_archive)
 
     export_all = sub.add_parser("archive-export", help="把全部归档写成普通文件夹（供 nginx/IIS 发布）")
-    export_all.add_argument("target", help="目标文件夹")
+    export_all.add_argument("target", metavar="目标文件夹", help="写入的文件夹")
     export_all.add_argument("--force", action="store_true", help="目标文件夹已有内容时替换")
-    export_all.add_argument("--dir", default=".", help="项目目录，默认当前目录")
+    export_all.add_argument("--dir", default=".", metavar="目录", help="项目目录，默认当前目录")
     export_all.set_defaults(func=cmd_archive_export)
+
+    gather = sub.add_parser("gather", help="汇总多个单位的台账，生成督查总览网站（MkDocs 项目）")
+    gather.add_argument("sources", nargs="+", metavar="来源",
+                        help="来源清单（.yml），或单位的网站文件夹、records.json、台账仓库的路径，可多个")
+    gather.add_argument("-o", "--output", required=True, metavar="文件夹", help="输出文件夹（新文件夹，或以前汇总生成的文件夹）")
+    gather.add_argument("--title", metavar="标题", help="总览标题（默认取来源清单的“标题”，或“整改督查总览”）")
+    gather.add_argument("--today", type=_date, metavar="日期", help="统计日期，按此日期计算逾期和临期（YYYY-MM-DD）")
+    gather.add_argument("--build", action="store_true", help="汇总后接着运行 mkdocs build --strict")
+    gather.add_argument("--offline", action="store_true", help="与 --build 同用：生成可直接用浏览器打开的离线版")
+    gather.set_defaults(func=cmd_gather)
     return parser
 
 

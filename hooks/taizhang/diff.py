@@ -1,7 +1,8 @@
-"""`taizhang diff BASE [HEAD]`: what a pull request changes, for its reviewer.
+"""`taizhang diff [BASE [HEAD]]`: what a pull request changes, for its reviewer.
 
-Both sides are read from git into temp folders and analysed by the same
-core as the checker; the summary compares the two ledgers record by record.
+Both sides are read from git into temp folders (or, without BASE, HEAD is
+compared with the working tree itself) and analysed by the same core as the
+checker; the summary compares the two ledgers record by record.
 """
 
 from __future__ import annotations
@@ -30,10 +31,19 @@ def analyse_ref(root: Path, ref: str, workdir: Path) -> Analysis:
     return analyse(folder)
 
 
-def summarise(root: Path, base: str, head: str = "HEAD") -> Summary:
+WORKING_TREE = "工作区"
+
+
+def summarise(root: Path, base: str | None = None, head: str = "HEAD") -> Summary:
+    """BASE → HEAD; without a base, HEAD → the working tree (uncommitted and untracked records too)."""
     with tempfile.TemporaryDirectory(prefix="taizhang-diff-") as tmp:
-        before = analyse_ref(root, base, Path(tmp) / "base")
-        after = analyse_ref(root, head, Path(tmp) / "head")
+        if base is None:
+            base, head = head, WORKING_TREE
+            before = analyse_ref(root, base, Path(tmp) / "base")
+            after = analyse(root)
+        else:
+            before = analyse_ref(root, base, Path(tmp) / "base")
+            after = analyse_ref(root, head, Path(tmp) / "head")
     return Summary(render_summary(before, after, base, head), not after.errors)
 
 

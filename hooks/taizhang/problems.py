@@ -61,6 +61,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "recur-not-earlier": ("“{key}”中的 {value} 不属于比本轮（{round}）更早的轮次",
                           "只能引用前面轮次（反馈日期更早）中的同类记录"),
     "draft-incomplete": ("导入的{kind}还缺“{key}”", "补上 {key}:（{help}）；全部补齐后删除“{draft}: 是”一行"),
+    "body-placeholder": ("正文还是新建记录时的占位文字“{marker}”，本记录仍是草稿",
+                         "把这一行换成本条记录的正文（反馈原文之外的说明、具体表现、措施内容等）"),
     "feedback-unanswered": ("反馈问题 {value} 还没有任何查摆问题回应", "在对应查摆问题的“{key}”中加入 {value}"),
     "problem-without-measure": ("查摆问题 {value} 还没有整改措施", "在某条整改措施的“{key}”中加入 {value}"),
     "cause-unused": ("原因 {value} 没有被任何查摆问题引用", "在相关查摆问题的“{key}”中加入 {value}，或删除本记录"),

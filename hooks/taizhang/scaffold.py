@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from taizhang.check import DRAFT_BODY
 from taizhang.fsutil import write_new
 from taizhang.load import CONTROL_CHARS, parse_text, record_files
 from taizhang.model import build_record, known_keys
@@ -136,11 +137,21 @@ def _check_links(analysis: Analysis, kind: str, values: dict) -> list[str]:
     return problems
 
 
+# Fields `new` fills itself when not given: kind -> field -> what it uses.
+DEFAULTED = {
+    "round": {"phase": "集中整改"},
+    "feedback": {"round": "当前轮次", "quote": "同标题"},
+    "problem": {"round": "当前轮次"},
+    "cause": {"round": "当前轮次"},
+    "measure": {"round": "当前轮次", "deadline": "所属轮次的整改时限", "measure_type": "限期整改",
+                "status": "未启动"},
+}
+
 OPTION_NAMES = {
     "title": "--title", "round": "--round", "area": "--area", "quote": "--quote", "feedback": "--feedback",
     "causes": "--cause", "problems": "--problem", "addresses_causes": "--cause", "leader": "--leader",
     "unit": "--unit", "owner": "--owner", "deadline": "--deadline", "team": "--team",
-    "inspected": "--inspected", "feedback_date": "--feedback-date", "areas": "--area",
+    "inspected": "--inspected", "feedback_date": "--feedback-date", "areas": "--area", "measure_type": "--type",
 }
 
 
@@ -163,7 +174,7 @@ def create(analysis: Analysis, kind: str, options: dict, body: str = "") -> NewR
     kind_info = vocab.kinds[kind]
     record_id = next_id(analysis, kind_info.prefix)
     values["id"] = record_id
-    text = render_front_matter(vocab, kind, values) + "\n" + (body or "（在此填写正文）") + "\n"
+    text = render_front_matter(vocab, kind, values) + "\n" + (body or DRAFT_BODY) + "\n"
     path = records_dir / kind_info.folder / f"{record_id}.md"
     _validate(analysis, path, text)
     write_new(path, text)

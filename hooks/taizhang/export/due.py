@@ -20,6 +20,14 @@ def due_measures(ledger: Ledger, days: int) -> list[MeasureRecord]:
     return sorted(found, key=lambda m: (ledger.days_left(m), m.id))
 
 
+def units_by_urgency(ledger: Ledger, by_unit: dict[str, list[MeasureRecord]]) -> list[str]:
+    """Units with the most overdue measures first, then the most due soon, then by name."""
+    def urgency(unit):
+        overdue = sum(ledger.days_left(m) < 0 for m in by_unit[unit])
+        return (-overdue, -(len(by_unit[unit]) - overdue), unit)
+    return sorted(by_unit, key=urgency)
+
+
 def _when(ledger: Ledger, m: MeasureRecord) -> str:
     return days_text(ledger.vocab, ledger.days_left(m))
 
@@ -37,8 +45,10 @@ def due_report(ledger: Ledger, days: int, markdown: bool = False) -> str:
         for unit in m.unit or (ledger.vocab.phrase("not_filled"),):
             by_unit[unit].append(m)
     lines = [("## " if markdown else "") + head + "：", ""]
-    for unit in sorted(by_unit):
-        lines.append(f"### {md_inline(unit)}" if markdown else unit)
+    for unit in units_by_urgency(ledger, by_unit):
+        overdue = sum(ledger.days_left(m) < 0 for m in by_unit[unit])
+        counts = f"（{vocab.label('lights', 'red')} {overdue} 项，即将到期 {len(by_unit[unit]) - overdue} 项）"
+        lines.append(f"### {md_inline(unit)}{counts}" if markdown else unit + counts)
         if markdown:
             headers = [key("id"), vocab.kind_label("measure"), key("deadline"), "情况", key("owner")]
             lines += ["", "| " + " | ".join(headers) + " |", "| --- | --- | --- | --- | --- |"]

@@ -195,10 +195,14 @@ def _start_sheet(wb, head: SheetHead, fonts: Fonts):
     put(ws, 1, 1, head.title, fonts.title, CENTER, border=False)
     ws.row_dimensions[1].height = height_of(1, fonts.title.size) + 6
     merge(ws, 1, 1, 1, n, fonts.title)
+    # 填报单位 on the left; 截至日期 (label over two columns, so it is never cut) and the typed date on the right
+    label_from = n - 2 if n > 4 else n - 1
     put(ws, 2, 1, f"填报单位：{head.unit}", fonts.body, LEFT, border=False)
-    if n > 3:
-        merge(ws, 2, 1, 2, n - 2, fonts.body)
-    put(ws, 2, n - 1, "截至日期：", fonts.body, RIGHT, border=False)
+    if label_from > 2:
+        merge(ws, 2, 1, 2, label_from - 1, fonts.body)
+    put(ws, 2, label_from, "截至日期：", fonts.body, RIGHT, border=False)
+    if label_from < n - 1:
+        merge(ws, 2, label_from, 2, n - 1, fonts.body)
     put(ws, 2, n, head.as_of, fonts.body, LEFT, border=False)
     for col, (label, width) in enumerate(head.columns, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -335,7 +339,7 @@ def _problem_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
     vocab = ledger.vocab
     head = SheetHead("问题清单", _title(scope, "问题清单"), unit, ledger.today,
                      [("序号", 5), (vocab.key("area"), 36), (vocab.key("id"), 9), (vocab.kind_label("problem"), 40),
-                      (vocab.key("feedback"), 20), (vocab.kind_label("measure"), 20), (vocab.key("status"), 14)])
+                      (vocab.key("feedback"), 24), (vocab.kind_label("measure"), 24), (vocab.key("status"), 14)])
     _simple_sheet(wb, head, rows, fonts, paper, centred=(1, 3))
 
 

@@ -1,0 +1,220 @@
+"""`taizhang gather`: many units' ledgers gathered into one overview site.
+
+Pipeline (one module per stage):
+  sources  — sources file and command-line locations → Source; each source
+             (site folder, records.json, ledger clone) → Loaded or Issue
+  schema   — records.json checked against records.schema.json and its version
+  figures  — per-unit figures, areas across units, overdue, repeats → Overview
+  pages    — the overview's Markdown pages
+  workbook — 督查总览.xlsx
+  this     — writes a MkDocs project (mkdocs.yml, docs/) into the output
+             folder; `mkdocs build --strict` there builds the site, with the
+             unit sites' theme, offline settings, search and table scripts.
+The output folder is gather's own: it refuses a folder it did not make and
+replaces only what it made before (mkdocs.yml, docs/, hooks/, fragments/, site/).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from taizhang.errors import TaizhangError
+from taizhang.gather.figures import Overview, build_overview
+from taizhang.gather.pages import NAV, WORKBOOK, OverviewPages, render_pages, safe_title
+from taizhang.gather.sources import SourcesError, collect_sources, load_source
+from taizhang.gather.workbook import build_overview_workbook
+from taizhang.project import resolve_today
+from taizhang.vocabulary import load_vocabulary
+
+MARKER = ".taizhang-gather"
+DEFAULT_TITLE = "整改督查总览"
+REPO_ASSETS = Path(__file__).resolve().parents[3] / "docs" / "assets"
+ASSET_FILES = ("taizhang.css", "taizhang.js", "vendor")
+GENERATED = ("mkdocs.yml", "docs", "site", "hooks", "fragments")
+FRAGMENTS = "fragments"
+
+# The overview's only hook: put the set-aside table HTML back after Markdown.
+HOOK = '''"""督查总览：把 taizhang gather 放在 fragments/ 中的表格 HTML 填回页面（不经 Markdown 解析）。
+由 taizhang gather 生成，重新汇总时替换。"""
+
+import json
+from pathlib import Path
+
+from taizhang.render.html import fill_fragments
+
+FRAGMENTS = Path(__file__).resolve().parent.parent / "fragments"
+
+
+def on_page_content(html, page, config, files):
+    path = FRAGMENTS / (page.file.src_uri + ".json")
+    if not path.is_file():
+        return html
+    return fill_fragments(html, json.loads(path.read_text(encoding="utf-8")))
+'''
+
+
+__all__ = ["GatherError", "SourcesError", "Gathered", "gather", "build_site"]
+
+
+class GatherError(TaizhangError):
+    """The overview cannot be written (the output folder, the theme assets)."""
+
+
+@dataclass(frozen=True)
+class Gathered:
+    overview: Overview
+    out_dir: Path
+
+
+MKDOCS_YML = """\
+# 督查总览网站配置：由 taizhang gather 生成，重新汇总时会被替换，请勿手工修改。
+site_name: {site_name}
+site_description: 整改督查总览（内网）
+docs_dir: docs
+hooks:
+  - hooks/overview_hook.py
+use_directory_urls: false    # 在线和离线（file://）使用同样的链接
+not_in_nav: |
+  /units/
+
+theme:
+  name: material
+  language: zh
+  font: false            # 内网：不加载网络字体
+  features:
+    - navigation.tabs
+    - navigation.top
+    - search.highlight
+
+extra:
+  generator: false
+  polyfills:
+    - assets/vendor/iframe-worker/shim.js
+
+extra_css:
+  - assets/taizhang.css
+
+extra_javascript:
+  - assets/vendor/tablesort/tablesort.min.js
+  - assets/vendor/tablesort/tablesort.number.min.js
+  - assets/taizhang.js
+
+plugins:
+  - search:
+      lang: zh
+      separator: '[\\s\\u200b\\-_,:!=\\[\\]()"`/]+|\\.(?!\\d)|&[lg]t;|(?!\\b)(?=[A-Z][a-z])'
+  # 离线版：TAIZHANG_OFFLINE=true mkdocs build，生成可直接用浏览器打开（file://）的网站
+  - offline:
+      enabled: !ENV [TAIZHANG_OFFLINE, false]
+
+markdown_extensions:
+  - tables
+  - attr_list
+  - admonition
+  - toc:
+      permalink: true
+      slugify: !!python/object/apply:pymdownx.slugs.slugify
+        kwds:
+          case: lower
+
+validation:
+  nav:
+    omitted_files: info
+  links:
+    not_found: warn
+    anchors: warn
+
+nav:
+{nav}
+"""
+
+
+def _yaml_text(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def mkdocs_yml(title: str) -> str:
+    nav = "\n".join(f"  - {label}: {src}" for label, src in NAV)
+    return MKDOCS_YML.format(site_name=_yaml_text(safe_title(title)), nav=nav)
+
+
+def _prepare(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise GatherError(f"{out_dir} 已存在且不是文件夹")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
+        raise GatherError(f"{out_dir} 不是空文件夹，也不是以前汇总生成的文件夹（没有 {MARKER}）："
+                          "为免覆盖其中的文件，请换一个新文件夹")
+    if not all((REPO_ASSETS / name).exists() for name in ASSET_FILES):
+        raise GatherError(f"找不到网站样式和脚本（{REPO_ASSETS}）：请在 taizhang 仓库中用 pip install -e . 安装")
+
+
+def gather(arguments: list[str], out_dir: Path, today: dt.date | None = None, title: str | None = None) -> Gathered:
+    """Read every source, write the overview project into `out_dir`."""
+    out_dir = Path(out_dir)
+    _prepare(out_dir)
+    listed = collect_sources(arguments)
+    if not listed.sources:
+        raise SourcesError("没有给出任何来源：写出来源清单（.yml）或各单位网站文件夹的路径")
+    day = resolve_today([], today)
+    vocab = load_vocabulary()
+    results = [load_source(source, day) for source in listed.sources]
+    overview = build_overview(title or listed.title or DEFAULT_TITLE, day, vocab, results)
+    rendered = render_pages(overview, str((out_dir / "site").resolve()))
+    workbook = build_overview_workbook(overview)
+    _write(out_dir, overview, rendered, workbook)
+    return Gathered(overview, out_dir)
+
+
+def _write(out_dir: Path, overview: Overview, rendered: OverviewPages, workbook: bytes) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".gather-", dir=out_dir))
+    try:
+        docs = staging / "docs"
+        for src, text in rendered.pages.items():
+            path = docs / src
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        for src, fragments in rendered.fragments.items():
+            path = staging / FRAGMENTS / (src + ".json")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(fragments, ensure_ascii=False), encoding="utf-8")
+        (staging / "hooks").mkdir()
+        (staging / "hooks" / "overview_hook.py").write_text(HOOK, encoding="utf-8")
+        assets = docs / "assets"
+        assets.mkdir(parents=True)
+        for name in ASSET_FILES:
+            source = REPO_ASSETS / name
+            (shutil.copytree if source.is_dir() else shutil.copy2)(source, assets / name)
+        (docs / WORKBOOK).parent.mkdir(parents=True, exist_ok=True)
+        (docs / WORKBOOK).write_bytes(workbook)
+        (staging / "mkdocs.yml").write_text(mkdocs_yml(overview.title), encoding="utf-8")
+        (out_dir / MARKER).write_text("本文件夹由 taizhang gather 生成；重新汇总时替换 mkdocs.yml、docs/、hooks/、fragments/ 和 site/。\n",
+                                      encoding="utf-8")
+        for name in GENERATED:
+            old = out_dir / name
+            if old.is_dir():
+                shutil.rmtree(old)
+            elif old.exists():
+                old.unlink()
+        for name in ("docs", "hooks", FRAGMENTS, "mkdocs.yml"):
+            if (staging / name).exists():
+                os.replace(staging / name, out_dir / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def build_site(out_dir: Path, offline: bool = False) -> subprocess.CompletedProcess:
+    """`mkdocs build --strict` in the overview project (MkDocs runs in its own process)."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if offline:
+        env["TAIZHANG_OFFLINE"] = "true"
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=out_dir, env=env,
+                          capture_output=True, text=True)

@@ -1,0 +1,472 @@
+"""`taizhang gather`: real unit sites and ledgers in temp folders, gathered,
+the overview built with the real `mkdocs build --strict`, read back as HTML
+and xlsx, and opened in Debian's Chromium.
+
+Units: A is the sample ledger's built site folder; B is the sample with
+已完成 renamed to 办结 in its taizhang.yml, given as its exported
+records.json; C is a real git clone of a small hand-written ledger. Beside
+them: a truncated records.json, one on the older schema (no
+schema_version), one that breaks the schema, a missing path and an empty
+folder. Bad sources are listed on 数据问题; the rest builds.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import jsonschema
+import openpyxl
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import SAMPLE_TODAY, build, copy_project, run_cli, tree_hash
+
+TODAY = SAMPLE_TODAY
+AREA_ONE = "落实党中央决策部署和省委要求不够有力，推动经济社会高质量发展有差距"
+SHARED_QUOTE = "推进乡村振兴有短板，工作体系、考核机制等衔接贯通不够"
+EVIL_NAME = "县委</title><script>alert(1)</script>办"
+EVIL_TITLE = "<img src=x onerror=alert(1)>支部活动不规范"
+
+UNIT_C = {
+    "rounds/LC-001.md": f"""编号: LC-001
+类别: 巡视轮次
+标题: 十一届省委第三轮巡视
+巡视组: 省委第五巡视组
+被巡视单位: 中共XX市YY县委员会
+反馈日期: 2023-06-20
+整改时限: 2023-08-20
+整改阶段: 集中整改
+整改方面:
+  一: {AREA_ONE}
+  二: 基层党建有短板
+统计日期: 2023-08-10""",
+    "feedback/FK-001.md": f"编号: FK-001\n类别: 反馈问题\n标题: 乡村振兴有短板\n轮次: LC-001\n方面: 一\n反馈原文: {SHARED_QUOTE}",
+    "feedback/FK-002.md": "编号: FK-002\n类别: 反馈问题\n标题: 基层党组织建设薄弱\n轮次: LC-001\n方面: 二\n反馈原文: 基层党组织建设薄弱，组织生活不规范",
+    "problems/WT-001.md": "编号: WT-001\n类别: 查摆问题\n标题: 乡村振兴谋划不够\n轮次: LC-001\n方面: 一\n对应反馈:\n  - FK-001",
+    "problems/WT-002.md": f"编号: WT-002\n类别: 查摆问题\n标题: '{EVIL_TITLE}'\n轮次: LC-001\n方面: 二\n对应反馈:\n  - FK-002",
+    "measures/CS-001.md": """编号: CS-001
+类别: 整改措施
+标题: 制定乡村振兴工作方案
+轮次: LC-001
+整改问题:
+  - WT-001
+责任领导: 县委副书记
+责任单位: 县委农办
+责任人: 赵某某
+整改类型: 立行立改
+整改时限: 2023-07-31
+整改状态: 已完成
+整改进展:
+  - 日期: 2023-07-20
+    内容: 印发工作方案。
+佐证材料:
+  - 工作方案
+完成日期: 2023-08-01""",
+    "measures/CS-002.md": """编号: CS-002
+类别: 整改措施
+标题: '=1+2 规范支部活动'
+轮次: LC-001
+整改问题:
+  - WT-002
+责任领导: 县委常委、组织部部长
+责任单位: '<b>县委组织部</b>'
+责任人: 钱某某
+整改类型: 限期整改
+整改时限: 2023-08-01
+整改状态: 正在整改""",
+    "measures/CS-003.md": """编号: CS-003
+类别: 整改措施
+标题: 开展支部书记轮训
+轮次: LC-001
+整改问题:
+  - WT-002
+责任领导: 县委常委、组织部部长
+责任单位: 县委组织部
+责任人: 孙某某
+整改类型: 限期整改
+整改时限: 2023-08-15
+整改状态: 未启动""",
+}
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@localhost", *args], cwd=cwd, check=True,
+                   capture_output=True)
+
+
+def make_unit_c(where: Path) -> Path:
+    """A small ledger committed to a real repository, then cloned (the clone is the source)."""
+    origin = where / "c-origin"
+    for rel, front in UNIT_C.items():
+        path = origin / "records" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\n{front}\n---\n\n正文。\n", encoding="utf-8")
+    _git(origin, "init", "-q", "-b", "main")
+    _git(origin, "add", "-A")
+    _git(origin, "commit", "-q", "-m", "台账")
+    _git(where, "clone", "-q", str(origin), "c-clone")
+    return where / "c-clone"
+
+
+def make_unit_b(where: Path) -> Path:
+    """The sample ledger with 已完成 renamed 办结; its records.json exported by the CLI."""
+    root = copy_project(where / "b")
+    (root / "taizhang.yml").write_text("statuses:\n  done:\n    label: 办结\n", encoding="utf-8")
+    for path in (root / "records").rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("整改状态: 已完成", "整改状态: 办结"), encoding="utf-8")
+    out = where / "b-records.json"
+    result = run_cli("export", "--format", "json", "-o", str(out), cwd=root, TAIZHANG_TODAY=TODAY)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def gathered(tmp_path_factory, sample_site):
+    """Sources in a temp folder, gathered by the real CLI, built with mkdocs --strict."""
+    where = tmp_path_factory.mktemp("gather")
+    _, site_a = sample_site
+    records_a = json.loads((site_a / "downloads" / "records.json").read_text(encoding="utf-8"))
+    b_json = make_unit_b(where)
+    make_unit_c(where)
+    good = json.dumps(records_a, ensure_ascii=False)
+    (where / "corrupt.json").write_text(good[: len(good) // 2], encoding="utf-8")
+    old = [{k: v for k, v in r.items() if k != "schema_version"} for r in records_a]
+    (where / "old.json").write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+    invalid = copy.deepcopy(records_a)
+    del invalid[3]["title"]
+    next(r for r in invalid if r["kind"] == "measure")["deadline"] = "2023/08/01"
+    (where / "invalid.json").write_text(json.dumps(invalid, ensure_ascii=False), encoding="utf-8")
+    (where / "empty-folder").mkdir()
+    (where / "sources.yml").write_text(f"""标题: 市委巡察整改督查总览
+单位:
+  - 名称: 区委组织部
+    位置: {site_a}
+  - 名称: '{EVIL_NAME}'
+    位置: {b_json.name}
+    网址: https://intranet.example/b/
+  - 名称: YY县委
+    位置: c-clone
+  - 名称: 截断单位
+    位置: corrupt.json
+  - 名称: 旧版单位
+    位置: old.json
+  - 名称: 格式错误单位
+    位置: invalid.json
+  - 名称: 不存在单位
+    位置: nowhere/site
+  - 名称: 空文件夹单位
+    位置: empty-folder
+""", encoding="utf-8")
+    out = where / "overview"
+    result = run_cli("gather", "sources.yml", "-o", str(out), "--today", TODAY, cwd=where)
+    assert result.returncode == 0, result.stderr
+    built = build(out)
+    assert built.returncode == 0, built.stderr
+    return {"where": where, "out": out, "site": out / "site", "cli": result, "site_a": site_a}
+
+
+def html(site: Path, page: str) -> BeautifulSoup:
+    return BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+
+
+def metrics(soup: BeautifulSoup) -> dict[str, str]:
+    return {a["data-metric"]: a.select_one(".tz-num__value").get_text(strip=True) for a in soup.select("[data-metric]")}
+
+
+def unit_links(soup: BeautifulSoup) -> dict[str, str]:
+    return {a.get_text(strip=True): a["href"] for a in soup.select("table.tz-units a")}
+
+
+def test_index_lists_the_good_units_only(gathered):
+    soup = html(gathered["site"], "index.html")
+    rows = soup.select("table.tz-units tbody tr")
+    assert [r.select("td")[1].get_text(strip=True) for r in rows] == ["区委组织部", EVIL_NAME, "YY县委"]
+    assert metrics(soup)["单位"] == "3"
+    # The table reached the page through the overview's hook, not through Markdown.
+    assert "<table" not in (gathered["out"] / "docs" / "index.md").read_text(encoding="utf-8")
+    assert metrics(soup)["数据问题"] == "5"
+    assert "汇总了 3 个单位" in gathered["cli"].stderr and "读取 records.json 数据格式版本 2" in gathered["cli"].stderr
+
+
+def _unit_page(gathered, name: str) -> BeautifulSoup:
+    index = html(gathered["site"], "index.html")
+    return html(gathered["site"], unit_links(index)[name])
+
+
+def test_figures_agree_with_the_unit_site_dashboard(gathered):
+    """Unit A's figures on the overview are the ones its own site shows."""
+    dashboard = html(gathered["site_a"], "index.html")
+    own = metrics(dashboard)
+    unit_page = _unit_page(gathered, "区委组织部")
+    unit = metrics(unit_page)
+    for label in ("措施完成率", "问题整改完成率", "反馈问题整改完成率", "反馈问题", "查摆问题", "整改措施"):
+        assert unit[label] == own[label], label
+    assert unit["逾期"] == dashboard.select_one('[data-light-count="red"]').get_text(strip=True)
+    assert unit["临期"] == dashboard.select_one('[data-light-count="yellow"]').get_text(strip=True)
+
+    def cells(row):
+        return [td.get_text(" ", strip=True) for td in row.select("td")]
+
+    own_areas = [cells(r) for r in dashboard.select("table.tz-areas tbody tr")]
+    areas = [cells(r) for r in unit_page.select("table.tz-unit-areas tbody tr")]
+    assert own_areas and len(own_areas) == len(areas)
+    # dashboard: （一）name, problems, measures, overdue, rate; overview: name, problems, measures, rate, overdue
+    assert [[a[0].split("）", 1)[1], a[1], a[2], a[3], a[4].split()[-1]] for a in own_areas] == \
+        [[a[0], a[1], a[2], a[4], a[3]] for a in areas]
+
+
+def test_unit_c_agrees_with_the_core_views(gathered):
+    """Unit C came as a git clone: the core's own figures of that clone say the same."""
+    import datetime as dt
+
+    from taizhang.project import analyse
+    from taizhang.views import Scope, figures
+
+    ledger = analyse(gathered["where"] / "c-clone", today=dt.date.fromisoformat(TODAY)).ledger
+    fig = figures(ledger, Scope(ledger, ledger.current_round))
+    unit = metrics(_unit_page(gathered, "YY县委"))
+    for rate in fig.rates:
+        assert unit[rate.label] == rate.text
+    assert (unit["逾期"], unit["临期"]) == (str(fig.overdue), str(fig.due_soon))
+
+
+def test_hand_counted_unit_c(gathered):
+    """C: 2 feedback, 2 problems, 3 measures; CS-001 done, CS-002 overdue 9 days, CS-003 due in 5."""
+    unit = metrics(_unit_page(gathered, "YY县委"))
+    assert unit == {"反馈问题": "2", "查摆问题": "2", "整改措施": "3", "措施完成率": "33.3%",
+                    "问题整改完成率": "50.0%", "反馈问题整改完成率": "50.0%", "逾期": "1", "临期": "1"}
+
+
+def test_renamed_closed_status_still_counts(gathered):
+    """B calls 已完成 办结 in its taizhang.yml: its measures still count as closed."""
+    assert metrics(_unit_page(gathered, EVIL_NAME))["措施完成率"] == "22.2%"
+
+
+def test_bad_sources_are_listed_with_their_reason(gathered):
+    rows = {r.select("td")[0].get_text(strip=True): r.select("td")[3].get_text(strip=True)
+            for r in html(gathered["site"], "issues.html").select("table tbody tr")}
+    assert set(rows) == {"截断单位", "旧版单位", "格式错误单位", "不存在单位", "空文件夹单位"}
+    assert "不是有效的 JSON" in rows["截断单位"]
+    assert "数据格式版本为 1" in rows["旧版单位"] and "读取版本 2" in rows["旧版单位"]
+    assert "缺少必需的字段 title" in rows["格式错误单位"] and "2023/08/01" in rows["格式错误单位"]
+    assert "找不到" in rows["不存在单位"]
+    assert "不是台账网站文件夹" in rows["空文件夹单位"]
+    text = html(gathered["site"], "issues.html").get_text()
+    assert "数据格式版本 2" in text
+
+
+def test_overdue_grouped_by_unit(gathered):
+    soup = html(gathered["site"], "overdue.html")
+    headings = [h.get_text(strip=True).rstrip("¶") for h in soup.select("article h2")]
+    assert headings == ["区委组织部", EVIL_NAME, "YY县委"]
+    c_table = soup.select("article table")[2]
+    assert [td.get_text(strip=True) for td in c_table.select("tbody tr td")][:2] == ["CS-002", "=1+2 规范支部活动"]
+    assert "逾期 9 天" in c_table.get_text()
+
+
+def test_areas_merge_by_name_across_units(gathered):
+    rows = {r.select("td")[0].get_text(strip=True): r for r in html(gathered["site"], "areas.html").select("table.tz-areas tbody tr")}
+    assert rows[AREA_ONE].select("td")[1].get_text(strip=True) == "3"       # all three units have it
+    assert rows["基层党建有短板"].select("td")[1].get_text(strip=True) == "1"
+
+
+def test_repeats_across_units(gathered):
+    rows = html(gathered["site"], "repeats.html").select("table tbody tr")
+    shared = [r for r in rows if r.select("td")[1].get_text(strip=True) == SHARED_QUOTE]
+    assert len(shared) == 1 and shared[0].select("td")[2].get_text(strip=True) == "3"
+    assert all(int(r.select("td")[2].get_text(strip=True)) >= 2 for r in rows)
+
+
+def test_untrusted_text_is_escaped(gathered):
+    for page in ["index.html", "overdue.html", "repeats.html", *(f"units/{p.name}" for p in (gathered["site"] / "units").iterdir())]:
+        soup = html(gathered["site"], page)
+        assert not [s for s in soup.select("script") if "alert" in s.get_text()], page
+        assert not soup.select("img[onerror]") and not soup.select("article b"), page
+    assert EVIL_NAME in html(gathered["site"], "index.html").get_text()
+    page = _unit_page(gathered, EVIL_NAME)
+    assert page.select_one("article h1").get_text().rstrip("¶") == EVIL_NAME
+    assert page.title.get_text().startswith("县委＜/title＞＜script＞alert(1)＜/script＞办")
+
+
+def test_unit_links_to_its_own_site(gathered):
+    site = gathered["site"]
+    a = _unit_page(gathered, "区委组织部").find("a", string="本单位网站")
+    assert (site / "units" / a["href"]).resolve() == (gathered["site_a"] / "index.html").resolve()
+    b = _unit_page(gathered, EVIL_NAME).find("a", href="https://intranet.example/b/")
+    assert b is not None
+
+
+def test_workbook_has_the_same_tables_and_no_formula(gathered):
+    wb = openpyxl.load_workbook(gathered["out"] / "docs" / "downloads" / "overview.xlsx")
+    assert wb.sheetnames == ["各单位情况", "分方面", "逾期事项", "共性问题", "数据问题"]
+    units = wb["各单位情况"]
+    # title, 填报单位/截至日期 line, header row, then one row per unit (the unit ledger's sheet style)
+    assert units.cell(2, units.max_column).value == dt.datetime.fromisoformat(TODAY)
+    assert [units.cell(r, 2).value for r in range(4, 7)] == ["区委组织部", EVIL_NAME, "YY县委"]
+    rate = units.cell(6, 7)
+    assert rate.value == pytest.approx(0.3333) and rate.number_format == "0.0%"
+    assert units.cell(6, 10).value == 1 and units.cell(4, 2).font.name == "宋体"
+    for ws in wb:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+    late = [[c.value for c in row] for row in wb["逾期事项"].iter_rows(min_row=4)]
+    assert ["YY县委", "CS-002", "=1+2 规范支部活动"] == late[-1][:3] and late[-1][-1] == 9
+    assert wb["数据问题"].max_row == 3 + 5
+
+
+def test_rerun_replaces_its_own_output_with_the_same_bytes(gathered):
+    out, where = gathered["out"], gathered["where"]
+    before = tree_hash(out / "docs", skip=())
+    result = run_cli("gather", "sources.yml", "-o", str(out), "--today", TODAY, cwd=where)
+    assert result.returncode == 0, result.stderr
+    assert tree_hash(out / "docs", skip=()) == before
+    assert not (out / "site").exists()     # the stale site went with the old pages
+    assert build(out).returncode == 0
+
+
+def test_refuses_a_folder_it_did_not_make(tmp_path, gathered):
+    target = tmp_path / "mine"
+    target.mkdir()
+    (target / "notes.md").write_text("我的笔记\n", encoding="utf-8")
+    before = tree_hash(target, skip=())
+    result = run_cli("gather", str(gathered["where"] / "sources.yml"), "-o", str(target), cwd=tmp_path)
+    assert result.returncode == 2 and "不是空文件夹" in result.stderr
+    assert tree_hash(target, skip=()) == before
+
+
+def test_sources_file_errors_name_the_fix(tmp_path):
+    (tmp_path / "bomb.yml").write_text("a: &x [1, 2]\n单位: [*x, *x]\n", encoding="utf-8")
+    result = run_cli("gather", "bomb.yml", "-o", "out", cwd=tmp_path)
+    assert result.returncode == 2 and "别名" in result.stderr and "bomb.yml:2" in result.stderr
+    (tmp_path / "bad.yml").write_text("单位:\n  - 名称: 某单位\n", encoding="utf-8")
+    result = run_cli("gather", "bad.yml", "-o", "out", cwd=tmp_path)
+    assert result.returncode == 2 and "缺少“位置”" in result.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def _mutations(records: list[dict]):
+    yield "valid", records
+    for key, value in (("title", None), ("publish", "yes"), ("kind", "task"), ("id", "CS_1"),
+                       ("deadline", "2023/1/1"), ("progress", [{"date": "2023-01-01"}]), ("days_left", 1.5),
+                       ("light", "blue"), ("unit", "单位"), ("schema_version", 3), ("status", "办结"),
+                       ("measure_type", 7), ("extra_field_of_a_newer_unit", "x")):
+        broken = copy.deepcopy(records)
+        target = next(r for r in broken if key in r or r["kind"] == "measure")
+        target[key] = value
+        yield key, broken
+    missing = copy.deepcopy(records)
+    del missing[0]["body"]
+    yield "missing body", missing
+    yield "not a list", {"records": records}
+
+
+def test_hand_check_agrees_with_jsonschema(sample_site):
+    """The small validator gather uses says 'invalid' exactly when jsonschema
+    does, on the same schema: the exporter's, with label enums as text and no
+    propertyNames (a renamed 已完成, a newer unit's extra field are fine)."""
+    from taizhang.gather.schema import schema, validate
+
+    relaxed = schema()
+    records = json.loads((sample_site[1] / "downloads" / "records.json").read_text(encoding="utf-8"))
+    verdicts = {}
+    for name, data in _mutations(records):
+        expected = jsonschema.Draft202012Validator(relaxed).is_valid(data)
+        assert (validate(data) == []) == expected, name
+        verdicts[name] = expected
+    assert verdicts["valid"] and verdicts["status"] and verdicts["extra_field_of_a_newer_unit"]
+    assert not any(verdicts[k] for k in ("publish", "kind", "id", "deadline", "progress", "days_left", "light",
+                                         "unit", "schema_version", "measure_type", "missing body", "not a list"))
+
+
+def test_every_exported_record_says_its_schema_version(sample_site):
+    records = json.loads((sample_site[1] / "downloads" / "records.json").read_text(encoding="utf-8"))
+    published = json.loads((sample_site[1] / "downloads" / "records.schema.json").read_text(encoding="utf-8"))
+    assert records and {r["schema_version"] for r in records} == {2}
+    assert "schema_version" in published["items"]["required"]
+
+
+def test_offline_build_opens_from_file(gathered, browser):
+    """`gather --build --offline`: the overview opens from file:// with nothing off-site."""
+    from browsing import Watched
+
+    out = gathered["where"] / "overview-offline"
+    result = run_cli("gather", "sources.yml", "-o", str(out), "--today", TODAY, "--build", "--offline",
+                     cwd=gathered["where"])
+    assert result.returncode == 0, result.stderr
+    base = (out / "site").as_uri() + "/"
+    w = Watched(browser, base)
+    try:
+        w.page.goto(base + "index.html")
+        assert w.page.locator("table.tz-units tbody tr").count() == 3
+        w.page.locator("table.tz-units a", has_text="YY县委").click()
+        assert w.page.locator("article h1").inner_text().strip().rstrip("¶") == "YY县委"
+        assert w.off_site() == [] and w.errors == []
+    finally:
+        w.close()
+
+
+def test_a_ledger_with_errors_is_gathered_with_a_warning(tmp_path):
+    """A clone whose records fail the checker still counts, and 数据问题 says so."""
+    import datetime as dt
+
+    from taizhang.gather import gather
+    from taizhang.gather.pages import render_issues
+
+    clone = make_unit_c(tmp_path)
+    measure = clone / "records" / "measures" / "CS-001.md"
+    measure.write_text(measure.read_text(encoding="utf-8").replace("日期: 2023-07-20", "日期: 2023-08-20"),
+                       encoding="utf-8")           # progress after the 统计日期: an error, the data still whole
+    done = gather([str(clone)], tmp_path / "out", today=dt.date.fromisoformat(TODAY))
+    [unit] = done.overview.units
+    [issue] = done.overview.issues
+    assert unit.name == "中共XX市YY县委员会" and unit.measures == 3        # named after 被巡视单位
+    assert not issue.fatal and "台账检查有 1 个错误" in issue.reason and "CS-001.md" in issue.reason
+    assert "已纳入总览，统计可能不准" in render_issues(done.overview)
+    assert any("台账检查有 1 个错误" in note for note in unit.notes)
+    # A status the checker rejects leaves the exported record incomplete: not gathered, and said why.
+    other = make_unit_c(tmp_path / "second")
+    measure = other / "records" / "measures" / "CS-003.md"
+    measure.write_text(measure.read_text(encoding="utf-8").replace("整改状态: 未启动", "整改状态: 做完了"),
+                       encoding="utf-8")
+    done = gather([str(other)], tmp_path / "out", today=dt.date.fromisoformat(TODAY))
+    [issue] = done.overview.issues
+    assert not done.overview.units and issue.fatal
+    assert "台账检查有 1 个错误" in issue.reason and "导出的数据不完整" in issue.reason and "status" in issue.reason
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (768, 1024), (1366, 900)])
+def test_overview_in_chromium(gathered, browser, width, height):
+    from browsing import Server, Watched
+
+    server = Server(gathered["site"])
+    w = Watched(browser, server.origin + "/", viewport={"width": width, "height": height})
+    try:
+        page = w.page
+        for name in ("index", "areas", "overdue", "repeats", "issues"):
+            page.goto(f"{server.origin}/{name}.html")
+            overflow = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{name}.html is {overflow}px wider than the window"
+            w.shot(f"gather-{name}-{width}")
+        page.goto(server.origin + "/index.html")
+        rows = page.locator("table.tz-units tbody tr")
+        page.locator(".tz-filter input[type=search]").fill("YY县")
+        assert [rows.nth(i).is_visible() for i in range(3)] == [False, False, True]
+        page.locator(".tz-filter input[type=search]").fill("")
+        page.locator("table.tz-units th", has_text="措施完成率").click()   # ascending
+        first = page.locator("table.tz-units tbody tr").first.locator("td").nth(1).inner_text()
+        assert first.strip() in ("区委组织部", EVIL_NAME)                # 22.2% before 33.3%
+        page.locator("table.tz-units a", has_text="YY县委").click()
+        assert re.search(r"units/\d{3}\.html$", page.url)
+        w.shot(f"gather-unit-{width}")
+        assert page.locator('[data-metric="逾期"] .tz-num__value').inner_text() == "1"
+        assert w.off_site() == [] and w.errors == []
+    finally:
+        w.close()
+        server.close()
