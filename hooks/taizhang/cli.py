@@ -351,7 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
     gather.add_argument("-o", "--output", required=True, metavar="文件夹", help="输出文件夹（新文件夹，或以前汇总生成的文件夹）")
     gather.add_argument("--title", metavar="标题", help="总览标题（默认取来源清单的“标题”，或“整改督查总览”）")
     gather.add_argument("--today", type=_date, metavar="日期", help="统计日期，按此日期计算逾期和临期（YYYY-MM-DD）")
-    gather.add_argument("--build", action="store_true", help="汇总后接着运行 mkdocs build --strict")
+    gather.add_argument("--build", action="store_true", help="汇总后接着以严格模式生成总览网站")
     gather.add_argument("--offline", action="store_true", help="与 --build 同用：生成可直接用浏览器打开的离线版")
     gather.set_defaults(func=cmd_gather)
     return parser
