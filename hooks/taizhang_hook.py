@@ -25,7 +25,9 @@ from taizhang.history import read_history  # noqa: E402
 from taizhang.errors import TaizhangError  # noqa: E402
 from taizhang.project import RECORDS_DIR, ParseCache, analyse  # noqa: E402
 from taizhang.render.html import fill_fragments  # noqa: E402
+from taizhang.render.printing import PRINT_CSS, print_css  # noqa: E402
 from taizhang.render.site import render_site  # noqa: E402
+from taizhang.views import sample_notice  # noqa: E402
 from taizhang.vocabulary import PROJECT_CONFIG  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.taizhang")
@@ -65,11 +67,16 @@ def on_config(config):
     except TaizhangError as exc:
         raise PluginError(f"taizhang 配置错误：{exc.format()}") from None
     for problem in analysis.problems:
-        (log.error if problem.is_error else log.warning)(problem.format())
+        # Draft reminders are info: an imported ledger builds under --strict while it is completed.
+        {"error": log.error, "warning": log.warning}.get(problem.severity, log.info)(problem.format())
     if analysis.errors and config.strict:
         raise PluginError(f"台账检查未通过：{len(analysis.errors)} 个错误（见上）。改正后重新构建。")
     _build.analysis = analysis
     _build.history = read_history(_root(config), RECORDS_DIR, analysis.vocab)
+    # Read by the theme override (hooks/theme/main.html) on every page.
+    config.extra["taizhang_sample_notice"] = sample_notice(analysis.ledger)
+    if PRINT_CSS not in config.extra_css:
+        config.extra_css.append(PRINT_CSS)
     return config
 
 
@@ -80,6 +87,7 @@ def on_files(files, config):
     _build.downloads = Background(_root(config), ledger.today, ledger.shown_round)
     _build.site = render_site(_build.analysis, dir_urls=config.use_directory_urls, history=_build.history,
                               set_aside_html=True)
+    files.append(File.generated(config, PRINT_CSS, content=print_css(ledger, config.site_name)))
     for src_uri, text in _build.site.pages.items():
         existing = files.get_file_from_path(src_uri)
         if existing is not None:

@@ -35,7 +35,7 @@ def overlay(base: Path, case: Path, dest: Path) -> Path:
     A case's `symlinks.txt` lists `link -> target` lines (symlinks made here,
     since the fixtures themselves are plain files)."""
     shutil.copytree(base, dest)
-    shutil.copytree(case, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt", "symlinks.txt"))
+    shutil.copytree(case, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt", "symlinks.txt", "args.txt"))
     links = case / "symlinks.txt"
     if links.is_file():
         for line in links.read_text(encoding="utf-8").splitlines():

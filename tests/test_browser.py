@@ -99,22 +99,22 @@ def test_click_problem_to_measure_and_back(watched, site_base):
     expect(page.locator("h1")).to_contain_text("FK-008")
 
 
-def _column(page, index: int) -> list[str]:
-    return page.locator(f"table.tz-table tbody tr:not([hidden]) td:nth-child({index})").all_inner_texts()
+def _column(page, label: str) -> list[str]:
+    return page.locator(f'div.tz-table table tbody tr:not([hidden]) td[data-label="{label}"]').all_inner_texts()
 
 
 def test_task_list_sorts_by_deadline_and_status(watched, site_base):
     page = watched.page
     page.goto(url(site_base, "lists/tasks"))
-    expect(page.locator("table.tz-table th", has_text="整改时限")).to_be_visible()
-    page.locator("table.tz-table th", has_text="整改时限").click()
-    deadlines = [d.split("\n")[0] for d in _column(page, 8)]
+    expect(page.locator("div.tz-table th", has_text="整改时限")).to_be_visible()
+    page.locator("div.tz-table th", has_text="整改时限").click()
+    deadlines = [d.split("\n")[0] for d in _column(page, "整改时限")]
     assert deadlines == sorted(deadlines, key=lambda d: "9999" if d == "长期坚持" else d)
     assert deadlines[0] == "2023-06-30"
-    page.locator("table.tz-table th", has_text="整改时限").click()
-    assert [d.split("\n")[0] for d in _column(page, 8)][0] == "长期坚持"
-    page.locator("table.tz-table th", has_text="整改状态").click()
-    statuses = _column(page, 9)
+    page.locator("div.tz-table th", has_text="整改时限").click()
+    assert [d.split("\n")[0] for d in _column(page, "整改时限")][0] == "长期坚持"
+    page.locator("div.tz-table th", has_text="整改状态").click()
+    statuses = _column(page, "整改状态")
     order = ["未启动", "正在整改", "基本完成（持续整改）", "已完成", "已销号"]
     assert statuses == sorted(statuses, key=order.index)
 
@@ -122,30 +122,44 @@ def test_task_list_sorts_by_deadline_and_status(watched, site_base):
 def test_task_list_filters_by_status_unit_and_text(watched, site_base):
     page = watched.page
     page.goto(url(site_base, "lists/tasks"))
-    assert len(_column(page, 2)) == 9
+    assert len(_column(page, "编号")) == 9
+    # options in workflow order, lights by severity (not pinyin order)
+    assert page.locator('select[data-filter="status"] option').all_inner_texts() == [
+        "全部整改状态", "未启动", "正在整改", "基本完成（持续整改）", "已完成", "已销号"]
+    assert page.locator('select[data-filter="light"] option').all_inner_texts() == [
+        "全部提示", "逾期", "临期", "正常", "已完成"]
     page.select_option('select[data-filter="status"]', "正在整改")
-    assert sorted(_column(page, 2)) == ["CS-003", "CS-005", "CS-006", "CS-007"]
-    expect(page.locator(".tz-filter__count")).to_have_text("显示 4 / 9 行")
+    assert sorted(_column(page, "编号")) == ["CS-003", "CS-005", "CS-006", "CS-007"]
+    expect(page.locator(".tz-filter__count")).to_have_text("（显示 4 / 9 行）")
     page.select_option('select[data-filter="unit"]', "区委编办")
-    assert _column(page, 2) == ["CS-006"]
+    assert _column(page, "编号") == ["CS-006"]
     page.select_option('select[data-filter="status"]', "")
     page.select_option('select[data-filter="unit"]', "")
     page.fill(".tz-filter input[type=search]", "周四大学堂")
-    assert _column(page, 2) == []  # body text is not in the list; columns are
+    assert _column(page, "编号") == []  # body text is not in the list; columns are
     page.fill(".tz-filter input[type=search]", "吴某某")
-    assert _column(page, 2) == ["CS-007"]
+    assert _column(page, "编号") == ["CS-007"]
     page.fill(".tz-filter input[type=search]", "")
     page.select_option('select[data-filter="area"]', label="（三）落实新时代党的组织路线不扎实，XX引领有差距")
-    assert sorted(_column(page, 2)) == ["CS-003", "CS-005", "CS-007"]
+    assert sorted(_column(page, "编号")) == ["CS-003", "CS-005", "CS-007"]
 
 
 def test_problem_list_filters_by_status(watched, site_base):
     page = watched.page
     page.goto(url(site_base, "lists/problems"))
-    first = page.locator("table.tz-filterable").first
-    first.locator("xpath=ancestor::div[contains(@class,'tz-scroll')]/preceding-sibling::div[1]").locator('select[data-filter="status"]').select_option("正在整改")
-    visible = first.locator("tbody tr:not([hidden]) td:nth-child(1)").all_inner_texts()
-    assert visible and set(visible) <= {"WT-001", "WT-002", "WT-003"}
+    assert page.locator("details.tz-filterbar").count() == 1
+    options = page.locator('select[data-filter="status"] option').all_inner_texts()
+    assert options == ["全部整改状态", "正在整改", "基本完成（持续整改）"]
+    # the one bar filters the tables of all four areas
+    assert page.locator("div.tz-filterable").count() == 4
+    page.select_option('select[data-filter="status"]', "基本完成（持续整改）")
+    visible = page.locator("div.tz-filterable tbody tr:not([hidden]) td:nth-child(1)").all_inner_texts()
+    assert visible == ["WT-002"]
+    # areas left without a matching row hide their table
+    assert page.locator("div.tz-filterable[data-tz-none]").count() == 3
+    page.select_option('select[data-filter="status"]', "正在整改")
+    visible = page.locator("div.tz-filterable tbody tr:not([hidden]) td:nth-child(1)").all_inner_texts()
+    assert len(visible) == 11 and "WT-002" not in visible and "WT-012" in visible
 
 
 def test_main_pages_screenshots(watched, site_base, request):
@@ -184,8 +198,8 @@ def test_lists_print_on_a4_landscape(browser, sample_site):
             assert not page.locator(".md-sidebar--primary").is_visible()
             assert not page.locator(".md-header").is_visible()
             assert not page.locator(".tz-filter").first.is_visible()
-            assert page.locator("table.tz-table thead").first.evaluate("e => getComputedStyle(e).display") == "table-header-group"
-            assert page.locator("table.tz-table tr").first.evaluate("e => getComputedStyle(e).breakInside") == "avoid"
+            assert page.locator("div.tz-table thead").first.evaluate("e => getComputedStyle(e).display") == "table-header-group"
+            assert page.locator("div.tz-table tr").first.evaluate("e => getComputedStyle(e).breakInside") == "avoid"
             ARTIFACTS.mkdir(exist_ok=True)
             pdf = ARTIFACTS / f"print-{path.strip('/').replace('/', '-')}.pdf"
             page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)

@@ -20,7 +20,9 @@ TODAY = "2023-08-10"
 def _run(case: str, tmp_path):
     project = overlay(GOLDEN / "base", GOLDEN / "checker" / case, tmp_path / case)
     before = tree_hash(project)
-    result = run_cli("check", cwd=project, TAIZHANG_TODAY=TODAY)
+    args_file = GOLDEN / "checker" / case / "args.txt"      # extra options for `check`, one per line
+    args = args_file.read_text(encoding="utf-8").split() if args_file.exists() else []
+    result = run_cli("check", *args, cwd=project, TAIZHANG_TODAY=TODAY)
     assert "Traceback" not in result.stderr, result.stderr
     assert tree_hash(project) == before, "the checker changed files on disk"
     return result

@@ -26,6 +26,7 @@ ENGLISH_SENTENCE = re.compile(r"\b[A-Za-z]{2,}(?:[ \t]+[A-Za-z]{2,})+\b")
 ARGPARSE_WORDS = re.compile(r"\b(usage|options|positional|arguments?|error|required|invalid|choices?|choose|"
                             r"expected|unrecognized|message|ambiguous|subcommands)\b", re.IGNORECASE)
 OPTION = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*")
+COMMAND = re.compile(r"\b(?:mkdocs|git|pip|mike|pre-commit)[ \t]+[a-z-]+")  # a command line, not a sentence
 
 
 def _parsers(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
@@ -75,6 +76,7 @@ def _run(argv, capsys):
 def _english(text: str, prog: str) -> list[str]:
     text = text.replace(prog, " ").replace("taizhang", " ")
     text = OPTION.sub(" ", text)
+    text = COMMAND.sub(" ", text)
     return ENGLISH_SENTENCE.findall(text) + ARGPARSE_WORDS.findall(text)
 
 

@@ -180,12 +180,12 @@ def metrics(soup: BeautifulSoup) -> dict[str, str]:
 
 
 def unit_links(soup: BeautifulSoup) -> dict[str, str]:
-    return {a.get_text(strip=True): a["href"] for a in soup.select("table.tz-units a")}
+    return {a.get_text(strip=True): a["href"] for a in soup.select(".tz-units table a")}
 
 
 def test_index_lists_the_good_units_only(gathered):
     soup = html(gathered["site"], "index.html")
-    rows = soup.select("table.tz-units tbody tr")
+    rows = soup.select(".tz-units table tbody tr")
     assert [r.select("td")[1].get_text(strip=True) for r in rows] == ["区委组织部", EVIL_NAME, "YY县委"]
     assert metrics(soup)["单位"] == "3"
     # The table reached the page through the overview's hook, not through Markdown.
@@ -213,8 +213,8 @@ def test_figures_agree_with_the_unit_site_dashboard(gathered):
     def cells(row):
         return [td.get_text(" ", strip=True) for td in row.select("td")]
 
-    own_areas = [cells(r) for r in dashboard.select("table.tz-areas tbody tr")]
-    areas = [cells(r) for r in unit_page.select("table.tz-unit-areas tbody tr")]
+    own_areas = [cells(r) for r in dashboard.select(".tz-areas table tbody tr")]
+    areas = [cells(r) for r in unit_page.select(".tz-unit-areas table tbody tr")]
     assert own_areas and len(own_areas) == len(areas)
     # dashboard: （一）name, problems, measures, overdue, rate; overview: name, problems, measures, rate, overdue
     assert [[a[0].split("）", 1)[1], a[1], a[2], a[3], a[4].split()[-1]] for a in own_areas] == \
@@ -271,7 +271,7 @@ def test_overdue_grouped_by_unit(gathered):
 
 
 def test_areas_merge_by_name_across_units(gathered):
-    rows = {r.select("td")[0].get_text(strip=True): r for r in html(gathered["site"], "areas.html").select("table.tz-areas tbody tr")}
+    rows = {r.select("td")[0].get_text(strip=True): r for r in html(gathered["site"], "areas.html").select(".tz-areas table tbody tr")}
     assert rows[AREA_ONE].select("td")[1].get_text(strip=True) == "3"       # all three units have it
     assert rows["基层党建有短板"].select("td")[1].get_text(strip=True) == "1"
 
@@ -307,6 +307,7 @@ def test_workbook_has_the_same_tables_and_no_formula(gathered):
     assert wb.sheetnames == ["各单位情况", "分方面", "逾期事项", "共性问题", "数据问题"]
     units = wb["各单位情况"]
     # title, 填报单位/截至日期 line, header row, then one row per unit (the unit ledger's sheet style)
+    assert [c.value for c in units[3]][:3] == ["序号", "单位", "巡视轮次"]
     assert units.cell(2, units.max_column).value == dt.datetime.fromisoformat(TODAY)
     assert [units.cell(r, 2).value for r in range(4, 7)] == ["区委组织部", EVIL_NAME, "YY县委"]
     rate = units.cell(6, 7)
@@ -319,6 +320,21 @@ def test_workbook_has_the_same_tables_and_no_formula(gathered):
     late = [[c.value for c in row] for row in wb["逾期事项"].iter_rows(min_row=4)]
     assert ["YY县委", "CS-002", "=1+2 规范支部活动"] == late[-1][:3] and late[-1][-1] == 9
     assert wb["数据问题"].max_row == 3 + 5
+
+
+def test_workbook_prints_in_libreoffice(gathered, tmp_path):
+    """Real LibreOffice: A4 landscape, a Chinese font, every sheet's text whole (no ### for a narrow date)."""
+    from office import pdf_fonts, pdf_pages, pdf_text, to_pdf
+
+    pdf = to_pdf(gathered["out"] / "docs" / "downloads" / "overview.xlsx", tmp_path, "gather-overview.pdf")
+    pages, (width, height) = pdf_pages(pdf)
+    assert pages >= 5 and (round(width), round(height)) == (842, 595)
+    text = re.sub(r"\s+", "", pdf_text(pdf))
+    assert "###" not in text and text.count("截至日期：2023-08-10") == 5
+    for words in ("各单位整改情况", "分方面整改情况", "逾期事项", "共性问题", "数据问题", "YY县委", "=1+2规范支部活动",
+                  SHARED_QUOTE[:9], f"第1页共{pages}页", f"第{pages}页共{pages}页"):
+        assert words in text, words
+    assert "CJK" in pdf_fonts(pdf)
 
 
 def test_rerun_replaces_its_own_output_with_the_same_bytes(gathered):
@@ -362,8 +378,13 @@ def _mutations(records: list[dict]):
         target[key] = value
         yield key, broken
     missing = copy.deepcopy(records)
-    del missing[0]["body"]
-    yield "missing body", missing
+    del missing[0]["title"]
+    yield "missing title", missing
+    older = copy.deepcopy(records)      # a unit on an earlier taizhang of the same version
+    for record in older:
+        for key in ("draft", "recurs_from", "body", "publish"):
+            record.pop(key, None)
+    yield "without optional keys", older
     yield "not a list", {"records": records}
 
 
@@ -381,8 +402,9 @@ def test_hand_check_agrees_with_jsonschema(sample_site):
         assert (validate(data) == []) == expected, name
         verdicts[name] = expected
     assert verdicts["valid"] and verdicts["status"] and verdicts["extra_field_of_a_newer_unit"]
+    assert verdicts["without optional keys"]
     assert not any(verdicts[k] for k in ("publish", "kind", "id", "deadline", "progress", "days_left", "light",
-                                         "unit", "schema_version", "measure_type", "missing body", "not a list"))
+                                         "unit", "schema_version", "measure_type", "missing title", "not a list"))
 
 
 def test_every_exported_record_says_its_schema_version(sample_site):
@@ -404,8 +426,8 @@ def test_offline_build_opens_from_file(gathered, browser):
     w = Watched(browser, base)
     try:
         w.page.goto(base + "index.html")
-        assert w.page.locator("table.tz-units tbody tr").count() == 3
-        w.page.locator("table.tz-units a", has_text="YY县委").click()
+        assert w.page.locator(".tz-units table tbody tr").count() == 3
+        w.page.locator(".tz-units table a", has_text="YY县委").click()
         assert w.page.locator("article h1").inner_text().strip().rstrip("¶") == "YY县委"
         assert w.off_site() == [] and w.errors == []
     finally:
@@ -455,14 +477,16 @@ def test_overview_in_chromium(gathered, browser, width, height):
             assert overflow <= 0, f"{name}.html is {overflow}px wider than the window"
             w.shot(f"gather-{name}-{width}")
         page.goto(server.origin + "/index.html")
-        rows = page.locator("table.tz-units tbody tr")
+        rows = page.locator(".tz-units table tbody tr")
+        if not page.locator("details.tz-filterbar").evaluate("e => e.open"):   # phones: one closed line
+            page.locator("details.tz-filterbar > summary").click()
         page.locator(".tz-filter input[type=search]").fill("YY县")
         assert [rows.nth(i).is_visible() for i in range(3)] == [False, False, True]
         page.locator(".tz-filter input[type=search]").fill("")
-        page.locator("table.tz-units th", has_text="措施完成率").click()   # ascending
-        first = page.locator("table.tz-units tbody tr").first.locator("td").nth(1).inner_text()
+        page.locator(".tz-units table th", has_text="措施完成率").click()   # ascending
+        first = page.locator(".tz-units table tbody tr").first.locator("td").nth(1).inner_text()
         assert first.strip() in ("区委组织部", EVIL_NAME)                # 22.2% before 33.3%
-        page.locator("table.tz-units a", has_text="YY县委").click()
+        page.locator(".tz-units table a", has_text="YY县委").click()
         assert re.search(r"units/\d{3}\.html$", page.url)
         w.shot(f"gather-unit-{width}")
         assert page.locator('[data-metric="逾期"] .tz-num__value').inner_text() == "1"

@@ -142,7 +142,7 @@ def test_diff_on_a_ref_that_does_not_exist_is_a_clear_error(repo):
 
 
 def _history_rows(site, page):
-    table = soup(site / page).select_one("table.tz-history")
+    table = soup(site / page).select_one(".tz-history table")
     return [[td.get_text(" ", strip=True) for td in tr.find_all("td")] for tr in table.select("tbody tr")]
 
 

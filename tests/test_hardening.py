@@ -7,6 +7,7 @@ the site."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import zipfile
 
@@ -98,7 +99,7 @@ def test_new_refuses_control_characters(tmp_path):
     ("rules:\n  cause-unused: no\n", None),
     ("due_soon_days: abc\n", "taizhang.yml:1: “due_soon_days”应为不小于 0 的整数，实际写的是“abc”"),
     ("statuses:\n  in_progress: ~\n", "taizhang.yml:2: “statuses.in_progress”应为缩进的子项（映射），实际写的是空值"),
-    ("rules:\n  control-char: maybe\n", "taizhang.yml:2: “rules.control-char”应为 error、warning 或 off 之一"),
+    ("rules:\n  control-char: maybe\n", "taizhang.yml:2: “rules.control-char”应为 error、warning、info 或 off 之一"),
     ("ledger_columns:\n  - {name: number, label: 序号}\n  - 3\n", "taizhang.yml:3: “ledger_columns.第2项”应为含"),
     ("x: !!python/name:os.system ls\n", "taizhang.yml:1: 配置 YAML 语法错误（第 4 列）：使用了不允许的 YAML 标签"),
     ("statuses: [\n", "taizhang.yml:2: 配置 YAML 语法错误"),
@@ -255,3 +256,78 @@ def test_new_where_a_kind_folder_is_a_file(golden):
     result = run_cli("new", "cause", "--title", "新原因", "--round", "LC-001", cwd=golden)
     assert "Traceback" not in result.stderr, result.stderr
     assert result.returncode == 2 and "没有新建记录：无法写入 records/causes/YY-001.md" in result.stderr, result.stderr
+
+
+# -- archive: ids and titles that look like options ---------------------------
+
+def test_archive_with_an_empty_id_or_a_title_starting_with_a_dash(tmp_path):
+    import subprocess
+    from test_git_workflow import git, init_repo
+    repo = init_repo(tmp_path / "repo")
+    for bad in ("", "  ", "LC-999", "WT-001"):
+        result = run_cli("archive", bad, cwd=repo)
+        assert "Traceback" not in result.stderr, result.stderr
+        expected = f"没有编号为 {bad} 的巡视轮次" if bad.strip() else "没有归档：没有给出轮次编号"
+        assert result.returncode in (1, 2) and expected in result.stderr, result.stderr
+    rnd = repo / "records/rounds/LC-001.md"
+    rnd.write_text(rnd.read_text(encoding="utf-8").replace("标题: 十一届省委第三轮巡视", "标题: '-h 十一届'"),
+                   encoding="utf-8")
+    git(repo, "commit", "-qam", "标题以短横线开头")
+    result = run_cli("archive", "LC-001", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    versions = subprocess.run(["git", "show", "gh-pages:versions.json"], cwd=repo, capture_output=True, text=True)
+    assert json.loads(versions.stdout)[0]["title"] == "-h 十一届"
+
+
+@pytest.mark.parametrize("depth", [40, 960, 999, 5000])
+def test_deeply_nested_yaml_is_a_message_not_a_traceback(golden, depth):
+    (golden / "records/causes/YY-002.md").write_text(
+        "---\n编号: YY-002\n类别: 原因剖析\n标题: " + "[" * depth + "]" * depth + "\n轮次: LC-001\n---\n", encoding="utf-8")
+    result = check(golden)
+    assert result.returncode == 1
+    assert "records/causes/YY-002.md:4: 错误：字段区 YAML 语法错误" in result.stdout, result.stdout
+    assert ("嵌套超过 32 层" in result.stdout) or ("嵌套层数太多" in result.stdout), result.stdout
+
+
+def test_due_markdown_escapes_units_and_titles(tmp_path):
+    import markdown
+    root = copy_project(tmp_path / "p")
+    path = root / "records/measures/CS-003.md"
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"责任单位:(\n  - .*)+|责任单位: .*", "责任单位:\n  - '<img src=x onerror=alert(1)>'\n  - '# [点我](javascript:alert(2))'",
+                   text, count=1)
+    text = text.replace("标题: 统筹兼顾", "标题: '**粗**<script>alert(3)</script>|列'")
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("due", "--format", "markdown", "--days", "30", "--today", TODAY, cwd=root)
+    assert result.returncode == 0, result.stderr
+    doc = BeautifulSoup(markdown.markdown(result.stdout, extensions=["tables"]), "html.parser")
+    assert not doc.find_all(["img", "script", "a", "strong"]), result.stdout
+    headings = [h.get_text() for h in doc.find_all("h3")]
+    assert any(h.startswith("<img src=x onerror=alert(1)>（") for h in headings), headings
+    assert any(h.startswith("# [点我](javascript:alert(2))（") for h in headings), headings
+    assert any("**粗**<script>alert(3)</script>|列" in td.get_text() for td in doc.find_all("td"))
+
+
+def test_serve_keeps_serving_a_record_with_control_characters(tmp_path):
+    import subprocess
+    import sys
+    import urllib.request
+    from conftest import env
+    from test_serve import _port, _wait_for
+    root = copy_project(tmp_path / "p")
+    port = _port()
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=root,
+                              env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        page = f"http://127.0.0.1:{port}/measures/CS-003/"
+        _wait_for(page, "统筹兼顾")
+        _poison(root)
+        served = _wait_for(page, "正文里有控制字符", 90)   # the body with its control characters left out
+        assert "\x7f" not in served and "\x0b" not in served
+        for path in ("lists/tasks/", "report/"):
+            assert "统筹兼顾" in _wait_for(f"http://127.0.0.1:{port}/{path}", "统筹兼顾")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/downloads/taizhang.xlsx", timeout=10) as response:
+            assert response.status == 200 and response.read(2) == b"PK"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -101,13 +101,13 @@ def test_dashboard_numbers_equal_independent_counts(sample_site):
 
 def test_lists_link_every_row_to_its_record(sample_site):
     _, site = sample_site
-    tasks = links_from(site, site / "lists/tasks/index.html", "table.tz-table tbody a")
+    tasks = links_from(site, site / "lists/tasks/index.html", "div.tz-table tbody a")
     assert {f"measures/CS-{i:03d}/" for i in range(1, 10)} <= tasks
-    problems = links_from(site, site / "lists/problems/index.html", "table.tz-table tbody a")
+    problems = links_from(site, site / "lists/problems/index.html", "div.tz-table tbody a")
     assert {f"problems/WT-{i:03d}/" for i in range(1, 17)} <= problems
     resp = soup(site / "lists/responsibility/index.html")
     assert resp.find(id="按责任领导") and resp.find(id="按责任单位")
-    trace = links_from(site, site / "trace/index.html", "table.tz-trace a")
+    trace = links_from(site, site / "trace/index.html", "div.tz-trace a")
     assert {f"feedback/FK-{i:03d}/" for i in range(1, 18)} <= trace
     for folder in FOLDERS.values():
         assert (site / folder / "index.html").is_file()
@@ -201,15 +201,16 @@ def test_record_page_edit_button_opens_its_record_file(sample_site):
 def test_record_page_shows_card_timeline_and_evidence(sample_site):
     _, site = sample_site
     doc = soup(site / "measures/CS-001/index.html")
-    facts = doc.select_one("table.tz-facts").get_text()
+    facts = doc.select_one(".tz-facts table").get_text()
     for text in ("已销号", "区委常委、组织部部长", "区委组织部", "王某某", "2023-06-30", "区委巡视整改工作领导小组办公室"):
         assert text in facts
     times = [t.get_text() for t in doc.select("ol.tz-timeline time")]
     assert times == ["2023-06-28", "2023-06-20"]
     evidence = doc.select_one("ul.tz-evidence a")
     assert evidence.get_text() == "区委组织部巡视整改工作方案"
-    late = soup(site / "measures/CS-003/index.html").select_one(".tz-facts .tz-light--red").get_text()
-    assert late == "逾期 10 天"
+    facts = soup(site / "measures/CS-003/index.html").select_one(".tz-facts")
+    assert facts.select_one(".tz-light--red").get_text() == "逾期"
+    assert facts.select_one(".tz-days").get_text() == "逾期 10 天"
 
 
 def test_two_builds_give_identical_files(sample_site, tmp_path):

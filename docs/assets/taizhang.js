@@ -1,59 +1,75 @@
 /* taizhang: sort and filter the ledger's tables, offline.
  *
- * Sorting is tablesort (vendored, MIT). Filtering reads the facts each row
- * carries (data-status, data-leader, data-unit, data-owner, data-area; values
- * joined by "|") and builds one drop-down per fact plus a free-text box.
- * Without JavaScript the tables stay plain, complete tables.
+ * Sorting is tablesort (vendored, MIT) on every table inside a
+ * `div.tz-sortable`. Filtering: the page has one filter bar
+ * (`details.tz-filterbar`, written by the site generator with the facts it
+ * offers, their labels and their order in `data-facts`). It filters the rows
+ * of every table inside a `div.tz-filterable` by the facts each row carries
+ * (data-status, data-light, data-type, data-area, data-leader, data-unit,
+ * data-owner; values joined by "|") and by free text. Without JavaScript the
+ * tables stay plain, complete tables.
  */
 (function () {
   "use strict";
 
-  var FACTS = [
-    ["status", "整改状态"],
-    ["light", "提示"],
-    ["area", "方面"],
-    ["leader", "责任领导"],
-    ["unit", "责任单位"],
-    ["owner", "责任人"]
-  ];
+  var PHONE = "(max-width: 600px)";
+  /* Facts offered when a page has no generated bar (e.g. the gathered overview). */
+  var DEFAULT_FACTS = [["status", "整改状态", []], ["light", "提示", ["逾期", "临期", "正常", "已完成"]],
+    ["area", "方面", []], ["leader", "责任领导", []], ["unit", "责任单位", []], ["owner", "责任人", []]];
 
   function values(row, fact) {
     var raw = row.getAttribute("data-" + fact);
     return raw ? raw.split("|") : [];
   }
 
-  function makeSelect(fact, label, rows) {
+  function toArray(list) { return Array.prototype.slice.call(list); }
+
+  /* Options present in the rows: first those of the given order, then the rest as Chinese sorts them. */
+  function options(rows, fact, order) {
     var seen = {};
     rows.forEach(function (row) {
       values(row, fact).forEach(function (v) { if (v) { seen[v] = true; } });
     });
-    var options = Object.keys(seen).sort(function (a, b) { return a.localeCompare(b, "zh"); });
-    if (options.length < 2) { return null; }
+    var known = order.filter(function (v) { return seen[v]; });
+    var rest = Object.keys(seen).filter(function (v) { return order.indexOf(v) === -1; })
+      .sort(function (a, b) { return a.localeCompare(b, "zh"); });
+    return known.concat(rest);
+  }
+
+  function makeSelect(fact, label, choices) {
     var select = document.createElement("select");
     select.setAttribute("data-filter", fact);
     select.setAttribute("aria-label", "按" + label + "筛选");
     select.appendChild(new Option("全部" + label, ""));
-    options.forEach(function (v) { select.appendChild(new Option(v, v)); });
+    choices.forEach(function (v) { select.appendChild(new Option(v, v)); });
     return select;
   }
 
-  function setupFilter(table) {
-    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
-    var bar = document.createElement("div");
-    bar.className = "tz-filter";
+  function setupFilter(bar, wrappers) {
+    var rows = [];
+    wrappers.forEach(function (w) { rows = rows.concat(toArray(w.querySelectorAll("tbody tr"))); });
+    var spec = DEFAULT_FACTS;
+    if (bar.hasAttribute("data-facts")) {
+      try { spec = JSON.parse(bar.getAttribute("data-facts")); } catch (e) { spec = DEFAULT_FACTS; }
+    }
+
+    var body = document.createElement("div");
+    body.className = "tz-filter";
     var text = document.createElement("input");
     text.type = "search";
-    text.placeholder = "筛选：输入任意文字";
+    text.placeholder = "输入任意文字";
     text.setAttribute("aria-label", "按文字筛选");
-    bar.appendChild(text);
+    body.appendChild(text);
     var selects = [];
-    FACTS.forEach(function (pair) {
-      var select = makeSelect(pair[0], pair[1], rows);
-      if (select) { selects.push(select); bar.appendChild(select); }
+    spec.forEach(function (item) {
+      var choices = options(rows, item[0], item[2] || []);
+      if (choices.length < 2) { return; }
+      var select = makeSelect(item[0], item[1], choices);
+      selects.push(select);
+      body.appendChild(select);
     });
-    var count = document.createElement("span");
-    count.className = "tz-filter__count";
-    bar.appendChild(count);
+    bar.appendChild(body);
+    var count = bar.querySelector(".tz-filter__count");
 
     function apply() {
       var query = text.value.trim().toLowerCase();
@@ -67,24 +83,38 @@
         row.hidden = !ok;
         if (ok) { shown += 1; }
       });
-      count.textContent = "显示 " + shown + " / " + rows.length + " 行";
+      wrappers.forEach(function (w) {
+        var any = w.querySelector("tbody tr:not([hidden])");
+        if (any) { w.removeAttribute("data-tz-none"); } else { w.setAttribute("data-tz-none", ""); }
+      });
+      if (count) { count.textContent = "（显示 " + shown + " / " + rows.length + " 行）"; }
     }
 
     text.addEventListener("input", apply);
     selects.forEach(function (select) { select.addEventListener("change", apply); });
-    var anchor = table.parentNode.classList.contains("tz-scroll") ? table.parentNode : table;
-    anchor.parentNode.insertBefore(bar, anchor);
+    if (window.matchMedia && window.matchMedia(PHONE).matches) { bar.open = false; }
     apply();
   }
 
   function setup() {
-    var tables = document.querySelectorAll("table.tz-sortable");
-    Array.prototype.forEach.call(tables, function (table) {
+    toArray(document.querySelectorAll("div.tz-sortable > table, div.tz-sortable table")).forEach(function (table) {
       if (table.getAttribute("data-tz-ready")) { return; }
       table.setAttribute("data-tz-ready", "1");
       if (typeof Tablesort === "function") { new Tablesort(table); }
-      if (table.classList.contains("tz-filterable")) { setupFilter(table); }
     });
+    var wrappers = toArray(document.querySelectorAll("div.tz-filterable"));
+    if (!wrappers.length) { return; }
+    var bar = document.querySelector("details.tz-filterbar");
+    if (!bar) {
+      bar = document.createElement("details");
+      bar.className = "tz-filterbar";
+      bar.open = true;
+      bar.innerHTML = '<summary>筛选<span class="tz-filter__count"></span></summary>';
+      wrappers[0].parentNode.insertBefore(bar, wrappers[0]);
+    }
+    if (bar.getAttribute("data-tz-ready")) { return; }
+    bar.setAttribute("data-tz-ready", "1");
+    setupFilter(bar, wrappers);
   }
 
   if (document.readyState === "loading") {

@@ -61,8 +61,29 @@ def _mike(root: Path, env: dict, *args: str) -> str:
     result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         detail = (result.stderr.strip().splitlines() or ["（无输出）"])[-1]
-        raise ArchiveError(f"mike {args[0]} 失败：{detail}")
+        raise ArchiveError(f"mike {args[0]} 失败：{explain_tool_error(detail)}")
     return result.stdout
+
+
+# The English last lines of mike and git failures, said in the users' words.
+_TOOL_ERRORS = (
+    ("not a git repository", "这个目录不是 Git 仓库：先 git init 并提交台账"),
+    ("does not have any commits", "仓库还没有任何提交：先提交台账"),
+    ("please tell me who you are", "Git 不知道提交人：运行 git config user.name 和 git config user.email 设置"),
+    ("unable to create", "Git 无法写入（磁盘已满、只读，或另一个 git 进程正在运行）"),
+    ("index.lock", "另一个 git 进程正在运行（或上次中断留下了 .git/index.lock）：稍后重试，或确认没有 git 在运行后删除该文件"),
+    ("permission denied", "没有写入权限"),
+    ("no space left", "磁盘已满"),
+    ("mkdocs.yml", "找不到或无法读取 mkdocs.yml"),
+)
+
+
+def explain_tool_error(detail: str) -> str:
+    low = detail.lower()
+    for english, chinese in _TOOL_ERRORS:
+        if english in low:
+            return f"{chinese}（{detail}）"
+    return detail
 
 
 def versions(root: Path) -> list[dict]:
@@ -75,8 +96,12 @@ def versions(root: Path) -> list[dict]:
 
 
 def archive_round(root: Path, round_id: str, force: bool = False, alias_type: str = "copy") -> Archived:
+    if not round_id.strip():
+        raise ArchiveError("没有给出轮次编号：写成 taizhang archive LC-001")
     analysis = analyse(root, round_id=round_id)
     rnd = analysis.ledger.get(round_id)
+    if rnd is None or rnd.kind != "round":
+        raise ArchiveError(f"没有编号为 {round_id} 的巡视轮次")
     if analysis.errors:
         raise ArchiveError(f"台账有 {len(analysis.errors)} 个错误，先运行 taizhang check 改正后再归档")
     if any(v["version"] == round_id for v in versions(root)) and not force:
@@ -88,7 +113,7 @@ def archive_round(root: Path, round_id: str, force: bool = False, alias_type: st
     if build.returncode != 0:
         raise ArchiveError("严格构建失败：\n" + build.stderr.strip())
     _mike(root, env, "deploy", "--update-aliases", "--alias-type", alias_type,
-          "--title", rnd.title, round_id, LATEST)
+          f"--title={rnd.title}", "--", round_id, LATEST)   # a title starting with - is not an option
     _mike(root, env, "set-default", LATEST)
     return Archived(round_id, rnd.title)
 
@@ -128,10 +153,14 @@ def export_archive(root: Path, target: Path, force: bool = False) -> list[str]:
 
 
 def _replace_symlinks(folder: Path) -> None:
-    """Web servers such as IIS cannot follow symlinks: make them copies."""
+    """Web servers such as IIS cannot follow symlinks: make them copies.
+    A link leading outside the archive is dropped, never copied."""
+    inside = folder.resolve()
     for link in sorted((p for p in folder.rglob("*") if p.is_symlink()), key=lambda p: len(p.parts)):
         source = link.resolve()
         link.unlink()
+        if source != inside and inside not in source.parents:
+            continue
         if source.is_dir():
             shutil.copytree(source, link, symlinks=False)
         elif source.exists():

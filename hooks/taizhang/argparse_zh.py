@@ -95,8 +95,8 @@ def _wrap(text: str, columns: int) -> list[str]:
 class ChineseFormatter(argparse.HelpFormatter):
     """Help text in Chinese, laid out by display width so columns line up."""
 
-    def __init__(self, prog, indent_increment=2, max_help_position=30, width=None):
-        super().__init__(prog, indent_increment, max_help_position, width)
+    def __init__(self, prog, indent_increment=2, max_help_position=30, width=None, **kwargs):
+        super().__init__(prog, indent_increment, max_help_position, width, **kwargs)
 
     def format_help(self):
         with chinese():
@@ -162,6 +162,8 @@ class ChineseParser(argparse.ArgumentParser):
             return super().format_help()
 
     def error(self, message):
+        # Python 3.10 formats "argument X: …" without gettext.
+        message = re.sub(r"^argument (.+?): ", r"参数 \1：", message)
         with chinese():
             self.print_usage(sys.stderr)
             self.exit(2, argparse._("%(prog)s: error: %(message)s\n") % {"prog": self.prog, "message": message})

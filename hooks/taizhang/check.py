@@ -113,6 +113,21 @@ def check_dates(record: Record, ledger: Ledger, reporter: Reporter) -> None:
         elif feedback and value < feedback:
             reporter.add("date-before-feedback", record.path, line, key=key, value=value, feedback=feedback,
                          feedback_key=vocab.key("feedback_date"))
+    check_date_order(record, vocab, feedback, reporter)
+
+
+def check_date_order(m: MeasureRecord, vocab, feedback, reporter: Reporter) -> None:
+    """Dates of one measure that contradict each other (see README, 日期的先后)."""
+    if feedback and m.deadline and m.deadline < feedback:
+        reporter.add("deadline-before-feedback", m.path, m.line_of("deadline"), key=vocab.key("deadline"),
+                     value=m.deadline, feedback=feedback)
+    if m.completed_on and m.signed_off_on and m.signed_off_on < m.completed_on:
+        reporter.add("signoff-before-done", m.path, m.line_of("signed_off_on"), key=vocab.key("signed_off_on"),
+                     value=m.signed_off_on, done_key=vocab.key("completed_on"), done=m.completed_on)
+    if m.completed_on and m.progress and m.progress[-1].on > m.completed_on:
+        last = m.progress[-1]
+        reporter.add("progress-after-done", m.path, last.line, key=vocab.key("progress"), value=last.on,
+                     done_key=vocab.key("completed_on"), done=m.completed_on)
 
 
 def check_measure_status(measure: MeasureRecord, ledger: Ledger, reporter: Reporter) -> None:
@@ -122,18 +137,26 @@ def check_measure_status(measure: MeasureRecord, ledger: Ledger, reporter: Repor
         return
     label = vocab.label("statuses", status)
     where = measure.line_of("status")
+
+    def needs(rule: str, line: int, field: str) -> None:
+        # An imported draft (a unit's ledger says 已完成 without date or
+        # evidence) lacks them like any other field: a reminder until submitted.
+        if measure.draft:
+            reporter.add("draft-incomplete", measure.path, line, kind=vocab.kind_label("measure"),
+                         key=vocab.key(field), help=vocab.fields[field].help, draft_key=vocab.key("draft"))
+        else:
+            reporter.add(rule, measure.path, line, status=label, key=vocab.key(field))
+
     if vocab.is_closed(status):
         if measure.completed_on is None and "completed_on" not in measure.lines:
-            reporter.add("done-needs-date", measure.path, where, status=label, key=vocab.key("completed_on"))
-        if not measure.evidence and "evidence" not in measure.lines:
-            reporter.add("done-needs-evidence", measure.path, where, status=label, key=vocab.key("evidence"))
-        elif not measure.evidence:
-            reporter.add("done-needs-evidence", measure.path, measure.line_of("evidence"), status=label,
-                         key=vocab.key("evidence"))
+            needs("done-needs-date", where, "completed_on")
+        if not measure.evidence:
+            needs("done-needs-evidence", measure.line_of("evidence") if "evidence" in measure.lines else where,
+                  "evidence")
     if status == "signed_off":
         for field in ("signed_off_by", "signed_off_on"):
             if getattr(measure, field) is None and field not in measure.lines:
-                reporter.add("signoff-needs-who-when", measure.path, where, status=label, key=vocab.key(field))
+                needs("signoff-needs-who-when", where, field)
     elif not vocab.is_closed(status) and (measure.signed_off_by or measure.signed_off_on):
         line = measure.line_of("signed_off_by" if measure.signed_off_by else "signed_off_on")
         reporter.add("signoff-needs-done", measure.path, line, status=label,
@@ -176,8 +199,8 @@ def check_gaps(ledger: Ledger, reporter: Reporter) -> None:
     """Warnings: feedback nobody answered, problems without measures, idle causes."""
     for record in ledger.records.values():
         if isinstance(record, FeedbackRecord) and not ledger.linked_from(record.id, "problem", "feedback"):
-            reporter.add("feedback-unanswered", record.path, 1, value=record.id, key=ledger.vocab.key("feedback"))
+            reporter.add("feedback-unanswered", record.path, 1, draft=record.draft, value=record.id, key=ledger.vocab.key("feedback"))
         elif isinstance(record, ProblemRecord) and not record.is_declaration and not ledger.measures_of(record.id):
-            reporter.add("problem-without-measure", record.path, 1, value=record.id, key=ledger.vocab.key("problems"))
+            reporter.add("problem-without-measure", record.path, 1, draft=record.draft, value=record.id, key=ledger.vocab.key("problems"))
         elif record.kind == "cause" and not ledger.linked_from(record.id, "problem", "causes"):
-            reporter.add("cause-unused", record.path, 1, value=record.id, key=ledger.vocab.key("causes"))
+            reporter.add("cause-unused", record.path, 1, draft=record.draft, value=record.id, key=ledger.vocab.key("causes"))

@@ -44,13 +44,14 @@ def project_root(start: str) -> Path:
 
 def cmd_check(args) -> int:
     root = project_root(args.path)
-    analysis = analyse(root, today=args.today)
+    analysis = analyse(root, today=args.today, submit=args.submit)
     for problem in analysis.problems:
         print(problem.format())
-    errors, warnings = len(analysis.errors), len(analysis.warnings)
+    errors, warnings, infos = len(analysis.errors), len(analysis.warnings), len(analysis.infos)
     records = len(analysis.ledger.records)
-    if errors or warnings:
-        print(f"检查了 {records} 条记录：{errors} 个错误，{warnings} 个警告。", file=sys.stderr)
+    if errors or warnings or infos:
+        print(f"检查了 {records} 条记录：{errors} 个错误，{warnings} 个警告"
+              + (f"，{infos} 个提示（草稿待补充）" if infos else "") + "。", file=sys.stderr)
     else:
         print(f"检查了 {records} 条记录，没有发现问题。", file=sys.stderr)
     if errors or (args.strict and warnings):
@@ -205,6 +206,7 @@ def cmd_gather(args) -> int:
     print(f"网站已生成：{Path(args.output) / 'site' / 'index.html'}", file=sys.stderr)
     return 0
 
+
 # What a failed command says first: nothing was changed.
 FAILURE_LEADS = {cmd_new: "没有新建记录：", cmd_diff: "无法读取 Git 版本：", cmd_export: "没有导出：",
                  cmd_archive: "没有归档：", cmd_archive_export: "没有导出：", cmd_import: "没有导入：",
@@ -288,6 +290,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="检查台账记录，列出所有问题")
     check.add_argument("path", nargs="?", default=".", metavar="目录", help="项目目录（含 records/），默认当前目录")
     check.add_argument("--strict", action="store_true", help="警告也算失败")
+    check.add_argument("--submit", action="store_true",
+                       help="提交台账时用：草稿记录（草稿: 是）及其缺少的内容都算错误")
     check.add_argument("--today", type=_date, metavar="日期", help="按此日期计算逾期（YYYY-MM-DD）")
     check.set_defaults(func=cmd_check)
 
@@ -324,7 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
     due.add_argument("--dir", default=".", metavar="目录", help="项目目录，默认当前目录")
     due.set_defaults(func=cmd_due)
 
-    imp = sub.add_parser("import", help="把整改方案或对照检查材料（.docx/.txt/.md）导入为草稿记录")
+    imp = sub.add_parser("import", help="把整改方案、对照检查材料或台账（.docx/.xlsx/.csv/.txt/.md）导入为草稿记录")
     imp.add_argument("file", metavar="文件", help="要导入的文件")
     imp.add_argument("--dry-run", action="store_true", help="只显示识别出的结构，不写文件")
     imp.add_argument("--folder", metavar="文件夹", help="写入 records/ 下的这个新文件夹（默认 import-文件名）")
@@ -351,7 +355,7 @@ def build_parser() -> argparse.ArgumentParser:
     gather.add_argument("-o", "--output", required=True, metavar="文件夹", help="输出文件夹（新文件夹，或以前汇总生成的文件夹）")
     gather.add_argument("--title", metavar="标题", help="总览标题（默认取来源清单的“标题”，或“整改督查总览”）")
     gather.add_argument("--today", type=_date, metavar="日期", help="统计日期，按此日期计算逾期和临期（YYYY-MM-DD）")
-    gather.add_argument("--build", action="store_true", help="汇总后接着以严格模式生成总览网站")
+    gather.add_argument("--build", action="store_true", help="汇总后接着以严格模式构建网站（有警告即失败），生成 site/")
     gather.add_argument("--offline", action="store_true", help="与 --build 同用：生成可直接用浏览器打开的离线版")
     gather.set_defaults(func=cmd_gather)
     return parser

@@ -16,8 +16,8 @@ from typing import Mapping
 from taizhang.model import FeedbackRecord, Link, MeasureRecord, ProblemRecord, Record, RoundRecord
 from taizhang.vocabulary import Vocabulary
 
-RED, YELLOW, GREEN, DONE = "red", "yellow", "green", "done"
-LIGHT_ORDER = (RED, YELLOW, GREEN, DONE)
+RED, YELLOW, PENDING, GREEN, DONE = "red", "yellow", "pending", "green", "done"
+LIGHT_ORDER = (RED, YELLOW, PENDING, GREEN, DONE)
 
 
 def id_sort_key(record_id: str):
@@ -170,9 +170,11 @@ def _incoming(records: Mapping[str, Record]) -> dict:
 
 def measure_light(measure: MeasureRecord, vocab: Vocabulary, today: dt.date) -> str | None:
     if measure.status is None:
-        return None
+        return PENDING if measure.draft else None
     if vocab.is_closed(measure.status):
         return DONE
+    if measure.draft and measure.deadline is None and not measure.long_term:
+        return PENDING          # an imported draft without deadline: not known to be on time
     if measure.long_term or measure.deadline is None:
         return GREEN
     days = (measure.deadline - today).days

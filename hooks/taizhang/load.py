@@ -159,6 +159,10 @@ def decode(data: bytes, rel: str, reporter: Reporter) -> str | None:
         return None
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
+    utf16 = _bomless_utf16(data)
+    if utf16:
+        reporter.add("not-utf8", rel, 1, guess=f"，看起来是不带 BOM 的 {utf16} 编码", encoding=utf16)
+        return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -175,6 +179,22 @@ def decode(data: bytes, rel: str, reporter: Reporter) -> str | None:
         return None
     # CRLF and lone CR are accepted: normalise once, here.
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """UTF-16 without a byte-order mark: a record starts with `---`, which
+    UTF-16 writes with a zero byte after (LE) or before (BE) each dash."""
+    if b"\x00" not in data[:8]:
+        return None
+    for codec, name in (("utf-16-le", "UTF-16LE"), ("utf-16-be", "UTF-16BE")):
+        head = data[:64]
+        try:
+            text = head[: len(head) // 2 * 2].decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if text.lstrip("\ufeff").startswith("---"):
+            return name
+    return None
 
 
 def _looks_like_gb18030(data: bytes) -> bool:
@@ -233,6 +253,11 @@ def parse_text(text: str, rel: str, reporter: Reporter, known_keys: Iterable[str
         reporter.add("front-matter-unterminated", rel, 1)
         return None
     fm_lines = lines[1:end]
+    body_start = _prose_after_blank(fm_lines, set(known_keys))
+    if body_start is not None:
+        # No closing --- after the fields: the first `---` found was a rule in the body.
+        reporter.add("front-matter-unterminated", rel, body_start)
+        return None
     if not _prescan(fm_lines, rel, reporter, set(known_keys)):
         return None
     parsed = _parse_yaml("\n".join(fm_lines), fm_lines, rel, reporter)
@@ -245,6 +270,27 @@ def parse_text(text: str, rel: str, reporter: Reporter, known_keys: Iterable[str
         reporter.add("front-matter-not-mapping", rel, 2)
         return None
     return RawRecord(rel, data, key_lines, "\n".join(lines[end + 1:]), end + 2)
+
+
+_YAML_LINE_START = tuple(" \t#-[{'\"&*!|>%@`?:,")
+_KEY_LINE = re.compile(r"^[^\s#][^:]*:(?:\s|$)")
+
+
+def _prose_after_blank(fm_lines: list[str], known_keys: set[str]) -> int | None:
+    """File line of the blank line that ends the fields when body text
+    follows it inside the front matter (never valid YAML: text at column 0
+    after a blank line can only be a key)."""
+    for index in range(1, len(fm_lines)):
+        line = fm_lines[index]
+        if fm_lines[index - 1].strip() or not line.strip() or line.startswith(_YAML_LINE_START):
+            continue
+        if _KEY_LINE.match(line):
+            continue
+        match = _FULLWIDTH_KEY.match(line)
+        if match and match.group(1) in known_keys:
+            continue
+        return index + 1   # the blank line, counting the opening --- as line 1
+    return None
 
 
 def _prescan(fm_lines: list[str], rel: str, reporter: Reporter, known_keys: set[str]) -> bool:

@@ -83,6 +83,7 @@ class RoundRecord(Record):
     phase: str | None = None
     areas: tuple[tuple[str, str], ...] = ()   # (ordinal, name)
     as_of: dt.date | None = None
+    sample: bool = False              # 示例数据: the site says on every page that it is illustrative
 
     def area_name(self, ordinal: str) -> str | None:
         return dict(self.areas).get(ordinal)
@@ -391,7 +392,7 @@ def build_record(raw: RawRecord, vocab: Vocabulary, reporter: Reporter) -> Recor
         # deadlines, links): a reminder, not an error, until it is completed.
         rule = "draft-incomplete" if draft and name not in DRAFT_NEEDS else "required-field"
         reporter.add(rule, raw.path, raw.line(field.key), kind=kind.label, key=field.key, help=field.help,
-                     draft=vocab.key("draft"))
+                     draft_key=vocab.key("draft"))
     record_id = values.get("id")
     if not record_id:
         return None

@@ -16,7 +16,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "binary-file": ("文件不是文本文件（含有二进制内容）", "记录必须是 Markdown 文本；佐证材料请放到 docs/evidence/ 下"),
     "front-matter-missing": ("缺少开头的字段区（第一行应为 ---）",
                              "在文件第一行写 ---，其后写字段，再用一行 --- 结束"),
-    "front-matter-unterminated": ("字段区没有结束（找不到第二个 ---）", "在最后一个字段之后加一行 ---"),
+    "front-matter-unterminated": ("字段区没有结束（最后一个字段之后没有 ---）", "在最后一个字段之后加一行 ---，再写正文"),
     "yaml-syntax": ("字段区 YAML 语法错误（第 {column} 列）：{detail}",
                     "检查冒号后是否有空格、引号是否成对、缩进是否对齐"),
     "yaml-alias": ("字段区使用了 YAML 锚点或别名（&、*）", "直接写出取值，不要使用 & 和 *"),
@@ -52,6 +52,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                  "待措施完成后再改状态，或删除本字段让系统按措施自动计算"),
     "date-in-future": ("字段“{key}”的日期 {value} 晚于{as_of} {today}", "这里只能记录已经发生的事"),
     "date-before-feedback": ("字段“{key}”的日期 {value} 早于{feedback_key} {feedback}", "检查日期是否写错"),
+    "deadline-before-feedback": ("“{key}” {value} 早于本轮反馈日期 {feedback}",
+                                 "整改时限应在反馈之后：检查年份或月份是否写错"),
+    "signoff-before-done": ("“{key}” {value} 早于“{done_key}” {done}",
+                            "先完成、后销号：检查两个日期是否写反或写错"),
+    "progress-after-done": ("最后一条进展（{value}）晚于“{done_key}” {done}",
+                            "若是完成后的巩固工作可保留；否则检查完成日期或进展日期是否写错"),
     "evidence-file-missing": ("{key}文件“{value}”不存在", "把文件放到 docs/{value}，或改正路径；网址须以 http(s):// 开头"),
     "evidence-outside-docs": ("{key}路径“{value}”指向 docs/ 之外", "{key}须放在仓库的 docs/ 下，路径相对于 docs/ 书写，如 evidence/CS-001/方案.pdf"),
     "evidence-symlink": ("{key}“{value}”是指向仓库之外（{target}）的符号链接，网站不会发布它",
@@ -60,7 +66,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "网站只保留段落、标题、列表、表格、链接和本站图片等 Markdown 写法，其余会被去掉；请删除或改用 Markdown 写法"),
     "recur-not-earlier": ("“{key}”中的 {value} 不属于比本轮（{round}）更早的轮次",
                           "只能引用前面轮次（反馈日期更早）中的同类记录"),
-    "draft-incomplete": ("导入的{kind}还缺“{key}”", "补上 {key}:（{help}）；全部补齐后删除“{draft}: 是”一行"),
+    "draft-incomplete": ("导入的{kind}还缺“{key}”", "补上 {key}:（{help}）；全部补齐后删除“{draft_key}: 是”一行"),
+    "draft-record": ("记录仍标为草稿（草稿: 是）", "补全并核对后删除“草稿: 是”一行；提交（taizhang check --submit）时不能再有草稿"),
     "body-placeholder": ("正文还是新建记录时的占位文字“{marker}”，本记录仍是草稿",
                          "把这一行换成本条记录的正文（反馈原文之外的说明、具体表现、措施内容等）"),
     "feedback-unanswered": ("反馈问题 {value} 还没有任何查摆问题回应", "在对应查摆问题的“{key}”中加入 {value}"),
@@ -68,7 +75,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cause-unused": ("原因 {value} 没有被任何查摆问题引用", "在相关查摆问题的“{key}”中加入 {value}，或删除本记录"),
 }
 
-SEVERITY_LABELS = {"error": "错误", "warning": "警告"}
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 @dataclass(frozen=True, order=True)
@@ -94,13 +101,18 @@ class Problem:
 class Reporter:
     """Collects problems for one run; severities come from the vocabulary."""
 
-    def __init__(self, severities: dict[str, str] | None = None):
+    def __init__(self, severities: dict[str, str] | None = None, soften_drafts: bool = True):
         self._severities = severities or {}
+        self._soften_drafts = soften_drafts   # False when a ledger is submitted
         self.problems: list[Problem] = []
 
-    def add(self, rule: str, path: str, line: int, **values) -> None:
-        if self._severities.get(rule) == "off":
+    def add(self, rule: str, path: str, line: int, draft: bool = False, **values) -> None:
+        """`draft`: the record is an imported draft, whose warnings are reminders (info)."""
+        severity = self._severities.get(rule, "error")
+        if severity == "off":
             return
+        if draft and severity == "warning" and self._soften_drafts:
+            severity = "info"
         message, fix = MESSAGES[rule]
         self.problems.append(Problem(
             path=path,
@@ -108,7 +120,7 @@ class Reporter:
             rule=rule,
             message=message.format(**values),
             fix=fix.format(**values),
-            severity=self._severities.get(rule, "error"),
+            severity=severity,
         ))
 
     def sorted(self) -> list[Problem]:

@@ -42,7 +42,12 @@ class Analysis:
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def infos(self) -> list[Problem]:
+        """Reminders (drafts still incomplete): shown, never failing a build."""
+        return [p for p in self.problems if p.severity == "info"]
 
 
 def find_root(start: Path) -> Path:
@@ -117,11 +122,18 @@ class ParseCache:
         return records
 
 
+SUBMIT_RULES = ("draft-incomplete", "draft-record")   # errors when a ledger is submitted
+
+
 def analyse(root: Path, today: dt.date | None = None, vocab: Vocabulary | None = None,
-            round_id: str | None = None, cache: ParseCache | None = None) -> Analysis:
+            round_id: str | None = None, cache: ParseCache | None = None, submit: bool = False) -> Analysis:
+    """With `submit`, drafts are errors: what they lack, and that they are still drafts."""
     root = Path(root)
     vocab = vocab or load_vocabulary(root)
-    reporter = Reporter(dict(vocab.rules))
+    severities = dict(vocab.rules)
+    if submit:
+        severities.update({rule: "error" for rule in SUBMIT_RULES})
+    reporter = Reporter(severities, soften_drafts=not submit)
     if cache is not None:
         records = cache.records(root, vocab, reporter)
     else:
@@ -131,4 +143,8 @@ def analyse(root: Path, today: dt.date | None = None, vocab: Vocabulary | None =
     shown = resolve_round(rounds, round_id)
     ledger = build_ledger(records, vocab, resolve_today(rounds, today, shown), shown)
     check_ledger(records, ledger, reporter, root / DOCS_DIR)
+    if submit:
+        for record in ledger.records.values():
+            if record.draft:
+                reporter.add("draft-record", record.path, record.line_of("draft"))
     return Analysis(root, vocab, ledger, tuple(reporter.sorted()))

@@ -101,14 +101,17 @@ def _image_as_link(match: re.Match) -> str:
 def sanitise_html(text: str) -> str:
     """Any HTML → the allow-listed subset, with off-site images turned into links."""
     cleaned = _clean(text, _keep_attribute)
+    if "<img" not in cleaned:
+        return cleaned   # no image: nothing to turn into a link, nothing to check again
     linked = _IMG.sub(_image_as_link, cleaned)
     # A second pass checks the links made above and drops any off-site
     # image source the pattern might have missed: nothing loads off-site.
     return _clean(linked, _no_off_site_media)
 
 
+# The site's extensions (mkdocs.yml) without attr_list; tables align with
+# the align attribute, since style is not allowed.
 _EXTENSIONS = ["tables", "admonition", "sane_lists", "toc"]
-_CONFIG = {"tables": {"use_align_attribute": True}, "toc": {"permalink": False}}
 _local = threading.local()
 
 
@@ -116,7 +119,8 @@ def _markdown() -> markdown.Markdown:
     md = getattr(_local, "md", None)
     if md is None:
         from pymdownx.slugs import slugify
-        config = dict(_CONFIG, toc={"permalink": False, "slugify": slugify(case="lower")})
+        config = {"tables": {"use_align_attribute": True},
+                  "toc": {"permalink": False, "slugify": slugify(case="lower")}}   # ids as mkdocs.yml makes them
         md = _local.md = markdown.Markdown(extensions=_EXTENSIONS, extension_configs=config)
     return md
 

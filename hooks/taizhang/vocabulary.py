@@ -155,7 +155,7 @@ FIELD_TYPES = ("id", "kind", "text", "texts", "date", "deadline", "link", "links
                "evidence", "bool", *(f"enum:{g}" for g in ENUM_GROUPS))
 
 
-RULE_LEVELS = ("error", "warning", "off")
+RULE_LEVELS = ("error", "warning", "info", "off")
 
 
 def _describe(value) -> str:
@@ -208,7 +208,7 @@ class _Merger:
             return default
         if isinstance(value, str) and value.strip() in RULE_LEVELS:
             return value.strip()
-        self.error(path, f"应为 error、warning 或 off 之一，实际写的是{_describe(value)}")
+        self.error(path, f"应为 error、warning、info 或 off 之一，实际写的是{_describe(value)}")
         return None
 
     def fits(self, path: tuple, default, value) -> bool:

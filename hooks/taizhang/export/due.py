@@ -47,7 +47,7 @@ def due_report(ledger: Ledger, days: int, markdown: bool = False) -> str:
     lines = [("## " if markdown else "") + head + "：", ""]
     for unit in units_by_urgency(ledger, by_unit):
         overdue = sum(ledger.days_left(m) < 0 for m in by_unit[unit])
-        counts = f"（{vocab.label('lights', 'red')} {overdue} 项，即将到期 {len(by_unit[unit]) - overdue} 项）"
+        counts = ledger.vocab.phrase("due_unit_counts", overdue=overdue, soon=len(by_unit[unit]) - overdue)
         lines.append(f"### {md_inline(unit)}{counts}" if markdown else unit + counts)
         if markdown:
             headers = [key("id"), vocab.kind_label("measure"), key("deadline"), "情况", key("owner")]

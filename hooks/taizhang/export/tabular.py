@@ -63,8 +63,8 @@ DERIVED = {
     "cause": {"explains": ("ids", "引用本条的{problem}（派生）"),
               "targeted_by": ("ids", "针对本条的{measure}（派生）")},
     "measure": {"long_term": ("bool", "{keys[deadline]}为{measure_types[long_term]}"),
-                "light": ("light", "提示灯：red {lights[red]} / yellow {lights[yellow]} / green {lights[green]} / "
-                                   "done {lights[done]}（派生）"),
+                "light": ("light", "提示灯：red {lights[red]} / yellow {lights[yellow]} / pending {lights[pending]}（{keys[draft]}缺{keys[deadline]}）/ "
+                                   "green {lights[green]} / done {lights[done]}（派生）"),
                 "days_left": ("int", "距{keys[deadline]}的天数，负数为超过的天数（派生）")},
     "round": {"long_term": ("bool", "{keys[deadline]}为{measure_types[long_term]}")},
 }
@@ -166,7 +166,7 @@ def _nullable(schema: dict) -> dict:
 
 
 _DERIVED_TYPES = {"ids": _IDS, "bool": {"type": "boolean"}, "int": {"type": ["integer", "null"]},
-                  "light": {"enum": ["red", "yellow", "green", "done", None]}}
+                  "light": {"enum": ["red", "yellow", "pending", "green", "done", None]}}
 
 
 def schema(vocab) -> dict:

@@ -6,13 +6,18 @@ checker for the keywords it uses (type, enum, const, pattern, required,
 properties, items, anyOf, allOf, if/then/else) that returns Chinese
 messages naming the record and the field.
 
-Two parts of that schema are deliberately not enforced, because they
-describe one unit's vocabulary rather than the format gather reads:
+Three parts of that schema are deliberately not enforced, because they
+describe one unit's vocabulary or taizhang release rather than the format
+gather reads:
   - enums of labels (整改状态, 整改类型, …) become "text": a unit may rename
     已完成 to 办结 in its taizhang.yml, and gather reads closure from the
     derived `light`, not from the label;
   - `propertyNames` (the list of allowed keys): a unit on a newer taizhang of
-    the same schema version may carry fields this one does not know.
+    the same schema version may carry fields this one does not know;
+  - keys of optional fields need not be present: a unit on an older taizhang
+    of the same version may lack a field added since. Present, they are
+    checked; each kind's required fields and the keys gather reads
+    (GATHER_BASE, GATHER_READS) must be there.
 
 Why not the jsonschema package: it would be a runtime dependency (with
 attrs, referencing and the compiled rpds-py) for a handful of keywords, and
@@ -33,6 +38,15 @@ from taizhang.vocabulary import ENUM_GROUPS, load_vocabulary
 VERSION_KEY = "schema_version"
 READABLE_VERSIONS = (SCHEMA_VERSION,)   # the records.json versions gather reads
 MAX_MESSAGES = 5
+# Keys gather reads: of every record, and per kind.
+GATHER_BASE = ("schema_version", "id", "kind", "title", "round")
+GATHER_READS = {
+    "round": ("team", "inspected", "feedback_date", "areas", "as_of"),
+    "feedback": ("area", "quote", "answered_by"),
+    "problem": ("area", "nature", "measures"),
+    "measure": ("unit", "owner", "deadline", "long_term", "status", "progress", "completed_on", "signed_off_on",
+                "light", "days_left"),
+}
 
 # JSON Schema types as Python types (bool is not int here: type() is exact).
 _TYPES = {"string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,),
@@ -55,12 +69,28 @@ def _relaxed(node, labels: frozenset):
     return out
 
 
+def _needed_keys(shape: dict, vocab) -> dict:
+    """Records require only what gather reads; each kind's branch, besides,
+    the kind's required fields (see above)."""
+    items = shape["items"]
+    items["required"] = [k for k in items.get("required", ()) if k in GATHER_BASE]
+    base = set(GATHER_BASE)
+    for branch in shape["items"].get("allOf", ()):
+        kind = branch.get("if", {}).get("properties", {}).get("kind", {}).get("const")
+        then = branch.get("then")
+        if kind is None or not then or "required" not in then:
+            continue
+        keep = base | set(vocab.required.get(kind, ())) | set(GATHER_READS.get(kind, ()))
+        then["required"] = [k for k in then["required"] if k in keep]
+    return shape
+
+
 @lru_cache(maxsize=1)
 def schema() -> dict:
     """The shape gather checks: the exporter's schema, relaxed."""
     vocab = load_vocabulary()
     labels = frozenset(v.label for group in ENUM_GROUPS for v in vocab.enums[group].values())
-    return _relaxed(exporter_schema(vocab), labels)
+    return _needed_keys(_relaxed(exporter_schema(vocab), labels), vocab)
 
 
 def _flat(path) -> list:

@@ -167,7 +167,7 @@ def parse_records(source: Source, kind: str, data: bytes, where: str) -> Loaded 
                              f"本工具读取版本 {readable}；{hint}")
     problems = validate(records)
     if problems:
-        more = f"等 {len(problems)} 处" if len(problems) > MAX_MESSAGES else ""
+        more = f"（共 {len(problems)} 处，以下是前 {MAX_MESSAGES} 处）" if len(problems) > MAX_MESSAGES else ""
         return Issue(source, f"{where} 不符合 records.schema.json{more}：" + "；".join(problems[:MAX_MESSAGES]))
     return Loaded(source, kind, tuple(records))
 

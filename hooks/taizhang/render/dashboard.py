@@ -6,6 +6,7 @@ from __future__ import annotations
 from taizhang.link import RED, YELLOW
 from taizhang.render import urls
 from taizhang.render.html import Cell, Page, block, esc, md_inline, table
+from taizhang.render.figures import rate_cards
 from taizhang.render.lists import task_headers, task_rows
 from taizhang.views import DOWNLOADS, Figures, Scope, figures, round_facts
 
@@ -51,31 +52,28 @@ def _round_box(page: Page, scope: Scope) -> str:
 
 
 def _numbers(page: Page, fig: Figures) -> str:
-    """The three completion rates side by side, each with its definition, then the counts."""
+    """The three completion rates side by side (see render/figures.py), then the counts."""
     vocab = page.vocab
-    targets = {"measures": urls.TASK_LIST, "problems": urls.PROBLEM_LIST, "feedback": urls.TRACE}
-    cards = [(r.label, r.text, f"tz-num--rate tz-num--{r.level}", targets[r.name],
-              f"{r.definition}（{r.done}/{r.total}）") for r in fig.rates]
     problems_note = fig.problem_count_text if fig.declarations else ""
-    cards += [
-        (vocab.kind_label("feedback"), fig.feedback, "", urls.TRACE, ""),
-        (vocab.kind_label("problem"), fig.problems, "", urls.PROBLEM_LIST, problems_note),
-        (vocab.kind_label("cause"), fig.causes, "", urls.kind_index(vocab.kinds["cause"].folder), ""),
-        (vocab.kind_label("measure"), fig.measures, "", urls.TASK_LIST, ""),
+    cards = [
+        (vocab.kind_label("feedback"), fig.feedback, urls.TRACE, ""),
+        (vocab.kind_label("problem"), fig.problems, urls.PROBLEM_LIST, problems_note),
+        (vocab.kind_label("cause"), fig.causes, urls.kind_index(vocab.kinds["cause"].folder), ""),
+        (vocab.kind_label("measure"), fig.measures, urls.TASK_LIST, ""),
     ]
-    html_cards = "".join(
-        f'<a class="tz-num {css}" href="{page.href(target)}" data-metric="{esc(label)}">'
+    counts = "".join(
+        f'<a class="tz-num" href="{page.href(target)}" data-metric="{esc(label)}">'
         f'<span class="tz-num__value">{esc(value)}</span><span class="tz-num__label">{esc(label)}</span>'
         + (f'<span class="tz-num__note">{esc(note)}</span>' if note else "") + "</a>"
-        for label, value, css, target, note in cards
+        for label, value, target, note in cards
     )
-    return f'<div class="tz-numbers">{html_cards}</div>'
+    return rate_cards(page, fig) + f'<div class="tz-numbers">{counts}</div>'
 
 
 def _status_counts(page: Page, fig: Figures) -> str:
     rows = [[page.status_cell(c.status), f'<span data-status-count="{esc(c.status)}">{c.count}</span>',
              Cell(_bar(c.share), f"{c.share:.6f}")] for c in fig.statuses]
-    return table([page.vocab.key("status"), "措施数", "占比"], rows, "tz-status-counts tz-sortable")
+    return table([page.vocab.key("status"), "措施数", "占比"], rows, "tz-status-counts tz-sortable tz-plain")
 
 
 def _lights(fig: Figures) -> str:
@@ -96,7 +94,8 @@ def _bar(share: float) -> str:
 
 
 def _areas(vocab, fig: Figures) -> str:
-    rows = [[esc(a.label), esc(a.problems), esc(a.measures), esc(a.overdue), Cell(_bar(a.rate.share), f"{a.rate.share:.6f}")]
+    rows = [[esc(a.label), esc(a.problems), esc(a.measures), esc(a.overdue),
+             Cell(f'<span class="tz-num--{esc(a.rate.level)}">{_bar(a.rate.share)}</span>', f"{a.rate.share:.6f}")]
             for a in fig.areas]
     note = f'<p class="tz-lead">{esc(fig.area_note)}</p>' if rows else ""
     headers = [vocab.key("area"), vocab.kind_label("problem"), vocab.kind_label("measure"), vocab.label("lights", RED), "完成率"]

@@ -7,16 +7,17 @@ or `<script>` cannot break a table or run.
 
 from __future__ import annotations
 
+import json
 import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from taizhang.link import DONE, GREEN, RED, YELLOW, Ledger
+from taizhang.link import DONE, GREEN, LIGHT_ORDER, RED, YELLOW, Ledger
 from taizhang.markup import esc, md_inline
 from taizhang.model import MeasureRecord, Record
 from taizhang.render import urls
-from taizhang.views import deadline_text, light_text, measure_note
+from taizhang.views import area_label, deadline_text, light_text, measure_note
 
 _fragments: ContextVar[list[str] | None] = ContextVar("taizhang_fragments", default=None)
 FRAGMENT = "<!--tz-fragment:{}-->"
@@ -71,29 +72,57 @@ class Row:
     facts: dict
 
 
-def _cell(cell) -> str:
+# Column roles (phone cards): the id and title lines, cells spanning the card,
+# cells shown right under the title (status, light), cells kept on one line.
+ID, TITLE, WIDE, KEY, NOWRAP = "tz-id", "tz-title", "tz-wide", "tz-key", "tz-nowrap"
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column header; `css` marks its cells (e.g. `tz-wide` spans a phone card)."""
+
+    label: str
+    css: str = ""
+
+
+def _col(header) -> Col:
+    return header if isinstance(header, Col) else Col(header)
+
+
+def _class_attr(css: str) -> str:
+    return f' class="{esc(css)}"' if css else ""
+
+
+def _cell(cell, col: Col) -> str:
+    attrs = f' data-label="{esc(col.label)}"{_class_attr(col.css)}'
     if isinstance(cell, Cell):
-        return f'<td data-sort="{esc(cell.sort)}">{cell.html}</td>'
-    return f"<td>{cell}</td>"
+        return f'<td{attrs} data-sort="{esc(cell.sort)}">{cell.html}</td>'
+    return f"<td{attrs}>{cell}</td>"
 
 
-def _row(row) -> str:
-    if isinstance(row, Row):
-        facts = "".join(f' data-{k}="{esc("|".join(v) if isinstance(v, (list, tuple)) else v)}"'
-                        for k, v in sorted(row.facts.items()))
-        return f"<tr{facts}>" + "".join(_cell(c) for c in row.cells) + "</tr>"
-    return "<tr>" + "".join(_cell(c) for c in row) + "</tr>"
+def _row(row, cols: list[Col]) -> str:
+    cells, facts = (row.cells, row.facts) if isinstance(row, Row) else (row, {})
+    attrs = "".join(f' data-{k}="{esc("|".join(v) if isinstance(v, (list, tuple)) else v)}"'
+                    for k, v in sorted(facts.items()))
+    return f"<tr{attrs}>" + "".join(_cell(c, col) for c, col in zip(cells, cols)) + "</tr>"
 
 
-def table(headers: list[str], rows: list, css: str = "", empty: str = "（无）") -> str:
-    """An escaped HTML table; `tz-sortable`/`tz-filterable` in css switch on the offline scripts."""
+def table(headers: list, rows: list, css: str = "", empty: str = "（无）") -> str:
+    """An escaped HTML table in a `div.tz-table` wrapper.
+
+    The <table> itself carries no class, so Material styles it like its own
+    tables (lines, padding, a scroll box of its own); the wrapper's classes
+    switch on the offline scripts (`tz-sortable`, `tz-filterable`: rows join
+    the page's one filter bar) and the phone layout (`tz-cards`, default on;
+    `tz-plain` turns it off for small figure tables).
+    """
     if not rows:
         return f'<p class="tz-empty">{esc(empty)}</p>'
-    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-    body = "\n".join(_row(r) for r in rows)
-    classes = f"tz-table {css}".strip()
-    # The wrapper scrolls wide tables sideways on phones instead of the page.
-    return (f'<div class="tz-scroll"><table class="{classes}">\n<thead><tr>{head}</tr></thead>\n'
+    cols = [_col(h) for h in headers]
+    head = "".join(f'<th{_class_attr(c.css)}>{esc(c.label)}</th>' for c in cols)
+    body = "\n".join(_row(r, cols) for r in rows)
+    layout = "" if "tz-plain" in css.split() else " tz-cards"
+    return (f'<div class="{esc(("tz-table" + layout + " " + css).strip())}"><table>\n<thead><tr>{head}</tr></thead>\n'
             f"<tbody>\n{body}\n</tbody>\n</table></div>")
 
 
@@ -120,7 +149,7 @@ class Page:
 
     def link(self, record: Record, text: str | None = None) -> str:
         label = text if text is not None else f"{record.id} {record.title}"
-        return f'<a href="{self.href(self.record_src(record))}">{esc(label)}</a>'
+        return f'<a href="{self.href(self.record_src(record))}">{esc(label)}</a>' + draft_mark(record)
 
     def id_link(self, record: Record) -> str:
         return f'<a href="{self.href(self.record_src(record))}" title="{esc(record.title)}">{esc(record.id)}</a>'
@@ -130,7 +159,6 @@ class Page:
         return Cell(self.status(status, empty), str(order.index(status)) if status else "-1")
 
     def light_cell(self, light: str | None, html: str) -> Cell:
-        from taizhang.link import LIGHT_ORDER
         return Cell(html, str(LIGHT_ORDER.index(light)) if light else "9")
 
     def deadline_cell(self, measure: MeasureRecord) -> Cell:
@@ -151,11 +179,13 @@ class Page:
         return f'<span class="tz-light tz-light--{esc(light)}" title="{esc(text)}">{esc(text)}</span>'
 
     def measure_light(self, measure: MeasureRecord) -> str:
+        """The light's word only; the days left or overdue stand under the deadline
+        and in the tooltip (views.light_text)."""
         light = self.ledger.lights.get(measure.id)
         if light is None:
             return ""
-        text = light_text(self.ledger, measure)
-        return f'<span class="tz-light tz-light--{esc(light)}" title="{esc(text)}">{esc(text)}</span>'
+        label, text = self.vocab.label("lights", light), light_text(self.ledger, measure)
+        return f'<span class="tz-light tz-light--{esc(light)}" title="{esc(text)}">{esc(label)}</span>'
 
     def deadline(self, measure: MeasureRecord) -> str:
         text = deadline_text(self.ledger, measure)
@@ -166,6 +196,34 @@ class Page:
 
     def texts(self, values) -> str:
         return esc("、".join(values)) if values else "—"
+
+
+def filter_bar(page: Page, areas=()) -> str:
+    """The page's one filter bar: taizhang.js fills it with a box for text and a
+    drop-down per fact the rows carry, filtering every `tz-filterable` table.
+
+    Options of status, light, type and area come in the order given here
+    (workflow order, severity order, the round's order); names sort as Chinese.
+    """
+    vocab = page.vocab
+    facts = [
+        ["status", vocab.key("status"), [vocab.label("statuses", s) for s in vocab.status_order()]
+         + [vocab.phrase("no_measures"), vocab.phrase("no_problems")]],
+        ["light", vocab.phrase("light_header"), [vocab.label("lights", light) for light in LIGHT_ORDER]],
+        ["type", vocab.key("measure_type"), vocab.labels("measure_types")],
+        ["area", vocab.key("area"), [area_label(o, n) for o, n in areas]],
+        ["leader", vocab.key("leader"), []],
+        ["unit", vocab.key("unit"), []],
+        ["owner", vocab.key("owner"), []],
+    ]
+    spec = esc(json.dumps(facts, ensure_ascii=False, separators=(",", ":")))
+    return (f'<details class="tz-filterbar" data-facts="{spec}" open>'
+            '<summary>筛选<span class="tz-filter__count"></span></summary></details>')
+
+
+def draft_mark(record: Record) -> str:
+    """The 草稿 badge after an imported record that is not yet completed."""
+    return '<span class="tz-draft" title="导入的草稿，尚待补充">草稿</span>' if getattr(record, "draft", False) else ""
 
 
 def source_note(ledger: Ledger) -> str:
@@ -179,5 +237,6 @@ def record_src(vocab, record: Record) -> str:
     return urls.record_page(vocab.kinds[record.kind].folder, record.id)
 
 
-__all__ = ["esc", "md_inline", "block", "table", "Cell", "Row", "Page", "record_src", "source_note",
+__all__ = ["esc", "md_inline", "block", "table", "Cell", "Col", "Row", "ID", "TITLE", "WIDE", "KEY", "NOWRAP",
+           "filter_bar", "Page", "record_src", "source_note", "draft_mark",
            "RED", "YELLOW", "GREEN", "DONE"]

@@ -5,65 +5,81 @@ from __future__ import annotations
 from collections import defaultdict
 
 from taizhang.model import MeasureRecord
-from taizhang.render.html import Cell, Page, Row, block, esc, md_inline, table
+from taizhang.render.figures import rate_cards
+from taizhang.render.html import (ID, KEY, TITLE, WIDE, Cell, Col, Page, Row, block, esc,
+                                  filter_bar, md_inline, table)
 from taizhang import views
 from taizhang.views import Scope
 
-def task_headers(vocab) -> list[str]:
-    keys = [vocab.key(f) for f in ("problems", "leader", "unit", "owner", "deadline", "status")]
-    return ["序号", vocab.key("id"), vocab.kind_label("measure"), *keys, "提示"]
+def task_headers(vocab) -> list[Col]:
+    return [Col(vocab.phrase("row_number"), "tz-num"), Col(vocab.key("id"), ID), Col(vocab.kind_label("measure"), TITLE),
+            Col(vocab.key("problems"), WIDE), Col(vocab.key("measure_type")), Col(vocab.key("leader")),
+            Col(vocab.key("unit")), Col(vocab.key("owner")), Col(vocab.key("deadline")),
+            Col(vocab.key("completed_on")), Col(vocab.key("status"), KEY), Col(vocab.phrase("light_header"), KEY)]
+
+
+def task_facts(t: views.TaskRow) -> dict:
+    """What the filter bar reads from a measure's row."""
+    return {"status": t.status_label, "type": t.measure_type_label, "leader": t.leader, "unit": t.unit,
+            "owner": t.owner, "area": list(t.areas), "light": t.light_label}
 
 
 def task_rows(page: Page, measures: list[MeasureRecord]) -> list[Row]:
-    ledger = page.ledger
+    ledger, none = page.ledger, page.vocab.phrase("none")
     rows = []
     for t in views.task_rows(ledger, measures):
         m = ledger.records[t.measure.id]
-        facts = {"status": t.status_label, "leader": t.leader, "unit": t.unit, "owner": t.owner,
-                 "area": list(t.areas), "light": t.light_label}
+        completed = t.completed_on.isoformat() if t.completed_on else ""
         rows.append(Row([
             Cell(esc(t.number), f"{t.number:06d}"), page.id_link(t.measure), page.link(t.measure, t.measure.title),
-            "、".join(page.id_link(p) for p in t.problems) or "—",
+            "、".join(page.id_link(p) for p in t.problems) or none, esc(t.measure_type_label or none),
             page.texts(t.leader), page.texts(t.unit), page.texts(t.owner),
-            page.deadline_cell(m), page.status_cell(t.status), page.light_cell(t.light, page.measure_light(m)),
-        ], facts))
+            page.deadline_cell(m), Cell(esc(completed or none), completed),
+            page.status_cell(t.status), page.light_cell(t.light, page.measure_light(m)),
+        ], task_facts(t)))
     return rows
 
 
 def render_problem_list(page: Page, scope: Scope) -> str:
     vocab = page.vocab
-    no_measures = vocab.phrase("no_measures")
+    no_measures, none = vocab.phrase("no_measures"), vocab.phrase("none")
+    fig = views.figures(page.ledger, scope)
     parts = ["# 问题清单\n",
-             block(f'<p class="tz-lead">{_round_line(scope)}共 {esc(views.figures(page.ledger, scope).problem_count_text)}；'
-                   f"每个问题的{esc(vocab.key('status'))}按其{esc(vocab.kind_label('measure'))}自动计算（最慢的一项决定）。</p>")]
+             block(f'<p class="tz-lead">{_round_line(scope)}共 {esc(fig.problem_count_text)}；'
+                   f"每个问题的{esc(vocab.key('status'))}按其{esc(vocab.kind_label('measure'))}自动计算（最慢的一项决定），"
+                   f"{esc(vocab.key('deadline'))}是其未完成措施中最早的一个。</p>"),
+             block(rate_cards(page, fig)),
+             block(filter_bar(page, scope.areas()))]
     by_area = defaultdict(list)
     for row in views.problem_rows(page.ledger, scope.problems):
         by_area[row.area].append(row)
+    headers = [Col(vocab.key("id"), ID), Col(vocab.kind_label("problem"), TITLE), Col(vocab.key("feedback"), WIDE),
+               Col(vocab.key("unit")), Col(vocab.key("deadline")), Col(vocab.kind_label("measure")),
+               Col(vocab.key("status"), KEY), Col(vocab.phrase("light_header"), KEY)]
     for ordinal, name in scope.areas():
         rows_in_area = by_area.get(ordinal, [])
         if not rows_in_area:
             continue
-        parts.append(f"## （{md_inline(ordinal)}）{md_inline(name)}\n")
+        parts.append(f"## {md_inline(views.area_label(ordinal, name))}\n")
         rows = []
         for p in rows_in_area:
-            facts = {"status": p.status_label, "area": views.area_label(ordinal, name),
+            facts = {"status": p.status_label, "light": p.light_label, "area": views.area_label(ordinal, name),
                      "unit": list(p.units), "leader": list(p.leaders)}
+            deadline = p.earliest_open_deadline.isoformat() if p.earliest_open_deadline else ""
             rows.append(Row([
                 page.id_link(p.problem), page.link(p.problem, p.problem.title),
-                "、".join(page.id_link(f) for f in p.feedback) or "—",
+                "<br>".join(page.link(f) for f in p.feedback) or none, page.texts(p.units),
+                Cell(esc(deadline or none), deadline),
                 "、".join(page.id_link(m) for m in p.measures) or f'<span class="tz-gap">{esc(no_measures)}</span>',
                 page.status_cell(p.status, no_measures), page.light_cell(p.light, page.light(p.light)),
             ], facts))
-        headers = [vocab.key("id"), vocab.kind_label("problem"), vocab.key("feedback"), vocab.kind_label("measure"),
-                   vocab.key("status"), "提示"]
-        parts.append(block(table(headers, rows,
-                                 "tz-sortable tz-filterable")))
+        parts.append(block(table(headers, rows, "tz-sortable tz-filterable")))
     if scope.declarations:
         label = vocab.label("natures", "declaration")
         parts.append(f"## {md_inline(label)}\n")
         parts.append(block(f'<p class="tz-lead">以下为对照检查中的{esc(label)}，不计入问题数。</p>'))
         rows = [[page.id_link(p), page.link(p, p.title)] for p in scope.declarations]
-        parts.append(block(table([vocab.key("id"), label], rows)))
+        parts.append(block(table([Col(vocab.key("id"), ID), Col(label, TITLE)], rows)))
     return "\n".join(parts)
 
 
@@ -72,6 +88,8 @@ def render_task_list(page: Page, scope: Scope) -> str:
     parts = ["# 任务清单\n",
              block(f'<p class="tz-lead">{_round_line(scope)}共 {len(scope.measures)} 项{esc(page.vocab.kind_label("measure"))}。'
                    f"红色为{light['red']}，黄色为{light['yellow']}，绿色为{light['green']}。</p>"),
+             block(rate_cards(page, views.figures(page.ledger, scope))),
+             block(filter_bar(page, scope.areas())),
              block(table(task_headers(page.vocab), task_rows(page, scope.measures), "tz-sortable tz-filterable"))]
     return "\n".join(parts)
 
@@ -80,13 +98,14 @@ def render_responsibility_list(page: Page, scope: Scope) -> str:
     vocab = page.vocab
     parts = ["# 责任清单\n",
              block(f'<p class="tz-lead">{_round_line(scope)}按{vocab.key("leader")}和{vocab.key("unit")}'
-                   "列出整改措施；一项措施有多位领导或多个单位时，在每一位、每一个名下都列出。</p>")]
+                   "列出整改措施；一项措施有多位领导或多个单位时，在每一位、每一个名下都列出。</p>"),
+             block(filter_bar(page, scope.areas()))]
     for field in ("leader", "unit"):
         groups = views.responsibility_groups(page.ledger, scope.measures, field)
         parts.append(f"## 按{md_inline(vocab.key(field))}\n")
         summary = [[esc(g.name), esc(g.count), esc(g.closed), esc(g.overdue)] for g in groups]
-        headers = [vocab.key(field), "措施数", vocab.label("lights", "done"), vocab.label("lights", "red")]
-        parts.append(block(table(headers, summary, "tz-sortable")))
+        headers = [Col(vocab.key(field), TITLE), "措施数", vocab.label("lights", "done"), vocab.label("lights", "red")]
+        parts.append(block(table(headers, summary, "tz-sortable tz-plain")))
         for g in groups:
             parts.append(f"### {md_inline(g.name)}\n")
             measures = [page.ledger.records[t.measure.id] for t in g.tasks]
@@ -94,18 +113,25 @@ def render_responsibility_list(page: Page, scope: Scope) -> str:
     return "\n".join(parts)
 
 
+def _count_text(page: Page, kind: str, records) -> str:
+    """How many records the index lists; problems as "12 个问题 + 4 项说明事项"."""
+    if kind == "problem":
+        return views.figures(page.ledger, Scope(page.ledger, None)).problem_count_text
+    return f"{len(records)} 条{page.vocab.kind_label(kind)}记录"
+
+
 def _round_line(scope: Scope) -> str:
     return f"{esc(scope.round.title)}：" if scope.round else ""
 
 
-def index_columns(vocab, kind: str) -> list[str]:
+def index_columns(vocab, kind: str) -> list:
     key, label = vocab.key, vocab.kind_label
-    return [key("id"), label(kind)] + {
+    return [Col(key("id"), ID), Col(label(kind), TITLE)] + {
         "round": [key("team"), key("feedback_date"), key("phase")],
         "feedback": [key("area"), f"回应的{label('problem')}"],
-        "problem": [key("area"), key("status")],
+        "problem": [key("area"), Col(key("status"), KEY)],
         "cause": [f"导致的{label('problem')}"],
-        "measure": [key("unit"), key("deadline"), key("status")],
+        "measure": [key("unit"), key("deadline"), Col(key("status"), KEY)],
     }[kind]
 
 
@@ -134,7 +160,7 @@ def render_kind_index(page: Page, kind: str) -> str:
         rows.append(row)
     label = vocab.kind_label(kind)
     return (f"# {md_inline(label)}\n"
-            + block(f'<p class="tz-lead">共 {len(records)} 条{esc(label)}记录。</p>')
+            + block(f'<p class="tz-lead">共 {esc(_count_text(page, kind, records))}。</p>')
             + block(table(index_columns(vocab, kind), rows, "tz-sortable")))
 
 

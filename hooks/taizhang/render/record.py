@@ -10,7 +10,7 @@ from taizhang.model import (FeedbackRecord, MeasureRecord, ProblemRecord, Record
 from taizhang.history import History
 from taizhang.problems import Problem
 from taizhang.sanitise import is_url, render_body
-from taizhang.render.html import Page, block, esc, md_inline, table
+from taizhang.render.html import ID, KEY, NOWRAP, TITLE, WIDE, Col, Page, block, esc, md_inline, table
 from taizhang.views import Scope, area_label, field_text, figures, problem_light, round_facts
 
 
@@ -18,8 +18,12 @@ def render_record(page: Page, record: Record, problems: list[Problem], history: 
     vocab = page.vocab
     parts = [_meta_title(f"{record.id} {record.title or ''}"),
              f"# {md_inline(record.id)} {md_inline(record.title or '')}\n"]
+    reminders = [p for p in problems if p.severity == "info"]
+    problems = [p for p in problems if p.severity != "info"]
     if problems:
         parts.append(block(_problems_box(problems)))
+    if record.draft:
+        parts.append(block(_draft_box(page, reminders)))
     parts.append(block(_facts(page, record)))
     if isinstance(record, FeedbackRecord) and record.quote:
         parts.append(f"## {md_inline(vocab.key('quote'))}\n")
@@ -74,6 +78,16 @@ def _problems_box(problems: list[Problem]) -> str:
             f"本记录有 {len(problems)} 处需要修改</p><ul>{items}</ul></div>")
 
 
+def _draft_box(page: Page, reminders: list[Problem]) -> str:
+    from taizhang.render.urls import DRAFTS
+    keys = [p.message.split("还缺", 1)[1] for p in reminders if p.rule == "draft-incomplete"]
+    others = [f"<li>{esc(p.message)}</li>" for p in reminders if p.rule != "draft-incomplete"]
+    lacking = (f"<li>还缺：{esc('、'.join(keys))}</li>" if keys else "") + "".join(others)
+    more = f"<ul>{lacking}</ul>" if lacking else "<p>必填项已齐全，核对后删除“草稿: 是”一行即可。</p>"
+    return (f'<div class="admonition note tz-draft-box"><p class="admonition-title">草稿：由 taizhang import 导入，尚待补充'
+            f'</p>{more}<p><a href="{page.href(DRAFTS)}">全部待补充的记录</a></p></div>')
+
+
 def _row(label: str, value: str) -> str:
     return f"<tr><th>{esc(label)}</th><td>{value}</td></tr>"
 
@@ -99,7 +113,7 @@ def _facts(page: Page, record: Record) -> str:
         rows += _round_facts(page, record)
     # Fields a unit added in vocabulary.yml or taizhang.yml: shown by their type.
     rows += [_row(vocab.key(name), esc(field_text(ledger, record, name))) for name in record.extra]
-    return '<div class="tz-scroll"><table class="tz-facts">\n' + "\n".join(rows) + "\n</table></div>"
+    return '<div class="tz-facts"><table>\n' + "\n".join(rows) + "\n</table></div>"
 
 
 def _problem_facts(page: Page, problem: ProblemRecord) -> list[str]:
@@ -157,7 +171,7 @@ def _relations(page: Page, record: Record) -> str:
         if optional and not records:
             continue
         with_status = any(r.kind in ("problem", "measure") for r in records)
-        headers = [vocab.key("id"), vocab.key("title")] + (["状态"] if with_status else [])
+        headers = [Col(vocab.key("id"), ID), Col(vocab.key("title"), TITLE)] + ([Col("状态", KEY)] if with_status else [])
         rows = [[page.id_link(r), esc(r.title)] + ([_status_of(page, r)] if with_status else []) for r in records]
         html_parts.append(f"<h3>{esc(label)}（{len(records)}）</h3>\n" + table(headers, rows))
     return "\n".join(html_parts)
@@ -203,7 +217,7 @@ def _round_summary(page: Page, rnd: RoundRecord) -> str:
     problems = fig.problem_count_text if fig.declarations else fig.problems
     counts = [[esc(vocab.kind_label(kind)), esc(n)] for kind, n in (
         ("feedback", fig.feedback), ("problem", problems), ("cause", fig.causes), ("measure", fig.measures))]
-    return "## 本轮记录\n" + block(table([vocab.key("kind"), "条数"], counts))
+    return "## 本轮记录\n" + block(table([vocab.key("kind"), "条数"], counts, "tz-plain"))
 
 
 def _history(history: History, record: Record) -> str:
@@ -220,4 +234,5 @@ def _history(history: History, record: Record) -> str:
     rows = [[f"<time>{esc(c.when)}</time>", esc(c.author), esc(c.subject), esc(c.action),
              "<br>".join(f'<strong class="tz-change">{esc(n)}</strong>' for n in c.notes)]
             for c in changes]
-    return notice + summary + table(["时间", "修改人", "提交说明", "操作", "状态或时限变化"], rows, "tz-history")
+    return notice + summary + table([Col("时间", NOWRAP), Col("修改人", NOWRAP), Col("提交说明", WIDE),
+                                     Col("操作", NOWRAP), Col("状态或时限变化", WIDE)], rows, "tz-history")

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from taizhang.history import History
 from taizhang.project import Analysis
 from taizhang.render import urls
+from taizhang.render.closing import render_reconciliation, render_signoff_list
 from taizhang.render.dashboard import render_dashboard
+from taizhang.render.drafts import render_drafts
 from taizhang.render.html import Page, collecting_fragments, record_src, source_note
 from taizhang.render.lists import (render_kind_index, render_problem_list, render_recurrences,
                                    render_responsibility_list, render_task_list)
@@ -23,6 +25,9 @@ from taizhang.views.report import build_report
 
 
 SEARCH_EXCLUDED = "---\nsearch:\n  exclude: true\n---\n"
+# Wide ledgers take the whole width: the tabs and the menu button still lead everywhere.
+WIDE = "---\nhide:\n  - navigation\n  - toc\n---\n"
+WIDE_UNSEARCHED = "---\nhide:\n  - navigation\n  - toc\nsearch:\n  exclude: true\n---\n"
 
 
 @dataclass(frozen=True)
@@ -56,15 +61,19 @@ def render_site(analysis: Analysis, dir_urls: bool = True, history: History | No
         urls.TASK_LIST: render_task_list,
         urls.RESPONSIBILITY_LIST: render_responsibility_list,
         urls.TRACE: render_trace,
+        urls.SIGNOFF_LIST: render_signoff_list,
+        urls.RECONCILIATION: render_reconciliation,
         urls.RECURRENCES: render_recurrences,
         urls.REPORT: lambda page, scope: report_markdown(build_report(page.ledger, scope), page.vocab),
     }
     # Long generated tables repeat what record pages say: keep them out of the
     # search index (segmenting them with jieba was most of the build's cost).
-    unsearched = {urls.PROBLEM_LIST, urls.TASK_LIST, urls.RESPONSIBILITY_LIST, urls.TRACE, urls.RECURRENCES}
+    unsearched = {urls.PROBLEM_LIST, urls.TASK_LIST, urls.RESPONSIBILITY_LIST, urls.TRACE, urls.RECURRENCES,
+                  urls.SIGNOFF_LIST, urls.RECONCILIATION}
     for uri, render in summaries.items():
-        head = SEARCH_EXCLUDED if uri in unsearched else ""
+        head = WIDE_UNSEARCHED if uri in unsearched else (WIDE if uri == urls.DASHBOARD else "")
         emit(uri, lambda page, render=render, head=head: head + render(page, scope) + source_note(ledger))
+    emit(urls.DRAFTS, lambda page: SEARCH_EXCLUDED + render_drafts(page, analysis.problems) + source_note(ledger))
     for kind in analysis.vocab.kinds.values():
         emit(urls.kind_index(kind.folder),
              lambda page, kind=kind: SEARCH_EXCLUDED + render_kind_index(page, kind.name) + source_note(ledger))

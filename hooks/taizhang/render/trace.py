@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from taizhang.render.html import Page, block, esc, table
 from taizhang import views
+from taizhang.render.figures import rate_cards
+from taizhang.render.html import KEY, TITLE, WIDE, Col, Page, Row, block, esc, filter_bar, table
 from taizhang.views import Scope
 
 
@@ -18,16 +19,25 @@ def render_trace(page: Page, scope: Scope) -> str:
     no_problems, no_causes, no_measures = (vocab.phrase(n) for n in ("no_problems", "no_causes", "no_measures"))
     feedback = views.feedback_rows(ledger, scope.feedback)
     gaps = sum(1 for f in feedback if f.gap)
-    rows = [[page.link(f.feedback), _links(page, f.problems, no_problems), _links(page, f.causes, no_causes),
-             _links(page, f.measures, no_measures)] for f in feedback]
+    headers = [Col(vocab.kind_label("feedback"), TITLE), Col(vocab.kind_label("problem"), WIDE),
+               Col(vocab.kind_label("cause"), WIDE), Col(vocab.kind_label("measure"), WIDE),
+               Col(vocab.key("status"), KEY)]
+    rows = [Row([page.link(f.feedback), _links(page, f.problems, no_problems), _links(page, f.causes, no_causes),
+                 _links(page, f.measures, no_measures), page.status_cell(f.status, no_problems)],
+                {"status": f.status_label, "area": f.area_label}) for f in feedback]
     parts = ["# 对照表\n",
-             block(f'<p class="tz-lead">每条反馈问题对应的查摆问题、原因和整改措施。'
+             block(f'<p class="tz-lead">每条反馈问题对应的查摆问题、原因和整改措施；'
+                   f"反馈问题的{esc(vocab.key('status'))}按回应它的查摆问题计算（最慢的一个决定）。"
                    f'有缺口的反馈问题 <strong data-gaps="{gaps}">{gaps}</strong> 条（标为红字）。</p>'),
-             block(table(["反馈问题", "查摆问题", "原因", "整改措施"], rows, "tz-trace tz-sortable"))]
+             block(rate_cards(page, views.figures(ledger, scope))),
+             block(filter_bar(page, scope.areas())),
+             block(table(headers, rows, "tz-trace tz-sortable tz-filterable"))]
     unlinked = [p for p in views.problem_rows(ledger, scope.problems) if not p.feedback]
     if unlinked:
-        rows = [[page.link(p.problem), _links(page, p.causes, no_causes), _links(page, p.measures, no_measures)]
+        rows = [Row([page.link(p.problem), _links(page, p.causes, no_causes), _links(page, p.measures, no_measures),
+                     page.status_cell(p.status, no_measures)], {"status": p.status_label, "area": p.area_label})
                 for p in unlinked]
         parts += ["## 自查发现的问题\n", block('<p class="tz-lead">不对应具体反馈意见、由本单位自查发现的问题。</p>'
-                                           + table(["查摆问题", "原因", "整改措施"], rows, "tz-trace"))]
+                                           + table([Col(headers[1].label, TITLE)] + headers[2:], rows,
+                                                   "tz-trace tz-sortable tz-filterable"))]
     return "\n".join(parts)

@@ -16,6 +16,9 @@ RESPONSIBILITY_LIST = "lists/responsibility.md"
 TRACE = "trace.md"
 REPORT = "report.md"
 RECURRENCES = "recurrences.md"
+SIGNOFF_LIST = "lists/signoff.md"
+RECONCILIATION = "reconciliation.md"
+DRAFTS = "drafts.md"
 
 def kind_index(folder: str) -> str:
     return f"{folder}/index.md"

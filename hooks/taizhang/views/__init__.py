@@ -34,6 +34,7 @@ API (all functions take the ledger first):
 - `responsibility_groups(ledger, measures, field)` → `Group`s by 责任领导
   (`field="leader"`) or 责任单位 (`"unit"`), each with its task rows.
 - `problem_light(ledger, problem)`: the worst light of its measures.
+- `sample_notice(ledger)`: the 示例数据 notice when a round is marked so, else "".
 - `field_text(ledger, record, name)`: any vocabulary field's value as text
   by its type (record pages, generic ledger columns, diff), so a field
   added to vocabulary.yml or taizhang.yml shows without code.
@@ -49,7 +50,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from taizhang.link import DONE, LIGHT_ORDER, RED, YELLOW, Ledger, worst_light
+from taizhang.link import DONE, LIGHT_ORDER, PENDING, RED, YELLOW, Ledger, worst_light
 from taizhang.model import (CauseRecord, FeedbackRecord, MeasureRecord, ProblemRecord, Record,
                             RoundRecord)
 from taizhang.vocabulary import Vocabulary
@@ -59,7 +60,7 @@ __all__ = [
     "TaskRow", "ProblemRow", "FeedbackRow", "Group", "RATE_LEVELS",
     "field_text", "is_closed", "light_text", "status_of", "status_label", "days_text", "deadline_text", "measure_note", "round_facts",
     "figures", "task_rows", "problem_rows", "feedback_rows", "responsibility_groups", "problem_light",
-    "area_label", "Download", "DOWNLOADS",
+    "area_label", "sample_notice", "Download", "DOWNLOADS",
 ]
 
 @dataclass(frozen=True)
@@ -231,6 +232,11 @@ def problem_light(ledger: Ledger, problem: ProblemRecord) -> str | None:
     return worst_light(ledger.lights.get(m.id) for m in ledger.measures_of(problem.id))
 
 
+def sample_notice(ledger: Ledger) -> str:
+    """The notice every page shows when a round is marked 示例数据, else ""."""
+    return ledger.vocab.phrase("sample_notice") if any(r.sample for r in ledger.rounds) else ""
+
+
 def area_label(ordinal: str, name: str) -> str:
     return f"（{ordinal}）{name}"
 
@@ -244,10 +250,11 @@ class Ref:
     id: str
     kind: str
     title: str
+    draft: bool = False       # an imported record not yet completed (marked 草稿)
 
     @classmethod
     def of(cls, record: Record) -> "Ref":
-        return cls(record.id, record.kind, record.title)
+        return cls(record.id, record.kind, record.title, record.draft)
 
 
 def _refs(records) -> tuple[Ref, ...]:
@@ -399,7 +406,8 @@ def figures(ledger: Ledger, scope: Scope) -> Figures:
         not_started=not_started,
         in_progress=sum(n for s, n in counts.items() if s != order[0] and not vocab.is_closed(s)),
         closed=closed, signed_off=sum(1 for m in measures if m.status == "signed_off"),
-        lights=tuple(LightCount(l, vocab.label("lights", l), lights.get(l, 0)) for l in LIGHT_ORDER),
+        lights=tuple(LightCount(l, vocab.label("lights", l), lights.get(l, 0)) for l in LIGHT_ORDER
+                     if l != PENDING or lights.get(l)),      # 待补充 only while drafts lack a deadline
         rates=rates, areas=_areas(ledger, scope), area_note=vocab.phrase("area_counting"),
     )
 

@@ -1,0 +1,444 @@
+"""A ledger table (Excel, CSV or a Word task table) → draft records.
+
+A table is a grid of cell values (merged cells already filled with their
+value). The header row is found among the first rows by the column names a
+unit's ledger usually has; every row below is one measure, and the feedback,
+problem and cause cells group rows (a blank group cell continues the one
+above, as merged cells do). A row with a single filled cell is an area
+heading (一、……方面). Columns that are not recognised are reported and kept
+in the record body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from taizhang.import_model import Draft, Understood, short_title
+from taizhang.import_outline import STYLES, strip_marker
+
+HEADER_SEARCH_ROWS = 10
+
+# Column names by field, exact after normalising (no spaces, no brackets' content).
+ALIASES = {
+    "number": ["序号", "编号", "序", "No"],
+    "area": ["方面", "所属方面", "问题类别", "问题分类", "类别", "整改方面"],
+    "feedback": ["反馈问题", "巡视反馈问题", "巡察反馈问题", "反馈意见", "巡视反馈意见", "巡察反馈意见",
+                 "巡视反馈", "反馈问题原文"],
+    "problem": ["具体问题", "问题表现", "查摆问题", "存在问题", "问题", "问题描述", "查摆问题具体表现",
+                "具体表现", "问题清单"],
+    "cause": ["原因", "问题原因", "原因分析", "原因剖析", "产生原因"],
+    "measure": ["整改措施", "整改举措", "措施", "整改任务", "具体措施", "整改措施具体举措"],
+    "leader": ["责任领导", "牵头领导", "分管领导", "责任校领导", "领导"],
+    "unit": ["责任单位", "牵头单位", "责任部门", "牵头部门", "主责单位", "责任科室", "牵头科室"],
+    "partner": ["配合单位", "配合部门", "协同单位", "协办单位"],
+    "owner": ["责任人", "具体责任人", "经办人", "联系人"],
+    "deadline": ["整改时限", "完成时限", "时间节点", "完成时间", "整改期限", "时限"],
+    "progress": ["整改进展", "整改情况", "进展情况", "推进情况", "工作进展"],
+    "completion": ["完成情况"],
+    "status": ["整改状态", "是否完成", "是否销号", "完成状态", "状态", "整改进度"],
+    "measure_type": ["整改类型", "类型", "整改方式"],
+    "evidence": ["佐证材料", "佐证资料", "支撑材料", "整改佐证"],
+    "signoff": ["销号情况", "销号"],
+}
+# Then, for longer names, the first keyword contained (order matters: 反馈问题 before 问题).
+KEYWORDS = [
+    ("feedback", "反馈"), ("cause", "原因"), ("measure", "措施"), ("measure", "举措"), ("partner", "配合"),
+    ("leader", "领导"), ("unit", "单位"), ("unit", "部门"), ("unit", "科室"), ("owner", "责任人"), ("deadline", "时限"),
+    ("deadline", "时间"), ("status", "是否"), ("status", "状态"), ("progress", "进展"), ("evidence", "佐证"),
+    ("signoff", "销号"), ("problem", "问题"),
+]
+GROUPS = ("feedback", "problem", "cause")
+_ID = re.compile(r"^([A-Za-z]{2})-(\d{3,})\s*")
+_DATE = re.compile(r"(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*(?:[月/.\-]\s*(\d{1,2})\s*日?|月(?:底|末)?)")
+_ISO_IN = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+(.*)$", re.S)
+_EXPORTED_COMPLETION = re.compile(r"^(?:(?:逾期|临期|正常|待补充)(?:（(?:剩 )?\d+ 天）)?|\d{4}-\d{2}-\d{2}\s*完成)$")
+_SIGNOFF = re.compile(r"^(\d{4}-\d{2}-\d{2})?\s*(.*?)\s*销号$")
+_SAME = re.compile(r"^同上(?:（见序号\s*\d+）)?$")
+# What taizhang's own export adds to a cell: the derived status line, gap markers, “同上” in a body.
+_GAP_MARKER = re.compile(r"^（(?:尚无[^）]*|以说明事项[^）]*回应|无对应反馈问题|未关联查摆问题)）$")
+_ALSO = re.compile(r"\n?（同时整改\s*([^）]*)）")
+
+
+def _normal(text: str) -> str:
+    text = re.sub(r"[（(][^）)]*[）)]", "", str(text))
+    return re.sub(r"[\s:：*＊]", "", text)
+
+
+def column_field(header) -> str | None:
+    name = _normal(header or "")
+    if not name or len(name) > 16:
+        return None
+    for field, names in ALIASES.items():
+        if name in names:
+            return field
+    return next((field for field, word in KEYWORDS if word in name), None)
+
+
+@dataclass
+class Header:
+    row: int                         # index of the header row in the grid
+    fields: dict[int, str]           # column index -> field
+    unknown: dict[int, str]          # column index -> header text not recognised
+    names: dict[int, str]            # column index -> header text of recognised columns
+
+    def name_of(self, field: str) -> str:
+        return next((self.names[c] for c, f in self.fields.items() if f == field), "")
+
+    @property
+    def score(self) -> int:
+        return len(set(self.fields.values()))
+
+
+def _header_at(index: int, rows: list[list]) -> Header:
+    """The header whose names are in `rows` (one row, or a group row over a row of names:
+    “责任主体” merged over 责任领导 / 责任单位 / 责任人); the lower row names a column first."""
+    fields, unknown, names = {}, {}, {}
+    for col in range(max(len(r) for r in rows)):
+        texts = [_text(r[col]) if col < len(r) else "" for r in reversed(rows)]
+        found = next(((t, f) for t in texts if (f := column_field(t)) and f not in fields.values()), None)
+        if found:
+            names[col], fields[col] = found
+        elif texts[0] or texts[-1]:
+            unknown[col] = texts[0] or texts[-1]
+    return Header(index, fields, unknown, names)
+
+
+def find_header(grid: list[list]) -> Header | None:
+    """The row among the first ten naming the most known columns (a problem or measure
+    among them), with the group row above it when there is one."""
+    best = None
+    for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        candidates = [_header_at(index, [row])]
+        above = {_text(v) for v in grid[index - 1]} - {""} if index > 0 else set()
+        if len(above) >= 2:                                # a group row, not a title merged across
+            candidates.append(_header_at(index, [grid[index - 1], row]))
+        for header in candidates:
+            if ({"problem", "measure"} & set(header.fields.values()) and header.score >= 2
+                    and (best is None or header.score > best.score)):
+                best = header
+    return best
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).replace("\r\n", "\n").strip()
+
+
+# -- values --------------------------------------------------------------------
+
+def parse_deadline(value, long_term: str) -> tuple[str | None, str | None]:
+    """(ISO date or 长期坚持, type word) from an Excel date, a serial number or text."""
+    if isinstance(value, (dt.datetime, dt.date)):
+        return (value.date() if isinstance(value, dt.datetime) else value).isoformat(), None
+    if isinstance(value, (int, float)) and 20000 < value < 80000:       # an Excel serial in a CSV
+        return (dt.date(1899, 12, 30) + dt.timedelta(days=int(value))).isoformat(), None
+    text = _text(value)
+    kind = "immediate" if "立行立改" in text else None
+    found = _DATE.search(text)
+    if found:
+        year, month = int(found.group(1)), int(found.group(2))
+        try:
+            if found.group(3):
+                return dt.date(year, month, int(found.group(3))).isoformat(), kind
+            following = dt.date(year + month // 12, month % 12 + 1, 1)
+            return (following - dt.timedelta(days=1)).isoformat(), kind      # 8月底 → the month's last day
+        except ValueError:
+            return None, kind
+    if long_term in text or "长期" in text:
+        return long_term, "long_term"
+    return None, kind
+
+
+STATUS_WORDS = [
+    ("signed_off", ("已销号", "销号")),
+    ("not_started", ("未启动", "未开始", "尚未启动")),
+    ("basically_done", ("基本完成", "持续整改", "长期坚持")),
+    ("in_progress", ("正在", "推进", "整改中", "进行中", "未完成", "未销号", "部分完成")),
+    ("done", ("已完成", "完成", "已整改", "整改到位", "办结")),
+]
+
+
+def parse_status(text: str, vocab, column: str = "") -> str | None:
+    """Internal status name for a ledger's status text (完成, 基本完成, 正在推进, 未完成, 是/否)."""
+    text = _normal(text)
+    if not text:
+        return None
+    exact = vocab.enum_name("statuses", text)
+    if exact:
+        return exact
+    if text in ("是", "√", "已"):
+        return "signed_off" if "销号" in column else "done"
+    if text in ("否", "×", "未"):
+        return None if "销号" in column else "in_progress"     # not signed off says nothing more
+    for name, words in STATUS_WORDS:
+        if any(text.startswith(w) or w == text for w in words):
+            return name
+    for name, words in STATUS_WORDS:
+        if any(w in text for w in words):
+            return name
+    return None
+
+
+def split_items(text: str, separators: str = "、，,；;\n") -> list[str]:
+    return [p.strip() for p in re.split(f"[{re.escape(separators)}]", text) if p.strip()]
+
+
+def _id_lines(text: str) -> list[tuple[str | None, str]]:
+    """Cell text as (id, text) items: lines starting with an id open an item."""
+    items: list[tuple[str | None, str]] = []
+    for line in text.split("\n"):
+        match = _ID.match(line)
+        if match:
+            items.append((match.group(0).strip(), line[match.end():]))
+        elif items and items[-1][0]:
+            items[-1] = (items[-1][0], items[-1][1] + "\n" + line)
+        elif line.strip():
+            items.append((None, line))
+    return items
+
+
+def _title_body(text: str) -> tuple[str | None, str, str]:
+    """Id, title and body of a cell: “WT-003 标题\\n正文” (taizhang's own export) or a plain paragraph."""
+    match = _ID.match(text)
+    if match:
+        first, _, rest = text[match.end():].partition("\n")
+        return match.group(0).strip(), first.strip(), _paragraphs(rest)
+    first = strip_marker(text.split("\n")[0]) if any(rx.match(text) for _, rx in STYLES) else text.split("\n")[0]
+    sentence = re.split(r"[。；;]", first, maxsplit=1)[0].strip().rstrip("：:，,")
+    return None, short_title(sentence or text), _paragraphs(text)
+
+
+def _paragraphs(text: str) -> str:
+    """Each line of a cell is a paragraph of the Markdown body."""
+    return "\n\n".join(line.strip() for line in text.split("\n") if line.strip())
+
+
+# -- rows → records ---------------------------------------------------------------
+
+class TableReader:
+    """Builds an Understood from one or more tables, keeping shared feedback and causes once."""
+
+    def __init__(self, vocab, round_title: str):
+        self.vocab = vocab
+        self.result = Understood(round_title)
+        self._feedback: dict[str, int] = {}
+        self._causes: dict[str, int] = {}
+        self._problems: dict = {}       # source id or (area, text) -> index
+        self._measures: dict = {}       # source id or text -> index
+
+    def read(self, grid: list[list], header: Header, where: str = "") -> None:
+        long_term = self.vocab.long_term_deadline
+        fields = header.fields
+        names = header.names
+        if header.unknown:
+            self.result.notes.append(f"{where}未识别的列（内容写入措施正文）："
+                                     + "、".join(f"“{t}”" for t in header.unknown.values()))
+        area = None
+        previous: dict[str, str] = {}
+        for row in grid[header.row + 1:]:
+            cells = {field: _text(row[col]) if col < len(row) else "" for col, field in fields.items()}
+            filled = [_text(v) for v in row if _text(v)]
+            if not filled:
+                continue
+            heading = _area_heading(row, fields, filled)
+            if heading:
+                area = self.result.add_area(_area_ordinal(heading), _area_name(heading))
+                continue
+            if [cells.get(f) for f in fields.values()] == [names[c] for c in fields]:
+                continue                                   # the header repeated (a new page)
+            if cells.get("area"):
+                area = self.result.add_area(_area_ordinal(cells["area"]), _area_name(cells["area"]))
+            cells = {field: _clean_cell(text, self.vocab) for field, text in cells.items()}
+            for field, text in cells.items():              # 同上 = as in the row above
+                if _SAME.match(text):
+                    cells[field] = previous.get(field, "")
+            for group in GROUPS:                           # blank = continued from above (merged)
+                if not cells.get(group) and group in fields.values():
+                    cells[group] = previous.get(group, "")
+            previous = cells
+            self._row(cells, row, header, area, long_term)
+
+    def _row(self, cells: dict, row: list, header: Header, area: str | None, long_term: str) -> None:
+        result = self.result
+        if area is None:
+            area = result.add_area(None, "未分方面")
+        feedback = [self._feedback_index(fid, text, area) for fid, text in _id_lines(cells.get("feedback", ""))]
+        causes = [self._cause_index(cid, text) for cid, text in _id_lines(cells.get("cause", ""))]
+        problem = None
+        if cells.get("problem"):
+            old_id, title, body = _title_body(cells["problem"])
+            key = old_id or (area, cells["problem"])       # one problem listed under several feedback items
+            if key not in self._problems:
+                result.problems.append(Draft("problem", title, body, area=area, source_id=old_id))
+                self._problems[key] = len(result.problems) - 1
+            problem = self._problems[key]
+            draft = result.problems[problem]
+            draft.feedback += [i for i in feedback if i not in draft.feedback]
+            draft.causes += [i for i in causes if i not in draft.causes]
+        text = cells.get("measure", "")
+        if not text:
+            return
+        also = _ALSO.search(text)
+        text = _ALSO.sub("", text).strip()
+        old_id, title, body = _title_body(text)
+        key = old_id or text
+        if key in self._measures:                          # the same measure under another problem
+            known = result.measures[self._measures[key]]
+            if problem is not None and problem not in known.problems:
+                known.problems.append(problem)
+            return
+        extra = [f"**{header.unknown[c]}**：{_text(row[c])}" for c in header.unknown if c < len(row) and _text(row[c])]
+        draft = Draft("measure", title, "\n\n".join([body, *extra]).strip() or title,
+                      problems=[problem] if problem is not None else [], source_id=old_id)
+        if also:
+            draft.values["also"] = split_items(also.group(1))
+        self._measure_values(draft, cells, row, header, long_term)
+        result.measures.append(draft)
+        self._measures[key] = len(result.measures) - 1
+
+    def _feedback_index(self, fid: str | None, text: str, area: str) -> int:
+        text = text.strip()
+        if text not in self._feedback:
+            self.result.feedback.append(Draft("feedback", short_title(text), "", area=area, quote=text, source_id=fid))
+            self._feedback[text] = len(self.result.feedback) - 1
+        return self._feedback[text]
+
+    def _cause_index(self, cid: str | None, text: str) -> int:
+        text = text.strip()
+        if text not in self._causes:
+            _, title, body = _title_body(text)
+            self.result.causes.append(Draft("cause", title, body if body != title else "", source_id=cid))
+            self._causes[text] = len(self.result.causes) - 1
+        return self._causes[text]
+
+    def _measure_values(self, draft: Draft, cells: dict, row: list, header: Header, long_term: str) -> None:
+        vocab, values = self.vocab, draft.values
+        raw = {field: row[col] for col, field in header.fields.items() if col < len(row)}
+        if cells.get("leader"):
+            values["leader"] = split_items(cells["leader"], "\n；;")
+        units = split_items(cells.get("unit", "")) + split_items(cells.get("partner", ""))
+        if units:
+            values["unit"] = list(dict.fromkeys(units))
+        if cells.get("owner"):
+            values["owner"] = split_items(cells["owner"])
+        deadline, kind = parse_deadline(raw.get("deadline"), long_term)
+        if deadline:
+            values["deadline"] = deadline
+        elif cells.get("deadline"):
+            draft.body += f"\n\n**整改时限（原表）**：{cells['deadline']}"
+        kind = vocab.enum_name("measure_types", cells.get("measure_type", "")) or kind
+        if kind:
+            values["measure_type"] = vocab.label("measure_types", kind)
+        status = parse_status(cells.get("status", ""), vocab, header.name_of("status"))
+        completion = cells.get("completion", "")
+        parts = [p for p in re.split(r"[，,\n]", completion) if p.strip()]
+        if parts and status in (None, "done"):
+            status = parse_status(parts[0], vocab) or status
+        signed = next((m for p in parts[1:] if (m := _SIGNOFF.match(p.strip()))), None)
+        if signed and not cells.get("signoff"):
+            cells = {**cells, "signoff": signed.group(0)}
+        done_on = re.search(r"(\d{4}-\d{2}-\d{2})\s*完成", completion)
+        if done_on:
+            values["completed_on"] = done_on.group(1)
+        if status:
+            values["status"] = vocab.label("statuses", status)
+        progress, loose = [], []
+        for line in split_items(cells.get("progress", ""), "\n"):
+            dated = _ISO_IN.match(line)
+            (progress.append({"日期": dated.group(1), "内容": dated.group(2).strip()}) if dated else loose.append(line))
+        exported = bool(parts) and vocab.enum_name("statuses", parts[0].strip()) is not None and all(
+            _EXPORTED_COMPLETION.match(p.strip()) or _SIGNOFF.match(p.strip()) for p in parts[1:])
+        if completion and not exported:
+            loose.append(completion)                       # not taizhang's own “状态，临期，日期 完成”
+        if progress:
+            values["progress"] = progress
+        if loose:
+            draft.body += "\n\n**整改进展（原表）**：" + "\n".join(loose)
+        if cells.get("evidence"):
+            values["evidence"] = split_items(cells["evidence"], "\n；;")
+        signoff = _SIGNOFF.match(cells.get("signoff", "").strip())
+        if signoff:
+            if signoff.group(1):
+                values["signed_off_on"] = signoff.group(1)
+            if signoff.group(2):
+                values["signed_off_by"] = signoff.group(2)
+
+    def read_declarations(self, grid: list[list]) -> bool:
+        """taizhang's 说明事项 sheet (方面, 编号, 说明事项, 内容): declarations, not problems."""
+        for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+            names = [_normal(_text(v)) for v in row]
+            if "说明事项" in names and "内容" in names:
+                col = {name: names.index(name) for name in ("方面", "编号", "说明事项", "内容") if name in names}
+                break
+        else:
+            return False
+        for row in grid[index + 1:]:
+            get = lambda name: _text(row[col[name]]) if name in col and col[name] < len(row) else ""  # noqa: E731
+            if not get("说明事项"):
+                continue
+            area = self.result.add_area(_area_ordinal(get("方面")), _area_name(get("方面"))) if get("方面") else \
+                self.result.add_area(None, "其他需要说明的问题")
+            source = get("编号") if _ID.match(get("编号")) else None
+            self.result.problems.append(Draft("problem", get("说明事项"), _paragraphs(get("内容")), area=area,
+                                              nature="declaration", source_id=source))
+        return True
+
+    def finish(self) -> Understood:
+        """Resolve “（同时整改 WT-…）” to the problems listed under those ids."""
+        by_old_id = {p.source_id: i for i, p in enumerate(self.result.problems) if p.source_id}
+        missing = []
+        for m in self.result.measures:
+            for old in m.values.pop("also", []):
+                if old in by_old_id and by_old_id[old] not in m.problems:
+                    m.problems.append(by_old_id[old])
+                elif old not in by_old_id:
+                    missing.append(old)
+                    m.body += f"\n\n（原表注明同时整改 {old}，但表中没有该问题）"
+        if missing:
+            self.result.notes.append(f"措施注明“同时整改”的 {'、'.join(dict.fromkeys(missing))} 不在表中，"
+                                     "已写入措施正文，请补上“整改问题”")
+        return self.result
+
+
+def _clean_cell(text: str, vocab) -> str:
+    """A cell without what taizhang's own export derived (status lines, gap markers, 同上 bodies)."""
+    if _GAP_MARKER.match(text):
+        return ""
+    status_line = f"（{vocab.key('status')}："
+    lines = [l for l in text.split("\n") if not (l.startswith(status_line) and l.endswith("）"))]
+    if len(lines) > 1 and _ID.match(lines[0]):
+        lines = [lines[0]] + [l for l in lines[1:] if not _SAME.match(l.strip())]
+    return "\n".join(lines).strip()
+
+
+def _area_heading(row: list, fields: dict[int, str], filled: list[str]) -> str | None:
+    """The text of a row that names an area (一、……方面), merged across or alone in its row."""
+    if len(set(filled)) != 1:
+        return None
+    text = filled[0]
+    if len(filled) >= 3:
+        return text                                        # merged across the table
+    if all(fields.get(c) == "measure" for c, v in enumerate(row) if _text(v)):
+        return None                                        # a measure continuing the group above
+    marked = any(rx.match(text) for _, rx in STYLES[:2]) or text.rstrip("。：:").endswith("方面")
+    return text if marked and len(text) <= 80 else None
+
+
+def _area_ordinal(text: str) -> str | None:
+    match = re.match(r"^[（(]?\s*([一二三四五六七八九十]+)\s*[）)、．.，,]", text)
+    return match.group(1) if match else None
+
+
+def _area_name(text: str) -> str:
+    name = strip_marker(text.split("\n")[0])
+    name = re.split(r"[。；;]", name, maxsplit=1)[0]
+    return re.sub(r"方面$", "", name.rstrip("：:，,")) or "未分方面"

@@ -1,0 +1,246 @@
+"""`taizhang import` of ledgers: Excel layouts built here with openpyxl, CSV,
+taizhang's own 整改台账.xlsx back into an equivalent ledger, and bombs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from importing import do_import, empty_project, imported
+from conftest import copy_project, env, run_cli
+from taizhang.export.text import plain_text
+from taizhang.project import analyse
+
+HEADER_A = ["序号", "巡视反馈问题", "问题表现", "整改举措", "牵头领导", "牵头单位", "配合单位", "责任人",
+            "完成时限", "完成情况", "是否销号", "备注"]
+
+
+def layout_a(path: Path) -> Path:
+    """A unit's ledger: two title rows, header on row 4, area rows merged across,
+    feedback merged over three measures and a problem over two, Excel dates."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "台账"
+    ws["A1"] = "XX市财政局关于市委第三轮巡察反馈意见整改落实台账"
+    ws.merge_cells("A1:L1")
+    ws["A2"] = "填报单位：市财政局办公室        填报日期：2023年9月1日"
+    ws.merge_cells("A2:L2")
+    ws.append([])
+    ws.append(HEADER_A)                                     # row 4
+    ws.append(["一、党的建设方面"] + [None] * 11)           # row 5
+    ws.merge_cells("A5:L5")
+    ws.append([1, "理论学习中心组学习不规范，学用结合不紧", "中心组学习计划执行不严格，2022年有3次学习未按计划开展。",
+               "1. 修订中心组学习制度，严格按年度计划开展学习。", "局党组书记", "机关党委", "办公室", "张某",
+               dt.datetime(2023, 9, 30), "已完成修订并印发", "是", "已报市委巡察办"])
+    ws.append([2, None, None, "2. 建立学习督查通报机制。", "局党组书记", "机关党委", None, "张某",
+               "2023年12月31日", "正在推进", "否", None])
+    ws.append([3, None, "学习成果转化不够，调研课题少。", "3. 每年确定不少于5个调研课题。", "分管副局长",
+               "政策研究室", None, "李某", "长期坚持", "基本完成", "否", None])
+    ws.merge_cells("B6:B8")
+    ws.merge_cells("C6:C7")
+    ws.append(["二、业务工作方面"] + [None] * 11)           # row 9
+    ws.merge_cells("A9:L9")
+    ws.append([4, "预算执行进度偏慢", "部分专项资金下达不及时。", "4. 建立预算执行月通报制度。", "分管副局长",
+               "预算科", "国库科", "王某", "2023年8月底", "未完成", "否", "立行立改"])
+    path = path / "财政局整改台账.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_unit_ledger_with_title_block_merged_cells_and_variants(tmp_path):
+    source = layout_a(tmp_path)
+    root = empty_project(tmp_path)
+    result = do_import(root, source)
+    kinds = imported(root)
+    (rnd,) = kinds["巡视轮次"]
+    assert rnd["标题"] == "XX市财政局关于市委第三轮巡察反馈意见整改落实"
+    assert rnd["整改方面"] == {"一": "党的建设", "二": "业务工作"}
+    assert [f["反馈原文"] for f in kinds["反馈问题"]] == ["理论学习中心组学习不规范，学用结合不紧", "预算执行进度偏慢"]
+    problems = kinds["查摆问题"]
+    assert [p["方面"] for p in problems] == ["一", "一", "二"]
+    assert [p.get("对应反馈") for p in problems] == [["FK-001"], ["FK-001"], ["FK-002"]]
+    assert problems[0].content == "中心组学习计划执行不严格，2022年有3次学习未按计划开展。"
+    measures = kinds["整改措施"]
+    assert [m["整改问题"] for m in measures] == [["WT-001"], ["WT-001"], ["WT-002"], ["WT-003"]]
+    assert [m["标题"] for m in measures] == ["修订中心组学习制度，严格按年度计划开展学习", "建立学习督查通报机制",
+                                            "每年确定不少于5个调研课题", "建立预算执行月通报制度"]
+    assert [str(m["整改时限"]) for m in measures] == ["2023-09-30", "2023-12-31", "长期坚持", "2023-08-31"]
+    assert [m["整改状态"] for m in measures] == ["已销号", "正在整改", "基本完成（持续整改）", "正在整改"]
+    assert measures[0]["责任单位"] == ["机关党委", "办公室"] and measures[0]["责任领导"] == "局党组书记"
+    assert measures[3]["责任单位"] == ["预算科", "国库科"]
+    # the unknown column is reported and kept in the body
+    assert "未识别的列" in result.stdout and "“备注”" in result.stdout
+    assert "**备注**：已报市委巡察办" in measures[0].content
+    assert "**整改进展（原表）**：已完成修订并印发" in measures[0].content
+
+
+def test_csv_in_gbk_with_blank_continuation_cells_and_status_words(tmp_path):
+    rows = [
+        "序号,反馈问题,具体问题,原因,整改措施,分管领导,责任部门,时间节点,整改进展,整改状态",
+        "1,落实意识形态工作责任制不到位,阵地管理有漏洞,思想重视不够,清理规范微信公众号,副县长,宣传部,2023/7/15,已关停2个,完成",
+        ",,,,建立阵地管理台账,副县长,宣传部,2023.10.1,,正在推进",
+        "2,基层党组织软弱涣散,村级组织换届后培训不足,,开展村干部轮训,组织部长,组织部,长期坚持,,基本完成",
+        "3,,,,整顿软弱涣散村党组织,组织部长,组织部、乡镇党委,2023年12月,,未完成",
+    ]
+    source = tmp_path / "台账.csv"
+    source.write_bytes("\r\n".join(rows).encode("gb18030"))
+    root = empty_project(tmp_path)
+    do_import(root, source)
+    kinds = imported(root)
+    assert len(kinds["反馈问题"]) == 2 and len(kinds["查摆问题"]) == 2 and len(kinds["原因剖析"]) == 1
+    assert kinds["查摆问题"][0]["问题原因"] == ["YY-001"]
+    measures = kinds["整改措施"]
+    assert [m["整改问题"] for m in measures] == [["WT-001"], ["WT-001"], ["WT-002"], ["WT-002"]]
+    assert [str(m["整改时限"]) for m in measures] == ["2023-07-15", "2023-10-01", "长期坚持", "2023-12-31"]
+    assert [m["整改状态"] for m in measures] == ["已完成", "正在整改", "基本完成（持续整改）", "正在整改"]
+    assert measures[3]["责任单位"] == ["组织部", "乡镇党委"]
+
+
+def test_header_on_the_first_row_and_only_problem_and_measure_columns(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["查摆问题", "整改措施", "责任单位", "整改时限"])
+    ws.append(["（一）服务群众意识不强。窗口单位办事效率低。", "推行一次办结。", "行政审批局", dt.date(2023, 10, 1)])
+    ws.append(["（二）调查研究不深入。", "建立基层联系点。", "办公室", "2023-11-30"])
+    source = tmp_path / "简表.xlsx"
+    wb.save(source)
+    root = empty_project(tmp_path)
+    result = run_cli("import", str(source), "--dry-run", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert "（一）未分方面" in result.stdout and "WT-001 服务群众意识不强" in result.stdout
+    assert "措施 CS-001 推行一次办结（行政审批局，2023-10-01）" in result.stdout
+    assert not any((root / "records").iterdir())          # dry run: nothing written
+    do_import(root, source)
+    assert [str(m["整改时限"]) for m in imported(root)["整改措施"]] == ["2023-10-01", "2023-11-30"]
+
+
+def _compare(original, copy, causes_exported: bool) -> None:
+    """Every measure and problem in the copy equals the original field by field."""
+    assert copy.ledger.of_kind("measure"), "nothing imported"
+    for m in copy.ledger.of_kind("measure"):
+        o = original.ledger.get(m.id)
+        assert (m.title, m.leader and "、".join(m.leader), m.unit, m.owner, m.deadline, m.long_term, m.status,
+                m.completed_on, m.signed_off_by, m.signed_off_on) == \
+               (o.title, o.leader and "、".join(o.leader), o.unit, o.owner, o.deadline, o.long_term, o.status,
+                o.completed_on, o.signed_off_by, o.signed_off_on), m.id
+        assert [(p.on, p.text) for p in m.progress] == [(p.on, p.text) for p in o.progress], m.id
+        assert [e.name for e in m.evidence] == [e.name for e in o.evidence], m.id
+        # a problem the export lists only as “（同时整改 WT-…）” cannot come back: the body says so
+        said = [l for l in plain_text(m.body).split("\n") if not l.startswith("（原表注明同时整改")]
+        assert "\n".join(said) == plain_text(o.body), m.id
+        in_table = {p.id for p in copy.ledger.of_kind("problem")}
+        assert [l.target for l in m.problems] == [l.target for l in o.problems if l.target in in_table], m.id
+    for p in copy.ledger.of_kind("problem"):
+        o = original.ledger.get(p.id)
+        assert (p.title, plain_text(p.body)) == (o.title, plain_text(o.body)), p.id
+        assert [f.quote for f in copy.ledger.targets(p, "feedback")] == \
+               [f.quote or f.title for f in original.ledger.targets(o, "feedback")], p.id
+        if causes_exported:
+            assert [c.title for c in copy.ledger.targets(p, "causes")] == \
+                   [c.title for c in original.ledger.targets(o, "causes")], p.id
+        assert (p.area, p.nature) == (o.area, o.nature), p.id
+        assert [m.id for m in copy.ledger.measures_of(p.id)] == \
+               [m.id for m in original.ledger.measures_of(o.id) if copy.ledger.get(m.id)], p.id
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_taizhangs_own_ledger_imports_back_into_an_equivalent_ledger(tmp_path, fmt):
+    sample = copy_project(tmp_path / "sample")
+    exported = tmp_path / f"整改台账.{fmt}"
+    result = run_cli("export", "--format", fmt, "-o", str(exported), cwd=sample)
+    assert result.returncode == 0, result.stderr
+    root = empty_project(tmp_path)
+    do_import(root, exported)
+    original, copy = analyse(sample), analyse(root)
+    header = open(exported, encoding="utf-8-sig").readline() if fmt == "csv" else \
+        " ".join(str(c.value) for row in openpyxl.load_workbook(exported).worksheets[0].iter_rows(max_row=10) for c in row)
+    _compare(original, copy, causes_exported="原因" in header)
+    (rnd,) = copy.ledger.rounds
+    if fmt == "xlsx":                  # the title block, and the 说明事项 sheet
+        assert rnd.title == original.ledger.rounds[0].title
+        assert (rnd.as_of, rnd.inspected) == (original.ledger.rounds[0].as_of, original.ledger.rounds[0].inspected)
+        assert {p.id for p in copy.ledger.of_kind("problem")} == {p.id for p in original.ledger.of_kind("problem")}
+    # every measure, problem, feedback item and area came back
+    assert {m.id for m in copy.ledger.of_kind("measure")} == {m.id for m in original.ledger.of_kind("measure")}
+    kept = lambda a: {p.id for p in a.ledger.of_kind("problem") if not p.is_declaration}  # noqa: E731
+    assert kept(copy) == kept(original)
+    assert [(f.id, f.quote, f.area) for f in copy.ledger.of_kind("feedback")] == \
+           [(f.id, f.quote, f.area) for f in original.ledger.of_kind("feedback")]
+    used = {p.area for p in copy.ledger.of_kind("problem")}
+    assert [a for a in rnd.areas if a[0] in used] == [a for a in original.ledger.rounds[0].areas if a[0] in used]
+
+
+def _bomb(path: Path, inner: str, size: int) -> Path:
+    """A valid-looking Office zip whose one XML part expands to `size` bytes."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        with z.open(inner, "w", force_zip64=True) as handle:
+            chunk = b"<a>" + b" " * (1024 * 1024) + b"</a>"
+            for _ in range(size // len(chunk) + 1):
+                handle.write(chunk)
+    return path
+
+
+@pytest.mark.parametrize("name,inner", [("bomb.docx", "word/document.xml"), ("bomb.xlsx", "xl/worksheets/sheet1.xml")])
+def test_zip_bomb_is_refused_in_bounded_memory(tmp_path, name, inner):
+    source = _bomb(tmp_path / name, inner, 200 * 1024 * 1024)
+    assert source.stat().st_size < 2 * 1024 * 1024
+    root = empty_project(tmp_path)
+    limit = "import resource; resource.setrlimit(resource.RLIMIT_AS, (600 * 2**20, 600 * 2**20))"
+    code = f"{limit}; import sys; from taizhang.cli import main; sys.exit(main(['import', {str(source)!r}]))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, env=env(), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert "超过上限 50 MB" in result.stderr and "Traceback" not in result.stderr
+    assert not any((root / "records").iterdir())
+
+
+@pytest.mark.parametrize("name,payload", [
+    ("broken.xlsx", b"PK\x03\x04not really"),
+    ("empty.xlsx", None),
+    ("noparts.docx", None),
+])
+def test_damaged_office_files_are_explained_in_chinese(tmp_path, name, payload):
+    source = tmp_path / name
+    if payload is None:
+        with zipfile.ZipFile(source, "w") as z:
+            z.writestr("hello.txt", "hi")
+    else:
+        source.write_bytes(payload)
+    root = empty_project(tmp_path)
+    result = run_cli("import", str(source), cwd=root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "不是有效的" in result.stderr and "另存为" in result.stderr
+    assert not any(ch.isascii() and ch.isalpha() for ch in result.stderr.split("：", 1)[1].replace(name, "")
+                   .replace("Office", "").replace("WPS", "").replace("Excel", "").replace("Word", "")
+                   .replace("docx", "").replace("xlsx", "")), result.stderr
+
+
+def test_two_row_header_with_a_group_over_the_responsible(tmp_path):
+    """序号 … merged down two rows, “责任主体” merged across 责任领导/责任单位/责任人 below it."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["XX县卫健局巡察整改台账"])
+    ws.merge_cells("A1:H1")
+    ws.append(["序号", "问题表现", "整改措施", "责任主体", None, None, "时间节点", "是否完成"])
+    ws.append([None, None, None, "分管领导", "责任科室", "责任人", None, None])
+    for col in "ABCGH":
+        ws.merge_cells(f"{col}2:{col}3")
+    ws.merge_cells("D2:F2")
+    ws.append([1, "医疗废物管理不规范。", "开展专项检查。", "副局长", "医政科", "周某", dt.datetime(2023, 11, 30), "否"])
+    ws.append([2, "药品采购监管不严。", "建立采购台账。", "副局长", "药政科", "吴某", "2023年12月", "是"])
+    source = tmp_path / "两行表头.xlsx"
+    wb.save(source)
+    root = empty_project(tmp_path)
+    result = do_import(root, source)
+    measures = imported(root)["整改措施"]
+    assert [(m["责任领导"], m["责任单位"], m["责任人"]) for m in measures] == [("副局长", "医政科", "周某"),
+                                                                          ("副局长", "药政科", "吴某")]
+    assert [str(m["整改时限"]) for m in measures] == ["2023-11-30", "2023-12-31"]
+    assert [m["整改状态"] for m in measures] == ["正在整改", "已完成"]
+    assert "未识别的列" not in result.stdout
