@@ -18,6 +18,7 @@ def test_benchmark_runs_and_ends_with_the_ratio():
     assert lines[0].startswith("records=40 ")
     for name in ("a_plain_mkdocs", "b_taizhang", "c_raw_records", "check", "raw_parse"):
         assert any(line.startswith(name) and "median=" in line and "peak_rss=" in line for line in lines), name
+    assert re.fullmatch(r"ratio_raw=\d+\.\d{3}", lines[-2])
     assert re.fullmatch(r"ratio=\d+\.\d{3}", lines[-1])
 
 

@@ -193,7 +193,10 @@ def split_items(text: str, separators: str = "、，,；;\n") -> list[str]:
 
 
 def _id_lines(text: str) -> list[tuple[str | None, str]]:
-    """Cell text as (id, text) items: lines starting with an id open an item."""
+    """Cell text as (id, text) items: lines starting with an id open an item (taizhang's
+    export lists several feedback items or causes in one cell); without ids the cell is one item."""
+    if not _ID.match(text):
+        return [(None, text.strip())] if text.strip() else []
     items: list[tuple[str | None, str]] = []
     for line in text.split("\n"):
         match = _ID.match(line)
@@ -306,7 +309,7 @@ class TableReader:
         self._measures[key] = len(result.measures) - 1
 
     def _feedback_index(self, fid: str | None, text: str, area: str) -> int:
-        text = text.strip()
+        text = "".join(line.strip() for line in text.splitlines())    # a quote broken by Alt+Enter is one quote
         if text not in self._feedback:
             self.result.feedback.append(Draft("feedback", short_title(text), "", area=area, quote=text, source_id=fid))
             self._feedback[text] = len(self.result.feedback) - 1
