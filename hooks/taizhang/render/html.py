@@ -230,7 +230,7 @@ def draft_mark(record: Record) -> str:
 def source_note(ledger: Ledger) -> str:
     """Generated pages cannot be edited: say where their data comes from."""
     return block(f'<p class="tz-source">本页由 <code>records/</code> 中的 {len(ledger.records)} 条台账记录自动生成'
-                 f"（统计日期 {ledger.today.isoformat()}），不能直接编辑。要修改内容，请打开相应的记录页，"
+                 f"（{esc(ledger.vocab.key('as_of'))} {ledger.today.isoformat()}），不能直接编辑。要修改内容，请打开相应的记录页，"
                  "点右上角的编辑按钮修改记录文件。</p>")
 
 
