@@ -51,7 +51,7 @@ def test_drafts_page_lists_what_each_record_lacks(imported_site):
     root, built = imported_site
     site = root / "site"
     page = soup(site / "drafts" / "index.html")
-    rows = page.select("table.tz-drafts tbody tr")
+    rows = page.select(".tz-drafts table tbody tr")
     assert len(rows) == sum(1 for _ in (root / "records").rglob("*.md"))
     check = run_cli("check", cwd=root).stdout
     assert int(page.select_one("[data-lacking]")["data-lacking"]) == check.count("(draft-incomplete)")

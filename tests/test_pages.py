@@ -191,3 +191,11 @@ def test_rates_show_side_by_side_with_their_definitions_as_in_the_guide(sample_s
     assert "（2/9）" in cards[0].get_text() and "（0/12）" in cards[1].get_text() and "（0/17）" in cards[2].get_text()
     counts = soup(site / "index.html").select_one('.tz-numbers a[data-metric="查摆问题"]').get_text()
     assert "12 个问题 + 4 项说明事项" in counts
+
+
+def test_problem_count_is_written_as_problems_plus_declarations_wherever_shown(sample_site):
+    _, site = sample_site
+    for path in ("problems", "lists/problems", "rounds/LC-001"):
+        text = soup(site / path / "index.html").select_one("article").get_text()
+        assert "12 个问题 + 4 项说明事项" in text, path
+        assert "16 条" not in text and "16 个" not in text, path

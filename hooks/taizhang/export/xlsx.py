@@ -120,7 +120,8 @@ def height_of(lines: int, size: float) -> float:
     return round(lines * size * LINE_FACTOR + 4, 1)
 
 
-def _automatic_rows(name: str, data: bytes) -> bytes:
+def automatic_rows(name: str, data: bytes) -> bytes:
+    """For fixed_zip: drop customHeight, so rows stay automatic (see above)."""
     return _CUSTOM_HEIGHT.sub(b"", data) if name.startswith("xl/worksheets/sheet") else data
 
 
@@ -212,11 +213,18 @@ def _start_sheet(wb, head: SheetHead, fonts: Fonts):
 
 
 def _finish_sheet(ws, head: SheetHead, header_row: int, last_row: int, paper: str, fonts: Fonts) -> PrintPlan:
-    n = len(head.columns)
+    return setup_print(ws, header_row, last_row, [w for _, w in head.columns], paper, fonts.size)
+
+
+def setup_print(ws, header_row: int, last_row: int, widths: list[float], paper: str = "A4",
+                body_pt: float = 11) -> PrintPlan:
+    """Autofilter and frozen header, header repeated on each page, landscape
+    on `paper` at the scale `print_plan` allows, footer 第 N 页 共 M 页."""
+    n = len(widths)
     ws.auto_filter.ref = f"A{header_row}:{get_column_letter(n)}{max(last_row, header_row)}"
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     ws.print_title_rows = f"{header_row}:{header_row}"
-    plan = print_plan([w for _, w in head.columns], paper, fonts.size)
+    plan = print_plan(widths, paper, body_pt)
     setup = ws.page_setup
     setup.orientation = "landscape"
     setup.paperSize = ws.PAPERSIZE_A3 if paper == "A3" else ws.PAPERSIZE_A4
@@ -230,7 +238,7 @@ def _finish_sheet(ws, head: SheetHead, header_row: int, last_row: int, paper: st
         setattr(ws.page_margins, side, inches)
     ws.oddFooter.center.text = "第 &P 页 共 &N 页"
     ws.oddFooter.center.font = f"{BODY_FONT},常规"
-    ws.oddFooter.center.size = int(fonts.size)
+    ws.oddFooter.center.size = int(body_pt)
     return plan
 
 
@@ -276,7 +284,7 @@ def build_workbook(ledger: Ledger, scope: Scope) -> bytes:
     wb.properties.language = "zh-CN"
     buffer = io.BytesIO()
     wb.save(buffer)
-    return fixed_zip(buffer.getvalue(), stamp, edit=_automatic_rows)
+    return fixed_zip(buffer.getvalue(), stamp, edit=automatic_rows)
 
 
 def _ledger_sheet(wb, ledger, scope, unit, paper, fonts) -> None:

@@ -16,7 +16,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.utils.indexed_list import IndexedList
 
-from taizhang.export.xlsx import (LIGHT_FILLS, NORMAL_FONT, SheetHead, _automatic_rows, _fonts, _simple_sheet)
+from taizhang.export.xlsx import (LIGHT_FILLS, NORMAL_FONT, SheetHead, automatic_rows, _fonts, _simple_sheet)
 from taizhang.export.zipfix import fixed_zip
 from taizhang.gather.figures import Overview
 from taizhang.gather.pages import MEASURE_HEADERS, UNIT_HEADERS
@@ -86,4 +86,4 @@ def build_overview_workbook(overview: Overview) -> bytes:
     wb.properties.language = "zh-CN"
     buffer = io.BytesIO()
     wb.save(buffer)
-    return fixed_zip(buffer.getvalue(), stamp, edit=_automatic_rows)
+    return fixed_zip(buffer.getvalue(), stamp, edit=automatic_rows)
