@@ -12,9 +12,17 @@ one run, times
   (c) for reference, plain MkDocs on the raw record files as pages;
 and also `taizhang check` alone and the raw front-matter parse of the same
 files with python-frontmatter. Prints medians and peak memory; the last
-line is `ratio=<b/a>`, the hook's overhead over MkDocs on the same pages.
+line is `ratio=<b/a>`, the hook's overhead over MkDocs on the same pages;
+`ratio_raw=<b/c>` is on a line of its own before it: what taizhang costs
+over plain MkDocs on the raw record files (issue #19's target, ≤ 1.25).
 
-    python bench/build.py --records 1000 [--repeat 3] [--keep DIR]
+`cpu=` is the CPU seconds of each run (with the export process it waited
+for): on a busy machine it is steadier than the wall time the ratios use.
+`--profile` adds a cProfile breakdown (CPU seconds) of one build of (b),
+one of (c), a serve-like rebuild of (b) after a one-record edit, and the
+export process.
+
+    python bench/build.py --records 1000 [--repeat 3] [--keep DIR] [--profile]
 """
 
 from __future__ import annotations
@@ -48,7 +56,10 @@ except SystemExit as exc:
     code = exc.code
 else:
     code = 0
-print(f"@@maxrss_kb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.stderr)
+own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"@@maxrss_kb={own.ru_maxrss}", file=sys.stderr)
+# CPU seconds of this process and the ones it waited for (the export process): less noisy than wall time.
+print(f"@@cpu={own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime}", file=sys.stderr)
 sys.exit(code or 0)
 """
 
@@ -168,8 +179,112 @@ def prepare(work: Path, n: int, pages: bool = True) -> tuple[Path, Path, Path]:
     (raw / "mkdocs.yml").write_text(RAW_CONFIG, encoding="utf-8")
     return project, same, raw
 
+# Runs one build (or the export child's work) under cProfile and dumps the stats.
+PROFILE = r"""
+import cProfile, runpy, sys, time
+out, kind = sys.argv[1], sys.argv[2]
+sys.argv = sys.argv[3:]
+profiler = cProfile.Profile(time.process_time)   # CPU seconds: other tasks on the machine do not count
+if kind == "rebuild":   # as `mkdocs serve` does after an edit: same process, config loaded again
+    from pathlib import Path
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    site, edited = sys.argv[-1], Path(sys.argv[-2])
+    build(load_config("mkdocs.yml", site_dir=site), serve_url="http://127.0.0.1:8000/")
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n补充一句进展说明。\n", encoding="utf-8")
+    config = load_config("mkdocs.yml", site_dir=site)
+    config.site_url = "http://127.0.0.1:8000/"
+    profiler.enable()
+    build(config, serve_url="http://127.0.0.1:8000/")
+    profiler.disable()
+    profiler.dump_stats(out)
+    sys.exit(0)
+profiler.enable()
+try:
+    if kind == "exports":   # what the download process does beside the build (export/background.py)
+        sys.path.insert(0, "hooks")
+        from pathlib import Path
+        from taizhang.export.background import build_downloads
+        from taizhang.project import analyse
+        ledger = analyse(Path(".")).ledger
+        build_downloads(Path("."), ledger.today, ledger.shown_round)
+    else:
+        runpy.run_module("mkdocs", run_name="__main__", alter_sys=True)
+except SystemExit as exc:
+    if exc.code:
+        raise
+profiler.disable()
+profiler.dump_stats(out)
+"""
 
-def run(command: list[str], cwd: Path) -> tuple[float, int]:
+# Cumulative seconds of these functions, matched by (path suffix, name). They do
+# not nest in one another (except where a row says "of which"), so the build's
+# total minus their sum is MkDocs' own remaining work (files, nav, copying, I/O).
+PROFILE_ROWS = [
+    ("total (mkdocs build)", "mkdocs/commands/build.py", "build"),
+    ("Markdown (markdown.convert)", "markdown/core.py", "convert"),
+    ("Jinja (template.render)", "jinja2/environment.py", "render"),
+    ("search: page entries", "material/plugins/search/plugin.py", "on_page_context"),
+    ("  of which jieba", "material/plugins/search/plugin.py", "_segment_chinese"),
+    ("search: write index", "material/plugins/search/plugin.py", "on_post_build"),
+    ("hook on_config (read, check, link, history)", "taizhang_hook.py", "on_config"),
+    ("  of which analyse", "taizhang/project.py", "analyse"),
+    ("  of which Git history", "taizhang/history.py", "read_history"),
+    ("hook on_files (generate pages)", "taizhang_hook.py", "on_files"),
+    ("hook on_page_markdown + on_page_content", "taizhang_hook.py", ("on_page_markdown", "on_page_content")),
+    ("hook on_post_build (wait for exports, write)", "taizhang_hook.py", "on_post_build"),
+]
+EXPORT_ROWS = [
+    ("total (export process)", "taizhang/export/background.py", "build_downloads"),
+    ("  read and check again (analyse)", "taizhang/project.py", "analyse"),
+    ("  xlsx/docx/csv/json", "taizhang/export/files.py", "build_downloads"),
+]
+
+
+def profile_run(kind: str, cwd: Path, out: Path, site: Path, edited: Path | None = None) -> dict:
+    import pstats
+    env = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "HOME": str(Path.home()), "PYTHONHASHSEED": "0"}
+    command = {"exports": [], "build": ["build", "-q", "-d", str(site)], "rebuild": [str(edited), str(site)]}[kind]
+    result = subprocess.run([sys.executable, "-c", PROFILE, str(out), kind, "mkdocs", *command], cwd=cwd, env=env,
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"failed: profiling {kind} in {cwd}\n{result.stderr[-3000:]}")
+    return pstats.Stats(str(out)).stats
+
+
+def cumulative(stats: dict, path: str, names) -> float:
+    names = (names,) if isinstance(names, str) else names
+    return sum(ct for (file, _, name), (_, _, _, ct, _) in stats.items()
+               if name in names and file.replace("\\", "/").endswith(path))
+
+
+def print_profile(work: Path, project: Path, raw: Path) -> None:
+    """Grouped cumulative times of one profiled build of (b) and of (c), and of the export process."""
+    built = {name: profile_run("build", cwd, work / f"{name}.prof", work / f"site-{name}")
+             for name, cwd in (("b_taizhang", project), ("c_raw_records", raw))}
+    # The serve rebuild after a one-record edit (b_rebuild), profiled in the process that built once already.
+    edited = project / "records" / "measures" / "CS-001.md"
+    original = edited.read_bytes()
+    try:
+        built["b_rebuild"] = profile_run("rebuild", project, work / "rebuild.prof", work / "site-rebuild", edited)
+    finally:
+        edited.write_bytes(original)
+    exports = profile_run("exports", project, work / "exports.prof", work / "unused")
+    print("profile (cProfile, one build each, cumulative CPU seconds; profiling slows Python code ~1.5-2x)")
+    print(f"{'':46} {'b_taizhang':>11} {'c_raw':>8} {'b_rebuild':>10}")
+    rows = [(label, [cumulative(stats, path, names) for stats in built.values()]) for label, path, names in PROFILE_ROWS]
+    for label, values in rows:
+        print(f"  {label:44} " + " ".join(f"{v:{w}.2f}s" for v, w in zip(values, (10, 7, 9))))
+    parts = [values for label, values in rows[1:] if not label.startswith("  ")]
+    rest = [total - sum(v[i] for v in parts) for i, total in enumerate(rows[0][1])]
+    print(f"  {'MkDocs itself (rest: files, nav, pages, I/O)':44} "
+          + " ".join(f"{v:{w}.2f}s" for v, w in zip(rest, (10, 7, 9))))
+    print("exports, in the second process (run alone here):")
+    for label, path, names in EXPORT_ROWS:
+        print(f"  {label:44} {cumulative(exports, path, names):10.2f}s")
+
+
+def run(command: list[str], cwd: Path) -> tuple[float, int, float]:
     env = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "HOME": str(Path.home()), "PYTHONHASHSEED": "0"}
     start = time.perf_counter()
     result = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=cwd, env=env, capture_output=True, text=True)
@@ -177,7 +292,8 @@ def run(command: list[str], cwd: Path) -> tuple[float, int]:
     if result.returncode != 0:
         sys.exit(f"failed: {' '.join(command)} in {cwd}\n{result.stderr[-3000:]}")
     rss = int(re.search(r"@@maxrss_kb=(\d+)", result.stderr).group(1))
-    return elapsed, rss
+    cpu = float(re.search(r"@@cpu=([\d.]+)", result.stderr).group(1))
+    return elapsed, rss, cpu
 
 
 def serve_rebuild(cwd: Path, edited: Path, port: int) -> float:
@@ -214,6 +330,8 @@ def main() -> None:
                         help="also time `mkdocs serve`'s rebuild after a one-record change, (a) against (b)")
     parser.add_argument("--check-only", action="store_true",
                         help="time only `taizhang check` and the raw parse (large N without building sites)")
+    parser.add_argument("--profile", action="store_true",
+                        help="also profile one build of (b) and (c) and the export process; print grouped times")
     args = parser.parse_args()
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="taizhang-bench-"))
     project, same, raw = prepare(work, args.records, pages=not args.check_only)
@@ -228,25 +346,28 @@ def main() -> None:
     }
     if args.check_only:
         runs = {k: v for k, v in runs.items() if k in ("check", "raw_parse")}
-    results: dict[str, list[tuple[float, int]]] = {k: [] for k in runs}
+    results: dict[str, list[tuple[float, int, float]]] = {k: [] for k in runs}
     for _ in range(args.repeat):
         for name, (command, cwd) in runs.items():  # alternating: a, b, check, parse, a, b, …
             results[name].append(run(command, cwd))
     if args.serve:
         results["serve_a_plain"], results["serve_b_taizhang"] = [], []
         for i in range(args.repeat):
-            results["serve_a_plain"].append((serve_rebuild(same, same / "docs/measures/CS-001.md", 8811 + i), 0))
-            results["serve_b_taizhang"].append((serve_rebuild(project, project / "records/measures/CS-001.md", 8821 + i), 0))
+            results["serve_a_plain"].append((serve_rebuild(same, same / "docs/measures/CS-001.md", 8811 + i), 0, 0))
+            results["serve_b_taizhang"].append((serve_rebuild(project, project / "records/measures/CS-001.md", 8821 + i), 0, 0))
     files = sum(1 for _ in (project / "records").rglob("*.md"))
     print(f"records={files} repeat={args.repeat} python={sys.version.split()[0]} cores={__import__('os').cpu_count()}")
     medians = {}
     for name, samples in results.items():
-        times = [t for t, _ in samples]
+        times = [t for t, _, _ in samples]
         medians[name] = statistics.median(times)
-        peak = max(r for _, r in samples) / 1024
+        peak = max(r for _, r, _ in samples) / 1024
+        cpu = statistics.median(c for _, _, c in samples)
         memory = f"peak_rss={peak:7.1f}MB" if peak else "peak_rss=    n/a"   # serve: MkDocs' own timing
         print(f"{name:16} median={medians[name]:8.3f}s  per_record={medians[name] / files * 1000:7.3f}ms  "
-              f"{memory}  runs={' '.join(f'{t:.2f}' for t in times)}")
+              f"{memory}  cpu={cpu:7.2f}s  runs={' '.join(f'{t:.2f}' for t in times)}")
+    if args.profile and not args.check_only:
+        print_profile(work, project, raw)
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     if args.check_only:
@@ -255,7 +376,9 @@ def main() -> None:
     print(f"check/raw_parse={medians['check'] / medians['raw_parse']:.3f}")
     if args.serve:
         print(f"serve rebuild b/a={medians['serve_b_taizhang'] / medians['serve_a_plain']:.3f}")
-    print(f"b/c (taizhang vs raw record files in plain MkDocs)={medians['b_taizhang'] / medians['c_raw_records']:.3f}")
+    cpus = {name: statistics.median(c for _, _, c in samples) for name, samples in results.items()}
+    print(f"cpu b/c={cpus['b_taizhang'] / cpus['c_raw_records']:.3f}  cpu b/a={cpus['b_taizhang'] / cpus['a_plain_mkdocs']:.3f}")
+    print(f"ratio_raw={medians['b_taizhang'] / medians['c_raw_records']:.3f}")
     print(f"ratio={medians['b_taizhang'] / medians['a_plain_mkdocs']:.3f}")
 
 

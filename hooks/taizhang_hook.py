@@ -20,11 +20,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 
+from taizhang.archive import archived_rounds  # noqa: E402
 from taizhang.export.background import Background  # noqa: E402
 from taizhang.history import read_history  # noqa: E402
 from taizhang.errors import TaizhangError  # noqa: E402
 from taizhang.project import RECORDS_DIR, ParseCache, analyse  # noqa: E402
 from taizhang.render.html import fill_fragments  # noqa: E402
+from taizhang.render.rounds import ArchiveView  # noqa: E402
 from taizhang.render.printing import PRINT_CSS, print_css  # noqa: E402
 from taizhang.render.site import render_site  # noqa: E402
 from taizhang.views import sample_notice  # noqa: E402
@@ -85,8 +87,10 @@ def on_files(files, config):
     ledger = _build.analysis.ledger
     # Excel, Word, CSV and JSON build in a second process meanwhile; written in on_post_build.
     _build.downloads = Background(_root(config), ledger.today, ledger.shown_round)
+    # Built by mike: archived rounds are sibling folders (../<round-id>/), so 各轮概览 links them.
+    archive = ArchiveView(archived_rounds(_root(config)), os.environ.get(MIKE_VERSION_ENV) or None)
     _build.site = render_site(_build.analysis, dir_urls=config.use_directory_urls, history=_build.history,
-                              set_aside_html=True)
+                              set_aside_html=True, archive=archive)
     files.append(File.generated(config, PRINT_CSS, content=print_css(ledger, config.site_name)))
     for src_uri, text in _build.site.pages.items():
         existing = files.get_file_from_path(src_uri)

@@ -1,5 +1,5 @@
 """Rounds and the versioned archive, with real git and the real mike:
-close round 1, start round 2 (carrying over open 长期坚持 measures), archive
+close round 1, start round 2 (carrying over every unfinished measure), archive
 both, export the archive as plain folders and browse it."""
 
 from __future__ import annotations
@@ -8,10 +8,13 @@ import json
 import re
 import subprocess
 
+from dataclasses import dataclass
+from pathlib import Path
+
 import pytest
 
 from browsing import Server, Watched
-from conftest import run_cli, tree_hash
+from conftest import build, run_cli, tree_hash
 from sitecheck import soup
 from test_git_workflow import git, init_repo
 
@@ -25,17 +28,46 @@ def cli(repo, *args):
     return result.stdout
 
 
+def build_round(repo, site, round_id=None):
+    extra = {"TAIZHANG_ROUND": round_id} if round_id else {}
+    result = build(repo, site=str(site), **extra)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
 @pytest.fixture(scope="module")
 def archived(tmp_path_factory):
-    repo = init_repo(tmp_path_factory.mktemp("ledger") / "repo")
+    """A fresh clone of the sample ledger; round 1 archived and built; round 2
+    started with --carry-over, a repeat finding and a new measure; round 1
+    built again; round 2 archived with --push; the archive exported."""
+    base = tmp_path_factory.mktemp("ledger")
+    origin = init_repo(base / "origin")
+    git(base, "clone", "-q", str(origin), "repo")
+    repo = base / "repo"
+    # round 1 work in progress with a file as evidence: it stays on the original when carried over
+    (repo / "docs/evidence/CS-006").mkdir(parents=True)
+    (repo / "docs/evidence/CS-006/机构设置方案.txt").write_text("方案（送审稿）", encoding="utf-8")
+    measure = repo / "records/measures/CS-006.md"
+    measure.write_text(measure.read_text(encoding="utf-8").replace(
+        "    内容: XX服务和巡察事务中心机构设置方案已报区委编委会审议。\n",
+        "    内容: XX服务和巡察事务中心机构设置方案已报区委编委会审议。\n佐证材料:\n"
+        "  - 名称: 机构设置方案（送审稿）\n    文件: evidence/CS-006/机构设置方案.txt\n", 1), encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "CS-006 佐证材料")
     cli(repo, "archive", "LC-001")
+    assert "gh-pages" not in git(origin, "branch", "--list", "gh-pages"), "archive pushed without --push"
     before_round2 = tree_hash(repo, skip=(".git", "site"))
+    sites = tmp_path_factory.mktemp("sites")
+    round1_before = build_round(repo, sites / "round1-before")
+    dry = cli(repo, "new", "round", *ROUND2, "--carry-over", "--dry-run")
+    assert tree_hash(repo, skip=(".git", "site")) == before_round2
     created = cli(repo, "new", "round", *ROUND2, "--carry-over").split()
-    cli(repo, "new", "feedback", "--title", "上轮指出的干部监督问题整改不彻底", "--area", "一")
-    cli(repo, "new", "problem", "--title", "干部监督仍有差距", "--area", "一", "--feedback", "FK-018", "--cause", "YY-003")
-    problem = repo / "records/problems/WT-017.md"
-    problem.write_text(problem.read_text(encoding="utf-8").replace("# 前轮记录:", "前轮记录:\n  - WT-006\n# ", 1),
-                       encoding="utf-8")
+    round2 = repo / "records/rounds/LC-002.md"
+    round2.write_text(round2.read_text(encoding="utf-8").replace("# 统计日期:", "统计日期: 2024-06-10\n#", 1),
+                      encoding="utf-8")
+    cli(repo, "new", "feedback", "--title", "上轮指出的干部监督问题整改不彻底", "--area", "一", "--repeats", "FK-006")
+    cli(repo, "new", "problem", "--title", "干部监督仍有差距", "--area", "一", "--feedback", "FK-018", "--cause", "YY-003",
+        "--repeats", "WT-006")
     cli(repo, "new", "measure", "--title", "建立干部监督长效机制", "--problem", "WT-017", "--leader", "区委常委、组织部部长",
         "--unit", "区委组织部干部监督科", "--owner", "冯某某", "--deadline", "2024-07-20")
     for record in (repo / "records").rglob("*.md"):  # write the bodies `new` left as draft markers
@@ -45,12 +77,29 @@ def archived(tmp_path_factory):
     assert run_cli("check", "--strict", cwd=repo).returncode == 0
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "第二轮巡视", author="乙", when="2024-05-21T09:00:00+08:00")
+    round1_after = build_round(repo, sites / "round1-after", "LC-001")
     before = tree_hash(repo, skip=(".git", "site"))
-    cli(repo, "archive", "LC-002")
+    pushed = cli(repo, "archive", "LC-002", "--push")
+    assert "已把 gh-pages 分支推送到 origin" in pushed
     assert tree_hash(repo, skip=(".git", "site")) == before, "archive changed the project files"
     export = tmp_path_factory.mktemp("www") / "zhenggai"
     cli(repo, "archive-export", str(export))
-    return repo, export, created, before_round2
+    return Archive(repo, export, created, before_round2, dry, round1_before, round1_after, origin)
+
+
+@dataclass(frozen=True)
+class Archive:
+    repo: Path
+    export: Path
+    created: list
+    before_round2: dict
+    dry_run: str
+    round1_before: Path
+    round1_after: Path
+    origin: Path
+
+    def __iter__(self):   # (repo, export, created, before_round2), as the first tests unpack it
+        return iter((self.repo, self.export, self.created, self.before_round2))
 
 
 def test_versions_json(archived):
@@ -70,7 +119,7 @@ def test_both_rounds_have_their_own_pages(archived):
     assert "十一届省委第三轮巡视" in one.select_one(".tz-round").get_text()
     assert "十二届省委第一轮巡视" in two.select_one(".tz-round").get_text()
     assert one.select_one('[data-metric="整改措施"] .tz-num__value').get_text() == "9"
-    assert two.select_one('[data-metric="整改措施"] .tz-num__value').get_text() == "4"
+    assert two.select_one('[data-metric="整改措施"] .tz-num__value').get_text() == "8"  # 7 carried + 1 new
     assert (export / "LC-001/measures/CS-001/index.html").is_file()
     assert not (export / "LC-001/measures/CS-013/index.html").exists()
     assert (export / "LC-002/measures/CS-013/index.html").is_file()
@@ -98,9 +147,10 @@ def test_carry_over_links_new_measures_to_the_old_ones(archived):
     carried = {}
     for rel in created[1:]:
         text = (repo / rel).read_text(encoding="utf-8")
-        carried[rel] = re.search(r"前轮记录:.*\n  - (CS-\d+)", text).group(1)
-        assert "轮次: LC-002" in text and "整改时限: 长期坚持" in text
-    assert sorted(carried.values()) == ["CS-004", "CS-007", "CS-008"]  # the open 长期坚持 measures
+        carried[rel] = re.search(r"承接自:.*\n  - (CS-\d+)", text).group(1)
+        assert "轮次: LC-002" in text
+    # every unfinished measure, of any type (see test_rounds for types, deadlines, statuses)
+    assert sorted(carried.values()) == ["CS-003", "CS-004", "CS-005", "CS-006", "CS-007", "CS-008", "CS-009"]
     for rel, digest in before.items():
         assert tree_hash(repo, skip=(".git", "site"))[rel] == digest, f"{rel} was changed"
 
@@ -112,7 +162,7 @@ def test_recurrence_shows_on_both_sides_and_in_the_list(archived):
     old = soup(export / "LC-002/problems/WT-006/index.html").get_text()
     assert "后续轮次再次出现（1）" in old and "WT-017" in old
     listing = soup(export / "LC-002/recurrences/index.html").get_text()
-    assert "WT-017" in listing and "CS-010" in listing and "CS-004" in listing
+    assert "WT-017" in listing and "WT-006" in listing and "CS-010" not in listing  # carried measures are not repeats
 
 
 def test_plain_folder_export_is_served(archived):
@@ -149,3 +199,155 @@ def test_banner_only_on_the_archived_round(archived, browser):
     finally:
         w.close()
         server.close()
+
+
+# -- issue 16: rounds that hand over honestly ------------------------------------
+
+def test_push_only_when_asked(archived):
+    local = git(archived.repo, "rev-parse", "gh-pages").strip()
+    assert git(archived.origin, "rev-parse", "gh-pages").strip() == local
+    unknown = run_cli("archive", "LC-002", "--force", "--push", "nowhere", cwd=archived.repo)
+    assert unknown.returncode == 1 and "没有名为 nowhere 的远程仓库（已有：origin）" in unknown.stderr
+    assert git(archived.repo, "rev-parse", "gh-pages").strip() == local   # refused before building
+
+
+def test_dry_run_listed_what_was_carried(archived):
+    listed = re.findall(r"^  (CS-\d+)  ", archived.dry_run, re.M)
+    assert listed == ["CS-003", "CS-004", "CS-005", "CS-006", "CS-007", "CS-008", "CS-009"]
+    originals = [re.search(r"承接自:.*\n  - (CS-\d+)", (archived.repo / rel).read_text(encoding="utf-8")).group(1)
+                 for rel in archived.created[1:]]
+    assert originals == listed
+
+
+def _figures(site: Path) -> dict:
+    page = soup(site / "index.html")
+    return {
+        "numbers": [a.get_text(" ", strip=True) for a in page.select("a[data-metric]")],
+        "statuses": [r.get_text(" ", strip=True) for r in page.select(".tz-status-counts tr")],
+        "lights": page.select_one(".tz-lights").get_text(" ", strip=True),
+        "areas": [r.get_text(" ", strip=True) for r in page.select(".tz-areas tr")],
+        "round": page.select_one(".tz-round").get_text(" ", strip=True),
+    }
+
+
+def _tables(site: Path, page: str) -> list[str]:
+    """Every table and lead line of a page, hand-over marks taken out."""
+    html = soup(site / page)
+    marks = html.select(".tz-handover")
+    for mark in marks:
+        mark.decompose()
+    return [t.get_text(" ", strip=True) for t in html.select("article table, article .tz-lead")]
+
+
+def test_round_one_figures_lists_and_ledger_are_frozen(archived):
+    before, after = archived.round1_before, archived.round1_after
+    assert _figures(before) == _figures(after)
+    assert _figures(after)["numbers"][-1].startswith("9 整改措施")
+    for page in ("index.html", "lists/problems/index.html", "lists/tasks/index.html",
+                 "lists/responsibility/index.html", "trace/index.html", "report/index.html"):
+        assert _tables(before, page) == _tables(after, page), page
+    for download in ("downloads/taizhang.xlsx", "downloads/ledger.csv", "downloads/report.docx"):
+        assert (before / download).read_bytes() == (after / download).read_bytes(), download
+    # the archive made before round 2 existed holds the same ledger
+    assert (archived.export / "LC-001/downloads/taizhang.xlsx").read_bytes() == (after / "downloads/taizhang.xlsx").read_bytes()
+
+
+def test_round_one_shows_the_hand_over_without_its_files_edited(archived):
+    tasks = soup(archived.round1_after / "lists/tasks/index.html")
+    marks = {m.find_parent("tr").select_one("td:nth-of-type(2)").get_text(strip=True): m.get_text("", strip=True)
+             for m in tasks.select(".tz-handover")}
+    assert marks == {f"CS-00{i}": f"已转入 LC-002：CS-01{i - 3}" for i in range(3, 10)}
+    assert not soup(archived.round1_before / "lists/tasks/index.html").select(".tz-handover")
+    page = soup(archived.export / "LC-002/measures/CS-003/index.html")
+    assert page.select_one(".tz-facts .tz-handover").get_text("", strip=True) == "已转入 LC-002：CS-010"
+    for rel, digest in archived.before_round2.items():
+        assert tree_hash(archived.repo, skip=(".git", "site"))[rel] == digest, f"{rel} was changed"
+
+
+def test_carried_measure_shows_the_originals_progress_and_evidence(archived):
+    page = soup(archived.export / "LC-002/measures/CS-010/index.html")
+    assert page.select_one(".tz-facts .tz-carried").get_text("", strip=True) == "LC-001：CS-003"
+    before = page.select_one(".tz-before-carry").get_text(" ", strip=True)
+    assert "最后一次进展： 2023-07-28 完成首批年轻干部政治素能测试" in before
+    assert "WT-005" in before and "WT-007" in before and "WT-012" in before
+    # CS-006's file is linked from the carried CS-013, not copied into its record
+    linked = soup(archived.export / "LC-002/measures/CS-013/index.html").select(".tz-before-carry .tz-evidence a")
+    assert [a.get_text() for a in linked] == ["机构设置方案（送审稿）"]
+    target = (archived.export / "LC-002/measures/CS-013" / linked[0]["href"]).resolve()
+    assert target.read_text(encoding="utf-8") == "方案（送审稿）"
+    assert "\n佐证材料:" not in (archived.repo / "records/measures/CS-013.md").read_text(encoding="utf-8")
+    # the round-2 ledger sheet says the same in the carried measure's row
+    from openpyxl import load_workbook
+    sheet = load_workbook(archived.export / "LC-002/downloads/taizhang.xlsx")["整改台账"]
+    header = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "序号")
+    rows = [dict(zip(header, r)) for r in sheet.iter_rows(values_only=True)]
+    row = next(r for r in rows if str(r.get("整改措施") or "").startswith("CS-013 "))
+    assert row["整改进展"] == "承接前（LC-001 CS-006）：2023-08-05 XX服务和巡察事务中心机构设置方案已报区委编委会审议。"
+    assert row["佐证材料"] == "承接前（LC-001 CS-006）：机构设置方案（送审稿）"
+
+
+def test_round_two_counts_carried_and_overdue(archived):
+    two = archived.export / "LC-002"
+    dashboard = soup(two / "index.html")
+    assert dashboard.select_one("[data-carried-in]")["data-carried-in"] == "7"
+    # the four late 限期整改 measures stay late in round 2 (statistics date 2024-06-10)
+    assert dashboard.select_one('[data-light-count="red"]').get_text() == "4"
+    carried = soup(two / "carried/index.html")
+    rows = carried.select(".tz-carried-in tbody tr")
+    assert [r.select_one("td").get_text(strip=True) for r in rows] == [f"CS-01{i}" for i in range(0, 7)]
+
+
+def test_repeat_findings_are_marked_and_counted_apart_from_carried_work(archived):
+    two = archived.export / "LC-002"
+    problems = soup(two / "lists/problems/index.html")
+    assert [m.get_text("", strip=True) for m in problems.select(".tz-repeat")] == ["屡查屡犯（前轮 LC-001：WT-006）"]
+    assert problems.select_one("[data-repeats]")["data-repeats"] == "1"
+    trace = soup(two / "trace/index.html")
+    assert len(trace.select(".tz-repeat")) == 2     # FK-018 and WT-017
+    assert trace.select_one("[data-repeat-feedback]")["data-repeat-feedback"] == "1"
+    dashboard = soup(two / "index.html")
+    assert dashboard.select_one("[data-repeat-feedback]")["data-repeat-feedback"] == "1"
+    assert dashboard.select_one("[data-repeat-problems]")["data-repeat-problems"] == "1"
+    report = soup(two / "report/index.html").get_text()
+    assert "屡查屡犯（与前轮反馈或查摆相同）的反馈问题 1 条、查摆问题 1 个" in report
+    assert "〔屡查屡犯，前轮 FK-006〕" in report and "〔屡查屡犯，前轮 WT-006〕" in report
+    listing = soup(two / "recurrences/index.html").select(".tz-repeats tbody tr")
+    assert [r.select_one("td").get_text(" ", strip=True).split()[0] for r in listing] == ["FK-018", "WT-017"]
+    # round 1 has no repeat marks
+    assert not soup(archived.round1_after / "lists/problems/index.html").select(".tz-repeat")
+
+
+RATES_ONE = {"rate-measures": "22.2%", "rate-problems": "0.0%", "rate-feedback": "0.0%"}  # the sample's
+
+
+def _rounds_table(page: Path) -> dict:
+    rows = {}
+    for tr in soup(page).select(".tz-all-rounds tbody tr"):
+        rows[tr["data-round"]] = {s["data-figure"]: s.get_text() for s in tr.select("[data-figure]")}
+        link = tr.select_one(".tz-archive-link")
+        rows[tr["data-round"]]["archive"] = link["href"] if link else tr.select("td")[-1].get_text()
+    return rows
+
+
+def test_all_rounds_page_lists_every_round_with_its_own_figures(archived):
+    for shown in ("LC-002", "latest"):
+        rows = _rounds_table(archived.export / shown / "all-rounds/index.html")
+        assert rows == {
+            "LC-001": {"feedback": "17", "problems": "12", "measures": "9", "overdue": "1", **RATES_ONE,
+                       "carried-in": "0", "carried-out": "7", "repeats": "0", "archive": "../../LC-001/"},
+            "LC-002": {"feedback": "1", "problems": "1", "measures": "8", "overdue": "4",
+                       "rate-measures": "0.0%", "rate-problems": "0.0%", "rate-feedback": "0.0%",
+                       "carried-in": "7", "carried-out": "0", "repeats": "2", "archive": "../../LC-002/"},
+        }
+        page = archived.export / shown / "all-rounds"
+        for link in soup(page / "index.html").select(".tz-archive-link"):
+            assert (page / link["href"] / "index.html").resolve().is_file()
+    # round 1's own dashboard says the same
+    dashboard = soup(archived.round1_after / "index.html")
+    shown = {a["data-metric"]: a.select_one(".tz-num__value").get_text() for a in dashboard.select("a[data-metric]")}
+    assert shown["措施完成率"] == RATES_ONE["rate-measures"] and shown["反馈问题"] == "17" and shown["查摆问题"] == "12"
+    assert shown["问题整改完成率"] == RATES_ONE["rate-problems"] and shown["反馈问题整改完成率"] == RATES_ONE["rate-feedback"]
+    # a plain build (not mike) knows which rounds are archived but not where they are served
+    rows = _rounds_table(archived.round1_after / "all-rounds/index.html")
+    assert rows["LC-001"]["archive"] == "已归档" and rows["LC-002"]["archive"] == "未归档"  # built before LC-002 was
+    assert rows["LC-001"]["measures"] == "9" and rows["LC-002"]["measures"] == "8"

@@ -18,6 +18,7 @@ def test_benchmark_runs_and_ends_with_the_ratio():
     assert lines[0].startswith("records=40 ")
     for name in ("a_plain_mkdocs", "b_taizhang", "c_raw_records", "check", "raw_parse"):
         assert any(line.startswith(name) and "median=" in line and "peak_rss=" in line for line in lines), name
+    assert re.fullmatch(r"ratio_raw=\d+\.\d{3}", lines[-2])
     assert re.fullmatch(r"ratio=\d+\.\d{3}", lines[-1])
 
 
@@ -30,3 +31,27 @@ def test_gather_benchmark_runs_and_ends_with_the_total():
     for name in ("gather", "build"):
         assert any(line.startswith(name) and "peak_rss=" in line for line in lines), name
     assert re.fullmatch(r"total=\d+\.\d\d", lines[-1])
+
+
+def test_benchmark_profile_groups_the_build():
+    """--profile prints CPU seconds per part: taizhang's hook shows in (b) and
+    in the serve-like rebuild, never in plain MkDocs on the raw records (c)."""
+    result = subprocess.run([sys.executable, str(REPO / "bench/build.py"), "--records", "20", "--repeat", "1",
+                             "--profile"], capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.strip().splitlines()
+    assert re.fullmatch(r"ratio=\d+\.\d{3}", lines[-1])
+    assert all("cpu=" in line for line in lines if line.startswith(("a_plain_mkdocs", "b_taizhang", "c_raw")))
+    rows = {}
+    for line in lines:
+        if (match := re.fullmatch(r"  (\S.*?)\s+(\d+\.\d\d)s\s+(\d+\.\d\d)s\s+(\d+\.\d\d)s", line)):
+            rows[match.group(1)] = [float(v) for v in match.groups()[1:]]
+    for label in ("total (mkdocs build)", "Markdown (markdown.convert)", "Jinja (template.render)",
+                  "search: page entries", "hook on_files (generate pages)", "MkDocs itself (rest: files, nav, pages, I/O)"):
+        assert label in rows, label
+    b, c, rebuild = rows["hook on_files (generate pages)"]
+    assert b > 0 and rebuild > 0 and c == 0
+    assert all(v > 0 for v in rows["Markdown (markdown.convert)"])
+    assert rows["total (mkdocs build)"][0] >= rows["Markdown (markdown.convert)"][0] + rows["Jinja (template.render)"][0]
+    export = next(line for line in lines if line.strip().startswith("total (export process)"))
+    assert float(re.search(r"(\d+\.\d\d)s", export).group(1)) > 0

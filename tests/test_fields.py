@@ -34,7 +34,8 @@ def test_every_record_has_every_field_its_kind_declares(sample):
             assert name in item, (item["id"], name)
         assert item["schema_version"] == 2
     by_id = {r["id"]: r for r in records}
-    assert by_id["CS-001"]["recurs_from"] == [] and by_id["CS-001"]["draft"] is False
+    assert by_id["CS-001"]["carried_from"] == [] and by_id["CS-001"]["draft"] is False
+    assert by_id["WT-001"]["recurs_from"] == []
     assert all(r["publish"] is True for r in records)          # nobody wrote 公开: 否 in the sample
     assert by_id["WT-013"]["nature"] == "说明事项"
     assert by_id["FK-002"]["status"] == "基本完成（持续整改）"     # derived from its problems
@@ -132,7 +133,8 @@ def _edited(tmp_path, name, *edits):
 @pytest.mark.parametrize("rel, old, new, key", [
     ("records/problems/WT-001.md", "方面: 一\n", "方面: 一\n公开: 否\n", "公开"),
     ("records/problems/WT-001.md", "方面: 一\n", "方面: 一\n草稿: 是\n", "草稿"),
-    ("records/measures/CS-002.md", "整改状态:", "前轮记录:\n  - CS-001\n整改状态:", "前轮记录"),
+    ("records/problems/WT-001.md", "方面: 一\n", "方面: 一\n前轮记录:\n  - WT-002\n", "前轮记录"),
+    ("records/measures/CS-002.md", "整改状态:", "承接自:\n  - CS-001\n整改状态:", "承接自"),
     ("records/measures/CS-001.md", "  - 部务会会议纪要（2023年6月20日）\n", "", "佐证材料"),
 ])
 def test_diff_compares_every_vocabulary_field(tmp_path, rel, old, new, key):

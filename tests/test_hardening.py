@@ -306,3 +306,28 @@ def test_due_markdown_escapes_units_and_titles(tmp_path):
     assert any(h.startswith("<img src=x onerror=alert(1)>（") for h in headings), headings
     assert any(h.startswith("# [点我](javascript:alert(2))（") for h in headings), headings
     assert any("**粗**<script>alert(3)</script>|列" in td.get_text() for td in doc.find_all("td"))
+
+
+def test_serve_keeps_serving_a_record_with_control_characters(tmp_path):
+    import subprocess
+    import sys
+    import urllib.request
+    from conftest import env
+    from test_serve import _port, _wait_for
+    root = copy_project(tmp_path / "p")
+    port = _port()
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=root,
+                              env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        page = f"http://127.0.0.1:{port}/measures/CS-003/"
+        _wait_for(page, "统筹兼顾")
+        _poison(root)
+        served = _wait_for(page, "正文里有控制字符", 90)   # the body with its control characters left out
+        assert "\x7f" not in served and "\x0b" not in served
+        for path in ("lists/tasks/", "report/"):
+            assert "统筹兼顾" in _wait_for(f"http://127.0.0.1:{port}/{path}", "统筹兼顾")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/downloads/taizhang.xlsx", timeout=10) as response:
+            assert response.status == 200 and response.read(2) == b"PK"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

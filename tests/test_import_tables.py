@@ -35,7 +35,7 @@ def layout_a(path: Path) -> Path:
     ws.append(HEADER_A)                                     # row 4
     ws.append(["一、党的建设方面"] + [None] * 11)           # row 5
     ws.merge_cells("A5:L5")
-    ws.append([1, "理论学习中心组学习不规范，学用结合不紧", "中心组学习计划执行不严格，2022年有3次学习未按计划开展。",
+    ws.append([1, "理论学习中心组学习不规范，\n学用结合不紧", "中心组学习计划执行不严格，2022年有3次学习未按计划开展。",
                "1. 修订中心组学习制度，严格按年度计划开展学习。", "局党组书记", "机关党委", "办公室", "张某",
                dt.datetime(2023, 9, 30), "已完成修订并印发", "是", "已报市委巡察办"])
     ws.append([2, None, None, "2. 建立学习督查通报机制。", "局党组书记", "机关党委", None, "张某",
@@ -164,6 +164,7 @@ def test_taizhangs_own_ledger_imports_back_into_an_equivalent_ledger(tmp_path, f
     (rnd,) = copy.ledger.rounds
     if fmt == "xlsx":                  # the title block, and the 说明事项 sheet
         assert rnd.title == original.ledger.rounds[0].title
+        assert (rnd.as_of, rnd.inspected) == (original.ledger.rounds[0].as_of, original.ledger.rounds[0].inspected)
         assert {p.id for p in copy.ledger.of_kind("problem")} == {p.id for p in original.ledger.of_kind("problem")}
     # every measure, problem, feedback item and area came back
     assert {m.id for m in copy.ledger.of_kind("measure")} == {m.id for m in original.ledger.of_kind("measure")}
@@ -218,3 +219,28 @@ def test_damaged_office_files_are_explained_in_chinese(tmp_path, name, payload):
     assert not any(ch.isascii() and ch.isalpha() for ch in result.stderr.split("：", 1)[1].replace(name, "")
                    .replace("Office", "").replace("WPS", "").replace("Excel", "").replace("Word", "")
                    .replace("docx", "").replace("xlsx", "")), result.stderr
+
+
+def test_two_row_header_with_a_group_over_the_responsible(tmp_path):
+    """序号 … merged down two rows, “责任主体” merged across 责任领导/责任单位/责任人 below it."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["XX县卫健局巡察整改台账"])
+    ws.merge_cells("A1:H1")
+    ws.append(["序号", "问题表现", "整改措施", "责任主体", None, None, "时间节点", "是否完成"])
+    ws.append([None, None, None, "分管领导", "责任科室", "责任人", None, None])
+    for col in "ABCGH":
+        ws.merge_cells(f"{col}2:{col}3")
+    ws.merge_cells("D2:F2")
+    ws.append([1, "医疗废物管理不规范。", "开展专项检查。", "副局长", "医政科", "周某", dt.datetime(2023, 11, 30), "否"])
+    ws.append([2, "药品采购监管不严。", "建立采购台账。", "副局长", "药政科", "吴某", "2023年12月", "是"])
+    source = tmp_path / "两行表头.xlsx"
+    wb.save(source)
+    root = empty_project(tmp_path)
+    result = do_import(root, source)
+    measures = imported(root)["整改措施"]
+    assert [(m["责任领导"], m["责任单位"], m["责任人"]) for m in measures] == [("副局长", "医政科", "周某"),
+                                                                          ("副局长", "药政科", "吴某")]
+    assert [str(m["整改时限"]) for m in measures] == ["2023-11-30", "2023-12-31"]
+    assert [m["整改状态"] for m in measures] == ["正在整改", "已完成"]
+    assert "未识别的列" not in result.stdout

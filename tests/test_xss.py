@@ -274,3 +274,33 @@ def test_report_docx_heading_holds_the_round_title_as_text(hostile_site):
     document = Document(str(site / "downloads/report.docx"))
     title = next(p for p in document.paragraphs if "整改进展情况通报" in p.text)
     assert FIELD_PAYLOADS["round"] in title.text
+
+
+@pytest.mark.parametrize("query", ["载荷", "onerror", "alert"])
+def test_search_results_show_record_text_as_text(browser, hostile_site, query):
+    """Material's search renders matches from the index: hostile titles and
+    bodies there must stay text too."""
+    _, site = hostile_site
+    server = Server(site)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    fired, off_site = [], []
+    context.route("**/*", lambda route: (off_site.append(route.request.url), route.abort())
+                  if urlsplit(route.request.url).netloc != urlsplit(server.origin).netloc
+                  and not route.request.url.startswith(("data:", "blob:")) else route.continue_())
+    page = context.new_page()
+    page.on("dialog", lambda d: (fired.append(d.message), d.dismiss()))
+    try:
+        page.goto(server.origin + "/")
+        page.locator(".md-search__input").click()
+        box = page.locator("input.md-search__input")
+        box.fill(query)
+        box.press("End")
+        page.locator(".md-search-result__item").first.wait_for(timeout=20000)
+        page.wait_for_timeout(500)
+        results = page.locator(".md-search-result")
+        assert query in results.inner_text()   # the hostile text is found, and shown as text
+        assert results.locator("img, svg, script, iframe, [onerror], [onload]").count() == 0
+        assert fired == [] and off_site == []
+    finally:
+        context.close()
+        server.close()

@@ -35,6 +35,7 @@ class ArchiveError(TaizhangError):
 class Archived:
     version: str
     title: str
+    pushed_to: str | None = None      # the remote gh-pages was pushed to, when asked
 
 
 def _env(root: Path, round_id: str) -> dict:
@@ -95,7 +96,17 @@ def versions(root: Path) -> list[dict]:
     return json.loads(data.decode("utf-8"))
 
 
-def archive_round(root: Path, round_id: str, force: bool = False, alias_type: str = "copy") -> Archived:
+def archived_rounds(root: Path) -> frozenset[str]:
+    """Round ids already archived as versions (none outside git or before the first archive)."""
+    try:
+        return frozenset(v["version"] for v in versions(root))
+    except (GitError, ValueError, KeyError, TypeError):
+        return frozenset()
+
+
+def archive_round(root: Path, round_id: str, force: bool = False, alias_type: str = "copy",
+                  push: str | None = None) -> Archived:
+    """Check, build strictly, deploy with mike; push gh-pages to `push` only when given."""
     if not round_id.strip():
         raise ArchiveError("没有给出轮次编号：写成 taizhang archive LC-001")
     analysis = analyse(root, round_id=round_id)
@@ -104,6 +115,8 @@ def archive_round(root: Path, round_id: str, force: bool = False, alias_type: st
         raise ArchiveError(f"没有编号为 {round_id} 的巡视轮次")
     if analysis.errors:
         raise ArchiveError(f"台账有 {len(analysis.errors)} 个错误，先运行 taizhang check 改正后再归档")
+    if push is not None:
+        _check_remote(root, push)
     if any(v["version"] == round_id for v in versions(root)) and not force:
         raise ArchiveError(f"轮次 {round_id} 已经归档过；确需重新归档时加 --force")
     env = _env(root, round_id)
@@ -115,7 +128,24 @@ def archive_round(root: Path, round_id: str, force: bool = False, alias_type: st
     _mike(root, env, "deploy", "--update-aliases", "--alias-type", alias_type,
           f"--title={rnd.title}", "--", round_id, LATEST)   # a title starting with - is not an option
     _mike(root, env, "set-default", LATEST)
-    return Archived(round_id, rnd.title)
+    if push is not None:
+        try:
+            git(root, "push", push, f"{BRANCH}:{BRANCH}")
+        except GitError as exc:
+            raise ArchiveError(f"已在本地归档 {round_id}，但推送到 {push} 失败：{exc}；"
+                               f"网络或权限恢复后运行 git push {push} {BRANCH}") from None
+    return Archived(round_id, rnd.title, push)
+
+
+def _check_remote(root: Path, remote: str) -> None:
+    """Refuse before building when the remote is unknown, so nothing is half done."""
+    try:
+        names = git(root, "remote").decode("utf-8").split()
+    except GitError as exc:
+        raise ArchiveError(f"无法读取 Git 远程仓库：{exc}") from None
+    if remote not in names:
+        known = "、".join(names) or "（没有）"
+        raise ArchiveError(f"没有名为 {remote} 的远程仓库（已有：{known}）；用 git remote add 添加，或换一个名称")
 
 
 def export_archive(root: Path, target: Path, force: bool = False) -> list[str]:

@@ -7,11 +7,12 @@ stops the others, so every problem is found in one run.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections import defaultdict
 from pathlib import Path
 
-from taizhang.link import Ledger
+from taizhang.link import Ledger, is_earlier
 from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord, Record
 from taizhang.problems import Reporter
 from taizhang.safety import unsafe_html
@@ -29,6 +30,7 @@ def check_ledger(records: list[Record], ledger: Ledger, reporter: Reporter, docs
         check_dates(record, ledger, reporter)
         check_body(record, reporter)
         check_recurrence(record, ledger, reporter)
+        check_same_round(record, ledger, reporter)
         if isinstance(record, MeasureRecord):
             check_measure_status(record, ledger, reporter)
             check_evidence_files(record, reporter, docs_dir)
@@ -72,18 +74,39 @@ def check_body(record: Record, reporter: Reporter) -> None:
         reporter.add("unsafe-html", record.path, record.body_line + finding.line - 1, what=finding.what)
 
 
+BACKWARD_FIELDS = ("recurs_from", "carried_from")   # 前轮记录, 承接自: links back to an earlier round
+SAME_ROUND_FIELDS = {"measure": ("problems",), "problem": ("feedback",)}   # links that feed a round's figures
+
+
 def check_recurrence(record: Record, ledger: Ledger, reporter: Reporter) -> None:
-    """屡查屡犯 links point back in time: to a round with an earlier feedback date."""
+    """屡查屡犯 and 承接自 links point back in time: to a round with an earlier feedback date."""
     mine = ledger.round_of(record)
-    for link in record.recurs_from:
-        target = ledger.get(link.target)
-        if target is None or target.kind != record.kind or mine is None:
-            continue  # reported by check_links
-        theirs = ledger.round_of(target)
-        if theirs is None or theirs.id == mine.id or (theirs.feedback_date and mine.feedback_date
-                                                      and theirs.feedback_date >= mine.feedback_date):
-            reporter.add("recur-not-earlier", record.path, link.line, value=link.target,
-                         key=ledger.vocab.key("recurs_from"), round=mine.id)
+    links = record.links()
+    for field in BACKWARD_FIELDS:
+        for link in links.get(field, ()):
+            target = ledger.get(link.target)
+            if target is None or target.kind != record.kind or mine is None:
+                continue  # reported by check_links
+            theirs = ledger.round_of(target)
+            if theirs is None or not is_earlier(theirs, mine):
+                reporter.add("recur-not-earlier", record.path, link.line, value=link.target,
+                             key=ledger.vocab.key(field), round=mine.id)
+
+
+def check_same_round(record: Record, ledger: Ledger, reporter: Reporter) -> None:
+    """A measure rectifies problems of its own round, a problem answers feedback of
+    its own round: so no later record can change an earlier round's figures."""
+    mine = ledger.round_of(record)
+    if mine is None:
+        return
+    links = record.links()
+    for field in SAME_ROUND_FIELDS.get(record.kind, ()):
+        for link in links.get(field, ()):
+            target = ledger.get(link.target)
+            theirs = ledger.round_of(target) if target is not None else None
+            if theirs is not None and theirs.id != mine.id:
+                reporter.add("link-other-round", record.path, link.line, key=ledger.vocab.key(field),
+                             value=link.target, other=theirs.id, round=mine.id)
 
 
 def check_area(record: Record, ledger: Ledger, reporter: Reporter) -> None:
@@ -98,9 +121,10 @@ def check_area(record: Record, ledger: Ledger, reporter: Reporter) -> None:
 def check_dates(record: Record, ledger: Ledger, reporter: Reporter) -> None:
     if not isinstance(record, MeasureRecord):
         return
-    vocab, today = ledger.vocab, ledger.today
+    vocab = ledger.vocab
     rnd = ledger.round_of(record)
     feedback = rnd.feedback_date if rnd else None
+    today = record_today(ledger, rnd)
     dated = [(vocab.key("progress"), p.on, p.line) for p in record.progress]
     for field in ("completed_on", "signed_off_on"):
         value = getattr(record, field)
@@ -116,7 +140,8 @@ def check_dates(record: Record, ledger: Ledger, reporter: Reporter) -> None:
 
 def check_date_order(m: MeasureRecord, vocab, feedback, reporter: Reporter) -> None:
     """Dates of one measure that contradict each other (see README, 日期的先后)."""
-    if feedback and m.deadline and m.deadline < feedback:
+    # A carried measure (承接自) keeps its original deadline, so that it stays overdue: 整改不到位不销号.
+    if feedback and m.deadline and m.deadline < feedback and not m.carried_from:
         reporter.add("deadline-before-feedback", m.path, m.line_of("deadline"), key=vocab.key("deadline"),
                      value=m.deadline, feedback=feedback)
     if m.completed_on and m.signed_off_on and m.signed_off_on < m.completed_on:
@@ -126,6 +151,15 @@ def check_date_order(m: MeasureRecord, vocab, feedback, reporter: Reporter) -> N
         last = m.progress[-1]
         reporter.add("progress-after-done", m.path, last.line, key=vocab.key("progress"), value=last.on,
                      done_key=vocab.key("completed_on"), done=m.completed_on)
+
+
+def record_today(ledger: Ledger, rnd) -> dt.date:
+    """The date a record's facts may not be later than: the build's statistics date
+    for the shown round; another round's own 统计日期 (or the real date), so that
+    building an earlier round does not call a later round's progress "future"."""
+    if rnd is None or rnd.id == (ledger.current_round.id if ledger.current_round else None):
+        return ledger.today
+    return max(ledger.today, rnd.as_of or dt.date.today())
 
 
 def check_measure_status(measure: MeasureRecord, ledger: Ledger, reporter: Reporter) -> None:

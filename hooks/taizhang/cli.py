@@ -65,6 +65,8 @@ def cmd_new(args) -> int:
     root = project_root(args.dir)
     analysis = analyse(root)
     kind = args.kind
+    if kind == "round" and args.dry_run:
+        return _carry_over_dry_run(analysis)
     options = {name: getattr(args, name) for name in NEW_KINDS[kind]}
     if kind == "round":
         options["areas"] = parse_areas(options["areas"])
@@ -76,8 +78,29 @@ def cmd_new(args) -> int:
         if previous is None:
             print("没有上一轮，无需承接。", file=sys.stderr)
             return 0
-        for carried in carry_over(analyse(root), previous.id, new.record_id):
-            print(carried.path.relative_to(root).as_posix())
+        carried = carry_over(analyse(root), previous.id, new.record_id)
+        for record in carried:
+            print(record.path.relative_to(root).as_posix())
+        print(f"承接了 {previous.id} 未完成的整改措施 {len(carried)} 项（新措施的“承接自”指向原措施）。", file=sys.stderr)
+    return 0
+
+
+def _carry_over_dry_run(analysis) -> int:
+    """What --carry-over would take from the latest round; writes nothing."""
+    from taizhang.scaffold import unfinished_measures
+
+    vocab, previous = analysis.vocab, analysis.ledger.current_round
+    if previous is None:
+        print("没有上一轮，无需承接。（--dry-run：没有写入任何文件）")
+        return 0
+    measures = unfinished_measures(analysis, previous.id)
+    print(f"将承接 {previous.id}（{previous.title}）未完成的整改措施 {len(measures)} 项：")
+    for m in measures:
+        kind = vocab.label("measure_types", m.measure_type) if m.measure_type else "—"
+        status = vocab.label("statuses", m.status) if m.status else "—"
+        deadline = vocab.long_term_deadline if m.long_term else (m.deadline.isoformat() if m.deadline else "—")
+        print(f"  {m.id}  {kind}  {status}  {deadline}  {m.title}")
+    print("（--dry-run：没有写入任何文件；去掉 --dry-run 即新建轮次并承接以上措施）")
     return 0
 
 
@@ -155,8 +178,13 @@ def cmd_due(args) -> int:
 def cmd_archive(args) -> int:
     from taizhang.archive import archive_round
 
-    done = archive_round(project_root(args.dir), args.round, force=args.force, alias_type=args.alias_type)
+    done = archive_round(project_root(args.dir), args.round, force=args.force, alias_type=args.alias_type,
+                         push=args.push)
     print(f"已归档 {done.version}（{done.title}），并设为 latest 和默认版本。")
+    if done.pushed_to:
+        print(f"已把 gh-pages 分支推送到 {done.pushed_to}。")
+    else:
+        print("gh-pages 分支只在本地；发布时加 --push（或运行 git push origin gh-pages）。")
     return 0
 
 
@@ -235,6 +263,7 @@ NEW_OPTIONS = {
     "owner": ("姓名", True, None),
     "deadline": ("日期", False, None),
     "measure_type": ("类型", False, None),
+    "recurs_from": ("编号", True, "屡查屡犯：前轮中同一反馈问题或查摆问题的编号（写入“前轮记录”）"),
 }
 
 
@@ -277,7 +306,9 @@ def add_new_parsers(sub) -> None:
                                **({"action": "append", "default": []} if repeat else {}))
         if kind == "round":
             optional.add_argument("--carry-over", action="store_true",
-                                  help="把上一轮未完成的长期坚持措施承接为本轮的新措施")
+                                  help="把上一轮全部未完成的措施（任何类型）承接为本轮的新措施（写“承接自”）")
+            optional.add_argument("--dry-run", action="store_true",
+                                  help="只列出 --carry-over 将承接的措施，不写任何文件")
         optional.add_argument("--dir", default=".", metavar="目录", help="项目目录，默认当前目录")
         parser.set_defaults(func=cmd_new, kind=kind)
         NEW_KINDS[kind] = fields
@@ -340,6 +371,8 @@ def build_parser() -> argparse.ArgumentParser:
     archive.add_argument("--force", action="store_true", help="该轮次已归档时重新归档")
     archive.add_argument("--alias-type", choices=["copy", "redirect", "symlink"], default="copy", metavar="形式",
                          help="latest 别名的形式：copy（默认，复制，任何服务器都能用）、redirect 或 symlink")
+    archive.add_argument("--push", nargs="?", const="origin", metavar="远程仓库",
+                         help="归档后把 gh-pages 分支推送到该远程仓库（不写名称时为 origin）；默认不推送")
     archive.add_argument("--dir", default=".", metavar="目录", help="项目目录，默认当前目录")
     archive.set_defaults(func=cmd_archive)
 
@@ -355,7 +388,7 @@ def build_parser() -> argparse.ArgumentParser:
     gather.add_argument("-o", "--output", required=True, metavar="文件夹", help="输出文件夹（新文件夹，或以前汇总生成的文件夹）")
     gather.add_argument("--title", metavar="标题", help="总览标题（默认取来源清单的“标题”，或“整改督查总览”）")
     gather.add_argument("--today", type=_date, metavar="日期", help="统计日期，按此日期计算逾期和临期（YYYY-MM-DD）")
-    gather.add_argument("--build", action="store_true", help="汇总后接着运行 mkdocs build --strict")
+    gather.add_argument("--build", action="store_true", help="汇总后接着以严格模式构建网站（有警告即失败），生成 site/")
     gather.add_argument("--offline", action="store_true", help="与 --build 同用：生成可直接用浏览器打开的离线版")
     gather.set_defaults(func=cmd_gather)
     return parser

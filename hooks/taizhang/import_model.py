@@ -49,6 +49,7 @@ class Understood:
     causes: list[Draft] = field(default_factory=list)
     measures: list[Draft] = field(default_factory=list)
     round_body: str = ""                                # preface of the document
+    round_values: dict = field(default_factory=dict)    # round fields found in a title block (统计日期 …)
     notes: list[str] = field(default_factory=list)      # what the user should know (unknown columns…)
 
     @property

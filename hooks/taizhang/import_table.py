@@ -31,7 +31,7 @@ ALIASES = {
     "cause": ["原因", "问题原因", "原因分析", "原因剖析", "产生原因"],
     "measure": ["整改措施", "整改举措", "措施", "整改任务", "具体措施", "整改措施具体举措"],
     "leader": ["责任领导", "牵头领导", "分管领导", "责任校领导", "领导"],
-    "unit": ["责任单位", "牵头单位", "责任部门", "牵头部门", "主责单位"],
+    "unit": ["责任单位", "牵头单位", "责任部门", "牵头部门", "主责单位", "责任科室", "牵头科室"],
     "partner": ["配合单位", "配合部门", "协同单位", "协办单位"],
     "owner": ["责任人", "具体责任人", "经办人", "联系人"],
     "deadline": ["整改时限", "完成时限", "时间节点", "完成时间", "整改期限", "时限"],
@@ -45,7 +45,7 @@ ALIASES = {
 # Then, for longer names, the first keyword contained (order matters: 反馈问题 before 问题).
 KEYWORDS = [
     ("feedback", "反馈"), ("cause", "原因"), ("measure", "措施"), ("measure", "举措"), ("partner", "配合"),
-    ("leader", "领导"), ("unit", "单位"), ("unit", "部门"), ("owner", "责任人"), ("deadline", "时限"),
+    ("leader", "领导"), ("unit", "单位"), ("unit", "部门"), ("unit", "科室"), ("owner", "责任人"), ("deadline", "时限"),
     ("deadline", "时间"), ("status", "是否"), ("status", "状态"), ("progress", "进展"), ("evidence", "佐证"),
     ("signoff", "销号"), ("problem", "问题"),
 ]
@@ -91,22 +91,33 @@ class Header:
         return len(set(self.fields.values()))
 
 
+def _header_at(index: int, rows: list[list]) -> Header:
+    """The header whose names are in `rows` (one row, or a group row over a row of names:
+    “责任主体” merged over 责任领导 / 责任单位 / 责任人); the lower row names a column first."""
+    fields, unknown, names = {}, {}, {}
+    for col in range(max(len(r) for r in rows)):
+        texts = [_text(r[col]) if col < len(r) else "" for r in reversed(rows)]
+        found = next(((t, f) for t in texts if (f := column_field(t)) and f not in fields.values()), None)
+        if found:
+            names[col], fields[col] = found
+        elif texts[0] or texts[-1]:
+            unknown[col] = texts[0] or texts[-1]
+    return Header(index, fields, unknown, names)
+
+
 def find_header(grid: list[list]) -> Header | None:
-    """The row among the first ten naming the most known columns (a problem or measure among them)."""
+    """The row among the first ten naming the most known columns (a problem or measure
+    among them), with the group row above it when there is one."""
     best = None
     for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        fields, unknown, names = {}, {}, {}
-        for col, value in enumerate(row):
-            text = _text(value)
-            field = column_field(text)
-            if field and field not in fields.values():
-                fields[col], names[col] = field, text
-            elif text:
-                unknown[col] = text
-        header = Header(index, fields, unknown, names)
-        if ({"problem", "measure"} & set(fields.values()) and header.score >= 2
-                and (best is None or header.score > best.score)):
-            best = header
+        candidates = [_header_at(index, [row])]
+        above = {_text(v) for v in grid[index - 1]} - {""} if index > 0 else set()
+        if len(above) >= 2:                                # a group row, not a title merged across
+            candidates.append(_header_at(index, [grid[index - 1], row]))
+        for header in candidates:
+            if ({"problem", "measure"} & set(header.fields.values()) and header.score >= 2
+                    and (best is None or header.score > best.score)):
+                best = header
     return best
 
 
@@ -182,7 +193,10 @@ def split_items(text: str, separators: str = "、，,；;\n") -> list[str]:
 
 
 def _id_lines(text: str) -> list[tuple[str | None, str]]:
-    """Cell text as (id, text) items: lines starting with an id open an item."""
+    """Cell text as (id, text) items: lines starting with an id open an item (taizhang's
+    export lists several feedback items or causes in one cell); without ids the cell is one item."""
+    if not _ID.match(text):
+        return [(None, text.strip())] if text.strip() else []
     items: list[tuple[str | None, str]] = []
     for line in text.split("\n"):
         match = _ID.match(line)
@@ -295,7 +309,7 @@ class TableReader:
         self._measures[key] = len(result.measures) - 1
 
     def _feedback_index(self, fid: str | None, text: str, area: str) -> int:
-        text = text.strip()
+        text = "".join(line.strip() for line in text.splitlines())    # a quote broken by Alt+Enter is one quote
         if text not in self._feedback:
             self.result.feedback.append(Draft("feedback", short_title(text), "", area=area, quote=text, source_id=fid))
             self._feedback[text] = len(self.result.feedback) - 1

@@ -68,6 +68,25 @@ def title_block(grid: list[list], header_row: int) -> str:
     return ""
 
 
+def title_facts(grid: list[list], header_row: int, long_term: str) -> dict:
+    """统计日期 and 被巡视单位 from the title block (“截至日期：2023-08-10”, “填报单位：…”)."""
+    from taizhang.import_table import parse_deadline
+    facts: dict = {}
+    for row in grid[:header_row]:
+        texts = [_text(v) for v in row]
+        for i, text in enumerate(texts):
+            if "截至" in text:
+                rest = re.sub(r"^.*?截至(?:日期)?[：:]?\s*", "", text)
+                value = rest or next((row[j] for j in range(i + 1, len(row)) if _text(row[j])), "")
+                date, _ = parse_deadline(value, long_term)
+                if date and date != long_term:
+                    facts["as_of"] = date
+            match = re.match(r"^填报单位[：:]\s*(\S+)", text)
+            if match:
+                facts["inspected"] = match.group(1)
+    return facts
+
+
 def understand_ledger(path: Path, vocab, fallback_title: str) -> Understood:
     if path.suffix.lower() == ".csv":
         sheets = [("", read_csv(path))]
@@ -81,6 +100,7 @@ def understand_ledger(path: Path, vocab, fallback_title: str) -> Understood:
     title = title_block(grid, header.row)
     reader = TableReader(vocab, round_title([title], title, fallback_title) if title else fallback_title)
     reader.read(grid, header, f"工作表“{name}”中" if name else "")
+    reader.result.round_values.update(title_facts(grid, header.row, vocab.long_term_deadline))
     for other_name, other in sheets:
         if other_name != name:
             reader.read_declarations(other)

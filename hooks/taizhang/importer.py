@@ -90,7 +90,8 @@ def _keep_source_ids(drafts: list[Draft], prefix: str, analysis: Analysis) -> bo
 
 def _round_text(vocab, understood: Understood, round_id: str, source: str) -> str:
     values = {"id": round_id, "kind": vocab.kind_label("round"), "title": understood.round_title,
-              "phase": vocab.label("phases", "concentrated"), "areas": dict(understood.areas), "draft": "是"}
+              "phase": vocab.label("phases", "concentrated"), "areas": dict(understood.areas), "draft": "是",
+              **understood.round_values}
     body = [f"由 taizhang import 从 {source} 导入。请补全巡视组、被巡视单位、反馈日期和集中整改期限。"]
     if understood.round_body.strip():
         body.append(understood.round_body.strip())

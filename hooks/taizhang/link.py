@@ -76,6 +76,18 @@ class Ledger:
     def measures_of(self, problem_id: str) -> list[MeasureRecord]:
         return self.linked_from(problem_id, "measure", "problems")
 
+    def carried_into(self, measure_id: str) -> list[MeasureRecord]:
+        """Measures of later rounds that continue this one (their 承接自 names it): the hand-over."""
+        return self.linked_from(measure_id, "measure", "carried_from")
+
+    def carried_from(self, measure: MeasureRecord) -> list[MeasureRecord]:
+        """The earlier-round measures this one continues (承接自)."""
+        return self.targets(measure, "carried_from")
+
+    def repeats(self, record: Record) -> list[Record]:
+        """屡查屡犯: the same finding in earlier rounds (前轮记录)."""
+        return self.targets(record, "recurs_from")
+
     @property
     def rounds(self) -> list[RoundRecord]:
         return self.of_kind("round")
@@ -105,6 +117,12 @@ class Ledger:
         rnd = self.round_of(measure)
         order = [k for k, _ in rnd.areas] if rnd else []
         return sorted(areas, key=lambda a: (order.index(a) if a in order else len(order), a))
+
+
+def is_earlier(theirs: RoundRecord, mine: RoundRecord) -> bool:
+    """前轮记录 and 承接自 point back: to another round with an earlier feedback date."""
+    return theirs.id != mine.id and not (theirs.feedback_date and mine.feedback_date
+                                         and theirs.feedback_date >= mine.feedback_date)
 
 
 def current_round(rounds: list[RoundRecord]) -> RoundRecord | None:

@@ -50,7 +50,7 @@ class Record:
     round: str | None = None
     publish: bool = True              # False: left out of the published progress report
     draft: bool = False               # imported, not yet completed (see DRAFT_NEEDS)
-    recurs_from: tuple[Link, ...] = ()  # 屡查屡犯: the same record in an earlier round
+    recurs_from: tuple[Link, ...] = ()  # 屡查屡犯: the same finding in an earlier round
     # Fields the vocabulary (or taizhang.yml) declares beyond the attributes
     # above, by field name, converted by their type: kept, never dropped.
     extra: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
@@ -66,7 +66,7 @@ class Record:
 
     def links(self) -> dict[str, tuple[Link, ...]]:
         """Typed links written in this record, by field name (extra link fields too)."""
-        found = {"recurs_from": self.recurs_from} if self.kind in ("feedback", "problem", "measure") else {}
+        found = {"recurs_from": self.recurs_from} if self.kind in ("feedback", "problem") else {}
         for name, value in self.extra.items():
             if isinstance(value, tuple) and value and all(isinstance(v, Link) for v in value):
                 found[name] = value
@@ -133,9 +133,11 @@ class MeasureRecord(Record):
     completed_on: dt.date | None = None
     signed_off_by: str | None = None
     signed_off_on: dt.date | None = None
+    carried_from: tuple[Link, ...] = ()   # 承接自: the unfinished measure of an earlier round this continues
 
     def links(self):
-        return {**super().links(), "problems": self.problems, "addresses_causes": self.addresses_causes}
+        return {**super().links(), "problems": self.problems, "addresses_causes": self.addresses_causes,
+                "carried_from": self.carried_from}
 
 
 RECORD_CLASSES = {
@@ -385,8 +387,8 @@ def build_record(raw: RawRecord, vocab: Vocabulary, reporter: Reporter) -> Recor
         values[field.name] = reader.convert(field, value, line)
     draft = values.get("draft") is True
     for name in vocab.required[kind.name]:
-        if name == "kind" or name in present:
-            continue  # present; an invalid value was reported by its converter
+        if name == "kind" or name in present or vocab.waived(kind.name, name, present):
+            continue  # present (an invalid value was reported by its converter), or stood in for
         field = vocab.fields[name]
         # An imported draft may lack what the outline did not say (owners,
         # deadlines, links): a reminder, not an error, until it is completed.

@@ -66,6 +66,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "网站只保留段落、标题、列表、表格、链接和本站图片等 Markdown 写法，其余会被去掉；请删除或改用 Markdown 写法"),
     "recur-not-earlier": ("“{key}”中的 {value} 不属于比本轮（{round}）更早的轮次",
                           "只能引用前面轮次（反馈日期更早）中的同类记录"),
+    "link-other-round": ("“{key}”中的 {value} 属于轮次 {other}，而本记录属于轮次 {round}",
+                         "只能引用本轮的记录，各轮的统计才互不影响：前轮未完成的措施用“承接自”承接"
+                         "（taizhang new round --carry-over），前轮的问题再次出现时新建本轮的问题并写“前轮记录”"),
     "draft-incomplete": ("草稿{kind}还缺“{key}”", "补上 {key}:（{help}）；全部补齐后删除“草稿: 是”一行"),
     "draft-record": ("记录仍标为草稿（草稿: 是）", "补全并核对后删除“草稿: 是”一行；提交（taizhang check --submit）时不能再有草稿"),
     "body-placeholder": ("正文还是新建记录时的占位文字“{marker}”，本记录仍是草稿",

@@ -109,8 +109,9 @@ def sanitise_html(text: str) -> str:
     return _clean(linked, _no_off_site_media)
 
 
+# The site's extensions (mkdocs.yml) without attr_list; tables align with
+# the align attribute, since style is not allowed.
 _EXTENSIONS = ["tables", "admonition", "sane_lists", "toc"]
-_CONFIG = {"tables": {"use_align_attribute": True}, "toc": {"permalink": False}}
 _local = threading.local()
 
 
@@ -118,7 +119,8 @@ def _markdown() -> markdown.Markdown:
     md = getattr(_local, "md", None)
     if md is None:
         from pymdownx.slugs import slugify
-        config = dict(_CONFIG, toc={"permalink": False, "slugify": slugify(case="lower")})
+        config = {"tables": {"use_align_attribute": True},
+                  "toc": {"permalink": False, "slugify": slugify(case="lower")}}   # ids as mkdocs.yml makes them
         md = _local.md = markdown.Markdown(extensions=_EXTENSIONS, extension_configs=config)
     return md
 

@@ -17,6 +17,7 @@ import yaml
 
 from taizhang.check import DRAFT_BODY
 from taizhang.fsutil import write_new
+from taizhang.link import is_earlier
 from taizhang.load import CONTROL_CHARS, parse_text, record_files
 from taizhang.model import build_record, known_keys
 from taizhang.problems import Reporter
@@ -129,11 +130,28 @@ def _check_links(analysis: Analysis, kind: str, values: dict) -> list[str]:
                 problems.append(f"{field.key}：编号 {target} 不存在（应为{wanted}的编号）")
             elif found.kind != target_kind:
                 problems.append(f"{field.key}：{target} 是{vocab.kind_label(found.kind)}，应为{wanted}")
+    problems += _check_earlier(analysis, kind, values)
     area = values.get("area")
     rnd = ledger.get(values.get("round") or "")
     if area and rnd is not None and getattr(rnd, "area_name", None) and rnd.area_name(area) is None:
         allowed = "、".join(k for k, _ in rnd.areas)
         problems.append(f"{vocab.key('area')}：{area} 不在轮次 {rnd.id} 的整改方面中（可选：{allowed}）")
+    return problems
+
+
+def _check_earlier(analysis: Analysis, kind: str, values: dict) -> list[str]:
+    """前轮记录 (--repeats) must name a record of an earlier round, as the checker demands."""
+    ledger, vocab = analysis.ledger, analysis.vocab
+    mine = ledger.get(values.get("round") or "")
+    problems = []
+    for target in values.get("recurs_from") or []:
+        found = ledger.get(target)
+        theirs = ledger.round_of(found) if found is not None and found.kind == kind else None
+        if theirs is None or mine is None:
+            continue  # a missing or wrong-kind id is reported by _check_links
+        if not is_earlier(theirs, mine):
+            problems.append(f"{vocab.key('recurs_from')}：{target} 属于轮次 {theirs.id}，"
+                            f"不比本轮 {mine.id} 更早（只能引用前面轮次的同类记录）")
     return problems
 
 
@@ -152,6 +170,7 @@ OPTION_NAMES = {
     "causes": "--cause", "problems": "--problem", "addresses_causes": "--cause", "leader": "--leader",
     "unit": "--unit", "owner": "--owner", "deadline": "--deadline", "team": "--team",
     "inspected": "--inspected", "feedback_date": "--feedback-date", "areas": "--area", "measure_type": "--type",
+    "recurs_from": "--repeats",
 }
 
 
@@ -159,6 +178,8 @@ def _missing(vocab, kind: str, values: dict) -> list[str]:
     gaps = []
     for name in vocab.required[kind]:
         if name in ("id", "kind") or values.get(name) not in (None, "", []):
+            continue
+        if vocab.waived(kind, name, {k for k, v in values.items() if v not in (None, "", [])}):
             continue
         field = vocab.fields[name]
         option = OPTION_NAMES.get(name, "")
@@ -223,24 +244,31 @@ def parse_areas(items: list[str]) -> dict:
     return areas
 
 
+def unfinished_measures(analysis: Analysis, round_id: str) -> list:
+    """Every measure of a round that is not closed (已完成/已销号), of any type:
+    整改不到位不销号, so each of them continues in the next round."""
+    vocab = analysis.vocab
+    return [m for m in analysis.ledger.of_kind("measure")
+            if m.round == round_id and not (m.status and vocab.is_closed(m.status))]
+
+
 def carry_over(analysis: Analysis, from_round: str, to_round: str) -> list[NewRecord]:
-    """Open 长期坚持 measures of one round as new measures of the next, each
-    naming the old one in 前轮记录. Nothing existing is touched."""
-    vocab, ledger = analysis.vocab, analysis.ledger
+    """Each unfinished measure of one round as a new measure of the next, naming
+    the original in 承接自. It keeps the original's type, deadline and status; its
+    problems, progress and evidence stay on the original and are shown from there
+    (the carried measure's page links them). Nothing existing is touched."""
+    vocab = analysis.vocab
     created = []
-    for m in ledger.of_kind("measure"):
-        long_term = m.long_term or m.measure_type == "long_term"
-        if m.round != from_round or not long_term or (m.status and vocab.is_closed(m.status)):
-            continue
+    for m in unfinished_measures(analysis, from_round):
+        deadline = vocab.long_term_deadline if m.long_term else (m.deadline.isoformat() if m.deadline else None)
         options = {
-            "title": m.title, "round": to_round, "problems": [l.target for l in m.problems],
-            "addresses_causes": [l.target for l in m.addresses_causes], "leader": list(m.leader),
-            "unit": list(m.unit), "owner": list(m.owner), "deadline": vocab.long_term_deadline,
-            "measure_type": vocab.label("measure_types", "long_term"),
+            "title": m.title, "round": to_round, "carried_from": [m.id],
+            "leader": list(m.leader), "unit": list(m.unit), "owner": list(m.owner), "deadline": deadline,
+            "measure_type": vocab.label("measure_types", m.measure_type) if m.measure_type else None,
             "status": vocab.label("statuses", m.status) if m.status else None,
-            "recurs_from": [m.id],
+            "publish": False if not m.publish else None,
         }
-        body = f"承接 {from_round} 的整改措施 {m.id}，继续长期坚持。\n\n{m.body.strip()}"
+        body = f"承接 {from_round} 未完成的整改措施 {m.id}，继续整改。\n\n{m.body.strip()}"
         # next_id reads file names on disk, so each new measure gets a fresh id.
-        created.append(create(analysis, "measure", options, body))
+        created.append(create(analysis, "measure", options, body.strip()))
     return created

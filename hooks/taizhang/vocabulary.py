@@ -80,6 +80,11 @@ class Vocabulary:
     exports: Mapping[str, object] = field(default_factory=dict)   # filing_unit, issuer, paper, font_size
     import_rules: Mapping[str, object] = field(default_factory=dict)
     fields_by_key: Mapping[str, Mapping[str, Field]] = field(default_factory=dict)  # kind -> key -> field
+    required_unless: Mapping[str, str] = field(default_factory=dict)  # "kind.field" -> field standing in for it
+
+    def waived(self, kind: str, name: str, present) -> bool:
+        """A required field another given field stands in for (e.g. 承接自 for 整改问题)."""
+        return self.required_unless.get(f"{kind}.{name}") in present
     phrases: Mapping[str, str] = field(default_factory=dict)
 
     def phrase(self, name: str, **values) -> str:
@@ -376,6 +381,7 @@ def _build(raw: dict) -> Vocabulary:
         evidence_keys=frozen(dict(raw["evidence_keys"])),
         relations=frozen({k: frozen(dict(v)) for k, v in raw["relations"].items()}),
         import_rules=frozen(dict(raw["import"])),
+        required_unless=frozen(dict(raw.get("required_unless") or {})),
         phrases=frozen({k: str(v) for k, v in raw["phrases"].items()}),
         ledger_columns=tuple(Column(c["name"], str(c["label"]), int(c.get("width", 16))) for c in raw["ledger_columns"]),
         exports=frozen(_exports(raw["exports"])),

@@ -178,6 +178,14 @@ def measure_cells(ledger: Ledger, m: MeasureRecord, short: bool = False) -> dict
         completion.append(vocab.label("lights", light) + (f"（{-days} 天）" if days is not None and days < 0 else ""))
     if m.completed_on:
         completion.append(f"{m.completed_on.isoformat()}完成")
+    progress = [f"{p.on.isoformat()} {p.text}" for p in m.progress]
+    evidence = [e.name for e in m.evidence]
+    for original in ledger.carried_from(m):   # 承接自: the original's state, shown (kept there, not copied)
+        before = f"承接前（{original.round} {original.id}）"
+        if original.progress:
+            last = original.progress[-1]
+            progress.append(f"{before}：{last.on.isoformat()} {last.text}")
+        evidence += [f"{before}：{e.name}" for e in original.evidence]
     signoff = ""
     if m.signed_off_on or m.signed_off_by:
         signoff = " ".join(x for x in (m.signed_off_on.isoformat() if m.signed_off_on else "", m.signed_off_by or "") if x)
@@ -192,9 +200,9 @@ def measure_cells(ledger: Ledger, m: MeasureRecord, short: bool = False) -> dict
         "unit": "\n".join(m.unit),
         "owner": "\n".join(m.owner),
         "deadline": deadline,
-        "progress": SAME if short and m.progress else "\n".join(f"{p.on.isoformat()} {p.text}" for p in m.progress),
+        "progress": SAME if short and progress else "\n".join(progress),
         # 销号 goes into 完成情况 unless the layout has its own 销号情况 column
         "completion": "\n".join(completion + ([signoff] if signoff and not has_signoff_column else [])),
-        "evidence": SAME if short and m.evidence else "\n".join(e.name for e in m.evidence),
+        "evidence": SAME if short and evidence else "\n".join(evidence),
         "signoff": signoff,
     }

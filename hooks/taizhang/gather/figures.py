@@ -158,11 +158,12 @@ class Overview:
     repeats: tuple[Repeat, ...]
     definitions: tuple[tuple[str, str], ...] = ()
 
-    def unit(self, key: str) -> UnitFigures:
-        return self._by_key()[key]
+    def __post_init__(self):
+        # An index built once (the dataclass is frozen): pages look units up per link.
+        object.__setattr__(self, "_index", {u.key: u for u in self.units})
 
-    def _by_key(self) -> dict[str, UnitFigures]:
-        return {u.key: u for u in self.units}
+    def unit(self, key: str) -> UnitFigures:
+        return self._index[key]
 
     @property
     def records(self) -> int:

@@ -15,7 +15,8 @@ LATEST_PROGRESS = 10
 
 def render_dashboard(page: Page, scope: Scope) -> str:
     fig = figures(page.ledger, scope)
-    parts = ["# 整改工作总览\n", block(_round_box(page, scope)), block(_numbers(page, fig))]
+    parts = ["# 整改工作总览\n", block(_round_box(page, scope)), block(_numbers(page, fig)),
+             block(_rounds_note(page, fig))]
     parts += ["## 整改状态\n", block(_status_counts(page, fig)), block(_lights(fig))]
     late = [m for m in scope.measures if page.ledger.lights.get(m.id) == RED]
     soon = [m for m in scope.measures if page.ledger.lights.get(m.id) == YELLOW]
@@ -64,6 +65,17 @@ def _numbers(page: Page, fig: Figures) -> str:
         for label, value, target, note in cards
     )
     return rate_cards(page, fig) + f'<div class="tz-numbers">{counts}</div>'
+
+
+def _rounds_note(page: Page, fig: Figures) -> str:
+    """承接事项 and 屡查屡犯 of this round, counted apart (they are different things)."""
+    return (f'<p class="tz-rounds-note">承接前轮未完成的措施 <a href="{page.href(urls.CARRIED)}">'
+            f'<strong data-carried-in="{fig.carried_in}">{fig.carried_in}</strong> 项</a>，'
+            f'已转入后续轮次 <strong data-carried-out="{fig.carried_out}">{fig.carried_out}</strong> 项；'
+            f'<a href="{page.href(urls.RECURRENCES)}">屡查屡犯</a>：反馈问题 '
+            f'<strong data-repeat-feedback="{fig.repeat_feedback}">{fig.repeat_feedback}</strong> 条、查摆问题 '
+            f'<strong data-repeat-problems="{fig.repeat_problems}">{fig.repeat_problems}</strong> 个。'
+            f'<a href="{page.href(urls.ROUNDS)}">各轮概览</a></p>')
 
 
 def _status_counts(page: Page, fig: Figures) -> str:

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from taizhang.link import DONE, GREEN, LIGHT_ORDER, RED, YELLOW, Ledger
+from taizhang.link import DONE, GREEN, LIGHT_ORDER, PENDING, RED, YELLOW, Ledger
 from taizhang.markup import esc, md_inline
 from taizhang.model import MeasureRecord, Record
 from taizhang.render import urls
@@ -209,7 +209,8 @@ def filter_bar(page: Page, areas=()) -> str:
     facts = [
         ["status", vocab.key("status"), [vocab.label("statuses", s) for s in vocab.status_order()]
          + [vocab.phrase("no_measures"), vocab.phrase("no_problems")]],
-        ["light", vocab.phrase("light_header"), [vocab.label("lights", light) for light in LIGHT_ORDER]],
+        ["light", vocab.phrase("light_header"), [vocab.label("lights", light) for light in LIGHT_ORDER
+                                                  if light != PENDING or PENDING in page.ledger.lights.values()]],
         ["type", vocab.key("measure_type"), vocab.labels("measure_types")],
         ["area", vocab.key("area"), [area_label(o, n) for o, n in areas]],
         ["leader", vocab.key("leader"), []],

@@ -8,6 +8,7 @@ from taizhang.model import MeasureRecord
 from taizhang.render.figures import rate_cards
 from taizhang.render.html import (ID, KEY, TITLE, WIDE, Cell, Col, Page, Row, block, esc,
                                   filter_bar, md_inline, table)
+from taizhang.render.marks import repeat_mark, round_marks
 from taizhang import views
 from taizhang.views import Scope
 
@@ -35,17 +36,23 @@ def task_rows(page: Page, measures: list[MeasureRecord]) -> list[Row]:
             "、".join(page.id_link(p) for p in t.problems) or none, esc(t.measure_type_label or none),
             page.texts(t.leader), page.texts(t.unit), page.texts(t.owner),
             page.deadline_cell(m), Cell(esc(completed or none), completed),
-            page.status_cell(t.status), page.light_cell(t.light, page.measure_light(m)),
+            _with_marks(page.status_cell(t.status), round_marks(page, m)), page.light_cell(t.light, page.measure_light(m)),
         ], task_facts(t)))
     return rows
+
+
+def _with_marks(cell: Cell, marks: str) -> Cell:
+    return Cell(cell.html + marks, cell.sort) if marks else cell
 
 
 def render_problem_list(page: Page, scope: Scope) -> str:
     vocab = page.vocab
     no_measures, none = vocab.phrase("no_measures"), vocab.phrase("none")
     fig = views.figures(page.ledger, scope)
+    repeat_note = (f'其中屡查屡犯 <strong data-repeats="{fig.repeat_problems}">{fig.repeat_problems}</strong> 个；'
+                   if fig.repeat_problems else "")
     parts = ["# 问题清单\n",
-             block(f'<p class="tz-lead">{_round_line(scope)}共 {esc(fig.problem_count_text)}；'
+             block(f'<p class="tz-lead">{_round_line(scope)}共 {esc(fig.problem_count_text)}；{repeat_note}'
                    "每个问题的整改状态按其整改措施自动计算（最慢的一项决定），"
                    f"{esc(vocab.key('deadline'))}是其未完成措施中最早的一个。</p>"),
              block(rate_cards(page, fig)),
@@ -67,7 +74,7 @@ def render_problem_list(page: Page, scope: Scope) -> str:
                      "unit": list(p.units), "leader": list(p.leaders)}
             deadline = p.earliest_open_deadline.isoformat() if p.earliest_open_deadline else ""
             rows.append(Row([
-                page.id_link(p.problem), page.link(p.problem, p.problem.title),
+                page.id_link(p.problem), page.link(p.problem, p.problem.title) + repeat_mark(page, p.problem),
                 "<br>".join(page.link(f) for f in p.feedback) or none, page.texts(p.units),
                 Cell(esc(deadline or none), deadline),
                 "、".join(page.id_link(m) for m in p.measures) or f'<span class="tz-gap">{esc(no_measures)}</span>',
@@ -162,13 +169,19 @@ def render_kind_index(page: Page, kind: str) -> str:
 
 
 def render_recurrences(page: Page, scope: Scope) -> str:
-    """屡查屡犯: every record that names the same record of an earlier round."""
+    """屡查屡犯: this round's feedback items and problems that repeat an earlier round's.
+    Carried measures are continuing work, not repeats: they are on the 承接事项 page."""
     ledger, vocab = page.ledger, page.vocab
     rows = []
-    for record in ledger.records.values():
-        for earlier in ledger.targets(record, "recurs_from"):
-            rows.append([page.link(record), esc(record.round or "—"), page.link(earlier), esc(earlier.round or "—"),
-                         esc(vocab.kind_label(record.kind))])
+    for record in scope.repeat_feedback + scope.repeat_problems:
+        for earlier in ledger.repeats(record):
+            rows.append([page.link(record), esc(vocab.kind_label(record.kind)), page.link(earlier),
+                         esc(earlier.round or "—")])
+    lead = (f'{_round_line(scope)}本轮反馈问题中重复前轮的 <strong data-repeat-feedback="{len(scope.repeat_feedback)}">'
+            f'{len(scope.repeat_feedback)}</strong> 条，查摆问题中重复前轮的 <strong data-repeat-problems='
+            f'"{len(scope.repeat_problems)}">{len(scope.repeat_problems)}</strong> 个（记录中写了“{esc(vocab.key("recurs_from"))}”的）。'
+            "承接前轮未完成的整改措施不是屡查屡犯，见“承接事项”。")
     return ("# 屡查屡犯\n"
-            + block('<p class="tz-lead">在后续轮次中再次出现的问题、反馈和承接的整改措施（记录中写了“前轮记录”的）。</p>')
-            + block(table(["本轮记录", "轮次", "前轮记录", "前轮轮次", "类别"], rows, "tz-sortable", "没有屡查屡犯的记录。")))
+            + block(f'<p class="tz-lead">{lead}</p>')
+            + block(table(["本轮记录", "类别", "前轮记录", "前轮轮次"], rows, "tz-sortable tz-repeats",
+                          "本轮没有屡查屡犯的记录。")))

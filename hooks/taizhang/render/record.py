@@ -11,6 +11,7 @@ from taizhang.history import History
 from taizhang.problems import Problem
 from taizhang.sanitise import is_url, render_body
 from taizhang.render.html import ID, KEY, NOWRAP, TITLE, WIDE, Col, Page, block, esc, md_inline, table
+from taizhang.render.marks import by_round, handover_text, repeat_mark
 from taizhang.views import Scope, area_label, field_text, figures, problem_light, round_facts
 
 
@@ -41,6 +42,9 @@ def render_record(page: Page, record: Record, problems: list[Problem], history: 
         parts.append(block(_timeline(record)))
         parts.append("## 佐证材料\n")
         parts.append(block(_evidence(page, record)))
+        for original in page.ledger.carried_from(record):
+            parts.append(f"## 承接前的整改情况（{md_inline(original.round or '')} {md_inline(original.id)}）\n")
+            parts.append(block(_before_carry(page, original)))
     if isinstance(record, RoundRecord):
         parts.append(_round_summary(page, record))
     if history is not None:
@@ -125,6 +129,9 @@ def _problem_facts(page: Page, problem: ProblemRecord) -> list[str]:
                  + page.light(problem_light(ledger, problem)))]
     if problem.status:
         rows.append(_row(f"{vocab.key('status')}（填报）", page.status(problem.status)))
+    repeat = repeat_mark(page, problem)
+    if repeat:
+        rows.append(_row(vocab.key("recurs_from"), repeat))
     return rows
 
 
@@ -138,6 +145,11 @@ def _measure_facts(page: Page, m: MeasureRecord) -> list[str]:
         _row(vocab.key("unit"), page.texts(m.unit)),
         _row(vocab.key("owner"), page.texts(m.owner)),
     ]
+    carried, handed = page.ledger.carried_from(m), handover_text(page, m)
+    if carried:
+        rows.append(_row(vocab.key("carried_from"), f'<span class="tz-carried">{by_round(page, carried)}</span>'))
+    if handed:
+        rows.append(_row("转入后续轮次", f'<span class="tz-handover">{handed}</span>'))
     if m.completed_on:
         rows.append(_row(vocab.key("completed_on"), esc(m.completed_on.isoformat())))
     if m.signed_off_by or m.signed_off_on:
@@ -145,6 +157,18 @@ def _measure_facts(page: Page, m: MeasureRecord) -> list[str]:
         when = esc(m.signed_off_on.isoformat() if m.signed_off_on else "—")
         rows.append(_row("销号", f"{when}，{who}"))
     return rows
+
+
+def _before_carry(page: Page, original: MeasureRecord) -> str:
+    """The original's last progress and its evidence, shown here and kept there (never copied)."""
+    last = original.progress[-1] if original.progress else None
+    progress = (f'<p class="tz-carried-progress">最后一次进展：<time datetime="{last.on.isoformat()}">'
+                f'{last.on.isoformat()}</time> {esc(last.text)}</p>') if last else '<p class="tz-empty">原措施没有填报进展。</p>'
+    status = page.status(original.status)
+    return (f'<div class="tz-before-carry"><p>原措施 {page.link(original)}，转入时状态 {status}；'
+            f'全部进展和修改记录见原措施页面。</p>'
+            f'<p>原措施整改的查摆问题：{"、".join(page.id_link(p) for p in page.ledger.targets(original, "problems")) or "—"}</p>'
+            f'{progress}<p>原措施的佐证材料：</p>{_evidence(page, original)}</div>')
 
 
 def _round_facts(page: Page, rnd: RoundRecord) -> list[str]:
@@ -161,7 +185,9 @@ def _relations(page: Page, record: Record) -> str:
     sections = []
     for relation, labels in vocab.relations.items():
         kind, field = relation.split(".")
-        optional = vocab.fields[field].target == "same"   # 屡查屡犯: shown only when present
+        optional = vocab.fields[field].target == "same"   # 屡查屡犯, 承接自: shown only when present
+        if record.kind == kind and isinstance(record, MeasureRecord) and ledger.carried_from(record):
+            optional = True   # a carried measure's problems are the original's, shown under 承接前的整改情况
         if record.kind == kind:
             sections.append((labels["forward"], ledger.targets(record, field), optional))
         if record.kind == vocab.link_target(kind, field):

@@ -19,6 +19,7 @@ from taizhang.render.lists import (render_kind_index, render_problem_list, rende
                                    render_responsibility_list, render_task_list)
 from taizhang.render.record import render_record
 from taizhang.render.report import report_markdown
+from taizhang.render.rounds import ArchiveView, render_carried, render_rounds
 from taizhang.render.trace import render_trace
 from taizhang.views import Scope
 from taizhang.views.report import build_report
@@ -38,7 +39,7 @@ class SitePages:
 
 
 def render_site(analysis: Analysis, dir_urls: bool = True, history: History | None = None,
-                set_aside_html: bool = False) -> SitePages:
+                set_aside_html: bool = False, archive: ArchiveView | None = None) -> SitePages:
     """Every generated page; with set_aside_html, large HTML blocks are left as
     placeholders and returned in `fragments` for the adapter to fill in."""
     ledger = analysis.ledger
@@ -64,12 +65,15 @@ def render_site(analysis: Analysis, dir_urls: bool = True, history: History | No
         urls.SIGNOFF_LIST: render_signoff_list,
         urls.RECONCILIATION: render_reconciliation,
         urls.RECURRENCES: render_recurrences,
+        urls.CARRIED: render_carried,
+        urls.ROUNDS: lambda page, scope: render_rounds(page, scope, archive),
         urls.REPORT: lambda page, scope: report_markdown(build_report(page.ledger, scope)),
     }
     # Long generated tables repeat what record pages say: keep them out of the
     # search index (segmenting them with jieba was most of the build's cost).
     unsearched = {urls.PROBLEM_LIST, urls.TASK_LIST, urls.RESPONSIBILITY_LIST, urls.TRACE, urls.RECURRENCES,
-                  urls.SIGNOFF_LIST, urls.RECONCILIATION}
+                  urls.SIGNOFF_LIST, urls.RECONCILIATION,
+                  urls.CARRIED}
     for uri, render in summaries.items():
         head = WIDE_UNSEARCHED if uri in unsearched else (WIDE if uri == urls.DASHBOARD else "")
         emit(uri, lambda page, render=render, head=head: head + render(page, scope) + source_note(ledger))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from taizhang.render.marks import repeat_mark
 from taizhang import views
 from taizhang.render.figures import rate_cards
 from taizhang.render.html import KEY, TITLE, WIDE, Col, Page, Row, block, esc, filter_bar, table
@@ -11,7 +12,7 @@ from taizhang.views import Scope
 def _links(page: Page, records, gap: str) -> str:
     if not records:
         return f'<span class="tz-gap">{esc(gap)}</span>'
-    return "<br>".join(page.link(r) for r in records)
+    return "<br>".join(page.link(r) + repeat_mark(page, r) for r in records)
 
 
 def render_trace(page: Page, scope: Scope) -> str:
@@ -22,13 +23,14 @@ def render_trace(page: Page, scope: Scope) -> str:
     headers = [Col(vocab.kind_label("feedback"), TITLE), Col(vocab.kind_label("problem"), WIDE),
                Col(vocab.kind_label("cause"), WIDE), Col(vocab.kind_label("measure"), WIDE),
                Col(vocab.key("status"), KEY)]
-    rows = [Row([page.link(f.feedback), _links(page, f.problems, no_problems), _links(page, f.causes, no_causes),
+    rows = [Row([page.link(f.feedback) + repeat_mark(page, f.feedback), _links(page, f.problems, no_problems), _links(page, f.causes, no_causes),
                  _links(page, f.measures, no_measures), page.status_cell(f.status, no_problems)],
                 {"status": f.status_label, "area": f.area_label}) for f in feedback]
     parts = ["# 对照表\n",
              block(f'<p class="tz-lead">每条反馈问题对应的查摆问题、原因和整改措施；'
                    f"反馈问题的{esc(vocab.key('status'))}按回应它的查摆问题计算（最慢的一个决定）。"
-                   f'有缺口的反馈问题 <strong data-gaps="{gaps}">{gaps}</strong> 条（标为红字）。</p>'),
+                   f'有缺口的反馈问题 <strong data-gaps="{gaps}">{gaps}</strong> 条（标为红字）。'
+                   + _repeat_note(scope) + '</p>'),
              block(rate_cards(page, views.figures(ledger, scope))),
              block(filter_bar(page, scope.areas())),
              block(table(headers, rows, "tz-trace tz-sortable tz-filterable"))]
@@ -41,3 +43,12 @@ def render_trace(page: Page, scope: Scope) -> str:
                                            + table([Col(headers[1].label, TITLE)] + headers[2:], rows,
                                                    "tz-trace tz-sortable tz-filterable"))]
     return "\n".join(parts)
+
+
+def _repeat_note(scope: Scope) -> str:
+    feedback, problems = len(scope.repeat_feedback), len(scope.repeat_problems)
+    if not (feedback or problems):
+        return ""
+    return (f'屡查屡犯（与前轮相同）的反馈问题 <strong data-repeat-feedback="{feedback}">{feedback}</strong> 条、'
+            f'查摆问题 <strong data-repeat-problems="{problems}">{problems}</strong> 个，已标出。')
+

@@ -123,6 +123,25 @@ class Scope:
     def measures(self) -> list[MeasureRecord]:
         return self.of("measure")
 
+    @property
+    def repeat_feedback(self) -> list[FeedbackRecord]:
+        """屡查屡犯: this round's feedback items that repeat an earlier round's (前轮记录)."""
+        return [f for f in self.feedback if self.ledger.repeats(f)]
+
+    @property
+    def repeat_problems(self) -> list[ProblemRecord]:
+        return [p for p in self.problems if self.ledger.repeats(p)]
+
+    @property
+    def carried_in(self) -> list[MeasureRecord]:
+        """承接事项: this round's measures that continue an earlier round's (承接自)."""
+        return [m for m in self.measures if self.ledger.carried_from(m)]
+
+    @property
+    def carried_out(self) -> list[MeasureRecord]:
+        """This round's measures handed over to a later round (another measure's 承接自 names them)."""
+        return [m for m in self.measures if self.ledger.carried_into(m.id)]
+
     def areas(self) -> list[tuple[str, str]]:
         """(ordinal, name) of the round's areas, plus any area records use."""
         listed = list(self.round.areas) if self.round else []
@@ -362,6 +381,14 @@ class Figures:
     rates: tuple[Rate, Rate, Rate]     # measures, problems, feedback
     areas: tuple[AreaProgress, ...]
     area_note: str
+    carried_in: int = 0               # 承接事项: measures continuing an earlier round's (承接自)
+    carried_out: int = 0              # measures handed over to a later round
+    repeat_feedback: int = 0          # 屡查屡犯: feedback items / problems repeating an earlier round's
+    repeat_problems: int = 0
+
+    @property
+    def repeats(self) -> int:
+        return self.repeat_feedback + self.repeat_problems
 
     def rate(self, name: str) -> Rate:
         return next(r for r in self.rates if r.name == name)
@@ -406,6 +433,8 @@ def figures(ledger: Ledger, scope: Scope) -> Figures:
         lights=tuple(LightCount(l, vocab.label("lights", l), lights.get(l, 0)) for l in LIGHT_ORDER
                      if l != PENDING or lights.get(l)),      # 待补充 only while drafts lack a deadline
         rates=rates, areas=_areas(ledger, scope), area_note=vocab.phrase("area_counting"),
+        carried_in=len(scope.carried_in), carried_out=len(scope.carried_out),
+        repeat_feedback=len(scope.repeat_feedback), repeat_problems=len(scope.repeat_problems),
     )
 
 

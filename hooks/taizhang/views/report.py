@@ -46,6 +46,9 @@ def build_report(ledger: Ledger, scope: Scope) -> Report:
                 f"（其中{signed_label} {fig.signed_off} 项），{rate.label} {rate.text}；"
                 f"{vocab.phrase('in_progress')} {fig.in_progress} 项，{vocab.label('statuses', 'not_started')} "
                 f"{fig.not_started} 项；{vocab.label('lights', 'red')} {fig.overdue} 项。")
+    if fig.carried_in or fig.repeats:
+        overview += (f"其中承接上一轮未完成的{kinds['measure']} {fig.carried_in} 项；屡查屡犯（与前轮反馈或查摆相同）的"
+                     f"{kinds['feedback']} {fig.repeat_feedback} 条、{kinds['problem']} {fig.repeat_problems} 个，须重点整改。")
     sections = [Section("一、总体情况", [overview])]
     if len(measures) != len(scope.measures) or len(problems) != len(scope.problems):
         sections[0].paragraphs.append("本通报不含按规定不予公开的事项。")
@@ -70,7 +73,7 @@ def _by_area(ledger: Ledger, scope: Scope) -> Section:
     paragraphs = []
     for area in figures(ledger, scope).areas:
         in_area = [p for p in scope.problems if p.area == area.ordinal]
-        states = "；".join(f"{p.title}（{status_label(vocab, ledger.problem_status.get(p.id), vocab.phrase('no_measures'))}）"
+        states = "；".join(f"{p.title}{_repeat_note(ledger, p)}（{status_label(vocab, ledger.problem_status.get(p.id), vocab.phrase('no_measures'))}）"
                           for p in in_area)
         paragraphs.append(f"{area.label}方面：{vocab.kind_label('problem')} {area.problems} 个，"
                           f"{vocab.kind_label('measure')} {area.measures} 项，{vocab.label('lights', 'done')} "
@@ -85,5 +88,12 @@ def _by_feedback(ledger: Ledger, scope: Scope) -> Section:
     for f in scope.feedback:
         problems = [p for p in ledger.linked_from(f.id, "problem", "feedback") if p.id in shown]
         state = status_label(vocab, ledger.feedback_status.get(f.id), vocab.phrase("no_problems"))
-        items.append(f"{f.id} “{f.quote or f.title}”：{state}（{'、'.join(p.id for p in problems) or vocab.phrase('none')}）")
+        linked = "、".join(p.id + _repeat_note(ledger, p) for p in problems) or vocab.phrase("none")
+        items.append(f"{f.id} “{f.quote or f.title}”：{state}（{linked}）{_repeat_note(ledger, f)}")
     return Section("三、巡视反馈问题整改情况", [] if items else ["暂无。"], items)
+
+
+def _repeat_note(ledger: Ledger, record) -> str:
+    """屡查屡犯 beside a feedback item or problem that repeats an earlier round's."""
+    earlier = ledger.repeats(record)
+    return f"〔屡查屡犯，前轮 {'、'.join(r.id for r in earlier)}〕" if earlier else ""

@@ -1,0 +1,134 @@
+"""Pages about rounds: 承接事项 (measures carried in from, and handed over to,
+other rounds) and 各轮概览 (every round's own figures side by side)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from taizhang.link import Ledger, build_ledger
+from taizhang.model import MeasureRecord, RoundRecord
+from taizhang.render import urls
+from taizhang.render.html import Cell, Page, Row, block, esc, table
+from taizhang.render.marks import handover_text
+from taizhang.views import Scope, figures
+
+
+def _last_progress(measure: MeasureRecord) -> str:
+    last = measure.progress[-1] if measure.progress else None
+    return f"{esc(last.on.isoformat())} {esc(last.text)}" if last else "—"
+
+
+def _status(page: Page, m: MeasureRecord) -> Cell:
+    cell = page.status_cell(m.status)
+    return Cell(cell.html + " " + page.measure_light(m), cell.sort)
+
+
+def render_carried(page: Page, scope: Scope) -> str:
+    """承接事项: continuing work, kept apart from 屡查屡犯 (repeat findings)."""
+    ledger, vocab = page.ledger, page.vocab
+    round_line = f"{esc(scope.round.title)}：" if scope.round else ""
+    carried_in, carried_out = scope.carried_in, scope.carried_out
+    rows_in = []
+    for m in carried_in:
+        for original in ledger.carried_from(m):
+            rows_in.append([page.id_link(m), page.link(m, m.title), page.link(original, original.id),
+                            esc(original.round or "—"),
+                            esc(vocab.label("measure_types", m.measure_type)) if m.measure_type else "—",
+                            page.deadline_cell(m), _status(page, m), _last_progress(original)])
+    rows_out = [[page.id_link(m), page.link(m, m.title), page.status_cell(m.status), handover_text(page, m),
+                 "<br>".join(page.status(n.status) for n in ledger.carried_into(m.id))] for m in carried_out]
+    return "\n".join([
+        "# 承接事项\n",
+        block(f'<p class="tz-lead">{round_line}承接前轮未完成的整改措施 <strong data-carried-in="{len(carried_in)}">'
+              f'{len(carried_in)}</strong> 项，转入后续轮次的 <strong data-carried-out="{len(carried_out)}">'
+              f'{len(carried_out)}</strong> 项。整改不到位不销号：前轮未完成（不是“已完成”“已销号”）的措施，'
+              f'在新一轮中以“{esc(vocab.key("carried_from"))}”继续整改，原措施的记录不改动。'
+              "与前轮相同的新问题（屡查屡犯）另见“屡查屡犯”页。</p>"),
+        "## 本轮承接的措施\n",
+        block(table(["编号", "整改措施", "承接自", "原轮次", "整改类型", "整改时限", "整改状态", "原措施最后一次进展"],
+                    rows_in, "tz-sortable tz-carried-in", "本轮没有承接前轮的措施。")),
+        "## 转入后续轮次的措施\n",
+        block(table(["编号", "整改措施", "本轮状态", "转入", "在后续轮次的状态"], rows_out,
+                    "tz-sortable tz-carried-out", "本轮没有转入后续轮次的措施。")),
+    ])
+
+
+@dataclass(frozen=True)
+class ArchiveView:
+    """What the build knows of the versioned archive (mike's gh-pages).
+
+    `archived`: round ids already archived; `version`: the round mike is
+    building now (None for a plain build, where archives live elsewhere)."""
+
+    archived: frozenset[str] = frozenset()
+    version: str | None = None
+
+    def is_archived(self, round_id: str) -> bool:
+        return round_id in self.archived or round_id == self.version
+
+
+def round_ledger(ledger: Ledger, rnd: RoundRecord) -> Ledger:
+    """The ledger as that round's own build sees it: its statistics date
+    (the shown round keeps the build's), so its figures are the ones its
+    own dashboard shows (TAIZHANG_ROUND=…)."""
+    shown = ledger.current_round
+    if shown is not None and shown.id == rnd.id:
+        return ledger
+    return build_ledger(list(ledger.records.values()), ledger.vocab, rnd.as_of or ledger.today, rnd.id)
+
+
+def _archive_href(page: Page, round_id: str) -> str:
+    """From this page to a sibling version folder: ../<round-id>/ from the version root."""
+    depth = urls.page_url(page.src_uri, page.dir_urls).count("/")   # all-rounds/ → 1, all-rounds.html → 0
+    return esc("../" * (depth + 1) + round_id + "/")
+
+
+def render_rounds(page: Page, scope: Scope, archive: ArchiveView | None = None) -> str:
+    """各轮概览: every round of the repository with its own figures, whichever round is shown."""
+    archive = archive or ArchiveView()
+    ledger = page.ledger
+    shown = scope.round.id if scope.round else None
+    rounds = sorted(ledger.rounds, key=lambda r: (r.feedback_date or dt.date.min, r.id))
+    rows = []
+    for rnd in rounds:
+        own = round_ledger(ledger, rnd)
+        rows.append(_round_row(page, own, rnd, shown, archive))
+    vocab = page.vocab
+    headers = [vocab.kind_label("round"), vocab.kind_label("feedback"), vocab.kind_label("problem"),
+               vocab.kind_label("measure"), "完成率", vocab.label("lights", "red"), "承接前轮 / 转入后续", "屡查屡犯", "归档"]
+    return "\n".join([
+        "# 各轮概览\n",
+        block('<p class="tz-lead">本仓库中的全部巡视轮次，每轮的数字只按该轮自己的记录、按该轮的统计日期计算'
+              "（与单独构建该轮时的总览相同）；承接前轮的措施计入新一轮，原措施仍计入原轮次。"
+              "屡查屡犯指与前轮相同的反馈问题和查摆问题。</p>"),
+        block(table(headers, rows, "tz-sortable tz-all-rounds", "还没有巡视轮次记录。")),
+    ])
+
+
+def _round_row(page: Page, own: Ledger, rnd: RoundRecord, shown: str | None, archive: ArchiveView) -> Row:
+    """One round's figures: views.figures on that round's own ledger and scope, as its dashboard."""
+    fig = figures(own, Scope(own, rnd))
+    title = page.link(rnd, rnd.title) + (' <span class="tz-shown">（本站显示的轮次）</span>' if rnd.id == shown else "")
+    if not archive.is_archived(rnd.id):
+        stored = "未归档"
+    elif archive.version is None:
+        stored = "已归档"
+    else:
+        stored = f'<a class="tz-archive-link" href="{_archive_href(page, rnd.id)}">已归档（{esc(rnd.id)}）</a>'
+    rates = "<br>".join(f'{esc(r.label)} <span data-figure="rate-{r.name}">{esc(r.text)}</span>'
+                        f' <small>（{r.done}/{r.total}）</small>' for r in fig.rates)
+    vocab = own.vocab
+    dates = (f'<br><small>{esc(vocab.key("feedback_date"))} {esc(rnd.feedback_date.isoformat() if rnd.feedback_date else "—")}'
+             f'<br>{esc(vocab.key("as_of"))} {esc(own.today.isoformat())}</small>')
+    return Row([
+        title + dates, _n("feedback", fig.feedback), _n("problems", fig.problems), _n("measures", fig.measures),
+        Cell(rates, f"{fig.rate('measures').share:.6f}"), _n("overdue", fig.overdue),
+        Cell(f'<span data-figure="carried-in">{fig.carried_in}</span> / '
+             f'<span data-figure="carried-out">{fig.carried_out}</span>', f"{fig.carried_in:06d}"),
+        _n("repeats", fig.repeats), stored,
+    ], {"round": rnd.id})
+
+
+def _n(name: str, value: int) -> Cell:
+    return Cell(f'<span data-figure="{name}">{value}</span>', f"{value:06d}")
