@@ -162,7 +162,7 @@ def test_reconciliation_says_per_feedback_whether_it_can_be_closed(sample_site, 
     for mid in ("CS-006", "CS-009"):
         path = root / f"records/measures/{mid}.md"
         text = path.read_text(encoding="utf-8")
-        text = re.sub(r"^整改状态: .*$", "整改状态: 已销号\n完成日期: 2023-08-01\n销号人: 整改办\n销号日期: 2023-08-05",
+        text = re.sub(r"^整改状态: .*$", "整改状态: 已销号\n完成日期: 2023-08-08\n销号人: 整改办\n销号日期: 2023-08-09",
                       text, count=1, flags=re.M)
         if "佐证材料" not in text:
             text = text.replace("\n---\n", "\n佐证材料:\n  - 名称: 总结报告\n---\n", 1)
