@@ -172,7 +172,8 @@ def prepare(work: Path, n: int, pages: bool = True) -> tuple[Path, Path, Path]:
     subprocess.run([sys.executable, "-c", DUMP_PAGES, str(project), str(same / "docs")], check=True)
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"hooks:\n  - hooks/taizhang_hook.py\n", "", config).replace("custom_dir: hooks/theme", "custom_dir: theme")
-    shutil.copytree(project / "hooks" / "theme", same / "theme")
+    # Without the hook, Material's own navigation (the override calls the hook's cached render).
+    shutil.copytree(project / "hooks" / "theme", same / "theme", ignore=shutil.ignore_patterns("nav.html"))
     (same / "mkdocs.yml").write_text(config, encoding="utf-8")
     shutil.copytree(project / "records", raw / "docs")
     (raw / "docs" / "index.md").write_text("# 首页\n", encoding="utf-8")

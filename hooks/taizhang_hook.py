@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
 import sys
 from pathlib import Path
 
@@ -42,6 +43,7 @@ class _Build:
     history = None
     site = None
     downloads = None
+    nav_cache = None
 
 
 _build = _Build()
@@ -141,6 +143,41 @@ def _edit_url(config, record_path: str) -> str | None:
 def on_page_content(html, page, config, files):
     fragments = _build.site.fragments.get(page.file.src_uri) if _build.site else None
     return fill_fragments(html, fragments) if fragments else html
+
+
+NAV_TEMPLATE = "partials/nav.html"
+
+
+def on_env(env, config, files):
+    """The global navigation is most of Jinja's work on record pages: render it
+    from Material's own template, once per folder for pages outside the nav
+    (hooks/theme/partials/nav.html calls this instead of including it)."""
+    import jinja2
+
+    custom = os.path.abspath(config.theme.custom_dir) if config.theme.custom_dir else None
+    source = next(os.path.join(d, NAV_TEMPLATE) for d in config.theme.dirs
+                  if os.path.abspath(d) != custom and os.path.isfile(os.path.join(d, NAV_TEMPLATE)))
+    with open(source, encoding="utf-8") as f:
+        template = env.from_string(f.read())
+    _build.nav_cache = {}
+
+    @jinja2.pass_context
+    def taizhang_nav(context):
+        page, nav = context.get("page"), context.get("nav")
+        if page is None or nav is None or not page.file.inclusion.is_not_in_nav():
+            return template.render(context.get_all())
+        # A page outside the nav activates no item; its links to the nav pages are the
+        # same as its siblings' unless one of those pages lies under its own folder.
+        folder = page.url if page.url.endswith("/") else posixpath.dirname(page.url) + "/"
+        if any(p.url.startswith(folder) for p in nav.pages):
+            return template.render(context.get_all())
+        key = posixpath.dirname(folder.rstrip("/"))
+        if key not in _build.nav_cache:
+            _build.nav_cache[key] = template.render(context.get_all())
+        return _build.nav_cache[key]
+
+    env.globals["taizhang_nav"] = taizhang_nav
+    return env
 
 
 def on_post_build(config):
