@@ -272,7 +272,7 @@ def test_unpublished_records_are_left_out_of_the_report(tmp_path):
     text = _docx_text(tmp_path / "r.docx")
     for gone in ("CS-008", "强化带头示范", "WT-011", "监督不够严格"):
         assert gone not in text
-    assert "CS-004" in text and "本通报不含按规定不予公开的事项" in text
+    assert "CS-004" in text and "本通报不含标为“公开: 否”的事项" in text
 
 
 def test_due_list_by_unit():

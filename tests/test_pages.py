@@ -123,13 +123,15 @@ def test_print_sheet_carries_ledger_title_and_date_and_escapes_record_text(sampl
     root = copy_project(tmp_path / "p")
     path = root / "records/rounds/LC-001.md"
     path.write_text(path.read_text(encoding="utf-8").replace("标题: 十一届省委第三轮巡视",
-                                                             '标题: "轮次\\"; } body { display: none } /*"'),
+                                                             '标题: "轮次~甲\\"; } body { display: none } /*"'),
                     encoding="utf-8")
     result = build(root)
     assert result.returncode == 0, result.stderr
     css = (root / "site/assets/taizhang-print.css").read_text(encoding="utf-8")
     assert "body { display" not in css and '\\22 ' in css and "\\7b " in css
     assert css.count("{") == css.count("}") == 4      # @page and its three margin boxes, nothing more
+    # the record page shows the title as written (no stray Markdown escape before ~)
+    assert "轮次~甲\"; } body" in soup(root / "site/rounds/LC-001/index.html").h1.get_text()
 
 
 def test_signoff_list_separates_waiting_from_signed_off_with_who_and_when(sample_site):
@@ -160,7 +162,7 @@ def test_reconciliation_says_per_feedback_whether_it_can_be_closed(sample_site, 
     for mid in ("CS-006", "CS-009"):
         path = root / f"records/measures/{mid}.md"
         text = path.read_text(encoding="utf-8")
-        text = re.sub(r"^整改状态: .*$", "整改状态: 已销号\n完成日期: 2023-08-01\n销号人: 整改办\n销号日期: 2023-08-05",
+        text = re.sub(r"^整改状态: .*$", "整改状态: 已销号\n完成日期: 2023-08-08\n销号人: 整改办\n销号日期: 2023-08-09",
                       text, count=1, flags=re.M)
         if "佐证材料" not in text:
             text = text.replace("\n---\n", "\n佐证材料:\n  - 名称: 总结报告\n---\n", 1)

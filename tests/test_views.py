@@ -276,5 +276,5 @@ def test_downloads_are_listed_once_and_the_dashboard_links_each(tmp_path):
     led, scope, _ = scope_figures(RATES)
     text = render_dashboard(Page("index.md", led, True), scope)
     for d in views.DOWNLOADS:
-        assert f'href="{d.uri}" download="{d.name}"' in text
+        assert f'href="{d.uri}" download="{d.name_in(led.vocab)}"' in text
     assert len({d.uri for d in views.DOWNLOADS}) == len({d.format for d in views.DOWNLOADS}) == len(views.DOWNLOADS)

@@ -23,7 +23,7 @@ DRAFT_BODY = "（在此填写正文）"
 
 
 def check_ledger(records: list[Record], ledger: Ledger, reporter: Reporter, docs_dir: Path) -> None:
-    check_duplicate_ids(records, reporter)
+    check_duplicate_ids(records, reporter, ledger.vocab.key("id"))
     check_links(ledger, reporter)
     for record in ledger.records.values():
         check_area(record, ledger, reporter)
@@ -33,20 +33,20 @@ def check_ledger(records: list[Record], ledger: Ledger, reporter: Reporter, docs
         check_same_round(record, ledger, reporter)
         if isinstance(record, MeasureRecord):
             check_measure_status(record, ledger, reporter)
-            check_evidence_files(record, reporter, docs_dir)
+            check_evidence_files(record, reporter, docs_dir, ledger.vocab.key("evidence"))
         if isinstance(record, ProblemRecord):
             check_problem_status(record, ledger, reporter)
     check_gaps(ledger, reporter)
 
 
-def check_duplicate_ids(records: list[Record], reporter: Reporter) -> None:
+def check_duplicate_ids(records: list[Record], reporter: Reporter, key: str) -> None:
     paths = defaultdict(list)
     for record in records:
         paths[record.id].append(record)
     for record_id, same in paths.items():
         same.sort(key=lambda r: r.path)
         for record in same[1:]:
-            reporter.add("duplicate-id", record.path, record.line_of("id"), value=record_id, other=same[0].path)
+            reporter.add("duplicate-id", record.path, record.line_of("id"), value=record_id, other=same[0].path, key=key)
 
 
 def check_links(ledger: Ledger, reporter: Reporter) -> None:
@@ -114,8 +114,9 @@ def check_area(record: Record, ledger: Ledger, reporter: Reporter) -> None:
     rnd = ledger.round_of(record)
     if area is None or rnd is None or rnd.area_name(area) is not None:
         return
-    allowed = "、".join(k for k, _ in rnd.areas) or "（该轮次未列出方面）"
-    reporter.add("unknown-area", record.path, record.line_of("area"), value=area, round=rnd.id, allowed=allowed)
+    allowed = "、".join(k for k, _ in rnd.areas) or f"（该轮次未列出{ledger.vocab.key('area')}）"
+    reporter.add("unknown-area", record.path, record.line_of("area"), value=area, round=rnd.id, allowed=allowed,
+                 key=ledger.vocab.key("area"), areas=ledger.vocab.key("areas"))
 
 
 def check_dates(record: Record, ledger: Ledger, reporter: Reporter) -> None:
@@ -132,9 +133,10 @@ def check_dates(record: Record, ledger: Ledger, reporter: Reporter) -> None:
             dated.append((vocab.key(field), value, record.line_of(field)))
     for key, value, line in dated:
         if value > today:
-            reporter.add("date-in-future", record.path, line, key=key, value=value, today=today)
+            reporter.add("date-in-future", record.path, line, key=key, value=value, today=today, as_of=vocab.key("as_of"))
         elif feedback and value < feedback:
-            reporter.add("date-before-feedback", record.path, line, key=key, value=value, feedback=feedback)
+            reporter.add("date-before-feedback", record.path, line, key=key, value=value, feedback=feedback,
+                         feedback_key=vocab.key("feedback_date"))
     check_date_order(record, vocab, feedback, reporter)
 
 
@@ -175,7 +177,7 @@ def check_measure_status(measure: MeasureRecord, ledger: Ledger, reporter: Repor
         # evidence) lacks them like any other field: a reminder until submitted.
         if measure.draft:
             reporter.add("draft-incomplete", measure.path, line, kind=vocab.kind_label("measure"),
-                         key=vocab.key(field), help=vocab.fields[field].help)
+                         key=vocab.key(field), help=vocab.fields[field].help, draft_key=vocab.key("draft"))
         else:
             reporter.add(rule, measure.path, line, status=label, key=vocab.key(field))
 
@@ -192,7 +194,8 @@ def check_measure_status(measure: MeasureRecord, ledger: Ledger, reporter: Repor
     elif not vocab.is_closed(status) and (measure.signed_off_by or measure.signed_off_on):
         line = measure.line_of("signed_off_by" if measure.signed_off_by else "signed_off_on")
         reporter.add("signoff-needs-done", measure.path, line, status=label,
-                     done=vocab.label("statuses", "done"), signed=vocab.label("statuses", "signed_off"))
+                     done=vocab.label("statuses", "done"), signed=vocab.label("statuses", "signed_off"),
+                     completed=vocab.key("completed_on"))
 
 
 def check_problem_status(problem: ProblemRecord, ledger: Ledger, reporter: Reporter) -> None:
@@ -206,7 +209,7 @@ def check_problem_status(problem: ProblemRecord, ledger: Ledger, reporter: Repor
                      status=vocab.label("statuses", problem.status), open="、".join(still_open))
 
 
-def check_evidence_files(measure: MeasureRecord, reporter: Reporter, docs_dir: Path) -> None:
+def check_evidence_files(measure: MeasureRecord, reporter: Reporter, docs_dir: Path, key: str) -> None:
     """Evidence files are files of this repository under docs/: a path that
     climbs out of docs/ or a symlink that leads out of the repository is
     refused (and the site does not publish it), not called missing."""
@@ -217,21 +220,21 @@ def check_evidence_files(measure: MeasureRecord, reporter: Reporter, docs_dir: P
             continue
         lexical = os.path.normpath(os.path.join(docs, item.file))
         if os.path.isabs(item.file) or not lexical.startswith(docs + os.sep):
-            reporter.add("evidence-outside-docs", measure.path, item.line, value=item.file)
+            reporter.add("evidence-outside-docs", measure.path, item.line, value=item.file, key=key)
             continue
         real = os.path.realpath(lexical)
         if real != repo and not real.startswith(repo + os.sep):
-            reporter.add("evidence-symlink", measure.path, item.line, value=item.file, target=real)
+            reporter.add("evidence-symlink", measure.path, item.line, value=item.file, target=real, key=key)
         elif not os.path.isfile(real):
-            reporter.add("evidence-file-missing", measure.path, item.line, value=item.file)
+            reporter.add("evidence-file-missing", measure.path, item.line, value=item.file, key=key)
 
 
 def check_gaps(ledger: Ledger, reporter: Reporter) -> None:
     """Warnings: feedback nobody answered, problems without measures, idle causes."""
     for record in ledger.records.values():
         if isinstance(record, FeedbackRecord) and not ledger.linked_from(record.id, "problem", "feedback"):
-            reporter.add("feedback-unanswered", record.path, 1, draft=record.draft, value=record.id)
+            reporter.add("feedback-unanswered", record.path, 1, draft=record.draft, value=record.id, key=ledger.vocab.key("feedback"))
         elif isinstance(record, ProblemRecord) and not record.is_declaration and not ledger.measures_of(record.id):
-            reporter.add("problem-without-measure", record.path, 1, draft=record.draft, value=record.id)
+            reporter.add("problem-without-measure", record.path, 1, draft=record.draft, value=record.id, key=ledger.vocab.key("problems"))
         elif record.kind == "cause" and not ledger.linked_from(record.id, "problem", "causes"):
-            reporter.add("cause-unused", record.path, 1, draft=record.draft, value=record.id)
+            reporter.add("cause-unused", record.path, 1, draft=record.draft, value=record.id, key=ledger.vocab.key("causes"))

@@ -119,10 +119,11 @@ def render_summary(before: Analysis, after: Analysis, base: str, head: str) -> s
             changed.append("正文")
         if changed:
             other.append(f"- {b.id} {_cell(b.title)}：{'、'.join(changed)}")
-    out += _table("状态变化", ["编号", "标题", "原状态", "新状态"], status_rows)
-    out += _table("整改时限变化", ["编号", "标题", "原时限", "新时限"], deadline_rows)
-    out += _section("新增整改进展", progress)
-    out += _section("新增佐证材料", evidence)
+    key = vocab.key
+    out += _table("状态变化", [key("id"), key("title"), "原状态", "新状态"], status_rows)
+    out += _table(f"{key('deadline')}变化", [key("id"), key("title"), "原时限", "新时限"], deadline_rows)
+    out += _section(f"新增{key('progress')}", progress)
+    out += _section(f"新增{key('evidence')}", evidence)
     out += _section("销号", signoffs)
     out += _section("其他修改", other)
     if not any((added, removed, status_rows, deadline_rows, progress, evidence, signoffs, other)):

@@ -119,7 +119,7 @@ def record_texts(analysis: Analysis, understood: Understood, round_id: str, sour
             values["problems"] = [understood.problems[i].record_id for i in draft.problems]
         if draft.kind == "measure":
             values.setdefault("status", vocab.label("statuses", "not_started"))
-        body = draft.body or f"从 {source} 导入的反馈意见原文见“反馈原文”。"
+        body = draft.body or f"从 {source} 导入的反馈意见原文见“{vocab.key('quote')}”。"
         texts[f"{folder[draft.kind]}/{draft.record_id}.md"] = render_front_matter(vocab, draft.kind, values) + "\n" + body + "\n"
     return texts
 

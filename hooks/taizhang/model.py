@@ -365,7 +365,7 @@ def build_record(raw: RawRecord, vocab: Vocabulary, reporter: Reporter) -> Recor
         return None
     kind = vocab.kind_by_label(str(kind_value).strip())
     if kind is None:
-        reporter.add("unknown-kind", raw.path, raw.line(kind_key), value=kind_value,
+        reporter.add("unknown-kind", raw.path, raw.line(kind_key), value=kind_value, key=kind_key,
                      allowed=" / ".join(k.label for k in vocab.kinds.values()))
         return None
     reader = _FieldReader(raw, vocab, reporter, kind.name)
@@ -393,16 +393,18 @@ def build_record(raw: RawRecord, vocab: Vocabulary, reporter: Reporter) -> Recor
         # An imported draft may lack what the outline did not say (owners,
         # deadlines, links): a reminder, not an error, until it is completed.
         rule = "draft-incomplete" if draft and name not in DRAFT_NEEDS else "required-field"
-        reporter.add(rule, raw.path, raw.line(field.key), kind=kind.label, key=field.key, help=field.help)
+        reporter.add(rule, raw.path, raw.line(field.key), kind=kind.label, key=field.key, help=field.help,
+                     draft_key=vocab.key("draft"))
     record_id = values.get("id")
     if not record_id:
         return None
     if not _ID_SAFE.match(record_id) or not record_id.startswith(kind.prefix + "-"):
-        reporter.add("bad-id", raw.path, raw.line(id_key), value=record_id, kind=kind.label, prefix=kind.prefix)
+        reporter.add("bad-id", raw.path, raw.line(id_key), value=record_id, kind=kind.label, prefix=kind.prefix, key=id_key)
         return None
     stem = PurePosixPath(raw.path).stem
     if stem != record_id:
-        reporter.add("id-filename", raw.path, raw.line(id_key), value=record_id, filename=PurePosixPath(raw.path).name, stem=stem)
+        reporter.add("id-filename", raw.path, raw.line(id_key), value=record_id, filename=PurePosixPath(raw.path).name, stem=stem,
+                     key=id_key)
     return _make(kind.name, raw, values, lines)
 
 

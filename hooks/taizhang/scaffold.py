@@ -127,7 +127,7 @@ def _check_links(analysis: Analysis, kind: str, values: dict) -> list[str]:
             target_kind = vocab.link_target(kind, name)
             wanted = vocab.kind_label(target_kind)
             if found is None:
-                problems.append(f"{field.key}：编号 {target} 不存在（应为{wanted}的编号）")
+                problems.append(f"{field.key}：{vocab.key('id')} {target} 不存在（应为{wanted}的{vocab.key('id')}）")
             elif found.kind != target_kind:
                 problems.append(f"{field.key}：{target} 是{vocab.kind_label(found.kind)}，应为{wanted}")
     problems += _check_earlier(analysis, kind, values)
@@ -135,7 +135,7 @@ def _check_links(analysis: Analysis, kind: str, values: dict) -> list[str]:
     rnd = ledger.get(values.get("round") or "")
     if area and rnd is not None and getattr(rnd, "area_name", None) and rnd.area_name(area) is None:
         allowed = "、".join(k for k, _ in rnd.areas)
-        problems.append(f"{vocab.key('area')}：{area} 不在轮次 {rnd.id} 的整改方面中（可选：{allowed}）")
+        problems.append(f"{vocab.key('area')}：{area} 不在 {rnd.id} 的{vocab.key('areas')}中（可选：{allowed}）")
     return problems
 
 
@@ -268,7 +268,7 @@ def carry_over(analysis: Analysis, from_round: str, to_round: str) -> list[NewRe
             "status": vocab.label("statuses", m.status) if m.status else None,
             "publish": False if not m.publish else None,
         }
-        body = f"承接 {from_round} 未完成的整改措施 {m.id}，继续整改。\n\n{m.body.strip()}"
+        body = f"承接 {from_round} 未完成的{vocab.kind_label('measure')} {m.id}，继续整改。\n\n{m.body.strip()}"
         # next_id reads file names on disk, so each new measure gets a fresh id.
         created.append(create(analysis, "measure", options, body.strip()))
     return created

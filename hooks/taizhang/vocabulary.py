@@ -7,6 +7,7 @@ Defaults live in vocabulary.yml beside this file; a project overrides them in
 from __future__ import annotations
 
 import copy
+import re
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,14 +90,22 @@ class Vocabulary:
 
     def phrase(self, name: str, **values) -> str:
         """A fixed phrase from the `phrases` section, its {placeholders} filled:
-        kind labels ({measure} …), {declaration}, {closed}, then `values`."""
+        kind labels ({measure} …), {declaration}, {closed}, any label as
+        {statuses[done]} / {lights[red]} / {phases[…]} / {measure_types[…]} /
+        {natures[…]}, any field key as {keys[status]}, then `values`."""
         text = self.phrases[name]
         if "{" not in text:
             return text
-        names = {k: v.label for k, v in self.kinds.items()}
+        return text.format(**{**self._phrase_names(), **values})
+
+    def _phrase_names(self) -> dict:
+        names: dict = {k: v.label for k, v in self.kinds.items()}
         names["declaration"] = self.enums["natures"]["declaration"].label
         names["closed"] = "或".join(v.label for v in self.enums["statuses"].values() if v.closed)
-        return text.format(**{**names, **values})
+        for group, values in self.enums.items():
+            names[group] = {n: v.label for n, v in values.items()}
+        names["keys"] = {n: f.key for n, f in self.fields.items()}
+        return names
 
     # -- lookups used by every stage -------------------------------------
     def kind_label(self, kind: str) -> str:
@@ -299,13 +308,15 @@ def load_vocabulary(project_root: Path | None = None) -> Vocabulary:
 
 
 def _placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(str(text)) if name is not None}
+    """Base names of a phrase's {placeholders}: {statuses[done]} → statuses."""
+    names = {name for _, name, _, _ in string.Formatter().parse(str(text)) if name is not None}
+    return {re.split(r"[\[.]", name, maxsplit=1)[0] for name in names}
 
 
 def _check_phrases(phrases: dict, defaults: dict, raw: dict) -> None:
     """A renamed phrase may use the placeholders its default uses, and the
     kind labels, {declaration} and {closed}; nothing else."""
-    general = {*raw["kinds"], "declaration", "closed"}
+    general = {*raw["kinds"], "declaration", "closed", *ENUM_GROUPS, "keys"}
     for name, text in phrases.items():
         try:
             used = _placeholders(text)
@@ -315,6 +326,19 @@ def _check_phrases(phrases: dict, defaults: dict, raw: dict) -> None:
         if used - allowed:
             raise ConfigError(f"{PROJECT_CONFIG}.phrases.{name}：未知的占位符“{'、'.join(sorted(used - allowed))}”，"
                               f"可用的有：{'、'.join(sorted(allowed))}")
+        names = {group: dict(raw[group]) for group in ENUM_GROUPS}
+        names["keys"] = dict(raw["fields"])
+        try:
+            str(text).format_map(_Anything(names))
+        except (KeyError, IndexError, AttributeError) as exc:
+            raise ConfigError(f"{PROJECT_CONFIG}.phrases.{name}：占位符中的名称 {exc} 不存在") from None
+
+
+class _Anything(dict):
+    """Format names for checking a phrase: groups are real, the rest is anything."""
+
+    def __missing__(self, key):
+        return ""
 
 
 def _validate(raw: dict) -> None:
@@ -383,7 +407,8 @@ def _build(raw: dict) -> Vocabulary:
         import_rules=frozen(dict(raw["import"])),
         required_unless=frozen(dict(raw.get("required_unless") or {})),
         phrases=frozen({k: str(v) for k, v in raw["phrases"].items()}),
-        ledger_columns=tuple(Column(c["name"], str(c["label"]), int(c.get("width", 16))) for c in raw["ledger_columns"]),
+        ledger_columns=tuple(Column(c["name"], str(c.get("label") or raw["fields"].get(c["name"], {}).get("key", c["name"])),
+                                    int(c.get("width", 16))) for c in raw["ledger_columns"]),
         exports=frozen(_exports(raw["exports"])),
     )
 

@@ -34,7 +34,10 @@ def _when(ledger: Ledger, m: MeasureRecord) -> str:
 
 def due_report(ledger: Ledger, days: int, markdown: bool = False) -> str:
     measures = due_measures(ledger, days)
-    head = f"截至 {ledger.today.isoformat()}，逾期和 {days} 天内到期的整改措施共 {len(measures)} 项"
+    vocab = ledger.vocab
+    key = vocab.key
+    head = (f"截至 {ledger.today.isoformat()}，{vocab.label('lights', 'red')}和 {days} 天内到期的"
+            f"{vocab.kind_label('measure')}共 {len(measures)} 项")
     if not measures:
         return head + "。\n"
     by_unit = defaultdict(list)
@@ -47,13 +50,14 @@ def due_report(ledger: Ledger, days: int, markdown: bool = False) -> str:
         counts = ledger.vocab.phrase("due_unit_counts", overdue=overdue, soon=len(by_unit[unit]) - overdue)
         lines.append(f"### {md_inline(unit)}{counts}" if markdown else unit + counts)
         if markdown:
-            lines += ["", "| 编号 | 整改措施 | 整改时限 | 情况 | 责任人 |", "| --- | --- | --- | --- | --- |"]
+            headers = [key("id"), vocab.kind_label("measure"), key("deadline"), "情况", key("owner")]
+            lines += ["", "| " + " | ".join(headers) + " |", "| --- | --- | --- | --- | --- |"]
         for m in by_unit[unit]:
             when, owner = _when(ledger, m), "、".join(m.owner)
             if markdown:
                 lines.append(f"| {m.id} | {_cell(m.title)} | {m.deadline.isoformat()} | {when} | {_cell(owner)} |")
             else:
-                lines.append(f"  {when:　<8} {m.id} {m.title}（整改时限 {m.deadline.isoformat()}，责任人 {owner}）")
+                lines.append(f"  {when:　<8} {m.id} {m.title}（{key('deadline')} {m.deadline.isoformat()}，{key('owner')} {owner}）")
         lines.append("")
     return "\n".join(lines)
 

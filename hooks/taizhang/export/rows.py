@@ -31,7 +31,7 @@ from typing import Mapping
 from taizhang.export.text import plain_text
 from taizhang.link import DONE, Ledger
 from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord
-from taizhang.views import Scope, field_text, status_label
+from taizhang.views import Scope, field_text, light_text, status_label
 
 FEEDBACK_COLUMNS = ("number", "feedback")     # merged over a feedback item's rows
 PROBLEM_COLUMNS = ("problem", "cause")        # merged over a problem's rows (within one feedback item)
@@ -113,7 +113,7 @@ def ledger_blocks(ledger: Ledger, scope: Scope, repeat_in_full: bool = True) -> 
         answered = [p for p in problems if not p.is_declaration]
         if not answered:
             declared = [p.id for p in problems if p.is_declaration]
-            marker = f"（以说明事项 {'、'.join(declared)} 回应）" if declared else f"（{ledger.vocab.phrase('no_problems')}）"
+            marker = f"（以{ledger.vocab.label('natures', 'declaration')} {'、'.join(declared)} 回应）" if declared else f"（{ledger.vocab.phrase('no_problems')}）"
             add(f.area, f, None, None, {**f_cells, "problem": marker}, {"problem"})
         for p in sorted(answered, key=lambda p: _id_key(p.id)):
             problem_rows(f.area, f, f_cells, p)
@@ -174,8 +174,7 @@ def measure_cells(ledger: Ledger, m: MeasureRecord, short: bool = False) -> dict
     light = ledger.lights.get(m.id)
     completion = [vocab.label("statuses", m.status)] if m.status else []
     if light and light != DONE:
-        days = ledger.days_left(m)
-        completion.append(vocab.label("lights", light) + (f"（{-days} 天）" if days is not None and days < 0 else ""))
+        completion.append(light_text(ledger, m))      # the one days-left wording (views)
     if m.completed_on:
         completion.append(f"{m.completed_on.isoformat()}完成")
     progress = [f"{p.on.isoformat()} {p.text}" for p in m.progress]

@@ -41,7 +41,7 @@ def ledger_csv(ledger: Ledger, scope: Scope) -> bytes:
     columns = ledger.vocab.ledger_columns
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
-    writer.writerow(["方面", *(c.label for c in columns)])
+    writer.writerow([ledger.vocab.key("area"), *(c.label for c in columns)])
     for block in ledger_blocks(ledger, scope):
         for row in block.rows:
             writer.writerow([csv_cell(block.name), *(csv_cell(row.cells.get(c.name, "")) for c in columns)])
@@ -53,18 +53,20 @@ SCHEMA_VERSION = 2   # records.json objects carry it; files without the key are 
 # Keys every record has, whatever its kind (besides its kind's fields).
 BASE_KEYS = ("schema_version", "id", "kind", "kind_label", "title", "round", "path", "body", "publish", "draft")
 # Values computed from the ledger (not written in the record), per kind.
+# Descriptions are vocabulary phrases' placeholders: {problem}, {keys[status]} ….
 DERIVED = {
-    "feedback": {"answered_by": ("ids", "回应本反馈的查摆问题（派生）"),
-                 "status": ("label", "整改状态，按其查摆问题计算（派生）")},
-    "problem": {"status": ("label", "整改状态，按其整改措施计算（派生）"),
-                "reported_status": ("label", "查摆问题填报的整改状态"),
-                "measures": ("ids", "整改本问题的措施（派生）")},
-    "cause": {"explains": ("ids", "本原因导致的查摆问题（派生）"),
-              "targeted_by": ("ids", "针对本原因的措施（派生）")},
-    "measure": {"long_term": ("bool", "整改时限为长期坚持"),
-                "light": ("light", "提示灯：red 逾期 / yellow 临期 / pending 待补充（草稿缺整改时限）/ green 正常 / done 已完成（派生）"),
-                "days_left": ("int", "距整改时限的天数，负数为逾期天数（派生）")},
-    "round": {"long_term": ("bool", "集中整改期限为长期坚持")},
+    "feedback": {"answered_by": ("ids", "回应本条的{problem}（派生）"),
+                 "status": ("label", "{keys[status]}，按其{problem}计算（派生）")},
+    "problem": {"status": ("label", "{keys[status]}，按其{measure}计算（派生）"),
+                "reported_status": ("label", "{problem}填报的{keys[status]}"),
+                "measures": ("ids", "{measure}（派生）")},
+    "cause": {"explains": ("ids", "引用本条的{problem}（派生）"),
+              "targeted_by": ("ids", "针对本条的{measure}（派生）")},
+    "measure": {"long_term": ("bool", "{keys[deadline]}为{measure_types[long_term]}"),
+                "light": ("light", "提示灯：red {lights[red]} / yellow {lights[yellow]} / pending {lights[pending]}（{keys[draft]}缺{keys[deadline]}）/ "
+                                   "green {lights[green]} / done {lights[done]}（派生）"),
+                "days_left": ("int", "距{keys[deadline]}的天数，负数为超过的天数（派生）")},
+    "round": {"long_term": ("bool", "{keys[deadline]}为{measure_types[long_term]}")},
 }
 
 
@@ -174,7 +176,9 @@ def schema(vocab) -> dict:
     for kind in vocab.kinds:
         names = [n for n in (*vocab.fields_of(kind), "id", "title", "round", "publish", "draft") if n != "kind"]
         props = {n: _nullable(_field_schema(vocab, vocab.fields[n])) | {"description": vocab.key(n)} for n in names}
+        names = vocab._phrase_names()
         for name, (typ, text) in DERIVED.get(kind, {}).items():
+            text = text.format(**names)
             if typ == "label":
                 props[name] = _nullable({"enum": vocab.labels("statuses")}) | {"description": text}
             else:
@@ -201,16 +205,16 @@ def schema(vocab) -> dict:
         "$id": "records.schema.json",
         "title": "巡视整改台账记录（taizhang records.json）",
         "description": ("台账全部记录的数组。字段名为英文（vocabulary.yml 中的字段名），取值为台账中的中文用语"
-                        "（可在 taizhang.yml 中改称）；status、light、days_left 等为按统计日期计算的派生值。"
-                        "每类记录的必填字段（草稿除外）不得为空。由词表生成。"),
+                        f"（可在 taizhang.yml 中改称）；status、light、days_left 等为按{vocab.key('as_of')}计算的派生值。"
+                        f"每类记录的必填字段不得为空（draft 为 true 的除外）。由词表生成。"),
         "type": "array",
         "items": {
             "type": "object",
             "required": list(BASE_KEYS),
             "properties": {
                 "schema_version": {"const": SCHEMA_VERSION, "description": "本格式的版本；没有此键的文件为第 1 版"},
-                "kind": {"enum": list(vocab.kinds), "description": "类别（英文）"},
-                "kind_label": {"type": "string", "description": "类别（中文）"},
+                "kind": {"enum": list(vocab.kinds), "description": f"{vocab.key('kind')}（英文）"},
+                "kind_label": {"type": "string", "description": f"{vocab.key('kind')}（中文）"},
                 "path": {"type": "string", "description": "记录文件在仓库中的路径"},
                 "body": {"type": "string", "description": "正文（Markdown）"},
             },

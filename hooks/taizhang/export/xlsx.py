@@ -344,9 +344,10 @@ def _runs(rows):
 def _problem_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
     rows = [[p.number, p.area_label, p.problem.id, p.problem.title, "、".join(f.id for f in p.feedback),
              "、".join(m.id for m in p.measures), p.status_label] for p in views.problem_rows(ledger, scope.problems)]
+    vocab = ledger.vocab
     head = SheetHead("问题清单", _title(scope, "问题清单"), unit, ledger.today,
-                     [("序号", 5), ("方面", 36), ("编号", 9), ("查摆问题", 40), ("对应反馈", 24), ("整改措施", 24),
-                      ("整改状态", 14)])
+                     [("序号", 5), (vocab.key("area"), 36), (vocab.key("id"), 9), (vocab.kind_label("problem"), 40),
+                      (vocab.key("feedback"), 24), (vocab.kind_label("measure"), 24), (vocab.key("status"), 14)])
     _simple_sheet(wb, head, rows, fonts, paper, centred=(1, 3))
 
 
@@ -358,9 +359,11 @@ def _task_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
                      "\n".join(t.leader), "\n".join(t.unit), "\n".join(t.owner), deadline,
                      t.status_label, t.light_label])
         fills.append({9: LIGHT_FILLS[t.light], 10: LIGHT_FILLS[t.light]} if t.light else {})
+    key = ledger.vocab.key
     head = SheetHead("任务清单", _title(scope, "任务清单"), unit, ledger.today,
-                     [("序号", 5), ("编号", 9), ("整改措施", 36), ("整改问题", 16), ("责任领导", 20), ("责任单位", 20),
-                      ("责任人", 10), ("整改时限", 12), ("整改状态", 14), ("提示", 8)])
+                     [("序号", 5), (key("id"), 9), (ledger.vocab.kind_label("measure"), 36), (key("problems"), 16),
+                      (key("leader"), 20), (key("unit"), 20), (key("owner"), 10), (key("deadline"), 12),
+                      (key("status"), 14), ("提示", 8)])
     _simple_sheet(wb, head, rows, fonts, paper, fills, centred=(1, 2, 8))
 
 
@@ -370,14 +373,19 @@ def _responsibility_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
         for g in views.responsibility_groups(ledger, scope.measures, field):
             rows.append([ledger.vocab.key(field), g.name, g.count, g.closed, g.overdue,
                          "、".join(t.measure.id for t in g.tasks)])
+    vocab = ledger.vocab
     head = SheetHead("责任清单", _title(scope, "责任清单"), unit, ledger.today,
-                     [("分类", 10), ("责任领导或单位", 30), ("措施数", 8), ("已完成", 8), ("逾期", 8), ("整改措施", 50)])
+                     [("分类", 10), (f"{vocab.key('leader')}或{vocab.key('unit')}", 30), ("措施数", 8),
+                      (vocab.label("lights", "done"), 8), (vocab.label("lights", "red"), 8),
+                      (vocab.kind_label("measure"), 50)])
     _simple_sheet(wb, head, rows, fonts, paper, centred=(3, 4, 5))
 
 
 def _declaration_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
+    vocab = ledger.vocab
+    label = vocab.label("natures", "declaration")
     rows = [[i, f"（{p.area}）{ledger.area_name(p, p.area)}", p.id, p.title, plain_text(p.body)]
             for i, p in enumerate(scope.declarations, start=1)]
-    head = SheetHead("说明事项", _title(scope, "说明事项"), unit, ledger.today,
-                     [("序号", 5), ("方面", 30), ("编号", 9), ("说明事项", 30), ("内容", 80)])
+    head = SheetHead(label, _title(scope, label), unit, ledger.today,
+                     [("序号", 5), (vocab.key("area"), 30), (vocab.key("id"), 9), (label, 30), ("内容", 80)])
     _simple_sheet(wb, head, rows, fonts, paper, centred=(1, 3))

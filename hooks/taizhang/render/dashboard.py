@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from taizhang.link import RED, YELLOW
 from taizhang.render import urls
-from taizhang.render.html import Cell, Page, block, esc, table
+from taizhang.render.html import Cell, Page, block, esc, md_inline, table
 from taizhang.render.figures import rate_cards
 from taizhang.render.lists import task_headers, task_rows
 from taizhang.views import DOWNLOADS, Figures, Scope, figures, round_facts
@@ -17,23 +17,27 @@ def render_dashboard(page: Page, scope: Scope) -> str:
     fig = figures(page.ledger, scope)
     parts = ["# 整改工作总览\n", block(_round_box(page, scope)), block(_numbers(page, fig)),
              block(_rounds_note(page, fig))]
-    parts += ["## 整改状态\n", block(_status_counts(page, fig)), block(_lights(fig))]
+    parts += [f"## {md_inline(page.vocab.key('status'))}\n", block(_status_counts(page, fig)), block(_lights(fig))]
     late = [m for m in scope.measures if page.ledger.lights.get(m.id) == RED]
     soon = [m for m in scope.measures if page.ledger.lights.get(m.id) == YELLOW]
-    parts += ["## 逾期事项\n", block(table(task_headers(page.vocab), task_rows(page, late), "tz-sortable", "没有逾期事项。"))]
-    parts += ["## 临期事项\n", block(
-        f'<p class="tz-lead">整改时限在 {page.vocab.due_soon_days} 天之内的未完成措施。</p>'
-        + table(task_headers(page.vocab), task_rows(page, soon), "tz-sortable", "没有临期事项。"))]
-    parts += ["## 分方面进展\n", block(_areas(fig))]
+    vocab = page.vocab
+    red, yellow = vocab.label("lights", RED), vocab.label("lights", YELLOW)
+    parts += [f"## {md_inline(red)}事项\n",
+              block(table(task_headers(vocab), task_rows(page, late), "tz-sortable", f"没有{red}事项。"))]
+    parts += [f"## {md_inline(yellow)}事项\n", block(
+        f'<p class="tz-lead">{esc(vocab.key("deadline"))}在 {vocab.due_soon_days} 天之内的未完成措施。</p>'
+        + table(task_headers(vocab), task_rows(page, soon), "tz-sortable", f"没有{yellow}事项。"))]
+    parts += [f"## 分{md_inline(vocab.key('area'))}进展\n", block(_areas(vocab, fig))]
     parts += ["## 最新进展\n", block(_latest(page, scope))]
     parts += ["## 下载\n", block(_downloads(page))]
     return "\n".join(parts)
 
 
 def _downloads(page: Page) -> str:
-    items = "".join(f'<li><a href="{page.file_href(d.uri)}" download="{esc(d.name)}">{esc(d.name)}</a></li>'
-                    for d in DOWNLOADS)
-    report = f'<li><a href="{page.href(urls.REPORT)}">整改进展情况通报（网页版）</a></li>'
+    names = [d.name_in(page.vocab) for d in DOWNLOADS]
+    items = "".join(f'<li><a href="{page.file_href(d.uri)}" download="{esc(name)}">{esc(name)}</a></li>'
+                    for d, name in zip(DOWNLOADS, names))
+    report = f'<li><a href="{page.href(urls.REPORT)}">{esc(page.vocab.phrase("report_name"))}（网页版）</a></li>'
     return f'<ul class="tz-downloads">{items}{report}</ul>'
 
 
@@ -71,7 +75,7 @@ def _rounds_note(page: Page, fig: Figures) -> str:
     """承接事项 and 屡查屡犯 of this round, counted apart (they are different things)."""
     return (f'<p class="tz-rounds-note">承接前轮未完成的措施 <a href="{page.href(urls.CARRIED)}">'
             f'<strong data-carried-in="{fig.carried_in}">{fig.carried_in}</strong> 项</a>，'
-            f'已转入后续轮次 <strong data-carried-out="{fig.carried_out}">{fig.carried_out}</strong> 项；'
+            f'已转入后续{esc(page.vocab.kind_label("round"))} <strong data-carried-out="{fig.carried_out}">{fig.carried_out}</strong> 项；'
             f'<a href="{page.href(urls.RECURRENCES)}">屡查屡犯</a>：反馈问题 '
             f'<strong data-repeat-feedback="{fig.repeat_feedback}">{fig.repeat_feedback}</strong> 条、查摆问题 '
             f'<strong data-repeat-problems="{fig.repeat_problems}">{fig.repeat_problems}</strong> 个。'
@@ -101,19 +105,20 @@ def _bar(share: float) -> str:
             f'<rect class="tz-bar__fill" width="{width}" height="6"></rect></svg> {width}%')
 
 
-def _areas(fig: Figures) -> str:
+def _areas(vocab, fig: Figures) -> str:
     rows = [[esc(a.label), esc(a.problems), esc(a.measures), esc(a.overdue),
              Cell(f'<span class="tz-num--{esc(a.rate.level)}">{_bar(a.rate.share)}</span>', f"{a.rate.share:.6f}")]
             for a in fig.areas]
     note = f'<p class="tz-lead">{esc(fig.area_note)}</p>' if rows else ""
-    return note + table(["方面", "查摆问题", "整改措施", "逾期", "完成率"], rows, "tz-areas tz-sortable")
+    headers = [vocab.key("area"), vocab.kind_label("problem"), vocab.kind_label("measure"), vocab.label("lights", RED), "完成率"]
+    return note + table(headers, rows, "tz-areas tz-sortable")
 
 
 def _latest(page: Page, scope: Scope) -> str:
     entries = [(p.on, m, p) for m in scope.measures for p in m.progress]
     entries.sort(key=lambda e: (e[0], e[1].id, e[2].line), reverse=True)
     if not entries:
-        return '<p class="tz-empty">尚未填报整改进展。</p>'
+        return f'<p class="tz-empty">{esc(page.vocab.phrase("no_progress"))}</p>'
     items = "\n".join(
         f'<li><time datetime="{on.isoformat()}">{on.isoformat()}</time> {page.id_link(m)} '
         f'<span>{esc(p.text)}</span></li>'

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from taizhang.link import DONE, GREEN, LIGHT_ORDER, RED, YELLOW, Ledger
+from taizhang.link import DONE, GREEN, LIGHT_ORDER, PENDING, RED, YELLOW, Ledger
 from taizhang.markup import esc, md_inline
 from taizhang.model import MeasureRecord, Record
 from taizhang.render import urls
@@ -209,7 +209,8 @@ def filter_bar(page: Page, areas=()) -> str:
     facts = [
         ["status", vocab.key("status"), [vocab.label("statuses", s) for s in vocab.status_order()]
          + [vocab.phrase("no_measures"), vocab.phrase("no_problems")]],
-        ["light", vocab.phrase("light_header"), [vocab.label("lights", light) for light in LIGHT_ORDER]],
+        ["light", vocab.phrase("light_header"), [vocab.label("lights", light) for light in LIGHT_ORDER
+                                                  if light != PENDING or PENDING in page.ledger.lights.values()]],
         ["type", vocab.key("measure_type"), vocab.labels("measure_types")],
         ["area", vocab.key("area"), [area_label(o, n) for o, n in areas]],
         ["leader", vocab.key("leader"), []],
@@ -229,7 +230,7 @@ def draft_mark(record: Record) -> str:
 def source_note(ledger: Ledger) -> str:
     """Generated pages cannot be edited: say where their data comes from."""
     return block(f'<p class="tz-source">本页由 <code>records/</code> 中的 {len(ledger.records)} 条台账记录自动生成'
-                 f"（统计日期 {ledger.today.isoformat()}），不能直接编辑。要修改内容，请打开相应的记录页，"
+                 f"（{esc(ledger.vocab.key('as_of'))} {ledger.today.isoformat()}），不能直接编辑。要修改内容，请打开相应的记录页，"
                  "点右上角的编辑按钮修改记录文件。</p>")
 
 

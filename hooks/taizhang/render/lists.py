@@ -53,7 +53,7 @@ def render_problem_list(page: Page, scope: Scope) -> str:
                    if fig.repeat_problems else "")
     parts = ["# 问题清单\n",
              block(f'<p class="tz-lead">{_round_line(scope)}共 {esc(fig.problem_count_text)}；{repeat_note}'
-                   "每个问题的整改状态按其整改措施自动计算（最慢的一项决定），"
+                   f"每个问题的{esc(vocab.key('status'))}按其{esc(vocab.kind_label('measure'))}自动计算（最慢的一项决定），"
                    f"{esc(vocab.key('deadline'))}是其未完成措施中最早的一个。</p>"),
              block(rate_cards(page, fig)),
              block(filter_bar(page, scope.areas()))]
@@ -91,9 +91,10 @@ def render_problem_list(page: Page, scope: Scope) -> str:
 
 
 def render_task_list(page: Page, scope: Scope) -> str:
+    light = {name: esc(page.vocab.label("lights", name)) for name in ("red", "yellow", "green")}
     parts = ["# 任务清单\n",
-             block(f'<p class="tz-lead">{_round_line(scope)}共 {len(scope.measures)} 项整改措施。'
-                   "红色为逾期，黄色为临期，绿色为正常推进。</p>"),
+             block(f'<p class="tz-lead">{_round_line(scope)}共 {len(scope.measures)} 项{esc(page.vocab.kind_label("measure"))}。'
+                   f"红色为{light['red']}，黄色为{light['yellow']}，绿色为{light['green']}。</p>"),
              block(rate_cards(page, views.figures(page.ledger, scope))),
              block(filter_bar(page, scope.areas())),
              block(table(task_headers(page.vocab), task_rows(page, scope.measures), "tz-sortable tz-filterable"))]
@@ -110,8 +111,8 @@ def render_responsibility_list(page: Page, scope: Scope) -> str:
         groups = views.responsibility_groups(page.ledger, scope.measures, field)
         parts.append(f"## 按{md_inline(vocab.key(field))}\n")
         summary = [[esc(g.name), esc(g.count), esc(g.closed), esc(g.overdue)] for g in groups]
-        parts.append(block(table([Col(vocab.key(field), TITLE), "措施数", "已完成", "逾期"], summary,
-                                 "tz-sortable tz-plain")))
+        headers = [Col(vocab.key(field), TITLE), "措施数", vocab.label("lights", "done"), vocab.label("lights", "red")]
+        parts.append(block(table(headers, summary, "tz-sortable tz-plain")))
         for g in groups:
             parts.append(f"### {md_inline(g.name)}\n")
             measures = [page.ledger.records[t.measure.id] for t in g.tasks]
@@ -130,13 +131,15 @@ def _round_line(scope: Scope) -> str:
     return f"{esc(scope.round.title)}：" if scope.round else ""
 
 
-INDEX_COLUMNS = {
-    "round": [Col("编号", ID), Col("巡视轮次", TITLE), "巡视组", "反馈日期", "整改阶段"],
-    "feedback": [Col("编号", ID), Col("反馈问题", TITLE), "方面", "回应的查摆问题"],
-    "problem": [Col("编号", ID), Col("查摆问题", TITLE), "方面", Col("整改状态", KEY)],
-    "cause": [Col("编号", ID), Col("原因", TITLE), "导致的查摆问题"],
-    "measure": [Col("编号", ID), Col("整改措施", TITLE), "责任单位", "整改时限", Col("整改状态", KEY)],
-}
+def index_columns(vocab, kind: str) -> list:
+    key, label = vocab.key, vocab.kind_label
+    return [Col(key("id"), ID), Col(label(kind), TITLE)] + {
+        "round": [key("team"), key("feedback_date"), key("phase")],
+        "feedback": [key("area"), f"回应的{label('problem')}"],
+        "problem": [key("area"), Col(key("status"), KEY)],
+        "cause": [f"导致的{label('problem')}"],
+        "measure": [key("unit"), key("deadline"), Col(key("status"), KEY)],
+    }[kind]
 
 
 def render_kind_index(page: Page, kind: str) -> str:
@@ -165,7 +168,7 @@ def render_kind_index(page: Page, kind: str) -> str:
     label = vocab.kind_label(kind)
     return (f"# {md_inline(label)}\n"
             + block(f'<p class="tz-lead">共 {esc(_count_text(page, kind, records))}。</p>')
-            + block(table(INDEX_COLUMNS[kind], rows, "tz-sortable")))
+            + block(table(index_columns(vocab, kind), rows, "tz-sortable")))
 
 
 def render_recurrences(page: Page, scope: Scope) -> str:
@@ -183,5 +186,6 @@ def render_recurrences(page: Page, scope: Scope) -> str:
             "承接前轮未完成的整改措施不是屡查屡犯，见“承接事项”。")
     return ("# 屡查屡犯\n"
             + block(f'<p class="tz-lead">{lead}</p>')
-            + block(table(["本轮记录", "类别", "前轮记录", "前轮轮次"], rows, "tz-sortable tz-repeats",
+            + block(table(["本轮记录", vocab.key("kind"), vocab.key("recurs_from"), f"前轮{vocab.kind_label('round')}"],
+                          rows, "tz-sortable tz-repeats",
                           "本轮没有屡查屡犯的记录。")))

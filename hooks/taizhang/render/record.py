@@ -27,7 +27,7 @@ def render_record(page: Page, record: Record, problems: list[Problem], history: 
         parts.append(block(_draft_box(page, reminders)))
     parts.append(block(_facts(page, record)))
     if isinstance(record, FeedbackRecord) and record.quote:
-        parts.append("## 反馈原文\n")
+        parts.append(f"## {md_inline(vocab.key('quote'))}\n")
         parts.append(block(f'<blockquote class="tz-quote"><p>{esc(record.quote)}</p></blockquote>'))
     if record.body.strip():
         parts.append(f"## {_body_heading(record, vocab)}\n")
@@ -38,9 +38,9 @@ def render_record(page: Page, record: Record, problems: list[Problem], history: 
         # Titles of other records: searching them should find those records, not this one.
         parts.append(block(f"<div data-search-exclude>{relations}</div>"))
     if isinstance(record, MeasureRecord):
-        parts.append("## 整改进展\n")
-        parts.append(block(_timeline(record)))
-        parts.append("## 佐证材料\n")
+        parts.append(f"## {md_inline(vocab.key('progress'))}\n")
+        parts.append(block(_timeline(vocab, record)))
+        parts.append(f"## {md_inline(vocab.key('evidence'))}\n")
         parts.append(block(_evidence(page, record)))
         for original in page.ledger.carried_from(record):
             parts.append(f"## 承接前的整改情况（{md_inline(original.round or '')} {md_inline(original.id)}）\n")
@@ -73,7 +73,7 @@ _NOT_YAML_PRINTABLE = re.compile("[\x7f-\x84\x86-\x9f\ufffe\uffff]")
 
 def _body_heading(record: Record, vocab) -> str:
     return {"problem": "具体表现", "cause": "原因剖析", "measure": "措施内容",
-            "feedback": "说明", "round": "轮次说明"}.get(record.kind, "正文")
+            "feedback": "说明", "round": f"{vocab.kind_label('round')}说明"}.get(record.kind, "正文")
 
 
 def _problems_box(problems: list[Problem]) -> str:
@@ -98,9 +98,9 @@ def _row(label: str, value: str) -> str:
 
 def _facts(page: Page, record: Record) -> str:
     vocab, ledger = page.vocab, page.ledger
-    rows = [_row("类别", esc(vocab.kind_label(record.kind)))]
+    rows = [_row(vocab.key("kind"), esc(vocab.kind_label(record.kind)))]
     if record.draft:
-        rows.append(_row(vocab.key("draft"), '<span class="tz-status tz-status--none">导入的草稿，待补全</span>'))
+        rows.append(_row(vocab.key("draft"), '<span class="tz-status tz-status--none">导入后待补全</span>'))
     rnd = ledger.round_of(record)
     if rnd is not None:
         rows.append(_row(vocab.key("round"), page.link(rnd, rnd.title)))
@@ -125,7 +125,7 @@ def _problem_facts(page: Page, problem: ProblemRecord) -> list[str]:
     if problem.is_declaration:
         return [_row(vocab.key("nature"), esc(vocab.label("natures", "declaration")))]
     derived = ledger.problem_status.get(problem.id)
-    rows = [_row("整改状态（按措施计算）", page.status(derived, vocab.phrase("no_measures")) + " "
+    rows = [_row(f"{vocab.key('status')}（按{vocab.kind_label('measure')}计算）", page.status(derived, vocab.phrase("no_measures")) + " "
                  + page.light(problem_light(ledger, problem)))]
     if problem.status:
         rows.append(_row(f"{vocab.key('status')}（填报）", page.status(problem.status)))
@@ -149,7 +149,7 @@ def _measure_facts(page: Page, m: MeasureRecord) -> list[str]:
     if carried:
         rows.append(_row(vocab.key("carried_from"), f'<span class="tz-carried">{by_round(page, carried)}</span>'))
     if handed:
-        rows.append(_row("转入后续轮次", f'<span class="tz-handover">{handed}</span>'))
+        rows.append(_row(f"转入后续{vocab.kind_label('round')}", f'<span class="tz-handover">{handed}</span>'))
     if m.completed_on:
         rows.append(_row(vocab.key("completed_on"), esc(m.completed_on.isoformat())))
     if m.signed_off_by or m.signed_off_on:
@@ -197,7 +197,7 @@ def _relations(page: Page, record: Record) -> str:
         if optional and not records:
             continue
         with_status = any(r.kind in ("problem", "measure") for r in records)
-        headers = [Col("编号", ID), Col("标题", TITLE)] + ([Col("状态", KEY)] if with_status else [])
+        headers = [Col(vocab.key("id"), ID), Col(vocab.key("title"), TITLE)] + ([Col("状态", KEY)] if with_status else [])
         rows = [[page.id_link(r), esc(r.title)] + ([_status_of(page, r)] if with_status else []) for r in records]
         html_parts.append(f"<h3>{esc(label)}（{len(records)}）</h3>\n" + table(headers, rows))
     return "\n".join(html_parts)
@@ -213,9 +213,9 @@ def _status_of(page: Page, record: Record) -> str:
     return ""
 
 
-def _timeline(m: MeasureRecord) -> str:
+def _timeline(vocab, m: MeasureRecord) -> str:
     if not m.progress:
-        return '<p class="tz-empty">尚未填报整改进展。</p>'
+        return f'<p class="tz-empty">{esc(vocab.phrase("no_progress"))}</p>'
     items = "\n".join(
         f'<li><time datetime="{p.on.isoformat()}">{p.on.isoformat()}</time> <span>{esc(p.text)}</span></li>'
         for p in reversed(m.progress)
@@ -225,7 +225,7 @@ def _timeline(m: MeasureRecord) -> str:
 
 def _evidence(page: Page, m: MeasureRecord) -> str:
     if not m.evidence:
-        return '<p class="tz-empty">尚无佐证材料。</p>'
+        return f'<p class="tz-empty">{esc(page.vocab.phrase("no_evidence"))}</p>'
     items = []
     for e in m.evidence:
         if e.file and is_url(e.file):
@@ -243,7 +243,7 @@ def _round_summary(page: Page, rnd: RoundRecord) -> str:
     problems = fig.problem_count_text if fig.declarations else fig.problems
     counts = [[esc(vocab.kind_label(kind)), esc(n)] for kind, n in (
         ("feedback", fig.feedback), ("problem", problems), ("cause", fig.causes), ("measure", fig.measures))]
-    return "## 本轮记录\n" + block(table(["类别", "条数"], counts, "tz-plain"))
+    return "## 本轮记录\n" + block(table([vocab.key("kind"), "条数"], counts, "tz-plain"))
 
 
 def _history(history: History, record: Record) -> str:

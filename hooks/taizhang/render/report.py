@@ -6,8 +6,9 @@ from taizhang.markup import md_inline
 from taizhang.views.report import Report
 
 
-def report_markdown(report: Report) -> str:
-    lines = [f"# {md_inline(report.title)}", "", "!!! note \"草稿\"", "    本通报由台账记录自动生成，发布前请核对并补充“下一步工作”。", ""]
+def report_markdown(report: Report, vocab) -> str:
+    title = vocab.phrase("report_note_title").replace('"', "")
+    lines = [f"# {md_inline(report.title)}", "", f'!!! note "{md_inline(title)}"', f"    {md_inline(vocab.phrase('report_note'))}", ""]
     for section in report.sections:
         lines += [f"## {section.heading}", ""]
         for paragraph in section.paragraphs:

@@ -38,19 +38,22 @@ def render_carried(page: Page, scope: Scope) -> str:
                             page.deadline_cell(m), _status(page, m), _last_progress(original)])
     rows_out = [[page.id_link(m), page.link(m, m.title), page.status_cell(m.status), handover_text(page, m),
                  "<br>".join(page.status(n.status) for n in ledger.carried_into(m.id))] for m in carried_out]
+    rnd = esc(vocab.kind_label("round"))
+    done, signed = esc(vocab.label("statuses", "done")), esc(vocab.label("statuses", "signed_off"))
     return "\n".join([
         "# 承接事项\n",
         block(f'<p class="tz-lead">{round_line}承接前轮未完成的整改措施 <strong data-carried-in="{len(carried_in)}">'
-              f'{len(carried_in)}</strong> 项，转入后续轮次的 <strong data-carried-out="{len(carried_out)}">'
-              f'{len(carried_out)}</strong> 项。整改不到位不销号：前轮未完成（不是“已完成”“已销号”）的措施，'
+              f'{len(carried_in)}</strong> 项，转入后续{rnd} <strong data-carried-out="{len(carried_out)}">'
+              f'{len(carried_out)}</strong> 项。整改不到位不销号：前轮未完成（不是“{done}”“{signed}”）的措施，'
               f'在新一轮中以“{esc(vocab.key("carried_from"))}”继续整改，原措施的记录不改动。'
               "与前轮相同的新问题（屡查屡犯）另见“屡查屡犯”页。</p>"),
         "## 本轮承接的措施\n",
-        block(table(["编号", "整改措施", "承接自", "原轮次", "整改类型", "整改时限", "整改状态", "原措施最后一次进展"],
+        block(table([vocab.key("id"), vocab.kind_label("measure"), vocab.key("carried_from"), f"原{rnd}",
+                     vocab.key("measure_type"), vocab.key("deadline"), vocab.key("status"), "原措施最后一次进展"],
                     rows_in, "tz-sortable tz-carried-in", "本轮没有承接前轮的措施。")),
-        "## 转入后续轮次的措施\n",
-        block(table(["编号", "整改措施", "本轮状态", "转入", "在后续轮次的状态"], rows_out,
-                    "tz-sortable tz-carried-out", "本轮没有转入后续轮次的措施。")),
+        f"## 转入后续{rnd}的措施\n",
+        block(table([vocab.key("id"), vocab.kind_label("measure"), "本轮状态", "转入", f"在后续{rnd}的状态"], rows_out,
+                    "tz-sortable tz-carried-out", f"本轮没有转入后续{rnd}的措施。")),
     ])
 
 
@@ -99,8 +102,9 @@ def render_rounds(page: Page, scope: Scope, archive: ArchiveView | None = None) 
                vocab.kind_label("measure"), "完成率", vocab.label("lights", "red"), "承接前轮 / 转入后续", "屡查屡犯", "归档"]
     return "\n".join([
         "# 各轮概览\n",
-        block('<p class="tz-lead">本仓库中的全部巡视轮次，每轮的数字只按该轮自己的记录、按该轮的统计日期计算'
-              "（与单独构建该轮时的总览相同）；承接前轮的措施计入新一轮，原措施仍计入原轮次。"
+        block(f'<p class="tz-lead">本仓库中的全部{esc(vocab.kind_label("round"))}，每轮的数字只按该轮自己的记录、'
+              f"按该轮的{esc(vocab.key('as_of'))}计算"
+              f"（与单独构建该轮时的总览相同）；承接前轮的措施计入新一轮，原措施仍计入原来的{esc(vocab.kind_label('round'))}。"
               "屡查屡犯指与前轮相同的反馈问题和查摆问题。</p>"),
         block(table(headers, rows, "tz-sortable tz-all-rounds", "还没有巡视轮次记录。")),
     ])
@@ -109,7 +113,7 @@ def render_rounds(page: Page, scope: Scope, archive: ArchiveView | None = None) 
 def _round_row(page: Page, own: Ledger, rnd: RoundRecord, shown: str | None, archive: ArchiveView) -> Row:
     """One round's figures: views.figures on that round's own ledger and scope, as its dashboard."""
     fig = figures(own, Scope(own, rnd))
-    title = page.link(rnd, rnd.title) + (' <span class="tz-shown">（本站显示的轮次）</span>' if rnd.id == shown else "")
+    title = page.link(rnd, rnd.title) + (' <span class="tz-shown">（本站显示的这一轮）</span>' if rnd.id == shown else "")
     if not archive.is_archived(rnd.id):
         stored = "未归档"
     elif archive.version is None:

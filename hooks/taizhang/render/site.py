@@ -67,7 +67,7 @@ def render_site(analysis: Analysis, dir_urls: bool = True, history: History | No
         urls.RECURRENCES: render_recurrences,
         urls.CARRIED: render_carried,
         urls.ROUNDS: lambda page, scope: render_rounds(page, scope, archive),
-        urls.REPORT: lambda page, scope: report_markdown(build_report(page.ledger, scope)),
+        urls.REPORT: lambda page, scope: report_markdown(build_report(page.ledger, scope), page.vocab),
     }
     # Long generated tables repeat what record pages say: keep them out of the
     # search index (segmenting them with jieba was most of the build's cost).

@@ -67,7 +67,10 @@ __all__ = [
 class Download:
     format: str     # what `taizhang export --format` calls it
     uri: str        # stable ASCII URL under the site
-    name: str       # the Chinese file name it is saved as
+    name: str       # the Chinese file name it is saved as; {report_name} is the phrase
+
+    def name_in(self, vocab: Vocabulary) -> str:
+        return self.name.format(report_name=vocab.phrase("report_name"))
 
 
 DOWNLOADS = (
@@ -75,7 +78,7 @@ DOWNLOADS = (
     Download("csv", "downloads/ledger.csv", "整改台账.csv"),
     Download("json", "downloads/records.json", "台账记录.json"),
     Download("schema", "downloads/records.schema.json", "台账记录.schema.json"),
-    Download("docx", "downloads/report.docx", "整改进展情况通报.docx"),
+    Download("docx", "downloads/report.docx", "{report_name}.docx"),
 )
 
 # A completion rate's level, for colouring: (lowest share, level), first match.

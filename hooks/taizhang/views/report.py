@@ -51,21 +51,21 @@ def build_report(ledger: Ledger, scope: Scope) -> Report:
                      f"{kinds['feedback']} {fig.repeat_feedback} 条、{kinds['problem']} {fig.repeat_problems} 个，须重点整改。")
     sections = [Section("一、总体情况", [overview])]
     if len(measures) != len(scope.measures) or len(problems) != len(scope.problems):
-        sections[0].paragraphs.append("本通报不含按规定不予公开的事项。")
+        sections[0].paragraphs.append(vocab.phrase("report_unpublished"))
     sections.append(_by_area(ledger, shown))
     sections.append(_by_feedback(ledger, shown))
-    sections.append(Section("四、已完成的整改事项", [] if closed else ["暂无。"],
+    sections.append(Section(f"四、{done_label}的整改事项", [] if closed else ["暂无。"],
                             [f"{m.id} {m.title}（{m.completed_on.isoformat() if m.completed_on else ''} 完成"
                              f"{'，' + signed_label if m.status == 'signed_off' else ''}）" for m in closed]))
-    sections.append(Section("五、需要长期坚持的事项", [] if long_term else ["暂无。"],
+    sections.append(Section(f"五、需要{vocab.label('measure_types', 'long_term')}的事项", [] if long_term else ["暂无。"],
                             [f"{m.id} {m.title}（{'、'.join(m.unit)}，{status_label(vocab, m.status)}）"
                              for m in long_term]))
     if late:
-        sections.append(Section("六、逾期未完成的事项", [],
+        sections.append(Section(f"六、{vocab.label('lights', 'red')}未完成的事项", [],
                                 [f"{m.id} {m.title}（{'、'.join(m.unit)}，{vocab.key('deadline')} "
                                  f"{deadline_text(ledger, m)}，{days_text(vocab, ledger.days_left(m))}）" for m in late]))
     sections.append(Section(f"{'七' if late else '六'}、下一步工作", ["（本部分请结合实际填写。）"]))
-    return Report(f"{name}整改进展情况通报（截至 {today}）", sections)
+    return Report(f"{name}{vocab.phrase('report_name')}（截至 {today}）", sections)
 
 
 def _by_area(ledger: Ledger, scope: Scope) -> Section:
@@ -75,10 +75,10 @@ def _by_area(ledger: Ledger, scope: Scope) -> Section:
         in_area = [p for p in scope.problems if p.area == area.ordinal]
         states = "；".join(f"{p.title}{_repeat_note(ledger, p)}（{status_label(vocab, ledger.problem_status.get(p.id), vocab.phrase('no_measures'))}）"
                           for p in in_area)
-        paragraphs.append(f"{area.label}方面：{vocab.kind_label('problem')} {area.problems} 个，"
+        paragraphs.append(f"{area.label}{vocab.key('area')}：{vocab.kind_label('problem')} {area.problems} 个，"
                           f"{vocab.kind_label('measure')} {area.measures} 项，{vocab.label('lights', 'done')} "
                           f"{area.closed} 项。{states}。")
-    return Section("二、分方面整改情况", paragraphs or ["暂无。"])
+    return Section(f"二、分{vocab.key('area')}整改情况", paragraphs or ["暂无。"])
 
 
 def _by_feedback(ledger: Ledger, scope: Scope) -> Section:
@@ -90,7 +90,7 @@ def _by_feedback(ledger: Ledger, scope: Scope) -> Section:
         state = status_label(vocab, ledger.feedback_status.get(f.id), vocab.phrase("no_problems"))
         linked = "、".join(p.id + _repeat_note(ledger, p) for p in problems) or vocab.phrase("none")
         items.append(f"{f.id} “{f.quote or f.title}”：{state}（{linked}）{_repeat_note(ledger, f)}")
-    return Section("三、巡视反馈问题整改情况", [] if items else ["暂无。"], items)
+    return Section(f"三、巡视{vocab.kind_label('feedback')}整改情况", [] if items else ["暂无。"], items)
 
 
 def _repeat_note(ledger: Ledger, record) -> str:
