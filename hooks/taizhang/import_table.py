@@ -53,7 +53,9 @@ GROUPS = ("feedback", "problem", "cause")
 _ID = re.compile(r"^([A-Za-z]{2})-(\d{3,})\s*")
 _DATE = re.compile(r"(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*(?:[月/.\-]\s*(\d{1,2})\s*日?|月(?:底|末)?)")
 _ISO_IN = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+(.*)$", re.S)
-_EXPORTED_COMPLETION = re.compile(r"^(?:(?:逾期|临期|正常|待补充)(?:（(?:剩 )?\d+ 天）)?|\d{4}-\d{2}-\d{2}\s*完成)$")
+# taizhang's own 完成情况 lines: a light, 临期（剩 5 天）, 逾期 10 天 / 今天到期 (views.light_text), "日期完成".
+_EXPORTED_COMPLETION = re.compile(
+    r"^(?:(?:逾期|临期|正常|待补充)(?:（(?:剩 |逾期 )?\d+ 天）|（今天到期）)?|逾期 \d+ 天|今天到期|\d{4}-\d{2}-\d{2}\s*完成)$")
 _SIGNOFF = re.compile(r"^(\d{4}-\d{2}-\d{2})?\s*(.*?)\s*销号$")
 _SAME = re.compile(r"^同上(?:（见序号\s*\d+）)?$")
 # What taizhang's own export adds to a cell: the derived status line, gap markers, “同上” in a body.
