@@ -11,9 +11,8 @@ import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
 
-from conftest import REPO
+from conftest import REPO, tool_missing
 
 CHROMIUM = Path(os.environ.get("TAIZHANG_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = REPO / "test-artifacts"
@@ -36,9 +35,7 @@ def require_chromium() -> None:
     missing = _missing()
     if missing is None:
         return
-    if os.environ.get("CI"):
-        pytest.fail(f"浏览器测试无法运行：{missing}。{INSTALL_HINT}", pytrace=False)
-    pytest.skip(f"跳过浏览器测试：{missing}。{INSTALL_HINT}", allow_module_level=True)
+    tool_missing(f"浏览器测试无法运行：{missing}。{INSTALL_HINT}", module_level=True)
 
 
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -10,9 +10,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 
-from conftest import REPO
+from conftest import REPO, tool_missing
 
 ARTIFACTS = REPO / "test-artifacts"
 FONTS_CONF = REPO / "tests" / "office" / "fonts.conf"
@@ -24,9 +23,7 @@ def require_office() -> None:
     if not missing:
         return
     message = f"找不到 {'、'.join(missing)}。{INSTALL_HINT}"
-    if os.environ.get("CI"):
-        pytest.fail(f"办公软件测试无法运行：{message}", pytrace=False)
-    pytest.skip(f"跳过办公软件测试：{message}")
+    tool_missing(f"办公软件测试无法运行：{message}")
 
 
 def to_pdf(source: Path, work: Path, artifact: str | None = None) -> Path:

@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO
+from conftest import REPO, tool_missing
 
 TEMPLATES = REPO / ".ci" / "templates"
 DEBIAN_PYTHON = Path("/usr/bin/python3")
@@ -52,9 +52,7 @@ def _require_debian_python() -> None:
         elif subprocess.run([str(DEBIAN_PYTHON), "-c", "import ensurepip"], capture_output=True).returncode != 0:
             problem = "python3-venv is not installed (apt-get install python3-venv)"
     if problem:
-        if os.environ.get("CI") == "true":
-            pytest.fail(problem)
-        pytest.skip(problem)
+        tool_missing(problem)
 
 
 class _Forge(BaseHTTPRequestHandler):

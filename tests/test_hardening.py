@@ -309,16 +309,11 @@ def test_due_markdown_escapes_units_and_titles(tmp_path):
 
 
 def test_serve_keeps_serving_a_record_with_control_characters(tmp_path):
-    import subprocess
-    import sys
     import urllib.request
-    from conftest import env
-    from test_serve import _port, _wait_for
+    from test_serve import _wait_for, serving
     root = copy_project(tmp_path / "p")
-    port = _port()
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=root,
-                              env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
+    with serving(root) as base:
+        port = base.rsplit(":", 1)[1]
         page = f"http://127.0.0.1:{port}/measures/CS-003/"
         _wait_for(page, "统筹兼顾")
         _poison(root)
@@ -328,6 +323,3 @@ def test_serve_keeps_serving_a_record_with_control_characters(tmp_path):
             assert "统筹兼顾" in _wait_for(f"http://127.0.0.1:{port}/{path}", "统筹兼顾")
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/downloads/taizhang.xlsx", timeout=10) as response:
             assert response.status == 200 and response.read(2) == b"PK"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)

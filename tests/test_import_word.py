@@ -4,18 +4,16 @@ numbers, and task tables with merged cells."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import docx
-import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
 from importing import do_import, empty_project, imported
-from conftest import run_cli
+from conftest import run_cli, tool_missing
 from taizhang.import_docx import read_docx
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -82,9 +80,7 @@ def test_automatic_numbering_counts_as_displayed(tmp_path):
 
 def test_numbering_agrees_with_libreoffice(tmp_path):
     if SOFFICE is None:
-        if os.environ.get("CI"):
-            pytest.fail("找不到 LibreOffice：apt-get install libreoffice-writer-nogui", pytrace=False)
-        pytest.skip("跳过：找不到 LibreOffice（apt-get install libreoffice-writer-nogui）")
+        tool_missing("找不到 LibreOffice：apt-get install libreoffice-writer-nogui")
     source = auto_numbered_plan(tmp_path / "方案.docx")
     profile = tmp_path / "lo-profile"
     subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "txt:Text",

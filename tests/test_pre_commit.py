@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, copy_project
+from conftest import REPO, copy_project, tool_missing
 
 TEMPLATE = REPO / ".ci" / "templates" / "pre-commit-config.yaml"
 EVIDENCE = "docs/evidence/CS-001/整改工作方案.txt"
@@ -25,9 +25,7 @@ EVIDENCE = "docs/evidence/CS-001/整改工作方案.txt"
 def _pre_commit() -> str:
     found = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or shutil.which("pre-commit")
     if not found:
-        if os.environ.get("CI") == "true":
-            pytest.fail("pre-commit is not installed (pip install -e '.[test]')")
-        pytest.skip("pre-commit is not installed: pip install -e '.[test]'")
+        tool_missing("找不到 pre-commit：pip install -e '.[test]'")
     return found
 
 

@@ -3,6 +3,7 @@ rebuild, and unchanged records are not parsed again (ParseCache)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -39,12 +40,23 @@ def _wait_for(url: str, text: str, seconds: float = 60) -> str:
     raise AssertionError(f"{text!r} not served at {url} within {seconds}s")
 
 
-def test_serve_rebuilds_after_a_record_edit(tmp_path):
-    root = copy_project(tmp_path / "p")
+@contextlib.contextmanager
+def serving(root):
+    """`mkdocs serve` on a free loopback port for the project at root; yields the base URL."""
     port = _port()
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=root,
                               env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_serve_rebuilds_after_a_record_edit(tmp_path):
+    root = copy_project(tmp_path / "p")
+    with serving(root) as base:
+        port = base.rsplit(":", 1)[1]
         page = f"http://127.0.0.1:{port}/measures/CS-003/"
         _wait_for(page, "统筹兼顾")
         record = root / "records/measures/CS-003.md"
@@ -54,9 +66,6 @@ def test_serve_rebuilds_after_a_record_edit(tmp_path):
         assert "统筹兼顾（已调整）" in _wait_for(f"http://127.0.0.1:{port}/lists/tasks/", "统筹兼顾（已调整）")
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/downloads/taizhang.xlsx", timeout=5) as response:
             assert response.status == 200
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_parse_cache_reuses_unchanged_records_exactly(tmp_path):

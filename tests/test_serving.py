@@ -13,14 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, build, copy_project, run_cli
+from conftest import REPO, build, copy_project, run_cli, tool_missing
 from browsing import Server, Watched
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 if not Path(NGINX).exists():
-    if os.environ.get("CI"):
-        pytest.fail("找不到 nginx：apt-get install nginx", pytrace=False)
-    pytest.skip("跳过 nginx 测试：找不到 nginx（apt-get install nginx）", allow_module_level=True)
+    tool_missing("找不到 nginx：apt-get install nginx", module_level=True)
 
 TEMPLATE = REPO / ".ci" / "templates" / "nginx.conf"
 
