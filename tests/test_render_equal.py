@@ -1,0 +1,127 @@
+"""Speed-ups of the renderer change no byte: every page and every set-aside
+HTML fragment of a synthetic ledger, as the MkDocs hook renders them
+(set_aside_html, git history, an archived round), hashed and compared with
+tests/golden/render/manifest.json.
+
+The ledger is bench/build.generate's (300 records, fixed seed), made a real
+git repository with fixed dates (a status change, a deadline change, a
+rename), then given a second round by the real CLI (`taizhang new round
+--carry-over`): carried measures, the rounds overview, two rounds' figures.
+Both URL styles, both rounds shown. The golden page tests pin the wording of
+small ledgers; this pins the output of a large one, so any memoising or
+rewriting of the renderer that leaks one page's link or status into another
+shows here. After a deliberate change of output, refresh and review:
+
+    TAIZHANG_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_render_equal.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import GOLDEN, REPO, run_cli
+from taizhang.history import read_history
+from taizhang.project import RECORDS_DIR, analyse
+from taizhang.render.rounds import ArchiveView
+from taizhang.render.site import render_site
+
+sys.path.insert(0, str(REPO / "bench"))
+import build as bench  # noqa: E402
+
+MANIFEST = GOLDEN / "render" / "manifest.json"
+UPDATE = os.environ.get("TAIZHANG_UPDATE_GOLDEN") == "1"
+TODAY = dt.date(2024, 6, 30)
+
+
+def git(cwd, *args, when):
+    env = dict(os.environ, GIT_AUTHOR_NAME="甲", GIT_AUTHOR_EMAIL="a@example.internal", GIT_COMMITTER_NAME="甲",
+               GIT_COMMITTER_EMAIL="a@example.internal", GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when)
+    subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=cwd, env=env, check=True, capture_output=True)
+
+
+def _replace(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def ledger(tmp_path_factory):
+    root = tmp_path_factory.mktemp("render-equal")
+    bench.generate(root / "records", 300)
+    (root / "docs").mkdir()
+    git(root, "init", "-q", "-b", "main", when="2023-06-01T09:00:00+08:00")
+    git(root, "add", "-A", when="2023-06-01T09:00:00+08:00")
+    git(root, "commit", "-q", "-m", "初始台账", when="2023-06-01T09:00:00+08:00")
+    measures = sorted((root / "records" / "measures").glob("CS-*.md"))
+    for path in measures[:40]:
+        text = path.read_text(encoding="utf-8")
+        for old, new in (("整改状态: 未启动", "整改状态: 正在整改"), ("整改时限: 2023-1", "整改时限: 2024-0")):
+            text = text.replace(old, new, 1)
+        path.write_text(text + "\n补充一句进展说明。\n", encoding="utf-8")
+    git(root, "mv", "records/causes/YY-001.md", "records/causes/YY-001-renamed.md", when="2023-07-01T10:00:00+08:00")
+    git(root, "commit", "-q", "-am", "更新整改状态和时限", when="2023-07-01T10:00:00+08:00")
+    result = run_cli("new", "round", "--title", "第二轮巡视", "--team", "省委第二巡视组", "--inspected", "测试单位",
+                     "--feedback-date", "2024-05-20", "--deadline", "2024-07-20", "--area", "一=巩固深化上轮整改成果",
+                     "--carry-over", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    git(root, "add", "-A", when="2024-05-21T10:00:00+08:00")
+    git(root, "commit", "-q", "-m", "第二轮", when="2024-05-21T10:00:00+08:00")
+    return root
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def rendered(root) -> dict[str, str]:
+    """'<variant> <src_uri>' → hash of the page text and of its fragments."""
+    out = {}
+    for round_id in ("LC-002", "LC-001"):
+        analysis = analyse(root, today=TODAY, round_id=round_id)
+        history = read_history(root, RECORDS_DIR, analysis.vocab)
+        assert history.available and history.changes
+        archive = ArchiveView(frozenset({"LC-001"}), None if round_id == "LC-002" else round_id)
+        for dir_urls in (True, False):
+            site = render_site(analysis, dir_urls=dir_urls, history=history, set_aside_html=True, archive=archive)
+            variant = f"{round_id}/{'dir' if dir_urls else 'flat'}"
+            for uri, text in site.pages.items():
+                out[f"{variant} {uri}"] = _digest(text)
+                if uri in site.fragments:
+                    out[f"{variant} {uri} fragments"] = _digest("\x00".join(site.fragments[uri]))
+            out[f"{variant} record_files"] = _digest(json.dumps(site.record_files, sort_keys=True))
+    return out
+
+
+def test_pages_and_fragments_are_byte_identical_to_the_manifest(ledger):
+    got = rendered(ledger)
+    if UPDATE:
+        MANIFEST.parent.mkdir(parents=True, exist_ok=True)
+        MANIFEST.write_text(json.dumps(got, indent=0, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    want = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    assert sorted(got) == sorted(want), "pages added or removed (TAIZHANG_UPDATE_GOLDEN=1 refreshes)"
+    differing = sorted(key for key in want if got[key] != want[key])
+    assert not differing, f"{len(differing)} pages or fragments differ, e.g. {differing[:20]}"
+
+
+def test_the_ledger_exercises_what_the_manifest_is_meant_to_pin(ledger):
+    """Carried measures, history notes and fragments are really there, so the
+    manifest's hashes cover them (a manifest of empty pages proves nothing)."""
+    analysis = analyse(ledger, today=TODAY, round_id="LC-002")
+    history = read_history(ledger, RECORDS_DIR, analysis.vocab)
+    site = render_site(analysis, history=history, set_aside_html=True, archive=ArchiveView(frozenset({"LC-001"})))
+    assert len(site.record_files) > 300
+    full = {uri: text + "".join(site.fragments.get(uri, ())) for uri, text in site.pages.items()}
+    carried = [uri for uri, text in full.items() if uri.startswith("measures/") and "tz-before-carry" in text]
+    assert len(carried) > 50
+    assert any("整改状态：未启动 → 正在整改" in text for text in full.values())
+    assert any("整改时限：2023-1" in text and "→ 2024-0" in text for text in full.values())
+    assert any("改名" in text for text in full.values())
+    assert sum(len(f) for f in site.fragments.values()) > 300
