@@ -125,3 +125,22 @@ def test_the_ledger_exercises_what_the_manifest_is_meant_to_pin(ledger):
     assert any("整改时限：2023-1" in text and "→ 2024-0" in text for text in full.values())
     assert any("改名" in text for text in full.values())
     assert sum(len(f) for f in site.fragments.values()) > 300
+
+
+def test_relative_links_agree_with_posixpath_relpath():
+    """urls works out links on path components; posixpath.relpath is the reference,
+    odd paths (.., //, a leading /, dots in names) included."""
+    import itertools
+    import posixpath
+
+    from taizhang.render import urls
+    names = ["index.md", "a.md", "a/index.md", "a/b.md", "a/b/index.md", "a/b/c.md", "b/a.md", "measures/CS-001.md",
+             "lists/tasks.md", "x/../y.md", "/abs.md", "./a.md", "a//b.md", "..md", "...", "a/...md",
+             "evidence/会议纪要.pdf", "a/b/c/d/e.md"]
+    for f, t, dir_urls in itertools.product(names, names, (True, False)):
+        target, folder = urls.page_url(t, dir_urls), urls._dir_of(urls.page_url(f, dir_urls))
+        want = posixpath.relpath(target.rstrip("/") or ".", folder)
+        if target == "" or target.endswith("/"):
+            want = "./" if want == "." else want + "/"
+        assert urls.relative(f, t, dir_urls) == want, (f, t, dir_urls)
+        assert urls.relative_file(f, t, dir_urls) == posixpath.relpath(t, folder), (f, t, dir_urls)
