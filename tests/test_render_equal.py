@@ -144,3 +144,20 @@ def test_relative_links_agree_with_posixpath_relpath():
             want = "./" if want == "." else want + "/"
         assert urls.relative(f, t, dir_urls) == want, (f, t, dir_urls)
         assert urls.relative_file(f, t, dir_urls) == posixpath.relpath(t, folder), (f, t, dir_urls)
+
+
+def test_esc_agrees_with_html_escape():
+    import datetime
+    import html
+    import random
+
+    from markupsafe import Markup
+
+    from taizhang.markup import esc
+    rng = random.Random(7)
+    alphabet = "&<>\"'a整改 \n\x00;#"
+    values = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
+    values += [0, 12, 3.5, datetime.date(2023, 8, 10), True, Markup("<b>&amp;</b>"), "&amp;", ""]
+    for value in values:
+        assert esc(value) == html.escape(str(value), quote=True) and type(esc(value)) is str, value
+    assert esc(None) == ""
