@@ -161,3 +161,54 @@ def test_esc_agrees_with_html_escape():
     for value in values:
         assert esc(value) == html.escape(str(value), quote=True) and type(esc(value)) is str, value
     assert esc(None) == ""
+
+
+def _prose(rng, pool: list[str], alphabet: str) -> str:
+    """Random body text: seed sentences, paragraph breaks, and tricky characters
+    (Markdown and HTML syntax, whitespace, controls) at line starts and ends."""
+    parts = []
+    for _ in range(rng.randint(1, 12)):
+        roll = rng.random()
+        if roll < 0.45:
+            parts.append(rng.choice(pool)[: rng.randint(1, 40)])
+        elif roll < 0.7:
+            parts.append(rng.choice(["\n", "\n\n", "\n\n\n", "\n \n", "  \n", " "]))
+        elif roll < 0.8:
+            parts.append(rng.choice(SNIPPETS))
+        else:
+            parts.append("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 3))))
+    return "".join(parts)
+
+
+SNIPPETS = ["[TOC]", "!!! note", "甲|乙\n:-|:-\n1|2", "[链接](http://example.com)", "![图](a.png)", "!!! note \"注意\"\n    内容", "甲|乙\n-|-\n1|2",
+            "<http://example.com>", "&amp;", "&#x27;", "**粗**", "_斜_", "`代码`", "\\*", "[1]: http://x", "[1]",
+            "1. 第一", "1) 第一", "- 条", "---", "===", "# 标题", "> 引用", "    代码", "<!-- 注释 -->", "<b>粗</b>"]
+
+
+def test_plain_prose_shortcut_gives_what_markdown_and_nh3_give():
+    """render_body wraps plain prose itself; on every text it accepts, the result is
+    byte for byte what Markdown plus the sanitiser make (and many texts are accepted,
+    many declined)."""
+    import random
+
+    from taizhang.sanitise import markdown_html, plain_paragraphs, render_body
+    rng = random.Random(19)
+    pool = bench.sentences()
+    alphabet = ("#>-+=*_`~!|[]()<>&\\.:;,'\"/%$^@{}0123456789 \t\r\x00\x02\x03\x0c\x1b\x7f\x85\xa0\u00ad\u2028"
+                "\u3000\ufeff\ue000\U0001F600—…“”‘’（）【】《》、。，；：？！·－＝＋＃ａＡ１xX")
+    accepted = declined = 0
+    for _ in range(6000):
+        text = _prose(rng, pool, alphabet).strip()
+        if not text:
+            continue
+        plain = plain_paragraphs(text)
+        if plain is None:
+            declined += 1
+            continue
+        accepted += 1
+        assert plain == markdown_html(text), repr(text)
+        assert render_body(text) == f'<div class="tz-body">\n{plain}\n</div>'
+    assert accepted > 1000 and declined > 1000, (accepted, declined)
+    for record_body in ("第一段。\n\n第二段", "1. 第一项\n2. 第二项", "一、总体情况\n（一）进展", "- 条目", "甲  \n乙",
+                        "2023年6月召开会议。\n\n2023. 年", "X<b>粗</b>", "a | b\n--|--\n1 | 2"):
+        assert render_body(record_body) == f'<div class="tz-body">\n{markdown_html(record_body)}\n</div>'

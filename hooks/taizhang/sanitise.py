@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import re
 import threading
+import unicodedata
 
 import markdown
 import nh3
@@ -125,11 +126,51 @@ def _markdown() -> markdown.Markdown:
     return md
 
 
+# Plain prose: most bodies are paragraphs of text with no Markdown or HTML
+# at all, for which Markdown and nh3 only wrap each paragraph in <p>. Such a
+# body is recognised conservatively and wrapped here, byte for byte as the
+# full path would (tests/test_render_equal.py compares both on random text).
+# Not plain: a character that starts Markdown inline syntax or HTML anywhere,
+# any control, format, private or unassigned character or whitespace other
+# than space and newline; a line that could open a block (space, #, >, +, =,
+# -, "1." or "1)"), end in a space (a line break), or hold a table (|).
+_MARKUP_CHARS = frozenset("\\`*_[]!<>&|")
+_plain_chars: set[str] = {" ", "\n"}
+_markup_chars: set[str] = set()
+_BLOCK_LINE = re.compile(r"^(?:[ #>+=\-]|\d+[.)])|[ ]$", re.MULTILINE)
+_PARAGRAPH_BREAK = re.compile(r"\n{2,}")
+
+
+def _is_plain_char(char: str) -> bool:
+    if char in _plain_chars:
+        return True
+    if char in _markup_chars:
+        return False
+    plain = char not in _MARKUP_CHARS and unicodedata.category(char)[0] in "LNPS"
+    (_plain_chars if plain else _markup_chars).add(char)
+    return plain
+
+
+def plain_paragraphs(text: str) -> str | None:
+    """The HTML of a stripped body that is plain prose, or None when it may hold markup."""
+    chars = set(text)
+    if not chars.issubset(_plain_chars) and not all(_is_plain_char(c) for c in chars):
+        return None
+    if _BLOCK_LINE.search(text):
+        return None
+    return "\n".join(f"<p>{paragraph}</p>" for paragraph in _PARAGRAPH_BREAK.split(text))
+
+
 def render_body(text: str) -> str:
     """A record body (Markdown) → sanitised HTML, wrapped in <div class="tz-body">."""
-    md = _markdown()
+    plain = plain_paragraphs(text) if text and text == text.strip() else None
+    return f'<div class="tz-body">\n{plain if plain is not None else markdown_html(text)}\n</div>'
+
+
+def markdown_html(text: str) -> str:
+    """Markdown → sanitised HTML, the full way (any body)."""
     try:
-        converted = md.reset().convert(text)
+        converted = _markdown().reset().convert(text)
     except RecursionError:  # pathological nesting: show the text, escaped
         converted = f"<pre>{html.escape(text)}</pre>"
-    return f'<div class="tz-body">\n{sanitise_html(converted)}\n</div>'
+    return sanitise_html(converted)
