@@ -195,7 +195,7 @@ def test_plain_prose_shortcut_gives_what_markdown_and_nh3_give():
     rng = random.Random(19)
     pool = bench.sentences()
     alphabet = ("#>-+=*_`~!|[]()<>&\\.:;,'\"/%$^@{}0123456789 \t\r\x00\x02\x03\x0c\x1b\x7f\x85\xa0\u00ad\u2028"
-                "\u3000\ufeff\ue000\U0001F600—…“”‘’（）【】《》、。，；：？！·－＝＋＃ａＡ１xX")
+                "\u3000\ufeff\ue000\U0001F600\u0301\u20dd\ufdd0\uffff\U000E0001\u0378—…“”‘’（）【】《》、。，；：？！·－＝＋＃ａＡ１xX")
     accepted = declined = 0
     for _ in range(6000):
         text = _prose(rng, pool, alphabet).strip()

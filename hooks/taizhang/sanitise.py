@@ -19,7 +19,6 @@ from __future__ import annotations
 import html
 import re
 import threading
-import unicodedata
 
 import markdown
 import nh3
@@ -130,35 +129,22 @@ def _markdown() -> markdown.Markdown:
 # at all, for which Markdown and nh3 only wrap each paragraph in <p>. Such a
 # body is recognised conservatively and wrapped here, byte for byte as the
 # full path would (tests/test_render_equal.py compares both on random text).
-# Not plain: a character that starts Markdown inline syntax or HTML anywhere,
-# any control, format, private or unassigned character or whitespace other
-# than space and newline; a line that could open a block (space, #, >, +, =,
-# -, "1." or "1)"), end in a space (a line break), or hold a table (|).
-_MARKUP_CHARS = frozenset("\\`*_[]!<>&|")
-_plain_chars: set[str] = {" ", "\n"}
-_markup_chars: set[str] = set()
-_BLOCK_LINE = re.compile(r"^(?:[ #>+=\-]|\d+[.)])|[ ]$", re.MULTILINE)
+# Not plain: a character that starts Markdown inline syntax or HTML anywhere;
+# any control, format, private-use, unassigned or separator character but
+# space and newline (str.isprintable); a line that could open a block (space,
+# #, >, +, =, -, "1." or "1)") or that ends in a space (a line break).
+_MARKUP_CHAR = re.compile(r"[\\`*_\[\]!<>&|]")
+_BLOCK_LINE = re.compile(r"\n(?:[ #>+=\-]|\d+[.)])| \n")
 _PARAGRAPH_BREAK = re.compile(r"\n{2,}")
-
-
-def _is_plain_char(char: str) -> bool:
-    if char in _plain_chars:
-        return True
-    if char in _markup_chars:
-        return False
-    plain = char not in _MARKUP_CHARS and unicodedata.category(char)[0] in "LNPS"
-    (_plain_chars if plain else _markup_chars).add(char)
-    return plain
 
 
 def plain_paragraphs(text: str) -> str | None:
     """The HTML of a stripped body that is plain prose, or None when it may hold markup."""
-    chars = set(text)
-    if not chars.issubset(_plain_chars) and not all(_is_plain_char(c) for c in chars):
+    if _MARKUP_CHAR.search(text) or not text.replace("\n", "").isprintable():
         return None
-    if _BLOCK_LINE.search(text):
+    if _BLOCK_LINE.search(f"\n{text}\n"):
         return None
-    return "\n".join(f"<p>{paragraph}</p>" for paragraph in _PARAGRAPH_BREAK.split(text))
+    return "\n".join([f"<p>{paragraph}</p>" for paragraph in _PARAGRAPH_BREAK.split(text)])
 
 
 def render_body(text: str) -> str:
