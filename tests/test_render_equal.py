@@ -4,8 +4,8 @@ HTML fragment of a synthetic ledger, as the MkDocs hook renders them
 tests/golden/render/manifest.json.
 
 The ledger is bench/build.generate's (300 records, fixed seed), made a real
-git repository with fixed dates (a status change, a deadline change, a
-rename), then given a second round by the real CLI (`taizhang new round
+git repository with fixed dates (status and deadline changes, some edited
+twice, a rename), then given a second round by the real CLI (`taizhang new round
 --carry-over`): carried measures, the rounds overview, two rounds' figures.
 Both URL styles, both rounds shown. The golden page tests pin the wording of
 small ledgers; this pins the output of a large one, so any memoising or
@@ -68,6 +68,11 @@ def ledger(tmp_path_factory):
         path.write_text(text + "\n补充一句进展说明。\n", encoding="utf-8")
     git(root, "mv", "records/causes/YY-001.md", "records/causes/YY-001-renamed.md", when="2023-07-01T10:00:00+08:00")
     git(root, "commit", "-q", "-am", "更新整改状态和时限", when="2023-07-01T10:00:00+08:00")
+    for path in measures[:10]:   # edited again: the middle version is the old side of this change
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("整改状态: 正在整改", "整改状态: 已完成", 1).replace("整改时限: 2024-0", "整改时限: 2024-1", 1),
+                        encoding="utf-8")
+    git(root, "commit", "-q", "-am", "再次更新", when="2023-07-15T10:00:00+08:00")
     result = run_cli("new", "round", "--title", "第二轮巡视", "--team", "省委第二巡视组", "--inspected", "测试单位",
                      "--feedback-date", "2024-05-20", "--deadline", "2024-07-20", "--area", "一=巩固深化上轮整改成果",
                      "--carry-over", cwd=root)
@@ -122,6 +127,7 @@ def test_the_ledger_exercises_what_the_manifest_is_meant_to_pin(ledger):
     carried = [uri for uri, text in full.items() if uri.startswith("measures/") and "tz-before-carry" in text]
     assert len(carried) > 50
     assert any("整改状态：未启动 → 正在整改" in text for text in full.values())
+    assert any("整改状态：正在整改 → 已完成" in text and "整改状态：未启动 → 正在整改" in text for text in full.values())
     assert any("整改时限：2023-1" in text and "→ 2024-0" in text for text in full.values())
     assert any("改名" in text for text in full.values())
     assert sum(len(f) for f in site.fragments.values()) > 300
