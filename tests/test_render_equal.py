@@ -218,3 +218,12 @@ def test_plain_prose_shortcut_gives_what_markdown_and_nh3_give():
     for record_body in ("第一段。\n\n第二段", "1. 第一项\n2. 第二项", "一、总体情况\n（一）进展", "- 条目", "甲  \n乙",
                         "2023年6月召开会议。\n\n2023. 年", "X<b>粗</b>", "a | b\n--|--\n1 | 2"):
         assert render_body(record_body) == f'<div class="tz-body">\n{markdown_html(record_body)}\n</div>'
+
+
+def test_packaged_vocabulary_reads_the_same_with_libyaml():
+    import yaml
+
+    from taizhang import vocabulary
+    text = vocabulary.DEFAULTS_FILE.read_text(encoding="utf-8-sig")
+    assert vocabulary._DEFAULTS_LOADER is (yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader)
+    assert vocabulary._read_yaml(vocabulary.DEFAULTS_FILE) == yaml.safe_load(text)
