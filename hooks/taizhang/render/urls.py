@@ -68,10 +68,10 @@ def _start(from_src: str, dir_urls: bool) -> tuple[str, tuple[str, ...] | None]:
     return folder, _parts(folder)
 
 
-def _relpath(path: str, from_src: str, dir_urls: bool) -> str:
-    """posixpath.relpath(path, folder of from_src's URL), on components when both are plain."""
+def _relpath(path: str, parts: tuple[str, ...] | None, from_src: str, dir_urls: bool) -> str:
+    """posixpath.relpath(path, folder of from_src's URL), on components (`parts`,
+    from _parts) when both are plain."""
     folder, start = _start(from_src, dir_urls)
-    parts = _parts(path)
     if start is None or parts is None:
         return posixpath.relpath(path, folder)
     common = 0
@@ -82,15 +82,23 @@ def _relpath(path: str, from_src: str, dir_urls: bool) -> str:
     return "/".join((("..",) * (len(start) - common)) + parts[common:]) or "."
 
 
+@lru_cache(maxsize=1 << 15)
+def _target(to_src: str, dir_urls: bool) -> tuple[str, tuple[str, ...] | None, bool]:
+    """A page's URL as a path to link to, its components, and whether it is a folder URL."""
+    target = page_url(to_src, dir_urls)
+    path = target.rstrip("/") or "."
+    return path, _parts(path), target == "" or target.endswith("/")
+
+
 def relative(from_src: str, to_src: str, dir_urls: bool) -> str:
     """Relative href from one page to another page."""
-    target = page_url(to_src, dir_urls)
-    href = _relpath(target.rstrip("/") or ".", from_src, dir_urls)
-    if target == "" or target.endswith("/"):
+    path, parts, folder_url = _target(to_src, dir_urls)
+    href = _relpath(path, parts, from_src, dir_urls)
+    if folder_url:
         href = "./" if href == "." else href + "/"
     return href
 
 
 def relative_file(from_src: str, file_path: str, dir_urls: bool) -> str:
     """Relative href from a page to a static file under docs/."""
-    return _relpath(file_path, from_src, dir_urls)
+    return _relpath(file_path, _parts(file_path), from_src, dir_urls)
