@@ -13,24 +13,40 @@ rewriting of the renderer that leaks one page's link or status into another
 shows here. After a deliberate change of output, refresh and review:
 
     TAIZHANG_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_render_equal.py
+
+The manifest must come from code without the change under test (e.g. a
+worktree of main): refreshed from the changed code it proves nothing.
+The other tests hold each shortcut to the slow way it replaces: relative
+links to posixpath.relpath, esc to html.escape, plain-prose bodies to
+Markdown plus nh3, the libyaml-read vocabulary to PyYAML's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
+import itertools
 import json
 import os
+import posixpath
+import random
 import subprocess
 import sys
 
 import pytest
+import yaml
+from markupsafe import Markup
 
 from conftest import GOLDEN, REPO, run_cli
+from taizhang import vocabulary
 from taizhang.history import read_history
+from taizhang.markup import esc
 from taizhang.project import RECORDS_DIR, analyse
+from taizhang.render import urls
 from taizhang.render.rounds import ArchiveView
 from taizhang.render.site import render_site
+from taizhang.sanitise import markdown_html, plain_paragraphs, render_body
 
 sys.path.insert(0, str(REPO / "bench"))
 import build as bench  # noqa: E402
@@ -44,12 +60,6 @@ def git(cwd, *args, when):
     env = dict(os.environ, GIT_AUTHOR_NAME="甲", GIT_AUTHOR_EMAIL="a@example.internal", GIT_COMMITTER_NAME="甲",
                GIT_COMMITTER_EMAIL="a@example.internal", GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when)
     subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=cwd, env=env, check=True, capture_output=True)
-
-
-def _replace(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -136,10 +146,6 @@ def test_the_ledger_exercises_what_the_manifest_is_meant_to_pin(ledger):
 def test_relative_links_agree_with_posixpath_relpath():
     """urls works out links on path components; posixpath.relpath is the reference,
     odd paths (.., //, a leading /, dots in names) included."""
-    import itertools
-    import posixpath
-
-    from taizhang.render import urls
     names = ["index.md", "a.md", "a/index.md", "a/b.md", "a/b/index.md", "a/b/c.md", "b/a.md", "measures/CS-001.md",
              "lists/tasks.md", "x/../y.md", "/abs.md", "./a.md", "a//b.md", "..md", "...", "a/...md",
              "evidence/会议纪要.pdf", "a/b/c/d/e.md"]
@@ -153,17 +159,10 @@ def test_relative_links_agree_with_posixpath_relpath():
 
 
 def test_esc_agrees_with_html_escape():
-    import datetime
-    import html
-    import random
-
-    from markupsafe import Markup
-
-    from taizhang.markup import esc
     rng = random.Random(7)
     alphabet = "&<>\"'a整改 \n\x00;#"
     values = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
-    values += [0, 12, 3.5, datetime.date(2023, 8, 10), True, Markup("<b>&amp;</b>"), "&amp;", ""]
+    values += [0, 12, 3.5, dt.date(2023, 8, 10), True, Markup("<b>&amp;</b>"), "&amp;", ""]
     for value in values:
         assert esc(value) == html.escape(str(value), quote=True) and type(esc(value)) is str, value
     assert esc(None) == ""
@@ -195,9 +194,6 @@ def test_plain_prose_shortcut_gives_what_markdown_and_nh3_give():
     """render_body wraps plain prose itself; on every text it accepts, the result is
     byte for byte what Markdown plus the sanitiser make (and many texts are accepted,
     many declined)."""
-    import random
-
-    from taizhang.sanitise import markdown_html, plain_paragraphs, render_body
     rng = random.Random(19)
     pool = bench.sentences()
     alphabet = ("#>-+=*_`~!|[]()<>&\\.:;,'\"/%$^@{}0123456789 \t\r\x00\x02\x03\x0c\x1b\x7f\x85\xa0\u00ad\u2028"
@@ -221,9 +217,6 @@ def test_plain_prose_shortcut_gives_what_markdown_and_nh3_give():
 
 
 def test_packaged_vocabulary_reads_the_same_with_libyaml():
-    import yaml
-
-    from taizhang import vocabulary
     text = vocabulary.DEFAULTS_FILE.read_text(encoding="utf-8-sig")
     assert vocabulary._DEFAULTS_LOADER is (yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader)
     assert vocabulary._read_yaml(vocabulary.DEFAULTS_FILE) == yaml.safe_load(text)
