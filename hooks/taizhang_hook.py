@@ -77,6 +77,28 @@ class _Session:
 _session = _Session()
 
 
+def _compiled_templates():
+    """Jinja's compiled templates kept in memory across builds; Jinja checks each
+    template's source checksum before reusing it."""
+    import jinja2
+
+    class MemoryBytecodeCache(jinja2.BytecodeCache):
+        def __init__(self):
+            self.store = {}
+
+        def load_bytecode(self, bucket):
+            if bucket.key in self.store:
+                bucket.bytecode_from_string(self.store[bucket.key])
+
+        def dump_bytecode(self, bucket):
+            self.store[bucket.key] = bucket.bytecode_to_string()
+
+    return MemoryBytecodeCache()
+
+
+_session.templates = _compiled_templates()
+
+
 def on_startup(command, dirty):
     _session.serving, _session.dirty = command == "serve", dirty
 
@@ -294,6 +316,9 @@ def on_env(env, config, files):
     with open(source, encoding="utf-8") as f:
         template = env.from_string(f.read())
     _build.nav_cache = {}
+    # MkDocs makes a new Jinja environment for every build; under `mkdocs serve`
+    # the theme's templates were compiled again each time (about a second).
+    env.bytecode_cache = _session.templates
 
     @jinja2.pass_context
     def taizhang_nav(context):
