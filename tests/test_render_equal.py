@@ -18,7 +18,7 @@ The manifest must come from code without the change under test (e.g. a
 worktree of main): refreshed from the changed code it proves nothing.
 The other tests hold each shortcut to the slow way it replaces: relative
 links to posixpath.relpath, esc to html.escape, plain-prose bodies to
-Markdown plus nh3, the libyaml-read vocabulary to PyYAML's.
+Markdown plus nh3.
 """
 
 from __future__ import annotations
@@ -35,11 +35,9 @@ import subprocess
 import sys
 
 import pytest
-import yaml
 from markupsafe import Markup
 
 from conftest import GOLDEN, REPO, run_cli
-from taizhang import vocabulary
 from taizhang.history import read_history
 from taizhang.markup import esc
 from taizhang.project import RECORDS_DIR, analyse
@@ -215,8 +213,3 @@ def test_plain_prose_shortcut_gives_what_markdown_and_nh3_give():
                         "2023年6月召开会议。\n\n2023. 年", "X<b>粗</b>", "a | b\n--|--\n1 | 2"):
         assert render_body(record_body) == f'<div class="tz-body">\n{markdown_html(record_body)}\n</div>'
 
-
-def test_packaged_vocabulary_reads_the_same_with_libyaml():
-    text = vocabulary.DEFAULTS_FILE.read_text(encoding="utf-8-sig")
-    assert vocabulary._DEFAULTS_LOADER is (yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader)
-    assert vocabulary._read_yaml(vocabulary.DEFAULTS_FILE) == yaml.safe_load(text)

@@ -266,15 +266,9 @@ class _Merger:
         return ok
 
 
-# libyaml's safe loader where PyYAML has it: the defaults are read on every
-# build and check, and the pure-Python loader took a sixth of `analyse`.
-_DEFAULTS_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _read_yaml(path: Path) -> dict:
-    """The packaged defaults: trusted, plain PyYAML (same data from either loader,
-    tests/test_render_equal.py)."""
-    data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_DEFAULTS_LOADER)
+    """The packaged defaults: trusted, plain PyYAML."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     return data or {}
 
 
