@@ -158,6 +158,13 @@ def _start_search(config) -> None:
     log.debug("搜索索引在第二个进程中生成（hooks/taizhang_search.py）")
 
 
+def _stop_search() -> None:
+    global _search_worker
+    if _search_worker is not None:
+        _search_worker.stop()
+        _search_worker = None
+
+
 def on_files(files, config):
     _drop_outside_files(files, config)
     ledger = _build.analysis.ledger
@@ -355,6 +362,8 @@ def on_post_build(config):
         except RuntimeError as exc:
             raise PluginError(str(exc)) from None
         _write(Path(config.site_dir) / "search" / "search_index.json", index.encode("utf-8"))
+        if not _session.serving:
+            _stop_search()   # a one-off build: the worker is done (and its CPU is counted as the build's)
     if _session.dirty:
         _session.written = {f.src_uri: (_site_key(), f.digest) for f in _build.files
                             if isinstance(f, (RecordPageFile, DocsPageFile))}

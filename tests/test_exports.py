@@ -294,3 +294,39 @@ def test_downloads_are_on_the_site_and_linked_from_the_dashboard(sample_site, ex
     assert "整改台账.xlsx" in names
     report = soup(site / "report/index.html")
     assert "措施完成率 22.2%" in report.get_text()
+
+
+def test_reused_cell_styles_leave_the_workbook_unchanged(tmp_path):
+    """export/xlsx reuses the style of the first cell of each combination (openpyxl
+    hashed every style object on every assignment). The workbook must be the very
+    file styling each cell one by one gives: sample, and a generated ledger with
+    formula-like text, dates, fills and merges."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(REPO / "hooks"))
+    from taizhang.export import xlsx
+    from taizhang.project import analyse
+    from taizhang.views import Scope
+
+    spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "build.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    generated = tmp_path / "generated"
+    bench.generate(generated / "records", 120)
+    formula = generated / "records/measures/CS-001.md"
+    formula.write_text(formula.read_text(encoding="utf-8").replace("责任人: ", "责任人: =1+1 ", 1), encoding="utf-8")
+    for root in (REPO, generated):
+        ledger = analyse(Path(root)).ledger
+        scope = Scope(ledger, ledger.current_round)
+        try:
+            xlsx.REUSE_STYLES = False
+            one_by_one = xlsx.build_workbook(ledger, scope)
+            xlsx.REUSE_STYLES = True
+            reused = xlsx.build_workbook(ledger, scope)
+        finally:
+            xlsx.REUSE_STYLES = True
+        assert reused == one_by_one, root
+    sheet = openpyxl.load_workbook(io.BytesIO(reused)).worksheets[0]
+    assert any(c.value == "=1+1 责任人1" and c.quotePrefix for row in sheet.iter_rows() for c in row)

@@ -20,10 +20,11 @@ import io
 import math
 import re
 import unicodedata
+from copy import copy
 from dataclasses import dataclass
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
@@ -145,12 +146,37 @@ def _fonts(size: float) -> Fonts:
     )
 
 
+REUSE_STYLES = True   # False: style every cell one by one (tests compare the two workbooks byte for byte)
+
+
+def _styled(cell, key: tuple, apply) -> None:
+    """Give the cell the style `apply` sets, reusing the style of the first
+    cell that got it. openpyxl registers a style object by hashing all its
+    fields on every assignment: that hashing was most of the workbook's cost.
+    The first unstyled cell of each combination is styled as before, so
+    fonts, fills and borders are registered in the same order and the file
+    is the same."""
+    if not REUSE_STYLES or cell.has_style:   # styled before: the new style adds to the old one
+        apply(cell)
+        return
+    styles = cell.parent.parent.__dict__.setdefault("_taizhang_styles", {})
+    style = styles.get(key)
+    if style is None:
+        apply(cell)
+        styles[key] = copy(cell._style)
+    else:
+        cell._style = copy(style)
+
+
 def merge(ws, start_row: int, start_col: int, end_row: int, end_col: int, font: Font) -> None:
     """Merge, and give the covered cells the font too (every cell carries a Chinese font)."""
     ws.merge_cells(start_row=start_row, start_column=start_col, end_row=end_row, end_column=end_col)
     for row in ws.iter_rows(min_row=start_row, max_row=end_row, min_col=start_col, max_col=end_col):
         for cell in row:
-            cell.font = font
+            if isinstance(cell, MergedCell):   # covered: no style of its own yet
+                _styled(cell, ("covered", id(font)), lambda c: setattr(c, "font", font))
+            else:
+                cell.font = font
 
 
 def put(ws, row: int, col: int, value, font: Font, alignment: Alignment | None = None, fill: str | None = None,
@@ -163,20 +189,28 @@ def put(ws, row: int, col: int, value, font: Font, alignment: Alignment | None =
     if isinstance(value, str):
         cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
         cell.data_type = "s"
-        if value.startswith(FORMULA_START):
-            cell.quotePrefix = True
+        kind = "quoted" if value.startswith(FORMULA_START) else "text"
     elif isinstance(value, dt.date):
         cell.value = value
-        cell.number_format = DATE_FORMAT
+        kind = "date"
     else:
         cell.value = value
-    cell.font = font
-    if alignment is not None:
-        cell.alignment = alignment
-    if border:
-        cell.border = BORDER
-    if fill:
-        cell.fill = PatternFill("solid", fgColor=fill)
+        kind = "value"
+
+    def apply(cell) -> None:
+        if kind == "quoted":
+            cell.quotePrefix = True
+        elif kind == "date":
+            cell.number_format = DATE_FORMAT
+        cell.font = font
+        if alignment is not None:
+            cell.alignment = alignment
+        if border:
+            cell.border = BORDER
+        if fill:
+            cell.fill = PatternFill("solid", fgColor=fill)
+
+    _styled(cell, (kind, id(font), id(alignment), border, fill), apply)
     return cell
 
 
