@@ -14,7 +14,7 @@ from pathlib import Path
 from taizhang.errors import TaizhangError
 from taizhang.argparse_zh import ChineseParser
 from taizhang.project import RECORDS_DIR, TodayError, analyse, find_root
-from taizhang.views import DOWNLOADS
+from taizhang.downloads import DOWNLOADS
 from taizhang.vocabulary import ConfigError
 
 
