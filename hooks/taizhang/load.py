@@ -188,11 +188,11 @@ def decode(data: bytes, rel: str, reporter: Reporter) -> str | None:
         else:
             reporter.add("not-utf8", rel, line, guess="", encoding="GB18030")
         return None
-    if "\x00" in text or _control_ratio(text) > 0.1:
+    if "\x00" in text or (_CONTROL.search(text) and _control_ratio(text) > 0.1):
         reporter.add("binary-file", rel, 1)
         return None
     # CRLF and lone CR are accepted: normalise once, here.
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _bomless_utf16(data: bytes) -> str | None:
@@ -255,24 +255,24 @@ def strip_control(text: str, rel: str, reporter: Reporter) -> str:
 
 def parse_text(text: str, rel: str, reporter: Reporter, known_keys: Iterable[str] = ()) -> RawRecord | None:
     text = strip_control(text, rel, reporter)
-    if not text.strip():
+    if not text or text.isspace():
         reporter.add("empty-file", rel, 1)
         return None
-    lines = text.split("\n")
-    if lines[0].rstrip() != FENCE:
+    split = _split_front_matter(text)
+    if split is None:
         reporter.add("front-matter-missing", rel, 1)
         return None
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in FENCE_ENDS), None)
-    if end is None:
+    fm_lines, body = split
+    if body is None:
         reporter.add("front-matter-unterminated", rel, 1)
         return None
-    fm_lines = lines[1:end]
-    body_start = _prose_after_blank(fm_lines, set(known_keys))
+    keys = known_keys if isinstance(known_keys, (set, frozenset)) else set(known_keys)
+    body_start = _prose_after_blank(fm_lines, keys)
     if body_start is not None:
         # No closing --- after the fields: the first `---` found was a rule in the body.
         reporter.add("front-matter-unterminated", rel, body_start)
         return None
-    if not _prescan(fm_lines, rel, reporter, set(known_keys)):
+    if not _prescan(fm_lines, rel, reporter, keys):
         return None
     parsed = _parse_yaml("\n".join(fm_lines), fm_lines, rel, reporter)
     if parsed is None:
@@ -283,7 +283,26 @@ def parse_text(text: str, rel: str, reporter: Reporter, known_keys: Iterable[str
     if not isinstance(data, dict):
         reporter.add("front-matter-not-mapping", rel, 2)
         return None
-    return RawRecord(rel, data, key_lines, "\n".join(lines[end + 1:]), end + 2)
+    return RawRecord(rel, data, key_lines, body, len(fm_lines) + 3)
+
+
+def _split_front_matter(text: str) -> tuple[list[str], str | None] | None:
+    """(lines between the fences, body after the closing one or None when
+    there is none), or None when the first line is no fence. Only the front
+    matter is cut into lines: the body is taken whole, as it was written."""
+    newline = text.find("\n")
+    if (text if newline < 0 else text[:newline]).rstrip() != FENCE:
+        return None
+    fm_lines: list[str] = []
+    start = newline + 1
+    while newline >= 0:
+        newline = text.find("\n", start)
+        line = text[start:] if newline < 0 else text[start:newline]
+        if line.rstrip() in FENCE_ENDS:
+            return fm_lines, ("" if newline < 0 else text[newline + 1:])
+        fm_lines.append(line)
+        start = newline + 1
+    return fm_lines, None
 
 
 _YAML_LINE_START = tuple(" \t#-[{'\"&*!|>%@`?:,")
@@ -510,9 +529,17 @@ _FAST_DEPTH = 8
 
 def _check_text(text: str) -> None:
     """A plain scalar that YAML reads as a number, bool, null … is not for this reader."""
-    for tag, regexp in _RESOLVERS.get(text[0], _NO_RESOLVERS) + _RESOLVERS.get(None, _NO_RESOLVERS):
-        if regexp.match(text):
-            raise _NotPlain
+    is_text = _CHECKED.get(text)
+    if is_text is None:
+        resolvers = _RESOLVERS.get(text[0], _NO_RESOLVERS) + _RESOLVERS.get(None, _NO_RESOLVERS)
+        is_text = not any(regexp.match(text) for tag, regexp in resolvers)
+        if len(_CHECKED) < 4096:   # dates and ids recur from record to record
+            _CHECKED[text] = is_text
+    if not is_text:
+        raise _NotPlain
+
+
+_CHECKED: dict[str, bool] = {}
 
 
 def _one_line_value(text: str):
