@@ -245,3 +245,17 @@ def test_injected_markup_in_front_matter_is_escaped(tmp_path):
         assert "<script>alert(1)" not in html and "<img src=x" not in html
     doc = soup(root / "site/lists/tasks/index.html")
     assert "<script>alert(1)</script> | [x](y) `z`" in doc.get_text()
+
+
+def test_search_index_leaves_out_links_to_other_records_and_history(sample_site):
+    """Relations and 修改记录 are excluded from search as a whole block: the
+    tables inside it (each in its own <div>) must not end the exclusion."""
+    _, site = sample_site
+    docs = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    page = soup(site / "causes/YY-001/index.html")
+    relations = [e for e in page.select("[data-search-exclude]") if e.select("table")]
+    assert relations and "CS-001" in relations[0].get_text()
+    entries = {d["location"]: d["text"] for d in docs}
+    # The sections are there, with their headings, and empty.
+    assert entries["causes/YY-001/#关联记录"] == "" and entries["causes/YY-001/#修改记录"] == ""
+    assert not any("针对\u200b本\u200b原因" in d["text"] or "编号\u200b标题" in d["text"] for d in docs)

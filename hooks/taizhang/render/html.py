@@ -56,6 +56,26 @@ def fill_fragments(html_text: str, fragments: list[str]) -> str:
     return _PLACEHOLDER.sub(lambda m: fragments[int(m.group(1))], html_text)
 
 
+_UNSEARCHED = "<section data-search-exclude>"
+
+
+def unsearched(inner: str) -> str:
+    """A block the search index skips (links to other records, Git history):
+    searching a title should find that record, not every page linking to it.
+
+    A <section>, not a <div>: Material's search parser matches elements by
+    tag name, so the first </div> inside an excluded <div> (a table's
+    wrapper) ends the exclusion and the rest of the block was indexed."""
+    return f"{_UNSEARCHED}{inner}</section>"
+
+
+def searched_fragments(fragments: list[str]) -> list[str]:
+    """The fragments as the search index reads them: unsearched blocks left
+    out, so the indexer need not parse them (they hold no heading with an id,
+    the only thing inside them a search index would still read)."""
+    return ["" if f.startswith(_UNSEARCHED) else f for f in fragments]
+
+
 @dataclass(frozen=True)
 class Cell:
     """A table cell whose sort key differs from its text (dates, statuses)."""

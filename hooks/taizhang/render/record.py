@@ -10,7 +10,7 @@ from taizhang.model import (FeedbackRecord, MeasureRecord, ProblemRecord, Record
 from taizhang.history import History
 from taizhang.problems import Problem
 from taizhang.sanitise import is_url, render_body
-from taizhang.render.html import ID, KEY, NOWRAP, TITLE, WIDE, Col, Page, block, esc, md_inline, table
+from taizhang.render.html import ID, KEY, NOWRAP, TITLE, WIDE, Col, Page, block, esc, md_inline, table, unsearched
 from taizhang.render.marks import by_round, handover_text, repeat_mark
 from taizhang.views import Scope, area_label, field_text, figures, problem_light, round_facts
 
@@ -36,7 +36,7 @@ def render_record(page: Page, record: Record, problems: list[Problem], history: 
     if relations:
         parts.append("## 关联记录\n")
         # Titles of other records: searching them should find those records, not this one.
-        parts.append(block(f"<div data-search-exclude>{relations}</div>"))
+        parts.append(block(unsearched(relations)))
     if isinstance(record, MeasureRecord):
         parts.append(f"## {md_inline(vocab.key('progress'))}\n")
         parts.append(block(_timeline(vocab, record)))
@@ -49,7 +49,7 @@ def render_record(page: Page, record: Record, problems: list[Problem], history: 
         parts.append(_round_summary(page, record))
     if history is not None:
         parts.append("## 修改记录\n")
-        parts.append(block(f"<div data-search-exclude>{_history(history, record)}</div>"))
+        parts.append(block(unsearched(_history(history, record))))
     return "\n".join(parts)
 
 
