@@ -10,6 +10,7 @@ import copy
 import re
 import string
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
@@ -51,7 +52,7 @@ class Field:
     help: str
     target: str | None = None
 
-    @property
+    @cached_property   # asked for each value of each record; kept in the instance, not a field
     def base(self) -> str:
         """The type without its parameter: `enum:statuses` → `enum`."""
         return self.type.partition(":")[0]
