@@ -12,6 +12,7 @@ import logging
 import os
 import posixpath
 import sys
+import threading
 from pathlib import Path
 
 # A hook file can import sibling modules only when their folder is on the
@@ -26,12 +27,13 @@ from taizhang.export.background import Background  # noqa: E402
 from taizhang.history import read_history  # noqa: E402
 from taizhang.errors import TaizhangError  # noqa: E402
 from taizhang.project import RECORDS_DIR, ParseCache, analyse  # noqa: E402
-from taizhang.render.html import fill_fragments  # noqa: E402
+from taizhang.render.html import fill_fragments, searched_fragments  # noqa: E402
 from taizhang.render.rounds import ArchiveView  # noqa: E402
 from taizhang.render.printing import PRINT_CSS, print_css  # noqa: E402
 from taizhang.render.site import render_site  # noqa: E402
 from taizhang.views import sample_notice  # noqa: E402
 from taizhang.vocabulary import PROJECT_CONFIG  # noqa: E402
+from taizhang_search import SearchWorker, enabled_plugin_config, search_inputs  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.taizhang")
 
@@ -44,12 +46,61 @@ class _Build:
     site = None
     downloads = None
     nav_cache = None
+    search = None         # the SearchWorker indexing this build's pages, if any
+    search_meta = None    # page -> its own `search` meta, given back before templates run
+    config = None
+    files = None          # every file of this build (search order, dirty builds)
+    nav = None
+    site_key = None       # digest of what every record page shares (see _site_key)
+    written_before = {}   # what the last good build wrote (taken from _session: a failed build leaves none)
 
 
 _build = _Build()
 # Parsed records reused across `mkdocs serve` rebuilds while their bytes are
 # unchanged: the one piece of state meant to outlive a build (see ParseCache).
 _parse_cache = ParseCache()
+# The search worker outlives a build too: under `mkdocs serve` it keeps the
+# entries of unchanged pages and jieba's dictionary (see taizhang_search).
+_search_worker = None
+
+
+class _Session:
+    """How MkDocs runs this process (on_startup), and what the last good build
+    wrote, for `mkdocs serve --dirty`: record page -> (site key, page digest)."""
+
+    serving = False
+    dirty = False
+    written: dict = {}
+    builds = 0            # finished builds; under serve, rebuilds do not wait for downloads
+
+
+_session = _Session()
+
+
+def _compiled_templates():
+    """Jinja's compiled templates kept in memory across builds; Jinja checks each
+    template's source checksum before reusing it."""
+    import jinja2
+
+    class MemoryBytecodeCache(jinja2.BytecodeCache):
+        def __init__(self):
+            self.store = {}
+
+        def load_bytecode(self, bucket):
+            if bucket.key in self.store:
+                bucket.bytecode_from_string(self.store[bucket.key])
+
+        def dump_bytecode(self, bucket):
+            self.store[bucket.key] = bucket.bytecode_to_string()
+
+    return MemoryBytecodeCache()
+
+
+_session.templates = _compiled_templates()
+
+
+def on_startup(command, dirty):
+    _session.serving, _session.dirty = command == "serve", dirty
 
 
 def _root(config) -> Path:
@@ -62,6 +113,8 @@ MIKE_VERSION_ENV = "MIKE_DOCS_VERSION"   # set by mike while it builds a version
 def on_config(config):
     global _build
     _build = _Build()
+    _build.written_before, _session.written = _session.written, {}
+    _start_search(config)   # first: jieba loads its dictionary while the records are read
     if os.environ.get(MIKE_VERSION_ENV):
         # Built as an archived round: Material's version selector and the
         # "archived round" banner read versions.json, which only mike writes.
@@ -84,6 +137,21 @@ def on_config(config):
     return config
 
 
+def _start_search(config) -> None:
+    """Hand page indexing to the search worker when Material's search is on."""
+    global _search_worker
+    plugin_config = enabled_plugin_config(config)
+    if plugin_config is None:
+        return
+    if _search_worker is None or not _search_worker.alive() or _search_worker.plugin_config != plugin_config:
+        if _search_worker is not None:
+            _search_worker.stop()
+        _search_worker = SearchWorker(plugin_config)
+    _search_worker.begin()
+    _build.search, _build.search_meta = _search_worker, {}
+    log.debug("搜索索引在第二个进程中生成（hooks/taizhang_search.py）")
+
+
 def on_files(files, config):
     _drop_outside_files(files, config)
     ledger = _build.analysis.ledger
@@ -98,9 +166,76 @@ def on_files(files, config):
         existing = files.get_file_from_path(src_uri)
         if existing is not None:
             raise PluginError(f"docs/{src_uri} 与台账生成的页面同名：请改名或删除 docs/{src_uri}")
-        level = InclusionLevel.NOT_IN_NAV if src_uri in _build.site.record_files else InclusionLevel.UNDEFINED
-        files.append(File.generated(config, src_uri, content=text, inclusion=level))
+        if src_uri in _build.site.record_files:
+            page = RecordPageFile.generated(config, src_uri, content=text, inclusion=InclusionLevel.NOT_IN_NAV)
+            page.digest = _digest(src_uri, _build.site.record_files[src_uri], text,
+                                  *_build.site.fragments.get(src_uri, ()))
+            files.append(page)
+        else:
+            files.append(File.generated(config, src_uri, content=text))
+    if _session.dirty:
+        for file in files.documentation_pages(inclusion=lambda level: True):
+            if type(file) is File and not file.generated_by:
+                file.__class__ = DocsPageFile   # same file, with the dirty-build rule below
+    _build.files = files
     return files
+
+
+class RecordPageFile(File):
+    """A generated record page. MkDocs asks is_modified() only in a dirty build
+    (`mkdocs serve --dirty`) and then skips reading, converting, rendering and
+    writing the page when it is false: here, when the page's Markdown and HTML,
+    and everything around it every record page shares (configuration, theme,
+    navigation), are what the last good build wrote to the same place."""
+
+    digest = None
+
+    def is_modified(self) -> bool:
+        return not (_session.dirty and os.path.isfile(self.abs_dest_path)
+                    and _build.written_before.get(self.src_uri) == (_site_key(), self.digest))
+
+
+class DocsPageFile(File):
+    """A page of docs/ in a dirty build: MkDocs rebuilds it when its source is
+    newer than its output; it also depends on what every page shares."""
+
+    digest = None
+
+    def is_modified(self) -> bool:
+        return super().is_modified() or _build.written_before.get(self.src_uri) != (_site_key(), None)
+
+
+def _digest(*parts: str) -> str:
+    import hashlib
+    return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _site_key() -> str:
+    """What a record page's HTML depends on besides itself: mkdocs.yml, the theme
+    override, config.extra and the extra CSS/JS, and the navigation as shown
+    (every nav page's title and URL: record pages come after the nav pages, so
+    these are read by then; an unread title makes the key new)."""
+    if _build.site_key is None:
+        config, parts = _build.config, []
+        with open(config.config_file_path, "rb") as f:
+            parts.append(f.read().decode("utf-8", "replace"))
+        custom = config.theme.custom_dir
+        for folder, _, names in sorted(os.walk(custom)) if custom else ():
+            for name in sorted(names):
+                stat = os.stat(os.path.join(folder, name))
+                parts.append(f"{os.path.join(folder, name)} {stat.st_size} {stat.st_mtime_ns}")
+        parts += [repr(sorted(config.extra.items(), key=str)), repr(list(config.extra_css)),
+                  repr([str(s) for s in config.extra_javascript]), repr(config.site_url)]
+        parts += [f"{page.title}|{page.url}|{page.file.src_uri}" for page in _build.nav.pages]
+        if any(page.title is None for page in _build.nav.pages):
+            parts.append(repr(object()))   # never equal: rebuild every page
+        _build.site_key = _digest(*parts)
+    return _build.site_key
+
+
+def on_nav(nav, config, files):
+    _build.nav, _build.config = nav, config
+    return nav
 
 
 def _drop_outside_files(files, config) -> None:
@@ -142,7 +277,28 @@ def _edit_url(config, record_path: str) -> str | None:
 
 def on_page_content(html, page, config, files):
     fragments = _build.site.fragments.get(page.file.src_uri) if _build.site else None
+    if _build.search is not None:
+        # The index reads the page without its unsearched blocks: they need no parsing.
+        inputs = search_inputs(page, fill_fragments(html, searched_fragments(fragments)) if fragments else html)
+        _build.search.add(page.file.src_uri, inputs)   # None: excluded from search
+        if inputs is not None:
+            _build.search_meta[page.file.src_uri] = page.meta.get("search", _ABSENT)
+            page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}   # Material skips it
     return fill_fragments(html, fragments) if fragments else html
+
+
+_ABSENT = object()
+
+
+def on_page_context(context, page, config, nav):
+    """Material's search has passed the page by: give it its own meta back,
+    since templates test `page.meta` (an empty meta renders differently)."""
+    original = _build.search_meta.pop(page.file.src_uri, None) if _build.search_meta else None
+    if original is _ABSENT:
+        del page.meta["search"]
+    elif original is not None:
+        page.meta["search"] = original
+    return context
 
 
 NAV_TEMPLATE = "partials/nav.html"
@@ -160,6 +316,9 @@ def on_env(env, config, files):
     with open(source, encoding="utf-8") as f:
         template = env.from_string(f.read())
     _build.nav_cache = {}
+    # MkDocs makes a new Jinja environment for every build; under `mkdocs serve`
+    # the theme's templates were compiled again each time (about a second).
+    env.bytecode_cache = _session.templates
 
     @jinja2.pass_context
     def taizhang_nav(context):
@@ -181,10 +340,49 @@ def on_env(env, config, files):
 
 
 def on_post_build(config):
-    for src_uri, data in _build.downloads.result().items():
-        target = Path(config.site_dir) / src_uri
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+    # After Material's search wrote its (now empty) index, before the offline plugin inlines it.
+    if _build.search is not None:
+        # Every page in build order; a dirty build did not convert unchanged pages: their entries are kept.
+        order = [f.src_uri for f in _build.files if f.is_documentation_page()]
+        try:
+            index = _build.search.finish(order, keep_unsent=_session.dirty)
+        except RuntimeError as exc:
+            raise PluginError(str(exc)) from None
+        _write(Path(config.site_dir) / "search" / "search_index.json", index.encode("utf-8"))
+    if _session.dirty:
+        _session.written = {f.src_uri: (_site_key(), f.digest) for f in _build.files
+                            if isinstance(f, (RecordPageFile, DocsPageFile))}
+    site, downloads = Path(config.site_dir), _build.downloads
+    _session.builds += 1
+    if _session.serving and _session.dirty and _session.builds > 1:
+        # A dirty rebuild under `mkdocs serve` is served as soon as its pages are written;
+        # the last build's downloads stay in place until the second process is done
+        # (a newer build's win). Without --dirty the site folder was emptied: wait.
+        generation = _session.builds
+        threading.Thread(target=_write_downloads, args=(site, downloads, lambda: generation == _session.builds),
+                         daemon=True, name="taizhang-downloads").start()
+    else:
+        _write_downloads(site, downloads)
+
+
+def _write_downloads(site: Path, downloads, still_current=lambda: True) -> None:
+    try:
+        result = downloads.result()
+    except RuntimeError as exc:
+        if not still_current():
+            return
+        if _session.serving:
+            log.error(str(exc))
+            return
+        raise PluginError(str(exc)) from None
+    if still_current():
+        for src_uri, data in result.items():
+            _write(site / src_uri, data)
+
+
+def _write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
 
 
 def on_serve(server, config, builder):

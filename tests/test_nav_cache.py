@@ -1,8 +1,9 @@
-"""The hook renders Material's global navigation once per folder for pages
-outside the nav (record pages): a performance change that must not change a
-byte. The same generated ledger is built with the override and without it
-(plain Material navigation), and every file of the two sites is compared:
-pages, search index, downloads."""
+"""Performance changes that must not change a byte, each built both ways and
+compared file by file (pages, search index, downloads):
+- the hook renders Material's global navigation once per folder for pages
+  outside the nav (record pages): with the override and without it;
+- the search worker indexes pages in a second process: with it and with
+  TAIZHANG_SEARCH_WORKER=0 (Material indexes in the build process)."""
 
 from __future__ import annotations
 
@@ -51,3 +52,44 @@ def test_cached_navigation_without_directory_urls(tmp_path):
     config.write_text(config.read_text(encoding="utf-8") + "\nuse_directory_urls: false\n", encoding="utf-8")
     files = _site_without_override_matches(project)
     assert any(path.startswith("measures/CS-") and path.endswith(".html") for path in files)
+
+
+# The search worker (hooks/taizhang_search.py) indexes pages in a second
+# process with Material's own SearchIndex; TAIZHANG_SEARCH_WORKER=0 leaves the
+# indexing to Material in the build process. Both builds must match byte for byte.
+
+WORKER_LOG = "搜索索引在第二个进程中生成"
+
+
+def _same_site_with_and_without_search_worker(project, *args, **extra_env):
+    worker = build(project, "--verbose", *args, site="site-worker", **extra_env)
+    assert worker.returncode == 0, worker.stderr[-3000:]
+    assert WORKER_LOG in worker.stderr          # not vacuous: the worker did index this build
+    inline = build(project, "--verbose", *args, site="site-inline", TAIZHANG_SEARCH_WORKER="0", **extra_env)
+    assert inline.returncode == 0, inline.stderr[-3000:]
+    assert WORKER_LOG not in inline.stderr
+    one, other = tree_hash(project / "site-worker", skip=()), tree_hash(project / "site-inline", skip=())
+    assert one.keys() == other.keys()
+    assert [path for path in one if one[path] != other[path]] == []
+    return one
+
+
+def test_search_worker_leaves_every_file_unchanged(tmp_path):
+    records = tmp_path / "generated"
+    _generate(records, 80)
+    project = copy_project(tmp_path / "project", records=records)
+    files = _same_site_with_and_without_search_worker(project)
+    index = (project / "site-worker/search/search_index.json").read_text(encoding="utf-8")
+    # Record pages, the user's own pages and their sections are all in it.
+    assert '"location":"measures/CS-001/"' in index and '"location":"guide/' in index
+    assert "search/search_index.json" in files
+
+
+def test_search_worker_on_the_sample_offline_and_without_directory_urls(tmp_path):
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nuse_directory_urls: false\n", encoding="utf-8")
+    files = _same_site_with_and_without_search_worker(project, TAIZHANG_OFFLINE="true")
+    # The offline plugin inlines the index after the worker wrote it: both copies hold the entries.
+    script = (project / "site-worker/search/search_index.js").read_text(encoding="utf-8")
+    assert "search/search_index.js" in files and '"location":"measures/CS-001.html"' in script

@@ -4,14 +4,16 @@ rebuild, and unchanged records are not parsed again (ParseCache)."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
-from conftest import copy_project, env
+from conftest import build, copy_project, env, tree_hash
 from taizhang.project import ParseCache, analyse
 
 
@@ -66,6 +68,14 @@ def test_serve_rebuilds_after_a_record_edit(tmp_path):
         assert "统筹兼顾（已调整）" in _wait_for(f"http://127.0.0.1:{port}/lists/tasks/", "统筹兼顾（已调整）")
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/downloads/taizhang.xlsx", timeout=5) as response:
             assert response.status == 200
+        served_index = _fetch(f"http://127.0.0.1:{port}/search/search_index.json")
+    # The search worker kept the unchanged pages' entries and indexed the edited one
+    # again: the served index is the one a fresh build of the edited project writes.
+    fresh = build(root)
+    assert fresh.returncode == 0, fresh.stderr[-2000:]
+    assert served_index == (root / "site/search/search_index.json").read_text(encoding="utf-8")
+    titles = [doc["title"] for doc in json.loads(served_index)["docs"] if doc["location"] == "measures/CS-003/"]
+    assert titles and "调整" in titles[0]
 
 
 def test_parse_cache_reuses_unchanged_records_exactly(tmp_path):
@@ -83,3 +93,92 @@ def test_parse_cache_reuses_unchanged_records_exactly(tmp_path):
     os.remove(root / "records/causes/YY-003.md")
     third = analyse(root, cache=cache)
     assert "YY-003" not in third.ledger.records
+
+
+# `mkdocs serve --dirty` in one process, as the server runs it: build, and
+# after each edit the test makes, build again (config read again, hook module
+# and search worker kept). Each dirty rebuild must write the same site as a
+# clean build of the edited project, while leaving unrelated record pages alone.
+DIRTY_SERVE = r"""
+import sys, threading
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+site, first = sys.argv[1], True
+for line in sys.stdin:
+    if line.strip() != "build":
+        break
+    config = load_config("mkdocs.yml", site_dir=site)
+    if first:
+        config.plugins.on_startup(command="serve", dirty=True)
+        first = False
+    build(config, dirty=True)
+    for thread in threading.enumerate():   # downloads follow a served rebuild: wait for them here
+        if thread.name == "taizhang-downloads":
+            thread.join()
+    print("built", flush=True)
+"""
+
+
+def _same_as_clean_build(root, dirty_site, skip=()):
+    clean = build(root, site="site-clean")
+    assert clean.returncode == 0, clean.stderr[-2000:]
+    one, other = tree_hash(root / dirty_site, skip=()), tree_hash(root / "site-clean", skip=())
+    for path in skip:
+        one.pop(path)
+    assert one.keys() == other.keys()
+    assert [path for path in one if one[path] != other[path]] == []
+    shutil.rmtree(root / "site-clean")
+
+
+def test_dirty_serve_rebuilds_only_what_changed_and_matches_a_clean_build(tmp_path):
+    root = copy_project(tmp_path / "p")
+    driver = subprocess.Popen([sys.executable, "-c", DIRTY_SERVE, "site-dirty"], cwd=root, env=env(),
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+
+    def rebuild():
+        driver.stdin.write("build\n")
+        driver.stdin.flush()
+        assert driver.stdout.readline().strip() == "built", "the dirty build failed"
+
+    site = root / "site-dirty"
+    try:
+        rebuild()
+        _same_as_clean_build(root, "site-dirty")
+        written = {p: p.stat().st_mtime_ns for p in site.glob("*/*-0*/index.html")}
+        assert len(written) > 30
+        time.sleep(0.05)   # distinct modification times
+
+        # An edited title: its page, the pages listing it and the index change; unrelated records stay.
+        record = root / "records/measures/CS-003.md"
+        record.write_text(record.read_text(encoding="utf-8").replace("标题: 统筹兼顾", "标题: 统筹兼顾（已调整）"),
+                          encoding="utf-8")
+        rebuild()
+        _same_as_clean_build(root, "site-dirty")
+        rewritten = {p for p, mtime in written.items() if p.stat().st_mtime_ns != mtime}
+        assert site / "measures/CS-003/index.html" in rewritten
+        untouched = site / "feedback/FK-017/index.html"
+        assert "CS-003" not in untouched.read_text(encoding="utf-8") and untouched not in rewritten
+        assert len(rewritten) < len(written) / 2, sorted(str(p) for p in rewritten)
+
+        # A new record, then that record deleted again.
+        added = root / "records/measures/CS-010.md"
+        added.write_text(record.read_text(encoding="utf-8").replace("编号: CS-003", "编号: CS-010")
+                         .replace("统筹兼顾（已调整）", "新增的措施"), encoding="utf-8")
+        rebuild()
+        _same_as_clean_build(root, "site-dirty")
+        added.unlink()
+        rebuild()
+        # Like MkDocs' own dirty builds, a deleted page's old file stays until a clean build;
+        # nothing links it and the search index no longer has it.
+        _same_as_clean_build(root, "site-dirty", skip=("measures/CS-010/index.html",))
+        assert "CS-010" not in (site / "search/search_index.json").read_text(encoding="utf-8")
+
+        # A change to mkdocs.yml reaches every page.
+        config = root / "mkdocs.yml"
+        config.write_text(config.read_text(encoding="utf-8").replace("site_name: ", "site_name: 新", 1),
+                          encoding="utf-8")
+        rebuild()
+        _same_as_clean_build(root, "site-dirty", skip=("measures/CS-010/index.html",))
+    finally:
+        driver.stdin.close()
+        driver.wait(timeout=60)

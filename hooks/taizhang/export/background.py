@@ -1,8 +1,7 @@
 """Build the download files in a second process while MkDocs renders pages.
 
 openpyxl and python-docx are pure Python, so a thread would not run in
-parallel. The child is spawned (not forked: `mkdocs serve` runs threads,
-and forking a threaded process can deadlock); it reads the ledger again
+parallel. The child (taizhang.spawn) reads the ledger again
 from the same project and sends back only bytes, the same bytes the build
 would make in-process (`taizhang export` does that).
 """
@@ -10,9 +9,10 @@ would make in-process (`taizhang export` does that).
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import pickle
 from pathlib import Path
+
+from taizhang import spawn
 
 
 def build_downloads(root: Path, today: dt.date, round_id: str | None) -> dict[str, bytes]:
@@ -28,10 +28,8 @@ class Background:
     def __init__(self, root: Path, today: dt.date, round_id: str | None):
         self._result: dict[str, bytes] | None = None
         args = (Path(root), today, round_id)
-        context = multiprocessing.get_context("spawn")
-        self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_run, args=(args, send), daemon=True)
-        self._process.start()
+        self._receive, send = spawn.CONTEXT.Pipe(duplex=False)
+        self._process = spawn.start(_run, (args, send), "taizhang-downloads")
         send.close()
 
     def result(self) -> dict[str, bytes]:

@@ -1,0 +1,152 @@
+"""Material's search index, built in a second process (MkDocs adapter, with taizhang_hook.py).
+
+Material's search plugin parses each page's HTML and segments its Chinese
+with jieba inside the build: at 1,000 records that is about half of the
+build's CPU, on one core while the second waits. The hook hands each page
+to this worker instead and marks the page `search: exclude`, Material's own
+switch, so the plugin skips it. The worker runs Material's own SearchIndex
+on the very same page (content, table of contents, URL, title, meta), so
+the entries are Material's, and at the end of the build returns the index
+JSON with the entries in page order: the same bytes Material would write.
+
+The worker outlives a build: under `mkdocs serve` it keeps each page's
+entries while the page's search inputs are unchanged, so a rebuild
+segments only the pages that changed, and jieba's dictionary is loaded once.
+
+Set TAIZHANG_SEARCH_WORKER=0 to let Material index in the build process
+(the tests build both ways and compare the sites byte for byte).
+"""
+
+from __future__ import annotations
+
+import os
+
+from taizhang import spawn
+
+WORKER_ENV = "TAIZHANG_SEARCH_WORKER"
+SEARCH_PLUGIN = "material/search"
+
+
+class _Link:
+    """A table-of-contents entry as Material's SearchIndex reads it."""
+
+    def __init__(self, id, url, children):
+        self.id, self.url, self.children = id, url, [_Link(*c) for c in children]
+
+
+class _PageView:
+    """The parts of an MkDocs page that Material's SearchIndex reads."""
+
+    def __init__(self, url, title, meta, toc, content):
+        self.url, self.title, self.meta, self.content = url, title, meta, content
+        self.toc = [_Link(*c) for c in toc]
+
+
+def _toc(links) -> tuple:
+    return tuple((link.id, link.url, _toc(link.children)) for link in links)
+
+
+def search_inputs(page, content: str) -> tuple | None:
+    """What Material's index reads from this page, or None when the page is
+    excluded from search (front matter `search: exclude: true`)."""
+    search = page.meta.get("search") or {}
+    if not isinstance(search, dict) or search.get("exclude"):
+        return None   # excluded, or a setting Material reads its own way
+    # Material reads only these keys of the page's meta.
+    meta = {k: page.meta[k] for k in ("title", "tags", "search") if k in page.meta}
+    return (page.url, page.title, meta, _toc(page.toc), content)
+
+
+class SearchWorker:
+    """The second process: pages in as they are converted, index JSON out."""
+
+    def __init__(self, plugin_config: dict):
+        self.plugin_config = plugin_config
+        self._inbox = spawn.CONTEXT.Queue()
+        self._receive, send = spawn.CONTEXT.Pipe(duplex=False)
+        self._process = spawn.start(_work, (plugin_config, self._inbox, send), "taizhang-search")
+        send.close()
+
+    def alive(self) -> bool:
+        return self._process.is_alive()
+
+    def begin(self) -> None:
+        self._inbox.put(("begin",))
+
+    def add(self, key: str, inputs: tuple | None) -> None:
+        """A page converted in this build; None when it is excluded from search."""
+        self._inbox.put(("page", key, inputs))
+
+    def finish(self, order: list[str], keep_unsent: bool = False) -> str:
+        """The search index JSON, entries in `order` (the build's page order).
+        With keep_unsent (a dirty build), pages not converted this time keep
+        the entries of the build before."""
+        self._inbox.put(("finish", order, keep_unsent))
+        try:
+            status, payload = self._receive.recv()
+        except EOFError:
+            status, payload = "error", "搜索索引进程意外退出"
+        if status == "error":
+            raise RuntimeError(f"生成搜索索引失败：{payload}")
+        return payload
+
+    def stop(self) -> None:
+        self._inbox.put(("stop",))
+        self._process.join(timeout=10)
+
+
+def enabled_plugin_config(config) -> dict | None:
+    """Material's search settings after its on_config, when the worker should index."""
+    if os.environ.get(WORKER_ENV, "").strip() == "0":
+        return None
+    plugin = config.plugins.get(SEARCH_PLUGIN)
+    if plugin is None or not plugin.config.enabled or not hasattr(plugin, "search_index"):
+        return None
+    return dict(plugin.config)
+
+
+def _work(plugin_config: dict, inbox, send) -> None:
+    from material.plugins.search.plugin import SearchIndex, jieba
+
+    if jieba:
+        # As Material's on_config does in the build process.
+        for option, load in (("jieba_dict", jieba.set_dictionary), ("jieba_dict_user", jieba.load_userdict)):
+            path = plugin_config.get(option)
+            if path and os.path.isfile(os.path.normpath(path)):
+                load(os.path.normpath(path))
+        jieba.initialize()   # load the dictionary now, while the build reads and converts pages
+    kept: dict[tuple, list] = {}      # a page's search inputs -> its entries
+    current: dict[str, tuple] = {}    # page -> its search inputs (None: not searched), this build
+    last: dict[str, tuple] = {}       # the same, as the last finished build had it
+    while True:
+        message = inbox.get()
+        try:
+            if message[0] == "page":
+                _, key, inputs = message
+                if inputs is None:
+                    current[key] = None
+                    continue
+                url, title, meta, toc, content = inputs
+                same = (url, title, repr(sorted(meta.items())), toc, content)   # hashable
+                if same not in kept:
+                    index = SearchIndex(**plugin_config)
+                    index.add_entry_from_context(_PageView(*inputs))
+                    kept[same] = index.entries
+                current[key] = same
+            elif message[0] == "begin":
+                current = {}
+            elif message[0] == "finish":
+                _, order, keep_unsent = message
+                pages = {key: current[key] if key in current else last.get(key) if keep_unsent else None
+                         for key in order}
+                index = SearchIndex(**plugin_config)
+                index.entries = [e for same in pages.values() if same is not None for e in kept[same]]
+                send.send(("ok", index.generate_search_index(None)))
+                last = {key: same for key, same in pages.items() if same is not None}
+                kept = {same: kept[same] for same in last.values()}
+                current = {}
+            elif message[0] == "stop":
+                return
+        except Exception as exc:  # reported by finish(), in the build's words
+            send.send(("error", f"{type(exc).__name__}: {exc}"))
+            return
