@@ -286,6 +286,10 @@ def parse_text(text: str, rel: str, reporter: Reporter, known_keys: Iterable[str
     return RawRecord(rel, data, key_lines, body, len(fm_lines) + 3)
 
 
+# A closing fence: a line that is `---` or `...` but for trailing white space (as str.rstrip sees it).
+_FENCE_END = re.compile(r"^(?:---|\.\.\.)[^\S\n]*$", re.MULTILINE)
+
+
 def _split_front_matter(text: str) -> tuple[list[str], str | None] | None:
     """(lines between the fences, body after the closing one or None when
     there is none), or None when the first line is no fence. Only the front
@@ -293,16 +297,16 @@ def _split_front_matter(text: str) -> tuple[list[str], str | None] | None:
     newline = text.find("\n")
     if (text if newline < 0 else text[:newline]).rstrip() != FENCE:
         return None
-    fm_lines: list[str] = []
+    if newline < 0:
+        return [], None
     start = newline + 1
-    while newline >= 0:
-        newline = text.find("\n", start)
-        line = text[start:] if newline < 0 else text[start:newline]
-        if line.rstrip() in FENCE_ENDS:
-            return fm_lines, ("" if newline < 0 else text[newline + 1:])
-        fm_lines.append(line)
-        start = newline + 1
-    return fm_lines, None
+    end = _FENCE_END.search(text, start)
+    if end is None:
+        return text[start:].split("\n"), None
+    fm_lines = text[start:end.start()].split("\n")
+    fm_lines.pop()   # the text before the fence ends with its line break
+    after = text.find("\n", end.end())
+    return fm_lines, ("" if after < 0 else text[after + 1:])
 
 
 _YAML_LINE_START = tuple(" \t#-[{'\"&*!|>%@`?:,")
@@ -505,9 +509,8 @@ class _NotPlain(Exception):
 # characters it refuses, NEL/LS/PS (line breaks to YAML), a BOM (skipped at
 # a line start by libyaml).
 _NEEDS_FULL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
-# A plain key (not starting with an indicator or space, no colon in it), `:`, then a space and
-# the value, or nothing: `key:value` is one plain scalar to YAML, so it does not match.
-_PLAIN_KEY = re.compile(r"([^\s\-?:,\[\]{}#&*!|>'\"%@`][^:]*?) *:(?: +(.*))?$")
+# What cannot start a plain key (an indicator; spaces are cut off before).
+_KEY_NOT_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@`")
 # Characters that cannot start a plain value, or make it something else.
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 # One line in double quotes, with the escapes JSON writes for text: \n \t \" \\.
@@ -586,6 +589,19 @@ def _plain_block(source: str, fm_lines: list[str], first_line: int):
     return value, key_lines
 
 
+def _key_and_rest(text: str):
+    """(key, value text) of `key: value` or `key:`, else None. A plain key holds
+    no colon and starts with no indicator or space; the colon needs a space (or the
+    line end) after it: `key:value` is one plain scalar to YAML, not a key."""
+    colon = text.find(":")
+    if colon <= 0 or text[0] in _KEY_NOT_FIRST or text[0].isspace():
+        return None
+    rest = text[colon + 1:]
+    if rest and rest[0] != " ":
+        return None
+    return text[:colon].rstrip(" "), rest.lstrip(" ")
+
+
 def _uncommented(line: str) -> str:
     """The line without its comment: a line starting with #, or from a # after
     a space (`字段: 值  # 说明`, as `taizhang new` writes). A " #" inside quotes
@@ -611,10 +627,10 @@ def _plain_mapping(rows: list, i: int, indent: int, path: tuple, key_lines: dict
             if at < indent:
                 break
             raise _NotPlain
-        match = _PLAIN_KEY.match(text)
-        if match is None:
+        pair = _key_and_rest(text)
+        if pair is None:
             raise _NotPlain
-        key, rest = match.groups()
+        key, rest = pair
         if _RESOLVED_FIRST is None or key[0] in _RESOLVED_FIRST:
             _check_text(key)
         key = key.strip()
@@ -657,7 +673,7 @@ def _plain_sequence(rows: list, i: int, indent: int, path: tuple, key_lines: dic
         key_lines[item_path] = number
         if _is_item(rest):
             raise _NotPlain
-        if _PLAIN_KEY.match(rest):   # `- 日期: …` starts a mapping at the key's column
+        if _key_and_rest(rest):   # `- 日期: …` starts a mapping at the key's column
             rows[i] = (column, rest, number)
             value, i = _plain_mapping(rows, i, column, item_path, key_lines)
         else:
