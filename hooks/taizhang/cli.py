@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import sys
 from pathlib import Path
 
@@ -43,6 +44,18 @@ def project_root(start: str) -> Path:
 
 
 def cmd_check(args) -> int:
+    # The cycle collector stays off until the analysis is freed (see project.analyse):
+    # turned on while it is alive, it would first walk all of it once more.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _check(args)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _check(args) -> int:
     root = project_root(args.path)
     analysis = analyse(root, today=args.today, submit=args.submit)
     for problem in analysis.problems:
