@@ -616,6 +616,26 @@ def _is_item(text: str) -> bool:
     return text == "-" or text.startswith("- ")
 
 
+_NO_VALUE = object()   # `key:` with nothing after it on the line
+_ENTRIES: dict = {}    # `key: value` line → (key, value): many lines recur from record to record
+
+
+def _entry(text: str) -> tuple:
+    """(key, value or _NO_VALUE) of a `key: value` line, else _NotPlain."""
+    entry = _ENTRIES.get(text)
+    if entry is None:
+        pair = _key_and_rest(text)
+        if pair is None:
+            raise _NotPlain
+        key, rest = pair
+        if _RESOLVED_FIRST is None or key[0] in _RESOLVED_FIRST:
+            _check_text(key)
+        entry = (key.strip(), _one_line_value(rest) if rest else _NO_VALUE)
+        if len(text) <= 48 and len(_ENTRIES) < 8192:   # long lines (prose) rarely recur
+            _ENTRIES[text] = entry
+    return entry
+
+
 def _plain_mapping(rows: list, i: int, indent: int, path: tuple, key_lines: dict):
     if len(path) > _FAST_DEPTH:
         raise _NotPlain
@@ -627,20 +647,14 @@ def _plain_mapping(rows: list, i: int, indent: int, path: tuple, key_lines: dict
             if at < indent:
                 break
             raise _NotPlain
-        pair = _key_and_rest(text)
-        if pair is None:
-            raise _NotPlain
-        key, rest = pair
-        if _RESOLVED_FIRST is None or key[0] in _RESOLVED_FIRST:
-            _check_text(key)
-        key = key.strip()
+        key, value = _entry(text)
         if key in result:
             raise _NotPlain   # the full parser reports the duplicate
         key_path = path + (key,)
         key_lines[key_path] = number
         i += 1
-        if rest:
-            result[key] = _one_line_value(rest)
+        if value is not _NO_VALUE:
+            result[key] = value
         elif i < count and rows[i][0] > indent:
             if _is_item(rows[i][1]):
                 result[key], i = _plain_sequence(rows, i, rows[i][0], key_path, key_lines)
