@@ -244,7 +244,9 @@ EXPORT_ROWS = [
 
 def profile_run(kind: str, cwd: Path, out: Path, site: Path, edited: Path | None = None) -> dict:
     import pstats
-    env = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "HOME": str(Path.home()), "PYTHONHASHSEED": "0"}
+    # Search indexed in the build process (not the search worker), so its parse and jieba rows are seen.
+    env = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "HOME": str(Path.home()), "PYTHONHASHSEED": "0",
+           "TAIZHANG_SEARCH_WORKER": "0"}
     command = {"exports": [], "build": ["build", "-q", "-d", str(site)], "rebuild": [str(edited), str(site)]}[kind]
     result = subprocess.run([sys.executable, "-c", PROFILE, str(out), kind, "mkdocs", *command], cwd=cwd, env=env,
                             capture_output=True, text=True)

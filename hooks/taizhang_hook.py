@@ -1,9 +1,15 @@
-"""MkDocs adapter: the only module that imports MkDocs.
+"""MkDocs adapter: the only module that imports MkDocs (its search worker,
+hooks/taizhang_search.py, runs Material's search code in a second process).
 
 It translates MkDocs events into calls on the taizhang core (hooks/taizhang/)
 and back: records are checked once per build in on_config, their problems
 logged as `records/…/X.md:LINE: …`, and every generated page is added as an
 in-memory file in on_files. Nothing is written to docs/ or records/.
+
+Speed (README 性能): each converted page goes to the search worker; record
+pages are RecordPageFile, which a dirty build (`mkdocs serve --dirty`) skips
+while nothing they are made from changed; the global navigation is rendered
+once per folder for record pages (on_env).
 """
 
 from __future__ import annotations

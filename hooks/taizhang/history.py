@@ -55,7 +55,10 @@ def read_history(root: Path, records_dir: str, vocab: Vocabulary) -> History:
         return History(False, notice="记录目录不在 Git 仓库中，此处不显示修改记录。")
     commits = _parse_log(log.decode("utf-8", "replace"), prefix)
     try:
-        blobs = read_blobs(top, sorted({s for c in commits for e in c[4] for s in e[1:3] if s != _NULL_SHA}))
+        # Only changes of an existing version can call out a move (see _per_record):
+        # a record's first version is read only if a later change starts from it.
+        blobs = read_blobs(top, sorted({s for c in commits for e in c[4] if e[1] != _NULL_SHA
+                                        for s in e[1:3] if s != _NULL_SHA}))
     except GitError as exc:
         return History(False, notice=f"构建时无法读取 Git 修改历史（{exc}），此处不显示修改记录。")
     notice = ("构建网站时仓库是浅克隆（shallow clone），这里只列出了部分修改记录；"
@@ -91,6 +94,13 @@ def _fields(blob: bytes | None, vocab: Vocabulary) -> dict:
 def _per_record(commits, blobs, vocab: Vocabulary) -> dict[str, tuple[Change, ...]]:
     current: dict[str, str] = {}          # path at some commit -> path today
     changes: dict[str, list[Change]] = {}
+    parsed: dict[str, dict] = {}          # blob sha -> fields: a version is also the old side of the next change
+
+    def fields(sha: str) -> dict:
+        if sha not in parsed:
+            parsed[sha] = _fields(blobs.get(sha), vocab)
+        return parsed[sha]
+
     for sha, when, author, subject, entries in commits:
         for status, old_sha, new_sha, old_path, new_path in entries:
             if status == "D":
@@ -100,7 +110,9 @@ def _per_record(commits, blobs, vocab: Vocabulary) -> dict[str, tuple[Change, ..
             if status == "R":
                 current[old_path] = today_path
             action = {"A": "新建", "R": "改名"}.get(status, "修改")
-            notes = _notes(_fields(blobs.get(old_sha), vocab), _fields(blobs.get(new_sha), vocab), vocab)
+            before = fields(old_sha)
+            # Nothing to compare with (a new file, or an unreadable old version): no notes.
+            notes = _notes(before, fields(new_sha), vocab) if before else ()
             changes.setdefault(today_path, []).append(Change(sha, when, author, subject, action, notes))
     return {path: tuple(items) for path, items in changes.items()}
 

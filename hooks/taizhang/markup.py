@@ -11,7 +11,12 @@ _MD_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 
 
 def esc(value) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    text = value if type(value) is str else ("" if value is None else str(value))
+    # Most text needs no escaping: five substring tests cost less than
+    # html.escape's five replacements (esc runs ~200,000 times per 1,000 records).
+    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
+        return html.escape(text, quote=True)
+    return text
 
 
 def md_inline(text: str) -> str:

@@ -128,11 +128,38 @@ def _markdown() -> markdown.Markdown:
     return md
 
 
+# Plain prose: most bodies are paragraphs of text with no Markdown or HTML
+# at all, for which Markdown and nh3 only wrap each paragraph in <p>. Such a
+# body is recognised conservatively and wrapped here, byte for byte as the
+# full path would (tests/test_render_equal.py compares both on random text).
+# Not plain: a character that starts Markdown inline syntax or HTML anywhere;
+# any control, format, private-use, unassigned or separator character but
+# space and newline (str.isprintable); a line that could open a block (space,
+# #, >, +, =, -, "1." or "1)") or that ends in a space (a line break).
+_MARKUP_CHAR = re.compile(r"[\\`*_\[\]!<>&|]")
+_BLOCK_LINE = re.compile(r"\n(?:[ #>+=\-]|\d+[.)])| \n")
+_PARAGRAPH_BREAK = re.compile(r"\n{2,}")
+
+
+def plain_paragraphs(text: str) -> str | None:
+    """The HTML of a stripped body that is plain prose, or None when it may hold markup."""
+    if _MARKUP_CHAR.search(text) or not text.replace("\n", "").isprintable():
+        return None
+    if _BLOCK_LINE.search(f"\n{text}\n"):
+        return None
+    return "\n".join([f"<p>{paragraph}</p>" for paragraph in _PARAGRAPH_BREAK.split(text)])
+
+
 def render_body(text: str) -> str:
     """A record body (Markdown) → sanitised HTML, wrapped in <div class="tz-body">."""
-    md = _markdown()
+    plain = plain_paragraphs(text) if text and text == text.strip() else None
+    return f'<div class="tz-body">\n{plain if plain is not None else markdown_html(text)}\n</div>'
+
+
+def markdown_html(text: str) -> str:
+    """Markdown → sanitised HTML, the full way (any body)."""
     try:
-        converted = md.reset().convert(text)
+        converted = _markdown().reset().convert(text)
     except RecursionError:  # pathological nesting: show the text, escaped
         converted = f"<pre>{html.escape(text)}</pre>"
-    return f'<div class="tz-body">\n{sanitise_html(converted)}\n</div>'
+    return sanitise_html(converted)

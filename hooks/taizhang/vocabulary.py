@@ -97,7 +97,13 @@ class Vocabulary:
         text = self.phrases[name]
         if "{" not in text:
             return text
-        return text.format(**{**self._phrase_names(), **values})
+        return text.format(**{**self._names, **values}) if values else text.format(**self._names)
+
+    @cached_property
+    def _names(self) -> dict:
+        """_phrase_names, worked out once: the vocabulary is immutable and
+        phrases are asked for thousands of times per build (never mutated)."""
+        return self._phrase_names()
 
     def _phrase_names(self) -> dict:
         names: dict = {k: v.label for k, v in self.kinds.items()}

@@ -12,6 +12,7 @@ import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import lru_cache
 
 from taizhang.link import DONE, GREEN, LIGHT_ORDER, PENDING, RED, YELLOW, Ledger
 from taizhang.markup import esc, md_inline
@@ -113,18 +114,22 @@ def _class_attr(css: str) -> str:
     return f' class="{esc(css)}"' if css else ""
 
 
-def _cell(cell, col: Col) -> str:
-    attrs = f' data-label="{esc(col.label)}"{_class_attr(col.css)}'
+def _cell_open(col: Col) -> str:
+    """`<td data-label=… class=…`, the same for every cell of a column: made once per table."""
+    return f'<td data-label="{esc(col.label)}"{_class_attr(col.css)}'
+
+
+def _cell(cell, opening: str) -> str:
     if isinstance(cell, Cell):
-        return f'<td{attrs} data-sort="{esc(cell.sort)}">{cell.html}</td>'
-    return f"<td{attrs}>{cell}</td>"
+        return f'{opening} data-sort="{esc(cell.sort)}">{cell.html}</td>'
+    return f"{opening}>{cell}</td>"
 
 
-def _row(row, cols: list[Col]) -> str:
+def _row(row, openings: tuple[str, ...]) -> str:
     cells, facts = (row.cells, row.facts) if isinstance(row, Row) else (row, {})
     attrs = "".join(f' data-{k}="{esc("|".join(v) if isinstance(v, (list, tuple)) else v)}"'
                     for k, v in sorted(facts.items()))
-    return f"<tr{attrs}>" + "".join(_cell(c, col) for c, col in zip(cells, cols)) + "</tr>"
+    return f"<tr{attrs}>" + "".join([_cell(c, o) for c, o in zip(cells, openings)]) + "</tr>"
 
 
 def table(headers: list, rows: list, css: str = "", empty: str = "（无）") -> str:
@@ -138,12 +143,20 @@ def table(headers: list, rows: list, css: str = "", empty: str = "（无）") ->
     """
     if not rows:
         return f'<p class="tz-empty">{esc(empty)}</p>'
+    start, openings = _table_start(tuple(headers), css)
+    body = "\n".join([_row(r, openings) for r in rows])
+    return f"{start}<tbody>\n{body}\n</tbody>\n</table></div>"
+
+
+@lru_cache(maxsize=256)
+def _table_start(headers: tuple, css: str) -> tuple[str, tuple[str, ...]]:
+    """The wrapper and <thead> of a table, and each column's <td …> opening:
+    the same for every table with these headers (record pages make thousands)."""
     cols = [_col(h) for h in headers]
     head = "".join(f'<th{_class_attr(c.css)}>{esc(c.label)}</th>' for c in cols)
-    body = "\n".join(_row(r, cols) for r in rows)
     layout = "" if "tz-plain" in css.split() else " tz-cards"
-    return (f'<div class="{esc(("tz-table" + layout + " " + css).strip())}"><table>\n<thead><tr>{head}</tr></thead>\n'
-            f"<tbody>\n{body}\n</tbody>\n</table></div>")
+    return (f'<div class="{esc(("tz-table" + layout + " " + css).strip())}"><table>\n<thead><tr>{head}</tr></thead>\n',
+            tuple(_cell_open(c) for c in cols))
 
 
 @dataclass(frozen=True)

@@ -26,18 +26,29 @@ def task_facts(t: views.TaskRow) -> dict:
 
 
 def task_rows(page: Page, measures: list[MeasureRecord]) -> list[Row]:
+    return rows_of_tasks(page, views.task_rows(page.ledger, measures))
+
+
+def rows_of_tasks(page: Page, tasks: tuple[views.TaskRow, ...], cells: dict | None = None) -> list[Row]:
+    """Rows of numbered tasks. `cells`: a cache, on one page, of each measure's
+    cells after the number (责任清单 lists a measure under each of its leaders
+    and units)."""
     ledger, none = page.ledger, page.vocab.phrase("none")
     rows = []
-    for t in views.task_rows(ledger, measures):
-        m = ledger.records[t.measure.id]
-        completed = t.completed_on.isoformat() if t.completed_on else ""
-        rows.append(Row([
-            Cell(esc(t.number), f"{t.number:06d}"), page.id_link(t.measure), page.link(t.measure, t.measure.title),
-            "、".join(page.id_link(p) for p in t.problems) or none, esc(t.measure_type_label or none),
-            page.texts(t.leader), page.texts(t.unit), page.texts(t.owner),
-            page.deadline_cell(m), Cell(esc(completed or none), completed),
-            _with_marks(page.status_cell(t.status), round_marks(page, m)), page.light_cell(t.light, page.measure_light(m)),
-        ], task_facts(t)))
+    cells = {} if cells is None else cells
+    for t in tasks:
+        rest = cells.get(t.measure.id)
+        if rest is None:
+            m = ledger.records[t.measure.id]
+            completed = t.completed_on.isoformat() if t.completed_on else ""
+            rest = cells[t.measure.id] = (
+                page.id_link(t.measure), page.link(t.measure, t.measure.title),
+                "、".join(page.id_link(p) for p in t.problems) or none, esc(t.measure_type_label or none),
+                page.texts(t.leader), page.texts(t.unit), page.texts(t.owner),
+                page.deadline_cell(m), Cell(esc(completed or none), completed),
+                _with_marks(page.status_cell(t.status), round_marks(page, m)), page.light_cell(t.light, page.measure_light(m)),
+            ), task_facts(t)
+        rows.append(Row([Cell(esc(t.number), f"{t.number:06d}"), *rest[0]], rest[1]))
     return rows
 
 
@@ -107,6 +118,7 @@ def render_responsibility_list(page: Page, scope: Scope) -> str:
              block(f'<p class="tz-lead">{_round_line(scope)}按{vocab.key("leader")}和{vocab.key("unit")}'
                    "列出整改措施；一项措施有多位领导或多个单位时，在每一位、每一个名下都列出。</p>"),
              block(filter_bar(page, scope.areas()))]
+    cells: dict = {}
     for field in ("leader", "unit"):
         groups = views.responsibility_groups(page.ledger, scope.measures, field)
         parts.append(f"## 按{md_inline(vocab.key(field))}\n")
@@ -115,8 +127,7 @@ def render_responsibility_list(page: Page, scope: Scope) -> str:
         parts.append(block(table(headers, summary, "tz-sortable tz-plain")))
         for g in groups:
             parts.append(f"### {md_inline(g.name)}\n")
-            measures = [page.ledger.records[t.measure.id] for t in g.tasks]
-            parts.append(block(table(task_headers(vocab), task_rows(page, measures), "tz-sortable tz-filterable")))
+            parts.append(block(table(task_headers(vocab), rows_of_tasks(page, g.tasks, cells), "tz-sortable tz-filterable")))
     return "\n".join(parts)
 
 

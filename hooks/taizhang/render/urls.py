@@ -8,6 +8,7 @@ links keep the site working under any sub-path and from file://.
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 
 DASHBOARD = "index.md"
 PROBLEM_LIST = "lists/problems.md"
@@ -30,6 +31,7 @@ def record_page(folder: str, record_id: str) -> str:
     return f"{folder}/{record_id}.md"
 
 
+@lru_cache(maxsize=1 << 15)
 def page_url(src_uri: str, dir_urls: bool) -> str:
     stem = src_uri[: -len(".md")] if src_uri.endswith(".md") else src_uri
     if not dir_urls:
@@ -46,15 +48,57 @@ def _dir_of(url: str) -> str:
     return posixpath.dirname(url) or "."
 
 
+# Every page links to many others: relative links are worked out on path
+# components once per page, not by posixpath.relpath (which makes both paths
+# absolute against the working directory on every call).
+_UNCLEAN = ("", ".", "..")
+
+
+def _parts(path: str) -> tuple[str, ...] | None:
+    """A relative path's components; None when it is not plain (., .., //, a leading /)."""
+    if path == ".":
+        return ()
+    parts = tuple(path.split("/"))
+    return None if any(p in _UNCLEAN for p in parts) else parts
+
+
+@lru_cache(maxsize=1 << 15)
+def _start(from_src: str, dir_urls: bool) -> tuple[str, tuple[str, ...] | None]:
+    folder = _dir_of(page_url(from_src, dir_urls))
+    return folder, _parts(folder)
+
+
+def _relpath(path: str, parts: tuple[str, ...] | None, from_src: str, dir_urls: bool) -> str:
+    """posixpath.relpath(path, folder of from_src's URL), on components (`parts`,
+    from _parts) when both are plain."""
+    folder, start = _start(from_src, dir_urls)
+    if start is None or parts is None:
+        return posixpath.relpath(path, folder)
+    common = 0
+    for a, b in zip(start, parts):
+        if a != b:
+            break
+        common += 1
+    return "/".join((("..",) * (len(start) - common)) + parts[common:]) or "."
+
+
+@lru_cache(maxsize=1 << 15)
+def _target(to_src: str, dir_urls: bool) -> tuple[str, tuple[str, ...] | None, bool]:
+    """A page's URL as a path to link to, its components, and whether it is a folder URL."""
+    target = page_url(to_src, dir_urls)
+    path = target.rstrip("/") or "."
+    return path, _parts(path), target == "" or target.endswith("/")
+
+
 def relative(from_src: str, to_src: str, dir_urls: bool) -> str:
     """Relative href from one page to another page."""
-    target = page_url(to_src, dir_urls)
-    href = posixpath.relpath(target.rstrip("/") or ".", _dir_of(page_url(from_src, dir_urls)))
-    if target == "" or target.endswith("/"):
+    path, parts, folder_url = _target(to_src, dir_urls)
+    href = _relpath(path, parts, from_src, dir_urls)
+    if folder_url:
         href = "./" if href == "." else href + "/"
     return href
 
 
 def relative_file(from_src: str, file_path: str, dir_urls: bool) -> str:
     """Relative href from a page to a static file under docs/."""
-    return posixpath.relpath(file_path, _dir_of(page_url(from_src, dir_urls)))
+    return _relpath(file_path, _parts(file_path), from_src, dir_urls)
