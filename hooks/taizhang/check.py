@@ -213,11 +213,13 @@ def check_evidence_files(measure: MeasureRecord, reporter: Reporter, docs_dir: P
     """Evidence files are files of this repository under docs/: a path that
     climbs out of docs/ or a symlink that leads out of the repository is
     refused (and the site does not publish it), not called missing."""
-    docs = os.path.abspath(docs_dir)
-    repo = os.path.realpath(os.path.dirname(docs))
+    docs = repo = None
     for item in measure.evidence:
         if not item.file or is_url(item.file):
             continue
+        if docs is None:   # only for a measure with files: realpath asks the file system
+            docs = os.path.abspath(docs_dir)
+            repo = os.path.realpath(os.path.dirname(docs))
         lexical = os.path.normpath(os.path.join(docs, item.file))
         if os.path.isabs(item.file) or not lexical.startswith(docs + os.sep):
             reporter.add("evidence-outside-docs", measure.path, item.line, value=item.file, key=key)

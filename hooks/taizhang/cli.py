@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import sys
 from pathlib import Path
 
 from taizhang.errors import TaizhangError
 from taizhang.argparse_zh import ChineseParser
 from taizhang.project import RECORDS_DIR, TodayError, analyse, find_root
-from taizhang.views import DOWNLOADS
+from taizhang.downloads import DOWNLOADS
 from taizhang.vocabulary import ConfigError
 
 
@@ -43,6 +44,18 @@ def project_root(start: str) -> Path:
 
 
 def cmd_check(args) -> int:
+    # The cycle collector stays off until the analysis is freed (see project.analyse):
+    # turned on while it is alive, it would first walk all of it once more.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _check(args)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _check(args) -> int:
     root = project_root(args.path)
     analysis = analyse(root, today=args.today, submit=args.submit)
     for problem in analysis.problems:
@@ -271,19 +284,23 @@ def _fields_for_new(vocab, kind: str) -> list[str]:
     return [name for name in vocab.fields_of(kind) if name in NEW_OPTIONS]
 
 
-NEW_KINDS = {}  # kind -> the fields its `new` sub-parser takes; filled by add_new_parsers
+NEW_KINDS = {}  # kind -> the fields its `new` sub-parser takes; filled by add_new_kinds
 
 
-def add_new_parsers(sub) -> None:
+def add_new_parsers(sub):
+    """`taizhang new`; its kinds are added by add_new_kinds (they need the vocabulary)."""
+    new = sub.add_parser("new", help="新建一条记录（自动取下一个编号，不覆盖已有文件）",
+                         description="新建一条记录：自动取下一个编号，不覆盖已有文件。"
+                                     "用 taizhang new 类别 --help 查看该类别的选项。")
+    return new.add_subparsers(dest="kind", required=True, metavar="类别")
+
+
+def add_new_kinds(kinds) -> None:
     """`taizhang new KIND`: one sub-parser per kind, its required options listed first."""
     from taizhang.scaffold import DEFAULTED, OPTION_NAMES
     from taizhang.vocabulary import load_vocabulary
 
     vocab = load_vocabulary()
-    new = sub.add_parser("new", help="新建一条记录（自动取下一个编号，不覆盖已有文件）",
-                         description="新建一条记录：自动取下一个编号，不覆盖已有文件。"
-                                     "用 taizhang new 类别 --help 查看该类别的选项。")
-    kinds = new.add_subparsers(dest="kind", required=True, metavar="类别")
     for kind, info in vocab.kinds.items():
         label = vocab.kind_label(kind)
         parser = kinds.add_parser(kind, aliases=KIND_ALIASES.get(kind, []), help=f"新建{label}",
@@ -314,7 +331,8 @@ def add_new_parsers(sub) -> None:
         NEW_KINDS[kind] = fields
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The whole command line; given the arguments, only what they can reach is built."""
     parser = ChineseParser(prog="taizhang", description="巡视整改台账工具")
     sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
 
@@ -326,7 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--today", type=_date, metavar="日期", help="按此日期计算逾期（YYYY-MM-DD）")
     check.set_defaults(func=cmd_check)
 
-    add_new_parsers(sub)
+    new_kinds = add_new_parsers(sub)
 
     diff = sub.add_parser("diff", help="汇总台账的变化（供合并请求审核）",
                           description="汇总台账的变化。不写版本时，比较工作区（含未提交和未跟踪的记录）与 HEAD；"
@@ -391,11 +409,17 @@ def build_parser() -> argparse.ArgumentParser:
     gather.add_argument("--build", action="store_true", help="汇总后接着以严格模式构建网站（有警告即失败），生成 site/")
     gather.add_argument("--offline", action="store_true", help="与 --build 同用：生成可直接用浏览器打开的离线版")
     gather.set_defaults(func=cmd_gather)
+    # The kinds of `new` read the vocabulary and the scaffold module: only when the
+    # command line may reach them (no argv: the whole parser, as for help or tests).
+    command = argv[0] if argv else None
+    if command not in sub.choices or sub.choices[command] is sub.choices["new"]:
+        add_new_kinds(new_kinds)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

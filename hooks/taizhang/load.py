@@ -71,8 +71,19 @@ def scan_records(records_dir: Path) -> tuple[list[Path], list[Path], list[tuple[
     """(record files, symlinks, unreadable folders) under records/, in a stable order.
 
     Symlinks (to files or folders) are never followed: a record must be a
-    file of this repository, not a door to one outside it. DirEntry answers
-    from the directory listing, so there is no stat per file."""
+    file of this repository, not a door to one outside it."""
+    found, links, unreadable = _scan(str(records_dir))
+    return [Path(f) for f in found], [Path(f) for f in links], [(Path(f), reason) for f, reason in unreadable]
+
+
+def _path_order(path: str) -> list[str]:
+    """Sort key: the order of the paths as Path objects (part by part), without making them."""
+    return path.split(os.sep)
+
+
+def _scan(records_dir: str) -> tuple[list[str], list[str], list[tuple[str, str]]]:
+    """scan_records on path strings: a Path per file costs more than reading it.
+    DirEntry answers from the directory listing, so there is no stat per file."""
     found, links, unreadable = [], [], []
     stack = [records_dir]
     while stack:
@@ -89,12 +100,13 @@ def scan_records(records_dir: Path) -> tuple[list[Path], list[Path], list[tuple[
                 continue
             if entry.is_symlink():
                 if is_record_name(name) or entry.is_dir():
-                    links.append(Path(entry.path))
+                    links.append(entry.path)
             elif entry.is_dir(follow_symlinks=False):
-                stack.append(Path(entry.path))
+                stack.append(entry.path)
             elif is_record_name(name) and entry.is_file(follow_symlinks=False):
-                found.append(Path(entry.path))
-    return sorted(found), sorted(links), sorted(unreadable)
+                found.append(entry.path)
+    return (sorted(found, key=_path_order), sorted(links, key=_path_order),
+            sorted(unreadable, key=lambda item: (_path_order(item[0]), item[1])))
 
 
 def record_files(records_dir: Path) -> list[Path]:
@@ -102,27 +114,29 @@ def record_files(records_dir: Path) -> list[Path]:
     return scan_records(records_dir)[0]
 
 
-def record_paths(project_root: Path, records_dir: Path, reporter: Reporter) -> list[tuple[Path, str]]:
+def record_paths(project_root: Path, records_dir: Path, reporter: Reporter) -> list[tuple[str, str]]:
     """(file, project-relative posix path) of each record; symlinks and
     unreadable folders are reported, not read."""
-    files, links, unreadable = scan_records(records_dir)
+    top = str(records_dir)
+    files, links, unreadable = _scan(top)
     # Paths relative to the project, by string slicing: relative_to per file costs more than parsing.
     base = records_dir.resolve().relative_to(project_root.resolve()).as_posix() + "/"
-    cut = len(str(records_dir)) + 1
+    cut = len(top) + 1
 
-    def rel(path: Path) -> str:
-        return base + str(path)[cut:].replace(os.sep, "/")
+    def rel(path: str) -> str:
+        return base + path[cut:].replace(os.sep, "/")
 
     for link in links:
         reporter.add("record-symlink", rel(link), 1, target=os.readlink(link))
     for folder, reason in unreadable:
-        reporter.add("unreadable", rel(folder) if folder != records_dir else base.rstrip("/"), 1, reason=reason)
+        reporter.add("unreadable", rel(folder) if folder != top else base.rstrip("/"), 1, reason=reason)
     return [(path, rel(path)) for path in files]
 
 
-def read_record(path: Path, rel: str, reporter: Reporter) -> bytes | None:
+def read_record(path: Path | str, rel: str, reporter: Reporter) -> bytes | None:
     try:
-        return path.read_bytes()
+        with open(path, "rb") as file:
+            return file.read()
     except OSError as exc:
         reporter.add("unreadable", rel, 1, reason=exc.strerror or str(exc))
         return None
@@ -138,7 +152,7 @@ def load_tree(project_root: Path, records_dir: Path, reporter: Reporter,
     ]
 
 
-def load_file(path: Path, rel: str, reporter: Reporter, known_keys: Iterable[str] = ()) -> RawRecord | None:
+def load_file(path: Path | str, rel: str, reporter: Reporter, known_keys: Iterable[str] = ()) -> RawRecord | None:
     data = read_record(path, rel, reporter)
     return None if data is None else parse_bytes(data, rel, reporter, known_keys)
 
@@ -174,11 +188,11 @@ def decode(data: bytes, rel: str, reporter: Reporter) -> str | None:
         else:
             reporter.add("not-utf8", rel, line, guess="", encoding="GB18030")
         return None
-    if "\x00" in text or _control_ratio(text) > 0.1:
+    if "\x00" in text or (_CONTROL.search(text) and _control_ratio(text) > 0.1):
         reporter.add("binary-file", rel, 1)
         return None
     # CRLF and lone CR are accepted: normalise once, here.
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _bomless_utf16(data: bytes) -> str | None:
@@ -241,24 +255,24 @@ def strip_control(text: str, rel: str, reporter: Reporter) -> str:
 
 def parse_text(text: str, rel: str, reporter: Reporter, known_keys: Iterable[str] = ()) -> RawRecord | None:
     text = strip_control(text, rel, reporter)
-    if not text.strip():
+    if not text or text.isspace():
         reporter.add("empty-file", rel, 1)
         return None
-    lines = text.split("\n")
-    if lines[0].rstrip() != FENCE:
+    split = _split_front_matter(text)
+    if split is None:
         reporter.add("front-matter-missing", rel, 1)
         return None
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in FENCE_ENDS), None)
-    if end is None:
+    fm_lines, body = split
+    if body is None:
         reporter.add("front-matter-unterminated", rel, 1)
         return None
-    fm_lines = lines[1:end]
-    body_start = _prose_after_blank(fm_lines, set(known_keys))
+    keys = known_keys if isinstance(known_keys, (set, frozenset)) else set(known_keys)
+    body_start = _prose_after_blank(fm_lines, keys)
     if body_start is not None:
         # No closing --- after the fields: the first `---` found was a rule in the body.
         reporter.add("front-matter-unterminated", rel, body_start)
         return None
-    if not _prescan(fm_lines, rel, reporter, set(known_keys)):
+    if not _prescan(fm_lines, rel, reporter, keys):
         return None
     parsed = _parse_yaml("\n".join(fm_lines), fm_lines, rel, reporter)
     if parsed is None:
@@ -269,7 +283,30 @@ def parse_text(text: str, rel: str, reporter: Reporter, known_keys: Iterable[str
     if not isinstance(data, dict):
         reporter.add("front-matter-not-mapping", rel, 2)
         return None
-    return RawRecord(rel, data, key_lines, "\n".join(lines[end + 1:]), end + 2)
+    return RawRecord(rel, data, key_lines, body, len(fm_lines) + 3)
+
+
+# A closing fence: a line that is `---` or `...` but for trailing white space (as str.rstrip sees it).
+_FENCE_END = re.compile(r"^(?:---|\.\.\.)[^\S\n]*$", re.MULTILINE)
+
+
+def _split_front_matter(text: str) -> tuple[list[str], str | None] | None:
+    """(lines between the fences, body after the closing one or None when
+    there is none), or None when the first line is no fence. Only the front
+    matter is cut into lines: the body is taken whole, as it was written."""
+    newline = text.find("\n")
+    if (text if newline < 0 else text[:newline]).rstrip() != FENCE:
+        return None
+    if newline < 0:
+        return [], None
+    start = newline + 1
+    end = _FENCE_END.search(text, start)
+    if end is None:
+        return text[start:].split("\n"), None
+    fm_lines = text[start:end.start()].split("\n")
+    fm_lines.pop()   # the text before the fence ends with its line break
+    after = text.find("\n", end.end())
+    return fm_lines, ("" if after < 0 else text[after + 1:])
 
 
 _YAML_LINE_START = tuple(" \t#-[{'\"&*!|>%@`?:,")
@@ -332,6 +369,12 @@ class _TooDeep(Exception):
 
 
 def _parse_yaml(source: str, fm_lines: list[str], rel: str, reporter: Reporter, first_line: int = 2):
+    fast = _plain_block(source, fm_lines, first_line)
+    return fast if fast is not None else _parse_full(source, fm_lines, rel, reporter, first_line)
+
+
+def _parse_full(source: str, fm_lines: list[str], rel: str, reporter: Reporter, first_line: int = 2):
+    """Any YAML document, through libyaml's nodes: errors reported at their line."""
     loader = _Loader(source)
     try:
         node = loader.get_single_node()
@@ -441,3 +484,214 @@ def _convert(loader, node, path: tuple, key_lines: dict, seen: set, rel: str, re
                      chars="、".join(dict.fromkeys(f"U+{ord(c):04X}" for c in CONTROL_CHARS.findall(value))))
         value = CONTROL_CHARS.sub("", value)
     return value
+
+
+# -- the usual front matter, without libyaml ---------------------------------
+#
+# Records are written in a small part of YAML: `字段: 值` lines, lists of
+# `- 值` and of `- 字段: 值` mappings, plain or simply quoted one-line values.
+# libyaml parses that fast, but PyYAML then makes a node, two marks and a
+# resolver call per value in Python, which costs more than all the checking.
+# `_plain_block` reads exactly that part line by line and gives the same
+# values and lines as `_convert` would; anything else (anchors,
+# aliases, tags, flow [ ] { }, block scalars | >, multi-line values, escapes,
+# numbers, booleans, dates with a resolver, duplicate keys, odd characters
+# or indentation) makes it give up, and the full parser above reads the
+# document and reports what is wrong. Aliases can only start a node, and no
+# node starting with & or * is accepted here, so the alias refusal is never
+# bypassed.
+
+class _NotPlain(Exception):
+    """The document needs the full YAML parser."""
+
+
+# Tabs, and what libyaml treats unlike Python: control characters and
+# characters it refuses, NEL/LS/PS (line breaks to YAML), a BOM (skipped at
+# a line start by libyaml).
+_NEEDS_FULL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+# What cannot start a plain key (an indicator; spaces are cut off before).
+_KEY_NOT_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@`")
+# Characters that cannot start a plain value, or make it something else.
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+# One line in double quotes, with the escapes JSON writes for text: \n \t \" \\.
+_DOUBLE_QUOTED = re.compile(r'"([^"\\]*(?:\\[nt"\\][^"\\]*)*)"$')
+_ESCAPE = re.compile(r"\\(.)")
+_ESCAPED = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+
+
+def _unescape(match: re.Match) -> str:
+    return _ESCAPED[match.group(1)]
+
+
+_RESOLVERS = _Loader.yaml_implicit_resolvers   # as PyYAML's resolve() picks them
+_NO_RESOLVERS: list = []
+# First characters that may make a plain scalar something else than text (all, if a resolver takes any).
+_RESOLVED_FIRST = frozenset(k for k in _RESOLVERS if k) if None not in _RESOLVERS else None
+_FAST_DEPTH = 8
+
+
+def _check_text(text: str) -> None:
+    """A plain scalar that YAML reads as a number, bool, null … is not for this reader."""
+    is_text = _CHECKED.get(text)
+    if is_text is None:
+        resolvers = _RESOLVERS.get(text[0], _NO_RESOLVERS) + _RESOLVERS.get(None, _NO_RESOLVERS)
+        is_text = not any(regexp.match(text) for tag, regexp in resolvers)
+        if len(_CHECKED) < 4096:   # dates and ids recur from record to record
+            _CHECKED[text] = is_text
+    if not is_text:
+        raise _NotPlain
+
+
+_CHECKED: dict[str, bool] = {}
+
+
+def _one_line_value(text: str):
+    """The value after `key: ` or `- ` (text has no surrounding spaces)."""
+    first = text[0]
+    if first in _INDICATORS:
+        if first == '"':
+            quoted = _DOUBLE_QUOTED.match(text)
+            if quoted is None:
+                raise _NotPlain   # other escapes, text after the closing quote
+            inner = quoted.group(1)
+            return _ESCAPE.sub(_unescape, inner) if "\\" in inner else inner
+        inner = text[1:-1]
+        if first != "'" or len(text) < 2 or text[-1] != "'" or "'" in inner:
+            raise _NotPlain   # an indicator; '' inside single quotes, text after the closing quote
+        return inner
+    if ": " in text or text[-1] == ":":
+        raise _NotPlain
+    if _RESOLVED_FIRST is None or first in _RESOLVED_FIRST:
+        _check_text(text)
+    return text
+
+
+def _plain_block(source: str, fm_lines: list[str], first_line: int):
+    """(value, key_lines) of a document in the usual record shape, else None."""
+    if _NEEDS_FULL.search(source):
+        return None
+    rows = []
+    key_lines: dict = {}
+    try:
+        for number, line in enumerate(fm_lines, start=first_line):
+            if "#" in line:
+                line = _uncommented(line)
+            text = line.lstrip(" ")
+            if text:
+                rows.append((len(line) - len(text), text.rstrip(" "), number))
+        if not rows or rows[0][0] != 0:
+            return None
+        value, end = _plain_mapping(rows, 0, 0, (), key_lines)
+    except _NotPlain:
+        return None
+    if end != len(rows):
+        return None
+    return value, key_lines
+
+
+def _key_and_rest(text: str):
+    """(key, value text) of `key: value` or `key:`, else None. A plain key holds
+    no colon and starts with no indicator or space; the colon needs a space (or the
+    line end) after it: `key:value` is one plain scalar to YAML, not a key."""
+    colon = text.find(":")
+    if colon <= 0 or text[0] in _KEY_NOT_FIRST or text[0].isspace():
+        return None
+    rest = text[colon + 1:]
+    if rest and rest[0] != " ":
+        return None
+    return text[:colon].rstrip(" "), rest.lstrip(" ")
+
+
+def _uncommented(line: str) -> str:
+    """The line without its comment: a line starting with #, or from a # after
+    a space (`字段: 值  # 说明`, as `taizhang new` writes). A " #" inside quotes
+    is text; cutting there leaves an unclosed quote, which the value reader refuses."""
+    if line.lstrip(" ").startswith("#"):
+        return ""
+    cut = line.find(" #")
+    return line if cut < 0 else line[:cut]
+
+
+def _is_item(text: str) -> bool:
+    return text == "-" or text.startswith("- ")
+
+
+_NO_VALUE = object()   # `key:` with nothing after it on the line
+_ENTRIES: dict = {}    # `key: value` line → (key, value): many lines recur from record to record
+
+
+def _entry(text: str) -> tuple:
+    """(key, value or _NO_VALUE) of a `key: value` line, else _NotPlain."""
+    entry = _ENTRIES.get(text)
+    if entry is None:
+        pair = _key_and_rest(text)
+        if pair is None:
+            raise _NotPlain
+        key, rest = pair
+        if _RESOLVED_FIRST is None or key[0] in _RESOLVED_FIRST:
+            _check_text(key)
+        entry = (key.strip(), _one_line_value(rest) if rest else _NO_VALUE)
+        if len(text) <= 48 and len(_ENTRIES) < 8192:   # long lines (prose) rarely recur
+            _ENTRIES[text] = entry
+    return entry
+
+
+def _plain_mapping(rows: list, i: int, indent: int, path: tuple, key_lines: dict):
+    if len(path) > _FAST_DEPTH:
+        raise _NotPlain
+    result = {}
+    count = len(rows)
+    while i < count:
+        at, text, number = rows[i]
+        if at != indent:
+            if at < indent:
+                break
+            raise _NotPlain
+        key, value = _entry(text)
+        if key in result:
+            raise _NotPlain   # the full parser reports the duplicate
+        key_path = path + (key,)
+        key_lines[key_path] = number
+        i += 1
+        if value is not _NO_VALUE:
+            result[key] = value
+        elif i < count and rows[i][0] > indent:
+            if _is_item(rows[i][1]):
+                result[key], i = _plain_sequence(rows, i, rows[i][0], key_path, key_lines)
+            else:
+                result[key], i = _plain_mapping(rows, i, rows[i][0], key_path, key_lines)
+        elif i < count and rows[i][0] == indent and _is_item(rows[i][1]):
+            result[key], i = _plain_sequence(rows, i, indent, key_path, key_lines)   # `key:` then `- item` unindented
+        else:
+            result[key] = None
+    return result, i
+
+
+def _plain_sequence(rows: list, i: int, indent: int, path: tuple, key_lines: dict):
+    if len(path) > _FAST_DEPTH:
+        raise _NotPlain
+    items = []
+    count = len(rows)
+    while i < count:
+        at, text, number = rows[i]
+        if at < indent:
+            break
+        if at > indent or text == "-":
+            raise _NotPlain
+        if not text.startswith("- "):
+            break   # the mapping around an unindented list goes on (or the full parser objects)
+        rest = text[2:]
+        column = indent + len(text) - len(rest.lstrip(" "))
+        rest = rest.lstrip(" ")
+        item_path = path + (len(items),)
+        key_lines[item_path] = number
+        if _is_item(rest):
+            raise _NotPlain
+        if _key_and_rest(rest):   # `- 日期: …` starts a mapping at the key's column
+            rows[i] = (column, rest, number)
+            value, i = _plain_mapping(rows, i, column, item_path, key_lines)
+        else:
+            value = _one_line_value(rest)
+            i += 1
+        items.append(value)
+    return items, i

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import Mapping
 
@@ -176,7 +175,11 @@ def describe(value) -> str:
 
 
 def is_blank(value) -> bool:
-    return value is None or (isinstance(value, (str, list, dict)) and not (value.strip() if isinstance(value, str) else value))
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, (list, dict)) and not value
 
 
 class _FieldReader:
@@ -401,9 +404,11 @@ def build_record(raw: RawRecord, vocab: Vocabulary, reporter: Reporter) -> Recor
     if not _ID_SAFE.match(record_id) or not record_id.startswith(kind.prefix + "-"):
         reporter.add("bad-id", raw.path, raw.line(id_key), value=record_id, kind=kind.label, prefix=kind.prefix, key=id_key)
         return None
-    stem = PurePosixPath(raw.path).stem
+    name = raw.path.rpartition("/")[2]
+    dot = name.rfind(".")
+    stem = name[:dot] if 0 < dot < len(name) - 1 else name   # PurePosixPath(raw.path).stem, without the object
     if stem != record_id:
-        reporter.add("id-filename", raw.path, raw.line(id_key), value=record_id, filename=PurePosixPath(raw.path).name, stem=stem,
+        reporter.add("id-filename", raw.path, raw.line(id_key), value=record_id, filename=name, stem=stem,
                      key=id_key)
     return _make(kind.name, raw, values, lines)
 

@@ -20,8 +20,8 @@ import html
 import re
 import threading
 
-import markdown
-import nh3
+# markdown and nh3 are imported where a body is rendered: `taizhang check`
+# needs only the allow-lists and URL tests here, not the libraries' import time.
 
 # What Markdown produces for prose and tables, plus the inline tags people
 # type by hand (<b>, <i>, <s>, <u>). Everything else is removed, keeping its text.
@@ -84,6 +84,8 @@ def _no_off_site_media(tag: str, attr: str, value: str) -> str | None:
 
 
 def _clean(text: str, attribute_filter) -> str:
+    import nh3
+
     return nh3.clean(text, tags=TAGS, clean_content_tags=CLEAN_CONTENT, attributes=ATTRIBUTES,
                      attribute_filter=attribute_filter, strip_comments=True, link_rel=LINK_REL,
                      url_schemes=URL_SCHEMES, allowed_classes=CLASSES)
@@ -118,6 +120,7 @@ _local = threading.local()
 def _markdown() -> markdown.Markdown:
     md = getattr(_local, "md", None)
     if md is None:
+        import markdown
         from pymdownx.slugs import slugify
         config = {"tables": {"use_align_attribute": True},
                   "toc": {"permalink": False, "slugify": slugify(case="lower")}}   # ids as mkdocs.yml makes them

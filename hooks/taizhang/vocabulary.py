@@ -52,7 +52,7 @@ class Field:
     help: str
     target: str | None = None
 
-    @property
+    @cached_property   # asked for each value of each record; kept in the instance, not a field
     def base(self) -> str:
         """The type without its parameter: `enum:statuses` → `enum`."""
         return self.type.partition(":")[0]
@@ -267,9 +267,20 @@ class _Merger:
 
 
 def _read_yaml(path: Path) -> dict:
-    """The packaged defaults: trusted, plain PyYAML."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    return data or {}
+    """The packaged defaults: trusted, plain PyYAML (libyaml's parser when
+    there is one). Parsed once per process while the file is unchanged (the
+    command line reads them for its `new` options and again for the project);
+    each caller gets its own copy, since merging a taizhang.yml changes it."""
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if _DEFAULTS_CACHE.get("key") != key:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=loader)
+        _DEFAULTS_CACHE.update(key=key, data=data or {})
+    return copy.deepcopy(_DEFAULTS_CACHE["data"])
+
+
+_DEFAULTS_CACHE: dict = {}
 
 
 def _read_project(path: Path) -> tuple[dict, dict]:

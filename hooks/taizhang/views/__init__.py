@@ -38,7 +38,7 @@ API (all functions take the ledger first):
 - `field_text(ledger, record, name)`: any vocabulary field's value as text
   by its type (record pages, generic ledger columns, diff), so a field
   added to vocabulary.yml or taizhang.yml shows without code.
-- `DOWNLOADS`: the download files (format, URL, Chinese file name), listed
+- `DOWNLOADS` (from downloads.py): the download files (format, URL, Chinese file name), listed
   once: the dashboard links them, export/files.py builds them, `taizhang
   export --format` offers their formats.
 - `views.report.build_report(ledger, scope)`: the progress report's content.
@@ -50,6 +50,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from taizhang.downloads import DOWNLOADS, Download
 from taizhang.link import DONE, LIGHT_ORDER, PENDING, RED, YELLOW, Ledger, worst_light
 from taizhang.model import (CauseRecord, FeedbackRecord, MeasureRecord, ProblemRecord, Record,
                             RoundRecord)
@@ -62,24 +63,6 @@ __all__ = [
     "figures", "task_rows", "problem_rows", "feedback_rows", "responsibility_groups", "problem_light",
     "area_label", "sample_notice", "Download", "DOWNLOADS",
 ]
-
-@dataclass(frozen=True)
-class Download:
-    format: str     # what `taizhang export --format` calls it
-    uri: str        # stable ASCII URL under the site
-    name: str       # the Chinese file name it is saved as; {report_name} is the phrase
-
-    def name_in(self, vocab: Vocabulary) -> str:
-        return self.name.format(report_name=vocab.phrase("report_name"))
-
-
-DOWNLOADS = (
-    Download("xlsx", "downloads/taizhang.xlsx", "整改台账.xlsx"),
-    Download("csv", "downloads/ledger.csv", "整改台账.csv"),
-    Download("json", "downloads/records.json", "台账记录.json"),
-    Download("schema", "downloads/records.schema.json", "台账记录.schema.json"),
-    Download("docx", "downloads/report.docx", "{report_name}.docx"),
-)
 
 # A completion rate's level, for colouring: (lowest share, level), first match.
 RATE_LEVELS = ((1.0, "complete"), (2 / 3, "high"), (1 / 3, "medium"), (0.0, "low"))

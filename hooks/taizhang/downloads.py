@@ -1,0 +1,33 @@
+"""The download files (format, URL, Chinese file name), listed once.
+
+The dashboard links them, export/files.py builds them, `taizhang export
+--format` offers their formats. Kept apart from views so the command line
+can list the formats without importing the view-building code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from taizhang.vocabulary import Vocabulary
+
+
+@dataclass(frozen=True)
+class Download:
+    format: str     # what `taizhang export --format` calls it
+    uri: str        # stable ASCII URL under the site
+    name: str       # the Chinese file name it is saved as; {report_name} is the phrase
+
+    def name_in(self, vocab: Vocabulary) -> str:
+        return self.name.format(report_name=vocab.phrase("report_name"))
+
+
+DOWNLOADS = (
+    Download("xlsx", "downloads/taizhang.xlsx", "整改台账.xlsx"),
+    Download("csv", "downloads/ledger.csv", "整改台账.csv"),
+    Download("json", "downloads/records.json", "台账记录.json"),
+    Download("schema", "downloads/records.schema.json", "台账记录.schema.json"),
+    Download("docx", "downloads/report.docx", "{report_name}.docx"),
+)

@@ -1,0 +1,133 @@
+"""The line-by-line reader of usual front matter (load._plain_block) against
+the full YAML parser (load._parse_full): wherever the fast reader answers, it
+gives the very values (types, order) and file lines the full parser gives,
+with nothing to report; everything else it leaves to the full parser, so
+aliases, duplicates and syntax errors are still refused and located."""
+
+from __future__ import annotations
+
+import random
+
+from taizhang import load
+from taizhang.load import parse_text
+from taizhang.problems import Reporter
+
+KEYS = ["编号", "标题", "a b", "键 名", "yes", "1", "2号", "<<", "=", "~", "null", "键\u3000", "k", "a#b", 'a"b', "a'b",
+        "'q'", '"q"', "-k", "?k", "a:b", "!t", "&a", "*a", "[a]", "{a}", "%d", "@x", "`x", ".5", "0x1F", "True",
+        "on", "NO", "k:", "\xa0键", "键\xa0", "a #b", "日期", "内容"]
+VALUES = ["值", "中文 文字", "FK-001", "2023-06-01", "2023-6-1", "12", "-3", "+1", "1.5", ".inf", "~", "null",
+          "Null", "yes", "No", "on", "true", '"引号"', '""', "''", "'单引号'", "'it''s'", '"a\\nb"',
+          '"a\\tb\\"c\\\\d"', '"\\x41"', '"\\u4e2d"', '"a\\', '"a" b', "'a' b", "a: b", "a:", "a :b", "a:b", "a#b",
+          "a #注释", "&x 值", "*x", "!!str 值", "!!int 3", "[1, 2]", "{a: 1}", "|", ">", "- x", "-x", "?x", ":x",
+          "%x", "@x", "`x", ",x", "<<", "=", "'a", '"a', "a'b", 'a"b', "\u3000值", "值\u3000", "\xa0值", "a\u2028b",
+          "a\x85b", "\ufeff值", "a\tb", "0o17", "0b101", "1_000", "1:20", "-", "a  b", "[", "}", "值 # 说明",
+          '"带 # 号"', "'带 # 号'"]
+
+
+def _scalar(rng: random.Random) -> str:
+    return rng.choice(VALUES) if rng.random() < 0.15 else rng.choice(VALUES[:4])
+
+
+def _key(rng: random.Random) -> str:
+    return rng.choice(KEYS) if rng.random() < 0.08 else f"字段{rng.randrange(40)}"
+
+
+def _pad(rng: random.Random) -> str:
+    return rng.choice(["", "", "", " ", "  "])
+
+
+def _entries(rng: random.Random, indent: int, depth: int, lines: list[str]) -> None:
+    for _ in range(rng.randint(1, 4)):
+        space = " " * indent
+        shape = rng.random()
+        key = _key(rng)
+        colon = rng.choice([": ", ": ", ":  ", " : "])
+        if shape < 0.45 or depth > 2:
+            lines.append(f"{space}{key}{colon}{_scalar(rng)}{_pad(rng)}")
+        elif shape < 0.55:
+            lines.append(f"{space}{key}:{_pad(rng)}")
+        elif shape < 0.8:
+            lines.append(f"{space}{key}:")
+            _items(rng, indent + rng.choice([0, 1, 2, 2, 4]), depth + 1, lines)
+        else:
+            lines.append(f"{space}{key}:")
+            _entries(rng, indent + rng.choice([1, 2, 2, 4]), depth + 1, lines)
+
+
+def _items(rng: random.Random, indent: int, depth: int, lines: list[str]) -> None:
+    for _ in range(rng.randint(1, 3)):
+        dash = " " * indent + rng.choice(["- ", "- ", "-  "])
+        if rng.random() < 0.6:
+            lines.append(dash + _scalar(rng))
+        else:   # `- 日期: …` then the mapping's other keys at the first key's column
+            column = len(dash)
+            first = []
+            _entries(rng, column, depth + 1, first)
+            lines.append(dash + first[0][column:])
+            lines += first[1:]
+
+
+def _document(rng: random.Random) -> list[str]:
+    lines: list[str] = []
+    _entries(rng, 0, 0, lines)
+    for _ in range(rng.choice([0, 0, 1, 2])):   # blank lines, comments, stray indentation
+        at = rng.randrange(len(lines) + 1)
+        lines.insert(at, rng.choice(["", "  ", "# 说明", "   # 缩进的说明", "", "# 说明", " 错位: 值", "- 多余", "续行文字"]))
+    if rng.random() < 0.2:
+        at = rng.randrange(len(lines))
+        lines[at] += rng.choice(["  # 说明", " #说明", "#不是说明"])
+    return lines
+
+
+def _both(lines: list[str]):
+    source = "\n".join(lines)
+    reporter = Reporter()
+    full = load._parse_full(source, lines, "x.md", reporter, 2)
+    return load._plain_block(source, lines, 2), full, reporter.problems
+
+
+def test_fast_reader_agrees_with_the_full_parser_or_declines():
+    rng = random.Random(20240519)
+    answered = declined_bad = 0
+    for _ in range(8000):
+        lines = _document(rng)
+        fast, full, problems = _both(lines)
+        if fast is None:
+            declined_bad += bool(problems)
+            continue
+        answered += 1
+        # repr: True == 1 == 1.0 and dict equality ignore types and order; repr does not.
+        assert not problems and repr(fast) == repr(full), "\n".join(lines)
+    # Both sides are exercised: most generated documents are answered, many are broken.
+    assert answered > 1500 and declined_bad > 500, (answered, declined_bad)
+
+
+def test_usual_records_take_the_fast_reader():
+    lines = ["编号: CS-001", "类别: 整改措施   # 说明", "# 标题:  # 不填", "整改问题:", "  - WT-010", "整改进展:",
+             "  - 日期: 2023-06-20", '    内容: "召开\\"会议\\"\\n印发方案"', "佐证材料:", "- 会议纪要", "完成日期:"]
+    fast, full, problems = _both(lines)
+    assert fast is not None and not problems and repr(fast) == repr(full)
+    assert fast[0]["整改进展"][0]["内容"] == '召开"会议"\n印发方案'
+    assert fast[1][("整改进展", 0, "内容")] == 9 and fast[1][("佐证材料", 0)] == 11 and fast[0]["完成日期"] is None
+
+
+def test_aliases_and_bombs_are_still_refused_at_their_line():
+    bomb = ["编号: CS-009", "a: &a [x, x, x, x, x, x, x, x, x]"]
+    bomb += [f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]" for p, c in zip("abcdefgh", "bcdefghi")]
+    plain_alias = ["编号: CS-009", "标题: &t 标题", "类别: 整改措施", "责任单位: *t"]
+    for lines, line in ((bomb, 3), (plain_alias, 3)):   # the anchored node's line, as before
+        assert load._plain_block("\n".join(lines), lines, 2) is None
+        reporter = Reporter()
+        assert parse_text("\n".join(["---", *lines, "---", ""]), "records/x.md", reporter) is None
+        assert [(p.rule, p.line) for p in reporter.problems] == [("yaml-alias", line)]
+
+
+def test_what_the_fast_reader_declines_is_still_reported():
+    cases = {("编号: CS-001", "标题: 一", "标题: 二"): [("duplicate-key", 4)],
+             ("编号: CS-001", "标题: a: b"): [("yaml-syntax", 3)],
+             ("编号: CS-001", "整改问题:", "  - WT-001", " 错位: 值"): [("yaml-syntax", 5)]}
+    for lines, expected in cases.items():
+        assert load._plain_block("\n".join(lines), list(lines), 2) is None
+        reporter = Reporter()
+        parse_text("\n".join(["---", *lines, "---", ""]), "records/x.md", reporter)
+        assert [(p.rule, p.line) for p in reporter.problems] == expected
