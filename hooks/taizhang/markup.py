@@ -8,6 +8,9 @@ import re
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
 _MD_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+# Markdown reads CR LF, lone CR and LF each as a line end: in a heading or a
+# table cell any of them would end the line there (a YAML "\r" can put one in a title).
+_LINE_END = re.compile(r"\r\n?|\n")
 
 
 def esc(value) -> str:
@@ -21,10 +24,10 @@ def esc(value) -> str:
 
 def md_inline(text: str) -> str:
     """Text safe inside a Markdown heading: HTML-escaped, Markdown-escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False).replace("\n", " "))
+    return _MD_SPECIAL.sub(r"\\\1", _LINE_END.sub(" ", html.escape(text, quote=False)))
 
 
 def md_text(text: str) -> str:
     """Text inside Markdown prose or a table cell (PR comments, reports): no
     link, code, emphasis, HTML or cell break; readable when shown raw."""
-    return _MD_INLINE_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)).replace("\n", " ")
+    return _LINE_END.sub(" ", _MD_INLINE_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)))
