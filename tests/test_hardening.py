@@ -159,6 +159,9 @@ def test_symlinks_never_publish_files_from_outside(tmp_path):
     assert result.returncode == 1
     assert "records/causes/YY-099.md:1: 错误：记录文件是符号链接" in result.stdout
     assert "records/linked:1: 错误：记录文件是符号链接" in result.stdout
+    # Links under docs/ that no record names are reported too, before any build.
+    assert "docs/evidence/secret.txt:1: 错误：docs/ 下的这个文件或文件夹是指向仓库之外" in result.stdout
+    assert "docs/evidence/folder:1: 错误：" in result.stdout and "(docs-symlink)" in result.stdout
     loose = build(root)  # strict: the checker's errors stop it
     assert loose.returncode != 0 and "(record-symlink)" in loose.stderr
     import subprocess, sys

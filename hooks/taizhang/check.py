@@ -36,6 +36,7 @@ def check_ledger(records: list[Record], ledger: Ledger, reporter: Reporter, docs
             check_evidence_files(record, reporter, docs_dir, ledger.vocab.key("evidence"))
         if isinstance(record, ProblemRecord):
             check_problem_status(record, ledger, reporter)
+    check_docs_symlinks(ledger, reporter, docs_dir)
     check_gaps(ledger, reporter)
 
 
@@ -229,6 +230,27 @@ def check_evidence_files(measure: MeasureRecord, reporter: Reporter, docs_dir: P
             reporter.add("evidence-symlink", measure.path, item.line, value=item.file, target=real, key=key)
         elif not os.path.isfile(real):
             reporter.add("evidence-file-missing", measure.path, item.line, value=item.file, key=key)
+
+
+def check_docs_symlinks(ledger: Ledger, reporter: Reporter, docs_dir: Path) -> None:
+    """A symlink anywhere under docs/ that leads out of the repository, named
+    by no evidence entry (those are reported at their record's line): the
+    build leaves it out and warns; the checker says so before a build."""
+    docs = os.path.abspath(docs_dir)
+    if not os.path.isdir(docs):
+        return
+    repo = os.path.realpath(os.path.dirname(docs))
+    named = {os.path.normpath(os.path.join(docs, item.file)) for m in ledger.records.values()
+             if isinstance(m, MeasureRecord) for item in m.evidence if item.file and not is_url(item.file)}
+    for folder, dirs, files in os.walk(docs):   # never follows a linked folder
+        for name in sorted(dirs) + sorted(files):
+            path = os.path.join(folder, name)
+            if not os.path.islink(path) or path in named or any(n.startswith(path + os.sep) for n in named):
+                continue   # not a link, or named by a record: evidence-symlink reports it there
+            real = os.path.realpath(path)
+            if real != repo and not real.startswith(repo + os.sep):
+                rel = "docs/" + os.path.relpath(path, docs).replace(os.sep, "/")
+                reporter.add("docs-symlink", rel, 1, target=real)
 
 
 def check_gaps(ledger: Ledger, reporter: Reporter) -> None:
