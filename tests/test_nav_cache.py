@@ -28,7 +28,12 @@ def _site_without_override_matches(project, *args, **extra_env):
     (project / OVERRIDE).unlink()
     plain = build(project, *args, site="site-plain", **extra_env)
     assert plain.returncode == 0, plain.stderr[-3000:]
-    one, other = tree_hash(project / "site-cached", skip=()), tree_hash(project / "site-plain", skip=())
+    return _same_files(project / "site-cached", project / "site-plain")
+
+
+def _same_files(site, other_site) -> dict[str, str]:
+    """Both sites hold the same files with the same bytes; their hashes."""
+    one, other = tree_hash(site, skip=()), tree_hash(other_site, skip=())
     assert one.keys() == other.keys()
     assert [path for path in one if one[path] != other[path]] == []
     return one
@@ -68,10 +73,7 @@ def _same_site_with_and_without_search_worker(project, *args, **extra_env):
     inline = build(project, "--verbose", *args, site="site-inline", TAIZHANG_SEARCH_WORKER="0", **extra_env)
     assert inline.returncode == 0, inline.stderr[-3000:]
     assert WORKER_LOG not in inline.stderr
-    one, other = tree_hash(project / "site-worker", skip=()), tree_hash(project / "site-inline", skip=())
-    assert one.keys() == other.keys()
-    assert [path for path in one if one[path] != other[path]] == []
-    return one
+    return _same_files(project / "site-worker", project / "site-inline")
 
 
 def test_search_worker_leaves_every_file_unchanged(tmp_path):
