@@ -62,11 +62,11 @@ class _Build:
 
 
 _build = _Build()
-# Parsed records reused across `mkdocs serve` rebuilds while their bytes are
-# unchanged: the one piece of state meant to outlive a build (see ParseCache).
+# State meant to outlive a build (`mkdocs serve` keeps this module loaded):
+# parsed records reused while their bytes are unchanged (see ParseCache), the
+# search worker with its entries of unchanged pages and jieba's dictionary
+# (see taizhang_search), and _Session below.
 _parse_cache = ParseCache()
-# The search worker outlives a build too: under `mkdocs serve` it keeps the
-# entries of unchanged pages and jieba's dictionary (see taizhang_search).
 _search_worker = None
 
 
@@ -77,7 +77,8 @@ class _Session:
     serving = False
     dirty = False
     written: dict = {}
-    builds = 0            # finished builds; under serve, rebuilds do not wait for downloads
+    builds = 0            # finished builds; under serve --dirty, rebuilds do not wait for downloads
+    templates = None      # Jinja's compiled templates (MkDocs makes a new environment per build)
 
 
 _session = _Session()
