@@ -19,6 +19,7 @@ Set TAIZHANG_SEARCH_WORKER=0 to let Material index in the build process
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 from taizhang import spawn
@@ -115,9 +116,9 @@ def _work(plugin_config: dict, inbox, send) -> None:
             if path and os.path.isfile(os.path.normpath(path)):
                 load(os.path.normpath(path))
         jieba.initialize()   # load the dictionary now, while the build reads and converts pages
-    kept: dict[tuple, list] = {}      # a page's search inputs -> its entries
-    current: dict[str, tuple] = {}    # page -> its search inputs (None: not searched), this build
-    last: dict[str, tuple] = {}       # the same, as the last finished build had it
+    kept: dict[bytes, list] = {}      # digest of a page's search inputs -> its entries
+    current: dict[str, bytes] = {}    # page -> digest of its search inputs (None: not searched), this build
+    last: dict[str, bytes] = {}       # the same, as the last finished build had it
     while True:
         message = inbox.get()
         try:
@@ -127,7 +128,9 @@ def _work(plugin_config: dict, inbox, send) -> None:
                     current[key] = None
                     continue
                 url, title, meta, toc, content = inputs
-                same = (url, title, repr(sorted(meta.items())), toc, content)   # hashable
+                # A digest, not the inputs: the worker would otherwise hold every page's HTML.
+                same = hashlib.blake2b(repr((url, title, sorted(meta.items()), toc, content)).encode(
+                    "utf-8", "surrogatepass"), digest_size=32).digest()
                 if same not in kept:
                     index = SearchIndex(**plugin_config)
                     index.add_entry_from_context(_PageView(*inputs))

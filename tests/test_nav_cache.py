@@ -8,6 +8,7 @@ compared file by file (pages, search index, downloads):
 from __future__ import annotations
 
 import importlib.util
+import json
 
 from conftest import REPO, build, copy_project, tree_hash
 
@@ -91,7 +92,17 @@ def test_search_worker_on_the_sample_offline_and_without_directory_urls(tmp_path
     project = copy_project(tmp_path / "project")
     config = project / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8") + "\nuse_directory_urls: false\n", encoding="utf-8")
+    # A page of the unit's own with the search settings Material reads: tags, boost, exclusion.
+    (project / "docs/notes.md").write_text("---\ntags:\n  - 通知\n  - 整改\nsearch:\n  boost: 2\n---\n"
+                                           "# 补充说明\n\n整改办的补充说明。\n\n## 小节\n\n小节的内容。\n", encoding="utf-8")
+    (project / "docs/hidden.md").write_text("---\nsearch:\n  exclude: true\n---\n# 不进搜索\n\n绝不出现的文字。\n",
+                                            encoding="utf-8")
     files = _same_site_with_and_without_search_worker(project, TAIZHANG_OFFLINE="true")
+    docs = json.loads((project / "site-worker/search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    notes = [d for d in docs if d["location"].startswith("notes.html")]
+    assert [d["location"] for d in notes] == ["notes.html", "notes.html#小节"]
+    assert all(d["tags"] == ["通知", "整改"] and d["boost"] == 2 for d in notes)
+    assert not any(d["location"].startswith("hidden.html") for d in docs)
     # The offline plugin inlines the index after the worker wrote it: both copies hold the entries.
     script = (project / "site-worker/search/search_index.js").read_text(encoding="utf-8")
     assert "search/search_index.js" in files and '"location":"measures/CS-001.html"' in script
