@@ -19,6 +19,10 @@ from __future__ import annotations
 import html
 import re
 import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import markdown
 
 # markdown and nh3 are imported where a body is rendered: `taizhang check`
 # needs only the allow-lists and URL tests here, not the libraries' import time.
