@@ -154,6 +154,8 @@ def _start_search(config) -> None:
         if _search_worker is not None:
             _search_worker.stop()
         _search_worker = SearchWorker(plugin_config)
+        # A new worker knows no page: a dirty build must convert every page again.
+        _build.written_before = {}
     _search_worker.begin()
     _build.search, _build.search_meta = _search_worker, {}
     log.debug("搜索索引在第二个进程中生成（hooks/taizhang_search.py）")

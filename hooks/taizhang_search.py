@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
 
 from taizhang import spawn
 
 WORKER_ENV = "TAIZHANG_SEARCH_WORKER"
 SEARCH_PLUGIN = "material/search"
+PARENT_CHECK_SECONDS = 1.0   # an idle worker looks this often whether its build process still runs
 
 
 class _Link:
@@ -64,6 +66,11 @@ class SearchWorker:
     def __init__(self, plugin_config: dict):
         self.plugin_config = plugin_config
         self._inbox = spawn.CONTEXT.Queue()
+        # Pages still in the pipe when the process exits are not waited for: had the
+        # worker died, the pipe would stay full and exiting would hang (finish() has
+        # already reported the failure). While the worker lives, finish() waits for
+        # its answer, which comes after every page sent before it.
+        self._inbox.cancel_join_thread()
         self._receive, send = spawn.CONTEXT.Pipe(duplex=False)
         self._process = spawn.start(_work, (plugin_config, self._inbox, send), "taizhang-search")
         send.close()
@@ -86,9 +93,10 @@ class SearchWorker:
         try:
             status, payload = self._receive.recv()
         except EOFError:
-            status, payload = "error", "搜索索引进程意外退出"
+            status, payload = "error", "搜索索引进程意外退出（被结束，或内存不足）"
         if status == "error":
-            raise RuntimeError(f"生成搜索索引失败：{payload}")
+            raise RuntimeError(f"生成搜索索引失败：{payload}。重新构建即可；反复出现时可设环境变量 "
+                               f"{WORKER_ENV}=0，在构建进程中生成搜索索引")
         return payload
 
     def stop(self) -> None:
@@ -119,8 +127,14 @@ def _work(plugin_config: dict, inbox, send) -> None:
     kept: dict[bytes, list] = {}      # digest of a page's search inputs -> its entries
     current: dict[str, bytes] = {}    # page -> digest of its search inputs (None: not searched), this build
     last: dict[str, bytes] = {}       # the same, as the last finished build had it
+    parent = os.getppid()
     while True:
-        message = inbox.get()
+        try:
+            message = inbox.get(timeout=PARENT_CHECK_SECONDS)
+        except queue.Empty:
+            if os.getppid() != parent:
+                return   # the build process is gone (`mkdocs serve` ended by a signal): so is the worker
+            continue
         try:
             if message[0] == "page":
                 _, key, inputs = message

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 from conftest import build, copy_project, env, tree_hash
 from taizhang.project import ParseCache, analyse
@@ -58,17 +59,16 @@ def serving(root):
 def test_serve_rebuilds_after_a_record_edit(tmp_path):
     root = copy_project(tmp_path / "p")
     with serving(root) as base:
-        port = base.rsplit(":", 1)[1]
-        page = f"http://127.0.0.1:{port}/measures/CS-003/"
+        page = f"{base}/measures/CS-003/"
         _wait_for(page, "统筹兼顾")
         record = root / "records/measures/CS-003.md"
         record.write_text(record.read_text(encoding="utf-8").replace("标题: 统筹兼顾", "标题: 统筹兼顾（已调整）"),
                           encoding="utf-8")
         _wait_for(page, "统筹兼顾（已调整）")
-        assert "统筹兼顾（已调整）" in _wait_for(f"http://127.0.0.1:{port}/lists/tasks/", "统筹兼顾（已调整）")
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/downloads/taizhang.xlsx", timeout=5) as response:
+        assert "统筹兼顾（已调整）" in _wait_for(f"{base}/lists/tasks/", "统筹兼顾（已调整）")
+        with urllib.request.urlopen(f"{base}/downloads/taizhang.xlsx", timeout=5) as response:
             assert response.status == 200
-        served_index = _fetch(f"http://127.0.0.1:{port}/search/search_index.json")
+        served_index = _fetch(f"{base}/search/search_index.json")
     # The search worker kept the unchanged pages' entries and indexed the edited one
     # again: the served index is the one a fresh build of the edited project writes.
     fresh = build(root)
@@ -130,8 +130,9 @@ def _same_as_clean_build(root, dirty_site, skip=()):
     shutil.rmtree(root / "site-clean")
 
 
-def test_dirty_serve_rebuilds_only_what_changed_and_matches_a_clean_build(tmp_path):
-    root = copy_project(tmp_path / "p")
+@contextlib.contextmanager
+def dirty_serving(root):
+    """The DIRTY_SERVE driver building into root/site-dirty; yields (rebuild, driver)."""
     driver = subprocess.Popen([sys.executable, "-c", DIRTY_SERVE, "site-dirty"], cwd=root, env=env(),
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 
@@ -140,8 +141,17 @@ def test_dirty_serve_rebuilds_only_what_changed_and_matches_a_clean_build(tmp_pa
         driver.stdin.flush()
         assert driver.stdout.readline().strip() == "built", "the dirty build failed"
 
-    site = root / "site-dirty"
     try:
+        yield rebuild, driver
+    finally:
+        driver.stdin.close()
+        driver.wait(timeout=60)
+
+
+def test_dirty_serve_rebuilds_only_what_changed_and_matches_a_clean_build(tmp_path):
+    root = copy_project(tmp_path / "p")
+    site = root / "site-dirty"
+    with dirty_serving(root) as (rebuild, _):
         rebuild()
         _same_as_clean_build(root, "site-dirty")
         written = {p: p.stat().st_mtime_ns for p in site.glob("*/*-0*/index.html")}
@@ -179,6 +189,59 @@ def test_dirty_serve_rebuilds_only_what_changed_and_matches_a_clean_build(tmp_pa
                           encoding="utf-8")
         rebuild()
         _same_as_clean_build(root, "site-dirty", skip=("measures/CS-010/index.html",))
-    finally:
-        driver.stdin.close()
-        driver.wait(timeout=60)
+
+
+def test_serve_ended_by_a_signal_leaves_no_process_behind(tmp_path):
+    """`mkdocs serve` stopped with SIGTERM (a service manager, `kill`) runs no exit
+    handlers: its second processes must notice and end by themselves."""
+    root = copy_project(tmp_path / "p")
+    with serving(root) as base:
+        _wait_for(f"{base}/measures/CS-003/", "统筹兼顾")
+        server_pid = next(int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and
+                          f"127.0.0.1:{base.rsplit(':', 1)[1]}" in _cmdline(p))
+        children = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and _ppid(p) == server_pid]
+        assert children, "the search worker runs beside the server"
+    deadline = time.time() + 15
+    while time.time() < deadline and any(_alive(pid) for pid in children):
+        time.sleep(0.2)
+    assert [pid for pid in children if _alive(pid)] == []
+
+
+def _alive(pid: int) -> bool:
+    return Path(f"/proc/{pid}").exists() and not _zombie(pid)
+
+
+def _cmdline(proc) -> str:
+    try:
+        return (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _ppid(proc) -> int:
+    try:
+        return int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+def test_serve_recovers_when_the_search_worker_is_killed(tmp_path):
+    """The search worker killed between rebuilds (out of memory, `kill -9`): the
+    next rebuild starts a new one and the site is whole again."""
+    root = copy_project(tmp_path / "p")
+    with dirty_serving(root) as (rebuild, driver):
+        rebuild()
+        workers = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()
+                   and _ppid(p) == driver.pid and "spawn_main" in _cmdline(p)]
+        assert len(workers) == 1, workers   # the downloads are written: only the search worker is left
+        os.kill(workers[0], 9)
+        time.sleep(0.5)
+        rebuild()   # unchanged record pages are converted again: the new worker never saw them
+        _same_as_clean_build(root, "site-dirty")
