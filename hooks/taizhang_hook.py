@@ -35,6 +35,7 @@ from taizhang.errors import TaizhangError  # noqa: E402
 from taizhang.project import RECORDS_DIR, ParseCache, analyse  # noqa: E402
 from taizhang.render.html import fill_fragments, searched_fragments  # noqa: E402
 from taizhang.render.rounds import ArchiveView  # noqa: E402
+from taizhang.render.colours import COLOURS_CSS, colours_css  # noqa: E402
 from taizhang.render.printing import PRINT_CSS, print_css  # noqa: E402
 from taizhang.render.site import render_site  # noqa: E402
 from taizhang.views import sample_notice  # noqa: E402
@@ -139,8 +140,9 @@ def on_config(config):
     _build.history = read_history(_root(config), RECORDS_DIR, analysis.vocab)
     # Read by the theme override (hooks/theme/main.html) on every page.
     config.extra["taizhang_sample_notice"] = sample_notice(analysis.ledger)
-    if PRINT_CSS not in config.extra_css:
-        config.extra_css.append(PRINT_CSS)
+    for sheet in (COLOURS_CSS, PRINT_CSS):
+        if sheet not in config.extra_css:
+            config.extra_css.append(sheet)
     return config
 
 
@@ -178,6 +180,7 @@ def on_files(files, config):
     _build.site = render_site(_build.analysis, dir_urls=config.use_directory_urls, history=_build.history,
                               set_aside_html=True, archive=archive)
     files.append(File.generated(config, PRINT_CSS, content=print_css(ledger, config.site_name)))
+    files.append(File.generated(config, COLOURS_CSS, content=colours_css(ledger.vocab)))
     for src_uri, text in _build.site.pages.items():
         existing = files.get_file_from_path(src_uri)
         if existing is not None:

@@ -33,7 +33,7 @@ from taizhang import views
 from taizhang.export.rows import FEEDBACK_COLUMNS, PROBLEM_COLUMNS, filing_unit, ledger_blocks
 from taizhang.export.text import plain_text
 from taizhang.export.zipfix import fixed_zip
-from taizhang.link import DONE, GREEN, PENDING, RED, YELLOW, Ledger
+from taizhang.link import RED, Ledger
 from taizhang.views import Scope
 
 BODY_FONT = "宋体"        # SimSun: on every Chinese Windows; WPS and LibreOffice map it to a Song face
@@ -43,8 +43,16 @@ MIN_PRINTED_PT = 8.0
 DATE_FORMAT = "yyyy-mm-dd"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-LIGHT_FILLS = {RED: "FFC7CE", YELLOW: "FFEB9C", PENDING: "EDEDED", GREEN: "C6EFCE", DONE: "D9D9D9"}
-GAP_FILL = "FFC7CE"
+
+
+def state_fill(vocab, group: str, name: str | None) -> str | None:
+    """A status's or light's fill from the vocabulary ("#d8efec" → "D8EFEC"):
+    the same colour as its chip on the site and in the 督查总览."""
+    if not name or name not in vocab.enums[group]:
+        return None
+    return vocab.enums[group][name].fill.lstrip("#").upper() or None
+
+
 HEADER_FILL = "E7E6E6"
 AREA_FILL = "F2F2F2"
 THIN = Side(style="thin", color="000000")
@@ -341,7 +349,10 @@ def _ledger_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
         for row in block.rows:
             r += 1
             for col, name in enumerate(names, start=1):
-                fill = GAP_FILL if name in row.gaps else (LIGHT_FILLS[row.light] if name == "completion" and row.light else None)
+                if name in row.gaps:
+                    fill = state_fill(ledger.vocab, "lights", RED)
+                else:
+                    fill = state_fill(ledger.vocab, "lights", row.light) if name == "completion" else None
                 centred = name in ("number", "deadline")
                 put(ws, r, col, row.cells.get(name, ""), fonts.body, TOP_CENTER if centred else TOP, fill)
             lines = max(text_lines(row.cells.get(n, ""), widths[n], fonts.size) for n in names if n not in merged_columns)
@@ -392,7 +403,9 @@ def _task_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
         rows.append([t.number, t.measure.id, t.measure.title, "、".join(p.id for p in t.problems),
                      "\n".join(t.leader), "\n".join(t.unit), "\n".join(t.owner), deadline,
                      t.status_label, t.light_label])
-        fills.append({9: LIGHT_FILLS[t.light], 10: LIGHT_FILLS[t.light]} if t.light else {})
+        # 整改状态 in its status's fill, 提示 in its light's: 未启动 never looks like progress.
+        fills.append({9: state_fill(ledger.vocab, "statuses", t.status),
+                      10: state_fill(ledger.vocab, "lights", t.light)})
     key = ledger.vocab.key
     head = SheetHead("任务清单", _title(scope, "任务清单"), unit, ledger.today,
                      [("序号", 5), (key("id"), 9), (ledger.vocab.kind_label("measure"), 36), (key("problems"), 16),
