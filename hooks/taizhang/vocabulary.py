@@ -83,6 +83,7 @@ class Vocabulary:
     import_rules: Mapping[str, object] = field(default_factory=dict)
     fields_by_key: Mapping[str, Mapping[str, Field]] = field(default_factory=dict)  # kind -> key -> field
     required_unless: Mapping[str, str] = field(default_factory=dict)  # "kind.field" -> field standing in for it
+    long_term_stale_days: int = 90    # 长期坚持: progress older than this is 持续整改滞后 (README 统计口径)
 
     def waived(self, kind: str, name: str, present) -> bool:
         """A required field another given field stands in for (e.g. 承接自 for 整改问题)."""
@@ -112,6 +113,7 @@ class Vocabulary:
         for group, values in self.enums.items():
             names[group] = {n: v.label for n, v in values.items()}
         names["keys"] = {n: f.key for n, f in self.fields.items()}
+        names["stale_days"] = self.long_term_stale_days
         return names
 
     # -- lookups used by every stage -------------------------------------
@@ -334,7 +336,7 @@ def _placeholders(text: str) -> set[str]:
 def _check_phrases(phrases: dict, defaults: dict, raw: dict) -> None:
     """A renamed phrase may use the placeholders its default uses, and the
     kind labels, {declaration} and {closed}; nothing else."""
-    general = {*raw["kinds"], "declaration", "closed", *ENUM_GROUPS, "keys"}
+    general = {*raw["kinds"], "declaration", "closed", *ENUM_GROUPS, "keys", "stale_days"}
     for name, text in phrases.items():
         try:
             used = _placeholders(text)
@@ -419,6 +421,7 @@ def _build(raw: dict) -> Vocabulary:
         rules=frozen(dict(raw["rules"])),
         long_term_deadline=str(raw["long_term_deadline"]),
         due_soon_days=int(raw["due_soon_days"]),
+        long_term_stale_days=int(raw["long_term_stale_days"]),
         progress_keys=frozen(dict(raw["progress_keys"])),
         evidence_keys=frozen(dict(raw["evidence_keys"])),
         relations=frozen({k: frozen(dict(v)) for k, v in raw["relations"].items()}),
