@@ -290,8 +290,9 @@ def test_round_two_counts_carried_and_overdue(archived):
     two = archived.export / "LC-002"
     dashboard = soup(two / "index.html")
     assert dashboard.select_one("[data-carried-in]")["data-carried-in"] == "7"
-    # the four late 限期整改 measures stay late in round 2 (statistics date 2024-06-10)
-    assert dashboard.select_one('[data-light-count="red"]').get_text() == "4"
+    # the four late 限期整改 measures stay late in round 2 (statistics date 2024-06-10), and the
+    # three carried 长期坚持 measures, with no progress since July/August 2023 (> 2 × 90 days), are red too
+    assert dashboard.select_one('[data-light-count="red"]').get_text() == "7"
     carried = soup(two / "carried/index.html")
     rows = carried.select(".tz-carried-in tbody tr")
     assert [r.select_one("td").get_text(strip=True) for r in rows] == [f"CS-01{i}" for i in range(0, 7)]

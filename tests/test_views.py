@@ -391,3 +391,12 @@ def test_an_adjusted_deadline_drives_the_light_and_days_left():
     led, _, _ = scope_figures([problem("WT-001"), m])
     assert led.lights["CS-001"] == "green"
     assert led.days_left(led.records["CS-001"]) == 51
+
+
+def test_a_stale_long_term_measure_says_so_beside_its_light():
+    records = [problem("WT-001"), long_term("CS-001", ["WT-001"], TODAY - dt.timedelta(days=120)),
+               long_term("CS-002", ["WT-001"], TODAY - dt.timedelta(days=200))]
+    led, _, _ = scope_figures(records)
+    assert views.light_text(led, led.records["CS-001"]) == "持续整改滞后（120 天无整改进展）"
+    assert views.measure_note(led, led.records["CS-002"]) == "持续整改滞后（200 天无整改进展）"
+    assert [r.note for r in views.task_rows(led, [led.records["CS-002"]])] == ["持续整改滞后（200 天无整改进展）"]

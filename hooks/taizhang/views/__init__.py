@@ -204,9 +204,14 @@ def deadline_text(ledger: Ledger, measure: MeasureRecord) -> str:
 
 
 def measure_note(ledger: Ledger, measure: MeasureRecord) -> str:
-    """Days to the deadline for an open measure with a dated deadline, else ""."""
+    """Days to the deadline for an open measure with a dated deadline; for an
+    open 长期坚持 one lit yellow or red, 持续整改滞后（N 天无整改进展）; else ""."""
+    light = ledger.lights.get(measure.id)
+    stale = ledger.stale_days.get(measure.id)
+    if stale is not None and light in (RED, YELLOW) and (measure.long_term or ledger.days_left(measure) is None):
+        return ledger.vocab.phrase("long_term_stale", days=stale)
     days = ledger.days_left(measure)
-    if days is None or measure.long_term or ledger.lights.get(measure.id) in (DONE, None):
+    if days is None or measure.long_term or light in (DONE, None):
         return ""
     return days_text(ledger.vocab, days)
 
@@ -218,8 +223,8 @@ def light_text(ledger: Ledger, measure: MeasureRecord) -> str:
     if light is None:
         return ""
     note = measure_note(ledger, measure)
-    if light == RED and note:
-        return note
+    if (light == RED or measure.id in ledger.stale_days) and note:
+        return note              # 逾期 3 天; 持续整改滞后（120 天无整改进展）
     label = ledger.vocab.label("lights", light)
     return f"{label}（{note}）" if light == YELLOW and note else label
 
