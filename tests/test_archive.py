@@ -336,7 +336,7 @@ def test_all_rounds_page_lists_every_round_with_its_own_figures(archived):
         assert rows == {
             "LC-001": {"feedback": "17", "problems": "12", "measures": "9", "overdue": "1", **RATES_ONE,
                        "carried-in": "0", "carried-out": "7", "repeats": "0", "archive": "../../LC-001/"},
-            "LC-002": {"feedback": "1", "problems": "1", "measures": "8", "overdue": "4",
+            "LC-002": {"feedback": "1", "problems": "1", "measures": "8", "overdue": "7",
                        "rate-measures": "0.0%", "rate-problems": "0.0%", "rate-feedback": "0.0%",
                        "carried-in": "7", "carried-out": "0", "repeats": "2", "archive": "../../LC-002/"},
         }
