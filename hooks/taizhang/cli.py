@@ -210,7 +210,7 @@ def cmd_archive_export(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from taizhang.importer import import_outline
+    from taizhang.importing.run import import_outline
 
     root = project_root(args.dir)
     source = Path(args.file)
