@@ -97,6 +97,12 @@ def test_an_unknown_ledger_column_is_a_configuration_error_listing_the_valid_one
 @pytest.mark.parametrize("config, words", [
     ("phrases:\n  overdue_days: 逾期 {day} 天\n", ["overdue_days", "day"]),
     ("phrases:\n  due_today: 今天{\n", ["due_today", "花括号"]),
+    # A format spec would write gigabytes ({days:>50000000}); attributes and conversions reach objects.
+    ("phrases:\n  overdue_days: 逾期 {days:>50000000} 天\n", ["taizhang.yml:2:", "overdue_days", "{days:>50000000}", "phrase-placeholder"]),
+    ("phrases:\n  due_today: \"{statuses.__class__}\"\n", ["taizhang.yml:2:", "due_today", "{statuses.__class__}"]),
+    ("phrases:\n  days_left: \"{days!r}\"\n", ["days_left", "{days!r}", "phrase-placeholder"]),
+    ("phrases:\n  days_left: \"{lights[red][0]}\"\n", ["days_left", "{lights[red][0]}"]),
+    ("phrases:\n  days_left: \"{lights[blue]}\"\n", ["days_left", "{lights[blue]}", "red"]),
     ("fields:\n  x: {key: 督办人, type: txt}\n", ["fields.x", "texts"]),
     ("kind_fields:\n  cause:\n    optional: [draft, nothing]\n", ["nothing"]),
 ])

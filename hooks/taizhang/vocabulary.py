@@ -343,9 +343,10 @@ def load_vocabulary(project_root: Path | None = None) -> Vocabulary:
         override, lines = _read_project(project_root / PROJECT_CONFIG)
         merger = _Merger(lines)
         merger.merge(raw, copy.deepcopy(override))
+        if not merger.errors:
+            _check_phrases(raw["phrases"], defaults, raw, merger)
         if merger.errors:
             raise ConfigError("\n".join(text for _, text in sorted(merger.errors)))
-        _check_phrases(raw["phrases"], defaults, raw)
     try:
         vocab = _build(raw)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -361,32 +362,44 @@ def _placeholders(text: str) -> set[str]:
     return {re.split(r"[\[.]", name, maxsplit=1)[0] for name in names}
 
 
-def _check_phrases(phrases: dict, defaults: dict, raw: dict) -> None:
+def _check_phrases(phrases: dict, defaults: dict, raw: dict, merger: _Merger) -> None:
     """A renamed phrase may use the placeholders its default uses, and the
-    kind labels, {declaration} and {closed}; nothing else."""
+    kind labels, {declaration} and {closed}; nothing else. A placeholder is a
+    name, or a group and one of its names ({statuses[done]}): no format spec
+    ({days:>50000000} would write gigabytes), no conversion (!r), no attribute
+    ({x.__class__}), no other index. Every problem is collected with its line."""
     general = {*raw["kinds"], "declaration", "closed", *ENUM_GROUPS, "keys"}
+    groups = {group: dict(raw[group]) for group in ENUM_GROUPS}
+    groups["keys"] = dict(raw["fields"])
     for name, text in phrases.items():
+        where = ("phrases", name)
         try:
-            used = _placeholders(text)
+            fields = [f for f in string.Formatter().parse(str(text)) if f[1] is not None]
         except ValueError:
-            raise ConfigError(f"{PROJECT_CONFIG}.phrases.{name}：花括号不成对（“{{”“}}”要写成“{{{{”“}}}}”）") from None
+            merger.error(where, "：花括号不成对（“{”“}”要写成“{{”“}}”）")
+            continue
         allowed = _placeholders(defaults[name]) | general
-        if used - allowed:
-            raise ConfigError(f"{PROJECT_CONFIG}.phrases.{name}：未知的占位符“{'、'.join(sorted(used - allowed))}”，"
-                              f"可用的有：{'、'.join(sorted(allowed))}")
-        names = {group: dict(raw[group]) for group in ENUM_GROUPS}
-        names["keys"] = dict(raw["fields"])
-        try:
-            str(text).format_map(_Anything(names))
-        except (KeyError, IndexError, AttributeError) as exc:
-            raise ConfigError(f"{PROJECT_CONFIG}.phrases.{name}：占位符中的名称 {exc} 不存在") from None
+        for _, field_name, spec, conversion in fields:
+            shown = "{" + field_name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            match = PLACEHOLDER.fullmatch(field_name)
+            if conversion or spec or match is None:
+                merger.error(where, f"：占位符“{shown}”不是“{{名称}}”或“{{分组[名称]}}” (phrase-placeholder) — "
+                                    f"占位符只能写名称，不能带格式说明（:…）、转换（!…）、属性（.…）或其他下标，"
+                                    f"如 {{days}}、{{statuses[done]}}；可用的名称有：{'、'.join(sorted(allowed))}")
+                continue
+            base, index = match.group(1), match.group(2)
+            if base not in allowed:
+                merger.error(where, f"：未知的占位符“{shown}” (phrase-placeholder) — "
+                                    f"可用的有：{'、'.join(sorted(allowed))}")
+            elif index is not None and (base not in groups or index not in groups[base]):
+                known = f"可用的有：{'、'.join(groups[base])}" if base in groups else f"“{base}”不带下标"
+                merger.error(where, f"：占位符中的名称“{shown}”不存在 (phrase-placeholder) — {known}")
+            elif index is None and base in groups:
+                merger.error(where, f"：占位符“{shown}”缺少下标 (phrase-placeholder) — "
+                                    f"写成如 {{{base}[{next(iter(groups[base]))}]}}")
 
 
-class _Anything(dict):
-    """Format names for checking a phrase: groups are real, the rest is anything."""
-
-    def __missing__(self, key):
-        return ""
+PLACEHOLDER = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[([A-Za-z_][A-Za-z0-9_]*)\])?")
 
 
 def _validate(raw: dict) -> None:
