@@ -119,7 +119,7 @@ def test_every_feedback_item_and_problem_has_its_rows(ledger_sheet, exported):
 
 def test_merged_cells_follow_the_nesting(ledger_sheet):
     merged = {str(r) for r in ledger_sheet.merged_cells.ranges}
-    rows = [r for r in range(4, ledger_sheet.max_row + 1)]
+    rows = list(range(4, ledger_sheet.max_row + 1))
     first_fk = {}
     for r in rows:
         value = ledger_sheet.cell(r, 2).value
@@ -163,7 +163,7 @@ def test_cells_are_typed(exported, ledger_sheet):
              if isinstance(c.value, dt.datetime)]
     assert cells and all(c.number_format == "yyyy-mm-dd" for c in cells)
     wb = openpyxl.load_workbook(exported / "ledger.xlsx")
-    resp = [r for r in wb["责任清单"].iter_rows(min_row=4, values_only=True)]
+    resp = list(wb["责任清单"].iter_rows(min_row=4, values_only=True))
     assert ("责任单位", "区委编办", 1, 0, 0, "CS-006") in resp
     tasks = list(wb["任务清单"].iter_rows(min_row=4, values_only=True))
     assert [t[0] for t in tasks] == list(range(1, 10)) and tasks[2][7].date() == dt.date(2023, 7, 31)
@@ -262,7 +262,7 @@ def test_unpublished_records_are_left_out_of_the_report(tmp_path):
     root = tmp_path / "p"
     shutil.copytree(REPO / "records", root / "records")
     shutil.copytree(REPO / "docs", root / "docs")
-    for rel, title in (("records/measures/CS-008.md", "强化带头示范"), ("records/problems/WT-011.md", "监督不够严格")):
+    for rel, _title in (("records/measures/CS-008.md", "强化带头示范"), ("records/problems/WT-011.md", "监督不够严格")):
         path = root / rel
         path.write_text(path.read_text(encoding="utf-8").replace("---\n\n", "公开: 否\n---\n\n", 1), encoding="utf-8")
     assert run_cli("check", cwd=root).returncode == 0

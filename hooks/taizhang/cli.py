@@ -210,14 +210,14 @@ def cmd_archive_export(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from taizhang.importing.run import import_outline
+    from taizhang.importing.run import import_file
 
     root = project_root(args.dir)
     source = Path(args.file)
     if not source.is_file():
         print(f"没有导入：找不到文件 {source}", file=sys.stderr)
         return 2
-    tree, folder = import_outline(analyse(root), source, folder=args.folder, dry_run=args.dry_run)
+    tree, folder = import_file(analyse(root), source, folder=args.folder, dry_run=args.dry_run)
     print(tree, end="")
     if folder is not None:
         print(f"已写入 {folder.relative_to(root).as_posix()}/（全部为草稿，请补全后删除“草稿: 是”）")
