@@ -231,7 +231,7 @@ def cmd_gather(args) -> int:
     done = gather(args.sources, Path(args.output), today=args.today, title=args.title)
     overview = done.overview
     for issue in overview.issues:
-        what = "未纳入" if issue.fatal else "已纳入，统计可能不准"
+        what = issue.effect or ("未纳入" if issue.fatal else "已纳入，统计可能不准")
         print(f"{issue.source.name or issue.source.location}：{issue.reason}（{what}）", file=sys.stderr)
     versions = "、".join(str(v) for v in READABLE_VERSIONS)
     print(f"汇总了 {len(overview.units)} 个单位、{overview.records} 条记录（读取 records.json 数据格式版本 {versions}），"

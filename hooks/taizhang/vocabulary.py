@@ -66,6 +66,21 @@ class Column:
 
 
 @dataclass(frozen=True)
+class TableColumn:
+    """One column of a list or sheet (vocabulary.yml `tables`): the view value
+    it shows (`name`), how (`show`), its header, sheet width and site role."""
+
+    name: str
+    show: str
+    label: str
+    width: float
+    role: str = ""
+    gap: str = ""            # phrase shown (as a gap) when the value is empty
+    site: bool = True
+    sheet: bool = True
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     kinds: Mapping[str, Kind]
     enums: Mapping[str, Mapping[str, EnumValue]]
@@ -79,6 +94,7 @@ class Vocabulary:
     evidence_keys: Mapping[str, str]
     relations: Mapping[str, Mapping[str, str]]   # "kind.field" -> forward/backward labels
     ledger_columns: tuple[Column, ...] = ()
+    tables: Mapping[str, tuple[TableColumn, ...]] = field(default_factory=dict)
     exports: Mapping[str, object] = field(default_factory=dict)   # filing_unit, issuer, paper, font_size
     import_rules: Mapping[str, object] = field(default_factory=dict)
     fields_by_key: Mapping[str, Mapping[str, Field]] = field(default_factory=dict)  # kind -> key -> field
@@ -153,6 +169,17 @@ class Vocabulary:
 
     def key(self, field: str) -> str:
         return self.fields[field].key
+
+    def columns(self, table: str, where: str = "", **names) -> tuple[TableColumn, ...]:
+        """A list's columns (`tables` in vocabulary.yml), labels filled in;
+        `where`: "site" or "sheet" keeps the columns shown there."""
+        out = []
+        for c in self.tables[table]:
+            if where and not getattr(c, where):
+                continue
+            label = c.label.format(**{**self._names, "phrases": self.phrases, **names}) if "{" in c.label else c.label
+            out.append(TableColumn(c.name, c.show, label, c.width, c.role, c.gap, c.site, c.sheet))
+        return tuple(out)
 
     def severity(self, rule: str) -> str:
         return self.rules[rule]
@@ -318,9 +345,12 @@ def load_vocabulary(project_root: Path | None = None) -> Vocabulary:
         if merger.errors:
             raise ConfigError("\n".join(text for _, text in sorted(merger.errors)))
     try:
-        return _build(raw)
+        vocab = _build(raw)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(f"{PROJECT_CONFIG}：配置不完整或取值不对（{exc}）；对照 hooks/taizhang/vocabulary.yml 修改") from None
+    from taizhang.views.columns import check_tables   # views read the vocabulary: imported when used
+    check_tables(vocab)
+    return vocab
 
 
 def _placeholders(text: str) -> set[str]:
@@ -438,7 +468,26 @@ def _build(raw: dict) -> Vocabulary:
         ledger_columns=tuple(Column(c["name"], str(c.get("label") or raw["fields"].get(c["name"], {}).get("key", c["name"])),
                                     int(c.get("width", 16))) for c in raw["ledger_columns"]),
         exports=frozen(_exports(raw["exports"])),
+        tables=frozen({name: tuple(_table_column(raw, name, c) for c in columns)
+                       for name, columns in raw["tables"].items()}),
     )
+
+
+TABLE_ROLES = ("", "id", "title", "wide", "key", "num")
+
+
+def _table_column(raw: dict, table: str, c: dict) -> TableColumn:
+    if not isinstance(c, dict) or not isinstance(c.get("name"), str):
+        raise ConfigError(f"tables.{table}：每一列要写 name（显示的值），可加 as、label、width、role、site、sheet")
+    name = c["name"]
+    label = c.get("label") or raw["fields"].get(name, {}).get("key")
+    if not label:
+        raise ConfigError(f"tables.{table}：列“{name}”不是字段名，要写 label（列名）")
+    role = str(c.get("role") or "")
+    if role not in TABLE_ROLES:
+        raise ConfigError(f"tables.{table}：列“{name}”的 role 只能是 {'、'.join(r for r in TABLE_ROLES if r)}")
+    return TableColumn(name, str(c.get("as") or "text"), str(label), float(c.get("width", 10)), role,
+                       str(c.get("gap") or ""), c.get("site", True) is not False, c.get("sheet", True) is not False)
 
 
 PAPERS = ("A4", "A3")
