@@ -164,7 +164,11 @@ def test_cells_are_typed(exported, ledger_sheet):
     assert cells and all(c.number_format == "yyyy-mm-dd" for c in cells)
     wb = openpyxl.load_workbook(exported / "ledger.xlsx")
     resp = [r for r in wb["责任清单"].iter_rows(min_row=4, values_only=True)]
-    assert ("责任单位", "区委编办", 1, 0, 0, "CS-006") in resp
+    # each leader and unit as a heading row, its measures (text, deadline, status, progress) under it
+    heading = resp.index(("责任单位：区委编办（整改措施 1 项，已完成 0 项，逾期 0 项）",) + (None,) * 8)
+    assert resp[heading + 1][:3] == (1, "CS-006", "坚持示范和监督并重")
+    assert resp[heading + 1][5].date() == dt.date(2023, 8, 15) and resp[heading + 1][6] == "正在整改"
+    assert resp[heading + 1][7].startswith("2023-08-05 ")
     tasks = list(wb["任务清单"].iter_rows(min_row=4, values_only=True))
     assert [t[0] for t in tasks] == list(range(1, 10)) and tasks[2][7].date() == dt.date(2023, 7, 31)
 

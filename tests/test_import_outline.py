@@ -6,7 +6,7 @@ from __future__ import annotations
 
 
 from importing import do_import, empty_project, imported
-from taizhang.import_model import cn_number, cn_value, short_title
+from taizhang.importing.model import cn_number, cn_value, short_title
 
 
 def import_text(tmp_path, text: str, name: str = "方案.txt"):

@@ -221,7 +221,7 @@ def cmd_render(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from taizhang.importer import import_outline
+    from taizhang.importing.run import import_outline
 
     root = project_root(args.dir)
     source = Path(args.file)
@@ -242,7 +242,7 @@ def cmd_gather(args) -> int:
     done = gather(args.sources, Path(args.output), today=args.today, title=args.title)
     overview = done.overview
     for issue in overview.issues:
-        what = "未纳入" if issue.fatal else "已纳入，统计可能不准"
+        what = issue.effect or ("未纳入" if issue.fatal else "已纳入，统计可能不准")
         print(f"{issue.source.name or issue.source.location}：{issue.reason}（{what}）", file=sys.stderr)
     versions = "、".join(str(v) for v in READABLE_VERSIONS)
     print(f"汇总了 {len(overview.units)} 个单位、{overview.records} 条记录（读取 records.json 数据格式版本 {versions}），"

@@ -118,6 +118,9 @@ def record_paths(project_root: Path, records_dir: Path, reporter: Reporter) -> l
     """(file, project-relative posix path) of each record; symlinks and
     unreadable folders are reported, not read."""
     top = str(records_dir)
+    if os.path.islink(top):    # records/ itself a link: the whole ledger would come from elsewhere
+        reporter.add("record-symlink", os.path.basename(top), 1, target=os.readlink(top))
+        return []
     files, links, unreadable = _scan(top)
     # Paths relative to the project, by string slicing: relative_to per file costs more than parsing.
     base = records_dir.resolve().relative_to(project_root.resolve()).as_posix() + "/"

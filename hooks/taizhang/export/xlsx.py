@@ -375,44 +375,60 @@ def _runs(rows):
     return found
 
 
-def _problem_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
-    rows = [[p.number, p.area_label, p.problem.id, p.problem.title, "、".join(f.id for f in p.feedback),
-             "、".join(m.id for m in p.measures), p.status_label] for p in views.problem_rows(ledger, scope.problems)]
+CENTRED_SHOWS = ("number", "id", "deadline", "date", "count", "plain")
+LIGHT_SHOWS = ("light", "status", "status_marked")
+
+
+def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **names):
+    """A list of vocabulary.yml's `tables` as a sheet: its sheet columns, one
+    row per view row; `groups`: (heading, rows) pairs, a heading row (merged,
+    shaded) before each group unless the heading is empty."""
     vocab = ledger.vocab
-    head = SheetHead("问题清单", _title(scope, "问题清单"), unit, ledger.today,
-                     [("序号", 5), (vocab.key("area"), 36), (vocab.key("id"), 9), (vocab.kind_label("problem"), 40),
-                      (vocab.key("feedback"), 24), (vocab.kind_label("measure"), 24), (vocab.key("status"), 14)])
-    _simple_sheet(wb, head, rows, fonts, paper, centred=(1, 3))
+    columns = vocab.columns(table, "sheet", **names)
+    sheet = vocab.phrase(f"sheet_{table}")
+    head = SheetHead(sheet, _title(scope, sheet), unit, ledger.today, [(c.label, c.width) for c in columns])
+    ws, header_row = _start_sheet(wb, head, fonts)
+    r = header_row
+    total = sum(c.width for c in columns)
+    for heading, rows in groups:
+        if heading:
+            r += 1
+            put(ws, r, 1, heading, fonts.bold, TOP, AREA_FILL)
+            for col in range(2, len(columns) + 1):
+                put(ws, r, col, None, fonts.bold, None, AREA_FILL)
+            merge(ws, r, 1, r, len(columns), fonts.bold)
+            ws.row_dimensions[r].height = height_of(text_lines(heading, total, fonts.size), fonts.size)
+        for row in rows:
+            r += 1
+            values = [views.plain(vocab, c, row) for c in columns]
+            light = getattr(row, "light", None) if hasattr(row, "measure") else None
+            for col, (c, value) in enumerate(zip(columns, values), start=1):
+                fill = LIGHT_FILLS[light] if light and c.show in LIGHT_SHOWS else None
+                put(ws, r, col, value, fonts.body, TOP_CENTER if c.show in CENTRED_SHOWS else TOP, fill)
+            lines = max(text_lines(v, c.width, fonts.size) for c, v in zip(columns, values))
+            ws.row_dimensions[r].height = height_of(lines, fonts.size)
+    _finish_sheet(ws, head, header_row, r, paper, fonts)
+    return ws
+
+
+def _problem_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
+    _list_sheet(wb, ledger, scope, unit, paper, fonts, "problems",
+                [("", views.problem_rows(ledger, scope.problems))])
 
 
 def _task_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
-    rows, fills = [], []
-    for t in views.task_rows(ledger, scope.measures):
-        deadline = t.deadline if t.deadline and not t.long_term else t.deadline_text
-        rows.append([t.number, t.measure.id, t.measure.title, "、".join(p.id for p in t.problems),
-                     "\n".join(t.leader), "\n".join(t.unit), "\n".join(t.owner), deadline,
-                     t.status_label, t.light_label])
-        fills.append({9: LIGHT_FILLS[t.light], 10: LIGHT_FILLS[t.light]} if t.light else {})
-    key = ledger.vocab.key
-    head = SheetHead("任务清单", _title(scope, "任务清单"), unit, ledger.today,
-                     [("序号", 5), (key("id"), 9), (ledger.vocab.kind_label("measure"), 36), (key("problems"), 16),
-                      (key("leader"), 20), (key("unit"), 20), (key("owner"), 10), (key("deadline"), 12),
-                      (key("status"), 14), ("提示", 8)])
-    _simple_sheet(wb, head, rows, fonts, paper, fills, centred=(1, 2, 8))
+    _list_sheet(wb, ledger, scope, unit, paper, fonts, "tasks", [("", views.task_rows(ledger, scope.measures))])
 
 
 def _responsibility_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
-    rows = []
+    """Each leader, then each unit, with its measures under it (not only counts)."""
+    vocab = ledger.vocab
+    groups = []
     for field in ("leader", "unit"):
         for g in views.responsibility_groups(ledger, scope.measures, field):
-            rows.append([ledger.vocab.key(field), g.name, g.count, g.closed, g.overdue,
-                         "、".join(t.measure.id for t in g.tasks)])
-    vocab = ledger.vocab
-    head = SheetHead("责任清单", _title(scope, "责任清单"), unit, ledger.today,
-                     [("分类", 10), (f"{vocab.key('leader')}或{vocab.key('unit')}", 30), ("措施数", 8),
-                      (vocab.label("lights", "done"), 8), (vocab.label("lights", "red"), 8),
-                      (vocab.kind_label("measure"), 50)])
-    _simple_sheet(wb, head, rows, fonts, paper, centred=(3, 4, 5))
+            groups.append((vocab.phrase("responsibility_group", field=vocab.key(field), who=g.name, count=g.count,
+                                        closed=g.closed, overdue=g.overdue), g.tasks))
+    _list_sheet(wb, ledger, scope, unit, paper, fonts, "responsibility", groups)
 
 
 def _declaration_sheet(wb, ledger, scope, unit, paper, fonts) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from taizhang.import_model import CN, Draft, Understood, short_title
+from taizhang.importing.model import CN, Draft, Understood, short_title
 
 _N = rf"[{CN}]+"
 # Line-start markers, each a numbering style (full-width or ASCII punctuation).

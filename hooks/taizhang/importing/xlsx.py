@@ -1,4 +1,4 @@
-"""An Excel (.xlsx) or CSV ledger → a grid of cells → import_table.
+"""An Excel (.xlsx) or CSV ledger → a grid of cells → table.py.
 
 Merged cells are filled with their top-left value, so a feedback item or a
 problem merged over several measures reads as repeated on every row. The
@@ -14,9 +14,9 @@ import io
 import re
 from pathlib import Path
 
-from taizhang.import_model import ImportError_, Understood, decode_text, guard_zip, office_error
-from taizhang.import_outline import round_title
-from taizhang.import_table import TableReader, _text, find_header
+from taizhang.importing.model import ImportError_, Understood, decode_text, guard_zip, office_error
+from taizhang.importing.outline import round_title
+from taizhang.importing.table import TableReader, _text, find_header
 
 MAX_CELLS = 200_000
 
@@ -70,7 +70,7 @@ def title_block(grid: list[list], header_row: int) -> str:
 
 def title_facts(grid: list[list], header_row: int, long_term: str) -> dict:
     """统计日期 and 被巡视单位 from the title block (“截至日期：2023-08-10”, “填报单位：…”)."""
-    from taizhang.import_table import parse_deadline
+    from taizhang.importing.table import parse_deadline
     facts: dict = {}
     for row in grid[:header_row]:
         texts = [_text(v) for v in row]

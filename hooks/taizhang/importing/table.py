@@ -15,8 +15,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from taizhang.import_model import Draft, Understood, short_title
-from taizhang.import_outline import STYLES, strip_marker
+from taizhang.importing.model import Draft, Understood, short_title
+from taizhang.importing.outline import STYLES, strip_marker
 
 HEADER_SEARCH_ROWS = 10
 

@@ -2,7 +2,7 @@
 
 Every reader (outline text, Word, Excel, CSV) produces an `Understood`:
 draft records with their links as indexes into the other lists. Ids are
-assigned and files written only afterwards (importer.py), so a reader never
+assigned and files written only afterwards (run.py), so a reader never
 touches the disk.
 """
 
