@@ -20,35 +20,6 @@ from taizhang.importing.outline import STYLES, strip_marker
 
 HEADER_SEARCH_ROWS = 10
 
-# Column names by field, exact after normalising (no spaces, no brackets' content).
-ALIASES = {
-    "number": ["序号", "编号", "序", "No"],
-    "area": ["方面", "所属方面", "问题类别", "问题分类", "类别", "整改方面"],
-    "feedback": ["反馈问题", "巡视反馈问题", "巡察反馈问题", "反馈意见", "巡视反馈意见", "巡察反馈意见",
-                 "巡视反馈", "反馈问题原文"],
-    "problem": ["具体问题", "问题表现", "查摆问题", "存在问题", "问题", "问题描述", "查摆问题具体表现",
-                "具体表现", "问题清单"],
-    "cause": ["原因", "问题原因", "原因分析", "原因剖析", "产生原因"],
-    "measure": ["整改措施", "整改举措", "措施", "整改任务", "具体措施", "整改措施具体举措"],
-    "leader": ["责任领导", "牵头领导", "分管领导", "责任校领导", "领导"],
-    "unit": ["责任单位", "牵头单位", "责任部门", "牵头部门", "主责单位", "责任科室", "牵头科室"],
-    "partner": ["配合单位", "配合部门", "协同单位", "协办单位"],
-    "owner": ["责任人", "具体责任人", "经办人", "联系人"],
-    "deadline": ["整改时限", "完成时限", "时间节点", "完成时间", "整改期限", "时限"],
-    "progress": ["整改进展", "整改情况", "进展情况", "推进情况", "工作进展"],
-    "completion": ["完成情况"],
-    "status": ["整改状态", "是否完成", "是否销号", "完成状态", "状态", "整改进度"],
-    "measure_type": ["整改类型", "类型", "整改方式"],
-    "evidence": ["佐证材料", "佐证资料", "支撑材料", "整改佐证"],
-    "signoff": ["销号情况", "销号"],
-}
-# Then, for longer names, the first keyword contained (order matters: 反馈问题 before 问题).
-KEYWORDS = [
-    ("feedback", "反馈"), ("cause", "原因"), ("measure", "措施"), ("measure", "举措"), ("partner", "配合"),
-    ("leader", "领导"), ("unit", "单位"), ("unit", "部门"), ("unit", "科室"), ("owner", "责任人"), ("deadline", "时限"),
-    ("deadline", "时间"), ("status", "是否"), ("status", "状态"), ("progress", "进展"), ("evidence", "佐证"),
-    ("signoff", "销号"), ("problem", "问题"),
-]
 GROUPS = ("feedback", "problem", "cause")
 _ID = re.compile(r"^([A-Za-z]{2})-(\d{3,})\s*")
 _DATE = re.compile(r"(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*(?:[月/.\-]\s*(\d{1,2})\s*日?|月(?:底|末)?)")
@@ -68,14 +39,34 @@ def _normal(text: str) -> str:
     return re.sub(r"[\s:：*＊]", "", text)
 
 
-def column_field(header) -> str | None:
-    name = _normal(header or "")
-    if not name or len(name) > 16:
-        return None
-    for field, names in ALIASES.items():
-        if name in names:
-            return field
-    return next((field for field, word in KEYWORDS if word in name), None)
+@dataclass(frozen=True)
+class ColumnNames:
+    """How a header names a column: exact names by field (vocabulary.yml
+    `import.columns`, plus the labels of the ledger's own columns, so
+    taizhang's export and a renamed column read back), then keywords."""
+
+    exact: dict[str, str]                 # normalised name -> field
+    keywords: tuple[tuple[str, str], ...]  # (field, word), first contained wins
+
+    @classmethod
+    def of(cls, vocab) -> "ColumnNames":
+        aliases = vocab.import_rules.get("columns") or {}
+        exact = {}
+        for column in vocab.ledger_columns:
+            if column.name in aliases:
+                exact.setdefault(_normal(column.label), column.name)
+        for field, names in aliases.items():
+            for name in names:
+                exact.setdefault(_normal(name), field)
+        keywords = tuple((str(f), str(w)) for f, w in vocab.import_rules.get("column_keywords") or ())
+        return cls(exact, keywords)
+
+    def field(self, header) -> str | None:
+        name = _normal(header or "")
+        if not name or len(name) > 16:
+            return None
+        found = self.exact.get(name)
+        return found or next((field for field, word in self.keywords if word in name), None)
 
 
 @dataclass
@@ -93,13 +84,13 @@ class Header:
         return len(set(self.fields.values()))
 
 
-def _header_at(index: int, rows: list[list]) -> Header:
+def _header_at(index: int, rows: list[list], names_of: ColumnNames) -> Header:
     """The header whose names are in `rows` (one row, or a group row over a row of names:
     “责任主体” merged over 责任领导 / 责任单位 / 责任人); the lower row names a column first."""
     fields, unknown, names = {}, {}, {}
     for col in range(max(len(r) for r in rows)):
         texts = [_text(r[col]) if col < len(r) else "" for r in reversed(rows)]
-        found = next(((t, f) for t in texts if (f := column_field(t)) and f not in fields.values()), None)
+        found = next(((t, f) for t in texts if (f := names_of.field(t)) and f not in fields.values()), None)
         if found:
             names[col], fields[col] = found
         elif texts[0] or texts[-1]:
@@ -107,15 +98,16 @@ def _header_at(index: int, rows: list[list]) -> Header:
     return Header(index, fields, unknown, names)
 
 
-def find_header(grid: list[list]) -> Header | None:
+def find_header(grid: list[list], vocab) -> Header | None:
     """The row among the first ten naming the most known columns (a problem or measure
     among them), with the group row above it when there is one."""
+    names_of = ColumnNames.of(vocab)
     best = None
     for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        candidates = [_header_at(index, [row])]
+        candidates = [_header_at(index, [row], names_of)]
         above = {_text(v) for v in grid[index - 1]} - {""} if index > 0 else set()
         if len(above) >= 2:                                # a group row, not a title merged across
-            candidates.append(_header_at(index, [grid[index - 1], row]))
+            candidates.append(_header_at(index, [grid[index - 1], row], names_of))
         for header in candidates:
             if ({"problem", "measure"} & set(header.fields.values()) and header.score >= 2
                     and (best is None or header.score > best.score)):
