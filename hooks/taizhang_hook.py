@@ -175,7 +175,7 @@ def on_files(files, config):
     return files
 
 
-def _docs_page(file: File, config) -> "PageFile":
+def _docs_page(file: File, config) -> PageFile:
     page = PageFile(file.src_path, file.src_dir, file.dest_dir, file.use_directory_urls,
                     dest_uri=file.dest_uri, inclusion=file.inclusion)
     page.build, page.docs = _build, True

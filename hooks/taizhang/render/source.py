@@ -61,7 +61,7 @@ class _Dumper(yaml.SafeDumper):
 
 _Loader.add_multi_constructor("!", lambda loader, suffix, node: _Tagged(node))
 _Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: _Tagged(node))
-_Dumper.add_representer(_Tagged, lambda dumper, tagged: tagged.node)
+_Dumper.add_representer(_Tagged, lambda _dumper, tagged: tagged.node)
 
 
 def read_config(root: Path) -> dict:
