@@ -101,8 +101,12 @@ def generate(records: Path, n: int, seed: int = 20231016) -> None:
     areas = {o: f"第{o}方面的问题" for o in "一二三四五"}
     units = [f"第{i}责任单位" for i in range(1, 41)]
     leaders = [f"分管领导{i}" for i in range(1, 13)]
-    write = lambda folder, rid, lines, text: (records / folder).mkdir(parents=True, exist_ok=True) or \
-        (records / folder / f"{rid}.md").write_text("---\n" + "\n".join(lines) + "\n---\n\n" + text + "\n", encoding="utf-8")
+
+    def write(folder, rid, lines, text):
+        (records / folder).mkdir(parents=True, exist_ok=True)
+        (records / folder / f"{rid}.md").write_text("---\n" + "\n".join(lines) + "\n---\n\n" + text + "\n",
+                                                    encoding="utf-8")
+
     write("rounds", "LC-001", ["编号: LC-001", "类别: 巡视轮次", "标题: 基准测试巡视", "巡视组: 省委第一巡视组",
                                "被巡视单位: 测试单位", "反馈日期: 2023-06-01", "整改时限: 2023-08-01", "整改阶段: 集中整改",
                                "整改方面:"] + [f"  {k}: {v}" for k, v in areas.items()] + ["统计日期: 2023-08-10"], body(rng, pool))

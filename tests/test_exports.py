@@ -119,7 +119,7 @@ def test_every_feedback_item_and_problem_has_its_rows(ledger_sheet, exported):
 
 def test_merged_cells_follow_the_nesting(ledger_sheet):
     merged = {str(r) for r in ledger_sheet.merged_cells.ranges}
-    rows = [r for r in range(4, ledger_sheet.max_row + 1)]
+    rows = list(range(4, ledger_sheet.max_row + 1))
     first_fk = {}
     for r in rows:
         value = ledger_sheet.cell(r, 2).value
@@ -163,7 +163,7 @@ def test_cells_are_typed(exported, ledger_sheet):
              if isinstance(c.value, dt.datetime)]
     assert cells and all(c.number_format == "yyyy-mm-dd" for c in cells)
     wb = openpyxl.load_workbook(exported / "ledger.xlsx")
-    resp = [r for r in wb["责任清单"].iter_rows(min_row=4, values_only=True)]
+    resp = list(wb["责任清单"].iter_rows(min_row=4, values_only=True))
     # each leader and unit as a heading row, its measures (text, deadline, status, progress) under it
     heading = resp.index(("责任单位：区委编办（整改措施 1 项，已完成 0 项，逾期 0 项）",) + (None,) * 8)
     assert resp[heading + 1][:3] == (1, "CS-006", "坚持示范和监督并重")
@@ -266,7 +266,7 @@ def test_unpublished_records_are_left_out_of_the_report(tmp_path):
     root = tmp_path / "p"
     shutil.copytree(REPO / "records", root / "records")
     shutil.copytree(REPO / "docs", root / "docs")
-    for rel, title in (("records/measures/CS-008.md", "强化带头示范"), ("records/problems/WT-011.md", "监督不够严格")):
+    for rel, _title in (("records/measures/CS-008.md", "强化带头示范"), ("records/problems/WT-011.md", "监督不够严格")):
         path = root / rel
         path.write_text(path.read_text(encoding="utf-8").replace("---\n\n", "公开: 否\n---\n\n", 1), encoding="utf-8")
     assert run_cli("check", cwd=root).returncode == 0

@@ -72,8 +72,6 @@ MARGINS_IN = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6, "header": 0.
 @dataclass(frozen=True)
 class PrintPlan:
     paper: str
-    printable_pt: float      # page width inside the margins
-    sheet_pt: float          # all columns at 100 %
     scale: float             # what the printed page uses (fit to width, or the 8 pt floor)
     fit_to_width: bool       # False: the floor applies, the sheet spans more than one page wide
     body_pt: float
@@ -91,8 +89,8 @@ def print_plan(widths: list[float], paper: str, body_pt: float) -> PrintPlan:
     sheet = sum(widths) * POINTS_PER_WIDTH_UNIT
     fit = min(1.0, printable / sheet)
     if body_pt * fit >= MIN_PRINTED_PT:
-        return PrintPlan(paper, printable, sheet, fit, True, body_pt)
-    return PrintPlan(paper, printable, sheet, math.ceil(100 * MIN_PRINTED_PT / body_pt) / 100, False, body_pt)
+        return PrintPlan(paper, fit, True, body_pt)
+    return PrintPlan(paper, math.ceil(100 * MIN_PRINTED_PT / body_pt) / 100, False, body_pt)
 
 
 # -- row heights -----------------------------------------------------------
