@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from collections.abc import Mapping
 
 import yaml
 
@@ -163,9 +163,6 @@ class Vocabulary:
 
     def fields_of(self, kind: str) -> tuple[str, ...]:
         return self.required[kind] + self.optional[kind]
-
-    def field_by_key(self, kind: str, key: str) -> Field | None:
-        return self.fields_by_key[kind].get(key)
 
     def link_target(self, kind: str, field: str) -> str:
         """The kind a link field points to; `same` means the record's own kind."""

@@ -162,7 +162,7 @@ class Scope:
         extra = sorted({p.area for p in self.of("problem") + self.feedback if p.area and p.area not in known})
         return listed + [(a, a) for a in extra]
 
-    def published(self) -> "Scope":
+    def published(self) -> Scope:
         """Records not marked 公开: 否; measures only if they address a published
         problem (or none at all)."""
         problems = {p.id for p in self.of("problem") if p.publish}
@@ -287,7 +287,7 @@ class Ref:
     draft: bool = False       # an imported record not yet completed (marked 草稿)
 
     @classmethod
-    def of(cls, record: Record) -> "Ref":
+    def of(cls, record: Record) -> Ref:
         return cls(record.id, record.kind, record.title, record.draft)
 
 
@@ -675,7 +675,6 @@ class ProblemRow:
     measures: tuple[Ref, ...]
     status: str | None                # derived from its measures
     status_label: str                 # 尚无整改措施 when it has none
-    reported_status: str | None       # as written in the record (填报)
     light: str | None
     light_label: str
     closed: bool
@@ -731,7 +730,7 @@ def problem_rows(ledger: Ledger, problems) -> tuple[ProblemRow, ...]:
             feedback_quotes=tuple(f.quote or f.title for f in feedback),
             causes=_refs(ledger.targets(p, "causes")), measures=_refs(measures),
             status=status, status_label=status_label(vocab, status, vocab.phrase("no_measures")),
-            reported_status=p.status, light=light, light_label=vocab.label("lights", light) if light else "",
+            light=light, light_label=vocab.label("lights", light) if light else "",
             closed=is_closed(ledger, p),
             leaders=tuple(sorted({x for m in measures for x in m.leader})),
             units=tuple(sorted({x for m in measures for x in m.unit})),
