@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from collections.abc import Mapping
 
 import yaml
 
@@ -69,6 +69,21 @@ class Column:
 
 
 @dataclass(frozen=True)
+class TableColumn:
+    """One column of a list or sheet (vocabulary.yml `tables`): the view value
+    it shows (`name`), how (`show`), its header, sheet width and site role."""
+
+    name: str
+    show: str
+    label: str
+    width: float
+    role: str = ""
+    gap: str = ""            # phrase shown (as a gap) when the value is empty
+    site: bool = True
+    sheet: bool = True
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     kinds: Mapping[str, Kind]
     enums: Mapping[str, Mapping[str, EnumValue]]
@@ -82,10 +97,12 @@ class Vocabulary:
     evidence_keys: Mapping[str, str]
     relations: Mapping[str, Mapping[str, str]]   # "kind.field" -> forward/backward labels
     ledger_columns: tuple[Column, ...] = ()
+    tables: Mapping[str, tuple[TableColumn, ...]] = field(default_factory=dict)
     exports: Mapping[str, object] = field(default_factory=dict)   # filing_unit, issuer, paper, font_size
     import_rules: Mapping[str, object] = field(default_factory=dict)
     fields_by_key: Mapping[str, Mapping[str, Field]] = field(default_factory=dict)  # kind -> key -> field
     required_unless: Mapping[str, str] = field(default_factory=dict)  # "kind.field" -> field standing in for it
+    long_term_stale_days: int = 90    # 长期坚持: progress older than this is 持续整改滞后 (README 统计口径)
 
     def waived(self, kind: str, name: str, present) -> bool:
         """A required field another given field stands in for (e.g. 承接自 for 整改问题)."""
@@ -115,6 +132,7 @@ class Vocabulary:
         for group, values in self.enums.items():
             names[group] = {n: v.label for n, v in values.items()}
         names["keys"] = {n: f.key for n, f in self.fields.items()}
+        names["stale_days"] = self.long_term_stale_days
         return names
 
     # -- lookups used by every stage -------------------------------------
@@ -149,9 +167,6 @@ class Vocabulary:
     def fields_of(self, kind: str) -> tuple[str, ...]:
         return self.required[kind] + self.optional[kind]
 
-    def field_by_key(self, kind: str, key: str) -> Field | None:
-        return self.fields_by_key[kind].get(key)
-
     def link_target(self, kind: str, field: str) -> str:
         """The kind a link field points to; `same` means the record's own kind."""
         target = self.fields[field].target
@@ -159,6 +174,17 @@ class Vocabulary:
 
     def key(self, field: str) -> str:
         return self.fields[field].key
+
+    def columns(self, table: str, where: str = "", **names) -> tuple[TableColumn, ...]:
+        """A list's columns (`tables` in vocabulary.yml), labels filled in;
+        `where`: "site" or "sheet" keeps the columns shown there."""
+        out = []
+        for c in self.tables[table]:
+            if where and not getattr(c, where):
+                continue
+            label = c.label.format(**{**self._names, "phrases": self.phrases, **names}) if "{" in c.label else c.label
+            out.append(TableColumn(c.name, c.show, label, c.width, c.role, c.gap, c.site, c.sheet))
+        return tuple(out)
 
     def severity(self, rule: str) -> str:
         return self.rules[rule]
@@ -324,9 +350,12 @@ def load_vocabulary(project_root: Path | None = None) -> Vocabulary:
         if merger.errors:
             raise ConfigError("\n".join(text for _, text in sorted(merger.errors)))
     try:
-        return _build(raw)
+        vocab = _build(raw)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(f"{PROJECT_CONFIG}：配置不完整或取值不对（{exc}）；对照 hooks/taizhang/vocabulary.yml 修改") from None
+    from taizhang.views.columns import check_tables   # views read the vocabulary: imported when used
+    check_tables(vocab)
+    return vocab
 
 
 def _placeholders(text: str) -> set[str]:
@@ -341,7 +370,7 @@ def _check_phrases(phrases: dict, defaults: dict, raw: dict, merger: _Merger) ->
     name, or a group and one of its names ({statuses[done]}): no format spec
     ({days:>50000000} would write gigabytes), no conversion (!r), no attribute
     ({x.__class__}), no other index. Every problem is collected with its line."""
-    general = {*raw["kinds"], "declaration", "closed", *ENUM_GROUPS, "keys"}
+    general = {*raw["kinds"], "declaration", "closed", *ENUM_GROUPS, "keys", "stale_days"}
     groups = {group: dict(raw[group]) for group in ENUM_GROUPS}
     groups["keys"] = dict(raw["fields"])
     for name, text in phrases.items():
@@ -471,6 +500,7 @@ def _build(raw: dict) -> Vocabulary:
         rules=frozen(dict(raw["rules"])),
         long_term_deadline=str(raw["long_term_deadline"]),
         due_soon_days=int(raw["due_soon_days"]),
+        long_term_stale_days=int(raw["long_term_stale_days"]),
         progress_keys=frozen(dict(raw["progress_keys"])),
         evidence_keys=frozen(dict(raw["evidence_keys"])),
         relations=frozen({k: frozen(dict(v)) for k, v in raw["relations"].items()}),
@@ -480,7 +510,26 @@ def _build(raw: dict) -> Vocabulary:
         ledger_columns=tuple(Column(c["name"], str(c.get("label") or raw["fields"].get(c["name"], {}).get("key", c["name"])),
                                     int(c.get("width", 16))) for c in raw["ledger_columns"]),
         exports=frozen(_exports(raw["exports"])),
+        tables=frozen({name: tuple(_table_column(raw, name, c) for c in columns)
+                       for name, columns in raw["tables"].items()}),
     )
+
+
+TABLE_ROLES = ("", "id", "title", "wide", "key", "num")
+
+
+def _table_column(raw: dict, table: str, c: dict) -> TableColumn:
+    if not isinstance(c, dict) or not isinstance(c.get("name"), str):
+        raise ConfigError(f"tables.{table}：每一列要写 name（显示的值），可加 as、label、width、role、site、sheet")
+    name = c["name"]
+    label = c.get("label") or raw["fields"].get(name, {}).get("key")
+    if not label:
+        raise ConfigError(f"tables.{table}：列“{name}”不是字段名，要写 label（列名）")
+    role = str(c.get("role") or "")
+    if role not in TABLE_ROLES:
+        raise ConfigError(f"tables.{table}：列“{name}”的 role 只能是 {'、'.join(r for r in TABLE_ROLES if r)}")
+    return TableColumn(name, str(c.get("as") or "text"), str(label), float(c.get("width", 10)), role,
+                       str(c.get("gap") or ""), c.get("site", True) is not False, c.get("sheet", True) is not False)
 
 
 PAPERS = ("A4", "A3")
