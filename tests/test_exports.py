@@ -213,14 +213,17 @@ def test_task_sheet_fills_status_by_status_and_light_by_light(exported):
     ws = openpyxl.load_workbook(exported / "ledger.xlsx")["任务清单"]
     statuses = {v.label: n for n, v in vocab.enums["statuses"].items()}
     lights = {v.label: n for n, v in vocab.enums["lights"].items()}
+    header = [c.value for c in ws[3]]
+    status_col, light_col = header.index(vocab.key("status")), header.index(vocab.phrase("light_header"))
     seen = set()
     for row in ws.iter_rows(min_row=4):
-        status, light = row[8], row[9]
+        status, light = row[status_col], row[light_col]
         if status.value not in statuses:
             continue
         seen.add(statuses[status.value])
         assert status.fill.fgColor.rgb[-6:] == _fill(vocab, "statuses", statuses[status.value]), status.value
-        assert light.fill.fgColor.rgb[-6:] == _fill(vocab, "lights", lights[light.value]), light.value
+        name = next(n for label, n in lights.items() if str(light.value).startswith(label))   # 逾期 10 天 → red
+        assert light.fill.fgColor.rgb[-6:] == _fill(vocab, "lights", name), light.value
         if statuses[status.value] == "not_started":
             assert status.fill.fgColor.rgb[-6:] not in (_fill(vocab, "lights", "green"), _fill(vocab, "statuses", "done"))
     assert "not_started" in seen and "in_progress" in seen
