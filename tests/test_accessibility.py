@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from browsing import WIDTHS_CHECKED, Server, Watched, axe_violations, require_chromium
+from browsing import WIDTHS_CHECKED, Server, Watched, axe_violations, no_violations, require_chromium
 
 require_chromium()
 
