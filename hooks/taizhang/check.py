@@ -207,7 +207,8 @@ def check_problem_status(problem: ProblemRecord, ledger: Ledger, reporter: Repor
     still_open = [m.id for m in ledger.measures_of(problem.id) if m.status and not vocab.is_closed(m.status)]
     if still_open:
         reporter.add("problem-closed-too-early", problem.path, problem.line_of("status"),
-                     status=vocab.label("statuses", problem.status), open="、".join(still_open))
+                     status=vocab.label("statuses", problem.status), open="、".join(still_open),
+                     measure=vocab.kind_label("measure"))
 
 
 def check_evidence_files(measure: MeasureRecord, reporter: Reporter, docs_dir: Path, key: str) -> None:
@@ -255,10 +256,11 @@ def check_docs_symlinks(ledger: Ledger, reporter: Reporter, docs_dir: Path) -> N
 
 def check_gaps(ledger: Ledger, reporter: Reporter) -> None:
     """Warnings: feedback nobody answered, problems without measures, idle causes."""
+    kinds = {name: kind.label for name, kind in ledger.vocab.kinds.items()}   # the messages name them
     for record in ledger.records.values():
         if isinstance(record, FeedbackRecord) and not ledger.linked_from(record.id, "problem", "feedback"):
-            reporter.add("feedback-unanswered", record.path, 1, draft=record.draft, value=record.id, key=ledger.vocab.key("feedback"))
+            reporter.add("feedback-unanswered", record.path, 1, draft=record.draft, value=record.id, key=ledger.vocab.key("feedback"), **kinds)
         elif isinstance(record, ProblemRecord) and not record.is_declaration and not ledger.measures_of(record.id):
-            reporter.add("problem-without-measure", record.path, 1, draft=record.draft, value=record.id, key=ledger.vocab.key("problems"))
+            reporter.add("problem-without-measure", record.path, 1, draft=record.draft, value=record.id, key=ledger.vocab.key("problems"), **kinds)
         elif record.kind == "cause" and not ledger.linked_from(record.id, "problem", "causes"):
-            reporter.add("cause-unused", record.path, 1, draft=record.draft, value=record.id, key=ledger.vocab.key("causes"))
+            reporter.add("cause-unused", record.path, 1, draft=record.draft, value=record.id, key=ledger.vocab.key("causes"), **kinds)
