@@ -334,3 +334,40 @@ def test_reused_cell_styles_leave_the_workbook_unchanged(tmp_path):
         assert reused == one_by_one, root
     sheet = openpyxl.load_workbook(io.BytesIO(reused)).worksheets[0]
     assert any(c.value == "=1+1 责任人1" and c.quotePrefix for row in sheet.iter_rows() for c in row)
+
+
+def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
+    """export/xlsx merges cells along openpyxl 3.1's own steps without its quadratic
+    look-up and its per-cell style hashing, and export/report looks each paragraph
+    style's id up once: the workbook and the report must be the very files
+    openpyxl's merge_cells and python-docx's add_paragraph(style=…) give (a
+    ledger big enough for merges in several blocks, with an issuer)."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(REPO / "hooks"))
+    from taizhang.export import report, xlsx
+    from taizhang.export.files import build_download
+    from taizhang.project import analyse
+    from taizhang.views import Scope
+
+    spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "build.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    generated = tmp_path / "generated"
+    bench.generate(generated / "records", 200)
+    for root in (REPO, generated):
+        ledger = analyse(Path(root)).ledger
+        scope = Scope(ledger, ledger.current_round)
+        files = {}
+        for quick in (False, True):
+            try:
+                xlsx._FAST_MERGE = report.STYLE_IDS_ONCE = quick
+                files[quick] = (xlsx.build_workbook(ledger, scope), build_download(ledger, scope, "docx"))
+            finally:
+                xlsx._FAST_MERGE = report.STYLE_IDS_ONCE = True
+        assert files[True][0] == files[False][0], root
+        assert files[True][1] == files[False][1], root
+    merged = openpyxl.load_workbook(io.BytesIO(files[True][0])).worksheets[0].merged_cells.ranges
+    assert len(merged) > 100

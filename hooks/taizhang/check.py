@@ -12,7 +12,7 @@ import os
 from collections import defaultdict
 from pathlib import Path
 
-from taizhang.link import Ledger, is_earlier
+from taizhang.link import Ledger, is_earlier, is_long_term
 from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord, Record
 from taizhang.problems import Reporter
 from taizhang.safety import unsafe_html
@@ -33,6 +33,7 @@ def check_ledger(records: list[Record], ledger: Ledger, reporter: Reporter, docs
         check_same_round(record, ledger, reporter)
         if isinstance(record, MeasureRecord):
             check_measure_status(record, ledger, reporter)
+            check_adjusted_deadline(record, ledger.vocab, reporter)
             check_evidence_files(record, reporter, docs_dir, ledger.vocab.key("evidence"))
         if isinstance(record, ProblemRecord):
             check_problem_status(record, ledger, reporter)
@@ -192,11 +193,25 @@ def check_measure_status(measure: MeasureRecord, ledger: Ledger, reporter: Repor
         for field in ("signed_off_by", "signed_off_on"):
             if getattr(measure, field) is None and field not in measure.lines:
                 needs("signoff-needs-who-when", where, field)
+        if is_long_term(measure) and not measure.value("assessment"):
+            reporter.add("long-term-signoff-unassessed", measure.path, where, status=label,
+                         long_term=vocab.label("measure_types", "long_term"), key=vocab.key("assessment"))
     elif not vocab.is_closed(status) and (measure.signed_off_by or measure.signed_off_on):
         line = measure.line_of("signed_off_by" if measure.signed_off_by else "signed_off_on")
         reporter.add("signoff-needs-done", measure.path, line, status=label,
                      done=vocab.label("statuses", "done"), signed=vocab.label("statuses", "signed_off"),
                      completed=vocab.key("completed_on"))
+
+
+def check_adjusted_deadline(measure: MeasureRecord, vocab, reporter: Reporter) -> None:
+    """An adjusted deadline (调整后时限) says why (调整原因); a reason alone adjusts nothing."""
+    adjusted, reason = measure.value("adjusted_deadline"), measure.value("adjust_reason")
+    if adjusted and not reason:
+        reporter.add("adjusted-needs-reason", measure.path, measure.line_of("adjusted_deadline"),
+                     key=vocab.key("adjusted_deadline"), reason=vocab.key("adjust_reason"))
+    elif reason and "adjusted_deadline" not in measure.lines:
+        reporter.add("adjusted-needs-reason", measure.path, measure.line_of("adjust_reason"),
+                     key=vocab.key("adjusted_deadline"), reason=vocab.key("adjust_reason"))
 
 
 def check_problem_status(problem: ProblemRecord, ledger: Ledger, reporter: Reporter) -> None:

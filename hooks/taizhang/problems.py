@@ -48,6 +48,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "signoff-needs-who-when": ("状态为“{status}”，但没有填写“{key}”", "添加 {key}:（销号须写明谁、何时审核）"),
     "signoff-needs-done": ("已填写销号信息，但状态是“{status}”而非“{done}”或“{signed}”",
                            "先完成整改（状态“{done}”并填写“{completed}”），再销号"),
+    "long-term-signoff-unassessed": ("“{long_term}”的措施标为“{status}”，但没有写“{key}”",
+                                     "长期坚持的工作没有做完的一天：销号前写明 {key}: 何时、由谁评估、结论；"
+                                     "还要继续推进的，改回“基本完成（持续整改）”并按期填报进展"),
+    "adjusted-needs-reason": ("写了“{key}”或“{reason}”，但没有同时写另一项",
+                              "调整时限须写明原因和批准情况：{key}: YYYY-MM-DD 和 {reason}: ……两项都写，原整改时限保留不改"),
     "problem-closed-too-early": ("问题标为“{status}”，但{measure} {open} 尚未完成",
                                  "待措施完成后再改状态，或删除本字段让系统按措施自动计算"),
     "date-in-future": ("字段“{key}”的日期 {value} 晚于{as_of} {today}", "这里只能记录已经发生的事"),

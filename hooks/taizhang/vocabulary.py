@@ -99,6 +99,7 @@ class Vocabulary:
     import_rules: Mapping[str, object] = field(default_factory=dict)
     fields_by_key: Mapping[str, Mapping[str, Field]] = field(default_factory=dict)  # kind -> key -> field
     required_unless: Mapping[str, str] = field(default_factory=dict)  # "kind.field" -> field standing in for it
+    long_term_stale_days: int = 90    # 长期坚持: progress older than this is 持续整改滞后 (README 统计口径)
 
     def waived(self, kind: str, name: str, present) -> bool:
         """A required field another given field stands in for (e.g. 承接自 for 整改问题)."""
@@ -130,6 +131,7 @@ class Vocabulary:
         names["keys"] = {n: f.key for n, f in self.fields.items()}
         names["progress_keys"], names["evidence_keys"] = dict(self.progress_keys), dict(self.evidence_keys)
         names["long_term_deadline"] = self.long_term_deadline
+        names["stale_days"] = self.long_term_stale_days
         return names
 
     # -- lookups used by every stage -------------------------------------
@@ -374,7 +376,7 @@ def _check_phrases(phrases: dict, defaults: dict, raw: dict, merger: _Merger) ->
     name, or a group and one of its names ({statuses[done]}): no format spec
     ({days:>50000000} would write gigabytes), no conversion (!r), no attribute
     ({x.__class__}), no other index. Every problem is collected with its line."""
-    general = {*raw["kinds"], "declaration", "closed", *ENUM_GROUPS, "keys"}
+    general = {*raw["kinds"], "declaration", "closed", *ENUM_GROUPS, "keys", "stale_days"}
     groups = {group: dict(raw[group]) for group in ENUM_GROUPS}
     groups["keys"] = dict(raw["fields"])
     for name, text in phrases.items():
@@ -468,6 +470,7 @@ def _build(raw: dict) -> Vocabulary:
         rules=frozen(dict(raw["rules"])),
         long_term_deadline=str(raw["long_term_deadline"]),
         due_soon_days=int(raw["due_soon_days"]),
+        long_term_stale_days=int(raw["long_term_stale_days"]),
         progress_keys=frozen(dict(raw["progress_keys"])),
         evidence_keys=frozen(dict(raw["evidence_keys"])),
         relations=frozen({k: frozen(dict(v)) for k, v in raw["relations"].items()}),
