@@ -211,3 +211,52 @@ def test_version_selector_shows_titles_as_text_in_chromium(browser, hostile_arch
     finally:
         context.close()
         server.close()
+
+
+# -- item 2: nothing private is published, even through a link inside the repository ----
+
+SECRET = "ghp_SECRETTOKEN26"
+
+
+def test_git_dot_files_venv_and_build_output_are_never_published(tmp_path):
+    from conftest import build, run_cli
+    from test_git_workflow import git, init_repo
+    repo = init_repo(tmp_path / "repo")
+    git(repo, "remote", "add", "origin", f"https://taizhang:{SECRET}@git.example.internal/zhenggai/taizhang.git")
+    (repo / ".env").write_text(f"TOKEN={SECRET}\n", encoding="utf-8")
+    (repo / "venv/lib").mkdir(parents=True)
+    (repo / "venv/pyvenv.cfg").write_text("home = /usr/bin\n", encoding="utf-8")
+    (repo / "venv/lib/key.txt").write_text(SECRET, encoding="utf-8")
+    (repo / "site-old").mkdir()
+    (repo / "site-old/secret.html").write_text(SECRET, encoding="utf-8")
+    evidence = repo / "docs/evidence"
+    (evidence / "leak").symlink_to("../../.git")           # the whole of .git, as a folder of evidence
+    (evidence / "env.txt").symlink_to("../../.env")
+    (evidence / "venv").symlink_to("../../venv")
+    (evidence / "old").symlink_to("../../site-old")
+    (repo / "docs/.secret").mkdir()
+    (repo / "docs/.secret/key.txt").write_text(SECRET, encoding="utf-8")
+    measure = repo / "records/measures/CS-003.md"
+    measure.write_text(measure.read_text(encoding="utf-8").replace(
+        "\n---\n", "\n佐证材料:\n  - 名称: 仓库配置\n    文件: evidence/leak/config\n"
+        "  - 名称: 隐藏文件\n    文件: .secret/key.txt\n---\n", 1), encoding="utf-8")
+    checked = run_cli("check", cwd=repo)
+    out = checked.stdout
+    assert checked.returncode == 1
+    for where, rule in (("records/measures/CS-003.md:", "(evidence-private)"), ("docs/evidence/env.txt:1:", "(docs-private)"),
+                        ("docs/evidence/venv:1:", "(docs-private)"), ("docs/evidence/old:1:", "(docs-private)")):
+        assert any(line.startswith(where) and rule in line for line in out.splitlines()), (where, out)
+    assert "evidence/leak/config”实际是 .git/config（Git 仓库的内部文件）" in out
+    assert "“.secret/key.txt”实际是 docs/.secret/key.txt（以点开头的隐藏文件或文件夹）" in out
+    strict = build(repo)
+    assert strict.returncode != 0 and "(docs-private)" in strict.stderr
+    loose = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", "site"], cwd=repo, env=env(),
+                           capture_output=True, text=True, timeout=600)
+    assert loose.returncode == 0, loose.stderr
+    published = [p for p in (repo / "site").rglob("*") if p.is_file()]
+    leaked = [p.relative_to(repo / "site").as_posix() for p in published
+              if SECRET in p.read_bytes().decode("utf-8", "replace")]
+    assert leaked == []
+    assert not (repo / "site/evidence/leak").exists() and not (repo / "site/evidence/env.txt").exists()
+    assert not (repo / "site/evidence/venv").exists() and not (repo / "site/evidence/old").exists()
+    assert not [p for p in published if any(part.startswith(".") for part in p.relative_to(repo / "site").parts)]
