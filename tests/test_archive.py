@@ -294,7 +294,7 @@ def test_round_two_counts_carried_and_overdue(archived):
     assert dashboard.select_one('[data-light-count="red"]').get_text() == "4"
     carried = soup(two / "carried/index.html")
     rows = carried.select(".tz-carried-in tbody tr")
-    assert [r.select_one("td").get_text(strip=True) for r in rows] == [f"CS-01{i}" for i in range(0, 7)]
+    assert [r.select_one("td").get_text(strip=True) for r in rows] == [f"CS-01{i}" for i in range(7)]
 
 
 def test_repeat_findings_are_marked_and_counted_apart_from_carried_work(archived):

@@ -1,5 +1,7 @@
 """Golden tests: each folder under golden/checker/ is laid over golden/base/,
-checked with the real CLI, and its output compared with expected.txt.
+checked with the real CLI, and its output compared with expected.txt (the
+standard output; or, when a case's taizhang.yml stops the check before the
+records are read, the configuration error it prints, exit status 2).
 
 UPDATE_GOLDEN=1 rewrites expected.txt; read the diff before committing it.
 """
@@ -42,10 +44,15 @@ def test_base_is_clean(tmp_path):
 def test_golden(case, tmp_path):
     result = _run(case, tmp_path)
     expected_file = GOLDEN / "checker" / case / "expected.txt"
+    stopped = result.returncode == 2      # a configuration error: nothing else is checked
+    output = result.stderr if stopped else result.stdout
     if os.environ.get("UPDATE_GOLDEN"):
-        expected_file.write_text(result.stdout, encoding="utf-8")
+        expected_file.write_text(output, encoding="utf-8")
     expected = expected_file.read_text(encoding="utf-8")
-    assert result.stdout == expected
+    assert output == expected
+    if expected.startswith("配置错误："):
+        assert stopped and result.stdout == ""
+        return
     has_errors = any(": 错误：" in line for line in expected.splitlines())
     assert result.returncode == (1 if has_errors else 0)
 
@@ -82,8 +89,9 @@ def test_every_rule_has_a_golden_case(rule):
 def test_messages_name_file_line_rule_and_fix(tmp_path):
     for case in CASES:
         for line in (GOLDEN / "checker" / case / "expected.txt").read_text(encoding="utf-8").splitlines():
-            path, number, rest = line.split(":", 2)
-            # A record file, or a file under docs/ (a link there that no record names).
-            assert (path.startswith("records/") and path.endswith(".md")) or path.startswith("docs/"), line
+            path, number, rest = line.removeprefix("配置错误：").split(":", 2)
+            # A record file, a file under docs/ (a link there that no record names), or the configuration.
+            assert (path.startswith("records/") and path.endswith(".md")) or path.startswith("docs/") \
+                or path == "taizhang.yml", line
             assert int(number) >= 1
             assert " (" in rest and ") — " in rest

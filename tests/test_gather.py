@@ -494,3 +494,53 @@ def test_overview_in_chromium(gathered, browser, width, height):
     finally:
         w.close()
         server.close()
+
+
+def test_hostile_sources_are_named_and_every_other_unit_is_gathered(tmp_path):
+    """Each unit's files are untrusted: nesting, huge numbers, links out of the unit's folder, a FIFO,
+    a device, records/ as a link; each is one line on 数据问题 and in the output, the good unit is built.
+    A 网址 that is not http(s) or relative (javascript:) is not used as a link."""
+    import os
+    import time
+
+    from taizhang.gather.pages import render_issues, render_unit
+
+    make_unit_c(tmp_path)
+    (tmp_path / "deep.json").write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
+    (tmp_path / "nested.json").write_text("[" * 100 + "]" * 100, encoding="utf-8")   # under the parser's own limit
+    (tmp_path / "digits.json").write_text('[{"schema_version": ' + "2" * 100_000 + "}]", encoding="utf-8")
+    (tmp_path / "site" / "downloads").mkdir(parents=True)
+    os.symlink(tmp_path / "deep.json", tmp_path / "site" / "downloads" / "records.json")
+    os.mkfifo(tmp_path / "fifo.json")
+    (tmp_path / "linked-records").mkdir()
+    os.symlink("/etc", tmp_path / "linked-records" / "records")
+    units = {"深": "deep.json", "层": "nested.json", "数字": "digits.json", "链接": "site", "管道": "fifo.json",
+             "设备": "/dev/zero", "记录链接": "linked-records"}
+    lines = "".join(f"  - 名称: {name}\n    位置: {where}\n" for name, where in units.items())
+    (tmp_path / "sources.yml").write_text(
+        f"单位:\n{lines}  - 名称: 好单位\n    位置: c-clone\n    网址: ' JaVa\tscript:alert(1)'\n"
+        "  - 名称: 好单位二\n    位置: c-clone\n    网址: ../c/\n", encoding="utf-8")
+    started = time.monotonic()
+    result = run_cli("gather", "sources.yml", "-o", "out", "--today", TODAY, cwd=tmp_path)
+    assert time.monotonic() - started < 60 and result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    output = {line.split("：", 1)[0]: line for line in result.stderr.splitlines() if "：" in line}
+    assert "嵌套超过 32 层" in output["深"] and "嵌套超过 32 层" in output["层"]
+    assert "100000 位的数" in output["数字"]
+    assert "该单位文件夹之外" in output["链接"] and "deep.json" in output["链接"]
+    assert "命名管道" in output["管道"] and "设备文件" in output["设备"]
+    assert "符号链接" in output["记录链接"] and "/etc" in output["记录链接"]
+    assert "script:alert(1)" in output["好单位"] and "未链接该网址" in output["好单位"]
+    assert "汇总了 3 个单位" in result.stderr     # the good clone, twice, and the linked-records unit (empty, warned)
+    # The same reasons on the 数据问题 page, and the refused address is no link on the unit's page.
+    from taizhang.gather import gather
+
+    done = gather([str(tmp_path / "sources.yml")], tmp_path / "out2", today=dt.date.fromisoformat(TODAY))
+    page = render_issues(done.overview)
+    for name in units:
+        assert name in page
+    assert "嵌套超过 32 层" in page and "命名管道" in page and "script:alert(1)" in page and "未链接该网址" in page
+    good = {u.name: u for u in done.overview.units}
+    assert good["好单位"].url is None and good["好单位"].measures == 3
+    assert "javascript" not in render_unit(done.overview, good["好单位"], None).split("数据提示")[0]
+    assert good["好单位二"].url == "../c/"

@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 
 from importing import do_import, empty_project, imported
 from conftest import run_cli, tool_missing
-from taizhang.import_docx import read_docx
+from taizhang.importing.docx import read_docx
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")

@@ -352,12 +352,14 @@ def _report_figures(text: str) -> dict:
 
 def _xlsx_figures(path: Path) -> tuple[dict, dict, dict]:
     wb = openpyxl.load_workbook(path)
+    header = [c.value for c in wb["任务清单"][3]]
     tasks = list(wb["任务清单"].iter_rows(min_row=4, values_only=True))
-    status = [t[8] for t in tasks]
+    status = [t[header.index("整改状态")] for t in tasks]
     closed = sum(s in ("已完成", "已销号") for s in status)
     figures = {"closed": closed, "signed_off": status.count("已销号"), "rate": f"{closed / len(tasks) * 100:.1f}%",
                "in_progress": sum(s not in ("已完成", "已销号", "未启动") for s in status),
-               "not_started": status.count("未启动"), "overdue": [t[9] for t in tasks].count("逾期")}
+               "not_started": status.count("未启动"),
+               "overdue": sum(str(t[header.index("提示")]).startswith("逾期") for t in tasks)}
     feedback, problems = {}, {}
     for row in wb["整改台账"].iter_rows(min_row=4, values_only=True):
         for cell, into in ((row[1], feedback), (row[2], problems)):

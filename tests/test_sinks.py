@@ -260,3 +260,13 @@ def test_git_dot_files_venv_and_build_output_are_never_published(tmp_path):
     assert not (repo / "site/evidence/leak").exists() and not (repo / "site/evidence/env.txt").exists()
     assert not (repo / "site/evidence/venv").exists() and not (repo / "site/evidence/old").exists()
     assert not [p for p in published if any(part.startswith(".") for part in p.relative_to(repo / "site").parts)]
+    # `taizhang render` (the docs tree for other engines) copies docs/ following links: the same rule
+    refused = run_cli("render", str(tmp_path / "refused"), cwd=repo)
+    assert refused.returncode == 1 and "(docs-private)" in refused.stdout + refused.stderr
+    assert not (tmp_path / "refused").exists()
+    # with the rules turned off, the reminders go, the protection stays
+    (repo / "taizhang.yml").write_text("rules:\n  docs-private: off\n  evidence-private: off\n", encoding="utf-8")
+    rendered = run_cli("render", str(tmp_path / "rendered"), cwd=repo)
+    assert rendered.returncode == 0, rendered.stdout + rendered.stderr
+    copied = [p for p in (tmp_path / "rendered").rglob("*") if p.is_file()]
+    assert copied and not [p for p in copied if SECRET in p.read_bytes().decode("utf-8", "replace")]

@@ -25,7 +25,6 @@ from taizhang.project import ROUND_ENV, analyse
 
 BRANCH = "gh-pages"
 LATEST = "latest"
-ALIAS_TYPES = ("copy", "redirect", "symlink")
 
 
 class ArchiveError(TaizhangError):

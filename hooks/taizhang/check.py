@@ -58,7 +58,7 @@ def check_links(ledger: Ledger, reporter: Reporter) -> None:
         record = ledger.records[link.source]
         spec = vocab.fields[link.field]
         target_kind = vocab.kinds[vocab.link_target(record.kind, link.field)]
-        values = dict(key=spec.key, value=link.target, target=target_kind.label)
+        values = {"key": spec.key, "value": link.target, "target": target_kind.label}
         if link.reason == "self":
             reporter.add("link-self", record.path, link.line, **values)
         elif link.reason == "missing":

@@ -209,15 +209,26 @@ def cmd_archive_export(args) -> int:
     return 0
 
 
+def cmd_render(args) -> int:
+    from taizhang.render.source import render_source
+
+    done = render_source(project_root(args.dir), Path(args.target), force=args.force)
+    for path in done.skipped:
+        print(f"docs/{path} 是指向项目之外的符号链接，没有写入", file=sys.stderr)
+    print(f"已写入 {args.target}：{done.pages} 个生成的页面、{done.downloads} 个下载文件和 mkdocs.yml（不需要 hooks）。"
+          f"在该目录中运行 mkdocs build、properdocs build 或 zensical build 生成网站。")
+    return 0
+
+
 def cmd_import(args) -> int:
-    from taizhang.importer import import_outline
+    from taizhang.importing.run import import_file
 
     root = project_root(args.dir)
     source = Path(args.file)
     if not source.is_file():
         print(f"没有导入：找不到文件 {source}", file=sys.stderr)
         return 2
-    tree, folder = import_outline(analyse(root), source, folder=args.folder, dry_run=args.dry_run)
+    tree, folder = import_file(analyse(root), source, folder=args.folder, dry_run=args.dry_run)
     print(tree, end="")
     if folder is not None:
         print(f"已写入 {folder.relative_to(root).as_posix()}/（全部为草稿，请补全后删除“草稿: 是”）")
@@ -231,7 +242,7 @@ def cmd_gather(args) -> int:
     done = gather(args.sources, Path(args.output), today=args.today, title=args.title)
     overview = done.overview
     for issue in overview.issues:
-        what = "未纳入" if issue.fatal else "已纳入，统计可能不准"
+        what = issue.effect or ("未纳入" if issue.fatal else "已纳入，统计可能不准")
         print(f"{issue.source.name or issue.source.location}：{issue.reason}（{what}）", file=sys.stderr)
     versions = "、".join(str(v) for v in READABLE_VERSIONS)
     print(f"汇总了 {len(overview.units)} 个单位、{overview.records} 条记录（读取 records.json 数据格式版本 {versions}），"
@@ -251,7 +262,7 @@ def cmd_gather(args) -> int:
 # What a failed command says first: nothing was changed.
 FAILURE_LEADS = {cmd_new: "没有新建记录：", cmd_diff: "无法读取 Git 版本：", cmd_export: "没有导出：",
                  cmd_archive: "没有归档：", cmd_archive_export: "没有导出：", cmd_import: "没有导入：",
-                 cmd_gather: "没有汇总："}
+                 cmd_gather: "没有汇总：", cmd_render: "没有生成："}
 
 KIND_ALIASES = {"round": ["轮次", "巡视轮次"], "feedback": ["反馈", "反馈问题"], "problem": ["问题", "查摆问题"],
                 "cause": ["原因", "原因剖析"], "measure": ["措施", "整改措施"]}
@@ -399,6 +410,13 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     export_all.add_argument("--force", action="store_true", help="目标文件夹已有内容时替换")
     export_all.add_argument("--dir", default=".", metavar="目录", help="项目目录，默认当前目录")
     export_all.set_defaults(func=cmd_archive_export)
+
+    render = sub.add_parser("render", help="把整个网站的源文件（全部页面、下载文件和配置）写成普通文件夹，"
+                                           "任何引擎不用 hooks 即可构建（Zensical 用它）")
+    render.add_argument("target", metavar="目标文件夹", help="写入的文件夹（新文件夹或空文件夹）")
+    render.add_argument("--force", action="store_true", help="目标文件夹已有内容时替换")
+    render.add_argument("--dir", default=".", metavar="目录", help="项目目录，默认当前目录")
+    render.set_defaults(func=cmd_render)
 
     gather = sub.add_parser("gather", help="汇总多个单位的台账，生成督查总览网站（MkDocs 项目）")
     gather.add_argument("sources", nargs="+", metavar="来源",

@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field as dataclass_field
 from types import MappingProxyType
-from typing import Mapping
+from collections.abc import Mapping
 
 from taizhang.model import FeedbackRecord, Link, MeasureRecord, ProblemRecord, Record, RoundRecord
 from taizhang.vocabulary import Vocabulary

@@ -12,7 +12,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 import yaml
 
@@ -20,7 +20,6 @@ from taizhang.problems import Reporter
 
 FENCE = "---"
 _STR_TAG = "tag:yaml.org,2002:str"
-FENCE_ENDS = ("---", "...")
 
 
 @dataclass(frozen=True)
@@ -118,6 +117,9 @@ def record_paths(project_root: Path, records_dir: Path, reporter: Reporter) -> l
     """(file, project-relative posix path) of each record; symlinks and
     unreadable folders are reported, not read."""
     top = str(records_dir)
+    if os.path.islink(top):    # records/ itself a link: the whole ledger would come from elsewhere
+        reporter.add("record-symlink", os.path.basename(top), 1, target=os.readlink(top))
+        return []
     files, links, unreadable = _scan(top)
     # Paths relative to the project, by string slicing: relative_to per file costs more than parsing.
     base = records_dir.resolve().relative_to(project_root.resolve()).as_posix() + "/"
@@ -150,11 +152,6 @@ def load_tree(project_root: Path, records_dir: Path, reporter: Reporter,
         if (data := read_record(path, rel, reporter)) is not None
         and (raw := parse_bytes(data, rel, reporter, keys))
     ]
-
-
-def load_file(path: Path | str, rel: str, reporter: Reporter, known_keys: Iterable[str] = ()) -> RawRecord | None:
-    data = read_record(path, rel, reporter)
-    return None if data is None else parse_bytes(data, rel, reporter, known_keys)
 
 
 def parse_bytes(data: bytes, rel: str, reporter: Reporter, known_keys: Iterable[str] = ()) -> RawRecord | None:

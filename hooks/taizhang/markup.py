@@ -48,3 +48,22 @@ def md_text(text: str) -> str:
     """Text inside Markdown prose or a table cell (PR comments, reports): no
     link, code, emphasis, HTML or cell break; readable when shown raw."""
     return _LINE_END.sub(" ", _MD_INLINE_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)))
+
+
+# -- plain text of a Markdown body (spreadsheets, reports, list views) --
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_TAG = re.compile(r"<[^>]+>")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(.+?)\1")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*", re.MULTILINE)
+_QUOTE = re.compile(r"^\s{0,3}>\s?", re.MULTILINE)
+
+
+def plain_text(markdown: str) -> str:
+    text = _LINK.sub(r"\1", markdown)
+    text = _TAG.sub("", text)
+    text = _EMPHASIS.sub(r"\2", text)
+    text = _HEADING.sub("", text)
+    text = _QUOTE.sub("", text)
+    text = html.unescape(text)
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
+    return "\n".join(p for p in paragraphs if p)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from collections.abc import Mapping
 
 import yaml
 
@@ -66,6 +66,21 @@ class Column:
 
 
 @dataclass(frozen=True)
+class TableColumn:
+    """One column of a list or sheet (vocabulary.yml `tables`): the view value
+    it shows (`name`), how (`show`), its header, sheet width and site role."""
+
+    name: str
+    show: str
+    label: str
+    width: float
+    role: str = ""
+    gap: str = ""            # phrase shown (as a gap) when the value is empty
+    site: bool = True
+    sheet: bool = True
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     kinds: Mapping[str, Kind]
     enums: Mapping[str, Mapping[str, EnumValue]]
@@ -79,6 +94,7 @@ class Vocabulary:
     evidence_keys: Mapping[str, str]
     relations: Mapping[str, Mapping[str, str]]   # "kind.field" -> forward/backward labels
     ledger_columns: tuple[Column, ...] = ()
+    tables: Mapping[str, tuple[TableColumn, ...]] = field(default_factory=dict)
     exports: Mapping[str, object] = field(default_factory=dict)   # filing_unit, issuer, paper, font_size
     import_rules: Mapping[str, object] = field(default_factory=dict)
     fields_by_key: Mapping[str, Mapping[str, Field]] = field(default_factory=dict)  # kind -> key -> field
@@ -146,9 +162,6 @@ class Vocabulary:
     def fields_of(self, kind: str) -> tuple[str, ...]:
         return self.required[kind] + self.optional[kind]
 
-    def field_by_key(self, kind: str, key: str) -> Field | None:
-        return self.fields_by_key[kind].get(key)
-
     def link_target(self, kind: str, field: str) -> str:
         """The kind a link field points to; `same` means the record's own kind."""
         target = self.fields[field].target
@@ -156,6 +169,17 @@ class Vocabulary:
 
     def key(self, field: str) -> str:
         return self.fields[field].key
+
+    def columns(self, table: str, where: str = "", **names) -> tuple[TableColumn, ...]:
+        """A list's columns (`tables` in vocabulary.yml), labels filled in;
+        `where`: "site" or "sheet" keeps the columns shown there."""
+        out = []
+        for c in self.tables[table]:
+            if where and not getattr(c, where):
+                continue
+            label = c.label.format(**{**self._names, "phrases": self.phrases, **names}) if "{" in c.label else c.label
+            out.append(TableColumn(c.name, c.show, label, c.width, c.role, c.gap, c.site, c.sheet))
+        return tuple(out)
 
     def severity(self, rule: str) -> str:
         return self.rules[rule]
@@ -316,13 +340,17 @@ def load_vocabulary(project_root: Path | None = None) -> Vocabulary:
         override, lines = _read_project(project_root / PROJECT_CONFIG)
         merger = _Merger(lines)
         merger.merge(raw, copy.deepcopy(override))
+        if not merger.errors:
+            _check_phrases(raw["phrases"], defaults, raw, merger)
         if merger.errors:
             raise ConfigError("\n".join(text for _, text in sorted(merger.errors)))
-        _check_phrases(raw["phrases"], defaults, raw)
     try:
-        return _build(raw)
+        vocab = _build(raw)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(f"{PROJECT_CONFIG}：配置不完整或取值不对（{exc}）；对照 hooks/taizhang/vocabulary.yml 修改") from None
+    from taizhang.views.columns import check_tables   # views read the vocabulary: imported when used
+    check_tables(vocab)
+    return vocab
 
 
 def _placeholders(text: str) -> set[str]:
@@ -331,32 +359,44 @@ def _placeholders(text: str) -> set[str]:
     return {re.split(r"[\[.]", name, maxsplit=1)[0] for name in names}
 
 
-def _check_phrases(phrases: dict, defaults: dict, raw: dict) -> None:
+def _check_phrases(phrases: dict, defaults: dict, raw: dict, merger: _Merger) -> None:
     """A renamed phrase may use the placeholders its default uses, and the
-    kind labels, {declaration} and {closed}; nothing else."""
+    kind labels, {declaration} and {closed}; nothing else. A placeholder is a
+    name, or a group and one of its names ({statuses[done]}): no format spec
+    ({days:>50000000} would write gigabytes), no conversion (!r), no attribute
+    ({x.__class__}), no other index. Every problem is collected with its line."""
     general = {*raw["kinds"], "declaration", "closed", *ENUM_GROUPS, "keys"}
+    groups = {group: dict(raw[group]) for group in ENUM_GROUPS}
+    groups["keys"] = dict(raw["fields"])
     for name, text in phrases.items():
+        where = ("phrases", name)
         try:
-            used = _placeholders(text)
+            fields = [f for f in string.Formatter().parse(str(text)) if f[1] is not None]
         except ValueError:
-            raise ConfigError(f"{PROJECT_CONFIG}.phrases.{name}：花括号不成对（“{{”“}}”要写成“{{{{”“}}}}”）") from None
+            merger.error(where, "：花括号不成对（“{”“}”要写成“{{”“}}”）")
+            continue
         allowed = _placeholders(defaults[name]) | general
-        if used - allowed:
-            raise ConfigError(f"{PROJECT_CONFIG}.phrases.{name}：未知的占位符“{'、'.join(sorted(used - allowed))}”，"
-                              f"可用的有：{'、'.join(sorted(allowed))}")
-        names = {group: dict(raw[group]) for group in ENUM_GROUPS}
-        names["keys"] = dict(raw["fields"])
-        try:
-            str(text).format_map(_Anything(names))
-        except (KeyError, IndexError, AttributeError) as exc:
-            raise ConfigError(f"{PROJECT_CONFIG}.phrases.{name}：占位符中的名称 {exc} 不存在") from None
+        for _, field_name, spec, conversion in fields:
+            shown = "{" + field_name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            match = PLACEHOLDER.fullmatch(field_name)
+            if conversion or spec or match is None:
+                merger.error(where, f"：占位符“{shown}”不是“{{名称}}”或“{{分组[名称]}}” (phrase-placeholder) — "
+                                    f"占位符只能写名称，不能带格式说明（:…）、转换（!…）、属性（.…）或其他下标，"
+                                    f"如 {{days}}、{{statuses[done]}}；可用的名称有：{'、'.join(sorted(allowed))}")
+                continue
+            base, index = match.group(1), match.group(2)
+            if base not in allowed:
+                merger.error(where, f"：未知的占位符“{shown}” (phrase-placeholder) — "
+                                    f"可用的有：{'、'.join(sorted(allowed))}")
+            elif index is not None and (base not in groups or index not in groups[base]):
+                known = f"可用的有：{'、'.join(groups[base])}" if base in groups else f"“{base}”不带下标"
+                merger.error(where, f"：占位符中的名称“{shown}”不存在 (phrase-placeholder) — {known}")
+            elif index is None and base in groups:
+                merger.error(where, f"：占位符“{shown}”缺少下标 (phrase-placeholder) — "
+                                    f"写成如 {{{base}[{next(iter(groups[base]))}]}}")
 
 
-class _Anything(dict):
-    """Format names for checking a phrase: groups are real, the rest is anything."""
-
-    def __missing__(self, key):
-        return ""
+PLACEHOLDER = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[([A-Za-z_][A-Za-z0-9_]*)\])?")
 
 
 def _validate(raw: dict) -> None:
@@ -428,7 +468,26 @@ def _build(raw: dict) -> Vocabulary:
         ledger_columns=tuple(Column(c["name"], str(c.get("label") or raw["fields"].get(c["name"], {}).get("key", c["name"])),
                                     int(c.get("width", 16))) for c in raw["ledger_columns"]),
         exports=frozen(_exports(raw["exports"])),
+        tables=frozen({name: tuple(_table_column(raw, name, c) for c in columns)
+                       for name, columns in raw["tables"].items()}),
     )
+
+
+TABLE_ROLES = ("", "id", "title", "wide", "key", "num")
+
+
+def _table_column(raw: dict, table: str, c: dict) -> TableColumn:
+    if not isinstance(c, dict) or not isinstance(c.get("name"), str):
+        raise ConfigError(f"tables.{table}：每一列要写 name（显示的值），可加 as、label、width、role、site、sheet")
+    name = c["name"]
+    label = c.get("label") or raw["fields"].get(name, {}).get("key")
+    if not label:
+        raise ConfigError(f"tables.{table}：列“{name}”不是字段名，要写 label（列名）")
+    role = str(c.get("role") or "")
+    if role not in TABLE_ROLES:
+        raise ConfigError(f"tables.{table}：列“{name}”的 role 只能是 {'、'.join(r for r in TABLE_ROLES if r)}")
+    return TableColumn(name, str(c.get("as") or "text"), str(label), float(c.get("width", 10)), role,
+                       str(c.get("gap") or ""), c.get("site", True) is not False, c.get("sheet", True) is not False)
 
 
 PAPERS = ("A4", "A3")

@@ -240,7 +240,8 @@ def render_repeats(overview: Overview) -> str:
 def render_issues(overview: Overview) -> str:
     versions = "、".join(str(v) for v in READABLE_VERSIONS)
     rows = [[esc(i.source.name or "（未命名）"), esc(str(i.source.location)), esc(i.source.origin), esc(i.reason),
-             "已纳入总览，统计可能不准" if not i.fatal else '<strong>未纳入总览</strong>'] for i in overview.issues]
+             esc(i.effect) if i.effect else "已纳入总览，统计可能不准" if not i.fatal else '<strong>未纳入总览</strong>']
+            for i in overview.issues]
     return "\n".join([
         _front(search=True), "# 数据问题\n",
         _lead(f"读取各单位数据时发现的问题。本工具读取 records.json 数据格式版本 {esc(versions)}"

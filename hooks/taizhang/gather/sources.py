@@ -11,12 +11,20 @@ directly on the command line is a unit named after its round's 被巡视单位.
 
 Loading never raises for bad data: a source that cannot be read becomes an
 `Issue` with the reason in Chinese, and the overview is built from the rest.
+A unit's files are untrusted: records.json is read only when it is a regular
+file (not a FIFO, a device or a link leading out of the source's folder),
+within a size, a time and a nesting-depth limit, and no number in it longer
+than MAX_DIGITS digits.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import re
+import stat
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +37,14 @@ SOURCES_SUFFIXES = (".yml", ".yaml")
 KEY_NAME, KEY_LOCATION, KEY_URL = "名称", "位置", "网址"
 KEY_TITLE, KEY_UNITS = "标题", "单位"
 RECORDS_JSON = "records.json"
+MAX_BYTES = 512 * 1024 * 1024   # a records.json of 45,000 records is about 60 MB
+MAX_SECONDS = 60.0              # reading one source's file (a stalled network share, a slow device)
+MAX_DEPTH = 32                  # records.json nests 4 levels deep; deeper is not a ledger
+MAX_DIGITS = 30                 # the longest number a ledger writes is a date's or a count's
+URL_SCHEMES = ("http", "https")
+URL_NOT_USED = "已纳入总览，未链接该网址"
+_URL_IGNORED = re.compile(r"[\x00-\x20\x7f]")          # what a browser drops before reading a scheme
+_URL_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
 
 
 class SourcesError(TaizhangError):
@@ -41,6 +57,7 @@ class Source:
     location: Path
     url: str | None = None   # the unit's own site, if the sources file says
     origin: str = ""         # where the source was declared (file:line or 命令行)
+    refused_url: str | None = None   # a 网址 given but not used (not http(s) or relative)
 
 
 @dataclass(frozen=True)
@@ -50,6 +67,7 @@ class Issue:
     source: Source
     reason: str
     fatal: bool = True       # False: the unit is still in the overview
+    effect: str | None = None   # what it means for the unit, when not the default (未纳入 / 统计可能不准)
 
 
 @dataclass(frozen=True)
@@ -99,11 +117,20 @@ def read_sources_file(path: Path) -> SourceList:
             raise SourcesError(f"{where}缺少“{KEY_LOCATION}”（网站文件夹、records.json 或台账仓库的路径）。{example}")
         name = str(item.get(KEY_NAME) or "").strip() or None
         url = str(item.get(KEY_URL) or "").strip() or None
+        refused = url if url and not usable_url(url) else None
         location = Path(str(item[KEY_LOCATION]).strip()).expanduser()
-        sources.append(Source(name, location if location.is_absolute() else path.parent / location, url,
-                              f"{path.name} 第 {number} 个单位"))
+        sources.append(Source(name, location if location.is_absolute() else path.parent / location,
+                              None if refused else url, f"{path.name} 第 {number} 个单位", refused))
     title = str(data.get(KEY_TITLE) or "").strip() or None
     return SourceList(title, tuple(sources))
+
+
+def usable_url(url: str) -> bool:
+    """An http(s) address or a relative one, read as a browser reads it
+    (control characters and spaces dropped first): javascript: and data: are not."""
+    text = _URL_IGNORED.sub("", url).replace("\\", "/")
+    match = _URL_SCHEME.match(text)
+    return match.group(1).lower() in URL_SCHEMES if match else True
 
 
 def collect_sources(arguments: list[str]) -> SourceList:
@@ -123,14 +150,68 @@ def collect_sources(arguments: list[str]) -> SourceList:
 def _site_json(folder: Path) -> Path | None:
     for candidate in (folder / "downloads" / RECORDS_JSON, folder / "latest" / "downloads" / RECORDS_JSON,
                       folder / RECORDS_JSON):
-        if candidate.is_file():
+        if os.path.lexists(candidate):
             return candidate
     return None
 
 
+class _Unreadable(Exception):
+    """Why a source's file is not read (Chinese, for the 数据问题 page)."""
+
+
+def read_limited(path: Path, inside: Path | None) -> bytes:
+    """The bytes of a regular file, at most MAX_BYTES, read within MAX_SECONDS.
+    `inside`: the folder a link in the path may not lead out of (a unit's site
+    folder), None for a file named directly in the sources."""
+    real = os.path.realpath(path)
+    if inside is not None:
+        root = os.path.realpath(inside)
+        if real != root and not real.startswith(root + os.sep):
+            raise _Unreadable(f"{path} 是指向该单位文件夹之外（{real}）的符号链接，不读取：请该单位发布文件本身")
+    try:
+        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))   # a FIFO does not block
+    except OSError as exc:
+        raise _Unreadable(f"无法读取 {path}：{exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            what = ("命名管道（FIFO）" if stat.S_ISFIFO(info.st_mode) else "设备文件" if stat.S_ISCHR(info.st_mode)
+                    or stat.S_ISBLK(info.st_mode) else "套接字" if stat.S_ISSOCK(info.st_mode) else "特殊文件")
+            raise _Unreadable(f"{path} 不是普通文件（是{what}），不读取")
+        if info.st_size > MAX_BYTES:
+            raise _Unreadable(f"{path} 有 {info.st_size // 2**20} MB，超过上限 {MAX_BYTES // 2**20} MB，不读取")
+        deadline, chunks, total = time.monotonic() + MAX_SECONDS, [], 0
+        while True:
+            try:
+                chunk = os.read(fd, 4 * 2**20)
+            except OSError as exc:
+                raise _Unreadable(f"无法读取 {path}：{exc.strerror or exc}") from None
+            if not chunk:
+                return b"".join(chunks)
+            total += len(chunk)
+            if total > MAX_BYTES:
+                raise _Unreadable(f"{path} 超过上限 {MAX_BYTES // 2**20} MB（读取时仍在变大），不读取")
+            if time.monotonic() > deadline:
+                raise _Unreadable(f"{path} 在 {MAX_SECONDS:.0f} 秒内没有读完，不读取：检查该文件所在的磁盘或网络共享")
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+
+
 def load_source(source: Source, today: dt.date) -> Loaded | Issue:
+    result = _load(source, today)
+    if source.refused_url and isinstance(result, Loaded):
+        note = Issue(source, f"网址“{source.refused_url}”不是 http(s) 地址或相对地址，没有使用："
+                             "在来源清单中改为该单位网站的 https:// 地址", fatal=False, effect=URL_NOT_USED)
+        result = Loaded(result.source, result.kind, result.records, result.issues + (note,))
+    elif source.refused_url:
+        result = Issue(source, f"{result.reason}；另外，网址“{source.refused_url}”不是 http(s) 地址或相对地址")
+    return result
+
+
+def _load(source: Source, today: dt.date) -> Loaded | Issue:
     location = source.location
-    if not location.exists():
+    if not os.path.lexists(location):
         return Issue(source, f"找不到 {location}")
     if location.is_dir() and (location / "records").is_dir():
         return _load_clone(source, today)
@@ -139,9 +220,9 @@ def load_source(source: Source, today: dt.date) -> Loaded | Issue:
         return Issue(source, f"{location} 中没有 downloads/{RECORDS_JSON}：不是台账网站文件夹，也不是台账仓库（没有 records/）")
     kind = "网站文件夹" if location.is_dir() else RECORDS_JSON
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return Issue(source, f"无法读取 {path}：{exc.strerror or exc}")
+        data = read_limited(path, location if location.is_dir() else None)
+    except _Unreadable as exc:
+        return Issue(source, str(exc))
     return parse_records(source, kind, data, str(path))
 
 
@@ -151,9 +232,17 @@ def parse_records(source: Source, kind: str, data: bytes, where: str) -> Loaded 
     except UnicodeDecodeError:
         return Issue(source, f"{where} 不是 UTF-8 编码的文本")
     try:
-        records = json.loads(text)
+        records = json.loads(text, parse_int=_short_int)
     except json.JSONDecodeError as exc:
         return Issue(source, f"{where} 不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）：文件可能不完整或已损坏")
+    except RecursionError:
+        return Issue(source, f"{where} 嵌套超过 {MAX_DEPTH} 层，不是台账数据")
+    except _Unreadable as exc:
+        return Issue(source, f"{where} {exc}")
+    except ValueError as exc:     # a float or other number Python refuses
+        return Issue(source, f"{where} 中有无法读取的数（{exc}）")
+    if _deeper_than(records, MAX_DEPTH):
+        return Issue(source, f"{where} 嵌套超过 {MAX_DEPTH} 层，不是台账数据")
     if not isinstance(records, list):
         return Issue(source, f"{where} 应是记录的数组（[…]），实为 {type(records).__name__}")
     found = versions(records)
@@ -170,6 +259,24 @@ def parse_records(source: Source, kind: str, data: bytes, where: str) -> Loaded 
         more = f"（共 {len(problems)} 处，以下是前 {MAX_MESSAGES} 处）" if len(problems) > MAX_MESSAGES else ""
         return Issue(source, f"{where} 不符合 records.schema.json{more}：" + "；".join(problems[:MAX_MESSAGES]))
     return Loaded(source, kind, tuple(records))
+
+
+def _short_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise _Unreadable(f"中有 {len(text)} 位的数（上限 {MAX_DIGITS} 位），不是台账数据")
+    return int(text)
+
+
+def _deeper_than(data, limit: int) -> bool:
+    """True when lists and objects nest more than `limit` levels (walked without recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (list, dict)):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return False
 
 
 def _load_clone(source: Source, today: dt.date) -> Loaded | Issue:

@@ -52,16 +52,18 @@ from dataclasses import dataclass
 
 from taizhang.downloads import DOWNLOADS, Download
 from taizhang.link import DONE, LIGHT_ORDER, PENDING, RED, YELLOW, Ledger, worst_light
+from taizhang.markup import plain_text
 from taizhang.model import (CauseRecord, FeedbackRecord, MeasureRecord, ProblemRecord, Record,
                             RoundRecord)
 from taizhang.vocabulary import Vocabulary
+from taizhang.views.columns import plain
 
 __all__ = [
     "Scope", "Ref", "Fact", "RoundFacts", "StatusCount", "LightCount", "Rate", "AreaProgress", "Figures",
     "TaskRow", "ProblemRow", "FeedbackRow", "Group", "RATE_LEVELS",
     "field_text", "is_closed", "light_text", "status_of", "status_label", "days_text", "deadline_text", "measure_note", "round_facts",
     "figures", "task_rows", "problem_rows", "feedback_rows", "responsibility_groups", "problem_light",
-    "area_label", "sample_notice", "Download", "DOWNLOADS",
+    "area_label", "sample_notice", "Download", "DOWNLOADS", "plain", "progress_line", "signoff_text",
 ]
 
 # A completion rate's level, for colouring: (lowest share, level), first match.
@@ -135,7 +137,7 @@ class Scope:
         extra = sorted({p.area for p in self.of("problem") + self.feedback if p.area and p.area not in known})
         return listed + [(a, a) for a in extra]
 
-    def published(self) -> "Scope":
+    def published(self) -> Scope:
         """Records not marked 公开: 否; measures only if they address a published
         problem (or none at all)."""
         problems = {p.id for p in self.of("problem") if p.publish}
@@ -255,7 +257,7 @@ class Ref:
     draft: bool = False       # an imported record not yet completed (marked 草稿)
 
     @classmethod
-    def of(cls, record: Record) -> "Ref":
+    def of(cls, record: Record) -> Ref:
         return cls(record.id, record.kind, record.title, record.draft)
 
 
@@ -469,6 +471,28 @@ class TaskRow:
     signed_off_on: dt.date | None
     progress: int                    # number of progress entries
     evidence: int                    # number of evidence items
+    text: str = ""                   # the measure's own text (its body as plain text)
+    latest_progress: str = ""        # the last progress entry: "YYYY-MM-DD text"
+    evidence_names: tuple[str, ...] = ()
+    signoff: str = ""                # "YYYY-MM-DD who 销号" once signed off
+
+
+def progress_line(entry) -> str:
+    """One progress entry as one line: its date and text."""
+    return f"{entry.on.isoformat()} {entry.text}"
+
+
+def signoff_text(measure: MeasureRecord) -> str:
+    """销号情况 of a measure: date and who, then 销号; "" when not signed off."""
+    if not (measure.signed_off_on or measure.signed_off_by):
+        return ""
+    parts = (measure.signed_off_on.isoformat() if measure.signed_off_on else "", measure.signed_off_by or "")
+    return " ".join(x for x in parts if x) + " 销号"
+
+
+def _latest_progress(measures) -> str:
+    entries = [p for m in measures for p in m.progress]
+    return progress_line(max(entries, key=lambda p: p.on)) if entries else ""
 
 
 def task_rows(ledger: Ledger, measures) -> tuple[TaskRow, ...]:
@@ -488,6 +512,8 @@ def task_rows(ledger: Ledger, measures) -> tuple[TaskRow, ...]:
             light_text=light_text(ledger, m), closed=is_closed(ledger, m), completed_on=m.completed_on,
             signed_off_by=m.signed_off_by, signed_off_on=m.signed_off_on,
             progress=len(m.progress), evidence=len(m.evidence),
+            text=plain_text(m.body), latest_progress=_latest_progress([m]),
+            evidence_names=tuple(e.name for e in m.evidence), signoff=signoff_text(m),
         ))
     return tuple(rows)
 
@@ -505,13 +531,42 @@ class ProblemRow:
     measures: tuple[Ref, ...]
     status: str | None                # derived from its measures
     status_label: str                 # 尚无整改措施 when it has none
-    reported_status: str | None       # as written in the record (填报)
     light: str | None
     light_label: str
     closed: bool
     leaders: tuple[str, ...]          # of its measures, sorted
     units: tuple[str, ...]
     earliest_open_deadline: dt.date | None   # earliest dated deadline among open measures
+    measure_types: tuple[str, ...] = ()      # labels of its measures' types, in vocabulary order
+    deadline_text: str = ""                  # the earliest open deadline, else 长期坚持 / the last deadline
+    deadline_sort: str = ""
+    latest_progress: str = ""                # the latest progress entry among its measures
+    evidence_names: tuple[str, ...] = ()     # its measures' evidence
+    signoff: str = ""                        # 已销号 when all its measures are, else how many of them
+
+
+def _problem_deadline(ledger: Ledger, measures) -> tuple[str, str]:
+    """(text, sort key): the earliest dated deadline of an open measure; else
+    长期坚持 if an open one is long-term; once all are closed, the latest
+    deadline they had (长期坚持 if only long-term ones)."""
+    open_ = [m for m in measures if not is_closed(ledger, m)]
+    group = open_ or list(measures)
+    dates = [m.deadline for m in group if m.deadline and not m.long_term]
+    if dates:
+        day = min(dates) if open_ else max(dates)
+        return day.isoformat(), day.isoformat()
+    if any(m.long_term for m in group):
+        return ledger.vocab.long_term_deadline, "9999-99-99"
+    return "", ""
+
+
+def _problem_signoff(ledger: Ledger, measures) -> str:
+    signed = [m for m in measures if m.status == "signed_off"]
+    if not signed:
+        return ""
+    if len(signed) == len(measures):
+        return ledger.vocab.label("statuses", "signed_off")
+    return ledger.vocab.phrase("signed_off_part", done=len(signed), total=len(measures))
 
 
 def problem_rows(ledger: Ledger, problems) -> tuple[ProblemRow, ...]:
@@ -523,6 +578,7 @@ def problem_rows(ledger: Ledger, problems) -> tuple[ProblemRow, ...]:
         status = ledger.problem_status.get(p.id)
         light = problem_light(ledger, p)
         open_dates = [m.deadline for m in measures if m.deadline and not is_closed(ledger, m)]
+        deadline = _problem_deadline(ledger, measures)
         rows.append(ProblemRow(
             number=number, problem=Ref.of(p), area=p.area,
             area_label=area_label(p.area, ledger.area_name(p, p.area)) if p.area else "",
@@ -530,11 +586,17 @@ def problem_rows(ledger: Ledger, problems) -> tuple[ProblemRow, ...]:
             feedback_quotes=tuple(f.quote or f.title for f in feedback),
             causes=_refs(ledger.targets(p, "causes")), measures=_refs(measures),
             status=status, status_label=status_label(vocab, status, vocab.phrase("no_measures")),
-            reported_status=p.status, light=light, light_label=vocab.label("lights", light) if light else "",
+            light=light, light_label=vocab.label("lights", light) if light else "",
             closed=is_closed(ledger, p),
             leaders=tuple(sorted({x for m in measures for x in m.leader})),
             units=tuple(sorted({x for m in measures for x in m.unit})),
             earliest_open_deadline=min(open_dates) if open_dates else None,
+            measure_types=tuple(vocab.label("measure_types", t) for t in vocab.enums["measure_types"]
+                                if any(m.measure_type == t for m in measures)),
+            deadline_text=deadline[0], deadline_sort=deadline[1],
+            latest_progress=_latest_progress(measures),
+            evidence_names=tuple(e.name for m in measures for e in m.evidence),
+            signoff=_problem_signoff(ledger, measures),
         ))
     return tuple(rows)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from taizhang.import_model import CN, Draft, Understood, short_title
+from taizhang.importing.model import CN, Draft, Understood, short_title
 
 _N = rf"[{CN}]+"
 # Line-start markers, each a numbering style (full-width or ASCII punctuation).
@@ -44,7 +44,7 @@ QUOTES = set(OPEN_QUOTES + CLOSE_QUOTES)
 class Node:
     style: str | None
     text: str
-    children: list["Node"] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
 
 
 def clean(text: str, noise: list[str]) -> list[str]:

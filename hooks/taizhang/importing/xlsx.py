@@ -1,4 +1,4 @@
-"""An Excel (.xlsx) or CSV ledger → a grid of cells → import_table.
+"""An Excel (.xlsx) or CSV ledger → a grid of cells → table.py.
 
 Merged cells are filled with their top-left value, so a feedback item or a
 problem merged over several measures reads as repeated on every row. The
@@ -14,9 +14,9 @@ import io
 import re
 from pathlib import Path
 
-from taizhang.import_model import ImportError_, Understood, decode_text, guard_zip, office_error
-from taizhang.import_outline import round_title
-from taizhang.import_table import TableReader, _text, find_header
+from taizhang.importing.model import ImportError_, Understood, decode_text, guard_zip, office_error
+from taizhang.importing.outline import round_title
+from taizhang.importing.table import TableReader, _text, find_header
 
 MAX_CELLS = 200_000
 
@@ -52,7 +52,7 @@ def read_csv(path: Path) -> list[list]:
     except csv.Error:
         pass
     try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+        return list(csv.reader(io.StringIO(text, newline=""), dialect))
     except csv.Error as exc:
         raise ImportError_(f"{path.name} 的 CSV 格式有误（{exc.__class__.__name__}）：请在 Excel 中另存为 CSV 后再导入") from None
 
@@ -70,7 +70,7 @@ def title_block(grid: list[list], header_row: int) -> str:
 
 def title_facts(grid: list[list], header_row: int, long_term: str) -> dict:
     """统计日期 and 被巡视单位 from the title block (“截至日期：2023-08-10”, “填报单位：…”)."""
-    from taizhang.import_table import parse_deadline
+    from taizhang.importing.table import parse_deadline
     facts: dict = {}
     for row in grid[:header_row]:
         texts = [_text(v) for v in row]
@@ -87,16 +87,21 @@ def title_facts(grid: list[list], header_row: int, long_term: str) -> dict:
     return facts
 
 
+ESSENTIAL = {"feedback", "problem", "measure", "leader", "unit", "deadline"}
+
+
 def understand_ledger(path: Path, vocab, fallback_title: str) -> Understood:
     if path.suffix.lower() == ".csv":
         sheets = [("", read_csv(path))]
     else:
         sheets = read_workbook(path)
-    found = [(name, grid, header) for name, grid in sheets if (header := find_header(grid))]
+    found = [(name, grid, header) for name, grid in sheets if (header := find_header(grid, vocab))]
     if not found:
         raise ImportError_(f"没有在 {path.name} 前十行中找到台账的表头：表头应有“具体问题”或“整改措施”，"
                            "以及“责任单位”“整改时限”等列")
-    name, grid, header = max(found, key=lambda f: f[2].score)
+    # The sheet naming most of a ledger's essential columns; the first such sheet on a tie
+    # (taizhang's own 问题清单 sheet names as many, after its 整改台账 sheet).
+    name, grid, header = max(found, key=lambda f: len(ESSENTIAL & set(f[2].fields.values())))
     title = title_block(grid, header.row)
     reader = TableReader(vocab, round_title([title], title, fallback_title) if title else fallback_title)
     reader.read(grid, header, f"工作表“{name}”中" if name else "")

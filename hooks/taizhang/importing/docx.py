@@ -5,7 +5,7 @@ Paragraph text is read with the number Word displays in front of it
 styled 标题 1/2/3 (Heading 1/2/3, or an outline level) without any number get
 the marker of their level, so the outline reader sees what a reader of the
 document sees. Tables whose header names a problem or measure column are
-task tables and are read like an Excel ledger (import_table.py).
+task tables and are read like an Excel ledger (table.py).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from taizhang.import_model import ImportError_, Understood, cn_number, guard_zip, office_error
-from taizhang.import_outline import clean, round_title, style_of, understand
-from taizhang.import_table import TableReader, find_header
+from taizhang.importing.model import ImportError_, Understood, cn_number, guard_zip, office_error
+from taizhang.importing.outline import clean, round_title, style_of, understand
+from taizhang.importing.table import TableReader, find_header
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -186,7 +186,7 @@ def understand_docx(path: Path, vocab, fallback_title: str) -> Understood:
     rules = vocab.import_rules
     cleaned = clean("\n".join(paragraphs), list(rules["noise"]))
     outline = understand(cleaned, rules, fallback_title)
-    task_tables = [(grid, header) for grid in tables if (header := find_header(grid))]
+    task_tables = [(grid, header) for grid in tables if (header := find_header(grid, vocab))]
     if not task_tables:
         return outline
     reader = TableReader(vocab, round_title(cleaned, outline.round_body, fallback_title))

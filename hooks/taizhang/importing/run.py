@@ -1,9 +1,9 @@
 """`taizhang import FILE`: a unit's existing material into draft records.
 
-Readers by format, each producing an `Understood` (import_model.py):
-outlines as text (.txt, .md: import_outline.py), Word documents (.docx:
-import_docx.py, whose task tables go through import_table.py) and ledgers
-(.xlsx, .csv: import_xlsx.py → import_table.py). This module assigns ids,
+Readers by format, each producing an `Understood` (model.py):
+outlines as text (.txt, .md: outline.py), Word documents (.docx:
+docx.py, whose task tables go through table.py) and ledgers
+(.xlsx, .csv: xlsx.py → table.py). This module assigns ids,
 renders the records, prints the recognised tree and writes all of it or
 nothing: files are staged in a dot-folder at the project root (same file
 system, outside records/) and moved into records/ by one rename, so a run
@@ -18,12 +18,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from taizhang.import_model import Draft, ImportError_, Understood, decode_text
-from taizhang.import_outline import clean, understand
+from taizhang.importing.model import Draft, ImportError_, Understood, decode_text
+from taizhang.importing.outline import clean, understand
 from taizhang.project import RECORDS_DIR, Analysis
 from taizhang.scaffold import highest_numbers, render_front_matter
 
-__all__ = ["ImportError_", "import_file", "import_outline"]
+__all__ = ["ImportError_", "import_file"]
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 TABLE_SUFFIXES = (".xlsx", ".xlsm", ".csv")
@@ -43,10 +43,10 @@ def understand_file(analysis: Analysis, path: Path) -> Understood:
     if suffix in TEXT_SUFFIXES:
         return understand(clean(read_text(path), list(rules["noise"])), rules, path.stem)
     if suffix == ".docx":
-        from taizhang.import_docx import understand_docx
+        from taizhang.importing.docx import understand_docx
         return understand_docx(path, analysis.vocab, path.stem)
     if suffix in TABLE_SUFFIXES:
-        from taizhang.import_xlsx import understand_ledger
+        from taizhang.importing.xlsx import understand_ledger
         return understand_ledger(path, analysis.vocab, path.stem)
     if suffix in (".doc", ".xls", ".wps", ".et"):
         new = ".xlsx" if suffix in (".xls", ".et") else ".docx"
@@ -227,6 +227,3 @@ def import_file(analysis: Analysis, path: Path, folder: str | None = None, dry_r
     if re.search(r"[/\\\x00-\x1f]", name) or name.startswith(".") or not name.strip():
         raise ImportError_(f"--folder “{name}” 不能含有 / 或 \\，也不能以 . 开头：它是 records/ 下的一个新文件夹的名字")
     return describe(understood), write_all(analysis.root, name, texts)
-
-
-import_outline = import_file   # the name the command line used before tables were read
