@@ -27,11 +27,13 @@ def measure(status, deadline=None, long_term=False):
     (["signed_off", "signed_off"], "signed_off"),
     (["not_started", "not_started"], "not_started"),
     (["not_started", "done"], "in_progress"),
-    (["basically_done", "done"], "basically_done"),
+    (["long:basically_done", "done"], "basically_done"),   # 长期坚持 keeps it 基本完成, not done
+    (["basically_done", "done"], "in_progress"),           # a 限期整改 measure written 基本完成 is still open
     (["in_progress", "signed_off"], "in_progress"),
 ])
 def test_problem_status_is_derived_from_its_slowest_measure(statuses, expected):
-    assert derive_problem_status([measure(s) for s in statuses], VOCAB) == expected
+    measures = [measure(s.removeprefix("long:"), long_term=s.startswith("long:")) for s in statuses]
+    assert derive_problem_status(measures, VOCAB) == expected
 
 
 TODAY = dt.date(2023, 8, 10)

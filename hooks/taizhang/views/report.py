@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from taizhang.link import RED, Ledger
-from taizhang.views import Scope, deadline_text, days_text, figures, is_closed, status_label
+from taizhang.views import Scope, deadline_text, figures, is_closed, measure_note, status_label
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def build_report(ledger: Ledger, scope: Scope) -> Report:
     if late:
         sections.append(Section(f"六、{vocab.label('lights', 'red')}未完成的事项", [],
                                 [f"{m.id} {m.title}（{'、'.join(m.unit)}，{vocab.key('deadline')} "
-                                 f"{deadline_text(ledger, m)}，{days_text(vocab, ledger.days_left(m))}）" for m in late]))
+                                 f"{deadline_text(ledger, m)}，{measure_note(ledger, m)}）" for m in late]))
     sections.append(Section(f"{'七' if late else '六'}、下一步工作", ["（本部分请结合实际填写。）"]))
     return Report(f"{name}{vocab.phrase('report_name')}（截至 {today}）", sections)
 
