@@ -14,7 +14,8 @@ from pathlib import Path
 
 from taizhang.link import Ledger, is_earlier, is_long_term
 from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord, Record
-from taizhang.problems import Reporter
+from taizhang.problems import PRIVATE_PLACES, Reporter
+from taizhang.publish import hidden_name, private_kind
 from taizhang.safety import unsafe_html
 from taizhang.sanitise import is_url
 
@@ -244,6 +245,9 @@ def check_evidence_files(measure: MeasureRecord, reporter: Reporter, docs_dir: P
         real = os.path.realpath(lexical)
         if real != repo and not real.startswith(repo + os.sep):
             reporter.add("evidence-symlink", measure.path, item.line, value=item.file, target=real, key=key)
+        elif (private := _private(lexical, real, docs, repo)) is not None:
+            reporter.add("evidence-private", measure.path, item.line, value=item.file, key=key,
+                         what=PRIVATE_PLACES[private], target=os.path.relpath(real, repo).replace(os.sep, "/"))
         elif not os.path.isfile(real):
             reporter.add("evidence-file-missing", measure.path, item.line, value=item.file, key=key)
 
@@ -264,9 +268,19 @@ def check_docs_symlinks(ledger: Ledger, reporter: Reporter, docs_dir: Path) -> N
             if not os.path.islink(path) or path in named or any(n.startswith(path + os.sep) for n in named):
                 continue   # not a link, or named by a record: evidence-symlink reports it there
             real = os.path.realpath(path)
+            rel = "docs/" + os.path.relpath(path, docs).replace(os.sep, "/")
             if real != repo and not real.startswith(repo + os.sep):
-                rel = "docs/" + os.path.relpath(path, docs).replace(os.sep, "/")
                 reporter.add("docs-symlink", rel, 1, target=real)
+            elif (private := private_kind(real, repo)) is not None:
+                reporter.add("docs-private", rel, 1, what=PRIVATE_PLACES[private],
+                             target=os.path.relpath(real, repo).replace(os.sep, "/"))
+
+
+def _private(lexical: str, real: str, docs: str, repo: str) -> str | None:
+    """A dot-name under docs/ (MkDocs leaves those out), or a private place the path leads to."""
+    if hidden_name(os.path.relpath(lexical, docs)):
+        return "dot"
+    return private_kind(real, repo)
 
 
 def check_gaps(ledger: Ledger, reporter: Reporter) -> None:

@@ -69,6 +69,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "把文件本身复制到 docs/{value}（替换这个链接）并提交"),
     "docs-symlink": ("docs/ 下的这个文件或文件夹是指向仓库之外（{target}）的符号链接，网站不会发布它",
                      "把文件本身复制到这里（替换这个链接）并提交，或删除这个链接"),
+    "evidence-private": ("{key}“{value}”实际是 {target}（{what}），网站不会发布它",
+                         "{key}只能是 docs/ 下普通的材料文件：把材料本身复制到 docs/evidence/ 下，改正路径后提交"),
+    "docs-private": ("docs/ 下的这个符号链接指向 {target}（{what}），网站不会发布它",
+                     "删除它；要发布的材料把文件本身复制到 docs/evidence/ 下（.git、以点开头的文件和文件夹、"
+                     "虚拟环境、site/ 等构建输出一律不发布）"),
     "unsafe-html": ("正文中有网站显示时会去掉的内容：{what}",
                     "网站只保留段落、标题、列表、表格、链接和本站图片等 Markdown 写法，其余会被去掉；请删除或改用 Markdown 写法"),
     "recur-not-earlier": ("“{key}”中的 {value} 不属于比本轮（{round}）更早的轮次",
@@ -84,6 +89,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "problem-without-measure": ("{problem} {value} 还没有{measure}", "在某条{measure}的“{key}”中加入 {value}"),
     "cause-unused": ("原因 {value} 没有被任何{problem}引用", "在相关{problem}的“{key}”中加入 {value}，或删除本记录"),
 }
+
+# The places publish.private_kind never publishes, as the messages say them.
+PRIVATE_PLACES = {"git": "Git 仓库的内部文件", "dot": "以点开头的隐藏文件或文件夹",
+                  "venv": "Python 虚拟环境中的文件", "site": "网站的构建输出"}
 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 
