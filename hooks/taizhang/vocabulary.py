@@ -187,10 +187,28 @@ class Vocabulary:
 
     def fill(self, text: str, **names) -> str:
         """A configured label with the phrases' placeholders filled ({measure},
-        {keys[status]}, {lights[red]} …, and {phrases[row_number]})."""
-        if "{" not in text:
+        {keys[status]}, {lights[red]} …, and {phrases[row_number]}). Only a name
+        or a group and one of its names: no format spec ({x:>50000000} would
+        write gigabytes), no conversion, no attribute; else KeyError/ValueError."""
+        if "{" not in text and "}" not in text:
             return text
-        return text.format(**{**self._names, "phrases": self.phrases, **names})
+        values = {**self._names, "phrases": self.phrases, **names}
+        out = []
+        for literal, name, spec, conversion in string.Formatter().parse(text):
+            out.append(literal)
+            if name is None:
+                continue
+            match = PLACEHOLDER.fullmatch(name)
+            if spec or conversion or match is None:
+                shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+                raise ValueError(f"占位符“{shown}”只能写名称或“分组[名称]”，不能带格式说明、转换或属性")
+            value = values[match.group(1)]
+            if match.group(2) is not None:
+                value = value[match.group(2)]
+            if isinstance(value, Mapping):
+                raise ValueError(f"占位符“{{{name}}}”缺少下标")
+            out.append(str(value))
+        return "".join(out)
 
     def severity(self, rule: str) -> str:
         return self.rules[rule]
@@ -500,7 +518,7 @@ def _filled(vocab: Vocabulary, text: str, where: str) -> str:
     try:
         return vocab.fill(text)
     except (KeyError, IndexError, ValueError, AttributeError) as exc:
-        raise ConfigError(f"{where}“{text}”中有无法替换的 {{…}}（{exc}）：可写 {{measure}}、{{keys[字段名]}}、"
+        raise ConfigError(f"{PROJECT_CONFIG} 的 {where}“{text}”中有无法替换的 {{…}}（{exc}）：可写 {{measure}}、{{keys[字段名]}}、"
                           f"{{phrases[短语名]}} 等，或去掉花括号") from exc
 
 
