@@ -309,7 +309,8 @@ def test_due_markdown_escapes_units_and_titles(tmp_path):
     assert result.returncode == 0, result.stderr
     doc = BeautifulSoup(markdown.markdown(result.stdout, extensions=["tables"]), "html.parser")
     assert not doc.find_all(["img", "script", "a", "strong"]), result.stdout
-    headings = [h.get_text() for h in doc.find_all("h3")]
+    # "<" carries an invisible word joiner (markup.inert): read as a person reads it
+    headings = [h.get_text().replace("\u2060", "") for h in doc.find_all("h3")]
     assert any(h.startswith("<img src=x onerror=alert(1)>（") for h in headings), headings
     assert any(h.startswith("# [点我](javascript:alert(2))（") for h in headings), headings
     assert any("**粗**<script>alert(3)</script>|列" in td.get_text() for td in doc.find_all("td"))

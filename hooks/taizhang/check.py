@@ -14,7 +14,8 @@ from pathlib import Path
 
 from taizhang.link import Ledger, is_earlier, is_long_term, not_a_task
 from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord, Record
-from taizhang.problems import Reporter
+from taizhang.problems import PRIVATE_PLACES, Reporter
+from taizhang.publish import hidden_name, private_kind
 from taizhang.safety import unsafe_html
 from taizhang.sanitise import is_url
 
@@ -222,7 +223,8 @@ def check_problem_status(problem: ProblemRecord, ledger: Ledger, reporter: Repor
     still_open = [m.id for m in ledger.measures_of(problem.id) if m.status and not vocab.is_closed(m.status)]
     if still_open:
         reporter.add("problem-closed-too-early", problem.path, problem.line_of("status"),
-                     status=vocab.label("statuses", problem.status), open="、".join(still_open))
+                     status=vocab.label("statuses", problem.status), open="、".join(still_open),
+                     measure=vocab.kind_label("measure"))
 
 
 def check_evidence_files(measure: MeasureRecord, reporter: Reporter, docs_dir: Path, key: str) -> None:
@@ -243,6 +245,9 @@ def check_evidence_files(measure: MeasureRecord, reporter: Reporter, docs_dir: P
         real = os.path.realpath(lexical)
         if real != repo and not real.startswith(repo + os.sep):
             reporter.add("evidence-symlink", measure.path, item.line, value=item.file, target=real, key=key)
+        elif (private := _private(lexical, real, docs, repo)) is not None:
+            reporter.add("evidence-private", measure.path, item.line, value=item.file, key=key,
+                         what=PRIVATE_PLACES[private], target=os.path.relpath(real, repo).replace(os.sep, "/"))
         elif not os.path.isfile(real):
             reporter.add("evidence-file-missing", measure.path, item.line, value=item.file, key=key)
 
@@ -263,18 +268,29 @@ def check_docs_symlinks(ledger: Ledger, reporter: Reporter, docs_dir: Path) -> N
             if not os.path.islink(path) or path in named or any(n.startswith(path + os.sep) for n in named):
                 continue   # not a link, or named by a record: evidence-symlink reports it there
             real = os.path.realpath(path)
+            rel = "docs/" + os.path.relpath(path, docs).replace(os.sep, "/")
             if real != repo and not real.startswith(repo + os.sep):
-                rel = "docs/" + os.path.relpath(path, docs).replace(os.sep, "/")
                 reporter.add("docs-symlink", rel, 1, target=real)
+            elif (private := private_kind(real, repo)) is not None:
+                reporter.add("docs-private", rel, 1, what=PRIVATE_PLACES[private],
+                             target=os.path.relpath(real, repo).replace(os.sep, "/"))
+
+
+def _private(lexical: str, real: str, docs: str, repo: str) -> str | None:
+    """A dot-name under docs/ (MkDocs leaves those out), or a private place the path leads to."""
+    if hidden_name(os.path.relpath(lexical, docs)):
+        return "dot"
+    return private_kind(real, repo)
 
 
 def check_gaps(ledger: Ledger, reporter: Reporter) -> None:
     """Warnings: feedback nobody answered, problems without measures, idle causes."""
+    kinds = {name: kind.label for name, kind in ledger.vocab.kinds.items()}   # the messages name them
     for record in ledger.records.values():
         if (isinstance(record, FeedbackRecord) and not not_a_task(record)     # 非整改任务: nothing need answer it
                 and not ledger.linked_from(record.id, "problem", "feedback")):
-            reporter.add("feedback-unanswered", record.path, 1, draft=record.draft, value=record.id, key=ledger.vocab.key("feedback"))
+            reporter.add("feedback-unanswered", record.path, 1, draft=record.draft, value=record.id, key=ledger.vocab.key("feedback"), **kinds)
         elif isinstance(record, ProblemRecord) and not record.is_declaration and not ledger.measures_of(record.id):
-            reporter.add("problem-without-measure", record.path, 1, draft=record.draft, value=record.id, key=ledger.vocab.key("problems"))
+            reporter.add("problem-without-measure", record.path, 1, draft=record.draft, value=record.id, key=ledger.vocab.key("problems"), **kinds)
         elif record.kind == "cause" and not ledger.linked_from(record.id, "problem", "causes"):
-            reporter.add("cause-unused", record.path, 1, draft=record.draft, value=record.id, key=ledger.vocab.key("causes"))
+            reporter.add("cause-unused", record.path, 1, draft=record.draft, value=record.id, key=ledger.vocab.key("causes"), **kinds)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import re
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
@@ -129,6 +129,8 @@ class Vocabulary:
         for group, values in self.enums.items():
             names[group] = {n: v.label for n, v in values.items()}
         names["keys"] = {n: f.key for n, f in self.fields.items()}
+        names["progress_keys"], names["evidence_keys"] = dict(self.progress_keys), dict(self.evidence_keys)
+        names["long_term_deadline"] = self.long_term_deadline
         names["stale_days"] = self.long_term_stale_days
         return names
 
@@ -179,9 +181,16 @@ class Vocabulary:
         for c in self.tables[table]:
             if where and not getattr(c, where):
                 continue
-            label = c.label.format(**{**self._names, "phrases": self.phrases, **names}) if "{" in c.label else c.label
+            label = self.fill(c.label, **names)
             out.append(TableColumn(c.name, c.show, label, c.width, c.role, c.gap, c.site, c.sheet))
         return tuple(out)
+
+    def fill(self, text: str, **names) -> str:
+        """A configured label with the phrases' placeholders filled ({measure},
+        {keys[status]}, {lights[red]} …, and {phrases[row_number]})."""
+        if "{" not in text:
+            return text
+        return text.format(**{**self._names, "phrases": self.phrases, **names})
 
     def severity(self, rule: str) -> str:
         return self.rules[rule]
@@ -451,7 +460,7 @@ def _build(raw: dict) -> Vocabulary:
         kind: frozen({fields[n].key: fields[n] for n in (*spec["required"], *spec["optional"])})
         for kind, spec in raw["kind_fields"].items()
     }
-    return Vocabulary(
+    vocab = Vocabulary(
         fields_by_key=frozen(by_key),
         kinds=frozen(kinds),
         enums=frozen(enums),
@@ -474,6 +483,25 @@ def _build(raw: dict) -> Vocabulary:
         tables=frozen({name: tuple(_table_column(raw, name, c) for c in columns)
                        for name, columns in raw["tables"].items()}),
     )
+    # Column labels and field help may name other words ({measure}, {keys[id]}, {phrases[row_number]}).
+    fields = {n: replace(f, help=_filled(vocab, f.help, f"fields.{n}.help ")) for n, f in fields.items()}
+    by_key = {kind: frozen({fields[n].key: fields[n] for n in (*spec["required"], *spec["optional"])})
+              for kind, spec in raw["kind_fields"].items()}
+    relations = {name: frozen({side: _filled(vocab, text, f"relations.{name}.{side} ") for side, text in sides.items()})
+                 for name, sides in vocab.relations.items()}
+    return replace(
+        vocab, fields=frozen(fields), fields_by_key=frozen(by_key), relations=frozen(relations),
+        ledger_columns=tuple(Column(c.name, _filled(vocab, c.label, f"ledger_columns 中“{c.name}”的列名"), c.width)
+                             for c in vocab.ledger_columns),
+    )
+
+
+def _filled(vocab: Vocabulary, text: str, where: str) -> str:
+    try:
+        return vocab.fill(text)
+    except (KeyError, IndexError, ValueError, AttributeError) as exc:
+        raise ConfigError(f"{where}“{text}”中有无法替换的 {{…}}（{exc}）：可写 {{measure}}、{{keys[字段名]}}、"
+                          f"{{phrases[短语名]}} 等，或去掉花括号") from exc
 
 
 TABLE_ROLES = ("", "id", "title", "wide", "key", "num")

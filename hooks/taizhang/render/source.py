@@ -25,6 +25,7 @@ import yaml
 
 from taizhang.errors import TaizhangError
 from taizhang.project import DOCS_DIR, analyse
+from taizhang.publish import private_kind
 from taizhang.render.tree import archived_version, site_tree
 
 CONFIG = "mkdocs.yml"
@@ -154,7 +155,9 @@ def render_source(root: Path, target: Path, force: bool = False) -> Rendered:
 
 def _copy_docs(root: Path, source: Path, dest: Path) -> tuple[str, ...]:
     """docs/ as MkDocs reads it (symlinks followed, dot files left out), except
-    links leading out of the project: those are skipped and named."""
+    links leading out of the project, or to what is never published inside it
+    (.git, dot-files, virtual environments, build output: publish.private_kind):
+    those are skipped and named."""
     inside, skipped = os.path.realpath(root), []
     dest.mkdir(parents=True, exist_ok=True)
     if not source.is_dir():
@@ -167,7 +170,7 @@ def _copy_docs(root: Path, source: Path, dest: Path) -> tuple[str, ...]:
                 continue
             path = Path(folder) / name
             real = os.path.realpath(path)
-            if real != inside and not real.startswith(inside + os.sep):
+            if (real != inside and not real.startswith(inside + os.sep)) or private_kind(real, inside) is not None:
                 skipped.append((rel / name).as_posix())
                 continue
             (dest / rel).mkdir(parents=True, exist_ok=True)
