@@ -231,6 +231,8 @@ def _by_feedback(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
             measures, problems = _measures_of_feedback(ledger, scope, f)
             state = status_label(vocab, ledger.feedback_status.get(f.id), vocab.phrase("no_problems"))
             text = vocab.phrase("report_feedback_lead", n=number, quote=(f.quote or f.title).strip().rstrip("。"))
+            if ledger.repeats(f) or any(ledger.repeats(p) for p in problems):
+                text += vocab.phrase("report_repeat")
             if measures:
                 text += _done_text(ledger, measures)
                 evidence = sum(len(m.evidence) for m in measures)
