@@ -238,48 +238,49 @@ def report_docx(report: Report) -> bytes:
     signature = _paragraph_style(document, "落款", BODY_FONT, SIZE_3, WD_ALIGN_PARAGRAPH.RIGHT, indent_chars=0)
 
     # the template's one empty paragraph carries the sample line or the title
-    first = document.paragraphs[0] if document.paragraphs else document.add_paragraph()
+    add = _paragraph_adder(document)
+    first = document.paragraphs[0] if document.paragraphs else add()
     if report.sample:
         first.style = notice
         add_text(first, report.sample)
-        add_text(document.add_paragraph(style=title), report.title)
+        add_text(add(style=title), report.title)
     else:
         first.style = title
         add_text(first, report.title)
-    document.add_paragraph("", style=body)
+    add("", style=body)
     if report.recipient:
-        add_text(document.add_paragraph(style=recipient), f"{report.recipient}：")
-    add_text(document.add_paragraph(style=body), report.opening)
+        add_text(add(style=recipient), f"{report.recipient}：")
+    add_text(add(style=body), report.opening)
     for part in report.sections:
-        add_text(document.add_paragraph(style=heading), part.heading)
+        add_text(add(style=heading), part.heading)
         for block in part.blocks:
             if block.heading:
-                add_text(document.add_paragraph(style=subheading), block.text)
+                add_text(add(style=subheading), block.text)
                 continue
-            paragraph = document.add_paragraph(style=body)
+            paragraph = add(style=body)
             if block.lead:      # （一） lead-in in 楷体, the rest in 仿宋
                 add_text(paragraph, block.lead, SUBHEADING_FONT if block.lead.startswith("（") else None)
             add_text(paragraph, block.text)
     if report.unpublished:
-        add_text(document.add_paragraph(style=body), report.unpublished)
+        add_text(add(style=body), report.unpublished)
     if report.attachments:
-        document.add_paragraph("", style=body)
+        add("", style=body)
         label = f"{report.attachment_label}："
         items = report.attachments if len(report.attachments) == 1 else [
             f"{n}. {a}" for n, a in enumerate(report.attachments, start=1)]
         for n, item in enumerate(items):
-            paragraph = document.add_paragraph(style=body)
+            paragraph = add(style=body)
             add_text(paragraph, (label if n == 0 else "") + item)
             if n:   # later items line up under the first (附件： is three characters)
                 paragraph.paragraph_format.left_indent = Pt(SIZE_3 * 3)
     if report.issuer:
         date = chinese_date(report.as_of)
         for _ in range(2):
-            document.add_paragraph("", style=body).paragraph_format.keep_with_next = True
+            add("", style=body).paragraph_format.keep_with_next = True
         # 成文日期 right-aligned four characters in; the issuer centred over it
         for text, right in ((report.issuer, max(0.0, 4 + (_char_width(date) - _char_width(report.issuer)) / 2)),
                             (date, 4)):
-            paragraph = document.add_paragraph(style=signature)
+            paragraph = add(style=signature)
             add_text(paragraph, text)
             paragraph.paragraph_format.right_indent = Pt(SIZE_3 * right)
             paragraph.paragraph_format.keep_with_next = text == report.issuer
@@ -296,6 +297,31 @@ def report_docx(report: Report) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return fixed_zip(buffer.getvalue(), stamp)
+
+
+STYLE_IDS_ONCE = True   # False: python-docx looks each style up per paragraph (tests compare the two files)
+
+
+def _paragraph_adder(document):
+    """document.add_paragraph, with each style's id looked up once: python-docx
+    looks it up for every paragraph, scanning all of the document's styles to
+    find the default one each time (most of the report's cost at 1,000 records).
+    The paragraph gets the same style id, so the file is the same."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    if not STYLE_IDS_ONCE:
+        return lambda text="", style=None: document.add_paragraph(text, style=style)
+    ids = {}
+
+    def add(text: str = "", style=None):
+        paragraph = document.add_paragraph(text)
+        if style is not None:
+            if style.name not in ids:
+                ids[style.name] = document.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+            paragraph._p.style = ids[style.name]   # what Paragraph.style's setter does with the id
+        return paragraph
+
+    return add
 
 
 def _char_width(text: str) -> float:

@@ -27,7 +27,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from taizhang.link import RED, YELLOW, Ledger
-from taizhang.views import Scope, figures, status_label
+from taizhang.views import Rate, Scope, completion, figures, state_label, state_of, status_label
 
 ORDINALS = "一二三四五六七八九十"
 DONE_STATES = ("done", "signed_off")
@@ -76,11 +76,11 @@ class Report:
     attachment_label: str = ""     # 附件
 
 
-# -- counts by state: ONE place to read them -------------------------------------
+# -- counts by state: read from views.completion, the dashboard's computation --
 
 @dataclass(frozen=True)
 class KindCounts:
-    """Counts by state of one kind, with its 完成率 (the dashboard's rate)."""
+    """A kind's counts by state and both rates, worded for the report."""
 
     label: str
     unit: str            # 条 / 个 / 项
@@ -90,31 +90,17 @@ class KindCounts:
     in_progress: int
     not_started: int     # and items nothing answers yet
     total: int
-    rate_label: str
-    rate_text: str
-    rate_done: int
-    rate_total: int
+    rate: Rate           # 完成率
+    basic_rate: Rate     # 完成及基本完成率
 
 
 def kind_counts(ledger: Ledger, scope: Scope) -> tuple[KindCounts, KindCounts, KindCounts]:
-    """Feedback items, problems, measures by state and their 完成率, from
-    views.figures (its rates and the ledger's derived states): the numbers
-    the dashboard shows."""
-    fig = figures(ledger, scope)
-    vocab = ledger.vocab
-    kinds = (("feedback", "条", scope.feedback, ledger.feedback_status, "feedback"),
-             ("problem", "个", scope.problems, ledger.problem_status, "problems"),
-             ("measure", "项", scope.measures, None, "measures"))
-    out = []
-    for kind, unit, records, derived, rate_name in kinds:
-        states = Counter((r.status if derived is None else derived.get(r.id)) for r in records)
-        done = sum(n for s, n in states.items() if s and vocab.is_closed(s))
-        basic, progress = states.get("basically_done", 0), states.get("in_progress", 0)
-        rate = fig.rate(rate_name)
-        out.append(KindCounts(vocab.kind_label(kind), unit, done, states.get("signed_off", 0), basic, progress,
-                              len(records) - done - basic - progress, len(records),
-                              rate.label, rate.text, rate.done, rate.total))
-    return tuple(out)
+    """Feedback items, problems, measures by state with both rates:
+    views.completion, the numbers the dashboard and the sheets show."""
+    done = completion(ledger, scope)
+    units = {"feedback": "条", "problems": "个", "measures": "项"}
+    return tuple(KindCounts(k.label, units[k.name], k.done, k.signed_off, k.basically_done, k.in_progress,
+                            k.not_started, k.total, k.rate, k.basic_rate) for k in done)
 
 
 # -- the report ------------------------------------------------------------------
@@ -160,9 +146,14 @@ def _overall(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
     feedback, problems, measures = kind_counts(ledger, scope)
     blocks = []
     for k in (feedback, problems, measures):
+        rates = "，".join(vocab.phrase("report_rate", label=r.label, rate=r.text, done=r.done, of=r.total)
+                         for r in (k.rate, k.basic_rate))
         blocks.append(Block(vocab.phrase("report_kind_line", label=k.label, total=k.total, unit=k.unit,
-                                         counts=_counts_text(vocab, k), rate_label=k.rate_label, rate=k.rate_text,
-                                         done=k.rate_done, of=k.rate_total)))
+                                         counts=_counts_text(vocab, k), rates=rates)))
+    excluded = completion(ledger, scope).feedback.excluded
+    if excluded:
+        blocks.append(Block(vocab.phrase("report_not_tasks", count=len(excluded), reasons="；".join(
+            f"“{ledger.records[n.feedback.id].quote or n.feedback.title}”（{n.reason}）" for n in excluded))))
     by_type = []
     for name, value in vocab.enums["measure_types"].items():
         of_type = [m for m in scope.measures if m.measure_type == name]
@@ -223,13 +214,13 @@ def _by_feedback(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
         groups.append(("", others))
     for heading, items in groups:
         if heading:
-            done = sum(1 for f in items if ledger.feedback_status.get(f.id) in DONE_STATES)
+            done = sum(1 for f in items if state_of(ledger, f) in DONE_STATES)
             blocks.append(Block(heading, heading=True))
             blocks.append(Block(vocab.phrase("report_area_line", total=len(items), done=done)))
         for f in items:
             number += 1
             measures, problems = _measures_of_feedback(ledger, scope, f)
-            state = status_label(vocab, ledger.feedback_status.get(f.id), vocab.phrase("no_problems"))
+            state = state_label(ledger, f)
             text = vocab.phrase("report_feedback_lead", n=number, quote=(f.quote or f.title).strip().rstrip("。"))
             if ledger.repeats(f) or any(ledger.repeats(p) for p in problems):
                 text += vocab.phrase("report_repeat")
@@ -239,8 +230,7 @@ def _by_feedback(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
                 text += vocab.phrase("report_evidence", n=evidence) if evidence else vocab.phrase("report_no_evidence")
             elif problems:
                 text += vocab.phrase("report_no_measures")
-            text += vocab.phrase("report_feedback_state" if ledger.feedback_status.get(f.id) else "report_feedback_gap",
-                                 state=state)
+            text += vocab.phrase("report_feedback_state" if state_of(ledger, f) else "report_feedback_gap", state=state)
             blocks.append(Block(text))
     return tuple(blocks) or (Block(vocab.phrase("report_none")),)
 
