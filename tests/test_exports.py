@@ -288,8 +288,10 @@ def _docx_text(path):
 def test_progress_report(exported):
     text = _docx_text(exported / "ledger.docx")
     assert text.startswith("示例数据：") and "\n十一届省委第三轮巡视整改进展情况报告\n\n省委第四巡视组：\n" in text
-    assert ("整改措施 9 项：已完成 2 项（其中已销号 1 项），基本完成（持续整改） 2 项，正在整改 4 项，未启动 1 项；"
-            "措施完成率 22.2%（2/9）。") in text
+    # the dashboard's computation (views.completion): both rates with numerator and denominator
+    assert ("整改措施 9 项：已完成 2 项（其中已销号 1 项），基本完成（持续整改） 3 项，正在整改 3 项，未启动 1 项；"
+            "措施完成率 22.2%（2/9），措施完成及基本完成率 55.6%（5/9）。") in text
+    assert "反馈问题 15 条：" in text and "另有 2 条反馈问题为非整改任务，不计入上述数字" in text
     assert "按整改类型分：立行立改 2 项，已完成 2 项；限期整改 4 项，已完成 0 项；长期坚持 3 项，已完成 0 项。" in text
     assert text.rstrip().endswith("中共XX市XX区委员会\n2023年8月10日")
 

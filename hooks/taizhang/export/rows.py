@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from taizhang.export.text import plain_text
 from taizhang.link import DONE, Ledger
 from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord
-from taizhang.views import Scope, field_text, light_text, status_label
+from taizhang.views import Scope, field_text, light_text, state_label
 
 FEEDBACK_COLUMNS = ("number", "feedback")     # merged over a feedback item's rows
 PROBLEM_COLUMNS = ("problem", "cause")        # merged over a problem's rows (within one feedback item)
@@ -144,8 +144,8 @@ def _id_key(record_id: str):
 
 
 def _status_line(ledger: Ledger, record, missing: str) -> str:
-    """The derived status (the ledger's, as the dashboard and report show it)."""
-    return f"（{ledger.vocab.key('status')}：{status_label(ledger.vocab, ledger.status_of(record), ledger.vocab.phrase(missing))}）"
+    """The derived state (views.state_label: as the dashboard and report show it)."""
+    return f"（{ledger.vocab.key('status')}：{state_label(ledger, record) or ledger.vocab.phrase(missing)}）"
 
 
 def _feedback_cells(ledger: Ledger, f: FeedbackRecord, number: int) -> dict:

@@ -23,7 +23,7 @@ unpublished problems.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+import re
 from dataclasses import dataclass
 
 from taizhang.link import RED, YELLOW, Ledger
@@ -153,7 +153,8 @@ def _overall(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
     excluded = completion(ledger, scope).feedback.excluded
     if excluded:
         blocks.append(Block(vocab.phrase("report_not_tasks", count=len(excluded), reasons="；".join(
-            f"“{ledger.records[n.feedback.id].quote or n.feedback.title}”（{n.reason}）" for n in excluded))))
+            f"“{ledger.records[n.feedback.id].quote or n.feedback.title}”（{_words(ledger, n.reason)}）"
+            for n in excluded))))
     by_type = []
     for name, value in vocab.enums["measure_types"].items():
         of_type = [m for m in scope.measures if m.measure_type == name]
@@ -182,6 +183,21 @@ def _measures_of_feedback(ledger: Ledger, scope: Scope, feedback) -> list:
     return [seen[i] for i in sorted(seen)], problems
 
 
+_RECORD_ID = re.compile(r"\b[A-Z]{2}-\d{3,}\b")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def _words(ledger: Ledger, text: str) -> str:
+    """A unit's own text in the report's words: a record id it mentions
+    becomes that record's title in quotes, an ISO date 2024年6月10日."""
+    def title(m: re.Match) -> str:
+        record = ledger.records.get(m.group(0))
+        return f"“{record.title}”" if record is not None else m.group(0)
+
+    text = _RECORD_ID.sub(title, text)
+    return _ISO_DATE.sub(lambda m: f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日", text)
+
+
 def _sentence(text: str) -> str:
     text = text.strip().rstrip("；;，,")
     return text if text.endswith(("。", "！", "？", "”")) else text + "。"
@@ -192,7 +208,7 @@ def _done_text(ledger: Ledger, measures) -> str:
     vocab = ledger.vocab
     parts = []
     for n, m in enumerate(measures, start=1):
-        entries = "；".join(f"{chinese_date(p.on)}，{p.text.strip().rstrip('。；;')}" for p in m.progress)
+        entries = "；".join(f"{chinese_date(p.on)}，{_words(ledger, p.text).strip().rstrip('。；;')}" for p in m.progress)
         title = m.title.strip().rstrip("。")
         if entries:
             parts.append(f"{chinese_ordinal(n)}是{title}。{_sentence(entries)}")
@@ -255,8 +271,9 @@ def _issues(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
     overdue = [m for m in open_ if ledger.lights.get(m.id) == RED and (ledger.days_left(m) or 0) < 0 and not m.long_term]
     soon = [m for m in open_ if ledger.lights.get(m.id) == YELLOW and not m.long_term]
     not_started = [m for m in open_ if m.status == "not_started" and m not in overdue and m not in soon]
-    stale = getattr(ledger, "stale_days", {}) or {}
-    lagging = [m for m in open_ if m.long_term and m.id in stale]
+    stale = ledger.stale_days      # 长期坚持 without progress for long: lit yellow or red (link.py)
+    lagging = [m for m in open_ if m.id in stale and ledger.lights.get(m.id) in (RED, YELLOW)
+               and m not in overdue and m not in soon]
 
     def days(m, phrase):
         return "，" + vocab.phrase(phrase, days=abs(ledger.days_left(m) or 0))
@@ -296,7 +313,7 @@ def _next_steps(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
     vocab = ledger.vocab
     written = tuple(t for t in (scope.round.value("next_steps") or ()) if str(t).strip()) if scope.round else ()
     if written:
-        return tuple(Block(_sentence(str(t)), lead=f"{chinese_ordinal(i)}是") for i, t in enumerate(written, 1))
+        return tuple(Block(_sentence(_words(ledger, str(t))), lead=f"{chinese_ordinal(i)}是") for i, t in enumerate(written, 1))
     open_ = [m for m in scope.measures if not (m.status and vocab.is_closed(m.status))]
     overdue = [m for m in open_ if ledger.lights.get(m.id) == RED and not m.long_term]
     soon = [m for m in open_ if ledger.lights.get(m.id) == YELLOW and not m.long_term]
