@@ -12,6 +12,7 @@ import os
 from collections import defaultdict
 from pathlib import Path
 
+from taizhang.fsutil import BROKEN_LINK_REASONS, broken_link
 from taizhang.link import Ledger, is_earlier
 from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord, Record
 from taizhang.problems import Reporter
@@ -245,8 +246,15 @@ def check_docs_symlinks(ledger: Ledger, reporter: Reporter, docs_dir: Path) -> N
     for folder, dirs, files in os.walk(docs):   # never follows a linked folder
         for name in sorted(dirs) + sorted(files):
             path = os.path.join(folder, name)
-            if not os.path.islink(path) or path in named or any(n.startswith(path + os.sep) for n in named):
-                continue   # not a link, or named by a record: evidence-symlink reports it there
+            if not os.path.islink(path):
+                continue
+            broken = broken_link(path)
+            if broken:   # the build leaves it out (a dangling link would crash the copy, a loop repeat docs/)
+                rel = "docs/" + os.path.relpath(path, docs).replace(os.sep, "/")
+                reporter.add("docs-symlink-broken", rel, 1, target=os.readlink(path), why=BROKEN_LINK_REASONS[broken])
+                continue
+            if path in named or any(n.startswith(path + os.sep) for n in named):
+                continue   # named by a record: evidence-symlink reports it there
             real = os.path.realpath(path)
             if real != repo and not real.startswith(repo + os.sep):
                 rel = "docs/" + os.path.relpath(path, docs).replace(os.sep, "/")

@@ -64,6 +64,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "把文件本身复制到 docs/{value}（替换这个链接）并提交"),
     "docs-symlink": ("docs/ 下的这个文件或文件夹是指向仓库之外（{target}）的符号链接，网站不会发布它",
                      "把文件本身复制到这里（替换这个链接）并提交，或删除这个链接"),
+    "docs-symlink-broken": ("docs/ 下的这个符号链接{why}（指向 {target}），网站不会发布它",
+                            "删除这个链接，或改为仓库中的文件本身"),
     "unsafe-html": ("正文中有网站显示时会去掉的内容：{what}",
                     "网站只保留段落、标题、列表、表格、链接和本站图片等 Markdown 写法，其余会被去掉；请删除或改用 Markdown 写法"),
     "recur-not-earlier": ("“{key}”中的 {value} 不属于比本轮（{round}）更早的轮次",
