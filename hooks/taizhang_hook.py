@@ -1,15 +1,23 @@
 """MkDocs adapter: the only module that imports MkDocs (its search worker,
 hooks/taizhang_search.py, runs Material's search code in a second process).
 
-It translates MkDocs events into calls on the taizhang core (hooks/taizhang/)
-and back: records are checked once per build in on_config, their problems
-logged as `records/…/X.md:LINE: …`, and every generated page is added as an
-in-memory file in on_files. Nothing is written to docs/ or records/.
+It only wires MkDocs events to the taizhang core (hooks/taizhang/): records
+are checked once per build in on_config, their problems logged as
+`records/…/X.md:LINE: …`; the core's page tree (taizhang.render.tree, the
+same one `taizhang render DIR` writes out for engines without hooks) is
+added as in-memory files in on_files; the downloads the core builds in a
+second process are written in on_post_build. Nothing is written to docs/
+or records/.
 
-Speed (README 性能): each converted page goes to the search worker; record
-pages are RecordPageFile, which a dirty build (`mkdocs serve --dirty`) skips
-while nothing they are made from changed; the global navigation is rendered
-once per folder for record pages (on_env).
+State: one taizhang.session.Session from on_startup to on_shutdown (what
+`mkdocs serve` keeps between rebuilds: parsed records, the search worker,
+what the last good build wrote) and one _Build from on_config to the end of
+that build. No thread; nothing else outlives a build.
+
+Speed (README 性能): each converted page goes to the search worker; in a
+dirty build (`mkdocs serve --dirty`) pages whose inputs did not change are
+skipped (PageFile); the global navigation is rendered once per folder for
+record pages (on_env).
 """
 
 from __future__ import annotations
@@ -18,7 +26,6 @@ import logging
 import os
 import posixpath
 import sys
-import threading
 from pathlib import Path
 
 # A hook file can import sibling modules only when their folder is on the
@@ -26,112 +33,95 @@ from pathlib import Path
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from mkdocs.exceptions import PluginError  # noqa: E402
-from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
+from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 
 from taizhang import spawn  # noqa: E402
-from taizhang.archive import archived_rounds  # noqa: E402
-from taizhang.export.background import Background  # noqa: E402
-from taizhang.history import read_history  # noqa: E402
 from taizhang.errors import TaizhangError  # noqa: E402
 from taizhang.fsutil import BROKEN_LINK_REASONS, broken_link  # noqa: E402
-from taizhang.project import RECORDS_DIR, ParseCache, analyse  # noqa: E402
+from taizhang.problems import MESSAGES, PRIVATE_PLACES  # noqa: E402
+from taizhang.project import RECORDS_DIR, analyse  # noqa: E402
+from taizhang.publish import hidden_name, private_kind  # noqa: E402
 from taizhang.render.html import fill_fragments, searched_fragments  # noqa: E402
-from taizhang.render.rounds import ArchiveView  # noqa: E402
-from taizhang.render.printing import PRINT_CSS, print_css  # noqa: E402
-from taizhang.render.site import render_site  # noqa: E402
-from taizhang.views import sample_notice  # noqa: E402
+from taizhang.render.tree import archived_version, digest, site_extra, site_tree  # noqa: E402
+from taizhang.session import Session  # noqa: E402
 from taizhang.vocabulary import PROJECT_CONFIG  # noqa: E402
-from taizhang_search import SearchWorker, enabled_plugin_config, search_inputs  # noqa: E402
+from taizhang_search import InProcessSearch, SearchWorker, enabled_plugin_config, search_inputs  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.taizhang")
 
+NAV_CACHE_ENV = "TAIZHANG_NAV_CACHE"   # 0: Material renders the navigation on every page (tests compare)
+
 
 class _Build:
-    """What one build learned; replaced at every on_config (serve rebuilds)."""
+    """What one build learned; made in on_config, dropped when the build ends."""
 
-    analysis = None
-    history = None
-    site = None
-    downloads = None
-    nav_cache = None
-    search = None         # the SearchWorker indexing this build's pages, if any
-    search_meta = None    # page -> its own `search` meta, given back before templates run
-    config = None
-    files = None          # every file of this build (search order, dirty builds)
-    nav = None
-    site_key = None       # digest of what every record page shares (see _site_key)
-    written_before = {}   # what the last good build wrote (taken from _session: a failed build leaves none)
+    def __init__(self, session: Session, analysis):
+        self.session, self.analysis = session, analysis
+        self.tree = None          # the core's page tree (taizhang.render.tree.SiteTree)
+        self.search = None        # the SearchWorker indexing this build's pages, if any
+        self.search_meta = {}     # page -> its own `search` meta, given back before templates run
+        self.config = None
+        self.files = None         # every file of this build (search order, dirty builds)
+        self.nav = None
+        self.nav_cache = {}
+        self._site_key = None     # digest of what every page shares (see site_key)
 
+    def unchanged(self, src_uri: str, page_digest: str | None) -> bool:
+        return self.session.unchanged(src_uri, self.site_key(), page_digest)
 
-_build = _Build()
-# State meant to outlive a build (`mkdocs serve` keeps this module loaded):
-# parsed records reused while their bytes are unchanged (see ParseCache), the
-# search worker with its entries of unchanged pages and jieba's dictionary
-# (see taizhang_search), and _Session below.
-_parse_cache = ParseCache()
-_search_worker = None
-
-
-class _Session:
-    """How MkDocs runs this process (on_startup), and what the last good build
-    wrote, for `mkdocs serve --dirty`: record page -> (site key, page digest)."""
-
-    serving = False
-    dirty = False
-    written: dict = {}
-    builds = 0            # finished builds; under serve --dirty, rebuilds do not wait for downloads
-    templates = None      # Jinja's compiled templates (MkDocs makes a new environment per build)
-
-
-_session = _Session()
-
-
-def _compiled_templates():
-    """Jinja's compiled templates kept in memory across builds; Jinja checks each
-    template's source checksum before reusing it."""
-    import jinja2
-
-    class MemoryBytecodeCache(jinja2.BytecodeCache):
-        def __init__(self):
-            self.store = {}
-
-        def load_bytecode(self, bucket):
-            if bucket.key in self.store:
-                bucket.bytecode_from_string(self.store[bucket.key])
-
-        def dump_bytecode(self, bucket):
-            self.store[bucket.key] = bucket.bytecode_to_string()
-
-    return MemoryBytecodeCache()
+    def site_key(self) -> str:
+        """What a page's HTML depends on besides itself: mkdocs.yml, the theme
+        override, config.extra and the extra CSS/JS, and the navigation as shown
+        (every nav page's title and URL: record pages come after the nav pages, so
+        these are read by then; an unread title makes the key new)."""
+        if self._site_key is None:
+            config, parts = self.config, []
+            with open(config.config_file_path, "rb") as f:
+                parts.append(f.read().decode("utf-8", "replace"))
+            custom = config.theme.custom_dir
+            for folder, _, names in sorted(os.walk(custom)) if custom else ():
+                for name in sorted(names):
+                    stat = os.stat(os.path.join(folder, name))
+                    parts.append(f"{os.path.join(folder, name)} {stat.st_size} {stat.st_mtime_ns}")
+            parts += [repr(sorted(config.extra.items(), key=str)), repr(list(config.extra_css)),
+                      repr([str(s) for s in config.extra_javascript]), repr(config.site_url)]
+            parts += [f"{page.title}|{page.url}|{page.file.src_uri}" for page in self.nav.pages]
+            if any(page.title is None for page in self.nav.pages):
+                parts.append(repr(object()))   # never equal: rebuild every page
+            self._site_key = digest(*parts)
+        return self._site_key
 
 
-_session.templates = _compiled_templates()
+_session: Session | None = None   # from on_startup to on_shutdown
+_build: _Build | None = None      # from on_config to the end of that build
 
 
 def on_startup(command, dirty):
-    _session.serving, _session.dirty = command == "serve", dirty
+    global _session
+    _session = Session(serving=command == "serve", dirty=dirty)
     # Run by `taizhang archive` (or mike under it): this build ends with that process.
     spawn.end_with_parent_if_asked()
+
+
+def on_shutdown():
+    global _session, _build
+    if _session is not None and _session.search is not None:
+        _session.search.stop()
+    _session = _build = None
 
 
 def _root(config) -> Path:
     return Path(config.config_file_path).resolve().parent
 
 
-MIKE_VERSION_ENV = "MIKE_DOCS_VERSION"   # set by mike while it builds a version
-
-
 def on_config(config):
-    global _build
-    _build = _Build()
-    _build.written_before, _session.written = _session.written, {}
-    _start_search(config)   # first: jieba loads its dictionary while the records are read
-    if os.environ.get(MIKE_VERSION_ENV):
-        # Built as an archived round: Material's version selector and the
-        # "archived round" banner read versions.json, which only mike writes.
-        config.extra["version"] = {"provider": "mike", "default": "latest", "alias": True}
+    global _session, _build
+    if _session is None:   # built without on_startup (MkDocs' build() called directly)
+        _session = Session()
+    _session.begin_build()
+    search = _start_search(config, _session)   # first: jieba loads its dictionary while the records are read
     try:
-        analysis = analyse(_root(config), cache=_parse_cache)
+        analysis = analyse(_root(config), cache=_session.parse_cache)
     except TaizhangError as exc:
         raise PluginError(f"taizhang 配置错误：{exc.format()}") from None
     for problem in analysis.problems:
@@ -140,118 +130,90 @@ def on_config(config):
     if analysis.errors and config.strict:
         raise PluginError(f"台账检查未通过：{len(analysis.errors)} 个错误（见上）。改正后重新构建。")
     _stop_at_looping_folders(config)
-    _build.analysis = analysis
-    _build.history = read_history(_root(config), RECORDS_DIR, analysis.vocab)
-    # Read by the theme override (hooks/theme/main.html) on every page.
-    config.extra["taizhang_sample_notice"] = sample_notice(analysis.ledger)
-    if PRINT_CSS not in config.extra_css:
-        config.extra_css.append(PRINT_CSS)
+    _build = _Build(_session, analysis)
+    _build.search = search
+    # Read by the theme override (hooks/theme/main.html) on every page; the same
+    # entries `taizhang render` writes into its config.
+    config.extra.update(site_extra(analysis, archived_version()))
     return config
 
 
-def _start_search(config) -> None:
-    """Hand page indexing to the search worker when Material's search is on."""
-    global _search_worker
+def _start_search(config, session: Session):
+    """Hand page indexing to the search worker when Material's search is on:
+    a second process given a spare core (and always under `mkdocs serve`, where
+    it keeps the entries of unchanged pages from rebuild to rebuild), else the
+    same indexing in this process (a second process on one core would only add
+    its start-up and imports)."""
     plugin_config = enabled_plugin_config(config)
     if plugin_config is None:
-        return
-    if _search_worker is None or not _search_worker.alive() or _search_worker.plugin_config != plugin_config:
-        if _search_worker is not None:
-            _search_worker.stop()
-        _search_worker = SearchWorker(plugin_config)
+        return None
+    worker = session.search
+    if worker is None or not worker.alive() or worker.plugin_config != plugin_config:
+        if worker is not None:
+            worker.stop()
+        alongside = session.serving or spawn.spare_core()
+        session.search = worker = (SearchWorker if alongside else InProcessSearch)(plugin_config)
         # A new worker knows no page: a dirty build must convert every page again.
-        _build.written_before = {}
-    _search_worker.begin()
-    _build.search, _build.search_meta = _search_worker, {}
-    log.debug("搜索索引在第二个进程中生成（hooks/taizhang_search.py）")
-
-
-def _stop_search() -> None:
-    global _search_worker
-    if _search_worker is not None:
-        _search_worker.stop()
-        _search_worker = None
+        session.forget_written()
+        log.debug("搜索索引在第二个进程中生成（hooks/taizhang_search.py）" if alongside else
+                  "只有一个处理器：搜索索引和下载文件在构建进程中生成（hooks/taizhang_search.py）")
+    worker.begin()
+    return worker
 
 
 def on_files(files, config):
     _drop_outside_files(files, config)
-    ledger = _build.analysis.ledger
     # Excel, Word, CSV and JSON build in a second process meanwhile; written in on_post_build.
-    _build.downloads = Background(_root(config), ledger.today, ledger.shown_round)
-    # Built by mike: archived rounds are sibling folders (../<round-id>/), so 各轮概览 links them.
-    archive = ArchiveView(archived_rounds(_root(config)), os.environ.get(MIKE_VERSION_ENV) or None)
-    _build.site = render_site(_build.analysis, dir_urls=config.use_directory_urls, history=_build.history,
-                              set_aside_html=True, archive=archive)
-    files.append(File.generated(config, PRINT_CSS, content=print_css(ledger, config.site_name)))
-    for src_uri, text in _build.site.pages.items():
+    tree = _build.tree = site_tree(_root(config), _build.analysis, dir_urls=config.use_directory_urls,
+                                   site_name=config.site_name, version=archived_version())
+    for css in tree.extra_css:
+        if css not in config.extra_css:
+            config.extra_css.append(css)
+    for src_uri, text in tree.assets.items():
+        files.append(File.generated(config, src_uri, content=text))
+    for src_uri, text in tree.pages.items():
         existing = files.get_file_from_path(src_uri)
         if existing is not None:
             raise PluginError(f"docs/{src_uri} 与台账生成的页面同名：请改名或删除 docs/{src_uri}")
-        if src_uri in _build.site.record_files:
-            page = RecordPageFile.generated(config, src_uri, content=text, inclusion=InclusionLevel.NOT_IN_NAV)
-            page.digest = _digest(src_uri, _build.site.record_files[src_uri], text,
-                                  *_build.site.fragments.get(src_uri, ()))
-            files.append(page)
-        else:
-            files.append(File.generated(config, src_uri, content=text))
+        inclusion = InclusionLevel.NOT_IN_NAV if src_uri in tree.record_files else InclusionLevel.UNDEFINED
+        page = PageFile.generated(config, src_uri, content=text, inclusion=inclusion)
+        if src_uri in tree.record_files:
+            page.build, page.digest = _build, tree.digest(src_uri)
+        files.append(page)
     if _session.dirty:
-        for file in files.documentation_pages(inclusion=lambda level: True):
-            if type(file) is File and not file.generated_by:
-                file.__class__ = DocsPageFile   # same file, with the dirty-build rule below
+        # Pages of docs/ follow the dirty-build rule too (same files, same order).
+        files = Files([_docs_page(f, config) if type(f) is File and f.is_documentation_page()
+                       and not f.generated_by else f for f in files])
     _build.files = files
     return files
 
 
-class RecordPageFile(File):
-    """A generated record page. MkDocs asks is_modified() only in a dirty build
-    (`mkdocs serve --dirty`) and then skips reading, converting, rendering and
-    writing the page when it is false: here, when the page's Markdown and HTML,
-    and everything around it every record page shares (configuration, theme,
-    navigation), are what the last good build wrote to the same place."""
+def _docs_page(file: File, config) -> PageFile:
+    page = PageFile(file.src_path, file.src_dir, file.dest_dir, file.use_directory_urls,
+                    dest_uri=file.dest_uri, inclusion=file.inclusion)
+    page.build, page.docs = _build, True
+    return page
 
+
+class PageFile(File):
+    """A page MkDocs may skip in a dirty build (`mkdocs serve --dirty`): it asks
+    is_modified() only then, and skips reading, converting, rendering and
+    writing the page when it is false. A generated record page (digest set)
+    is unchanged when its Markdown and HTML, and everything every page shares
+    (configuration, theme, navigation), are what the last good build wrote to
+    the same place; a page of docs/ (docs set) when, besides, its source is
+    older than its output. Other generated pages are always made."""
+
+    build = None
     digest = None
+    docs = False
 
     def is_modified(self) -> bool:
-        return not (_session.dirty and os.path.isfile(self.abs_dest_path)
-                    and _build.written_before.get(self.src_uri) == (_site_key(), self.digest))
-
-
-class DocsPageFile(File):
-    """A page of docs/ in a dirty build: MkDocs rebuilds it when its source is
-    newer than its output; it also depends on what every page shares."""
-
-    digest = None
-
-    def is_modified(self) -> bool:
-        return super().is_modified() or _build.written_before.get(self.src_uri) != (_site_key(), None)
-
-
-def _digest(*parts: str) -> str:
-    import hashlib
-    return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _site_key() -> str:
-    """What a record page's HTML depends on besides itself: mkdocs.yml, the theme
-    override, config.extra and the extra CSS/JS, and the navigation as shown
-    (every nav page's title and URL: record pages come after the nav pages, so
-    these are read by then; an unread title makes the key new)."""
-    if _build.site_key is None:
-        config, parts = _build.config, []
-        with open(config.config_file_path, "rb") as f:
-            parts.append(f.read().decode("utf-8", "replace"))
-        custom = config.theme.custom_dir
-        for folder, _, names in sorted(os.walk(custom)) if custom else ():
-            for name in sorted(names):
-                stat = os.stat(os.path.join(folder, name))
-                parts.append(f"{os.path.join(folder, name)} {stat.st_size} {stat.st_mtime_ns}")
-        parts += [repr(sorted(config.extra.items(), key=str)), repr(list(config.extra_css)),
-                  repr([str(s) for s in config.extra_javascript]), repr(config.site_url)]
-        parts += [f"{page.title}|{page.url}|{page.file.src_uri}" for page in _build.nav.pages]
-        if any(page.title is None for page in _build.nav.pages):
-            parts.append(repr(object()))   # never equal: rebuild every page
-        _build.site_key = _digest(*parts)
-    return _build.site_key
+        if self.build is None:
+            return True
+        if self.docs:
+            return super().is_modified() or not self.build.unchanged(self.src_uri, None)
+        return not (os.path.isfile(self.abs_dest_path) and self.build.unchanged(self.src_uri, self.digest))
 
 
 def on_nav(nav, config, files):
@@ -291,6 +253,7 @@ def _drop_outside_files(files, config) -> None:
             told.add(link)
             log.warning(text)
 
+    built = (os.path.realpath(config.site_dir),)
     for file in list(files):
         source = file.abs_src_path
         if not source or not os.path.abspath(source).startswith(docs):
@@ -314,11 +277,16 @@ def _drop_outside_files(files, config) -> None:
         if real != root and not real.startswith(root + os.sep):
             leave_out(file, source, f"docs/{file.src_uri} 是指向仓库之外（{real}）的符号链接，没有发布到网站："
                                     "把文件本身复制到仓库中，或删除这个链接")
+        elif (private := "dot" if hidden_name(file.src_uri) else private_kind(real, root, built)) is not None:
+            # .git, dot-files, virtual environments, build output: never published, even through a link
+            message, fix = MESSAGES["docs-private"]
+            leave_out(file, source, f"docs/{file.src_uri}: " + message.format(
+                what=PRIVATE_PLACES[private], target=os.path.relpath(real, root)) + f" (docs-private) — {fix}")
 
 
 def on_page_markdown(markdown, page, config, files):
     """Record pages edit their own file under records/; generated pages cannot be edited."""
-    record_path = _build.site.record_files.get(page.file.src_uri) if _build.site else None
+    record_path = _build.tree.record_files.get(page.file.src_uri) if _build.tree else None
     if record_path:
         page.edit_url = _edit_url(config, record_path)
     elif page.file.generated_by is not None:
@@ -338,7 +306,7 @@ def _edit_url(config, record_path: str) -> str | None:
 
 
 def on_page_content(html, page, config, files):
-    fragments = _build.site.fragments.get(page.file.src_uri) if _build.site else None
+    fragments = _build.tree.fragments.get(page.file.src_uri) if _build.tree else None
     if _build.search is not None:
         # The index reads the page without its unsearched blocks: they need no parsing.
         inputs = search_inputs(page, fill_fragments(html, searched_fragments(fragments)) if fragments else html)
@@ -368,19 +336,24 @@ NAV_TEMPLATE = "partials/nav.html"
 
 def on_env(env, config, files):
     """The global navigation is most of Jinja's work on record pages: render it
-    from Material's own template, once per folder for pages outside the nav
-    (hooks/theme/partials/nav.html calls this instead of including it)."""
+    from Material's own template, once per folder for pages outside the nav.
+    The theme's partials/nav.html is replaced, in this build's Jinja
+    environment only, by a call to taizhang_nav (no theme file needs the hook)."""
     import jinja2
 
-    custom = os.path.abspath(config.theme.custom_dir) if config.theme.custom_dir else None
-    source = next(os.path.join(d, NAV_TEMPLATE) for d in config.theme.dirs
-                  if os.path.abspath(d) != custom and os.path.isfile(os.path.join(d, NAV_TEMPLATE)))
-    with open(source, encoding="utf-8") as f:
-        template = env.from_string(f.read())
-    _build.nav_cache = {}
     # MkDocs makes a new Jinja environment for every build; under `mkdocs serve`
     # the theme's templates were compiled again each time (about a second).
+    if _session.templates is None:
+        _session.templates = _memory_bytecode_cache()
     env.bytecode_cache = _session.templates
+    if os.environ.get(NAV_CACHE_ENV) == "0":
+        return env
+    source = next(os.path.join(d, NAV_TEMPLATE) for d in config.theme.dirs
+                  if os.path.isfile(os.path.join(d, NAV_TEMPLATE)))
+    with open(source, encoding="utf-8") as f:
+        template = env.from_string(f.read())
+    env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({NAV_TEMPLATE: "{{- taizhang_nav() -}}"}), env.loader])
+    nav_cache = _build.nav_cache
 
     @jinja2.pass_context
     def taizhang_nav(context):
@@ -393,55 +366,66 @@ def on_env(env, config, files):
         if any(p.url.startswith(folder) for p in nav.pages):
             return template.render(context.get_all())
         key = posixpath.dirname(folder.rstrip("/"))
-        if key not in _build.nav_cache:
-            _build.nav_cache[key] = template.render(context.get_all())
-        return _build.nav_cache[key]
+        if key not in nav_cache:
+            nav_cache[key] = template.render(context.get_all())
+        return nav_cache[key]
 
     env.globals["taizhang_nav"] = taizhang_nav
     return env
 
 
+def _memory_bytecode_cache():
+    """Jinja's compiled templates kept in memory across builds; Jinja checks each
+    template's source checksum before reusing it."""
+    import jinja2
+
+    class MemoryBytecodeCache(jinja2.BytecodeCache):
+        def __init__(self):
+            self.store = {}
+
+        def load_bytecode(self, bucket):
+            if bucket.key in self.store:
+                bucket.bytecode_from_string(self.store[bucket.key])
+
+        def dump_bytecode(self, bucket):
+            self.store[bucket.key] = bucket.bytecode_to_string()
+
+    return MemoryBytecodeCache()
+
+
 def on_post_build(config):
+    global _build
+    build, session = _build, _session
     # After Material's search wrote its (now empty) index, before the offline plugin inlines it.
-    if _build.search is not None:
+    if build.search is not None:
         # Every page in build order; a dirty build did not convert unchanged pages: their entries are kept.
-        order = [f.src_uri for f in _build.files if f.is_documentation_page()]
+        order = [f.src_uri for f in build.files if f.is_documentation_page()]
         try:
-            index = _build.search.finish(order, keep_unsent=_session.dirty)
+            index = build.search.finish(order, keep_unsent=session.dirty)
         except RuntimeError as exc:
             raise PluginError(str(exc)) from None
         _write(Path(config.site_dir) / "search" / "search_index.json", index.encode("utf-8"))
-        if not _session.serving:
-            _stop_search()   # a one-off build: the worker is done (and its CPU is counted as the build's)
-    if _session.dirty:
-        _session.written = {f.src_uri: (_site_key(), f.digest) for f in _build.files
-                            if isinstance(f, (RecordPageFile, DocsPageFile))}
-    site, downloads = Path(config.site_dir), _build.downloads
-    _session.builds += 1
-    if _session.serving and _session.dirty and _session.builds > 1:
-        # A dirty rebuild under `mkdocs serve` is served as soon as its pages are written;
-        # the last build's downloads stay in place until the second process is done
-        # (a newer build's win). Without --dirty the site folder was emptied: wait.
-        generation = _session.builds
-        threading.Thread(target=_write_downloads, args=(site, downloads, lambda: generation == _session.builds),
-                         daemon=True, name="taizhang-downloads").start()
-    else:
-        _write_downloads(site, downloads)
-
-
-def _write_downloads(site: Path, downloads, still_current=lambda: True) -> None:
+        if not session.serving:
+            # A one-off build: the worker is done (and its CPU is counted as the build's).
+            session.search.stop()
+            session.search = None
     try:
-        result = downloads.result()
+        downloads = build.tree.downloads.result()
     except RuntimeError as exc:
-        if not still_current():
-            return
-        if _session.serving:
-            log.error(str(exc))
-            return
-        raise PluginError(str(exc)) from None
-    if still_current():
-        for src_uri, data in result.items():
-            _write(site / src_uri, data)
+        if not session.serving:
+            raise PluginError(str(exc)) from None
+        log.error(str(exc))
+        downloads = {}
+    for src_uri, data in downloads.items():
+        _write(Path(config.site_dir) / src_uri, data)
+    session.end_build({f.src_uri: (build.site_key(), f.digest) for f in build.files
+                       if isinstance(f, PageFile) and f.build is not None})
+    _build = None
+
+
+def on_build_error(error):
+    global _build
+    _build = None
 
 
 def _write(target: Path, data: bytes) -> None:

@@ -13,6 +13,13 @@ The worker outlives a build: under `mkdocs serve` it keeps each page's
 entries while the page's search inputs are unchanged, so a rebuild
 segments only the pages that changed, and jieba's dictionary is loaded once.
 
+Chinese is segmented by taizhang.segment: jieba's own words, found with
+less Python work (TAIZHANG_FAST_SEGMENT=0: Material's jieba.cut).
+
+With one core (`taskset -c 0`, a one-core server) a second process would
+only add its start-up and imports: a one-off build then runs the same
+indexing in the build process (InProcessSearch).
+
 Set TAIZHANG_SEARCH_WORKER=0 to let Material index in the build process
 (the tests build both ways and compare the sites byte for byte).
 """
@@ -104,6 +111,31 @@ class SearchWorker:
         self._process.join(timeout=10)
 
 
+class InProcessSearch:
+    """The worker's indexing in the build process, for a build with one core:
+    the same pages in, the same index out, without a second process's start-up,
+    imports and pickled pages (SearchWorker's methods, called directly)."""
+
+    def __init__(self, plugin_config: dict):
+        self.plugin_config = plugin_config
+        self._pages = _Pages(_search_index(plugin_config), plugin_config)
+
+    def alive(self) -> bool:
+        return True
+
+    def begin(self) -> None:
+        self._pages.begin()
+
+    def add(self, key: str, inputs: tuple | None) -> None:
+        self._pages.add(key, inputs)
+
+    def finish(self, order: list[str], keep_unsent: bool = False) -> str:
+        return self._pages.finish(order, keep_unsent)
+
+    def stop(self) -> None:
+        pass
+
+
 def enabled_plugin_config(config) -> dict | None:
     """Material's search settings after its on_config, when the worker should index."""
     if os.environ.get(WORKER_ENV, "").strip() == "0":
@@ -115,18 +147,7 @@ def enabled_plugin_config(config) -> dict | None:
 
 
 def _work(plugin_config: dict, inbox, send) -> None:
-    from material.plugins.search.plugin import SearchIndex, jieba
-
-    if jieba:
-        # As Material's on_config does in the build process.
-        for option, load in (("jieba_dict", jieba.set_dictionary), ("jieba_dict_user", jieba.load_userdict)):
-            path = plugin_config.get(option)
-            if path and os.path.isfile(os.path.normpath(path)):
-                load(os.path.normpath(path))
-        jieba.initialize()   # load the dictionary now, while the build reads and converts pages
-    kept: dict[bytes, list] = {}      # digest of a page's search inputs -> its entries
-    current: dict[str, bytes] = {}    # page -> digest of its search inputs (None: not searched), this build
-    last: dict[str, bytes] = {}       # the same, as the last finished build had it
+    pages = _Pages(_search_index(plugin_config), plugin_config)
     parent = os.getppid()
     while True:
         try:
@@ -137,33 +158,97 @@ def _work(plugin_config: dict, inbox, send) -> None:
             continue
         try:
             if message[0] == "page":
-                _, key, inputs = message
-                if inputs is None:
-                    current[key] = None
-                    continue
-                url, title, meta, toc, content = inputs
-                # A digest, not the inputs: the worker would otherwise hold every page's HTML.
-                same = hashlib.blake2b(repr((url, title, sorted(meta.items()), toc, content)).encode(
-                    "utf-8", "surrogatepass"), digest_size=32).digest()
-                if same not in kept:
-                    index = SearchIndex(**plugin_config)
-                    index.add_entry_from_context(_PageView(*inputs))
-                    kept[same] = index.entries
-                current[key] = same
+                pages.add(*message[1:])
             elif message[0] == "begin":
-                current = {}
+                pages.begin()
             elif message[0] == "finish":
-                _, order, keep_unsent = message
-                pages = {key: current[key] if key in current else last.get(key) if keep_unsent else None
-                         for key in order}
-                index = SearchIndex(**plugin_config)
-                index.entries = [e for same in pages.values() if same is not None for e in kept[same]]
-                send.send(("ok", index.generate_search_index(None)))
-                last = {key: same for key, same in pages.items() if same is not None}
-                kept = {same: kept[same] for same in last.values()}
-                current = {}
+                send.send(("ok", pages.finish(*message[1:])))
             elif message[0] == "stop":
                 return
         except Exception as exc:  # reported by finish(), in the build's words
             send.send(("error", f"{type(exc).__name__}: {exc}"))
             return
+
+
+SEGMENT_ENV = "TAIZHANG_FAST_SEGMENT"   # 0: Material's own jieba.cut per run (tests compare)
+
+
+def _search_index(plugin_config: dict):
+    """Material's SearchIndex, with jieba loaded as Material loads it, and its
+    Chinese segmentation done by taizhang.segment (jieba's words, found with
+    less work; the same index bytes)."""
+    from material.plugins.search.plugin import SearchIndex, jieba
+
+    if not jieba:
+        return SearchIndex
+    _load_jieba(jieba, plugin_config)
+    own = SearchIndex._segment_chinese.__code__.co_consts
+    if os.environ.get(SEGMENT_ENV, "").strip() == "0" or r"(\p{script: Han}+)" not in own:
+        return SearchIndex   # asked for, or a Material that segments another way: its own
+    from backrefs import bre
+
+    from taizhang.segment import cutter
+
+    cut = cutter(jieba)
+    han = bre.compile(r"(\p{script: Han}+)", bre.UNICODE)   # as in SearchIndex._segment_chinese
+
+    def replace(match) -> str:
+        return "".join(["\u200b", "\u200b".join(cut(match.group(0))), "\u200b"])
+
+    class Index(SearchIndex):
+        def _segment_chinese(self, data):
+            return han.sub(replace, data).strip("\u200b")
+
+    return Index
+
+
+def _load_jieba(jieba, plugin_config: dict) -> None:
+    """As Material's on_config does in the build process."""
+    for option, load in (("jieba_dict", jieba.set_dictionary), ("jieba_dict_user", jieba.load_userdict)):
+        path = plugin_config.get(option)
+        if path and os.path.isfile(os.path.normpath(path)):
+            load(os.path.normpath(path))
+    jieba.initialize()   # load the dictionary now, while the build reads and converts pages
+
+
+class _Pages:
+    """The worker's pages: each page's search entries, kept by a digest of its
+    inputs, so a page that did not change is not indexed again (`serve --dirty`)."""
+
+    def __init__(self, search_index, plugin_config: dict):
+        self._index = search_index
+        self._config = plugin_config
+        self._kept: dict[bytes, list] = {}      # digest of a page's search inputs -> its entries
+        self._current: dict[str, bytes] = {}    # page -> digest of its search inputs (None: not searched), this build
+        self._last: dict[str, bytes] = {}       # the same, as the last finished build had it
+
+    def add(self, key: str, inputs) -> None:
+        if inputs is None:
+            self._current[key] = None
+            return
+        url, title, meta, toc, content = inputs
+        # A digest, not the inputs: the worker would otherwise hold every page's HTML.
+        same = hashlib.blake2b(repr((url, title, sorted(meta.items()), toc, content)).encode(
+            "utf-8", "surrogatepass"), digest_size=32).digest()
+        if same not in self._kept:
+            index = self._index(**self._config)
+            index.add_entry_from_context(_PageView(*inputs))
+            self._kept[same] = index.entries
+        self._current[key] = same
+
+    def begin(self) -> None:
+        self._current = {}
+
+    def finish(self, order, keep_unsent: bool) -> str:
+        """The search index of the pages in `order`; pages not sent this build keep
+        their last entries when `keep_unsent` (a dirty rebuild), else are left out."""
+        current, last = self._current, self._last
+        pages = {key: current[key] if key in current else last.get(key) if keep_unsent else None
+                 for key in order}
+        index = self._index(**self._config)
+        index.entries = [e for same in pages.values() if same is not None for e in self._kept[same]]
+        payload = index.generate_search_index(None)
+        self._last = {key: same for key, same in pages.items() if same is not None}
+        self._kept = {same: self._kept[same] for same in self._last.values()}
+        self._current = {}
+        return payload

@@ -153,12 +153,12 @@ def test_problem_list_filters_by_status(watched, site_base):
     # the one bar filters the tables of all four areas
     assert page.locator("div.tz-filterable").count() == 4
     page.select_option('select[data-filter="status"]', "基本完成（持续整改）")
-    visible = page.locator("div.tz-filterable tbody tr:not([hidden]) td:nth-child(1)").all_inner_texts()
+    visible = page.locator("div.tz-filterable tbody tr:not([hidden]) td.tz-id").all_inner_texts()
     assert visible == ["WT-002"]
     # areas left without a matching row hide their table
     assert page.locator("div.tz-filterable[data-tz-none]").count() == 3
     page.select_option('select[data-filter="status"]', "正在整改")
-    visible = page.locator("div.tz-filterable tbody tr:not([hidden]) td:nth-child(1)").all_inner_texts()
+    visible = page.locator("div.tz-filterable tbody tr:not([hidden]) td.tz-id").all_inner_texts()
     assert len(visible) == 11 and "WT-002" not in visible and "WT-012" in visible
 
 

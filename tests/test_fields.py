@@ -105,6 +105,11 @@ def test_an_unknown_ledger_column_is_a_configuration_error_listing_the_valid_one
     ("phrases:\n  days_left: \"{lights[blue]}\"\n", ["days_left", "{lights[blue]}", "red"]),
     ("fields:\n  x: {key: 督办人, type: txt}\n", ["fields.x", "texts"]),
     ("kind_fields:\n  cause:\n    optional: [draft, nothing]\n", ["nothing"]),
+    # Field help, ledger column labels and relation titles name words as phrases do, and no more.
+    ("fields:\n  title: {help: \"{keys.__class__}\"}\n", ["fields.title.help", "{keys.__class__}"]),
+    ("ledger_columns:\n  - {name: number, label: \"{measure:>50000000}\"}\n", ["ledger_columns", "{measure:>50000000}"]),
+    ("relations:\n  problem.causes: {forward: \"{nope}\"}\n", ["relations.problem.causes.forward", "{nope}"]),
+    ("fields:\n  title: {help: \"{keys}\"}\n", ["fields.title.help", "{keys}", "下标"]),
 ])
 def test_bad_vocabulary_overrides_are_configuration_errors(tmp_path, config, words):
     (tmp_path / "taizhang.yml").write_text(config, encoding="utf-8")
@@ -152,3 +157,43 @@ def test_diff_compares_every_vocabulary_field(tmp_path, rel, old, new, key):
     assert f"：{key}" in summary or f"、{key}" in summary, summary
     same = render_summary(before, analyse(copy_project(tmp_path / "same")), "main", "HEAD")
     assert "台账记录没有变化" in same
+
+
+def test_a_column_added_to_a_list_in_taizhang_yml_shows_on_the_site_and_in_the_sheet(tmp_path):
+    """Adding a column to a list is one vocabulary edit: the 任务清单 on the site
+    and the 任务清单 sheet both read `tables.tasks`."""
+    import openpyxl
+    from taizhang.export.xlsx import build_workbook
+    from taizhang.render.lists import render_task_list
+    project = copy_project(tmp_path / "p")
+    default = load_vocabulary(REPO).tables["tasks"]
+    lines = ["tables:", "  tasks:"]
+    for c in default:
+        extra = "".join(f", {k}: false" for k in ("site", "sheet") if not getattr(c, k))
+        extra += f", role: {c.role}" if c.role else ""
+        lines.append(f"    - {{name: {c.name}, as: {c.show}, label: '{c.label}', width: {int(c.width)}{extra}}}")
+    lines.append("    - {name: signoff, as: text, label: 销号情况, width: 12}")
+    (project / "taizhang.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    analysis = analyse(project)
+    assert not analysis.errors, [p.format() for p in analysis.errors]
+    ledger = analysis.ledger
+    scope = Scope(ledger, ledger.current_round)
+    html = render_task_list(Page("lists/tasks.md", ledger, True), scope)
+    assert '<th>销号情况</th>' in html and '<td data-label="销号情况">2023-07-10 区委巡视整改工作领导小组办公室 销号</td>' in html
+    wb = openpyxl.load_workbook(io.BytesIO(build_workbook(ledger, scope)))
+    header = [c.value for c in wb["任务清单"][3]]
+    assert header[-1] == "销号情况"
+    cs001 = next(r for r in wb["任务清单"].iter_rows(min_row=4, values_only=True) if r[1] == "CS-001")
+    assert cs001[-1] == "2023-07-10 区委巡视整改工作领导小组办公室 销号"
+
+
+@pytest.mark.parametrize("column, words", [
+    ("{name: sigoff, as: text, label: 销号}", ["tables.tasks", "sigoff", "signoff"]),
+    ("{name: signoff, as: txt, label: 销号}", ["tables.tasks", "txt", "evidence"]),
+    ("{name: signoff, as: text, label: 销号, role: side}", ["tables.tasks", "role"]),
+])
+def test_a_misnamed_list_column_is_a_configuration_error_naming_the_right_ones(tmp_path, column, words):
+    (tmp_path / "taizhang.yml").write_text(f"tables:\n  tasks:\n    - {column}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_vocabulary(tmp_path)
+    assert all(w in str(error.value) for w in words), str(error.value)

@@ -244,3 +244,22 @@ def test_two_row_header_with_a_group_over_the_responsible(tmp_path):
     assert [str(m["整改时限"]) for m in measures] == ["2023-11-30", "2023-12-31"]
     assert [m["整改状态"] for m in measures] == ["正在整改", "已完成"]
     assert "未识别的列" not in result.stdout
+
+
+def test_column_names_come_from_the_vocabulary_and_taizhang_yml(tmp_path):
+    """The header names live in vocabulary.yml (`import.columns`); a unit adds its
+    own there, and a column it renamed in `ledger_columns` reads back too."""
+    rows = ["序号,反馈问题,查摆问题,整改措施,督办领导,主办处室,办结日期",
+            "1,学习不深入,学习计划不细,制定学习计划,甲领导,办公室,2023-10-01"]
+    source = tmp_path / "台账.csv"
+    source.write_text("\r\n".join(rows), encoding="utf-8-sig")
+    root = empty_project(tmp_path)
+    result = run_cli("import", str(source), "--dry-run", cwd=root)
+    assert "主办处室" in result.stdout and "办结日期" in result.stdout      # not recognised: listed as unknown
+    (root / "taizhang.yml").write_text(
+        "ledger_columns:\n  - {name: measure, label: 整改措施}\n  - {name: unit, label: 主办处室}\n"
+        "import:\n  columns:\n    deadline: [办结日期]\n", encoding="utf-8")
+    do_import(root, source)
+    measure = imported(root)["整改措施"][0]
+    assert measure["责任单位"] in ("办公室", ["办公室"]) and str(measure["整改时限"]) == "2023-10-01"
+    assert measure["责任领导"] in ("甲领导", ["甲领导"])          # 督办领导: by the keyword 领导

@@ -64,10 +64,15 @@ def test_problem_list_has_feedback_text_unit_and_earliest_open_deadline(sample_s
     _, site = sample_site
     doc = soup(site / "lists/problems/index.html")
     row = doc.find("a", string="WT-010").find_parent("tr")
-    assert headers(row.find_parent("table")) == ["编号", "查摆问题", "对应反馈", "责任单位", "整改时限", "整改措施",
-                                                 "整改状态", "提示"]
-    feedback = row.select_one('td[data-label="对应反馈"]').get_text()
+    assert headers(row.find_parent("table")) == ["序号", "反馈问题", "编号", "查摆问题", "整改类型", "责任领导", "责任单位",
+                                                 "整改时限", "整改措施", "整改状态", "整改进展", "佐证材料", "销号情况", "提示"]
+    feedback = row.select_one('td[data-label="反馈问题"]').get_text()
     assert "FK-014" in feedback and len(feedback) > len("FK-014 ") + 4     # the text, not the id alone
+    # the columns the 问题清单 sheet has too (one declaration in vocabulary.yml serves both)
+    assert row.select_one('td[data-label="销号情况"]').get_text() == "1/3 项整改措施已销号"
+    assert row.select_one('td[data-label="整改类型"]').get_text() == "立行立改、限期整改"
+    assert row.select_one('td[data-label="整改进展"]').get_text().startswith("2023-0")
+    assert row.select_one('td[data-label="佐证材料"]').get_text() != "—"
     # WT-010: CS-001 (已销号, 2023-06-30), CS-006 (正在整改, 2023-08-15), CS-009 (未启动, 2023-09-30)
     assert row.select_one('td[data-label="整改时限"]').get_text() == "2023-08-15"
     assert "区委组织部" in row.select_one('td[data-label="责任单位"]').get_text()
@@ -190,7 +195,7 @@ def test_rates_show_side_by_side_with_their_definitions_as_in_the_guide(sample_s
     # 2 of 9 measures closed is low: coloured as such, never green
     assert [(c.select_one(".tz-num__value").get_text(), c["data-level"]) for c in cards] == [
         ("22.2%", "low"), ("0.0%", "low"), ("0.0%", "low")]
-    assert "（2/9）" in cards[0].get_text() and "（0/12）" in cards[1].get_text() and "（0/17）" in cards[2].get_text()
+    assert "（2/9）" in cards[0].get_text() and "（0/12）" in cards[1].get_text() and "（0/15）" in cards[2].get_text()  # FK-016, FK-017 非整改任务
     counts = soup(site / "index.html").select_one('.tz-numbers a[data-metric="查摆问题"]').get_text()
     assert "12 个问题 + 4 项说明事项" in counts
 

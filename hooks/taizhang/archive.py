@@ -21,11 +21,11 @@ from pathlib import Path
 
 from taizhang import spawn
 from taizhang.gitutil import GitError, git
+from taizhang.markup import inert
 from taizhang.project import ROUND_ENV, analyse
 
 BRANCH = "gh-pages"
 LATEST = "latest"
-ALIAS_TYPES = ("copy", "redirect", "symlink")
 
 
 class ArchiveError(TaizhangError):
@@ -152,8 +152,14 @@ def archive_round(root: Path, round_id: str, force: bool = False, alias_type: st
                           cwd=root, env=env, capture_output=True, text=True)
     if build.returncode != 0:
         raise ArchiveError("严格构建失败：\n" + build.stderr.strip())
+    # Material's version selector inserts each title as HTML: the title goes
+    # into versions.json inert (markup.inert), and so do titles archived before.
     _mike(root, env, "deploy", "--update-aliases", "--alias-type", alias_type,
-          f"--title={rnd.title}", "--", round_id, LATEST)   # a title starting with - is not an option
+          f"--title={inert(rnd.title)}", "--", round_id, LATEST)   # a title starting with - is not an option
+    for old in versions(root):
+        title = str(old.get("title", ""))
+        if inert(title) != title:
+            _mike(root, env, "retitle", "--", str(old["version"]), inert(title))
     _mike(root, env, "set-default", LATEST)
     if push is not None:
         try:
@@ -196,6 +202,7 @@ def export_archive(root: Path, target: Path, force: bool = False) -> list[str]:
             detail = exc.stderr.decode("utf-8", "replace").strip() or f"退出码 {exc.returncode}"
             raise ArchiveError(f"解开归档失败：{detail}", "检查目标目录所在磁盘的空间和写权限后重试") from None
         _replace_symlinks(staging)
+        _inert_titles(staging / "versions.json")
         if target.exists():
             old = target.with_name(target.name + ".old-taizhang")
             target.rename(old)
@@ -207,6 +214,21 @@ def export_archive(root: Path, target: Path, force: bool = False) -> list[str]:
         if staging.exists():
             shutil.rmtree(staging)
     return [v["version"] for v in json.loads((target / "versions.json").read_text(encoding="utf-8"))]
+
+
+def _inert_titles(path: Path) -> None:
+    """Titles archived before taizhang made them inert (or by hand with mike)
+    would run as HTML in the version selector of every exported page."""
+    entries = json.loads(path.read_text(encoding="utf-8"))   # read once already by versions()
+    if not isinstance(entries, list):
+        return
+    changed = False
+    for entry in entries:
+        if isinstance(entry, dict) and isinstance(entry.get("title"), str) and inert(entry["title"]) != entry["title"]:
+            entry["title"] = inert(entry["title"])
+            changed = True
+    if changed:
+        path.write_text(json.dumps(entries, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 def _replace_symlinks(folder: Path) -> None:

@@ -117,3 +117,14 @@ def end_with_parent_if_asked() -> None:
     under mike started by it): end with that parent too."""
     if os.environ.get(END_WITH_PARENT_ENV) == "1":
         end_with_parent(None, signal.SIGTERM)
+
+
+def spare_core() -> bool:
+    """Whether a second process can run beside this one: this process may use
+    more than one CPU (`taskset -c 0`, a one-core server or container: no). On
+    one core a second process only adds its start-up, imports and set-up to
+    the build's CPU time and wall time; the work is then done in-process."""
+    try:
+        return len(os.sched_getaffinity(0)) > 1
+    except AttributeError:   # no affinity on this system (macOS, Windows)
+        return (os.cpu_count() or 1) > 1

@@ -186,7 +186,7 @@ def understand_docx(path: Path, vocab, fallback_title: str) -> Understood:
     rules = vocab.import_rules
     cleaned = clean("\n".join(paragraphs), list(rules["noise"]))
     outline = understand(cleaned, rules, fallback_title)
-    task_tables = [(grid, header) for grid in tables if (header := find_header(grid))]
+    task_tables = [(grid, header) for grid in tables if (header := find_header(grid, vocab))]
     if not task_tables:
         return outline
     reader = TableReader(vocab, round_title(cleaned, outline.round_body, fallback_title))

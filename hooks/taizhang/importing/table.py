@@ -12,6 +12,7 @@ in the record body.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -20,35 +21,6 @@ from taizhang.importing.outline import STYLES, strip_marker
 
 HEADER_SEARCH_ROWS = 10
 
-# Column names by field, exact after normalising (no spaces, no brackets' content).
-ALIASES = {
-    "number": ["序号", "编号", "序", "No"],
-    "area": ["方面", "所属方面", "问题类别", "问题分类", "类别", "整改方面"],
-    "feedback": ["反馈问题", "巡视反馈问题", "巡察反馈问题", "反馈意见", "巡视反馈意见", "巡察反馈意见",
-                 "巡视反馈", "反馈问题原文"],
-    "problem": ["具体问题", "问题表现", "查摆问题", "存在问题", "问题", "问题描述", "查摆问题具体表现",
-                "具体表现", "问题清单"],
-    "cause": ["原因", "问题原因", "原因分析", "原因剖析", "产生原因"],
-    "measure": ["整改措施", "整改举措", "措施", "整改任务", "具体措施", "整改措施具体举措"],
-    "leader": ["责任领导", "牵头领导", "分管领导", "责任校领导", "领导"],
-    "unit": ["责任单位", "牵头单位", "责任部门", "牵头部门", "主责单位", "责任科室", "牵头科室"],
-    "partner": ["配合单位", "配合部门", "协同单位", "协办单位"],
-    "owner": ["责任人", "具体责任人", "经办人", "联系人"],
-    "deadline": ["整改时限", "完成时限", "时间节点", "完成时间", "整改期限", "时限"],
-    "progress": ["整改进展", "整改情况", "进展情况", "推进情况", "工作进展"],
-    "completion": ["完成情况"],
-    "status": ["整改状态", "是否完成", "是否销号", "完成状态", "状态", "整改进度"],
-    "measure_type": ["整改类型", "类型", "整改方式"],
-    "evidence": ["佐证材料", "佐证资料", "支撑材料", "整改佐证"],
-    "signoff": ["销号情况", "销号"],
-}
-# Then, for longer names, the first keyword contained (order matters: 反馈问题 before 问题).
-KEYWORDS = [
-    ("feedback", "反馈"), ("cause", "原因"), ("measure", "措施"), ("measure", "举措"), ("partner", "配合"),
-    ("leader", "领导"), ("unit", "单位"), ("unit", "部门"), ("unit", "科室"), ("owner", "责任人"), ("deadline", "时限"),
-    ("deadline", "时间"), ("status", "是否"), ("status", "状态"), ("progress", "进展"), ("evidence", "佐证"),
-    ("signoff", "销号"), ("problem", "问题"),
-]
 GROUPS = ("feedback", "problem", "cause")
 _ID = re.compile(r"^([A-Za-z]{2})-(\d{3,})\s*")
 _DATE = re.compile(r"(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*(?:[月/.\-]\s*(\d{1,2})\s*日?|月(?:底|末)?)")
@@ -68,14 +40,34 @@ def _normal(text: str) -> str:
     return re.sub(r"[\s:：*＊]", "", text)
 
 
-def column_field(header) -> str | None:
-    name = _normal(header or "")
-    if not name or len(name) > 16:
-        return None
-    for field, names in ALIASES.items():
-        if name in names:
-            return field
-    return next((field for field, word in KEYWORDS if word in name), None)
+@dataclass(frozen=True)
+class ColumnNames:
+    """How a header names a column: exact names by field (vocabulary.yml
+    `import.columns`, plus the labels of the ledger's own columns, so
+    taizhang's export and a renamed column read back), then keywords."""
+
+    exact: dict[str, str]                 # normalised name -> field
+    keywords: tuple[tuple[str, str], ...]  # (field, word), first contained wins
+
+    @classmethod
+    def of(cls, vocab) -> ColumnNames:
+        aliases = vocab.import_rules.get("columns") or {}
+        exact = {}
+        for column in vocab.ledger_columns:
+            if column.name in aliases:
+                exact.setdefault(_normal(column.label), column.name)
+        for field, names in aliases.items():
+            for name in names:
+                exact.setdefault(_normal(name), field)
+        keywords = tuple((str(f), str(w)) for f, w in vocab.import_rules.get("column_keywords") or ())
+        return cls(exact, keywords)
+
+    def field(self, header) -> str | None:
+        name = _normal(header or "")
+        if not name or len(name) > 16:
+            return None
+        found = self.exact.get(name)
+        return found or next((field for field, word in self.keywords if word in name), None)
 
 
 @dataclass
@@ -93,13 +85,13 @@ class Header:
         return len(set(self.fields.values()))
 
 
-def _header_at(index: int, rows: list[list]) -> Header:
+def _header_at(index: int, rows: list[list], names_of: ColumnNames) -> Header:
     """The header whose names are in `rows` (one row, or a group row over a row of names:
     “责任主体” merged over 责任领导 / 责任单位 / 责任人); the lower row names a column first."""
     fields, unknown, names = {}, {}, {}
     for col in range(max(len(r) for r in rows)):
         texts = [_text(r[col]) if col < len(r) else "" for r in reversed(rows)]
-        found = next(((t, f) for t in texts if (f := column_field(t)) and f not in fields.values()), None)
+        found = next(((t, f) for t in texts if (f := names_of.field(t)) and f not in fields.values()), None)
         if found:
             names[col], fields[col] = found
         elif texts[0] or texts[-1]:
@@ -107,15 +99,16 @@ def _header_at(index: int, rows: list[list]) -> Header:
     return Header(index, fields, unknown, names)
 
 
-def find_header(grid: list[list]) -> Header | None:
+def find_header(grid: list[list], vocab) -> Header | None:
     """The row among the first ten naming the most known columns (a problem or measure
     among them), with the group row above it when there is one."""
+    names_of = ColumnNames.of(vocab)
     best = None
     for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        candidates = [_header_at(index, [row])]
+        candidates = [_header_at(index, [row], names_of)]
         above = {_text(v) for v in grid[index - 1]} - {""} if index > 0 else set()
         if len(above) >= 2:                                # a group row, not a title merged across
-            candidates.append(_header_at(index, [grid[index - 1], row]))
+            candidates.append(_header_at(index, [grid[index - 1], row], names_of))
         for header in candidates:
             if ({"problem", "measure"} & set(header.fields.values()) and header.score >= 2
                     and (best is None or header.score > best.score)):
@@ -188,6 +181,27 @@ def parse_status(text: str, vocab, column: str = "") -> str | None:
         if any(w in text for w in words):
             return name
     return None
+
+
+def _people(values: dict, cells: dict) -> None:
+    """责任领导, 责任单位 (with 配合单位, once each), 责任人."""
+    if cells.get("leader"):
+        values["leader"] = split_items(cells["leader"], "\n；;")
+    units = split_items(cells.get("unit", "")) + split_items(cells.get("partner", ""))
+    if units:
+        values["unit"] = list(dict.fromkeys(units))
+    if cells.get("owner"):
+        values["owner"] = split_items(cells["owner"])
+
+
+def _signoff(values: dict, text: str) -> None:
+    """“2023-08-01 张三 销号” → signed_off_on, signed_off_by."""
+    signoff = _SIGNOFF.match(text.strip())
+    if signoff:
+        if signoff.group(1):
+            values["signed_off_on"] = signoff.group(1)
+        if signoff.group(2):
+            values["signed_off_by"] = signoff.group(2)
 
 
 def split_items(text: str, separators: str = "、，,；;\n") -> list[str]:
@@ -326,16 +340,21 @@ class TableReader:
         return self._causes[text]
 
     def _measure_values(self, draft: Draft, cells: dict, row: list, header: Header, long_term: str) -> None:
-        vocab, values = self.vocab, draft.values
+        """A row's cells → the measure's fields, in the order its record lists them; what
+        cannot be read as a field goes into the body, marked （原表）."""
         raw = {field: row[col] for col, field in header.fields.items() if col < len(row)}
-        if cells.get("leader"):
-            values["leader"] = split_items(cells["leader"], "\n；;")
-        units = split_items(cells.get("unit", "")) + split_items(cells.get("partner", ""))
-        if units:
-            values["unit"] = list(dict.fromkeys(units))
-        if cells.get("owner"):
-            values["owner"] = split_items(cells["owner"])
-        deadline, kind = parse_deadline(raw.get("deadline"), long_term)
+        _people(draft.values, cells)
+        self._deadline_and_type(draft, cells, raw.get("deadline"), long_term)
+        parts = [p for p in re.split(r"[，,\n]", cells.get("completion", "")) if p.strip()]
+        cells = self._state(draft.values, cells, parts, header)
+        self._progress(draft, cells, parts)
+        if cells.get("evidence"):
+            draft.values["evidence"] = split_items(cells["evidence"], "\n；;")
+        _signoff(draft.values, cells.get("signoff", ""))
+
+    def _deadline_and_type(self, draft: Draft, cells: dict, raw_deadline, long_term: str) -> None:
+        vocab, values = self.vocab, draft.values
+        deadline, kind = parse_deadline(raw_deadline, long_term)
         if deadline:
             values["deadline"] = deadline
         elif cells.get("deadline"):
@@ -343,51 +362,56 @@ class TableReader:
         kind = vocab.enum_name("measure_types", cells.get("measure_type", "")) or kind
         if kind:
             values["measure_type"] = vocab.label("measure_types", kind)
+
+    def _state(self, values: dict, cells: dict, parts: list[str], header: Header) -> dict:
+        """整改状态, and what a 完成情况 cell adds: its state, a completion date, a sign-off.
+        Returns the cells with that sign-off when the row had no 销号 cell of its own."""
+        vocab = self.vocab
         status = parse_status(cells.get("status", ""), vocab, header.name_of("status"))
-        completion = cells.get("completion", "")
-        parts = [p for p in re.split(r"[，,\n]", completion) if p.strip()]
         if parts and status in (None, "done"):
             status = parse_status(parts[0], vocab) or status
         signed = next((m for p in parts[1:] if (m := _SIGNOFF.match(p.strip()))), None)
         if signed and not cells.get("signoff"):
             cells = {**cells, "signoff": signed.group(0)}
-        done_on = re.search(r"(\d{4}-\d{2}-\d{2})\s*完成", completion)
+        done_on = re.search(r"(\d{4}-\d{2}-\d{2})\s*完成", cells.get("completion", ""))
         if done_on:
             values["completed_on"] = done_on.group(1)
         if status:
             values["status"] = vocab.label("statuses", status)
+        return cells
+
+    def _progress(self, draft: Draft, cells: dict, parts: list[str]) -> None:
+        """Dated lines of 整改进展 become progress entries; undated ones, and a 完成情况
+        that is not taizhang's own “状态，临期，日期 完成”, go into the body."""
         progress, loose = [], []
         for line in split_items(cells.get("progress", ""), "\n"):
             dated = _ISO_IN.match(line)
             (progress.append({"日期": dated.group(1), "内容": dated.group(2).strip()}) if dated else loose.append(line))
-        exported = bool(parts) and vocab.enum_name("statuses", parts[0].strip()) is not None and all(
+        completion = cells.get("completion", "")
+        exported = bool(parts) and self.vocab.enum_name("statuses", parts[0].strip()) is not None and all(
             _EXPORTED_COMPLETION.match(p.strip()) or _SIGNOFF.match(p.strip()) for p in parts[1:])
         if completion and not exported:
-            loose.append(completion)                       # not taizhang's own “状态，临期，日期 完成”
+            loose.append(completion)
         if progress:
-            values["progress"] = progress
+            draft.values["progress"] = progress
         if loose:
             draft.body += "\n\n**整改进展（原表）**：" + "\n".join(loose)
-        if cells.get("evidence"):
-            values["evidence"] = split_items(cells["evidence"], "\n；;")
-        signoff = _SIGNOFF.match(cells.get("signoff", "").strip())
-        if signoff:
-            if signoff.group(1):
-                values["signed_off_on"] = signoff.group(1)
-            if signoff.group(2):
-                values["signed_off_by"] = signoff.group(2)
 
     def read_declarations(self, grid: list[list]) -> bool:
         """taizhang's 说明事项 sheet (方面, 编号, 说明事项, 内容): declarations, not problems."""
-        for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):  # noqa: B007 (index: the header row, read below)
             names = [_normal(_text(v)) for v in row]
             if "说明事项" in names and "内容" in names:
                 col = {name: names.index(name) for name in ("方面", "编号", "说明事项", "内容") if name in names}
                 break
         else:
             return False
+
+        def cell(row: list, name: str) -> str:
+            return _text(row[col[name]]) if name in col and col[name] < len(row) else ""
+
         for row in grid[index + 1:]:
-            get = lambda name: _text(row[col[name]]) if name in col and col[name] < len(row) else ""  # noqa: E731
+            get = functools.partial(cell, row)
             if not get("说明事项"):
                 continue
             area = self.result.add_area(_area_ordinal(get("方面")), _area_name(get("方面"))) if get("方面") else \

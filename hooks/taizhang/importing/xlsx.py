@@ -52,7 +52,7 @@ def read_csv(path: Path) -> list[list]:
     except csv.Error:
         pass
     try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+        return list(csv.reader(io.StringIO(text, newline=""), dialect))
     except csv.Error as exc:
         raise ImportError_(f"{path.name} 的 CSV 格式有误（{exc.__class__.__name__}）：请在 Excel 中另存为 CSV 后再导入") from None
 
@@ -87,16 +87,21 @@ def title_facts(grid: list[list], header_row: int, long_term: str) -> dict:
     return facts
 
 
+ESSENTIAL = {"feedback", "problem", "measure", "leader", "unit", "deadline"}
+
+
 def understand_ledger(path: Path, vocab, fallback_title: str) -> Understood:
     if path.suffix.lower() == ".csv":
         sheets = [("", read_csv(path))]
     else:
         sheets = read_workbook(path)
-    found = [(name, grid, header) for name, grid in sheets if (header := find_header(grid))]
+    found = [(name, grid, header) for name, grid in sheets if (header := find_header(grid, vocab))]
     if not found:
         raise ImportError_(f"没有在 {path.name} 前十行中找到台账的表头：表头应有“具体问题”或“整改措施”，"
                            "以及“责任单位”“整改时限”等列")
-    name, grid, header = max(found, key=lambda f: f[2].score)
+    # The sheet naming most of a ledger's essential columns; the first such sheet on a tie
+    # (taizhang's own 问题清单 sheet names as many, after its 整改台账 sheet).
+    name, grid, header = max(found, key=lambda f: len(ESSENTIAL & set(f[2].fields.values())))
     title = title_block(grid, header.row)
     reader = TableReader(vocab, round_title([title], title, fallback_title) if title else fallback_title)
     reader.read(grid, header, f"工作表“{name}”中" if name else "")

@@ -8,17 +8,12 @@ only lays them out.
 from __future__ import annotations
 
 from taizhang import views
-from taizhang.render.html import (ID, KEY, TITLE, WIDE, Cell, Col, Page, Row, block, esc, filter_bar, md_inline,
-                                  table)
+from taizhang.render.columns import cells, headers
+from taizhang.render.html import Page, Row, block, esc, filter_bar, md_inline, table
 from taizhang.render.lists import task_facts
 from taizhang.views import Scope
 
 SIGNED_OFF = "signed_off"
-
-
-def _date_cell(page: Page, value) -> Cell:
-    text = value.isoformat() if value else ""
-    return Cell(esc(text or page.vocab.phrase("none")), text)
 
 
 def render_signoff_list(page: Page, scope: Scope) -> str:
@@ -34,21 +29,14 @@ def render_signoff_list(page: Page, scope: Scope) -> str:
                    f"销号时在记录中写明{esc(vocab.key('signed_off_by'))}和{esc(vocab.key('signed_off_on'))}，"
                    f"并把{esc(vocab.key('status'))}改为{esc(signed_label)}。</p>"),
              block(filter_bar(page, scope.areas()))]
-    head = [Col(vocab.key("id"), ID), Col(measure, TITLE), Col(vocab.key("unit")), Col(vocab.key("leader"))]
     parts.append(f"## {md_inline(vocab.phrase('awaiting_signoff'))}\n")
-    rows = [Row([page.id_link(t.measure), page.link(t.measure, t.measure.title), page.texts(t.unit),
-                 page.texts(t.leader), _date_cell(page, t.completed_on), esc(t.evidence),
-                 page.status_cell(t.status)], task_facts(t)) for t in waiting]
-    parts.append(block(table(head + [Col(vocab.key("completed_on")), Col(vocab.key("evidence")),
-                                     Col(vocab.key("status"), KEY)], rows, "tz-sortable tz-filterable",
-                             f"没有等待销号的{measure}。")))
+    columns = vocab.columns("signoff_waiting", "site")
+    rows = [Row(cells(page, columns, t), task_facts(t)) for t in waiting]
+    parts.append(block(table(headers(columns), rows, "tz-sortable tz-filterable", f"没有等待销号的{measure}。")))
     parts.append(f"## {md_inline(signed_label)}\n")
-    rows = [Row([page.id_link(t.measure), page.link(t.measure, t.measure.title), page.texts(t.unit),
-                 page.texts(t.leader), _date_cell(page, t.completed_on), esc(t.signed_off_by or vocab.phrase("none")),
-                 _date_cell(page, t.signed_off_on)], task_facts(t)) for t in signed]
-    parts.append(block(table(head + [Col(vocab.key("completed_on")), Col(vocab.key("signed_off_by"), KEY),
-                                     Col(vocab.key("signed_off_on"), KEY)], rows, "tz-sortable tz-filterable",
-                             f"还没有{signed_label}的{measure}。")))
+    columns = vocab.columns("signoff_done", "site")
+    rows = [Row(cells(page, columns, t), task_facts(t)) for t in signed]
+    parts.append(block(table(headers(columns), rows, "tz-sortable tz-filterable", f"还没有{signed_label}的{measure}。")))
     return "\n".join(parts)
 
 
@@ -59,36 +47,17 @@ def render_reconciliation(page: Page, scope: Scope) -> str:
     rows_data = views.feedback_rows(ledger, scope.feedback)
     closeable = sum(1 for f in rows_data if f.closeable)
     signed_label = vocab.label("statuses", SIGNED_OFF)
-    rows = []
-    for f in rows_data:
-        measures = [ledger.records[m.id] for m in f.measures]
-        open_count = sum(1 for m in measures if m.status != SIGNED_OFF)
-        if f.closeable:
-            verdict = f'<span class="tz-verdict tz-verdict--yes">{esc(vocab.phrase("closeable"))}</span>'
-        elif not measures:
-            gap = vocab.phrase("no_problems") if not f.problems else vocab.phrase("no_measures")
-            verdict = f'<span class="tz-verdict tz-verdict--no tz-gap">{esc(vocab.phrase("not_closeable"))}：{esc(gap)}</span>'
-        else:
-            verdict = (f'<span class="tz-verdict tz-verdict--no">{esc(vocab.phrase("not_closeable"))}：'
-                       f"{open_count} 项{esc(vocab.kind_label('measure'))}未销号</span>")
-        measure_list = "<br>".join(f"{page.id_link(m)} {page.status(m.status)}" for m in measures)
-        units = sorted({u for m in measures for u in m.unit})
-        rows.append(Row([
-            page.link(f.feedback),
-            "<br>".join(page.link(p) for p in f.problems) or f'<span class="tz-gap">{esc(vocab.phrase("no_problems"))}</span>',
-            measure_list or f'<span class="tz-gap">{esc(vocab.phrase("no_measures"))}</span>',
-            Cell(esc(f.evidence), f"{f.evidence:06d}"),
-            Cell(verdict, "1" if f.closeable else "0"),
-        ], {"status": f.status_label, "area": f.area_label, "unit": units}))
-    headers = [Col(vocab.kind_label("feedback"), TITLE), Col(vocab.kind_label("problem"), WIDE),
-               Col(vocab.kind_label("measure"), WIDE), Col(vocab.key("evidence")), Col(vocab.phrase("reconcile_result"), KEY)]
+    columns = vocab.columns("reconcile", "site")
+    rows = [Row(cells(page, columns, f),
+                {"status": f.status_label, "area": f.area_label,
+                 "unit": sorted({u for m in f.measures for u in ledger.records[m.id].unit})}) for f in rows_data]
     return "\n".join([
         "# 对账\n",
-        block(f'<p class="tz-lead">逐条反馈问题核对：回应它的{esc(vocab.kind_label("problem"))}、'
+        block(f'<p class="tz-lead">逐条{esc(vocab.kind_label("feedback"))}核对：回应它的{esc(vocab.kind_label("problem"))}、'
               f'整改这些问题的{esc(vocab.kind_label("measure"))}及其状态、{esc(vocab.key("evidence"))}件数。'
-              f"其下每一项{esc(vocab.kind_label('measure'))}的状态都是{esc(signed_label)}时，这条反馈问题才可以销号。"
+              f"其下每一项{esc(vocab.kind_label('measure'))}的状态都是{esc(signed_label)}时，这条{esc(vocab.kind_label('feedback'))}才可以销号。"
               f'目前可以销号的 <strong data-count="closeable">{closeable}</strong> 条，'
               f"共 {len(rows_data)} 条。</p>"),
         block(filter_bar(page, scope.areas())),
-        block(table(headers, rows, "tz-sortable tz-filterable", f"还没有{vocab.kind_label('feedback')}记录。")),
+        block(table(headers(columns), rows, "tz-sortable tz-filterable", f"还没有{vocab.kind_label('feedback')}记录。")),
     ])

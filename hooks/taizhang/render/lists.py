@@ -5,18 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 
 from taizhang.model import MeasureRecord
+from taizhang.render.columns import cell, cells as row_cells, headers
 from taizhang.render.figures import rate_cards
-from taizhang.render.html import (ID, KEY, TITLE, WIDE, Cell, Col, Page, Row, block, esc,
+from taizhang.render.html import (ID, KEY, TITLE, Cell, Col, Page, Row, block, esc,
                                   filter_bar, md_inline, table)
-from taizhang.render.marks import repeat_mark, round_marks
 from taizhang import views
 from taizhang.views import Scope
 
 def task_headers(vocab) -> list[Col]:
-    return [Col(vocab.phrase("row_number"), "tz-num"), Col(vocab.key("id"), ID), Col(vocab.kind_label("measure"), TITLE),
-            Col(vocab.key("problems"), WIDE), Col(vocab.key("measure_type")), Col(vocab.key("leader")),
-            Col(vocab.key("unit")), Col(vocab.key("owner")), Col(vocab.key("deadline")),
-            Col(vocab.key("completed_on")), Col(vocab.key("status"), KEY), Col(vocab.phrase("light_header"), KEY)]
+    return headers(vocab.columns("tasks", "site"))
 
 
 def task_facts(t: views.TaskRow) -> dict:
@@ -30,35 +27,24 @@ def task_rows(page: Page, measures: list[MeasureRecord]) -> list[Row]:
 
 
 def rows_of_tasks(page: Page, tasks: tuple[views.TaskRow, ...], cells: dict | None = None) -> list[Row]:
-    """Rows of numbered tasks. `cells`: a cache, on one page, of each measure's
-    cells after the number (责任清单 lists a measure under each of its leaders
-    and units)."""
-    ledger, none = page.ledger, page.vocab.phrase("none")
+    """Rows of numbered tasks (the `tasks` table). `cells`: a cache, on one
+    page, of each measure's cells after the number (责任清单 lists a measure
+    under each of its leaders and units)."""
+    columns = page.vocab.columns("tasks", "site")
+    numbered = columns[0].show == "number"
+    rest_columns = columns[1:] if numbered else columns
     rows = []
     cells = {} if cells is None else cells
     for t in tasks:
         rest = cells.get(t.measure.id)
         if rest is None:
-            m = ledger.records[t.measure.id]
-            completed = t.completed_on.isoformat() if t.completed_on else ""
-            rest = cells[t.measure.id] = (
-                page.id_link(t.measure), page.link(t.measure, t.measure.title),
-                "、".join(page.id_link(p) for p in t.problems) or none, esc(t.measure_type_label or none),
-                page.texts(t.leader), page.texts(t.unit), page.texts(t.owner),
-                page.deadline_cell(m), Cell(esc(completed or none), completed),
-                _with_marks(page.status_cell(t.status), round_marks(page, m)), page.light_cell(t.light, page.measure_light(m)),
-            ), task_facts(t)
-        rows.append(Row([Cell(esc(t.number), f"{t.number:06d}"), *rest[0]], rest[1]))
+            rest = cells[t.measure.id] = tuple(row_cells(page, rest_columns, t)), task_facts(t)
+        rows.append(Row([cell(page, columns[0], t), *rest[0]] if numbered else list(rest[0]), rest[1]))
     return rows
-
-
-def _with_marks(cell: Cell, marks: str) -> Cell:
-    return Cell(cell.html + marks, cell.sort) if marks else cell
 
 
 def render_problem_list(page: Page, scope: Scope) -> str:
     vocab = page.vocab
-    no_measures, none = vocab.phrase("no_measures"), vocab.phrase("none")
     fig = views.figures(page.ledger, scope)
     repeat_note = (f'其中屡查屡犯 <strong data-repeats="{fig.repeat_problems}">{fig.repeat_problems}</strong> 个；'
                    if fig.repeat_problems else "")
@@ -71,27 +57,16 @@ def render_problem_list(page: Page, scope: Scope) -> str:
     by_area = defaultdict(list)
     for row in views.problem_rows(page.ledger, scope.problems):
         by_area[row.area].append(row)
-    headers = [Col(vocab.key("id"), ID), Col(vocab.kind_label("problem"), TITLE), Col(vocab.key("feedback"), WIDE),
-               Col(vocab.key("unit")), Col(vocab.key("deadline")), Col(vocab.kind_label("measure")),
-               Col(vocab.key("status"), KEY), Col(vocab.phrase("light_header"), KEY)]
+    columns = vocab.columns("problems", "site")
     for ordinal, name in scope.areas():
         rows_in_area = by_area.get(ordinal, [])
         if not rows_in_area:
             continue
         parts.append(f"## {md_inline(views.area_label(ordinal, name))}\n")
-        rows = []
-        for p in rows_in_area:
-            facts = {"status": p.status_label, "light": p.light_label, "area": views.area_label(ordinal, name),
-                     "unit": list(p.units), "leader": list(p.leaders)}
-            deadline = p.earliest_open_deadline.isoformat() if p.earliest_open_deadline else ""
-            rows.append(Row([
-                page.id_link(p.problem), page.link(p.problem, p.problem.title) + repeat_mark(page, p.problem),
-                "<br>".join(page.link(f) for f in p.feedback) or none, page.texts(p.units),
-                Cell(esc(deadline or none), deadline),
-                "、".join(page.id_link(m) for m in p.measures) or f'<span class="tz-gap">{esc(no_measures)}</span>',
-                page.status_cell(p.status, no_measures), page.light_cell(p.light, page.light(p.light)),
-            ], facts))
-        parts.append(block(table(headers, rows, "tz-sortable tz-filterable")))
+        rows = [Row(row_cells(page, columns, p),
+                    {"status": p.status_label, "light": p.light_label, "area": views.area_label(ordinal, name),
+                     "unit": list(p.units), "leader": list(p.leaders)}) for p in rows_in_area]
+        parts.append(block(table(headers(columns), rows, "tz-sortable tz-filterable")))
     if scope.declarations:
         label = vocab.label("natures", "declaration")
         parts.append(f"## {md_inline(label)}\n")
@@ -116,15 +91,15 @@ def render_responsibility_list(page: Page, scope: Scope) -> str:
     vocab = page.vocab
     parts = ["# 责任清单\n",
              block(f'<p class="tz-lead">{_round_line(scope)}按{vocab.key("leader")}和{vocab.key("unit")}'
-                   "列出整改措施；一项措施有多位领导或多个单位时，在每一位、每一个名下都列出。</p>"),
+                   f"列出{esc(vocab.kind_label('measure'))}；一项措施有多位领导或多个单位时，在每一位、每一个名下都列出。</p>"),
              block(filter_bar(page, scope.areas()))]
     cells: dict = {}
     for field in ("leader", "unit"):
         groups = views.responsibility_groups(page.ledger, scope.measures, field)
         parts.append(f"## 按{md_inline(vocab.key(field))}\n")
-        summary = [[esc(g.name), esc(g.count), esc(g.closed), esc(g.overdue)] for g in groups]
-        headers = [Col(vocab.key(field), TITLE), "措施数", vocab.label("lights", "done"), vocab.label("lights", "red")]
-        parts.append(block(table(headers, summary, "tz-sortable tz-plain")))
+        summary_columns = vocab.columns("responsibility_groups", "site", field=vocab.key(field))
+        summary = [row_cells(page, summary_columns, g) for g in groups]
+        parts.append(block(table(headers(summary_columns), summary, "tz-sortable tz-plain")))
         for g in groups:
             parts.append(f"### {md_inline(g.name)}\n")
             parts.append(block(table(task_headers(vocab), rows_of_tasks(page, g.tasks, cells), "tz-sortable tz-filterable")))
@@ -191,10 +166,10 @@ def render_recurrences(page: Page, scope: Scope) -> str:
         for earlier in ledger.repeats(record):
             rows.append([page.link(record), esc(vocab.kind_label(record.kind)), page.link(earlier),
                          esc(earlier.round or "—")])
-    lead = (f'{_round_line(scope)}本轮反馈问题中重复前轮的 <strong data-repeat-feedback="{len(scope.repeat_feedback)}">'
-            f'{len(scope.repeat_feedback)}</strong> 条，查摆问题中重复前轮的 <strong data-repeat-problems='
+    lead = (f'{_round_line(scope)}本轮{esc(vocab.kind_label("feedback"))}中重复前轮的 <strong data-repeat-feedback="{len(scope.repeat_feedback)}">'
+            f'{len(scope.repeat_feedback)}</strong> 条，{esc(vocab.kind_label("problem"))}中重复前轮的 <strong data-repeat-problems='
             f'"{len(scope.repeat_problems)}">{len(scope.repeat_problems)}</strong> 个（记录中写了“{esc(vocab.key("recurs_from"))}”的）。'
-            "承接前轮未完成的整改措施不是屡查屡犯，见“承接事项”。")
+            f"承接前轮未完成的{esc(vocab.kind_label('measure'))}不是屡查屡犯，见“承接事项”。")
     return ("# 屡查屡犯\n"
             + block(f'<p class="tz-lead">{lead}</p>')
             + block(table(["本轮记录", vocab.key("kind"), vocab.key("recurs_from"), f"前轮{vocab.kind_label('round')}"],

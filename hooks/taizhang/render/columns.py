@@ -1,0 +1,97 @@
+"""The lists' columns as HTML cells: the site's side of vocabulary.yml's
+`tables` (views/columns.py is the sheets' side). A list asks for its
+headers and, per row, its cells; which columns there are, their labels and
+what each shows come from the vocabulary."""
+
+from __future__ import annotations
+
+from taizhang.render.html import ID, KEY, TITLE, WIDE, Cell, Col, Page, esc
+from taizhang.render.marks import repeat_mark, round_marks
+from taizhang.vocabulary import TableColumn
+
+ROLES = {"id": ID, "title": TITLE, "wide": WIDE, "key": KEY, "num": "tz-num", "": ""}
+SIGNED_OFF = "signed_off"
+
+
+def headers(columns) -> list[Col]:
+    return [Col(c.label, ROLES[c.role]) for c in columns]
+
+
+def cells(page: Page, columns, row) -> list:
+    return [cell(page, c, row) for c in columns]
+
+
+def _gap(page: Page, column: TableColumn) -> str:
+    if column.gap:
+        return f'<span class="tz-gap">{esc(page.vocab.phrase(column.gap))}</span>'
+    return esc(page.vocab.phrase("none"))
+
+
+def _record(page: Page, ref):
+    return page.ledger.records[ref.id]
+
+
+def cell(page: Page, column: TableColumn, row):
+    """One cell of `row` for `column`, as the site shows it."""
+    value = getattr(row, column.name)
+    show, none = column.show, page.vocab.phrase("none")
+    if show in ("number", "count"):
+        return Cell(esc(value), f"{value:06d}")
+    if show == "plain":
+        return esc(value)
+    if show == "id":
+        return page.id_link(value)
+    if show in ("title", "title_text"):
+        return page.link(value, value.title)
+    if show == "title_marked":
+        return page.link(value, value.title) + repeat_mark(page, value)
+    if show == "link":
+        return page.link(value)
+    if show == "ids":
+        return "、".join(page.id_link(r) for r in value) or _gap(page, column)
+    if show == "links":
+        return "<br>".join(page.link(r) for r in value) or _gap(page, column)
+    if show == "texts":
+        return page.texts(value)
+    if show == "evidence":
+        return "<br>".join(esc(v) for v in value) or esc(none)
+    if show == "text":
+        return esc(value or none)
+    if show == "date":
+        text = value.isoformat() if value else ""
+        return Cell(esc(text or none), text)
+    if show == "deadline":
+        if hasattr(row, "measure"):
+            return page.deadline_cell(_record(page, row.measure))
+        return Cell(esc(value or none), getattr(row, "deadline_sort", value))
+    if show in ("status", "status_marked"):
+        status = page.status_cell(value, page.vocab.phrase(column.gap) if column.gap else "—")
+        if show == "status_marked":
+            marks = round_marks(page, _record(page, row.measure))
+            return Cell(status.html + marks, status.sort) if marks else status
+        return status
+    if show == "light":
+        if hasattr(row, "measure"):
+            return page.light_cell(row.light, page.measure_light(_record(page, row.measure)))
+        return page.light_cell(row.light, page.light(row.light))
+    if show == "measure_statuses":
+        return ("<br>".join(f"{page.id_link(m)} {page.status(_record(page, m).status)}" for m in value)
+                or _gap(page, column))
+    if show == "verdict":
+        return _verdict(page, row)
+    return esc(value)
+
+
+def _verdict(page: Page, row) -> Cell:
+    """对账: can the feedback item be closed (every measure 已销号), and if not, why."""
+    vocab = page.vocab
+    if row.closeable:
+        html = f'<span class="tz-verdict tz-verdict--yes">{esc(vocab.phrase("closeable"))}</span>'
+    elif not row.measures:
+        gap = vocab.phrase("no_problems") if not row.problems else vocab.phrase("no_measures")
+        html = f'<span class="tz-verdict tz-verdict--no tz-gap">{esc(vocab.phrase("not_closeable"))}：{esc(gap)}</span>'
+    else:
+        open_count = sum(1 for m in row.measures if _record(page, m).status != SIGNED_OFF)
+        html = (f'<span class="tz-verdict tz-verdict--no">{esc(vocab.phrase("not_closeable"))}：'
+                f"{open_count} 项{esc(vocab.kind_label('measure'))}未销号</span>")
+    return Cell(html, "1" if row.closeable else "0")
