@@ -266,13 +266,6 @@ def _drop_outside_files(files, config) -> None:
             if folders[folder] == "loop":
                 looped = folder
                 break
-        broken = looped or (source if broken_link(source) else None)
-        if broken:
-            rel = "docs/" + os.path.relpath(broken, docs).replace(os.sep, "/")
-            why = BROKEN_LINK_REASONS[broken_link(broken) or "missing"]
-            leave_out(file, broken, f"{rel} 是{why}的符号链接（指向 {os.readlink(broken)}），没有发布到网站："
-                                    "删除这个链接，或改为仓库中的文件本身")
-            continue
         real = os.path.realpath(source)
         if real != root and not real.startswith(root + os.sep):
             leave_out(file, source, f"docs/{file.src_uri} 是指向仓库之外（{real}）的符号链接，没有发布到网站："
@@ -282,6 +275,11 @@ def _drop_outside_files(files, config) -> None:
             message, fix = MESSAGES["docs-private"]
             leave_out(file, source, f"docs/{file.src_uri}: " + message.format(
                 what=PRIVATE_PLACES[private], target=os.path.relpath(real, root)) + f" (docs-private) — {fix}")
+        elif broken := looped or (source if broken_link(source) else None):
+            rel = "docs/" + os.path.relpath(broken, docs).replace(os.sep, "/")
+            why = BROKEN_LINK_REASONS[broken_link(broken) or "missing"]
+            leave_out(file, broken, f"{rel} 是{why}的符号链接（指向 {os.readlink(broken)}），没有发布到网站："
+                                    "删除这个链接，或改为仓库中的文件本身")
 
 
 def on_page_markdown(markdown, page, config, files):

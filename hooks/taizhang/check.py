@@ -268,11 +268,6 @@ def check_docs_symlinks(ledger: Ledger, reporter: Reporter, docs_dir: Path) -> N
             path = os.path.join(folder, name)
             if not os.path.islink(path):
                 continue
-            broken = broken_link(path)
-            if broken:   # the build leaves it out (a dangling link would crash the copy, a loop repeat docs/)
-                rel = "docs/" + os.path.relpath(path, docs).replace(os.sep, "/")
-                reporter.add("docs-symlink-broken", rel, 1, target=os.readlink(path), why=BROKEN_LINK_REASONS[broken])
-                continue
             if path in named or any(n.startswith(path + os.sep) for n in named):
                 continue   # named by a record: evidence-symlink reports it there
             real = os.path.realpath(path)
@@ -282,6 +277,9 @@ def check_docs_symlinks(ledger: Ledger, reporter: Reporter, docs_dir: Path) -> N
             elif (private := private_kind(real, repo)) is not None:
                 reporter.add("docs-private", rel, 1, what=PRIVATE_PLACES[private],
                              target=os.path.relpath(real, repo).replace(os.sep, "/"))
+            elif broken := broken_link(path):
+                # The build leaves it out: a dangling link would crash the copy, a looping folder repeat docs/.
+                reporter.add("docs-symlink-broken", rel, 1, target=os.readlink(path), why=BROKEN_LINK_REASONS[broken])
 
 
 def _private(lexical: str, real: str, docs: str, repo: str) -> str | None:
