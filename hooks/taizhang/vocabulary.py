@@ -354,7 +354,8 @@ def load_vocabulary(project_root: Path | None = None) -> Vocabulary:
         if not merger.errors:
             _check_phrases(raw["phrases"], defaults, raw, merger)
         for path, text in _words(override):
-            if (problem := word_problem(text)) is not None:
+            # a phrase's placeholders are phrase-placeholder's; its literal text (where "{{" is "{") is checked here
+            if (problem := word_problem(text, template=path[:1] == ("phrases",))) is not None:
                 shown = _WORD_INVISIBLE.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)   # never echo a bidi control
                 merger.error(path, f"：“{shown}”中有{problem} (config-word) — {CONFIG_WORD_FIX}")
         if merger.errors:
@@ -429,12 +430,20 @@ CONFIG_WORD_FIX = ("用语会写进网页、导出文件和通报，只能是文
                    "（＜＞＆＂＇｀＼｜＊［］｛｝）或删去，花括号只用于 {名称} 形式的占位符；删去换行和看不见的控制字符")
 
 
-def word_problem(text: str) -> str | None:
-    """What in a configured word would be markup or reorder text somewhere, said in Chinese; None when it is plain text."""
+def word_problem(text: str, template: bool = False) -> str | None:
+    """What in a configured word would be markup or reorder text somewhere, said
+    in Chinese; None when it is plain text. `template`: a phrase, whose literal
+    text is checked (its placeholders are _check_phrases')."""
     invisible = _WORD_INVISIBLE.findall(text)
     if invisible:
         return "换行或看不见的控制字符（" + "、".join(dict.fromkeys(f"U+{ord(c):04X}" for c in invisible)) + "）"
-    markup = _WORD_MARKUP.findall(_WORD_PLACEHOLDER.sub("", text))
+    literal = _WORD_PLACEHOLDER.sub("", text)
+    if template:
+        try:
+            literal = "".join(part for part, *_ in string.Formatter().parse(text))
+        except ValueError:
+            pass   # unbalanced braces: the placeholder rule says so, and the braces are reported below
+    markup = _WORD_MARKUP.findall(literal)
     if markup:
         return "字符" + "".join(dict.fromkeys(f"“{c}”" for c in markup))
     return None
@@ -457,7 +466,7 @@ def _words(data, path: tuple = ()):
 def default_word_problems() -> list[tuple[tuple, str]]:
     """The packaged vocabulary held to the same rule (tests call this)."""
     return [(path, problem) for path, text in _words(_read_yaml(DEFAULTS_FILE))
-            if (problem := word_problem(text)) is not None]
+            if (problem := word_problem(text, template=path[:1] == ("phrases",))) is not None]
 
 
 PLACEHOLDER = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[([A-Za-z_][A-Za-z0-9_]*)\])?")
