@@ -35,6 +35,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 
+from taizhang import spawn  # noqa: E402
 from taizhang.errors import TaizhangError  # noqa: E402
 from taizhang.problems import MESSAGES, PRIVATE_PLACES  # noqa: E402
 from taizhang.project import RECORDS_DIR, analyse  # noqa: E402
@@ -43,7 +44,7 @@ from taizhang.render.html import fill_fragments, searched_fragments  # noqa: E40
 from taizhang.render.tree import archived_version, digest, site_extra, site_tree  # noqa: E402
 from taizhang.session import Session  # noqa: E402
 from taizhang.vocabulary import PROJECT_CONFIG  # noqa: E402
-from taizhang_search import SearchWorker, enabled_plugin_config, search_inputs  # noqa: E402
+from taizhang_search import InProcessSearch, SearchWorker, enabled_plugin_config, search_inputs  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.taizhang")
 
@@ -134,7 +135,11 @@ def on_config(config):
 
 
 def _start_search(config, session: Session):
-    """Hand page indexing to the search worker when Material's search is on."""
+    """Hand page indexing to the search worker when Material's search is on:
+    a second process given a spare core (and always under `mkdocs serve`, where
+    it keeps the entries of unchanged pages from rebuild to rebuild), else the
+    same indexing in this process (a second process on one core would only add
+    its start-up and imports)."""
     plugin_config = enabled_plugin_config(config)
     if plugin_config is None:
         return None
@@ -142,11 +147,13 @@ def _start_search(config, session: Session):
     if worker is None or not worker.alive() or worker.plugin_config != plugin_config:
         if worker is not None:
             worker.stop()
-        session.search = worker = SearchWorker(plugin_config)
+        alongside = session.serving or spawn.spare_core()
+        session.search = worker = (SearchWorker if alongside else InProcessSearch)(plugin_config)
         # A new worker knows no page: a dirty build must convert every page again.
         session.forget_written()
+        log.debug("搜索索引在第二个进程中生成（hooks/taizhang_search.py）" if alongside else
+                  "只有一个处理器：搜索索引和下载文件在构建进程中生成（hooks/taizhang_search.py）")
     worker.begin()
-    log.debug("搜索索引在第二个进程中生成（hooks/taizhang_search.py）")
     return worker
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from browsing import Server, Watched
+from browsing import WIDTHS_CHECKED, Server, Watched, axe_violations, no_violations
 from conftest import build, run_cli, tree_hash
 from sitecheck import soup
 from test_git_workflow import git, init_repo
@@ -192,6 +192,14 @@ def test_banner_only_on_the_archived_round(archived, browser):
         banner = page.locator("[data-md-component=outdated]")
         banner.wait_for(state="visible", timeout=10000)
         assert "已归档的巡视轮次" in banner.inner_text()
+        # the archived round with its banner and version selector: no WCAG 2.1 AA violation (axe-core)
+        violations = {}
+        for width in WIDTHS_CHECKED:
+            page.set_viewport_size({"width": width, "height": 900})
+            page.wait_for_selector(".md-version__current", state="attached")
+            violations[width] = axe_violations(page)
+        page.set_viewport_size({"width": 1280, "height": 900})
+        assert no_violations(violations)
         banner.locator("a").click()
         page.wait_for_selector(".md-version__current")
         assert page.url.rstrip("/").endswith(("/zhenggai/LC-002", "/zhenggai/latest", "/zhenggai"))

@@ -16,6 +16,7 @@ import openpyxl
 import pytest
 
 from conftest import REPO, run_cli, tree_hash
+from taizhang.vocabulary import load_vocabulary
 from sitecheck import links_from, soup
 
 MEASURES = {p["编号"]: p for p in (frontmatter.load(f) for f in sorted((REPO / "records").rglob("*.md")))
@@ -188,15 +189,44 @@ def test_every_cell_has_a_chinese_font(exported):
         assert fonts[xf_fonts[int(cell.get("s", "0"))]] in ("宋体", "黑体"), cell.get("r")
 
 
+def _fill(vocab, group: str, name: str) -> str:
+    return vocab.enums[group][name].fill.lstrip("#").upper()
+
+
 def test_status_cells_are_coloured_by_light(ledger_sheet):
+    """The same fills as the site's chips and lights: read from the vocabulary."""
+    vocab = load_vocabulary()
     colours = {}
     for row in ledger_sheet.iter_rows(min_row=4):
         if _id(row[3].value) and _id(row[3].value) not in colours:
             colours[_id(row[3].value)] = row[9].fill.fgColor.rgb[-6:]
-    assert colours["CS-003"] == "FFC7CE"   # overdue: red
-    assert colours["CS-006"] == "FFEB9C"   # due soon: yellow
-    assert colours["CS-001"] == "D9D9D9"   # signed off: done
-    assert colours["CS-005"] == "C6EFCE"   # on track: green
+    assert colours["CS-003"] == _fill(vocab, "lights", "red")      # overdue
+    assert colours["CS-006"] == _fill(vocab, "lights", "yellow")   # due soon
+    assert colours["CS-001"] == _fill(vocab, "lights", "done")     # signed off: done
+    assert colours["CS-005"] == _fill(vocab, "lights", "green")    # on track
+    assert len(set(colours.values())) == 4
+
+
+def test_task_sheet_fills_status_by_status_and_light_by_light(exported):
+    """整改状态 takes its status's fill, 提示 its light's: 未启动 is never green."""
+    vocab = load_vocabulary()
+    ws = openpyxl.load_workbook(exported / "ledger.xlsx")["任务清单"]
+    statuses = {v.label: n for n, v in vocab.enums["statuses"].items()}
+    lights = {v.label: n for n, v in vocab.enums["lights"].items()}
+    header = [c.value for c in ws[3]]
+    status_col, light_col = header.index(vocab.key("status")), header.index(vocab.phrase("light_header"))
+    seen = set()
+    for row in ws.iter_rows(min_row=4):
+        status, light = row[status_col], row[light_col]
+        if status.value not in statuses:
+            continue
+        seen.add(statuses[status.value])
+        assert status.fill.fgColor.rgb[-6:] == _fill(vocab, "statuses", statuses[status.value]), status.value
+        name = next(n for label, n in lights.items() if str(light.value).startswith(label))   # 逾期 10 天 → red
+        assert light.fill.fgColor.rgb[-6:] == _fill(vocab, "lights", name), light.value
+        if statuses[status.value] == "not_started":
+            assert status.fill.fgColor.rgb[-6:] not in (_fill(vocab, "lights", "green"), _fill(vocab, "statuses", "done"))
+    assert "not_started" in seen and "in_progress" in seen
 
 
 def test_list_sheets(exported):

@@ -19,7 +19,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from browsing import Server, require_chromium
 from conftest import copy_project, env

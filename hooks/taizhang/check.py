@@ -12,7 +12,7 @@ import os
 from collections import defaultdict
 from pathlib import Path
 
-from taizhang.link import Ledger, is_earlier, is_long_term
+from taizhang.link import Ledger, is_earlier, is_long_term, not_a_task
 from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord, Record
 from taizhang.problems import PRIVATE_PLACES, Reporter
 from taizhang.publish import hidden_name, private_kind
@@ -287,7 +287,8 @@ def check_gaps(ledger: Ledger, reporter: Reporter) -> None:
     """Warnings: feedback nobody answered, problems without measures, idle causes."""
     kinds = {name: kind.label for name, kind in ledger.vocab.kinds.items()}   # the messages name them
     for record in ledger.records.values():
-        if isinstance(record, FeedbackRecord) and not ledger.linked_from(record.id, "problem", "feedback"):
+        if (isinstance(record, FeedbackRecord) and not not_a_task(record)     # 非整改任务: nothing need answer it
+                and not ledger.linked_from(record.id, "problem", "feedback")):
             reporter.add("feedback-unanswered", record.path, 1, draft=record.draft, value=record.id, key=ledger.vocab.key("feedback"), **kinds)
         elif isinstance(record, ProblemRecord) and not record.is_declaration and not ledger.measures_of(record.id):
             reporter.add("problem-without-measure", record.path, 1, draft=record.draft, value=record.id, key=ledger.vocab.key("problems"), **kinds)

@@ -28,3 +28,14 @@ def start(target, args: tuple, name: str):
     finally:
         sys.path[:] = saved
     return process
+
+
+def spare_core() -> bool:
+    """Whether a second process can run beside this one: this process may use
+    more than one CPU (`taskset -c 0`, a one-core server or container: no). On
+    one core a second process only adds its start-up, imports and set-up to
+    the build's CPU time and wall time; the work is then done in-process."""
+    try:
+        return len(os.sched_getaffinity(0)) > 1
+    except AttributeError:   # no affinity on this system (macOS, Windows)
+        return (os.cpu_count() or 1) > 1

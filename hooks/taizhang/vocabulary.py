@@ -42,6 +42,9 @@ class EnumValue:
     label: str
     aliases: tuple[str, ...] = ()
     closed: bool = False
+    colour: str = ""     # statuses and lights: "#RRGGBB", the state's one colour everywhere
+    fill: str = ""       # its light background (chips, xlsx cells)
+    symbol: str = ""     # lights: a sign before the word, for grey-scale print
 
 
 @dataclass(frozen=True)
@@ -187,10 +190,28 @@ class Vocabulary:
 
     def fill(self, text: str, **names) -> str:
         """A configured label with the phrases' placeholders filled ({measure},
-        {keys[status]}, {lights[red]} …, and {phrases[row_number]})."""
-        if "{" not in text:
+        {keys[status]}, {lights[red]} …, and {phrases[row_number]}). Only a name
+        or a group and one of its names: no format spec ({x:>50000000} would
+        write gigabytes), no conversion, no attribute; else KeyError/ValueError."""
+        if "{" not in text and "}" not in text:
             return text
-        return text.format(**{**self._names, "phrases": self.phrases, **names})
+        values = {**self._names, "phrases": self.phrases, **names}
+        out = []
+        for literal, name, spec, conversion in string.Formatter().parse(text):
+            out.append(literal)
+            if name is None:
+                continue
+            match = PLACEHOLDER.fullmatch(name)
+            if spec or conversion or match is None:
+                shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+                raise ValueError(f"占位符“{shown}”只能写名称或“分组[名称]”，不能带格式说明、转换或属性")
+            value = values[match.group(1)]
+            if match.group(2) is not None:
+                value = value[match.group(2)]
+            if isinstance(value, Mapping):
+                raise ValueError(f"占位符“{{{name}}}”缺少下标")
+            out.append(str(value))
+        return "".join(out)
 
     def severity(self, rule: str) -> str:
         return self.rules[rule]
@@ -483,11 +504,46 @@ def _validate(raw: dict) -> None:
             if unknown:
                 raise ConfigError(f"kind_fields.{kind}.{part}：未知的字段“{'、'.join(unknown)}”，"
                                   f"可用的有：{'、'.join(raw['fields'])}（新字段先在 fields 中声明）")
+    for group in COLOURED_GROUPS:
+        for name, spec in raw[group].items():
+            _check_colours(f"{group}.{name}", spec)
     valid = ledger_column_names(raw)
     for column in raw["ledger_columns"]:
         name = column.get("name") if isinstance(column, dict) else None
         if name not in valid:
             raise ConfigError(f"ledger_columns：未知的列名“{name}”，可用的有：{'、'.join(valid)}")
+
+
+# Groups whose every value has a colour and a fill (see vocabulary.yml).
+COLOURED_GROUPS = ("statuses", "lights")
+_HEX = re.compile(r"#[0-9A-Fa-f]{6}")
+WHITE = "#ffffff"
+AA = 4.5
+
+
+def luminance(hex_colour: str) -> float:
+    """WCAG 2.1 relative luminance of "#RRGGBB"."""
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two "#RRGGBB" colours (1 to 21)."""
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _check_colours(where: str, spec) -> None:
+    colours = {key: spec.get(key) if isinstance(spec, dict) else None for key in ("colour", "fill")}
+    for key, value in colours.items():
+        if not isinstance(value, str) or not _HEX.fullmatch(value):
+            raise ConfigError(f"{where}.{key}：应写 #RRGGBB 形式的颜色（如 \"#1558b0\"，要加引号），实际写的是 {value!r}")
+    for ground in (WHITE, colours["fill"]):
+        ratio = contrast(colours["colour"], ground)
+        if ratio < AA:
+            raise ConfigError(f"{where}.colour：{colours['colour']} 在 {ground} 上的对比度只有 {ratio:.2f}:1，"
+                              f"低于无障碍要求的 {AA}:1；请换深一些的颜色（或浅一些的 fill）")
 
 
 def ledger_column_names(raw: dict) -> list[str]:
@@ -509,7 +565,8 @@ def _build(raw: dict) -> Vocabulary:
     kinds = {n: Kind(n, v["label"], v["prefix"], v["folder"]) for n, v in raw["kinds"].items()}
     enums = {
         group: frozen({
-            n: EnumValue(n, str(v["label"]), tuple(v.get("aliases", ())), bool(v.get("closed", False)))
+            n: EnumValue(n, str(v["label"]), tuple(v.get("aliases", ())), bool(v.get("closed", False)),
+                         str(v.get("colour", "")), str(v.get("fill", "")), str(v.get("symbol", "")))
             for n, v in raw[group].items()
         })
         for group in ENUM_GROUPS
@@ -562,7 +619,7 @@ def _filled(vocab: Vocabulary, text: str, where: str) -> str:
     try:
         return vocab.fill(text)
     except (KeyError, IndexError, ValueError, AttributeError) as exc:
-        raise ConfigError(f"{where}“{text}”中有无法替换的 {{…}}（{exc}）：可写 {{measure}}、{{keys[字段名]}}、"
+        raise ConfigError(f"{PROJECT_CONFIG} 的 {where}“{text}”中有无法替换的 {{…}}（{exc}）：可写 {{measure}}、{{keys[字段名]}}、"
                           f"{{phrases[短语名]}} 等，或去掉花括号") from exc
 
 

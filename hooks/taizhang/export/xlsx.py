@@ -35,7 +35,7 @@ from taizhang import views
 from taizhang.export.rows import FEEDBACK_COLUMNS, PROBLEM_COLUMNS, filing_unit, ledger_blocks
 from taizhang.export.text import plain_text
 from taizhang.export.zipfix import fixed_zip
-from taizhang.link import DONE, GREEN, PENDING, RED, YELLOW, Ledger
+from taizhang.link import RED, Ledger
 from taizhang.views import Scope
 
 BODY_FONT = "宋体"        # SimSun: on every Chinese Windows; WPS and LibreOffice map it to a Song face
@@ -45,8 +45,16 @@ MIN_PRINTED_PT = 8.0
 DATE_FORMAT = "yyyy-mm-dd"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-LIGHT_FILLS = {RED: "FFC7CE", YELLOW: "FFEB9C", PENDING: "EDEDED", GREEN: "C6EFCE", DONE: "D9D9D9"}
-GAP_FILL = "FFC7CE"
+
+
+def state_fill(vocab, group: str, name: str | None) -> str | None:
+    """A status's or light's fill from the vocabulary ("#d8efec" → "D8EFEC"):
+    the same colour as its chip on the site and in the 督查总览."""
+    if not name or name not in vocab.enums[group]:
+        return None
+    return vocab.enums[group][name].fill.lstrip("#").upper() or None
+
+
 HEADER_FILL = "E7E6E6"
 AREA_FILL = "F2F2F2"
 THIN = Side(style="thin", color="000000")
@@ -424,7 +432,10 @@ def _ledger_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
         for row in block.rows:
             r += 1
             for col, name in enumerate(names, start=1):
-                fill = GAP_FILL if name in row.gaps else (LIGHT_FILLS[row.light] if name == "completion" and row.light else None)
+                if name in row.gaps:
+                    fill = state_fill(ledger.vocab, "lights", RED)
+                else:
+                    fill = state_fill(ledger.vocab, "lights", row.light) if name == "completion" else None
                 centred = name in ("number", "deadline")
                 put(ws, r, col, row.cells.get(name, ""), fonts.body, TOP_CENTER if centred else TOP, fill)
             lines = max(text_lines(row.cells.get(n, ""), widths[n], fonts.size) for n in names if n not in merged_columns)
@@ -459,7 +470,17 @@ def _runs(rows):
 
 
 CENTRED_SHOWS = ("number", "id", "deadline", "date", "count", "plain")
-LIGHT_SHOWS = ("light", "status", "status_marked")
+STATUS_SHOWS = ("status", "status_marked")
+
+
+def _cell_fill(vocab, show: str, row) -> str | None:
+    """A 提示 cell in its light's fill, a 整改状态 cell in its status's (the
+    vocabulary's, as on the site): 未启动 never looks like progress."""
+    if show == "light":
+        return state_fill(vocab, "lights", getattr(row, "light", None))
+    if show in STATUS_SHOWS:
+        return state_fill(vocab, "statuses", getattr(row, "status", None))
+    return None
 
 
 def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **names):
@@ -484,9 +505,8 @@ def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **nam
         for row in rows:
             r += 1
             values = [views.plain(vocab, c, row) for c in columns]
-            light = getattr(row, "light", None) if hasattr(row, "measure") else None
             for col, (c, value) in enumerate(zip(columns, values), start=1):
-                fill = LIGHT_FILLS[light] if light and c.show in LIGHT_SHOWS else None
+                fill = _cell_fill(vocab, c.show, row)
                 put(ws, r, col, value, fonts.body, TOP_CENTER if c.show in CENTRED_SHOWS else TOP, fill)
             lines = max(text_lines(v, c.width, fonts.size) for c, v in zip(columns, values))
             ws.row_dimensions[r].height = height_of(lines, fonts.size)

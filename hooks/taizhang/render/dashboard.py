@@ -84,7 +84,7 @@ def _rounds_note(page: Page, fig: Figures) -> str:
 
 def _status_counts(page: Page, fig: Figures) -> str:
     rows = [[page.status_cell(c.status), f'<span data-status-count="{esc(c.status)}">{c.count}</span>',
-             Cell(_bar(c.share), f"{c.share:.6f}")] for c in fig.statuses]
+             Cell(_bar(c.share, f"tz-fill--{c.status}"), f"{c.share:.6f}")] for c in fig.statuses]
     return table([page.vocab.key("status"), page.vocab.phrase("measure_count"), "占比"], rows, "tz-status-counts tz-sortable tz-plain")
 
 
@@ -97,12 +97,14 @@ def _lights(fig: Figures) -> str:
     return f'<ul class="tz-lights">{items}</ul>'
 
 
-def _bar(share: float) -> str:
-    """An inline SVG bar: no style attribute, so a strict CSP (style-src 'self') holds."""
+def _bar(share: float, fill: str = "") -> str:
+    """An inline SVG bar: no style attribute, so a strict CSP (style-src 'self') holds.
+    `fill` names the state whose colour the bar takes (tz-fill--<status>); the
+    figure is written beside it, so the bar is decoration for screen readers."""
     width = f"{share * 100:.1f}"
-    return (f'<svg class="tz-bar" viewBox="0 0 100 6" preserveAspectRatio="none" role="img" aria-label="{width}%">'
+    return (f'<svg class="tz-bar" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true">'
             f'<rect class="tz-bar__bg" width="100" height="6"></rect>'
-            f'<rect class="tz-bar__fill" width="{width}" height="6"></rect></svg> {width}%')
+            f'<rect class="tz-bar__fill{" " + fill if fill else ""}" width="{width}" height="6"></rect></svg> {width}%')
 
 
 def _areas(vocab, fig: Figures) -> str:
