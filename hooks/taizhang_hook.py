@@ -313,7 +313,7 @@ def on_env(env, config, files):
         with open(source, encoding="utf-8") as f:
             template = env.from_string(f.read())
         env.globals[function] = _rendered_once_per_folder(template, _build.nav_cache.setdefault(name, {}))
-        replaced[name] = "{{- %s() -}}" % function
+        replaced[name] = "{{- " + function + "() -}}"
     env.loader = jinja2.ChoiceLoader([jinja2.DictLoader(replaced), env.loader])
     return env
 
