@@ -329,14 +329,15 @@ def on_page_context(context, page, config, nav):
     return context
 
 
-NAV_TEMPLATE = "partials/nav.html"
+CACHED_PARTIALS = {"partials/nav.html": "taizhang_nav", "partials/tabs.html": "taizhang_tabs"}
 
 
 def on_env(env, config, files):
-    """The global navigation is most of Jinja's work on record pages: render it
-    from Material's own template, once per folder for pages outside the nav.
-    The theme's partials/nav.html is replaced, in this build's Jinja
-    environment only, by a call to taizhang_nav (no theme file needs the hook)."""
+    """The global navigation and the tabs are most of Jinja's work on record
+    pages: render each from Material's own template, once per folder for pages
+    outside the nav. The theme's partials/nav.html and partials/tabs.html are
+    replaced, in this build's Jinja environment only, by calls to taizhang_nav
+    and taizhang_tabs (no theme file needs the hook)."""
     import jinja2
 
     # MkDocs makes a new Jinja environment for every build; under `mkdocs serve`
@@ -346,15 +347,24 @@ def on_env(env, config, files):
     env.bytecode_cache = _session.templates
     if os.environ.get(NAV_CACHE_ENV) == "0":
         return env
-    source = next(os.path.join(d, NAV_TEMPLATE) for d in config.theme.dirs
-                  if os.path.isfile(os.path.join(d, NAV_TEMPLATE)))
-    with open(source, encoding="utf-8") as f:
-        template = env.from_string(f.read())
-    env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({NAV_TEMPLATE: "{{- taizhang_nav() -}}"}), env.loader])
-    nav_cache = _build.nav_cache
+    replaced = {}
+    for name, function in CACHED_PARTIALS.items():
+        source = next((os.path.join(d, name) for d in config.theme.dirs if os.path.isfile(os.path.join(d, name))), None)
+        if source is None:
+            continue
+        with open(source, encoding="utf-8") as f:
+            template = env.from_string(f.read())
+        env.globals[function] = _rendered_once_per_folder(template, _build.nav_cache.setdefault(name, {}))
+        replaced[name] = "{{- " + function + "() -}}"
+    env.loader = jinja2.ChoiceLoader([jinja2.DictLoader(replaced), env.loader])
+    return env
+
+
+def _rendered_once_per_folder(template, cache: dict):
+    import jinja2
 
     @jinja2.pass_context
-    def taizhang_nav(context):
+    def render(context):
         page, nav = context.get("page"), context.get("nav")
         if page is None or nav is None or not page.file.inclusion.is_not_in_nav():
             return template.render(context.get_all())
@@ -364,12 +374,11 @@ def on_env(env, config, files):
         if any(p.url.startswith(folder) for p in nav.pages):
             return template.render(context.get_all())
         key = posixpath.dirname(folder.rstrip("/"))
-        if key not in nav_cache:
-            nav_cache[key] = template.render(context.get_all())
-        return nav_cache[key]
+        if key not in cache:
+            cache[key] = template.render(context.get_all())
+        return cache[key]
 
-    env.globals["taizhang_nav"] = taizhang_nav
-    return env
+    return render
 
 
 def _memory_bytecode_cache():

@@ -405,3 +405,27 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
         assert files[True][1] == files[False][1], root
     merged = openpyxl.load_workbook(io.BytesIO(files[True][0])).worksheets[0].merged_cells.ranges
     assert len(merged) > 100
+
+
+def test_row_height_estimate_adds_character_widths_as_before():
+    """xlsx.text_lines looks each character's width up once; the points must add
+    up exactly as the character-by-character sum did (row heights are in the file)."""
+    import math
+    import random
+    import sys
+    import unicodedata
+
+    sys.path.insert(0, str(REPO / "hooks"))
+    from taizhang.export import xlsx
+
+    def reference(text, width, size):
+        usable = max((width * xlsx.POINTS_PER_WIDTH_UNIT - xlsx.CELL_PADDING_PT) * xlsx.WRAP_SLACK, size)
+        return sum(max(1, math.ceil(sum(size if unicodedata.east_asian_width(ch) in "WFA" else size * 0.55
+                                        for ch in line) / usable)) for line in text.split("\n"))
+
+    rng = random.Random(7)
+    alphabet = "整改措施台账，。、（）ABCxyz 0123456789-—·…①\n"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 300)))
+        width, size = rng.choice([5, 9, 14, 24, 36, 40]), rng.choice([10.5, 11, 12, 14])
+        assert xlsx.text_lines(text, width, size) == reference(text, width, size), (text, width, size)

@@ -119,11 +119,30 @@ def text_lines(value, width: float, size: float) -> int:
         return 1
     text = value.isoformat() if isinstance(value, dt.date) else str(value)
     usable = max((width * POINTS_PER_WIDTH_UNIT - CELL_PADDING_PT) * WRAP_SLACK, size)
+    points_of = _CHARACTER_POINTS.get(size) or _CHARACTER_POINTS.setdefault(size, _CharacterPoints(size))
     lines = 0
     for line in text.split("\n"):
-        points = sum(size if unicodedata.east_asian_width(ch) in "WFA" else size * 0.55 for ch in line)
+        points = sum(map(points_of.__getitem__, line))   # added in the same order as character by character
         lines += max(1, math.ceil(points / usable))
     return lines
+
+
+class _CharacterPoints(dict):
+    """Character -> its width in points at one size: full (wide, fullwidth,
+    ambiguous) or 0.55 of it; each character looked up in Unicode's table once."""
+
+    def __init__(self, size: float):
+        super().__init__()
+        self.size = size
+
+    def __missing__(self, ch: str) -> float:
+        points = self[ch] = self.size if unicodedata.east_asian_width(ch) in "WFA" else self.size * 0.55
+        return points
+
+
+# Unicode's widths, by font size: facts about characters, not about any ledger
+# (kept across builds like the unicodedata table it reads).
+_CHARACTER_POINTS: dict[float, _CharacterPoints] = {}
 
 
 def height_of(lines: int, size: float) -> float:
