@@ -135,6 +135,8 @@ def on_config(config):
     # Read by the theme override (hooks/theme/main.html) on every page; the same
     # entries `taizhang render` writes into its config.
     config.extra.update(site_extra(analysis, archived_version()))
+    if "toc" in config.markdown_extensions:   # the tooltip of each heading's ¶ link, in the ledger's words
+        config.mdx_configs.setdefault("toc", {})["permalink_title"] = analysis.vocab.phrase("permalink_title")
     return config
 
 
