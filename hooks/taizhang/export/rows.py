@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from taizhang.export.text import plain_text
 from taizhang.link import DONE, Ledger, not_a_task
 from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord
-from taizhang.views import Scope, deadline_text, field_text, late_text, light_text, state_label, status_label
+from taizhang.views import Scope, deadline_text, field_text, late_text, light_text, state_label
 
 FEEDBACK_COLUMNS = ("number", "feedback")     # merged over a feedback item's rows
 PROBLEM_COLUMNS = ("problem", "cause")        # merged over a problem's rows (within one feedback item)

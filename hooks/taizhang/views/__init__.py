@@ -819,7 +819,6 @@ class FeedbackRow:
 
 
 def feedback_rows(ledger: Ledger, feedback) -> tuple[FeedbackRow, ...]:
-    vocab = ledger.vocab
     rows = []
     for number, f in enumerate(feedback, start=1):
         problems = [p for p in ledger.linked_from(f.id, "problem", "feedback") if not p.is_declaration]
