@@ -80,12 +80,9 @@ class UnitFigures:
     team: str | None
     unit_as_of: str | None    # the unit's own 统计日期
     feedback: int
-    feedback_closed: int
     problems: int
-    problems_closed: int
     declarations: int
     measures: int
-    measures_closed: int
     last_update: str | None
     overdue: tuple[MeasureRow, ...]
     due_soon: tuple[MeasureRow, ...]
@@ -93,18 +90,6 @@ class UnitFigures:
     notes: tuple[str, ...]
     records: int = 0          # every record in the unit's records.json
     completion: Completion | None = None   # the core's states, counts and both rates (views.completion)
-
-    @property
-    def measure_rate(self) -> float | None:
-        return self.completion.measures.rate.value
-
-    @property
-    def problem_rate(self) -> float | None:
-        return self.completion.problems.rate.value
-
-    @property
-    def feedback_rate(self) -> float | None:
-        return self.completion.feedback.rate.value
 
 
 @dataclass(frozen=True)
@@ -210,9 +195,9 @@ def unit_figures(key: str, loaded: Loaded, today: dt.date, vocab: Vocabulary) ->
         source_kind=loaded.kind, location=str(source.location), url=source.url,
         round_id=rnd.id if rnd else None, round_title=rnd.title if rnd else None,
         team=rnd.team if rnd else None, unit_as_of=rnd.as_of.isoformat() if rnd and rnd.as_of else None,
-        feedback=fig.feedback, feedback_closed=done.feedback.done,
-        problems=fig.problems, problems_closed=done.problems.done, declarations=fig.declarations,
-        measures=fig.measures, measures_closed=done.measures.done,
+        feedback=fig.feedback,
+        problems=fig.problems, declarations=fig.declarations,
+        measures=fig.measures,
         last_update=_latest_date(in_round), overdue=tuple(lit(RED)), due_soon=tuple(lit(YELLOW)), areas=areas,
         notes=tuple(i.reason for i in loaded.issues) + (() if rnd else ("没有巡视轮次记录：按全部记录统计",)),
         records=len(records), completion=done,

@@ -60,12 +60,12 @@ def build_overview_workbook(overview: Overview, vocab) -> bytes:
 
     units = overview.units
     rows = [[i, u.name, u.round_title or "", u.feedback, u.problems, u.measures,
-             *(r.value for r in rate_pairs(u.completion)), len(u.overdue), len(u.due_soon),
+             *(_rate(r.value) for r in rate_pairs(u.completion)), len(u.overdue), len(u.due_soon),
              _day(u.last_update), _day(u.unit_as_of)] for i, u in enumerate(units, start=1)]
     fills = [{13: state_fill(vocab, "lights", RED)} if u.overdue else {} for u in units]
     if units:      # 合计: counts added, rates from the sums (views.total_completion)
         rows.append(["合计", "", "", sum(u.feedback for u in units), sum(u.problems for u in units),
-                     sum(u.measures for u in units), *(r.value for r in rate_pairs(overview.total)),
+                     sum(u.measures for u in units), *(_rate(r.value) for r in rate_pairs(overview.total)),
                      sum(len(u.overdue) for u in units), sum(len(u.due_soon) for u in units),
                      max((_day(u.last_update) for u in units if u.last_update), default=None), None])
         fills.append({})
