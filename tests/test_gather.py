@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -572,3 +573,35 @@ def test_hostile_sources_are_named_and_every_other_unit_is_gathered(tmp_path):
     assert good["好单位"].url is None and good["好单位"].measures == 3
     assert "javascript" not in render_unit(done.overview, good["好单位"], None).split("数据提示")[0]
     assert good["好单位二"].url == "../c/"
+
+
+def test_gather_runs_from_an_installed_wheel(tmp_path, sample_site):
+    """Built as a wheel and installed outside the checkout, `taizhang gather` still
+    finds the sites' styles and scripts (they ship inside the package)."""
+    from conftest import REPO, env
+    import shutil
+    wheels, target, source = tmp_path / "wheels", tmp_path / "installed", tmp_path / "source"
+    # a copy of what the package is made of, so the build leaves the checkout as it was
+    junk = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    shutil.copytree(REPO / "hooks", source / "hooks", symlinks=True, ignore=junk)
+    shutil.copytree(REPO / "docs" / "assets", source / "docs" / "assets")
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(REPO / name, source / name)
+    made = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
+                           "-w", str(wheels), str(source)], capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    wheel = next(wheels.glob("taizhang-*.whl"))
+    put = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
+                         capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert put.returncode == 0, put.stderr
+    where = {**env(), "PYTHONPATH": str(target)}
+    found = subprocess.run([sys.executable, "-c", "import taizhang; print(taizhang.__file__)"], env=where,
+                           capture_output=True, text=True, cwd=tmp_path)
+    assert found.stdout.strip().startswith(str(target)), found.stdout     # the installed copy, not the checkout
+    out = tmp_path / "overview"
+    result = subprocess.run([sys.executable, "-m", "taizhang", "gather", str(sample_site[1]), "-o", str(out),
+                             "--today", TODAY], env=where, capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert result.returncode == 0, result.stderr
+    for name in ("taizhang.css", "taizhang.js", "vendor/tablesort"):
+        assert (out / "docs" / "assets" / name).exists(), name
+    assert (out / "docs" / "assets" / "taizhang.css").read_bytes() == (REPO / "docs/assets/taizhang.css").read_bytes()
