@@ -41,7 +41,7 @@ from taizhang.fsutil import BROKEN_LINK_REASONS, broken_link  # noqa: E402
 from taizhang.problems import MESSAGES, PRIVATE_PLACES  # noqa: E402
 from taizhang.project import RECORDS_DIR, analyse  # noqa: E402
 from taizhang.publish import hidden_name, private_kind  # noqa: E402
-from taizhang.render.html import fill_fragments, searched_fragments  # noqa: E402
+from taizhang.render.html import fill_fragments, keep_whole, searched_fragments  # noqa: E402
 from taizhang.render.tree import archived_version, digest, site_extra, site_tree  # noqa: E402
 from taizhang.session import Session  # noqa: E402
 from taizhang.vocabulary import PROJECT_CONFIG  # noqa: E402
@@ -312,7 +312,8 @@ def on_page_content(html, page, config, files):
         if inputs is not None:
             _build.search_meta[page.file.src_uri] = page.meta.get("search", _ABSENT)
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}   # Material skips it
-    return fill_fragments(html, fragments) if fragments else html
+    # Ids and dates never break across lines (the search index reads the page before).
+    return keep_whole(fill_fragments(html, fragments) if fragments else html)
 
 
 _ABSENT = object()

@@ -660,4 +660,5 @@ def _exports(raw: dict) -> dict:
     if not 8 <= size <= 20:
         raise ConfigError(f"{PROJECT_CONFIG}：exports.font_size 应是 8 到 20 之间的字号（磅），现在是“{raw.get('font_size')}”")
     return {"filing_unit": str(raw.get("filing_unit") or "").strip(), "issuer": str(raw.get("issuer") or "").strip(),
+            "recipient": str(raw.get("recipient") or "").strip(),
             "paper": paper, "font_size": size}
