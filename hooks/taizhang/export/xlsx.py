@@ -696,3 +696,8 @@ def _declaration_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
                      [("序号", 5), (vocab.key("area"), 30), (vocab.key("id"), 9), (label, 30), ("内容", 80)],
                      _sample(ledger))
     _simple_sheet(wb, head, rows, fonts, paper, centred=(1, 3))
+
+
+# Public names for other workbooks built the same way (督查总览.xlsx, gather/workbook.py).
+sheet_fonts = _fonts
+simple_sheet = _simple_sheet
