@@ -99,3 +99,46 @@ def test_ordinary_markup_is_not_heavy():
 def test_heavy_line_is_the_paragraphs_first_line():
     text = "第一段。\n\n第二段\n还是第二段\n\n" + "[" * 100 + "\n\n第四段"
     assert heavy_markup(text) == (6, "不成对或嵌套过深的“[”（100 个）")
+
+
+# -- outline import ----------------------------------------------------------
+
+OUTLINE_SIZE = 40_000
+
+
+def _understand_seconds(text: str) -> float:
+    from taizhang.importing.outline import clean, understand
+    from taizhang.vocabulary import load_vocabulary
+
+    rules = load_vocabulary().import_rules
+    started = time.perf_counter()
+    understand(clean(text, list(rules["noise"])), rules, "提纲")
+    return time.perf_counter() - started
+
+
+def _outlines(size: int) -> dict[str, str]:
+    return {
+        "numerals": "一" * size,                                   # 100,000 took 59 s
+        "numerals before 届": "一" * (size // 2) + "届省委第" + "一" * (size // 2),
+        "quoted feedback run": "巡视反馈：" + "“甲”" * (size // 3),
+        "numbered lines": "一、\n" * (size // 3),
+        "enumerations": "一是" * (size // 2),
+        "enumeration lines": "一是\n" * (size // 3),
+        "sections": "（一）\n" * (size // 4),
+        "ordinals": "第一，" * (size // 3),
+    }
+
+
+@pytest.mark.parametrize("family", sorted(_outlines(1)))
+def test_pathological_outline_imports_in_near_linear_time(family):
+    """Four times the text takes about four times as long (not sixteen), and not
+    much longer than the seed outline of the same size takes."""
+    from conftest import REPO
+
+    small = _outlines(OUTLINE_SIZE // 4)[family]
+    large = _outlines(OUTLINE_SIZE)[family]
+    _understand_seconds(small)
+    assert _understand_seconds(large) < 8 * min(_understand_seconds(small) for _ in range(2)) + SLACK, family
+    seed = (REPO / "tests" / "fixtures" / "seed.txt").read_text(encoding="utf-8")
+    ordinary = (seed * (OUTLINE_SIZE // len(seed) + 1))[:OUTLINE_SIZE]
+    assert _understand_seconds(large) < 40 * _understand_seconds(ordinary) + 1.0, family   # an item per line costs more than prose
