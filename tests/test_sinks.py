@@ -350,3 +350,31 @@ def test_change_summary_neutralises_mentions_and_references(tmp_path):
     # as a Git server renders the comment: the words read as written
     shown = markdown.markdown(out, extensions=["tables"]).replace("\u2060", "")
     assert MENTIONS.replace("&", "&amp;") in shown
+
+
+# -- item 11: bidirectional controls -------------------------------------------------
+
+RLO = "\u202e"
+
+
+def test_bidirectional_controls_are_refused_in_names_and_flagged_in_text(tmp_path):
+    from conftest import run_cli
+    root = copy_project(tmp_path / "p")
+    cause = root / "records/causes/YY-001.md"
+    cause.write_text(cause.read_text(encoding="utf-8").replace("\n标题: ", f"\n标题: 控制{RLO}字符", 1), encoding="utf-8")
+    (root / "records/causes" / f"YY-090{RLO}dm.md").write_text(
+        "---\n编号: YY-090\n类别: 原因剖析\n标题: 文件名\n轮次: LC-001\n---\n\n正文。\n", encoding="utf-8")
+    (root / "docs/evidence").mkdir(exist_ok=True)
+    (root / "docs/evidence" / f"方案{RLO}fdp.exe").write_text("x", encoding="utf-8")
+    checked = run_cli("check", cwd=root)
+    out = checked.stdout
+    assert checked.returncode == 1
+    assert RLO not in out   # never echoed: shown as ⟨U+202E⟩
+    assert "records/causes/YY-001.md:" in out and "(bidi-char)" in out
+    assert f"records/causes/YY-090⟨U+202E⟩dm.md:1: 错误" in out and "(bidi-name)" in out
+    assert "docs/evidence/方案⟨U+202E⟩fdp.exe:1: 错误" in out
+    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", "site"], cwd=root, env=env(),
+                           capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stderr
+    assert "(bidi-name)" in built.stderr
+    assert not [p for p in (root / "site").rglob("*") if RLO in p.name]
