@@ -37,11 +37,12 @@ from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 
 from taizhang import spawn  # noqa: E402
 from taizhang.errors import TaizhangError  # noqa: E402
+from taizhang.fsutil import BROKEN_LINK_REASONS, broken_link  # noqa: E402
 from taizhang.load import BIDI_CHARS, bidi_names, bidi_shown  # noqa: E402
 from taizhang.problems import MESSAGES, PRIVATE_PLACES  # noqa: E402
 from taizhang.project import RECORDS_DIR, analyse  # noqa: E402
 from taizhang.publish import hidden_name, private_kind  # noqa: E402
-from taizhang.render.html import fill_fragments, searched_fragments  # noqa: E402
+from taizhang.render.html import fill_fragments, keep_whole, searched_fragments  # noqa: E402
 from taizhang.render.tree import archived_version, digest, site_extra, site_tree  # noqa: E402
 from taizhang.session import Session  # noqa: E402
 from taizhang.vocabulary import PROJECT_CONFIG  # noqa: E402
@@ -99,6 +100,8 @@ _build: _Build | None = None      # from on_config to the end of that build
 def on_startup(command, dirty):
     global _session
     _session = Session(serving=command == "serve", dirty=dirty)
+    # Run by `taizhang archive` (or mike under it): this build ends with that process.
+    spawn.end_with_parent_if_asked()
 
 
 def on_shutdown():
@@ -127,6 +130,7 @@ def on_config(config):
         {"error": log.error, "warning": log.warning}.get(problem.severity, log.info)(problem.format())
     if analysis.errors and config.strict:
         raise PluginError(f"台账检查未通过：{len(analysis.errors)} 个错误（见上）。改正后重新构建。")
+    _stop_at_looping_folders(config)
     _build = _Build(_session, analysis)
     _build.search = search
     # Read by the theme override (hooks/theme/main.html) on every page; the same
@@ -218,33 +222,70 @@ def on_nav(nav, config, files):
     return nav
 
 
+def _stop_at_looping_folders(config) -> None:
+    """MkDocs walks docs/ following folder links: a link to its own or an
+    enclosing folder would be walked forty levels deep, two such links 2⁴⁰
+    times (the build never ends). Stop first, naming each."""
+    docs = os.path.abspath(config.docs_dir)
+    loops = []
+    for folder, dirs, _ in os.walk(docs):   # never follows a linked folder
+        loops += [os.path.join(folder, d) for d in sorted(dirs) if broken_link(os.path.join(folder, d)) == "loop"]
+    if loops:
+        raise PluginError("\n".join(
+            f"docs/{os.path.relpath(p, docs).replace(os.sep, '/')} 是{BROKEN_LINK_REASONS['loop']}的文件夹链接"
+            f"（指向 {os.readlink(p)}），MkDocs 会沿着它无穷地读下去：删除这个链接（规则 docs-symlink-broken）"
+            for p in sorted(loops)))
+
+
 def _drop_outside_files(files, config) -> None:
     """MkDocs copies docs/ following symlinks: a link (or linked folder) that
-    leads outside the repository would publish that file. Leave it out, and say so."""
+    leads outside the repository would publish that file; a dangling link or a
+    loop of links would end the build with a traceback when copied; a folder
+    link to an enclosing folder repeats docs/ forty levels deep. Leave each
+    out, and say so (the checker reports the same links: docs-symlink, docs-symlink-broken)."""
     root = os.path.realpath(_root(config))
     docs = os.path.abspath(config.docs_dir) + os.sep
+    folders: dict[str, str | None] = {}    # a folder on the way -> "loop" when it is a looping link
+    told: set[str] = set()
+
+    def leave_out(file, link: str, text: str) -> None:
+        files.remove(file)
+        if link not in told:
+            told.add(link)
+            log.warning(text)
+
     built = (os.path.realpath(config.site_dir),)
     for file in list(files):
         source = file.abs_src_path
         if not source or not os.path.abspath(source).startswith(docs):
             continue  # theme files come from the installed theme, not from docs/
+        parts, folder, looped = os.path.abspath(source)[len(docs):].split(os.sep), docs.rstrip(os.sep), None
+        for part in parts[:-1]:
+            folder = os.path.join(folder, part)
+            if folder not in folders:
+                folders[folder] = broken_link(folder)
+            if folders[folder] == "loop":
+                looped = folder
+                break
         real = os.path.realpath(source)
         if BIDI_CHARS.search(file.src_uri):   # the name shown is not the name written: never published
-            files.remove(file)
             message, fix = MESSAGES["bidi-name"]
             shown = bidi_shown(file.src_uri)
-            log.warning(f"docs/{shown}: " + message.format(what="文件名", value=shown, chars=bidi_names(file.src_uri))
-                        + f" (bidi-name) — {fix}")
+            leave_out(file, source, f"docs/{shown}: " + message.format(what="文件名", value=shown,
+                      chars=bidi_names(file.src_uri)) + f" (bidi-name) — {fix}")
         elif real != root and not real.startswith(root + os.sep):
-            files.remove(file)
-            log.warning(f"docs/{file.src_uri} 是指向仓库之外（{real}）的符号链接，没有发布到网站："
-                        "把文件本身复制到仓库中，或删除这个链接")
+            leave_out(file, source, f"docs/{file.src_uri} 是指向仓库之外（{real}）的符号链接，没有发布到网站："
+                                    "把文件本身复制到仓库中，或删除这个链接")
         elif (private := "dot" if hidden_name(file.src_uri) else private_kind(real, root, built)) is not None:
             # .git, dot-files, virtual environments, build output: never published, even through a link
-            files.remove(file)
             message, fix = MESSAGES["docs-private"]
-            log.warning(f"docs/{file.src_uri}: " + message.format(
+            leave_out(file, source, f"docs/{file.src_uri}: " + message.format(
                 what=PRIVATE_PLACES[private], target=os.path.relpath(real, root)) + f" (docs-private) — {fix}")
+        elif broken := looped or (source if broken_link(source) else None):
+            rel = "docs/" + os.path.relpath(broken, docs).replace(os.sep, "/")
+            why = BROKEN_LINK_REASONS[broken_link(broken) or "missing"]
+            leave_out(file, broken, f"{rel} 是{why}的符号链接（指向 {os.readlink(broken)}），没有发布到网站："
+                                    "删除这个链接，或改为仓库中的文件本身")
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -277,7 +318,8 @@ def on_page_content(html, page, config, files):
         if inputs is not None:
             _build.search_meta[page.file.src_uri] = page.meta.get("search", _ABSENT)
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}   # Material skips it
-    return fill_fragments(html, fragments) if fragments else html
+    # Ids and dates never break across lines (the search index reads the page before).
+    return keep_whole(fill_fragments(html, fragments) if fragments else html)
 
 
 _ABSENT = object()
@@ -294,14 +336,15 @@ def on_page_context(context, page, config, nav):
     return context
 
 
-NAV_TEMPLATE = "partials/nav.html"
+CACHED_PARTIALS = {"partials/nav.html": "taizhang_nav", "partials/tabs.html": "taizhang_tabs"}
 
 
 def on_env(env, config, files):
-    """The global navigation is most of Jinja's work on record pages: render it
-    from Material's own template, once per folder for pages outside the nav.
-    The theme's partials/nav.html is replaced, in this build's Jinja
-    environment only, by a call to taizhang_nav (no theme file needs the hook)."""
+    """The global navigation and the tabs are most of Jinja's work on record
+    pages: render each from Material's own template, once per folder for pages
+    outside the nav. The theme's partials/nav.html and partials/tabs.html are
+    replaced, in this build's Jinja environment only, by calls to taizhang_nav
+    and taizhang_tabs (no theme file needs the hook)."""
     import jinja2
 
     # MkDocs makes a new Jinja environment for every build; under `mkdocs serve`
@@ -311,15 +354,24 @@ def on_env(env, config, files):
     env.bytecode_cache = _session.templates
     if os.environ.get(NAV_CACHE_ENV) == "0":
         return env
-    source = next(os.path.join(d, NAV_TEMPLATE) for d in config.theme.dirs
-                  if os.path.isfile(os.path.join(d, NAV_TEMPLATE)))
-    with open(source, encoding="utf-8") as f:
-        template = env.from_string(f.read())
-    env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({NAV_TEMPLATE: "{{- taizhang_nav() -}}"}), env.loader])
-    nav_cache = _build.nav_cache
+    replaced = {}
+    for name, function in CACHED_PARTIALS.items():
+        source = next((os.path.join(d, name) for d in config.theme.dirs if os.path.isfile(os.path.join(d, name))), None)
+        if source is None:
+            continue
+        with open(source, encoding="utf-8") as f:
+            template = env.from_string(f.read())
+        env.globals[function] = _rendered_once_per_folder(template, _build.nav_cache.setdefault(name, {}))
+        replaced[name] = "{{- " + function + "() -}}"
+    env.loader = jinja2.ChoiceLoader([jinja2.DictLoader(replaced), env.loader])
+    return env
+
+
+def _rendered_once_per_folder(template, cache: dict):
+    import jinja2
 
     @jinja2.pass_context
-    def taizhang_nav(context):
+    def render(context):
         page, nav = context.get("page"), context.get("nav")
         if page is None or nav is None or not page.file.inclusion.is_not_in_nav():
             return template.render(context.get_all())
@@ -329,12 +381,11 @@ def on_env(env, config, files):
         if any(p.url.startswith(folder) for p in nav.pages):
             return template.render(context.get_all())
         key = posixpath.dirname(folder.rstrip("/"))
-        if key not in nav_cache:
-            nav_cache[key] = template.render(context.get_all())
-        return nav_cache[key]
+        if key not in cache:
+            cache[key] = template.render(context.get_all())
+        return cache[key]
 
-    env.globals["taizhang_nav"] = taizhang_nav
-    return env
+    return render
 
 
 def _memory_bytecode_cache():

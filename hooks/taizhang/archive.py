@@ -19,6 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from taizhang import spawn
 from taizhang.gitutil import GitError, git
 from taizhang.markup import inert
 from taizhang.project import ROUND_ENV, analyse
@@ -57,9 +58,35 @@ def _git_identity(root: Path) -> bool:
         return False
 
 
+MIKE_CONFIG_GLOB = "mike-mkdocs*.yml"   # the temporary configuration mike writes beside mkdocs.yml
+
+
+def mike_main() -> None:
+    """mike's command line, run as `taizhang archive`'s child (spawn.run). When
+    archive dies, the kernel sends this process SIGTERM: it unwinds (the
+    build mike waits for is killed by subprocess.run), and the temporary
+    configuration mike wrote beside mkdocs.yml is removed, even when the
+    signal came between mike creating it and mike's own clean-up taking hold."""
+    import glob
+    import signal
+
+    from mike.driver import main
+
+    before = set(glob.glob(MIKE_CONFIG_GLOB))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        sys.exit(main())
+    finally:
+        for name in set(glob.glob(MIKE_CONFIG_GLOB)) - before:
+            try:
+                os.remove(name)
+            except OSError:
+                pass
+
+
 def _mike(root: Path, env: dict, *args: str) -> str:
-    command = [sys.executable, "-c", "import sys; from mike.driver import main; sys.exit(main())", *args]
-    result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+    command = [sys.executable, "-c", "from taizhang.archive import mike_main; mike_main()", *args]
+    result = spawn.run(command, cwd=root, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         detail = (result.stderr.strip().splitlines() or ["（无输出）"])[-1]
         raise ArchiveError(f"mike {args[0]} 失败：{explain_tool_error(detail)}")
@@ -121,8 +148,8 @@ def archive_round(root: Path, round_id: str, force: bool = False, alias_type: st
         raise ArchiveError(f"轮次 {round_id} 已经归档过；确需重新归档时加 --force")
     env = _env(root, round_id)
     with tempfile.TemporaryDirectory(prefix="taizhang-archive-") as tmp:
-        build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", tmp],
-                               cwd=root, env=env, capture_output=True, text=True)
+        build = spawn.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", tmp],
+                          cwd=root, env=env, capture_output=True, text=True)
     if build.returncode != 0:
         raise ArchiveError("严格构建失败：\n" + build.stderr.strip())
     # Material's version selector inserts each title as HTML: the title goes

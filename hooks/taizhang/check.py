@@ -12,6 +12,7 @@ import os
 from collections import defaultdict
 from pathlib import Path
 
+from taizhang.fsutil import BROKEN_LINK_REASONS, broken_link
 from taizhang.link import Ledger, is_earlier, is_long_term, not_a_task
 from taizhang.load import BIDI_CHARS, bidi_names, bidi_shown
 from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord, Record
@@ -273,8 +274,10 @@ def check_docs_symlinks(ledger: Ledger, reporter: Reporter, docs_dir: Path) -> N
             if BIDI_CHARS.search(name):
                 rel = bidi_shown("docs/" + os.path.relpath(path, docs).replace(os.sep, "/"))
                 reporter.add("bidi-name", rel, 1, what="文件名", value=bidi_shown(name), chars=bidi_names(name))
-            if not os.path.islink(path) or path in named or any(n.startswith(path + os.sep) for n in named):
-                continue   # not a link, or named by a record: evidence-symlink reports it there
+            if not os.path.islink(path):
+                continue
+            if path in named or any(n.startswith(path + os.sep) for n in named):
+                continue   # named by a record: evidence-symlink reports it there
             real = os.path.realpath(path)
             rel = "docs/" + os.path.relpath(path, docs).replace(os.sep, "/")
             if real != repo and not real.startswith(repo + os.sep):
@@ -282,6 +285,9 @@ def check_docs_symlinks(ledger: Ledger, reporter: Reporter, docs_dir: Path) -> N
             elif (private := private_kind(real, repo)) is not None:
                 reporter.add("docs-private", rel, 1, what=PRIVATE_PLACES[private],
                              target=os.path.relpath(real, repo).replace(os.sep, "/"))
+            elif broken := broken_link(path):
+                # The build leaves it out: a dangling link would crash the copy, a looping folder repeat docs/.
+                reporter.add("docs-symlink-broken", rel, 1, target=os.readlink(path), why=BROKEN_LINK_REASONS[broken])
 
 
 def _private(lexical: str, real: str, docs: str, repo: str) -> str | None:

@@ -631,7 +631,7 @@ class TaskRow:
     deadline_text: str               # date, 长期坚持 or ""
     days_left: int | None
     note: str                        # 逾期 3 天 / 剩 5 天 for open dated measures, else ""
-    status: str | None
+    status: str | None               # the state every figure counts (ledger.state_of: the 长期坚持 rule applied)
     status_label: str
     light: str | None
     light_label: str
@@ -682,7 +682,7 @@ def task_rows(ledger: Ledger, measures) -> tuple[TaskRow, ...]:
             measure_type_label=vocab.label("measure_types", m.measure_type) if m.measure_type else "",
             deadline=m.deadline, long_term=m.long_term, deadline_text=deadline_text(ledger, m),
             days_left=ledger.days_left(m), note=measure_note(ledger, m),
-            status=m.status, status_label=status_label(vocab, m.status),
+            status=ledger.state_of(m), status_label=status_label(vocab, ledger.state_of(m)),
             light=light, light_label=light_label(ledger, m),
             light_text=light_text(ledger, m), closed=is_closed(ledger, m), completed_on=m.completed_on,
             signed_off_by=m.signed_off_by, signed_off_on=m.signed_off_on,
