@@ -371,7 +371,7 @@ def test_bidirectional_controls_are_refused_in_names_and_flagged_in_text(tmp_pat
     assert checked.returncode == 1
     assert RLO not in out   # never echoed: shown as ⟨U+202E⟩
     assert "records/causes/YY-001.md:" in out and "(bidi-char)" in out
-    assert f"records/causes/YY-090⟨U+202E⟩dm.md:1: 错误" in out and "(bidi-name)" in out
+    assert "records/causes/YY-090⟨U+202E⟩dm.md:1: 错误" in out and "(bidi-name)" in out
     assert "docs/evidence/方案⟨U+202E⟩fdp.exe:1: 错误" in out
     built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", "site"], cwd=root, env=env(),
                            capture_output=True, text=True, timeout=600)
