@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from taizhang.link import Ledger, build_ledger
 from taizhang.model import MeasureRecord, RoundRecord
 from taizhang.render import urls
-from taizhang.render.html import Cell, Page, Row, block, esc, md_inline, table
+from taizhang.render.html import Cell, Page, Row, block, esc, table
 from taizhang.render.marks import handover_text
 from taizhang.views import Scope, figures
 
@@ -41,7 +41,7 @@ def render_carried(page: Page, scope: Scope) -> str:
     rnd = esc(vocab.kind_label("round"))
     done, signed = esc(vocab.label("statuses", "done")), esc(vocab.label("statuses", "signed_off"))
     return "\n".join([
-        f"# {md_inline(vocab.phrase('page_carried'))}\n",
+        "# 承接事项\n",
         block(f'<p class="tz-lead">{round_line}承接前轮未完成的{esc(vocab.kind_label("measure"))} <strong data-carried-in="{len(carried_in)}">'
               f'{len(carried_in)}</strong> 项，转入后续{rnd} <strong data-carried-out="{len(carried_out)}">'
               f'{len(carried_out)}</strong> 项。整改不到位不销号：前轮未完成（不是“{done}”“{signed}”）的措施，'
@@ -101,7 +101,7 @@ def render_rounds(page: Page, scope: Scope, archive: ArchiveView | None = None) 
     headers = [vocab.kind_label("round"), vocab.kind_label("feedback"), vocab.kind_label("problem"),
                vocab.kind_label("measure"), "完成率", vocab.label("lights", "red"), "承接前轮/转入后续", "屡查屡犯", "归档"]
     return "\n".join([
-        f"# {md_inline(vocab.phrase('page_all_rounds'))}\n",
+        "# 各轮概览\n",
         block(f'<p class="tz-lead">本仓库中的全部{esc(vocab.kind_label("round"))}，每轮的数字只按该轮自己的记录、'
               f"按该轮的{esc(vocab.key('as_of'))}计算"
               f"（与单独构建该轮时的总览相同）；承接前轮的措施计入新一轮，原措施仍计入原来的{esc(vocab.kind_label('round'))}。"
