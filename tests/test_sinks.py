@@ -378,3 +378,44 @@ def test_bidirectional_controls_are_refused_in_names_and_flagged_in_text(tmp_pat
     assert built.returncode == 0, built.stderr
     assert "(bidi-name)" in built.stderr
     assert not [p for p in (root / "site").rglob("*") if RLO in p.name]
+
+
+# -- variant: the 督查总览 (taizhang gather) site, every theme feature on -------------
+
+def test_gathered_overview_is_safe_with_every_theme_feature_on(tmp_path, browser):
+    from conftest import build, run_cli
+    root = copy_project(tmp_path / "unit")
+    for rel, old, new in (("records/measures/CS-003.md", "标题: 统筹兼顾", f"标题: '{TITLE}'"),
+                          ("records/rounds/LC-001.md", "标题: 十一届省委第三轮巡视", f"标题: '{ROUND}'")):
+        path = root / rel
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    exported = run_cli("export", "--format", "json", "-o", str(tmp_path / "a.json"), cwd=root, TAIZHANG_TODAY="2023-08-10")
+    assert exported.returncode == 0, exported.stderr
+    unit = f"{LONG}<img src=x onerror=alert(501)>"
+    (tmp_path / "sources.yml").write_text(
+        f"标题: '督查总览<img src=x onerror=alert(502)>'\n单位:\n  - 名称: '{unit}'\n    位置: a.json\n"
+        f"    网址: https://intranet.example/a/\n", encoding="utf-8")
+    out = tmp_path / "overview"
+    gathered = run_cli("gather", "sources.yml", "-o", str(out), "--today", "2023-08-10", cwd=tmp_path)
+    assert gathered.returncode == 0, gathered.stdout + gathered.stderr
+    featured_mkdocs(out)
+    built = build(out)
+    assert built.returncode == 0, built.stderr
+    site = out / "site"
+    server = Server(site)
+    fired = []
+    try:
+        for width in (390, 1366):
+            context = browser.new_context(viewport={"width": width, "height": 800}, locale="zh-CN")
+            page = context.new_page()
+            page.on("dialog", lambda d: (fired.append(d.message), d.dismiss()))
+            pages = ["index.html", "overdue.html", *(f"units/{p.name}" for p in (site / "units").glob("*.html"))]
+            for path in pages:
+                page.goto(f"{server.origin}/{path}")
+                page.evaluate("window.scrollTo(0, 400)")
+                page.wait_for_timeout(300)
+                page.evaluate(_HOVER_ALL)
+            context.close()
+        assert fired == [], fired
+    finally:
+        server.close()
