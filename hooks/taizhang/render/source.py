@@ -26,6 +26,7 @@ import yaml
 from taizhang.errors import TaizhangError
 from taizhang.project import DOCS_DIR, analyse
 from taizhang.render.tree import archived_version, site_tree
+from taizhang.render.urls import former_names_in_nav
 
 CONFIG = "mkdocs.yml"
 THEME_DIR = "theme"
@@ -102,6 +103,10 @@ def source_config(config: dict, extra: dict, extra_css: tuple[str, ...], theme: 
 def render_source(root: Path, target: Path, force: bool = False) -> Rendered:
     """Write the site source of the project at root into target, atomically."""
     config = read_config(root)
+    former = former_names_in_nav(config.get("nav"))
+    if former:
+        raise RenderError(f"{CONFIG} 的 nav 仍用生成页面以前的文件名",
+                          "、".join(f"把 {old} 改为 {new}" for old, new in former))
     analysis = analyse(root)
     if analysis.errors:
         listed = "\n".join(problem.format() for problem in analysis.errors)

@@ -29,6 +29,31 @@ RECONCILIATION = "reconciliation/index.md"
 DRAFTS = "drafts/index.md"
 
 
+# The generated pages' file names before they became folders' index.md.
+FORMER_NAMES = {uri[: -len("/index.md")] + ".md": uri
+                for uri in (PROBLEM_LIST, TASK_LIST, RESPONSIBILITY_LIST, TRACE, REPORT, RECURRENCES, CARRIED,
+                            ROUNDS, SIGNOFF_LIST, RECONCILIATION, DRAFTS)}
+
+
+def former_names_in_nav(nav) -> list[tuple[str, str]]:
+    """(old, new) for each generated page a config's nav still names by its former file name."""
+    found: list[tuple[str, str]] = []
+
+    def walk(item) -> None:
+        if isinstance(item, str):
+            if item in FORMER_NAMES:
+                found.append((item, FORMER_NAMES[item]))
+        elif isinstance(item, dict):
+            for value in item.values():
+                walk(value)
+        elif isinstance(item, list):
+            for value in item:
+                walk(value)
+
+    walk(nav)
+    return found
+
+
 def kind_index(folder: str) -> str:
     return f"{folder}/index.md"
 
