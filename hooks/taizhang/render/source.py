@@ -87,6 +87,11 @@ def source_config(config: dict, extra: dict, extra_css: tuple[str, ...], theme: 
     out["docs_dir"] = DOCS_DIR
     out["edit_uri"] = ""
     theme_config = dict(config.get("theme") or {})
+    # No engine can point a generated page's edit button at its record (Zensical would
+    # even link a file that does not exist): leave the button out.
+    features = [f for f in theme_config.get("features") or [] if f != "content.action.edit"]
+    if "features" in theme_config:
+        theme_config["features"] = features
     if theme:
         theme_config["custom_dir"] = THEME_DIR
     else:
