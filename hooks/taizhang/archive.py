@@ -57,12 +57,37 @@ def _git_identity(root: Path) -> bool:
         return False
 
 
-def _mike(root: Path, env: dict, *args: str) -> str:
-    command = [sys.executable, "-c", "import sys; from mike.driver import main; sys.exit(main())", *args]
+ENGINES = ("mkdocs", "properdocs", "zensical")   # README 长期维护
+DEFAULT_ENGINE = "mkdocs"
+
+# mike builds with ProperDocs whenever ProperDocs is installed (its
+# mkdocs_utils picks the program once, at import): name the engine asked for.
+_MIKE = ("import sys\n"
+         "import mike.mkdocs_utils as engine\n"
+         "engine._program_name = sys.argv.pop(1)\n"
+         "from mike.driver import main\n"
+         "sys.exit(main())\n")
+
+# Zensical is not one mike can run: the site is built first, then mike's own
+# deploy (its Python interface, which lets the caller build) commits it to
+# gh-pages with versions.json, exactly as `mike deploy` would.
+_MIKE_DEPLOY_BUILT = ("import sys\n"
+                      "from mike import commands\n"
+                      "site, version, title, alias, alias_type, dir_urls = sys.argv[1:]\n"
+                      "with commands.deploy({'site_dir': site, 'use_directory_urls': dir_urls == '1'}, version, title,\n"
+                      "                     [alias], update_aliases=True, alias_type=commands.AliasType[alias_type]):\n"
+                      "    pass\n")
+
+
+def _mike(root: Path, env: dict, engine: str, *args: str) -> str:
+    return _run_mike(root, env, args[0], [sys.executable, "-c", _MIKE, engine, *args])
+
+
+def _run_mike(root: Path, env: dict, what: str, command: list[str]) -> str:
     result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         detail = (result.stderr.strip().splitlines() or ["（无输出）"])[-1]
-        raise ArchiveError(f"mike {args[0]} 失败：{explain_tool_error(detail)}")
+        raise ArchiveError(f"mike {what} 失败：{explain_tool_error(detail)}")
     return result.stdout
 
 
@@ -105,8 +130,10 @@ def archived_rounds(root: Path) -> frozenset[str]:
 
 
 def archive_round(root: Path, round_id: str, force: bool = False, alias_type: str = "copy",
-                  push: str | None = None) -> Archived:
-    """Check, build strictly, deploy with mike; push gh-pages to `push` only when given."""
+                  push: str | None = None, engine: str = DEFAULT_ENGINE) -> Archived:
+    """Check, build strictly with `engine`, deploy with mike; push gh-pages to `push` only when given."""
+    if engine not in ENGINES:
+        raise ArchiveError(f"不认识的引擎 {engine}", f"写 {'、'.join(ENGINES)} 之一")
     if not round_id.strip():
         raise ArchiveError("没有给出轮次编号：写成 taizhang archive LC-001")
     analysis = analyse(root, round_id=round_id)
@@ -120,14 +147,17 @@ def archive_round(root: Path, round_id: str, force: bool = False, alias_type: st
     if any(v["version"] == round_id for v in versions(root)) and not force:
         raise ArchiveError(f"轮次 {round_id} 已经归档过；确需重新归档时加 --force")
     env = _env(root, round_id)
-    with tempfile.TemporaryDirectory(prefix="taizhang-archive-") as tmp:
-        build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", tmp],
-                               cwd=root, env=env, capture_output=True, text=True)
-    if build.returncode != 0:
-        raise ArchiveError("严格构建失败：\n" + build.stderr.strip())
-    _mike(root, env, "deploy", "--update-aliases", "--alias-type", alias_type,
-          f"--title={rnd.title}", "--", round_id, LATEST)   # a title starting with - is not an option
-    _mike(root, env, "set-default", LATEST)
+    if engine == "zensical":
+        _deploy_zensical(root, env, round_id, rnd.title, alias_type)
+    else:
+        with tempfile.TemporaryDirectory(prefix="taizhang-archive-") as tmp:
+            build = subprocess.run([sys.executable, "-m", engine, "build", "--strict", "-d", tmp],
+                                   cwd=root, env=env, capture_output=True, text=True)
+        if build.returncode != 0:
+            raise ArchiveError("严格构建失败：\n" + build.stderr.strip())
+        _mike(root, env, engine, "deploy", "--update-aliases", "--alias-type", alias_type,
+              f"--title={rnd.title}", "--", round_id, LATEST)   # a title starting with - is not an option
+    _mike(root, env, engine, "set-default", LATEST)
     if push is not None:
         try:
             git(root, "push", push, f"{BRANCH}:{BRANCH}")
@@ -135,6 +165,24 @@ def archive_round(root: Path, round_id: str, force: bool = False, alias_type: st
             raise ArchiveError(f"已在本地归档 {round_id}，但推送到 {push} 失败：{exc}；"
                                f"网络或权限恢复后运行 git push {push} {BRANCH}") from None
     return Archived(round_id, rnd.title, push)
+
+
+def _deploy_zensical(root: Path, env: dict, round_id: str, title: str, alias_type: str) -> None:
+    """`taizhang render` for the round (as mike would build it: the version
+    selector and the archive banner on), `zensical build --strict`, then mike's deploy."""
+    from taizhang.render.source import read_config, render_source
+
+    with tempfile.TemporaryDirectory(prefix="taizhang-archive-") as tmp:
+        source = Path(tmp) / "source"
+        render_source(root, source, round_id=round_id, version=round_id)
+        build = subprocess.run([sys.executable, "-m", "zensical", "build", "--strict", "--clean"], cwd=source,
+                               env=env, capture_output=True, text=True)
+        if build.returncode != 0:
+            detail = (build.stderr.strip() or build.stdout.strip())[-3000:]
+            raise ArchiveError("Zensical 严格构建失败：\n" + detail, "先用 taizhang render 和 zensical build 查看问题")
+        dir_urls = "1" if read_config(root).get("use_directory_urls", True) else "0"
+        _run_mike(root, env, "deploy", [sys.executable, "-c", _MIKE_DEPLOY_BUILT, str(source / "site"), round_id,
+                                        title, LATEST, alias_type, dir_urls])
 
 
 def _check_remote(root: Path, remote: str) -> None:
