@@ -16,8 +16,13 @@ line is `ratio=<b/a>`, the hook's overhead over MkDocs on the same pages;
 `ratio_raw=<b/c>` is on a line of its own before it: what taizhang costs
 over plain MkDocs on the raw record files (issue #19's target, ≤ 1.25).
 
-`cpu=` is the CPU seconds of each run (with the export process it waited
-for): on a busy machine it is steadier than the wall time the ratios use.
+`cpu=` is the CPU seconds of each run, every process counted (the build,
+its search worker and its download process: getrusage of the waited child):
+on a busy machine it is steadier than wall time. (b) and (c) also run pinned
+to one core (as `taskset -c 0`). Issue #32's figures are printed on lines of
+their own before `ratio_raw=`: `cpu_ratio_raw=` (CPU b/c) and
+`one_core_ratio_raw=` (one-core wall b/c). `peak_tree=` is the peak memory
+of the build and its helper processes together, sampled from /proc.
 `--profile` adds a cProfile breakdown (CPU seconds) of one build of (b),
 one of (c), a serve-like rebuild of (b) after a one-record edit, and the
 export process.
@@ -29,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import shutil
@@ -36,6 +42,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -56,10 +63,8 @@ except SystemExit as exc:
     code = exc.code
 else:
     code = 0
-own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+own = resource.getrusage(resource.RUSAGE_SELF)
 print(f"@@maxrss_kb={own.ru_maxrss}", file=sys.stderr)
-# CPU seconds of this process and the ones it waited for (the export process): less noisy than wall time.
-print(f"@@cpu={own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime}", file=sys.stderr)
 sys.exit(code or 0)
 """
 
@@ -96,8 +101,12 @@ def generate(records: Path, n: int, seed: int = 20231016) -> None:
     areas = {o: f"第{o}方面的问题" for o in "一二三四五"}
     units = [f"第{i}责任单位" for i in range(1, 41)]
     leaders = [f"分管领导{i}" for i in range(1, 13)]
-    write = lambda folder, rid, lines, text: (records / folder).mkdir(parents=True, exist_ok=True) or \
-        (records / folder / f"{rid}.md").write_text("---\n" + "\n".join(lines) + "\n---\n\n" + text + "\n", encoding="utf-8")
+
+    def write(folder, rid, lines, text):
+        (records / folder).mkdir(parents=True, exist_ok=True)
+        (records / folder / f"{rid}.md").write_text("---\n" + "\n".join(lines) + "\n---\n\n" + text + "\n",
+                                                    encoding="utf-8")
+
     write("rounds", "LC-001", ["编号: LC-001", "类别: 巡视轮次", "标题: 基准测试巡视", "巡视组: 省委第一巡视组",
                                "被巡视单位: 测试单位", "反馈日期: 2023-06-01", "整改时限: 2023-08-01", "整改阶段: 集中整改",
                                "整改方面:"] + [f"  {k}: {v}" for k, v in areas.items()] + ["统计日期: 2023-08-10"], body(rng, pool))
@@ -287,16 +296,53 @@ def print_profile(work: Path, project: Path, raw: Path) -> None:
         print(f"  {label:44} {cumulative(exports, path, names):10.2f}s")
 
 
-def run(command: list[str], cwd: Path) -> tuple[float, int, float]:
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants (kB), from /proc."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            with open(f"/proc/{current}/status") as f:
+                total += next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0)
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as f:
+                    todo += [int(child) for child in f.read().split()]
+        except (OSError, ValueError):
+            continue   # ended meanwhile
+    return total
+
+
+def run(command: list[str], cwd: Path, one_core: bool = False) -> tuple[float, int, float, int]:
+    """Wall seconds, peak RSS of the measured process (kB), CPU seconds of it and of
+    every process under it (getrusage of the waited child: the search worker and the
+    download process included), and the peak RSS of the whole process tree (kB,
+    sampled every 20 ms). one_core: pinned to CPU 0, children too (as `taskset -c 0`)."""
     env = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "HOME": str(Path.home()), "PYTHONHASHSEED": "0"}
-    start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=cwd, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if result.returncode != 0:
-        sys.exit(f"failed: {' '.join(command)} in {cwd}\n{result.stderr[-3000:]}")
-    rss = int(re.search(r"@@maxrss_kb=(\d+)", result.stderr).group(1))
-    cpu = float(re.search(r"@@cpu=([\d.]+)", result.stderr).group(1))
-    return elapsed, rss, cpu
+    pin = (lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})) if one_core else None
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen([sys.executable, "-c", MEASURE, *command], cwd=cwd, env=env,
+                                   stdout=subprocess.DEVNULL, stderr=err, preexec_fn=pin)
+        peak_tree, done = 0, threading.Event()
+
+        def sample() -> None:
+            nonlocal peak_tree
+            while not done.wait(0.02):
+                peak_tree = max(peak_tree, _tree_rss_kb(process.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        done.set()
+        sampler.join()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    if process.returncode != 0:
+        sys.exit(f"failed: {' '.join(command)} in {cwd}\n{stderr[-3000:]}")
+    rss = int(re.search(r"@@maxrss_kb=(\d+)", stderr).group(1))
+    return elapsed, rss, usage.ru_utime + usage.ru_stime, max(peak_tree, rss)
 
 
 def serve_rebuild(cwd: Path, edited: Path, port: int, dirty: bool = False) -> tuple[float, float]:
@@ -368,13 +414,16 @@ def main() -> None:
         "c_raw_records": (["module", "mkdocs", "build", "-q", "-d", str(work / "site-c")], raw),
         "check": (["module", "taizhang", "check", "."], project),
         "raw_parse": (["script", str(parse_script), str(project / "records")], project),
+        # (b) and (c) again on one core (as `taskset -c 0`): a one-core server, or a busy one.
+        "b_one_core": (["module", "mkdocs", "build", "-q", "-d", str(work / "site-b1")], project),
+        "c_one_core": (["module", "mkdocs", "build", "-q", "-d", str(work / "site-c1")], raw),
     }
     if args.check_only:
         runs = {k: v for k, v in runs.items() if k in ("check", "raw_parse")}
-    results: dict[str, list[tuple[float, int, float]]] = {k: [] for k in runs}
+    results: dict[str, list[tuple[float, int, float, int]]] = {k: [] for k in runs}
     for _ in range(args.repeat):
-        for name, (command, cwd) in runs.items():  # alternating: a, b, check, parse, a, b, …
-            results[name].append(run(command, cwd))
+        for name, (command, cwd) in runs.items():  # alternating: a, b, c, check, parse, b1, c1, a, b, …
+            results[name].append(run(command, cwd, one_core=name.endswith("_one_core")))
     if args.serve:
         # Seconds from saving a record to its rebuilt page being served (MkDocs' own figure in reported=).
         serves = {"serve_a_plain": (same, same / "docs/measures/CS-001.md", False),
@@ -384,17 +433,20 @@ def main() -> None:
         for i in range(args.repeat):
             for k, (name, (cwd, edited, dirty)) in enumerate(serves.items()):
                 served, mkdocs_says = serve_rebuild(cwd, edited, 8811 + 10 * k + i, dirty)
-                results.setdefault(name, []).append((served, 0, 0))
+                results.setdefault(name, []).append((served, 0, 0, 0))
                 reported[name].append(mkdocs_says)
     files = sum(1 for _ in (project / "records").rglob("*.md"))
-    print(f"records={files} repeat={args.repeat} python={sys.version.split()[0]} cores={__import__('os').cpu_count()}")
-    medians = {}
+    print(f"records={files} repeat={args.repeat} python={sys.version.split()[0]} cores={os.cpu_count()} "
+          f"load={' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    medians, peaks = {}, {}
     for name, samples in results.items():
-        times = [t for t, _, _ in samples]
+        times = [t for t, _, _, _ in samples]
         medians[name] = statistics.median(times)
-        peak = max(r for _, r, _ in samples) / 1024
-        cpu = statistics.median(c for _, _, c in samples)
-        memory = f"peak_rss={peak:7.1f}MB" if peak else "peak_rss=    n/a"   # serve: MkDocs' own timing
+        peak = max(r for _, r, _, _ in samples) / 1024
+        peaks[name] = max(r for _, _, _, r in samples) / 1024
+        cpu = statistics.median(c for _, _, c, _ in samples)
+        # peak_rss: the build process; peak_tree: it and its helper processes together (sampled)
+        memory = f"peak_rss={peak:7.1f}MB  peak_tree={peaks[name]:7.1f}MB" if peak else "peak_rss=    n/a"
         print(f"{name:16} median={medians[name]:8.3f}s  per_record={medians[name] / files * 1000:7.3f}ms  "
               f"{memory}  cpu={cpu:7.2f}s  runs={' '.join(f'{t:.2f}' for t in times)}")
     if args.profile and not args.check_only:
@@ -410,8 +462,12 @@ def main() -> None:
             print(f"{name:16} reported={statistics.median(times):7.3f}s  (MkDocs' own rebuild time)")
         print(f"serve rebuild b/a={medians['serve_b_taizhang'] / medians['serve_a_plain']:.3f}  "
               f"serve --dirty: {medians['serve_b_dirty']:.2f}s from save to served")
-    cpus = {name: statistics.median(c for _, _, c in samples) for name, samples in results.items()}
-    print(f"cpu b/c={cpus['b_taizhang'] / cpus['c_raw_records']:.3f}  cpu b/a={cpus['b_taizhang'] / cpus['a_plain_mkdocs']:.3f}")
+    cpus = {name: statistics.median(c for _, _, c, _ in samples) for name, samples in results.items()}
+    print(f"cpu b/a={cpus['b_taizhang'] / cpus['a_plain_mkdocs']:.3f}  "
+          f"peak_tree b/c={peaks['b_taizhang'] / peaks['c_raw_records']:.3f}  load={os.getloadavg()[0]:.2f}")
+    # Issue #32: CPU seconds of (b), every process counted, over (c); and the wall ratio on one core.
+    print(f"cpu_ratio_raw={cpus['b_taizhang'] / cpus['c_raw_records']:.3f}")
+    print(f"one_core_ratio_raw={medians['b_one_core'] / medians['c_one_core']:.3f}")
     print(f"ratio_raw={medians['b_taizhang'] / medians['c_raw_records']:.3f}")
     print(f"ratio={medians['b_taizhang'] / medians['a_plain_mkdocs']:.3f}")
 

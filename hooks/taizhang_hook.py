@@ -36,7 +36,9 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 
 from taizhang.errors import TaizhangError  # noqa: E402
+from taizhang.problems import MESSAGES, PRIVATE_PLACES  # noqa: E402
 from taizhang.project import RECORDS_DIR, analyse  # noqa: E402
+from taizhang.publish import hidden_name, private_kind  # noqa: E402
 from taizhang.render.html import fill_fragments, searched_fragments  # noqa: E402
 from taizhang.render.urls import former_names_in_nav  # noqa: E402
 from taizhang.render.tree import archived_version, digest, site_extra, site_tree  # noqa: E402
@@ -180,7 +182,7 @@ def on_files(files, config):
     return files
 
 
-def _docs_page(file: File, config) -> "PageFile":
+def _docs_page(file: File, config) -> PageFile:
     page = PageFile(file.src_path, file.src_dir, file.dest_dir, file.use_directory_urls,
                     dest_uri=file.dest_uri, inclusion=file.inclusion)
     page.build, page.docs = _build, True
@@ -218,6 +220,7 @@ def _drop_outside_files(files, config) -> None:
     leads outside the repository would publish that file. Leave it out, and say so."""
     root = os.path.realpath(_root(config))
     docs = os.path.abspath(config.docs_dir) + os.sep
+    built = (os.path.realpath(config.site_dir),)
     for file in list(files):
         source = file.abs_src_path
         if not source or not os.path.abspath(source).startswith(docs):
@@ -227,6 +230,12 @@ def _drop_outside_files(files, config) -> None:
             files.remove(file)
             log.warning(f"docs/{file.src_uri} 是指向仓库之外（{real}）的符号链接，没有发布到网站："
                         "把文件本身复制到仓库中，或删除这个链接")
+        elif (private := "dot" if hidden_name(file.src_uri) else private_kind(real, root, built)) is not None:
+            # .git, dot-files, virtual environments, build output: never published, even through a link
+            files.remove(file)
+            message, fix = MESSAGES["docs-private"]
+            log.warning(f"docs/{file.src_uri}: " + message.format(
+                what=PRIVATE_PLACES[private], target=os.path.relpath(real, root)) + f" (docs-private) — {fix}")
 
 
 def on_page_markdown(markdown, page, config, files):

@@ -118,15 +118,8 @@ def _work(plugin_config: dict, inbox, send) -> None:
     from material.plugins.search.plugin import SearchIndex, jieba
 
     if jieba:
-        # As Material's on_config does in the build process.
-        for option, load in (("jieba_dict", jieba.set_dictionary), ("jieba_dict_user", jieba.load_userdict)):
-            path = plugin_config.get(option)
-            if path and os.path.isfile(os.path.normpath(path)):
-                load(os.path.normpath(path))
-        jieba.initialize()   # load the dictionary now, while the build reads and converts pages
-    kept: dict[bytes, list] = {}      # digest of a page's search inputs -> its entries
-    current: dict[str, bytes] = {}    # page -> digest of its search inputs (None: not searched), this build
-    last: dict[str, bytes] = {}       # the same, as the last finished build had it
+        _load_jieba(jieba, plugin_config)
+    pages = _Pages(SearchIndex, plugin_config)
     parent = os.getppid()
     while True:
         try:
@@ -137,33 +130,65 @@ def _work(plugin_config: dict, inbox, send) -> None:
             continue
         try:
             if message[0] == "page":
-                _, key, inputs = message
-                if inputs is None:
-                    current[key] = None
-                    continue
-                url, title, meta, toc, content = inputs
-                # A digest, not the inputs: the worker would otherwise hold every page's HTML.
-                same = hashlib.blake2b(repr((url, title, sorted(meta.items()), toc, content)).encode(
-                    "utf-8", "surrogatepass"), digest_size=32).digest()
-                if same not in kept:
-                    index = SearchIndex(**plugin_config)
-                    index.add_entry_from_context(_PageView(*inputs))
-                    kept[same] = index.entries
-                current[key] = same
+                pages.add(*message[1:])
             elif message[0] == "begin":
-                current = {}
+                pages.begin()
             elif message[0] == "finish":
-                _, order, keep_unsent = message
-                pages = {key: current[key] if key in current else last.get(key) if keep_unsent else None
-                         for key in order}
-                index = SearchIndex(**plugin_config)
-                index.entries = [e for same in pages.values() if same is not None for e in kept[same]]
-                send.send(("ok", index.generate_search_index(None)))
-                last = {key: same for key, same in pages.items() if same is not None}
-                kept = {same: kept[same] for same in last.values()}
-                current = {}
+                send.send(("ok", pages.finish(*message[1:])))
             elif message[0] == "stop":
                 return
         except Exception as exc:  # reported by finish(), in the build's words
             send.send(("error", f"{type(exc).__name__}: {exc}"))
             return
+
+
+def _load_jieba(jieba, plugin_config: dict) -> None:
+    """As Material's on_config does in the build process."""
+    for option, load in (("jieba_dict", jieba.set_dictionary), ("jieba_dict_user", jieba.load_userdict)):
+        path = plugin_config.get(option)
+        if path and os.path.isfile(os.path.normpath(path)):
+            load(os.path.normpath(path))
+    jieba.initialize()   # load the dictionary now, while the build reads and converts pages
+
+
+class _Pages:
+    """The worker's pages: each page's search entries, kept by a digest of its
+    inputs, so a page that did not change is not indexed again (`serve --dirty`)."""
+
+    def __init__(self, search_index, plugin_config: dict):
+        self._index = search_index
+        self._config = plugin_config
+        self._kept: dict[bytes, list] = {}      # digest of a page's search inputs -> its entries
+        self._current: dict[str, bytes] = {}    # page -> digest of its search inputs (None: not searched), this build
+        self._last: dict[str, bytes] = {}       # the same, as the last finished build had it
+
+    def add(self, key: str, inputs) -> None:
+        if inputs is None:
+            self._current[key] = None
+            return
+        url, title, meta, toc, content = inputs
+        # A digest, not the inputs: the worker would otherwise hold every page's HTML.
+        same = hashlib.blake2b(repr((url, title, sorted(meta.items()), toc, content)).encode(
+            "utf-8", "surrogatepass"), digest_size=32).digest()
+        if same not in self._kept:
+            index = self._index(**self._config)
+            index.add_entry_from_context(_PageView(*inputs))
+            self._kept[same] = index.entries
+        self._current[key] = same
+
+    def begin(self) -> None:
+        self._current = {}
+
+    def finish(self, order, keep_unsent: bool) -> str:
+        """The search index of the pages in `order`; pages not sent this build keep
+        their last entries when `keep_unsent` (a dirty rebuild), else are left out."""
+        current, last = self._current, self._last
+        pages = {key: current[key] if key in current else last.get(key) if keep_unsent else None
+                 for key in order}
+        index = self._index(**self._config)
+        index.entries = [e for same in pages.values() if same is not None for e in self._kept[same]]
+        payload = index.generate_search_index(None)
+        self._last = {key: same for key, same in pages.items() if same is not None}
+        self._kept = {same: self._kept[same] for same in self._last.values()}
+        self._current = {}
+        return payload

@@ -94,3 +94,32 @@ class Watched:
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+
+
+# axe-core, vendored from the npm registry (tests/vendor/axe-core, MPL-2.0,
+# unmodified): injected into the page under test, never fetched from a CDN.
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WIDTHS_CHECKED = (390, 768, 1366)
+
+
+def axe_violations(page) -> list[str]:
+    """Every WCAG 2.1 A/AA violation axe-core finds on the page as shown,
+    one line per element: rule, element, axe's explanation."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    found = page.evaluate("""async tags => {
+      // transitions still running (Material fades tabs in) would be measured half-way
+      await Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)));
+      const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+      return r.violations.flatMap(v => v.nodes.map(n => v.id + ' ' + n.target.join(' ') + ': '
+        + ((n.any[0] || n.all[0] || n.none[0] || {}).message || v.help)));
+    }""", AXE_TAGS)
+    return found
+
+
+def no_violations(found: dict) -> bool:
+    """Assert-friendly: True when no page had a violation; else fails listing them all."""
+    bad = [f"{where}: {line}" for where, lines in found.items() for line in lines]
+    assert not bad, "axe-core 报告的无障碍问题：\n" + "\n".join(bad)
+    return True

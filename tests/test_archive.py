@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from browsing import Server, Watched
+from browsing import WIDTHS_CHECKED, Server, Watched, axe_violations, no_violations
 from conftest import build, run_cli, tree_hash
 from sitecheck import soup
 from test_git_workflow import git, init_repo
@@ -195,6 +195,14 @@ def test_banner_only_on_the_archived_round(archived, browser):
         banner = page.locator("[data-md-component=outdated]")
         banner.wait_for(state="visible", timeout=10000)
         assert "已归档的巡视轮次" in banner.inner_text()
+        # the archived round with its banner and version selector: no WCAG 2.1 AA violation (axe-core)
+        violations = {}
+        for width in WIDTHS_CHECKED:
+            page.set_viewport_size({"width": width, "height": 900})
+            page.wait_for_selector(".md-version__current", state="attached")
+            violations[width] = axe_violations(page)
+        page.set_viewport_size({"width": 1280, "height": 900})
+        assert no_violations(violations)
         banner.locator("a").click()
         page.wait_for_selector(".md-version__current")
         assert page.url.rstrip("/").endswith(("/zhenggai/LC-002", "/zhenggai/latest", "/zhenggai"))
@@ -293,11 +301,12 @@ def test_round_two_counts_carried_and_overdue(archived):
     two = archived.export / "LC-002"
     dashboard = soup(two / "index.html")
     assert dashboard.select_one("[data-carried-in]")["data-carried-in"] == "7"
-    # the four late 限期整改 measures stay late in round 2 (statistics date 2024-06-10)
-    assert dashboard.select_one('[data-light-count="red"]').get_text() == "4"
+    # the four late 限期整改 measures stay late in round 2 (statistics date 2024-06-10), and the
+    # three carried 长期坚持 measures, with no progress since July/August 2023 (> 2 × 90 days), are red too
+    assert dashboard.select_one('[data-light-count="red"]').get_text() == "7"
     carried = soup(two / "carried/index.html")
     rows = carried.select(".tz-carried-in tbody tr")
-    assert [r.select_one("td").get_text(strip=True) for r in rows] == [f"CS-01{i}" for i in range(0, 7)]
+    assert [r.select_one("td").get_text(strip=True) for r in rows] == [f"CS-01{i}" for i in range(7)]
 
 
 def test_repeat_findings_are_marked_and_counted_apart_from_carried_work(archived):
@@ -338,7 +347,7 @@ def test_all_rounds_page_lists_every_round_with_its_own_figures(archived):
         assert rows == {
             "LC-001": {"feedback": "17", "problems": "12", "measures": "9", "overdue": "1", **RATES_ONE,
                        "carried-in": "0", "carried-out": "7", "repeats": "0", "archive": "../../LC-001/"},
-            "LC-002": {"feedback": "1", "problems": "1", "measures": "8", "overdue": "4",
+            "LC-002": {"feedback": "1", "problems": "1", "measures": "8", "overdue": "7",
                        "rate-measures": "0.0%", "rate-problems": "0.0%", "rate-feedback": "0.0%",
                        "carried-in": "7", "carried-out": "0", "repeats": "2", "archive": "../../LC-002/"},
         }

@@ -69,8 +69,8 @@ def test_every_required_field_of_the_wrong_type(project, capsys, kind, field):
     assert code == 1, out
     first = [l for l in out.splitlines() if l.startswith(f"records/{RECORD_OF_KIND[kind]}:")]
     assert first, out
-    assert any(l.startswith(f"records/{RECORD_OF_KIND[kind]}:{line}: 错误：") or
-               l.startswith(f"records/{RECORD_OF_KIND[kind]}:{line + 1}: 错误：") for l in first), out
+    assert any(l.startswith((f"records/{RECORD_OF_KIND[kind]}:{line}: 错误：",
+                             f"records/{RECORD_OF_KIND[kind]}:{line + 1}: 错误：")) for l in first), out
 
 
 def test_id_and_kind_of_the_wrong_type(project, capsys):

@@ -18,6 +18,11 @@ def test_benchmark_runs_and_ends_with_the_ratio():
     assert lines[0].startswith("records=40 ")
     for name in ("a_plain_mkdocs", "b_taizhang", "c_raw_records", "check", "raw_parse"):
         assert any(line.startswith(name) and "median=" in line and "peak_rss=" in line for line in lines), name
+    for name in ("b_one_core", "c_one_core"):
+        assert any(line.startswith(name) and "peak_tree=" in line for line in lines), name
+    # Issue #32's figures: CPU b/c with every process counted, and the one-core wall b/c, each on its own line.
+    assert re.fullmatch(r"cpu_ratio_raw=\d+\.\d{3}", lines[-4])
+    assert re.fullmatch(r"one_core_ratio_raw=\d+\.\d{3}", lines[-3])
     assert re.fullmatch(r"ratio_raw=\d+\.\d{3}", lines[-2])
     assert re.fullmatch(r"ratio=\d+\.\d{3}", lines[-1])
 

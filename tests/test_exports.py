@@ -16,6 +16,7 @@ import openpyxl
 import pytest
 
 from conftest import REPO, run_cli, tree_hash
+from taizhang.vocabulary import load_vocabulary
 from sitecheck import links_from, soup
 
 MEASURES = {p["编号"]: p for p in (frontmatter.load(f) for f in sorted((REPO / "records").rglob("*.md")))
@@ -119,7 +120,7 @@ def test_every_feedback_item_and_problem_has_its_rows(ledger_sheet, exported):
 
 def test_merged_cells_follow_the_nesting(ledger_sheet):
     merged = {str(r) for r in ledger_sheet.merged_cells.ranges}
-    rows = [r for r in range(4, ledger_sheet.max_row + 1)]
+    rows = list(range(4, ledger_sheet.max_row + 1))
     first_fk = {}
     for r in rows:
         value = ledger_sheet.cell(r, 2).value
@@ -163,7 +164,7 @@ def test_cells_are_typed(exported, ledger_sheet):
              if isinstance(c.value, dt.datetime)]
     assert cells and all(c.number_format == "yyyy-mm-dd" for c in cells)
     wb = openpyxl.load_workbook(exported / "ledger.xlsx")
-    resp = [r for r in wb["责任清单"].iter_rows(min_row=4, values_only=True)]
+    resp = list(wb["责任清单"].iter_rows(min_row=4, values_only=True))
     # each leader and unit as a heading row, its measures (text, deadline, status, progress) under it
     heading = resp.index(("责任单位：区委编办（整改措施 1 项，已完成 0 项，逾期 0 项）",) + (None,) * 8)
     assert resp[heading + 1][:3] == (1, "CS-006", "坚持示范和监督并重")
@@ -188,15 +189,44 @@ def test_every_cell_has_a_chinese_font(exported):
         assert fonts[xf_fonts[int(cell.get("s", "0"))]] in ("宋体", "黑体"), cell.get("r")
 
 
+def _fill(vocab, group: str, name: str) -> str:
+    return vocab.enums[group][name].fill.lstrip("#").upper()
+
+
 def test_status_cells_are_coloured_by_light(ledger_sheet):
+    """The same fills as the site's chips and lights: read from the vocabulary."""
+    vocab = load_vocabulary()
     colours = {}
     for row in ledger_sheet.iter_rows(min_row=4):
         if _id(row[3].value) and _id(row[3].value) not in colours:
             colours[_id(row[3].value)] = row[9].fill.fgColor.rgb[-6:]
-    assert colours["CS-003"] == "FFC7CE"   # overdue: red
-    assert colours["CS-006"] == "FFEB9C"   # due soon: yellow
-    assert colours["CS-001"] == "D9D9D9"   # signed off: done
-    assert colours["CS-005"] == "C6EFCE"   # on track: green
+    assert colours["CS-003"] == _fill(vocab, "lights", "red")      # overdue
+    assert colours["CS-006"] == _fill(vocab, "lights", "yellow")   # due soon
+    assert colours["CS-001"] == _fill(vocab, "lights", "done")     # signed off: done
+    assert colours["CS-005"] == _fill(vocab, "lights", "green")    # on track
+    assert len(set(colours.values())) == 4
+
+
+def test_task_sheet_fills_status_by_status_and_light_by_light(exported):
+    """整改状态 takes its status's fill, 提示 its light's: 未启动 is never green."""
+    vocab = load_vocabulary()
+    ws = openpyxl.load_workbook(exported / "ledger.xlsx")["任务清单"]
+    statuses = {v.label: n for n, v in vocab.enums["statuses"].items()}
+    lights = {v.label: n for n, v in vocab.enums["lights"].items()}
+    header = [c.value for c in ws[3]]
+    status_col, light_col = header.index(vocab.key("status")), header.index(vocab.phrase("light_header"))
+    seen = set()
+    for row in ws.iter_rows(min_row=4):
+        status, light = row[status_col], row[light_col]
+        if status.value not in statuses:
+            continue
+        seen.add(statuses[status.value])
+        assert status.fill.fgColor.rgb[-6:] == _fill(vocab, "statuses", statuses[status.value]), status.value
+        name = next(n for label, n in lights.items() if str(light.value).startswith(label))   # 逾期 10 天 → red
+        assert light.fill.fgColor.rgb[-6:] == _fill(vocab, "lights", name), light.value
+        if statuses[status.value] == "not_started":
+            assert status.fill.fgColor.rgb[-6:] not in (_fill(vocab, "lights", "green"), _fill(vocab, "statuses", "done"))
+    assert "not_started" in seen and "in_progress" in seen
 
 
 def test_list_sheets(exported):
@@ -266,7 +296,7 @@ def test_unpublished_records_are_left_out_of_the_report(tmp_path):
     root = tmp_path / "p"
     shutil.copytree(REPO / "records", root / "records")
     shutil.copytree(REPO / "docs", root / "docs")
-    for rel, title in (("records/measures/CS-008.md", "强化带头示范"), ("records/problems/WT-011.md", "监督不够严格")):
+    for rel, _title in (("records/measures/CS-008.md", "强化带头示范"), ("records/problems/WT-011.md", "监督不够严格")):
         path = root / rel
         path.write_text(path.read_text(encoding="utf-8").replace("---\n\n", "公开: 否\n---\n\n", 1), encoding="utf-8")
     assert run_cli("check", cwd=root).returncode == 0
@@ -334,3 +364,40 @@ def test_reused_cell_styles_leave_the_workbook_unchanged(tmp_path):
         assert reused == one_by_one, root
     sheet = openpyxl.load_workbook(io.BytesIO(reused)).worksheets[0]
     assert any(c.value == "=1+1 责任人1" and c.quotePrefix for row in sheet.iter_rows() for c in row)
+
+
+def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
+    """export/xlsx merges cells along openpyxl 3.1's own steps without its quadratic
+    look-up and its per-cell style hashing, and export/report looks each paragraph
+    style's id up once: the workbook and the report must be the very files
+    openpyxl's merge_cells and python-docx's add_paragraph(style=…) give (a
+    ledger big enough for merges in several blocks, with an issuer)."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(REPO / "hooks"))
+    from taizhang.export import report, xlsx
+    from taizhang.export.files import build_download
+    from taizhang.project import analyse
+    from taizhang.views import Scope
+
+    spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "build.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    generated = tmp_path / "generated"
+    bench.generate(generated / "records", 200)
+    for root in (REPO, generated):
+        ledger = analyse(Path(root)).ledger
+        scope = Scope(ledger, ledger.current_round)
+        files = {}
+        for quick in (False, True):
+            try:
+                xlsx._FAST_MERGE = report.STYLE_IDS_ONCE = quick
+                files[quick] = (xlsx.build_workbook(ledger, scope), build_download(ledger, scope, "docx"))
+            finally:
+                xlsx._FAST_MERGE = report.STYLE_IDS_ONCE = True
+        assert files[True][0] == files[False][0], root
+        assert files[True][1] == files[False][1], root
+    merged = openpyxl.load_workbook(io.BytesIO(files[True][0])).worksheets[0].merged_cells.ranges
+    assert len(merged) > 100

@@ -105,6 +105,11 @@ def test_an_unknown_ledger_column_is_a_configuration_error_listing_the_valid_one
     ("phrases:\n  days_left: \"{lights[blue]}\"\n", ["days_left", "{lights[blue]}", "red"]),
     ("fields:\n  x: {key: 督办人, type: txt}\n", ["fields.x", "texts"]),
     ("kind_fields:\n  cause:\n    optional: [draft, nothing]\n", ["nothing"]),
+    # Field help, ledger column labels and relation titles name words as phrases do, and no more.
+    ("fields:\n  title: {help: \"{keys.__class__}\"}\n", ["fields.title.help", "{keys.__class__}"]),
+    ("ledger_columns:\n  - {name: number, label: \"{measure:>50000000}\"}\n", ["ledger_columns", "{measure:>50000000}"]),
+    ("relations:\n  problem.causes: {forward: \"{nope}\"}\n", ["relations.problem.causes.forward", "{nope}"]),
+    ("fields:\n  title: {help: \"{keys}\"}\n", ["fields.title.help", "{keys}", "下标"]),
 ])
 def test_bad_vocabulary_overrides_are_configuration_errors(tmp_path, config, words):
     (tmp_path / "taizhang.yml").write_text(config, encoding="utf-8")

@@ -465,17 +465,20 @@ def test_a_ledger_with_errors_is_gathered_with_a_warning(tmp_path):
 
 @pytest.mark.parametrize("width,height", [(390, 844), (768, 1024), (1366, 900)])
 def test_overview_in_chromium(gathered, browser, width, height):
-    from browsing import Server, Watched
+    from browsing import Server, Watched, axe_violations, no_violations
 
     server = Server(gathered["site"])
     w = Watched(browser, server.origin + "/", viewport={"width": width, "height": height})
     try:
         page = w.page
-        for name in ("index", "areas", "overdue", "repeats", "issues"):
+        violations = {}
+        for name in ("index", "areas", "overdue", "repeats", "issues", "units/001", "units/003"):
             page.goto(f"{server.origin}/{name}.html")
             overflow = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"{name}.html is {overflow}px wider than the window"
-            w.shot(f"gather-{name}-{width}")
+            violations[name] = axe_violations(page)   # WCAG 2.1 AA (vendored axe-core)
+            w.shot(f"gather-{name.replace('/', '-')}-{width}")
+        assert no_violations(violations)
         page.goto(server.origin + "/index.html")
         rows = page.locator(".tz-units table tbody tr")
         if not page.locator("details.tz-filterbar").evaluate("e => e.open"):   # phones: one closed line

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 
 from importing import do_import, empty_project, imported
-from taizhang.importing.model import cn_number, cn_value, short_title
+from taizhang.importing.model import CN, cn_number, short_title
 
 
 def import_text(tmp_path, text: str, name: str = "方案.txt"):
@@ -120,6 +120,20 @@ def test_no_feedback_title_is_a_fragment(tmp_path):
     (feedback,) = kinds["反馈问题"]
     assert feedback["标题"] == "巡视期间，巡视组两次指出整改存在问题，区委仍汇报巡视反馈问题已全部整改到位"
     assert feedback["反馈原文"].startswith(feedback["标题"])
+
+
+def cn_value(text: str) -> int | None:
+    """The inverse of cn_number, the test's oracle: 一 → 1, 十一 → 11, 二十三 → 23; None otherwise."""
+    if not text or any(ch not in CN for ch in text):
+        return None
+    if "十" not in text:
+        return CN.index(text) + 1 if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    t = CN.index(tens) + 1 if tens else 1
+    o = CN.index(ones) + 1 if ones else 0
+    if len(tens) > 1 or len(ones) > 1 or (ones and ones == "十"):
+        return None
+    return t * 10 + o
 
 
 def test_chinese_numbers_both_ways():

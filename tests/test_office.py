@@ -23,6 +23,9 @@ from docx.shared import Pt
 from conftest import REPO, build, copy_project, run_cli
 from office import pdf_fonts, pdf_pages, pdf_text, pdf_words, to_pdf
 from sitecheck import soup
+from taizhang.vocabulary import load_vocabulary
+
+RED_FILL = load_vocabulary().enums["lights"]["red"].fill.lstrip("#").upper()   # gaps: the overdue light's fill
 
 HOSTILE_OWNER = '=HYPERLINK("http://example.invalid/x","点击查看")'
 EXTRA = {
@@ -164,9 +167,9 @@ def test_gaps_have_rows_with_markers(generated):
     ws = openpyxl.load_workbook(out / "ledger.xlsx")["整改台账"]
     rows = {(str(r[1].value or "")[:6], str(r[2].value or "")[:6]): r for r in ws.iter_rows(min_row=4)}
     unanswered = next(r for (fk, _), r in rows.items() if fk == "FK-018")
-    assert unanswered[2].value == "（尚无查摆问题回应）" and unanswered[2].fill.fgColor.rgb.endswith("FFC7CE")
+    assert unanswered[2].value == "（尚无查摆问题回应）" and unanswered[2].fill.fgColor.rgb.endswith(RED_FILL)
     no_measure = next(r for (_, wt), r in rows.items() if wt == "WT-017")
-    assert no_measure[3].value == "（尚无整改措施）" and no_measure[3].fill.fgColor.rgb.endswith("FFC7CE")
+    assert no_measure[3].value == "（尚无整改措施）" and no_measure[3].fill.fgColor.rgb.endswith(RED_FILL)
     no_feedback = next(r for (_, wt), r in rows.items() if wt == "WT-018")
     assert no_feedback[1].value == "（无对应反馈问题）" and no_feedback[0].value is None
     assert [r[0].value for r in ws.iter_rows(min_row=4) if isinstance(r[0].value, int)] == list(range(1, 19))

@@ -195,7 +195,7 @@ def test_rates_show_side_by_side_with_their_definitions_as_in_the_guide(sample_s
     # 2 of 9 measures closed is low: coloured as such, never green
     assert [(c.select_one(".tz-num__value").get_text(), c["data-level"]) for c in cards] == [
         ("22.2%", "low"), ("0.0%", "low"), ("0.0%", "low")]
-    assert "（2/9）" in cards[0].get_text() and "（0/12）" in cards[1].get_text() and "（0/17）" in cards[2].get_text()
+    assert "（2/9）" in cards[0].get_text() and "（0/12）" in cards[1].get_text() and "（0/15）" in cards[2].get_text()  # FK-016, FK-017 非整改任务
     counts = soup(site / "index.html").select_one('.tz-numbers a[data-metric="查摆问题"]').get_text()
     assert "12 个问题 + 4 项说明事项" in counts
 

@@ -39,7 +39,7 @@ from markupsafe import Markup
 
 from conftest import GOLDEN, REPO, run_cli
 from taizhang.history import read_history
-from taizhang.markup import esc
+from taizhang.markup import WORD_JOINER, esc, inert
 from taizhang.project import RECORDS_DIR, analyse
 from taizhang.render import urls
 from taizhang.render.rounds import ArchiveView
@@ -157,12 +157,14 @@ def test_relative_links_agree_with_posixpath_relpath():
 
 
 def test_esc_agrees_with_html_escape():
+    """esc is html.escape of the text made inert (a word joiner after each "<", issue #26)."""
     rng = random.Random(7)
     alphabet = "&<>\"'a整改 \n\x00;#"
     values = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
     values += [0, 12, 3.5, dt.date(2023, 8, 10), True, Markup("<b>&amp;</b>"), "&amp;", ""]
     for value in values:
-        assert esc(value) == html.escape(str(value), quote=True) and type(esc(value)) is str, value
+        assert esc(value) == html.escape(inert(str(value)), quote=True) and type(esc(value)) is str, value
+        assert html.unescape(esc(value)).replace(WORD_JOINER, "") == str(value).replace(WORD_JOINER, "")
     assert esc(None) == ""
 
 

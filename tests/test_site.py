@@ -62,7 +62,12 @@ def _independent_dashboard_figures():
         lights["red" if days < 0 else "yellow" if days <= 7 else "green"] += 1
     statuses = {}
     for m in measures:
-        statuses[m["整改状态"]] = statuses.get(m["整改状态"], 0) + 1
+        status = m["整改状态"]
+        if m["整改时限"] == "长期坚持" and status not in ("已完成", "已销号", "未启动"):
+            # 长期坚持 counts as 基本完成 while its latest progress is at most 90 days old
+            latest = max((e["日期"] for e in m.get("整改进展") or []), default=None)
+            status = "基本完成（持续整改）" if latest and (TODAY - latest).days <= 90 else "正在整改"
+        statuses[status] = statuses.get(status, 0) + 1
     problems = [p for p in sample_posts() if p["类别"] == "查摆问题" and p.get("性质") != "说明事项"]
     return {
         "rate": f"{len(closed) / len(measures) * 100:.1f}%",

@@ -95,7 +95,7 @@ def test_feedback_status_derives_from_its_problems_like_a_problem_from_its_measu
     assert led.feedback_status["FK-004"] is None                # a declaration answers nothing
     rate = fig.rate("feedback")
     assert (rate.done, rate.total) == (1, 4)
-    assert rate.definition.startswith("整改状态（按其查摆问题计算）")
+    assert rate.definition.startswith("整改状态（按其查摆问题的整改措施计算）")
 
 
 def test_status_counts_follow_vocabulary_order_and_in_progress_never_includes_not_started():
@@ -278,3 +278,125 @@ def test_downloads_are_listed_once_and_the_dashboard_links_each(tmp_path):
     for d in views.DOWNLOADS:
         assert f'href="{d.uri}" download="{d.name_in(led.vocab)}"' in text
     assert len({d.uri for d in views.DOWNLOADS}) == len({d.format for d in views.DOWNLOADS}) == len(views.DOWNLOADS)
+
+
+# -- the one computation: states, counts, both rates (views.completion) -------
+
+from types import MappingProxyType  # noqa: E402
+
+from taizhang.model import Progress  # noqa: E402
+
+
+def long_term(i, problems, last_progress=None, status="in_progress", round_="LC-001"):
+    progress = (Progress(last_progress, "进展", 1),) if last_progress else ()
+    return MeasureRecord(kind="measure", id=i, title=f"措施{i}", path=i, body="", body_line=1, lines={},
+                         round=round_, problems=tuple(Link(p, 1) for p in problems), status=status,
+                         long_term=True, measure_type="long_term", progress=progress, unit=("甲单位",))
+
+
+def with_extra(record, **extra):
+    from dataclasses import replace
+    return replace(record, extra=MappingProxyType(extra))
+
+
+# WT-001 ← CS-001 已完成 (立行立改) + CS-002 长期坚持, progress 30 days ago  → 基本完成
+# WT-002 ← CS-003 已完成 + CS-004 长期坚持, progress 100 days ago (> 90)     → 正在整改
+# WT-003 ← CS-005 已销号                                                      → 已销号 (done)
+# WT-004 ← CS-006 未启动                                                      → 未启动
+# WT-005 (no measure)                                                         → 未启动 in the counts
+# FK-001 ← WT-001 → 基本完成; FK-002 ← WT-002, WT-003 → 正在整改; FK-003 ← WT-003 → 已完成
+# FK-004 非整改任务 (its problem WT-004 still counts as a problem)
+COMPLETION = [
+    feedback("FK-001"), feedback("FK-002"), feedback("FK-003"),
+    with_extra(feedback("FK-004"), not_task="问题线索已按规定移交有关方面处理"),
+    problem("WT-001", fb=["FK-001"]), problem("WT-002", fb=["FK-002"]), problem("WT-003", fb=["FK-002", "FK-003"]),
+    problem("WT-004", fb=["FK-004"]), problem("WT-005"),
+    measure("CS-001", "done", ["WT-001"]), long_term("CS-002", ["WT-001"], TODAY - dt.timedelta(days=30)),
+    measure("CS-003", "done", ["WT-002"]), long_term("CS-004", ["WT-002"], TODAY - dt.timedelta(days=100)),
+    measure("CS-005", "signed_off", ["WT-003"]), measure("CS-006", "not_started", ["WT-004"]),
+]
+
+
+def test_completion_counts_each_kind_in_the_reports_four_states_with_both_rates():
+    led, scope, fig = scope_figures(COMPLETION)
+    done = views.completion(led, scope)
+    p = done.problems
+    assert (p.done, p.signed_off, p.basically_done, p.in_progress, p.not_started, p.total) == (1, 1, 1, 1, 2, 5)
+    assert p.text == "已完成 1 项、基本完成 1 项、正在整改 1 项、未启动 2 项，共 5 项"
+    assert (p.rate.done, p.rate.total, p.rate.text) == (1, 5, "20.0%")
+    assert (p.basic_rate.done, p.basic_rate.total, p.basic_rate.text) == (2, 5, "40.0%")
+    assert p.basic_rate.label == "问题完成及基本完成率"
+    f = done.feedback
+    assert (f.done, f.basically_done, f.in_progress, f.not_started, f.total) == (1, 1, 1, 0, 3)
+    assert [(x.feedback.id, x.reason) for x in f.excluded] == [("FK-004", "问题线索已按规定移交有关方面处理")]
+    m = done.measures
+    # CS-002 (fresh long-term) is 基本完成; CS-004 (stale) is 正在整改
+    assert (m.done, m.basically_done, m.in_progress, m.not_started, m.total) == (3, 1, 1, 1, 6)
+    assert fig.rates == (m.rate, p.rate, f.rate)          # the dashboard's rates are these
+    assert fig.basic_rates == (m.basic_rate, p.basic_rate, f.basic_rate)
+
+
+def test_a_long_term_measure_is_basically_done_only_within_n_days_and_n_comes_from_taizhang_yml(tmp_path):
+    led, _, _ = scope_figures(COMPLETION)
+    assert (led.state_of(led.records["WT-001"]), led.state_of(led.records["WT-002"])) == ("basically_done", "in_progress")
+    (tmp_path / "taizhang.yml").write_text("long_term_stale_days: 20\n", encoding="utf-8")
+    led, _, _ = scope_figures(COMPLETION, load_vocabulary(tmp_path))
+    assert led.state_of(led.records["WT-001"]) == "in_progress"        # 30 days > 20
+    assert led.state_of(led.records["CS-002"]) == "in_progress"
+
+
+def test_stale_long_term_progress_turns_the_light_yellow_after_n_days_and_red_after_2n():
+    records = [problem("WT-001"), long_term("CS-001", ["WT-001"], TODAY - dt.timedelta(days=90)),
+               long_term("CS-002", ["WT-001"], TODAY - dt.timedelta(days=91)),
+               long_term("CS-003", ["WT-001"], TODAY - dt.timedelta(days=181)),
+               long_term("CS-004", ["WT-001"], None)]          # none: counted from the round's feedback date (70 days)
+    led, _, _ = scope_figures(records)
+    assert [led.lights[i] for i in ("CS-001", "CS-002", "CS-003", "CS-004")] == ["green", "yellow", "red", "green"]
+    assert led.stale_days["CS-004"] == (TODAY - dt.date(2023, 6, 1)).days
+
+
+def test_not_a_task_feedback_leaves_the_denominator_and_says_so():
+    led, scope, fig = scope_figures(COMPLETION)
+    fk4 = led.records["FK-004"]
+    assert views.state_of(led, fk4) is None
+    assert views.state_label(led, fk4) == "非整改任务（不计入）"
+    assert fig.rate("feedback").total == 3 and fig.feedback == 4
+
+
+def test_empty_denominators_show_a_dash_not_zero_percent():
+    led, scope, fig = scope_figures([])
+    done = views.completion(led, scope)
+    assert [r.text for r in fig.rates + fig.basic_rates] == ["—"] * 6
+    assert done.problems.text == "已完成 0 项、基本完成 0 项、正在整改 0 项、未启动 0 项，共 0 项"
+
+
+def test_late_completion_is_counted_against_the_deadline_in_force():
+    late = measure("CS-001", "done", ["WT-001"], deadline=dt.date(2023, 7, 1))
+    late = with_extra(late.__class__(**{**{f: getattr(late, f) for f in late.__dataclass_fields__},
+                                        "completed_on": dt.date(2023, 7, 11)}))
+    adjusted = with_extra(late, adjusted_deadline=dt.date(2023, 7, 20), adjust_reason="经批准")
+    on_time = measure("CS-002", "done", ["WT-001"], deadline=dt.date(2023, 8, 1))
+    led, scope, _ = scope_figures([problem("WT-001"), late, on_time])
+    assert views.late_days(led, led.records["CS-001"]) == 10
+    assert views.late_text(led, led.records["CS-001"]) == "逾期 10 天完成"
+    assert views.late_days(led, led.records["CS-002"]) is None
+    assert views.completion(led, scope).measures.late == 1
+    led, _, _ = scope_figures([problem("WT-001"), adjusted])
+    assert views.late_days(led, led.records["CS-001"]) is None      # within the adjusted deadline
+
+
+def test_an_adjusted_deadline_drives_the_light_and_days_left():
+    m = with_extra(measure("CS-001", "in_progress", ["WT-001"], deadline=dt.date(2023, 8, 1)),
+                   adjusted_deadline=dt.date(2023, 9, 30), adjust_reason="经领导小组批准延期")
+    led, _, _ = scope_figures([problem("WT-001"), m])
+    assert led.lights["CS-001"] == "green"
+    assert led.days_left(led.records["CS-001"]) == 51
+
+
+def test_a_stale_long_term_measure_says_so_beside_its_light():
+    records = [problem("WT-001"), long_term("CS-001", ["WT-001"], TODAY - dt.timedelta(days=120)),
+               long_term("CS-002", ["WT-001"], TODAY - dt.timedelta(days=200))]
+    led, _, _ = scope_figures(records)
+    assert views.light_text(led, led.records["CS-001"]) == "持续整改滞后（120 天无整改进展）"
+    assert views.measure_note(led, led.records["CS-002"]) == "持续整改滞后（200 天无整改进展）"
+    assert [r.note for r in views.task_rows(led, [led.records["CS-002"]])] == ["持续整改滞后（200 天无整改进展）"]

@@ -117,9 +117,32 @@
     setupFilter(bar, wrappers);
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setup);
-  } else {
+  /* Material's version selector (archived rounds) is named "选择当前版本" while
+     it shows the round's title: a name that leaves out the visible words
+     confuses speech input, so the name is given both. */
+  function nameVersionSelector(header) {
+    toArray(header.querySelectorAll(".md-version__current")).forEach(function (button) {
+      var label = button.getAttribute("aria-label") || "";
+      var text = button.textContent.trim();
+      if (text && label.indexOf(text) === -1) { button.setAttribute("aria-label", label ? label + "：" + text : text); }
+    });
+  }
+
+  function watchHeader() {
+    var header = document.querySelector(".md-header");
+    if (!header || !window.MutationObserver) { return; }
+    nameVersionSelector(header);
+    new MutationObserver(function () { nameVersionSelector(header); }).observe(header, {childList: true, subtree: true});
+  }
+
+  function start() {
     setup();
+    watchHeader();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
 })();

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from taizhang.gitutil import GitError, git
+from taizhang.markup import inert
 from taizhang.project import ROUND_ENV, analyse
 
 BRANCH = "gh-pages"
 LATEST = "latest"
-ALIAS_TYPES = ("copy", "redirect", "symlink")
 
 
 class ArchiveError(TaizhangError):
@@ -147,8 +147,10 @@ def archive_round(root: Path, round_id: str, force: bool = False, alias_type: st
     if any(v["version"] == round_id for v in versions(root)) and not force:
         raise ArchiveError(f"轮次 {round_id} 已经归档过；确需重新归档时加 --force")
     env = _env(root, round_id)
+    # Material's version selector inserts each title as HTML: the title goes
+    # into versions.json inert (markup.inert), and so do titles archived before.
     if engine == "zensical":
-        _deploy_zensical(root, env, round_id, rnd.title, alias_type)
+        _deploy_zensical(root, env, round_id, inert(rnd.title), alias_type)
     else:
         with tempfile.TemporaryDirectory(prefix="taizhang-archive-") as tmp:
             build = subprocess.run([sys.executable, "-m", engine, "build", "--strict", "-d", tmp],
@@ -156,7 +158,11 @@ def archive_round(root: Path, round_id: str, force: bool = False, alias_type: st
         if build.returncode != 0:
             raise ArchiveError("严格构建失败：\n" + build.stderr.strip())
         _mike(root, env, engine, "deploy", "--update-aliases", "--alias-type", alias_type,
-              f"--title={rnd.title}", "--", round_id, LATEST)   # a title starting with - is not an option
+              f"--title={inert(rnd.title)}", "--", round_id, LATEST)   # a title starting with - is not an option
+    for old in versions(root):
+        title = str(old.get("title", ""))
+        if inert(title) != title:
+            _mike(root, env, engine, "retitle", "--", str(old["version"]), inert(title))
     _mike(root, env, engine, "set-default", LATEST)
     if push is not None:
         try:
@@ -217,6 +223,7 @@ def export_archive(root: Path, target: Path, force: bool = False) -> list[str]:
             detail = exc.stderr.decode("utf-8", "replace").strip() or f"退出码 {exc.returncode}"
             raise ArchiveError(f"解开归档失败：{detail}", "检查目标目录所在磁盘的空间和写权限后重试") from None
         _replace_symlinks(staging)
+        _inert_titles(staging / "versions.json")
         if target.exists():
             old = target.with_name(target.name + ".old-taizhang")
             target.rename(old)
@@ -228,6 +235,21 @@ def export_archive(root: Path, target: Path, force: bool = False) -> list[str]:
         if staging.exists():
             shutil.rmtree(staging)
     return [v["version"] for v in json.loads((target / "versions.json").read_text(encoding="utf-8"))]
+
+
+def _inert_titles(path: Path) -> None:
+    """Titles archived before taizhang made them inert (or by hand with mike)
+    would run as HTML in the version selector of every exported page."""
+    entries = json.loads(path.read_text(encoding="utf-8"))   # read once already by versions()
+    if not isinstance(entries, list):
+        return
+    changed = False
+    for entry in entries:
+        if isinstance(entry, dict) and isinstance(entry.get("title"), str) and inert(entry["title"]) != entry["title"]:
+            entry["title"] = inert(entry["title"])
+            changed = True
+    if changed:
+        path.write_text(json.dumps(entries, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 def _replace_symlinks(folder: Path) -> None:

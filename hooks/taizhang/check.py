@@ -12,9 +12,10 @@ import os
 from collections import defaultdict
 from pathlib import Path
 
-from taizhang.link import Ledger, is_earlier
+from taizhang.link import Ledger, is_earlier, is_long_term
 from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord, Record
-from taizhang.problems import Reporter
+from taizhang.problems import PRIVATE_PLACES, Reporter
+from taizhang.publish import hidden_name, private_kind
 from taizhang.safety import unsafe_html
 from taizhang.sanitise import is_url
 
@@ -33,6 +34,7 @@ def check_ledger(records: list[Record], ledger: Ledger, reporter: Reporter, docs
         check_same_round(record, ledger, reporter)
         if isinstance(record, MeasureRecord):
             check_measure_status(record, ledger, reporter)
+            check_adjusted_deadline(record, ledger.vocab, reporter)
             check_evidence_files(record, reporter, docs_dir, ledger.vocab.key("evidence"))
         if isinstance(record, ProblemRecord):
             check_problem_status(record, ledger, reporter)
@@ -57,7 +59,7 @@ def check_links(ledger: Ledger, reporter: Reporter) -> None:
         record = ledger.records[link.source]
         spec = vocab.fields[link.field]
         target_kind = vocab.kinds[vocab.link_target(record.kind, link.field)]
-        values = dict(key=spec.key, value=link.target, target=target_kind.label)
+        values = {"key": spec.key, "value": link.target, "target": target_kind.label}
         if link.reason == "self":
             reporter.add("link-self", record.path, link.line, **values)
         elif link.reason == "missing":
@@ -192,11 +194,25 @@ def check_measure_status(measure: MeasureRecord, ledger: Ledger, reporter: Repor
         for field in ("signed_off_by", "signed_off_on"):
             if getattr(measure, field) is None and field not in measure.lines:
                 needs("signoff-needs-who-when", where, field)
+        if is_long_term(measure) and not measure.value("assessment"):
+            reporter.add("long-term-signoff-unassessed", measure.path, where, status=label,
+                         long_term=vocab.label("measure_types", "long_term"), key=vocab.key("assessment"))
     elif not vocab.is_closed(status) and (measure.signed_off_by or measure.signed_off_on):
         line = measure.line_of("signed_off_by" if measure.signed_off_by else "signed_off_on")
         reporter.add("signoff-needs-done", measure.path, line, status=label,
                      done=vocab.label("statuses", "done"), signed=vocab.label("statuses", "signed_off"),
                      completed=vocab.key("completed_on"))
+
+
+def check_adjusted_deadline(measure: MeasureRecord, vocab, reporter: Reporter) -> None:
+    """An adjusted deadline (调整后时限) says why (调整原因); a reason alone adjusts nothing."""
+    adjusted, reason = measure.value("adjusted_deadline"), measure.value("adjust_reason")
+    if adjusted and not reason:
+        reporter.add("adjusted-needs-reason", measure.path, measure.line_of("adjusted_deadline"),
+                     key=vocab.key("adjusted_deadline"), reason=vocab.key("adjust_reason"))
+    elif reason and "adjusted_deadline" not in measure.lines:
+        reporter.add("adjusted-needs-reason", measure.path, measure.line_of("adjust_reason"),
+                     key=vocab.key("adjusted_deadline"), reason=vocab.key("adjust_reason"))
 
 
 def check_problem_status(problem: ProblemRecord, ledger: Ledger, reporter: Reporter) -> None:
@@ -207,7 +223,8 @@ def check_problem_status(problem: ProblemRecord, ledger: Ledger, reporter: Repor
     still_open = [m.id for m in ledger.measures_of(problem.id) if m.status and not vocab.is_closed(m.status)]
     if still_open:
         reporter.add("problem-closed-too-early", problem.path, problem.line_of("status"),
-                     status=vocab.label("statuses", problem.status), open="、".join(still_open))
+                     status=vocab.label("statuses", problem.status), open="、".join(still_open),
+                     measure=vocab.kind_label("measure"))
 
 
 def check_evidence_files(measure: MeasureRecord, reporter: Reporter, docs_dir: Path, key: str) -> None:
@@ -228,6 +245,9 @@ def check_evidence_files(measure: MeasureRecord, reporter: Reporter, docs_dir: P
         real = os.path.realpath(lexical)
         if real != repo and not real.startswith(repo + os.sep):
             reporter.add("evidence-symlink", measure.path, item.line, value=item.file, target=real, key=key)
+        elif (private := _private(lexical, real, docs, repo)) is not None:
+            reporter.add("evidence-private", measure.path, item.line, value=item.file, key=key,
+                         what=PRIVATE_PLACES[private], target=os.path.relpath(real, repo).replace(os.sep, "/"))
         elif not os.path.isfile(real):
             reporter.add("evidence-file-missing", measure.path, item.line, value=item.file, key=key)
 
@@ -248,17 +268,28 @@ def check_docs_symlinks(ledger: Ledger, reporter: Reporter, docs_dir: Path) -> N
             if not os.path.islink(path) or path in named or any(n.startswith(path + os.sep) for n in named):
                 continue   # not a link, or named by a record: evidence-symlink reports it there
             real = os.path.realpath(path)
+            rel = "docs/" + os.path.relpath(path, docs).replace(os.sep, "/")
             if real != repo and not real.startswith(repo + os.sep):
-                rel = "docs/" + os.path.relpath(path, docs).replace(os.sep, "/")
                 reporter.add("docs-symlink", rel, 1, target=real)
+            elif (private := private_kind(real, repo)) is not None:
+                reporter.add("docs-private", rel, 1, what=PRIVATE_PLACES[private],
+                             target=os.path.relpath(real, repo).replace(os.sep, "/"))
+
+
+def _private(lexical: str, real: str, docs: str, repo: str) -> str | None:
+    """A dot-name under docs/ (MkDocs leaves those out), or a private place the path leads to."""
+    if hidden_name(os.path.relpath(lexical, docs)):
+        return "dot"
+    return private_kind(real, repo)
 
 
 def check_gaps(ledger: Ledger, reporter: Reporter) -> None:
     """Warnings: feedback nobody answered, problems without measures, idle causes."""
+    kinds = {name: kind.label for name, kind in ledger.vocab.kinds.items()}   # the messages name them
     for record in ledger.records.values():
         if isinstance(record, FeedbackRecord) and not ledger.linked_from(record.id, "problem", "feedback"):
-            reporter.add("feedback-unanswered", record.path, 1, draft=record.draft, value=record.id, key=ledger.vocab.key("feedback"))
+            reporter.add("feedback-unanswered", record.path, 1, draft=record.draft, value=record.id, key=ledger.vocab.key("feedback"), **kinds)
         elif isinstance(record, ProblemRecord) and not record.is_declaration and not ledger.measures_of(record.id):
-            reporter.add("problem-without-measure", record.path, 1, draft=record.draft, value=record.id, key=ledger.vocab.key("problems"))
+            reporter.add("problem-without-measure", record.path, 1, draft=record.draft, value=record.id, key=ledger.vocab.key("problems"), **kinds)
         elif record.kind == "cause" and not ledger.linked_from(record.id, "problem", "causes"):
-            reporter.add("cause-unused", record.path, 1, draft=record.draft, value=record.id, key=ledger.vocab.key("causes"))
+            reporter.add("cause-unused", record.path, 1, draft=record.draft, value=record.id, key=ledger.vocab.key("causes"), **kinds)

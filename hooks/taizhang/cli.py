@@ -221,14 +221,14 @@ def cmd_render(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from taizhang.importing.run import import_outline
+    from taizhang.importing.run import import_file
 
     root = project_root(args.dir)
     source = Path(args.file)
     if not source.is_file():
         print(f"没有导入：找不到文件 {source}", file=sys.stderr)
         return 2
-    tree, folder = import_outline(analyse(root), source, folder=args.folder, dry_run=args.dry_run)
+    tree, folder = import_file(analyse(root), source, folder=args.folder, dry_run=args.dry_run)
     print(tree, end="")
     if folder is not None:
         print(f"已写入 {folder.relative_to(root).as_posix()}/（全部为草稿，请补全后删除“草稿: 是”）")
@@ -264,30 +264,32 @@ FAILURE_LEADS = {cmd_new: "没有新建记录：", cmd_diff: "无法读取 Git �
                  cmd_archive: "没有归档：", cmd_archive_export: "没有导出：", cmd_import: "没有导入：",
                  cmd_gather: "没有汇总：", cmd_render: "没有生成："}
 
-KIND_ALIASES = {"round": ["轮次", "巡视轮次"], "feedback": ["反馈", "反馈问题"], "problem": ["问题", "查摆问题"],
-                "cause": ["原因", "原因剖析"], "measure": ["措施", "整改措施"]}
+# Short names a kind may also be typed as while its label is the default one;
+# the kind's label (from the vocabulary or taizhang.yml) is always accepted.
+KIND_SHORT_NAMES = {"round": ["轮次"], "feedback": ["反馈"], "problem": ["问题"], "cause": ["原因"], "measure": ["措施"]}
 
 # `taizhang new KIND` options, one per field: field -> (metavar, may repeat, help or None for the
 # vocabulary's help). A kind gets the option of every field it has; the flag is scaffold.OPTION_NAMES'.
+# Metavars and help name the vocabulary's words as its phrases do ({keys[id]}, {problem} …).
 NEW_OPTIONS = {
-    "title": ("标题", False, None),
-    "team": ("巡视组", False, None),
+    "title": ("{keys[title]}", False, None),
+    "team": ("{keys[team]}", False, None),
     "inspected": ("单位", False, None),
-    "feedback_date": ("日期", False, "巡视组反馈意见的日期 YYYY-MM-DD"),
-    "areas": ("序号=名称", True, "整改方面，写成 序号=名称，如 一=落实……方面"),
-    "round": ("编号", False, None),
+    "feedback_date": ("日期", False, "{keys[team]}反馈意见的日期 YYYY-MM-DD"),
+    "areas": ("序号=名称", True, "{keys[areas]}，写成 序号=名称，如 一=落实……{keys[area]}"),
+    "round": ("{keys[id]}", False, None),
     "area": ("序号", False, None),
     "quote": ("原文", False, None),
-    "feedback": ("编号", True, None),
-    "causes": ("编号", True, None),
-    "problems": ("编号", True, None),
-    "addresses_causes": ("编号", True, None),
+    "feedback": ("{keys[id]}", True, None),
+    "causes": ("{keys[id]}", True, None),
+    "problems": ("{keys[id]}", True, None),
+    "addresses_causes": ("{keys[id]}", True, None),
     "leader": ("姓名", True, None),
     "unit": ("单位", True, None),
     "owner": ("姓名", True, None),
     "deadline": ("日期", False, None),
     "measure_type": ("类型", False, None),
-    "recurs_from": ("编号", True, "屡查屡犯：前轮中同一反馈问题或查摆问题的编号（写入“前轮记录”）"),
+    "recurs_from": ("{keys[id]}", True, "屡查屡犯：前轮中同一{feedback}或{problem}的{keys[id]}（写入“{keys[recurs_from]}”）"),
 }
 
 
@@ -298,23 +300,40 @@ def _fields_for_new(vocab, kind: str) -> list[str]:
 NEW_KINDS = {}  # kind -> the fields its `new` sub-parser takes; filled by add_new_kinds
 
 
-def add_new_parsers(sub):
+def add_new_parsers(sub, vocab):
     """`taizhang new`; its kinds are added by add_new_kinds (they need the vocabulary)."""
-    new = sub.add_parser("new", help="新建一条记录（自动取下一个编号，不覆盖已有文件）",
-                         description="新建一条记录：自动取下一个编号，不覆盖已有文件。"
-                                     "用 taizhang new 类别 --help 查看该类别的选项。")
-    return new.add_subparsers(dest="kind", required=True, metavar="类别")
+    new = sub.add_parser("new", help=vocab.fill("新建一条记录（自动取下一个{keys[id]}，不覆盖已有文件）"),
+                         description=vocab.fill("新建一条记录：自动取下一个{keys[id]}，不覆盖已有文件。"
+                                                "用 taizhang new {keys[kind]} --help 查看该{keys[kind]}的选项。"))
+    return new.add_subparsers(dest="kind", required=True, metavar=vocab.key("kind"))
 
 
-def add_new_kinds(kinds) -> None:
+def _new_vocabulary(argv: list[str] | None):
+    """The vocabulary `taizhang new` speaks: the project's (its taizhang.yml, found
+    from --dir or the current folder), else the defaults. A broken taizhang.yml
+    leaves help in the default words; the command itself then reports it."""
+    from taizhang.vocabulary import load_vocabulary
+
+    args = argv or []
+    start = next((a.split("=", 1)[1] for a in args if a.startswith("--dir=")), None) or \
+        next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "--dir"), ".")
+    try:
+        root = find_root(Path(start))
+        return load_vocabulary(root if (root / RECORDS_DIR).is_dir() else None)
+    except (ConfigError, OSError):
+        return load_vocabulary()
+
+
+def add_new_kinds(kinds, vocab) -> None:
     """`taizhang new KIND`: one sub-parser per kind, its required options listed first."""
     from taizhang.scaffold import DEFAULTED, OPTION_NAMES
     from taizhang.vocabulary import load_vocabulary
 
-    vocab = load_vocabulary()
+    defaults_vocab = load_vocabulary()
     for kind, info in vocab.kinds.items():
         label = vocab.kind_label(kind)
-        parser = kinds.add_parser(kind, aliases=KIND_ALIASES.get(kind, []), help=f"新建{label}",
+        aliases = [label] + (KIND_SHORT_NAMES.get(kind, []) if label == defaults_vocab.kind_label(kind) else [])
+        parser = kinds.add_parser(kind, aliases=[a for a in dict.fromkeys(aliases) if a != kind], help=f"新建{label}",
                                   description=f"新建一条{label}记录，写入 records/{info.folder}/。")
         required = parser.add_argument_group("必填")
         optional = parser.add_argument_group("可选")
@@ -322,10 +341,11 @@ def add_new_kinds(kinds) -> None:
         fields = _fields_for_new(vocab, kind)
         for name in fields:
             metavar, repeat, text = NEW_OPTIONS[name]
-            text = text or vocab.fields[name].help
+            metavar = vocab.fill(metavar)
+            text = vocab.fill(text) if text else vocab.fields[name].help
             must = name in vocab.required[kind] and name not in defaults
             if name in defaults:
-                text += f"；默认{defaults[name]}"
+                text += f"；默认{vocab.fill(defaults[name])}"
             if repeat:
                 text += "；可多次"
             group = required if must else optional
@@ -334,9 +354,10 @@ def add_new_kinds(kinds) -> None:
                                **({"action": "append", "default": []} if repeat else {}))
         if kind == "round":
             optional.add_argument("--carry-over", action="store_true",
-                                  help="把上一轮全部未完成的措施（任何类型）承接为本轮的新措施（写“承接自”）")
+                                  help=vocab.fill("把上一轮全部未完成的{measure}（任何类型）承接为本轮的新{measure}"
+                                                  "（写“{keys[carried_from]}”）"))
             optional.add_argument("--dry-run", action="store_true",
-                                  help="只列出 --carry-over 将承接的措施，不写任何文件")
+                                  help=vocab.fill("只列出 --carry-over 将承接的{measure}，不写任何文件"))
         optional.add_argument("--dir", default=".", metavar="目录", help="项目目录，默认当前目录")
         parser.set_defaults(func=cmd_new, kind=kind)
         NEW_KINDS[kind] = fields
@@ -344,6 +365,7 @@ def add_new_kinds(kinds) -> None:
 
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     """The whole command line; given the arguments, only what they can reach is built."""
+    vocab = _new_vocabulary(argv)   # the project's words, for the help
     parser = ChineseParser(prog="taizhang", description="巡视整改台账工具")
     sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
 
@@ -351,11 +373,11 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     check.add_argument("path", nargs="?", default=".", metavar="目录", help="项目目录（含 records/），默认当前目录")
     check.add_argument("--strict", action="store_true", help="警告也算失败")
     check.add_argument("--submit", action="store_true",
-                       help="提交台账时用：草稿记录（草稿: 是）及其缺少的内容都算错误")
-    check.add_argument("--today", type=_date, metavar="日期", help="按此日期计算逾期（YYYY-MM-DD）")
+                       help=vocab.fill("提交台账时用：{keys[draft]}记录（{keys[draft]}: {phrases[yes]}）及其缺少的内容都算错误"))
+    check.add_argument("--today", type=_date, metavar="日期", help=vocab.fill("按此日期计算{lights[red]}（YYYY-MM-DD）"))
     check.set_defaults(func=cmd_check)
 
-    new_kinds = add_new_parsers(sub)
+    new_kinds = add_new_parsers(sub, vocab)
 
     diff = sub.add_parser("diff", help="汇总台账的变化（供合并请求审核）",
                           description="汇总台账的变化。不写版本时，比较工作区（含未提交和未跟踪的记录）与 HEAD；"
@@ -380,7 +402,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     export.add_argument("--dir", default=".", metavar="目录", help="项目目录，默认当前目录")
     export.set_defaults(func=cmd_export)
 
-    due = sub.add_parser("due", help="列出逾期和即将到期的整改措施（按责任单位，逾期多的在前）")
+    due = sub.add_parser("due", help=vocab.fill("列出{lights[red]}和即将到期的{measure}（按{keys[unit]}，{lights[red]}多的在前）"))
     due.add_argument("--days", type=int, default=7, metavar="天数", help="多少天内到期，默认 7")
     due.add_argument("--format", choices=["text", "markdown"], default="text", metavar="格式",
                      help="输出格式：text（默认）或 markdown")
@@ -388,16 +410,16 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     due.add_argument("--dir", default=".", metavar="目录", help="项目目录，默认当前目录")
     due.set_defaults(func=cmd_due)
 
-    imp = sub.add_parser("import", help="把整改方案、对照检查材料或台账（.docx/.xlsx/.csv/.txt/.md）导入为草稿记录")
+    imp = sub.add_parser("import", help=vocab.fill("把整改方案、对照检查材料或台账（.docx/.xlsx/.csv/.txt/.md）导入为{keys[draft]}记录"))
     imp.add_argument("file", metavar="文件", help="要导入的文件")
     imp.add_argument("--dry-run", action="store_true", help="只显示识别出的结构，不写文件")
     imp.add_argument("--folder", metavar="文件夹", help="写入 records/ 下的这个新文件夹（默认 import-文件名）")
     imp.add_argument("--dir", default=".", metavar="目录", help="项目目录，默认当前目录")
     imp.set_defaults(func=cmd_import)
 
-    archive = sub.add_parser("archive", help="把一个巡视轮次归档为网站的一个版本（mike）")
-    archive.add_argument("round", metavar="轮次", help="轮次编号，如 LC-001")
-    archive.add_argument("--force", action="store_true", help="该轮次已归档时重新归档")
+    archive = sub.add_parser("archive", help=vocab.fill("把一个{round}归档为网站的一个版本（mike）"))
+    archive.add_argument("round", metavar=vocab.key("round"), help=vocab.fill("{keys[round]}{keys[id]}，如 LC-001"))
+    archive.add_argument("--force", action="store_true", help=vocab.fill("该{keys[round]}已归档时重新归档"))
     archive.add_argument("--alias-type", choices=["copy", "redirect", "symlink"], default="copy", metavar="形式",
                          help="latest 别名的形式：copy（默认，复制，任何服务器都能用）、redirect 或 symlink")
     archive.add_argument("--push", nargs="?", const="origin", metavar="远程仓库",
@@ -433,7 +455,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     # command line may reach them (no argv: the whole parser, as for help or tests).
     command = argv[0] if argv else None
     if command not in sub.choices or sub.choices[command] is sub.choices["new"]:
-        add_new_kinds(new_kinds)
+        add_new_kinds(new_kinds, vocab)
     return parser
 
 

@@ -8,7 +8,7 @@ checker; the summary compares the two ledgers record by record.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from taizhang.gitutil import extract_tree
@@ -77,59 +77,97 @@ def _cell(text) -> str:
     return md_text(str(text))
 
 
+@dataclass
+class _Changes:
+    """The summary's lines for records on both sides, one list per section."""
+
+    status: list[str] = field(default_factory=list)
+    deadline: list[str] = field(default_factory=list)
+    progress: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+    signoffs: list[str] = field(default_factory=list)
+    other: list[str] = field(default_factory=list)
+
+    def any(self) -> bool:
+        return any((self.status, self.deadline, self.progress, self.evidence, self.signoffs, self.other))
+
+
 def render_summary(before: Analysis, after: Analysis, base: str, head: str) -> str:
     vocab = after.vocab
     old, new = before.ledger.records, after.ledger.records
     added = [new[i] for i in new if i not in old]
     removed = [old[i] for i in old if i not in new]
-    both = [(old[i], new[i]) for i in new if i in old]
-    out = [f"## 台账变更摘要（{base} → {head}）", ""]
-    verdict = ("✅ 检查通过" if not after.errors else f"❌ 检查未通过：{len(after.errors)} 个错误") + \
-        (f"，{len(after.warnings)} 个警告" if after.warnings else "")
-    out += [f"**{verdict}**", ""]
+    changes = _Changes()
+    for i in new:
+        if i in old:
+            _compare(vocab, old[i], new[i], changes)
+    out = [f"## 台账变更摘要（{base} → {head}）", "", f"**{_verdict(after)}**", ""]
     out += _section("新增记录", [f"- {_cell(_name(vocab, r))}" for r in added])
     out += _section("删除记录", [f"- {_cell(_name(vocab, r))}" for r in removed])
-    status_rows, deadline_rows, progress, evidence, signoffs, other = [], [], [], [], [], []
-    for a, b in both:
-        shown = set()   # fields whose change a section below already shows
-        if a.value("status") != b.value("status"):
-            shown.add("status")
-            status_rows.append(f"| {b.id} | {_cell(b.title)} | {_label(vocab, 'statuses', a.value('status'))} | "
-                               f"**{_label(vocab, 'statuses', b.value('status'))}** |")
-        if isinstance(b, MeasureRecord) and isinstance(a, MeasureRecord):
-            if (a.deadline, a.long_term) != (b.deadline, b.long_term):
-                shown.add("deadline")
-                deadline_rows.append(f"| {b.id} | {_cell(b.title)} | {_deadline(vocab, a)} | **{_deadline(vocab, b)}** |")
-            seen = {(p.on, p.text) for p in a.progress}
-            progress += [f"- {b.id} {p.on.isoformat()}：{_cell(p.text)}" for p in b.progress if (p.on, p.text) not in seen]
-            if seen <= {(p.on, p.text) for p in b.progress}:
-                shown.add("progress")      # only additions, listed above
-            had = {(e.name, e.file) for e in a.evidence}
-            evidence += [f"- {b.id} {_cell(e.name)}" + (f"（{_cell(e.file)}）" if e.file else "")
-                         for e in b.evidence if (e.name, e.file) not in had]
-            if had <= {(e.name, e.file) for e in b.evidence}:
-                shown.add("evidence")
-            if (a.signed_off_by, a.signed_off_on) != (b.signed_off_by, b.signed_off_on) and b.signed_off_on:
-                shown.update(("signed_off_by", "signed_off_on"))
-                signoffs.append(f"- {b.id} {_cell(b.title)}：{b.signed_off_on.isoformat()} 由 {_cell(b.signed_off_by or '（未写）')} 销号")
-        # Every other field the vocabulary gives this kind: no hand list.
-        changed = [vocab.key(f) for f in vocab.fields_of(b.kind)
-                   if f not in shown and f != "kind" and _comparable(a, f) != _comparable(b, f)]
-        if a.body.strip() != b.body.strip():
-            changed.append("正文")
-        if changed:
-            other.append(f"- {b.id} {_cell(b.title)}：{'、'.join(changed)}")
-    key = vocab.key
-    out += _table("状态变化", [key("id"), key("title"), "原状态", "新状态"], status_rows)
-    out += _table(f"{key('deadline')}变化", [key("id"), key("title"), "原时限", "新时限"], deadline_rows)
-    out += _section(f"新增{key('progress')}", progress)
-    out += _section(f"新增{key('evidence')}", evidence)
-    out += _section("销号", signoffs)
-    out += _section("其他修改", other)
-    if not any((added, removed, status_rows, deadline_rows, progress, evidence, signoffs, other)):
+    out += _changed_sections(vocab, changes)
+    if not (added or removed or changes.any()):
         out += ["台账记录没有变化。", ""]
     out += _section("检查发现的问题", [f"- {_cell(p.format())}" for p in after.problems])
     return "\n".join(out).rstrip() + "\n"
+
+
+def _verdict(after: Analysis) -> str:
+    return ("✅ 检查通过" if not after.errors else f"❌ 检查未通过：{len(after.errors)} 个错误") + \
+        (f"，{len(after.warnings)} 个警告" if after.warnings else "")
+
+
+def _compare(vocab, a: Record, b: Record, changes: _Changes) -> None:
+    """One record on both sides → its lines in the sections; each field's
+    change is shown once, in its own section or else under 其他修改."""
+    shown = set()   # fields whose change a section already shows
+    if a.value("status") != b.value("status"):
+        shown.add("status")
+        changes.status.append(f"| {b.id} | {_cell(b.title)} | {_label(vocab, 'statuses', a.value('status'))} | "
+                              f"**{_label(vocab, 'statuses', b.value('status'))}** |")
+    if isinstance(b, MeasureRecord) and isinstance(a, MeasureRecord):
+        shown |= _compare_measure(vocab, a, b, changes)
+    # Every other field the vocabulary gives this kind: no hand list.
+    changed = [vocab.key(f) for f in vocab.fields_of(b.kind)
+               if f not in shown and f != "kind" and _comparable(a, f) != _comparable(b, f)]
+    if a.body.strip() != b.body.strip():
+        changed.append("正文")
+    if changed:
+        changes.other.append(f"- {b.id} {_cell(b.title)}：{'、'.join(changed)}")
+
+
+def _compare_measure(vocab, a: MeasureRecord, b: MeasureRecord, changes: _Changes) -> set[str]:
+    """A measure's deadline, new progress and evidence, sign-off; returns the fields shown."""
+    shown = set()
+    if (a.deadline, a.long_term) != (b.deadline, b.long_term):
+        shown.add("deadline")
+        changes.deadline.append(f"| {b.id} | {_cell(b.title)} | {_deadline(vocab, a)} | **{_deadline(vocab, b)}** |")
+    seen = {(p.on, p.text) for p in a.progress}
+    changes.progress += [f"- {b.id} {p.on.isoformat()}：{_cell(p.text)}"
+                         for p in b.progress if (p.on, p.text) not in seen]
+    if seen <= {(p.on, p.text) for p in b.progress}:
+        shown.add("progress")      # only additions, listed above
+    had = {(e.name, e.file) for e in a.evidence}
+    changes.evidence += [f"- {b.id} {_cell(e.name)}" + (f"（{_cell(e.file)}）" if e.file else "")
+                         for e in b.evidence if (e.name, e.file) not in had]
+    if had <= {(e.name, e.file) for e in b.evidence}:
+        shown.add("evidence")
+    if (a.signed_off_by, a.signed_off_on) != (b.signed_off_by, b.signed_off_on) and b.signed_off_on:
+        shown.update(("signed_off_by", "signed_off_on"))
+        changes.signoffs.append(f"- {b.id} {_cell(b.title)}：{b.signed_off_on.isoformat()} 由 "
+                                f"{_cell(b.signed_off_by or '（未写）')} 销号")
+    return shown
+
+
+def _changed_sections(vocab, changes: _Changes) -> list[str]:
+    key = vocab.key
+    return [
+        *_table("状态变化", [key("id"), key("title"), "原状态", "新状态"], changes.status),
+        *_table(f"{key('deadline')}变化", [key("id"), key("title"), "原时限", "新时限"], changes.deadline),
+        *_section(f"新增{key('progress')}", changes.progress),
+        *_section(f"新增{key('evidence')}", changes.evidence),
+        *_section("销号", changes.signoffs),
+        *_section("其他修改", changes.other),
+    ]
 
 
 def _section(title: str, lines: list[str]) -> list[str]:

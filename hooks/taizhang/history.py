@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from collections.abc import Mapping
 
 from taizhang.gitutil import GitError, git, is_shallow, read_blobs, toplevel
 from taizhang.load import parse_bytes
@@ -22,7 +22,6 @@ _NULL_SHA = "0" * 40
 
 @dataclass(frozen=True)
 class Change:
-    commit: str
     when: str                  # YYYY-MM-DD HH:MM, author date in its own zone
     author: str
     subject: str
@@ -101,7 +100,7 @@ def _per_record(commits, blobs, vocab: Vocabulary) -> dict[str, tuple[Change, ..
             parsed[sha] = _fields(blobs.get(sha), vocab)
         return parsed[sha]
 
-    for sha, when, author, subject, entries in commits:
+    for _sha, when, author, subject, entries in commits:
         for status, old_sha, new_sha, old_path, new_path in entries:
             if status == "D":
                 current.setdefault(old_path, old_path)
@@ -113,7 +112,7 @@ def _per_record(commits, blobs, vocab: Vocabulary) -> dict[str, tuple[Change, ..
             before = fields(old_sha)
             # Nothing to compare with (a new file, or an unreadable old version): no notes.
             notes = _notes(before, fields(new_sha), vocab) if before else ()
-            changes.setdefault(today_path, []).append(Change(sha, when, author, subject, action, notes))
+            changes.setdefault(today_path, []).append(Change(when, author, subject, action, notes))
     return {path: tuple(items) for path, items in changes.items()}
 
 

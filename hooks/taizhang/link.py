@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field as dataclass_field
 from types import MappingProxyType
-from typing import Mapping
+from collections.abc import Mapping
 
 from taizhang.model import FeedbackRecord, Link, MeasureRecord, ProblemRecord, Record, RoundRecord
 from taizhang.vocabulary import Vocabulary
@@ -47,11 +47,26 @@ class Ledger:
     shown_round: str | None = None     # the round summary pages show
     feedback_status: Mapping[str, str | None] = dataclass_field(default_factory=dict)
     unresolved: tuple[Unresolved, ...] = ()      # links left out of `incoming`
+    # A measure's state as counted (see measure_state): its written status,
+    # except that an open 长期坚持 measure is 基本完成 only while it shows progress.
+    measure_states: Mapping[str, str | None] = dataclass_field(default_factory=dict)
+    # Open 长期坚持 measures: days since their last progress entry (their own or
+    # the measure they continue), or since the round's feedback date when none.
+    stale_days: Mapping[str, int] = dataclass_field(default_factory=dict)
 
     def status_of(self, record: Record) -> str | None:
         """A measure's written status; a problem's or feedback item's derived one."""
         if isinstance(record, MeasureRecord):
             return record.status
+        return self.state_of(record)
+
+    def state_of(self, record: Record) -> str | None:
+        """The state every figure counts: a measure's (measure_state), a
+        problem's from its measures, a feedback item's from its problems'
+        measures; None for other kinds, for an item nothing answers and for a
+        feedback item declared not a rectification task."""
+        if isinstance(record, MeasureRecord):
+            return self.measure_states.get(record.id, record.status)
         if isinstance(record, ProblemRecord):
             return self.problem_status.get(record.id)
         if isinstance(record, FeedbackRecord):
@@ -107,9 +122,11 @@ class Ledger:
         return (rnd.area_name(ordinal) if rnd and ordinal else None) or (ordinal or "")
 
     def days_left(self, measure: MeasureRecord) -> int | None:
-        if measure.deadline is None:
+        """Days to the deadline in force (调整后时限 when one is written)."""
+        deadline = effective_deadline(measure)
+        if deadline is None:
             return None
-        return (measure.deadline - self.today).days
+        return (deadline - self.today).days
 
     def areas_of_measure(self, measure: MeasureRecord) -> list[str]:
         """Ordinals of the areas its problems lie in, in the round's order."""
@@ -138,20 +155,106 @@ def build_ledger(records: list[Record], vocab: Vocabulary, today: dt.date, shown
         by_id.setdefault(record.id, record)  # duplicates are reported by check
     ordered = {i: by_id[i] for i in sorted(by_id, key=id_sort_key)}
     incoming = _incoming(ordered)
-    lights = {i: measure_light(r, vocab, today) for i, r in ordered.items() if isinstance(r, MeasureRecord)}
+    measures = {i: r for i, r in ordered.items() if isinstance(r, MeasureRecord)}
+    stale = {i: _days_since_progress(m, ordered, today) for i, m in measures.items()
+             if is_long_term(m) and m.status and not vocab.is_closed(m.status)}
+    lights = {i: measure_light(m, vocab, today, stale.get(i)) for i, m in measures.items()}
+    states = {i: measure_state(m, vocab, stale.get(i)) for i, m in measures.items()}
     status = {}
     for i, r in ordered.items():
         if isinstance(r, ProblemRecord):
-            measures = [ordered[m] for m in incoming.get(i, {}).get("measure.problems", ())]
-            status[i] = derive_problem_status(measures, vocab)
+            answering = [ordered[m] for m in incoming.get(i, {}).get("measure.problems", ())]
+            status[i] = derive_item_state([item_share(m, states[m.id]) for m in answering], vocab)
     feedback_status = {}
     for i, r in ordered.items():
         if isinstance(r, FeedbackRecord):
-            problems = [ordered[p] for p in incoming.get(i, {}).get("problem.feedback", ())]
-            feedback_status[i] = derive_feedback_status(
-                [status[p.id] for p in problems if not p.is_declaration], vocab)
+            if not_a_task(r):
+                feedback_status[i] = None
+                continue
+            problems = [ordered[p] for p in incoming.get(i, {}).get("problem.feedback", ())
+                        if not ordered[p].is_declaration]
+            answering = {m: ordered[m] for p in problems for m in incoming.get(p.id, {}).get("measure.problems", ())}
+            gaps = sum(1 for p in problems if not incoming.get(p.id, {}).get("measure.problems"))
+            feedback_status[i] = derive_item_state(
+                [item_share(m, states[m.id]) for m in answering.values()], vocab, gaps)
     return Ledger(vocab, today, ordered, incoming, status, lights, shown_round, MappingProxyType(feedback_status),
-                  tuple(_unresolved(ordered, vocab)))
+                  tuple(_unresolved(ordered, vocab)), MappingProxyType(states), MappingProxyType(stale))
+
+
+def is_long_term(measure: MeasureRecord) -> bool:
+    """长期坚持: by its deadline or by its type."""
+    return measure.long_term or measure.measure_type == "long_term"
+
+
+def effective_deadline(measure: MeasureRecord) -> dt.date | None:
+    """The deadline in force: 调整后时限 when written, else 整改时限 (which stays shown)."""
+    adjusted = measure.value("adjusted_deadline")
+    return adjusted if isinstance(adjusted, dt.date) else measure.deadline
+
+
+def not_a_task(feedback: FeedbackRecord) -> bool:
+    """A feedback item the unit declared not a rectification task (非整改任务, with its reason)."""
+    return bool(feedback.value("not_task"))
+
+
+def _days_since_progress(measure: MeasureRecord, records: Mapping[str, Record], today: dt.date) -> int:
+    """Days since the latest progress of a measure or of the measures it
+    continues (承接自, followed back); with none, since its round's feedback date."""
+    dates, seen, todo = [], set(), [measure]
+    while todo:
+        m = todo.pop()
+        if m.id in seen:
+            continue
+        seen.add(m.id)
+        dates += [p.on for p in m.progress]
+        todo += [r for l in m.carried_from if isinstance(r := records.get(l.target), MeasureRecord)]
+    if not dates:
+        rnd = records.get(measure.round or "")
+        start = rnd.feedback_date if isinstance(rnd, RoundRecord) else None
+        return (today - start).days if start else 0
+    return (today - max(dates)).days
+
+
+def measure_state(measure: MeasureRecord, vocab: Vocabulary, stale: int | None) -> str | None:
+    """The state a measure counts as. Its written status, except an open
+    长期坚持 measure (never "done"): 基本完成 while its latest progress is at
+    most N days old (long_term_stale_days), else 正在整改 (持续整改滞后);
+    written 未启动 stays 未启动."""
+    status = measure.status
+    if status is None or vocab.is_closed(status) or stale is None:
+        return status
+    order = vocab.status_order()
+    if status == order[0]:
+        return status
+    has_progress = bool(measure.progress) or bool(measure.carried_from)
+    return "basically_done" if has_progress and stale <= vocab.long_term_stale_days else order[1]
+
+
+def item_share(measure: MeasureRecord, state: str | None) -> str | None:
+    """What one measure gives the item it answers: 基本完成 only from a
+    长期坚持 measure; a 立行立改 or 限期整改 one written 基本完成 is still open."""
+    if state == "basically_done" and not is_long_term(measure):
+        return "in_progress"
+    return state
+
+
+def derive_item_state(states: list[str | None], vocab: Vocabulary, gaps: int = 0) -> str | None:
+    """A problem's or feedback item's state from its measures' shares:
+    已销号 when all are signed off, 已完成 when all are closed, 基本完成 when
+    the rest are 长期坚持 measures with recent progress, 未启动 when none has
+    started, else 正在整改. `gaps` problems without measures count as not
+    started. No measure at all gives None."""
+    known = [s for s in states if s]
+    if not known:
+        return None
+    order = vocab.status_order()
+    if not gaps and all(vocab.is_closed(s) for s in known):
+        return "signed_off" if all(s == "signed_off" for s in known) else "done"
+    if not gaps and all(vocab.is_closed(s) or s == "basically_done" for s in known):
+        return "basically_done"
+    if all(s == order[0] for s in known):
+        return order[0]
+    return order[1]
 
 
 def written_links(record: Record) -> dict[str, tuple[Link, ...]]:
@@ -186,16 +289,23 @@ def _incoming(records: Mapping[str, Record]) -> dict:
     return {t: {f: tuple(ids) for f, ids in fields.items()} for t, fields in found.items()}
 
 
-def measure_light(measure: MeasureRecord, vocab: Vocabulary, today: dt.date) -> str | None:
+def measure_light(measure: MeasureRecord, vocab: Vocabulary, today: dt.date, stale: int | None = None) -> str | None:
+    """The light of a measure. A dated one: red past the deadline in force,
+    yellow within due_soon_days of it. An open 长期坚持 one (持续整改滞后):
+    yellow when its latest progress is more than N days old, red past 2N."""
     if measure.status is None:
         return PENDING if measure.draft else None
     if vocab.is_closed(measure.status):
         return DONE
-    if measure.draft and measure.deadline is None and not measure.long_term:
+    deadline = effective_deadline(measure)
+    if measure.draft and deadline is None and not measure.long_term:
         return PENDING          # an imported draft without deadline: not known to be on time
-    if measure.long_term or measure.deadline is None:
+    if stale is not None and (measure.long_term or deadline is None):
+        limit = vocab.long_term_stale_days
+        return RED if stale > 2 * limit else YELLOW if stale > limit else GREEN
+    if measure.long_term or deadline is None:
         return GREEN
-    days = (measure.deadline - today).days
+    days = (deadline - today).days
     if days < 0:
         return RED
     if days <= vocab.due_soon_days:
@@ -211,27 +321,6 @@ def worst_light(lights) -> str | None:
 
 
 def derive_problem_status(measures: list[MeasureRecord], vocab: Vocabulary) -> str | None:
-    """Least advanced measure status; started-but-mixed counts as in progress."""
-    return derive_status([m.status for m in measures if m.status], vocab)
-
-
-def derive_feedback_status(problem_statuses: list[str | None], vocab: Vocabulary) -> str | None:
-    """A feedback item's status from its problems' derived statuses, by the same
-    rule as a problem's from its measures. A problem without measures (None)
-    counts as not started: the feedback item is not done while it has one.
-    说明事项 are left out by the caller; no problem at all gives None."""
-    if not any(problem_statuses):
-        return None
-    first = vocab.status_order()[0]
-    return derive_status([s or first for s in problem_statuses], vocab)
-
-
-def derive_status(statuses: list[str], vocab: Vocabulary) -> str | None:
-    """Least advanced of `statuses`; a mix of not started and started is in progress."""
-    if not statuses:
-        return None
-    order = vocab.status_order()
-    lowest = min(statuses, key=order.index)
-    if lowest == order[0] and any(s != order[0] for s in statuses):
-        return order[1]
-    return lowest
+    """A problem's state from its measures' written statuses (no progress
+    dates: a 长期坚持 measure's written 基本完成 is taken as it stands)."""
+    return derive_item_state([item_share(m, m.status) for m in measures], vocab)

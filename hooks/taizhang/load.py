@@ -12,7 +12,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 import yaml
 
@@ -20,7 +20,6 @@ from taizhang.problems import Reporter
 
 FENCE = "---"
 _STR_TAG = "tag:yaml.org,2002:str"
-FENCE_ENDS = ("---", "...")
 
 
 @dataclass(frozen=True)
@@ -153,11 +152,6 @@ def load_tree(project_root: Path, records_dir: Path, reporter: Reporter,
         if (data := read_record(path, rel, reporter)) is not None
         and (raw := parse_bytes(data, rel, reporter, keys))
     ]
-
-
-def load_file(path: Path | str, rel: str, reporter: Reporter, known_keys: Iterable[str] = ()) -> RawRecord | None:
-    data = read_record(path, rel, reporter)
-    return None if data is None else parse_bytes(data, rel, reporter, known_keys)
 
 
 def parse_bytes(data: bytes, rel: str, reporter: Reporter, known_keys: Iterable[str] = ()) -> RawRecord | None:

@@ -12,19 +12,36 @@ _MD_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 # table cell any of them would end the line there (a YAML "\r" can put one in a title).
 _LINE_END = re.compile(r"\r\n?|\n")
 
+# Material for MkDocs inserts some strings as HTML: version titles from
+# versions.json, every `title` attribute under `content.tooltips`, and the
+# text of a shortened (…) navigation, header or contents entry, which it
+# copies into a title first. A "<" followed by U+2060 WORD JOINER can never
+# open a tag, comment or end tag when parsed as HTML, and reads (and prints)
+# exactly as "<": every string that can reach the theme's scripts goes
+# through `inert`, whatever escaping its own context needs on top.
+WORD_JOINER = "\u2060"
+_TAG_OPEN = re.compile("<(?!\u2060)")
+
+
+def inert(text: str) -> str:
+    """Text that stays text even where a script inserts it as HTML (idempotent)."""
+    return _TAG_OPEN.sub("<" + WORD_JOINER, text) if "<" in text else text
+
 
 def esc(value) -> str:
     text = value if type(value) is str else ("" if value is None else str(value))
     # Most text needs no escaping: five substring tests cost less than
     # html.escape's five replacements (esc runs ~200,000 times per 1,000 records).
-    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
+    if "<" in text:
+        return html.escape(inert(text), quote=True)
+    if "&" in text or ">" in text or '"' in text or "'" in text:
         return html.escape(text, quote=True)
     return text
 
 
 def md_inline(text: str) -> str:
     """Text safe inside a Markdown heading: HTML-escaped, Markdown-escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", _LINE_END.sub(" ", html.escape(text, quote=False)))
+    return _MD_SPECIAL.sub(r"\\\1", _LINE_END.sub(" ", html.escape(inert(text), quote=False)))
 
 
 def md_text(text: str) -> str:

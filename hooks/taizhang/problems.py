@@ -48,7 +48,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "signoff-needs-who-when": ("状态为“{status}”，但没有填写“{key}”", "添加 {key}:（销号须写明谁、何时审核）"),
     "signoff-needs-done": ("已填写销号信息，但状态是“{status}”而非“{done}”或“{signed}”",
                            "先完成整改（状态“{done}”并填写“{completed}”），再销号"),
-    "problem-closed-too-early": ("问题标为“{status}”，但整改措施 {open} 尚未完成",
+    "long-term-signoff-unassessed": ("“{long_term}”的措施标为“{status}”，但没有写“{key}”",
+                                     "长期坚持的工作没有做完的一天：销号前写明 {key}: 何时、由谁评估、结论；"
+                                     "还要继续推进的，改回“基本完成（持续整改）”并按期填报进展"),
+    "adjusted-needs-reason": ("写了“{key}”或“{reason}”，但没有同时写另一项",
+                              "调整时限须写明原因和批准情况：{key}: YYYY-MM-DD 和 {reason}: ……两项都写，原整改时限保留不改"),
+    "problem-closed-too-early": ("问题标为“{status}”，但{measure} {open} 尚未完成",
                                  "待措施完成后再改状态，或删除本字段让系统按措施自动计算"),
     "date-in-future": ("字段“{key}”的日期 {value} 晚于{as_of} {today}", "这里只能记录已经发生的事"),
     "date-before-feedback": ("字段“{key}”的日期 {value} 早于{feedback_key} {feedback}", "检查日期是否写错"),
@@ -64,6 +69,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "把文件本身复制到 docs/{value}（替换这个链接）并提交"),
     "docs-symlink": ("docs/ 下的这个文件或文件夹是指向仓库之外（{target}）的符号链接，网站不会发布它",
                      "把文件本身复制到这里（替换这个链接）并提交，或删除这个链接"),
+    "evidence-private": ("{key}“{value}”实际是 {target}（{what}），网站不会发布它",
+                         "{key}只能是 docs/ 下普通的材料文件：把材料本身复制到 docs/evidence/ 下，改正路径后提交"),
+    "docs-private": ("docs/ 下的这个符号链接指向 {target}（{what}），网站不会发布它",
+                     "删除它；要发布的材料把文件本身复制到 docs/evidence/ 下（.git、以点开头的文件和文件夹、"
+                     "虚拟环境、site/ 等构建输出一律不发布）"),
     "unsafe-html": ("正文中有网站显示时会去掉的内容：{what}",
                     "网站只保留段落、标题、列表、表格、链接和本站图片等 Markdown 写法，其余会被去掉；请删除或改用 Markdown 写法"),
     "recur-not-earlier": ("“{key}”中的 {value} 不属于比本轮（{round}）更早的轮次",
@@ -75,10 +85,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "draft-record": ("记录仍标为草稿（草稿: 是）", "补全并核对后删除“草稿: 是”一行；提交（taizhang check --submit）时不能再有草稿"),
     "body-placeholder": ("正文还是新建记录时的占位文字“{marker}”，本记录仍是草稿",
                          "把这一行换成本条记录的正文（反馈原文之外的说明、具体表现、措施内容等）"),
-    "feedback-unanswered": ("反馈问题 {value} 还没有任何查摆问题回应", "在对应查摆问题的“{key}”中加入 {value}"),
-    "problem-without-measure": ("查摆问题 {value} 还没有整改措施", "在某条整改措施的“{key}”中加入 {value}"),
-    "cause-unused": ("原因 {value} 没有被任何查摆问题引用", "在相关查摆问题的“{key}”中加入 {value}，或删除本记录"),
+    "feedback-unanswered": ("{feedback} {value} 还没有任何{problem}回应", "在对应{problem}的“{key}”中加入 {value}"),
+    "problem-without-measure": ("{problem} {value} 还没有{measure}", "在某条{measure}的“{key}”中加入 {value}"),
+    "cause-unused": ("原因 {value} 没有被任何{problem}引用", "在相关{problem}的“{key}”中加入 {value}，或删除本记录"),
 }
+
+# The places publish.private_kind never publishes, as the messages say them.
+PRIVATE_PLACES = {"git": "Git 仓库的内部文件", "dot": "以点开头的隐藏文件或文件夹",
+                  "venv": "Python 虚拟环境中的文件", "site": "网站的构建输出"}
 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 

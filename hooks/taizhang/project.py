@@ -147,7 +147,7 @@ def _analyse(root: Path, today: dt.date | None, vocab: Vocabulary | None, round_
     vocab = vocab or load_vocabulary(root)
     severities = dict(vocab.rules)
     if submit:
-        severities.update({rule: "error" for rule in SUBMIT_RULES})
+        severities.update(dict.fromkeys(SUBMIT_RULES, "error"))
     reporter = Reporter(severities, soften_drafts=not submit)
     if cache is not None:
         records = cache.records(root, vocab, reporter)

@@ -21,6 +21,8 @@ import re
 import threading
 from typing import TYPE_CHECKING
 
+from taizhang.markup import WORD_JOINER, inert
+
 if TYPE_CHECKING:
     import markdown
 
@@ -78,6 +80,8 @@ _WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
 def _keep_attribute(tag: str, attr: str, value: str) -> str | None:
     if attr == "id" and _RESERVED_ID.match(value):
         return None
+    if attr == "title":   # shown by the theme's tooltips as HTML (markup.inert)
+        return inert(value)
     return value
 
 
@@ -104,15 +108,20 @@ def _image_as_link(match: re.Match) -> str:
     return f'<a href="{html.escape(src, quote=True)}">{html.escape(label, quote=False)}</a>'
 
 
+# An escaped "<" in the text: a heading's text becomes a contents entry,
+# which the theme may copy into a tooltip as HTML (markup.inert).
+_TEXT_TAG_OPEN = re.compile("&lt;(?!" + WORD_JOINER + ")")
+
+
 def sanitise_html(text: str) -> str:
     """Any HTML → the allow-listed subset, with off-site images turned into links."""
     cleaned = _clean(text, _keep_attribute)
-    if "<img" not in cleaned:
-        return cleaned   # no image: nothing to turn into a link, nothing to check again
-    linked = _IMG.sub(_image_as_link, cleaned)
-    # A second pass checks the links made above and drops any off-site
-    # image source the pattern might have missed: nothing loads off-site.
-    return _clean(linked, _no_off_site_media)
+    if "<img" in cleaned:
+        linked = _IMG.sub(_image_as_link, cleaned)
+        # A second pass checks the links made above and drops any off-site
+        # image source the pattern might have missed: nothing loads off-site.
+        cleaned = _clean(linked, _no_off_site_media)
+    return _TEXT_TAG_OPEN.sub("&lt;" + WORD_JOINER, cleaned) if "&lt;" in cleaned else cleaned
 
 
 # The site's extensions (mkdocs.yml) without attr_list; tables align with

@@ -156,13 +156,15 @@ def _check_earlier(analysis: Analysis, kind: str, values: dict) -> list[str]:
 
 
 # Fields `new` fills itself when not given: kind -> field -> what it uses.
+# What `new` fills in when an option is left out, as its help says it (the
+# vocabulary's words: Vocabulary.fill).
 DEFAULTED = {
-    "round": {"phase": "集中整改"},
-    "feedback": {"round": "当前轮次", "quote": "同标题"},
-    "problem": {"round": "当前轮次"},
-    "cause": {"round": "当前轮次"},
-    "measure": {"round": "当前轮次", "deadline": "所属轮次的整改时限", "measure_type": "限期整改",
-                "status": "未启动"},
+    "round": {"phase": "{phases[concentrated]}"},
+    "feedback": {"round": "当前{keys[round]}", "quote": "同{keys[title]}"},
+    "problem": {"round": "当前{keys[round]}"},
+    "cause": {"round": "当前{keys[round]}"},
+    "measure": {"round": "当前{keys[round]}", "deadline": "所属{keys[round]}的{keys[deadline]}",
+                "measure_type": "{measure_types[scheduled]}", "status": "{statuses[not_started]}"},
 }
 
 OPTION_NAMES = {

@@ -9,11 +9,11 @@ from __future__ import annotations
 import copy
 import re
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from collections.abc import Mapping
 
 import yaml
 
@@ -42,6 +42,9 @@ class EnumValue:
     label: str
     aliases: tuple[str, ...] = ()
     closed: bool = False
+    colour: str = ""     # statuses and lights: "#RRGGBB", the state's one colour everywhere
+    fill: str = ""       # its light background (chips, xlsx cells)
+    symbol: str = ""     # lights: a sign before the word, for grey-scale print
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,7 @@ class Vocabulary:
     import_rules: Mapping[str, object] = field(default_factory=dict)
     fields_by_key: Mapping[str, Mapping[str, Field]] = field(default_factory=dict)  # kind -> key -> field
     required_unless: Mapping[str, str] = field(default_factory=dict)  # "kind.field" -> field standing in for it
+    long_term_stale_days: int = 90    # 长期坚持: progress older than this is 持续整改滞后 (README 统计口径)
 
     def waived(self, kind: str, name: str, present) -> bool:
         """A required field another given field stands in for (e.g. 承接自 for 整改问题)."""
@@ -128,6 +132,9 @@ class Vocabulary:
         for group, values in self.enums.items():
             names[group] = {n: v.label for n, v in values.items()}
         names["keys"] = {n: f.key for n, f in self.fields.items()}
+        names["progress_keys"], names["evidence_keys"] = dict(self.progress_keys), dict(self.evidence_keys)
+        names["long_term_deadline"] = self.long_term_deadline
+        names["stale_days"] = self.long_term_stale_days
         return names
 
     # -- lookups used by every stage -------------------------------------
@@ -162,9 +169,6 @@ class Vocabulary:
     def fields_of(self, kind: str) -> tuple[str, ...]:
         return self.required[kind] + self.optional[kind]
 
-    def field_by_key(self, kind: str, key: str) -> Field | None:
-        return self.fields_by_key[kind].get(key)
-
     def link_target(self, kind: str, field: str) -> str:
         """The kind a link field points to; `same` means the record's own kind."""
         target = self.fields[field].target
@@ -180,9 +184,34 @@ class Vocabulary:
         for c in self.tables[table]:
             if where and not getattr(c, where):
                 continue
-            label = c.label.format(**{**self._names, "phrases": self.phrases, **names}) if "{" in c.label else c.label
+            label = self.fill(c.label, **names)
             out.append(TableColumn(c.name, c.show, label, c.width, c.role, c.gap, c.site, c.sheet))
         return tuple(out)
+
+    def fill(self, text: str, **names) -> str:
+        """A configured label with the phrases' placeholders filled ({measure},
+        {keys[status]}, {lights[red]} …, and {phrases[row_number]}). Only a name
+        or a group and one of its names: no format spec ({x:>50000000} would
+        write gigabytes), no conversion, no attribute; else KeyError/ValueError."""
+        if "{" not in text and "}" not in text:
+            return text
+        values = {**self._names, "phrases": self.phrases, **names}
+        out = []
+        for literal, name, spec, conversion in string.Formatter().parse(text):
+            out.append(literal)
+            if name is None:
+                continue
+            match = PLACEHOLDER.fullmatch(name)
+            if spec or conversion or match is None:
+                shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+                raise ValueError(f"占位符“{shown}”只能写名称或“分组[名称]”，不能带格式说明、转换或属性")
+            value = values[match.group(1)]
+            if match.group(2) is not None:
+                value = value[match.group(2)]
+            if isinstance(value, Mapping):
+                raise ValueError(f"占位符“{{{name}}}”缺少下标")
+            out.append(str(value))
+        return "".join(out)
 
     def severity(self, rule: str) -> str:
         return self.rules[rule]
@@ -368,7 +397,7 @@ def _check_phrases(phrases: dict, defaults: dict, raw: dict, merger: _Merger) ->
     name, or a group and one of its names ({statuses[done]}): no format spec
     ({days:>50000000} would write gigabytes), no conversion (!r), no attribute
     ({x.__class__}), no other index. Every problem is collected with its line."""
-    general = {*raw["kinds"], "declaration", "closed", *ENUM_GROUPS, "keys"}
+    general = {*raw["kinds"], "declaration", "closed", *ENUM_GROUPS, "keys", "stale_days"}
     groups = {group: dict(raw[group]) for group in ENUM_GROUPS}
     groups["keys"] = dict(raw["fields"])
     for name, text in phrases.items():
@@ -413,11 +442,46 @@ def _validate(raw: dict) -> None:
             if unknown:
                 raise ConfigError(f"kind_fields.{kind}.{part}：未知的字段“{'、'.join(unknown)}”，"
                                   f"可用的有：{'、'.join(raw['fields'])}（新字段先在 fields 中声明）")
+    for group in COLOURED_GROUPS:
+        for name, spec in raw[group].items():
+            _check_colours(f"{group}.{name}", spec)
     valid = ledger_column_names(raw)
     for column in raw["ledger_columns"]:
         name = column.get("name") if isinstance(column, dict) else None
         if name not in valid:
             raise ConfigError(f"ledger_columns：未知的列名“{name}”，可用的有：{'、'.join(valid)}")
+
+
+# Groups whose every value has a colour and a fill (see vocabulary.yml).
+COLOURED_GROUPS = ("statuses", "lights")
+_HEX = re.compile(r"#[0-9A-Fa-f]{6}")
+WHITE = "#ffffff"
+AA = 4.5
+
+
+def luminance(hex_colour: str) -> float:
+    """WCAG 2.1 relative luminance of "#RRGGBB"."""
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two "#RRGGBB" colours (1 to 21)."""
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _check_colours(where: str, spec) -> None:
+    colours = {key: spec.get(key) if isinstance(spec, dict) else None for key in ("colour", "fill")}
+    for key, value in colours.items():
+        if not isinstance(value, str) or not _HEX.fullmatch(value):
+            raise ConfigError(f"{where}.{key}：应写 #RRGGBB 形式的颜色（如 \"#1558b0\"，要加引号），实际写的是 {value!r}")
+    for ground in (WHITE, colours["fill"]):
+        ratio = contrast(colours["colour"], ground)
+        if ratio < AA:
+            raise ConfigError(f"{where}.colour：{colours['colour']} 在 {ground} 上的对比度只有 {ratio:.2f}:1，"
+                              f"低于无障碍要求的 {AA}:1；请换深一些的颜色（或浅一些的 fill）")
 
 
 def ledger_column_names(raw: dict) -> list[str]:
@@ -439,7 +503,8 @@ def _build(raw: dict) -> Vocabulary:
     kinds = {n: Kind(n, v["label"], v["prefix"], v["folder"]) for n, v in raw["kinds"].items()}
     enums = {
         group: frozen({
-            n: EnumValue(n, str(v["label"]), tuple(v.get("aliases", ())), bool(v.get("closed", False)))
+            n: EnumValue(n, str(v["label"]), tuple(v.get("aliases", ())), bool(v.get("closed", False)),
+                         str(v.get("colour", "")), str(v.get("fill", "")), str(v.get("symbol", "")))
             for n, v in raw[group].items()
         })
         for group in ENUM_GROUPS
@@ -452,7 +517,7 @@ def _build(raw: dict) -> Vocabulary:
         kind: frozen({fields[n].key: fields[n] for n in (*spec["required"], *spec["optional"])})
         for kind, spec in raw["kind_fields"].items()
     }
-    return Vocabulary(
+    vocab = Vocabulary(
         fields_by_key=frozen(by_key),
         kinds=frozen(kinds),
         enums=frozen(enums),
@@ -462,6 +527,7 @@ def _build(raw: dict) -> Vocabulary:
         rules=frozen(dict(raw["rules"])),
         long_term_deadline=str(raw["long_term_deadline"]),
         due_soon_days=int(raw["due_soon_days"]),
+        long_term_stale_days=int(raw["long_term_stale_days"]),
         progress_keys=frozen(dict(raw["progress_keys"])),
         evidence_keys=frozen(dict(raw["evidence_keys"])),
         relations=frozen({k: frozen(dict(v)) for k, v in raw["relations"].items()}),
@@ -474,6 +540,25 @@ def _build(raw: dict) -> Vocabulary:
         tables=frozen({name: tuple(_table_column(raw, name, c) for c in columns)
                        for name, columns in raw["tables"].items()}),
     )
+    # Column labels and field help may name other words ({measure}, {keys[id]}, {phrases[row_number]}).
+    fields = {n: replace(f, help=_filled(vocab, f.help, f"fields.{n}.help ")) for n, f in fields.items()}
+    by_key = {kind: frozen({fields[n].key: fields[n] for n in (*spec["required"], *spec["optional"])})
+              for kind, spec in raw["kind_fields"].items()}
+    relations = {name: frozen({side: _filled(vocab, text, f"relations.{name}.{side} ") for side, text in sides.items()})
+                 for name, sides in vocab.relations.items()}
+    return replace(
+        vocab, fields=frozen(fields), fields_by_key=frozen(by_key), relations=frozen(relations),
+        ledger_columns=tuple(Column(c.name, _filled(vocab, c.label, f"ledger_columns 中“{c.name}”的列名"), c.width)
+                             for c in vocab.ledger_columns),
+    )
+
+
+def _filled(vocab: Vocabulary, text: str, where: str) -> str:
+    try:
+        return vocab.fill(text)
+    except (KeyError, IndexError, ValueError, AttributeError) as exc:
+        raise ConfigError(f"{PROJECT_CONFIG} 的 {where}“{text}”中有无法替换的 {{…}}（{exc}）：可写 {{measure}}、{{keys[字段名]}}、"
+                          f"{{phrases[短语名]}} 等，或去掉花括号") from exc
 
 
 TABLE_ROLES = ("", "id", "title", "wide", "key", "num")

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Mapping
+from collections.abc import Mapping
 
 from taizhang.export.text import plain_text
 from taizhang.link import DONE, Ledger
@@ -130,10 +130,6 @@ def ledger_blocks(ledger: Ledger, scope: Scope, repeat_in_full: bool = True) -> 
     if rows_by_area.get(""):
         blocks.append(AreaBlock("", OTHER_AREA, tuple(rows_by_area[""])))
     return blocks
-
-
-def ledger_rows(ledger: Ledger, scope: Scope, repeat_in_full: bool = True) -> list[LedgerRow]:
-    return [row for block in ledger_blocks(ledger, scope, repeat_in_full) for row in block.rows]
 
 
 def filing_unit(ledger: Ledger, scope: Scope) -> str:

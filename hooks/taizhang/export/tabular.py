@@ -191,7 +191,7 @@ def schema(vocab) -> dict:
         complete: dict = {"properties": {n: _field_schema(vocab, vocab.fields[n]) for n in required if n not in dated}}
         if dated:
             complete["anyOf"] = [{"properties": {"long_term": {"const": True}}},
-                                 {"properties": {n: _DATE for n in dated}}]
+                                 {"properties": dict.fromkeys(dated, _DATE)}]
         kinds.append({
             "if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
             "then": {

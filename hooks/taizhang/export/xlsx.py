@@ -23,17 +23,19 @@ import unicodedata
 from copy import copy
 from dataclasses import dataclass
 
+import openpyxl
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.merge import MergedCellRange
 
 from taizhang import views
 from taizhang.export.rows import FEEDBACK_COLUMNS, PROBLEM_COLUMNS, filing_unit, ledger_blocks
 from taizhang.export.text import plain_text
 from taizhang.export.zipfix import fixed_zip
-from taizhang.link import DONE, GREEN, PENDING, RED, YELLOW, Ledger
+from taizhang.link import RED, Ledger
 from taizhang.views import Scope
 
 BODY_FONT = "宋体"        # SimSun: on every Chinese Windows; WPS and LibreOffice map it to a Song face
@@ -43,8 +45,16 @@ MIN_PRINTED_PT = 8.0
 DATE_FORMAT = "yyyy-mm-dd"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-LIGHT_FILLS = {RED: "FFC7CE", YELLOW: "FFEB9C", PENDING: "EDEDED", GREEN: "C6EFCE", DONE: "D9D9D9"}
-GAP_FILL = "FFC7CE"
+
+
+def state_fill(vocab, group: str, name: str | None) -> str | None:
+    """A status's or light's fill from the vocabulary ("#d8efec" → "D8EFEC"):
+    the same colour as its chip on the site and in the 督查总览."""
+    if not name or name not in vocab.enums[group]:
+        return None
+    return vocab.enums[group][name].fill.lstrip("#").upper() or None
+
+
 HEADER_FILL = "E7E6E6"
 AREA_FILL = "F2F2F2"
 THIN = Side(style="thin", color="000000")
@@ -70,8 +80,6 @@ MARGINS_IN = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6, "header": 0.
 @dataclass(frozen=True)
 class PrintPlan:
     paper: str
-    printable_pt: float      # page width inside the margins
-    sheet_pt: float          # all columns at 100 %
     scale: float             # what the printed page uses (fit to width, or the 8 pt floor)
     fit_to_width: bool       # False: the floor applies, the sheet spans more than one page wide
     body_pt: float
@@ -89,8 +97,8 @@ def print_plan(widths: list[float], paper: str, body_pt: float) -> PrintPlan:
     sheet = sum(widths) * POINTS_PER_WIDTH_UNIT
     fit = min(1.0, printable / sheet)
     if body_pt * fit >= MIN_PRINTED_PT:
-        return PrintPlan(paper, printable, sheet, fit, True, body_pt)
-    return PrintPlan(paper, printable, sheet, math.ceil(100 * MIN_PRINTED_PT / body_pt) / 100, False, body_pt)
+        return PrintPlan(paper, fit, True, body_pt)
+    return PrintPlan(paper, math.ceil(100 * MIN_PRINTED_PT / body_pt) / 100, False, body_pt)
 
 
 # -- row heights -----------------------------------------------------------
@@ -170,13 +178,96 @@ def _styled(cell, key: tuple, apply) -> None:
 
 def merge(ws, start_row: int, start_col: int, end_row: int, end_col: int, font: Font) -> None:
     """Merge, and give the covered cells the font too (every cell carries a Chinese font)."""
-    ws.merge_cells(start_row=start_row, start_column=start_col, end_row=end_row, end_column=end_col)
+    if REUSE_STYLES and _FAST_MERGE:
+        _merge_cells(ws, start_row, start_col, end_row, end_col)
+    else:
+        ws.merge_cells(start_row=start_row, start_column=start_col, end_row=end_row, end_column=end_col)
     for row in ws.iter_rows(min_row=start_row, max_row=end_row, min_col=start_col, max_col=end_col):
         for cell in row:
             if isinstance(cell, MergedCell):   # covered: no style of its own yet
                 _styled(cell, ("covered", id(font)), lambda c: setattr(c, "font", font))
             else:
                 cell.font = font
+
+
+# openpyxl 3.1's Worksheet.merge_cells, step for step, with two costs taken out
+# (the workbook is the very same file: tests/test_exports.py builds it both ways):
+# - it adds the range only when no range already holds it, looking through every
+#   range before (quadratic in the merges: 1,700 of them at 1,000 records); here a
+#   set of covered cells answers, and a range touching one goes the original way;
+# - it adds a border to each edge cell and a protection to every cell, and
+#   openpyxl registers each resulting style by hashing it whole. A cell's new
+#   style depends only on its style before and on what is added, so the first
+#   cell of each combination goes through openpyxl and later ones copy its
+#   style array (as _styled does; nothing is registered in another order).
+_FAST_MERGE = openpyxl.__version__.startswith("3.1.")
+
+
+def _merge_cells(ws, start_row: int, start_col: int, end_row: int, end_col: int) -> None:
+    covered = ws.__dict__.setdefault("_taizhang_covered", set())
+    cells = [(r, c) for r in range(start_row, end_row + 1) for c in range(start_col, end_col + 1)]
+    if any(cell in covered for cell in cells):
+        ws.merge_cells(start_row=start_row, start_column=start_col, end_row=end_row, end_column=end_col)
+        return
+    covered.update(cells)
+    mcr = _QuickMergedCellRange(ws, f"{get_column_letter(start_col)}{start_row}:{get_column_letter(end_col)}{end_row}")
+    mcr.__class__ = MergedCellRange
+    ws.merged_cells.ranges.add(mcr)
+    for row, col in cells[1:]:                      # Worksheet._clean_merge_range
+        ws._cells[row, col] = MergedCell(ws, row, col)
+    _format_merged(mcr)
+
+
+def _restyled(cell, key: tuple, apply) -> None:
+    """Apply a style change to a cell, or copy the style array the same change
+    gave a cell with the same style before."""
+    memo = cell.parent.parent.__dict__.setdefault("_taizhang_restyled", {})
+    before = tuple(cell._style) if cell._style else (0,) * 9
+    done = memo.get((before, key))
+    if done is None:
+        apply(cell)
+        memo[before, key] = copy(cell._style)
+    else:
+        cell._style = copy(done)
+
+
+def _format_merged(mcr) -> None:
+    """MergedCellRange.format of openpyxl 3.1, through _restyled."""
+    ws, start = mcr.ws, mcr.start_cell
+    for name in ("top", "left", "right", "bottom"):
+        side = getattr(start.border, name)
+        if side and side.style is None:
+            continue
+        border, source = Border(**{name: side}), start._style.borderId
+        for coord in getattr(mcr, name):
+            cell = ws._cells.get(coord)
+            if cell is None:
+                cell = ws._cells[coord] = MergedCell(ws, row=coord[0], column=coord[1])
+            _restyled(cell, ("border", name, source),
+                      lambda c, border=border: setattr(c, "border", c.border + border))
+    protection, source = copy(start.protection), start._style.protectionId   # never None: every cell "protected"
+    for coord in mcr.cells:
+        cell = ws._cells.get(coord)
+        if cell is None:
+            cell = ws._cells[coord] = MergedCell(ws, row=coord[0], column=coord[1])
+        _restyled(cell, ("protection", source),
+                  lambda c: setattr(c, "protection", protection))
+
+
+def _quick_borders(self) -> None:
+    """MergedCellRange._get_borders of openpyxl 3.1, through _restyled."""
+    self.start_cell = self.ws._cells.get((self.min_row, self.min_col))
+    if self.start_cell is None:
+        self.start_cell = self.ws.cell(row=self.min_row, column=self.min_col)
+    end = self.ws._cells.get((self.max_row, self.max_col))
+    if end is not None:
+        added = Border(right=end.border.right, bottom=end.border.bottom)
+        _restyled(self.start_cell, ("corner", end._style.borderId if end._style else 0),
+                  lambda c: setattr(c, "border", c.border + added))
+
+
+class _QuickMergedCellRange(MergedCellRange):
+    _get_borders = _quick_borders
 
 
 def put(ws, row: int, col: int, value, font: Font, alignment: Alignment | None = None, fill: str | None = None,
@@ -341,7 +432,10 @@ def _ledger_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
         for row in block.rows:
             r += 1
             for col, name in enumerate(names, start=1):
-                fill = GAP_FILL if name in row.gaps else (LIGHT_FILLS[row.light] if name == "completion" and row.light else None)
+                if name in row.gaps:
+                    fill = state_fill(ledger.vocab, "lights", RED)
+                else:
+                    fill = state_fill(ledger.vocab, "lights", row.light) if name == "completion" else None
                 centred = name in ("number", "deadline")
                 put(ws, r, col, row.cells.get(name, ""), fonts.body, TOP_CENTER if centred else TOP, fill)
             lines = max(text_lines(row.cells.get(n, ""), widths[n], fonts.size) for n in names if n not in merged_columns)
@@ -376,7 +470,17 @@ def _runs(rows):
 
 
 CENTRED_SHOWS = ("number", "id", "deadline", "date", "count", "plain")
-LIGHT_SHOWS = ("light", "status", "status_marked")
+STATUS_SHOWS = ("status", "status_marked")
+
+
+def _cell_fill(vocab, show: str, row) -> str | None:
+    """A 提示 cell in its light's fill, a 整改状态 cell in its status's (the
+    vocabulary's, as on the site): 未启动 never looks like progress."""
+    if show == "light":
+        return state_fill(vocab, "lights", getattr(row, "light", None))
+    if show in STATUS_SHOWS:
+        return state_fill(vocab, "statuses", getattr(row, "status", None))
+    return None
 
 
 def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **names):
@@ -401,9 +505,8 @@ def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **nam
         for row in rows:
             r += 1
             values = [views.plain(vocab, c, row) for c in columns]
-            light = getattr(row, "light", None) if hasattr(row, "measure") else None
             for col, (c, value) in enumerate(zip(columns, values), start=1):
-                fill = LIGHT_FILLS[light] if light and c.show in LIGHT_SHOWS else None
+                fill = _cell_fill(vocab, c.show, row)
                 put(ws, r, col, value, fonts.body, TOP_CENTER if c.show in CENTRED_SHOWS else TOP, fill)
             lines = max(text_lines(v, c.width, fonts.size) for c, v in zip(columns, values))
             ws.row_dimensions[r].height = height_of(lines, fonts.size)

@@ -32,6 +32,7 @@ from taizhang.gather.pages import NAV, WORKBOOK, OverviewPages, render_pages, sa
 from taizhang.gather.sources import SourcesError, collect_sources, load_source
 from taizhang.gather.workbook import build_overview_workbook
 from taizhang.project import resolve_today
+from taizhang.render.colours import COLOURS_CSS, colours_css
 from taizhang.vocabulary import load_vocabulary
 
 MARKER = ".taizhang-gather"
@@ -101,6 +102,7 @@ extra:
 
 extra_css:
   - assets/taizhang.css
+  - assets/taizhang-colours.css
 
 extra_javascript:
   - assets/vendor/tablesort/tablesort.min.js
@@ -168,12 +170,12 @@ def gather(arguments: list[str], out_dir: Path, today: dt.date | None = None, ti
     results = [load_source(source, day) for source in listed.sources]
     overview = build_overview(title or listed.title or DEFAULT_TITLE, day, vocab, results)
     rendered = render_pages(overview, str((out_dir / "site").resolve()))
-    workbook = build_overview_workbook(overview)
-    _write(out_dir, overview, rendered, workbook)
+    workbook = build_overview_workbook(overview, vocab)
+    _write(out_dir, overview, rendered, workbook, colours_css(vocab))
     return Gathered(overview, out_dir)
 
 
-def _write(out_dir: Path, overview: Overview, rendered: OverviewPages, workbook: bytes) -> None:
+def _write(out_dir: Path, overview: Overview, rendered: OverviewPages, workbook: bytes, colours: str) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".gather-", dir=out_dir))
     try:
@@ -193,6 +195,8 @@ def _write(out_dir: Path, overview: Overview, rendered: OverviewPages, workbook:
         for name in ASSET_FILES:
             source = REPO_ASSETS / name
             (shutil.copytree if source.is_dir() else shutil.copy2)(source, assets / name)
+        # The states' colours, from the same vocabulary as the units' sites.
+        (docs / COLOURS_CSS).write_text(colours, encoding="utf-8")
         (docs / WORKBOOK).parent.mkdir(parents=True, exist_ok=True)
         (docs / WORKBOOK).write_bytes(workbook)
         (staging / "mkdocs.yml").write_text(mkdocs_yml(overview.title), encoding="utf-8")

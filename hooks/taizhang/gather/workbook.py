@@ -16,7 +16,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.utils.indexed_list import IndexedList
 
-from taizhang.export.xlsx import (LIGHT_FILLS, NORMAL_FONT, SheetHead, automatic_rows, _fonts, _simple_sheet)
+from taizhang.export.xlsx import (NORMAL_FONT, SheetHead, automatic_rows, _fonts, _simple_sheet, state_fill)
 from taizhang.export.zipfix import fixed_zip
 from taizhang.gather.figures import Overview
 from taizhang.gather.pages import MEASURE_HEADERS, UNIT_HEADERS
@@ -37,7 +37,7 @@ def _percent_columns(ws, columns: tuple[int, ...], first_row: int) -> None:
                 cell.number_format = PERCENT
 
 
-def build_overview_workbook(overview: Overview) -> bytes:
+def build_overview_workbook(overview: Overview, vocab) -> bytes:
     fonts = _fonts(FONT_SIZE)
     wb = Workbook()
     wb._fonts = IndexedList([NORMAL_FONT])      # as the ledger workbook: the default font sets the width unit
@@ -54,7 +54,7 @@ def build_overview_workbook(overview: Overview) -> bytes:
     rows = [[i, u.name, u.round_title or "", u.feedback, u.problems, u.measures, _rate(u.measure_rate),
              _rate(u.problem_rate), _rate(u.feedback_rate), len(u.overdue), len(u.due_soon), u.last_update or "",
              u.unit_as_of or ""] for i, u in enumerate(units, start=1)]
-    fills = [{10: LIGHT_FILLS[RED]} if u.overdue else {} for u in units]
+    fills = [{10: state_fill(vocab, "lights", RED)} if u.overdue else {} for u in units]
     widths = [5, 18, 20, 7, 7, 7, 8, 8, 9, 6, 6, 11, 11]
     sheet("各单位情况", "各单位整改情况", zip([*UNIT_HEADERS, "单位统计日期"], widths), rows, fills,
           centred=(1, 12, 13), percent=(7, 8, 9))

@@ -75,20 +75,6 @@ def cn_number(n: int) -> str:
     return head + (CN[ones - 1] if ones else "")
 
 
-def cn_value(text: str) -> int | None:
-    """一 → 1, 十一 → 11, 二十三 → 23; None if not a Chinese number below 100."""
-    if not text or any(ch not in CN for ch in text):
-        return None
-    if "十" not in text:
-        return CN.index(text) + 1 if len(text) == 1 else None
-    tens, _, ones = text.partition("十")
-    t = CN.index(tens) + 1 if tens else 1
-    o = CN.index(ones) + 1 if ones else 0
-    if len(tens) > 1 or len(ones) > 1 or (ones and ones == "十"):
-        return None
-    return t * 10 + o
-
-
 _CLAUSE_END = re.compile(r"(?<=[，。；,;！？])")
 
 

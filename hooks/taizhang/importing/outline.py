@@ -44,7 +44,7 @@ QUOTES = set(OPEN_QUOTES + CLOSE_QUOTES)
 class Node:
     style: str | None
     text: str
-    children: list["Node"] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
 
 
 def clean(text: str, noise: list[str]) -> list[str]:

@@ -23,7 +23,7 @@ from taizhang.importing.outline import clean, understand
 from taizhang.project import RECORDS_DIR, Analysis
 from taizhang.scaffold import highest_numbers, render_front_matter
 
-__all__ = ["ImportError_", "import_file", "import_outline"]
+__all__ = ["ImportError_", "import_file"]
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 TABLE_SUFFIXES = (".xlsx", ".xlsm", ".csv")
@@ -227,6 +227,3 @@ def import_file(analysis: Analysis, path: Path, folder: str | None = None, dry_r
     if re.search(r"[/\\\x00-\x1f]", name) or name.startswith(".") or not name.strip():
         raise ImportError_(f"--folder “{name}” 不能含有 / 或 \\，也不能以 . 开头：它是 records/ 下的一个新文件夹的名字")
     return describe(understood), write_all(analysis.root, name, texts)
-
-
-import_outline = import_file   # the name the command line used before tables were read

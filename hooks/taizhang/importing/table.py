@@ -12,6 +12,7 @@ in the record body.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -49,7 +50,7 @@ class ColumnNames:
     keywords: tuple[tuple[str, str], ...]  # (field, word), first contained wins
 
     @classmethod
-    def of(cls, vocab) -> "ColumnNames":
+    def of(cls, vocab) -> ColumnNames:
         aliases = vocab.import_rules.get("columns") or {}
         exact = {}
         for column in vocab.ledger_columns:
@@ -180,6 +181,27 @@ def parse_status(text: str, vocab, column: str = "") -> str | None:
         if any(w in text for w in words):
             return name
     return None
+
+
+def _people(values: dict, cells: dict) -> None:
+    """责任领导, 责任单位 (with 配合单位, once each), 责任人."""
+    if cells.get("leader"):
+        values["leader"] = split_items(cells["leader"], "\n；;")
+    units = split_items(cells.get("unit", "")) + split_items(cells.get("partner", ""))
+    if units:
+        values["unit"] = list(dict.fromkeys(units))
+    if cells.get("owner"):
+        values["owner"] = split_items(cells["owner"])
+
+
+def _signoff(values: dict, text: str) -> None:
+    """“2023-08-01 张三 销号” → signed_off_on, signed_off_by."""
+    signoff = _SIGNOFF.match(text.strip())
+    if signoff:
+        if signoff.group(1):
+            values["signed_off_on"] = signoff.group(1)
+        if signoff.group(2):
+            values["signed_off_by"] = signoff.group(2)
 
 
 def split_items(text: str, separators: str = "、，,；;\n") -> list[str]:
@@ -318,16 +340,21 @@ class TableReader:
         return self._causes[text]
 
     def _measure_values(self, draft: Draft, cells: dict, row: list, header: Header, long_term: str) -> None:
-        vocab, values = self.vocab, draft.values
+        """A row's cells → the measure's fields, in the order its record lists them; what
+        cannot be read as a field goes into the body, marked （原表）."""
         raw = {field: row[col] for col, field in header.fields.items() if col < len(row)}
-        if cells.get("leader"):
-            values["leader"] = split_items(cells["leader"], "\n；;")
-        units = split_items(cells.get("unit", "")) + split_items(cells.get("partner", ""))
-        if units:
-            values["unit"] = list(dict.fromkeys(units))
-        if cells.get("owner"):
-            values["owner"] = split_items(cells["owner"])
-        deadline, kind = parse_deadline(raw.get("deadline"), long_term)
+        _people(draft.values, cells)
+        self._deadline_and_type(draft, cells, raw.get("deadline"), long_term)
+        parts = [p for p in re.split(r"[，,\n]", cells.get("completion", "")) if p.strip()]
+        cells = self._state(draft.values, cells, parts, header)
+        self._progress(draft, cells, parts)
+        if cells.get("evidence"):
+            draft.values["evidence"] = split_items(cells["evidence"], "\n；;")
+        _signoff(draft.values, cells.get("signoff", ""))
+
+    def _deadline_and_type(self, draft: Draft, cells: dict, raw_deadline, long_term: str) -> None:
+        vocab, values = self.vocab, draft.values
+        deadline, kind = parse_deadline(raw_deadline, long_term)
         if deadline:
             values["deadline"] = deadline
         elif cells.get("deadline"):
@@ -335,51 +362,56 @@ class TableReader:
         kind = vocab.enum_name("measure_types", cells.get("measure_type", "")) or kind
         if kind:
             values["measure_type"] = vocab.label("measure_types", kind)
+
+    def _state(self, values: dict, cells: dict, parts: list[str], header: Header) -> dict:
+        """整改状态, and what a 完成情况 cell adds: its state, a completion date, a sign-off.
+        Returns the cells with that sign-off when the row had no 销号 cell of its own."""
+        vocab = self.vocab
         status = parse_status(cells.get("status", ""), vocab, header.name_of("status"))
-        completion = cells.get("completion", "")
-        parts = [p for p in re.split(r"[，,\n]", completion) if p.strip()]
         if parts and status in (None, "done"):
             status = parse_status(parts[0], vocab) or status
         signed = next((m for p in parts[1:] if (m := _SIGNOFF.match(p.strip()))), None)
         if signed and not cells.get("signoff"):
             cells = {**cells, "signoff": signed.group(0)}
-        done_on = re.search(r"(\d{4}-\d{2}-\d{2})\s*完成", completion)
+        done_on = re.search(r"(\d{4}-\d{2}-\d{2})\s*完成", cells.get("completion", ""))
         if done_on:
             values["completed_on"] = done_on.group(1)
         if status:
             values["status"] = vocab.label("statuses", status)
+        return cells
+
+    def _progress(self, draft: Draft, cells: dict, parts: list[str]) -> None:
+        """Dated lines of 整改进展 become progress entries; undated ones, and a 完成情况
+        that is not taizhang's own “状态，临期，日期 完成”, go into the body."""
         progress, loose = [], []
         for line in split_items(cells.get("progress", ""), "\n"):
             dated = _ISO_IN.match(line)
             (progress.append({"日期": dated.group(1), "内容": dated.group(2).strip()}) if dated else loose.append(line))
-        exported = bool(parts) and vocab.enum_name("statuses", parts[0].strip()) is not None and all(
+        completion = cells.get("completion", "")
+        exported = bool(parts) and self.vocab.enum_name("statuses", parts[0].strip()) is not None and all(
             _EXPORTED_COMPLETION.match(p.strip()) or _SIGNOFF.match(p.strip()) for p in parts[1:])
         if completion and not exported:
-            loose.append(completion)                       # not taizhang's own “状态，临期，日期 完成”
+            loose.append(completion)
         if progress:
-            values["progress"] = progress
+            draft.values["progress"] = progress
         if loose:
             draft.body += "\n\n**整改进展（原表）**：" + "\n".join(loose)
-        if cells.get("evidence"):
-            values["evidence"] = split_items(cells["evidence"], "\n；;")
-        signoff = _SIGNOFF.match(cells.get("signoff", "").strip())
-        if signoff:
-            if signoff.group(1):
-                values["signed_off_on"] = signoff.group(1)
-            if signoff.group(2):
-                values["signed_off_by"] = signoff.group(2)
 
     def read_declarations(self, grid: list[list]) -> bool:
         """taizhang's 说明事项 sheet (方面, 编号, 说明事项, 内容): declarations, not problems."""
-        for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):  # noqa: B007 (index: the header row, read below)
             names = [_normal(_text(v)) for v in row]
             if "说明事项" in names and "内容" in names:
                 col = {name: names.index(name) for name in ("方面", "编号", "说明事项", "内容") if name in names}
                 break
         else:
             return False
+
+        def cell(row: list, name: str) -> str:
+            return _text(row[col[name]]) if name in col and col[name] < len(row) else ""
+
         for row in grid[index + 1:]:
-            get = lambda name: _text(row[col[name]]) if name in col and col[name] < len(row) else ""  # noqa: E731
+            get = functools.partial(cell, row)
             if not get("说明事项"):
                 continue
             area = self.result.add_area(_area_ordinal(get("方面")), _area_name(get("方面"))) if get("方面") else \

@@ -52,7 +52,7 @@ def read_csv(path: Path) -> list[list]:
     except csv.Error:
         pass
     try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+        return list(csv.reader(io.StringIO(text, newline=""), dialect))
     except csv.Error as exc:
         raise ImportError_(f"{path.name} 的 CSV 格式有误（{exc.__class__.__name__}）：请在 Excel 中另存为 CSV 后再导入") from None
 

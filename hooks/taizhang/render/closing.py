@@ -53,9 +53,9 @@ def render_reconciliation(page: Page, scope: Scope) -> str:
                  "unit": sorted({u for m in f.measures for u in ledger.records[m.id].unit})}) for f in rows_data]
     return "\n".join([
         "# 对账\n",
-        block(f'<p class="tz-lead">逐条反馈问题核对：回应它的{esc(vocab.kind_label("problem"))}、'
+        block(f'<p class="tz-lead">逐条{esc(vocab.kind_label("feedback"))}核对：回应它的{esc(vocab.kind_label("problem"))}、'
               f'整改这些问题的{esc(vocab.kind_label("measure"))}及其状态、{esc(vocab.key("evidence"))}件数。'
-              f"其下每一项{esc(vocab.kind_label('measure'))}的状态都是{esc(signed_label)}时，这条反馈问题才可以销号。"
+              f"其下每一项{esc(vocab.kind_label('measure'))}的状态都是{esc(signed_label)}时，这条{esc(vocab.kind_label('feedback'))}才可以销号。"
               f'目前可以销号的 <strong data-count="closeable">{closeable}</strong> 条，'
               f"共 {len(rows_data)} 条。</p>"),
         block(filter_bar(page, scope.areas())),

@@ -13,10 +13,6 @@ ROLES = {"id": ID, "title": TITLE, "wide": WIDE, "key": KEY, "num": "tz-num", ""
 SIGNED_OFF = "signed_off"
 
 
-def site_columns(page: Page, table: str, **names) -> tuple[TableColumn, ...]:
-    return page.vocab.columns(table, "site", **names)
-
-
 def headers(columns) -> list[Col]:
     return [Col(c.label, ROLES[c.role]) for c in columns]
 

@@ -76,16 +76,16 @@ def _rounds_note(page: Page, fig: Figures) -> str:
     return (f'<p class="tz-rounds-note">承接前轮未完成的措施 <a href="{page.href(urls.CARRIED)}">'
             f'<strong data-carried-in="{fig.carried_in}">{fig.carried_in}</strong> 项</a>，'
             f'已转入后续{esc(page.vocab.kind_label("round"))} <strong data-carried-out="{fig.carried_out}">{fig.carried_out}</strong> 项；'
-            f'<a href="{page.href(urls.RECURRENCES)}">屡查屡犯</a>：反馈问题 '
-            f'<strong data-repeat-feedback="{fig.repeat_feedback}">{fig.repeat_feedback}</strong> 条、查摆问题 '
+            f'<a href="{page.href(urls.RECURRENCES)}">屡查屡犯</a>：{esc(page.vocab.kind_label("feedback"))} '
+            f'<strong data-repeat-feedback="{fig.repeat_feedback}">{fig.repeat_feedback}</strong> 条、{esc(page.vocab.kind_label("problem"))} '
             f'<strong data-repeat-problems="{fig.repeat_problems}">{fig.repeat_problems}</strong> 个。'
             f'<a href="{page.href(urls.ROUNDS)}">各轮概览</a></p>')
 
 
 def _status_counts(page: Page, fig: Figures) -> str:
     rows = [[page.status_cell(c.status), f'<span data-status-count="{esc(c.status)}">{c.count}</span>',
-             Cell(_bar(c.share), f"{c.share:.6f}")] for c in fig.statuses]
-    return table([page.vocab.key("status"), "措施数", "占比"], rows, "tz-status-counts tz-sortable tz-plain")
+             Cell(_bar(c.share, f"tz-fill--{c.status}"), f"{c.share:.6f}")] for c in fig.statuses]
+    return table([page.vocab.key("status"), page.vocab.phrase("measure_count"), "占比"], rows, "tz-status-counts tz-sortable tz-plain")
 
 
 def _lights(fig: Figures) -> str:
@@ -97,12 +97,14 @@ def _lights(fig: Figures) -> str:
     return f'<ul class="tz-lights">{items}</ul>'
 
 
-def _bar(share: float) -> str:
-    """An inline SVG bar: no style attribute, so a strict CSP (style-src 'self') holds."""
+def _bar(share: float, fill: str = "") -> str:
+    """An inline SVG bar: no style attribute, so a strict CSP (style-src 'self') holds.
+    `fill` names the state whose colour the bar takes (tz-fill--<status>); the
+    figure is written beside it, so the bar is decoration for screen readers."""
     width = f"{share * 100:.1f}"
-    return (f'<svg class="tz-bar" viewBox="0 0 100 6" preserveAspectRatio="none" role="img" aria-label="{width}%">'
+    return (f'<svg class="tz-bar" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true">'
             f'<rect class="tz-bar__bg" width="100" height="6"></rect>'
-            f'<rect class="tz-bar__fill" width="{width}" height="6"></rect></svg> {width}%')
+            f'<rect class="tz-bar__fill{" " + fill if fill else ""}" width="{width}" height="6"></rect></svg> {width}%')
 
 
 def _areas(vocab, fig: Figures) -> str:

@@ -91,7 +91,7 @@ def render_responsibility_list(page: Page, scope: Scope) -> str:
     vocab = page.vocab
     parts = ["# 责任清单\n",
              block(f'<p class="tz-lead">{_round_line(scope)}按{vocab.key("leader")}和{vocab.key("unit")}'
-                   "列出整改措施；一项措施有多位领导或多个单位时，在每一位、每一个名下都列出。</p>"),
+                   f"列出{esc(vocab.kind_label('measure'))}；一项措施有多位领导或多个单位时，在每一位、每一个名下都列出。</p>"),
              block(filter_bar(page, scope.areas()))]
     cells: dict = {}
     for field in ("leader", "unit"):
@@ -166,10 +166,10 @@ def render_recurrences(page: Page, scope: Scope) -> str:
         for earlier in ledger.repeats(record):
             rows.append([page.link(record), esc(vocab.kind_label(record.kind)), page.link(earlier),
                          esc(earlier.round or "—")])
-    lead = (f'{_round_line(scope)}本轮反馈问题中重复前轮的 <strong data-repeat-feedback="{len(scope.repeat_feedback)}">'
-            f'{len(scope.repeat_feedback)}</strong> 条，查摆问题中重复前轮的 <strong data-repeat-problems='
+    lead = (f'{_round_line(scope)}本轮{esc(vocab.kind_label("feedback"))}中重复前轮的 <strong data-repeat-feedback="{len(scope.repeat_feedback)}">'
+            f'{len(scope.repeat_feedback)}</strong> 条，{esc(vocab.kind_label("problem"))}中重复前轮的 <strong data-repeat-problems='
             f'"{len(scope.repeat_problems)}">{len(scope.repeat_problems)}</strong> 个（记录中写了“{esc(vocab.key("recurs_from"))}”的）。'
-            "承接前轮未完成的整改措施不是屡查屡犯，见“承接事项”。")
+            f"承接前轮未完成的{esc(vocab.kind_label('measure'))}不是屡查屡犯，见“承接事项”。")
     return ("# 屡查屡犯\n"
             + block(f'<p class="tz-lead">{lead}</p>')
             + block(table(["本轮记录", vocab.key("kind"), vocab.key("recurs_from"), f"前轮{vocab.kind_label('round')}"],

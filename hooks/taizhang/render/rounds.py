@@ -42,7 +42,7 @@ def render_carried(page: Page, scope: Scope) -> str:
     done, signed = esc(vocab.label("statuses", "done")), esc(vocab.label("statuses", "signed_off"))
     return "\n".join([
         "# 承接事项\n",
-        block(f'<p class="tz-lead">{round_line}承接前轮未完成的整改措施 <strong data-carried-in="{len(carried_in)}">'
+        block(f'<p class="tz-lead">{round_line}承接前轮未完成的{esc(vocab.kind_label("measure"))} <strong data-carried-in="{len(carried_in)}">'
               f'{len(carried_in)}</strong> 项，转入后续{rnd} <strong data-carried-out="{len(carried_out)}">'
               f'{len(carried_out)}</strong> 项。整改不到位不销号：前轮未完成（不是“{done}”“{signed}”）的措施，'
               f'在新一轮中以“{esc(vocab.key("carried_from"))}”继续整改，原措施的记录不改动。'
@@ -105,7 +105,7 @@ def render_rounds(page: Page, scope: Scope, archive: ArchiveView | None = None) 
         block(f'<p class="tz-lead">本仓库中的全部{esc(vocab.kind_label("round"))}，每轮的数字只按该轮自己的记录、'
               f"按该轮的{esc(vocab.key('as_of'))}计算"
               f"（与单独构建该轮时的总览相同）；承接前轮的措施计入新一轮，原措施仍计入原来的{esc(vocab.kind_label('round'))}。"
-              "屡查屡犯指与前轮相同的反馈问题和查摆问题。</p>"),
+              f"屡查屡犯指与前轮相同的{esc(vocab.kind_label('feedback'))}和{esc(vocab.kind_label('problem'))}。</p>"),
         block(table(headers, rows, "tz-sortable tz-all-rounds", "还没有巡视轮次记录。")),
     ])
 

@@ -25,6 +25,7 @@ import yaml
 
 from taizhang.errors import TaizhangError
 from taizhang.project import DOCS_DIR, analyse
+from taizhang.publish import private_kind
 from taizhang.render.tree import archived_version, site_tree
 from taizhang.render.urls import former_names_in_nav
 
@@ -62,7 +63,7 @@ class _Dumper(yaml.SafeDumper):
 
 _Loader.add_multi_constructor("!", lambda loader, suffix, node: _Tagged(node))
 _Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: _Tagged(node))
-_Dumper.add_representer(_Tagged, lambda dumper, tagged: tagged.node)
+_Dumper.add_representer(_Tagged, lambda _dumper, tagged: tagged.node)
 
 
 def read_config(root: Path) -> dict:
@@ -167,7 +168,9 @@ def render_source(root: Path, target: Path, force: bool = False, round_id: str |
 
 def _copy_docs(root: Path, source: Path, dest: Path) -> tuple[str, ...]:
     """docs/ as MkDocs reads it (symlinks followed, dot files left out), except
-    links leading out of the project: those are skipped and named."""
+    links leading out of the project, or to what is never published inside it
+    (.git, dot-files, virtual environments, build output: publish.private_kind):
+    those are skipped and named."""
     inside, skipped = os.path.realpath(root), []
     dest.mkdir(parents=True, exist_ok=True)
     if not source.is_dir():
@@ -180,7 +183,7 @@ def _copy_docs(root: Path, source: Path, dest: Path) -> tuple[str, ...]:
                 continue
             path = Path(folder) / name
             real = os.path.realpath(path)
-            if real != inside and not real.startswith(inside + os.sep):
+            if (real != inside and not real.startswith(inside + os.sep)) or private_kind(real, inside) is not None:
                 skipped.append((rel / name).as_posix())
                 continue
             (dest / rel).mkdir(parents=True, exist_ok=True)

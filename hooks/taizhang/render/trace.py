@@ -27,9 +27,9 @@ def render_trace(page: Page, scope: Scope) -> str:
                  _links(page, f.measures, no_measures), page.status_cell(f.status, no_problems)],
                 {"status": f.status_label, "area": f.area_label}) for f in feedback]
     parts = ["# 对照表\n",
-             block(f'<p class="tz-lead">每条反馈问题对应的查摆问题、原因和整改措施；'
-                   f"反馈问题的{esc(vocab.key('status'))}按回应它的查摆问题计算（最慢的一个决定）。"
-                   f'有缺口的反馈问题 <strong data-gaps="{gaps}">{gaps}</strong> 条（标为红字）。'
+             block(f'<p class="tz-lead">每条{esc(vocab.kind_label("feedback"))}对应的{esc(vocab.kind_label("problem"))}、原因和{esc(vocab.kind_label("measure"))}；'
+                   f"{esc(vocab.kind_label('feedback'))}的{esc(vocab.key('status'))}按回应它的{esc(vocab.kind_label('problem'))}计算（最慢的一个决定）。"
+                   f'有缺口的{esc(vocab.kind_label("feedback"))} <strong data-gaps="{gaps}">{gaps}</strong> 条（标为红字）。'
                    + _repeat_note(scope) + '</p>'),
              block(rate_cards(page, views.figures(ledger, scope))),
              block(filter_bar(page, scope.areas())),

@@ -18,6 +18,7 @@ from taizhang.archive import archived_rounds
 from taizhang.export.background import Background
 from taizhang.history import read_history
 from taizhang.project import RECORDS_DIR, Analysis
+from taizhang.render.colours import COLOURS_CSS, colours_css
 from taizhang.render.html import fill_fragments
 from taizhang.render.printing import PRINT_CSS, print_css
 from taizhang.render.rounds import ArchiveView
@@ -82,5 +83,5 @@ def site_tree(root: Path, analysis: Analysis, *, dir_urls: bool, site_name: str,
     site = render_site(analysis, dir_urls=dir_urls, history=history, set_aside_html=set_aside_html,
                        archive=archive)
     return SiteTree(site.pages, site.record_files, site.fragments,
-                    assets={PRINT_CSS: print_css(ledger, site_name)},
-                    extra=site_extra(analysis, version), extra_css=(PRINT_CSS,), downloads=downloads)
+                    assets={PRINT_CSS: print_css(ledger, site_name), COLOURS_CSS: colours_css(analysis.vocab)},
+                    extra=site_extra(analysis, version), extra_css=(COLOURS_CSS, PRINT_CSS), downloads=downloads)

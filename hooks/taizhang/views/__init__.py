@@ -21,6 +21,19 @@ API (all functions take the ledger first):
   hint beside a light (days for red/yellow, else "").
 - `light_text(ledger, measure)`: the light in words (逾期 3 天, 临期（剩 5 天）).
 - `round_facts(ledger, round)` → `RoundFacts`: label/value facts of a round.
+- `completion(ledger, scope)` → `Completion`: THE figures of rectification
+  progress, one computation for the dashboard, lists, xlsx, docx and JSON.
+  For 反馈问题, 查摆问题 and 整改措施 each (`KindCompletion`): 已完成 X,
+  基本完成 Y, 正在整改 Z, 未启动 W and the total (`text`: "已完成 X 项、
+  基本完成 Y 项、正在整改 Z 项、未启动 W 项，共 T 项"), 已销号 among the
+  done, the two rates with numerator and denominator — `rate` 完成率 X/T and
+  `basic_rate` 完成及基本完成率 (X+Y)/T, "—" when T is 0 — measures closed
+  after their deadline (`late`), and the feedback items declared not a
+  rectification task (`excluded`, with reasons), left out of every count.
+  States come from `state_of(ledger, record)` (link.py derives them: see
+  README 统计口径); `state_label(ledger, record)` says one in words.
+- `late_days(ledger, measure)`: days a closed measure was completed after the
+  deadline in force (调整后时限 or 整改时限), else None; `late_text` in words.
 - `figures(ledger, scope)` → `Figures`: counts by kind, statuses in
   vocabulary order (`StatusCount`), not started / in progress / closed
   (in progress never includes 未启动), lights (`LightCount`), the three
@@ -51,7 +64,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from taizhang.downloads import DOWNLOADS, Download
-from taizhang.link import DONE, LIGHT_ORDER, PENDING, RED, YELLOW, Ledger, worst_light
+from taizhang.link import (DONE, LIGHT_ORDER, PENDING, RED, YELLOW, Ledger, effective_deadline, not_a_task,
+                           worst_light)
 from taizhang.markup import plain_text
 from taizhang.model import (CauseRecord, FeedbackRecord, MeasureRecord, ProblemRecord, Record,
                             RoundRecord)
@@ -60,6 +74,7 @@ from taizhang.views.columns import plain
 
 __all__ = [
     "Scope", "Ref", "Fact", "RoundFacts", "StatusCount", "LightCount", "Rate", "AreaProgress", "Figures",
+    "Completion", "KindCompletion", "NotTask", "completion", "state_of", "state_label", "late_days", "late_text",
     "TaskRow", "ProblemRow", "FeedbackRow", "Group", "RATE_LEVELS",
     "field_text", "is_closed", "light_text", "status_of", "status_label", "days_text", "deadline_text", "measure_note", "round_facts",
     "figures", "task_rows", "problem_rows", "feedback_rows", "responsibility_groups", "problem_light",
@@ -93,6 +108,16 @@ class Scope:
     @property
     def feedback(self) -> list[FeedbackRecord]:
         return self.of("feedback")
+
+    @property
+    def tasks(self) -> list[FeedbackRecord]:
+        """Feedback items that are rectification tasks: the ones counted."""
+        return [f for f in self.feedback if not not_a_task(f)]
+
+    @property
+    def not_tasks(self) -> list[FeedbackRecord]:
+        """Feedback items declared not a rectification task (非整改任务): listed apart, never counted."""
+        return [f for f in self.feedback if not_a_task(f)]
 
     @property
     def problems(self) -> list[ProblemRecord]:
@@ -137,7 +162,7 @@ class Scope:
         extra = sorted({p.area for p in self.of("problem") + self.feedback if p.area and p.area not in known})
         return listed + [(a, a) for a in extra]
 
-    def published(self) -> "Scope":
+    def published(self) -> Scope:
         """Records not marked 公开: 否; measures only if they address a published
         problem (or none at all)."""
         problems = {p.id for p in self.of("problem") if p.publish}
@@ -181,9 +206,14 @@ def deadline_text(ledger: Ledger, measure: MeasureRecord) -> str:
 
 
 def measure_note(ledger: Ledger, measure: MeasureRecord) -> str:
-    """Days to the deadline for an open measure with a dated deadline, else ""."""
+    """Days to the deadline for an open measure with a dated deadline; for an
+    open 长期坚持 one lit yellow or red, 持续整改滞后（N 天无整改进展）; else ""."""
+    light = ledger.lights.get(measure.id)
+    stale = ledger.stale_days.get(measure.id)
+    if stale is not None and light in (RED, YELLOW) and (measure.long_term or ledger.days_left(measure) is None):
+        return ledger.vocab.phrase("long_term_stale", days=stale)
     days = ledger.days_left(measure)
-    if days is None or measure.long_term or ledger.lights.get(measure.id) in (DONE, None):
+    if days is None or measure.long_term or light in (DONE, None):
         return ""
     return days_text(ledger.vocab, days)
 
@@ -195,8 +225,8 @@ def light_text(ledger: Ledger, measure: MeasureRecord) -> str:
     if light is None:
         return ""
     note = measure_note(ledger, measure)
-    if light == RED and note:
-        return note
+    if (light == RED or measure.id in ledger.stale_days) and note:
+        return note              # 逾期 3 天; 持续整改滞后（120 天无整改进展）
     label = ledger.vocab.label("lights", light)
     return f"{label}（{note}）" if light == YELLOW and note else label
 
@@ -257,7 +287,7 @@ class Ref:
     draft: bool = False       # an imported record not yet completed (marked 草稿)
 
     @classmethod
-    def of(cls, record: Record) -> "Ref":
+    def of(cls, record: Record) -> Ref:
         return cls(record.id, record.kind, record.title, record.draft)
 
 
@@ -324,20 +354,129 @@ class Rate:
     done: int
     total: int
     level: str         # none | low | medium | high | complete (see RATE_LEVELS)
+    text: str = ""     # 41.7%, or "—" when there is nothing to divide by
 
     @property
     def share(self) -> float:
         return self.done / self.total if self.total else 0.0
 
     @property
-    def text(self) -> str:
-        return f"{self.share * 100:.1f}%"
+    def value(self) -> float | None:
+        """The share as a number, None when the denominator is empty (a sheet's empty cell)."""
+        return self.done / self.total if self.total else None
 
 
-def _rate(vocab: Vocabulary, name: str, done: int, total: int) -> Rate:
+def _rate(vocab: Vocabulary, name: str, done: int, total: int, phrase: str | None = None) -> Rate:
+    """`name` says what it divides (measures | problems | feedback); `phrase`
+    names its label and definition (rate_<name> or rate_<name>_basic)."""
+    phrase = phrase or f"rate_{name}"
     share = done / total if total else None
     level = "none" if share is None else next(lvl for low, lvl in RATE_LEVELS if share >= low)
-    return Rate(name, vocab.phrase(f"rate_{name}"), vocab.phrase(f"rate_{name}_definition"), done, total, level)
+    text = vocab.phrase("none") if share is None else f"{share * 100:.1f}%"
+    return Rate(name, vocab.phrase(phrase), vocab.phrase(f"{phrase}_definition"), done, total, level, text)
+
+
+# -- the one computation of states, counts and rates ---------------------------
+
+def state_of(ledger: Ledger, record: Record) -> str | None:
+    """The state every figure counts (Ledger.state_of): None for an item
+    nothing answers yet and for a feedback item that is not a task."""
+    return ledger.state_of(record)
+
+
+def state_label(ledger: Ledger, record: Record) -> str:
+    """A record's state in words: the status label; 非整改任务（不计入）; 尚无
+    查摆问题回应 / 尚无整改措施 when nothing answers it yet."""
+    vocab = ledger.vocab
+    if isinstance(record, FeedbackRecord) and not_a_task(record):
+        return vocab.phrase("not_a_task")
+    state = ledger.state_of(record)
+    if state:
+        return vocab.label("statuses", state)
+    if isinstance(record, FeedbackRecord):
+        return vocab.phrase("no_problems")
+    if isinstance(record, ProblemRecord):
+        return vocab.phrase("no_measures")
+    return ""
+
+
+def late_days(ledger: Ledger, measure: MeasureRecord) -> int | None:
+    """Days after the deadline in force a closed measure was completed (逾期完成), else None."""
+    deadline = effective_deadline(measure)
+    if (measure.completed_on is None or deadline is None or measure.long_term or not measure.status
+            or not ledger.vocab.is_closed(measure.status) or measure.completed_on <= deadline):
+        return None
+    return (measure.completed_on - deadline).days
+
+
+def late_text(ledger: Ledger, measure: MeasureRecord) -> str:
+    days = late_days(ledger, measure)
+    return ledger.vocab.phrase("late_done", days=days) if days else ""
+
+
+@dataclass(frozen=True)
+class NotTask:
+    """A feedback item declared not a rectification task, with its reason."""
+
+    feedback: Ref
+    reason: str
+
+
+@dataclass(frozen=True)
+class KindCompletion:
+    name: str              # feedback | problems | measures
+    label: str             # the kind's label
+    done: int              # 已完成, 已销号 included
+    signed_off: int        # 已销号 among them
+    basically_done: int
+    in_progress: int
+    not_started: int       # items nothing answers yet count here
+    total: int
+    late: int              # measures closed after the deadline in force (0 for items)
+    rate: Rate             # 完成率 = done / total
+    basic_rate: Rate       # 完成及基本完成率 = (done + basically_done) / total
+    text: str              # 已完成 X 项、基本完成 Y 项、正在整改 Z 项、未启动 W 项，共 T 项
+    excluded: tuple[NotTask, ...] = ()    # feedback only: 非整改任务, not in any count
+
+
+@dataclass(frozen=True)
+class Completion:
+    feedback: KindCompletion
+    problems: KindCompletion
+    measures: KindCompletion
+
+    def __iter__(self):
+        return iter((self.feedback, self.problems, self.measures))
+
+    def of(self, name: str) -> KindCompletion:
+        return getattr(self, name)
+
+
+def _kind_completion(ledger: Ledger, name: str, kind: str, records, late: int = 0, excluded=()) -> KindCompletion:
+    vocab = ledger.vocab
+    counts = Counter(ledger.state_of(r) for r in records)
+    done = sum(n for s, n in counts.items() if s and vocab.is_closed(s))
+    basic, progress = counts.get("basically_done", 0), counts.get("in_progress", 0)
+    total = len(records)
+    not_started = total - done - basic - progress       # 未启动, and items nothing answers yet
+    text = vocab.phrase("state_counts", done=done, basically_done=basic, in_progress=progress,
+                        not_started=not_started, total=total)
+    return KindCompletion(name, vocab.kind_label(kind), done, counts.get("signed_off", 0), basic, progress,
+                          not_started, total, late, _rate(vocab, name, done, total),
+                          _rate(vocab, name, done + basic, total, f"rate_{name}_basic"), text, tuple(excluded))
+
+
+def completion(ledger: Ledger, scope: Scope) -> Completion:
+    """States, counts and both rates of 反馈问题, 查摆问题 and 整改措施 in scope:
+    the figures every page and download states (see KindCompletion)."""
+    measures = scope.measures
+    excluded = tuple(NotTask(Ref.of(f), str(f.value("not_task"))) for f in scope.not_tasks)
+    return Completion(
+        feedback=_kind_completion(ledger, "feedback", "feedback", scope.tasks, excluded=excluded),
+        problems=_kind_completion(ledger, "problems", "problem", scope.problems),
+        measures=_kind_completion(ledger, "measures", "measure", measures,
+                                  late=sum(1 for m in measures if late_days(ledger, m))),
+    )
 
 
 @dataclass(frozen=True)
@@ -373,6 +512,13 @@ class Figures:
     carried_out: int = 0              # measures handed over to a later round
     repeat_feedback: int = 0          # 屡查屡犯: feedback items / problems repeating an earlier round's
     repeat_problems: int = 0
+    completion: Completion | None = None   # states, counts, both rates (completion()); rates are its 完成率
+
+    @property
+    def basic_rates(self) -> tuple[Rate, Rate, Rate]:
+        """完成及基本完成率 of measures, problems, feedback."""
+        c = self.completion
+        return (c.measures.basic_rate, c.problems.basic_rate, c.feedback.basic_rate) if c else ()
 
     @property
     def repeats(self) -> int:
@@ -397,7 +543,7 @@ def figures(ledger: Ledger, scope: Scope) -> Figures:
     vocab = ledger.vocab
     measures, problems, feedback = scope.measures, scope.problems, scope.feedback
     order = vocab.status_order()
-    counts = Counter(m.status for m in measures if m.status)
+    counts = Counter(ledger.state_of(m) for m in measures if m.status)
     total = len(measures)
     statuses = tuple(StatusCount(s, vocab.label("statuses", s), counts.get(s, 0),
                                  counts.get(s, 0) / total if total else 0.0) for s in order)
@@ -407,11 +553,8 @@ def figures(ledger: Ledger, scope: Scope) -> Figures:
     declarations = len(scope.declarations)
     count_text = (vocab.phrase("problem_count_with_declarations", problems=len(problems), declarations=declarations)
                   if declarations else vocab.phrase("problem_count", problems=len(problems)))
-    rates = (
-        _rate(vocab, "measures", closed, total),
-        _rate(vocab, "problems", sum(1 for p in problems if is_closed(ledger, p)), len(problems)),
-        _rate(vocab, "feedback", sum(1 for f in feedback if is_closed(ledger, f)), len(feedback)),
-    )
+    done = completion(ledger, scope)
+    rates = (done.measures.rate, done.problems.rate, done.feedback.rate)
     return Figures(
         feedback=len(feedback), problems=len(problems), declarations=declarations, causes=len(scope.causes),
         measures=total, problem_count_text=count_text, statuses=statuses,
@@ -423,6 +566,7 @@ def figures(ledger: Ledger, scope: Scope) -> Figures:
         rates=rates, areas=_areas(ledger, scope), area_note=vocab.phrase("area_counting"),
         carried_in=len(scope.carried_in), carried_out=len(scope.carried_out),
         repeat_feedback=len(scope.repeat_feedback), repeat_problems=len(scope.repeat_problems),
+        completion=done,
     )
 
 
@@ -531,7 +675,6 @@ class ProblemRow:
     measures: tuple[Ref, ...]
     status: str | None                # derived from its measures
     status_label: str                 # 尚无整改措施 when it has none
-    reported_status: str | None       # as written in the record (填报)
     light: str | None
     light_label: str
     closed: bool
@@ -587,7 +730,7 @@ def problem_rows(ledger: Ledger, problems) -> tuple[ProblemRow, ...]:
             feedback_quotes=tuple(f.quote or f.title for f in feedback),
             causes=_refs(ledger.targets(p, "causes")), measures=_refs(measures),
             status=status, status_label=status_label(vocab, status, vocab.phrase("no_measures")),
-            reported_status=p.status, light=light, light_label=vocab.label("lights", light) if light else "",
+            light=light, light_label=vocab.label("lights", light) if light else "",
             closed=is_closed(ledger, p),
             leaders=tuple(sorted({x for m in measures for x in m.leader})),
             units=tuple(sorted({x for m in measures for x in m.unit})),

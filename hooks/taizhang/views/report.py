@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from taizhang.link import RED, Ledger
-from taizhang.views import Scope, deadline_text, days_text, figures, is_closed, status_label
+from taizhang.views import Scope, deadline_text, figures, is_closed, measure_note, status_label
 
 
 @dataclass(frozen=True)
@@ -30,42 +30,60 @@ class Report:
 
 def build_report(ledger: Ledger, scope: Scope) -> Report:
     vocab = ledger.vocab
-    today = ledger.today.isoformat()
     shown = scope.published()
-    fig = figures(ledger, shown)
-    measures, problems = shown.measures, shown.problems
-    closed = [m for m in measures if is_closed(ledger, m)]
+    measures = shown.measures
     late = [m for m in measures if ledger.lights.get(m.id) == RED]
-    long_term = [m for m in measures if m.long_term or m.measure_type == "long_term"]
+    name = scope.round.title if scope.round else vocab.kind_label("round")
+    overview = Section("一、总体情况", [_overview(ledger, shown, name)])
+    if len(measures) != len(scope.measures) or len(shown.problems) != len(scope.problems):
+        overview.paragraphs.append(vocab.phrase("report_unpublished"))
+    sections = [overview, _by_area(ledger, shown), _by_feedback(ledger, shown), _closed(ledger, measures),
+                _long_term(ledger, measures)]
+    if late:
+        sections.append(_late(ledger, late))
+    sections.append(Section(f"{'七' if late else '六'}、下一步工作", ["（本部分请结合实际填写。）"]))
+    return Report(f"{name}{vocab.phrase('report_name')}（截至 {ledger.today.isoformat()}）", sections)
+
+
+def _overview(ledger: Ledger, shown: Scope, name: str) -> str:
+    """总体情况: the counts, the measures' rate, and what was carried over or repeats."""
+    vocab = ledger.vocab
+    fig = figures(ledger, shown)
     rate = fig.rate("measures")
     kinds = {k: vocab.kind_label(k) for k in ("feedback", "problem", "measure")}
     done_label, signed_label = vocab.label("statuses", "done"), vocab.label("statuses", "signed_off")
-    name = scope.round.title if scope.round else vocab.kind_label("round")
-    overview = (f"截至 {today}，{name}{kinds['feedback']} {fig.feedback} 条，对照{kinds['problem']} {fig.problems} 个，"
-                f"制定{kinds['measure']} {fig.measures} 项。{done_label}或{signed_label} {fig.closed} 项"
-                f"（其中{signed_label} {fig.signed_off} 项），{rate.label} {rate.text}；"
-                f"{vocab.phrase('in_progress')} {fig.in_progress} 项，{vocab.label('statuses', 'not_started')} "
-                f"{fig.not_started} 项；{vocab.label('lights', 'red')} {fig.overdue} 项。")
+    text = (f"截至 {ledger.today.isoformat()}，{name}{kinds['feedback']} {fig.feedback} 条，对照{kinds['problem']} "
+            f"{fig.problems} 个，制定{kinds['measure']} {fig.measures} 项。{done_label}或{signed_label} {fig.closed} 项"
+            f"（其中{signed_label} {fig.signed_off} 项），{rate.label} {rate.text}；"
+            f"{vocab.phrase('in_progress')} {fig.in_progress} 项，{vocab.label('statuses', 'not_started')} "
+            f"{fig.not_started} 项；{vocab.label('lights', 'red')} {fig.overdue} 项。")
     if fig.carried_in or fig.repeats:
-        overview += (f"其中承接上一轮未完成的{kinds['measure']} {fig.carried_in} 项；屡查屡犯（与前轮反馈或查摆相同）的"
-                     f"{kinds['feedback']} {fig.repeat_feedback} 条、{kinds['problem']} {fig.repeat_problems} 个，须重点整改。")
-    sections = [Section("一、总体情况", [overview])]
-    if len(measures) != len(scope.measures) or len(problems) != len(scope.problems):
-        sections[0].paragraphs.append(vocab.phrase("report_unpublished"))
-    sections.append(_by_area(ledger, shown))
-    sections.append(_by_feedback(ledger, shown))
-    sections.append(Section(f"四、{done_label}的整改事项", [] if closed else ["暂无。"],
-                            [f"{m.id} {m.title}（{m.completed_on.isoformat() if m.completed_on else ''} 完成"
-                             f"{'，' + signed_label if m.status == 'signed_off' else ''}）" for m in closed]))
-    sections.append(Section(f"五、需要{vocab.label('measure_types', 'long_term')}的事项", [] if long_term else ["暂无。"],
-                            [f"{m.id} {m.title}（{'、'.join(m.unit)}，{status_label(vocab, m.status)}）"
-                             for m in long_term]))
-    if late:
-        sections.append(Section(f"六、{vocab.label('lights', 'red')}未完成的事项", [],
-                                [f"{m.id} {m.title}（{'、'.join(m.unit)}，{vocab.key('deadline')} "
-                                 f"{deadline_text(ledger, m)}，{days_text(vocab, ledger.days_left(m))}）" for m in late]))
-    sections.append(Section(f"{'七' if late else '六'}、下一步工作", ["（本部分请结合实际填写。）"]))
-    return Report(f"{name}{vocab.phrase('report_name')}（截至 {today}）", sections)
+        text += (f"其中承接上一轮未完成的{kinds['measure']} {fig.carried_in} 项；屡查屡犯（与前轮反馈或查摆相同）的"
+                 f"{kinds['feedback']} {fig.repeat_feedback} 条、{kinds['problem']} {fig.repeat_problems} 个，须重点整改。")
+    return text
+
+
+def _closed(ledger: Ledger, measures) -> Section:
+    vocab = ledger.vocab
+    closed = [m for m in measures if is_closed(ledger, m)]
+    signed_label = vocab.label("statuses", "signed_off")
+    return Section(f"四、{vocab.label('statuses', 'done')}的整改事项", [] if closed else ["暂无。"],
+                   [f"{m.id} {m.title}（{m.completed_on.isoformat() if m.completed_on else ''} 完成"
+                    f"{'，' + signed_label if m.status == 'signed_off' else ''}）" for m in closed])
+
+
+def _long_term(ledger: Ledger, measures) -> Section:
+    vocab = ledger.vocab
+    long_term = [m for m in measures if m.long_term or m.measure_type == "long_term"]
+    return Section(f"五、需要{vocab.label('measure_types', 'long_term')}的事项", [] if long_term else ["暂无。"],
+                   [f"{m.id} {m.title}（{'、'.join(m.unit)}，{status_label(vocab, m.status)}）" for m in long_term])
+
+
+def _late(ledger: Ledger, late) -> Section:
+    vocab = ledger.vocab
+    return Section(f"六、{vocab.label('lights', 'red')}未完成的事项", [],
+                   [f"{m.id} {m.title}（{'、'.join(m.unit)}，{vocab.key('deadline')} "
+                    f"{deadline_text(ledger, m)}，{measure_note(ledger, m)}）" for m in late])
 
 
 def _by_area(ledger: Ledger, scope: Scope) -> Section:

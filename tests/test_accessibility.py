@@ -1,0 +1,67 @@
+"""Accessibility with axe-core (vendored, tests/vendor/axe-core) in Debian's
+Chromium: every kind of generated page of the sample site, at a phone, a
+tablet and a laptop width, has no WCAG 2.1 A/AA violation. The 督查总览 and
+an archived round are checked beside their own fixtures (test_gather.py,
+test_archive.py). One built site, one browser context per width, every page
+in it."""
+
+from __future__ import annotations
+
+import pytest
+
+from browsing import WIDTHS_CHECKED, Server, Watched, axe_violations, no_violations, require_chromium
+
+require_chromium()
+
+# One page of each kind the generator writes, and the theme's own (404, guide).
+PAGES = ("", "lists/problems/", "lists/tasks/", "lists/responsibility/", "lists/signoff/", "reconciliation/",
+         "trace/", "all-rounds/", "carried/", "recurrences/", "drafts/", "report/", "guide/",
+         "rounds/LC-001/", "feedback/FK-014/", "problems/WT-010/", "causes/YY-001/", "measures/CS-003/",
+         "measures/", "404.html")
+
+
+@pytest.fixture(scope="module")
+def served(sample_site):
+    _, site = sample_site
+    server = Server(site)
+    yield server.origin + "/"
+    server.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS_CHECKED)
+def test_no_axe_violation_on_any_kind_of_page(browser, served, width):
+    w = Watched(browser, served, viewport={"width": width, "height": 900})
+    try:
+        page = w.page
+        found = {}
+        for path in PAGES:
+            page.goto(served + path)
+            page.locator("h1").first.wait_for()
+            found[path or "/"] = axe_violations(page)
+        # the search results, as a reader sees them after typing a word
+        page.goto(served)
+        page.locator("label.md-header__button[for=__search]" if width < 960 else ".md-search__input").first.click()
+        box = page.locator("input.md-search__input")
+        box.fill("乡村振兴")
+        box.press("End")  # Material searches on key events; filling alone does not fire one
+        page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+        found["搜索结果"] = axe_violations(page)
+        assert no_violations(found)
+        assert w.off_site() == [] and w.errors == []
+    finally:
+        w.close()
+
+
+def test_the_site_offers_one_colour_scheme_and_keeps_it_in_dark_mode(browser, served):
+    """No dark palette is offered: a reader whose system prefers dark still
+    gets the checked light scheme, not an unchecked half-dark page."""
+    w = Watched(browser, served, viewport={"width": 1366, "height": 900})
+    try:
+        w.context.close()
+        w.context = browser.new_context(viewport={"width": 1366, "height": 900}, color_scheme="dark", locale="zh-CN")
+        page = w.page = w.context.new_page()
+        page.goto(served + "lists/tasks/")
+        assert page.locator("body").get_attribute("data-md-color-scheme") in (None, "default")
+        assert axe_violations(page) == []
+    finally:
+        w.close()

@@ -1,0 +1,271 @@
+"""Strings that reach the theme's JavaScript (issue #26).
+
+Material for MkDocs inserts some strings as HTML, not as text: version titles
+from mike's versions.json, the `title` attribute of any element under
+`content.tooltips`, and the visible text of any shortened (`.md-ellipsis`)
+navigation, header or table-of-contents entry, which it copies into a title
+and from there into a tooltip. Record text reaches every one of them. These
+tests switch every content.* and navigation.* feature on, build a real site
+from hostile records, serve it WITHOUT any CSP, and hover, focus and scroll
+in Chromium: nothing may run, and the text must still read as written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from browsing import Server, require_chromium
+from conftest import copy_project, env
+
+require_chromium()
+
+WORD_JOINER = "\u2060"
+LONG = "关于进一步加强和改进干部队伍建设的长期整改任务落实情况说明"   # long enough to be shortened with …
+
+# Every feature whose name starts with content. or navigation. (Material 9.8),
+# plus the header and search features that add tooltips or titles.
+ALL_FEATURES = [
+    "announce.dismiss", "content.action.edit", "content.action.view", "content.code.annotate",
+    "content.code.copy", "content.code.select", "content.footnote.tooltips", "content.tabs.link",
+    "content.tooltips", "header.autohide", "navigation.expand", "navigation.footer", "navigation.indexes",
+    "navigation.instant", "navigation.instant.prefetch", "navigation.instant.progress", "navigation.path",
+    "navigation.prune", "navigation.sections", "navigation.tabs", "navigation.tabs.sticky", "navigation.top",
+    "navigation.tracking", "search.highlight", "search.share", "search.suggest", "toc.follow",
+]
+# number -> payload; each reports its number through alert().
+TITLE = f"{LONG}<img src=x onerror=alert(401)>"
+BODY = "\n".join([
+    '[带标题的链接](https://ok.example.internal/a "<img src=x onerror=alert(402)>")',
+    "",
+    '![带标题的图片](a.png "<img src=x onerror=alert(403)>")',
+    "",
+    f"## {LONG}&lt;img src=x onerror=alert(404)&gt;",
+    "",
+    "正文。",
+    "",
+    f"### {LONG}\\<img src=x onerror=alert(405)\\>",
+    "",
+    "正文。",
+])
+ROUND = "十一届省委第三轮巡视<img src=x onerror=alert(406)>"
+
+
+def featured_mkdocs(root):
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    features = "".join(f"    - {name}\n" for name in ALL_FEATURES)
+    text = re.sub(r"  features:\n(?:    - .*\n)+", "  features:\n" + features, text, count=1)
+    config.write_text(text, encoding="utf-8")
+    assert "content.tooltips" in text
+
+
+@pytest.fixture(scope="module")
+def featured_site(tmp_path_factory):
+    root = copy_project(tmp_path_factory.mktemp("sinks") / "p")
+    featured_mkdocs(root)
+    measure = root / "records/measures/CS-003.md"
+    measure.write_text(measure.read_text(encoding="utf-8").replace("标题: 统筹兼顾", f"标题: '{TITLE}'", 1),
+                       encoding="utf-8")
+    (root / "records/causes/YY-150.md").write_text(
+        f"---\n编号: YY-150\n类别: 原因剖析\n标题: 带标题的链接\n轮次: LC-001\n---\n\n{BODY}\n", encoding="utf-8")
+    rnd = root / "records/rounds/LC-001.md"
+    rnd.write_text(rnd.read_text(encoding="utf-8").replace("标题: 十一届省委第三轮巡视", f"标题: '{ROUND}'", 1),
+                   encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", "site"], cwd=root, env=env(),
+                            capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr
+    return root, root / "site"
+
+
+# Hover and focus every element with a title and every shortened entry, the
+# way a reader's pointer would, so the theme builds each tooltip.
+_HOVER_ALL = """async () => {
+  const hosts = new Set();
+  for (const el of document.querySelectorAll('[title], .md-ellipsis')) {
+    hosts.add(el); const a = el.closest('a'); if (a) hosts.add(a);
+  }
+  for (const el of hosts) {
+    el.scrollIntoView({block: 'center'});
+    for (const type of ['mouseenter', 'mouseover', 'focus', 'focusin'])
+      el.dispatchEvent(new Event(type, {bubbles: type !== 'mouseenter' && type !== 'focus'}));
+  }
+  await new Promise(r => setTimeout(r, 700));
+  return hosts.size;
+}"""
+
+PAGES = ["measures/CS-003/", "causes/YY-150/", "rounds/LC-001/", "lists/tasks/", "", "report/",
+         "causes/", "measures/", "trace/"]
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_titles_are_safe_with_every_theme_feature_on(browser, featured_site, width):
+    _, site = featured_site
+    server = Server(site)
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    fired = []
+    page.on("dialog", lambda d: (fired.append(d.message), d.dismiss()))
+    try:
+        for path in PAGES:
+            response = page.goto(server.origin + "/" + path)
+            assert response.status == 200, path
+            assert "content-security-policy" not in {k.lower() for k in response.headers}
+            page.evaluate("window.scrollTo(0, 400)")
+            page.wait_for_timeout(300)
+            page.evaluate(_HOVER_ALL)
+            for box in page.locator("[title], .md-ellipsis").all()[:60]:
+                try:
+                    box.hover(timeout=300)
+                except Exception:  # hidden or covered: the events above reached it
+                    pass
+            page.wait_for_timeout(300)
+        assert fired == [], fired
+    finally:
+        context.close()
+        server.close()
+
+
+# -- item 1: version titles (mike's versions.json, Material's version selector) ---
+
+ROUND_TITLE = "十一届省委第三轮巡视<img src=x onerror=alert(411)>"
+LEGACY_TITLE = "旧版<img src=x onerror=alert(412)>&amp;"
+
+
+def _mike_raw(repo, *args):
+    """mike itself, as an older taizhang or a person called it: the title raw."""
+    result = subprocess.run([sys.executable, "-c", "import sys; from mike.driver import main; sys.exit(main())",
+                             *args], cwd=repo, env=env(TAIZHANG_ROUND="LC-001", PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}"),
+                            capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.fixture(scope="module")
+def hostile_archive(tmp_path_factory):
+    """A real git repository whose round title carries markup: one version
+    deployed by mike with a raw title (as before the fix), exported; then the
+    round archived with taizhang and exported again."""
+    from conftest import run_cli
+    from test_git_workflow import git, init_repo
+    base = tmp_path_factory.mktemp("archive")
+    repo = init_repo(base / "repo")
+    rnd = repo / "records/rounds/LC-001.md"
+    rnd.write_text(rnd.read_text(encoding="utf-8").replace("标题: 十一届省委第三轮巡视", f"标题: '{ROUND_TITLE}'", 1),
+                   encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "轮次标题")
+    _mike_raw(repo, "deploy", f"--title={LEGACY_TITLE}", "legacy")
+    first = base / "first"
+    result = run_cli("archive-export", str(first), cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    result = run_cli("archive", "LC-001", cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    export = base / "www" / "zhenggai"
+    result = run_cli("archive-export", str(export), cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return repo, first, export
+
+
+def _titles(path):
+    import json
+    return {v["version"]: v["title"] for v in json.loads(path.read_text(encoding="utf-8"))}
+
+
+def test_versions_json_titles_cannot_open_a_tag(hostile_archive):
+    from test_git_workflow import git
+    import json
+    repo, first, export = hostile_archive
+    on_branch = {v["version"]: v["title"] for v in json.loads(git(repo, "show", "gh-pages:versions.json"))}
+    for titles in (_titles(first / "versions.json"), _titles(export / "versions.json"), on_branch):
+        assert not [t for t in titles.values() if re.search(r"<(?!\u2060)", t)], titles
+        # … and they read as written once the invisible joiner is dropped
+        assert titles["legacy"].replace(WORD_JOINER, "") == LEGACY_TITLE
+    assert on_branch["LC-001"].replace(WORD_JOINER, "") == ROUND_TITLE
+
+
+@pytest.mark.parametrize("path", ["LC-001/", "LC-001/lists/tasks/", "legacy/"])
+def test_version_selector_shows_titles_as_text_in_chromium(browser, hostile_archive, path):
+    _, _, export = hostile_archive
+    server = Server(export.parent)
+    context = browser.new_context(viewport={"width": 1366, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    fired = []
+    page.on("dialog", lambda d: (fired.append(d.message), d.dismiss()))
+    try:
+        response = page.goto(f"{server.origin}/zhenggai/{path}")
+        assert "content-security-policy" not in {k.lower() for k in response.headers}
+        page.wait_for_selector(".md-version__current")
+        page.locator(".md-version").hover()
+        page.wait_for_timeout(500)
+        shown = page.locator(".md-version__list").inner_text().replace(WORD_JOINER, "")
+        # mike's titles are HTML to Material: the legacy "&amp;" was meant to read "&"
+        assert ROUND_TITLE in shown and LEGACY_TITLE.replace("&amp;", "&") in shown
+        assert page.locator(".md-version img, .md-version [onerror]").count() == 0
+        assert fired == [], fired
+    finally:
+        context.close()
+        server.close()
+
+
+# -- item 2: nothing private is published, even through a link inside the repository ----
+
+SECRET = "ghp_SECRETTOKEN26"
+
+
+def test_git_dot_files_venv_and_build_output_are_never_published(tmp_path):
+    from conftest import build, run_cli
+    from test_git_workflow import git, init_repo
+    repo = init_repo(tmp_path / "repo")
+    git(repo, "remote", "add", "origin", f"https://taizhang:{SECRET}@git.example.internal/zhenggai/taizhang.git")
+    (repo / ".env").write_text(f"TOKEN={SECRET}\n", encoding="utf-8")
+    (repo / "venv/lib").mkdir(parents=True)
+    (repo / "venv/pyvenv.cfg").write_text("home = /usr/bin\n", encoding="utf-8")
+    (repo / "venv/lib/key.txt").write_text(SECRET, encoding="utf-8")
+    (repo / "site-old").mkdir()
+    (repo / "site-old/secret.html").write_text(SECRET, encoding="utf-8")
+    evidence = repo / "docs/evidence"
+    (evidence / "leak").symlink_to("../../.git")           # the whole of .git, as a folder of evidence
+    (evidence / "env.txt").symlink_to("../../.env")
+    (evidence / "venv").symlink_to("../../venv")
+    (evidence / "old").symlink_to("../../site-old")
+    (repo / "docs/.secret").mkdir()
+    (repo / "docs/.secret/key.txt").write_text(SECRET, encoding="utf-8")
+    measure = repo / "records/measures/CS-003.md"
+    measure.write_text(measure.read_text(encoding="utf-8").replace(
+        "\n---\n", "\n佐证材料:\n  - 名称: 仓库配置\n    文件: evidence/leak/config\n"
+        "  - 名称: 隐藏文件\n    文件: .secret/key.txt\n---\n", 1), encoding="utf-8")
+    checked = run_cli("check", cwd=repo)
+    out = checked.stdout
+    assert checked.returncode == 1
+    for where, rule in (("records/measures/CS-003.md:", "(evidence-private)"), ("docs/evidence/env.txt:1:", "(docs-private)"),
+                        ("docs/evidence/venv:1:", "(docs-private)"), ("docs/evidence/old:1:", "(docs-private)")):
+        assert any(line.startswith(where) and rule in line for line in out.splitlines()), (where, out)
+    assert "evidence/leak/config”实际是 .git/config（Git 仓库的内部文件）" in out
+    assert "“.secret/key.txt”实际是 docs/.secret/key.txt（以点开头的隐藏文件或文件夹）" in out
+    strict = build(repo)
+    assert strict.returncode != 0 and "(docs-private)" in strict.stderr
+    loose = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", "site"], cwd=repo, env=env(),
+                           capture_output=True, text=True, timeout=600)
+    assert loose.returncode == 0, loose.stderr
+    published = [p for p in (repo / "site").rglob("*") if p.is_file()]
+    leaked = [p.relative_to(repo / "site").as_posix() for p in published
+              if SECRET in p.read_bytes().decode("utf-8", "replace")]
+    assert leaked == []
+    assert not (repo / "site/evidence/leak").exists() and not (repo / "site/evidence/env.txt").exists()
+    assert not (repo / "site/evidence/venv").exists() and not (repo / "site/evidence/old").exists()
+    assert not [p for p in published if any(part.startswith(".") for part in p.relative_to(repo / "site").parts)]
+    # `taizhang render` (the docs tree for other engines) copies docs/ following links: the same rule
+    refused = run_cli("render", str(tmp_path / "refused"), cwd=repo)
+    assert refused.returncode == 1 and "(docs-private)" in refused.stdout + refused.stderr
+    assert not (tmp_path / "refused").exists()
+    # with the rules turned off, the reminders go, the protection stays
+    (repo / "taizhang.yml").write_text("rules:\n  docs-private: off\n  evidence-private: off\n", encoding="utf-8")
+    rendered = run_cli("render", str(tmp_path / "rendered"), cwd=repo)
+    assert rendered.returncode == 0, rendered.stdout + rendered.stderr
+    copied = [p for p in (tmp_path / "rendered").rglob("*") if p.is_file()]
+    assert copied and not [p for p in copied if SECRET in p.read_bytes().decode("utf-8", "replace")]
