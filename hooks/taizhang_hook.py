@@ -35,7 +35,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 
+from taizhang import spawn  # noqa: E402
 from taizhang.errors import TaizhangError  # noqa: E402
+from taizhang.fsutil import BROKEN_LINK_REASONS, broken_link  # noqa: E402
 from taizhang.problems import MESSAGES, PRIVATE_PLACES  # noqa: E402
 from taizhang.project import RECORDS_DIR, analyse  # noqa: E402
 from taizhang.publish import hidden_name, private_kind  # noqa: E402
@@ -44,7 +46,7 @@ from taizhang.render.urls import former_names_in_nav  # noqa: E402
 from taizhang.render.tree import archived_version, digest, site_extra, site_tree  # noqa: E402
 from taizhang.session import Session  # noqa: E402
 from taizhang.vocabulary import PROJECT_CONFIG  # noqa: E402
-from taizhang_search import SearchWorker, enabled_plugin_config, search_inputs  # noqa: E402
+from taizhang_search import InProcessSearch, SearchWorker, enabled_plugin_config, search_inputs  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.taizhang")
 
@@ -98,6 +100,8 @@ _build: _Build | None = None      # from on_config to the end of that build
 def on_startup(command, dirty):
     global _session
     _session = Session(serving=command == "serve", dirty=dirty)
+    # Run by `taizhang archive` (or mike under it): this build ends with that process.
+    spawn.end_with_parent_if_asked()
 
 
 def on_shutdown():
@@ -130,6 +134,7 @@ def on_config(config):
             f"{old} 改为 {new}" for old, new in former) + "（生成的页面现在都是文件夹里的 index.md，见 README“长期维护”）")
     if analysis.errors and config.strict:
         raise PluginError(f"台账检查未通过：{len(analysis.errors)} 个错误（见上）。改正后重新构建。")
+    _stop_at_looping_folders(config)
     _build = _Build(_session, analysis)
     _build.search = search
     # Read by the theme override (hooks/theme/main.html) on every page; the same
@@ -139,7 +144,11 @@ def on_config(config):
 
 
 def _start_search(config, session: Session):
-    """Hand page indexing to the search worker when Material's search is on."""
+    """Hand page indexing to the search worker when Material's search is on:
+    a second process given a spare core (and always under `mkdocs serve`, where
+    it keeps the entries of unchanged pages from rebuild to rebuild), else the
+    same indexing in this process (a second process on one core would only add
+    its start-up and imports)."""
     plugin_config = enabled_plugin_config(config)
     if plugin_config is None:
         return None
@@ -147,11 +156,13 @@ def _start_search(config, session: Session):
     if worker is None or not worker.alive() or worker.plugin_config != plugin_config:
         if worker is not None:
             worker.stop()
-        session.search = worker = SearchWorker(plugin_config)
+        alongside = session.serving or spawn.spare_core()
+        session.search = worker = (SearchWorker if alongside else InProcessSearch)(plugin_config)
         # A new worker knows no page: a dirty build must convert every page again.
         session.forget_written()
+        log.debug("搜索索引在第二个进程中生成（hooks/taizhang_search.py）" if alongside else
+                  "只有一个处理器：搜索索引和下载文件在构建进程中生成（hooks/taizhang_search.py）")
     worker.begin()
-    log.debug("搜索索引在第二个进程中生成（hooks/taizhang_search.py）")
     return worker
 
 
@@ -215,27 +226,65 @@ def on_nav(nav, config, files):
     return nav
 
 
+def _stop_at_looping_folders(config) -> None:
+    """MkDocs walks docs/ following folder links: a link to its own or an
+    enclosing folder would be walked forty levels deep, two such links 2⁴⁰
+    times (the build never ends). Stop first, naming each."""
+    docs = os.path.abspath(config.docs_dir)
+    loops = []
+    for folder, dirs, _ in os.walk(docs):   # never follows a linked folder
+        loops += [os.path.join(folder, d) for d in sorted(dirs) if broken_link(os.path.join(folder, d)) == "loop"]
+    if loops:
+        raise PluginError("\n".join(
+            f"docs/{os.path.relpath(p, docs).replace(os.sep, '/')} 是{BROKEN_LINK_REASONS['loop']}的文件夹链接"
+            f"（指向 {os.readlink(p)}），MkDocs 会沿着它无穷地读下去：删除这个链接（规则 docs-symlink-broken）"
+            for p in sorted(loops)))
+
+
 def _drop_outside_files(files, config) -> None:
     """MkDocs copies docs/ following symlinks: a link (or linked folder) that
-    leads outside the repository would publish that file. Leave it out, and say so."""
+    leads outside the repository would publish that file; a dangling link or a
+    loop of links would end the build with a traceback when copied; a folder
+    link to an enclosing folder repeats docs/ forty levels deep. Leave each
+    out, and say so (the checker reports the same links: docs-symlink, docs-symlink-broken)."""
     root = os.path.realpath(_root(config))
     docs = os.path.abspath(config.docs_dir) + os.sep
+    folders: dict[str, str | None] = {}    # a folder on the way -> "loop" when it is a looping link
+    told: set[str] = set()
+
+    def leave_out(file, link: str, text: str) -> None:
+        files.remove(file)
+        if link not in told:
+            told.add(link)
+            log.warning(text)
+
     built = (os.path.realpath(config.site_dir),)
     for file in list(files):
         source = file.abs_src_path
         if not source or not os.path.abspath(source).startswith(docs):
             continue  # theme files come from the installed theme, not from docs/
+        parts, folder, looped = os.path.abspath(source)[len(docs):].split(os.sep), docs.rstrip(os.sep), None
+        for part in parts[:-1]:
+            folder = os.path.join(folder, part)
+            if folder not in folders:
+                folders[folder] = broken_link(folder)
+            if folders[folder] == "loop":
+                looped = folder
+                break
         real = os.path.realpath(source)
         if real != root and not real.startswith(root + os.sep):
-            files.remove(file)
-            log.warning(f"docs/{file.src_uri} 是指向仓库之外（{real}）的符号链接，没有发布到网站："
-                        "把文件本身复制到仓库中，或删除这个链接")
+            leave_out(file, source, f"docs/{file.src_uri} 是指向仓库之外（{real}）的符号链接，没有发布到网站："
+                                    "把文件本身复制到仓库中，或删除这个链接")
         elif (private := "dot" if hidden_name(file.src_uri) else private_kind(real, root, built)) is not None:
             # .git, dot-files, virtual environments, build output: never published, even through a link
-            files.remove(file)
             message, fix = MESSAGES["docs-private"]
-            log.warning(f"docs/{file.src_uri}: " + message.format(
+            leave_out(file, source, f"docs/{file.src_uri}: " + message.format(
                 what=PRIVATE_PLACES[private], target=os.path.relpath(real, root)) + f" (docs-private) — {fix}")
+        elif broken := looped or (source if broken_link(source) else None):
+            rel = "docs/" + os.path.relpath(broken, docs).replace(os.sep, "/")
+            why = BROKEN_LINK_REASONS[broken_link(broken) or "missing"]
+            leave_out(file, broken, f"{rel} 是{why}的符号链接（指向 {os.readlink(broken)}），没有发布到网站："
+                                    "删除这个链接，或改为仓库中的文件本身")
 
 
 def on_page_markdown(markdown, page, config, files):

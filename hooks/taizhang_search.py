@@ -13,6 +13,13 @@ The worker outlives a build: under `mkdocs serve` it keeps each page's
 entries while the page's search inputs are unchanged, so a rebuild
 segments only the pages that changed, and jieba's dictionary is loaded once.
 
+Chinese is segmented by taizhang.segment: jieba's own words, found with
+less Python work (TAIZHANG_FAST_SEGMENT=0: Material's jieba.cut).
+
+With one core (`taskset -c 0`, a one-core server) a second process would
+only add its start-up and imports: a one-off build then runs the same
+indexing in the build process (InProcessSearch).
+
 Set TAIZHANG_SEARCH_WORKER=0 to let Material index in the build process
 (the tests build both ways and compare the sites byte for byte).
 """
@@ -104,6 +111,31 @@ class SearchWorker:
         self._process.join(timeout=10)
 
 
+class InProcessSearch:
+    """The worker's indexing in the build process, for a build with one core:
+    the same pages in, the same index out, without a second process's start-up,
+    imports and pickled pages (SearchWorker's methods, called directly)."""
+
+    def __init__(self, plugin_config: dict):
+        self.plugin_config = plugin_config
+        self._pages = _Pages(_search_index(plugin_config), plugin_config)
+
+    def alive(self) -> bool:
+        return True
+
+    def begin(self) -> None:
+        self._pages.begin()
+
+    def add(self, key: str, inputs: tuple | None) -> None:
+        self._pages.add(key, inputs)
+
+    def finish(self, order: list[str], keep_unsent: bool = False) -> str:
+        return self._pages.finish(order, keep_unsent)
+
+    def stop(self) -> None:
+        pass
+
+
 def enabled_plugin_config(config) -> dict | None:
     """Material's search settings after its on_config, when the worker should index."""
     if os.environ.get(WORKER_ENV, "").strip() == "0":
@@ -115,11 +147,7 @@ def enabled_plugin_config(config) -> dict | None:
 
 
 def _work(plugin_config: dict, inbox, send) -> None:
-    from material.plugins.search.plugin import SearchIndex, jieba
-
-    if jieba:
-        _load_jieba(jieba, plugin_config)
-    pages = _Pages(SearchIndex, plugin_config)
+    pages = _Pages(_search_index(plugin_config), plugin_config)
     parent = os.getppid()
     while True:
         try:
@@ -140,6 +168,38 @@ def _work(plugin_config: dict, inbox, send) -> None:
         except Exception as exc:  # reported by finish(), in the build's words
             send.send(("error", f"{type(exc).__name__}: {exc}"))
             return
+
+
+SEGMENT_ENV = "TAIZHANG_FAST_SEGMENT"   # 0: Material's own jieba.cut per run (tests compare)
+
+
+def _search_index(plugin_config: dict):
+    """Material's SearchIndex, with jieba loaded as Material loads it, and its
+    Chinese segmentation done by taizhang.segment (jieba's words, found with
+    less work; the same index bytes)."""
+    from material.plugins.search.plugin import SearchIndex, jieba
+
+    if not jieba:
+        return SearchIndex
+    _load_jieba(jieba, plugin_config)
+    own = SearchIndex._segment_chinese.__code__.co_consts
+    if os.environ.get(SEGMENT_ENV, "").strip() == "0" or r"(\p{script: Han}+)" not in own:
+        return SearchIndex   # asked for, or a Material that segments another way: its own
+    from backrefs import bre
+
+    from taizhang.segment import cutter
+
+    cut = cutter(jieba)
+    han = bre.compile(r"(\p{script: Han}+)", bre.UNICODE)   # as in SearchIndex._segment_chinese
+
+    def replace(match) -> str:
+        return "".join(["\u200b", "\u200b".join(cut(match.group(0))), "\u200b"])
+
+    class Index(SearchIndex):
+        def _segment_chinese(self, data):
+            return han.sub(replace, data).strip("\u200b")
+
+    return Index
 
 
 def _load_jieba(jieba, plugin_config: dict) -> None:

@@ -208,4 +208,5 @@ def test_renamed_vocabulary_reaches_the_pull_request_summary(tmp_path):
     summary = render_summary(before, analyse(changed), "main", "HEAD")
     assert "### 状态变化（1）" in summary and "### 办结期限变化（1）" in summary
     assert "### 新增工作动态（1）" in summary and "CS-002 开展专题研讨：经办人" in summary
+    assert "### 其余改动（1）" in summary and "其他修改" not in summary     # the summary's own words are phrases
     assert _leftovers(summary) == []

@@ -178,6 +178,41 @@ def test_symlinks_never_publish_files_from_outside(tmp_path):
     assert secret not in _site_text(site)
 
 
+def test_dangling_and_looping_links_in_docs_are_named_not_tracebacks(tmp_path):
+    """A link to nothing, a link to itself and folder links to their own or an enclosing folder:
+    check names each (docs-symlink-broken); the build leaves a broken file link out with one line,
+    and stops at once, naming them, at a looping folder link (MkDocs would walk it 2**40 times)."""
+    import subprocess, sys
+    from conftest import env
+    root = copy_project(tmp_path / "p")
+    (root / "docs/evidence/dangling.pdf").symlink_to("gone.pdf")
+    (root / "docs/evidence/self.txt").symlink_to("self.txt")
+    (root / "docs/evidence/again").symlink_to(".")
+    (root / "docs/evidence/up").symlink_to("..")
+    result = check(root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    for name in ("dangling.pdf", "self.txt", "again", "up"):
+        assert f"docs/evidence/{name}:1: 错误：docs/ 下的这个符号链接" in result.stdout, result.stdout
+    assert result.stdout.count("(docs-symlink-broken)") == 4
+
+    def loose_build():
+        return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", "site"], cwd=root, env=env(),
+                              capture_output=True, text=True, timeout=240)
+
+    stopped = loose_build()
+    assert stopped.returncode != 0 and "Traceback" not in stopped.stderr, stopped.stderr[-3000:]
+    assert "docs/evidence/again 是形成循环" in stopped.stderr and "docs/evidence/up 是形成循环" in stopped.stderr
+    (root / "docs/evidence/again").unlink()
+    (root / "docs/evidence/up").unlink()
+    built = loose_build()
+    assert built.returncode == 0, built.stderr[-3000:]
+    assert "Traceback" not in built.stderr
+    for name in ("dangling.pdf", "self.txt"):
+        assert built.stderr.count(f"docs/evidence/{name} 是") == 1, built.stderr[-3000:]
+    site = root / "site"
+    assert not (site / "evidence/dangling.pdf").exists() and (site / "index.html").is_file()
+
+
 def test_upper_case_extensions_are_records(tmp_path):
     root = copy_project(tmp_path / "p")
     path = root / "records/measures/CS-003.md"

@@ -2,15 +2,20 @@
 compared file by file (pages, search index, downloads):
 - the hook renders Material's global navigation once per folder for pages
   outside the nav (record pages): with it and with TAIZHANG_NAV_CACHE=0;
-- the search worker indexes pages in a second process: with it and with
-  TAIZHANG_SEARCH_WORKER=0 (Material indexes in the build process)."""
+- the search worker indexes pages in a second process, segmenting Chinese
+  with taizhang.segment: with it and with TAIZHANG_SEARCH_WORKER=0 (Material
+  indexes in the build process, with jieba.cut); and pinned to one core, where
+  the same indexing and the downloads run in the build process."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import os
+import subprocess
+import sys
 
-from conftest import REPO, build, copy_project, tree_hash
+from conftest import REPO, build, copy_project, env, tree_hash
 
 NAV_CACHE_OFF = {"TAIZHANG_NAV_CACHE": "0"}   # the hook leaves the navigation to Material
 
@@ -75,11 +80,27 @@ def _same_site_with_and_without_search_worker(project, *args, **extra_env):
     return _same_files(project / "site-worker", project / "site-inline")
 
 
+ONE_CORE_LOG = "只有一个处理器：搜索索引和下载文件在构建进程中生成"
+
+
+def _build_on_one_core(project, site):
+    """`taskset -c 0 mkdocs build`: the build and anything it starts may use one CPU."""
+    pin = lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # noqa: E731
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--verbose", "-d", site], cwd=project,
+                          env=env(), capture_output=True, text=True, timeout=600, preexec_fn=pin)
+
+
 def test_search_worker_leaves_every_file_unchanged(tmp_path):
+    """Also on one core, where the same indexing (taizhang.segment's segmentation
+    included) and the downloads run in the build process: the same files again."""
     records = tmp_path / "generated"
     _generate(records, 80)
     project = copy_project(tmp_path / "project", records=records)
     files = _same_site_with_and_without_search_worker(project)
+    one_core = _build_on_one_core(project, "site-one-core")
+    assert one_core.returncode == 0, one_core.stderr[-3000:]
+    assert ONE_CORE_LOG in one_core.stderr and WORKER_LOG not in one_core.stderr
+    assert _same_files(project / "site-one-core", project / "site-inline") == files
     index = (project / "site-worker/search/search_index.json").read_text(encoding="utf-8")
     # Record pages, the user's own pages and their sections are all in it.
     assert '"location":"measures/CS-001/"' in index and '"location":"guide/' in index

@@ -269,3 +269,56 @@ def test_git_dot_files_venv_and_build_output_are_never_published(tmp_path):
     assert rendered.returncode == 0, rendered.stdout + rendered.stderr
     copied = [p for p in (tmp_path / "rendered").rglob("*") if p.is_file()]
     assert copied and not [p for p in copied if SECRET in p.read_bytes().decode("utf-8", "replace")]
+
+
+# -- item 3: every configured word is text ------------------------------------------
+
+HOSTILE_WORDS = """\
+statuses:
+  in_progress: {label: "<img src=x onerror=alert(301)>"}
+lights:
+  red: {label: "逾期\\" onmouseover=\\"alert(302)"}
+measure_types:
+  long_term: {label: "长期<svg onload=alert(303)>"}
+kinds:
+  measure: {label: "措施<script>alert(304)</script>"}
+phrases:
+  report_name: "通报<img src=x onerror=alert(305)>"
+exports:
+  issuer: "中共XX区委[点我](javascript:alert(306))"
+"""
+
+
+def test_configured_words_holding_markup_are_refused_by_check_and_build(tmp_path):
+    from conftest import build, run_cli, tree_hash
+    root = copy_project(tmp_path / "p")
+    (root / "taizhang.yml").write_text(HOSTILE_WORDS, encoding="utf-8")
+    before = tree_hash(root)
+    checked = run_cli("check", cwd=root)
+    assert checked.returncode != 0
+    said = checked.stdout + checked.stderr
+    for line in (2, 4, 6, 8, 10, 12):
+        assert f"taizhang.yml:{line}: " in said and "(config-word)" in said, (line, said)
+    assert "全角字符" in said   # the fix
+    built = build(root)
+    assert built.returncode != 0 and "(config-word)" in built.stderr
+    assert not (root / "site").exists() and tree_hash(root) == before
+
+
+def test_every_word_of_the_packaged_vocabulary_is_plain_text():
+    """The same rule holds vocabulary.yml, so words added to it later are covered."""
+    from taizhang.vocabulary import default_word_problems
+    assert default_word_problems() == []
+
+
+def test_full_width_lookalikes_are_accepted_and_shown_as_written(tmp_path):
+    from conftest import build
+    from sitecheck import soup
+    root = copy_project(tmp_path / "p")
+    (root / "taizhang.yml").write_text(
+        "lights:\n  red: {label: \"＜逾期＞（红灯）\"}\nphrases:\n  report_name: 整改进展情况通报＆说明\n",
+        encoding="utf-8")
+    built = build(root)
+    assert built.returncode == 0, built.stderr
+    assert "＜逾期＞（红灯）" in soup(root / "site/index.html").get_text()
+    assert "整改进展情况通报＆说明" in soup(root / "site/report/index.html").get_text()

@@ -19,6 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from taizhang import spawn
 from taizhang.gitutil import GitError, git
 from taizhang.markup import inert
 from taizhang.project import ROUND_ENV, analyse
@@ -59,35 +60,55 @@ def _git_identity(root: Path) -> bool:
 
 ENGINES = ("mkdocs", "properdocs", "zensical")   # README 长期维护
 DEFAULT_ENGINE = "mkdocs"
-
-# mike builds with ProperDocs whenever ProperDocs is installed (its
-# mkdocs_utils picks the program once, at import): name the engine asked for.
-_MIKE = ("import sys\n"
-         "import mike.mkdocs_utils as engine\n"
-         "engine._program_name = sys.argv.pop(1)\n"
-         "from mike.driver import main\n"
-         "sys.exit(main())\n")
-
-# Zensical is not one mike can run: the site is built first, then mike's own
-# deploy (its Python interface, which lets the caller build) commits it to
-# gh-pages with versions.json, exactly as `mike deploy` would.
-_MIKE_DEPLOY_BUILT = ("import sys\n"
-                      "from mike import commands\n"
-                      "site, version, title, alias, alias_type, dir_urls = sys.argv[1:]\n"
-                      "with commands.deploy({'site_dir': site, 'use_directory_urls': dir_urls == '1'}, version, title,\n"
-                      "                     [alias], update_aliases=True, alias_type=commands.AliasType[alias_type]):\n"
-                      "    pass\n")
+MIKE_CONFIG_GLOB = "mike-mkdocs*.yml"   # the temporary configuration mike writes beside mkdocs.yml
 
 
-def _mike(root: Path, env: dict, engine: str, *args: str) -> str:
-    return _run_mike(root, env, args[0], [sys.executable, "-c", _MIKE, engine, *args])
+def mike_main(engine: str = DEFAULT_ENGINE, deploy_built: bool = False) -> None:
+    """mike's command line, run as `taizhang archive`'s child (spawn.run). When
+    archive dies, the kernel sends this process SIGTERM: it unwinds (the
+    build mike waits for is killed by subprocess.run), and the temporary
+    configuration mike wrote beside mkdocs.yml is removed, even when the
+    signal came between mike creating it and mike's own clean-up taking hold.
+
+    mike builds with ProperDocs whenever ProperDocs is installed (its
+    mkdocs_utils picks the program once, at import): the engine asked for is
+    named to it. With deploy_built, the arguments are a site already built
+    (Zensical, which mike cannot run) and mike's own deploy (its Python
+    interface lets the caller build) commits it with versions.json, as
+    `mike deploy` would: SITE VERSION TITLE ALIAS ALIAS_TYPE DIR_URLS(1/0)."""
+    import glob
+    import signal
+
+    import mike.mkdocs_utils
+    from mike.driver import main
+
+    mike.mkdocs_utils._program_name = engine
+    before = set(glob.glob(MIKE_CONFIG_GLOB))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        if deploy_built:
+            from mike import commands
+            site, version, title, alias, alias_type, dir_urls = sys.argv[1:]
+            with commands.deploy({"site_dir": site, "use_directory_urls": dir_urls == "1"}, version, title, [alias],
+                                 update_aliases=True, alias_type=commands.AliasType[alias_type]):
+                pass
+            sys.exit(0)
+        sys.exit(main())
+    finally:
+        for name in set(glob.glob(MIKE_CONFIG_GLOB)) - before:
+            try:
+                os.remove(name)
+            except OSError:
+                pass
 
 
-def _run_mike(root: Path, env: dict, what: str, command: list[str]) -> str:
-    result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+def _mike(root: Path, env: dict, engine: str, *args: str, deploy_built: bool = False) -> str:
+    command = [sys.executable, "-c",
+               f"from taizhang.archive import mike_main; mike_main({engine!r}, deploy_built={deploy_built})", *args]
+    result = spawn.run(command, cwd=root, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         detail = (result.stderr.strip().splitlines() or ["（无输出）"])[-1]
-        raise ArchiveError(f"mike {what} 失败：{explain_tool_error(detail)}")
+        raise ArchiveError(f"mike {args[0] if not deploy_built else 'deploy'} 失败：{explain_tool_error(detail)}")
     return result.stdout
 
 
@@ -153,8 +174,8 @@ def archive_round(root: Path, round_id: str, force: bool = False, alias_type: st
         _deploy_zensical(root, env, round_id, inert(rnd.title), alias_type)
     else:
         with tempfile.TemporaryDirectory(prefix="taizhang-archive-") as tmp:
-            build = subprocess.run([sys.executable, "-m", engine, "build", "--strict", "-d", tmp],
-                                   cwd=root, env=env, capture_output=True, text=True)
+            build = spawn.run([sys.executable, "-m", engine, "build", "--strict", "-d", tmp],
+                              cwd=root, env=env, capture_output=True, text=True)
         if build.returncode != 0:
             raise ArchiveError("严格构建失败：\n" + build.stderr.strip())
         _mike(root, env, engine, "deploy", "--update-aliases", "--alias-type", alias_type,
@@ -181,14 +202,14 @@ def _deploy_zensical(root: Path, env: dict, round_id: str, title: str, alias_typ
     with tempfile.TemporaryDirectory(prefix="taizhang-archive-") as tmp:
         source = Path(tmp) / "source"
         render_source(root, source, round_id=round_id, version=round_id)
-        build = subprocess.run([sys.executable, "-m", "zensical", "build", "--strict", "--clean"], cwd=source,
-                               env=env, capture_output=True, text=True)
+        build = spawn.run([sys.executable, "-m", "zensical", "build", "--strict", "--clean"], cwd=source,
+                          env=env, capture_output=True, text=True)
         if build.returncode != 0:
             detail = (build.stderr.strip() or build.stdout.strip())[-3000:]
             raise ArchiveError("Zensical 严格构建失败：\n" + detail, "先用 taizhang render 和 zensical build 查看问题")
         dir_urls = "1" if read_config(root).get("use_directory_urls", True) else "0"
-        _run_mike(root, env, "deploy", [sys.executable, "-c", _MIKE_DEPLOY_BUILT, str(source / "site"), round_id,
-                                        title, LATEST, alias_type, dir_urls])
+        _mike(root, env, "zensical", str(source / "site"), round_id, title, LATEST, alias_type, dir_urls,
+              deploy_built=True)
 
 
 def _check_remote(root: Path, remote: str) -> None:

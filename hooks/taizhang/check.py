@@ -12,7 +12,8 @@ import os
 from collections import defaultdict
 from pathlib import Path
 
-from taizhang.link import Ledger, is_earlier, is_long_term
+from taizhang.fsutil import BROKEN_LINK_REASONS, broken_link
+from taizhang.link import Ledger, is_earlier, is_long_term, not_a_task
 from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord, Record
 from taizhang.problems import PRIVATE_PLACES, Reporter
 from taizhang.publish import hidden_name, private_kind
@@ -265,8 +266,10 @@ def check_docs_symlinks(ledger: Ledger, reporter: Reporter, docs_dir: Path) -> N
     for folder, dirs, files in os.walk(docs):   # never follows a linked folder
         for name in sorted(dirs) + sorted(files):
             path = os.path.join(folder, name)
-            if not os.path.islink(path) or path in named or any(n.startswith(path + os.sep) for n in named):
-                continue   # not a link, or named by a record: evidence-symlink reports it there
+            if not os.path.islink(path):
+                continue
+            if path in named or any(n.startswith(path + os.sep) for n in named):
+                continue   # named by a record: evidence-symlink reports it there
             real = os.path.realpath(path)
             rel = "docs/" + os.path.relpath(path, docs).replace(os.sep, "/")
             if real != repo and not real.startswith(repo + os.sep):
@@ -274,6 +277,9 @@ def check_docs_symlinks(ledger: Ledger, reporter: Reporter, docs_dir: Path) -> N
             elif (private := private_kind(real, repo)) is not None:
                 reporter.add("docs-private", rel, 1, what=PRIVATE_PLACES[private],
                              target=os.path.relpath(real, repo).replace(os.sep, "/"))
+            elif broken := broken_link(path):
+                # The build leaves it out: a dangling link would crash the copy, a looping folder repeat docs/.
+                reporter.add("docs-symlink-broken", rel, 1, target=os.readlink(path), why=BROKEN_LINK_REASONS[broken])
 
 
 def _private(lexical: str, real: str, docs: str, repo: str) -> str | None:
@@ -287,7 +293,8 @@ def check_gaps(ledger: Ledger, reporter: Reporter) -> None:
     """Warnings: feedback nobody answered, problems without measures, idle causes."""
     kinds = {name: kind.label for name, kind in ledger.vocab.kinds.items()}   # the messages name them
     for record in ledger.records.values():
-        if isinstance(record, FeedbackRecord) and not ledger.linked_from(record.id, "problem", "feedback"):
+        if (isinstance(record, FeedbackRecord) and not not_a_task(record)     # 非整改任务: nothing need answer it
+                and not ledger.linked_from(record.id, "problem", "feedback")):
             reporter.add("feedback-unanswered", record.path, 1, draft=record.draft, value=record.id, key=ledger.vocab.key("feedback"), **kinds)
         elif isinstance(record, ProblemRecord) and not record.is_declaration and not ledger.measures_of(record.id):
             reporter.add("problem-without-measure", record.path, 1, draft=record.draft, value=record.id, key=ledger.vocab.key("problems"), **kinds)

@@ -31,14 +31,11 @@ def analyse_ref(root: Path, ref: str, workdir: Path) -> Analysis:
     return analyse(folder)
 
 
-WORKING_TREE = "工作区"
-
-
 def summarise(root: Path, base: str | None = None, head: str = "HEAD") -> Summary:
     """BASE → HEAD; without a base, HEAD → the working tree (uncommitted and untracked records too)."""
     with tempfile.TemporaryDirectory(prefix="taizhang-diff-") as tmp:
         if base is None:
-            base, head = head, WORKING_TREE
+            base, head = head, None
             before = analyse_ref(root, base, Path(tmp) / "base")
             after = analyse(root)
         else:
@@ -59,13 +56,13 @@ def _comparable(record: Record, field: str):
 
 
 def _label(vocab, group, name):
-    return vocab.label(group, name) if name else "（空）"
+    return vocab.label(group, name) if name else vocab.phrase("diff_empty")
 
 
 def _deadline(vocab, m: MeasureRecord) -> str:
     if m.long_term:
         return vocab.long_term_deadline
-    return m.deadline.isoformat() if m.deadline else "（空）"
+    return m.deadline.isoformat() if m.deadline else vocab.phrase("diff_empty")
 
 
 def _name(vocab, r: Record) -> str:
@@ -92,7 +89,8 @@ class _Changes:
         return any((self.status, self.deadline, self.progress, self.evidence, self.signoffs, self.other))
 
 
-def render_summary(before: Analysis, after: Analysis, base: str, head: str) -> str:
+def render_summary(before: Analysis, after: Analysis, base: str, head: str | None) -> str:
+    """The summary, BASE → HEAD (None: the working tree)."""
     vocab = after.vocab
     old, new = before.ledger.records, after.ledger.records
     added = [new[i] for i in new if i not in old]
@@ -101,19 +99,21 @@ def render_summary(before: Analysis, after: Analysis, base: str, head: str) -> s
     for i in new:
         if i in old:
             _compare(vocab, old[i], new[i], changes)
-    out = [f"## 台账变更摘要（{base} → {head}）", "", f"**{_verdict(after)}**", ""]
-    out += _section("新增记录", [f"- {_cell(_name(vocab, r))}" for r in added])
-    out += _section("删除记录", [f"- {_cell(_name(vocab, r))}" for r in removed])
+    head = vocab.phrase("diff_working_tree") if head is None else head
+    out = [f"## {vocab.phrase('diff_title', base=base, head=head)}", "", f"**{_verdict(after)}**", ""]
+    out += _section(vocab.phrase("diff_added"), [f"- {_cell(_name(vocab, r))}" for r in added])
+    out += _section(vocab.phrase("diff_removed"), [f"- {_cell(_name(vocab, r))}" for r in removed])
     out += _changed_sections(vocab, changes)
     if not (added or removed or changes.any()):
-        out += ["台账记录没有变化。", ""]
-    out += _section("检查发现的问题", [f"- {_cell(p.format())}" for p in after.problems])
+        out += [vocab.phrase("diff_unchanged"), ""]
+    out += _section(vocab.phrase("diff_problems"), [f"- {_cell(p.format())}" for p in after.problems])
     return "\n".join(out).rstrip() + "\n"
 
 
 def _verdict(after: Analysis) -> str:
-    return ("✅ 检查通过" if not after.errors else f"❌ 检查未通过：{len(after.errors)} 个错误") + \
-        (f"，{len(after.warnings)} 个警告" if after.warnings else "")
+    vocab = after.vocab
+    verdict = vocab.phrase("diff_failed", errors=len(after.errors)) if after.errors else vocab.phrase("diff_passed")
+    return verdict + (vocab.phrase("diff_warnings", warnings=len(after.warnings)) if after.warnings else "")
 
 
 def _compare(vocab, a: Record, b: Record, changes: _Changes) -> None:
@@ -130,7 +130,7 @@ def _compare(vocab, a: Record, b: Record, changes: _Changes) -> None:
     changed = [vocab.key(f) for f in vocab.fields_of(b.kind)
                if f not in shown and f != "kind" and _comparable(a, f) != _comparable(b, f)]
     if a.body.strip() != b.body.strip():
-        changed.append("正文")
+        changed.append(vocab.phrase("diff_body"))
     if changed:
         changes.other.append(f"- {b.id} {_cell(b.title)}：{'、'.join(changed)}")
 
@@ -153,20 +153,23 @@ def _compare_measure(vocab, a: MeasureRecord, b: MeasureRecord, changes: _Change
         shown.add("evidence")
     if (a.signed_off_by, a.signed_off_on) != (b.signed_off_by, b.signed_off_on) and b.signed_off_on:
         shown.update(("signed_off_by", "signed_off_on"))
-        changes.signoffs.append(f"- {b.id} {_cell(b.title)}：{b.signed_off_on.isoformat()} 由 "
-                                f"{_cell(b.signed_off_by or '（未写）')} 销号")
+        who = _cell(b.signed_off_by or vocab.phrase("diff_unwritten"))
+        changes.signoffs.append(f"- {b.id} {_cell(b.title)}："
+                                + vocab.phrase("diff_signed_off", date=b.signed_off_on.isoformat(), who=who))
     return shown
 
 
 def _changed_sections(vocab, changes: _Changes) -> list[str]:
-    key = vocab.key
+    key, say = vocab.key, vocab.phrase
     return [
-        *_table("状态变化", [key("id"), key("title"), "原状态", "新状态"], changes.status),
-        *_table(f"{key('deadline')}变化", [key("id"), key("title"), "原时限", "新时限"], changes.deadline),
-        *_section(f"新增{key('progress')}", changes.progress),
-        *_section(f"新增{key('evidence')}", changes.evidence),
-        *_section("销号", changes.signoffs),
-        *_section("其他修改", changes.other),
+        *_table(say("diff_status"), [key("id"), key("title"), say("diff_old_status"), say("diff_new_status")],
+                changes.status),
+        *_table(say("diff_deadline"), [key("id"), key("title"), say("diff_old_deadline"), say("diff_new_deadline")],
+                changes.deadline),
+        *_section(say("diff_new_progress"), changes.progress),
+        *_section(say("diff_new_evidence"), changes.evidence),
+        *_section(say("diff_signoffs"), changes.signoffs),
+        *_section(say("diff_other"), changes.other),
     ]
 
 

@@ -1,4 +1,5 @@
-"""Writing files safely: never overwrite, never leave half a file behind."""
+"""Writing files safely: never overwrite, never leave half a file behind;
+and reading the links a checkout may hold."""
 
 from __future__ import annotations
 
@@ -25,8 +26,33 @@ _REASONS = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限
 
 
 def _failed(path: Path, exc: OSError) -> WriteFailed:
-    reason = _REASONS.get(exc.errno, exc.strerror or str(exc))
-    return WriteFailed(f"无法写入 {_shown(path)}（{reason}）")
+    return WriteFailed(f"无法写入 {_shown(path)}（{write_reason(exc)}）")
+
+
+def write_reason(exc: OSError) -> str:
+    """Why a write failed, in the users' words (disk full, read-only …)."""
+    return _REASONS.get(exc.errno, exc.strerror or str(exc))
+
+
+BROKEN_LINK_REASONS = {"missing": "指向的文件不存在", "loop": "形成循环（指向自身、所在的上级文件夹或绕回来的链接）"}
+
+
+def broken_link(path: str) -> str | None:
+    """A symlink that cannot be published: "missing" (it leads nowhere, or
+    round a loop of links) or "loop" (a folder link to itself or an enclosing
+    folder: walked with links followed, as MkDocs walks docs/, its files would
+    repeat forty levels deep); None otherwise, or when `path` is no link."""
+    if not os.path.islink(path):
+        return None
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return "loop" if exc.errno == errno.ELOOP else "missing"
+    if os.path.isdir(path):
+        real, parent = os.path.realpath(path), os.path.realpath(os.path.dirname(path))
+        if parent == real or parent.startswith(real + os.sep):
+            return "loop"
+    return None
 
 
 def _shown(path: Path) -> str:

@@ -69,6 +69,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "把文件本身复制到 docs/{value}（替换这个链接）并提交"),
     "docs-symlink": ("docs/ 下的这个文件或文件夹是指向仓库之外（{target}）的符号链接，网站不会发布它",
                      "把文件本身复制到这里（替换这个链接）并提交，或删除这个链接"),
+    "docs-symlink-broken": ("docs/ 下的这个符号链接{why}（指向 {target}），网站不会发布它",
+                            "删除这个链接，或改为仓库中的文件本身"),
     "evidence-private": ("{key}“{value}”实际是 {target}（{what}），网站不会发布它",
                          "{key}只能是 docs/ 下普通的材料文件：把材料本身复制到 docs/evidence/ 下，改正路径后提交"),
     "docs-private": ("docs/ 下的这个符号链接指向 {target}（{what}），网站不会发布它",

@@ -1,26 +1,48 @@
-"""Second processes beside the build, running the build's own code.
+"""Second processes beside the build, running the build's own code, and
+child programs (mkdocs, mike) run by the command line: each ends with the
+process that started it.
 
-They are spawned, not forked: `mkdocs serve` runs threads, and forking a
-threaded process can deadlock. A spawned child imports its code afresh, by
-module name, from the parent's sys.path as it is at start(). MkDocs takes a
-hook's folder off sys.path again once the hook file is loaded, so without
-help the child would import another installed copy of taizhang (or none):
-start() puts this folder back for the child only.
+Spawned processes are spawned, not forked: `mkdocs serve` runs threads, and
+forking a threaded process can deadlock. A spawned child imports its code
+afresh, by module name, from the parent's sys.path as it is at start().
+MkDocs takes a hook's folder off sys.path again once the hook file is
+loaded, so without help the child would import another installed copy of
+taizhang (or none): start() puts this folder back for the child only.
+
+A child killed with its parent (kill -9 of `mkdocs build`, `mkdocs serve` or
+`taizhang archive`, at any moment) must not run on alone: on Linux the
+kernel signals it when its parent dies (prctl PR_SET_PDEATHSIG), and a
+watcher thread checks the parent every WATCH_SECONDS besides (elsewhere, and
+for a child started from a thread that may end before the process does).
+A child first checks that its parent is still the one that started it:
+the parent may die before the child gets that far.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import subprocess
 import sys
+import threading
+import time
 
 CONTEXT = multiprocessing.get_context("spawn")
 CODE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # holds taizhang/ and the hook
+WATCH_SECONDS = 0.25
+PR_SET_PDEATHSIG = 1
+# Set for programs the command line runs (mkdocs under mike): the program's own
+# hook then ends it with whatever process started it.
+END_WITH_PARENT_ENV = "TAIZHANG_END_WITH_PARENT"
 
 
 def start(target, args: tuple, name: str):
-    """A daemon child running target(*args) with the same code as this process."""
-    process = CONTEXT.Process(target=target, args=args, name=name, daemon=True)
+    """A daemon child running target(*args) with the same code as this process;
+    it ends when this process ends."""
+    process = CONTEXT.Process(target=_child, args=(os.getpid(), _main_thread(), target, args), name=name,
+                              daemon=True)
     saved = sys.path[:]
     sys.path.insert(0, CODE_DIR)
     try:
@@ -28,3 +50,81 @@ def start(target, args: tuple, name: str):
     finally:
         sys.path[:] = saved
     return process
+
+
+def _main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+def _child(parent: int, from_main_thread: bool, target, args: tuple) -> None:
+    end_with_parent(parent, signal.SIGKILL if from_main_thread else None)
+    target(*args)
+
+
+def end_with_parent(parent: int | None = None, kernel_signal: int | None = signal.SIGKILL) -> None:
+    """End this process when its parent (pid `parent`, or the present one) ends.
+    `kernel_signal`: what the kernel sends at the parent's death (Linux), None
+    for the watcher thread alone (the kernel counts the death of the parent's
+    *thread* that started this process)."""
+    if kernel_signal is not None:
+        _parent_death_signal(kernel_signal)
+    parent = os.getppid() if parent is None else parent
+    if os.getppid() != parent or parent == 1:
+        os._exit(1)    # the parent died before the signal was asked for
+    threading.Thread(target=_watch, args=(parent,), name="taizhang-parent-watch", daemon=True).start()
+
+
+def _parent_death_signal(number: int) -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, int(number), 0, 0, 0)
+    except (OSError, AttributeError):
+        pass   # the watcher thread still ends the process
+
+
+def _watch(parent: int) -> None:
+    while True:
+        time.sleep(WATCH_SECONDS)
+        if os.getppid() != parent:
+            try:
+                os.kill(os.getpid(), signal.SIGTERM)   # lets a SIGTERM handler clean up (mike's temp file)
+                time.sleep(2)
+            finally:
+                os._exit(1)
+
+
+def run(command: list[str], **options) -> subprocess.CompletedProcess:
+    """subprocess.run for a child program (mkdocs, mike) that ends with this
+    process: SIGTERM from the kernel when this process dies (Linux), and its
+    environment asks taizhang code inside it (the hook) to watch as well."""
+    parent = os.getpid()
+    env = dict(options.pop("env", None) or os.environ)
+    env[END_WITH_PARENT_ENV] = "1"
+
+    def before_exec() -> None:   # runs in the child, between fork and exec: no Python locks taken
+        _parent_death_signal(signal.SIGTERM)
+        if os.getppid() != parent:
+            os._exit(1)
+
+    use_hook = sys.platform.startswith("linux") and _main_thread()
+    return subprocess.run(command, env=env, preexec_fn=before_exec if use_hook else None, **options)
+
+
+def end_with_parent_if_asked() -> None:
+    """In a program started by run() (the build under `taizhang archive`, or
+    under mike started by it): end with that parent too."""
+    if os.environ.get(END_WITH_PARENT_ENV) == "1":
+        end_with_parent(None, signal.SIGTERM)
+
+
+def spare_core() -> bool:
+    """Whether a second process can run beside this one: this process may use
+    more than one CPU (`taskset -c 0`, a one-core server or container: no). On
+    one core a second process only adds its start-up, imports and set-up to
+    the build's CPU time and wall time; the work is then done in-process."""
+    try:
+        return len(os.sched_getaffinity(0)) > 1
+    except AttributeError:   # no affinity on this system (macOS, Windows)
+        return (os.cpu_count() or 1) > 1

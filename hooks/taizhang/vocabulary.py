@@ -374,6 +374,11 @@ def load_vocabulary(project_root: Path | None = None) -> Vocabulary:
         merger.merge(raw, copy.deepcopy(override))
         if not merger.errors:
             _check_phrases(raw["phrases"], defaults, raw, merger)
+        for path, text in _words(override):
+            # a phrase's placeholders are phrase-placeholder's; its literal text (where "{{" is "{") is checked here
+            if (problem := word_problem(text, template=path[:1] == ("phrases",))) is not None:
+                shown = _WORD_INVISIBLE.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)   # never echo a bidi control
+                merger.error(path, f"：“{shown}”中有{problem} (config-word) — {CONFIG_WORD_FIX}")
         if merger.errors:
             raise ConfigError("\n".join(text for _, text in sorted(merger.errors)))
     try:
@@ -426,6 +431,63 @@ def _check_phrases(phrases: dict, defaults: dict, raw: dict, merger: _Merger) ->
             elif index is None and base in groups:
                 merger.error(where, f"：占位符“{shown}”缺少下标 (phrase-placeholder) — "
                                     f"写成如 {{{base}[{next(iter(groups[base]))}]}}")
+
+
+# Configured words land in pages (body, headings, attributes, navigation,
+# search), in xlsx, docx, CSV and JSON, each with its own escaping, or none
+# where a call site forgot. So a word may not hold what is markup in any of
+# them: HTML's < > & " ', Markdown's ` \\ | * [ ], braces beyond {placeholders}
+# (attr_list reads {…} as attributes), line ends, control characters and
+# bidirectional controls (which reorder the text around them). One check, at
+# the source, for every string of taizhang.yml, so words added to the
+# vocabulary later are covered too (tests hold vocabulary.yml to it as well).
+# Sections that are not words: rule levels, and the importer's keywords and
+# patterns (matched against input, never shown).
+NOT_WORDS = ("rules", "import")
+_WORD_MARKUP = re.compile(r"[<>&\"'`\\|*\[\]{}]")
+_WORD_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]")
+_WORD_PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:\[[A-Za-z_][A-Za-z0-9_]*\])?\}")
+CONFIG_WORD_FIX = ("用语会写进网页、导出文件和通报，只能是文字：把 < > & \" ' ` \\ | * [ ] { } 换成全角字符"
+                   "（＜＞＆＂＇｀＼｜＊［］｛｝）或删去，花括号只用于 {名称} 形式的占位符；删去换行和看不见的控制字符")
+
+
+def word_problem(text: str, template: bool = False) -> str | None:
+    """What in a configured word would be markup or reorder text somewhere, said
+    in Chinese; None when it is plain text. `template`: a phrase, whose literal
+    text is checked (its placeholders are _check_phrases')."""
+    invisible = _WORD_INVISIBLE.findall(text)
+    if invisible:
+        return "换行或看不见的控制字符（" + "、".join(dict.fromkeys(f"U+{ord(c):04X}" for c in invisible)) + "）"
+    literal = _WORD_PLACEHOLDER.sub("", text)
+    if template:
+        try:
+            literal = "".join(part for part, *_ in string.Formatter().parse(text))
+        except ValueError:
+            pass   # unbalanced braces: the placeholder rule says so, and the braces are reported below
+    markup = _WORD_MARKUP.findall(literal)
+    if markup:
+        return "字符" + "".join(dict.fromkeys(f"“{c}”" for c in markup))
+    return None
+
+
+def _words(data, path: tuple = ()):
+    """(path, text) of every string in a configuration tree, outside NOT_WORDS."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if not path and key in NOT_WORDS:
+                continue
+            yield from _words(value, path + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _words(value, path + (index,))
+    elif isinstance(data, str):
+        yield path, data
+
+
+def default_word_problems() -> list[tuple[tuple, str]]:
+    """The packaged vocabulary held to the same rule (tests call this)."""
+    return [(path, problem) for path, text in _words(_read_yaml(DEFAULTS_FILE))
+            if (problem := word_problem(text, template=path[:1] == ("phrases",))) is not None]
 
 
 PLACEHOLDER = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\[([A-Za-z_][A-Za-z0-9_]*)\])?")

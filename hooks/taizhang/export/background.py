@@ -3,7 +3,9 @@
 openpyxl and python-docx are pure Python, so a thread would not run in
 parallel. The child (taizhang.spawn) reads the ledger again
 from the same project and sends back only bytes, the same bytes the build
-would make in-process (`taizhang export` does that).
+would make in-process (`taizhang export` does that). With one core there is
+nothing to run beside: start_downloads makes them in the build process, from
+the build's own ledger, when they are asked for (InProcess).
 """
 
 from __future__ import annotations
@@ -22,6 +24,33 @@ def build_downloads(root: Path, today: dt.date, round_id: str | None) -> dict[st
 
     ledger = analyse(root, today=today, round_id=round_id).ledger
     return build_downloads(ledger, Scope(ledger, ledger.current_round))
+
+
+def start_downloads(root: Path, ledger):
+    """Background (a second process, started now) when a spare core can run it,
+    else InProcess; either way .result() gives the downloads."""
+    if spawn.spare_core():
+        return Background(root, ledger.today, ledger.shown_round)
+    return InProcess(ledger)
+
+
+class InProcess:
+    """The downloads made in this process, from this ledger, at .result()."""
+
+    def __init__(self, ledger):
+        self._ledger, self._result = ledger, None
+
+    def result(self) -> dict[str, bytes]:
+        if self._result is None:
+            from taizhang.export.files import build_downloads
+            from taizhang.views import Scope
+
+            ledger, self._ledger = self._ledger, None
+            try:
+                self._result = build_downloads(ledger, Scope(ledger, ledger.current_round))
+            except Exception as exc:  # the message the second process would have sent
+                raise RuntimeError(f"生成下载文件失败：{type(exc).__name__}: {exc}") from exc
+        return self._result
 
 
 class Background:

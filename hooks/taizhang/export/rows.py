@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from collections.abc import Mapping
 
 from taizhang.export.text import plain_text
-from taizhang.link import DONE, Ledger
+from taizhang.link import DONE, Ledger, not_a_task
 from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord
-from taizhang.views import Scope, field_text, light_text, status_label
+from taizhang.views import Scope, deadline_text, field_text, late_text, light_text, state_label
 
 FEEDBACK_COLUMNS = ("number", "feedback")     # merged over a feedback item's rows
 PROBLEM_COLUMNS = ("problem", "cause")        # merged over a problem's rows (within one feedback item)
@@ -114,6 +114,9 @@ def ledger_blocks(ledger: Ledger, scope: Scope, repeat_in_full: bool = True) -> 
         if not answered:
             declared = [p.id for p in problems if p.is_declaration]
             marker = f"（以{ledger.vocab.label('natures', 'declaration')} {'、'.join(declared)} 回应）" if declared else f"（{ledger.vocab.phrase('no_problems')}）"
+            if not_a_task(f):      # 非整改任务: its reason, not a gap
+                add(f.area, f, None, None, {**f_cells, "problem": f"（{ledger.vocab.key('not_task')}：{f.value('not_task')}）"})
+                continue
             add(f.area, f, None, None, {**f_cells, "problem": marker}, {"problem"})
         for p in sorted(answered, key=lambda p: _id_key(p.id)):
             problem_rows(f.area, f, f_cells, p)
@@ -145,7 +148,8 @@ def _id_key(record_id: str):
 
 def _status_line(ledger: Ledger, record, missing: str) -> str:
     """The derived status (the ledger's, as the dashboard and report show it)."""
-    return f"（{ledger.vocab.key('status')}：{status_label(ledger.vocab, ledger.status_of(record), ledger.vocab.phrase(missing))}）"
+    text = state_label(ledger, record) or ledger.vocab.phrase(missing)    # 非整改任务（不计入） too
+    return f"（{ledger.vocab.key('status')}：{text}）"
 
 
 def _feedback_cells(ledger: Ledger, f: FeedbackRecord, number: int) -> dict:
@@ -173,6 +177,8 @@ def measure_cells(ledger: Ledger, m: MeasureRecord, short: bool = False) -> dict
         completion.append(light_text(ledger, m))      # the one days-left wording (views)
     if m.completed_on:
         completion.append(f"{m.completed_on.isoformat()}完成")
+    if late_text(ledger, m):
+        completion.append(late_text(ledger, m))       # 逾期 10 天完成
     progress = [f"{p.on.isoformat()} {p.text}" for p in m.progress]
     evidence = [e.name for e in m.evidence]
     for original in ledger.carried_from(m):   # 承接自: the original's state, shown (kept there, not copied)
@@ -187,6 +193,8 @@ def measure_cells(ledger: Ledger, m: MeasureRecord, short: bool = False) -> dict
         signoff += " 销号"
     has_signoff_column = any(c.name == "signoff" for c in vocab.ledger_columns)
     deadline: str | dt.date = vocab.long_term_deadline if m.long_term else (m.deadline or "")
+    if m.value("adjusted_deadline"):
+        deadline = deadline_text(ledger, m)           # 2023-07-31（调整后时限 2023-09-30）: both stay visible
     fields = {name: field_text(ledger, m, name) for name in vocab.fields_of("measure")}
     return {
         **fields,      # any measure field is a column too (ledger_columns in taizhang.yml)

@@ -12,7 +12,7 @@ import json
 from taizhang.export.rows import ledger_blocks
 from taizhang.link import Ledger
 from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord, Record, RoundRecord
-from taizhang.views import Scope
+from taizhang.views import Scope, late_days
 
 BOM = "\ufeff"
 
@@ -56,7 +56,7 @@ BASE_KEYS = ("schema_version", "id", "kind", "kind_label", "title", "round", "pa
 # Descriptions are vocabulary phrases' placeholders: {problem}, {keys[status]} ….
 DERIVED = {
     "feedback": {"answered_by": ("ids", "回应本条的{problem}（派生）"),
-                 "status": ("label", "{keys[status]}，按其{problem}计算（派生）")},
+                 "status": ("label", "{keys[status]}，按其{problem}的{measure}计算；{keys[not_task]}为空（派生）")},
     "problem": {"status": ("label", "{keys[status]}，按其{measure}计算（派生）"),
                 "reported_status": ("label", "{problem}填报的{keys[status]}"),
                 "measures": ("ids", "{measure}（派生）")},
@@ -65,7 +65,10 @@ DERIVED = {
     "measure": {"long_term": ("bool", "{keys[deadline]}为{measure_types[long_term]}"),
                 "light": ("light", "提示灯：red {lights[red]} / yellow {lights[yellow]} / pending {lights[pending]}（{keys[draft]}缺{keys[deadline]}）/ "
                                    "green {lights[green]} / done {lights[done]}（派生）"),
-                "days_left": ("int", "距{keys[deadline]}的天数，负数为超过的天数（派生）")},
+                "days_left": ("int", "距{keys[deadline]}（有{keys[adjusted_deadline]}时按它）的天数，负数为超过的天数（派生）"),
+                "state": ("label", "计入统计的{keys[status]}：{measure_types[long_term]}的按{keys[progress]}计算，其余同填写的（派生）"),
+                "late_days": ("int", "{keys[completed_on]}晚于{keys[deadline]}（或{keys[adjusted_deadline]}）的天数（派生）"),
+                "stale_days": ("int", "未完成的{measure_types[long_term]}{measure}距最近一次{keys[progress]}的天数（派生）")},
     "round": {"long_term": ("bool", "{keys[deadline]}为{measure_types[long_term]}")},
 }
 
@@ -122,7 +125,10 @@ def record_json(ledger: Ledger, record: Record) -> dict:
         item.update(explains=_ids(ledger.linked_from(record.id, "problem", "causes")),
                     targeted_by=_ids(ledger.linked_from(record.id, "measure", "addresses_causes")))
     if isinstance(record, MeasureRecord):
-        item.update(long_term=record.long_term, light=ledger.lights.get(record.id), days_left=ledger.days_left(record))
+        state = ledger.state_of(record)
+        item.update(long_term=record.long_term, light=ledger.lights.get(record.id), days_left=ledger.days_left(record),
+                    state=vocab.label("statuses", state) if state else None, late_days=late_days(ledger, record),
+                    stale_days=ledger.stale_days.get(record.id))
     return item
 
 

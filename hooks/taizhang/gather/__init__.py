@@ -26,6 +26,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from taizhang import spawn
 from taizhang.errors import TaizhangError
 from taizhang.gather.figures import Overview, build_overview
 from taizhang.gather.pages import NAV, WORKBOOK, OverviewPages, render_pages, safe_title
@@ -220,5 +221,5 @@ def build_site(out_dir: Path, offline: bool = False) -> subprocess.CompletedProc
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     if offline:
         env["TAIZHANG_OFFLINE"] = "true"
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=out_dir, env=env,
+    return spawn.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=out_dir, env=env,
                           capture_output=True, text=True)

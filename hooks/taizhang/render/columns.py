@@ -65,7 +65,10 @@ def cell(page: Page, column: TableColumn, row):
             return page.deadline_cell(_record(page, row.measure))
         return Cell(esc(value or none), getattr(row, "deadline_sort", value))
     if show in ("status", "status_marked"):
-        status = page.status_cell(value, page.vocab.phrase(column.gap) if column.gap else "—")
+        empty = page.vocab.phrase(column.gap) if column.gap else "—"
+        if getattr(row, "not_task", ""):
+            empty = row.status_label          # 非整改任务（不计入）
+        status = page.status_cell(value, empty)
         if show == "status_marked":
             marks = round_marks(page, _record(page, row.measure))
             return Cell(status.html + marks, status.sort) if marks else status
@@ -87,6 +90,9 @@ def _verdict(page: Page, row) -> Cell:
     vocab = page.vocab
     if row.closeable:
         html = f'<span class="tz-verdict tz-verdict--yes">{esc(vocab.phrase("closeable"))}</span>'
+    elif getattr(row, "not_task", ""):
+        html = (f'<span class="tz-verdict tz-verdict--none" title="{esc(row.not_task)}">'
+                f'{esc(row.status_label)}：{esc(row.not_task)}</span>')
     elif not row.measures:
         gap = vocab.phrase("no_problems") if not row.problems else vocab.phrase("no_measures")
         html = f'<span class="tz-verdict tz-verdict--no tz-gap">{esc(vocab.phrase("not_closeable"))}：{esc(gap)}</span>'

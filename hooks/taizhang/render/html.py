@@ -14,11 +14,11 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 
-from taizhang.link import DONE, GREEN, LIGHT_ORDER, PENDING, RED, YELLOW, Ledger
+from taizhang.link import DONE, GREEN, LIGHT_ORDER, PENDING, RED, YELLOW, Ledger, effective_deadline
 from taizhang.markup import esc, md_inline
 from taizhang.model import MeasureRecord, Record
 from taizhang.render import urls
-from taizhang.views import area_label, deadline_text, light_text, measure_note
+from taizhang.views import area_label, deadline_text, light_label, light_text, measure_note
 
 _fragments: ContextVar[list[str] | None] = ContextVar("taizhang_fragments", default=None)
 FRAGMENT = "<!--tz-fragment:{}-->"
@@ -195,7 +195,8 @@ class Page:
         return Cell(html, str(LIGHT_ORDER.index(light)) if light else "9")
 
     def deadline_cell(self, measure: MeasureRecord) -> Cell:
-        key = "9999-99-99" if measure.long_term else (measure.deadline.isoformat() if measure.deadline else "")
+        deadline = effective_deadline(measure)      # sorted by the deadline in force
+        key = "9999-99-99" if measure.long_term else (deadline.isoformat() if deadline else "")
         return Cell(self.deadline(measure), key)
 
     def status(self, status: str | None, empty: str = "—") -> str:
@@ -217,7 +218,7 @@ class Page:
         light = self.ledger.lights.get(measure.id)
         if light is None:
             return ""
-        label, text = self.vocab.label("lights", light), light_text(self.ledger, measure)
+        label, text = light_label(self.ledger, measure), light_text(self.ledger, measure)
         return f'<span class="tz-light tz-light--{esc(light)}" title="{esc(text)}">{esc(label)}</span>'
 
     def deadline(self, measure: MeasureRecord) -> str:

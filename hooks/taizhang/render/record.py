@@ -12,7 +12,9 @@ from taizhang.problems import Problem
 from taizhang.sanitise import is_url, render_body
 from taizhang.render.html import ID, KEY, NOWRAP, TITLE, WIDE, Col, Page, block, esc, md_inline, table, unsearched
 from taizhang.render.marks import by_round, handover_text, repeat_mark
-from taizhang.views import Scope, area_label, field_text, figures, problem_light, round_facts
+from taizhang.link import worst_light
+from taizhang.views import (Scope, area_label, field_text, figures, late_text, problem_light, round_facts,
+                            state_label)
 
 
 def render_record(page: Page, record: Record, problems: list[Problem], history: History | None = None) -> str:
@@ -109,6 +111,8 @@ def _facts(page: Page, record: Record) -> str:
         rows.append(_row(vocab.key("area"), esc(f"（{area}）{ledger.area_name(record, area)}")))
     if isinstance(record, FeedbackRecord) and record.source:
         rows.append(_row(vocab.key("source"), esc(record.source)))
+    if isinstance(record, FeedbackRecord):
+        rows += _feedback_facts(page, record)
     if isinstance(record, ProblemRecord):
         rows += _problem_facts(page, record)
     if isinstance(record, MeasureRecord):
@@ -118,6 +122,18 @@ def _facts(page: Page, record: Record) -> str:
     # Fields a unit added in vocabulary.yml or taizhang.yml: shown by their type.
     rows += [_row(vocab.key(name), esc(field_text(ledger, record, name))) for name in record.extra]
     return '<div class="tz-facts"><table>\n' + "\n".join(rows) + "\n</table></div>"
+
+
+def _feedback_facts(page: Page, feedback: FeedbackRecord) -> list[str]:
+    """Its own 整改状态, from the measures of the problems answering it (or 非整改任务)."""
+    vocab, ledger = page.vocab, page.ledger
+    measures = {m.id: m for p in ledger.linked_from(feedback.id, "problem", "feedback") if not p.is_declaration
+                for m in ledger.measures_of(p.id)}
+    light = worst_light(ledger.lights.get(i) for i in measures)
+    state = ledger.state_of(feedback)
+    label = f"{vocab.key('status')}（按{vocab.kind_label('problem')}的{vocab.kind_label('measure')}计算）"
+    return [_row(label, page.status(state, state_label(ledger, feedback))
+                 + (" " + page.light(light) if light and state else ""))]
 
 
 def _problem_facts(page: Page, problem: ProblemRecord) -> list[str]:
@@ -138,7 +154,7 @@ def _problem_facts(page: Page, problem: ProblemRecord) -> list[str]:
 def _measure_facts(page: Page, m: MeasureRecord) -> list[str]:
     vocab = page.vocab
     rows = [
-        _row(vocab.key("status"), page.status(m.status) + " " + page.measure_light(m)),
+        _row(vocab.key("status"), page.status(m.status) + " " + page.measure_light(m) + _counted(page, m)),
         _row(vocab.key("measure_type"), esc(vocab.label("measure_types", m.measure_type)) if m.measure_type else "—"),
         _row(vocab.key("deadline"), page.deadline(m)),
         _row(vocab.key("leader"), page.texts(m.leader)),
@@ -151,12 +167,22 @@ def _measure_facts(page: Page, m: MeasureRecord) -> list[str]:
     if handed:
         rows.append(_row(f"转入后续{vocab.kind_label('round')}", f'<span class="tz-handover">{handed}</span>'))
     if m.completed_on:
-        rows.append(_row(vocab.key("completed_on"), esc(m.completed_on.isoformat())))
+        late = late_text(page.ledger, m)
+        rows.append(_row(vocab.key("completed_on"), esc(m.completed_on.isoformat())
+                         + (f' <span class="tz-late">{esc(late)}</span>' if late else "")))
     if m.signed_off_by or m.signed_off_on:
         who = esc(m.signed_off_by or "—")
         when = esc(m.signed_off_on.isoformat() if m.signed_off_on else "—")
         rows.append(_row("销号", f"{when}，{who}"))
     return rows
+
+
+def _counted(page: Page, m: MeasureRecord) -> str:
+    """The state a 长期坚持 measure counts as, when not the one written (README 统计口径)."""
+    state = page.ledger.state_of(m)
+    if state == m.status or state is None:
+        return ""
+    return f'<br><small class="tz-counted">{esc(page.vocab.phrase("counted_state"))}：{page.status(state)}</small>'
 
 
 def _before_carry(page: Page, original: MeasureRecord) -> str:

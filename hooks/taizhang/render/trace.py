@@ -24,11 +24,12 @@ def render_trace(page: Page, scope: Scope) -> str:
                Col(vocab.kind_label("cause"), WIDE), Col(vocab.kind_label("measure"), WIDE),
                Col(vocab.key("status"), KEY)]
     rows = [Row([page.link(f.feedback) + repeat_mark(page, f.feedback), _links(page, f.problems, no_problems), _links(page, f.causes, no_causes),
-                 _links(page, f.measures, no_measures), page.status_cell(f.status, no_problems)],
+                 _links(page, f.measures, no_measures), page.status_cell(f.status, f.status_label)],
                 {"status": f.status_label, "area": f.area_label}) for f in feedback]
     parts = ["# 对照表\n",
              block(f'<p class="tz-lead">每条{esc(vocab.kind_label("feedback"))}对应的{esc(vocab.kind_label("problem"))}、原因和{esc(vocab.kind_label("measure"))}；'
-                   f"{esc(vocab.kind_label('feedback'))}的{esc(vocab.key('status'))}按回应它的{esc(vocab.kind_label('problem'))}计算（最慢的一个决定）。"
+                   f"{esc(vocab.kind_label('feedback'))}的{esc(vocab.key('status'))}按回应它的{esc(vocab.kind_label('problem'))}的全部{esc(vocab.kind_label('measure'))}计算（见使用说明）；"
+                   f"{esc(vocab.key('not_task'))}单独标出，不计入完成率。"
                    f'有缺口的{esc(vocab.kind_label("feedback"))} <strong data-gaps="{gaps}">{gaps}</strong> 条（标为红字）。'
                    + _repeat_note(scope) + '</p>'),
              block(rate_cards(page, views.figures(ledger, scope))),

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from taizhang.archive import archived_rounds
-from taizhang.export.background import Background
+from taizhang.export.background import Background, InProcess, start_downloads
 from taizhang.history import read_history
 from taizhang.project import RECORDS_DIR, Analysis
 from taizhang.render.colours import COLOURS_CSS, colours_css
@@ -32,7 +32,7 @@ SAMPLE_NOTICE = "taizhang_sample_notice"  # config.extra key read by hooks/theme
 @dataclass(frozen=True)
 class SiteTree:
     """What the core adds to a site: generated pages, assets, config extras,
-    and the downloads (built in a second process meanwhile)."""
+    and the downloads (built in a second process meanwhile, given a spare core)."""
 
     pages: dict[str, str]             # src_uri -> Markdown (large HTML blocks set aside, see fragments)
     record_files: dict[str, str]      # src_uri -> record path (records/…/X.md)
@@ -40,7 +40,7 @@ class SiteTree:
     assets: dict[str, str]            # src_uri -> text of a generated static file (the print sheet)
     extra: dict[str, object]          # entries of the config's `extra` the theme reads
     extra_css: tuple[str, ...]        # style sheets every page links (after the project's own)
-    downloads: Background = field(repr=False, compare=False)
+    downloads: Background | InProcess = field(repr=False, compare=False)
 
     def markdown(self, src_uri: str) -> str:
         """A page's complete Markdown: its set-aside HTML back in place."""
@@ -74,9 +74,10 @@ def site_extra(analysis: Analysis, version: str | None) -> dict[str, object]:
 def site_tree(root: Path, analysis: Analysis, *, dir_urls: bool, site_name: str,
               set_aside_html: bool = True, version: str | None = None) -> SiteTree:
     """The generated site of the project at root, for one build. Starts the
-    downloads' second process: call .downloads.result() when the pages are done."""
+    downloads' second process (made in-process on one core, see
+    export.background): call .downloads.result() when the pages are done."""
     ledger = analysis.ledger
-    downloads = Background(root, ledger.today, ledger.shown_round)
+    downloads = start_downloads(root, ledger)
     history = read_history(root, RECORDS_DIR, analysis.vocab)
     # Built by mike: archived rounds are sibling folders (../<round-id>/), so 各轮概览 links them.
     archive = ArchiveView(archived_rounds(root), version)

@@ -75,6 +75,7 @@ from taizhang.views.columns import plain
 __all__ = [
     "Scope", "Ref", "Fact", "RoundFacts", "StatusCount", "LightCount", "Rate", "AreaProgress", "Figures",
     "Completion", "KindCompletion", "NotTask", "completion", "state_of", "state_label", "late_days", "late_text",
+    "light_label",
     "TaskRow", "ProblemRow", "FeedbackRow", "Group", "RATE_LEVELS",
     "field_text", "is_closed", "light_text", "status_of", "status_label", "days_text", "deadline_text", "measure_note", "round_facts",
     "figures", "task_rows", "problem_rows", "feedback_rows", "responsibility_groups", "problem_light",
@@ -199,23 +200,49 @@ def days_text(vocab: Vocabulary, days: int) -> str:
 
 
 def deadline_text(ledger: Ledger, measure: MeasureRecord) -> str:
-    """The deadline as written: a date, 长期坚持, or "" when missing."""
+    """The deadline as written: a date, 长期坚持, or "" when missing; an
+    adjusted one beside it, the original staying visible:
+    2023-07-31（调整后时限 2023-09-30）."""
     if measure.long_term:
-        return ledger.vocab.long_term_deadline
-    return measure.deadline.isoformat() if measure.deadline else ""
+        text = ledger.vocab.long_term_deadline
+    else:
+        text = measure.deadline.isoformat() if measure.deadline else ""
+    adjusted = measure.value("adjusted_deadline")
+    if isinstance(adjusted, dt.date):
+        note = ledger.vocab.phrase("adjusted_deadline_note", date=adjusted.isoformat())
+        return f"{text}（{note}）" if text else note
+    return text
 
 
 def measure_note(ledger: Ledger, measure: MeasureRecord) -> str:
     """Days to the deadline for an open measure with a dated deadline; for an
     open 长期坚持 one lit yellow or red, 持续整改滞后（N 天无整改进展）; else ""."""
     light = ledger.lights.get(measure.id)
-    stale = ledger.stale_days.get(measure.id)
-    if stale is not None and light in (RED, YELLOW) and (measure.long_term or ledger.days_left(measure) is None):
-        return ledger.vocab.phrase("long_term_stale", days=stale)
+    if _is_stale(ledger, measure):
+        return ledger.vocab.phrase("long_term_stale", days=ledger.stale_days[measure.id])
+    if light == DONE:
+        return late_text(ledger, measure)        # 逾期 10 天完成, or ""
     days = ledger.days_left(measure)
-    if days is None or measure.long_term or light in (DONE, None):
+    if days is None or measure.long_term or light is None:
         return ""
     return days_text(ledger.vocab, days)
+
+
+def _is_stale(ledger: Ledger, measure: MeasureRecord) -> bool:
+    """An open 长期坚持 measure lit yellow or red for want of recent progress (持续整改滞后)."""
+    return (measure.id in ledger.stale_days and ledger.lights.get(measure.id) in (RED, YELLOW)
+            and (measure.long_term or ledger.days_left(measure) is None))
+
+
+def light_label(ledger: Ledger, measure: MeasureRecord) -> str:
+    """The light's word: 逾期 / 临期 / 正常 / 已完成, or 持续整改滞后 for a stale
+    长期坚持 measure (its yellow or red is not a missed date)."""
+    light = ledger.lights.get(measure.id)
+    if light is None:
+        return ""
+    if _is_stale(ledger, measure):
+        return ledger.vocab.phrase("long_term_stale_light")
+    return ledger.vocab.label("lights", light)
 
 
 def light_text(ledger: Ledger, measure: MeasureRecord) -> str:
@@ -225,8 +252,8 @@ def light_text(ledger: Ledger, measure: MeasureRecord) -> str:
     if light is None:
         return ""
     note = measure_note(ledger, measure)
-    if (light == RED or measure.id in ledger.stale_days) and note:
-        return note              # 逾期 3 天; 持续整改滞后（120 天无整改进展）
+    if (light in (RED, DONE) or _is_stale(ledger, measure)) and note:
+        return note              # 逾期 3 天; 持续整改滞后（120 天无整改进展）; 逾期 10 天完成
     label = ledger.vocab.label("lights", light)
     return f"{label}（{note}）" if light == YELLOW and note else label
 
@@ -619,6 +646,10 @@ class TaskRow:
     latest_progress: str = ""        # the last progress entry: "YYYY-MM-DD text"
     evidence_names: tuple[str, ...] = ()
     signoff: str = ""                # "YYYY-MM-DD who 销号" once signed off
+    state: str | None = None         # the state it counts as (a stale 长期坚持 one is 正在整改)
+    state_label: str = ""
+    adjusted_deadline: dt.date | None = None   # 调整后时限: drives light and days; deadline stays shown
+    late_days: int | None = None     # closed this many days after the deadline in force (逾期完成)
 
 
 def progress_line(entry) -> str:
@@ -652,12 +683,15 @@ def task_rows(ledger: Ledger, measures) -> tuple[TaskRow, ...]:
             deadline=m.deadline, long_term=m.long_term, deadline_text=deadline_text(ledger, m),
             days_left=ledger.days_left(m), note=measure_note(ledger, m),
             status=m.status, status_label=status_label(vocab, m.status),
-            light=light, light_label=vocab.label("lights", light) if light else "",
+            light=light, light_label=light_label(ledger, m),
             light_text=light_text(ledger, m), closed=is_closed(ledger, m), completed_on=m.completed_on,
             signed_off_by=m.signed_off_by, signed_off_on=m.signed_off_on,
             progress=len(m.progress), evidence=len(m.evidence),
             text=plain_text(m.body), latest_progress=_latest_progress([m]),
             evidence_names=tuple(e.name for e in m.evidence), signoff=signoff_text(m),
+            state=ledger.state_of(m), state_label=status_label(vocab, ledger.state_of(m)),
+            adjusted_deadline=effective_deadline(m) if effective_deadline(m) != m.deadline else None,
+            late_days=late_days(ledger, m),
         ))
     return tuple(rows)
 
@@ -762,10 +796,10 @@ class FeedbackRow:
     evidence: int                     # evidence items of its measures
     closeable: bool                   # has measures and every one is 已销号 (对账销号)
     gap: bool                         # no problem, or a problem without measures
+    not_task: str = ""                # 非整改任务: the reason it is not counted, else ""
 
 
 def feedback_rows(ledger: Ledger, feedback) -> tuple[FeedbackRow, ...]:
-    vocab = ledger.vocab
     rows = []
     for number, f in enumerate(feedback, start=1):
         problems = [p for p in ledger.linked_from(f.id, "problem", "feedback") if not p.is_declaration]
@@ -776,11 +810,12 @@ def feedback_rows(ledger: Ledger, feedback) -> tuple[FeedbackRow, ...]:
             number=number, feedback=Ref.of(f), quote=f.quote or f.title, area=f.area,
             area_label=area_label(f.area, ledger.area_name(f, f.area)) if f.area else "",
             problems=_refs(problems), causes=_refs(causes), measures=_refs(measures),
-            status=status, status_label=status_label(vocab, status, vocab.phrase("no_problems")),
+            status=status, status_label=state_label(ledger, f),
             light=worst_light(ledger.lights.get(m.id) for m in measures), closed=is_closed(ledger, f),
             evidence=sum(len(m.evidence) for m in measures),
             closeable=bool(measures) and all(m.status == "signed_off" for m in measures),
-            gap=not problems or any(not ledger.measures_of(p.id) for p in problems),
+            gap=not not_a_task(f) and (not problems or any(not ledger.measures_of(p.id) for p in problems)),
+            not_task=str(f.value("not_task") or ""),
         ))
     return tuple(rows)
 
