@@ -11,6 +11,7 @@ not hidden); the theme override is read by every engine."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import time
@@ -83,16 +84,21 @@ def _references(page):
                 yield value
 
 
+@functools.lru_cache(maxsize=16)
+def _site_references(site: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(page, its references) for every page of a site, parsed once for both base paths."""
+    return tuple((page.relative_to(site).as_posix(), tuple(_references(page))) for page in sorted(site.rglob("*.html")))
+
+
 def broken_links(site: Path, base_path: str) -> list[str]:
     """Relative references that do not reach a file of the site served at base_path."""
     origin = "http://intranet.example"
     broken = []
-    for page in sorted(site.rglob("*.html")):
-        rel = page.relative_to(site).as_posix()
+    for rel, refs in _site_references(site):
         if rel == "404.html":   # its links follow site_url, on purpose (README: 部署在子路径下)
             continue
         url = origin + base_path + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
-        for ref in _references(page):
+        for ref in refs:
             parts = urlsplit(ref)
             if parts.scheme or parts.netloc or ref.startswith("#"):
                 continue   # outside links are the offline test's business; anchors stay on the page
@@ -205,12 +211,12 @@ def _search(page, engine: str, query: str) -> tuple[int, list[str]]:
         got = page.evaluate(script)
         if got["meta"] and got == last:
             stable += 1
-            if stable >= 3:
+            if stable >= 2:
                 break
         else:
             stable = 0
         last = got
-        time.sleep(0.15)
+        time.sleep(0.1)
     if engine == "zensical":
         page.keyboard.press("Escape")
     return _count(last["meta"]), last["links"]
