@@ -41,7 +41,7 @@ from taizhang.fsutil import BROKEN_LINK_REASONS, broken_link  # noqa: E402
 from taizhang.problems import MESSAGES, PRIVATE_PLACES  # noqa: E402
 from taizhang.project import RECORDS_DIR, analyse  # noqa: E402
 from taizhang.publish import hidden_name, private_kind  # noqa: E402
-from taizhang.render.html import fill_fragments, searched_fragments  # noqa: E402
+from taizhang.render.html import fill_fragments, keep_whole, searched_fragments  # noqa: E402
 from taizhang.render.urls import former_names_in_nav  # noqa: E402
 from taizhang.render.tree import archived_version, digest, site_extra, site_tree  # noqa: E402
 from taizhang.session import Session  # noqa: E402
@@ -317,7 +317,8 @@ def on_page_content(html, page, config, files):
         if inputs is not None:
             _build.search_meta[page.file.src_uri] = page.meta.get("search", _ABSENT)
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}   # Material skips it
-    return fill_fragments(html, fragments) if fragments else html
+    # Ids and dates never break across lines (the search index reads the page before).
+    return keep_whole(fill_fragments(html, fragments) if fragments else html)
 
 
 _ABSENT = object()
@@ -334,14 +335,15 @@ def on_page_context(context, page, config, nav):
     return context
 
 
-NAV_TEMPLATE = "partials/nav.html"
+CACHED_PARTIALS = {"partials/nav.html": "taizhang_nav", "partials/tabs.html": "taizhang_tabs"}
 
 
 def on_env(env, config, files):
-    """The global navigation is most of Jinja's work on record pages: render it
-    from Material's own template, once per folder for pages outside the nav.
-    The theme's partials/nav.html is replaced, in this build's Jinja
-    environment only, by a call to taizhang_nav (no theme file needs the hook)."""
+    """The global navigation and the tabs are most of Jinja's work on record
+    pages: render each from Material's own template, once per folder for pages
+    outside the nav. The theme's partials/nav.html and partials/tabs.html are
+    replaced, in this build's Jinja environment only, by calls to taizhang_nav
+    and taizhang_tabs (no theme file needs the hook)."""
     import jinja2
 
     # MkDocs makes a new Jinja environment for every build; under `mkdocs serve`
@@ -351,15 +353,24 @@ def on_env(env, config, files):
     env.bytecode_cache = _session.templates
     if os.environ.get(NAV_CACHE_ENV) == "0":
         return env
-    source = next(os.path.join(d, NAV_TEMPLATE) for d in config.theme.dirs
-                  if os.path.isfile(os.path.join(d, NAV_TEMPLATE)))
-    with open(source, encoding="utf-8") as f:
-        template = env.from_string(f.read())
-    env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({NAV_TEMPLATE: "{{- taizhang_nav() -}}"}), env.loader])
-    nav_cache = _build.nav_cache
+    replaced = {}
+    for name, function in CACHED_PARTIALS.items():
+        source = next((os.path.join(d, name) for d in config.theme.dirs if os.path.isfile(os.path.join(d, name))), None)
+        if source is None:
+            continue
+        with open(source, encoding="utf-8") as f:
+            template = env.from_string(f.read())
+        env.globals[function] = _rendered_once_per_folder(template, _build.nav_cache.setdefault(name, {}))
+        replaced[name] = "{{- " + function + "() -}}"
+    env.loader = jinja2.ChoiceLoader([jinja2.DictLoader(replaced), env.loader])
+    return env
+
+
+def _rendered_once_per_folder(template, cache: dict):
+    import jinja2
 
     @jinja2.pass_context
-    def taizhang_nav(context):
+    def render(context):
         page, nav = context.get("page"), context.get("nav")
         if page is None or nav is None or not page.file.inclusion.is_not_in_nav():
             return template.render(context.get_all())
@@ -369,12 +380,11 @@ def on_env(env, config, files):
         if any(p.url.startswith(folder) for p in nav.pages):
             return template.render(context.get_all())
         key = posixpath.dirname(folder.rstrip("/"))
-        if key not in nav_cache:
-            nav_cache[key] = template.render(context.get_all())
-        return nav_cache[key]
+        if key not in cache:
+            cache[key] = template.render(context.get_all())
+        return cache[key]
 
-    env.globals["taizhang_nav"] = taizhang_nav
-    return env
+    return render
 
 
 def _memory_bytecode_cache():

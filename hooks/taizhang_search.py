@@ -13,8 +13,9 @@ The worker outlives a build: under `mkdocs serve` it keeps each page's
 entries while the page's search inputs are unchanged, so a rebuild
 segments only the pages that changed, and jieba's dictionary is loaded once.
 
-Chinese is segmented by taizhang.segment: jieba's own words, found with
-less Python work (TAIZHANG_FAST_SEGMENT=0: Material's jieba.cut).
+Pages are parsed by taizhang.htmlfeed (html.parser's own calls, with less
+Python work) and Chinese segmented by taizhang.segment (jieba's own words,
+likewise): TAIZHANG_QUICK_INDEX=0 leaves both to Material.
 
 With one core (`taskset -c 0`, a one-core server) a second process would
 only add its start-up and imports: a one-off build then runs the same
@@ -170,35 +171,50 @@ def _work(plugin_config: dict, inbox, send) -> None:
             return
 
 
-SEGMENT_ENV = "TAIZHANG_FAST_SEGMENT"   # 0: Material's own jieba.cut per run (tests compare)
+QUICK_ENV = "TAIZHANG_QUICK_INDEX"   # 0: Material's own parsing and jieba.cut (tests compare)
 
 
 def _search_index(plugin_config: dict):
-    """Material's SearchIndex, with jieba loaded as Material loads it, and its
-    Chinese segmentation done by taizhang.segment (jieba's words, found with
-    less work; the same index bytes)."""
-    from material.plugins.search.plugin import SearchIndex, jieba
+    """Material's SearchIndex, with jieba loaded as Material loads it, pages
+    parsed through taizhang.htmlfeed (html.parser's calls, made with less
+    work) and Chinese segmented by taizhang.segment (jieba's words, found with
+    less work): the same entries, the same index bytes."""
+    from material.plugins.search import plugin as material
 
-    if not jieba:
-        return SearchIndex
-    _load_jieba(jieba, plugin_config)
-    own = SearchIndex._segment_chinese.__code__.co_consts
-    if os.environ.get(SEGMENT_ENV, "").strip() == "0" or r"(\p{script: Han}+)" not in own:
-        return SearchIndex   # asked for, or a Material that segments another way: its own
-    from backrefs import bre
+    if material.jieba:
+        _load_jieba(material.jieba, plugin_config)
+    if os.environ.get(QUICK_ENV, "").strip() == "0":
+        return material.SearchIndex
+    from taizhang.htmlfeed import feed
 
-    from taizhang.segment import cutter
+    class Index(material.SearchIndex):
+        pass
 
-    cut = cutter(jieba)
-    han = bre.compile(r"(\p{script: Han}+)", bre.UNICODE)   # as in SearchIndex._segment_chinese
+    # Material 9's add_entry_from_context: Parser(), feed, close, one entry per section.
+    if {"Parser", "feed", "close", "create_entry_for_section"} <= set(material.SearchIndex.add_entry_from_context.__code__.co_names):
+        def add_entry_from_context(self, page):
+            search = page.meta.get("search") or {}
+            if search.get("exclude"):
+                return
+            parser = material.Parser()
+            feed(parser, page.content)
+            for section in parser.data:
+                if not section.is_excluded():
+                    self.create_entry_for_section(section, page.toc, page.url, page)
 
-    def replace(match) -> str:
-        return "".join(["\u200b", "\u200b".join(cut(match.group(0))), "\u200b"])
+        Index.add_entry_from_context = add_entry_from_context
+    if material.jieba and r"(\p{script: Han}+)" in material.SearchIndex._segment_chinese.__code__.co_consts:
+        from backrefs import bre
 
-    class Index(SearchIndex):
-        def _segment_chinese(self, data):
-            return han.sub(replace, data).strip("\u200b")
+        from taizhang.segment import cutter
 
+        cut = cutter(material.jieba)
+        han = bre.compile(r"(\p{script: Han}+)", bre.UNICODE)   # as in SearchIndex._segment_chinese
+
+        def replace(match) -> str:
+            return "".join(["\u200b", "\u200b".join(cut(match.group(0))), "\u200b"])
+
+        Index._segment_chinese = lambda self, data: han.sub(replace, data).strip("\u200b")
     return Index
 
 

@@ -321,8 +321,8 @@ def test_repeat_findings_are_marked_and_counted_apart_from_carried_work(archived
     assert dashboard.select_one("[data-repeat-feedback]")["data-repeat-feedback"] == "1"
     assert dashboard.select_one("[data-repeat-problems]")["data-repeat-problems"] == "1"
     report = soup(two / "report/index.html").get_text()
-    assert "屡查屡犯（与前轮反馈或查摆相同）的反馈问题 1 条、查摆问题 1 个" in report
-    assert "〔屡查屡犯，前轮 FK-006〕" in report and "〔屡查屡犯，前轮 WT-006〕" in report
+    assert "与前轮反馈或查摆相同的反馈问题 1 条、查摆问题 1 个，属屡查屡犯" in report
+    assert report.count("属屡查屡犯，须重点整改") == 2       # the count, and the one feedback item (FK-018 via WT-017)
     listing = soup(two / "recurrences/index.html").select(".tz-repeats tbody tr")
     assert [r.select_one("td").get_text(" ", strip=True).split()[0] for r in listing] == ["FK-018", "WT-017"]
     # round 1 has no repeat marks

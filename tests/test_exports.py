@@ -87,15 +87,18 @@ def test_workbook_layout(exported, ledger_sheet):
     wb = openpyxl.load_workbook(exported / "ledger.xlsx")
     assert wb.sheetnames == ["整改台账", "问题清单", "任务清单", "责任清单", "说明事项"]
     ws = ledger_sheet
-    assert ws["A1"].value == "十一届省委第三轮巡视整改台账"
+    assert ws["A1"].value == "十一届省委第三轮巡视整改台账（示例数据）"       # sample data says so
+    assert ws.oddHeader.center.text == "示例数据"                            # on every printed page too
     assert ws["A2"].value == "填报单位：中共XX市XX区委员会"
-    assert ws["I2"].value == "截至日期：" and "I2:J2" in {str(r) for r in ws.merged_cells.ranges}
-    assert ws["K2"].value.date() == dt.date(2023, 8, 10)
-    assert ws["K2"].number_format == "yyyy-mm-dd"
+    # 截至日期 and the date in one cell as wide as it needs: never “###”
+    assert ws["J2"].value == "截至日期：2023-08-10" and "J2:K2" in {str(r) for r in ws.merged_cells.ranges}
     assert [c.value for c in ws[3]] == HEADERS
     assert ws.freeze_panes == "A4" and ws.print_title_rows == "$3:$3"
     assert ws.auto_filter.ref == f"A3:K{ws.max_row}"
-    assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
+    # each sheet counts its own pages: the total is written, numbering starts at 1 on every sheet
+    pages = len(ws.row_breaks.brk) + 1
+    assert ws.oddFooter.center.text == f"第 &P 页 共 {pages} 页" and pages >= 2
+    assert ws.page_setup.firstPageNumber == 1 and ws.page_setup.useFirstPageNumber
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
     assert ws["D5"].alignment.wrap_text
     assert [c.value for c in ws[4]][0].startswith("一、落实党中央决策部署")
@@ -284,11 +287,12 @@ def _docx_text(path):
 
 def test_progress_report(exported):
     text = _docx_text(exported / "ledger.docx")
-    assert text.startswith("十一届省委第三轮巡视整改进展情况通报\n（截至2023年8月10日）")
-    assert ("反馈问题 17 条，对照查摆问题 12 个，制定整改措施 9 项。已完成或已销号 2 项（其中已销号 1 项），"
-            "措施完成率 22.2%；正在推进 6 项，未启动 1 项") in text
-    assert "CS-002 改进方法（2023-07-12 完成）" in text
-    assert "CS-004 坚持当前和长远并重" in text.split("五、需要长期坚持的事项")[1]
+    assert text.startswith("示例数据：") and "\n十一届省委第三轮巡视整改进展情况报告\n\n省委第四巡视组：\n" in text
+    # the dashboard's computation (views.completion): both rates with numerator and denominator
+    assert ("整改措施 9 项：已完成 2 项（其中已销号 1 项），基本完成（持续整改） 3 项，正在整改 3 项，未启动 1 项；"
+            "措施完成率 22.2%（2/9），措施完成及基本完成率 55.6%（5/9）。") in text
+    assert "反馈问题 15 条：" in text and "另有 2 条反馈问题为非整改任务，不计入上述数字" in text
+    assert "按整改类型分：立行立改 2 项，已完成 2 项；限期整改 4 项，已完成 0 项；长期坚持 3 项，已完成 0 项。" in text
     assert text.rstrip().endswith("中共XX市XX区委员会\n2023年8月10日")
 
 
@@ -304,9 +308,9 @@ def test_unpublished_records_are_left_out_of_the_report(tmp_path):
     assert run_cli("export", "--format", "docx", "-o", str(tmp_path / "r.docx"), cwd=root).returncode == 0
     assert tree_hash(root) == before
     text = _docx_text(tmp_path / "r.docx")
-    for gone in ("CS-008", "强化带头示范", "WT-011", "监督不够严格"):
+    for gone in ("强化带头示范", "部务会成员带头开展谈心谈话"):      # CS-008's title and its progress
         assert gone not in text
-    assert "CS-004" in text and "本通报不含标为“公开: 否”的事项" in text
+    assert "坚持当前和长远并重" in text and "本报告不含标为“公开: 否”的事项" in text
 
 
 def test_due_list_by_unit():
@@ -401,3 +405,27 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
         assert files[True][1] == files[False][1], root
     merged = openpyxl.load_workbook(io.BytesIO(files[True][0])).worksheets[0].merged_cells.ranges
     assert len(merged) > 100
+
+
+def test_row_height_estimate_adds_character_widths_as_before():
+    """xlsx.text_lines looks each character's width up once; the points must add
+    up exactly as the character-by-character sum did (row heights are in the file)."""
+    import math
+    import random
+    import sys
+    import unicodedata
+
+    sys.path.insert(0, str(REPO / "hooks"))
+    from taizhang.export import xlsx
+
+    def reference(text, width, size):
+        usable = max((width * xlsx.POINTS_PER_WIDTH_UNIT - xlsx.CELL_PADDING_PT) * xlsx.WRAP_SLACK, size)
+        return sum(max(1, math.ceil(sum(size if unicodedata.east_asian_width(ch) in "WFA" else size * 0.55
+                                        for ch in line) / usable)) for line in text.split("\n"))
+
+    rng = random.Random(7)
+    alphabet = "整改措施台账，。、（）ABCxyz 0123456789-—·…①\n"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 300)))
+        width, size = rng.choice([5, 9, 14, 24, 36, 40]), rng.choice([10.5, 11, 12, 14])
+        assert xlsx.text_lines(text, width, size) == reference(text, width, size), (text, width, size)

@@ -1,7 +1,7 @@
 """Performance changes that must not change a byte, each built both ways and
 compared file by file (pages, search index, downloads):
-- the hook renders Material's global navigation once per folder for pages
-  outside the nav (record pages): with it and with TAIZHANG_NAV_CACHE=0;
+- the hook renders Material's global navigation and tabs once per folder for
+  pages outside the nav (record pages): with it and with TAIZHANG_NAV_CACHE=0;
 - the search worker indexes pages in a second process, segmenting Chinese
   with taizhang.segment: with it and with TAIZHANG_SEARCH_WORKER=0 (Material
   indexes in the build process, with jieba.cut); and pinned to one core, where
@@ -53,6 +53,7 @@ def test_cached_navigation_leaves_every_file_unchanged(tmp_path):
     for page in ("measures/CS-001/index.html", "problems/WT-001/index.html", "feedback/FK-001/index.html"):
         html = (project / "site-plain" / page).read_text(encoding="utf-8")
         assert 'class="md-nav md-nav--primary' in html and 'href="../../lists/problems/"' in html, page
+        assert 'class="md-tabs"' in html and '<a href="../../lists/problems/" class="md-tabs__link">' in html, page
 
 
 def test_cached_navigation_without_directory_urls(tmp_path):

@@ -107,7 +107,7 @@ def sample(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def sample_pdfs(sample):
-    names = {"xlsx": "整改台账-示例.xlsx.pdf", "docx": "整改进展情况通报-示例.docx.pdf"}
+    names = {"xlsx": "整改台账-示例.xlsx.pdf", "docx": "整改进展情况报告-示例.docx.pdf"}
     return {fmt: to_pdf(sample / f"ledger.{fmt}", sample, name) for fmt, name in names.items()}
 
 
@@ -172,7 +172,9 @@ def test_gaps_have_rows_with_markers(generated):
     assert no_measure[3].value == "（尚无整改措施）" and no_measure[3].fill.fgColor.rgb.endswith(RED_FILL)
     no_feedback = next(r for (_, wt), r in rows.items() if wt == "WT-018")
     assert no_feedback[1].value == "（无对应反馈问题）" and no_feedback[0].value is None
-    assert [r[0].value for r in ws.iter_rows(min_row=4) if isinstance(r[0].value, int)] == list(range(1, 19))
+    numbers = [r[0].value for r in ws.iter_rows(min_row=4) if isinstance(r[0].value, int)]
+    # in order; a number shows again only where its rows continue on the next page
+    assert list(dict.fromkeys(numbers)) == list(range(1, 19)) and numbers == sorted(numbers)
     csv_rows = list(csv.reader(io.StringIO((out / "ledger.csv").read_text(encoding="utf-8-sig"))))
     assert any(r[2].startswith("FK-018") and r[3] == "（尚无查摆问题回应）" for r in csv_rows)
     assert any(r[3].startswith("WT-018") and r[2] == "（无对应反馈问题）" for r in csv_rows)
@@ -201,25 +203,81 @@ def printed_sizes(path: Path) -> dict[str, float]:
     return sizes
 
 
-def test_print_arithmetic_keeps_body_text_at_8_pt(sample):
+def test_print_arithmetic_keeps_body_text_at_9_pt(sample):
     sizes = printed_sizes(sample / "ledger.xlsx")
     assert set(sizes) == {"整改台账", "问题清单", "任务清单", "责任清单", "说明事项"}
-    assert all(size >= 8.0 for size in sizes.values()), sizes
-    assert 8.4 < sizes["整改台账"] < 8.7       # 11 pt × 784 pt ÷ (165 units × 6.12 pt)
+    assert all(size >= 9.0 for size in sizes.values()), sizes
+    assert 9.0 <= sizes["整改台账"] < 9.2       # 11 pt × 784 pt ÷ (156 units × 6.12 pt)
 
 
-def test_libreoffice_prints_the_ledger_at_8_pt_on_a4(sample_pdfs):
+def test_libreoffice_prints_the_ledger_at_9_pt_on_a4(sample_pdfs):
     pages, (width, height) = pdf_pages(sample_pdfs["xlsx"])
     assert (round(width), round(height)) == (842, 595)      # A4 landscape
     words = {w: (dx, dy) for w, _, dx, dy in pdf_words(sample_pdfs["xlsx"])}
     for label in ("反馈问题", "整改措施", "责任领导", "责任单位", "整改时限", "整改进展", "完成情况", "佐证材料"):
         width_pt = words[label][0]
-        assert width_pt / len(label) >= 8.0, (label, width_pt / len(label))   # one CJK glyph is one em
+        assert width_pt / len(label) >= 8.95, (label, width_pt / len(label))   # one CJK glyph is one em (± rounding)
     text = pdf_text(sample_pdfs["xlsx"])
     for record_id in _ids("FK") + _ids("WT"):
         assert record_id in text, record_id
     assert "第 1 页 共" in text and "填报单位：中共XX市XX区委员会" in text
     assert "Noto Serif CJK" in pdf_fonts(sample_pdfs["xlsx"]).replace("NotoSerifCJK", "Noto Serif CJK")
+
+
+def _sheet_pages(pdf: Path) -> list[list[str]]:
+    """The printed pages of the workbook, grouped by sheet (a sheet starts at 第 1 页)."""
+    pages = pdf_text(pdf).split("\f")
+    sheets: list[list[str]] = []
+    for page in pages:
+        m = re.search(r"第 *(\d+) *页 *共 *(\d+) *页", page)
+        if not m:
+            continue
+        if m.group(1) == "1":
+            sheets.append([])
+        sheets[-1].append(page)
+    return sheets
+
+
+def test_the_workbook_prints_as_paginated(sample_pdfs, sample):
+    """Each sheet: pages numbered from 1 with its own total, which is the number
+    of pages LibreOffice prints (the sheet's page breaks hold: nothing
+    overflows); the header row and 示例数据 on every page; no ###; an area
+    heading never last on a page; a sensible page count."""
+    wb = openpyxl.load_workbook(sample / "ledger.xlsx")
+    sheets = _sheet_pages(sample_pdfs["xlsx"])
+    assert len(sheets) == len(wb.sheetnames)
+    for ws, pages in zip(wb.worksheets, sheets):
+        breaks = sorted(b.id for b in ws.row_breaks.brk)
+        assert len(pages) == len(breaks) + 1, (ws.title, len(pages), breaks)
+        for n, page in enumerate(pages, start=1):
+            flat = "".join(page.split())
+            assert f"第{n}页共{len(pages)}页" in flat, (ws.title, n)
+            assert "示例数据" in flat and "###" not in flat
+            assert flat.count(str(ws["A3"].value)) >= 1, (ws.title, n)          # the header row repeats
+        for row in breaks:      # the last row of a page is never a heading row (an area, a leader or unit)
+            cells = [c.value for c in ws[row]]
+            assert not (cells[0] and not any(cells[1:])), (ws.title, row, cells[0])
+    counts = {ws.title: len(pages) for ws, pages in zip(wb.worksheets, sheets)}
+    # the sample typed by hand in the same layout, 9 pt, fills about 9 pages (rows' total height ÷ a page):
+    # keeping each problem's rows on one page costs at most a few more
+    assert counts["整改台账"] <= 13 and counts["问题清单"] <= 3 and counts["任务清单"] <= 5, counts
+
+
+def test_a_merged_cell_cut_by_a_page_break_is_continued(sample):
+    """序号, 反馈问题 and 查摆问题 merged over rows on two pages are merged again
+    on the second, labelled as continued: no row there starts blank."""
+    wb = openpyxl.load_workbook(sample / "ledger.xlsx")
+    ws = wb["整改台账"]
+    breaks = sorted(b.id for b in ws.row_breaks.brk)
+    continued = 0
+    for row in breaks:
+        top = row + 1
+        values = [ws.cell(top, c).value for c in (1, 2, 3)]
+        if values[0] and not any(values[1:]):
+            continue                       # an area heading starts the page
+        assert all(v not in (None, "") for v in values), (top, values)
+        continued += sum(1 for v in values[1:] if str(v).endswith("（续上页）"))
+    assert continued >= 2
 
 
 def test_no_text_is_clipped_in_print(sample_pdfs):
@@ -268,18 +326,18 @@ exports:
     assert [c.value for c in ws[3]][3] == "原因" and ws.max_column == 13
     signoff = [r[12] for r in ws.iter_rows(min_row=4, values_only=True) if str(r[4] or "").startswith("CS-001")]
     assert signoff and signoff[0].startswith("2023-07-10")
-    assert all(size >= 8.0 for size in printed_sizes(tmp_path / "a3.xlsx").values())
+    assert all(size >= 9.0 for size in printed_sizes(tmp_path / "a3.xlsx").values())
     pdf = to_pdf(tmp_path / "a3.xlsx", tmp_path, "整改台账-A3.xlsx.pdf")
     _, (width, height) = pdf_pages(pdf)
     assert (round(width), round(height)) == (1191, 842)      # A3 landscape
 
 
-def test_too_many_columns_print_at_8_pt_across_pages():
+def test_too_many_columns_print_at_9_pt_across_pages():
     from taizhang.export.xlsx import print_plan
     plan = print_plan([30] * 14, "A4", 11)
-    assert not plan.fit_to_width and plan.printed_pt >= 8.0
-    fitted = print_plan([4, 22, 22, 24, 9, 10, 7, 12, 27, 15, 13], "A4", 11)
-    assert fitted.fit_to_width and 8.0 <= fitted.printed_pt < 8.7
+    assert not plan.fit_to_width and plan.printed_pt >= 9.0
+    fitted = print_plan([4, 21, 22, 23, 9, 10, 7, 11, 24, 13, 12], "A4", 11)
+    assert fitted.fit_to_width and 9.0 <= fitted.printed_pt < 9.2
 
 
 def test_bad_export_settings_are_refused(tmp_path):
@@ -292,6 +350,9 @@ def test_bad_export_settings_are_refused(tmp_path):
 
 
 # -- item 4: the report in 公文 format ---------------------------------------
+HEADING_STYLES = ("一级标题", "二级标题")
+
+
 def test_report_docx_format(sample):
     document = docx.Document(str(sample / "ledger.docx"))
     section = document.sections[0]
@@ -304,33 +365,72 @@ def test_report_docx_format(sample):
     def east_asian(style_or_run):
         return style_or_run.element.rPr.rFonts.get(qn("w:eastAsia"))
 
-    title = paragraphs[0]
-    assert title.text == "十一届省委第三轮巡视整改进展情况通报"
+    # sample data: a line above the title says so
+    assert paragraphs[0].text.startswith("示例数据：") and paragraphs[0].style.name == "示例说明"
+    title = paragraphs[1]
+    assert title.text == "十一届省委第三轮巡视整改进展情况报告"
     assert east_asian(title.style) == "方正小标宋简体" and title.style.font.size == Pt(22)
     assert title.style.paragraph_format.alignment == 1            # centred
-    body = next(p for p in paragraphs if p.text.startswith("截至"))
+    recipient = paragraphs[2]
+    assert recipient.text == "省委第四巡视组：" and recipient.style.paragraph_format.first_line_indent in (None, 0)
+    body = paragraphs[3]
+    assert body.text.startswith("按照省委第四巡视组反馈意见") and "截至2023年8月10日" in body.text
     fmt = body.style.paragraph_format
     assert east_asian(body.style) == "仿宋_GB2312" and body.style.font.size == Pt(16)
     assert fmt.line_spacing_rule == WD_LINE_SPACING.EXACTLY and 28 <= fmt.line_spacing.pt <= 29
     assert fmt.first_line_indent == Pt(32)
     assert body.style.element.pPr.find(qn("w:ind")).get(qn("w:firstLineChars")) == "200"
-    headings = [p for p in paragraphs if re.match(r"^[一二三四五六七]、", p.text)]
-    assert len(headings) >= 6 and all(east_asian(p.style) == "黑体" and p.style.font.size == Pt(16) for p in headings)
-    runs = [p.runs[0] for p in paragraphs if p.text.startswith("（一）")]
+    headings = [p.text for p in paragraphs if p.style.name == "一级标题"]
+    assert headings == ["一、总体进展", "二、反馈问题整改情况", "三、存在的问题和不足", "四、下一步工作"]
+    assert all(east_asian(document.styles[name]) in ("黑体", "楷体_GB2312") for name in HEADING_STYLES)
+    assert all(document.styles[name].paragraph_format.keep_with_next for name in HEADING_STYLES)
+    runs = [p.runs[0] for p in paragraphs if p.text.startswith("（一）") and p.style.name == "公文正文"]
     assert runs and all(east_asian(r) == "楷体_GB2312" for r in runs)
+    assert paragraphs[-3].text == "附件：十一届省委第三轮巡视整改台账（含问题清单、任务清单、责任清单）"
     assert [p.text for p in paragraphs[-2:]] == ["中共XX市XX区委员会", "2023年8月10日"]
     assert all(p.alignment is None and p.style.paragraph_format.alignment == 2 for p in paragraphs[-2:])  # right
+    text = "\n".join(p.text for p in paragraphs)
+    assert not re.search(r"\b(?:FK|WT|YY|CS|LC)-\d", text)            # no record ids in the body
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)                  # dates as 2023年8月10日
     with zipfile.ZipFile(sample / "ledger.docx") as z:
         styles, fonts = z.read("word/styles.xml").decode(), z.read("word/fontTable.xml").decode()
         footer = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("word/footer"))
-    assert 'w:eastAsia="zh-CN"' in styles and 'w:val="zh-CN"' in styles
+    # Chinese as the East Asian language; Western text en-US (zh-CN there lets a number break across lines)
+    assert 'w:eastAsia="zh-CN"' in styles and 'w:val="en-US"' in styles and 'w:val="zh-CN"' not in styles
     for name, fallback in (("方正小标宋简体", "宋体"), ("仿宋_GB2312", "仿宋"), ("楷体_GB2312", "楷体")):
         assert re.search(f'w:name="{name}">.*?<w:altName w:val="{fallback}"', fonts, re.S), name
     assert "PAGE" in footer and "— " in footer and " —" in footer
     assert document.core_properties.language == "zh-CN"
 
 
-def test_libreoffice_prints_the_report(sample_pdfs):
+def test_report_names_every_item_that_is_behind(sample):
+    text = _docx_text(sample / "ledger.docx")
+    issues = text.split("三、存在的问题和不足")[1].split("四、")[0]
+    # CS-003 统筹兼顾 overdue since 2023-07-31; CS-006 due 2023-08-15; CS-009 not started, due 2023-09-30
+    assert re.search(r"逾期未完成的整改措施 1 项。“统筹兼顾”（[^）]*整改时限2023年7月31日，已逾期 10 天）", issues)
+    assert "“坚持示范和监督并重”（区委组织部、区委编办负责，整改时限2023年8月15日，距整改时限还有 5 天）" in issues
+    assert re.search(r"未启动的整改措施 1 项。“强化监督管理”（[^）]*2023年9月30日，距整改时限还有 51 天）", issues)
+    steps = text.split("四、下一步工作")[1].split("附件")[0]
+    assert "统筹兼顾" in steps and "强化监督管理" in steps and "本部分请" not in steps
+    feedback = text.split("二、反馈问题整改情况")[1].split("三、")[0]
+    # each feedback item: its words, what was done (progress entries, dates in words), evidence, state
+    assert ("1. 关于“40名党员干部应知应会知识测试中，及格仅X人，最低分仅XX分”的问题。一是改进方法。"
+            "2023年6月25日，部务会集体研讨整改方案" in feedback)
+    assert feedback.count("的问题。") == 17
+
+
+def test_report_next_steps_come_from_the_rounds_field(tmp_path):
+    root = copy_project(tmp_path / "p")
+    path = root / "records/rounds/LC-001.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "\n---", "\n下一步工作:\n  - 坚持问题导向，逐项对账销号\n  - 建立长效机制\n---", 1), encoding="utf-8")
+    result = run_cli("export", "--format", "docx", "-o", str(tmp_path / "r.docx"), cwd=root)
+    assert result.returncode == 0, result.stderr
+    steps = _docx_text(tmp_path / "r.docx").split("四、下一步工作")[1].split("附件")[0].strip().splitlines()
+    assert steps == ["一是坚持问题导向，逐项对账销号。", "二是建立长效机制。"]
+
+
+def test_libreoffice_prints_the_report(sample_pdfs, sample):
     pdf = sample_pdfs["docx"]
     pages, (width, height) = pdf_pages(pdf)
     assert (round(width), round(height)) == (595, 842) and pages >= 2       # A4 portrait
@@ -340,17 +440,35 @@ def test_libreoffice_prints_the_report(sample_pdfs):
     words = pdf_words(pdf, 1, 1)
     left = min(x for _, x, _, _ in words)
     assert 78 <= left <= 82                    # left margin 28 mm = 79.4 pt
-    assert any(w == "一、总体情况" and 15.5 <= dx / 6 <= 16.5 for w, _, dx, _ in words)   # 三号 = 16 pt
+    assert any(w == "一、总体进展" and 15.5 <= dx / 6 <= 16.5 for w, _, dx, _ in words)   # 三号 = 16 pt
     assert any(w.startswith("十一届") and 21.5 <= dx / len(w) <= 22.5 for w, _, dx, _ in words)  # 二号 = 22 pt
+    # no number or Latin word split across two lines (17 → 1 | 7)
+    lines = [line.strip() for line in pdf_text(pdf).splitlines() if line.strip()]
+    for above, below in zip(lines, lines[1:]):
+        assert not (re.search(r"[0-9A-Za-z.%/]$", above) and re.match(r"[0-9A-Za-z%/]", below)), (above, below)
+    # a heading is on the same page as the start of the paragraph after it
+    pages_text = ["".join(page.split()) for page in pdf_text(pdf).split("\f")]
+    paragraphs = [p for p in docx.Document(str(sample / "ledger.docx")).paragraphs if p.text.strip()]
+    checked = 0
+    for heading, after in zip(paragraphs, paragraphs[1:]):
+        if heading.style.name in HEADING_STYLES:
+            key = "".join(heading.text.split())
+            page = next(i for i, t in enumerate(pages_text) if key[:12] in t)
+            assert "".join(after.text.split())[:8] in pages_text[page], (heading.text, page + 1)
+            checked += 1
+    assert checked >= 8
 
 
 # -- item 5: one set of figures --------------------------------------------------
 def _report_figures(text: str) -> dict:
-    m = re.search(r"已完成或已销号 (\d+) 项（其中已销号 (\d+) 项），措施完成率 ([\d.]+%)；正在推进 (\d+) 项，未启动 (\d+) 项；逾期 (\d+) 项", text)
-    assert m, text[:600]
-    closed, signed, rate, progressing, not_started, late = m.groups()
-    return {"closed": int(closed), "signed_off": int(signed), "rate": rate, "in_progress": int(progressing),
-            "not_started": int(not_started), "overdue": int(late)}
+    m = re.search(r"整改措施 (\d+) 项：已完成 (\d+) 项(?:（其中已销号 (\d+) 项）)?，基本完成（持续整改） (\d+) 项，"
+                  r"正在整改 (\d+) 项，未启动 (\d+) 项；措施完成率 ([\d.]+%)（(\d+)/(\d+)）", text)
+    assert m, text[:900]
+    total, closed, signed, basic, progressing, not_started, rate, done, of = m.groups()
+    late = re.search(r"整改措施中，逾期 (\d+) 项", text).group(1)
+    assert (int(done), int(of)) == (int(closed), int(total))
+    return {"closed": int(closed), "signed_off": int(signed or 0), "rate": rate, "basically_done": int(basic),
+            "in_progress": int(progressing), "not_started": int(not_started), "overdue": int(late)}
 
 
 def _xlsx_figures(path: Path) -> tuple[dict, dict, dict]:
@@ -360,7 +478,7 @@ def _xlsx_figures(path: Path) -> tuple[dict, dict, dict]:
     status = [t[header.index("整改状态")] for t in tasks]
     closed = sum(s in ("已完成", "已销号") for s in status)
     figures = {"closed": closed, "signed_off": status.count("已销号"), "rate": f"{closed / len(tasks) * 100:.1f}%",
-               "in_progress": sum(s not in ("已完成", "已销号", "未启动") for s in status),
+               "basically_done": status.count("基本完成（持续整改）"), "in_progress": status.count("正在整改"),
                "not_started": status.count("未启动"),
                "overdue": sum(str(t[header.index("提示")]).startswith("逾期") for t in tasks)}
     feedback, problems = {}, {}
@@ -384,19 +502,25 @@ def _agree(site: Path, xlsx: Path, report: Path) -> None:
     counts = {s["data-status-count"]: int(s.get_text()) for s in page.select("[data-status-count]")}
     assert counts["not_started"] == figures["not_started"]
     assert counts["done"] + counts["signed_off"] == figures["closed"]
-    assert counts["in_progress"] + counts["basically_done"] == figures["in_progress"]
+    assert counts["in_progress"] == figures["in_progress"]
+    assert counts["basically_done"] == figures["basically_done"]
     lights = {s["data-light-count"]: int(s.get_text()) for s in page.select("[data-light-count]")}
     assert lights["red"] == figures["overdue"]
     rate = page.select_one('[data-metric="措施完成率"] .tz-num__value').get_text()
     assert rate == figures["rate"]
     web_report = soup(site / "report/index.html").get_text()
     assert _report_figures(web_report) == figures
-    section3 = text.split("三、巡视反馈问题整改情况")[1].split("四、")[0]
-    for fk, (_, status) in feedback.items():
-        assert re.search(f"{fk} “[^”]*”：{re.escape(status)}（", section3), (fk, status)
-    section2 = text.split("二、分方面整改情况")[1].split("三、")[0]
-    for wt, (title, status) in problems.items():
-        assert f"{title}（{status}）" in section2, (wt, title, status)
+    section2 = text.split("二、反馈问题整改情况")[1].split("三、")[0]
+    for fk, (quote, status) in feedback.items():       # each item in its own words, with the ledger's state
+        after = section2.split(f"关于“{quote.rstrip('。')}”的问题。")[1]
+        said = re.escape(status)
+        assert re.match(rf"[^\n]*目前(?:该问题整改状态为“{said}”|{said}。)", after), (fk, status)
+    states = sorted(status for _, status in problems.values())
+    overall = text.split("一、总体进展")[1].split("二、")[0]
+    counted = re.search(r"查摆问题 (\d+) 个：已完成 (\d+) 个(?:（[^）]*）)?，基本完成（持续整改） (\d+) 个，正在整改 (\d+) 个，"
+                        r"未启动 (\d+) 个", overall).groups()
+    assert int(counted[0]) == len(problems)
+    assert (int(counted[2]), int(counted[3])) == (states.count("基本完成（持续整改）"), states.count("正在整改"))
     assert len(feedback) >= 17 and len(problems) >= 12
 
 

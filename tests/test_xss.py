@@ -277,7 +277,7 @@ def test_report_docx_heading_holds_the_round_title_as_text(hostile_site):
     from docx import Document
     _, site = hostile_site
     document = Document(str(site / "downloads/report.docx"))
-    title = next(p for p in document.paragraphs if "整改进展情况通报" in p.text)
+    title = next(p for p in document.paragraphs if "整改进展情况报告" in p.text)
     assert FIELD_PAYLOADS["round"] in title.text
 
 

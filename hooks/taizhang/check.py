@@ -18,7 +18,7 @@ from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord, Record
 from taizhang.problems import PRIVATE_PLACES, Reporter
 from taizhang.publish import hidden_name, private_kind
 from taizhang.safety import unsafe_html
-from taizhang.sanitise import is_url
+from taizhang.sanitise import heavy_markup, is_url
 
 # What `taizhang new` writes as the body: a draft marker until the user replaces it.
 DRAFT_BODY = "（在此填写正文）"
@@ -74,6 +74,10 @@ def check_body(record: Record, reporter: Reporter) -> None:
     for number, line in enumerate(record.body.splitlines()):
         if DRAFT_BODY in line:
             reporter.add("body-placeholder", record.path, record.body_line + number, marker=DRAFT_BODY)
+    heavy = heavy_markup(record.body)
+    if heavy is not None:   # shown as plain text; the HTML scan would take quadratic time on it
+        reporter.add("body-heavy", record.path, record.body_line + heavy[0] - 1, what=heavy[1])
+        return
     for finding in unsafe_html(record.body):
         reporter.add("unsafe-html", record.path, record.body_line + finding.line - 1, what=finding.what)
 

@@ -76,6 +76,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "docs-private": ("docs/ 下的这个符号链接指向 {target}（{what}），网站不会发布它",
                      "删除它；要发布的材料把文件本身复制到 docs/evidence/ 下（.git、以点开头的文件和文件夹、"
                      "虚拟环境、site/ 等构建输出一律不发布）"),
+    "body-heavy": ("正文中有{what}，网站把这条记录的正文按纯文字显示（不转换 Markdown、不显示链接和格式）",
+                   "多为误粘贴：删除这些符号，或改用全角“［”“＜”；链接写成 [文字](网址)，每个“[”都要有“]”"),
     "unsafe-html": ("正文中有网站显示时会去掉的内容：{what}",
                     "网站只保留段落、标题、列表、表格、链接和本站图片等 Markdown 写法，其余会被去掉；请删除或改用 Markdown 写法"),
     "recur-not-earlier": ("“{key}”中的 {value} 不属于比本轮（{round}）更早的轮次",

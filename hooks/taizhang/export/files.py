@@ -3,7 +3,7 @@ per format, so `taizhang export` builds only the file it writes."""
 
 from __future__ import annotations
 
-from taizhang.export.report import report_docx, report_issuer
+from taizhang.export.report import report_docx
 from taizhang.export.tabular import ledger_csv, records_json, schema_bytes
 from taizhang.export.xlsx import build_workbook
 from taizhang.link import Ledger
@@ -15,7 +15,7 @@ BUILDERS = {
     "csv": lambda ledger, scope: ledger_csv(ledger, scope),
     "json": lambda ledger, scope: records_json(ledger),
     "schema": lambda ledger, scope: schema_bytes(ledger.vocab),
-    "docx": lambda ledger, scope: report_docx(build_report(ledger, scope), ledger.today, report_issuer(ledger, scope)),
+    "docx": lambda ledger, scope: report_docx(build_report(ledger, scope)),
 }
 
 

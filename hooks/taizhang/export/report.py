@@ -6,7 +6,9 @@ right); title in 二号 方正小标宋简体 (fallback 宋体), centred; body �
 仿宋_GB2312 (fallback 仿宋), first-line indent of two characters, fixed line
 spacing of 28.95 pt (22 lines a page); 一、 headings in 黑体 and （一）
 headings in 楷体_GB2312 (fallback 楷体), same size; page numbers “— 1 —”
-in 四号 宋体 at the bottom; 落款 and 成文日期 (2023年8月10日) at the end;
+in 四号 宋体 at the bottom; 主送机关 flush left under the title; 附件 after
+the body; 落款 and 成文日期 (2023年8月10日) at the end; headings kept with
+the paragraph after them; for sample data a 楷体 line above the title;
 language zh-CN; none of Word's built-in (blue) heading styles.
 
 The content (sections, figures, what is left out as unpublished) is built
@@ -21,26 +23,10 @@ import io
 import re
 import unicodedata
 
-from taizhang.export.rows import filing_unit
 from taizhang.export.zipfix import fixed_zip
-from taizhang.link import Ledger
-from taizhang.views import Scope
-from taizhang.views.report import Report, Section, build_report
+from taizhang.views.report import Report, Section, build_report, chinese_date
 
-__all__ = ["Report", "Section", "build_report", "report_docx", "report_issuer", "chinese_date"]
-
-_AS_OF = re.compile(r"（截至\s*[^）]*）$")
-_RUN_IN = re.compile(r"^(（[一二三四五六七八九十]+）[^：。]{1,60}[：。])")   # （一）…方面： run-in heading
-
-
-def chinese_date(day: dt.date) -> str:
-    """成文日期 as GB/T 9704-2012 writes it: 2023年8月10日."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def report_issuer(ledger: Ledger, scope: Scope) -> str:
-    """落款: `exports.issuer` in taizhang.yml, else the 填报单位."""
-    return (ledger.vocab.exports or {}).get("issuer") or filing_unit(ledger, scope)
+__all__ = ["Report", "Section", "build_report", "report_docx", "chinese_date"]
 
 
 # -- .docx in 公文 format ------------------------------------------------------
@@ -82,6 +68,42 @@ def _fonts(element, east_asian: str, size: float | None = None, bold: bool = Fal
     _chinese(rpr)
 
 
+# Digits and Latin letters (17, 22.2%, 2/9, XX): their own runs, without the
+# East Asian hint, so LibreOffice and Word set them as Western text and never
+# break a number or a word across two lines (with the hint each digit may end a line).
+_WESTERN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%/:\-]*")
+
+
+def add_text(paragraph, text: str, east_asian: str | None = None) -> None:
+    """Add `text` to a paragraph as runs: Chinese with the East Asian hint
+    (so “” and ：take the Chinese font), Western words and numbers apart."""
+    from docx.oxml.ns import qn
+
+    start = 0
+    for match in _WESTERN.finditer(text):
+        if match.start() > start:
+            run = paragraph.add_run(text[start:match.start()])
+            if east_asian:
+                _fonts(run._r, east_asian)
+        run = paragraph.add_run(match.group(0))
+        if east_asian:
+            _fonts(run._r, east_asian)
+        run._r.get_or_add_rPr()
+        fonts = run._r.rPr.find(qn("w:rFonts"))
+        if fonts is not None:
+            fonts.attrib.pop(qn("w:hint"), None)
+        else:
+            from docx.oxml import OxmlElement
+            fonts = OxmlElement("w:rFonts")
+            run._r.rPr.insert(0, fonts)
+        fonts.set(qn("w:hint"), "default")
+        start = match.end()
+    if start < len(text):
+        run = paragraph.add_run(text[start:])
+        if east_asian:
+            _fonts(run._r, east_asian)
+
+
 def _child(parent, tag: str):
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -97,7 +119,10 @@ def _chinese(rpr) -> None:
     from docx.oxml.ns import qn
 
     lang = _child(rpr, "w:lang")
-    lang.set(qn("w:val"), "zh-CN")
+    # w:val is the language of Western text: zh-CN there lets LibreOffice break a
+    # number or a Latin word anywhere (17 → 1|7 at a line end); Chinese documents
+    # from Word carry en-US there and zh-CN as the East Asian language.
+    lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
 
 
@@ -186,7 +211,7 @@ def _docdefaults_language(document) -> None:
     _chinese(rpr)
 
 
-def report_docx(report: Report, today: dt.date, issuer: str = "") -> bytes:
+def report_docx(report: Report) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm, Pt
@@ -202,48 +227,72 @@ def report_docx(report: Report, today: dt.date, issuer: str = "") -> bytes:
 
     title = _paragraph_style(document, "公文标题", TITLE_FONT, SIZE_2, WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0)
     title.paragraph_format.line_spacing = Pt(35)
-    subtitle = _paragraph_style(document, "公文副标题", SUBHEADING_FONT, SIZE_3, WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0)
+    title.paragraph_format.keep_with_next = True
+    notice = _paragraph_style(document, "示例说明", SUBHEADING_FONT, SIZE_3, WD_ALIGN_PARAGRAPH.LEFT, indent_chars=0)
     body = _paragraph_style(document, "公文正文", BODY_FONT, SIZE_3, WD_ALIGN_PARAGRAPH.JUSTIFY)
+    recipient = _paragraph_style(document, "主送机关", BODY_FONT, SIZE_3, WD_ALIGN_PARAGRAPH.LEFT, indent_chars=0)
     heading = _paragraph_style(document, "一级标题", HEADING_FONT, SIZE_3)
-    _paragraph_style(document, "二级标题", SUBHEADING_FONT, SIZE_3)   # for （一） headings the office adds
+    subheading = _paragraph_style(document, "二级标题", SUBHEADING_FONT, SIZE_3)
+    for style in (heading, subheading):     # a heading never ends a page alone
+        style.paragraph_format.keep_with_next = True
     signature = _paragraph_style(document, "落款", BODY_FONT, SIZE_3, WD_ALIGN_PARAGRAPH.RIGHT, indent_chars=0)
 
-    # the template's one empty paragraph carries the title; the date goes below it
-    first = document.paragraphs[0] if document.paragraphs else document.add_paragraph()
-    first.style = title
+    # the template's one empty paragraph carries the sample line or the title
     add = _paragraph_adder(document)
-    first.add_run(_AS_OF.sub("", report.title))
-    add(f"（截至{chinese_date(today)}）", style=subtitle)
+    first = document.paragraphs[0] if document.paragraphs else add()
+    if report.sample:
+        first.style = notice
+        add_text(first, report.sample)
+        add_text(add(style=title), report.title)
+    else:
+        first.style = title
+        add_text(first, report.title)
     add("", style=body)
+    if report.recipient:
+        add_text(add(style=recipient), f"{report.recipient}：")
+    add_text(add(style=body), report.opening)
     for part in report.sections:
-        add(part.heading, style=heading)
-        for text in part.paragraphs:
-            lead = _RUN_IN.match(text)
+        add_text(add(style=heading), part.heading)
+        for block in part.blocks:
+            if block.heading:
+                add_text(add(style=subheading), block.text)
+                continue
             paragraph = add(style=body)
-            if lead:      # （一） lead-in in 楷体, the rest in 仿宋
-                _fonts(paragraph.add_run(lead.group(1))._r, SUBHEADING_FONT)
-                text = text[lead.end():]
-            paragraph.add_run(text)
-        for number, item in enumerate(part.items, start=1):
-            add(f"{number}. {item}", style=body)
-    if issuer:
-        date = chinese_date(today)
+            if block.lead:      # （一） lead-in in 楷体, the rest in 仿宋
+                add_text(paragraph, block.lead, SUBHEADING_FONT if block.lead.startswith("（") else None)
+            add_text(paragraph, block.text)
+    if report.unpublished:
+        add_text(add(style=body), report.unpublished)
+    if report.attachments:
+        add("", style=body)
+        label = f"{report.attachment_label}："
+        items = report.attachments if len(report.attachments) == 1 else [
+            f"{n}. {a}" for n, a in enumerate(report.attachments, start=1)]
+        for n, item in enumerate(items):
+            paragraph = add(style=body)
+            add_text(paragraph, (label if n == 0 else "") + item)
+            if n:   # later items line up under the first (附件： is three characters)
+                paragraph.paragraph_format.left_indent = Pt(SIZE_3 * 3)
+    if report.issuer:
+        date = chinese_date(report.as_of)
         for _ in range(2):
             add("", style=body).paragraph_format.keep_with_next = True
         # 成文日期 right-aligned four characters in; the issuer centred over it
-        for text, right in ((issuer, max(0.0, 4 + (_char_width(date) - _char_width(issuer)) / 2)), (date, 4)):
-            paragraph = add(text, style=signature)
+        for text, right in ((report.issuer, max(0.0, 4 + (_char_width(date) - _char_width(report.issuer)) / 2)),
+                            (date, 4)):
+            paragraph = add(style=signature)
+            add_text(paragraph, text)
             paragraph.paragraph_format.right_indent = Pt(SIZE_3 * right)
-            paragraph.paragraph_format.keep_with_next = text == issuer
+            paragraph.paragraph_format.keep_with_next = text == report.issuer
     _page_number_footer(section)
     _declare_fallbacks(document)
 
-    stamp = dt.datetime.combine(today, dt.time())
+    stamp = dt.datetime.combine(report.as_of, dt.time())
     props = document.core_properties
     props.created = props.modified = stamp
     props.author = props.last_modified_by = "taizhang"
     props.language = "zh-CN"
-    props.title = _AS_OF.sub("", report.title)
+    props.title = report.title
     props.revision = 1
     buffer = io.BytesIO()
     document.save(buffer)

@@ -28,6 +28,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.merge import MergedCellRange
 
@@ -41,7 +42,7 @@ from taizhang.views import Scope
 BODY_FONT = "宋体"        # SimSun: on every Chinese Windows; WPS and LibreOffice map it to a Song face
 HEAD_FONT = "黑体"        # SimHei
 GB2312_CHARSET = 134
-MIN_PRINTED_PT = 8.0
+MIN_PRINTED_PT = 9.0
 DATE_FORMAT = "yyyy-mm-dd"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -90,8 +91,8 @@ class PrintPlan:
 
 
 def print_plan(widths: list[float], paper: str, body_pt: float) -> PrintPlan:
-    """Fit to the page width if the body stays ≥ 8 pt; else print at the
-    smallest scale that keeps 8 pt and let the sheet run onto a second page
+    """Fit to the page width if the body stays ≥ 9 pt; else print at the
+    smallest scale that keeps 9 pt and let the sheet run onto a second page
     width (Excel and LibreOffice then repeat the header rows)."""
     printable = (PAPER_MM[paper][0] / 25.4 - MARGINS_IN["left"] - MARGINS_IN["right"]) * 72
     sheet = sum(widths) * POINTS_PER_WIDTH_UNIT
@@ -118,11 +119,30 @@ def text_lines(value, width: float, size: float) -> int:
         return 1
     text = value.isoformat() if isinstance(value, dt.date) else str(value)
     usable = max((width * POINTS_PER_WIDTH_UNIT - CELL_PADDING_PT) * WRAP_SLACK, size)
+    points_of = _CHARACTER_POINTS.get(size) or _CHARACTER_POINTS.setdefault(size, _CharacterPoints(size))
     lines = 0
     for line in text.split("\n"):
-        points = sum(size if unicodedata.east_asian_width(ch) in "WFA" else size * 0.55 for ch in line)
+        points = sum(map(points_of.__getitem__, line))   # added in the same order as character by character
         lines += max(1, math.ceil(points / usable))
     return lines
+
+
+class _CharacterPoints(dict):
+    """Character -> its width in points at one size: full (wide, fullwidth,
+    ambiguous) or 0.55 of it; each character looked up in Unicode's table once."""
+
+    def __init__(self, size: float):
+        super().__init__()
+        self.size = size
+
+    def __missing__(self, ch: str) -> float:
+        points = self[ch] = self.size if unicodedata.east_asian_width(ch) in "WFA" else self.size * 0.55
+        return points
+
+
+# Unicode's widths, by font size: facts about characters, not about any ledger
+# (kept across builds like the unicodedata table it reads).
+_CHARACTER_POINTS: dict[float, _CharacterPoints] = {}
 
 
 def height_of(lines: int, size: float) -> float:
@@ -312,33 +332,57 @@ class SheetHead:
     unit: str
     as_of: dt.date
     columns: list[tuple[str, float]]    # label, width
+    sample: str = ""                    # the 示例数据 mark: in the title and the page header
+
+
+def _text_units(text: str, size: float) -> float:
+    """Width of one line of `text` at `size` pt, in column width units (with padding)."""
+    points = sum(size if unicodedata.east_asian_width(ch) in "WFA" else size * 0.55 for ch in text)
+    return (points + CELL_PADDING_PT * 2) / POINTS_PER_WIDTH_UNIT
 
 
 def _start_sheet(wb, head: SheetHead, fonts: Fonts):
     """Title block and header row; returns the sheet and the header row."""
     ws = wb.create_sheet(head.name)
     n = len(head.columns)
-    put(ws, 1, 1, head.title, fonts.title, CENTER, border=False)
+    title = f"{head.title}（{head.sample}）" if head.sample else head.title
+    put(ws, 1, 1, title, fonts.title, CENTER, border=False)
     ws.row_dimensions[1].height = height_of(1, fonts.title.size) + 6
     merge(ws, 1, 1, 1, n, fonts.title)
-    # 填报单位 on the left; 截至日期 (label over two columns, so it is never cut) and the typed date on the right
-    label_from = n - 2 if n > 4 else n - 1
+    # 填报单位 on the left; 截至日期 on the right, over as many columns as it needs (never “###”)
+    as_of = f"截至日期：{head.as_of.isoformat()}"
+    need, first = _text_units(as_of, fonts.size), n
+    while first > 2 and sum(w for _, w in head.columns[first - 1:]) < need:
+        first -= 1
     put(ws, 2, 1, f"填报单位：{head.unit}", fonts.body, LEFT, border=False)
-    if label_from > 2:
-        merge(ws, 2, 1, 2, label_from - 1, fonts.body)
-    put(ws, 2, label_from, "截至日期：", fonts.body, RIGHT, border=False)
-    if label_from < n - 1:
-        merge(ws, 2, label_from, 2, n - 1, fonts.body)
-    put(ws, 2, n, head.as_of, fonts.body, LEFT, border=False)
+    if first - 1 > 1:
+        merge(ws, 2, 1, 2, first - 1, fonts.body)
+    put(ws, 2, first, as_of, fonts.body, RIGHT, border=False)
+    if first < n:
+        merge(ws, 2, first, 2, n, fonts.body)
     for col, (label, width) in enumerate(head.columns, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
         put(ws, 3, col, label, fonts.header, CENTER, HEADER_FILL)
     ws.row_dimensions[3].height = height_of(max(text_lines(l, w, fonts.size) for l, w in head.columns), fonts.size)
+    if head.sample:
+        ws.oddHeader.center.text = head.sample
+        ws.oddHeader.center.font = f"{HEAD_FONT},常规"
+        ws.oddHeader.center.size = int(fonts.size)
     return ws, 3
 
 
-def _finish_sheet(ws, head: SheetHead, header_row: int, last_row: int, paper: str, fonts: Fonts) -> PrintPlan:
-    return setup_print(ws, header_row, last_row, [w for _, w in head.columns], paper, fonts.size)
+def _finish_sheet(ws, head: SheetHead, header_row: int, last_row: int, paper: str, fonts: Fonts,
+                  blocks: list | None = None) -> PrintPlan:
+    """Print settings, then page breaks: `blocks` are (first row, last row,
+    keep with next) runs kept on one page when they fit (default: each row)."""
+    plan = setup_print(ws, header_row, last_row, [w for _, w in head.columns], paper, fonts.size)
+    if blocks is None:
+        blocks = [(r, r, False) for r in range(header_row + 1, last_row + 1)]
+    breaks = paginate(ws, header_row, blocks, plan)
+    for row in breaks:
+        ws.row_breaks.append(Break(id=row))
+    ws.oddFooter.center.text = f"第 &P 页 共 {len(breaks) + 1} 页"
+    return plan
 
 
 def setup_print(ws, header_row: int, last_row: int, widths: list[float], paper: str = "A4",
@@ -359,12 +403,62 @@ def setup_print(ws, header_row: int, last_row: int, widths: list[float], paper: 
     else:
         setup.scale = round(plan.scale * 100)
     ws.print_options.horizontalCentered = True
+    setup.firstPageNumber, setup.useFirstPageNumber = 1, True     # each sheet counts its own pages
     for side, inches in MARGINS_IN.items():
         setattr(ws.page_margins, side, inches)
     ws.oddFooter.center.text = "第 &P 页 共 &N 页"
     ws.oddFooter.center.font = f"{BODY_FONT},常规"
     ws.oddFooter.center.size = int(body_pt)
     return plan
+
+
+# -- pages -------------------------------------------------------------------
+# The sheet is paginated here, not by the spreadsheet: rows carry heights
+# estimated on the generous side (see text_lines), so a page filled up to its
+# height here never overflows in LibreOffice (which uses the stored heights)
+# nor in Excel or WPS (which re-fit rows, never taller). So the page count is
+# known and 第 N 页 共 M 页 counts each sheet's own pages.
+PAGE_SLACK = 0.97      # of the printable height: room for rounding in the spreadsheet
+
+
+def page_height(plan: PrintPlan) -> float:
+    """Rows' total height (unscaled points) that one printed page holds."""
+    height_in = PAPER_MM[plan.paper][1] / 25.4 - MARGINS_IN["top"] - MARGINS_IN["bottom"]
+    return height_in * 72 / plan.scale * PAGE_SLACK
+
+
+def paginate(ws, header_row: int, blocks: list[tuple[int, int, bool]], plan: PrintPlan) -> list[int]:
+    """Rows after which a page ends. A block (with the ones it is kept with)
+    moves to the next page when it does not fit; a block taller than a page
+    is split between rows. The header row repeats on every page; the title
+    block is on the first only."""
+    def height(row: int) -> float:
+        return ws.row_dimensions[row].height or height_of(1, 11)
+
+    full = page_height(plan)
+    header = height(header_row)
+    room = full - sum(height(r) for r in range(1, header_row + 1))
+    breaks: list[int] = []
+    used = 0.0
+    chains: list[list[tuple[int, int]]] = []
+    for first, last, keep in blocks:               # keep-with-next chains move together
+        if chains and chains[-1] and chains[-1][-1][2]:
+            chains[-1].append((first, last, keep))
+        else:
+            chains.append([(first, last, keep)])
+    for chain in chains:
+        rows = [r for first, last, _ in chain for r in range(first, last + 1)]
+        total = sum(height(r) for r in rows)
+        if used and used + total > room:
+            breaks.append(rows[0] - 1)
+            room, used = full - header, 0.0
+        for r in rows:                             # a chain taller than a page: split between rows
+            h = height(r)
+            if used and used + h > room:
+                breaks.append(r - 1)
+                room, used = full - header, 0.0
+            used += h
+    return breaks
 
 
 def _simple_sheet(wb, head: SheetHead, rows: list[list], fonts: Fonts, paper: str, fills=None, centred=()):
@@ -413,13 +507,20 @@ def build_workbook(ledger: Ledger, scope: Scope) -> bytes:
 
 
 def _ledger_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
+    """The ledger layout: an area row, then each feedback item's rows with
+    序号/反馈问题 merged over them and 查摆问题/原因 over each problem's rows.
+    A feedback item's rows stay on one page when they fit, an area row with
+    the item after it; a merged cell cut by a page break is merged again on
+    the next page, labelled as continued."""
     columns = ledger.vocab.ledger_columns
     names = [c.name for c in columns]
     widths = {c.name: c.width for c in columns}
-    head = SheetHead("整改台账", _title(scope, "整改台账"), unit, ledger.today, [(c.label, c.width) for c in columns])
+    head = SheetHead("整改台账", _title(scope, "整改台账"), unit, ledger.today, [(c.label, c.width) for c in columns],
+                     _sample(ledger))
     ws, header_row = _start_sheet(wb, head, fonts)
     r = header_row
     merged_columns = set(FEEDBACK_COLUMNS + PROBLEM_COLUMNS)
+    blocks, merges = [], []
     for block in ledger_blocks(ledger, scope, repeat_in_full=False):
         r += 1
         put(ws, r, 1, block.name, fonts.bold, TOP, AREA_FILL)
@@ -427,6 +528,7 @@ def _ledger_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
             put(ws, r, col, None, fonts.bold, None, AREA_FILL)
         merge(ws, r, 1, r, len(names), fonts.bold)
         ws.row_dimensions[r].height = height_of(text_lines(block.name, sum(widths.values()), fonts.size), fonts.size)
+        blocks.append((r, r, True))                    # an area row never ends a page
         first = r + 1
         heights = []
         for row in block.rows:
@@ -440,18 +542,64 @@ def _ledger_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
                 put(ws, r, col, row.cells.get(name, ""), fonts.body, TOP_CENTER if centred else TOP, fill)
             lines = max(text_lines(row.cells.get(n, ""), widths[n], fonts.size) for n in names if n not in merged_columns)
             heights.append(height_of(lines, fonts.size))
-        for start, end, columns in _runs(block.rows):
-            for name in columns:
+        for start, end, group in _runs(block.rows):
+            if group == PROBLEM_COLUMNS:       # a problem's rows stay on one page when they fit
+                blocks.append((first + start, first + end - 1, False))
+            for name in group:
                 if name in names:
-                    col = names.index(name) + 1
-                    if end - start > 1:
-                        merge(ws, first + start, col, first + end - 1, col, fonts.body)
+                    merges.append((first + start, first + end - 1, names.index(name) + 1, block.rows[start], name))
                     # a merged cell's text must fit the rows it spans: the last row takes what is missing
                     need = height_of(text_lines(block.rows[start].cells.get(name, ""), widths[name], fonts.size), fonts.size)
                     heights[end - 1] += max(0.0, need - sum(heights[start:end]))
         for offset, height in enumerate(heights):
             ws.row_dimensions[first + offset].height = round(height, 1)
-    _finish_sheet(ws, head, header_row, r, paper, fonts)
+        _keep_feedback_text(blocks, block.rows, first, heights, widths, fonts)
+    blocks.sort()
+    _finish_sheet(ws, head, header_row, r, paper, fonts, blocks)
+    breaks = sorted(b.id for b in ws.row_breaks.brk)
+    for top, bottom, col, row, name in merges:
+        pieces = [top] + [b + 1 for b in breaks if top <= b < bottom]
+        for n, start in enumerate(pieces):
+            end = pieces[n + 1] - 1 if n + 1 < len(pieces) else bottom
+            if n:          # continued on a new page: say what it continues
+                put(ws, start, col, _continued(ledger, row, name), fonts.body,
+                    TOP_CENTER if name == "number" else TOP)
+            if end > start:
+                merge(ws, start, col, end, col, fonts.body)
+
+
+def _keep_feedback_text(blocks: list, rows, first: int, heights: list[float], widths: dict, fonts: Fonts) -> None:
+    """A page may break between a feedback item's problems (序号 and 反馈问题
+    are then continued on the next page), but not before its text fits:
+    the problems it needs are kept with the next."""
+    by_start = {b[0]: i for i, b in enumerate(blocks)}
+    for start, end, group in _runs(rows):
+        if group != FEEDBACK_COLUMNS or "feedback" not in widths:
+            continue
+        need = height_of(text_lines(rows[start].cells.get("feedback", ""), widths["feedback"], fonts.size), fonts.size)
+        row, have = first + start, 0.0
+        while row <= first + end - 1 and row in by_start:
+            b = blocks[by_start[row]]
+            have += sum(heights[r - first] for r in range(b[0], b[1] + 1))
+            if have >= need or b[1] >= first + end - 1:
+                break
+            blocks[by_start[row]] = (b[0], b[1], True)
+            row = b[1] + 1
+
+
+def _continued(ledger, row, name: str):
+    """The label of a merged cell continued on the next page: 序号 as is,
+    the feedback item or problem by id and title."""
+    if name == "number":
+        return row.cells.get("number")
+    record = row.feedback if name == "feedback" else row.problem
+    text = f"{record.id} {record.title}" if record is not None else str(row.cells.get(name, "")).split("\n")[0]
+    return ledger.vocab.phrase("continued", text=text)
+
+
+def _sample(ledger) -> str:
+    """The 示例数据 mark of sheets built from sample data, else ""."""
+    return ledger.vocab.phrase("sample_mark") if any(r.sample for r in ledger.rounds) else ""
 
 
 def _runs(rows):
@@ -490,13 +638,16 @@ def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **nam
     vocab = ledger.vocab
     columns = vocab.columns(table, "sheet", **names)
     sheet = vocab.phrase(f"sheet_{table}")
-    head = SheetHead(sheet, _title(scope, sheet), unit, ledger.today, [(c.label, c.width) for c in columns])
+    head = SheetHead(sheet, _title(scope, sheet), unit, ledger.today, [(c.label, c.width) for c in columns],
+                     _sample(ledger))
     ws, header_row = _start_sheet(wb, head, fonts)
     r = header_row
     total = sum(c.width for c in columns)
+    blocks = []
     for heading, rows in groups:
         if heading:
             r += 1
+            blocks.append((r, r, True))         # a group heading never ends a page
             put(ws, r, 1, heading, fonts.bold, TOP, AREA_FILL)
             for col in range(2, len(columns) + 1):
                 put(ws, r, col, None, fonts.bold, None, AREA_FILL)
@@ -510,7 +661,8 @@ def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **nam
                 put(ws, r, col, value, fonts.body, TOP_CENTER if c.show in CENTRED_SHOWS else TOP, fill)
             lines = max(text_lines(v, c.width, fonts.size) for c, v in zip(columns, values))
             ws.row_dimensions[r].height = height_of(lines, fonts.size)
-    _finish_sheet(ws, head, header_row, r, paper, fonts)
+            blocks.append((r, r, False))
+    _finish_sheet(ws, head, header_row, r, paper, fonts, blocks)
     return ws
 
 
@@ -540,5 +692,11 @@ def _declaration_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
     rows = [[i, f"（{p.area}）{ledger.area_name(p, p.area)}", p.id, p.title, plain_text(p.body)]
             for i, p in enumerate(scope.declarations, start=1)]
     head = SheetHead(label, _title(scope, label), unit, ledger.today,
-                     [("序号", 5), (vocab.key("area"), 30), (vocab.key("id"), 9), (label, 30), ("内容", 80)])
+                     [("序号", 5), (vocab.key("area"), 30), (vocab.key("id"), 9), (label, 30), ("内容", 80)],
+                     _sample(ledger))
     _simple_sheet(wb, head, rows, fonts, paper, centred=(1, 3))
+
+
+# Public names for other workbooks built the same way (督查总览.xlsx, gather/workbook.py).
+sheet_fonts = _fonts
+simple_sheet = _simple_sheet

@@ -277,14 +277,21 @@ class TableReader:
             if cells.get("area"):
                 area = self.result.add_area(_area_ordinal(cells["area"]), _area_name(cells["area"]))
             cells = {field: _clean_cell(text, self.vocab) for field, text in cells.items()}
-            for field, text in cells.items():              # 同上 = as in the row above
-                if _SAME.match(text):
+            continued = self._continued()
+            for field, text in cells.items():              # 同上, or …（续上页）: as in the row above
+                if _SAME.match(text) or (continued and text.endswith(continued) and previous.get(field)):
                     cells[field] = previous.get(field, "")
             for group in GROUPS:                           # blank = continued from above (merged)
                 if not cells.get(group) and group in fields.values():
                     cells[group] = previous.get(group, "")
             previous = cells
             self._row(cells, row, header, area, long_term)
+
+    def _continued(self) -> str:
+        """What taizhang's workbook adds to a merged cell continued on a new
+        page (the `continued` phrase after its {text}): that cell repeats the one above."""
+        phrase = self.vocab.phrases.get("continued", "")
+        return phrase.partition("{text}")[2] if "{text}" in phrase else ""
 
     def _row(self, cells: dict, row: list, header: Header, area: str | None, long_term: str) -> None:
         result = self.result

@@ -99,7 +99,7 @@ def render_rounds(page: Page, scope: Scope, archive: ArchiveView | None = None) 
         rows.append(_round_row(page, own, rnd, shown, archive))
     vocab = page.vocab
     headers = [vocab.kind_label("round"), vocab.kind_label("feedback"), vocab.kind_label("problem"),
-               vocab.kind_label("measure"), "完成率", vocab.label("lights", "red"), "承接前轮 / 转入后续", "屡查屡犯", "归档"]
+               vocab.kind_label("measure"), "完成率", vocab.label("lights", "red"), "承接前轮/转入后续", "屡查屡犯", "归档"]
     return "\n".join([
         "# 各轮概览\n",
         block(f'<p class="tz-lead">本仓库中的全部{esc(vocab.kind_label("round"))}，每轮的数字只按该轮自己的记录、'

@@ -75,7 +75,7 @@ from taizhang.views.columns import plain
 __all__ = [
     "Scope", "Ref", "Fact", "RoundFacts", "StatusCount", "LightCount", "Rate", "AreaProgress", "Figures",
     "Completion", "KindCompletion", "NotTask", "completion", "state_of", "state_label", "late_days", "late_text",
-    "light_label",
+    "light_label", "total_completion",
     "TaskRow", "ProblemRow", "FeedbackRow", "Group", "RATE_LEVELS",
     "field_text", "is_closed", "light_text", "status_of", "status_label", "days_text", "deadline_text", "measure_note", "round_facts",
     "figures", "task_rows", "problem_rows", "feedback_rows", "responsibility_groups", "problem_light",
@@ -484,13 +484,32 @@ def _kind_completion(ledger: Ledger, name: str, kind: str, records, late: int = 
     counts = Counter(ledger.state_of(r) for r in records)
     done = sum(n for s, n in counts.items() if s and vocab.is_closed(s))
     basic, progress = counts.get("basically_done", 0), counts.get("in_progress", 0)
-    total = len(records)
-    not_started = total - done - basic - progress       # 未启动, and items nothing answers yet
+    not_started = len(records) - done - basic - progress       # 未启动, and items nothing answers yet
+    return _counted(vocab, name, vocab.kind_label(kind), done, counts.get("signed_off", 0), basic, progress,
+                    not_started, late, excluded)
+
+
+def _counted(vocab: Vocabulary, name: str, label: str, done: int, signed_off: int, basic: int, progress: int,
+             not_started: int, late: int, excluded=()) -> KindCompletion:
+    total = done + basic + progress + not_started
     text = vocab.phrase("state_counts", done=done, basically_done=basic, in_progress=progress,
                         not_started=not_started, total=total)
-    return KindCompletion(name, vocab.kind_label(kind), done, counts.get("signed_off", 0), basic, progress,
-                          not_started, total, late, _rate(vocab, name, done, total),
-                          _rate(vocab, name, done + basic, total, f"rate_{name}_basic"), text, tuple(excluded))
+    return KindCompletion(name, label, done, signed_off, basic, progress, not_started, total, late,
+                          _rate(vocab, name, done, total), _rate(vocab, name, done + basic, total, f"rate_{name}_basic"),
+                          text, tuple(excluded))
+
+
+def total_completion(vocab: Vocabulary, parts) -> Completion:
+    """Several ledgers' figures added up (督查总览's totals row): counts summed,
+    both rates worked out again from the sums, by the same rule as one unit's."""
+    parts = list(parts)
+
+    def kind(name: str, kind_name: str) -> KindCompletion:
+        each = [p.of(name) for p in parts]
+        return _counted(vocab, name, vocab.kind_label(kind_name), *(sum(getattr(k, f) for k in each) for f in (
+            "done", "signed_off", "basically_done", "in_progress", "not_started", "late")),
+            excluded=tuple(x for k in each for x in k.excluded))
+    return Completion(kind("feedback", "feedback"), kind("problems", "problem"), kind("measures", "measure"))
 
 
 def completion(ledger: Ledger, scope: Scope) -> Completion:
@@ -631,7 +650,7 @@ class TaskRow:
     deadline_text: str               # date, 长期坚持 or ""
     days_left: int | None
     note: str                        # 逾期 3 天 / 剩 5 天 for open dated measures, else ""
-    status: str | None
+    status: str | None               # the state every figure counts (ledger.state_of: the 长期坚持 rule applied)
     status_label: str
     light: str | None
     light_label: str
@@ -682,7 +701,7 @@ def task_rows(ledger: Ledger, measures) -> tuple[TaskRow, ...]:
             measure_type_label=vocab.label("measure_types", m.measure_type) if m.measure_type else "",
             deadline=m.deadline, long_term=m.long_term, deadline_text=deadline_text(ledger, m),
             days_left=ledger.days_left(m), note=measure_note(ledger, m),
-            status=m.status, status_label=status_label(vocab, m.status),
+            status=ledger.state_of(m), status_label=status_label(vocab, ledger.state_of(m)),
             light=light, light_label=light_label(ledger, m),
             light_text=light_text(ledger, m), closed=is_closed(ledger, m), completed_on=m.completed_on,
             signed_off_by=m.signed_off_by, signed_off_on=m.signed_off_on,

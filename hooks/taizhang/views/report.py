@@ -1,117 +1,336 @@
-"""整改进展情况通报: the report's content as plain text sections.
+"""整改进展情况报告: the report's content, as plain text blocks.
 
 One structure, two renderings: render/report.py writes it as a site page,
-export/report.py as a .docx. Records marked `公开: 否` are left out
-entirely, and so are measures that only address unpublished problems. Every
-count and status comes from `views.figures` and the ledger's derived
-statuses, so the report agrees with the dashboard and the ledger sheets.
+export/report.py as a .docx in 公文 layout. A report goes up to a 主送机关
+(`exports.recipient`, else the round's 巡视组), and reads:
+
+- 一、总体进展: feedback items, problems and measures by state, the rates
+  with numerator and denominator (the dashboard's computation), measures by
+  整改类型, lights;
+- 二、反馈问题整改情况: per area, each feedback item in its own words, what
+  was done (its measures' progress entries), the evidence count, its state;
+- 三、存在的问题和不足: every overdue, due-soon, not-started and lagging
+  long-term measure, and every feedback item nothing answers yet, named;
+- 四、下一步工作: the round's 下一步工作 field when the unit wrote it, else
+  sentences made from the open items;
+- 附件, 落款 and 成文日期 (2024年6月10日).
+
+Dates are written 2024年6月10日; record ids never appear in the body. Records
+marked `公开: 否` are left out, and so are measures that only address
+unpublished problems.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime as dt
+import re
+from dataclasses import dataclass
 
-from taizhang.link import RED, Ledger
-from taizhang.views import Scope, deadline_text, figures, is_closed, measure_note, status_label
+from taizhang.link import RED, YELLOW, Ledger
+from taizhang.views import Rate, Scope, completion, figures, state_label, state_of, status_label
+
+ORDINALS = "一二三四五六七八九十"
+DONE_STATES = ("done", "signed_off")
+
+
+def chinese_date(day: dt.date) -> str:
+    """A date as official documents write it: 2024年6月10日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def chinese_ordinal(n: int) -> str:
+    """1 → 一 … 10 → 十, 11 → 十一 … 99 (for headings and 一是/二是)."""
+    if n <= 10:
+        return ORDINALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return (ORDINALS[tens - 1] if tens > 1 else "") + "十" + (ORDINALS[ones - 1] if ones else "")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph of body text, or a second-level heading (`heading=True`).
+    `lead` is a run-in lead (（一）逾期未完成的措施。) shown in 楷体."""
+
+    text: str
+    lead: str = ""
+    heading: bool = False
 
 
 @dataclass(frozen=True)
 class Section:
     heading: str
-    paragraphs: list[str] = field(default_factory=list)
-    items: list[str] = field(default_factory=list)
+    blocks: tuple[Block, ...] = ()
 
 
 @dataclass(frozen=True)
 class Report:
     title: str
-    sections: list[Section]
+    as_of: dt.date
+    sample: str                    # the 示例数据 line above the title, "" for real data
+    recipient: str                 # 主送机关, "" when none is known
+    opening: str
+    sections: tuple[Section, ...]
+    attachments: tuple[str, ...]
+    issuer: str
+    unpublished: str = ""          # a note when records marked 公开: 否 were left out
+    attachment_label: str = ""     # 附件
 
+
+# -- counts by state: read from views.completion, the dashboard's computation --
+
+@dataclass(frozen=True)
+class KindCounts:
+    """A kind's counts by state and both rates, worded for the report."""
+
+    label: str
+    unit: str            # 条 / 个 / 项
+    done: int            # 已完成, 已销号 included
+    signed_off: int
+    basically_done: int
+    in_progress: int
+    not_started: int     # and items nothing answers yet
+    total: int
+    rate: Rate           # 完成率
+    basic_rate: Rate     # 完成及基本完成率
+
+
+def kind_counts(ledger: Ledger, scope: Scope) -> tuple[KindCounts, KindCounts, KindCounts]:
+    """Feedback items, problems, measures by state with both rates:
+    views.completion, the numbers the dashboard and the sheets show."""
+    done = completion(ledger, scope)
+    units = {"feedback": "条", "problems": "个", "measures": "项"}
+    return tuple(KindCounts(k.label, units[k.name], k.done, k.signed_off, k.basically_done, k.in_progress,
+                            k.not_started, k.total, k.rate, k.basic_rate) for k in done)
+
+
+# -- the report ------------------------------------------------------------------
 
 def build_report(ledger: Ledger, scope: Scope) -> Report:
     vocab = ledger.vocab
     shown = scope.published()
-    measures = shown.measures
-    late = [m for m in measures if ledger.lights.get(m.id) == RED]
-    name = scope.round.title if scope.round else vocab.kind_label("round")
-    overview = Section("一、总体情况", [_overview(ledger, shown, name)])
-    if len(measures) != len(scope.measures) or len(shown.problems) != len(scope.problems):
-        overview.paragraphs.append(vocab.phrase("report_unpublished"))
-    sections = [overview, _by_area(ledger, shown), _by_feedback(ledger, shown), _closed(ledger, measures),
-                _long_term(ledger, measures)]
-    if late:
-        sections.append(_late(ledger, late))
-    sections.append(Section(f"{'七' if late else '六'}、下一步工作", ["（本部分请结合实际填写。）"]))
-    return Report(f"{name}{vocab.phrase('report_name')}（截至 {ledger.today.isoformat()}）", sections)
+    rnd = scope.round
+    name = rnd.title if rnd else vocab.kind_label("round")
+    exports = vocab.exports or {}
+    unit = exports.get("filing_unit") or (rnd.inspected if rnd and rnd.inspected else "")
+    team = rnd.team if rnd and rnd.team else vocab.kind_label("round")
+    today = chinese_date(ledger.today)
+    opening = vocab.phrase("report_opening", team=team, inspected=unit or name, date=today)
+    sections = (
+        Section(vocab.phrase("report_h_overall"), _overall(ledger, shown)),
+        Section(vocab.phrase("report_h_feedback"), _by_feedback(ledger, shown)),
+        Section(vocab.phrase("report_h_issues"), _issues(ledger, shown)),
+        Section(vocab.phrase("report_h_next"), _next_steps(ledger, shown)),
+    )
+    unpublished = (vocab.phrase("report_unpublished")
+                   if len(shown.measures) != len(scope.measures) or len(shown.problems) != len(scope.problems)
+                   else "")
+    return Report(
+        title=f"{name}{vocab.phrase('report_name')}", as_of=ledger.today,
+        sample=vocab.phrase("sample_export") if any(r.sample for r in ledger.rounds) else "",
+        recipient=exports.get("recipient") or (rnd.team if rnd and rnd.team else ""),
+        opening=opening, sections=sections,
+        attachments=(vocab.phrase("report_attachment", round=name),),
+        issuer=exports.get("issuer") or unit, unpublished=unpublished,
+        attachment_label=vocab.phrase("report_attachments_label"),
+    )
 
 
-def _overview(ledger: Ledger, shown: Scope, name: str) -> str:
-    """总体情况: the counts, the measures' rate, and what was carried over or repeats."""
+def _counts_text(vocab, k: KindCounts) -> str:
+    signed = vocab.phrase("report_signed_part", signed=k.signed_off, unit=k.unit) if k.signed_off else ""
+    return vocab.phrase("report_counts", unit=k.unit, done=k.done, signed=signed, basic=k.basically_done,
+                        progress=k.in_progress, not_started=k.not_started)
+
+
+def _overall(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
     vocab = ledger.vocab
-    fig = figures(ledger, shown)
-    rate = fig.rate("measures")
-    kinds = {k: vocab.kind_label(k) for k in ("feedback", "problem", "measure")}
-    done_label, signed_label = vocab.label("statuses", "done"), vocab.label("statuses", "signed_off")
-    text = (f"截至 {ledger.today.isoformat()}，{name}{kinds['feedback']} {fig.feedback} 条，对照{kinds['problem']} "
-            f"{fig.problems} 个，制定{kinds['measure']} {fig.measures} 项。{done_label}或{signed_label} {fig.closed} 项"
-            f"（其中{signed_label} {fig.signed_off} 项），{rate.label} {rate.text}；"
-            f"{vocab.phrase('in_progress')} {fig.in_progress} 项，{vocab.label('statuses', 'not_started')} "
-            f"{fig.not_started} 项；{vocab.label('lights', 'red')} {fig.overdue} 项。")
+    feedback, problems, measures = kind_counts(ledger, scope)
+    blocks = []
+    for k in (feedback, problems, measures):
+        rates = "，".join(vocab.phrase("report_rate", label=r.label, rate=r.text, done=r.done, of=r.total)
+                         for r in (k.rate, k.basic_rate))
+        blocks.append(Block(vocab.phrase("report_kind_line", label=k.label, total=k.total, unit=k.unit,
+                                         counts=_counts_text(vocab, k), rates=rates)))
+    excluded = completion(ledger, scope).feedback.excluded
+    if excluded:
+        blocks.append(Block(vocab.phrase("report_not_tasks", count=len(excluded), reasons="；".join(
+            f"“{ledger.records[n.feedback.id].quote or n.feedback.title}”（{_words(ledger, n.reason)}）"
+            for n in excluded))))
+    by_type = []
+    for name, value in vocab.enums["measure_types"].items():
+        of_type = [m for m in scope.measures if m.measure_type == name]
+        if of_type:
+            closed = sum(1 for m in of_type if m.status and vocab.is_closed(m.status))
+            by_type.append(vocab.phrase("report_type_part", type=value.label, total=len(of_type), done=closed))
+    if by_type:
+        blocks.append(Block(vocab.phrase("report_by_type", parts="；".join(by_type))))
+    fig = figures(ledger, scope)
+    blocks.append(Block(vocab.phrase("report_lights", overdue=fig.overdue, soon=fig.due_soon, soon_days=vocab.due_soon_days)))
     if fig.carried_in or fig.repeats:
-        text += (f"其中承接上一轮未完成的{kinds['measure']} {fig.carried_in} 项；屡查屡犯（与前轮反馈或查摆相同）的"
-                 f"{kinds['feedback']} {fig.repeat_feedback} 条、{kinds['problem']} {fig.repeat_problems} 个，须重点整改。")
-    return text
+        blocks.append(Block(vocab.phrase("report_rounds", carried=fig.carried_in, feedback_count=fig.repeat_feedback,
+                                         problems=fig.repeat_problems)))
+    return tuple(blocks)
 
 
-def _closed(ledger: Ledger, measures) -> Section:
+def _measures_of_feedback(ledger: Ledger, scope: Scope, feedback) -> list:
+    shown_problems = {p.id for p in scope.problems}
+    shown_measures = {m.id for m in scope.measures}
+    problems = [p for p in ledger.linked_from(feedback.id, "problem", "feedback") if p.id in shown_problems]
+    seen: dict = {}
+    for p in problems:
+        for m in ledger.measures_of(p.id):
+            if m.id in shown_measures:
+                seen.setdefault(m.id, m)
+    return [seen[i] for i in sorted(seen)], problems
+
+
+_RECORD_ID = re.compile(r"\b[A-Z]{2}-\d{3,}\b")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def _words(ledger: Ledger, text: str) -> str:
+    """A unit's own text in the report's words: a record id it mentions
+    becomes that record's title in quotes, an ISO date 2024年6月10日."""
+    def title(m: re.Match) -> str:
+        record = ledger.records.get(m.group(0))
+        return f"“{record.title}”" if record is not None else m.group(0)
+
+    text = _RECORD_ID.sub(title, text)
+    return _ISO_DATE.sub(lambda m: f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日", text)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip().rstrip("；;，,")
+    return text if text.endswith(("。", "！", "？", "”")) else text + "。"
+
+
+def _done_text(ledger: Ledger, measures) -> str:
+    """What was done: 一是{措施}。{日期}，{进展}；… — from each measure's progress entries."""
     vocab = ledger.vocab
-    closed = [m for m in measures if is_closed(ledger, m)]
-    signed_label = vocab.label("statuses", "signed_off")
-    return Section(f"四、{vocab.label('statuses', 'done')}的整改事项", [] if closed else ["暂无。"],
-                   [f"{m.id} {m.title}（{m.completed_on.isoformat() if m.completed_on else ''} 完成"
-                    f"{'，' + signed_label if m.status == 'signed_off' else ''}）" for m in closed])
+    parts = []
+    for n, m in enumerate(measures, start=1):
+        entries = "；".join(f"{chinese_date(p.on)}，{_words(ledger, p.text).strip().rstrip('。；;')}" for p in m.progress)
+        title = m.title.strip().rstrip("。")
+        if entries:
+            parts.append(f"{chinese_ordinal(n)}是{title}。{_sentence(entries)}")
+        else:
+            state = status_label(vocab, m.status) or vocab.phrase("no_progress_short")
+            parts.append(vocab.phrase("report_measure_no_progress", n=chinese_ordinal(n), title=title, state=state))
+    return "".join(parts)
 
 
-def _long_term(ledger: Ledger, measures) -> Section:
+def _by_feedback(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
     vocab = ledger.vocab
-    long_term = [m for m in measures if m.long_term or m.measure_type == "long_term"]
-    return Section(f"五、需要{vocab.label('measure_types', 'long_term')}的事项", [] if long_term else ["暂无。"],
-                   [f"{m.id} {m.title}（{'、'.join(m.unit)}，{status_label(vocab, m.status)}）" for m in long_term])
+    blocks = []
+    number = 0
+    areas = [(o, n) for o, n in scope.areas() if any(f.area == o for f in scope.feedback)]
+    others = [f for f in scope.feedback if f.area not in {o for o, _ in areas}]
+    groups = [(f"（{chinese_ordinal(i)}）{name}", [f for f in scope.feedback if f.area == ordinal])
+              for i, (ordinal, name) in enumerate(areas, start=1)]
+    if others:
+        groups.append(("", others))
+    for heading, items in groups:
+        if heading:
+            done = sum(1 for f in items if state_of(ledger, f) in DONE_STATES)
+            blocks.append(Block(heading, heading=True))
+            blocks.append(Block(vocab.phrase("report_area_line", total=len(items), done=done)))
+        for f in items:
+            number += 1
+            measures, problems = _measures_of_feedback(ledger, scope, f)
+            state = state_label(ledger, f)
+            text = vocab.phrase("report_feedback_lead", n=number, quote=(f.quote or f.title).strip().rstrip("。"))
+            if ledger.repeats(f) or any(ledger.repeats(p) for p in problems):
+                text += vocab.phrase("report_repeat")
+            if measures:
+                text += _done_text(ledger, measures)
+                evidence = sum(len(m.evidence) for m in measures)
+                text += vocab.phrase("report_evidence", n=evidence) if evidence else vocab.phrase("report_no_evidence")
+            elif problems:
+                text += vocab.phrase("report_no_measures")
+            text += vocab.phrase("report_feedback_state" if state_of(ledger, f) else "report_feedback_gap", state=state)
+            blocks.append(Block(text))
+    return tuple(blocks) or (Block(vocab.phrase("report_none")),)
 
 
-def _late(ledger: Ledger, late) -> Section:
+def _who_when(ledger: Ledger, m) -> str:
     vocab = ledger.vocab
-    return Section(f"六、{vocab.label('lights', 'red')}未完成的事项", [],
-                   [f"{m.id} {m.title}（{'、'.join(m.unit)}，{vocab.key('deadline')} "
-                    f"{deadline_text(ledger, m)}，{measure_note(ledger, m)}）" for m in late])
+    units = "、".join(m.unit) or vocab.phrase("not_filled")
+    if m.long_term:
+        return vocab.phrase("report_who_long_term", units=units)
+    when = chinese_date(m.deadline) if m.deadline else vocab.phrase("not_filled")
+    return vocab.phrase("report_who_when", units=units, deadline=when)
 
 
-def _by_area(ledger: Ledger, scope: Scope) -> Section:
+def _named(ledger: Ledger, measures, note) -> str:
+    return "；".join(f"“{m.title.strip().rstrip('。')}”（{_who_when(ledger, m)}{note(m)}）" for m in measures)
+
+
+def _issues(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
+    """Every item that is behind, named in words with its days."""
     vocab = ledger.vocab
-    paragraphs = []
-    for area in figures(ledger, scope).areas:
-        in_area = [p for p in scope.problems if p.area == area.ordinal]
-        states = "；".join(f"{p.title}{_repeat_note(ledger, p)}（{status_label(vocab, ledger.problem_status.get(p.id), vocab.phrase('no_measures'))}）"
-                          for p in in_area)
-        paragraphs.append(f"{area.label}{vocab.key('area')}：{vocab.kind_label('problem')} {area.problems} 个，"
-                          f"{vocab.kind_label('measure')} {area.measures} 项，{vocab.label('lights', 'done')} "
-                          f"{area.closed} 项。{states}。")
-    return Section(f"二、分{vocab.key('area')}整改情况", paragraphs or ["暂无。"])
+    open_ = [m for m in scope.measures if not (m.status and vocab.is_closed(m.status))]
+    overdue = [m for m in open_ if ledger.lights.get(m.id) == RED and (ledger.days_left(m) or 0) < 0 and not m.long_term]
+    soon = [m for m in open_ if ledger.lights.get(m.id) == YELLOW and not m.long_term]
+    not_started = [m for m in open_ if m.status == "not_started" and m not in overdue and m not in soon]
+    stale = ledger.stale_days      # 长期坚持 without progress for long: lit yellow or red (link.py)
+    lagging = [m for m in open_ if m.id in stale and ledger.lights.get(m.id) in (RED, YELLOW)
+               and m not in overdue and m not in soon]
+
+    def days(m, phrase):
+        return "，" + vocab.phrase(phrase, days=abs(ledger.days_left(m) or 0))
+
+    groups = [
+        ("report_issue_overdue", overdue, lambda m: days(m, "report_overdue_days")),
+        ("report_issue_soon", soon, lambda m: days(m, "report_soon_days")),
+        ("report_issue_not_started", not_started,
+         lambda m: days(m, "report_soon_days") if (ledger.days_left(m) or -1) >= 0 and not m.long_term else ""),
+        ("report_issue_lagging", lagging, lambda m: "，" + vocab.phrase("report_stale_days", days=stale[m.id])),
+    ]
+    blocks = []
+    n = 0
+    for phrase, measures, note in groups:
+        if measures:
+            n += 1
+            blocks.append(Block(_named(ledger, measures, note) + "。",
+                                lead=f"（{chinese_ordinal(n)}）{vocab.phrase(phrase, count=len(measures))}"))
+    unanswered = [f for f in scope.feedback if not _measures_of_feedback(ledger, scope, f)[0]]
+    if unanswered:
+        n += 1
+        names = "；".join(f"“{(f.quote or f.title).strip().rstrip('。')}”" for f in unanswered)
+        blocks.append(Block(names + "。",
+                            lead=f"（{chinese_ordinal(n)}）{vocab.phrase('report_issue_unanswered', count=len(unanswered))}"))
+    return tuple(blocks) or (Block(vocab.phrase("report_no_issues")),)
 
 
-def _by_feedback(ledger: Ledger, scope: Scope) -> Section:
+def _titles(vocab, measures, most: int = 3) -> str:
+    """“a”“b”“c”等 5 项 (the first few titles, then how many)."""
+    names = "".join(f"“{m.title.strip().rstrip('。')}”" for m in measures[:most])
+    return names + (vocab.phrase("report_more", count=len(measures)) if len(measures) > 1 else "")
+
+
+def _next_steps(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
+    """The unit's own 下一步工作 (the round's field), else sentences made from
+    the open items: never a placeholder."""
     vocab = ledger.vocab
-    shown = {p.id for p in scope.problems}
-    items = []
-    for f in scope.feedback:
-        problems = [p for p in ledger.linked_from(f.id, "problem", "feedback") if p.id in shown]
-        state = status_label(vocab, ledger.feedback_status.get(f.id), vocab.phrase("no_problems"))
-        linked = "、".join(p.id + _repeat_note(ledger, p) for p in problems) or vocab.phrase("none")
-        items.append(f"{f.id} “{f.quote or f.title}”：{state}（{linked}）{_repeat_note(ledger, f)}")
-    return Section(f"三、巡视{vocab.kind_label('feedback')}整改情况", [] if items else ["暂无。"], items)
-
-
-def _repeat_note(ledger: Ledger, record) -> str:
-    """屡查屡犯 beside a feedback item or problem that repeats an earlier round's."""
-    earlier = ledger.repeats(record)
-    return f"〔屡查屡犯，前轮 {'、'.join(r.id for r in earlier)}〕" if earlier else ""
+    written = tuple(t for t in (scope.round.value("next_steps") or ()) if str(t).strip()) if scope.round else ()
+    if written:
+        return tuple(Block(_sentence(_words(ledger, str(t))), lead=f"{chinese_ordinal(i)}是") for i, t in enumerate(written, 1))
+    open_ = [m for m in scope.measures if not (m.status and vocab.is_closed(m.status))]
+    overdue = [m for m in open_ if ledger.lights.get(m.id) == RED and not m.long_term]
+    soon = [m for m in open_ if ledger.lights.get(m.id) == YELLOW and not m.long_term]
+    not_started = [m for m in open_ if m.status == "not_started" and m not in overdue and m not in soon]
+    lasting = [m for m in open_ if m.long_term or m.status == "basically_done"]
+    awaiting = [m for m in scope.measures if m.status == "done"]
+    steps = []
+    if overdue:
+        units = "、".join(sorted({u for m in overdue for u in m.unit}))
+        steps.append(vocab.phrase("report_next_overdue", units=units, titles=_titles(vocab, overdue)))
+    if not_started:
+        steps.append(vocab.phrase("report_next_not_started", titles=_titles(vocab, not_started)))
+    if soon:
+        steps.append(vocab.phrase("report_next_soon", titles=_titles(vocab, soon)))
+    if lasting:
+        steps.append(vocab.phrase("report_next_lasting", count=len(lasting)))
+    if awaiting:
+        steps.append(vocab.phrase("report_next_signoff", count=len(awaiting)))
+    steps.append(vocab.phrase("report_next_always"))
+    return tuple(Block(s, lead=f"{chinese_ordinal(i)}是") for i, s in enumerate(steps, 1))

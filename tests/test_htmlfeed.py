@@ -1,0 +1,89 @@
+"""taizhang.htmlfeed makes the calls html.parser makes (the search index parses
+every page with it; tests/test_nav_cache.py compares whole sites)."""
+
+from __future__ import annotations
+
+import random
+import sys
+from html.parser import HTMLParser
+
+from conftest import REPO
+
+sys.path.insert(0, str(REPO / "hooks"))
+
+from taizhang.htmlfeed import _tokens, feed  # noqa: E402
+
+
+class Recorder(HTMLParser):
+    """Every call html.parser makes to its handlers, in order."""
+
+    def __init__(self):
+        super().__init__()
+        self.calls = []
+
+    def handle_starttag(self, tag, attrs):
+        self.calls.append(("start", tag, attrs))
+
+    def handle_endtag(self, tag):
+        self.calls.append(("end", tag))
+
+    def handle_startendtag(self, tag, attrs):
+        self.calls.append(("startend", tag, attrs))
+
+    def handle_data(self, data):
+        self.calls.append(("data", data))
+
+    def handle_comment(self, data):
+        self.calls.append(("comment", data))
+
+    def handle_decl(self, decl):
+        self.calls.append(("decl", decl))
+
+    def handle_pi(self, data):
+        self.calls.append(("pi", data))
+
+    def unknown_decl(self, data):
+        self.calls.append(("unknown", data))
+
+
+def _calls(html: str, fast: bool) -> list:
+    parser = Recorder()
+    if fast:
+        feed(parser, html)
+    else:
+        parser.feed(html)
+        parser.close()
+    return parser.calls
+
+
+PIECES = ['<p>', '</p>', '<div class="tz-facts">', '</div>', '<table>', '<tr>', '<th>', '<td>', '</td>', '</tr>',
+          '<a href="../../rounds/LC-001/">', '</a>', '<br>', '<br/>', '<br />', '<hr class="x"/>', '<span title="a&amp;b">',
+          '</span>', '<h2 id="措施内容">', '</h2>', '<input disabled>', '<img alt="" src="x.png">', '<A HREF="x">',
+          '<code>', '</code>', '<pre>', '</pre>', '<li data-search-exclude>', '</li>', '<ul>', '</ul>',
+          '整改', '措施', ' ', '\n', '  \n ', '&amp;', '&lt;', '&#x4e00;', '&nbsp;', '&copy', 'a & b', '&unknown;', '>',
+          'R&D', '&#65;', 'x&y;', '&',
+          # not plain: the whole document goes to html.parser
+          '<!-- note -->', '<!DOCTYPE html>', '<?pi?>', 'a < b', '<a href=x>', "<a href='x'>", '<script>if (a<b) x();</script>',
+          '<style>p>a{}</style>', '</ p>', '<a  href = "x">', '<x-y>', '<a href="a>b">', '<p\u3000class="x">', '<']
+
+
+def test_the_same_calls_as_html_parser_on_random_html():
+    rng = random.Random(32)
+    plain = 0
+    for _ in range(6000):
+        html = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 40)))
+        assert _calls(html, True) == _calls(html, False), html
+        plain += _tokens(html) is not None
+    assert plain > 300   # not vacuous: many documents took the quick way
+
+
+def test_the_same_calls_on_the_sample_site(sample_site):
+    _, site = sample_site
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 40
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        main = html[html.find('<article'):html.find('</article>') + 10]   # what the search index reads
+        assert _tokens(main) is not None, page
+        assert _calls(main, True) == _calls(main, False), page
+        assert _calls(html, True) == _calls(html, False), page
