@@ -41,7 +41,10 @@ def _article(path):
     article = soup(path).select_one("article")
     for button in article.select("a.md-content__button"):
         button.decompose()
-    return re.sub(r">\s+<", "><", str(article)).strip()
+    # The hook keeps ids and dates on one line in the converted HTML (render.html.keep_whole);
+    # a folder built without the hook has no such step: the same text, breakable.
+    text = re.sub(r'<span class="tz-nobr">([^<]*)</span>', r"\1", str(article))
+    return re.sub(r">\s+<", "><", text).strip()
 
 
 def test_render_writes_a_project_that_needs_no_hook(rendered):
