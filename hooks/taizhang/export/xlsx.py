@@ -515,7 +515,8 @@ def _ledger_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
     columns = ledger.vocab.ledger_columns
     names = [c.name for c in columns]
     widths = {c.name: c.width for c in columns}
-    head = SheetHead("整改台账", _title(scope, "整改台账"), unit, ledger.today, [(c.label, c.width) for c in columns],
+    sheet = ledger.vocab.phrase("sheet_ledger")
+    head = SheetHead(sheet, _title(scope, sheet), unit, ledger.today, [(c.label, c.width) for c in columns],
                      _sample(ledger))
     ws, header_row = _start_sheet(wb, head, fonts)
     r = header_row
