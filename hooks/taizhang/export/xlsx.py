@@ -511,7 +511,8 @@ def _ledger_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
     columns = ledger.vocab.ledger_columns
     names = [c.name for c in columns]
     widths = {c.name: c.width for c in columns}
-    head = SheetHead("整改台账", _title(scope, "整改台账"), unit, ledger.today, [(c.label, c.width) for c in columns],
+    sheet = ledger.vocab.phrase("sheet_ledger")
+    head = SheetHead(sheet, _title(scope, sheet), unit, ledger.today, [(c.label, c.width) for c in columns],
                      _sample(ledger))
     ws, header_row = _start_sheet(wb, head, fonts)
     r = header_row
@@ -691,3 +692,8 @@ def _declaration_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
                      [("序号", 5), (vocab.key("area"), 30), (vocab.key("id"), 9), (label, 30), ("内容", 80)],
                      _sample(ledger))
     _simple_sheet(wb, head, rows, fonts, paper, centred=(1, 3))
+
+
+# Public names for other workbooks built the same way (督查总览.xlsx, gather/workbook.py).
+sheet_fonts = _fonts
+simple_sheet = _simple_sheet

@@ -132,7 +132,7 @@ def _row(row, openings: tuple[str, ...]) -> str:
     return f"<tr{attrs}>" + "".join([_cell(c, o) for c, o in zip(cells, openings)]) + "</tr>"
 
 
-def table(headers: list, rows: list, css: str = "", empty: str = "（无）") -> str:
+def table(headers: list, rows: list, css: str = "", empty: str = "（无）", footer=None) -> str:
     """An escaped HTML table in a `div.tz-table` wrapper.
 
     The <table> itself carries no class, so Material styles it like its own
@@ -145,7 +145,9 @@ def table(headers: list, rows: list, css: str = "", empty: str = "（无）") ->
         return f'<p class="tz-empty">{esc(empty)}</p>'
     start, openings = _table_start(tuple(headers), css)
     body = "\n".join([_row(r, openings) for r in rows])
-    return f"{start}<tbody>\n{body}\n</tbody>\n</table></div>"
+    # `footer`: a totals row (合计), in <tfoot> so that sorting and filtering leave it last.
+    foot = f"<tfoot>\n{_row(footer, openings)}\n</tfoot>\n" if footer is not None else ""
+    return f"{start}<tbody>\n{body}\n</tbody>\n{foot}</table></div>"
 
 
 @lru_cache(maxsize=256)
