@@ -38,6 +38,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 from taizhang import spawn  # noqa: E402
 from taizhang.errors import TaizhangError  # noqa: E402
 from taizhang.fsutil import BROKEN_LINK_REASONS, broken_link  # noqa: E402
+from taizhang.load import BIDI_CHARS, bidi_names, bidi_shown  # noqa: E402
 from taizhang.problems import MESSAGES, PRIVATE_PLACES  # noqa: E402
 from taizhang.project import RECORDS_DIR, analyse  # noqa: E402
 from taizhang.publish import hidden_name, private_kind  # noqa: E402
@@ -267,7 +268,12 @@ def _drop_outside_files(files, config) -> None:
                 looped = folder
                 break
         real = os.path.realpath(source)
-        if real != root and not real.startswith(root + os.sep):
+        if BIDI_CHARS.search(file.src_uri):   # the name shown is not the name written: never published
+            message, fix = MESSAGES["bidi-name"]
+            shown = bidi_shown(file.src_uri)
+            leave_out(file, source, f"docs/{shown}: " + message.format(what="文件名", value=shown,
+                      chars=bidi_names(file.src_uri)) + f" (bidi-name) — {fix}")
+        elif real != root and not real.startswith(root + os.sep):
             leave_out(file, source, f"docs/{file.src_uri} 是指向仓库之外（{real}）的符号链接，没有发布到网站："
                                     "把文件本身复制到仓库中，或删除这个链接")
         elif (private := "dot" if hidden_name(file.src_uri) else private_kind(real, root, built)) is not None:

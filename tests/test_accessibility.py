@@ -83,7 +83,7 @@ def test_every_width_shows_each_rows_status_and_light_whole_ids_and_dates_and_he
             page.locator("h1").first.wait_for()
             for width in SWEPT:
                 page.set_viewport_size({"width": width, "height": 900})
-                page.wait_for_function("() => document.documentElement.clientWidth === %d" % width)
+                page.wait_for_function(f"() => document.documentElement.clientWidth === {width}")
                 page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
                 found = unreadable(page)
                 if any(found.values()):
