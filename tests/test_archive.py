@@ -131,6 +131,9 @@ def test_version_selector_is_configured(archived):
     _, export, _, _ = archived
     config = json.loads(soup(export / "LC-001/index.html").find("script", id="__config").string)
     assert config["version"]["provider"] == "mike" and config["version"]["default"] == "latest"
+    # Built by MkDocs, the default engine, even where ProperDocs is installed too (mike would take it).
+    generator = soup(export / "LC-001/index.html").find("meta", attrs={"name": "generator"})["content"]
+    assert generator.startswith("mkdocs-1.")
 
 
 def test_archiving_again_needs_force(archived):
