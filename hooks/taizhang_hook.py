@@ -41,7 +41,7 @@ from taizhang.fsutil import BROKEN_LINK_REASONS, broken_link  # noqa: E402
 from taizhang.load import BIDI_CHARS, bidi_names, bidi_shown  # noqa: E402
 from taizhang.problems import MESSAGES, PRIVATE_PLACES  # noqa: E402
 from taizhang.project import RECORDS_DIR, analyse  # noqa: E402
-from taizhang.publish import hidden_name, private_kind  # noqa: E402
+from taizhang.publish import EVIDENCE_DIR, active_file, hidden_name, private_kind  # noqa: E402
 from taizhang.render.html import fill_fragments, keep_whole, searched_fragments  # noqa: E402
 from taizhang.render.urls import former_names_in_nav  # noqa: E402
 from taizhang.render.tree import archived_version, digest, site_extra, site_tree  # noqa: E402
@@ -278,6 +278,10 @@ def _drop_outside_files(files, config) -> None:
             shown = bidi_shown(file.src_uri)
             leave_out(file, source, f"docs/{shown}: " + message.format(what="文件名", value=shown,
                       chars=bidi_names(file.src_uri)) + f" (bidi-name) — {fix}")
+        elif file.src_uri.startswith(EVIDENCE_DIR) and active_file(file.src_uri):
+            message, fix = MESSAGES["evidence-active"]
+            leave_out(file, source, f"docs/{file.src_uri}: " + message.format(key=_build.analysis.vocab.key("evidence"), value=file.src_uri)
+                      + f" (evidence-active) — {fix}")
         elif real != root and not real.startswith(root + os.sep):
             leave_out(file, source, f"docs/{file.src_uri} 是指向仓库之外（{real}）的符号链接，没有发布到网站："
                                     "把文件本身复制到仓库中，或删除这个链接")

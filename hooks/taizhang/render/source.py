@@ -26,7 +26,7 @@ import yaml
 from taizhang.errors import TaizhangError
 from taizhang.project import DOCS_DIR, analyse
 from taizhang.load import BIDI_CHARS
-from taizhang.publish import private_kind
+from taizhang.publish import EVIDENCE_DIR, active_file, private_kind
 from taizhang.render.tree import archived_version, site_tree
 from taizhang.render.urls import former_names_in_nav
 
@@ -185,7 +185,8 @@ def _copy_docs(root: Path, source: Path, dest: Path) -> tuple[str, ...]:
             path = Path(folder) / name
             real = os.path.realpath(path)
             if ((real != inside and not real.startswith(inside + os.sep)) or private_kind(real, inside) is not None
-                    or BIDI_CHARS.search(str(rel / name))):
+                    or BIDI_CHARS.search(str(rel / name))
+                    or ((rel / name).as_posix().startswith(EVIDENCE_DIR) and active_file(name))):
                 skipped.append((rel / name).as_posix())
                 continue
             (dest / rel).mkdir(parents=True, exist_ok=True)
