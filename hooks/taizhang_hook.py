@@ -141,6 +141,8 @@ def on_config(config):
     # Read by the theme override (hooks/theme/main.html) on every page; the same
     # entries `taizhang render` writes into its config.
     config.extra.update(site_extra(analysis, archived_version()))
+    if "toc" in config.markdown_extensions:   # the tooltip of each heading's ¶ link, in the ledger's words
+        config.mdx_configs.setdefault("toc", {})["permalink_title"] = analysis.vocab.phrase("permalink_title")
     return config
 
 
@@ -345,15 +347,19 @@ def on_page_context(context, page, config, nav):
     return context
 
 
-CACHED_PARTIALS = {"partials/nav.html": "taizhang_nav", "partials/tabs.html": "taizhang_tabs"}
+# Material's partials whose HTML on a page outside the nav depends only on the page's folder
+# (links are relative; no item is active; such a page has no previous or next page).
+CACHED_PARTIALS = {"partials/nav.html": "taizhang_nav", "partials/tabs.html": "taizhang_tabs",
+                   "partials/search.html": "taizhang_search_box", "partials/source.html": "taizhang_source",
+                   "partials/footer.html": "taizhang_footer"}
 
 
 def on_env(env, config, files):
-    """The global navigation and the tabs are most of Jinja's work on record
-    pages: render each from Material's own template, once per folder for pages
-    outside the nav. The theme's partials/nav.html and partials/tabs.html are
-    replaced, in this build's Jinja environment only, by calls to taizhang_nav
-    and taizhang_tabs (no theme file needs the hook)."""
+    """The global navigation, the tabs, the search box, the repository link
+    and the footer are much of Jinja's work on record pages: render each from
+    Material's own template, once per folder for pages outside the nav. The
+    theme's partials are replaced, in this build's Jinja environment only, by
+    calls to taizhang_nav, taizhang_tabs, … (no theme file needs the hook)."""
     import jinja2
 
     # MkDocs makes a new Jinja environment for every build; under `mkdocs serve`
