@@ -252,8 +252,11 @@ def unit_figures(key: str, loaded: Loaded, today: dt.date, vocab: Vocabulary) ->
     soon = sorted((row(m) for m in measures if lights[m["id"]][0] == YELLOW), key=lambda r: (r.days_left, r.id))
     inspected = (rnd or {}).get("inspected")
     source = loaded.source
+    name = source.name or inspected or source.location.name or key
+    if any(r["kind"] == "round" and r.get("sample") is True for r in records):
+        name = vocab.phrase("sample_unit", unit=name)     # sample data says so wherever the unit appears
     return UnitFigures(
-        key=key, name=source.name or inspected or source.location.name or key,
+        key=key, name=name,
         source_kind=loaded.kind, location=str(source.location), url=source.url,
         round_id=rnd["id"] if rnd else None, round_title=rnd.get("title") if rnd else None,
         team=(rnd or {}).get("team"), unit_as_of=(rnd or {}).get("as_of"),
