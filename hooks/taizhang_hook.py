@@ -38,10 +38,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 from taizhang import spawn  # noqa: E402
 from taizhang.errors import TaizhangError  # noqa: E402
 from taizhang.fsutil import BROKEN_LINK_REASONS, broken_link  # noqa: E402
+from taizhang.load import BIDI_CHARS, bidi_names, bidi_shown  # noqa: E402
 from taizhang.problems import MESSAGES, PRIVATE_PLACES  # noqa: E402
 from taizhang.project import RECORDS_DIR, analyse  # noqa: E402
 from taizhang.publish import hidden_name, private_kind  # noqa: E402
-from taizhang.render.html import fill_fragments, searched_fragments  # noqa: E402
+from taizhang.render.html import fill_fragments, keep_whole, searched_fragments  # noqa: E402
 from taizhang.render.tree import archived_version, digest, site_extra, site_tree  # noqa: E402
 from taizhang.session import Session  # noqa: E402
 from taizhang.vocabulary import PROJECT_CONFIG  # noqa: E402
@@ -267,7 +268,12 @@ def _drop_outside_files(files, config) -> None:
                 looped = folder
                 break
         real = os.path.realpath(source)
-        if real != root and not real.startswith(root + os.sep):
+        if BIDI_CHARS.search(file.src_uri):   # the name shown is not the name written: never published
+            message, fix = MESSAGES["bidi-name"]
+            shown = bidi_shown(file.src_uri)
+            leave_out(file, source, f"docs/{shown}: " + message.format(what="文件名", value=shown,
+                      chars=bidi_names(file.src_uri)) + f" (bidi-name) — {fix}")
+        elif real != root and not real.startswith(root + os.sep):
             leave_out(file, source, f"docs/{file.src_uri} 是指向仓库之外（{real}）的符号链接，没有发布到网站："
                                     "把文件本身复制到仓库中，或删除这个链接")
         elif (private := "dot" if hidden_name(file.src_uri) else private_kind(real, root, built)) is not None:
@@ -312,7 +318,8 @@ def on_page_content(html, page, config, files):
         if inputs is not None:
             _build.search_meta[page.file.src_uri] = page.meta.get("search", _ABSENT)
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}   # Material skips it
-    return fill_fragments(html, fragments) if fragments else html
+    # Ids and dates never break across lines (the search index reads the page before).
+    return keep_whole(fill_fragments(html, fragments) if fragments else html)
 
 
 _ABSENT = object()

@@ -123,3 +123,63 @@ def no_violations(found: dict) -> bool:
     bad = [f"{where}: {line}" for where, lines in found.items() for line in lines]
     assert not bad, "axe-core 报告的无障碍问题：\n" + "\n".join(bad)
     return True
+
+
+# What a reader at this width cannot read: the page wider than the window;
+# a row's status or light cell outside the window or outside the box it
+# scrolls in; a header with a line of one character; an id or date split
+# across lines (each character's line measured with a Range).
+READABILITY_JS = r"""() => {
+  const vw = document.documentElement.clientWidth;
+  const out = {page: document.documentElement.scrollWidth > vw + 0.5 ? document.documentElement.scrollWidth : 0, hidden: [], lone: [], broken: []};
+  const visible = (el) => {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) return null;
+    let lo = 0, hi = vw;
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      const cs = getComputedStyle(p);
+      if (cs.overflowX !== 'visible') { const b = p.getBoundingClientRect(); lo = Math.max(lo, b.left); hi = Math.min(hi, b.right); }
+    }
+    return r.left >= lo - 1 && r.right <= hi + 1;
+  };
+  for (const tr of document.querySelectorAll('article table tbody tr:not([hidden])')) {
+    for (const td of tr.querySelectorAll('td')) {
+      if (!td.querySelector('.tz-status, .tz-light')) continue;
+      const ok = visible(td);
+      if (ok === false) out.hidden.push((td.dataset.label || '?') + ':' + tr.textContent.trim().slice(0, 12));
+    }
+  }
+  const lines = (node, start, end) => {
+    const tops = [];
+    for (let i = start; i < end; i++) {
+      if (/\s/.test(node.data[i])) continue;
+      const rg = document.createRange(); rg.setStart(node, i); rg.setEnd(node, i + 1);
+      const rs = rg.getClientRects(); if (!rs.length) continue;
+      const t = Math.round(rs[0].top); const last = tops[tops.length - 1];
+      if (!last || Math.abs(last.top - t) > 3) tops.push({top: t, n: 1}); else last.n++;
+    }
+    return tops;
+  };
+  for (const th of document.querySelectorAll('article th')) {
+    if (!th.offsetParent) continue;
+    const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+    let tops = [];
+    for (let n; (n = walker.nextNode());) tops = tops.concat(lines(n, 0, n.data.length));
+    if (tops.length > 1 && tops.some(l => l.n === 1)) out.lone.push(th.textContent.trim());
+  }
+  const re = /[A-Z]{2}-\d{3}|\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月\d{1,2}日/g;
+  const walker = document.createTreeWalker(document.querySelector('article') || document.body, NodeFilter.SHOW_TEXT);
+  for (let n; (n = walker.nextNode());) {
+    if (!n.parentElement.offsetParent) continue;
+    for (const m of n.data.matchAll(re)) {
+      const t = lines(n, m.index, m.index + m[0].length);
+      if (t.length > 1) out.broken.push(m[0]);
+    }
+  }
+  return out;
+}"""
+
+
+def unreadable(page) -> dict:
+    """{"page": overflow px or 0, "hidden": [...], "lone": [...], "broken": [...]} of the page as shown."""
+    return page.evaluate(READABILITY_JS)

@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -249,7 +250,25 @@ def test_hand_counted_unit_c(gathered):
     """C: 2 feedback, 2 problems, 3 measures; CS-001 done, CS-002 overdue 9 days, CS-003 due in 5."""
     unit = metrics(_unit_page(gathered, "YY县委"))
     assert unit == {"反馈问题": "2", "查摆问题": "2", "整改措施": "3", "措施完成率": "33.3%",
-                    "问题整改完成率": "50.0%", "反馈问题整改完成率": "50.0%", "逾期": "1", "临期": "1"}
+                    "问题整改完成率": "50.0%", "反馈问题整改完成率": "50.0%", "逾期": "1", "临期": "1",
+                    "措施完成及基本完成率": "33.3%", "问题完成及基本完成率": "50.0%", "反馈问题完成及基本完成率": "50.0%"}
+
+
+def test_totals_row_adds_counts_and_works_rates_out_from_the_sums(gathered):
+    """合计 under the units table: counts summed; each rate from the summed numerator and denominator
+    (A and B are the sample: 2/9 measures each; C 1/3 → 5/21), never an average of rates."""
+    soup = html(gathered["site"], "index.html")
+    head = [th.get_text(strip=True) for th in soup.select(".tz-units table thead th")]
+    assert head[:6] == ["序号", "填报单位", "巡视轮次", "反馈问题", "查摆问题", "整改措施"]
+    assert head[6:12] == ["措施完成率", "措施完成及基本完成率", "问题整改完成率", "问题完成及基本完成率",
+                          "反馈问题整改完成率", "反馈问题完成及基本完成率"]
+    rows = soup.select(".tz-units table tbody tr")
+    total = [td.get_text(" ", strip=True) for td in soup.select(".tz-units table tfoot tr td")]
+    assert total[1] == "合计"
+    for column in (3, 4, 5):
+        assert int(total[column]) == sum(int(r.select("td")[column].get_text(strip=True)) for r in rows)
+    assert total[6] == "23.8% （5/21）"          # (2 + 2 + 1) / (9 + 9 + 3)
+    assert total[12] == str(sum(int(r.select("td")[12].get_text(strip=True)) for r in rows))
 
 
 def test_renamed_closed_status_still_counts(gathered):
@@ -316,18 +335,25 @@ def test_workbook_has_the_same_tables_and_no_formula(gathered):
     assert wb.sheetnames == ["各单位情况", "分方面", "逾期事项", "共性问题", "数据问题"]
     units = wb["各单位情况"]
     # title, 填报单位/截至日期 line, header row, then one row per unit (the unit ledger's sheet style)
-    assert [c.value for c in units[3]][:3] == ["序号", "单位", "巡视轮次"]
+    assert [c.value for c in units[3]][:3] == ["序号", "填报单位", "巡视轮次"]
     assert [c.value for c in units[2] if c.value and str(c.value).startswith("截至日期")] == [f"截至日期：{TODAY}"]
     assert [units.cell(r, 2).value for r in range(4, 7)] == [UNIT_A, UNIT_B, "YY县委"]
     rate = units.cell(6, 7)
     assert rate.value == pytest.approx(0.3333) and rate.number_format == "0.0%"
-    assert units.cell(6, 10).value == 1 and units.cell(4, 2).font.name == "宋体"
+    assert units.cell(6, 8).value == pytest.approx(0.3333) and units.cell(6, 8).number_format == "0.0%"  # 及基本完成
+    assert units.cell(6, 13).value == 1 and units.cell(4, 2).font.name == "宋体"
+    assert isinstance(units.cell(6, 15).value, dt.datetime) and units.cell(6, 15).number_format != "General"   # typed date
+    # 合计: counts summed, the rate from the sums
+    assert units.cell(7, 1).value == "合计" and units.cell(7, 6).value == 21
+    assert units.cell(7, 7).value == pytest.approx(5 / 21, abs=1e-4)
     for ws in wb:
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
     late = [[c.value for c in row] for row in wb["逾期事项"].iter_rows(min_row=4)]
-    assert ["YY县委", "CS-002", "=1+2 规范支部活动"] == late[-1][:3] and late[-1][-1] == 9
+    assert ["YY县委", "CS-002", "=1+2 规范支部活动"] == late[-2][:3] and late[-2][-1] == 9
+    assert late[-1][:2] == ["合计", f"{len(late) - 1} 项"]
+    assert isinstance(late[-2][5], dt.datetime)          # 整改时限 typed
     assert wb["数据问题"].max_row == 3 + 5
 
 
@@ -577,3 +603,35 @@ def test_units_built_from_sample_data_are_labelled_everywhere(gathered):
     wb = openpyxl.load_workbook(gathered["out"] / "docs" / "downloads" / "overview.xlsx")
     in_sheets = {wb["各单位情况"].cell(r, 2).value for r in range(4, 7)} | {r[0] for r in wb["逾期事项"].iter_rows(min_row=4, values_only=True)}
     assert in_sheets == {UNIT_A, UNIT_B, "YY县委"}, in_sheets
+
+
+def test_gather_runs_from_an_installed_wheel(tmp_path, sample_site):
+    """Built as a wheel and installed outside the checkout, `taizhang gather` still
+    finds the sites' styles and scripts (they ship inside the package)."""
+    from conftest import REPO, env
+    import shutil
+    wheels, target, source = tmp_path / "wheels", tmp_path / "installed", tmp_path / "source"
+    # a copy of what the package is made of, so the build leaves the checkout as it was
+    junk = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    shutil.copytree(REPO / "hooks", source / "hooks", symlinks=True, ignore=junk)
+    shutil.copytree(REPO / "docs" / "assets", source / "docs" / "assets")
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(REPO / name, source / name)
+    made = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
+                           "-w", str(wheels), str(source)], capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    wheel = next(wheels.glob("taizhang-*.whl"))
+    put = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
+                         capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert put.returncode == 0, put.stderr
+    where = {**env(), "PYTHONPATH": str(target)}
+    found = subprocess.run([sys.executable, "-c", "import taizhang; print(taizhang.__file__)"], env=where,
+                           capture_output=True, text=True, cwd=tmp_path)
+    assert found.stdout.strip().startswith(str(target)), found.stdout     # the installed copy, not the checkout
+    out = tmp_path / "overview"
+    result = subprocess.run([sys.executable, "-m", "taizhang", "gather", str(sample_site[1]), "-o", str(out),
+                             "--today", TODAY], env=where, capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert result.returncode == 0, result.stderr
+    for name in ("taizhang.css", "taizhang.js", "vendor/tablesort"):
+        assert (out / "docs" / "assets" / name).exists(), name
+    assert (out / "docs" / "assets" / "taizhang.css").read_bytes() == (REPO / "docs/assets/taizhang.css").read_bytes()

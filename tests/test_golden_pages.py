@@ -15,6 +15,7 @@ import difflib
 import functools
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -162,6 +163,9 @@ def test_renamed_vocabulary_reaches_the_built_site_and_the_command_line(tmp_path
         assert shown.returncode == 0, (args, shown.stderr)
         outputs["taizhang " + " ".join(args)] = shown.stdout
     assert any(vocab.kind_label("measure") in text for name, text in outputs.items() if name.startswith("taizhang new"))
+    # page titles and sheet names are phrases too: in the navigation and the workbook
+    assert re.search(r">\s*意见对应表\s*<", outputs["index.html"]) and re.search(r">\s*举措清单\s*<", outputs["index.html"])
+    assert "举措清单: " in outputs["taizhang.xlsx"] and "任务清单" not in outputs["taizhang.xlsx"]
     found = {name: left for name, text in outputs.items() if (left := _leftovers(text))}
     assert not found, found
 

@@ -182,7 +182,8 @@ def test_dangling_and_looping_links_in_docs_are_named_not_tracebacks(tmp_path):
     """A link to nothing, a link to itself and folder links to their own or an enclosing folder:
     check names each (docs-symlink-broken); the build leaves a broken file link out with one line,
     and stops at once, naming them, at a looping folder link (MkDocs would walk it 2**40 times)."""
-    import subprocess, sys
+    import subprocess
+    import sys
     from conftest import env
     root = copy_project(tmp_path / "p")
     (root / "docs/evidence/dangling.pdf").symlink_to("gone.pdf")

@@ -144,7 +144,8 @@ def test_adding_a_page_is_four_files(tmp_path):
     # 4. mkdocs.yml: its place in the navigation
     mkdocs_yml = project / "mkdocs.yml"
     text = mkdocs_yml.read_text(encoding="utf-8")
-    mkdocs_yml.write_text(text.replace("  - 对照表: trace.md\n", "  - 对照表: trace.md\n  - overdue-units.md\n", 1),
+    assert "  - trace.md\n" in text
+    mkdocs_yml.write_text(text.replace("  - trace.md\n", "  - trace.md\n  - overdue-units.md\n", 1),
                           encoding="utf-8")
     result = build(project)
     assert result.returncode == 0, result.stderr

@@ -135,8 +135,36 @@
     new MutationObserver(function () { nameVersionSelector(header); }).observe(header, {childList: true, subtree: true});
   }
 
+  /* A table wider than its box (at any screen width) shows its rows as cards,
+     so every row's status and light stay in view without scrolling sideways
+     (taizhang.css, `tz-cardview`). Measured as a table each time. */
+  function fitTables() {
+    toArray(document.querySelectorAll("div.tz-cards")).forEach(function (box) {
+      var table = box.querySelector("table");
+      if (!table) { return; }
+      box.classList.remove("tz-cardview");
+      var room = box.clientWidth;
+      if (table.scrollWidth > room + 1 || table.scrollWidth > table.clientWidth + 1) {
+        box.classList.add("tz-cardview");
+      }
+    });
+  }
+
+  function watchWidth() {
+    var pending = false;
+    var width = window.innerWidth;
+    fitTables();
+    window.addEventListener("resize", function () {
+      if (pending || window.innerWidth === width) { return; }
+      pending = true;
+      window.requestAnimationFrame(function () { pending = false; width = window.innerWidth; fitTables(); });
+    });
+    window.addEventListener("load", fitTables);
+  }
+
   function start() {
     setup();
+    watchWidth();
     watchHeader();
   }
 

@@ -14,11 +14,12 @@ from pathlib import Path
 
 from taizhang.fsutil import BROKEN_LINK_REASONS, broken_link
 from taizhang.link import Ledger, is_earlier, is_long_term, not_a_task
+from taizhang.load import BIDI_CHARS, bidi_names, bidi_shown
 from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord, Record
 from taizhang.problems import PRIVATE_PLACES, Reporter
 from taizhang.publish import hidden_name, private_kind
 from taizhang.safety import unsafe_html
-from taizhang.sanitise import is_url
+from taizhang.sanitise import heavy_markup, is_url
 
 # What `taizhang new` writes as the body: a draft marker until the user replaces it.
 DRAFT_BODY = "（在此填写正文）"
@@ -74,6 +75,10 @@ def check_body(record: Record, reporter: Reporter) -> None:
     for number, line in enumerate(record.body.splitlines()):
         if DRAFT_BODY in line:
             reporter.add("body-placeholder", record.path, record.body_line + number, marker=DRAFT_BODY)
+    heavy = heavy_markup(record.body)
+    if heavy is not None:   # shown as plain text; the HTML scan would take quadratic time on it
+        reporter.add("body-heavy", record.path, record.body_line + heavy[0] - 1, what=heavy[1])
+        return
     for finding in unsafe_html(record.body):
         reporter.add("unsafe-html", record.path, record.body_line + finding.line - 1, what=finding.what)
 
@@ -234,6 +239,10 @@ def check_evidence_files(measure: MeasureRecord, reporter: Reporter, docs_dir: P
     refused (and the site does not publish it), not called missing."""
     docs = repo = None
     for item in measure.evidence:
+        if item.file and BIDI_CHARS.search(item.file):
+            reporter.add("bidi-name", measure.path, item.line, what=key, value=bidi_shown(item.file),
+                         chars=bidi_names(item.file))
+            continue
         if not item.file or is_url(item.file):
             continue
         if docs is None:   # only for a measure with files: realpath asks the file system
@@ -266,6 +275,9 @@ def check_docs_symlinks(ledger: Ledger, reporter: Reporter, docs_dir: Path) -> N
     for folder, dirs, files in os.walk(docs):   # never follows a linked folder
         for name in sorted(dirs) + sorted(files):
             path = os.path.join(folder, name)
+            if BIDI_CHARS.search(name):
+                rel = bidi_shown("docs/" + os.path.relpath(path, docs).replace(os.sep, "/"))
+                reporter.add("bidi-name", rel, 1, what="文件名", value=bidi_shown(name), chars=bidi_names(name))
             if not os.path.islink(path):
                 continue
             if path in named or any(n.startswith(path + os.sep) for n in named):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import errno
 import os
-import tempfile
 from pathlib import Path
 
 from taizhang.errors import TaizhangError
@@ -86,6 +85,8 @@ def write_new(path: Path, data: str | bytes, replace: bool = False) -> None:
 
 
 def _write(path: Path, payload: bytes, replace: bool) -> None:
+    import tempfile   # only when writing: `taizhang check` reads
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".taizhang-", suffix=".tmp")
     try:
         os.chmod(tmp, 0o666 & ~_umask())

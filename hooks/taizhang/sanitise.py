@@ -164,9 +164,73 @@ def plain_paragraphs(text: str) -> str | None:
 
 
 def render_body(text: str) -> str:
-    """A record body (Markdown) → sanitised HTML, wrapped in <div class="tz-body">."""
+    """A record body (Markdown) → sanitised HTML, wrapped in <div class="tz-body">.
+    A body heavy_markup() refuses is shown as its text, escaped, paragraph by paragraph."""
     plain = plain_paragraphs(text) if text and text == text.strip() else None
+    if plain is None and heavy_markup(text) is not None:
+        plain = "\n".join(f"<p>{html.escape(p.strip(), quote=False).replace(chr(10), '<br>' + chr(10))}</p>"
+                          for p in _PARAGRAPH_BREAK.split(text) if p.strip())
     return f'<div class="tz-body">\n{plain if plain is not None else markdown_html(text)}\n</div>'
+
+
+# Python-Markdown's inline patterns look ahead from every "[" for its "]"
+# (and from every "](" for its ")"), and its raw-HTML handling and the
+# checker's HTMLParser from every "<" for its ">": a body of 40,000 "[" took
+# the build 3 min, 30,000 "<a " took check 71 s. Well-formed markup costs
+# them linear time; what is refused is many openers left open or nested deep.
+# Counted in one pass: brackets and "](" per paragraph (inline patterns work
+# per paragraph), "<" over the whole body (HTML blocks may span paragraphs).
+HEAVY_OPEN = 16       # openers left unclosed (per paragraph; "<" in the whole body)
+HEAVY_DEPTH = 16      # "[" nested deeper than this in one paragraph
+_DEEP_QUOTE = re.compile(r"^(?:[ \t]*>){%d}" % (HEAVY_DEPTH + 1), re.MULTILINE)
+_HEAVY_TOKEN = re.compile(r"\\.|\]\(|[\[\]>)]|<(?=[A-Za-z/!?])|\n\s*\n", re.DOTALL)   # "<" that may start a tag
+
+
+def heavy_markup(text: str) -> tuple[int, str] | None:
+    """(line, what) when the body's markup would make conversion super-linear, else None."""
+    if text.count(">") > HEAVY_DEPTH and (deep := _DEEP_QUOTE.search(text)):
+        return text.count("\n", 0, deep.start()) + 1, f"嵌套超过 {HEAVY_DEPTH} 层的引用（“>”）"
+    if text.count("[") <= HEAVY_OPEN and text.count("<") <= HEAVY_OPEN:   # most bodies: nothing to count
+        return None
+    start = 0    # where the paragraph begins
+    depth = deepest = links = 0
+    tag_open, unclosed_tags = False, 0
+
+    def paragraph_heavy() -> str | None:
+        if depth > HEAVY_OPEN or deepest > HEAVY_DEPTH:
+            return f"不成对或嵌套过深的“[”（{max(depth, deepest)} 个）"
+        if links > HEAVY_OPEN:
+            return f"{links} 个没有“)”的“](”"
+        return None
+
+    for match in _HEAVY_TOKEN.finditer(text):
+        token = match.group()
+        if token[0] == "\\":
+            continue
+        if token[0] == "\n":    # a blank line: a new paragraph
+            if what := paragraph_heavy():
+                return text.count("\n", 0, start) + 1, what
+            start, depth, deepest, links = match.end(), 0, 0, 0
+            continue
+        if token == "[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token == "]":
+            depth = max(depth - 1, 0)
+        elif token == "](":
+            depth, links = max(depth - 1, 0), links + 1
+        elif token == ")":
+            links = max(links - 1, 0)
+        elif token == "<":
+            unclosed_tags += tag_open
+            tag_open = True
+            if unclosed_tags > HEAVY_OPEN:
+                return text.count("\n", 0, match.start()) + 1, f"{unclosed_tags} 个以上没有“>”的“<”"
+        elif token == ">":
+            tag_open = False
+    if what := paragraph_heavy():
+        return text.count("\n", 0, start) + 1, what
+    return None
 
 
 def markdown_html(text: str) -> str:

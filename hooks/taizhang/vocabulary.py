@@ -367,9 +367,11 @@ def _read_project(path: Path) -> tuple[dict, dict]:
 def load_vocabulary(project_root: Path | None = None) -> Vocabulary:
     """Defaults merged with the project's taizhang.yml, if it has one."""
     raw = _read_yaml(DEFAULTS_FILE)
+    own_tables = False
     if project_root is not None and (project_root / PROJECT_CONFIG).is_file():
         defaults = copy.deepcopy(raw["phrases"])
         override, lines = _read_project(project_root / PROJECT_CONFIG)
+        own_tables = "tables" in override
         merger = _Merger(lines)
         merger.merge(raw, copy.deepcopy(override))
         if not merger.errors:
@@ -385,8 +387,12 @@ def load_vocabulary(project_root: Path | None = None) -> Vocabulary:
         vocab = _build(raw)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(f"{PROJECT_CONFIG}：配置不完整或取值不对（{exc}）；对照 hooks/taizhang/vocabulary.yml 修改") from None
-    from taizhang.views.columns import check_tables   # views read the vocabulary: imported when used
-    check_tables(vocab)
+    if own_tables:
+        # Only a taizhang.yml's `tables` can name a value the views lack (the packaged
+        # ones are checked by tests/test_fields.py): the views, the largest import of
+        # `taizhang check`, are imported only then.
+        from taizhang.views.columns import check_tables
+        check_tables(vocab)
     return vocab
 
 

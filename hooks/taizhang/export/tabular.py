@@ -75,7 +75,8 @@ DERIVED = {
                 "days_left": ("int", "距{keys[deadline]}（有{keys[adjusted_deadline]}时按它）的天数，负数为超过的天数（派生）"),
                 "state": ("label", "计入统计的{keys[status]}：{measure_types[long_term]}的按{keys[progress]}计算，其余同填写的（派生）"),
                 "late_days": ("int", "{keys[completed_on]}晚于{keys[deadline]}（或{keys[adjusted_deadline]}）的天数（派生）"),
-                "stale_days": ("int", "未完成的{measure_types[long_term]}{measure}距最近一次{keys[progress]}的天数（派生）")},
+                "stale_days": ("int", "未完成的{measure_types[long_term]}{measure}距最近一次{keys[progress]}的天数（派生）"),
+                "status_code": ("code", "{keys[status]}的内部名称，不随用语改变：not_started / in_progress / basically_done / done / signed_off（派生，供汇总使用）")},
     "round": {"long_term": ("bool", "{keys[deadline]}为{measure_types[long_term]}")},
 }
 
@@ -135,7 +136,7 @@ def record_json(ledger: Ledger, record: Record) -> dict:
         state = ledger.state_of(record)
         item.update(long_term=record.long_term, light=ledger.lights.get(record.id), days_left=ledger.days_left(record),
                     state=vocab.label("statuses", state) if state else None, late_days=late_days(ledger, record),
-                    stale_days=ledger.stale_days.get(record.id))
+                    stale_days=ledger.stale_days.get(record.id), status_code=record.status)
     return item
 
 
@@ -182,7 +183,8 @@ def _nullable(schema: dict) -> dict:
 
 
 _DERIVED_TYPES = {"ids": _IDS, "bool": {"type": "boolean"}, "int": {"type": ["integer", "null"]},
-                  "light": {"enum": ["red", "yellow", "pending", "green", "done", None]}}
+                  "light": {"enum": ["red", "yellow", "pending", "green", "done", None]},
+                  "code": {"type": ["string", "null"]}}
 
 
 def schema(vocab) -> dict:

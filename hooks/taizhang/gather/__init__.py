@@ -38,7 +38,9 @@ from taizhang.vocabulary import load_vocabulary
 
 MARKER = ".taizhang-gather"
 DEFAULT_TITLE = "整改督查总览"
-REPO_ASSETS = Path(__file__).resolve().parents[3] / "docs" / "assets"
+# The unit sites' styles and scripts, shipped inside the package (taizhang/assets:
+# in a checkout a link to docs/assets, in an installed wheel the files themselves).
+REPO_ASSETS = Path(__file__).resolve().parents[1] / "assets"
 ASSET_FILES = ("taizhang.css", "taizhang.js", "vendor")
 GENERATED = ("mkdocs.yml", "docs", "site", "hooks", "fragments")
 FRAGMENTS = "fragments"
@@ -156,7 +158,7 @@ def _prepare(out_dir: Path) -> None:
         raise GatherError(f"{out_dir} 不是空文件夹，也不是以前汇总生成的文件夹（没有 {MARKER}）："
                           "为免覆盖其中的文件，请换一个新文件夹")
     if not all((REPO_ASSETS / name).exists() for name in ASSET_FILES):
-        raise GatherError(f"找不到网站样式和脚本（{REPO_ASSETS}）：请在 taizhang 仓库中用 pip install -e . 安装")
+        raise GatherError(f"找不到网站样式和脚本（{REPO_ASSETS}）：taizhang 安装不完整，请重新安装（pip install taizhang 或在仓库中 pip install -e .）")
 
 
 def gather(arguments: list[str], out_dir: Path, today: dt.date | None = None, title: str | None = None) -> Gathered:

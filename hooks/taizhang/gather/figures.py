@@ -1,27 +1,20 @@
-"""Figures across units, from their records.json objects.
+"""Figures across units, computed by the core from their records.json.
 
-Each unit's figures cover its current round (the round with the latest
-feedback date, as its own site's summary pages do) and follow the unit
-site's definitions:
-  - 措施完成率: measures whose status counts as closed (light "done") over
-    the round's measures;
-  - 问题整改完成率: problems (说明事项 not counted) whose derived status is
-    closed — every measure with a status is closed, and there is at least
-    one — over the round's problems;
-  - 反馈问题整改完成率: feedback items answered by at least one problem (of
-    any round, 说明事项 not counted), all of whose problems are closed, over
-    the round's feedback items;
-  - 逾期 / 临期: open measures past their deadline / due within the
-    vocabulary's due_soon_days, counted as of the overview's 统计日期
-    (not the unit's), so a unit that has not rebuilt its site still shows
-    what is late today;
-  - per-area figures count a round's measure in every area it touches (as
-    the unit dashboard does).
-These mirror taizhang.views.figures and taizhang.link's derived statuses;
-tests/test_gather.py checks them against a unit site's own dashboard.
-Closure is read from each measure's light ("done"), which the unit's own
-build derived from its own vocabulary: a unit that renamed 已完成 still
-counts right.
+Each unit's records.json is read back into typed records
+(taizhang.exchange.records_from_json) and linked by the core
+(link.build_ledger) as of the overview's 统计日期, so its states, lights,
+counts and rates are the unit site's own computation (views.completion,
+views.figures), not a copy of it:
+  - each unit's figures cover its current round (the round with the latest
+    feedback date, as its own site's summary pages do);
+  - 逾期 / 临期 are as of the overview's 统计日期 (not the unit's), so a unit
+    that has not rebuilt its site still shows what is late today;
+  - per-area figures are the unit dashboard's (views.AreaProgress);
+  - the totals row adds the units' counts and works the rates out again
+    from the sums (views.total_completion).
+A unit that renamed 已完成 still counts right: its measures carry their
+status's internal name (status_code), and older files fall back on the label
+or the published light.
 """
 
 from __future__ import annotations
@@ -32,8 +25,12 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
+from taizhang import views
+from taizhang.exchange import records_from_json
 from taizhang.gather.sources import Issue, Loaded
-from taizhang.link import DONE, GREEN, RED, YELLOW
+from taizhang.link import RED, YELLOW, build_ledger
+from taizhang.link import current_round as current_round_of
+from taizhang.views import Completion, Scope
 from taizhang.vocabulary import Vocabulary
 
 REPEAT_MIN_UNITS = 2
@@ -83,30 +80,16 @@ class UnitFigures:
     team: str | None
     unit_as_of: str | None    # the unit's own 统计日期
     feedback: int
-    feedback_closed: int
     problems: int
-    problems_closed: int
     declarations: int
     measures: int
-    measures_closed: int
     last_update: str | None
     overdue: tuple[MeasureRow, ...]
     due_soon: tuple[MeasureRow, ...]
     areas: tuple[AreaFigures, ...]
     notes: tuple[str, ...]
     records: int = 0          # every record in the unit's records.json
-
-    @property
-    def measure_rate(self) -> float | None:
-        return rate(self.measures_closed, self.measures)
-
-    @property
-    def problem_rate(self) -> float | None:
-        return rate(self.problems_closed, self.problems)
-
-    @property
-    def feedback_rate(self) -> float | None:
-        return rate(self.feedback_closed, self.feedback)
+    completion: Completion | None = None   # the core's states, counts and both rates (views.completion)
 
 
 @dataclass(frozen=True)
@@ -157,6 +140,7 @@ class Overview:
     areas: tuple[AreaTotal, ...]
     repeats: tuple[Repeat, ...]
     definitions: tuple[tuple[str, str], ...] = ()
+    total: Completion | None = None    # every unit's counts added up, rates from the sums (views.total_completion)
 
     def __post_init__(self):
         # An index built once (the dataclass is frozen): pages look units up per link.
@@ -170,30 +154,11 @@ class Overview:
         return sum(u.records for u in self.units)
 
 
-def light_of(measure: dict, today: dt.date, due_soon_days: int) -> tuple[str | None, int | None]:
-    """(light, days left) as of `today`, mirroring taizhang.link.measure_light."""
-    published = measure.get("light")
-    deadline = measure.get("deadline")
-    try:
-        days = (dt.date.fromisoformat(deadline) - today).days if deadline else None
-    except ValueError:      # matches the schema's pattern but is no date (2023-02-30)
-        days = None
-    if published is None or published == DONE:
-        return published, days
-    if measure.get("long_term") or days is None:
-        return GREEN, days
-    if days < 0:
-        return RED, days
-    return (YELLOW if days <= due_soon_days else GREEN), days
-
-
-def current_round(records: list[dict]) -> dict | None:
-    """Mirror of taizhang.link.current_round: latest feedback date, then id."""
-    from taizhang.link import id_sort_key
+def current_round(records: list[dict], vocab: Vocabulary) -> dict | None:
+    """The round (as published) a unit's figures cover: the core's choice (link.current_round)."""
     rounds = [r for r in records if r["kind"] == "round"]
-    if not rounds:
-        return None
-    return max(rounds, key=lambda r: (r.get("feedback_date") or "", id_sort_key(r["id"])))
+    chosen = current_round_of(records_from_json(rounds, vocab))
+    return next((r for r in rounds if chosen and r["id"] == chosen.id), None)
 
 
 def _latest_date(records: list[dict]) -> str | None:
@@ -204,69 +169,41 @@ def _latest_date(records: list[dict]) -> str | None:
 
 def unit_figures(key: str, loaded: Loaded, today: dt.date, vocab: Vocabulary) -> UnitFigures:
     records = list(loaded.records)
-    rnd = current_round(records)
-    in_round = [r for r in records if r["kind"] != "round" and (rnd is None or r.get("round") == rnd["id"])]
-    declaration = vocab.label("natures", "declaration")
-    feedback = [r for r in in_round if r["kind"] == "feedback"]
-    problems_all = [r for r in in_round if r["kind"] == "problem"]
-    problems = [p for p in problems_all if p.get("nature") != declaration]
-    measures = [r for r in in_round if r["kind"] == "measure"]
+    ledger = build_ledger(records_from_json(records, vocab), vocab, today)
+    rnd = ledger.current_round
+    scope = Scope(ledger, rnd)
+    fig = views.figures(ledger, scope)
+    done = fig.completion
+    published = {r["id"]: r for r in records if r["kind"] == "measure"}
 
-    lights = {m["id"]: light_of(m, today, vocab.due_soon_days)
-              for m in records if m["kind"] == "measure"}
+    def row(m) -> MeasureRow:
+        status = published.get(m.id, {}).get("status")       # the unit's own label
+        return MeasureRow(key, m.id, m.title, m.unit, m.owner,
+                          m.deadline.isoformat() if m.deadline else None, m.long_term, status,
+                          ledger.lights.get(m.id), ledger.days_left(m))
 
-    def problem_closed(problem: dict) -> bool:
-        known = [lights[i][0] for i in problem.get("measures") or () if i in lights and lights[i][0]]
-        return bool(known) and all(light == DONE for light in known)
+    def lit(light):
+        return sorted((row(m) for m in scope.measures if ledger.lights.get(m.id) == light),
+                      key=lambda r: (r.days_left if r.days_left is not None else 0, r.id))
 
-    # Feedback answered by problems of any round, as the unit's ledger derives it.
-    proper = {r["id"] for r in records if r["kind"] == "problem" and r.get("nature") != declaration}
-    closed_problems = {r["id"] for r in records if r["id"] in proper and problem_closed(r)}
-
-    def feedback_closed(item: dict) -> bool:
-        answers = [i for i in item.get("answered_by") or () if i in proper]
-        return bool(answers) and all(i in closed_problems for i in answers)
-
-    def row(m: dict) -> MeasureRow:
-        light, days = lights[m["id"]]
-        return MeasureRow(key, m["id"], m["title"], tuple(m.get("unit") or ()), tuple(m.get("owner") or ()),
-                          m.get("deadline"), bool(m.get("long_term")), m.get("status"), light, days)
-
-    round_measures = {m["id"] for m in measures}
-    area_names = {a["key"]: a["name"] for a in (rnd or {}).get("areas") or ()}
-    by_area: dict[str, list[dict]] = defaultdict(list)
-    for p in problems:
-        by_area[p.get("area") or ""].append(p)
-    order = list(area_names) + sorted(a for a in by_area if a not in area_names)
-    areas = []
-    for ordinal in order:
-        members = by_area.get(ordinal)
-        if not members:
-            continue
-        ids = sorted({i for p in members for i in p.get("measures") or () if i in round_measures})
-        areas.append(AreaFigures(area_names.get(ordinal) or ordinal or "（未写方面）", len(members), len(ids),
-                                 sum(1 for i in ids if lights[i][0] == DONE),
-                                 sum(1 for i in ids if lights[i][0] == RED)))
-    overdue = sorted((row(m) for m in measures if lights[m["id"]][0] == RED),
-                     key=lambda r: (r.days_left, r.id))
-    soon = sorted((row(m) for m in measures if lights[m["id"]][0] == YELLOW), key=lambda r: (r.days_left, r.id))
-    inspected = (rnd or {}).get("inspected")
+    areas = tuple(AreaFigures(a.name or a.ordinal or "（未写方面）", a.problems, a.measures, a.closed, a.overdue)
+                  for a in fig.areas)
+    in_round = [r for r in records if r["kind"] != "round" and (rnd is None or r.get("round") == rnd.id)]
     source = loaded.source
-    name = source.name or inspected or source.location.name or key
-    if any(r["kind"] == "round" and r.get("sample") is True for r in records):
+    name = source.name or (rnd.inspected if rnd else None) or source.location.name or key
+    if any(r.sample for r in ledger.rounds):
         name = vocab.phrase("sample_unit", unit=name)     # sample data says so wherever the unit appears
     return UnitFigures(
         key=key, name=name,
         source_kind=loaded.kind, location=str(source.location), url=source.url,
-        round_id=rnd["id"] if rnd else None, round_title=rnd.get("title") if rnd else None,
-        team=(rnd or {}).get("team"), unit_as_of=(rnd or {}).get("as_of"),
-        feedback=len(feedback), feedback_closed=sum(1 for f in feedback if feedback_closed(f)),
-        problems=len(problems), problems_closed=sum(1 for p in problems if p["id"] in closed_problems),
-        declarations=len(problems_all) - len(problems),
-        measures=len(measures), measures_closed=sum(1 for m in measures if lights[m["id"]][0] == DONE),
-        last_update=_latest_date(in_round), overdue=tuple(overdue), due_soon=tuple(soon), areas=tuple(areas),
+        round_id=rnd.id if rnd else None, round_title=rnd.title if rnd else None,
+        team=rnd.team if rnd else None, unit_as_of=rnd.as_of.isoformat() if rnd and rnd.as_of else None,
+        feedback=fig.feedback,
+        problems=fig.problems, declarations=fig.declarations,
+        measures=fig.measures,
+        last_update=_latest_date(in_round), overdue=tuple(lit(RED)), due_soon=tuple(lit(YELLOW)), areas=areas,
         notes=tuple(i.reason for i in loaded.issues) + (() if rnd else ("没有巡视轮次记录：按全部记录统计",)),
-        records=len(records),
+        records=len(records), completion=done,
     )
 
 
@@ -280,7 +217,7 @@ def repeats(loaded: list[tuple[str, Loaded]], vocab: Vocabulary) -> tuple[Repeat
     groups: dict[tuple[str, str], dict] = {}
     declaration = vocab.label("natures", "declaration")
     for key, unit in loaded:
-        rnd = current_round(list(unit.records))
+        rnd = current_round(list(unit.records), vocab)
         for r in unit.records:
             if rnd is not None and r.get("round") != rnd["id"]:
                 continue
@@ -311,12 +248,14 @@ def area_totals(units: tuple[UnitFigures, ...]) -> tuple[AreaTotal, ...]:
 
 def definitions(vocab, due_soon_days: int) -> tuple[tuple[str, str], ...]:
     """How each figure is counted: the unit sites' own definitions (vocabulary
-    phrases), plus what is particular to the overview."""
-    rates = tuple((vocab.phrase(f"rate_{name}"), vocab.phrase(f"rate_{name}_definition") + "；按各单位当前轮次统计。")
-                  for name in ("measures", "problems", "feedback"))
+    phrases, the same computation), plus what is particular to the overview."""
+    rates = tuple((vocab.phrase(f"rate_{name}{form}"), vocab.phrase(f"rate_{name}{form}_definition") + "；按各单位当前轮次统计。")
+                  for name in ("measures", "problems", "feedback") for form in ("", "_basic"))
     return rates + (
-        ("逾期 / 临期", f"未完成、整改时限已过 / 在 {due_soon_days} 天之内到期的措施，按本总览的统计日期计算"
-                       "（不是各单位网站的统计日期）；“长期坚持”的措施不算逾期。"),
+        ("合计", "各单位的计数相加，合计行的完成率用相加后的分子和分母重新计算（不是各单位完成率的平均）。"),
+        ("逾期 / 临期", f"未完成、整改时限（有调整后时限时按它）已过 / 在 {due_soon_days} 天之内到期的措施，按本总览的统计日期计算"
+                       f"（不是各单位网站的统计日期）；“长期坚持”的措施超过 {2 * vocab.long_term_stale_days} 天没有整改进展也计为逾期"
+                       f"（持续整改滞后），超过 {vocab.long_term_stale_days} 天计为临期。"),
         ("分方面", vocab.phrase("area_counting") + "各单位名称相同的方面（去掉空格和标点后逐字相同）合并为一个方面。"),
         ("最近进展", "该单位当前轮次中最晚的整改进展、完成或销号日期。"),
     )
@@ -335,4 +274,5 @@ def build_overview(title: str, today: dt.date, vocab: Vocabulary, results: list)
         kept.append((key, result))
     units_t = tuple(units)
     return Overview(title, today, vocab.due_soon_days, units_t, tuple(issues), area_totals(units_t),
-                    repeats(kept, vocab), definitions(vocab, vocab.due_soon_days))
+                    repeats(kept, vocab), definitions(vocab, vocab.due_soon_days),
+                    views.total_completion(vocab, (u.completion for u in units_t)))

@@ -93,9 +93,6 @@ def _cards(src: str, cards) -> str:
     return block(f'<div class="tz-numbers">{html_cards}</div>')
 
 
-def _rate_text(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
-
 
 def _state(unit: UnitFigures) -> str:
     return "逾期" if unit.overdue else ("临期" if unit.due_soon else "正常")
@@ -111,8 +108,22 @@ def _footer(overview: Overview) -> str:
                  "数据有误请联系相应单位在其台账中修改。</p>")
 
 
-UNIT_HEADERS = ["序号", "单位", "巡视轮次", "反馈问题", "查摆问题", "整改措施", "措施完成率", "问题整改完成率",
-                "反馈问题整改完成率", "逾期", "临期", "最近进展"]
+def rate_cell(r) -> Cell:
+    """A core Rate (views.Rate): its text ("—" when nothing to divide) and numerator/denominator."""
+    if r.value is None:
+        return Cell(esc(r.text), "-1")
+    return Cell(f'{esc(r.text)}<br><small class="tz-num__count">（{r.done}/{r.total}）</small>', f"{r.value:.6f}")
+
+
+def rate_pairs(completion):
+    """(完成率, 完成及基本完成率) of measures, problems, feedback, in that order."""
+    return [r for k in (completion.measures, completion.problems, completion.feedback) for r in (k.rate, k.basic_rate)]
+
+
+def unit_headers(overview: Overview) -> list[str]:
+    """The units table's columns; the six rate labels are the vocabulary's (the unit sites' own)."""
+    return (["序号", "填报单位", "巡视轮次", "反馈问题", "查摆问题", "整改措施"]
+            + [r.label for r in rate_pairs(overview.total)] + ["逾期", "临期", "最近进展"])
 
 
 def unit_rows(src: str, units) -> list[Row]:
@@ -123,29 +134,41 @@ def unit_rows(src: str, units) -> list[Row]:
         rows.append(Row([
             Cell(esc(number), f"{number:06d}"), _unit_link(src, u), esc(u.round_title or "—"),
             count(u.feedback), count(u.problems), count(u.measures),
-            percent(u.measure_rate), percent(u.problem_rate), percent(u.feedback_rate),
+            *(rate_cell(r) for r in rate_pairs(u.completion)),
             Cell(overdue, f"{len(u.overdue):09d}"), Cell(soon, f"{len(u.due_soon):09d}"),
             Cell(esc(u.last_update or "—"), u.last_update or ""),
         ], {"light": _state(u)}))
     return rows
 
 
+def totals_row(overview: Overview) -> Row:
+    """合计: every unit's counts added, the rates worked out again from the sums (views.total_completion)."""
+    units = overview.units
+    return Row(["", "<strong>合计</strong>", "", count(sum(u.feedback for u in units)),
+                count(sum(u.problems for u in units)), count(sum(u.measures for u in units)),
+                *(rate_cell(r) for r in rate_pairs(overview.total)),
+                count(sum(len(u.overdue) for u in units)), count(sum(len(u.due_soon) for u in units)),
+                esc(max((u.last_update for u in units if u.last_update), default="—"))], {"total": "1"})
+
+
 def render_index(overview: Overview) -> str:
     units = overview.units
-    measures = sum(u.measures for u in units)
-    closed = sum(u.measures_closed for u in units)
     overdue = sum(len(u.overdue) for u in units)
     soon = sum(len(u.due_soon) for u in units)
-    cards = [("单位", len(units), "#各单位情况"), ("措施完成率（合计）", _rate_text(closed / measures if measures else None),
-              "#统计口径"), ("逾期措施", overdue, OVERDUE), ("临期措施", soon, "#各单位情况"),
+    total = overview.total
+    cards = [("单位", len(units), "#各单位情况"),
+             *((f"{r.label}（合计）", f"{r.text}（{r.done}/{r.total}）" if r.value is not None else r.text, "#统计口径")
+               for r in (total.measures.rate, total.measures.basic_rate)),
+             ("逾期措施", overdue, OVERDUE), ("临期措施", soon, "#各单位情况"),
              ("数据问题", len(overview.issues), ISSUES)]
     parts = [_front(), f"# {md_inline(overview.title)}\n",
              _lead(f"统计日期 {esc(overview.today.isoformat())}：汇总 {len(units)} 个单位的整改台账，各单位按其当前巡视轮次统计。"
                    + (f'另有 <a href="{href(INDEX, ISSUES)}">{len(overview.issues)} 个数据问题</a>。' if overview.issues else "")),
              _cards(INDEX, cards),
              "## 各单位情况\n",
-             block(table(UNIT_HEADERS, unit_rows(INDEX, units), "tz-sortable tz-filterable tz-units",
-                         "没有可用的单位数据：见“数据问题”。")),
+             _lead("合计（" + esc("；".join(f"{k.label}{k.text}" for k in total)) + "）。"),
+             block(table(unit_headers(overview), unit_rows(INDEX, units), "tz-sortable tz-filterable tz-units",
+                         "没有可用的单位数据：见“数据问题”。", footer=totals_row(overview) if units else None)),
              "## 统计口径\n", block(_definitions(overview)),
              "## 下载\n",
              block(f'<ul class="tz-downloads"><li><a href="{esc(urls.relative_file(INDEX, WORKBOOK, False))}" '
@@ -168,6 +191,15 @@ def _lagging(src: str, overview: Overview, total: AreaTotal) -> str:
     return "、".join(f"{_unit_link(src, overview.unit(key))}（{area.rate * 100:.1f}%）" for key, area in ranked) or "—"
 
 
+def _area_totals(overview: Overview) -> Row:
+    def total(field: str) -> int:
+        return sum(t.total(field) for t in overview.areas)
+    measures, closed = total("measures"), total("closed")
+    share = closed / measures if measures else None
+    return Row(["<strong>合计</strong>", count(len({k for t in overview.areas for k, _ in t.units})), count(total("problems")),
+                count(measures), count(closed), percent(share), count(total("overdue")), ""], {"total": "1"})
+
+
 def render_areas(overview: Overview) -> str:
     rows = [Row([esc(t.name), count(len(t.units)), count(t.total("problems")), count(t.total("measures")),
                  count(t.total("closed")), percent(t.rate), count(t.total("overdue")), _lagging(AREAS, overview, t)],
@@ -179,7 +211,8 @@ def render_areas(overview: Overview) -> str:
         _front(), "# 分方面情况\n",
         _lead("各单位的查摆问题按所属方面汇总，完成率低的方面排在前面，看哪些方面普遍滞后。"
               "一项措施整改几个方面的问题时，在每个方面各计一次；各单位名称相同的方面合并为一行。"),
-        block(table(AREA_HEADERS, rows, "tz-sortable tz-areas", "各单位都还没有查摆问题。")),
+        _lead("一项措施整改几个方面的问题时在每个方面各计一次，所以下面的合计行可能多于各单位措施总数。"),
+        block(table(AREA_HEADERS, rows, "tz-sortable tz-areas", "各单位都还没有查摆问题。", footer=_area_totals(overview))),
         "## 各单位分方面\n",
         block(table(["方面", "单位", "查摆问题", "整改措施", "措施完成率", "逾期措施"], detail,
                     "tz-sortable tz-filterable", "各单位都还没有查摆问题。")),
@@ -257,21 +290,27 @@ def render_unit(overview: Overview, unit: UnitFigures, page_dir: str | None) -> 
              ("数据来源", esc(f"{unit.source_kind}：{unit.location}")), ("本单位网站", site_link(unit, page_dir))]
     cells = "".join(f"<div><dt>{esc(k)}</dt><dd>{v}</dd></div>" for k, v in facts)
     cards = [("反馈问题", unit.feedback, "#分方面"), ("查摆问题", unit.problems, "#分方面"),
-             ("整改措施", unit.measures, "#分方面"), ("措施完成率", _rate_text(unit.measure_rate), "#分方面"),
-             ("问题整改完成率", _rate_text(unit.problem_rate), "#分方面"),
-             ("反馈问题整改完成率", _rate_text(unit.feedback_rate), "#分方面"),
+             ("整改措施", unit.measures, "#分方面"),
+             *((r.label, r.text, "#分方面") for r in rate_pairs(unit.completion)),
              ("逾期", len(unit.overdue), "#逾期事项"), ("临期", len(unit.due_soon), "#临期事项")]
     declarations = f"（另有说明事项 {unit.declarations} 项，不计入问题数）" if unit.declarations else ""
+    states = "".join(f"<li>{esc(k.label)}：{esc(k.text)}（{esc(k.rate.label)} {esc(k.rate.text)}，"
+                     f"{esc(k.basic_rate.label)} {esc(k.basic_rate.text)}）</li>" for k in unit.completion)
+    states += "".join(f"<li>{esc(x.feedback.id)} {esc(x.feedback.title)}：{esc(x.reason)}（不计入）</li>"
+                      for x in unit.completion.feedback.excluded)
     parts = [_front(toc=True, search=True, title=unit.name), f"# {md_inline(unit.name)}\n",
              block(f'<dl class="tz-round">{cells}</dl>'), _cards(src, cards),
+             block(f'<ul class="tz-states">{states}</ul>'),
              _lead(f'统计日期 {esc(overview.today.isoformat())}{esc(declarations)}。'
                    f'<a href="{href(src, INDEX)}">返回督查总览</a>')]
     if unit.notes:
         items = "".join(f"<li>{esc(n)}</li>" for n in unit.notes)
         parts.append(block(f'<div class="admonition warning"><p class="admonition-title">数据提示</p><ul>{items}</ul></div>'))
     area_rows = [[esc(a.name), count(a.problems), count(a.measures), percent(a.rate), count(a.overdue)] for a in unit.areas]
+    area_total = ["<strong>合计</strong>", count(unit.problems), count(unit.measures),
+                  rate_cell(unit.completion.measures.rate), count(len(unit.overdue))]
     parts += ["## 分方面\n", block(table(["方面", "查摆问题", "整改措施", "措施完成率", "逾期措施"], area_rows,
-                                          "tz-sortable tz-unit-areas", "本轮还没有查摆问题。")),
+                                          "tz-sortable tz-unit-areas", "本轮还没有查摆问题。", footer=area_total)),
               "## 逾期事项\n", block(table(MEASURE_HEADERS, measure_rows(list(unit.overdue)), "tz-sortable", "没有逾期事项。")),
               "## 临期事项\n", block(table(MEASURE_HEADERS, measure_rows(list(unit.due_soon)), "tz-sortable", "没有临期事项。")),
               _footer(overview)]

@@ -16,10 +16,10 @@ import io
 from openpyxl import Workbook
 from openpyxl.utils.indexed_list import IndexedList
 
-from taizhang.export.xlsx import (NORMAL_FONT, SheetHead, automatic_rows, _fonts, _simple_sheet, state_fill)
+from taizhang.export.xlsx import NORMAL_FONT, SheetHead, automatic_rows, sheet_fonts, simple_sheet, state_fill
 from taizhang.export.zipfix import fixed_zip
 from taizhang.gather.figures import Overview
-from taizhang.gather.pages import MEASURE_HEADERS, UNIT_HEADERS
+from taizhang.gather.pages import MEASURE_HEADERS, rate_pairs, unit_headers
 from taizhang.link import RED
 
 PAPER, FONT_SIZE = "A4", 11.0
@@ -30,6 +30,14 @@ def _rate(value: float | None):
     return None if value is None else round(value, 4)
 
 
+def _day(text: str | None) -> dt.date | None:
+    """A published ISO date as a typed date cell (None stays empty)."""
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
 def _percent_columns(ws, columns: tuple[int, ...], first_row: int) -> None:
     for row in ws.iter_rows(min_row=first_row, min_col=min(columns), max_col=max(columns)):
         for cell in row:
@@ -38,7 +46,7 @@ def _percent_columns(ws, columns: tuple[int, ...], first_row: int) -> None:
 
 
 def build_overview_workbook(overview: Overview, vocab) -> bytes:
-    fonts = _fonts(FONT_SIZE)
+    fonts = sheet_fonts(FONT_SIZE)
     wb = Workbook()
     wb._fonts = IndexedList([NORMAL_FONT])      # as the ledger workbook: the default font sets the width unit
     wb._named_styles["Normal"].font = NORMAL_FONT
@@ -46,28 +54,42 @@ def build_overview_workbook(overview: Overview, vocab) -> bytes:
 
     def sheet(name: str, title: str, columns, rows, fills=None, centred=(), percent=()):
         head = SheetHead(name, title, overview.title, overview.today, list(columns))
-        ws = _simple_sheet(wb, head, rows, fonts, PAPER, fills, centred)
+        ws = simple_sheet(wb, head, rows, fonts, PAPER, fills, centred)
         if percent and rows:
             _percent_columns(ws, percent, 4)
 
     units = overview.units
-    rows = [[i, u.name, u.round_title or "", u.feedback, u.problems, u.measures, _rate(u.measure_rate),
-             _rate(u.problem_rate), _rate(u.feedback_rate), len(u.overdue), len(u.due_soon), u.last_update or "",
-             u.unit_as_of or ""] for i, u in enumerate(units, start=1)]
-    fills = [{10: state_fill(vocab, "lights", RED)} if u.overdue else {} for u in units]
-    widths = [5, 18, 20, 7, 7, 7, 8, 8, 9, 6, 6, 11, 11]
-    sheet("各单位情况", "各单位整改情况", zip([*UNIT_HEADERS, "单位统计日期"], widths), rows, fills,
-          centred=(1, 12, 13), percent=(7, 8, 9))
+    rows = [[i, u.name, u.round_title or "", u.feedback, u.problems, u.measures,
+             *(_rate(r.value) for r in rate_pairs(u.completion)), len(u.overdue), len(u.due_soon),
+             _day(u.last_update), _day(u.unit_as_of)] for i, u in enumerate(units, start=1)]
+    fills = [{13: state_fill(vocab, "lights", RED)} if u.overdue else {} for u in units]
+    if units:      # 合计: counts added, rates from the sums (views.total_completion)
+        rows.append(["合计", "", "", sum(u.feedback for u in units), sum(u.problems for u in units),
+                     sum(u.measures for u in units), *(_rate(r.value) for r in rate_pairs(overview.total)),
+                     sum(len(u.overdue) for u in units), sum(len(u.due_soon) for u in units),
+                     max((_day(u.last_update) for u in units if u.last_update), default=None), None])
+        fills.append({})
+    widths = [5, 18, 20, 7, 7, 7, 9, 9, 9, 9, 9, 9, 6, 6, 11, 11]
+    sheet("各单位情况", "各单位整改情况", zip([*unit_headers(overview), "单位统计日期"], widths), rows, fills,
+          centred=(1, 15, 16), percent=(7, 8, 9, 10, 11, 12))
 
     area_rows = [[t.name, len(t.units), t.total("problems"), t.total("measures"), t.total("closed"), _rate(t.rate),
                   t.total("overdue")] for t in overview.areas]
+    if area_rows:
+        measures, closed = (sum(t.total(f) for t in overview.areas) for f in ("measures", "closed"))
+        area_rows.append(["合计", len({k for t in overview.areas for k, _ in t.units}),
+                          sum(t.total("problems") for t in overview.areas), measures, closed,
+                          _rate(closed / measures if measures else None), sum(t.total("overdue") for t in overview.areas)])
     sheet("分方面", "分方面整改情况", [("方面", 50), ("涉及单位", 9), ("查摆问题", 9), ("整改措施", 9),
                                       ("已完成措施", 10), ("措施完成率", 11), ("逾期措施", 11)], area_rows, percent=(6,))
 
-    late_rows = [[u.name, m.id, m.title, "、".join(m.units), "、".join(m.owners), m.deadline or "", m.status or "",
+    late_rows = [[u.name, m.id, m.title, "、".join(m.units), "、".join(m.owners),
+                  _day(m.deadline) or ("长期坚持" if m.long_term else ""), m.status or "",
                   -m.days_left if m.days_left is not None else None]
                  for u in units for m in u.overdue]
-    sheet("逾期事项", "逾期事项", [("单位", 18), *zip(MEASURE_HEADERS[:-1], (9, 36, 18, 10, 11, 12)), ("逾期天数", 11)],
+    if late_rows:
+        late_rows.append(["合计", f"{len(late_rows)} 项", "", "", "", None, "", None])
+    sheet("逾期事项", "逾期事项", [("填报单位", 18), *zip(MEASURE_HEADERS[:-1], (9, 36, 18, 10, 11, 12)), ("逾期天数", 11)],
           late_rows, centred=(2, 6, 8))
 
     repeat_rows = [[r.kind, r.text, r.unit_count,

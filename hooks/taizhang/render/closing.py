@@ -22,7 +22,7 @@ def render_signoff_list(page: Page, scope: Scope) -> str:
     waiting = [t for t in tasks if t.closed and t.status != SIGNED_OFF]
     signed = [t for t in tasks if t.status == SIGNED_OFF]
     signed_label, measure = vocab.label("statuses", SIGNED_OFF), vocab.kind_label("measure")
-    parts = ["# 销号清单\n",
+    parts = [f"# {md_inline(page.vocab.phrase('page_signoff'))}\n",
              block(f'<p class="tz-lead">整改完成、等待审核销号的{esc(measure)} '
                    f'<strong data-count="waiting">{len(waiting)}</strong> 项；状态为{esc(signed_label)}的 '
                    f'<strong data-count="signed">{len(signed)}</strong> 项（共 {len(tasks)} 项{esc(measure)}）。'
@@ -52,7 +52,7 @@ def render_reconciliation(page: Page, scope: Scope) -> str:
                 {"status": f.status_label, "area": f.area_label,
                  "unit": sorted({u for m in f.measures for u in ledger.records[m.id].unit})}) for f in rows_data]
     return "\n".join([
-        "# 对账\n",
+        f"# {md_inline(vocab.phrase('page_reconciliation'))}\n",
         block(f'<p class="tz-lead">逐条{esc(vocab.kind_label("feedback"))}核对：回应它的{esc(vocab.kind_label("problem"))}、'
               f'整改这些问题的{esc(vocab.kind_label("measure"))}及其状态、{esc(vocab.key("evidence"))}件数。'
               f"其下每一项{esc(vocab.kind_label('measure'))}的状态都是{esc(signed_label)}时，这条{esc(vocab.kind_label('feedback'))}才可以销号。"

@@ -91,8 +91,8 @@ def _verdict(page: Page, row) -> Cell:
     if row.closeable:
         html = f'<span class="tz-verdict tz-verdict--yes">{esc(vocab.phrase("closeable"))}</span>'
     elif getattr(row, "not_task", ""):
-        html = (f'<span class="tz-verdict tz-verdict--none" title="{esc(row.not_task)}">'
-                f'{esc(row.status_label)}：{esc(row.not_task)}</span>')
+        html = (f'<span class="tz-verdict tz-verdict--none">{esc(row.status_label)}</span>'
+                f'<br><small class="tz-reason">{esc(row.not_task)}</small>')
     elif not row.measures:
         gap = vocab.phrase("no_problems") if not row.problems else vocab.phrase("no_measures")
         html = f'<span class="tz-verdict tz-verdict--no tz-gap">{esc(vocab.phrase("not_closeable"))}：{esc(gap)}</span>'

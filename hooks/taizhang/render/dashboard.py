@@ -15,7 +15,7 @@ LATEST_PROGRESS = 10
 
 def render_dashboard(page: Page, scope: Scope) -> str:
     fig = figures(page.ledger, scope)
-    parts = ["# 整改工作总览\n", block(_round_box(page, scope)), block(_numbers(page, fig)),
+    parts = [f"# {md_inline(page.vocab.phrase('page_dashboard'))}\n", block(_round_box(page, scope)), block(_numbers(page, fig)),
              block(_rounds_note(page, fig))]
     parts += [f"## {md_inline(page.vocab.key('status'))}\n", block(_status_counts(page, fig)), block(_lights(fig))]
     late = [m for m in scope.measures if page.ledger.lights.get(m.id) == RED]

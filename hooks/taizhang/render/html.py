@@ -132,7 +132,7 @@ def _row(row, openings: tuple[str, ...]) -> str:
     return f"<tr{attrs}>" + "".join([_cell(c, o) for c, o in zip(cells, openings)]) + "</tr>"
 
 
-def table(headers: list, rows: list, css: str = "", empty: str = "（无）") -> str:
+def table(headers: list, rows: list, css: str = "", empty: str = "（无）", footer=None) -> str:
     """An escaped HTML table in a `div.tz-table` wrapper.
 
     The <table> itself carries no class, so Material styles it like its own
@@ -145,7 +145,9 @@ def table(headers: list, rows: list, css: str = "", empty: str = "（无）") ->
         return f'<p class="tz-empty">{esc(empty)}</p>'
     start, openings = _table_start(tuple(headers), css)
     body = "\n".join([_row(r, openings) for r in rows])
-    return f"{start}<tbody>\n{body}\n</tbody>\n</table></div>"
+    # `footer`: a totals row (合计), in <tfoot> so that sorting and filtering leave it last.
+    foot = f"<tfoot>\n{_row(footer, openings)}\n</tfoot>\n" if footer is not None else ""
+    return f"{start}<tbody>\n{body}\n</tbody>\n{foot}</table></div>"
 
 
 @lru_cache(maxsize=256)
@@ -275,3 +277,27 @@ def record_src(vocab, record: Record) -> str:
 __all__ = ["esc", "md_inline", "block", "table", "Cell", "Col", "Row", "ID", "TITLE", "WIDE", "KEY", "NOWRAP",
            "filter_bar", "Page", "record_src", "source_note", "draft_mark",
            "RED", "YELLOW", "GREEN", "DONE"]
+
+
+# Tokens a line must never split: record ids (CS-003) and dates (2023-07-31,
+# 2023年7月31日). Browsers break after a hyphen and between any two Chinese
+# characters, so they are wrapped in a no-wrap span in the page's text.
+_WHOLE = re.compile(r"(?<![A-Za-z0-9_-])(?:[A-Z]{2,8}-\d{1,6}|\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月\d{1,2}日)(?![A-Za-z0-9_-])")
+# Markup and the elements whose text is not shown as text; everything else is text.
+_MARKUP = re.compile(r"(<script\b.*?</script\s*>|<style\b.*?</style\s*>|<textarea\b.*?</textarea\s*>"
+                     r"|<!--.*?-->|<[^>]*>)|([^<]+)", re.S | re.I)
+NOBR = '<span class="tz-nobr">{}</span>'
+
+
+def keep_whole(html_text: str) -> str:
+    """The page with every id and date in its text kept on one line; tags,
+    attribute values, scripts and comments untouched."""
+    if not _WHOLE.search(html_text):
+        return html_text
+
+    def text(m: re.Match) -> str:
+        if m.group(1) is not None:
+            return m.group(1)
+        return _WHOLE.sub(lambda t: NOBR.format(t.group(0)), m.group(2))
+
+    return _MARKUP.sub(text, html_text)

@@ -48,7 +48,7 @@ def render_problem_list(page: Page, scope: Scope) -> str:
     fig = views.figures(page.ledger, scope)
     repeat_note = (f'其中屡查屡犯 <strong data-repeats="{fig.repeat_problems}">{fig.repeat_problems}</strong> 个；'
                    if fig.repeat_problems else "")
-    parts = ["# 问题清单\n",
+    parts = [f"# {md_inline(page.vocab.phrase('sheet_problems'))}\n",
              block(f'<p class="tz-lead">{_round_line(scope)}共 {esc(fig.problem_count_text)}；{repeat_note}'
                    f"每个问题的{esc(vocab.key('status'))}按其{esc(vocab.kind_label('measure'))}自动计算（最慢的一项决定），"
                    f"{esc(vocab.key('deadline'))}是其未完成措施中最早的一个。</p>"),
@@ -78,7 +78,7 @@ def render_problem_list(page: Page, scope: Scope) -> str:
 
 def render_task_list(page: Page, scope: Scope) -> str:
     light = {name: esc(page.vocab.label("lights", name)) for name in ("red", "yellow", "green")}
-    parts = ["# 任务清单\n",
+    parts = [f"# {md_inline(page.vocab.phrase('sheet_tasks'))}\n",
              block(f'<p class="tz-lead">{_round_line(scope)}共 {len(scope.measures)} 项{esc(page.vocab.kind_label("measure"))}。'
                    f"红色为{light['red']}，黄色为{light['yellow']}，绿色为{light['green']}。</p>"),
              block(rate_cards(page, views.figures(page.ledger, scope))),
@@ -89,7 +89,7 @@ def render_task_list(page: Page, scope: Scope) -> str:
 
 def render_responsibility_list(page: Page, scope: Scope) -> str:
     vocab = page.vocab
-    parts = ["# 责任清单\n",
+    parts = [f"# {md_inline(vocab.phrase('sheet_responsibility'))}\n",
              block(f'<p class="tz-lead">{_round_line(scope)}按{vocab.key("leader")}和{vocab.key("unit")}'
                    f"列出{esc(vocab.kind_label('measure'))}；一项措施有多位领导或多个单位时，在每一位、每一个名下都列出。</p>"),
              block(filter_bar(page, scope.areas()))]
@@ -170,7 +170,7 @@ def render_recurrences(page: Page, scope: Scope) -> str:
             f'{len(scope.repeat_feedback)}</strong> 条，{esc(vocab.kind_label("problem"))}中重复前轮的 <strong data-repeat-problems='
             f'"{len(scope.repeat_problems)}">{len(scope.repeat_problems)}</strong> 个（记录中写了“{esc(vocab.key("recurs_from"))}”的）。'
             f"承接前轮未完成的{esc(vocab.kind_label('measure'))}不是屡查屡犯，见“承接事项”。")
-    return ("# 屡查屡犯\n"
+    return (f"# {md_inline(vocab.phrase('page_recurrences'))}\n"
             + block(f'<p class="tz-lead">{lead}</p>')
             + block(table(["本轮记录", vocab.key("kind"), vocab.key("recurs_from"), f"前轮{vocab.kind_label('round')}"],
                           rows, "tz-sortable tz-repeats",

@@ -25,6 +25,7 @@ import yaml
 
 from taizhang.errors import TaizhangError
 from taizhang.project import DOCS_DIR, analyse
+from taizhang.load import BIDI_CHARS
 from taizhang.publish import private_kind
 from taizhang.render.tree import archived_version, site_tree
 
@@ -170,7 +171,8 @@ def _copy_docs(root: Path, source: Path, dest: Path) -> tuple[str, ...]:
                 continue
             path = Path(folder) / name
             real = os.path.realpath(path)
-            if (real != inside and not real.startswith(inside + os.sep)) or private_kind(real, inside) is not None:
+            if ((real != inside and not real.startswith(inside + os.sep)) or private_kind(real, inside) is not None
+                    or BIDI_CHARS.search(str(rel / name))):
                 skipped.append((rel / name).as_posix())
                 continue
             (dest / rel).mkdir(parents=True, exist_ok=True)

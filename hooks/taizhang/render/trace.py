@@ -5,7 +5,7 @@ from __future__ import annotations
 from taizhang.render.marks import repeat_mark
 from taizhang import views
 from taizhang.render.figures import rate_cards
-from taizhang.render.html import KEY, TITLE, WIDE, Col, Page, Row, block, esc, filter_bar, table
+from taizhang.render.html import KEY, TITLE, WIDE, Col, Page, Row, block, esc, filter_bar, md_inline, table
 from taizhang.views import Scope
 
 
@@ -26,7 +26,7 @@ def render_trace(page: Page, scope: Scope) -> str:
     rows = [Row([page.link(f.feedback) + repeat_mark(page, f.feedback), _links(page, f.problems, no_problems), _links(page, f.causes, no_causes),
                  _links(page, f.measures, no_measures), page.status_cell(f.status, f.status_label)],
                 {"status": f.status_label, "area": f.area_label}) for f in feedback]
-    parts = ["# 对照表\n",
+    parts = [f"# {md_inline(vocab.phrase('page_trace'))}\n",
              block(f'<p class="tz-lead">每条{esc(vocab.kind_label("feedback"))}对应的{esc(vocab.kind_label("problem"))}、原因和{esc(vocab.kind_label("measure"))}；'
                    f"{esc(vocab.kind_label('feedback'))}的{esc(vocab.key('status'))}按回应它的{esc(vocab.kind_label('problem'))}的全部{esc(vocab.kind_label('measure'))}计算（见使用说明）；"
                    f"{esc(vocab.key('not_task'))}单独标出，不计入完成率。"
