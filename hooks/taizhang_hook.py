@@ -41,8 +41,9 @@ from taizhang.fsutil import BROKEN_LINK_REASONS, broken_link  # noqa: E402
 from taizhang.load import BIDI_CHARS, bidi_names, bidi_shown  # noqa: E402
 from taizhang.problems import MESSAGES, PRIVATE_PLACES  # noqa: E402
 from taizhang.project import RECORDS_DIR, analyse  # noqa: E402
-from taizhang.publish import hidden_name, private_kind  # noqa: E402
+from taizhang.publish import EVIDENCE_DIR, active_file, hidden_name, private_kind  # noqa: E402
 from taizhang.render.html import fill_fragments, keep_whole, searched_fragments  # noqa: E402
+from taizhang.render.urls import former_names_in_nav  # noqa: E402
 from taizhang.render.tree import archived_version, digest, site_extra, site_tree  # noqa: E402
 from taizhang.session import Session  # noqa: E402
 from taizhang.vocabulary import PROJECT_CONFIG  # noqa: E402
@@ -128,6 +129,10 @@ def on_config(config):
     for problem in analysis.problems:
         # Draft reminders are info: an imported ledger builds under --strict while it is completed.
         {"error": log.error, "warning": log.warning}.get(problem.severity, log.info)(problem.format())
+    former = former_names_in_nav(config.nav)
+    if former:
+        raise PluginError("mkdocs.yml 的 nav 仍用生成页面以前的文件名：" + "、".join(
+            f"{old} 改为 {new}" for old, new in former) + "（生成的页面现在都是文件夹里的 index.md，见 README“长期维护”）")
     if analysis.errors and config.strict:
         raise PluginError(f"台账检查未通过：{len(analysis.errors)} 个错误（见上）。改正后重新构建。")
     _stop_at_looping_folders(config)
@@ -273,6 +278,10 @@ def _drop_outside_files(files, config) -> None:
             shown = bidi_shown(file.src_uri)
             leave_out(file, source, f"docs/{shown}: " + message.format(what="文件名", value=shown,
                       chars=bidi_names(file.src_uri)) + f" (bidi-name) — {fix}")
+        elif file.src_uri.startswith(EVIDENCE_DIR) and active_file(file.src_uri):
+            message, fix = MESSAGES["evidence-active"]
+            leave_out(file, source, f"docs/{file.src_uri}: " + message.format(key=_build.analysis.vocab.key("evidence"), value=file.src_uri)
+                      + f" (evidence-active) — {fix}")
         elif real != root and not real.startswith(root + os.sep):
             leave_out(file, source, f"docs/{file.src_uri} 是指向仓库之外（{real}）的符号链接，没有发布到网站："
                                     "把文件本身复制到仓库中，或删除这个链接")

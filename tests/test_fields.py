@@ -178,7 +178,7 @@ def test_a_column_added_to_a_list_in_taizhang_yml_shows_on_the_site_and_in_the_s
     assert not analysis.errors, [p.format() for p in analysis.errors]
     ledger = analysis.ledger
     scope = Scope(ledger, ledger.current_round)
-    html = render_task_list(Page("lists/tasks.md", ledger, True), scope)
+    html = render_task_list(Page("lists/tasks/index.md", ledger, True), scope)
     assert '<th>销号情况</th>' in html and '<td data-label="销号情况">2023-07-10 区委巡视整改工作领导小组办公室 销号</td>' in html
     wb = openpyxl.load_workbook(io.BytesIO(build_workbook(ledger, scope)))
     header = [c.value for c in wb["任务清单"][3]]
