@@ -32,12 +32,12 @@ from pathlib import Path
 # path; the core lives beside this file (and is installed as a package too).
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.exceptions import Abort, PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 
 from taizhang import spawn  # noqa: E402
 from taizhang.errors import TaizhangError  # noqa: E402
-from taizhang.fsutil import BROKEN_LINK_REASONS, broken_link  # noqa: E402
+from taizhang.fsutil import BROKEN_LINK_REASONS, WRITE_ERRORS, broken_link, write_reason  # noqa: E402
 from taizhang.load import BIDI_CHARS, bidi_names, bidi_shown  # noqa: E402
 from taizhang.problems import MESSAGES, PRIVATE_PLACES  # noqa: E402
 from taizhang.project import RECORDS_DIR, analyse  # noqa: E402
@@ -456,6 +456,10 @@ def on_post_build(config):
 def on_build_error(error):
     global _build
     _build = None
+    if isinstance(error, OSError) and error.errno in WRITE_ERRORS:
+        # A full disk or a file-size limit while writing the site: one line naming the file, not a traceback.
+        raise Abort(f"构建失败：无法写入 {error.filename2 or error.filename or '网站文件夹'}（{write_reason(error)}）："
+                    "网站没有生成完整，腾出磁盘空间后重新构建") from None
 
 
 def _write(target: Path, data: bytes) -> None:
