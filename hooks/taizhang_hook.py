@@ -44,7 +44,7 @@ from taizhang.project import RECORDS_DIR, analyse  # noqa: E402
 from taizhang.publish import EVIDENCE_DIR, active_file, hidden_name, private_kind  # noqa: E402
 from taizhang.render.html import fill_fragments, keep_whole, searched_fragments  # noqa: E402
 from taizhang.render.urls import former_names_in_nav  # noqa: E402
-from taizhang.render.tree import archived_version, digest, site_extra, site_tree  # noqa: E402
+from taizhang.render.tree import archived_version, digest, site_extra, site_markdown, site_tree  # noqa: E402
 from taizhang.session import Session  # noqa: E402
 from taizhang.vocabulary import PROJECT_CONFIG  # noqa: E402
 from taizhang_search import InProcessSearch, SearchWorker, enabled_plugin_config, search_inputs  # noqa: E402
@@ -141,8 +141,9 @@ def on_config(config):
     # Read by the theme override (hooks/theme/main.html) on every page; the same
     # entries `taizhang render` writes into its config.
     config.extra.update(site_extra(analysis, archived_version()))
-    if "toc" in config.markdown_extensions:   # the tooltip of each heading's ¶ link, in the ledger's words
-        config.mdx_configs.setdefault("toc", {})["permalink_title"] = analysis.vocab.phrase("permalink_title")
+    for extension, options in site_markdown(analysis).items():   # the same options `taizhang render` writes
+        if extension in config.markdown_extensions:
+            config.mdx_configs.setdefault(extension, {}).update(options)
     return config
 
 

@@ -75,6 +75,13 @@ def site_extra(analysis: Analysis, version: str | None) -> dict[str, object]:
     return extra
 
 
+def site_markdown(analysis: Analysis) -> dict[str, dict]:
+    """Options of Markdown extensions the site's words decide: extension -> options
+    (set only where the project's config enables the extension)."""
+    # The tooltip of each heading's ¶ link, in the ledger's words.
+    return {"toc": {"permalink_title": analysis.vocab.phrase("permalink_title")}}
+
+
 def site_tree(root: Path, analysis: Analysis, *, dir_urls: bool, site_name: str,
               set_aside_html: bool = True, version: str | None = None) -> SiteTree:
     """The generated site of the project at root, for one build. Starts the
