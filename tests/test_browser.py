@@ -34,7 +34,7 @@ def site_base(request, sample_site, offline_site, tmp_path_factory):
     """(base URL, page suffix) of the sample site, opened three ways."""
     _, site = sample_site
     if request.param == "file":
-        yield offline_site.as_uri() + "/", "index.html", ".html"
+        yield offline_site.as_uri() + "/", "index.html", "/index.html"   # every generated page is a folder's index
         return
     if request.param == "root":
         server, prefix = Server(site), "/"

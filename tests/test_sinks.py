@@ -419,3 +419,30 @@ def test_gathered_overview_is_safe_with_every_theme_feature_on(tmp_path, browser
         assert fired == [], fired
     finally:
         server.close()
+
+
+# -- variant: evidence the browser would run, served from the site's own origin ------
+
+def test_evidence_that_runs_in_the_browser_is_refused_and_never_published(tmp_path):
+    from conftest import build, run_cli
+    root = copy_project(tmp_path / "p")
+    evidence = root / "docs/evidence/CS-003"
+    evidence.mkdir(parents=True)
+    (evidence / "方案.html").write_text("<script>alert(601)</script>", encoding="utf-8")
+    (evidence / "图.SVG").write_text('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(602)"/>', encoding="utf-8")
+    (evidence / "说明.md").write_text("# 说明\n\n<img src=x onerror=alert(603)>\n", encoding="utf-8")
+    (evidence / "方案.pdf").write_bytes(b"%PDF-1.4\n")
+    measure = root / "records/measures/CS-003.md"
+    measure.write_text(measure.read_text(encoding="utf-8").replace(
+        "\n---\n", "\n佐证材料:\n  - 名称: 方案\n    文件: evidence/CS-003/方案.html\n"
+        "  - 名称: 方案（PDF）\n    文件: evidence/CS-003/方案.pdf\n---\n", 1), encoding="utf-8")
+    checked = run_cli("check", cwd=root)
+    assert checked.returncode == 1 and "“evidence/CS-003/方案.html”是网页、SVG、脚本或 Markdown 文件" in checked.stdout
+    assert "(evidence-active)" in checked.stdout and "方案.pdf" not in checked.stdout
+    assert build(root).returncode != 0
+    loose = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", "site"], cwd=root, env=env(),
+                           capture_output=True, text=True, timeout=600)
+    assert loose.returncode == 0, loose.stderr
+    assert "(evidence-active)" in loose.stderr
+    published = sorted(p.relative_to(root / "site").as_posix() for p in (root / "site/evidence").rglob("*") if p.is_file())
+    assert published == ["evidence/CS-001/整改工作方案.txt", "evidence/CS-002/三个清单.txt", "evidence/CS-003/方案.pdf"]

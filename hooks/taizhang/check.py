@@ -17,7 +17,7 @@ from taizhang.link import Ledger, is_earlier, is_long_term, not_a_task
 from taizhang.load import BIDI_CHARS, bidi_names, bidi_shown
 from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord, Record
 from taizhang.problems import PRIVATE_PLACES, Reporter
-from taizhang.publish import hidden_name, private_kind
+from taizhang.publish import active_file, hidden_name, private_kind
 from taizhang.safety import unsafe_html
 from taizhang.sanitise import heavy_markup, is_url
 
@@ -258,6 +258,8 @@ def check_evidence_files(measure: MeasureRecord, reporter: Reporter, docs_dir: P
         elif (private := _private(lexical, real, docs, repo)) is not None:
             reporter.add("evidence-private", measure.path, item.line, value=item.file, key=key,
                          what=PRIVATE_PLACES[private], target=os.path.relpath(real, repo).replace(os.sep, "/"))
+        elif active_file(item.file) or active_file(real):
+            reporter.add("evidence-active", measure.path, item.line, value=item.file, key=key)
         elif not os.path.isfile(real):
             reporter.add("evidence-file-missing", measure.path, item.line, value=item.file, key=key)
 

@@ -77,6 +77,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "删除这个链接，或改为仓库中的文件本身"),
     "evidence-private": ("{key}“{value}”实际是 {target}（{what}），网站不会发布它",
                          "{key}只能是 docs/ 下普通的材料文件：把材料本身复制到 docs/evidence/ 下，改正路径后提交"),
+    "evidence-active": ("{key}“{value}”是网页、SVG、脚本或 Markdown 文件，浏览器打开时会运行其中的内容，网站不会发布它",
+                        "把材料转换为 PDF（或图片、Word、Excel）后放到 docs/evidence/ 下，改正路径后提交"),
     "docs-private": ("docs/ 下的这个符号链接指向 {target}（{what}），网站不会发布它",
                      "删除它；要发布的材料把文件本身复制到 docs/evidence/ 下（.git、以点开头的文件和文件夹、"
                      "虚拟环境、site/ 等构建输出一律不发布）"),

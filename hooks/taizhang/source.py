@@ -26,8 +26,9 @@ import yaml
 from taizhang.errors import TaizhangError
 from taizhang.project import DOCS_DIR, analyse
 from taizhang.load import BIDI_CHARS
-from taizhang.publish import private_kind
-from taizhang.tree import archived_version, site_tree
+from taizhang.publish import EVIDENCE_DIR, active_file, private_kind
+from taizhang.tree import archived_version, site_markdown, site_tree
+from taizhang.render.urls import former_names_in_nav
 
 CONFIG = "mkdocs.yml"
 THEME_DIR = "theme"
@@ -80,7 +81,20 @@ def read_config(root: Path) -> dict:
     return config
 
 
-def source_config(config: dict, extra: dict, extra_css: tuple[str, ...], theme: bool) -> dict:
+def _with_markdown_options(extensions, options: dict[str, dict]) -> list:
+    """The config's markdown_extensions with the site's options added to those it enables."""
+    out = []
+    for entry in extensions or []:
+        name = entry if isinstance(entry, str) else next(iter(entry), None) if isinstance(entry, dict) else None
+        if name in options:
+            current = entry[name] if isinstance(entry, dict) and isinstance(entry[name], dict) else {}
+            entry = {name: {**current, **options[name]}}
+        out.append(entry)
+    return out
+
+
+def source_config(config: dict, extra: dict, extra_css: tuple[str, ...], theme: bool,
+                  markdown: dict[str, dict] | None = None) -> dict:
     """The project's config for the written folder: no hook, docs/ and theme/ beside it.
     Edit buttons are left out: a generated page's source is a record under
     records/, which only the hook can point to."""
@@ -88,6 +102,11 @@ def source_config(config: dict, extra: dict, extra_css: tuple[str, ...], theme: 
     out["docs_dir"] = DOCS_DIR
     out["edit_uri"] = ""
     theme_config = dict(config.get("theme") or {})
+    # No engine can point a generated page's edit button at its record (Zensical would
+    # even link a file that does not exist): leave the button out.
+    features = [f for f in theme_config.get("features") or [] if f != "content.action.edit"]
+    if "features" in theme_config:
+        theme_config["features"] = features
     if theme:
         theme_config["custom_dir"] = THEME_DIR
     else:
@@ -98,20 +117,29 @@ def source_config(config: dict, extra: dict, extra_css: tuple[str, ...], theme: 
     out["extra"] = {**(config.get("extra") or {}), **extra}
     css = list(config.get("extra_css") or [])
     out["extra_css"] = css + [c for c in extra_css if c not in css]
+    if markdown and "markdown_extensions" in config:
+        out["markdown_extensions"] = _with_markdown_options(config["markdown_extensions"], markdown)
     return out
 
 
-def render_source(root: Path, target: Path, force: bool = False) -> Rendered:
-    """Write the site source of the project at root into target, atomically."""
+def render_source(root: Path, target: Path, force: bool = False, round_id: str | None = None,
+                  version: str | None = None) -> Rendered:
+    """Write the site source of the project at root into target, atomically: the
+    round shown as a build would (TAIZHANG_ROUND, or round_id), as a mike
+    version when `version` (or MIKE_DOCS_VERSION) is given."""
     config = read_config(root)
-    analysis = analyse(root)
+    former = former_names_in_nav(config.get("nav"))
+    if former:
+        raise RenderError(f"{CONFIG} 的 nav 仍用生成页面以前的文件名",
+                          "、".join(f"把 {old} 改为 {new}" for old, new in former))
+    analysis = analyse(root, round_id=round_id)
     if analysis.errors:
         listed = "\n".join(problem.format() for problem in analysis.errors)
         raise RenderError(f"台账有 {len(analysis.errors)} 个错误，没有写入：\n{listed}", "按上面的提示改正（taizhang check 可再次检查）")
     if target.exists() and not (target.is_dir() and not any(target.iterdir())) and not force:
         raise RenderError(f"{target} 已存在且不为空", "换一个目录，或加 --force 替换")
     tree = site_tree(root, analysis, dir_urls=bool(config.get("use_directory_urls", True)),
-                     site_name=str(config.get("site_name", "")), set_aside_html=True, version=archived_version())
+                     site_name=str(config.get("site_name", "")), set_aside_html=True, version=version or archived_version())
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".taizhang-render-", dir=target.parent))
@@ -135,7 +163,8 @@ def render_source(root: Path, target: Path, force: bool = False) -> Rendered:
         custom = (config.get("theme") or {}).get("custom_dir")
         if custom and (root / custom).is_dir():
             shutil.copytree(root / custom, staging / THEME_DIR)
-        text = yaml.dump(source_config(config, tree.extra, tree.extra_css, theme=bool(custom)), Dumper=_Dumper,
+        text = yaml.dump(source_config(config, tree.extra, tree.extra_css, theme=bool(custom),
+                                       markdown=site_markdown(analysis)), Dumper=_Dumper,
                          allow_unicode=True, sort_keys=False, width=1000)
         _write(staging / CONFIG, ("# taizhang render 生成：不需要 hooks 即可构建（mkdocs / properdocs / zensical build）\n"
                                   + text).encode("utf-8"))
@@ -172,7 +201,8 @@ def _copy_docs(root: Path, source: Path, dest: Path) -> tuple[str, ...]:
             path = Path(folder) / name
             real = os.path.realpath(path)
             if ((real != inside and not real.startswith(inside + os.sep)) or private_kind(real, inside) is not None
-                    or BIDI_CHARS.search(str(rel / name))):
+                    or BIDI_CHARS.search(str(rel / name))
+                    or ((rel / name).as_posix().startswith(EVIDENCE_DIR) and active_file(name))):
                 skipped.append((rel / name).as_posix())
                 continue
             (dest / rel).mkdir(parents=True, exist_ok=True)

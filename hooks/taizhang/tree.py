@@ -16,7 +16,7 @@ from pathlib import Path
 
 from taizhang.archive import archived_rounds
 from taizhang.export.background import Background, InProcess, start_downloads
-from taizhang.history import read_history
+from taizhang.history import History, read_history
 from taizhang.project import RECORDS_DIR, Analysis
 from taizhang.render.colours import COLOURS_CSS, colours_css
 from taizhang.render.html import fill_fragments
@@ -27,6 +27,7 @@ from taizhang.views import sample_notice
 
 MIKE_VERSION_ENV = "MIKE_DOCS_VERSION"   # set by mike while it builds a version
 SAMPLE_NOTICE = "taizhang_sample_notice"  # config.extra key read by hooks/theme/main.html
+NOT_FOUND = "taizhang_not_found"          # config.extra key read by hooks/theme/404.html
 
 
 @dataclass(frozen=True)
@@ -63,12 +64,22 @@ def archived_version() -> str | None:
 
 
 def site_extra(analysis: Analysis, version: str | None) -> dict[str, object]:
-    extra: dict[str, object] = {SAMPLE_NOTICE: sample_notice(analysis.ledger)}
+    vocab = analysis.vocab
+    extra: dict[str, object] = {SAMPLE_NOTICE: sample_notice(analysis.ledger),
+                                # read by hooks/theme/404.html
+                                NOT_FOUND: {"title": vocab.phrase("not_found_title"), "text": vocab.phrase("not_found_text")}}
     if version:
         # Built as an archived round: Material's version selector and the
         # "archived round" banner read versions.json, which only mike writes.
         extra["version"] = {"provider": "mike", "default": "latest", "alias": True}
     return extra
+
+
+def site_markdown(analysis: Analysis) -> dict[str, dict]:
+    """Options of Markdown extensions the site's words decide: extension -> options
+    (set only where the project's config enables the extension)."""
+    # The tooltip of each heading's ¶ link, in the ledger's words.
+    return {"toc": {"permalink_title": analysis.vocab.phrase("permalink_title")}}
 
 
 def site_tree(root: Path, analysis: Analysis, *, dir_urls: bool, site_name: str,
@@ -78,7 +89,12 @@ def site_tree(root: Path, analysis: Analysis, *, dir_urls: bool, site_name: str,
     export.background): call .downloads.result() when the pages are done."""
     ledger = analysis.ledger
     downloads = start_downloads(root, ledger)
-    history = read_history(root, RECORDS_DIR, analysis.vocab)
+    if sample_notice(ledger):
+        # A sample ledger has no history of its own: the commits that touched its
+        # files are the software's development, never shown as a unit's changes.
+        history = History(False, notice=analysis.vocab.phrase("sample_history"))
+    else:
+        history = read_history(root, RECORDS_DIR, analysis.vocab)
     # Built by mike: archived rounds are sibling folders (../<round-id>/), so 各轮概览 links them.
     archive = ArchiveView(archived_rounds(root), version)
     site = render_site(analysis, dir_urls=dir_urls, history=history, set_aside_html=set_aside_html,

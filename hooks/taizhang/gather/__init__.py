@@ -17,8 +17,10 @@ replaces only what it made before (mkdocs.yml, docs/, hooks/, fragments/, site/)
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,6 +30,7 @@ from pathlib import Path
 
 from taizhang import spawn
 from taizhang.errors import TaizhangError
+from taizhang.fsutil import write_reason
 from taizhang.gather.figures import Overview, build_overview
 from taizhang.gather.pages import NAV, WORKBOOK, OverviewPages, render_pages, safe_title
 from taizhang.gather.sources import SourcesError, collect_sources, load_source
@@ -173,8 +176,25 @@ def gather(arguments: list[str], out_dir: Path, today: dt.date | None = None, ti
     results = [load_source(source, day) for source in listed.sources]
     overview = build_overview(title or listed.title or DEFAULT_TITLE, day, vocab, results)
     rendered = render_pages(overview, str((out_dir / "site").resolve()))
-    workbook = build_overview_workbook(overview, vocab)
-    _write(out_dir, overview, rendered, workbook, colours_css(vocab))
+    made = not out_dir.exists()
+    try:
+        workbook = build_overview_workbook(overview, vocab)     # openpyxl writes temporary files too
+        _write(out_dir, overview, rendered, workbook, colours_css(vocab))
+    except Exception as exc:      # a full disk, a quota, a read-only folder: the staging folder is gone already
+        lxml_io = type(exc).__name__ == "SerialisationError" and str(exc).startswith("IO_")   # openpyxl's temp files
+        if not isinstance(exc, OSError) and not lxml_io:
+            raise
+        if made:
+            shutil.rmtree(out_dir, ignore_errors=True)
+        if isinstance(exc, shutil.Error) and exc.args and exc.args[0]:   # copytree: (source, target, why) per file
+            _, where, why = exc.args[0][0]
+        elif lxml_io:
+            number = getattr(errno, str(exc)[3:], errno.EIO)
+            where, why = "生成督查总览.xlsx 的临时文件", write_reason(OSError(number, str(exc)))
+        else:
+            where, why = exc.filename2 or exc.filename or out_dir, write_reason(exc)   # a copy names its source first
+        where = re.sub(r"[/\\]\.gather-[^/\\]+", "", str(where))    # the file as it would have been named
+        raise GatherError(f"无法写入 {where}（{why}）：总览没有写出，{out_dir} 保持原样") from None
     return Gathered(overview, out_dir)
 
 
