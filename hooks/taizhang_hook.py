@@ -3,7 +3,7 @@ hooks/taizhang_search.py, runs Material's search code in a second process).
 
 It only wires MkDocs events to the taizhang core (hooks/taizhang/): records
 are checked once per build in on_config, their problems logged as
-`records/…/X.md:LINE: …`; the core's page tree (taizhang.render.tree, the
+`records/…/X.md:LINE: …`; the core's page tree (taizhang.tree, the
 same one `taizhang render DIR` writes out for engines without hooks) is
 added as in-memory files in on_files; the downloads the core builds in a
 second process are written in on_post_build. Nothing is written to docs/
@@ -44,7 +44,7 @@ from taizhang.project import RECORDS_DIR, analyse  # noqa: E402
 from taizhang.publish import EVIDENCE_DIR, active_file, hidden_name, private_kind  # noqa: E402
 from taizhang.render.html import fill_fragments, keep_whole, searched_fragments  # noqa: E402
 from taizhang.render.urls import former_names_in_nav  # noqa: E402
-from taizhang.render.tree import archived_version, digest, site_extra, site_markdown, site_tree  # noqa: E402
+from taizhang.tree import archived_version, digest, site_extra, site_markdown, site_tree  # noqa: E402
 from taizhang.session import Session  # noqa: E402
 from taizhang.vocabulary import PROJECT_CONFIG  # noqa: E402
 from taizhang_search import InProcessSearch, SearchWorker, enabled_plugin_config, search_inputs  # noqa: E402
@@ -59,7 +59,7 @@ class _Build:
 
     def __init__(self, session: Session, analysis):
         self.session, self.analysis = session, analysis
-        self.tree = None          # the core's page tree (taizhang.render.tree.SiteTree)
+        self.tree = None          # the core's page tree (taizhang.tree.SiteTree)
         self.search = None        # the SearchWorker indexing this build's pages, if any
         self.search_meta = {}     # page -> its own `search` meta, given back before templates run
         self.config = None

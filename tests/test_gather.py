@@ -635,3 +635,12 @@ def test_gather_runs_from_an_installed_wheel(tmp_path, sample_site):
     for name in ("taizhang.css", "taizhang.js", "vendor/tablesort"):
         assert (out / "docs" / "assets" / name).exists(), name
     assert (out / "docs" / "assets" / "taizhang.css").read_bytes() == (REPO / "docs/assets/taizhang.css").read_bytes()
+
+
+def test_overview_theme_words_are_chinese(gathered):
+    site = gathered["site"]
+    missing = html(site, "404.html")
+    assert missing.select_one("article h1").get_text(strip=True) == "404 页面不存在"
+    assert "Not found" not in missing.get_text()
+    titles = {a["title"] for page in ("index.html", "areas.html") for a in html(site, page).select("a.headerlink")}
+    assert titles == {"本节的链接"}

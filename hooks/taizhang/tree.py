@@ -2,7 +2,7 @@
 
 Every engine gets the same tree. The MkDocs hook (hooks/taizhang_hook.py,
 also under ProperDocs) hands its pages to MkDocs as in-memory files;
-`taizhang render DIR` (taizhang.render.source) writes it as an ordinary docs
+`taizhang render DIR` (taizhang.source) writes it as an ordinary docs
 folder plus a config, which MkDocs, ProperDocs or Zensical build with no
 hook. Both call site_tree(); nothing here imports MkDocs.
 """

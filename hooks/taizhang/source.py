@@ -1,6 +1,6 @@
 """`taizhang render DIR`: the complete site source as plain files.
 
-The same page tree the MkDocs hook feeds to MkDocs (taizhang.render.tree),
+The same page tree the MkDocs hook feeds to MkDocs (taizhang.tree),
 written out as an ordinary project any engine builds with no hook:
 
     DIR/mkdocs.yml    the project's config: no `hooks:`, docs_dir docs,
@@ -27,7 +27,7 @@ from taizhang.errors import TaizhangError
 from taizhang.project import DOCS_DIR, analyse
 from taizhang.load import BIDI_CHARS
 from taizhang.publish import EVIDENCE_DIR, active_file, private_kind
-from taizhang.render.tree import archived_version, site_markdown, site_tree
+from taizhang.tree import archived_version, site_markdown, site_tree
 from taizhang.render.urls import former_names_in_nav
 
 CONFIG = "mkdocs.yml"
