@@ -8,7 +8,7 @@ Generates N records (bench/build.generate), then, alternating in one run, times
               what it wrote (Zensical ignores hooks); its two parts are also
               printed on their own lines (zensical_render, zensical_build).
 Prints, per engine, the median wall time, CPU seconds (with the processes each
-waited for) and peak memory, and the load average before and after, since a
+waited for), peak memory of the measured process and of its whole process tree, and the load average before and after, since a
 busy machine stretches every figure.
 
     python bench/engines.py --records 1000 [--repeat 3] [--keep DIR]
@@ -51,12 +51,12 @@ def main() -> None:
                      (["module", "zensical", "build", "--clean"], source)],
     }
     before = load()
-    results: dict[str, list[tuple[float, int, float]]] = {}
+    results: dict[str, list[tuple[float, int, float, int]]] = {}
     for _ in range(args.repeat):
         for engine, steps in runs.items():   # alternating: mkdocs, properdocs, zensical, mkdocs, …
             parts = [run(command, cwd) for command, cwd in steps]
             results.setdefault(engine, []).append((sum(p[0] for p in parts), max(p[1] for p in parts),
-                                                   sum(p[2] for p in parts)))
+                                                   sum(p[2] for p in parts), max(p[3] for p in parts)))
             if engine == "zensical":
                 results.setdefault("zensical_render", []).append(parts[0])
                 results.setdefault("zensical_build", []).append(parts[1])
@@ -71,12 +71,13 @@ def main() -> None:
     print(f"load_before={before} load_after={after}")
     medians = {}
     for name, samples in results.items():
-        times = [t for t, _, _ in samples]
+        times = [sample[0] for sample in samples]
         medians[name] = statistics.median(times)
-        cpu = statistics.median(c for _, _, c in samples)
-        peak = max(r for _, r, _ in samples) / 1024
+        cpu = statistics.median(sample[2] for sample in samples)
+        peak = max(sample[1] for sample in samples) / 1024
+        tree = max(sample[3] for sample in samples) / 1024
         print(f"{name:16} median={medians[name]:8.3f}s  cpu={cpu:7.2f}s  peak_rss={peak:7.1f}MB  "
-              f"runs={' '.join(f'{t:.2f}' for t in times)}")
+              f"tree_rss={tree:7.1f}MB  runs={' '.join(f'{t:.2f}' for t in times)}")
     print(" ".join(f"{engine}/mkdocs={medians[engine] / medians['mkdocs']:.3f}" for engine in ENGINES[1:]))
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)

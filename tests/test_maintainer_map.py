@@ -71,7 +71,8 @@ def test_adding_a_field_is_one_file(tmp_path):
     assert "督办人" in json.dumps(schema(analysis.vocab), ensure_ascii=False)
     # the ledger: CSV and the xlsx sheet
     rows = list(csv.reader(io.StringIO(ledger_csv(ledger, scope).decode("utf-8-sig"))))
-    assert rows[0][-1] == "督办人" and any(r[-1] == "赵某某" and r[2].startswith("CS-002") for r in rows[1:])
+    measure = rows[0].index("整改措施")
+    assert rows[0][-1] == "督办人" and any(r[-1] == "赵某某" and r[measure].startswith("CS-002") for r in rows[1:])
     sheet = openpyxl.load_workbook(io.BytesIO(build_workbook(ledger, scope))).worksheets[0]
     cells = [c.value for row in sheet.iter_rows() for c in row]
     assert "督办人" in cells and "赵某某" in cells

@@ -1,5 +1,5 @@
 """`taizhang render DIR` and the MkDocs hook share one code path
-(taizhang.render.tree): the folder it writes builds with plain MkDocs, no
+(taizhang.tree): the folder it writes builds with plain MkDocs, no
 hook, into the same pages as the hook's build of the project."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 
 from conftest import build, copy_project, env, run_cli, tree_hash
 from sitecheck import soup
-from taizhang.render.source import read_config
+from taizhang.source import read_config
 
 
 @pytest.fixture(scope="module")

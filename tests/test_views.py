@@ -423,3 +423,16 @@ def test_carried_work_counts_against_the_items_it_answers_in_the_new_round(statu
     assert (two.problems.done, two.feedback.done) == ((1, 1) if state == "done" else (0, 0))
     one = views.completion(led, Scope(led, led.records["LC-001"]))
     assert (one.problems.done, one.problems.in_progress) == (0, 1)          # the archived round's own figures
+
+
+def test_the_dashboard_says_how_many_carried_items_its_rates_count():
+    from dataclasses import replace
+
+    from taizhang.render.dashboard import render_dashboard
+    from taizhang.render.html import Page
+    carried = replace(measure("CS-101", "in_progress", ()), round="LC-002", carried_from=(Link("CS-001", 1),))
+    led = build_ledger([rnd(), _round_two(), feedback("FK-001"), problem("WT-001", fb=["FK-001"]),
+                        measure("CS-001", "in_progress", ["WT-001"]), carried], VOCAB, TODAY, "LC-002")
+    text = render_dashboard(Page("index.md", led, True), Scope(led, led.records["LC-002"]))
+    assert 'data-carried-problems="1"' in text and 'data-carried-feedback="1"' in text
+    assert "（0/1）" in text        # the carried problem is in the round's denominator

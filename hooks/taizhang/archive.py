@@ -197,7 +197,7 @@ def archive_round(root: Path, round_id: str, force: bool = False, alias_type: st
 def _deploy_zensical(root: Path, env: dict, round_id: str, title: str, alias_type: str) -> None:
     """`taizhang render` for the round (as mike would build it: the version
     selector and the archive banner on), `zensical build --strict`, then mike's deploy."""
-    from taizhang.render.source import read_config, render_source
+    from taizhang.source import read_config, render_source
 
     with tempfile.TemporaryDirectory(prefix="taizhang-archive-") as tmp:
         source = Path(tmp) / "source"

@@ -210,7 +210,7 @@ def cmd_archive_export(args) -> int:
 
 
 def cmd_render(args) -> int:
-    from taizhang.render.source import render_source
+    from taizhang.source import render_source
 
     done = render_source(project_root(args.dir), Path(args.target), force=args.force)
     for path in done.skipped:

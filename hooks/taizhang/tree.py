@@ -2,7 +2,7 @@
 
 Every engine gets the same tree. The MkDocs hook (hooks/taizhang_hook.py,
 also under ProperDocs) hands its pages to MkDocs as in-memory files;
-`taizhang render DIR` (taizhang.render.source) writes it as an ordinary docs
+`taizhang render DIR` (taizhang.source) writes it as an ordinary docs
 folder plus a config, which MkDocs, ProperDocs or Zensical build with no
 hook. Both call site_tree(); nothing here imports MkDocs.
 """
@@ -73,6 +73,13 @@ def site_extra(analysis: Analysis, version: str | None) -> dict[str, object]:
         # "archived round" banner read versions.json, which only mike writes.
         extra["version"] = {"provider": "mike", "default": "latest", "alias": True}
     return extra
+
+
+def site_markdown(analysis: Analysis) -> dict[str, dict]:
+    """Options of Markdown extensions the site's words decide: extension -> options
+    (set only where the project's config enables the extension)."""
+    # The tooltip of each heading's ¶ link, in the ledger's words.
+    return {"toc": {"permalink_title": analysis.vocab.phrase("permalink_title")}}
 
 
 def site_tree(root: Path, analysis: Analysis, *, dir_urls: bool, site_name: str,

@@ -1,6 +1,6 @@
 """`taizhang render DIR`: the complete site source as plain files.
 
-The same page tree the MkDocs hook feeds to MkDocs (taizhang.render.tree),
+The same page tree the MkDocs hook feeds to MkDocs (taizhang.tree),
 written out as an ordinary project any engine builds with no hook:
 
     DIR/mkdocs.yml    the project's config: no `hooks:`, docs_dir docs,
@@ -27,7 +27,7 @@ from taizhang.errors import TaizhangError
 from taizhang.project import DOCS_DIR, analyse
 from taizhang.load import BIDI_CHARS
 from taizhang.publish import EVIDENCE_DIR, active_file, private_kind
-from taizhang.render.tree import archived_version, site_tree
+from taizhang.tree import archived_version, site_markdown, site_tree
 from taizhang.render.urls import former_names_in_nav
 
 CONFIG = "mkdocs.yml"
@@ -81,7 +81,20 @@ def read_config(root: Path) -> dict:
     return config
 
 
-def source_config(config: dict, extra: dict, extra_css: tuple[str, ...], theme: bool) -> dict:
+def _with_markdown_options(extensions, options: dict[str, dict]) -> list:
+    """The config's markdown_extensions with the site's options added to those it enables."""
+    out = []
+    for entry in extensions or []:
+        name = entry if isinstance(entry, str) else next(iter(entry), None) if isinstance(entry, dict) else None
+        if name in options:
+            current = entry[name] if isinstance(entry, dict) and isinstance(entry[name], dict) else {}
+            entry = {name: {**current, **options[name]}}
+        out.append(entry)
+    return out
+
+
+def source_config(config: dict, extra: dict, extra_css: tuple[str, ...], theme: bool,
+                  markdown: dict[str, dict] | None = None) -> dict:
     """The project's config for the written folder: no hook, docs/ and theme/ beside it.
     Edit buttons are left out: a generated page's source is a record under
     records/, which only the hook can point to."""
@@ -104,6 +117,8 @@ def source_config(config: dict, extra: dict, extra_css: tuple[str, ...], theme: 
     out["extra"] = {**(config.get("extra") or {}), **extra}
     css = list(config.get("extra_css") or [])
     out["extra_css"] = css + [c for c in extra_css if c not in css]
+    if markdown and "markdown_extensions" in config:
+        out["markdown_extensions"] = _with_markdown_options(config["markdown_extensions"], markdown)
     return out
 
 
@@ -148,7 +163,8 @@ def render_source(root: Path, target: Path, force: bool = False, round_id: str |
         custom = (config.get("theme") or {}).get("custom_dir")
         if custom and (root / custom).is_dir():
             shutil.copytree(root / custom, staging / THEME_DIR)
-        text = yaml.dump(source_config(config, tree.extra, tree.extra_css, theme=bool(custom)), Dumper=_Dumper,
+        text = yaml.dump(source_config(config, tree.extra, tree.extra_css, theme=bool(custom),
+                                       markdown=site_markdown(analysis)), Dumper=_Dumper,
                          allow_unicode=True, sort_keys=False, width=1000)
         _write(staging / CONFIG, ("# taizhang render 生成：不需要 hooks 即可构建（mkdocs / properdocs / zensical build）\n"
                                   + text).encode("utf-8"))
