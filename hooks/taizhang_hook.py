@@ -72,11 +72,21 @@ class _Build:
     def unchanged(self, src_uri: str, page_digest: str | None) -> bool:
         return self.session.unchanged(src_uri, self.site_key(), page_digest)
 
+    def _nav_title(self, page) -> str | None:
+        """What decides a nav page's title, the same whether or not the page was
+        read yet in this build: for a page the tree generates, the title its nav
+        entry names (if any) and its Markdown's heading line; else its title."""
+        text = self.tree.pages.get(page.file.src_uri) if self.tree is not None else None
+        if text is None:
+            return page.title
+        heading = next((line for line in text.splitlines() if line.startswith("# ")), "")
+        return f"{vars(page).get('title')}|{heading}"
+
     def site_key(self) -> str:
         """What a page's HTML depends on besides itself: mkdocs.yml, the theme
         override, config.extra and the extra CSS/JS, and the navigation as shown
-        (every nav page's title and URL: record pages come after the nav pages, so
-        these are read by then; an unread title makes the key new)."""
+        (every nav page's title and URL; a generated page not yet read stands in
+        with its heading line; any other unread title makes the key new)."""
         if self._site_key is None:
             config, parts = self.config, []
             with open(config.config_file_path, "rb") as f:
@@ -88,8 +98,9 @@ class _Build:
                     parts.append(f"{os.path.join(folder, name)} {stat.st_size} {stat.st_mtime_ns}")
             parts += [repr(sorted(config.extra.items(), key=str)), repr(list(config.extra_css)),
                       repr([str(s) for s in config.extra_javascript]), repr(config.site_url)]
-            parts += [f"{page.title}|{page.url}|{page.file.src_uri}" for page in self.nav.pages]
-            if any(page.title is None for page in self.nav.pages):
+            titles = [self._nav_title(page) for page in self.nav.pages]
+            parts += [f"{title}|{page.url}|{page.file.src_uri}" for title, page in zip(titles, self.nav.pages)]
+            if None in titles:
                 parts.append(repr(object()))   # never equal: rebuild every page
             self._site_key = digest(*parts)
         return self._site_key
