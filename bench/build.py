@@ -24,7 +24,8 @@ their own before `ratio_raw=`: `cpu_ratio_raw=` (CPU b/c) and
 `one_core_ratio_raw=` (one-core wall b/c). `peak_tree=` is the peak memory
 of the build and its helper processes together, sampled from /proc.
 `--profile` adds a cProfile breakdown (CPU seconds) of one build of (b),
-one of (c), a serve-like rebuild of (b) after a one-record edit, and the
+one of (c) (each pinned to one core, so search and downloads run in the
+build process and show), a serve-like rebuild of (b) after a one-record edit, and the
 export process.
 
     python bench/build.py --records 1000 [--repeat 3] [--keep DIR] [--profile]
@@ -242,7 +243,10 @@ PROFILE_ROWS = [
     ("  of which Git history", "taizhang/history.py", "read_history"),
     ("hook on_files (generate pages)", "taizhang_hook.py", "on_files"),
     ("hook on_page_markdown + on_page_content", "taizhang_hook.py", ("on_page_markdown", "on_page_content")),
-    ("hook on_post_build (wait for exports, write)", "taizhang_hook.py", "on_post_build"),
+    ("  of which search index (taizhang_search)", "taizhang_search.py", "add_entry_from_context"),
+    ("    of which HTML (taizhang.htmlfeed)", "taizhang/htmlfeed.py", "feed"),
+    ("    of which jieba (taizhang.segment)", "taizhang/segment.py", "cut"),
+    ("hook on_post_build (downloads, write)", "taizhang_hook.py", "on_post_build"),
 ]
 EXPORT_ROWS = [
     ("total (export process)", "taizhang/export/background.py", "build_downloads"),
@@ -253,11 +257,13 @@ EXPORT_ROWS = [
 
 def profile_run(kind: str, cwd: Path, out: Path, site: Path, edited: Path | None = None) -> dict:
     import pstats
-    # Search indexed in the build process (not the search worker), so its parse and jieba rows are seen.
-    env = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "HOME": str(Path.home()), "PYTHONHASHSEED": "0",
-           "TAIZHANG_SEARCH_WORKER": "0"}
+    # Pinned to one core (as `taskset -c 0`): the build then indexes search and makes the downloads in
+    # its own process (no second processes on one core), so their rows are seen in this profile.
+    env = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "HOME": str(Path.home()), "PYTHONHASHSEED": "0"}
     command = {"exports": [], "build": ["build", "-q", "-d", str(site)], "rebuild": [str(edited), str(site)]}[kind]
+    pin = lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # noqa: E731
     result = subprocess.run([sys.executable, "-c", PROFILE, str(out), kind, "mkdocs", *command], cwd=cwd, env=env,
+                            preexec_fn=pin,
                             capture_output=True, text=True)
     if result.returncode != 0:
         sys.exit(f"failed: profiling {kind} in {cwd}\n{result.stderr[-3000:]}")
@@ -282,7 +288,7 @@ def print_profile(work: Path, project: Path, raw: Path) -> None:
     finally:
         edited.write_bytes(original)
     exports = profile_run("exports", project, work / "exports.prof", work / "unused")
-    print("profile (cProfile, one build each, cumulative CPU seconds; profiling slows Python code ~1.5-2x)")
+    print("profile (cProfile, one build each on one core, cumulative CPU seconds; profiling slows Python code 3-5x)")
     print(f"{'':46} {'b_taizhang':>11} {'c_raw':>8} {'b_rebuild':>10}")
     rows = [(label, [cumulative(stats, path, names) for stats in built.values()]) for label, path, names in PROFILE_ROWS]
     for label, values in rows:

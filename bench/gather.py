@@ -76,7 +76,7 @@ def main() -> None:
     print(f"units={args.units} records_per_unit={args.records} records={args.units * args.records} "
           f"pages={pages} python={sys.version.split()[0]} cores={os.cpu_count()}")
     print(f"load_before={' '.join(f'{x:.2f}' for x in load_before)}  load_after={' '.join(f'{x:.2f}' for x in load_after)}")
-    for name, (seconds, rss, cpu) in (("gather", gathered), ("build", built)):
+    for name, (seconds, rss, cpu, _) in (("gather", gathered), ("build", built)):   # _: peak of the process tree
         print(f"{name:8} {seconds:8.2f}s  cpu={cpu:7.2f}s  peak_rss={rss / 1024:7.1f}MB")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)

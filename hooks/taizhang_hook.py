@@ -3,7 +3,7 @@ hooks/taizhang_search.py, runs Material's search code in a second process).
 
 It only wires MkDocs events to the taizhang core (hooks/taizhang/): records
 are checked once per build in on_config, their problems logged as
-`records/…/X.md:LINE: …`; the core's page tree (taizhang.render.tree, the
+`records/…/X.md:LINE: …`; the core's page tree (taizhang.tree, the
 same one `taizhang render DIR` writes out for engines without hooks) is
 added as in-memory files in on_files; the downloads the core builds in a
 second process are written in on_post_build. Nothing is written to docs/
@@ -32,17 +32,19 @@ from pathlib import Path
 # path; the core lives beside this file (and is installed as a package too).
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.exceptions import Abort, PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 
 from taizhang import spawn  # noqa: E402
 from taizhang.errors import TaizhangError  # noqa: E402
-from taizhang.fsutil import BROKEN_LINK_REASONS, broken_link  # noqa: E402
+from taizhang.fsutil import BROKEN_LINK_REASONS, WRITE_ERRORS, broken_link, write_reason  # noqa: E402
+from taizhang.load import BIDI_CHARS, bidi_names, bidi_shown  # noqa: E402
 from taizhang.problems import MESSAGES, PRIVATE_PLACES  # noqa: E402
 from taizhang.project import RECORDS_DIR, analyse  # noqa: E402
-from taizhang.publish import hidden_name, private_kind  # noqa: E402
+from taizhang.publish import EVIDENCE_DIR, active_file, hidden_name, private_kind  # noqa: E402
 from taizhang.render.html import fill_fragments, keep_whole, searched_fragments  # noqa: E402
-from taizhang.render.tree import archived_version, digest, site_extra, site_tree  # noqa: E402
+from taizhang.render.urls import former_names_in_nav  # noqa: E402
+from taizhang.tree import archived_version, digest, site_extra, site_markdown, site_tree  # noqa: E402
 from taizhang.session import Session  # noqa: E402
 from taizhang.vocabulary import PROJECT_CONFIG  # noqa: E402
 from taizhang_search import InProcessSearch, SearchWorker, enabled_plugin_config, search_inputs  # noqa: E402
@@ -57,7 +59,7 @@ class _Build:
 
     def __init__(self, session: Session, analysis):
         self.session, self.analysis = session, analysis
-        self.tree = None          # the core's page tree (taizhang.render.tree.SiteTree)
+        self.tree = None          # the core's page tree (taizhang.tree.SiteTree)
         self.search = None        # the SearchWorker indexing this build's pages, if any
         self.search_meta = {}     # page -> its own `search` meta, given back before templates run
         self.config = None
@@ -69,11 +71,21 @@ class _Build:
     def unchanged(self, src_uri: str, page_digest: str | None) -> bool:
         return self.session.unchanged(src_uri, self.site_key(), page_digest)
 
+    def _nav_title(self, page) -> str | None:
+        """What decides a nav page's title, the same whether or not the page was
+        read yet in this build: for a page the tree generates, the title its nav
+        entry names (if any) and its Markdown's heading line; else its title."""
+        text = self.tree.pages.get(page.file.src_uri) if self.tree is not None else None
+        if text is None:
+            return page.title
+        heading = next((line for line in text.splitlines() if line.startswith("# ")), "")
+        return f"{vars(page).get('title')}|{heading}"
+
     def site_key(self) -> str:
         """What a page's HTML depends on besides itself: mkdocs.yml, the theme
         override, config.extra and the extra CSS/JS, and the navigation as shown
-        (every nav page's title and URL: record pages come after the nav pages, so
-        these are read by then; an unread title makes the key new)."""
+        (every nav page's title and URL; a generated page not yet read stands in
+        with its heading line; any other unread title makes the key new)."""
         if self._site_key is None:
             config, parts = self.config, []
             with open(config.config_file_path, "rb") as f:
@@ -85,8 +97,9 @@ class _Build:
                     parts.append(f"{os.path.join(folder, name)} {stat.st_size} {stat.st_mtime_ns}")
             parts += [repr(sorted(config.extra.items(), key=str)), repr(list(config.extra_css)),
                       repr([str(s) for s in config.extra_javascript]), repr(config.site_url)]
-            parts += [f"{page.title}|{page.url}|{page.file.src_uri}" for page in self.nav.pages]
-            if any(page.title is None for page in self.nav.pages):
+            titles = [self._nav_title(page) for page in self.nav.pages]
+            parts += [f"{title}|{page.url}|{page.file.src_uri}" for title, page in zip(titles, self.nav.pages)]
+            if None in titles:
                 parts.append(repr(object()))   # never equal: rebuild every page
             self._site_key = digest(*parts)
         return self._site_key
@@ -127,6 +140,10 @@ def on_config(config):
     for problem in analysis.problems:
         # Draft reminders are info: an imported ledger builds under --strict while it is completed.
         {"error": log.error, "warning": log.warning}.get(problem.severity, log.info)(problem.format())
+    former = former_names_in_nav(config.nav)
+    if former:
+        raise PluginError("mkdocs.yml 的 nav 仍用生成页面以前的文件名：" + "、".join(
+            f"{old} 改为 {new}" for old, new in former) + "（生成的页面现在都是文件夹里的 index.md，见 README“长期维护”）")
     if analysis.errors and config.strict:
         raise PluginError(f"台账检查未通过：{len(analysis.errors)} 个错误（见上）。改正后重新构建。")
     _stop_at_looping_folders(config)
@@ -135,6 +152,9 @@ def on_config(config):
     # Read by the theme override (hooks/theme/main.html) on every page; the same
     # entries `taizhang render` writes into its config.
     config.extra.update(site_extra(analysis, archived_version()))
+    for extension, options in site_markdown(analysis).items():   # the same options `taizhang render` writes
+        if extension in config.markdown_extensions:
+            config.mdx_configs.setdefault(extension, {}).update(options)
     return config
 
 
@@ -267,7 +287,16 @@ def _drop_outside_files(files, config) -> None:
                 looped = folder
                 break
         real = os.path.realpath(source)
-        if real != root and not real.startswith(root + os.sep):
+        if BIDI_CHARS.search(file.src_uri):   # the name shown is not the name written: never published
+            message, fix = MESSAGES["bidi-name"]
+            shown = bidi_shown(file.src_uri)
+            leave_out(file, source, f"docs/{shown}: " + message.format(what="文件名", value=shown,
+                      chars=bidi_names(file.src_uri)) + f" (bidi-name) — {fix}")
+        elif file.src_uri.startswith(EVIDENCE_DIR) and active_file(file.src_uri):
+            message, fix = MESSAGES["evidence-active"]
+            leave_out(file, source, f"docs/{file.src_uri}: " + message.format(key=_build.analysis.vocab.key("evidence"), value=file.src_uri)
+                      + f" (evidence-active) — {fix}")
+        elif real != root and not real.startswith(root + os.sep):
             leave_out(file, source, f"docs/{file.src_uri} 是指向仓库之外（{real}）的符号链接，没有发布到网站："
                                     "把文件本身复制到仓库中，或删除这个链接")
         elif (private := "dot" if hidden_name(file.src_uri) else private_kind(real, root, built)) is not None:
@@ -330,15 +359,19 @@ def on_page_context(context, page, config, nav):
     return context
 
 
-CACHED_PARTIALS = {"partials/nav.html": "taizhang_nav", "partials/tabs.html": "taizhang_tabs"}
+# Material's partials whose HTML on a page outside the nav depends only on the page's folder
+# (links are relative; no item is active; such a page has no previous or next page).
+CACHED_PARTIALS = {"partials/nav.html": "taizhang_nav", "partials/tabs.html": "taizhang_tabs",
+                   "partials/search.html": "taizhang_search_box", "partials/source.html": "taizhang_source",
+                   "partials/footer.html": "taizhang_footer"}
 
 
 def on_env(env, config, files):
-    """The global navigation and the tabs are most of Jinja's work on record
-    pages: render each from Material's own template, once per folder for pages
-    outside the nav. The theme's partials/nav.html and partials/tabs.html are
-    replaced, in this build's Jinja environment only, by calls to taizhang_nav
-    and taizhang_tabs (no theme file needs the hook)."""
+    """The global navigation, the tabs, the search box, the repository link
+    and the footer are much of Jinja's work on record pages: render each from
+    Material's own template, once per folder for pages outside the nav. The
+    theme's partials are replaced, in this build's Jinja environment only, by
+    calls to taizhang_nav, taizhang_tabs, … (no theme file needs the hook)."""
     import jinja2
 
     # MkDocs makes a new Jinja environment for every build; under `mkdocs serve`
@@ -434,6 +467,10 @@ def on_post_build(config):
 def on_build_error(error):
     global _build
     _build = None
+    if isinstance(error, OSError) and error.errno in WRITE_ERRORS:
+        # A full disk or a file-size limit while writing the site: one line naming the file, not a traceback.
+        raise Abort(f"构建失败：无法写入 {error.filename2 or error.filename or '网站文件夹'}（{write_reason(error)}）："
+                    "网站没有生成完整，腾出磁盘空间后重新构建") from None
 
 
 def _write(target: Path, data: bytes) -> None:

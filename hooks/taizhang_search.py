@@ -28,6 +28,7 @@ Set TAIZHANG_SEARCH_WORKER=0 to let Material index in the build process
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import queue
 
@@ -224,6 +225,9 @@ def _load_jieba(jieba, plugin_config: dict) -> None:
         path = plugin_config.get(option)
         if path and os.path.isfile(os.path.normpath(path)):
             load(os.path.normpath(path))
+    # jieba reports loading its dictionary in English on the console ("Building
+    # prefix dict …"): only its warnings and errors are shown.
+    jieba.setLogLevel(logging.WARNING)
     jieba.initialize()   # load the dictionary now, while the build reads and converts pages
 
 

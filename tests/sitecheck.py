@@ -9,12 +9,15 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
+from taizhang.markup import WORD_JOINER
+
 FOLDERS = {"巡视轮次": "rounds", "反馈问题": "feedback", "查摆问题": "problems",
            "原因剖析": "causes", "整改措施": "measures"}
 
 
 def soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    # U+2060 after "<" keeps record text inert for the theme's scripts (markup.inert); a reader never sees it.
+    return BeautifulSoup(path.read_text(encoding="utf-8").replace(WORD_JOINER, ""), "html.parser")
 
 
 def record_page(site: Path, kind_label: str, record_id: str) -> Path:

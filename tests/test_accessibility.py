@@ -98,3 +98,24 @@ def test_every_width_shows_each_rows_status_and_light_whole_ids_and_dates_and_he
         assert w.off_site() == [] and w.errors == []
     finally:
         w.close()
+
+
+def test_the_theme_speaks_chinese_404_page_and_heading_links(sample_site):
+    from sitecheck import soup
+    _, site = sample_site
+    missing = soup(site / "404.html")
+    assert missing.select_one("article h1").get_text(strip=True) == "404 页面不存在"
+    assert "Not found" not in missing.get_text()
+    for page in ("index.html", "guide/index.html", "measures/CS-003/index.html"):
+        links = soup(site / page).select("a.headerlink")
+        assert links and {a["title"] for a in links} == {"本节的链接"}, page
+
+
+def test_the_build_console_has_no_english_banner_from_jieba(tmp_path):
+    """jieba announces its dictionary in English on every build; its warnings stay."""
+    from conftest import GOLDEN, build, copy_project
+    root = copy_project(tmp_path / "ledger", GOLDEN / "base" / "records")
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    for english in ("Building prefix dict", "Loading model", "Prefix dict has been built", "Permanent link"):
+        assert english not in result.stderr + result.stdout, english

@@ -131,6 +131,9 @@ def test_version_selector_is_configured(archived):
     _, export, _, _ = archived
     config = json.loads(soup(export / "LC-001/index.html").find("script", id="__config").string)
     assert config["version"]["provider"] == "mike" and config["version"]["default"] == "latest"
+    # Built by MkDocs, the default engine, even where ProperDocs is installed too (mike would take it).
+    generator = soup(export / "LC-001/index.html").find("meta", attrs={"name": "generator"})["content"]
+    assert generator.startswith("mkdocs-1.")
 
 
 def test_archiving_again_needs_force(archived):
@@ -278,6 +281,8 @@ def test_carried_measure_shows_the_originals_progress_and_evidence(archived):
     before = page.select_one(".tz-before-carry").get_text(" ", strip=True)
     assert "最后一次进展： 2023-07-28 完成首批年轻干部政治素能测试" in before
     assert "WT-005" in before and "WT-007" in before and "WT-012" in before
+    # and the feedback items it answered there, with that round's name (carried work keeps its context)
+    assert "原措施回应的反馈问题： FK-005 （十一届省委第三轮巡视）" in before and "FK-016" in before
     # CS-006's file is linked from the carried CS-013, not copied into its record
     linked = soup(archived.export / "LC-002/measures/CS-013/index.html").select(".tz-before-carry .tz-evidence a")
     assert [a.get_text() for a in linked] == ["机构设置方案（送审稿）"]

@@ -60,3 +60,15 @@ def test_benchmark_profile_groups_the_build():
     assert rows["total (mkdocs build)"][0] >= rows["Markdown (markdown.convert)"][0] + rows["Jinja (template.render)"][0]
     export = next(line for line in lines if line.strip().startswith("total (export process)"))
     assert float(re.search(r"(\d+\.\d\d)s", export).group(1)) > 0
+
+
+def test_engines_benchmark_builds_with_all_three_side_by_side():
+    result = subprocess.run([sys.executable, str(REPO / "bench/engines.py"), "--records", "10", "--repeat", "1"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].startswith("records=10 ") and "same_page_count=True" in lines[0]
+    assert lines[1].startswith("load_before=")
+    for name in ("mkdocs", "properdocs", "zensical", "zensical_render", "zensical_build"):
+        assert any(line.startswith(name + " ") and "median=" in line and "cpu=" in line for line in lines), name
+    assert re.fullmatch(r"properdocs/mkdocs=\d+\.\d{3} zensical/mkdocs=\d+\.\d{3}", lines[-1])

@@ -167,7 +167,7 @@ def test_export_reads_the_format_from_the_extension(sample, name):
         assert sheet.max_row > 10
     elif suffix == "csv":
         rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-        assert rows[0][:3] == ["方面", "序号", "反馈问题"] and len(rows) > 5
+        assert rows[0][:4] == ["示例数据", "方面", "序号", "反馈问题"] and len(rows) > 5     # the sample ledger
     elif suffix == "json":
         assert json.loads(data)
     else:

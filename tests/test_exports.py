@@ -15,7 +15,7 @@ import jsonschema
 import openpyxl
 import pytest
 
-from conftest import REPO, run_cli, tree_hash
+from conftest import REPO, copy_project, run_cli, tree_hash
 from taizhang.vocabulary import load_vocabulary
 from sitecheck import links_from, soup
 
@@ -243,7 +243,7 @@ def test_list_sheets(exported):
 def test_csv_has_one_row_per_path(exported):
     data = (exported / "ledger.csv").read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    rows = [r[1:] for r in csv.reader(io.StringIO(data.decode("utf-8-sig")))]    # after the 示例数据 column
     assert rows[0] == ["方面", *HEADERS]
     body = rows[1:]
     assert {(_id(r[2]), _id(r[3]), _id(r[4])) for r in body} == expected_paths(POSTS)
@@ -429,3 +429,19 @@ def test_row_height_estimate_adds_character_widths_as_before():
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 300)))
         width, size = rng.choice([5, 9, 14, 24, 36, 40]), rng.choice([10.5, 11, 12, 14])
         assert xlsx.text_lines(text, width, size) == reference(text, width, size), (text, width, size)
+
+
+def test_sample_data_is_marked_in_csv_and_json(exported, tmp_path):
+    """The sample ledger (示例数据: 是): CSV leads every row with 示例数据 = 是,
+    every record in records.json says "sample": true; a real ledger has neither."""
+    rows = list(csv.reader(io.StringIO((exported / "ledger.csv").read_text(encoding="utf-8-sig"))))
+    assert rows[0][:2] == ["示例数据", "方面"] and all(r[0] == "是" for r in rows[1:])
+    records = json.loads(run_cli("export", "--format", "json", "-o", "-", cwd=REPO).stdout)
+    assert all(r["sample"] is True for r in records)
+    root = copy_project(tmp_path / "real")
+    path = root / "records/rounds/LC-001.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text("\n".join(line for line in text.split("\n") if not line.startswith("示例数据:")), encoding="utf-8")
+    real = list(csv.reader(io.StringIO(run_cli("export", "--format", "csv", "-o", "-", cwd=root).stdout)))
+    assert real[0][0].lstrip("\ufeff").strip('"') == "方面"
+    assert not any(r.get("sample") for r in json.loads(run_cli("export", "--format", "json", "-o", "-", cwd=root).stdout))

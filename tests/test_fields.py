@@ -81,8 +81,8 @@ def test_a_field_added_in_taizhang_yml_is_kept_exported_and_in_the_schema(tmp_pa
     page = render_record(Page("measures/CS-002.md", ledger, True), ledger.records["CS-002"], [])
     assert "<th>督办人</th><td>赵某某</td>" in page
     rows = list(csv.reader(io.StringIO(ledger_csv(ledger, Scope(ledger, ledger.current_round)).decode("utf-8-sig"))))
-    assert rows[0] == ["方面", "序号", "整改措施", "督办人"]    # the CSV leads with the area of each path
-    assert any(r[3] == "赵某某" and r[2].startswith("CS-002") for r in rows[1:])
+    assert rows[0] == ["示例数据", "方面", "序号", "整改措施", "督办人"]   # sample data, then the area of each path
+    assert any(r[4] == "赵某某" and r[3].startswith("CS-002") for r in rows[1:])
 
 
 def test_an_unknown_ledger_column_is_a_configuration_error_listing_the_valid_ones(tmp_path):
@@ -178,7 +178,7 @@ def test_a_column_added_to_a_list_in_taizhang_yml_shows_on_the_site_and_in_the_s
     assert not analysis.errors, [p.format() for p in analysis.errors]
     ledger = analysis.ledger
     scope = Scope(ledger, ledger.current_round)
-    html = render_task_list(Page("lists/tasks.md", ledger, True), scope)
+    html = render_task_list(Page("lists/tasks/index.md", ledger, True), scope)
     assert '<th>销号情况</th>' in html and '<td data-label="销号情况">2023-07-10 区委巡视整改工作领导小组办公室 销号</td>' in html
     wb = openpyxl.load_workbook(io.BytesIO(build_workbook(ledger, scope)))
     header = [c.value for c in wb["任务清单"][3]]

@@ -31,6 +31,9 @@ TODAY = SAMPLE_TODAY
 AREA_ONE = "落实党中央决策部署和省委要求不够有力，推动经济社会高质量发展有差距"
 SHARED_QUOTE = "推进乡村振兴有短板，工作体系、考核机制等衔接贯通不够"
 EVIL_NAME = "县委</title><script>alert(1)</script>办"
+# Units A and B are built from the sample ledger (示例数据: 是): labelled so wherever they appear
+UNIT_A = "区委组织部（示例数据）"
+UNIT_B = f"{EVIL_NAME}（示例数据）"
 EVIL_TITLE = "<img src=x onerror=alert(1)>支部活动不规范"
 
 UNIT_C = {
@@ -180,14 +183,20 @@ def metrics(soup: BeautifulSoup) -> dict[str, str]:
     return {a["data-metric"]: a.select_one(".tz-num__value").get_text(strip=True) for a in soup.select("[data-metric]")}
 
 
+def visible(text: str) -> str:
+    """Text as read: a "<" in record text is followed by a word joiner on the page (never a tag, even copied)."""
+    return text.replace("\u2060", "")
+
+
 def unit_links(soup: BeautifulSoup) -> dict[str, str]:
-    return {a.get_text(strip=True): a["href"] for a in soup.select(".tz-units table a")}
+    return {visible(a.get_text(strip=True)): a["href"] for a in soup.select(".tz-units table a")}
 
 
 def test_index_lists_the_good_units_only(gathered):
     soup = html(gathered["site"], "index.html")
     rows = soup.select(".tz-units table tbody tr")
-    assert [r.select("td")[1].get_text(strip=True) for r in rows] == ["区委组织部", EVIL_NAME, "YY县委"]
+    # (a "<" in a name is followed by a word joiner on the page: never a tag, even copied)
+    assert [r.select("td")[1].get_text(strip=True).replace("\u2060", "") for r in rows] == [UNIT_A, UNIT_B, "YY县委"]
     assert metrics(soup)["单位"] == "3"
     # The table reached the page through the overview's hook, not through Markdown.
     assert "<table" not in (gathered["out"] / "docs" / "index.md").read_text(encoding="utf-8")
@@ -204,7 +213,7 @@ def test_figures_agree_with_the_unit_site_dashboard(gathered):
     """Unit A's figures on the overview are the ones its own site shows."""
     dashboard = html(gathered["site_a"], "index.html")
     own = metrics(dashboard)
-    unit_page = _unit_page(gathered, "区委组织部")
+    unit_page = _unit_page(gathered, UNIT_A)
     unit = metrics(unit_page)
     for label in ("措施完成率", "问题整改完成率", "反馈问题整改完成率", "反馈问题", "查摆问题", "整改措施"):
         assert unit[label] == own[label], label
@@ -264,7 +273,7 @@ def test_totals_row_adds_counts_and_works_rates_out_from_the_sums(gathered):
 
 def test_renamed_closed_status_still_counts(gathered):
     """B calls 已完成 办结 in its taizhang.yml: its measures still count as closed."""
-    assert metrics(_unit_page(gathered, EVIL_NAME))["措施完成率"] == "22.2%"
+    assert metrics(_unit_page(gathered, UNIT_B))["措施完成率"] == "22.2%"
 
 
 def test_bad_sources_are_listed_with_their_reason(gathered):
@@ -282,8 +291,8 @@ def test_bad_sources_are_listed_with_their_reason(gathered):
 
 def test_overdue_grouped_by_unit(gathered):
     soup = html(gathered["site"], "overdue.html")
-    headings = [h.get_text(strip=True).rstrip("¶") for h in soup.select("article h2")]
-    assert headings == ["区委组织部", EVIL_NAME, "YY县委"]
+    headings = [visible(h.get_text(strip=True)).rstrip("¶") for h in soup.select("article h2")]
+    assert headings == [UNIT_A, UNIT_B, "YY县委"]
     c_table = soup.select("article table")[2]
     assert [td.get_text(strip=True) for td in c_table.select("tbody tr td")][:2] == ["CS-002", "=1+2 规范支部活动"]
     assert "逾期 9 天" in c_table.get_text()
@@ -307,17 +316,17 @@ def test_untrusted_text_is_escaped(gathered):
         soup = html(gathered["site"], page)
         assert not [s for s in soup.select("script") if "alert" in s.get_text()], page
         assert not soup.select("img[onerror]") and not soup.select("article b"), page
-    assert EVIL_NAME in html(gathered["site"], "index.html").get_text()
-    page = _unit_page(gathered, EVIL_NAME)
-    assert page.select_one("article h1").get_text().rstrip("¶") == EVIL_NAME
+    assert EVIL_NAME in visible(html(gathered["site"], "index.html").get_text())
+    page = _unit_page(gathered, UNIT_B)
+    assert visible(page.select_one("article h1").get_text()).rstrip("¶") == UNIT_B
     assert page.title.get_text().startswith("县委＜/title＞＜script＞alert(1)＜/script＞办")
 
 
 def test_unit_links_to_its_own_site(gathered):
     site = gathered["site"]
-    a = _unit_page(gathered, "区委组织部").find("a", string="本单位网站")
+    a = _unit_page(gathered, UNIT_A).find("a", string="本单位网站")
     assert (site / "units" / a["href"]).resolve() == (gathered["site_a"] / "index.html").resolve()
-    b = _unit_page(gathered, EVIL_NAME).find("a", href="https://intranet.example/b/")
+    b = _unit_page(gathered, UNIT_B).find("a", href="https://intranet.example/b/")
     assert b is not None
 
 
@@ -328,7 +337,7 @@ def test_workbook_has_the_same_tables_and_no_formula(gathered):
     # title, 填报单位/截至日期 line, header row, then one row per unit (the unit ledger's sheet style)
     assert [c.value for c in units[3]][:3] == ["序号", "填报单位", "巡视轮次"]
     assert [c.value for c in units[2] if c.value and str(c.value).startswith("截至日期")] == [f"截至日期：{TODAY}"]
-    assert [units.cell(r, 2).value for r in range(4, 7)] == ["区委组织部", EVIL_NAME, "YY县委"]
+    assert [units.cell(r, 2).value for r in range(4, 7)] == [UNIT_A, UNIT_B, "YY县委"]
     rate = units.cell(6, 7)
     assert rate.value == pytest.approx(0.3333) and rate.number_format == "0.0%"
     assert units.cell(6, 8).value == pytest.approx(0.3333) and units.cell(6, 8).number_format == "0.0%"  # 及基本完成
@@ -517,7 +526,7 @@ def test_overview_in_chromium(gathered, browser, width, height):
         page.locator(".tz-filter input[type=search]").fill("")
         page.locator(".tz-units table th", has_text="措施完成率").click()   # ascending
         first = page.locator(".tz-units table tbody tr").first.locator("td").nth(1).inner_text()
-        assert first.strip() in ("区委组织部", EVIL_NAME)                # 22.2% before 33.3%
+        assert visible(first.strip()) in (UNIT_A, UNIT_B)                # 22.2% before 33.3%
         page.locator(".tz-units table a", has_text="YY县委").click()
         assert re.search(r"units/\d{3}\.html$", page.url)
         w.shot(f"gather-unit-{width}")
@@ -578,6 +587,24 @@ def test_hostile_sources_are_named_and_every_other_unit_is_gathered(tmp_path):
     assert good["好单位二"].url == "../c/"
 
 
+def test_units_built_from_sample_data_are_labelled_everywhere(gathered):
+    """示例数据 beside a sample unit wherever the unit is named (links to it,
+    headings, its own page, every sheet); the hand-written unit C carries no mark."""
+    site = gathered["site"]
+    named = []
+    for page in ["index.html", "overdue.html", "areas.html", "repeats.html"]:
+        soup = html(site, page)
+        named += [visible(a.get_text(strip=True)) for a in soup.select("article a[href*='units/']")]
+        named += [visible(h.get_text(strip=True)).rstrip("¶") for h in soup.select("article h2")]
+    for page in (site / "units").iterdir():
+        named.append(visible(html(site, f"units/{page.name}").select_one("article h1").get_text()).rstrip("¶"))
+    units = {n for n in named if n.startswith(("区委组织部", "县委", "YY县委"))}
+    assert units == {UNIT_A, UNIT_B, "YY县委"}, units
+    wb = openpyxl.load_workbook(gathered["out"] / "docs" / "downloads" / "overview.xlsx")
+    in_sheets = {wb["各单位情况"].cell(r, 2).value for r in range(4, 7)} | {r[0] for r in wb["逾期事项"].iter_rows(min_row=4, values_only=True)}
+    assert in_sheets - {"合计"} == {UNIT_A, UNIT_B, "YY县委"}, in_sheets
+
+
 def test_gather_runs_from_an_installed_wheel(tmp_path, sample_site):
     """Built as a wheel and installed outside the checkout, `taizhang gather` still
     finds the sites' styles and scripts (they ship inside the package)."""
@@ -608,3 +635,12 @@ def test_gather_runs_from_an_installed_wheel(tmp_path, sample_site):
     for name in ("taizhang.css", "taizhang.js", "vendor/tablesort"):
         assert (out / "docs" / "assets" / name).exists(), name
     assert (out / "docs" / "assets" / "taizhang.css").read_bytes() == (REPO / "docs/assets/taizhang.css").read_bytes()
+
+
+def test_overview_theme_words_are_chinese(gathered):
+    site = gathered["site"]
+    missing = html(site, "404.html")
+    assert missing.select_one("article h1").get_text(strip=True) == "404 页面不存在"
+    assert "Not found" not in missing.get_text()
+    titles = {a["title"] for page in ("index.html", "areas.html") for a in html(site, page).select("a.headerlink")}
+    assert titles == {"本节的链接"}

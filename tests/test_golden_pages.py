@@ -77,9 +77,10 @@ def test_generated_outputs_match_golden(case):
 def test_flat_urls_case_links_html_files():
     pages = _expected(GOLDEN / "pages" / "flat-urls")
     index = pages["pages/index.md"].decode("utf-8")
-    assert 'href="measures/CS-001.html"' in index and 'href="measures/CS-001/"' not in index
-    record = pages["pages/measures/CS-002.md"].decode("utf-8")
-    assert 'href="../problems/WT-001.html"' in record
+    assert 'href="measures/CS-001/index.html"' in index and 'href="measures/CS-001/"' not in index
+    # Every page is a folder's index.md: links from its URL and from its source file are the same.
+    record = pages["pages/measures/CS-002/index.md"].decode("utf-8")
+    assert 'href="../../problems/WT-001/index.html"' in record
 
 
 # -- the renamed vocabulary ---------------------------------------------------------

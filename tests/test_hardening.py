@@ -366,3 +366,37 @@ def test_serve_keeps_serving_a_record_with_control_characters(tmp_path):
             assert "统筹兼顾" in _wait_for(f"{base}/{path}", "统筹兼顾")
         with urllib.request.urlopen(f"{base}/downloads/taizhang.xlsx", timeout=10) as response:
             assert response.status == 200 and response.read(2) == b"PK"
+
+
+def test_a_full_disk_is_one_chinese_line_and_nothing_is_left(tmp_path):
+    """Writing stops (a file-size limit stands in for a full disk: RLIMIT_FSIZE makes
+    write() fail with EFBIG, as ENOSPC would): `mkdocs build -d` and `taizhang gather -o`
+    say which file could not be written, in one line, without a traceback; gather leaves
+    no output folder behind."""
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import env
+    from test_gather import TODAY, make_unit_c
+
+    def limit(size):
+        def small_files():
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)      # write() fails instead of the process dying
+            resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+        return small_files
+
+    root = copy_project(tmp_path / "p")
+    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", "site"], cwd=root, env=env(),
+                           capture_output=True, text=True, timeout=600, preexec_fn=limit(150 * 1024))
+    said = built.stdout + built.stderr         # MkDocs prints its Abort message on standard output
+    assert built.returncode == 1 and "Traceback" not in said, said[-3000:]
+    assert "构建失败：无法写入" in said and "文件超过允许的大小" in said, said[-3000:]
+    make_unit_c(tmp_path)
+    command = [sys.executable, "-m", "taizhang", "gather", "c-clone", "-o", "overview", "--today", TODAY]
+    gathered = subprocess.run(command, cwd=tmp_path, env=env(), capture_output=True, text=True, timeout=600,
+                              preexec_fn=limit(8 * 1024))
+    assert gathered.returncode != 0 and "Traceback" not in gathered.stderr, gathered.stderr[-3000:]
+    assert "无法写入" in gathered.stderr and len(gathered.stderr.strip().splitlines()) == 1, gathered.stderr
+    assert not (tmp_path / "overview").exists()

@@ -142,3 +142,31 @@ def test_pathological_outline_imports_in_near_linear_time(family):
     seed = (REPO / "tests" / "fixtures" / "seed.txt").read_text(encoding="utf-8")
     ordinary = (seed * (OUTLINE_SIZE // len(seed) + 1))[:OUTLINE_SIZE]
     assert _understand_seconds(large) < 40 * _understand_seconds(ordinary) + 1.0, family   # an item per line costs more than prose
+
+
+def test_real_build_and_check_with_the_reported_bodies(tmp_path):
+    """The bodies of the report (40,000 "[" took the build 3 min 23 s, 30,000 "<a " took check 71 s)
+    in a real ledger: check warns (body-heavy) and the build shows them as text, each in seconds."""
+    import subprocess
+    import sys
+
+    from bs4 import BeautifulSoup
+    from conftest import copy_project, env, run_cli
+
+    root = copy_project(tmp_path / "p")
+    path = root / "records/causes/YY-001.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n" + "[" * 40_000 + "\n\n" + "<a " * 30_000 + "\n",
+                    encoding="utf-8")
+    started = time.perf_counter()
+    checked = run_cli("check", cwd=root)
+    check_seconds = time.perf_counter() - started
+    assert "YY-001.md" in checked.stdout and "(body-heavy)" in checked.stdout, checked.stdout[-2000:]
+    started = time.perf_counter()
+    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", "site"], cwd=root, env=env(),
+                           capture_output=True, text=True, timeout=600)
+    build_seconds = time.perf_counter() - started
+    assert built.returncode == 0, built.stderr[-2000:]
+    page = next((root / "site").rglob("YY-001*/index.html"), None) or next((root / "site").rglob("YY-001*.html"))
+    body = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one(".tz-body")
+    assert "[" * 40_000 in body.get_text() and not body.find("a")
+    assert check_seconds < 30 and build_seconds < 120, (check_seconds, build_seconds)

@@ -263,3 +263,112 @@ def test_column_names_come_from_the_vocabulary_and_taizhang_yml(tmp_path):
     measure = imported(root)["整改措施"][0]
     assert measure["责任单位"] in ("办公室", ["办公室"]) and str(measure["整改时限"]) == "2023-10-01"
     assert measure["责任领导"] in ("甲领导", ["甲领导"])          # 督办领导: by the keyword 领导
+
+
+# -- amplification: a string stored once, read from many cells ---------------
+
+AMPLIFIED = "整改落实不到位" * 3_000          # 21,000 characters: under the per-cell limit
+
+
+def _amplifying_xlsx(path: Path, rows: int, text: str = AMPLIFIED) -> Path:
+    """A workbook written by hand as Excel writes it: `text` stored once in the
+    shared strings and referenced from two cells of every row (a small file,
+    a huge import). openpyxl itself writes each cell's text inline, and cuts
+    it at 32,767 characters."""
+    from xml.sax.saxutils import escape
+    strings = ["查摆问题", "整改措施", "责任单位", "整改时限", "办公室", "2023-11-30", text]
+    def row(number, cells):
+        return f'<row r="{number}">' + "".join(
+            f'<c r="{col}{number}" t="s"><v>{index}</v></c>' for col, index in zip("ABCD", cells)) + "</row>"
+    sheet = "".join([row(1, (0, 1, 2, 3))] + [row(n, (6, 6, 4, 5)) for n in range(2, rows + 2)])
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+        "_rels/.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}">'
+            '<sheets><sheet name="台账" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}"><sheetData>{sheet}</sheetData></worksheet>',
+        "xl/sharedStrings.xml": f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{main}" count="{len(strings)}" uniqueCount="{len(strings)}">'
+            + "".join(f"<si><t>{escape(s)}</t></si>" for s in strings) + "</sst>",
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def _amplifying_docx(path: Path, rows: int) -> Path:
+    """A Word task table whose first column is one cell merged down every row."""
+    import docx
+    document = docx.Document()
+    document.add_paragraph("十一届省委第三轮巡视反馈问题整改台账")
+    table = document.add_table(rows=rows + 1, cols=3)
+    for cell, text in zip(table.rows[0].cells, ("查摆问题", "整改措施", "责任单位")):
+        cell.text = text
+    for top in range(1, rows + 1, 100):     # merged in runs of 100 rows (python-docx merges recursively)
+        table.cell(top, 0).text = AMPLIFIED
+        table.cell(top, 0).merge(table.cell(min(top + 99, rows), 0))
+    for r in range(1, rows + 1):
+        table.cell(r, 1).text = f"措施{r}"
+        table.cell(r, 2).text = "办公室"
+    document.save(path)
+    return path
+
+
+def _refused(root: Path, source: Path, *words: str) -> None:
+    before = sorted(p.name for p in root.iterdir())
+    result = run_cli("import", str(source), "--folder", "x", cwd=root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert result.stderr.startswith("没有导入：") and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    for word in words:
+        assert word in result.stderr, result.stderr
+    assert not any((root / "records").iterdir()) and sorted(p.name for p in root.iterdir()) == before
+
+
+def test_text_referenced_from_many_cells_is_refused_before_it_multiplies(tmp_path):
+    """An .xlsx's shared string read from 2,000 cells: 42 million characters from a small file."""
+    source = _amplifying_xlsx(tmp_path / "放大.xlsx", 1_000)
+    assert source.stat().st_size < 300_000
+    root = empty_project(tmp_path)
+    _refused(root, source, "放大.xlsx 读出的文字超过", "20,000,000", "import.max_total_chars")
+
+
+def test_word_cell_merged_down_a_table_counts_on_every_row(tmp_path):
+    """The limit is configurable; a Word table's merged cell is read (and counted) on each row."""
+    source = _amplifying_docx(tmp_path / "放大.docx", 100)     # 2.1 million characters read
+    root = empty_project(tmp_path)
+    (root / "taizhang.yml").write_text("import:\n  max_total_chars: 1000000\n", encoding="utf-8")
+    _refused(root, source, "放大.docx 读出的文字超过", "1,000,000", "import.max_total_chars")
+
+
+def test_one_cell_over_the_limit_is_refused_naming_it(tmp_path):
+    source = _amplifying_xlsx(tmp_path / "长.xlsx", 1, "字" * 40_000)
+    root = empty_project(tmp_path)
+    _refused(root, source, "单元格 A2", "40,000", "32,767", "import.max_cell_chars")
+
+
+def test_outline_paragraph_over_the_limit_is_refused(tmp_path):
+    source = tmp_path / "提纲.txt"
+    source.write_text("一、查摆出来的问题\n（一）" + "字" * 40_000 + "\n二、整改措施\n（一）措施。\n", encoding="utf-8")
+    root = empty_project(tmp_path)
+    _refused(root, source, "第 2 段", "import.max_cell_chars")
+
+
+def test_limits_are_configurable_and_a_ledger_within_them_imports(tmp_path):
+    source = _amplifying_xlsx(tmp_path / "放大.xlsx", 5)
+    root = empty_project(tmp_path)
+    (root / "taizhang.yml").write_text("import:\n  max_total_chars: 100000\n", encoding="utf-8")
+    _refused(root, source, "读出的文字超过", "100,000")
+    (root / "taizhang.yml").write_text("import:\n  max_total_chars: 1000000\n", encoding="utf-8")
+    do_import(root, source)
+    assert imported(root)["整改措施"] and imported(root)["查摆问题"]

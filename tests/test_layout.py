@@ -145,3 +145,37 @@ def test_printing_gives_a4_pages_none_empty_with_title_and_date_on_each(browser,
         assert w.off_site() == [] and w.errors == []
     finally:
         w.close()
+
+
+ROW_LINE = re.compile(r"^\s*(\d+)\s+[A-Z]{2}-\d{3}", re.M)
+
+
+@pytest.mark.parametrize("path", ["", "lists/problems/", "lists/tasks/", "lists/responsibility/"])
+def test_printed_tables_never_split_after_one_row_and_lights_read_in_grey(browser, served, path):
+    """The dashboard and the lists on A4: no page ends with a table's first row
+    while its second row opens the next page; the lights print their symbol
+    and word (grey-scale printers lose the colour)."""
+    w = Watched(browser, served)
+    try:
+        page = w.page
+        page.goto(served + path)
+        page.locator("h1").first.wait_for()
+        ARTIFACTS.mkdir(exist_ok=True)
+        pdf = ARTIFACTS / f"print-{_name(path)}-tables.pdf"
+        page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+        texts = _page_texts(pdf)
+        rows = [[int(n) for n in ROW_LINE.findall(text)] for text in texts]
+        for number in range(len(texts) - 1):
+            if rows[number] and rows[number + 1]:
+                assert not (rows[number][-1] == 1 and rows[number + 1][0] == 2), \
+                    f"{path or '总览'}: page {number + 1} ends with a table's first row"
+        whole = "".join(texts)
+        lights = page.locator("article .tz-light").all()
+        assert lights
+        for light in lights[:5]:
+            symbol = light.evaluate("e => getComputedStyle(e, '::before').content").strip('"')
+            assert symbol and symbol != "none" and light.inner_text().strip()
+            assert symbol in whole
+        assert w.off_site() == [] and w.errors == []
+    finally:
+        w.close()

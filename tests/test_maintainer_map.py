@@ -63,7 +63,7 @@ def test_adding_a_field_is_one_file(tmp_path):
     scope = Scope(ledger, ledger.current_round)
     assert ledger.records["CS-002"].value("supervisor") == ("赵某某",)
     # on the record page
-    page = render_site(analysis).pages["measures/CS-002.md"]
+    page = render_site(analysis).pages["measures/CS-002/index.md"]
     assert "<th>督办人</th><td>赵某某</td>" in page
     # records.json and its schema (with the field's help, its words filled in)
     records = {r["id"]: r for r in json.loads(records_json(ledger))}
@@ -71,7 +71,8 @@ def test_adding_a_field_is_one_file(tmp_path):
     assert "督办人" in json.dumps(schema(analysis.vocab), ensure_ascii=False)
     # the ledger: CSV and the xlsx sheet
     rows = list(csv.reader(io.StringIO(ledger_csv(ledger, scope).decode("utf-8-sig"))))
-    assert rows[0][-1] == "督办人" and any(r[-1] == "赵某某" and r[2].startswith("CS-002") for r in rows[1:])
+    measure = rows[0].index("整改措施")
+    assert rows[0][-1] == "督办人" and any(r[-1] == "赵某某" and r[measure].startswith("CS-002") for r in rows[1:])
     sheet = openpyxl.load_workbook(io.BytesIO(build_workbook(ledger, scope))).worksheets[0]
     cells = [c.value for row in sheet.iter_rows() for c in row]
     assert "督办人" in cells and "赵某某" in cells
@@ -135,7 +136,7 @@ def test_adding_a_page_is_four_files(tmp_path):
     text = text.replace("from taizhang.render.trace import render_trace\n",
                         "from taizhang.render.trace import render_trace\n"
                         "from taizhang.render.overdue_units import render_overdue_units\n", 1)
-    text = text.replace("    summaries = {\n", '    summaries = {\n        "overdue-units.md": render_overdue_units,\n', 1)
+    text = text.replace("    summaries = {\n", '    summaries = {\n        "overdue-units/index.md": render_overdue_units,\n', 1)
     site_py.write_text(text, encoding="utf-8")
     # 3. vocabulary.yml: the page's words
     vocabulary = core / "vocabulary.yml"
@@ -144,8 +145,8 @@ def test_adding_a_page_is_four_files(tmp_path):
     # 4. mkdocs.yml: its place in the navigation
     mkdocs_yml = project / "mkdocs.yml"
     text = mkdocs_yml.read_text(encoding="utf-8")
-    assert "  - trace.md\n" in text
-    mkdocs_yml.write_text(text.replace("  - trace.md\n", "  - trace.md\n  - overdue-units.md\n", 1),
+    assert "  - trace/index.md\n" in text
+    mkdocs_yml.write_text(text.replace("  - trace/index.md\n", "  - trace/index.md\n  - overdue-units/index.md\n", 1),
                           encoding="utf-8")
     result = build(project)
     assert result.returncode == 0, result.stderr
@@ -173,7 +174,7 @@ def test_renaming_a_word_is_one_file_and_the_records_that_write_it(tmp_path):
     analysis = analyse(project)
     assert not analysis.errors
     pages = render_site(analysis).pages
-    assert "超期" in pages["lists/tasks.md"] and "逾期" not in pages["lists/tasks.md"]
+    assert "超期" in pages["lists/tasks/index.md"] and "逾期" not in pages["lists/tasks/index.md"]
 
     (project / "taizhang.yml").write_text("kinds:\n  measure: {label: 落实举措}\n", encoding="utf-8")
     checked = run_cli("check", cwd=project)
@@ -185,7 +186,8 @@ def test_renaming_a_word_is_one_file_and_the_records_that_write_it(tmp_path):
     ledger = analysis.ledger
     scope = Scope(ledger, ledger.current_round)
     pages = render_site(analysis).pages
-    for uri in ("lists/tasks.md", "trace.md", "reconciliation.md", "measures/index.md", "lists/problems.md"):
+    for uri in ("lists/tasks/index.md", "trace/index.md", "reconciliation/index.md", "measures/index.md",
+                "lists/problems/index.md"):
         assert "落实举措" in pages[uri] and "整改措施" not in pages[uri], uri
     sheet = openpyxl.load_workbook(io.BytesIO(build_workbook(ledger, scope)))
     headers = [c.value for ws in sheet.worksheets for row in ws.iter_rows(max_row=4) for c in row if c.value]

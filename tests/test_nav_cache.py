@@ -125,4 +125,4 @@ def test_search_worker_on_the_sample_offline_and_without_directory_urls(tmp_path
     assert not any(d["location"].startswith("hidden.html") for d in docs)
     # The offline plugin inlines the index after the worker wrote it: both copies hold the entries.
     script = (project / "site-worker/search/search_index.js").read_text(encoding="utf-8")
-    assert "search/search_index.js" in files and '"location":"measures/CS-001.html"' in script
+    assert "search/search_index.js" in files and '"location":"measures/CS-001/index.html"' in script

@@ -151,7 +151,7 @@ def test_libreoffice_shows_formula_text_as_text(generated, tmp_path):
 
 def test_csv_neutralises_formulas_owasp(generated):
     _, out = generated
-    rows = list(csv.reader(io.StringIO((out / "ledger.csv").read_text(encoding="utf-8-sig"))))
+    rows = [r[1:] for r in csv.reader(io.StringIO((out / "ledger.csv").read_text(encoding="utf-8-sig")))]  # after 示例数据
     cells = [c for r in rows for c in r]
     assert "'" + HOSTILE_OWNER in cells and "'-2+3" in cells
     assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells)
@@ -175,7 +175,7 @@ def test_gaps_have_rows_with_markers(generated):
     numbers = [r[0].value for r in ws.iter_rows(min_row=4) if isinstance(r[0].value, int)]
     # in order; a number shows again only where its rows continue on the next page
     assert list(dict.fromkeys(numbers)) == list(range(1, 19)) and numbers == sorted(numbers)
-    csv_rows = list(csv.reader(io.StringIO((out / "ledger.csv").read_text(encoding="utf-8-sig"))))
+    csv_rows = [r[1:] for r in csv.reader(io.StringIO((out / "ledger.csv").read_text(encoding="utf-8-sig")))]
     assert any(r[2].startswith("FK-018") and r[3] == "（尚无查摆问题回应）" for r in csv_rows)
     assert any(r[3].startswith("WT-018") and r[2] == "（无对应反馈问题）" for r in csv_rows)
 

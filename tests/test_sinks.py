@@ -322,3 +322,127 @@ def test_full_width_lookalikes_are_accepted_and_shown_as_written(tmp_path):
     assert built.returncode == 0, built.stderr
     assert "＜逾期＞（红灯）" in soup(root / "site/index.html").get_text()
     assert "整改进展情况通报＆说明" in soup(root / "site/report/index.html").get_text()
+
+
+# -- item 12: the change summary mentions nobody and references nothing ---------------
+
+MENTIONS = "@all 请 @zhang-san 看 #1、!1、group/project#2、~紧急、%v1、$3 和 &4"
+# What GitHub, GitLab and Gitea read as a mention or a reference in a comment.
+LIVE = re.compile(r"(?<![\w\u2060])@[\w-]|[\w/]?#\d|!\d|~[^\s\u2060]|%\w|\$\d|&(?:amp;)?\d")
+
+
+def test_change_summary_neutralises_mentions_and_references(tmp_path):
+    import markdown
+    from conftest import run_cli
+    from test_git_workflow import edit, init_repo
+    repo = init_repo(tmp_path / "repo")
+    edit(repo / "records/measures/CS-006.md",
+         ("整改状态: 正在整改", "整改状态: 基本完成（持续整改）"),
+         ("    内容: XX服务和巡察事务中心机构设置方案已报区委编委会审议。\n",
+          "    内容: XX服务和巡察事务中心机构设置方案已报区委编委会审议。\n  - 日期: 2023-08-10\n"
+          f"    内容: '{MENTIONS}'\n"))
+    edit(repo / "records/measures/CS-005.md", ("标题: 坚持创新和务实并重", "标题: '@all 坚持创新和务实并重 #9'"))
+    result = run_cli("diff", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "新增整改进展（1）" in out and "CS-005" in out
+    assert LIVE.findall(out) == [], out
+    # as a Git server renders the comment: the words read as written
+    shown = markdown.markdown(out, extensions=["tables"]).replace("\u2060", "")
+    assert MENTIONS.replace("&", "&amp;") in shown
+
+
+# -- item 11: bidirectional controls -------------------------------------------------
+
+RLO = "\u202e"
+
+
+def test_bidirectional_controls_are_refused_in_names_and_flagged_in_text(tmp_path):
+    from conftest import run_cli
+    root = copy_project(tmp_path / "p")
+    cause = root / "records/causes/YY-001.md"
+    cause.write_text(cause.read_text(encoding="utf-8").replace("\n标题: ", f"\n标题: 控制{RLO}字符", 1), encoding="utf-8")
+    (root / "records/causes" / f"YY-090{RLO}dm.md").write_text(
+        "---\n编号: YY-090\n类别: 原因剖析\n标题: 文件名\n轮次: LC-001\n---\n\n正文。\n", encoding="utf-8")
+    (root / "docs/evidence").mkdir(exist_ok=True)
+    (root / "docs/evidence" / f"方案{RLO}fdp.exe").write_text("x", encoding="utf-8")
+    checked = run_cli("check", cwd=root)
+    out = checked.stdout
+    assert checked.returncode == 1
+    assert RLO not in out   # never echoed: shown as ⟨U+202E⟩
+    assert "records/causes/YY-001.md:" in out and "(bidi-char)" in out
+    assert "records/causes/YY-090⟨U+202E⟩dm.md:1: 错误" in out and "(bidi-name)" in out
+    assert "docs/evidence/方案⟨U+202E⟩fdp.exe:1: 错误" in out
+    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", "site"], cwd=root, env=env(),
+                           capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stderr
+    assert "(bidi-name)" in built.stderr
+    assert not [p for p in (root / "site").rglob("*") if RLO in p.name]
+
+
+# -- variant: the 督查总览 (taizhang gather) site, every theme feature on -------------
+
+def test_gathered_overview_is_safe_with_every_theme_feature_on(tmp_path, browser):
+    from conftest import build, run_cli
+    root = copy_project(tmp_path / "unit")
+    for rel, old, new in (("records/measures/CS-003.md", "标题: 统筹兼顾", f"标题: '{TITLE}'"),
+                          ("records/rounds/LC-001.md", "标题: 十一届省委第三轮巡视", f"标题: '{ROUND}'")):
+        path = root / rel
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    exported = run_cli("export", "--format", "json", "-o", str(tmp_path / "a.json"), cwd=root, TAIZHANG_TODAY="2023-08-10")
+    assert exported.returncode == 0, exported.stderr
+    unit = f"{LONG}<img src=x onerror=alert(501)>"
+    (tmp_path / "sources.yml").write_text(
+        f"标题: '督查总览<img src=x onerror=alert(502)>'\n单位:\n  - 名称: '{unit}'\n    位置: a.json\n"
+        f"    网址: https://intranet.example/a/\n", encoding="utf-8")
+    out = tmp_path / "overview"
+    gathered = run_cli("gather", "sources.yml", "-o", str(out), "--today", "2023-08-10", cwd=tmp_path)
+    assert gathered.returncode == 0, gathered.stdout + gathered.stderr
+    featured_mkdocs(out)
+    built = build(out)
+    assert built.returncode == 0, built.stderr
+    site = out / "site"
+    server = Server(site)
+    fired = []
+    try:
+        for width in (390, 1366):
+            context = browser.new_context(viewport={"width": width, "height": 800}, locale="zh-CN")
+            page = context.new_page()
+            page.on("dialog", lambda d: (fired.append(d.message), d.dismiss()))
+            pages = ["index.html", "overdue.html", *(f"units/{p.name}" for p in (site / "units").glob("*.html"))]
+            for path in pages:
+                page.goto(f"{server.origin}/{path}")
+                page.evaluate("window.scrollTo(0, 400)")
+                page.wait_for_timeout(300)
+                page.evaluate(_HOVER_ALL)
+            context.close()
+        assert fired == [], fired
+    finally:
+        server.close()
+
+
+# -- variant: evidence the browser would run, served from the site's own origin ------
+
+def test_evidence_that_runs_in_the_browser_is_refused_and_never_published(tmp_path):
+    from conftest import build, run_cli
+    root = copy_project(tmp_path / "p")
+    evidence = root / "docs/evidence/CS-003"
+    evidence.mkdir(parents=True)
+    (evidence / "方案.html").write_text("<script>alert(601)</script>", encoding="utf-8")
+    (evidence / "图.SVG").write_text('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(602)"/>', encoding="utf-8")
+    (evidence / "说明.md").write_text("# 说明\n\n<img src=x onerror=alert(603)>\n", encoding="utf-8")
+    (evidence / "方案.pdf").write_bytes(b"%PDF-1.4\n")
+    measure = root / "records/measures/CS-003.md"
+    measure.write_text(measure.read_text(encoding="utf-8").replace(
+        "\n---\n", "\n佐证材料:\n  - 名称: 方案\n    文件: evidence/CS-003/方案.html\n"
+        "  - 名称: 方案（PDF）\n    文件: evidence/CS-003/方案.pdf\n---\n", 1), encoding="utf-8")
+    checked = run_cli("check", cwd=root)
+    assert checked.returncode == 1 and "“evidence/CS-003/方案.html”是网页、SVG、脚本或 Markdown 文件" in checked.stdout
+    assert "(evidence-active)" in checked.stdout and "方案.pdf" not in checked.stdout
+    assert build(root).returncode != 0
+    loose = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", "site"], cwd=root, env=env(),
+                           capture_output=True, text=True, timeout=600)
+    assert loose.returncode == 0, loose.stderr
+    assert "(evidence-active)" in loose.stderr
+    published = sorted(p.relative_to(root / "site").as_posix() for p in (root / "site/evidence").rglob("*") if p.is_file())
+    assert published == ["evidence/CS-001/整改工作方案.txt", "evidence/CS-002/三个清单.txt", "evidence/CS-003/方案.pdf"]

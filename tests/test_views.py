@@ -400,3 +400,39 @@ def test_a_stale_long_term_measure_says_so_beside_its_light():
     assert views.light_text(led, led.records["CS-001"]) == "持续整改滞后（120 天无整改进展）"
     assert views.measure_note(led, led.records["CS-002"]) == "持续整改滞后（200 天无整改进展）"
     assert [r.note for r in views.task_rows(led, [led.records["CS-002"]])] == ["持续整改滞后（200 天无整改进展）"]
+
+
+def _round_two():
+    from dataclasses import replace
+    return replace(rnd(), id="LC-002", title="第二轮", path="r2", feedback_date=dt.date(2024, 1, 10))
+
+
+@pytest.mark.parametrize("status, state", [("in_progress", "in_progress"), ("done", "done")])
+def test_carried_work_counts_against_the_items_it_answers_in_the_new_round(status, state):
+    """WT-001 and FK-001 (round 1) are answered by CS-001, carried into round 2 as CS-101: round 2
+    counts them, in the state CS-101 gives them; round 1's own figures stay as they were."""
+    from dataclasses import replace
+    carried = replace(measure("CS-101", status, (), deadline=dt.date(2023, 7, 1)), round="LC-002",
+                      carried_from=(Link("CS-001", 1),), completed_on=dt.date(2023, 8, 1) if status == "done" else None)
+    records = [_round_two(), feedback("FK-001"), problem("WT-001", fb=["FK-001"]),
+               measure("CS-001", "in_progress", ["WT-001"]), carried]
+    led = build_ledger([rnd(), *records], VOCAB, TODAY)
+    two = views.completion(led, Scope(led, led.records["LC-002"]))
+    assert (two.problems.total, two.feedback.total) == (1, 1)
+    assert views.carried_state(led, led.records["WT-001"]) == state
+    assert (two.problems.done, two.feedback.done) == ((1, 1) if state == "done" else (0, 0))
+    one = views.completion(led, Scope(led, led.records["LC-001"]))
+    assert (one.problems.done, one.problems.in_progress) == (0, 1)          # the archived round's own figures
+
+
+def test_the_dashboard_says_how_many_carried_items_its_rates_count():
+    from dataclasses import replace
+
+    from taizhang.render.dashboard import render_dashboard
+    from taizhang.render.html import Page
+    carried = replace(measure("CS-101", "in_progress", ()), round="LC-002", carried_from=(Link("CS-001", 1),))
+    led = build_ledger([rnd(), _round_two(), feedback("FK-001"), problem("WT-001", fb=["FK-001"]),
+                        measure("CS-001", "in_progress", ["WT-001"]), carried], VOCAB, TODAY, "LC-002")
+    text = render_dashboard(Page("index.md", led, True), Scope(led, led.records["LC-002"]))
+    assert 'data-carried-problems="1"' in text and 'data-carried-feedback="1"' in text
+    assert "（0/1）" in text        # the carried problem is in the round's denominator

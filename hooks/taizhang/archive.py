@@ -58,23 +58,41 @@ def _git_identity(root: Path) -> bool:
         return False
 
 
+ENGINES = ("mkdocs", "properdocs", "zensical")   # README 长期维护
+DEFAULT_ENGINE = "mkdocs"
 MIKE_CONFIG_GLOB = "mike-mkdocs*.yml"   # the temporary configuration mike writes beside mkdocs.yml
 
 
-def mike_main() -> None:
+def mike_main(engine: str = DEFAULT_ENGINE, deploy_built: bool = False) -> None:
     """mike's command line, run as `taizhang archive`'s child (spawn.run). When
     archive dies, the kernel sends this process SIGTERM: it unwinds (the
     build mike waits for is killed by subprocess.run), and the temporary
     configuration mike wrote beside mkdocs.yml is removed, even when the
-    signal came between mike creating it and mike's own clean-up taking hold."""
+    signal came between mike creating it and mike's own clean-up taking hold.
+
+    mike builds with ProperDocs whenever ProperDocs is installed (its
+    mkdocs_utils picks the program once, at import): the engine asked for is
+    named to it. With deploy_built, the arguments are a site already built
+    (Zensical, which mike cannot run) and mike's own deploy (its Python
+    interface lets the caller build) commits it with versions.json, as
+    `mike deploy` would: SITE VERSION TITLE ALIAS ALIAS_TYPE DIR_URLS(1/0)."""
     import glob
     import signal
 
+    import mike.mkdocs_utils
     from mike.driver import main
 
+    mike.mkdocs_utils._program_name = engine
     before = set(glob.glob(MIKE_CONFIG_GLOB))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
+        if deploy_built:
+            from mike import commands
+            site, version, title, alias, alias_type, dir_urls = sys.argv[1:]
+            with commands.deploy({"site_dir": site, "use_directory_urls": dir_urls == "1"}, version, title, [alias],
+                                 update_aliases=True, alias_type=commands.AliasType[alias_type]):
+                pass
+            sys.exit(0)
         sys.exit(main())
     finally:
         for name in set(glob.glob(MIKE_CONFIG_GLOB)) - before:
@@ -84,12 +102,13 @@ def mike_main() -> None:
                 pass
 
 
-def _mike(root: Path, env: dict, *args: str) -> str:
-    command = [sys.executable, "-c", "from taizhang.archive import mike_main; mike_main()", *args]
+def _mike(root: Path, env: dict, engine: str, *args: str, deploy_built: bool = False) -> str:
+    command = [sys.executable, "-c",
+               f"from taizhang.archive import mike_main; mike_main({engine!r}, deploy_built={deploy_built})", *args]
     result = spawn.run(command, cwd=root, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         detail = (result.stderr.strip().splitlines() or ["（无输出）"])[-1]
-        raise ArchiveError(f"mike {args[0]} 失败：{explain_tool_error(detail)}")
+        raise ArchiveError(f"mike {args[0] if not deploy_built else 'deploy'} 失败：{explain_tool_error(detail)}")
     return result.stdout
 
 
@@ -132,8 +151,10 @@ def archived_rounds(root: Path) -> frozenset[str]:
 
 
 def archive_round(root: Path, round_id: str, force: bool = False, alias_type: str = "copy",
-                  push: str | None = None) -> Archived:
-    """Check, build strictly, deploy with mike; push gh-pages to `push` only when given."""
+                  push: str | None = None, engine: str = DEFAULT_ENGINE) -> Archived:
+    """Check, build strictly with `engine`, deploy with mike; push gh-pages to `push` only when given."""
+    if engine not in ENGINES:
+        raise ArchiveError(f"不认识的引擎 {engine}", f"写 {'、'.join(ENGINES)} 之一")
     if not round_id.strip():
         raise ArchiveError("没有给出轮次编号：写成 taizhang archive LC-001")
     analysis = analyse(root, round_id=round_id)
@@ -147,20 +168,23 @@ def archive_round(root: Path, round_id: str, force: bool = False, alias_type: st
     if any(v["version"] == round_id for v in versions(root)) and not force:
         raise ArchiveError(f"轮次 {round_id} 已经归档过；确需重新归档时加 --force")
     env = _env(root, round_id)
-    with tempfile.TemporaryDirectory(prefix="taizhang-archive-") as tmp:
-        build = spawn.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", tmp],
-                          cwd=root, env=env, capture_output=True, text=True)
-    if build.returncode != 0:
-        raise ArchiveError("严格构建失败：\n" + build.stderr.strip())
     # Material's version selector inserts each title as HTML: the title goes
     # into versions.json inert (markup.inert), and so do titles archived before.
-    _mike(root, env, "deploy", "--update-aliases", "--alias-type", alias_type,
-          f"--title={inert(rnd.title)}", "--", round_id, LATEST)   # a title starting with - is not an option
+    if engine == "zensical":
+        _deploy_zensical(root, env, round_id, inert(rnd.title), alias_type)
+    else:
+        with tempfile.TemporaryDirectory(prefix="taizhang-archive-") as tmp:
+            build = spawn.run([sys.executable, "-m", engine, "build", "--strict", "-d", tmp],
+                              cwd=root, env=env, capture_output=True, text=True)
+        if build.returncode != 0:
+            raise ArchiveError("严格构建失败：\n" + build.stderr.strip())
+        _mike(root, env, engine, "deploy", "--update-aliases", "--alias-type", alias_type,
+              f"--title={inert(rnd.title)}", "--", round_id, LATEST)   # a title starting with - is not an option
     for old in versions(root):
         title = str(old.get("title", ""))
         if inert(title) != title:
-            _mike(root, env, "retitle", "--", str(old["version"]), inert(title))
-    _mike(root, env, "set-default", LATEST)
+            _mike(root, env, engine, "retitle", "--", str(old["version"]), inert(title))
+    _mike(root, env, engine, "set-default", LATEST)
     if push is not None:
         try:
             git(root, "push", push, f"{BRANCH}:{BRANCH}")
@@ -168,6 +192,24 @@ def archive_round(root: Path, round_id: str, force: bool = False, alias_type: st
             raise ArchiveError(f"已在本地归档 {round_id}，但推送到 {push} 失败：{exc}；"
                                f"网络或权限恢复后运行 git push {push} {BRANCH}") from None
     return Archived(round_id, rnd.title, push)
+
+
+def _deploy_zensical(root: Path, env: dict, round_id: str, title: str, alias_type: str) -> None:
+    """`taizhang render` for the round (as mike would build it: the version
+    selector and the archive banner on), `zensical build --strict`, then mike's deploy."""
+    from taizhang.source import read_config, render_source
+
+    with tempfile.TemporaryDirectory(prefix="taizhang-archive-") as tmp:
+        source = Path(tmp) / "source"
+        render_source(root, source, round_id=round_id, version=round_id)
+        build = spawn.run([sys.executable, "-m", "zensical", "build", "--strict", "--clean"], cwd=source,
+                          env=env, capture_output=True, text=True)
+        if build.returncode != 0:
+            detail = (build.stderr.strip() or build.stdout.strip())[-3000:]
+            raise ArchiveError("Zensical 严格构建失败：\n" + detail, "先用 taizhang render 和 zensical build 查看问题")
+        dir_urls = "1" if read_config(root).get("use_directory_urls", True) else "0"
+        _mike(root, env, "zensical", str(source / "site"), round_id, title, LATEST, alias_type, dir_urls,
+              deploy_built=True)
 
 
 def _check_remote(root: Path, remote: str) -> None:

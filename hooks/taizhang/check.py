@@ -14,9 +14,10 @@ from pathlib import Path
 
 from taizhang.fsutil import BROKEN_LINK_REASONS, broken_link
 from taizhang.link import Ledger, is_earlier, is_long_term, not_a_task
+from taizhang.load import BIDI_CHARS, bidi_names, bidi_shown
 from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord, Record
 from taizhang.problems import PRIVATE_PLACES, Reporter
-from taizhang.publish import hidden_name, private_kind
+from taizhang.publish import active_file, hidden_name, private_kind
 from taizhang.safety import unsafe_html
 from taizhang.sanitise import heavy_markup, is_url
 
@@ -238,6 +239,10 @@ def check_evidence_files(measure: MeasureRecord, reporter: Reporter, docs_dir: P
     refused (and the site does not publish it), not called missing."""
     docs = repo = None
     for item in measure.evidence:
+        if item.file and BIDI_CHARS.search(item.file):
+            reporter.add("bidi-name", measure.path, item.line, what=key, value=bidi_shown(item.file),
+                         chars=bidi_names(item.file))
+            continue
         if not item.file or is_url(item.file):
             continue
         if docs is None:   # only for a measure with files: realpath asks the file system
@@ -253,6 +258,8 @@ def check_evidence_files(measure: MeasureRecord, reporter: Reporter, docs_dir: P
         elif (private := _private(lexical, real, docs, repo)) is not None:
             reporter.add("evidence-private", measure.path, item.line, value=item.file, key=key,
                          what=PRIVATE_PLACES[private], target=os.path.relpath(real, repo).replace(os.sep, "/"))
+        elif active_file(item.file) or active_file(real):
+            reporter.add("evidence-active", measure.path, item.line, value=item.file, key=key)
         elif not os.path.isfile(real):
             reporter.add("evidence-file-missing", measure.path, item.line, value=item.file, key=key)
 
@@ -270,6 +277,9 @@ def check_docs_symlinks(ledger: Ledger, reporter: Reporter, docs_dir: Path) -> N
     for folder, dirs, files in os.walk(docs):   # never follows a linked folder
         for name in sorted(dirs) + sorted(files):
             path = os.path.join(folder, name)
+            if BIDI_CHARS.search(name):
+                rel = bidi_shown("docs/" + os.path.relpath(path, docs).replace(os.sep, "/"))
+                reporter.add("bidi-name", rel, 1, what="文件名", value=bidi_shown(name), chars=bidi_names(name))
             if not os.path.islink(path):
                 continue
             if path in named or any(n.startswith(path + os.sep) for n in named):

@@ -192,7 +192,7 @@ def cmd_archive(args) -> int:
     from taizhang.archive import archive_round
 
     done = archive_round(project_root(args.dir), args.round, force=args.force, alias_type=args.alias_type,
-                         push=args.push)
+                         push=args.push, engine=args.engine)
     print(f"已归档 {done.version}（{done.title}），并设为 latest 和默认版本。")
     if done.pushed_to:
         print(f"已把 gh-pages 分支推送到 {done.pushed_to}。")
@@ -210,7 +210,7 @@ def cmd_archive_export(args) -> int:
 
 
 def cmd_render(args) -> int:
-    from taizhang.render.source import render_source
+    from taizhang.source import render_source
 
     done = render_source(project_root(args.dir), Path(args.target), force=args.force)
     for path in done.skipped:
@@ -421,6 +421,8 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
                          help="latest 别名的形式：copy（默认，复制，任何服务器都能用）、redirect 或 symlink")
     archive.add_argument("--push", nargs="?", const="origin", metavar="远程仓库",
                          help="归档后把 gh-pages 分支推送到该远程仓库（不写名称时为 origin）；默认不推送")
+    archive.add_argument("--engine", choices=["mkdocs", "properdocs", "zensical"], default="mkdocs", metavar="引擎",
+                         help="构建网站的引擎：mkdocs（默认）、properdocs 或 zensical（见 README“长期维护”）")
     archive.add_argument("--dir", default=".", metavar="目录", help="项目目录，默认当前目录")
     archive.set_defaults(func=cmd_archive)
 

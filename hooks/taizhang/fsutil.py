@@ -28,6 +28,11 @@ def _failed(path: Path, exc: OSError) -> WriteFailed:
     return WriteFailed(f"无法写入 {_shown(path)}（{write_reason(exc)}）")
 
 
+# Errors that say the disk (or the process's share of it) cannot take the file.
+WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM})
+_REASONS[errno.EFBIG] = "文件超过允许的大小"
+
+
 def write_reason(exc: OSError) -> str:
     """Why a write failed, in the users' words (disk full, read-only …)."""
     return _REASONS.get(exc.errno, exc.strerror or str(exc))

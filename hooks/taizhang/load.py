@@ -132,7 +132,11 @@ def record_paths(project_root: Path, records_dir: Path, reporter: Reporter) -> l
         reporter.add("record-symlink", rel(link), 1, target=os.readlink(link))
     for folder, reason in unreadable:
         reporter.add("unreadable", rel(folder) if folder != top else base.rstrip("/"), 1, reason=reason)
-    return [(path, rel(path)) for path in files]
+    paths = [(path, rel(path)) for path in files]
+    for _, name in paths:
+        if BIDI_CHARS.search(name):
+            reporter.add("bidi-name", bidi_shown(name), 1, what="文件名", value=bidi_shown(name), chars=bidi_names(name))
+    return [(path, name) for path, name in paths if not BIDI_CHARS.search(name)]
 
 
 def read_record(path: Path | str, rel: str, reporter: Reporter) -> bytes | None:
@@ -236,6 +240,32 @@ _FULLWIDTH_KEY = re.compile(r"^\s*(?:-\s+)?([^\s:：'\"#\-][^:：]*?)\s*：\s*(.
 CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
+# Bidirectional embedding, override and isolate controls: invisible, they
+# reorder the text around them, so what a reviewer reads is not what is
+# written ("Trojan Source"). Refused in names (ids, file names), flagged in text.
+BIDI_CHARS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def bidi_names(text: str) -> str:
+    """The bidirectional controls in `text`, as U+XXXX, for a message."""
+    return "、".join(dict.fromkeys(f"U+{ord(c):04X}" for c in BIDI_CHARS.findall(text)))
+
+
+def bidi_shown(text: str) -> str:
+    """`text` with each bidirectional control made visible (never echoed raw)."""
+    return BIDI_CHARS.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)
+
+
+def flag_bidi(text: str, rel: str, reporter: Reporter) -> None:
+    """A warning on each line holding bidirectional controls (the text is kept)."""
+    if not BIDI_CHARS.search(text):
+        return
+    for number, line in enumerate(text.split("\n"), start=1):
+        found = BIDI_CHARS.search(line)
+        if found:
+            reporter.add("bidi-char", rel, number, chars=bidi_names(line), column=found.start() + 1)
+
+
 def strip_control(text: str, rel: str, reporter: Reporter) -> str:
     """Report each line holding control characters, then drop them, so no
     later stage (YAML, xlsx, docx, page meta) ever sees one, even with the rule off."""
@@ -252,6 +282,7 @@ def strip_control(text: str, rel: str, reporter: Reporter) -> str:
 
 def parse_text(text: str, rel: str, reporter: Reporter, known_keys: Iterable[str] = ()) -> RawRecord | None:
     text = strip_control(text, rel, reporter)
+    flag_bidi(text, rel, reporter)
     if not text or text.isspace():
         reporter.add("empty-file", rel, 1)
         return None

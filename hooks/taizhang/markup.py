@@ -44,10 +44,19 @@ def md_inline(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", _LINE_END.sub(" ", html.escape(inert(text), quote=False)))
 
 
+# What a Git server (GitHub, GitLab, Gitea) reads in a comment as a mention or
+# a reference: @user/@all, #1 and group/project#1, !1 (merge requests), ~label,
+# %milestone, $snippet, &epic. A word joiner after the sign breaks each of
+# them and stays invisible.
+_REFERENCE = re.compile(r"([@#!~%$]|&amp;)(?=[^\s\u2060])")
+
+
 def md_text(text: str) -> str:
     """Text inside Markdown prose or a table cell (PR comments, reports): no
-    link, code, emphasis, HTML or cell break; readable when shown raw."""
-    return _LINE_END.sub(" ", _MD_INLINE_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)))
+    link, code, emphasis, HTML, cell break, mention or reference; readable
+    when shown raw."""
+    escaped = _LINE_END.sub(" ", _MD_INLINE_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)))
+    return _REFERENCE.sub("\\1" + WORD_JOINER, escaped)
 
 
 # -- plain text of a Markdown body (spreadsheets, reports, list views) --

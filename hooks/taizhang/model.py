@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from collections.abc import Mapping
 
-from taizhang.load import RawRecord
+from taizhang.load import BIDI_CHARS, RawRecord, bidi_names, bidi_shown
 from taizhang.problems import Reporter
 from taizhang.vocabulary import Vocabulary
 
@@ -400,6 +400,10 @@ def build_record(raw: RawRecord, vocab: Vocabulary, reporter: Reporter) -> Recor
                      draft_key=vocab.key("draft"))
     record_id = values.get("id")
     if not record_id:
+        return None
+    if BIDI_CHARS.search(record_id):
+        reporter.add("bidi-name", raw.path, raw.line(id_key), what=id_key, value=bidi_shown(record_id),
+                     chars=bidi_names(record_id))
         return None
     if not _ID_SAFE.match(record_id) or not record_id.startswith(kind.prefix + "-"):
         reporter.add("bad-id", raw.path, raw.line(id_key), value=record_id, kind=kind.label, prefix=kind.prefix, key=id_key)

@@ -42,6 +42,19 @@ def private_kind(path: str, repo: str, build_dirs: tuple[str, ...] = ()) -> str 
     return None
 
 
+# Evidence is an upload from any hand, served from the site's own origin: a
+# file the browser runs (a web page, SVG, XML with a stylesheet, a script) or
+# that MkDocs turns into a page with raw HTML (Markdown) would run there.
+ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt",
+                   ".js", ".mjs", ".md", ".markdown", ".mdown", ".mkd")
+EVIDENCE_DIR = "evidence/"
+
+
+def active_file(relative: str) -> bool:
+    """A file name a browser (or MkDocs) would run rather than show or download."""
+    return relative.lower().rstrip().endswith(ACTIVE_SUFFIXES)
+
+
 def hidden_name(relative: str) -> bool:
     """A path (relative, "/" or os.sep separated) with a dot-file or dot-folder in it."""
     return any(part.startswith(".") and part not in (".", "..")

@@ -17,6 +17,11 @@ from taizhang.views import Scope, late_days
 BOM = "\ufeff"
 
 
+def is_sample(ledger: Ledger) -> bool:
+    """Built from a round marked 示例数据."""
+    return any(r.sample for r in ledger.rounds)
+
+
 # OWASP, CSV injection: a cell starting with one of these is read as a
 # formula by Excel or LibreOffice; a leading apostrophe makes it text.
 CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -41,10 +46,12 @@ def ledger_csv(ledger: Ledger, scope: Scope) -> bytes:
     columns = ledger.vocab.ledger_columns
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
-    writer.writerow([ledger.vocab.key("area"), *(c.label for c in columns)])
+    # sample data: a first column 示例数据 saying 是 on every row, so a copied row still says so
+    sample = [ledger.vocab.phrase("yes")] if is_sample(ledger) else []
+    writer.writerow([*([ledger.vocab.key("sample")] if sample else []), ledger.vocab.key("area"), *(c.label for c in columns)])
     for block in ledger_blocks(ledger, scope):
         for row in block.rows:
-            writer.writerow([csv_cell(block.name), *(csv_cell(row.cells.get(c.name, "")) for c in columns)])
+            writer.writerow([*sample, csv_cell(block.name), *(csv_cell(row.cells.get(c.name, "")) for c in columns)])
     return (BOM + buffer.getvalue()).encode("utf-8")
 
 
@@ -135,6 +142,9 @@ def record_json(ledger: Ledger, record: Record) -> dict:
 
 def records_json(ledger: Ledger) -> bytes:
     data = [record_json(ledger, r) for r in ledger.records.values()]
+    if is_sample(ledger):          # sample data is marked in every record, not only in its round
+        for item in data:
+            item["sample"] = True
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
@@ -194,6 +204,9 @@ def schema(vocab) -> dict:
         if kind == "problem":
             props["nature"] = {"enum": vocab.labels("natures"), "description": vocab.key("nature")}
         keys = sorted({*BASE_KEYS, *props})
+        if "sample" not in props:      # every record of a sample ledger says so (optional: older files lack it)
+            props["sample"] = {"type": "boolean", "description": vocab.phrase("sample_json")}
+        names_allowed = sorted({*keys, "sample"})
         required = [n for n in vocab.required[kind] if n != "kind"]
         dated = [n for n in required if vocab.fields[n].base == "deadline"]   # null when 长期坚持
         complete: dict = {"properties": {n: _field_schema(vocab, vocab.fields[n]) for n in required if n not in dated}}
@@ -203,7 +216,7 @@ def schema(vocab) -> dict:
         kinds.append({
             "if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
             "then": {
-                "properties": props, "required": keys, "propertyNames": {"enum": keys},
+                "properties": props, "required": keys, "propertyNames": {"enum": names_allowed},
                 "if": {"properties": {"draft": {"const": True}}, "required": ["draft"]},
                 "else": complete,
             },

@@ -178,22 +178,18 @@ REUSE_STYLES = True   # False: style every cell one by one (tests compare the tw
 
 
 def _styled(cell, key: tuple, apply) -> None:
-    """Give the cell the style `apply` sets, reusing the style of the first
-    cell that got it. openpyxl registers a style object by hashing all its
-    fields on every assignment: that hashing was most of the workbook's cost.
-    The first unstyled cell of each combination is styled as before, so
-    fonts, fills and borders are registered in the same order and the file
-    is the same."""
-    if not REUSE_STYLES or cell.has_style:   # styled before: the new style adds to the old one
+    """Give the cell the style `apply` sets, reusing the style array the same
+    change gave a cell with the same style before (_restyled). openpyxl
+    registers a style object by hashing all its fields on every assignment:
+    that hashing was most of the workbook's cost. The first cell of each
+    combination is styled as before, so fonts, fills and borders are
+    registered in the same order and the file is the same. `key` names
+    everything `apply` sets; a cell styled before (a date's number format,
+    a covered cell's border) is keyed by its style too."""
+    if not REUSE_STYLES:
         apply(cell)
         return
-    styles = cell.parent.parent.__dict__.setdefault("_taizhang_styles", {})
-    style = styles.get(key)
-    if style is None:
-        apply(cell)
-        styles[key] = copy(cell._style)
-    else:
-        cell._style = copy(style)
+    _restyled(cell, key, apply)
 
 
 def merge(ws, start_row: int, start_col: int, end_row: int, end_col: int, font: Font) -> None:

@@ -17,8 +17,11 @@ replaces only what it made before (mkdocs.yml, docs/, hooks/, fragments/, site/)
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,6 +31,7 @@ from pathlib import Path
 
 from taizhang import spawn
 from taizhang.errors import TaizhangError
+from taizhang.fsutil import write_reason
 from taizhang.gather.figures import Overview, build_overview
 from taizhang.gather.pages import NAV, WORKBOOK, OverviewPages, render_pages, safe_title
 from taizhang.gather.sources import SourcesError, collect_sources, load_source
@@ -42,7 +46,7 @@ DEFAULT_TITLE = "整改督查总览"
 # in a checkout a link to docs/assets, in an installed wheel the files themselves).
 REPO_ASSETS = Path(__file__).resolve().parents[1] / "assets"
 ASSET_FILES = ("taizhang.css", "taizhang.js", "vendor")
-GENERATED = ("mkdocs.yml", "docs", "site", "hooks", "fragments")
+GENERATED = ("mkdocs.yml", "docs", "site", "hooks", "fragments", "theme")
 FRAGMENTS = "fragments"
 
 # The overview's only hook: put the set-aside table HTML back after Markdown.
@@ -92,6 +96,7 @@ not_in_nav: |
 theme:
   name: material
   language: zh
+  custom_dir: theme      # the 404 page in Chinese
   font: false            # 内网：不加载网络字体
   features:
     - navigation.tabs
@@ -126,6 +131,7 @@ markdown_extensions:
   - admonition
   - toc:
       permalink: true
+      permalink_title: {permalink_title}
       slugify: !!python/object/apply:pymdownx.slugs.slugify
         kwds:
           case: lower
@@ -146,9 +152,20 @@ def _yaml_text(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
-def mkdocs_yml(title: str) -> str:
+def mkdocs_yml(title: str, vocab) -> str:
     nav = "\n".join(f"  - {label}: {src}" for label, src in NAV)
-    return MKDOCS_YML.format(site_name=_yaml_text(safe_title(title)), nav=nav)
+    return MKDOCS_YML.format(site_name=_yaml_text(safe_title(title)), nav=nav,
+                             permalink_title=_yaml_text(vocab.phrase("permalink_title")))
+
+
+def not_found_html(vocab) -> str:
+    """The overview's 404 page (a theme override), in the vocabulary's words;
+    braces escaped too, since the theme reads it as a Jinja template."""
+    def text(name: str) -> str:
+        return html.escape(vocab.phrase(name)).replace("{", "&#123;").replace("}", "&#125;")
+    return ('{% extends "main.html" %}\n{% block content %}\n'
+            f'  <h1>404 {text("not_found_title")}</h1>\n  <p>{text("not_found_text")}</p>\n'
+            '{% endblock %}\n')
 
 
 def _prepare(out_dir: Path) -> None:
@@ -173,12 +190,29 @@ def gather(arguments: list[str], out_dir: Path, today: dt.date | None = None, ti
     results = [load_source(source, day) for source in listed.sources]
     overview = build_overview(title or listed.title or DEFAULT_TITLE, day, vocab, results)
     rendered = render_pages(overview, str((out_dir / "site").resolve()))
-    workbook = build_overview_workbook(overview, vocab)
-    _write(out_dir, overview, rendered, workbook, colours_css(vocab))
+    made = not out_dir.exists()
+    try:
+        workbook = build_overview_workbook(overview, vocab)     # openpyxl writes temporary files too
+        _write(out_dir, overview, rendered, workbook, vocab)
+    except Exception as exc:      # a full disk, a quota, a read-only folder: the staging folder is gone already
+        lxml_io = type(exc).__name__ == "SerialisationError" and str(exc).startswith("IO_")   # openpyxl's temp files
+        if not isinstance(exc, OSError) and not lxml_io:
+            raise
+        if made:
+            shutil.rmtree(out_dir, ignore_errors=True)
+        if isinstance(exc, shutil.Error) and exc.args and exc.args[0]:   # copytree: (source, target, why) per file
+            _, where, why = exc.args[0][0]
+        elif lxml_io:
+            number = getattr(errno, str(exc)[3:], errno.EIO)
+            where, why = "生成督查总览.xlsx 的临时文件", write_reason(OSError(number, str(exc)))
+        else:
+            where, why = exc.filename2 or exc.filename or out_dir, write_reason(exc)   # a copy names its source first
+        where = re.sub(r"[/\\]\.gather-[^/\\]+", "", str(where))    # the file as it would have been named
+        raise GatherError(f"无法写入 {where}（{why}）：总览没有写出，{out_dir} 保持原样") from None
     return Gathered(overview, out_dir)
 
 
-def _write(out_dir: Path, overview: Overview, rendered: OverviewPages, workbook: bytes, colours: str) -> None:
+def _write(out_dir: Path, overview: Overview, rendered: OverviewPages, workbook: bytes, vocab) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".gather-", dir=out_dir))
     try:
@@ -199,10 +233,12 @@ def _write(out_dir: Path, overview: Overview, rendered: OverviewPages, workbook:
             source = REPO_ASSETS / name
             (shutil.copytree if source.is_dir() else shutil.copy2)(source, assets / name)
         # The states' colours, from the same vocabulary as the units' sites.
-        (docs / COLOURS_CSS).write_text(colours, encoding="utf-8")
+        (docs / COLOURS_CSS).write_text(colours_css(vocab), encoding="utf-8")
         (docs / WORKBOOK).parent.mkdir(parents=True, exist_ok=True)
         (docs / WORKBOOK).write_bytes(workbook)
-        (staging / "mkdocs.yml").write_text(mkdocs_yml(overview.title), encoding="utf-8")
+        (staging / "mkdocs.yml").write_text(mkdocs_yml(overview.title, vocab), encoding="utf-8")
+        (staging / "theme").mkdir()
+        (staging / "theme" / "404.html").write_text(not_found_html(vocab), encoding="utf-8")
         (out_dir / MARKER).write_text("本文件夹由 taizhang gather 生成；重新汇总时替换 mkdocs.yml、docs/、hooks/、fragments/ 和 site/。\n",
                                       encoding="utf-8")
         for name in GENERATED:
@@ -211,7 +247,7 @@ def _write(out_dir: Path, overview: Overview, rendered: OverviewPages, workbook:
                 shutil.rmtree(old)
             elif old.exists():
                 old.unlink()
-        for name in ("docs", "hooks", FRAGMENTS, "mkdocs.yml"):
+        for name in ("docs", "hooks", FRAGMENTS, "mkdocs.yml", "theme"):
             if (staging / name).exists():
                 os.replace(staging / name, out_dir / name)
     finally:

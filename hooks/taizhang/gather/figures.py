@@ -190,8 +190,11 @@ def unit_figures(key: str, loaded: Loaded, today: dt.date, vocab: Vocabulary) ->
                   for a in fig.areas)
     in_round = [r for r in records if r["kind"] != "round" and (rnd is None or r.get("round") == rnd.id)]
     source = loaded.source
+    name = source.name or (rnd.inspected if rnd else None) or source.location.name or key
+    if any(r.sample for r in ledger.rounds):
+        name = vocab.phrase("sample_unit", unit=name)     # sample data says so wherever the unit appears
     return UnitFigures(
-        key=key, name=source.name or (rnd.inspected if rnd else None) or source.location.name or key,
+        key=key, name=name,
         source_kind=loaded.kind, location=str(source.location), url=source.url,
         round_id=rnd.id if rnd else None, round_title=rnd.title if rnd else None,
         team=rnd.team if rnd else None, unit_as_of=rnd.as_of.isoformat() if rnd and rnd.as_of else None,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from taizhang.importing.model import ImportError_, Understood, cn_number, guard_zip, office_error
+from taizhang.importing.model import ImportError_, TextBudget, Understood, cn_number, guard_zip, office_error
 from taizhang.importing.outline import clean, round_title, style_of, understand
 from taizhang.importing.table import TableReader, find_header
 
@@ -143,12 +143,13 @@ def _heading_level(paragraph) -> int | None:
     return int(level) + 1 if level is not None and level.isdigit() and int(level) < 9 else None
 
 
-def read_docx(path: Path):
+def read_docx(path: Path, budget=None):
     """(paragraph texts with their displayed numbers, tables as grids)."""
     guard_zip(path, "Word（.docx）")
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
+    take = budget.take if budget is not None else (lambda text, where: text)
     try:
         document = docx.Document(str(path))
         numbering = Numbering(document)
@@ -157,7 +158,9 @@ def read_docx(path: Path):
         for child in document.element.body.iterchildren():
             if child.tag == f"{W}tbl":
                 table = Table(child, document)
-                tables.append([[cell.text.strip() for cell in row.cells] for row in table.rows])
+                number = len(tables) + 1
+                tables.append([[take(cell.text.strip(), f"第 {number} 个表格第 {r} 行") for cell in row.cells]
+                               for r, row in enumerate(table.rows, start=1)])
                 continue
             if child.tag != f"{W}p":
                 continue
@@ -173,7 +176,7 @@ def read_docx(path: Path):
                 headings[level] += 1
                 headings[level + 1:] = [0] * (len(headings) - level - 1)
                 text = HEADING_MARKERS[level](headings[level]) + text
-            paragraphs.append(text)
+            paragraphs.append(take(text, f"第 {len(paragraphs) + 1} 段"))
     except ImportError_:
         raise
     except Exception as exc:  # python-docx and lxml raise many kinds for a damaged file
@@ -182,8 +185,8 @@ def read_docx(path: Path):
 
 
 def understand_docx(path: Path, vocab, fallback_title: str) -> Understood:
-    paragraphs, tables = read_docx(path)
     rules = vocab.import_rules
+    paragraphs, tables = read_docx(path, TextBudget(rules, path.name))
     cleaned = clean("\n".join(paragraphs), list(rules["noise"]))
     outline = understand(cleaned, rules, fallback_title)
     task_tables = [(grid, header) for grid in tables if (header := find_header(grid, vocab))]

@@ -96,6 +96,43 @@ def short_title(text: str, limit: int = TITLE_LIMIT) -> str:
     return text[: limit - 1].rstrip("，。；,;：: ") + "…"
 
 
+class TextBudget:
+    """The text one import may read and write (taizhang.yml `import:`
+    max_cell_chars, max_total_chars). An .xlsx stores a string once and
+    refers to it from any number of cells, merged cells repeat their text
+    and a Word table's merged cells too: a 12 KB workbook once wrote 574 MB
+    of records. Every cell or paragraph is counted each time it is read, so
+    such a file is refused while reading, before the text is multiplied."""
+
+    def __init__(self, rules, file_name: str):
+        self.cell = int(rules.get("max_cell_chars", DEFAULT_CELL_CHARS))
+        self.total = int(rules.get("max_total_chars", DEFAULT_TOTAL_CHARS))
+        self.used, self.file_name = 0, file_name
+
+    def take(self, text, where: str):
+        """`text` (any cell value; only text counts), refused beyond the limits."""
+        if not isinstance(text, str):
+            return text
+        if len(text) > self.cell:
+            raise ImportError_(f"{self.file_name} {where}有 {len(text):,} 个字，超过每个单元格（段落）的上限 {self.cell:,} 个字"
+                               f"（taizhang.yml 的 import.max_cell_chars）：可能是损坏或恶意构造的文件，请检查后另存再导入")
+        self.used += len(text)
+        if self.used > self.total:
+            raise ImportError_(f"{self.file_name} 读出的文字超过一次导入的上限 {self.total:,} 个字（taizhang.yml 的 "
+                               f"import.max_total_chars；同一段文字被许多单元格或合并单元格引用时每处都计数）："
+                               "可能是恶意构造的文件；确是很大的台账时请分成几个文件导入")
+        return text
+
+    def written(self, total: int) -> None:
+        if total > self.total:
+            raise ImportError_(f"从 {self.file_name} 导入会写出 {total:,} 个字的记录，超过一次导入的上限 {self.total:,} 个字"
+                               "（taizhang.yml 的 import.max_total_chars）：请检查文件，或分成几个文件导入")
+
+
+DEFAULT_CELL_CHARS = 32_767        # Excel's own limit for the text of one cell
+DEFAULT_TOTAL_CHARS = 20_000_000   # about 60 MB of records: ten times a 9,000-record ledger
+
+
 MAX_UNZIPPED = 50 * 1024 * 1024   # bytes of XML a .docx or .xlsx may expand to
 MAX_MEMBERS = 5000
 

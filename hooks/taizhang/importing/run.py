@@ -18,7 +18,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from taizhang.importing.model import Draft, ImportError_, Understood, decode_text
+from taizhang.importing.model import Draft, ImportError_, TextBudget, Understood, decode_text
 from taizhang.importing.outline import clean, understand
 from taizhang.project import RECORDS_DIR, Analysis
 from taizhang.scaffold import highest_numbers, render_front_matter
@@ -41,7 +41,9 @@ def understand_file(analysis: Analysis, path: Path) -> Understood:
     rules = analysis.vocab.import_rules
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        return understand(clean(read_text(path), list(rules["noise"])), rules, path.stem)
+        budget = TextBudget(rules, path.name)
+        paragraphs = [budget.take(p, f"第 {n} 段") for n, p in enumerate(clean(read_text(path), list(rules["noise"])), 1)]
+        return understand(paragraphs, rules, path.stem)
     if suffix == ".docx":
         from taizhang.importing.docx import understand_docx
         return understand_docx(path, analysis.vocab, path.stem)
@@ -222,6 +224,8 @@ def import_file(analysis: Analysis, path: Path, folder: str | None = None, dry_r
     if dry_run:
         return describe(understood), None
     texts = record_texts(analysis, understood, round_id, path.name)
+    # What the drafts would write, counted once more: a text repeated in many drafts is written each time.
+    TextBudget(analysis.vocab.import_rules, path.name).written(sum(len(text) for text in texts.values()))
     stem = re.sub(r"[^\w-]+", "-", path.stem).strip("-") or "outline"
     name = folder or f"import-{stem}"
     if re.search(r"[/\\\x00-\x1f]", name) or name.startswith(".") or not name.strip():

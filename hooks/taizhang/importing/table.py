@@ -59,6 +59,7 @@ class ColumnNames:
         for field, names in aliases.items():
             for name in names:
                 exact.setdefault(_normal(name), field)
+        exact.setdefault(_normal(vocab.key("sample")), "sample")    # taizhang's CSV of sample data: not content
         keywords = tuple((str(f), str(w)) for f, w in vocab.import_rules.get("column_keywords") or ())
         return cls(exact, keywords)
 

@@ -14,14 +14,24 @@ import io
 import re
 from pathlib import Path
 
-from taizhang.importing.model import ImportError_, Understood, decode_text, guard_zip, office_error
+from taizhang.importing.model import ImportError_, TextBudget, Understood, decode_text, guard_zip, office_error
 from taizhang.importing.outline import round_title
 from taizhang.importing.table import TableReader, _text, find_header
 
 MAX_CELLS = 200_000
 
 
-def read_workbook(path: Path) -> list[tuple[str, list[list]]]:
+def _counted(grid: list[list], budget: TextBudget | None, sheet: str) -> list[list]:
+    if budget is not None:
+        from openpyxl.utils import get_column_letter
+        for r, row in enumerate(grid, start=1):
+            for c, value in enumerate(row, start=1):
+                if isinstance(value, str):
+                    budget.take(value, f"{sheet}单元格 {get_column_letter(c)}{r} ")
+    return grid
+
+
+def read_workbook(path: Path, budget: TextBudget | None = None) -> list[tuple[str, list[list]]]:
     """(sheet name, grid) for every sheet, merged ranges filled."""
     guard_zip(path, "Excel（.xlsx）")
     import openpyxl
@@ -40,11 +50,11 @@ def read_workbook(path: Path) -> list[tuple[str, list[list]]]:
             for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):
                 for c in range(merged.min_col - 1, min(merged.max_col, len(grid[r]))):
                     grid[r][c] = value
-        sheets.append((ws.title, grid))
+        sheets.append((ws.title, _counted(grid, budget, f"工作表“{ws.title}”")))
     return sheets
 
 
-def read_csv(path: Path) -> list[list]:
+def read_csv(path: Path, budget: TextBudget | None = None) -> list[list]:
     text = decode_text(path.read_bytes(), path.name, "：请在 Excel 中另存为“CSV UTF-8”")
     dialect = csv.excel
     try:
@@ -52,7 +62,7 @@ def read_csv(path: Path) -> list[list]:
     except csv.Error:
         pass
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), dialect))
+        return _counted(list(csv.reader(io.StringIO(text, newline=""), dialect)), budget, "")
     except csv.Error as exc:
         raise ImportError_(f"{path.name} 的 CSV 格式有误（{exc.__class__.__name__}）：请在 Excel 中另存为 CSV 后再导入") from None
 
@@ -91,10 +101,11 @@ ESSENTIAL = {"feedback", "problem", "measure", "leader", "unit", "deadline"}
 
 
 def understand_ledger(path: Path, vocab, fallback_title: str) -> Understood:
+    budget = TextBudget(vocab.import_rules, path.name)
     if path.suffix.lower() == ".csv":
-        sheets = [("", read_csv(path))]
+        sheets = [("", read_csv(path, budget))]
     else:
-        sheets = read_workbook(path)
+        sheets = read_workbook(path, budget)
     found = [(name, grid, header) for name, grid in sheets if (header := find_header(grid, vocab))]
     if not found:
         raise ImportError_(f"没有在 {path.name} 前十行中找到台账的表头：表头应有“具体问题”或“整改措施”，"

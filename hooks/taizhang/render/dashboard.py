@@ -79,7 +79,17 @@ def _rounds_note(page: Page, fig: Figures) -> str:
             f'<a href="{page.href(urls.RECURRENCES)}">屡查屡犯</a>：{esc(page.vocab.kind_label("feedback"))} '
             f'<strong data-repeat-feedback="{fig.repeat_feedback}">{fig.repeat_feedback}</strong> 条、{esc(page.vocab.kind_label("problem"))} '
             f'<strong data-repeat-problems="{fig.repeat_problems}">{fig.repeat_problems}</strong> 个。'
-            f'<a href="{page.href(urls.ROUNDS)}">各轮概览</a></p>')
+            f'<a href="{page.href(urls.ROUNDS)}">各轮概览</a>' + _carried_counted(page, fig) + '</p>')
+
+
+def _carried_counted(page: Page, fig: Figures) -> str:
+    """Earlier rounds' items the carried measures answer: counted in this round's rates (README 统计口径)."""
+    if not (fig.carried_problems or fig.carried_feedback):
+        return ""
+    vocab = page.vocab
+    return (f'<br>承接的措施原来回应的{esc(vocab.kind_label("problem"))} <strong data-carried-problems="{fig.carried_problems}">'
+            f'{fig.carried_problems}</strong> 个、{esc(vocab.kind_label("feedback"))} '
+            f'<strong data-carried-feedback="{fig.carried_feedback}">{fig.carried_feedback}</strong> 条计入本轮的完成率。')
 
 
 def _status_counts(page: Page, fig: Figures) -> str:

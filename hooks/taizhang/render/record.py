@@ -194,7 +194,16 @@ def _before_carry(page: Page, original: MeasureRecord) -> str:
     return (f'<div class="tz-before-carry"><p>原措施 {page.link(original)}，转入时状态 {status}；'
             f'全部进展和修改记录见原措施页面。</p>'
             f'<p>原措施整改的查摆问题：{"、".join(page.id_link(p) for p in page.ledger.targets(original, "problems")) or "—"}</p>'
+            f'<p>原措施回应的反馈问题：{_original_feedback(page, original)}</p>'
             f'{progress}<p>原措施的佐证材料：</p>{_evidence(page, original)}</div>')
+
+
+def _original_feedback(page: Page, original: MeasureRecord) -> str:
+    """The feedback items the original measure answered (through its problems), with their round."""
+    ledger = page.ledger
+    found = {f.id: f for p in ledger.targets(original, "problems") for f in ledger.targets(p, "feedback")}
+    return "、".join(f"{page.id_link(found[i])}（{esc(ledger.round_of(found[i]).title if ledger.round_of(found[i]) else found[i].round or '')}）"
+                    for i in sorted(found)) or "—"
 
 
 def _round_facts(page: Page, rnd: RoundRecord) -> list[str]:

@@ -24,6 +24,28 @@ def _status(page: Page, m: MeasureRecord) -> Cell:
     return Cell(cell.html + " " + page.measure_light(m), cell.sort)
 
 
+def _round_name(ledger: Ledger, record) -> str:
+    rnd = ledger.round_of(record)
+    return f"{rnd.title}（{rnd.id}）" if rnd else (record.round or "—")
+
+
+def _answered(page: Page, original: MeasureRecord) -> str:
+    """The feedback items and problems the original measure answered, each with its round's name."""
+    ledger = page.ledger
+    problems = ledger.targets(original, "problems")
+    feedback = {f.id: f for p in problems for f in ledger.targets(p, "feedback")}
+    items = [f"{page.link(r, r.id)} {esc(r.title)}（{esc(_round_name(ledger, r))}）"
+             for r in [*(feedback[i] for i in sorted(feedback)), *problems]]
+    return "<br>".join(items) or "—"
+
+
+def _overdue(ledger: Ledger, m: MeasureRecord) -> Cell:
+    """Days past the deadline in force for an open dated measure, else —."""
+    days = ledger.days_left(m)
+    late = -days if days is not None and days < 0 and not m.long_term and ledger.lights.get(m.id) == "red" else None
+    return Cell(esc(late) if late else "—", f"{late or 0:06d}")
+
+
 def render_carried(page: Page, scope: Scope) -> str:
     """承接事项: continuing work, kept apart from 屡查屡犯 (repeat findings)."""
     ledger, vocab = page.ledger, page.vocab
@@ -33,9 +55,9 @@ def render_carried(page: Page, scope: Scope) -> str:
     for m in carried_in:
         for original in ledger.carried_from(m):
             rows_in.append([page.id_link(m), page.link(m, m.title), page.link(original, original.id),
-                            esc(original.round or "—"),
+                            esc(_round_name(ledger, original)), _answered(page, original),
                             esc(vocab.label("measure_types", m.measure_type)) if m.measure_type else "—",
-                            page.deadline_cell(m), _status(page, m), _last_progress(original)])
+                            page.deadline_cell(m), _overdue(ledger, m), _status(page, m), _last_progress(original)])
     rows_out = [[page.id_link(m), page.link(m, m.title), page.status_cell(m.status), handover_text(page, m),
                  "<br>".join(page.status(n.status) for n in ledger.carried_into(m.id))] for m in carried_out]
     rnd = esc(vocab.kind_label("round"))
@@ -48,8 +70,15 @@ def render_carried(page: Page, scope: Scope) -> str:
               f'在新一轮中以“{esc(vocab.key("carried_from"))}”继续整改，原措施的记录不改动。'
               "与前轮相同的新问题（屡查屡犯）另见“屡查屡犯”页。</p>"),
         "## 本轮承接的措施\n",
+        block(f'<p class="tz-lead">承接的措施在本轮计入它原来回应的{esc(vocab.kind_label("feedback"))}和'
+              f'{esc(vocab.kind_label("problem"))}：这些事项计入本轮的完成率（{esc(vocab.kind_label("problem"))} '
+              f'<strong data-carried-problems="{len(scope.carried_problems)}">{len(scope.carried_problems)}</strong> 个、'
+              f'{esc(vocab.kind_label("feedback"))} <strong data-carried-feedback="{len(scope.carried_feedback)}">'
+              f'{len(scope.carried_feedback)}</strong> 条），承接的措施未完成时它们不会是{done}。'
+              f'{esc(vocab.key("deadline"))}是原措施的时限，有{esc(vocab.key("adjusted_deadline"))}时写在其后，红黄灯按调整后的计算。</p>'),
         block(table([vocab.key("id"), vocab.kind_label("measure"), vocab.key("carried_from"), f"原{rnd}",
-                     vocab.key("measure_type"), vocab.key("deadline"), vocab.key("status"), "原措施最后一次进展"],
+                     f"原回应的{vocab.kind_label('feedback')}和{vocab.kind_label('problem')}",
+                     vocab.key("measure_type"), vocab.key("deadline"), "逾期天数", vocab.key("status"), "原措施最后一次进展"],
                     rows_in, "tz-sortable tz-carried-in", "本轮没有承接前轮的措施。")),
         f"## 转入后续{rnd}的措施\n",
         block(table([vocab.key("id"), vocab.kind_label("measure"), "本轮状态", "转入", f"在后续{rnd}的状态"], rows_out,

@@ -10,25 +10,56 @@ from __future__ import annotations
 import posixpath
 from functools import lru_cache
 
+# Every generated page is an index.md in a folder of its own: its URL's folder
+# is then its source file's folder, with directory URLs on or off, so a relative
+# link in the page's raw HTML means the same whether an engine reads it from
+# the page's URL (MkDocs, ProperDocs) or from its source file (Zensical, which
+# rewrites raw-HTML links it takes for source-relative ones).
 DASHBOARD = "index.md"
-PROBLEM_LIST = "lists/problems.md"
-TASK_LIST = "lists/tasks.md"
-RESPONSIBILITY_LIST = "lists/responsibility.md"
-TRACE = "trace.md"
-REPORT = "report.md"
-RECURRENCES = "recurrences.md"
-CARRIED = "carried.md"             # 承接事项
-ROUNDS = "all-rounds.md"           # 各轮概览 (rounds/ holds the round records)
-SIGNOFF_LIST = "lists/signoff.md"
-RECONCILIATION = "reconciliation.md"
-DRAFTS = "drafts.md"
+PROBLEM_LIST = "lists/problems/index.md"
+TASK_LIST = "lists/tasks/index.md"
+RESPONSIBILITY_LIST = "lists/responsibility/index.md"
+TRACE = "trace/index.md"
+REPORT = "report/index.md"
+RECURRENCES = "recurrences/index.md"
+CARRIED = "carried/index.md"             # 承接事项
+ROUNDS = "all-rounds/index.md"           # 各轮概览 (rounds/ holds the round records)
+SIGNOFF_LIST = "lists/signoff/index.md"
+RECONCILIATION = "reconciliation/index.md"
+DRAFTS = "drafts/index.md"
+
+
+# The generated pages' file names before they became folders' index.md.
+FORMER_NAMES = {uri[: -len("/index.md")] + ".md": uri
+                for uri in (PROBLEM_LIST, TASK_LIST, RESPONSIBILITY_LIST, TRACE, REPORT, RECURRENCES, CARRIED,
+                            ROUNDS, SIGNOFF_LIST, RECONCILIATION, DRAFTS)}
+
+
+def former_names_in_nav(nav) -> list[tuple[str, str]]:
+    """(old, new) for each generated page a config's nav still names by its former file name."""
+    found: list[tuple[str, str]] = []
+
+    def walk(item) -> None:
+        if isinstance(item, str):
+            if item in FORMER_NAMES:
+                found.append((item, FORMER_NAMES[item]))
+        elif isinstance(item, dict):
+            for value in item.values():
+                walk(value)
+        elif isinstance(item, list):
+            for value in item:
+                walk(value)
+
+    walk(nav)
+    return found
+
 
 def kind_index(folder: str) -> str:
     return f"{folder}/index.md"
 
 
 def record_page(folder: str, record_id: str) -> str:
-    return f"{folder}/{record_id}.md"
+    return f"{folder}/{record_id}/index.md"
 
 
 @lru_cache(maxsize=1 << 15)

@@ -64,8 +64,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from taizhang.downloads import DOWNLOADS, Download
-from taizhang.link import (DONE, LIGHT_ORDER, PENDING, RED, YELLOW, Ledger, effective_deadline, not_a_task,
-                           worst_light)
+from taizhang.link import (DONE, LIGHT_ORDER, PENDING, RED, YELLOW, Ledger, derive_item_state, effective_deadline,
+                           id_sort_key, item_share, not_a_task, worst_light)
 from taizhang.markup import plain_text
 from taizhang.model import (CauseRecord, FeedbackRecord, MeasureRecord, ProblemRecord, Record,
                             RoundRecord)
@@ -75,7 +75,7 @@ from taizhang.views.columns import plain
 __all__ = [
     "Scope", "Ref", "Fact", "RoundFacts", "StatusCount", "LightCount", "Rate", "AreaProgress", "Figures",
     "Completion", "KindCompletion", "NotTask", "completion", "state_of", "state_label", "late_days", "late_text",
-    "light_label", "total_completion",
+    "light_label", "total_completion", "carried_state",
     "TaskRow", "ProblemRow", "FeedbackRow", "Group", "RATE_LEVELS",
     "field_text", "is_closed", "light_text", "status_of", "status_label", "days_text", "deadline_text", "measure_note", "round_facts",
     "figures", "task_rows", "problem_rows", "feedback_rows", "responsibility_groups", "problem_light",
@@ -150,6 +150,28 @@ class Scope:
     def carried_in(self) -> list[MeasureRecord]:
         """承接事项: this round's measures that continue an earlier round's (承接自)."""
         return [m for m in self.measures if self.ledger.carried_from(m)]
+
+    @property
+    def carried_problems(self) -> list[ProblemRecord]:
+        """Earlier rounds' problems that this round's carried measures answer (their
+        originals' 整改问题, 承接自 followed back): counted in this round's figures."""
+        found: dict[str, ProblemRecord] = {}
+        for m in self.carried_in:
+            for original in _originals(self.ledger, m):
+                for p in self.ledger.targets(original, "problems"):
+                    if isinstance(p, ProblemRecord) and not p.is_declaration and p.round != m.round:
+                        found.setdefault(p.id, p)
+        return [found[i] for i in sorted(found, key=id_sort_key)]
+
+    @property
+    def carried_feedback(self) -> list[FeedbackRecord]:
+        """Earlier rounds' feedback items (rectification tasks) those problems answer."""
+        found: dict[str, FeedbackRecord] = {}
+        for p in self.carried_problems:
+            for f in self.ledger.targets(p, "feedback"):
+                if isinstance(f, FeedbackRecord) and not not_a_task(f):
+                    found.setdefault(f.id, f)
+        return [found[i] for i in sorted(found, key=id_sort_key)]
 
     @property
     def carried_out(self) -> list[MeasureRecord]:
@@ -479,9 +501,13 @@ class Completion:
         return getattr(self, name)
 
 
-def _kind_completion(ledger: Ledger, name: str, kind: str, records, late: int = 0, excluded=()) -> KindCompletion:
+def _kind_completion(ledger: Ledger, name: str, kind: str, records, late: int = 0, excluded=(),
+                     states=None) -> KindCompletion:
+    """`states`: record id → state, for records counted in another state than
+    their own (carried items: carried_state)."""
     vocab = ledger.vocab
-    counts = Counter(ledger.state_of(r) for r in records)
+    states = states or {}
+    counts = Counter(states[r.id] if r.id in states else ledger.state_of(r) for r in records)
     done = sum(n for s, n in counts.items() if s and vocab.is_closed(s))
     basic, progress = counts.get("basically_done", 0), counts.get("in_progress", 0)
     not_started = len(records) - done - basic - progress       # 未启动, and items nothing answers yet
@@ -514,15 +540,62 @@ def total_completion(vocab: Vocabulary, parts) -> Completion:
 
 def completion(ledger: Ledger, scope: Scope) -> Completion:
     """States, counts and both rates of 反馈问题, 查摆问题 and 整改措施 in scope:
-    the figures every page and download states (see KindCompletion)."""
+    the figures every page and download states (see KindCompletion).
+
+    Carried work counts: an earlier round's problems and feedback items that
+    this round's carried measures answer (Scope.carried_problems/feedback)
+    count here too, in the state their measures have now (each measure
+    replaced by the one that continues it, carried_state), so an item cannot
+    read 已完成 while work carried for it is open."""
     measures = scope.measures
     excluded = tuple(NotTask(Ref.of(f), str(f.value("not_task"))) for f in scope.not_tasks)
+    carried = {r.id: carried_state(ledger, r) for r in scope.carried_problems + scope.carried_feedback}
     return Completion(
-        feedback=_kind_completion(ledger, "feedback", "feedback", scope.tasks, excluded=excluded),
-        problems=_kind_completion(ledger, "problems", "problem", scope.problems),
+        feedback=_kind_completion(ledger, "feedback", "feedback", scope.tasks + scope.carried_feedback,
+                                  excluded=excluded, states=carried),
+        problems=_kind_completion(ledger, "problems", "problem", scope.problems + scope.carried_problems,
+                                  states=carried),
         measures=_kind_completion(ledger, "measures", "measure", measures,
                                   late=sum(1 for m in measures if late_days(ledger, m))),
     )
+
+
+def _originals(ledger: Ledger, measure: MeasureRecord) -> list[MeasureRecord]:
+    """The measures a carried one continues, 承接自 followed back to the first."""
+    found, todo = {}, list(ledger.carried_from(measure))
+    while todo:
+        m = todo.pop()
+        if m.id not in found:
+            found[m.id] = m
+            todo += ledger.carried_from(m)
+    return [found[i] for i in sorted(found, key=id_sort_key)]
+
+
+def _latest(ledger: Ledger, measure: MeasureRecord) -> MeasureRecord:
+    """The measure that carries this one's work now: 承接 followed forward to the last."""
+    seen = {measure.id}
+    while True:
+        after = [m for m in ledger.carried_into(measure.id) if m.id not in seen]
+        if not after:
+            return measure
+        measure = after[-1]
+        seen.add(measure.id)
+
+
+def carried_state(ledger: Ledger, record: Record) -> str | None:
+    """A problem's or feedback item's state with each of its measures replaced by
+    the measure that continues it now (承接): what the round that carries the
+    work counts. Equal to state_of when nothing was carried."""
+    if isinstance(record, ProblemRecord):
+        problems = [record]
+    elif isinstance(record, FeedbackRecord):
+        problems = [p for p in ledger.linked_from(record.id, "problem", "feedback") if not p.is_declaration]
+    else:
+        return ledger.state_of(record)
+    measures = {m.id: m for p in problems for m in ledger.measures_of(p.id)}
+    gaps = sum(1 for p in problems if not ledger.measures_of(p.id)) if isinstance(record, FeedbackRecord) else 0
+    now = [_latest(ledger, m) for m in measures.values()]
+    return derive_item_state([item_share(m, ledger.state_of(m)) for m in now], ledger.vocab, gaps)
 
 
 @dataclass(frozen=True)
@@ -559,6 +632,8 @@ class Figures:
     repeat_feedback: int = 0          # 屡查屡犯: feedback items / problems repeating an earlier round's
     repeat_problems: int = 0
     completion: Completion | None = None   # states, counts, both rates (completion()); rates are its 完成率
+    carried_problems: int = 0         # earlier rounds' problems / feedback items counted here (carried work)
+    carried_feedback: int = 0
 
     @property
     def basic_rates(self) -> tuple[Rate, Rate, Rate]:
@@ -612,7 +687,7 @@ def figures(ledger: Ledger, scope: Scope) -> Figures:
         rates=rates, areas=_areas(ledger, scope), area_note=vocab.phrase("area_counting"),
         carried_in=len(scope.carried_in), carried_out=len(scope.carried_out),
         repeat_feedback=len(scope.repeat_feedback), repeat_problems=len(scope.repeat_problems),
-        completion=done,
+        completion=done, carried_problems=len(scope.carried_problems), carried_feedback=len(scope.carried_feedback),
     )
 
 

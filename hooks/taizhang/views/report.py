@@ -150,7 +150,10 @@ def _overall(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
                          for r in (k.rate, k.basic_rate))
         blocks.append(Block(vocab.phrase("report_kind_line", label=k.label, total=k.total, unit=k.unit,
                                          counts=_counts_text(vocab, k), rates=rates)))
-    excluded = completion(ledger, scope).feedback.excluded
+    done = completion(ledger, scope)
+    excluded = done.feedback.excluded
+    if done.measures.late:      # 逾期完成: counted apart, never absorbed into 已完成
+        blocks.append(Block(vocab.phrase("report_late_done", count=done.measures.late)))
     if excluded:
         blocks.append(Block(vocab.phrase("report_not_tasks", count=len(excluded), reasons="；".join(
             f"“{ledger.records[n.feedback.id].quote or n.feedback.title}”（{_words(ledger, n.reason)}）"

@@ -1,0 +1,104 @@
+"""The generated part of the site as one plain value: the page tree.
+
+Every engine gets the same tree. The MkDocs hook (hooks/taizhang_hook.py,
+also under ProperDocs) hands its pages to MkDocs as in-memory files;
+`taizhang render DIR` (taizhang.source) writes it as an ordinary docs
+folder plus a config, which MkDocs, ProperDocs or Zensical build with no
+hook. Both call site_tree(); nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from taizhang.archive import archived_rounds
+from taizhang.export.background import Background, InProcess, start_downloads
+from taizhang.history import History, read_history
+from taizhang.project import RECORDS_DIR, Analysis
+from taizhang.render.colours import COLOURS_CSS, colours_css
+from taizhang.render.html import fill_fragments
+from taizhang.render.printing import PRINT_CSS, print_css
+from taizhang.render.rounds import ArchiveView
+from taizhang.render.site import render_site
+from taizhang.views import sample_notice
+
+MIKE_VERSION_ENV = "MIKE_DOCS_VERSION"   # set by mike while it builds a version
+SAMPLE_NOTICE = "taizhang_sample_notice"  # config.extra key read by hooks/theme/main.html
+NOT_FOUND = "taizhang_not_found"          # config.extra key read by hooks/theme/404.html
+
+
+@dataclass(frozen=True)
+class SiteTree:
+    """What the core adds to a site: generated pages, assets, config extras,
+    and the downloads (built in a second process meanwhile, given a spare core)."""
+
+    pages: dict[str, str]             # src_uri -> Markdown (large HTML blocks set aside, see fragments)
+    record_files: dict[str, str]      # src_uri -> record path (records/…/X.md)
+    fragments: dict[str, list[str]]   # src_uri -> HTML set aside from the Markdown (render.html.block)
+    assets: dict[str, str]            # src_uri -> text of a generated static file (the print sheet)
+    extra: dict[str, object]          # entries of the config's `extra` the theme reads
+    extra_css: tuple[str, ...]        # style sheets every page links (after the project's own)
+    downloads: Background | InProcess = field(repr=False, compare=False)
+
+    def markdown(self, src_uri: str) -> str:
+        """A page's complete Markdown: its set-aside HTML back in place."""
+        fragments = self.fragments.get(src_uri)
+        return fill_fragments(self.pages[src_uri], fragments) if fragments else self.pages[src_uri]
+
+    def digest(self, src_uri: str) -> str:
+        """Everything a generated page is made from (its record, Markdown and HTML)."""
+        return digest(src_uri, self.record_files.get(src_uri, ""), self.pages[src_uri],
+                      *self.fragments.get(src_uri, ()))
+
+
+def digest(*parts: str) -> str:
+    return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def archived_version() -> str | None:
+    """The round being archived, while mike builds it as a version."""
+    return os.environ.get(MIKE_VERSION_ENV) or None
+
+
+def site_extra(analysis: Analysis, version: str | None) -> dict[str, object]:
+    vocab = analysis.vocab
+    extra: dict[str, object] = {SAMPLE_NOTICE: sample_notice(analysis.ledger),
+                                # read by hooks/theme/404.html
+                                NOT_FOUND: {"title": vocab.phrase("not_found_title"), "text": vocab.phrase("not_found_text")}}
+    if version:
+        # Built as an archived round: Material's version selector and the
+        # "archived round" banner read versions.json, which only mike writes.
+        extra["version"] = {"provider": "mike", "default": "latest", "alias": True}
+    return extra
+
+
+def site_markdown(analysis: Analysis) -> dict[str, dict]:
+    """Options of Markdown extensions the site's words decide: extension -> options
+    (set only where the project's config enables the extension)."""
+    # The tooltip of each heading's ¶ link, in the ledger's words.
+    return {"toc": {"permalink_title": analysis.vocab.phrase("permalink_title")}}
+
+
+def site_tree(root: Path, analysis: Analysis, *, dir_urls: bool, site_name: str,
+              set_aside_html: bool = True, version: str | None = None) -> SiteTree:
+    """The generated site of the project at root, for one build. Starts the
+    downloads' second process (made in-process on one core, see
+    export.background): call .downloads.result() when the pages are done."""
+    ledger = analysis.ledger
+    downloads = start_downloads(root, ledger)
+    if sample_notice(ledger):
+        # A sample ledger has no history of its own: the commits that touched its
+        # files are the software's development, never shown as a unit's changes.
+        history = History(False, notice=analysis.vocab.phrase("sample_history"))
+    else:
+        history = read_history(root, RECORDS_DIR, analysis.vocab)
+    # Built by mike: archived rounds are sibling folders (../<round-id>/), so 各轮概览 links them.
+    archive = ArchiveView(archived_rounds(root), version)
+    site = render_site(analysis, dir_urls=dir_urls, history=history, set_aside_html=set_aside_html,
+                       archive=archive)
+    return SiteTree(site.pages, site.record_files, site.fragments,
+                    assets={PRINT_CSS: print_css(ledger, site_name), COLOURS_CSS: colours_css(analysis.vocab)},
+                    extra=site_extra(analysis, version), extra_css=(COLOURS_CSS, PRINT_CSS), downloads=downloads)
