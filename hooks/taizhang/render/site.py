@@ -75,7 +75,10 @@ def render_site(analysis: Analysis, dir_urls: bool = True, history: History | No
                   urls.SIGNOFF_LIST, urls.RECONCILIATION,
                   urls.CARRIED}
     for uri, render in summaries.items():
-        head = WIDE_UNSEARCHED if uri in unsearched else (WIDE if uri == urls.DASHBOARD else "")
+        # The 进展通报 page retells every item too, in one long section: Zensical
+        # refuses a search section over 128 KB (a 1,000-record ledger's report).
+        head = WIDE_UNSEARCHED if uri in unsearched else (WIDE if uri == urls.DASHBOARD else
+                                                          SEARCH_EXCLUDED if uri == urls.REPORT else "")
         emit(uri, lambda page, render=render, head=head: head + render(page, scope) + source_note(ledger))
     emit(urls.DRAFTS, lambda page: SEARCH_EXCLUDED + render_drafts(page, analysis.problems) + source_note(ledger))
     for kind in analysis.vocab.kinds.values():
