@@ -36,6 +36,7 @@ from mkdocs.exceptions import Abort, PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 
 from taizhang import spawn  # noqa: E402
+from taizhang.console import speak_chinese  # noqa: E402
 from taizhang.errors import TaizhangError  # noqa: E402
 from taizhang.fsutil import BROKEN_LINK_REASONS, WRITE_ERRORS, broken_link, write_reason  # noqa: E402
 from taizhang.load import BIDI_CHARS, bidi_names, bidi_shown  # noqa: E402
@@ -152,6 +153,7 @@ def on_config(config):
     # Read by the theme override (hooks/theme/main.html) on every page; the same
     # entries `taizhang render` writes into its config.
     config.extra.update(site_extra(analysis, archived_version()))
+    speak_chinese(logging.getLogger("mkdocs"), analysis.vocab)   # MkDocs' progress lines in Chinese
     for extension, options in site_markdown(analysis).items():   # the same options `taizhang render` writes
         if extension in config.markdown_extensions:
             config.mdx_configs.setdefault(extension, {}).update(options)

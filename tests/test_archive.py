@@ -22,6 +22,12 @@ ROUND2 = ["--title", "十二届省委第一轮巡视", "--team", "省委第二�
           "--feedback-date", "2024-05-20", "--deadline", "2024-07-20", "--area", "一=巩固深化上轮整改成果"]
 
 
+
+def _text(element) -> str:
+    """An element's text as a reader sees it: ids and dates are no-break spans, so
+    stripping each text node would eat the spaces beside them."""
+    return " ".join(element.get_text("").split())
+
 def cli(repo, *args):
     result = run_cli(*args, cwd=repo)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -265,19 +271,19 @@ def test_round_one_figures_lists_and_ledger_are_frozen(archived):
 
 def test_round_one_shows_the_hand_over_without_its_files_edited(archived):
     tasks = soup(archived.round1_after / "lists/tasks/index.html")
-    marks = {m.find_parent("tr").select_one("td:nth-of-type(2)").get_text(strip=True): m.get_text("", strip=True)
+    marks = {m.find_parent("tr").select_one("td:nth-of-type(2)").get_text(strip=True): _text(m)
              for m in tasks.select(".tz-handover")}
     assert marks == {f"CS-00{i}": f"已转入 LC-002：CS-01{i - 3}" for i in range(3, 10)}
     assert not soup(archived.round1_before / "lists/tasks/index.html").select(".tz-handover")
     page = soup(archived.export / "LC-002/measures/CS-003/index.html")
-    assert page.select_one(".tz-facts .tz-handover").get_text("", strip=True) == "已转入 LC-002：CS-010"
+    assert _text(page.select_one(".tz-facts .tz-handover")) == "已转入 LC-002：CS-010"
     for rel, digest in archived.before_round2.items():
         assert tree_hash(archived.repo, skip=(".git", "site"))[rel] == digest, f"{rel} was changed"
 
 
 def test_carried_measure_shows_the_originals_progress_and_evidence(archived):
     page = soup(archived.export / "LC-002/measures/CS-010/index.html")
-    assert page.select_one(".tz-facts .tz-carried").get_text("", strip=True) == "LC-001：CS-003"
+    assert _text(page.select_one(".tz-facts .tz-carried")) == "LC-001：CS-003"
     before = page.select_one(".tz-before-carry").get_text(" ", strip=True)
     assert "最后一次进展： 2023-07-28 完成首批年轻干部政治素能测试" in before
     assert "WT-005" in before and "WT-007" in before and "WT-012" in before
@@ -314,7 +320,7 @@ def test_round_two_counts_carried_and_overdue(archived):
 def test_repeat_findings_are_marked_and_counted_apart_from_carried_work(archived):
     two = archived.export / "LC-002"
     problems = soup(two / "lists/problems/index.html")
-    assert [m.get_text("", strip=True) for m in problems.select(".tz-repeat")] == ["屡查屡犯（前轮 LC-001：WT-006）"]
+    assert [_text(m) for m in problems.select(".tz-repeat")] == ["屡查屡犯（前轮 LC-001：WT-006）"]
     assert problems.select_one("[data-repeats]")["data-repeats"] == "1"
     trace = soup(two / "trace/index.html")
     assert len(trace.select(".tz-repeat")) == 2     # FK-018 and WT-017

@@ -175,7 +175,8 @@ def test_reconciliation_says_per_feedback_whether_it_can_be_closed(sample_site, 
     result = build(root)
     assert result.returncode == 0, result.stderr + result.stdout
     table = soup(root / "site/reconciliation/index.html").select_one("div.tz-table table")
-    row = table.find("a", string=re.compile("^FK-014")).find_parent("tr")
+    row = next(tr for tr in table.select("tbody tr")
+               if tr.select_one('td[data-label="反馈问题"] a').get_text().split()[0] == "FK-014")
     assert row.select_one('td[data-label="对账结果"]').get_text() == "可以销号"
     # FK-006 (WT-006: CS-006, CS-009) closes with them
     assert soup(root / "site/reconciliation/index.html").select_one('[data-count="closeable"]').get_text() == "2"

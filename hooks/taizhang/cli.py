@@ -309,19 +309,16 @@ def add_new_parsers(sub, vocab):
 
 
 def _new_vocabulary(argv: list[str] | None):
-    """The vocabulary `taizhang new` speaks: the project's (its taizhang.yml, found
+    """The vocabulary the help speaks: the project's (its taizhang.yml, found
     from --dir or the current folder), else the defaults. A broken taizhang.yml
-    leaves help in the default words; the command itself then reports it."""
+    is a configuration error (reported by main) even for --help."""
     from taizhang.vocabulary import load_vocabulary
 
     args = argv or []
     start = next((a.split("=", 1)[1] for a in args if a.startswith("--dir=")), None) or \
         next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "--dir"), ".")
-    try:
-        root = find_root(Path(start))
-        return load_vocabulary(root if (root / RECORDS_DIR).is_dir() else None)
-    except (ConfigError, OSError):
-        return load_vocabulary()
+    root = find_root(Path(start))
+    return load_vocabulary(root if (root / RECORDS_DIR).is_dir() else None)
 
 
 def add_new_kinds(kinds, vocab) -> None:
@@ -461,7 +458,11 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    parser = build_parser(argv)
+    try:
+        parser = build_parser(argv)   # its help reads the project's taizhang.yml
+    except ConfigError as exc:
+        print("配置错误：" + exc.format(), file=sys.stderr)
+        return exc.exit_code
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -57,6 +57,10 @@ def _main_thread() -> bool:
 
 
 def _child(parent: int, from_main_thread: bool, target, args: tuple) -> None:
+    # Ctrl-C in the terminal reaches the whole process group: the parent
+    # (mkdocs serve) shuts down and ends this child, which must not print an
+    # English KeyboardInterrupt traceback of its own meanwhile.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     end_with_parent(parent, signal.SIGKILL if from_main_thread else None)
     target(*args)
 
