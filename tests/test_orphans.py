@@ -10,6 +10,7 @@ seconds. Real processes, real signals, the sample ledger in a real git repo.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import subprocess
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import env
+from conftest import REPO, env
 from test_git_workflow import init_repo
 
 MARK = "TAIZHANG_TEST_RUN"
@@ -75,7 +76,15 @@ def _seconds(delay: float):
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory):
-    return init_repo(tmp_path_factory.mktemp("orphans") / "repo")
+    """A generated 1,000-record ledger (bench/build.py's): its build lasts several
+    seconds even on an idle machine, so every kill moment falls inside the run
+    (the 65-file sample was built before the 1.5 s kill on a quiet machine)."""
+    spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "build.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    work = tmp_path_factory.mktemp("orphans")
+    bench.generate(work / "records", 1000)
+    return init_repo(work / "repo", work / "records")
 
 
 @pytest.mark.parametrize("delay", [0.5, 1.5, 3.0])
