@@ -83,6 +83,15 @@ def sample_site(tmp_path_factory):
     return root, root / "site"
 
 
+@pytest.fixture(scope="module")
+def served(sample_site):
+    """The built sample served over HTTP on a free local port; its address with a trailing slash."""
+    from browsing import Server
+    server = Server(sample_site[1])
+    yield server.origin + "/"
+    server.close()
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One headless Debian chromium for the whole run (see browsing.py)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from browsing import WIDTHS_CHECKED, Server, Watched, axe_violations, no_violations, require_chromium, unreadable
+from browsing import WIDTHS_CHECKED, Watched, axe_violations, no_violations, require_chromium, unreadable
 
 require_chromium()
 
@@ -18,14 +18,6 @@ PAGES = ("", "lists/problems/", "lists/tasks/", "lists/responsibility/", "lists/
          "trace/", "all-rounds/", "carried/", "recurrences/", "drafts/", "report/", "guide/",
          "rounds/LC-001/", "feedback/FK-014/", "problems/WT-010/", "causes/YY-001/", "measures/CS-003/",
          "measures/", "404.html")
-
-
-@pytest.fixture(scope="module")
-def served(sample_site):
-    _, site = sample_site
-    server = Server(site)
-    yield server.origin + "/"
-    server.close()
 
 
 @pytest.mark.parametrize("width", WIDTHS_CHECKED)

@@ -10,21 +10,13 @@ import subprocess
 
 import pytest
 
-from browsing import ARTIFACTS, Server, Watched, require_chromium
+from browsing import ARTIFACTS, Watched, require_chromium
 
 require_chromium()
 
 PAGES = ("", "lists/problems/", "lists/tasks/", "lists/responsibility/", "trace/", "lists/signoff/",
          "reconciliation/", "measures/CS-003/", "problems/WT-010/", "feedback/FK-014/")
 WIDTHS = {"390": (390, 844), "768": (768, 1024), "1024": (1024, 768), "1366": (1366, 900)}
-
-
-@pytest.fixture(scope="module")
-def served(sample_site):
-    _, site = sample_site
-    server = Server(site)
-    yield server.origin + "/"
-    server.close()
 
 
 def _name(path: str) -> str:
