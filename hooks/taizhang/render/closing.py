@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from taizhang import views
 from taizhang.render.columns import cells, headers
-from taizhang.render.html import Page, Row, block, esc, filter_bar, md_inline, table
+from taizhang.render.html import Page, Row, block, filter_bar, md_inline, table
 from taizhang.render.lists import task_facts
 from taizhang.views import Scope
 
@@ -44,7 +44,6 @@ def render_reconciliation(page: Page, scope: Scope) -> str:
     vocab, ledger = page.vocab, page.ledger
     rows_data = views.feedback_rows(ledger, scope.feedback)
     closeable = sum(1 for f in rows_data if f.closeable)
-    signed_label = vocab.label("statuses", SIGNED_OFF)
     columns = vocab.columns("reconcile", "site")
     rows = [Row(cells(page, columns, f),
                 {"status": f.status_label, "area": f.area_label,
