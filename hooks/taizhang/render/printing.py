@@ -45,6 +45,6 @@ def print_css(ledger: Ledger, site_name: str) -> str:
         "@page {\n"
         f"  @top-left {{ content: {css_string(title)}; font-size: 8pt; color: #555; }}\n"
         f"  @top-right {{ content: {css_string(as_of)}; font-size: 8pt; color: #555; }}\n"
-        f"  @bottom-right {{ content: {_page_counter(ledger.vocab.phrase('print_pages'))}; font-size: 8pt; color: #555; }}\n"
+        f"  @bottom-right {{ content: {_page_counter(ledger.vocab.phrase('print_pages', page='{page}', pages='{pages}'))}; font-size: 8pt; color: #555; }}\n"
         "}\n"
     )
