@@ -81,6 +81,7 @@ class TableColumn:
     gap: str = ""            # phrase shown (as a gap) when the value is empty
     site: bool = True
     sheet: bool = True
+    align: str = ""          # the sheet's alignment when not the show's own: "centre" or "left"
 
 
 @dataclass(frozen=True)
@@ -184,8 +185,7 @@ class Vocabulary:
         for c in self.tables[table]:
             if where and not getattr(c, where):
                 continue
-            label = self.fill(c.label, **names)
-            out.append(TableColumn(c.name, c.show, label, c.width, c.role, c.gap, c.site, c.sheet))
+            out.append(replace(c, label=self.fill(c.label, **names)))
         return tuple(out)
 
     def fill(self, text: str, **names) -> str:
@@ -195,7 +195,7 @@ class Vocabulary:
         write gigabytes), no conversion, no attribute; else KeyError/ValueError."""
         if "{" not in text and "}" not in text:
             return text
-        values = {**self._names, "phrases": self.phrases, **names}
+        values = {**self._names, "phrases": _Phrases(self), **names}
         out = []
         for literal, name, spec, conversion in string.Formatter().parse(text):
             out.append(literal)
@@ -215,6 +215,23 @@ class Vocabulary:
 
     def severity(self, rule: str) -> str:
         return self.rules[rule]
+
+
+class _Phrases(Mapping):
+    """{phrases[name]} in a label: the phrase with its own kind labels and
+    words filled in ({phrases[rate_feedback]} → 反馈问题整改完成率)."""
+
+    def __init__(self, vocab: Vocabulary):
+        self.vocab = vocab
+
+    def __getitem__(self, name: str) -> str:
+        return self.vocab.phrase(name)
+
+    def __iter__(self):
+        return iter(self.vocab.phrases)
+
+    def __len__(self) -> int:
+        return len(self.vocab.phrases)
 
 
 # Sections of vocabulary.yml to which taizhang.yml may add entries, not only rename.
@@ -643,7 +660,8 @@ def _table_column(raw: dict, table: str, c: dict) -> TableColumn:
     if role not in TABLE_ROLES:
         raise ConfigError(f"tables.{table}：列“{name}”的 role 只能是 {'、'.join(r for r in TABLE_ROLES if r)}")
     return TableColumn(name, str(c.get("as") or "text"), str(label), float(c.get("width", 10)), role,
-                       str(c.get("gap") or ""), c.get("site", True) is not False, c.get("sheet", True) is not False)
+                       str(c.get("gap") or ""), c.get("site", True) is not False, c.get("sheet", True) is not False,
+                       str(c.get("align") or ""))
 
 
 PAPERS = ("A4", "A3")

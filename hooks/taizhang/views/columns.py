@@ -22,32 +22,53 @@ from taizhang.vocabulary import ConfigError, TableColumn, Vocabulary
 ROW_TYPES = {
     "problems": "ProblemRow", "tasks": "TaskRow", "responsibility": "TaskRow", "responsibility_groups": "Group",
     "signoff_waiting": "TaskRow", "signoff_done": "TaskRow", "reconcile": "FeedbackRow",
+    "declarations": "DeclarationRow",
 }
+OVERVIEW = "overview_"      # the 督查总览's tables (taizhang gather): rows in gather/columns.py
 # How a value can be shown; each output knows how to show each of these.
 SHOWS = ("number", "id", "title", "title_marked", "title_text", "ids", "links", "link", "texts", "text", "plain",
          "count", "date", "deadline", "status", "status_marked", "light", "evidence", "measure_statuses", "verdict")
 
 
 def row_values(table: str) -> tuple[str, ...]:
-    from taizhang import views
-    row = getattr(views, ROW_TYPES[table])
-    names = [f.name for f in dataclasses.fields(row)]
+    """The values a table's columns may show: the fields of its row type."""
+    if table.startswith(OVERVIEW):
+        from taizhang.gather.columns import OVERVIEW_ROWS
+        row = OVERVIEW_ROWS[table]
+    else:
+        from taizhang import views
+        row = getattr(views, ROW_TYPES[table])
+    names = [f.name for f in dataclasses.fields(row) if f.name != "total"]
     return tuple(names + [n for n in ("count",) if hasattr(row, n)])
+
+
+def tables_known() -> tuple[str, ...]:
+    from taizhang.gather.columns import OVERVIEW_ROWS
+    return (*ROW_TYPES, *OVERVIEW_ROWS)
+
+
+def shows(table: str) -> tuple[str, ...]:
+    """How a table's values can be shown (the 督查总览's tables have their own ways)."""
+    if table.startswith(OVERVIEW):
+        from taizhang.gather.columns import OVERVIEW_SHOWS
+        return OVERVIEW_SHOWS
+    return SHOWS
 
 
 def check_tables(vocab: Vocabulary) -> None:
     """Every column shows a value its rows have, in a way the outputs know."""
     problems = []
+    known = tables_known()
     for table, columns in vocab.tables.items():
-        if table not in ROW_TYPES:
-            problems.append(f"tables.{table}：未知的清单，可用的有：{'、'.join(ROW_TYPES)}")
+        if table not in known:
+            problems.append(f"tables.{table}：未知的清单，可用的有：{'、'.join(known)}")
             continue
-        values = row_values(table)
+        values, ways = row_values(table), shows(table)
         for c in columns:
             if c.name not in values:
                 problems.append(f"tables.{table}：列“{c.label}”的 name“{c.name}”不是可显示的值，可用的有：{'、'.join(values)}")
-            if c.show not in SHOWS:
-                problems.append(f"tables.{table}：列“{c.label}”的 as“{c.show}”未知，可用的有：{'、'.join(SHOWS)}")
+            if c.show not in ways:
+                problems.append(f"tables.{table}：列“{c.label}”的 as“{c.show}”未知，可用的有：{'、'.join(ways)}")
     if problems:
         raise ConfigError("\n".join(problems))
 
