@@ -239,7 +239,7 @@ def cmd_gather(args) -> int:
     from taizhang.gather import build_site, gather
     from taizhang.gather.schema import READABLE_VERSIONS
 
-    done = gather(args.sources, Path(args.output), today=args.today, title=args.title)
+    done = gather(args.sources, Path(args.output), today=args.today, title=args.title, config_dir=Path(args.dir))
     overview = done.overview
     for issue in overview.issues:
         what = issue.effect or ("未纳入" if issue.fatal else "已纳入，统计可能不准")
@@ -447,6 +447,8 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     gather.add_argument("--today", type=_date, metavar="日期", help="统计日期，按此日期计算逾期和临期（YYYY-MM-DD）")
     gather.add_argument("--build", action="store_true", help="汇总后接着以严格模式构建网站（有警告即失败），生成 site/")
     gather.add_argument("--offline", action="store_true", help="与 --build 同用：生成可直接用浏览器打开的离线版")
+    gather.add_argument("--dir", default=".", metavar="目录",
+                        help="读取此目录中的 taizhang.yml（用语、各表的列），默认当前目录；没有则用默认词表")
     gather.set_defaults(func=cmd_gather)
     # The kinds of `new` read the vocabulary and the scaffold module: only when the
     # command line may reach them (no argv: the whole parser, as for help or tests).

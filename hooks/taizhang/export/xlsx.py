@@ -34,7 +34,6 @@ from openpyxl.worksheet.merge import MergedCellRange
 
 from taizhang import views
 from taizhang.export.rows import FEEDBACK_COLUMNS, PROBLEM_COLUMNS, filing_unit, ledger_blocks
-from taizhang.export.text import plain_text
 from taizhang.export.zipfix import fixed_zip
 from taizhang.link import RED, Ledger
 from taizhang.views import Scope
@@ -618,6 +617,11 @@ CENTRED_SHOWS = ("number", "id", "deadline", "date", "count", "plain")
 STATUS_SHOWS = ("status", "status_marked")
 
 
+def _centred(column) -> bool:
+    """Centred in the sheet: by its show (numbers, ids, dates), unless `align` says otherwise."""
+    return column.align == "centre" or (column.show in CENTRED_SHOWS and column.align != "left")
+
+
 def _cell_fill(vocab, show: str, row) -> str | None:
     """A 提示 cell in its light's fill, a 整改状态 cell in its status's (the
     vocabulary's, as on the site): 未启动 never looks like progress."""
@@ -655,7 +659,7 @@ def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **nam
             values = [views.plain(vocab, c, row) for c in columns]
             for col, (c, value) in enumerate(zip(columns, values), start=1):
                 fill = _cell_fill(vocab, c.show, row)
-                put(ws, r, col, value, fonts.body, TOP_CENTER if c.show in CENTRED_SHOWS else TOP, fill)
+                put(ws, r, col, value, fonts.body, TOP_CENTER if _centred(c) else TOP, fill)
             lines = max(text_lines(v, c.width, fonts.size) for c, v in zip(columns, values))
             ws.row_dimensions[r].height = height_of(lines, fonts.size)
             blocks.append((r, r, False))
@@ -684,14 +688,15 @@ def _responsibility_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
 
 
 def _declaration_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
+    """说明事项: vocabulary.yml `tables.declarations`, one row per declaration."""
     vocab = ledger.vocab
     label = vocab.label("natures", "declaration")
-    rows = [[i, f"（{p.area}）{ledger.area_name(p, p.area)}", p.id, p.title, plain_text(p.body)]
-            for i, p in enumerate(scope.declarations, start=1)]
-    head = SheetHead(label, _title(scope, label), unit, ledger.today,
-                     [("序号", 5), (vocab.key("area"), 30), (vocab.key("id"), 9), (label, 30), ("内容", 80)],
+    columns = vocab.columns("declarations", "sheet")
+    rows = [[views.plain(vocab, c, row) for c in columns] for row in views.declaration_rows(ledger, scope.declarations)]
+    head = SheetHead(label, _title(scope, label), unit, ledger.today, [(c.label, c.width) for c in columns],
                      _sample(ledger))
-    _simple_sheet(wb, head, rows, fonts, paper, centred=(1, 3))
+    _simple_sheet(wb, head, rows, fonts, paper,
+                  centred=tuple(i for i, c in enumerate(columns, start=1) if _centred(c)))
 
 
 # Public names for other workbooks built the same way (督查总览.xlsx, gather/workbook.py).

@@ -178,18 +178,20 @@ def _prepare(out_dir: Path) -> None:
         raise GatherError(f"找不到网站样式和脚本（{REPO_ASSETS}）：taizhang 安装不完整，请重新安装（pip install taizhang 或在仓库中 pip install -e .）")
 
 
-def gather(arguments: list[str], out_dir: Path, today: dt.date | None = None, title: str | None = None) -> Gathered:
-    """Read every source, write the overview project into `out_dir`."""
+def gather(arguments: list[str], out_dir: Path, today: dt.date | None = None, title: str | None = None,
+           config_dir: Path | None = None) -> Gathered:
+    """Read every source, write the overview project into `out_dir`; the words and the tables' columns
+    are the vocabulary's, with the taizhang.yml in `config_dir` (if there is one) laid over it."""
     out_dir = Path(out_dir)
     _prepare(out_dir)
     listed = collect_sources(arguments)
     if not listed.sources:
         raise SourcesError("没有给出任何来源：写出来源清单（.yml）或各单位网站文件夹的路径")
     day = resolve_today([], today)
-    vocab = load_vocabulary()
+    vocab = load_vocabulary(config_dir)
     results = [load_source(source, day) for source in listed.sources]
     overview = build_overview(title or listed.title or DEFAULT_TITLE, day, vocab, results)
-    rendered = render_pages(overview, str((out_dir / "site").resolve()))
+    rendered = render_pages(overview, vocab, str((out_dir / "site").resolve()))
     made = not out_dir.exists()
     try:
         workbook = build_overview_workbook(overview, vocab)     # openpyxl writes temporary files too

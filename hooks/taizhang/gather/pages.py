@@ -13,11 +13,14 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
-from taizhang.gather.figures import AreaTotal, MeasureRow, Overview, UnitFigures
+from taizhang.gather import columns as tables
+from taizhang.gather.figures import Overview, UnitFigures
 from taizhang.gather.schema import READABLE_VERSIONS
 from taizhang.link import RED, YELLOW
 from taizhang.render import urls
+from taizhang.render.columns import headers
 from taizhang.render.html import Cell, Row, block, collecting_fragments, esc, md_inline, table
+from taizhang.views import Rate
 
 INDEX, AREAS, OVERDUE, REPEATS, ISSUES = "index.md", "areas.md", "overdue.md", "repeats.md", "issues.md"
 WORKBOOK = "downloads/overview.xlsx"
@@ -49,8 +52,6 @@ def safe_title(text: str) -> str:
     return " ".join(text.translate(_TITLE_SAFE).split())
 
 
-LAGGING_SHOWN = 3
-
 def unit_page(unit: UnitFigures) -> str:
     return f"units/{unit.key}.md"
 
@@ -71,7 +72,11 @@ def count(value: int) -> Cell:
 
 
 def _unit_link(src: str, unit: UnitFigures) -> str:
-    return f'<a href="{href(src, unit_page(unit))}">{esc(unit.name)}</a>'
+    return _link(src, unit.key, unit.name)
+
+
+def _link(src: str, key: str, name: str) -> str:
+    return f'<a href="{href(src, f"units/{key}.md")}">{esc(name)}</a>'
 
 
 def site_link(unit: UnitFigures, page_dir: str | None) -> str:
@@ -94,7 +99,7 @@ def _cards(src: str, cards) -> str:
 
 
 
-def _state(unit: UnitFigures) -> str:
+def _state(unit) -> str:
     return "逾期" if unit.overdue else ("临期" if unit.due_soon else "正常")
 
 
@@ -115,43 +120,85 @@ def rate_cell(r) -> Cell:
     return Cell(f'{esc(r.text)}<br><small class="tz-num__count">（{r.done}/{r.total}）</small>', f"{r.value:.6f}")
 
 
+def _light_count(value: int, light: str) -> Cell:
+    html = f'<span class="tz-light tz-light--{light}">{esc(value)}</span>' if value else "0"
+    return Cell(html, f"{value:09d}")
+
+
+def _measure_light(row) -> Cell:
+    if row.light == RED:
+        note = f"逾期 {-row.days_left} 天"
+    elif row.light == YELLOW:
+        note = f"临期（剩 {row.days_left} 天）"
+    else:
+        note = ""
+    light = f'<span class="tz-light tz-light--{esc(row.light)}">{esc(note)}</span>' if note else ""
+    return Cell(light, f"{row.days_left if row.days_left is not None else 0:+09d}")
+
+
+def _handling(row) -> str:
+    if row.effect:
+        return esc(row.effect)
+    return "已纳入总览，统计可能不准" if not row.fatal else "<strong>未纳入总览</strong>"
+
+
+def cell(src: str, vocab, column, row):
+    """One cell of a 督查总览 table (vocabulary.yml `tables`, overview_*) as the page shows it;
+    `row.total`: the 合计 row, whose name is bold and whose counts carry no light."""
+    value, show = getattr(row, column.name), column.show
+    if show == "number":
+        return "" if row.total else Cell(esc(value), f"{value:06d}")
+    if show == "unit":
+        return f"<strong>{esc(value)}</strong>" if row.total else _link(src, row.key, value)
+    if show == "text":
+        if row.total:
+            return f"<strong>{esc(value)}</strong>" if value else ""
+        return esc(value) if value else esc(vocab.phrase(column.gap or "none"))
+    if show == "count" or (show in ("overdue", "due_soon") and row.total):
+        return count(value)
+    if show == "rate":
+        return rate_cell(value) if isinstance(value, Rate) else percent(value)
+    if show in ("overdue", "due_soon"):
+        return _light_count(value, "red" if show == "overdue" else "yellow")
+    if show == "date":
+        return esc(value or "—") if row.total else Cell(esc(value or "—"), value or "")
+    if show == "texts":
+        return esc("、".join(value) or "—")
+    if show == "deadline":
+        return Cell(esc(value or "—"), value or "")
+    if show == "status":
+        return esc(value or "—")
+    if show == "light":
+        return _measure_light(row)
+    if show == "days":
+        return "—" if value is None else Cell(esc(value), f"{value:09d}")
+    if show == "places":
+        return "；".join(f"{_link(src, key, name)} {esc('、'.join(ids))}" for key, name, ids in value)
+    if show == "lagging":
+        return "" if row.total else "、".join(f"{_link(src, key, name)}（{rate * 100:.1f}%）"
+                                              for key, name, rate in value) or "—"
+    if show == "handling":
+        return _handling(row)
+    return esc(value)
+
+
+def _table(src: str, vocab, name: str, rows, facts, css: str, empty: str, footer=None, footer_facts=None) -> str:
+    """A declared table on a page: its site columns, a row per view row (`facts`: the filter's data-*),
+    then `footer`, the 合计 row."""
+    columns = vocab.columns(name, "site")
+    body = [Row([cell(src, vocab, c, r) for c in columns], facts(r)) for r in rows]
+    foot = None
+    if footer is not None:
+        foot = Row([cell(src, vocab, c, footer) for c in columns], {"total": "1"} if footer_facts is None else footer_facts)
+    return table(headers(columns), body, css, empty, footer=foot)
+
+
 def rate_pairs(completion):
     """(完成率, 完成及基本完成率) of measures, problems, feedback, in that order."""
     return [r for k in (completion.measures, completion.problems, completion.feedback) for r in (k.rate, k.basic_rate)]
 
 
-def unit_headers(overview: Overview) -> list[str]:
-    """The units table's columns; the six rate labels are the vocabulary's (the unit sites' own)."""
-    return (["序号", "填报单位", "巡视轮次", "反馈问题", "查摆问题", "整改措施"]
-            + [r.label for r in rate_pairs(overview.total)] + ["逾期", "临期", "最近进展"])
-
-
-def unit_rows(src: str, units) -> list[Row]:
-    rows = []
-    for number, u in enumerate(units, start=1):
-        overdue = f'<span class="tz-light tz-light--red">{esc(len(u.overdue))}</span>' if u.overdue else "0"
-        soon = f'<span class="tz-light tz-light--yellow">{esc(len(u.due_soon))}</span>' if u.due_soon else "0"
-        rows.append(Row([
-            Cell(esc(number), f"{number:06d}"), _unit_link(src, u), esc(u.round_title or "—"),
-            count(u.feedback), count(u.problems), count(u.measures),
-            *(rate_cell(r) for r in rate_pairs(u.completion)),
-            Cell(overdue, f"{len(u.overdue):09d}"), Cell(soon, f"{len(u.due_soon):09d}"),
-            Cell(esc(u.last_update or "—"), u.last_update or ""),
-        ], {"light": _state(u)}))
-    return rows
-
-
-def totals_row(overview: Overview) -> Row:
-    """合计: every unit's counts added, the rates worked out again from the sums (views.total_completion)."""
-    units = overview.units
-    return Row(["", "<strong>合计</strong>", "", count(sum(u.feedback for u in units)),
-                count(sum(u.problems for u in units)), count(sum(u.measures for u in units)),
-                *(rate_cell(r) for r in rate_pairs(overview.total)),
-                count(sum(len(u.overdue) for u in units)), count(sum(len(u.due_soon) for u in units)),
-                esc(max((u.last_update for u in units if u.last_update), default="—"))], {"total": "1"})
-
-
-def render_index(overview: Overview) -> str:
+def render_index(overview: Overview, vocab) -> str:
     units = overview.units
     overdue = sum(len(u.overdue) for u in units)
     soon = sum(len(u.due_soon) for u in units)
@@ -167,8 +214,9 @@ def render_index(overview: Overview) -> str:
              _cards(INDEX, cards),
              "## 各单位情况\n",
              _lead("合计（" + esc("；".join(f"{k.label}{k.text}" for k in total)) + "）。"),
-             block(table(unit_headers(overview), unit_rows(INDEX, units), "tz-sortable tz-filterable tz-units",
-                         "没有可用的单位数据：见“数据问题”。", footer=totals_row(overview) if units else None)),
+             block(_table(INDEX, vocab, "overview_units", tables.unit_rows(units), lambda r: {"light": _state(r)},
+                          "tz-sortable tz-filterable tz-units", "没有可用的单位数据：见“数据问题”。",
+                          footer=tables.units_total(overview, vocab.phrase("total")) if units else None)),
              "## 统计口径\n", block(_definitions(overview)),
              "## 下载\n",
              block(f'<ul class="tz-downloads"><li><a href="{esc(urls.relative_file(INDEX, WORKBOOK, False))}" '
@@ -182,64 +230,31 @@ def _definitions(overview: Overview) -> str:
     return f'<dl class="tz-definitions">{items}</dl>'
 
 
-AREA_HEADERS = ["方面", "涉及单位", "查摆问题", "整改措施", "已完成措施", "措施完成率", "逾期措施", "完成率最低的单位"]
-
-
-def _lagging(src: str, overview: Overview, total: AreaTotal) -> str:
-    ranked = sorted((f for f in total.units if f[1].measures),
-                    key=lambda f: (f[1].rate, f[0]))[:LAGGING_SHOWN]
-    return "、".join(f"{_unit_link(src, overview.unit(key))}（{area.rate * 100:.1f}%）" for key, area in ranked) or "—"
-
-
-def _area_totals(overview: Overview) -> Row:
-    def total(field: str) -> int:
-        return sum(t.total(field) for t in overview.areas)
-    measures, closed = total("measures"), total("closed")
-    share = closed / measures if measures else None
-    return Row(["<strong>合计</strong>", count(len({k for t in overview.areas for k, _ in t.units})), count(total("problems")),
-                count(measures), count(closed), percent(share), count(total("overdue")), ""], {"total": "1"})
-
-
-def render_areas(overview: Overview) -> str:
-    rows = [Row([esc(t.name), count(len(t.units)), count(t.total("problems")), count(t.total("measures")),
-                 count(t.total("closed")), percent(t.rate), count(t.total("overdue")), _lagging(AREAS, overview, t)],
-                {"area": t.name}) for t in overview.areas]
-    detail = [Row([esc(area.name), _unit_link(AREAS, overview.unit(key)), count(area.problems), count(area.measures),
-                   percent(area.rate), count(area.overdue)], {"area": area.name})
-              for t in overview.areas for key, area in t.units]
+def render_areas(overview: Overview, vocab) -> str:
+    def area(row) -> dict:
+        return {"area": row.name}
     return "\n".join([
         _front(), "# 分方面情况\n",
         _lead("各单位的查摆问题按所属方面汇总，完成率低的方面排在前面，看哪些方面普遍滞后。"
               "一项措施整改几个方面的问题时，在每个方面各计一次；各单位名称相同的方面合并为一行。"),
         _lead("一项措施整改几个方面的问题时在每个方面各计一次，所以下面的合计行可能多于各单位措施总数。"),
-        block(table(AREA_HEADERS, rows, "tz-sortable tz-areas", "各单位都还没有查摆问题。", footer=_area_totals(overview))),
+        block(_table(AREAS, vocab, "overview_areas", tables.area_rows(overview), area,
+                     "tz-sortable tz-areas", "各单位都还没有查摆问题。",
+                     footer=tables.areas_total(overview, vocab.phrase("total")))),
         "## 各单位分方面\n",
-        block(table(["方面", "单位", "查摆问题", "整改措施", "措施完成率", "逾期措施"], detail,
-                    "tz-sortable tz-filterable", "各单位都还没有查摆问题。")),
+        block(_table(AREAS, vocab, "overview_area_units", tables.area_unit_rows(overview), area,
+                     "tz-sortable tz-filterable", "各单位都还没有查摆问题。")),
         _footer(overview)])
 
 
-MEASURE_HEADERS = ["编号", "整改措施", "责任单位", "责任人", "整改时限", "整改状态", "提示"]
+def _measures(src: str, vocab, unit: UnitFigures, rows, empty: str = "（无）") -> str:
+    """逾期 or 临期 measures of one unit."""
+    def facts(m) -> dict:
+        return {"unit": list(m.units), "owner": list(m.owners), "status": m.status or ""}
+    return _table(src, vocab, "overview_measures", tables.measure_lines(unit, rows), facts, "tz-sortable", empty)
 
 
-def measure_rows(rows: list[MeasureRow]) -> list[Row]:
-    out = []
-    for m in rows:
-        if m.light == RED:
-            note = f"逾期 {-m.days_left} 天"
-        elif m.light == YELLOW:
-            note = f"临期（剩 {m.days_left} 天）"
-        else:
-            note = ""
-        light = f'<span class="tz-light tz-light--{esc(m.light)}">{esc(note)}</span>' if note else ""
-        out.append(Row([esc(m.id), esc(m.title), esc("、".join(m.units) or "—"), esc("、".join(m.owners) or "—"),
-                        Cell(esc(m.deadline or "—"), m.deadline or ""), esc(m.status or "—"),
-                        Cell(light, f"{m.days_left if m.days_left is not None else 0:+09d}")],
-                       {"unit": list(m.units), "owner": list(m.owners), "status": m.status or ""}))
-    return out
-
-
-def render_overdue(overview: Overview) -> str:
+def render_overdue(overview: Overview, vocab) -> str:
     late = [u for u in overview.units if u.overdue]
     total = sum(len(u.overdue) for u in late)
     parts = [_front(toc=True), "# 逾期事项\n",
@@ -251,39 +266,33 @@ def render_overdue(overview: Overview) -> str:
         parts.append(f"## {md_inline(u.name)}\n")
         parts.append(block(f'<p class="tz-lead">{_unit_link(OVERDUE, u)}：{len(u.overdue)} 项逾期，'
                            f"本轮 {u.measures} 项措施。</p>"
-                           + table(MEASURE_HEADERS, measure_rows(list(u.overdue)), "tz-sortable")))
+                           + _measures(OVERDUE, vocab, u, u.overdue)))
     parts.append(_footer(overview))
     return "\n".join(parts)
 
 
-def render_repeats(overview: Overview) -> str:
-    rows = []
-    for r in overview.repeats:
-        where = "；".join(f"{_unit_link(REPEATS, overview.unit(key))} {esc('、'.join(ids))}" for key, ids in r.by_unit())
-        rows.append([esc(r.kind), esc(r.text), count(r.unit_count), where])
+def render_repeats(overview: Overview, vocab) -> str:
     return "\n".join([
         _front(), "# 共性问题\n",
         _lead("同一条反馈意见原文或同一个查摆问题标题（去掉空格和标点后逐字相同）出现在两个及以上单位的当前轮次中："
               "这些是面上的共性问题，宜统一督办。"),
-        block(table(["类别", "内容", "单位数", "出现在"], rows, "tz-sortable tz-filterable",
-                    "没有在两个及以上单位中重复出现的反馈问题或查摆问题。")),
+        block(_table(REPEATS, vocab, "overview_repeats", tables.repeat_rows(overview), lambda r: {},
+                     "tz-sortable tz-filterable", "没有在两个及以上单位中重复出现的反馈问题或查摆问题。")),
         _footer(overview)])
 
 
-def render_issues(overview: Overview) -> str:
+def render_issues(overview: Overview, vocab) -> str:
     versions = "、".join(str(v) for v in READABLE_VERSIONS)
-    rows = [[esc(i.source.name or "（未命名）"), esc(str(i.source.location)), esc(i.source.origin), esc(i.reason),
-             esc(i.effect) if i.effect else "已纳入总览，统计可能不准" if not i.fatal else '<strong>未纳入总览</strong>']
-            for i in overview.issues]
     return "\n".join([
         _front(search=True), "# 数据问题\n",
         _lead(f"读取各单位数据时发现的问题。本工具读取 records.json 数据格式版本 {esc(versions)}"
               "（记录中的 schema_version 字段；没有该字段的旧文件为版本 1）。有问题的来源不影响其他单位。"),
-        block(table(["单位", "位置", "来源清单", "原因", "处理"], rows, "tz-sortable", "所有来源都已正常读取。")),
+        block(_table(ISSUES, vocab, "overview_issues", tables.issue_rows(overview.issues), lambda r: {},
+                     "tz-sortable", "所有来源都已正常读取。")),
         _footer(overview)])
 
 
-def render_unit(overview: Overview, unit: UnitFigures, page_dir: str | None) -> str:
+def render_unit(overview: Overview, vocab, unit: UnitFigures, page_dir: str | None) -> str:
     src = unit_page(unit)
     facts = [("巡视轮次", esc(unit.round_title or "—")), ("巡视组", esc(unit.team or "—")),
              ("单位统计日期", esc(unit.unit_as_of or "—")), ("最近进展", esc(unit.last_update or "—")),
@@ -306,13 +315,11 @@ def render_unit(overview: Overview, unit: UnitFigures, page_dir: str | None) -> 
     if unit.notes:
         items = "".join(f"<li>{esc(n)}</li>" for n in unit.notes)
         parts.append(block(f'<div class="admonition warning"><p class="admonition-title">数据提示</p><ul>{items}</ul></div>'))
-    area_rows = [[esc(a.name), count(a.problems), count(a.measures), percent(a.rate), count(a.overdue)] for a in unit.areas]
-    area_total = ["<strong>合计</strong>", count(unit.problems), count(unit.measures),
-                  rate_cell(unit.completion.measures.rate), count(len(unit.overdue))]
-    parts += ["## 分方面\n", block(table(["方面", "查摆问题", "整改措施", "措施完成率", "逾期措施"], area_rows,
-                                          "tz-sortable tz-unit-areas", "本轮还没有查摆问题。", footer=area_total)),
-              "## 逾期事项\n", block(table(MEASURE_HEADERS, measure_rows(list(unit.overdue)), "tz-sortable", "没有逾期事项。")),
-              "## 临期事项\n", block(table(MEASURE_HEADERS, measure_rows(list(unit.due_soon)), "tz-sortable", "没有临期事项。")),
+    parts += ["## 分方面\n", block(_table(src, vocab, "overview_unit_areas", tables.unit_area_rows(unit), lambda r: {},
+                                           "tz-sortable tz-unit-areas", "本轮还没有查摆问题。",
+                                           footer=tables.unit_area_total(unit, vocab.phrase("total")), footer_facts={})),
+              "## 逾期事项\n", block(_measures(src, vocab, unit, unit.overdue, "没有逾期事项。")),
+              "## 临期事项\n", block(_measures(src, vocab, unit, unit.due_soon, "没有临期事项。")),
               _footer(overview)]
     return "\n".join(parts)
 
@@ -323,7 +330,7 @@ class OverviewPages:
     fragments: dict[str, list[str]]   # src_uri -> HTML set aside from the Markdown (see render.html.block)
 
 
-def render_pages(overview: Overview, site_dir: str | None = None) -> OverviewPages:
+def render_pages(overview: Overview, vocab, site_dir: str | None = None) -> OverviewPages:
     """Every page; `site_dir` (where the site will be built) makes links to site folders relative.
 
     As on the unit sites, large HTML blocks are set aside as fragments and the
@@ -333,11 +340,11 @@ def render_pages(overview: Overview, site_dir: str | None = None) -> OverviewPag
     page_dir = os.path.join(site_dir, "units") if site_dir else None
     makers = {INDEX: render_index, AREAS: render_areas, OVERDUE: render_overdue, REPEATS: render_repeats,
               ISSUES: render_issues}
-    makers.update({unit_page(u): (lambda o, u=u: render_unit(o, u, page_dir)) for u in overview.units})
+    makers.update({unit_page(u): (lambda o, v, u=u: render_unit(o, v, u, page_dir)) for u in overview.units})
     pages, fragments = {}, {}
     for uri, make in makers.items():
         with collecting_fragments() as collected:
-            pages[uri] = make(overview)
+            pages[uri] = make(overview, vocab)
         if collected:
             fragments[uri] = list(collected)
     return OverviewPages(pages, fragments)

@@ -184,7 +184,7 @@ class Page:
 
     def link(self, record: Record, text: str | None = None) -> str:
         label = text if text is not None else f"{record.id} {record.title}"
-        return f'<a href="{self.href(self.record_src(record))}">{esc(label)}</a>' + draft_mark(record)
+        return f'<a href="{self.href(self.record_src(record))}">{esc(label)}</a>' + draft_mark(record, self.vocab)
 
     def id_link(self, record: Record) -> str:
         return f'<a href="{self.href(self.record_src(record))}" title="{esc(record.title)}">{esc(record.id)}</a>'
@@ -255,19 +255,22 @@ def filter_bar(page: Page, areas=()) -> str:
     ]
     spec = esc(json.dumps(facts, ensure_ascii=False, separators=(",", ":")))
     return (f'<details class="tz-filterbar" data-facts="{spec}" open>'
-            '<summary>筛选<span class="tz-filter__count"></span></summary></details>')
+            f'<summary>{esc(vocab.phrase("filter"))}<span class="tz-filter__count"></span></summary></details>')
 
 
-def draft_mark(record: Record) -> str:
+def draft_mark(record: Record, vocab) -> str:
     """The 草稿 badge after an imported record that is not yet completed."""
-    return '<span class="tz-draft" title="导入的草稿，尚待补充">草稿</span>' if getattr(record, "draft", False) else ""
+    if not getattr(record, "draft", False):
+        return ""
+    return (f'<span class="tz-draft" title="{esc(vocab.phrase("draft_mark_title"))}">'
+            f'{esc(vocab.phrase("draft_mark"))}</span>')
 
 
 def source_note(ledger: Ledger) -> str:
     """Generated pages cannot be edited: say where their data comes from."""
-    return block(f'<p class="tz-source">本页由 <code>records/</code> 中的 {len(ledger.records)} 条台账记录自动生成'
-                 f"（{esc(ledger.vocab.key('as_of'))} {ledger.today.isoformat()}），不能直接编辑。要修改内容，请打开相应的记录页，"
-                 "点右上角的编辑按钮修改记录文件。</p>")
+    text = ledger.vocab.phrase("source_note", folder="<code>records/</code>", count=len(ledger.records),
+                               date=ledger.today.isoformat())
+    return block(f'<p class="tz-source">{text}</p>')
 
 
 def record_src(vocab, record: Record) -> str:

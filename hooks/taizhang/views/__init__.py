@@ -893,6 +893,23 @@ class FeedbackRow:
     not_task: str = ""                # 非整改任务: the reason it is not counted, else ""
 
 
+@dataclass(frozen=True)
+class DeclarationRow:
+    """说明事项 (a problem record whose 性质 is 说明事项): the sheet of that name."""
+
+    number: int
+    declaration: Ref
+    area: str | None
+    area_label: str                   # （一）name
+    text: str                         # its body as plain text
+
+
+def declaration_rows(ledger: Ledger, declarations) -> tuple[DeclarationRow, ...]:
+    return tuple(DeclarationRow(number, Ref.of(p), p.area, area_label(p.area, ledger.area_name(p, p.area)),
+                                plain_text(p.body))
+                 for number, p in enumerate(declarations, start=1))
+
+
 def feedback_rows(ledger: Ledger, feedback) -> tuple[FeedbackRow, ...]:
     rows = []
     for number, f in enumerate(feedback, start=1):
