@@ -58,7 +58,7 @@ def build_overview_workbook(overview: Overview, vocab) -> bytes:
                   for r in rows]
         centred = tuple(i for i, c in enumerate(columns, start=1)
                         if c.align == "centre" or (c.show in tables.CENTRED_SHOWS and c.align != "left"))
-        head = SheetHead(name, title, overview.title, overview.today, [(c.label, c.width) for c in columns])
+        head = SheetHead(name, title, overview.title, overview.today, [(c.label, c.width) for c in columns], vocab=vocab)
         ws = simple_sheet(wb, head, values, fonts, PAPER, _fills(vocab, columns, rows), centred)
         percent = tuple(i for i, c in enumerate(columns, start=1) if c.show == "rate")
         if percent and rows:
