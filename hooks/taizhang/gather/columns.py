@@ -4,128 +4,19 @@ Each table is declared once in vocabulary.yml (`tables`, the overview_*
 entries): which value each column shows (`name`, a field of the table's row
 type below), how (`as`), its header and sheet width. pages.py makes the HTML
 cells and workbook.py the sheet cells of the same columns, so adding a
-column to a table is one vocabulary entry. `OVERVIEW_ROWS` names the row
-type of each table (views/columns.py checks a declaration against it).
+column to a table is one vocabulary entry. The row types are in
+views/overview.py (the vocabulary's check of `tables` reads them there).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from taizhang.gather.figures import AreaTotal, MeasureRow, Overview, UnitFigures
 from taizhang.gather.sources import Issue
 from taizhang.views import Rate
+from taizhang.views.overview import AreaRow, AreaUnitRow, IssueRow, MeasureLine, RepeatRow, UnitRow
 
-
-@dataclass(frozen=True)
-class UnitRow:
-    """各单位情况: one unit, or the 合计 of all (`total`)."""
-
-    number: int | None
-    key: str                  # the unit's page (units/KEY.md); "" on 合计
-    name: str
-    round_title: str
-    team: str
-    unit_as_of: str
-    last_update: str
-    feedback: int
-    problems: int
-    declarations: int
-    measures: int
-    records: int
-    overdue: int
-    due_soon: int
-    rate_measures: Rate
-    rate_measures_basic: Rate
-    rate_problems: Rate
-    rate_problems_basic: Rate
-    rate_feedback: Rate
-    rate_feedback_basic: Rate
-    total: bool = False
-
-
-@dataclass(frozen=True)
-class AreaRow:
-    """分方面: one area across units (units with an area of the same name), or 合计."""
-
-    name: str
-    units: int
-    problems: int
-    measures: int
-    closed: int
-    overdue: int
-    rate: float | None
-    lagging: tuple[tuple[str, str, float], ...]   # (unit key, unit name, rate): the lowest rates
-    total: bool = False
-
-
-@dataclass(frozen=True)
-class AreaUnitRow:
-    """One area of one unit (各单位分方面; a unit page's 分方面), or that unit's 合计."""
-
-    name: str
-    key: str
-    unit: str
-    problems: int
-    measures: int
-    closed: int
-    overdue: int
-    rate: float | Rate | None      # a Rate (with its numerator/denominator) on the 合计 row
-    total: bool = False
-
-
-@dataclass(frozen=True)
-class MeasureLine:
-    """逾期事项 / 临期事项: one open measure of one unit, or the 合计 of the list."""
-
-    key: str
-    unit_name: str
-    id: str
-    title: str
-    units: tuple[str, ...]
-    owners: tuple[str, ...]
-    deadline: str | None
-    long_term: bool
-    status: str | None
-    light: str | None
-    days_left: int | None
-    days_overdue: int | None
-    total: bool = False
-
-
-@dataclass(frozen=True)
-class RepeatRow:
-    """共性问题: the same feedback or problem text in two or more units."""
-
-    kind: str
-    text: str
-    unit_count: int
-    places: tuple[tuple[str, str, tuple[str, ...]], ...]   # (unit key, unit name, record ids)
-    total: bool = False
-
-
-@dataclass(frozen=True)
-class IssueRow:
-    """数据问题: a source that could not be read, or only in part."""
-
-    name: str
-    location: str
-    origin: str
-    reason: str
-    fatal: bool
-    effect: str
-    total: bool = False
-
-
-OVERVIEW_ROWS = {
-    "overview_units": UnitRow, "overview_areas": AreaRow, "overview_area_units": AreaUnitRow,
-    "overview_unit_areas": AreaUnitRow, "overview_measures": MeasureLine, "overview_repeats": RepeatRow,
-    "overview_issues": IssueRow,
-}
-# How a value can be shown; pages.py and workbook.py each know every one.
-OVERVIEW_SHOWS = ("number", "unit", "text", "texts", "count", "rate", "overdue", "due_soon", "date", "id",
-                  "deadline", "status", "light", "days", "places", "lagging", "handling")
 CENTRED_SHOWS = ("number", "id", "deadline", "date", "days")
 
 
