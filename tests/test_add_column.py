@@ -50,6 +50,11 @@ def _flow(spec: dict) -> str:
     return "{" + ", ".join(f"{k}: {_quoted(v) if isinstance(v, str) else str(v).lower()}" for k, v in spec.items()) + "}"
 
 
+def _other_label(table: str) -> str:
+    """A table declared after this test was written: its first column once more, under this label."""
+    return f"新列{table}"
+
+
 def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -59,10 +64,10 @@ def config() -> str:
     added one; the ledger's columns plus 阶段性评估."""
     raw = yaml.safe_load((REPO / "hooks/taizhang/vocabulary.yml").read_text(encoding="utf-8"))
     lines = ["tables:"]
-    for table, added in ADDED.items():
+    for table, columns in raw["tables"].items():
         lines.append(f"  {table}:")
-        lines += [f"    - {_flow(spec)}" for spec in raw["tables"][table]]
-        lines.append(f"    - {added}")
+        lines += [f"    - {_flow(spec)}" for spec in columns]
+        lines.append(f"    - {ADDED.get(table) or _flow(dict(columns[0], label=_other_label(table), site=True))}")
     lines.append("ledger_columns:")
     lines += [f"  - {_flow(spec)}" for spec in raw["ledger_columns"]]
     return "\n".join(lines) + "\n" + LEDGER_ADDED
@@ -104,8 +109,8 @@ def test_the_configuration_changes_nothing_but_adds_one_column_to_each_table(bui
     """The taizhang.yml written here gives each table its packaged columns plus one: nothing else moved."""
     _, project, _ = built
     packaged, mine = load_vocabulary(None), load_vocabulary(project)
-    assert set(ADDED) == set(packaged.tables), "a table without an added column"
-    for table in ADDED:
+    assert set(ADDED) <= set(packaged.tables)
+    for table in packaged.tables:
         assert mine.tables[table][:-1] == packaged.tables[table], table
     assert mine.ledger_columns[:-1] == packaged.ledger_columns and mine.ledger_columns[-1].label == "阶段性评估"
 
@@ -120,6 +125,11 @@ def test_each_list_of_the_site_shows_its_new_column(built):
         assert label in _headers(site / page), (table, page)
         assert any(_cells(site / page, label)), (table, "no value in the new column")
     assert "2023-07-10 区委巡视整改工作领导小组办公室 销号" in _cells(site / "lists/tasks/index.html", "销号情况甲")
+    # a table declared later (e.g. 承接事项): its column is on some page of the site
+    later = set(load_vocabulary(None).tables) - set(ADDED)
+    headers = {h for page in site.rglob("*.html") for h in _headers(page)} if later else set()
+    for table in later:
+        assert _other_label(table) in headers, table
 
 
 def test_each_sheet_and_the_csv_show_their_new_column(built):
