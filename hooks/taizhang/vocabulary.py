@@ -7,15 +7,16 @@ Defaults live in vocabulary.yml beside this file; a project overrides them in
 from __future__ import annotations
 
 import copy
+import json
+import os
 import re
 import string
+import sys
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from collections.abc import Mapping
-
-import yaml
 
 from taizhang.errors import TaizhangError
 
@@ -359,19 +360,63 @@ class _Merger:
 
 def _read_yaml(path: Path) -> dict:
     """The packaged defaults: trusted, plain PyYAML (libyaml's parser when
-    there is one). Parsed once per process while the file is unchanged (the
-    command line reads them for its `new` options and again for the project);
-    each caller gets its own copy, since merging a taizhang.yml changes it."""
-    stat = path.stat()
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
-    if _DEFAULTS_CACHE.get("key") != key:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=loader)
-        _DEFAULTS_CACHE.update(key=key, data=data or {})
+    there is one). Importing PyYAML and parsing them costs a sixth of `taizhang
+    check` on 1,000 records, so, as Python keeps compiled modules, the parsed
+    defaults are kept as JSON in __pycache__ beside the file (_defaults_json).
+    Read once per process while the file is unchanged (the command line reads
+    them for its `new` options and again for the project); each caller gets
+    its own copy, since merging a taizhang.yml changes it."""
+    source = path.read_bytes().decode("utf-8-sig")
+    if _DEFAULTS_CACHE.get("source") != source:
+        _DEFAULTS_CACHE.clear()
+        _DEFAULTS_CACHE.update(source=source, **_defaults_json(path, source))
+    if "json" in _DEFAULTS_CACHE:
+        return json.loads(_DEFAULTS_CACHE["json"])
     return copy.deepcopy(_DEFAULTS_CACHE["data"])
 
 
 _DEFAULTS_CACHE: dict = {}
+
+
+def _defaults_json(path: Path, source: str) -> dict:
+    """{"json": the parsed file as JSON text} or, when JSON cannot hold it
+    exactly, {"data": the parsed file}. The JSON is kept in __pycache__/NAME.json
+    (its first line the whole source, as a JSON string): used only when that
+    source is the very text read now, else made again from PyYAML's parse and
+    written atomically (not at all under python -B or where it cannot be)."""
+    cache = path.parent / "__pycache__" / f"{path.name}.json"
+    try:
+        first, _, text = cache.read_text(encoding="utf-8").partition("\n")
+        if json.loads(first) == source and isinstance(json.loads(text), dict):
+            return {"json": text}
+    except (OSError, ValueError):
+        pass   # none yet, unreadable or broken: parse
+    import yaml
+
+    data = yaml.load(source, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    if not _json_exact(data):
+        return {"data": data}
+    text = json.dumps(data, ensure_ascii=False)
+    if not sys.dont_write_bytecode:
+        temporary = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+        try:
+            cache.parent.mkdir(exist_ok=True)
+            temporary.write_text(json.dumps(source, ensure_ascii=False) + "\n" + text, encoding="utf-8")
+            os.replace(temporary, cache)
+        except OSError:
+            temporary.unlink(missing_ok=True)   # a read-only install: parse each time
+    return {"json": text}
+
+
+def _json_exact(value) -> bool:
+    """Whether JSON gives back exactly this value: text keys, plain types, finite numbers."""
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _json_exact(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_json_exact(v) for v in value)
+    if isinstance(value, float):
+        return value == value and value not in (float("inf"), float("-inf"))
+    return value is None or isinstance(value, (str, int, bool))
 
 
 def _read_project(path: Path) -> tuple[dict, dict]:
@@ -560,6 +605,10 @@ def _validate(raw: dict) -> None:
     for group in COLOURED_GROUPS:
         for name, spec in raw[group].items():
             _check_colours(f"{group}.{name}", spec)
+    unknown = [n for n in (raw["import"].get("status_words") or {}) if n not in raw["statuses"]]
+    if unknown:
+        raise ConfigError(f"{PROJECT_CONFIG}：import.status_words 中的“{'、'.join(map(str, unknown))}”不是状态名，"
+                          f"可用的有：{'、'.join(raw['statuses'])}")
     valid = ledger_column_names(raw)
     for column in raw["ledger_columns"]:
         name = column.get("name") if isinstance(column, dict) else None
@@ -721,45 +770,85 @@ def _column_problems(raw: dict, table: str, index: int, c) -> list[tuple[tuple, 
     if not isinstance(c, dict):
         return [(where, _rule(f"应为一列的映射，实际写的是{_describe(c)}", "table-column",
                               "每一列写成 {name: 值名, as: 显示方式, label: 列名}，可加 width、role、gap、site、sheet、align"))]
-    out = []
     keys = "、".join(TABLE_KEYS)
-    for key in c:
-        if key not in TABLE_KEYS:
-            out.append((where + (key,), _rule(f"中的“{key}”不是列的设置项", "table-key", f"可写的有：{keys}")))
-    name = c.get("name")
-    if not isinstance(name, str) or not name:
-        out.append((where + (("name",) if "name" in c else ()),
-                    _rule("缺少 name（这一列显示行中的哪个值）" if "name" not in c else f"的 name 应为值名，实际写的是{_describe(name)}",
-                          "table-name", "写上行中的值名，如 name: signoff（可用的值名见 README“清单增加一列”）")))
-    show = c.get("as", "text")
-    if show not in table_shows(table):
-        out.append((where + ("as",), _rule(f"的显示方式“{show}”未知", "table-as", f"可用的有：{'、'.join(table_shows(table))}")))
-    label = c.get("label")
-    if label is None and not (isinstance(name, str) and isinstance(raw["fields"].get(name), dict)):
-        out.append((where, _rule("缺少 label（列名）", "table-label", "写上 label: 列名；只有 name 是字段名时才可省略，列名取字段名")))
-    elif label is not None and (not isinstance(label, (str, int, float)) or isinstance(label, bool)):
-        out.append((where + ("label",), _rule(f"的列名应为一段文字，实际写的是{_describe(label)}", "table-label", "写成 label: 列名")))
-    width = c.get("width", DEFAULT_WIDTH)
-    if isinstance(width, bool) or not isinstance(width, (int, float)) or not 1 <= width <= MAX_WIDTH:
-        out.append((where + ("width",), _rule(f"的列宽{_describe(width)}不合适", "table-width",
-                                              f"写 1 到 {MAX_WIDTH} 之间的数（工作表列宽，Excel 字符单位），如 width: 12")))
-    role = c.get("role", "")
-    if role not in TABLE_ROLES:
-        out.append((where + ("role",), _rule(f"的 role“{role}”未知", "table-role",
-                                             f"手机卡片中的位置只能是 {'、'.join(r for r in TABLE_ROLES if r)}，或不写")))
-    gap = c.get("gap", "")
-    if gap and (not isinstance(gap, str) or gap not in raw["phrases"]):
-        out.append((where + ("gap",), _rule(f"的 gap“{gap}”不是固定用语", "table-gap",
-                                            "写 phrases 中的名称（值为空时显示这句话），如 no_measures、no_problems")))
-    align = c.get("align", "")
-    if align and align not in TABLE_ALIGNS:
-        out.append((where + ("align",), _rule(f"的 align“{align}”未知", "table-align",
-                                              f"工作表中的对齐只能是 {' 或 '.join(TABLE_ALIGNS)}（居中或靠左），或不写")))
-    for key in ("site", "sheet"):
-        if key in c and not isinstance(c[key], bool):
-            out.append((where + (key,), _rule(f"的 {key} 应为 true 或 false，实际写的是{_describe(c[key])}", "table-flag",
-                                              f"写 {key}: false（不在{'网站' if key == 'site' else '工作表'}上显示），或不写")))
+    out = [(where + (key,), _rule(f"中的“{key}”不是列的设置项", "table-key", f"可写的有：{keys}"))
+           for key in c if key not in TABLE_KEYS]
+    for check in COLUMN_CHECKS:
+        found = check(raw, table, c)
+        if found:
+            key, text = found
+            out.append((where + ((key,) if key in c else ()), text))
     return out
+
+
+def _name_problem(raw: dict, table: str, c: dict):
+    name = c.get("name")
+    if isinstance(name, str) and name:
+        return None
+    what = "缺少 name（这一列显示行中的哪个值）" if "name" not in c else f"的 name 应为值名，实际写的是{_describe(name)}"
+    return "name", _rule(what, "table-name", "写上行中的值名，如 name: signoff（可用的值名见 README“清单增加一列”）")
+
+
+def _as_problem(raw: dict, table: str, c: dict):
+    show = c.get("as", "text")
+    if show in table_shows(table):
+        return None
+    return "as", _rule(f"的显示方式“{show}”未知", "table-as", f"可用的有：{'、'.join(table_shows(table))}")
+
+
+def _label_problem(raw: dict, table: str, c: dict):
+    label, name = c.get("label"), c.get("name")
+    if label is None and not (isinstance(name, str) and isinstance(raw["fields"].get(name), dict)):
+        return "", _rule("缺少 label（列名）", "table-label", "写上 label: 列名；只有 name 是字段名时才可省略，列名取字段名")
+    if label is not None and (not isinstance(label, (str, int, float)) or isinstance(label, bool)):
+        return "label", _rule(f"的列名应为一段文字，实际写的是{_describe(label)}", "table-label", "写成 label: 列名")
+    return None
+
+
+def _width_problem(raw: dict, table: str, c: dict):
+    width = c.get("width", DEFAULT_WIDTH)
+    if not isinstance(width, bool) and isinstance(width, (int, float)) and 1 <= width <= MAX_WIDTH:
+        return None
+    return "width", _rule(f"的列宽{_describe(width)}不合适", "table-width",
+                          f"写 1 到 {MAX_WIDTH} 之间的数（工作表列宽，Excel 字符单位），如 width: 12")
+
+
+def _role_problem(raw: dict, table: str, c: dict):
+    role = c.get("role", "")
+    if role in TABLE_ROLES:
+        return None
+    return "role", _rule(f"的 role“{role}”未知", "table-role",
+                         f"手机卡片中的位置只能是 {'、'.join(r for r in TABLE_ROLES if r)}，或不写")
+
+
+def _gap_problem(raw: dict, table: str, c: dict):
+    gap = c.get("gap", "")
+    if not gap or (isinstance(gap, str) and gap in raw["phrases"]):
+        return None
+    return "gap", _rule(f"的 gap“{gap}”不是固定用语", "table-gap",
+                        "写 phrases 中的名称（值为空时显示这句话），如 no_measures、no_problems")
+
+
+def _align_problem(raw: dict, table: str, c: dict):
+    align = c.get("align", "")
+    if not align or align in TABLE_ALIGNS:
+        return None
+    return "align", _rule(f"的 align“{align}”未知", "table-align",
+                          f"工作表中的对齐只能是 {' 或 '.join(TABLE_ALIGNS)}（居中或靠左），或不写")
+
+
+def _flag_problem(key: str, where: str):
+    def check(raw: dict, table: str, c: dict):
+        if key not in c or isinstance(c[key], bool):
+            return None
+        return key, _rule(f"的 {key} 应为 true 或 false，实际写的是{_describe(c[key])}", "table-flag",
+                          f"写 {key}: false（不在{where}上显示），或不写")
+    return check
+
+
+# Each check: (raw, table, column) -> (the key it is about, message) or None.
+COLUMN_CHECKS = (_name_problem, _as_problem, _label_problem, _width_problem, _role_problem, _gap_problem,
+                 _align_problem, _flag_problem("site", "网站"), _flag_problem("sheet", "工作表"))
 
 
 def table_problems(raw: dict, tables) -> list[tuple[tuple, str]]:

@@ -143,7 +143,7 @@ def plain(vocab, column, row, total_first: bool = False):
     if show == "lagging":
         return "、".join(f"{name}（{rate * 100:.1f}%）" for _, name, rate in value)
     if show == "handling":
-        return "已纳入，统计可能不准" if not row.fatal else "未纳入"
+        return vocab.phrase("overview_included_unsure_short" if not row.fatal else "overview_excluded_short")
     if show == "light":
         return value or ""
     return "" if value is None else value

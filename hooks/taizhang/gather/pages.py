@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,8 +25,22 @@ from taizhang.views import Rate
 
 INDEX, AREAS, OVERDUE, REPEATS, ISSUES = "index.md", "areas.md", "overdue.md", "repeats.md", "issues.md"
 WORKBOOK = "downloads/overview.xlsx"
-WORKBOOK_NAME = "督查总览.xlsx"
-NAV = (("总览", INDEX), ("分方面", AREAS), ("逾期事项", OVERDUE), ("共性问题", REPEATS), ("数据问题", ISSUES))
+
+
+def workbook_name(vocab) -> str:
+    return vocab.phrase("overview_workbook") + ".xlsx"
+
+
+def nav(vocab) -> tuple[tuple[str, str], ...]:
+    """The overview's tabs: (title, page)."""
+    return ((vocab.phrase("overview_nav_index"), INDEX), (vocab.phrase("overview_areas"), AREAS),
+            (vocab.phrase("dashboard_late"), OVERDUE), (vocab.phrase("overview_repeats"), REPEATS),
+            (vocab.phrase("overview_issues"), ISSUES))
+
+
+def anchor(heading: str) -> str:
+    """The #id the table of contents gives a heading (pymdownx slugify, lower case)."""
+    return "#" + re.sub(r"[^\w\- ]", "", heading).strip().lower().replace(" ", "-")
 
 
 # Wide tables need the width the sidebars would take (the tabs still navigate);
@@ -79,14 +94,14 @@ def _link(src: str, key: str, name: str) -> str:
     return f'<a href="{href(src, f"units/{key}.md")}">{esc(name)}</a>'
 
 
-def site_link(unit: UnitFigures, page_dir: str | None) -> str:
+def site_link(vocab, unit: UnitFigures, page_dir: str | None) -> str:
     """The unit's own site: its 网址, or, for a site folder, a relative path to it."""
     if unit.url:
         return f'<a href="{esc(unit.url)}">{esc(unit.url)}</a>'
     if unit.source_kind == "网站文件夹" and page_dir:
         target = os.path.relpath(os.path.join(unit.location, "index.html"), page_dir).replace(os.sep, "/")
-        return f'<a href="{esc(target)}">本单位网站</a>'
-    return '<span class="tz-empty">未提供网址</span>'
+        return f'<a href="{esc(target)}">{esc(vocab.phrase("overview_site"))}</a>'
+    return f'<span class="tz-empty">{esc(vocab.phrase("overview_no_url"))}</span>'
 
 
 def _cards(src: str, cards) -> str:
@@ -99,18 +114,18 @@ def _cards(src: str, cards) -> str:
 
 
 
-def _state(unit) -> str:
-    return "逾期" if unit.overdue else ("临期" if unit.due_soon else "正常")
+def _state(vocab, unit) -> str:
+    return vocab.label("lights", "red" if unit.overdue else ("yellow" if unit.due_soon else "green"))
 
 
 def _lead(text: str) -> str:
     return block(f'<p class="tz-lead">{text}</p>')
 
 
-def _footer(overview: Overview) -> str:
-    return block(f'<p class="tz-source">本页由 taizhang gather 根据 {len(overview.units)} 个单位发布的台账数据'
-                 f"（共 {overview.records} 条记录）自动生成，统计日期 {esc(overview.today.isoformat())}。"
-                 "数据有误请联系相应单位在其台账中修改。</p>")
+def _footer(overview: Overview, vocab) -> str:
+    text = vocab.phrase("overview_footer", units=len(overview.units), records=overview.records,
+                        date=overview.today.isoformat())
+    return block(f'<p class="tz-source">{esc(text)}</p>')
 
 
 def rate_cell(r) -> Cell:
@@ -125,21 +140,23 @@ def _light_count(value: int, light: str) -> Cell:
     return Cell(html, f"{value:09d}")
 
 
-def _measure_light(row) -> Cell:
+def _measure_light(vocab, row) -> Cell:
     if row.light == RED:
-        note = f"逾期 {-row.days_left} 天"
+        note = vocab.phrase("overdue_days", days=-row.days_left)
     elif row.light == YELLOW:
-        note = f"临期（剩 {row.days_left} 天）"
+        note = vocab.phrase("overview_soon_days", days=row.days_left)
     else:
         note = ""
     light = f'<span class="tz-light tz-light--{esc(row.light)}">{esc(note)}</span>' if note else ""
     return Cell(light, f"{row.days_left if row.days_left is not None else 0:+09d}")
 
 
-def _handling(row) -> str:
+def _handling(vocab, row) -> str:
     if row.effect:
         return esc(row.effect)
-    return "已纳入总览，统计可能不准" if not row.fatal else "<strong>未纳入总览</strong>"
+    if not row.fatal:
+        return esc(vocab.phrase("overview_included_unsure"))
+    return f"<strong>{esc(vocab.phrase('overview_excluded'))}</strong>"
 
 
 def cell(src: str, vocab, column, row):
@@ -169,7 +186,7 @@ def cell(src: str, vocab, column, row):
     if show == "status":
         return esc(value or "—")
     if show == "light":
-        return _measure_light(row)
+        return _measure_light(vocab, row)
     if show == "days":
         return "—" if value is None else Cell(esc(value), f"{value:09d}")
     if show == "places":
@@ -178,7 +195,7 @@ def cell(src: str, vocab, column, row):
         return "" if row.total else "、".join(f"{_link(src, key, name)}（{rate * 100:.1f}%）"
                                               for key, name, rate in value) or "—"
     if show == "handling":
-        return _handling(row)
+        return _handling(vocab, row)
     return esc(value)
 
 
@@ -203,25 +220,35 @@ def render_index(overview: Overview, vocab) -> str:
     overdue = sum(len(u.overdue) for u in units)
     soon = sum(len(u.due_soon) for u in units)
     total = overview.total
-    cards = [("单位", len(units), "#各单位情况"),
-             *((f"{r.label}（合计）", f"{r.text}（{r.done}/{r.total}）" if r.value is not None else r.text, "#统计口径")
+    heading, counting = vocab.phrase("overview_units_heading"), vocab.phrase("overview_counting")
+    cards = [(vocab.phrase("overview_units_card"), len(units), anchor(heading)),
+             *((vocab.phrase("overview_total_of", label=r.label, total=vocab.phrase("total")),
+                f"{r.text}（{r.done}/{r.total}）" if r.value is not None else r.text, anchor(counting))
                for r in (total.measures.rate, total.measures.basic_rate)),
-             ("逾期措施", overdue, OVERDUE), ("临期措施", soon, "#各单位情况"),
-             ("数据问题", len(overview.issues), ISSUES)]
+             (vocab.phrase("overview_overdue_measures"), overdue, OVERDUE),
+             (vocab.phrase("overview_soon_measures"), soon, anchor(heading)),
+             (vocab.phrase("overview_issues"), len(overview.issues), ISSUES)]
+    issues = (vocab.phrase("overview_issues_note", issues=f'<a href="{href(INDEX, ISSUES)}">'
+                           f'{esc(vocab.phrase("overview_issue_count", count=len(overview.issues)))}</a>')
+              if overview.issues else "")
+    name = workbook_name(vocab)
+    sheets = "、".join(vocab.phrase(p) for p in ("overview_units_heading", "overview_areas", "dashboard_late",
+                                                  "overview_repeats", "overview_issues"))
     parts = [_front(), f"# {md_inline(overview.title)}\n",
-             _lead(f"统计日期 {esc(overview.today.isoformat())}：汇总 {len(units)} 个单位的整改台账，各单位按其当前巡视轮次统计。"
-                   + (f'另有 <a href="{href(INDEX, ISSUES)}">{len(overview.issues)} 个数据问题</a>。' if overview.issues else "")),
+             _lead(esc(vocab.phrase("overview_index_lead", date=overview.today.isoformat(), count=len(units))) + issues),
              _cards(INDEX, cards),
-             "## 各单位情况\n",
-             _lead("合计（" + esc("；".join(f"{k.label}{k.text}" for k in total)) + "）。"),
-             block(_table(INDEX, vocab, "overview_units", tables.unit_rows(units), lambda r: {"light": _state(r)},
-                          "tz-sortable tz-filterable tz-units", "没有可用的单位数据：见“数据问题”。",
+             f"## {md_inline(heading)}\n",
+             _lead(esc(vocab.phrase("overview_total_line", total=vocab.phrase("total"),
+                                    parts="；".join(f"{k.label}{k.text}" for k in total)))),
+             block(_table(INDEX, vocab, "overview_units", tables.unit_rows(units), lambda r: {"light": _state(vocab, r)},
+                          "tz-sortable tz-filterable tz-units",
+                          vocab.phrase("overview_no_units", issues=vocab.phrase("overview_issues")),
                           footer=tables.units_total(overview, vocab.phrase("total")) if units else None)),
-             "## 统计口径\n", block(_definitions(overview)),
-             "## 下载\n",
+             f"## {md_inline(counting)}\n", block(_definitions(overview)),
+             f"## {md_inline(vocab.phrase('dashboard_downloads'))}\n",
              block(f'<ul class="tz-downloads"><li><a href="{esc(urls.relative_file(INDEX, WORKBOOK, False))}" '
-                   f'download="{esc(WORKBOOK_NAME)}">{esc(WORKBOOK_NAME)}</a>（各单位情况、分方面、逾期事项、共性问题、数据问题）</li></ul>'),
-             _footer(overview)]
+                   f'download="{esc(name)}">{esc(name)}</a>（{esc(sheets)}）</li></ul>'),
+             _footer(overview, vocab)]
     return "\n".join(parts)
 
 
@@ -234,20 +261,19 @@ def render_areas(overview: Overview, vocab) -> str:
     def area(row) -> dict:
         return {"area": row.name}
     return "\n".join([
-        _front(), "# 分方面情况\n",
-        _lead("各单位的查摆问题按所属方面汇总，完成率低的方面排在前面，看哪些方面普遍滞后。"
-              "一项措施整改几个方面的问题时，在每个方面各计一次；各单位名称相同的方面合并为一行。"),
-        _lead("一项措施整改几个方面的问题时在每个方面各计一次，所以下面的合计行可能多于各单位措施总数。"),
+        _front(), f"# {md_inline(vocab.phrase('overview_areas_title'))}\n",
+        _lead(esc(vocab.phrase("overview_areas_lead"))),
+        _lead(esc(vocab.phrase("overview_areas_note", total=vocab.phrase("total")))),
         block(_table(AREAS, vocab, "overview_areas", tables.area_rows(overview), area,
-                     "tz-sortable tz-areas", "各单位都还没有查摆问题。",
+                     "tz-sortable tz-areas", vocab.phrase("overview_no_problems"),
                      footer=tables.areas_total(overview, vocab.phrase("total")))),
-        "## 各单位分方面\n",
+        f"## {md_inline(vocab.phrase('overview_area_units'))}\n",
         block(_table(AREAS, vocab, "overview_area_units", tables.area_unit_rows(overview), area,
-                     "tz-sortable tz-filterable", "各单位都还没有查摆问题。")),
-        _footer(overview)])
+                     "tz-sortable tz-filterable", vocab.phrase("overview_no_problems"))),
+        _footer(overview, vocab)])
 
 
-def _measures(src: str, vocab, unit: UnitFigures, rows, empty: str = "（无）") -> str:
+def _measures(src: str, vocab, unit: UnitFigures, rows, empty: str) -> str:
     """逾期 or 临期 measures of one unit."""
     def facts(m) -> dict:
         return {"unit": list(m.units), "owner": list(m.owners), "status": m.status or ""}
@@ -257,70 +283,73 @@ def _measures(src: str, vocab, unit: UnitFigures, rows, empty: str = "（无）"
 def render_overdue(overview: Overview, vocab) -> str:
     late = [u for u in overview.units if u.overdue]
     total = sum(len(u.overdue) for u in late)
-    parts = [_front(toc=True), "# 逾期事项\n",
-             _lead(f"统计日期 {esc(overview.today.isoformat())}：{len(late)} 个单位共 {total} 项措施已过整改时限仍未完成，"
-                   "按单位列出，每个单位内逾期最久的在前。")]
+    parts = [_front(toc=True), f"# {md_inline(vocab.phrase('dashboard_late'))}\n",
+             _lead(esc(vocab.phrase("overview_overdue_lead", date=overview.today.isoformat(), units=len(late), count=total)))]
     if not late:
-        parts.append(block('<p class="tz-empty">没有逾期事项。</p>'))
+        parts.append(block(f'<p class="tz-empty">{esc(vocab.phrase("dashboard_no_late"))}</p>'))
     for u in late:
         parts.append(f"## {md_inline(u.name)}\n")
-        parts.append(block(f'<p class="tz-lead">{_unit_link(OVERDUE, u)}：{len(u.overdue)} 项逾期，'
-                           f"本轮 {u.measures} 项措施。</p>"
-                           + _measures(OVERDUE, vocab, u, u.overdue)))
-    parts.append(_footer(overview))
+        line = vocab.phrase("overview_unit_overdue", unit=_unit_link(OVERDUE, u), count=len(u.overdue), measures=u.measures)
+        parts.append(block(f'<p class="tz-lead">{line}</p>' + _measures(OVERDUE, vocab, u, u.overdue, vocab.phrase("empty"))))
+    parts.append(_footer(overview, vocab))
     return "\n".join(parts)
 
 
 def render_repeats(overview: Overview, vocab) -> str:
     return "\n".join([
-        _front(), "# 共性问题\n",
-        _lead("同一条反馈意见原文或同一个查摆问题标题（去掉空格和标点后逐字相同）出现在两个及以上单位的当前轮次中："
-              "这些是面上的共性问题，宜统一督办。"),
+        _front(), f"# {md_inline(vocab.phrase('overview_repeats'))}\n",
+        _lead(esc(vocab.phrase("overview_repeats_lead"))),
         block(_table(REPEATS, vocab, "overview_repeats", tables.repeat_rows(overview), lambda r: {},
-                     "tz-sortable tz-filterable", "没有在两个及以上单位中重复出现的反馈问题或查摆问题。")),
-        _footer(overview)])
+                     "tz-sortable tz-filterable", vocab.phrase("overview_no_repeats"))),
+        _footer(overview, vocab)])
 
 
 def render_issues(overview: Overview, vocab) -> str:
     versions = "、".join(str(v) for v in READABLE_VERSIONS)
     return "\n".join([
-        _front(search=True), "# 数据问题\n",
-        _lead(f"读取各单位数据时发现的问题。本工具读取 records.json 数据格式版本 {esc(versions)}"
-              "（记录中的 schema_version 字段；没有该字段的旧文件为版本 1）。有问题的来源不影响其他单位。"),
+        _front(search=True), f"# {md_inline(vocab.phrase('overview_issues'))}\n",
+        _lead(esc(vocab.phrase("overview_issues_lead", versions=versions))),
         block(_table(ISSUES, vocab, "overview_issues", tables.issue_rows(overview.issues), lambda r: {},
-                     "tz-sortable", "所有来源都已正常读取。")),
-        _footer(overview)])
+                     "tz-sortable", vocab.phrase("overview_no_issues"))),
+        _footer(overview, vocab)])
 
 
 def render_unit(overview: Overview, vocab, unit: UnitFigures, page_dir: str | None) -> str:
     src = unit_page(unit)
-    facts = [("巡视轮次", esc(unit.round_title or "—")), ("巡视组", esc(unit.team or "—")),
-             ("单位统计日期", esc(unit.unit_as_of or "—")), ("最近进展", esc(unit.last_update or "—")),
-             ("数据来源", esc(f"{unit.source_kind}：{unit.location}")), ("本单位网站", site_link(unit, page_dir))]
+    facts = [(vocab.kind_label("round"), esc(unit.round_title or "—")), (vocab.key("team"), esc(unit.team or "—")),
+             (vocab.phrase("overview_unit_as_of"), esc(unit.unit_as_of or "—")),
+             (vocab.phrase("overview_last_update"), esc(unit.last_update or "—")),
+             (vocab.phrase("overview_source"), esc(f"{unit.source_kind}：{unit.location}")),
+             (vocab.phrase("overview_site"), site_link(vocab, unit, page_dir))]
     cells = "".join(f"<div><dt>{esc(k)}</dt><dd>{v}</dd></div>" for k, v in facts)
-    cards = [("反馈问题", unit.feedback, "#分方面"), ("查摆问题", unit.problems, "#分方面"),
-             ("整改措施", unit.measures, "#分方面"),
-             *((r.label, r.text, "#分方面") for r in rate_pairs(unit.completion)),
-             ("逾期", len(unit.overdue), "#逾期事项"), ("临期", len(unit.due_soon), "#临期事项")]
-    declarations = f"（另有说明事项 {unit.declarations} 项，不计入问题数）" if unit.declarations else ""
+    areas, late, soon = (vocab.phrase(p) for p in ("overview_areas", "dashboard_late", "dashboard_soon"))
+    cards = [(vocab.kind_label("feedback"), unit.feedback, anchor(areas)),
+             (vocab.kind_label("problem"), unit.problems, anchor(areas)),
+             (vocab.kind_label("measure"), unit.measures, anchor(areas)),
+             *((r.label, r.text, anchor(areas)) for r in rate_pairs(unit.completion)),
+             (vocab.label("lights", "red"), len(unit.overdue), anchor(late)),
+             (vocab.label("lights", "yellow"), len(unit.due_soon), anchor(soon))]
+    declarations = vocab.phrase("overview_declarations", count=unit.declarations) if unit.declarations else ""
     states = "".join(f"<li>{esc(k.label)}：{esc(k.text)}（{esc(k.rate.label)} {esc(k.rate.text)}，"
                      f"{esc(k.basic_rate.label)} {esc(k.basic_rate.text)}）</li>" for k in unit.completion)
-    states += "".join(f"<li>{esc(x.feedback.id)} {esc(x.feedback.title)}：{esc(x.reason)}（不计入）</li>"
+    states += "".join(f"<li>{esc(vocab.phrase('overview_not_counted', id=x.feedback.id, title=x.feedback.title, reason=x.reason))}</li>"
                       for x in unit.completion.feedback.excluded)
     parts = [_front(toc=True, search=True, title=unit.name), f"# {md_inline(unit.name)}\n",
              block(f'<dl class="tz-round">{cells}</dl>'), _cards(src, cards),
              block(f'<ul class="tz-states">{states}</ul>'),
-             _lead(f'统计日期 {esc(overview.today.isoformat())}{esc(declarations)}。'
-                   f'<a href="{href(src, INDEX)}">返回督查总览</a>')]
+             _lead(esc(vocab.phrase("overview_unit_lead", date=overview.today.isoformat(), declarations=declarations))
+                   + f'<a href="{href(src, INDEX)}">{esc(vocab.phrase("overview_back"))}</a>')]
     if unit.notes:
         items = "".join(f"<li>{esc(n)}</li>" for n in unit.notes)
-        parts.append(block(f'<div class="admonition warning"><p class="admonition-title">数据提示</p><ul>{items}</ul></div>'))
-    parts += ["## 分方面\n", block(_table(src, vocab, "overview_unit_areas", tables.unit_area_rows(unit), lambda r: {},
-                                           "tz-sortable tz-unit-areas", "本轮还没有查摆问题。",
-                                           footer=tables.unit_area_total(unit, vocab.phrase("total")), footer_facts={})),
-              "## 逾期事项\n", block(_measures(src, vocab, unit, unit.overdue, "没有逾期事项。")),
-              "## 临期事项\n", block(_measures(src, vocab, unit, unit.due_soon, "没有临期事项。")),
-              _footer(overview)]
+        parts.append(block(f'<div class="admonition warning"><p class="admonition-title">{esc(vocab.phrase("overview_notes"))}'
+                           f'</p><ul>{items}</ul></div>'))
+    parts += [f"## {md_inline(areas)}\n",
+              block(_table(src, vocab, "overview_unit_areas", tables.unit_area_rows(unit), lambda r: {},
+                           "tz-sortable tz-unit-areas", vocab.phrase("overview_no_problems_here"),
+                           footer=tables.unit_area_total(unit, vocab.phrase("total")), footer_facts={})),
+              f"## {md_inline(late)}\n", block(_measures(src, vocab, unit, unit.overdue, vocab.phrase("dashboard_no_late"))),
+              f"## {md_inline(soon)}\n", block(_measures(src, vocab, unit, unit.due_soon, vocab.phrase("dashboard_no_soon"))),
+              _footer(overview, vocab)]
     return "\n".join(parts)
 
 

@@ -58,7 +58,7 @@ def build_overview_workbook(overview: Overview, vocab) -> bytes:
                   for r in rows]
         centred = tuple(i for i, c in enumerate(columns, start=1)
                         if c.align == "centre" or (c.show in tables.CENTRED_SHOWS and c.align != "left"))
-        head = SheetHead(name, title, overview.title, overview.today, [(c.label, c.width) for c in columns])
+        head = SheetHead(name, title, overview.title, overview.today, [(c.label, c.width) for c in columns], vocab=vocab)
         ws = simple_sheet(wb, head, values, fonts, PAPER, _fills(vocab, columns, rows), centred)
         percent = tuple(i for i, c in enumerate(columns, start=1) if c.show == "rate")
         if percent and rows:
@@ -66,15 +66,16 @@ def build_overview_workbook(overview: Overview, vocab) -> bytes:
 
     units = overview.units
     total = vocab.phrase("total")
-    sheet("各单位情况", "各单位整改情况", "overview_units", tables.unit_rows(units),
+    words = vocab.phrase
+    sheet(words("overview_units_heading"), words("overview_units_sheet_title"), "overview_units", tables.unit_rows(units),
           tables.units_total(overview, total) if units else None)
-    sheet("分方面", "分方面整改情况", "overview_areas", tables.area_rows(overview),
+    sheet(words("overview_areas"), words("overview_areas_sheet_title"), "overview_areas", tables.area_rows(overview),
           tables.areas_total(overview, total) if overview.areas else None)
     late = [line for u in units for line in tables.measure_lines(u, u.overdue)]
-    sheet("逾期事项", "逾期事项", "overview_measures", late,
-          tables.measures_total(total, f"{len(late)} 项") if late else None)
-    sheet("共性问题", "共性问题", "overview_repeats", tables.repeat_rows(overview))
-    sheet("数据问题", "数据问题", "overview_issues", tables.issue_rows(overview.issues))
+    sheet(words("dashboard_late"), words("dashboard_late"), "overview_measures", late,
+          tables.measures_total(total, words("items_count", n=len(late))) if late else None)
+    sheet(words("overview_repeats"), words("overview_repeats"), "overview_repeats", tables.repeat_rows(overview))
+    sheet(words("overview_issues"), words("overview_issues"), "overview_issues", tables.issue_rows(overview.issues))
 
     stamp = dt.datetime.combine(overview.today, dt.time())
     wb.properties.created = wb.properties.modified = stamp
