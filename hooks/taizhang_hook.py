@@ -136,6 +136,7 @@ def on_config(config):
     search = _start_search(config, _session)   # first: jieba loads its dictionary while the records are read
     try:
         analysis = analyse(_root(config), cache=_session.parse_cache)
+        analysis.vocab.check_tables()      # every list's columns name values their rows have (file:LINE if not)
     except TaizhangError as exc:
         raise PluginError(f"taizhang 配置错误：{exc.format()}") from None
     for problem in analysis.problems:
