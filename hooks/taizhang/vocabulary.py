@@ -605,6 +605,10 @@ def _validate(raw: dict) -> None:
     for group in COLOURED_GROUPS:
         for name, spec in raw[group].items():
             _check_colours(f"{group}.{name}", spec)
+    unknown = [n for n in (raw["import"].get("status_words") or {}) if n not in raw["statuses"]]
+    if unknown:
+        raise ConfigError(f"{PROJECT_CONFIG}：import.status_words 中的“{'、'.join(map(str, unknown))}”不是状态名，"
+                          f"可用的有：{'、'.join(raw['statuses'])}")
     valid = ledger_column_names(raw)
     for column in raw["ledger_columns"]:
         name = column.get("name") if isinstance(column, dict) else None

@@ -184,32 +184,28 @@ def parse_deadline(value, long_term: str) -> tuple[str | None, str | None]:
     return None, kind
 
 
-STATUS_WORDS = [
-    ("signed_off", ("已销号", "销号")),
-    ("not_started", ("未启动", "未开始", "尚未启动")),
-    ("basically_done", ("基本完成", "持续整改", "长期坚持")),
-    ("in_progress", ("正在", "推进", "整改中", "进行中", "未完成", "未销号", "部分完成")),
-    ("done", ("已完成", "完成", "已整改", "整改到位", "办结")),
-]
-
-
 def parse_status(text: str, vocab, column: str = "") -> str | None:
-    """Internal status name for a ledger's status text (完成, 基本完成, 正在推进, 未完成, 是/否)."""
+    """Internal status name for a ledger's status text (完成, 基本完成, 正在推进, 未完成, 是/否):
+    a status label, else vocabulary.yml `import.status_words` (whole or at the start first,
+    then anywhere); 是/否 in a 是否销号 column (named by `import.columns.signoff`) says 已销号 or nothing."""
     text = _normal(text)
     if not text:
         return None
     exact = vocab.enum_name("statuses", text)
     if exact:
         return exact
-    if text in ("是", "√", "已"):
-        return "signed_off" if "销号" in column else "done"
-    if text in ("否", "×", "未"):
-        return None if "销号" in column else "in_progress"     # not signed off says nothing more
-    for name, words in STATUS_WORDS:
-        if any(text.startswith(w) or w == text for w in words):
+    rules = vocab.import_rules
+    signoff_column = any(_normal(w) in _normal(column) for w in (rules.get("columns") or {}).get("signoff", ()))
+    if text in rules.get("yes_words", ()):
+        return "signed_off" if signoff_column else "done"
+    if text in rules.get("no_words", ()):
+        return None if signoff_column else "in_progress"     # not signed off says nothing more
+    words = [(name, tuple(str(w) for w in found)) for name, found in (rules.get("status_words") or {}).items()]
+    for name, found in words:
+        if any(text.startswith(w) or w == text for w in found):
             return name
-    for name, words in STATUS_WORDS:
-        if any(w in text for w in words):
+    for name, found in words:
+        if any(w in text for w in found):
             return name
     return None
 

@@ -162,12 +162,32 @@ def _table_start(headers: tuple, css: str) -> tuple[str, tuple[str, ...]]:
 
 
 @dataclass(frozen=True)
+class ArchiveView:
+    """What the build knows of the versioned archive (mike's gh-pages).
+
+    `archived`: round ids already archived; `version`: the round mike is
+    building now (None for a plain build, where archives live elsewhere)."""
+
+    archived: frozenset[str] = frozenset()
+    version: str | None = None
+
+    def is_archived(self, round_id: str) -> bool:
+        return round_id in self.archived or round_id == self.version
+
+    def elsewhere(self, round_id: str | None) -> bool:
+        """True when that round's pages are another version of this site: built by
+        mike (versions side by side) and the round archived, not the one built now."""
+        return bool(self.version and round_id and round_id != self.version and round_id in self.archived)
+
+
+@dataclass(frozen=True)
 class Page:
     """What a renderer needs to link from one page to others."""
 
     src_uri: str
     ledger: Ledger
     dir_urls: bool
+    archive: ArchiveView = ArchiveView()
 
     @property
     def vocab(self):
@@ -188,6 +208,32 @@ class Page:
 
     def id_link(self, record: Record) -> str:
         return f'<a href="{self.href(self.record_src(record))}" title="{esc(record.title)}">{esc(record.id)}</a>'
+
+    def archived_href(self, record: Record) -> str | None:
+        """The record's page in its round's archived version (../<round-id>/…),
+        when this build is a mike version and that round is archived; else None."""
+        if not self.archive.elsewhere(record.round):
+            return None
+        return esc(urls.in_version(self.src_uri, record.round, self.record_src(record), self.dir_urls))
+
+    def round_link(self, record: Record, text: str | None = None) -> str:
+        """A link to an earlier (or later) round's record: to its page in that round's
+        archived version when there is one (README 承接事项), else in this build."""
+        href = self.archived_href(record)
+        if href is None:
+            return self.link(record, text)
+        label = text if text is not None else f"{record.id} {record.title}"
+        return (f'<a class="tz-archive-link" href="{href}" title="{esc(self._archived_title(record))}">'
+                f'{esc(label)}</a>' + draft_mark(record, self.vocab))
+
+    def round_id_link(self, record: Record) -> str:
+        href = self.archived_href(record)
+        if href is None:
+            return self.id_link(record)
+        return f'<a class="tz-archive-link" href="{href}" title="{esc(self._archived_title(record))}">{esc(record.id)}</a>'
+
+    def _archived_title(self, record: Record) -> str:
+        return f"{record.title}（{self.vocab.phrase('archived_as', version=record.round)}）"
 
     def status_cell(self, status: str | None, empty: str = "—") -> Cell:
         order = self.vocab.status_order()

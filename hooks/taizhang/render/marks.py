@@ -13,7 +13,7 @@ def by_round(page: Page, records: list[Record]) -> str:
     """LC-002：CS-010、CS-011 — linked ids grouped by their round."""
     groups: dict[str, list[str]] = {}
     for r in records:
-        groups.setdefault(r.round or "—", []).append(page.id_link(r))
+        groups.setdefault(r.round or "—", []).append(page.round_id_link(r))
     return "；".join(f"{esc(rnd)}：{'、'.join(links)}" for rnd, links in groups.items())
 
 

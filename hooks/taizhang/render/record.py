@@ -194,8 +194,8 @@ def _before_carry(page: Page, original: MeasureRecord) -> str:
     when = f'<time datetime="{last.on.isoformat()}">{last.on.isoformat()}</time>' if last else ""
     progress = (f'<p class="tz-carried-progress">{vocab.phrase("carry_last_progress", date=when, text=esc(last.text))}</p>'
                 if last else f'<p class="tz-empty">{esc(vocab.phrase("carry_no_progress"))}</p>')
-    problems = "、".join(page.id_link(p) for p in page.ledger.targets(original, "problems")) or "—"
-    return (f'<div class="tz-before-carry"><p>{vocab.phrase("carry_original", link=page.link(original), status=page.status(original.status))}</p>'
+    problems = "、".join(page.round_id_link(p) for p in page.ledger.targets(original, "problems")) or "—"
+    return (f'<div class="tz-before-carry"><p>{vocab.phrase("carry_original", link=page.round_link(original), status=page.status(original.status))}</p>'
             f'<p>{vocab.phrase("carry_problems", ids=problems)}</p>'
             f'<p>{vocab.phrase("carry_feedback", ids=_original_feedback(page, original))}</p>'
             f'{progress}<p>{esc(vocab.phrase("carry_evidence"))}</p>{_evidence(page, original)}</div>')
@@ -205,7 +205,7 @@ def _original_feedback(page: Page, original: MeasureRecord) -> str:
     """The feedback items the original measure answered (through its problems), with their round."""
     ledger = page.ledger
     found = {f.id: f for p in ledger.targets(original, "problems") for f in ledger.targets(p, "feedback")}
-    return "、".join(f"{page.id_link(found[i])}（{esc(ledger.round_of(found[i]).title if ledger.round_of(found[i]) else found[i].round or '')}）"
+    return "、".join(f"{page.round_id_link(found[i])}（{esc(ledger.round_of(found[i]).title if ledger.round_of(found[i]) else found[i].round or '')}）"
                     for i in sorted(found)) or "—"
 
 

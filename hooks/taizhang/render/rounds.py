@@ -4,12 +4,11 @@ other rounds) and 各轮概览 (every round's own figures side by side)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from taizhang.link import Ledger, build_ledger
 from taizhang.model import MeasureRecord, RoundRecord
 from taizhang.render import urls
-from taizhang.render.html import Cell, Page, Row, block, esc, md_inline, table
+from taizhang.render.html import ArchiveView, Cell, Page, Row, block, esc, md_inline, table
 from taizhang.render.marks import handover_text
 from taizhang.views import Scope, figures
 
@@ -34,7 +33,7 @@ def _answered(page: Page, original: MeasureRecord) -> str:
     ledger = page.ledger
     problems = ledger.targets(original, "problems")
     feedback = {f.id: f for p in problems for f in ledger.targets(p, "feedback")}
-    items = [f"{page.link(r, r.id)} {esc(r.title)}（{esc(_round_name(ledger, r))}）"
+    items = [f"{page.round_link(r, r.id)} {esc(r.title)}（{esc(_round_name(ledger, r))}）"
              for r in [*(feedback[i] for i in sorted(feedback)), *problems]]
     return "<br>".join(items) or "—"
 
@@ -54,7 +53,7 @@ def render_carried(page: Page, scope: Scope) -> str:
     rows_in = []
     for m in carried_in:
         for original in ledger.carried_from(m):
-            rows_in.append([page.id_link(m), page.link(m, m.title), page.link(original, original.id),
+            rows_in.append([page.id_link(m), page.link(m, m.title), page.round_link(original, original.id),
                             esc(_round_name(ledger, original)), _answered(page, original),
                             esc(vocab.label("measure_types", m.measure_type)) if m.measure_type else "—",
                             page.deadline_cell(m), _overdue(ledger, m), _status(page, m), _last_progress(original)])
@@ -83,20 +82,6 @@ def render_carried(page: Page, scope: Scope) -> str:
     ])
 
 
-@dataclass(frozen=True)
-class ArchiveView:
-    """What the build knows of the versioned archive (mike's gh-pages).
-
-    `archived`: round ids already archived; `version`: the round mike is
-    building now (None for a plain build, where archives live elsewhere)."""
-
-    archived: frozenset[str] = frozenset()
-    version: str | None = None
-
-    def is_archived(self, round_id: str) -> bool:
-        return round_id in self.archived or round_id == self.version
-
-
 def round_ledger(ledger: Ledger, rnd: RoundRecord) -> Ledger:
     """The ledger as that round's own build sees it: its statistics date
     (the shown round keeps the build's), so its figures are the ones its
@@ -108,9 +93,8 @@ def round_ledger(ledger: Ledger, rnd: RoundRecord) -> Ledger:
 
 
 def _archive_href(page: Page, round_id: str) -> str:
-    """From this page to a sibling version folder: ../<round-id>/ from the version root."""
-    depth = urls.page_url(page.src_uri, page.dir_urls).count("/")   # all-rounds/ → 1, all-rounds.html → 0
-    return esc("../" * (depth + 1) + round_id + "/")
+    """From this page to the dashboard of a sibling version folder (../<round-id>/)."""
+    return esc(urls.in_version(page.src_uri, round_id, urls.DASHBOARD, page.dir_urls))
 
 
 def render_rounds(page: Page, scope: Scope, archive: ArchiveView | None = None) -> str:
