@@ -371,3 +371,111 @@ def test_all_rounds_page_lists_every_round_with_its_own_figures(archived):
     rows = _rounds_table(archived.round1_after / "all-rounds/index.html")
     assert rows["LC-001"]["archive"] == "已归档" and rows["LC-002"]["archive"] == "未归档"  # built before LC-002 was
     assert rows["LC-001"]["measures"] == "9" and rows["LC-002"]["measures"] == "8"
+
+
+# -- issue 27: carried work links to the archived round's pages --------------------
+
+def _nginx(root: Path, work: Path):
+    """nginx serving `root` (the export's parent: the archive sits under a sub-path)."""
+    import os
+    import shutil
+    import socket
+    import time
+    import urllib.request
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        from conftest import tool_missing
+        tool_missing("找不到 nginx：apt-get install nginx")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "nginx.conf").write_text(
+        f"daemon off;\n{'user root;' if os.geteuid() == 0 else ''}\npid {work}/nginx.pid;\nerror_log {work}/error.log;\n"
+        f"events {{}}\nhttp {{\n include /etc/nginx/mime.types;\n access_log {work}/access.log;\n"
+        f" client_body_temp_path {work}/body; proxy_temp_path {work}/proxy; fastcgi_temp_path {work}/fcgi;\n"
+        f" uwsgi_temp_path {work}/uwsgi; scgi_temp_path {work}/scgi;\n"
+        f" server {{ listen 127.0.0.1:{port}; root {root}; index index.html; }}\n}}\n", encoding="utf-8")
+    process = subprocess.Popen([nginx, "-c", str(work / "nginx.conf"), "-p", str(work)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    origin = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(origin + "/", timeout=1)
+            break
+        except OSError as exc:
+            if getattr(exc, "code", None):      # nginx answered (403 for a folder without index)
+                break
+            time.sleep(0.05)
+    else:
+        process.kill()
+        pytest.fail("nginx did not start: " + (work / "error.log").read_text()[-2000:])
+    return process, origin
+
+
+def _archived_links(page_file: Path, selector: str) -> dict[str, str]:
+    return {_text(a): a["href"] for a in soup(page_file).select(selector)}
+
+
+def test_carried_work_links_to_the_archived_rounds_pages(archived):
+    """承接事项 and the carried measure's page link the earlier round's measure, problems and
+    feedback items to their pages in LC-001's archived version: on mike's gh-pages branch
+    and in the exported folders, relative, so a sub-path keeps working."""
+    export = archived.export
+    for version in ("LC-002", "latest"):
+        carried = export / version / "carried"
+        links = _archived_links(carried / "index.html", ".tz-carried-in a.tz-archive-link")
+        assert links["CS-003"] == "../../LC-001/measures/CS-003/"
+        assert links["FK-005"] == "../../LC-001/feedback/FK-005/" and links["WT-005"] == "../../LC-001/problems/WT-005/"
+        for href in links.values():
+            target = (carried / href / "index.html").resolve()
+            assert target.is_file() and (export / "LC-001") in target.parents, href
+        measure = export / version / "measures/CS-010"
+        links = _archived_links(measure / "index.html", ".tz-carried a.tz-archive-link, .tz-before-carry a.tz-archive-link")
+        assert links["CS-003"] == "../../../LC-001/measures/CS-003/"
+        assert {"FK-005", "FK-016", "WT-005", "WT-007", "WT-012"} <= set(links)
+        for href in links.values():
+            assert (export / "LC-001") in (measure / href / "index.html").resolve().parents
+    # the same files as mike committed them on the gh-pages branch
+    page = git(archived.repo, "show", "gh-pages:LC-002/carried/index.html")
+    assert 'href="../../LC-001/measures/CS-003/"' in page
+    git(archived.repo, "cat-file", "-e", "gh-pages:LC-001/measures/CS-003/index.html")
+    # round 1's own version, built before round 2 existed, links nothing into other versions
+    assert not soup(export / "LC-001/measures/CS-003/index.html").select("a.tz-archive-link")
+
+
+def test_a_plain_build_links_carried_work_into_itself(archived):
+    """mkdocs build without mike does not know where the archive is served: the earlier
+    round's records are pages of every build, and the links go there (README)."""
+    from taizhang.project import analyse
+    from taizhang.render.html import ArchiveView
+    from taizhang.render.site import render_site
+    import os
+    os.environ.pop("TAIZHANG_ROUND", None)
+    analysis = analyse(archived.repo)
+    plain = render_site(analysis).pages["carried/index.md"]
+    assert 'href="../measures/CS-003/"' in plain and "tz-archive-link" not in plain
+    as_mike = render_site(analysis, archive=ArchiveView(frozenset({"LC-001"}), "LC-002")).pages["carried/index.md"]
+    assert 'href="../../LC-001/measures/CS-003/"' in as_mike
+
+
+def test_clicking_carried_work_lands_on_the_archived_page_through_nginx(archived, browser, tmp_path):
+    process, origin = _nginx(archived.export.parent, tmp_path / "nginx")
+    w = Watched(browser, origin + "/zhenggai/")
+    try:
+        page = w.page
+        page.goto(origin + "/zhenggai/LC-002/carried/")
+        page.locator(".tz-carried-in a.tz-archive-link", has_text="CS-003").first.click()
+        page.wait_for_url("**/zhenggai/LC-001/measures/CS-003/")
+        assert page.locator("h1").first.inner_text().startswith("CS-003")
+        banner = page.locator("[data-md-component=outdated]")
+        banner.wait_for(state="visible", timeout=10000)     # the archived round says so
+        page.goto(origin + "/zhenggai/LC-002/measures/CS-010/")
+        page.locator(".tz-before-carry a.tz-archive-link", has_text="FK-005").click()
+        page.wait_for_url("**/zhenggai/LC-001/feedback/FK-005/")
+        assert page.locator(".md-version__current").inner_text().startswith("十一届")
+        assert w.off_site() == [] and w.errors == []
+    finally:
+        w.close()
+        process.terminate()
+        process.wait(timeout=10)

@@ -478,6 +478,7 @@ def test_a_ledger_with_errors_is_gathered_with_a_warning(tmp_path):
 
     from taizhang.gather import gather
     from taizhang.gather.pages import render_issues
+    from taizhang.vocabulary import load_vocabulary
 
     clone = make_unit_c(tmp_path)
     measure = clone / "records" / "measures" / "CS-001.md"
@@ -488,7 +489,7 @@ def test_a_ledger_with_errors_is_gathered_with_a_warning(tmp_path):
     [issue] = done.overview.issues
     assert unit.name == "中共XX市YY县委员会" and unit.measures == 3        # named after 被巡视单位
     assert not issue.fatal and "台账检查有 1 个错误" in issue.reason and "CS-001.md" in issue.reason
-    assert "已纳入总览，统计可能不准" in render_issues(done.overview)
+    assert "已纳入总览，统计可能不准" in render_issues(done.overview, load_vocabulary())
     assert any("台账检查有 1 个错误" in note for note in unit.notes)
     # A status the checker rejects leaves the exported record incomplete: not gathered, and said why.
     other = make_unit_c(tmp_path / "second")
@@ -545,6 +546,7 @@ def test_hostile_sources_are_named_and_every_other_unit_is_gathered(tmp_path):
     import time
 
     from taizhang.gather.pages import render_issues, render_unit
+    from taizhang.vocabulary import load_vocabulary
 
     make_unit_c(tmp_path)
     (tmp_path / "deep.json").write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
@@ -577,13 +579,13 @@ def test_hostile_sources_are_named_and_every_other_unit_is_gathered(tmp_path):
     from taizhang.gather import gather
 
     done = gather([str(tmp_path / "sources.yml")], tmp_path / "out2", today=dt.date.fromisoformat(TODAY))
-    page = render_issues(done.overview)
+    page = render_issues(done.overview, load_vocabulary())
     for name in units:
         assert name in page
     assert "嵌套超过 32 层" in page and "命名管道" in page and "script:alert(1)" in page and "未链接该网址" in page
     good = {u.name: u for u in done.overview.units}
     assert good["好单位"].url is None and good["好单位"].measures == 3
-    assert "javascript" not in render_unit(done.overview, good["好单位"], None).split("数据提示")[0]
+    assert "javascript" not in render_unit(done.overview, load_vocabulary(), good["好单位"], None).split("数据提示")[0]
     assert good["好单位二"].url == "../c/"
 
 

@@ -85,20 +85,35 @@ def test_flat_urls_case_links_html_files():
 
 # -- the renamed vocabulary ---------------------------------------------------------
 
+# Fixed words of pages, sheets, the report and the summaries (phrases of
+# vocabulary.yml) that are no label of a kind, status, light, type, phase or
+# field: the renamed case renames every phrase holding one of them, so none may
+# be left in any output. Everyday words that also stand in Material's own
+# interface or in record text (下载, 说明, 状态) are not searched for.
+MOVED_WORDS = (
+    "完成率", "承接前轮", "转入后续", "归档", "网页版", "最新进展", "总体进展", "存在的问题和不足", "关联记录", "修改记录",
+    "具体表现", "措施内容", "自查发现", "筛选", "填报单位", "截至日期", "纸质或未上传", "原措施", "待补全", "同上",
+    "序号", "提示", "屡查屡犯", "承接事项", "各轮概览", "对照表", "销号清单", "问题清单", "任务清单", "责任清单",
+    "整改台账", "整改工作总览",
+)
+
+
 @functools.lru_cache(maxsize=1)
 def _default_labels() -> frozenset[str]:
     """Every default kind, status, measure type, phase, nature and light label,
-    every field and sub-field key, and the lists' own column words: what the
-    renamed case renames."""
+    every field and sub-field key, the lists' column words, the page and sheet
+    titles and MOVED_WORDS: what the renamed case renames."""
     vocab = load_vocabulary()
     labels = {v.label for group in ("statuses", "measure_types", "phases", "lights") for v in vocab.enums[group].values()}
     labels.add(vocab.label("natures", "declaration"))
     labels |= {k.label for k in vocab.kinds.values()}
     labels |= {f.key for f in vocab.fields.values()}
     # Sub-keys (日期, 内容, 名称, 文件) are renamed in the case's records too, but
-    # outputs never print them and they are everyday words: not searched for;
-    # nor are the everyday column words 序号 and 提示.
-    labels |= {vocab.phrase(p) for p in ("reconcile_result", "signoff_header", "measure_count", "completion_header")}
+    # outputs never print them and they are everyday words: not searched for.
+    labels |= {vocab.phrase(p) for p in ("reconcile_result", "signoff_header", "measure_count", "completion_header",
+                                         "row_number", "light_header")}
+    labels |= {vocab.phrase(p) for p in vocab.phrases if p.startswith(("page_", "sheet_")) and "{" not in vocab.phrases[p]}
+    labels |= set(MOVED_WORDS)
     labels.add(vocab.long_term_deadline)
     for group in ("statuses",):
         for value in vocab.enums[group].values():
@@ -138,6 +153,12 @@ def test_renamed_vocabulary_reaches_the_built_site_and_the_command_line(tmp_path
     # docs/ is the unit's own writing (its guide, its evidence files), in its own words.
     shutil.rmtree(root / "docs" / "evidence")
     (root / "docs" / "guide.md").write_text("# 说明\n\n本单位自己写的说明。\n", encoding="utf-8")
+    # So is mkdocs.yml: the site's name and the navigation's section titles.
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    for old, new in (("巡视整改台账", "督导落实账本"), ("对账销号", "比对核销")):
+        assert old in config
+        config = config.replace(old, new)
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     # Not --strict: the case keeps a problem without measures, a checker warning.
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", "site"], cwd=root, env=env(),
                             capture_output=True, text=True, timeout=600)
@@ -157,18 +178,44 @@ def test_renamed_vocabulary_reaches_the_built_site_and_the_command_line(tmp_path
     helps = [["--help"], ["new", "--help"], *[["new", k, "--help"] for k in vocab.kinds],
              *[["new", vocab.kind_label(k), "--help"] for k in vocab.kinds],
              *[[c, "--help"] for c in ("check", "diff", "export", "due", "import", "archive", "archive-export",
-                                       "render", "csp")]]
-    # (gather is left out: it reads many units' ledgers, each in its own words.)
+                                       "render", "csp", "gather")]]
     for args in helps:
         shown = run_cli(*args, cwd=root)
         assert shown.returncode == 0, (args, shown.stderr)
-        outputs["taizhang " + " ".join(args)] = shown.stdout
+        # The commands' own words that only look like vocabulary words: 归档 is what
+        # `archive` does, 序号 the area's ordinal (--area 序号=名称), 来源 and 标题
+        # the sources and the title `gather` is given (its 来源清单's keys).
+        text = shown.stdout
+        for own in ("归档", "序号", "来源", "标题"):
+            text = text.replace(own, "")
+        outputs["taizhang " + " ".join(args)] = text
     assert any(vocab.kind_label("measure") in text for name, text in outputs.items() if name.startswith("taizhang new"))
     # page titles and sheet names are phrases too: in the navigation and the workbook
     assert re.search(r">\s*意见对应表\s*<", outputs["index.html"]) and re.search(r">\s*举措清单\s*<", outputs["index.html"])
     assert "举措清单: " in outputs["taizhang.xlsx"] and "任务清单" not in outputs["taizhang.xlsx"]
+    outputs.update(_gathered(root, tmp_path / "overview"))
     found = {name: left for name, text in outputs.items() if (left := _leftovers(text))}
     assert not found, found
+
+
+def _gathered(root: Path, out: Path) -> dict[str, str]:
+    """The 督查总览 of the renamed unit's built site, gathered with its taizhang.yml
+    (`gather --dir`): every page of the built overview site and every sheet of
+    its workbook. The unit's name (its 被巡视单位) and the paths are the unit's own."""
+    shown = run_cli("gather", str(root / "site"), "-o", str(out), "--dir", str(root), "--build", cwd=root)
+    assert shown.returncode == 0, shown.stderr
+    outputs = {"taizhang gather": shown.stderr}
+    for path in sorted((out / "site").rglob("*")):
+        rel = path.relative_to(out / "site").as_posix()
+        if rel.startswith("assets/") or not path.is_file():
+            continue
+        if path.suffix in (".html", ".json", ".xml", ".js", ".txt"):
+            outputs["overview " + rel] = path.read_text(encoding="utf-8")
+    outputs["overview mkdocs.yml"] = (out / "mkdocs.yml").read_text(encoding="utf-8")
+    books = sorted((out / "site").rglob("*.xlsx"))
+    assert books, "the overview's workbook"
+    outputs.update({"overview " + name: text for name, text in _office_files(out / "site").items()})
+    return outputs
 
 
 def _office_files(site: Path) -> dict[str, str]:

@@ -372,3 +372,21 @@ def test_limits_are_configurable_and_a_ledger_within_them_imports(tmp_path):
     (root / "taizhang.yml").write_text("import:\n  max_total_chars: 1000000\n", encoding="utf-8")
     do_import(root, source)
     assert imported(root)["整改措施"] and imported(root)["查摆问题"]
+
+
+def test_status_words_come_from_the_vocabulary_and_taizhang_yml(tmp_path):
+    """The words a status cell is read from are `import.status_words` (not code): a unit's
+    own word (挂账) reads as its status once its taizhang.yml says so; a status name there
+    that does not exist is a configuration error naming the ones there are."""
+    rows = ["序号,反馈问题,具体问题,整改措施,责任部门,时间节点,整改状态",
+            "1,学习不深入,学习计划不细,制定学习计划,办公室,2023-10-01,挂账中",
+            "2,作风不实,调研不多,开展蹲点调研,办公室,2023-11-01,已整改"]
+    source = tmp_path / "台账.csv"
+    source.write_text("\r\n".join(rows), encoding="utf-8-sig")
+    root = empty_project(tmp_path)
+    (root / "taizhang.yml").write_text("import:\n  status_words:\n    in_progress: [挂账, 正在, 推进]\n", encoding="utf-8")
+    do_import(root, source)
+    assert [m["整改状态"] for m in imported(root)["整改措施"]] == ["正在整改", "已完成"]
+    (root / "taizhang.yml").write_text("import:\n  status_words:\n    in_progres: [挂账]\n", encoding="utf-8")
+    result = run_cli("import", str(source), "--dry-run", cwd=root)
+    assert result.returncode != 0 and "in_progres" in result.stderr and "in_progress" in result.stderr

@@ -6,6 +6,7 @@ aliases, duplicates and syntax errors are still refused and located."""
 
 from __future__ import annotations
 
+import os
 import random
 
 from taizhang import load
@@ -131,3 +132,71 @@ def test_what_the_fast_reader_declines_is_still_reported():
         reporter = Reporter()
         parse_text("\n".join(["---", *lines, "---", ""]), "records/x.md", reporter)
         assert [(p.rule, p.line) for p in reporter.problems] == expected
+
+
+def test_the_resolver_table_is_pyyamls_own_without_timestamps():
+    """The fast reader decides "this plain value is text" with a copy of PyYAML's
+    implicit resolvers (so `taizhang check` need not import PyYAML); the copy must
+    be PyYAML's table, pattern for pattern, in its order, dates left out."""
+    import yaml
+
+    def shown(table):
+        return {first: [(tag, rx.pattern, rx.flags) for tag, rx in resolvers] for first, resolvers in table.items()}
+
+    pyyaml = {first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+              for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    assert shown(load._RESOLVERS) == shown(pyyaml)
+    assert list(load._RESOLVERS) == list(pyyaml)
+
+
+def test_usual_records_are_read_without_importing_pyyaml():
+    """The usual ledger (the sample's records) is checked without PyYAML: its
+    import would be a sixth of `taizhang check` on 1,000 records. A record that
+    needs the full parser still gets it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    script = ("import sys\nfrom taizhang.cli import main\ncode = main(['check', sys.argv[1]])\n"
+              "print('yaml' in sys.modules, code)")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    for _ in range(2):   # the first run may have to make the defaults' JSON (vocabulary._defaults_json)
+        out = subprocess.run([sys.executable, "-c", script, str(repo)], capture_output=True, text=True, check=True,
+                             env=env)
+    assert out.stdout.split() == ["False", "0"], out.stderr
+    reporter = Reporter()
+    assert parse_text("---\n编号: &a FK-001\n标题: *a\n---\n", "records/x.md", reporter) is None
+    assert [(p.rule, p.line) for p in reporter.problems] == [("yaml-alias", 2)]   # the anchored node's line
+
+
+def test_packaged_defaults_come_from_their_json_only_while_it_matches(tmp_path, monkeypatch):
+    """The packaged vocabulary is kept as JSON in __pycache__ (as Python keeps
+    compiled modules): the same values as PyYAML's parse; a copy made from other
+    text (an edited vocabulary.yml) or a broken one is never used, but made again."""
+    import json
+
+    import yaml
+
+    from taizhang import vocabulary
+
+    monkeypatch.setattr(vocabulary.sys, "dont_write_bytecode", False)
+    path = tmp_path / "vocabulary.yml"
+    source = vocabulary.DEFAULTS_FILE.read_text(encoding="utf-8")
+    path.write_text(source, encoding="utf-8")
+    expected = yaml.load(source, Loader=yaml.SafeLoader)
+    made = vocabulary._defaults_json(path, source)
+    cache = tmp_path / "__pycache__" / "vocabulary.yml.json"
+    assert json.loads(made["json"]) == expected and cache.is_file()
+    assert vocabulary._defaults_json(path, source) == made            # read back, not parsed again
+    edited = source.replace("label: 正在整改", "label: 正在推进", 1)
+    assert edited != source
+    path.write_text(edited, encoding="utf-8")
+    fresh = json.loads(vocabulary._defaults_json(path, edited)["json"])
+    assert fresh == yaml.load(edited, Loader=yaml.SafeLoader) and fresh != expected
+    cache.write_text(json.dumps(edited) + "\n{broken", encoding="utf-8")
+    assert json.loads(vocabulary._defaults_json(path, edited)["json"]) == fresh
+    cache.write_text(json.dumps(edited) + "\n" + json.dumps({"forged": True}), encoding="utf-8")
+    assert json.loads(vocabulary._defaults_json(path, edited)["json"]) == {"forged": True}   # same source: trusted, like a .pyc
+    assert not vocabulary._json_exact({1: "a"}) and not vocabulary._json_exact({"a": float("nan")})
+    assert not vocabulary._json_exact({"a": ("t",)}) and vocabulary._json_exact(expected)

@@ -238,11 +238,13 @@ def cmd_import(args) -> int:
 def cmd_gather(args) -> int:
     from taizhang.gather import build_site, gather
     from taizhang.gather.schema import READABLE_VERSIONS
+    from taizhang.vocabulary import load_vocabulary
 
-    done = gather(args.sources, Path(args.output), today=args.today, title=args.title)
+    done = gather(args.sources, Path(args.output), today=args.today, title=args.title, config_dir=Path(args.dir))
     overview = done.overview
+    overview_vocab = load_vocabulary(Path(args.dir))
     for issue in overview.issues:
-        what = issue.effect or ("未纳入" if issue.fatal else "已纳入，统计可能不准")
+        what = issue.effect or overview_vocab.phrase("overview_excluded_short" if issue.fatal else "overview_included_unsure_short")
         print(f"{issue.source.name or issue.source.location}：{issue.reason}（{what}）", file=sys.stderr)
     versions = "、".join(str(v) for v in READABLE_VERSIONS)
     print(f"汇总了 {len(overview.units)} 个单位、{overview.records} 条记录（读取 records.json 数据格式版本 {versions}），"
@@ -289,7 +291,7 @@ NEW_OPTIONS = {
     "owner": ("姓名", True, None),
     "deadline": ("日期", False, None),
     "measure_type": ("类型", False, None),
-    "recurs_from": ("{keys[id]}", True, "屡查屡犯：前轮中同一{feedback}或{problem}的{keys[id]}（写入“{keys[recurs_from]}”）"),
+    "recurs_from": ("{keys[id]}", True, "{phrases[page_recurrences]}：前轮中同一{feedback}或{problem}的{keys[id]}（写入“{keys[recurs_from]}”）"),
 }
 
 
@@ -363,7 +365,7 @@ def add_new_kinds(kinds, vocab) -> None:
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     """The whole command line; given the arguments, only what they can reach is built."""
     vocab = _new_vocabulary(argv)   # the project's words, for the help
-    parser = ChineseParser(prog="taizhang", description="巡视整改台账工具")
+    parser = ChineseParser(prog="taizhang", description=vocab.fill("巡视{phrases[sheet_ledger]}工具"))
     sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
 
     check = sub.add_parser("check", help="检查台账记录，列出所有问题")
@@ -389,8 +391,8 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     csp.add_argument("--nginx", action="store_true", help="输出 nginx 的 add_header 配置行")
     csp.set_defaults(func=cmd_csp)
 
-    export = sub.add_parser("export", help="导出整改台账（xlsx/csv/json）或进展通报（docx）",
-                            description="导出整改台账或进展通报。格式按输出文件的扩展名确定。")
+    export = sub.add_parser("export", help=vocab.fill("导出{phrases[sheet_ledger]}（xlsx/csv/json）或进展通报（docx）"),
+                            description=vocab.fill("导出{phrases[sheet_ledger]}或进展通报。格式按输出文件的扩展名确定。"))
     export.add_argument("-o", "--output", metavar="文件",
                         help="输出文件，扩展名 .xlsx/.csv/.json/.docx 决定格式；不写或写 - 则输出到标准输出（须加 --format）")
     export.add_argument("--format", choices=EXPORT_FORMATS, metavar="格式",
@@ -444,9 +446,11 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
                         help="来源清单（.yml），或单位的网站文件夹、records.json、台账仓库的路径，可多个")
     gather.add_argument("-o", "--output", required=True, metavar="文件夹", help="输出文件夹（新文件夹，或以前汇总生成的文件夹）")
     gather.add_argument("--title", metavar="标题", help="总览标题（默认取来源清单的“标题”，或“整改督查总览”）")
-    gather.add_argument("--today", type=_date, metavar="日期", help="统计日期，按此日期计算逾期和临期（YYYY-MM-DD）")
+    gather.add_argument("--today", type=_date, metavar="日期", help=vocab.fill("{keys[as_of]}，按此日期计算{lights[red]}和{lights[yellow]}（YYYY-MM-DD）"))
     gather.add_argument("--build", action="store_true", help="汇总后接着以严格模式构建网站（有警告即失败），生成 site/")
     gather.add_argument("--offline", action="store_true", help="与 --build 同用：生成可直接用浏览器打开的离线版")
+    gather.add_argument("--dir", default=".", metavar="目录",
+                        help="读取此目录中的 taizhang.yml（用语、各表的列），默认当前目录；没有则用默认词表")
     gather.set_defaults(func=cmd_gather)
     # The kinds of `new` read the vocabulary and the scaffold module: only when the
     # command line may reach them (no argv: the whole parser, as for help or tests).

@@ -21,13 +21,14 @@ class Download:
     name: str       # the Chinese file name it is saved as; {report_name} is the phrase
 
     def name_in(self, vocab: Vocabulary) -> str:
-        return self.name.format(report_name=vocab.phrase("report_name"))
+        return self.name.format(report_name=vocab.phrase("report_name"), ledger=vocab.phrase("sheet_ledger"),
+                                records=vocab.phrase("download_records"))
 
 
 DOWNLOADS = (
-    Download("xlsx", "downloads/taizhang.xlsx", "整改台账.xlsx"),
-    Download("csv", "downloads/ledger.csv", "整改台账.csv"),
-    Download("json", "downloads/records.json", "台账记录.json"),
-    Download("schema", "downloads/records.schema.json", "台账记录.schema.json"),
+    Download("xlsx", "downloads/taizhang.xlsx", "{ledger}.xlsx"),
+    Download("csv", "downloads/ledger.csv", "{ledger}.csv"),
+    Download("json", "downloads/records.json", "{records}.json"),
+    Download("schema", "downloads/records.schema.json", "{records}.schema.json"),
     Download("docx", "downloads/report.docx", "{report_name}.docx"),
 )

@@ -49,9 +49,9 @@ def read_history(root: Path, records_dir: str, vocab: Vocabulary) -> History:
         log = git(top, "log", "--raw", "--no-abbrev", "-M", "--date=format:%Y-%m-%d %H:%M",
                   f"--format={_SEP}%H{_FIELD}%ad{_FIELD}%an{_FIELD}%s", "--", prefix + records_dir)
     except GitError as exc:
-        return History(False, notice=f"构建时无法读取 Git 修改历史（{exc}），此处不显示修改记录。")
+        return History(False, notice=vocab.phrase("history_unreadable", reason=exc))
     except ValueError:
-        return History(False, notice="记录目录不在 Git 仓库中，此处不显示修改记录。")
+        return History(False, notice=vocab.phrase("history_no_git"))
     commits = _parse_log(log.decode("utf-8", "replace"), prefix)
     try:
         # Only changes of an existing version can call out a move (see _per_record):
@@ -59,9 +59,8 @@ def read_history(root: Path, records_dir: str, vocab: Vocabulary) -> History:
         blobs = read_blobs(top, sorted({s for c in commits for e in c[4] if e[1] != _NULL_SHA
                                         for s in e[1:3] if s != _NULL_SHA}))
     except GitError as exc:
-        return History(False, notice=f"构建时无法读取 Git 修改历史（{exc}），此处不显示修改记录。")
-    notice = ("构建网站时仓库是浅克隆（shallow clone），这里只列出了部分修改记录；"
-              "在 CI 中取完整历史（如 fetch-depth: 0）即可显示全部。") if shallow else None
+        return History(False, notice=vocab.phrase("history_unreadable", reason=exc))
+    notice = vocab.phrase("history_shallow") if shallow else None
     return History(True, shallow, notice, _per_record(commits, blobs, vocab))
 
 
@@ -108,7 +107,7 @@ def _per_record(commits, blobs, vocab: Vocabulary) -> dict[str, tuple[Change, ..
             today_path = current.setdefault(new_path, new_path)
             if status == "R":
                 current[old_path] = today_path
-            action = {"A": "新建", "R": "改名"}.get(status, "修改")
+            action = vocab.phrase({"A": "history_added", "R": "history_renamed"}.get(status, "history_changed"))
             before = fields(old_sha)
             # Nothing to compare with (a new file, or an unreadable old version): no notes.
             notes = _notes(before, fields(new_sha), vocab) if before else ()
@@ -122,5 +121,6 @@ def _notes(before: dict, after: dict, vocab: Vocabulary) -> tuple[str, ...]:
         key = vocab.key(name)
         old, new = before.get(key), after.get(key)
         if old != new and not (old is None and not before):
-            notes.append(f"{key}：{old if old is not None else '（空）'} → {new if new is not None else '（空）'}")
+            empty = vocab.phrase("diff_empty")
+            notes.append(f"{key}：{old if old is not None else empty} → {new if new is not None else empty}")
     return tuple(notes)

@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Iterable
 
-import yaml
-
 from taizhang.problems import Reporter
 
 FENCE = "---"
@@ -36,19 +34,62 @@ class RawRecord:
         return self.lines.get(tuple(keys), default)
 
 
-# libyaml's parser when PyYAML has it (as python-frontmatter uses): the same
-# nodes and marks, several times faster than the pure-Python one.
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# PyYAML's implicit resolvers (yaml/resolver.py), in its order, without the
+# timestamp one: dates stay text, so the checker parses them itself. The usual
+# front matter is read without PyYAML (see _plain_block), and this table is how
+# that reader knows a plain value is text; PyYAML itself (a sixth of what
+# `taizhang check` costs on 1,000 records, to import) is imported only for the
+# front matter that needs the full parser. tests/test_load_fast.py checks the
+# table equals PyYAML's, pattern for pattern.
+_RESOLVER_TABLE = (
+    ("tag:yaml.org,2002:bool", r'''^(?:yes|Yes|YES|no|No|NO
+                    |true|True|TRUE|false|False|FALSE
+                    |on|On|ON|off|Off|OFF)$''', re.X, "yYnNtTfFoO"),
+    ("tag:yaml.org,2002:float", r'''^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+                    |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+                    |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+                    |[-+]?\.(?:inf|Inf|INF)
+                    |\.(?:nan|NaN|NAN))$''', re.X, "-+0123456789."),
+    ("tag:yaml.org,2002:int", r'''^(?:[-+]?0b[0-1_]+
+                    |[-+]?0[0-7_]+
+                    |[-+]?(?:0|[1-9][0-9_]*)
+                    |[-+]?0x[0-9a-fA-F_]+
+                    |[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$''', re.X, "-+0123456789"),
+    ("tag:yaml.org,2002:merge", r"^(?:<<)$", 0, "<"),
+    ("tag:yaml.org,2002:null", r'''^(?: ~
+                    |null|Null|NULL
+                    | )$''', re.X, ("~", "n", "N", "")),
+    ("tag:yaml.org,2002:value", r"^(?:=)$", 0, "="),
+    ("tag:yaml.org,2002:yaml", r"^(?:!|&|\*)$", 0, "!&*"),
+)
 
 
-class _Loader(_BaseLoader):
-    """SafeLoader that keeps dates as text, so the checker parses them itself."""
+def _resolver_table() -> dict:
+    """{first character: [(tag, regexp), …]}, as Resolver.add_implicit_resolver builds it."""
+    table: dict = {}
+    for tag, pattern, flags, firsts in _RESOLVER_TABLE:
+        regexp = re.compile(pattern, flags)
+        for first in firsts:
+            table.setdefault(first, []).append((tag, regexp))
+    return table
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+_LOADER: list = []
+
+
+def _full_loader():
+    """(yaml, SafeLoader keeping dates as text), imported on first need. libyaml's
+    parser when PyYAML has it (as python-frontmatter uses): the same nodes and
+    marks, several times faster than the pure-Python one."""
+    if not _LOADER:
+        import yaml
+
+        class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            """SafeLoader that keeps dates as text, so the checker parses them itself."""
+
+        _Loader.yaml_implicit_resolvers = _resolver_table()
+        _LOADER.extend((yaml, _Loader))
+    return _LOADER
 
 
 class _AliasFound(Exception):
@@ -189,7 +230,7 @@ def decode(data: bytes, rel: str, reporter: Reporter) -> str | None:
         else:
             reporter.add("not-utf8", rel, line, guess="", encoding="GB18030")
         return None
-    if "\x00" in text or (_CONTROL.search(text) and _control_ratio(text) > 0.1):
+    if not plain_text(text) and ("\x00" in text or (_CONTROL.search(text) and _control_ratio(text) > 0.1)):
         reporter.add("binary-file", rel, 1)
         return None
     # CRLF and lone CR are accepted: normalise once, here.
@@ -280,9 +321,19 @@ def strip_control(text: str, rel: str, reporter: Reporter) -> str:
     return CONTROL_CHARS.sub("", text)
 
 
+def plain_text(text: str) -> bool:
+    """True when `text` holds no control character, bidirectional control or
+    non-character (nothing strip_control, flag_bidi or the binary test look for):
+    every one of those is a non-printable character to Python, so one C-speed
+    pass answers for the usual record instead of three regular-expression scans.
+    False only means "look closer" (tabs, CR, U+3000 are not printable either)."""
+    return text.replace("\n", " ").isprintable()
+
+
 def parse_text(text: str, rel: str, reporter: Reporter, known_keys: Iterable[str] = ()) -> RawRecord | None:
-    text = strip_control(text, rel, reporter)
-    flag_bidi(text, rel, reporter)
+    if not plain_text(text):
+        text = strip_control(text, rel, reporter)
+        flag_bidi(text, rel, reporter)
     if not text or text.isspace():
         reporter.add("empty-file", rel, 1)
         return None
@@ -403,7 +454,8 @@ def _parse_yaml(source: str, fm_lines: list[str], rel: str, reporter: Reporter, 
 
 def _parse_full(source: str, fm_lines: list[str], rel: str, reporter: Reporter, first_line: int = 2):
     """Any YAML document, through libyaml's nodes: errors reported at their line."""
-    loader = _Loader(source)
+    yaml, loader_class = _full_loader()
+    loader = loader_class(source)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -466,7 +518,7 @@ def _explain_plain(text: str) -> str:
     return f"无法解析（{text.splitlines()[0] if text else ''}）"
 
 
-def _explain(exc: yaml.MarkedYAMLError) -> str:
+def _explain(exc) -> str:
     text = " ".join(filter(None, (exc.context, exc.problem)))
     for english, chinese in _YAML_PROBLEMS:
         if english in text:
@@ -476,6 +528,8 @@ def _explain(exc: yaml.MarkedYAMLError) -> str:
 
 def _convert(loader, node, path: tuple, key_lines: dict, seen: set, rel: str, reporter: Reporter, first: int = 2):
     """YAML node → plain value, recording the line of each key and item."""
+    import yaml
+
     if len(path) > MAX_DEPTH:
         raise _TooDeep(node.start_mark.line)
     if seen is not None:
@@ -551,7 +605,7 @@ def _unescape(match: re.Match) -> str:
     return _ESCAPED[match.group(1)]
 
 
-_RESOLVERS = _Loader.yaml_implicit_resolvers   # as PyYAML's resolve() picks them
+_RESOLVERS = _resolver_table()   # as PyYAML's resolve() picks them
 _NO_RESOLVERS: list = []
 # First characters that may make a plain scalar something else than text (all, if a resolver takes any).
 _RESOLVED_FIRST = frozenset(k for k in _RESOLVERS if k) if None not in _RESOLVERS else None

@@ -7,15 +7,16 @@ Defaults live in vocabulary.yml beside this file; a project overrides them in
 from __future__ import annotations
 
 import copy
+import json
+import os
 import re
 import string
+import sys
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from collections.abc import Mapping
-
-import yaml
 
 from taizhang.errors import TaizhangError
 
@@ -81,6 +82,7 @@ class TableColumn:
     gap: str = ""            # phrase shown (as a gap) when the value is empty
     site: bool = True
     sheet: bool = True
+    align: str = ""          # the sheet's alignment when not the show's own: "centre" or "left"
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,8 @@ class Vocabulary:
     fields_by_key: Mapping[str, Mapping[str, Field]] = field(default_factory=dict)  # kind -> key -> field
     required_unless: Mapping[str, str] = field(default_factory=dict)  # "kind.field" -> field standing in for it
     long_term_stale_days: int = 90    # 长期坚持: progress older than this is 持续整改滞后 (README 统计口径)
+    own_tables: frozenset = frozenset()          # tables given in taizhang.yml (located there in messages)
+    config_lines: Mapping[tuple, int] = field(default_factory=dict)   # taizhang.yml: path -> line
 
     def waived(self, kind: str, name: str, present) -> bool:
         """A required field another given field stands in for (e.g. 承接自 for 整改问题)."""
@@ -177,15 +181,28 @@ class Vocabulary:
     def key(self, field: str) -> str:
         return self.fields[field].key
 
+    def check_tables(self, tables=None) -> None:
+        """Each column of `tables` (default: all) shows a value its rows have
+        (views/columns.py), else a ConfigError naming file:LINE, rule and fix."""
+        from taizhang.views.columns import name_problems
+        problems = name_problems(self, self.tables if tables is None else tables)
+        if problems:
+            raise ConfigError(located(problems, self.own_tables, dict(self.config_lines)))
+
+    @cached_property
+    def _tables_checked(self) -> bool:
+        self.check_tables([t for t in self.tables if t not in self.own_tables])
+        return True
+
     def columns(self, table: str, where: str = "", **names) -> tuple[TableColumn, ...]:
         """A list's columns (`tables` in vocabulary.yml), labels filled in;
-        `where`: "site" or "sheet" keeps the columns shown there."""
+        `where`: "site" or "sheet" keeps the columns shown there. The first
+        call checks the packaged lists' value names (taizhang.yml's were at load)."""
         out = []
-        for c in self.tables[table]:
+        for c in self.tables[table] if self._tables_checked else ():
             if where and not getattr(c, where):
                 continue
-            label = self.fill(c.label, **names)
-            out.append(TableColumn(c.name, c.show, label, c.width, c.role, c.gap, c.site, c.sheet))
+            out.append(replace(c, label=self.fill(c.label, **names)))
         return tuple(out)
 
     def fill(self, text: str, **names) -> str:
@@ -195,7 +212,7 @@ class Vocabulary:
         write gigabytes), no conversion, no attribute; else KeyError/ValueError."""
         if "{" not in text and "}" not in text:
             return text
-        values = {**self._names, "phrases": self.phrases, **names}
+        values = {**self._names, "phrases": _Phrases(self), **names}
         out = []
         for literal, name, spec, conversion in string.Formatter().parse(text):
             out.append(literal)
@@ -215,6 +232,23 @@ class Vocabulary:
 
     def severity(self, rule: str) -> str:
         return self.rules[rule]
+
+
+class _Phrases(Mapping):
+    """{phrases[name]} in a label: the phrase with its own kind labels and
+    words filled in ({phrases[rate_feedback]} → 反馈问题整改完成率)."""
+
+    def __init__(self, vocab: Vocabulary):
+        self.vocab = vocab
+
+    def __getitem__(self, name: str) -> str:
+        return self.vocab.phrase(name)
+
+    def __iter__(self):
+        return iter(self.vocab.phrases)
+
+    def __len__(self) -> int:
+        return len(self.vocab.phrases)
 
 
 # Sections of vocabulary.yml to which taizhang.yml may add entries, not only rename.
@@ -242,13 +276,13 @@ class _Merger:
     """Lays taizhang.yml over the defaults, checking each value against the
     default's type; every problem is collected with its line."""
 
-    def __init__(self, lines: dict):
-        self.lines, self.errors = lines, []
+    def __init__(self, lines: dict, name: str = PROJECT_CONFIG):
+        self.lines, self.errors, self.name = lines, [], name
 
     def error(self, path: tuple, text: str) -> None:
         line = self.lines.get(path) or next((self.lines[path[:i]] for i in range(len(path) - 1, 0, -1)
                                              if path[:i] in self.lines), 1)
-        self.errors.append((line, f"{PROJECT_CONFIG}:{line}: “{'.'.join(f'第{k + 1}项' if isinstance(k, int) else str(k) for k in path)}”{text}"))
+        self.errors.append((line, f"{self.name}:{line}: “{'.'.join(f'第{k + 1}项' if isinstance(k, int) else str(k) for k in path)}”{text}"))
 
     def merge(self, base: dict, override: dict, path: tuple = ()) -> None:
         for key, value in override.items():
@@ -257,6 +291,8 @@ class _Merger:
                 base[key] = value      # a new field declared by the project (checked in _build)
             elif key not in base:
                 self.error(here, f"不是可用的配置项；可用的有：{'、'.join(map(str, base))}")
+            elif path == ("tables",) and isinstance(value, list):
+                base[key] = value      # a list's columns, whole (checked by table_problems)
             elif path == ("rules",):
                 level = self.rule_level(here, value, base[key])
                 if level:
@@ -324,19 +360,63 @@ class _Merger:
 
 def _read_yaml(path: Path) -> dict:
     """The packaged defaults: trusted, plain PyYAML (libyaml's parser when
-    there is one). Parsed once per process while the file is unchanged (the
-    command line reads them for its `new` options and again for the project);
-    each caller gets its own copy, since merging a taizhang.yml changes it."""
-    stat = path.stat()
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
-    if _DEFAULTS_CACHE.get("key") != key:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=loader)
-        _DEFAULTS_CACHE.update(key=key, data=data or {})
+    there is one). Importing PyYAML and parsing them costs a sixth of `taizhang
+    check` on 1,000 records, so, as Python keeps compiled modules, the parsed
+    defaults are kept as JSON in __pycache__ beside the file (_defaults_json).
+    Read once per process while the file is unchanged (the command line reads
+    them for its `new` options and again for the project); each caller gets
+    its own copy, since merging a taizhang.yml changes it."""
+    source = path.read_bytes().decode("utf-8-sig")
+    if _DEFAULTS_CACHE.get("source") != source:
+        _DEFAULTS_CACHE.clear()
+        _DEFAULTS_CACHE.update(source=source, **_defaults_json(path, source))
+    if "json" in _DEFAULTS_CACHE:
+        return json.loads(_DEFAULTS_CACHE["json"])
     return copy.deepcopy(_DEFAULTS_CACHE["data"])
 
 
 _DEFAULTS_CACHE: dict = {}
+
+
+def _defaults_json(path: Path, source: str) -> dict:
+    """{"json": the parsed file as JSON text} or, when JSON cannot hold it
+    exactly, {"data": the parsed file}. The JSON is kept in __pycache__/NAME.json
+    (its first line the whole source, as a JSON string): used only when that
+    source is the very text read now, else made again from PyYAML's parse and
+    written atomically (not at all under python -B or where it cannot be)."""
+    cache = path.parent / "__pycache__" / f"{path.name}.json"
+    try:
+        first, _, text = cache.read_text(encoding="utf-8").partition("\n")
+        if json.loads(first) == source and isinstance(json.loads(text), dict):
+            return {"json": text}
+    except (OSError, ValueError):
+        pass   # none yet, unreadable or broken: parse
+    import yaml
+
+    data = yaml.load(source, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+    if not _json_exact(data):
+        return {"data": data}
+    text = json.dumps(data, ensure_ascii=False)
+    if not sys.dont_write_bytecode:
+        temporary = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+        try:
+            cache.parent.mkdir(exist_ok=True)
+            temporary.write_text(json.dumps(source, ensure_ascii=False) + "\n" + text, encoding="utf-8")
+            os.replace(temporary, cache)
+        except OSError:
+            temporary.unlink(missing_ok=True)   # a read-only install: parse each time
+    return {"json": text}
+
+
+def _json_exact(value) -> bool:
+    """Whether JSON gives back exactly this value: text keys, plain types, finite numbers."""
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _json_exact(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_json_exact(v) for v in value)
+    if isinstance(value, float):
+        return value == value and value not in (float("inf"), float("-inf"))
+    return value is None or isinstance(value, (str, int, bool))
 
 
 def _read_project(path: Path) -> tuple[dict, dict]:
@@ -365,34 +445,46 @@ def _read_project(path: Path) -> tuple[dict, dict]:
 
 
 def load_vocabulary(project_root: Path | None = None) -> Vocabulary:
-    """Defaults merged with the project's taizhang.yml, if it has one."""
+    """Defaults merged with the project's taizhang.yml, if it has one. Every
+    mistake is a ConfigError naming the file and line, the rule and the fix;
+    `tables` is checked here too, except the value names of the packaged
+    lists, checked when a list is first made (Vocabulary.check_tables), so
+    that `taizhang check` need not import the views."""
     raw = _read_yaml(DEFAULTS_FILE)
-    own_tables = False
+    own: frozenset = frozenset()
+    lines: dict = {}
     if project_root is not None and (project_root / PROJECT_CONFIG).is_file():
         defaults = copy.deepcopy(raw["phrases"])
         override, lines = _read_project(project_root / PROJECT_CONFIG)
-        own_tables = "tables" in override
+        if isinstance(override.get("tables"), dict):
+            own = frozenset(t for t in override["tables"] if t in raw["tables"])
         merger = _Merger(lines)
         merger.merge(raw, copy.deepcopy(override))
         if not merger.errors:
             _check_phrases(raw["phrases"], defaults, raw, merger)
         for path, text in _words(override):
-            # a phrase's placeholders are phrase-placeholder's; its literal text (where "{{" is "{") is checked here
-            if (problem := word_problem(text, template=path[:1] == ("phrases",))) is not None:
+            # a phrase's (and a column label's) placeholders are checked on their own; its literal text
+            # (where "{{" is "{") is checked here
+            template = path[:1] == ("phrases",) or (path[:1] == ("tables",) and path[-1:] == ("label",))
+            if (problem := word_problem(text, template=template)) is not None:
                 shown = _WORD_INVISIBLE.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)   # never echo a bidi control
                 merger.error(path, f"：“{shown}”中有{problem} (config-word) — {CONFIG_WORD_FIX}")
         if merger.errors:
             raise ConfigError("\n".join(text for _, text in sorted(merger.errors)))
+    tables = table_problems(raw, raw["tables"])
     try:
         vocab = _build(raw)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(f"{PROJECT_CONFIG}：配置不完整或取值不对（{exc}）；对照 hooks/taizhang/vocabulary.yml 修改") from None
-    if own_tables:
-        # Only a taizhang.yml's `tables` can name a value the views lack (the packaged
-        # ones are checked by tests/test_fields.py): the views, the largest import of
-        # `taizhang check`, are imported only then.
-        from taizhang.views.columns import check_tables
-        check_tables(vocab)
+    vocab = replace(vocab, own_tables=own, config_lines=MappingProxyType(dict(lines)))
+    tables += label_problems(vocab, vocab.tables)
+    if own:
+        # A taizhang.yml's lists are checked against the views' rows now; the packaged
+        # ones when a list is first made (the views are the largest import of `taizhang check`).
+        from taizhang.views.columns import name_problems
+        tables += name_problems(vocab, own)
+    if tables:
+        raise ConfigError(located(tables, own, lines))
     return vocab
 
 
@@ -513,6 +605,10 @@ def _validate(raw: dict) -> None:
     for group in COLOURED_GROUPS:
         for name, spec in raw[group].items():
             _check_colours(f"{group}.{name}", spec)
+    unknown = [n for n in (raw["import"].get("status_words") or {}) if n not in raw["statuses"]]
+    if unknown:
+        raise ConfigError(f"{PROJECT_CONFIG}：import.status_words 中的“{'、'.join(map(str, unknown))}”不是状态名，"
+                          f"可用的有：{'、'.join(raw['statuses'])}")
     valid = ledger_column_names(raw)
     for column in raw["ledger_columns"]:
         name = column.get("name") if isinstance(column, dict) else None
@@ -605,7 +701,7 @@ def _build(raw: dict) -> Vocabulary:
         ledger_columns=tuple(Column(c["name"], str(c.get("label") or raw["fields"].get(c["name"], {}).get("key", c["name"])),
                                     int(c.get("width", 16))) for c in raw["ledger_columns"]),
         exports=frozen(_exports(raw["exports"])),
-        tables=frozen({name: tuple(_table_column(raw, name, c) for c in columns)
+        tables=frozen({name: tuple(_table_column(raw, c) for c in (columns if isinstance(columns, list) else ()))
                        for name, columns in raw["tables"].items()}),
     )
     # Column labels and field help may name other words ({measure}, {keys[id]}, {phrases[row_number]}).
@@ -629,21 +725,185 @@ def _filled(vocab: Vocabulary, text: str, where: str) -> str:
                           f"{{phrases[短语名]}} 等，或去掉花括号") from exc
 
 
+def _table_column(raw: dict, c) -> TableColumn:
+    """A column of `tables` as declared. Its mistakes are table_problems' (reported together
+    with the labels' and names' once built): here a mistake only leaves a blank."""
+    c = c if isinstance(c, dict) else {}
+    name = c.get("name") if isinstance(c.get("name"), str) else ""
+    field = raw["fields"].get(name)
+    label = c.get("label") or (field.get("key") if isinstance(field, dict) else "") or ""
+    width = c.get("width", DEFAULT_WIDTH)
+    width = float(width) if isinstance(width, (int, float)) and not isinstance(width, bool) else float(DEFAULT_WIDTH)
+    return TableColumn(name, str(c.get("as") or "text"), str(label), width, str(c.get("role") or ""),
+                       str(c.get("gap") or ""), c.get("site", True) is not False, c.get("sheet", True) is not False,
+                       str(c.get("align") or ""))
+
+
+# -- tables: what a column may say, checked while the vocabulary loads ---------
+TABLE_KEYS = ("name", "as", "label", "width", "role", "gap", "site", "sheet", "align")
 TABLE_ROLES = ("", "id", "title", "wide", "key", "num")
+TABLE_ALIGNS = ("centre", "left")
+# Names a table's labels may use beyond the phrases' (filled in by the code that makes it).
+TABLE_NAMES = {"responsibility_groups": ("field",)}
+DEFAULT_WIDTH, MAX_WIDTH = 10, 255          # Excel character units; 255 is Excel's widest column
+OVERVIEW = "overview_"                      # the 督查总览's tables (taizhang gather), rows in views/overview.py
+# How a value can be shown. The lists' (views/columns.py for sheets, render/columns.py for the site)
+# and the 督查总览's (gather/columns.py, gather/pages.py) each know every one of theirs.
+LIST_SHOWS = ("number", "id", "title", "title_marked", "title_text", "ids", "links", "link", "texts", "text",
+              "plain", "count", "date", "deadline", "status", "status_marked", "light", "evidence",
+              "measure_statuses", "verdict")
+OVERVIEW_SHOWS = ("number", "unit", "text", "texts", "count", "rate", "overdue", "due_soon", "date", "id",
+                  "deadline", "status", "light", "days", "places", "lagging", "handling")
 
 
-def _table_column(raw: dict, table: str, c: dict) -> TableColumn:
-    if not isinstance(c, dict) or not isinstance(c.get("name"), str):
-        raise ConfigError(f"tables.{table}：每一列要写 name（显示的值），可加 as、label、width、role、site、sheet")
-    name = c["name"]
-    label = c.get("label") or raw["fields"].get(name, {}).get("key")
-    if not label:
-        raise ConfigError(f"tables.{table}：列“{name}”不是字段名，要写 label（列名）")
-    role = str(c.get("role") or "")
-    if role not in TABLE_ROLES:
-        raise ConfigError(f"tables.{table}：列“{name}”的 role 只能是 {'、'.join(r for r in TABLE_ROLES if r)}")
-    return TableColumn(name, str(c.get("as") or "text"), str(label), float(c.get("width", 10)), role,
-                       str(c.get("gap") or ""), c.get("site", True) is not False, c.get("sheet", True) is not False)
+def table_shows(table: str) -> tuple[str, ...]:
+    return OVERVIEW_SHOWS if table.startswith(OVERVIEW) else LIST_SHOWS
+
+
+def _rule(text: str, rule: str, fix: str) -> str:
+    return f"{text} ({rule}) — {fix}"
+
+
+def _column_problems(raw: dict, table: str, index: int, c) -> list[tuple[tuple, str]]:
+    """A column's own mistakes (no rows needed): keys, types, width, role, align, gap, label's presence."""
+    where = ("tables", table, index)
+    if not isinstance(c, dict):
+        return [(where, _rule(f"应为一列的映射，实际写的是{_describe(c)}", "table-column",
+                              "每一列写成 {name: 值名, as: 显示方式, label: 列名}，可加 width、role、gap、site、sheet、align"))]
+    keys = "、".join(TABLE_KEYS)
+    out = [(where + (key,), _rule(f"中的“{key}”不是列的设置项", "table-key", f"可写的有：{keys}"))
+           for key in c if key not in TABLE_KEYS]
+    for check in COLUMN_CHECKS:
+        found = check(raw, table, c)
+        if found:
+            key, text = found
+            out.append((where + ((key,) if key in c else ()), text))
+    return out
+
+
+def _name_problem(raw: dict, table: str, c: dict):
+    name = c.get("name")
+    if isinstance(name, str) and name:
+        return None
+    what = "缺少 name（这一列显示行中的哪个值）" if "name" not in c else f"的 name 应为值名，实际写的是{_describe(name)}"
+    return "name", _rule(what, "table-name", "写上行中的值名，如 name: signoff（可用的值名见 README“清单增加一列”）")
+
+
+def _as_problem(raw: dict, table: str, c: dict):
+    show = c.get("as", "text")
+    if show in table_shows(table):
+        return None
+    return "as", _rule(f"的显示方式“{show}”未知", "table-as", f"可用的有：{'、'.join(table_shows(table))}")
+
+
+def _label_problem(raw: dict, table: str, c: dict):
+    label, name = c.get("label"), c.get("name")
+    if label is None and not (isinstance(name, str) and isinstance(raw["fields"].get(name), dict)):
+        return "", _rule("缺少 label（列名）", "table-label", "写上 label: 列名；只有 name 是字段名时才可省略，列名取字段名")
+    if label is not None and (not isinstance(label, (str, int, float)) or isinstance(label, bool)):
+        return "label", _rule(f"的列名应为一段文字，实际写的是{_describe(label)}", "table-label", "写成 label: 列名")
+    return None
+
+
+def _width_problem(raw: dict, table: str, c: dict):
+    width = c.get("width", DEFAULT_WIDTH)
+    if not isinstance(width, bool) and isinstance(width, (int, float)) and 1 <= width <= MAX_WIDTH:
+        return None
+    return "width", _rule(f"的列宽{_describe(width)}不合适", "table-width",
+                          f"写 1 到 {MAX_WIDTH} 之间的数（工作表列宽，Excel 字符单位），如 width: 12")
+
+
+def _role_problem(raw: dict, table: str, c: dict):
+    role = c.get("role", "")
+    if role in TABLE_ROLES:
+        return None
+    return "role", _rule(f"的 role“{role}”未知", "table-role",
+                         f"手机卡片中的位置只能是 {'、'.join(r for r in TABLE_ROLES if r)}，或不写")
+
+
+def _gap_problem(raw: dict, table: str, c: dict):
+    gap = c.get("gap", "")
+    if not gap or (isinstance(gap, str) and gap in raw["phrases"]):
+        return None
+    return "gap", _rule(f"的 gap“{gap}”不是固定用语", "table-gap",
+                        "写 phrases 中的名称（值为空时显示这句话），如 no_measures、no_problems")
+
+
+def _align_problem(raw: dict, table: str, c: dict):
+    align = c.get("align", "")
+    if not align or align in TABLE_ALIGNS:
+        return None
+    return "align", _rule(f"的 align“{align}”未知", "table-align",
+                          f"工作表中的对齐只能是 {' 或 '.join(TABLE_ALIGNS)}（居中或靠左），或不写")
+
+
+def _flag_problem(key: str, where: str):
+    def check(raw: dict, table: str, c: dict):
+        if key not in c or isinstance(c[key], bool):
+            return None
+        return key, _rule(f"的 {key} 应为 true 或 false，实际写的是{_describe(c[key])}", "table-flag",
+                          f"写 {key}: false（不在{where}上显示），或不写")
+    return check
+
+
+# Each check: (raw, table, column) -> (the key it is about, message) or None.
+COLUMN_CHECKS = (_name_problem, _as_problem, _label_problem, _width_problem, _role_problem, _gap_problem,
+                 _align_problem, _flag_problem("site", "网站"), _flag_problem("sheet", "工作表"))
+
+
+def table_problems(raw: dict, tables) -> list[tuple[tuple, str]]:
+    """(path, message) of every mistake in the named `tables` of a merged configuration that can
+    be seen without the rows (views/columns.py checks the value names against them)."""
+    out = []
+    for table in tables:
+        columns = raw["tables"][table]
+        if not isinstance(columns, list):
+            out.append((("tables", table), _rule(f"应为列的列表，实际写的是{_describe(columns)}", "table-empty",
+                                                 "每一列写成一行“- {name: …, as: …, label: …}”")))
+            continue
+        for index, c in enumerate(columns):
+            out += _column_problems(raw, table, index, c)
+        for key, where in (("site", "网站"), ("sheet", "工作表")):
+            if not any(isinstance(c, dict) and c.get(key, True) is not False for c in columns):
+                out.append((("tables", table), _rule(f"没有在{where}上显示的列", "table-empty",
+                                                     f"至少留一列不写 {key}: false")))
+    return out
+
+
+def label_problems(vocab: Vocabulary, tables) -> list[tuple[tuple, str]]:
+    """Column labels whose {placeholders} cannot be filled (as in phrases: a name or a group and
+    one of its names; {phrases[x]} only when x needs no values of its own)."""
+    out = []
+    for table in tables:
+        for index, c in enumerate(vocab.tables[table]):
+            try:
+                vocab.fill(c.label, **dict.fromkeys(TABLE_NAMES.get(table, ()), ""))
+            except (KeyError, IndexError, ValueError, AttributeError) as exc:
+                reason = exc.args[0] if isinstance(exc, ValueError) and exc.args else f"“{exc.args[0] if exc.args else exc}”不存在"
+                out.append((("tables", table, index, "label"), _rule(
+                    f"的列名“{c.label}”中有无法替换的占位符：{reason}", "table-label",
+                    "占位符写成 {measure}、{keys[字段名]}、{statuses[done]}、{lights[red]}、{phrases[短语名]}；"
+                    "不要占位符时去掉花括号")))
+    return out
+
+
+def located(problems, own: frozenset, project_lines: dict) -> str:
+    """Messages as `file:LINE: “path”text`, sorted by file and line: a table given in taizhang.yml
+    is located there, the others in the packaged vocabulary.yml (its lines read only now)."""
+    mine = _Merger(project_lines)
+    packaged = _Merger(_packaged_lines(), str(DEFAULTS_FILE))
+    for path, text in problems:
+        (mine if path[1] in own else packaged).error(path, text)
+    return "\n".join(text for _, text in sorted(mine.errors) + sorted(packaged.errors))
+
+
+def _packaged_lines() -> dict:
+    """Line numbers of the packaged vocabulary.yml, parsed as taizhang.yml is (only for a message)."""
+    from taizhang.load import parse_yaml
+    from taizhang.problems import Reporter
+
+    parsed = parse_yaml(DEFAULTS_FILE.read_text(encoding="utf-8-sig"), DEFAULTS_FILE.name, Reporter())
+    return parsed[1] if parsed else {}
 
 
 PAPERS = ("A4", "A3")

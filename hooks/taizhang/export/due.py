@@ -36,8 +36,7 @@ def due_report(ledger: Ledger, days: int, markdown: bool = False) -> str:
     measures = due_measures(ledger, days)
     vocab = ledger.vocab
     key = vocab.key
-    head = (f"截至 {ledger.today.isoformat()}，{vocab.label('lights', 'red')}和 {days} 天内到期的"
-            f"{vocab.kind_label('measure')}共 {len(measures)} 项")
+    head = vocab.phrase("due_head", date=ledger.today.isoformat(), days=days, count=len(measures))
     if not measures:
         return head + "。\n"
     by_unit = defaultdict(list)
@@ -50,7 +49,7 @@ def due_report(ledger: Ledger, days: int, markdown: bool = False) -> str:
         counts = ledger.vocab.phrase("due_unit_counts", overdue=overdue, soon=len(by_unit[unit]) - overdue)
         lines.append(f"### {md_inline(unit)}{counts}" if markdown else unit + counts)
         if markdown:
-            headers = [key("id"), vocab.kind_label("measure"), key("deadline"), "情况", key("owner")]
+            headers = [key("id"), vocab.kind_label("measure"), key("deadline"), vocab.phrase("due_when"), key("owner")]
             lines += ["", "| " + " | ".join(headers) + " |", "| --- | --- | --- | --- | --- |"]
         for m in by_unit[unit]:
             when, owner = _when(ledger, m), "、".join(m.owner)

@@ -36,9 +36,6 @@ from taizhang.views import Scope, deadline_text, field_text, late_text, light_te
 FEEDBACK_COLUMNS = ("number", "feedback")     # merged over a feedback item's rows
 PROBLEM_COLUMNS = ("problem", "cause")        # merged over a problem's rows (within one feedback item)
 
-NO_FEEDBACK = "（无对应反馈问题）"
-NO_LINKED_PROBLEM = "（未关联查摆问题）"
-OTHER_AREA = "未关联查摆问题的整改措施"
 
 
 @dataclass(frozen=True)
@@ -83,7 +80,7 @@ def ledger_blocks(ledger: Ledger, scope: Scope, repeat_in_full: bool = True) -> 
             first_seen.setdefault(record_id, number if current_feedback else None)
             return full
         where = first_seen[record_id]
-        same = f"同上（见序号 {where}）" if where else "同上"
+        same = ledger.vocab.phrase("ledger_same_at", number=where) if where else ledger.vocab.phrase("ledger_same")
         return {k: (v.replace(SAME, same) if isinstance(v, str) else v) for k, v in short.items()}
 
     def measures_of(problem: ProblemRecord) -> list[MeasureRecord]:
@@ -113,9 +110,10 @@ def ledger_blocks(ledger: Ledger, scope: Scope, repeat_in_full: bool = True) -> 
         answered = [p for p in problems if not p.is_declaration]
         if not answered:
             declared = [p.id for p in problems if p.is_declaration]
-            marker = f"（以{ledger.vocab.label('natures', 'declaration')} {'、'.join(declared)} 回应）" if declared else f"（{ledger.vocab.phrase('no_problems')}）"
+            marker = (ledger.vocab.phrase("ledger_declared", ids="、".join(declared)) if declared
+                      else f"（{ledger.vocab.phrase('no_problems')}）")
             if not_a_task(f):      # 非整改任务: its reason, not a gap
-                add(f.area, f, None, None, {**f_cells, "problem": f"（{ledger.vocab.key('not_task')}：{f.value('not_task')}）"})
+                add(f.area, f, None, None, {**f_cells, "problem": ledger.vocab.phrase("ledger_not_task", reason=f.value("not_task"))})
                 continue
             add(f.area, f, None, None, {**f_cells, "problem": marker}, {"problem"})
         for p in sorted(answered, key=lambda p: _id_key(p.id)):
@@ -124,14 +122,14 @@ def ledger_blocks(ledger: Ledger, scope: Scope, repeat_in_full: bool = True) -> 
     current_feedback = None
     for p in sorted(scope.problems, key=lambda p: (area_order.get(p.area, len(areas)), _id_key(p.id))):
         if not any(l.target in feedback_ids for l in p.feedback):
-            problem_rows(p.area, None, {"feedback": NO_FEEDBACK}, p)
+            problem_rows(p.area, None, {"feedback": ledger.vocab.phrase("ledger_no_feedback")}, p)
     for m in scope.measures:
         if not any(l.target in in_scope for l in m.problems):
-            add("", None, None, m, {"problem": NO_LINKED_PROBLEM, **measure_cells(ledger, m)}, {"problem"})
+            add("", None, None, m, {"problem": ledger.vocab.phrase("ledger_no_problem"), **measure_cells(ledger, m)}, {"problem"})
     blocks = [AreaBlock(ordinal, f"{ordinal}、{name}" if name != ordinal else ordinal, tuple(rows_by_area[ordinal]))
               for ordinal, name in areas if rows_by_area.get(ordinal)]
     if rows_by_area.get(""):
-        blocks.append(AreaBlock("", OTHER_AREA, tuple(rows_by_area[""])))
+        blocks.append(AreaBlock("", ledger.vocab.phrase("ledger_other_area"), tuple(rows_by_area[""])))
     return blocks
 
 
@@ -176,21 +174,21 @@ def measure_cells(ledger: Ledger, m: MeasureRecord, short: bool = False) -> dict
     if light and light != DONE:
         completion.append(light_text(ledger, m))      # the one days-left wording (views)
     if m.completed_on:
-        completion.append(f"{m.completed_on.isoformat()}完成")
+        completion.append(vocab.phrase("completed_on_text", date=m.completed_on.isoformat()))
     if late_text(ledger, m):
         completion.append(late_text(ledger, m))       # 逾期 10 天完成
     progress = [f"{p.on.isoformat()} {p.text}" for p in m.progress]
     evidence = [e.name for e in m.evidence]
     for original in ledger.carried_from(m):   # 承接自: the original's state, shown (kept there, not copied)
-        before = f"承接前（{original.round} {original.id}）"
+        before = vocab.phrase("ledger_before_carry", round_id=original.round, id=original.id)
         if original.progress:
             last = original.progress[-1]
             progress.append(f"{before}：{last.on.isoformat()} {last.text}")
         evidence += [f"{before}：{e.name}" for e in original.evidence]
     signoff = ""
     if m.signed_off_on or m.signed_off_by:
-        signoff = " ".join(x for x in (m.signed_off_on.isoformat() if m.signed_off_on else "", m.signed_off_by or "") if x)
-        signoff += " 销号"
+        signoff = vocab.phrase("signoff_text", when=" ".join(
+            x for x in (m.signed_off_on.isoformat() if m.signed_off_on else "", m.signed_off_by or "") if x))
     has_signoff_column = any(c.name == "signoff" for c in vocab.ledger_columns)
     deadline: str | dt.date = vocab.long_term_deadline if m.long_term else (m.deadline or "")
     if m.value("adjusted_deadline"):

@@ -70,7 +70,7 @@ DERIVED = {
     "cause": {"explains": ("ids", "引用本条的{problem}（派生）"),
               "targeted_by": ("ids", "针对本条的{measure}（派生）")},
     "measure": {"long_term": ("bool", "{keys[deadline]}为{measure_types[long_term]}"),
-                "light": ("light", "提示灯：red {lights[red]} / yellow {lights[yellow]} / pending {lights[pending]}（{keys[draft]}缺{keys[deadline]}）/ "
+                "light": ("light", "{phrases[light_header]}灯：red {lights[red]} / yellow {lights[yellow]} / pending {lights[pending]}（{keys[draft]}缺{keys[deadline]}）/ "
                                    "green {lights[green]} / done {lights[done]}（派生）"),
                 "days_left": ("int", "距{keys[deadline]}（有{keys[adjusted_deadline]}时按它）的天数，负数为超过的天数（派生）"),
                 "state": ("label", "计入统计的{keys[status]}：{measure_types[long_term]}的按{keys[progress]}计算，其余同填写的（派生）"),
@@ -194,9 +194,8 @@ def schema(vocab) -> dict:
     for kind in vocab.kinds:
         names = [n for n in (*vocab.fields_of(kind), "id", "title", "round", "publish", "draft") if n != "kind"]
         props = {n: _nullable(_field_schema(vocab, vocab.fields[n])) | {"description": vocab.key(n)} for n in names}
-        names = vocab._phrase_names()
         for name, (typ, text) in DERIVED.get(kind, {}).items():
-            text = text.format(**names)
+            text = vocab.fill(text)
             if typ == "label":
                 props[name] = _nullable({"enum": vocab.labels("statuses")}) | {"description": text}
             else:
@@ -224,7 +223,7 @@ def schema(vocab) -> dict:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "records.schema.json",
-        "title": "巡视整改台账记录（taizhang records.json）",
+        "title": vocab.phrase("schema_title"),
         "description": ("台账全部记录的数组。字段名为英文（vocabulary.yml 中的字段名），取值为台账中的中文用语"
                         f"（可在 taizhang.yml 中改称）；status、light、days_left 等为按{vocab.key('as_of')}计算的派生值。"
                         f"每类记录的必填字段不得为空（draft 为 true 的除外）。由词表生成。"),

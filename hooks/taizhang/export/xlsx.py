@@ -34,10 +34,10 @@ from openpyxl.worksheet.merge import MergedCellRange
 
 from taizhang import views
 from taizhang.export.rows import FEEDBACK_COLUMNS, PROBLEM_COLUMNS, filing_unit, ledger_blocks
-from taizhang.export.text import plain_text
 from taizhang.export.zipfix import fixed_zip
 from taizhang.link import RED, Ledger
 from taizhang.views import Scope
+from taizhang.vocabulary import Vocabulary
 
 BODY_FONT = "宋体"        # SimSun: on every Chinese Windows; WPS and LibreOffice map it to a Song face
 HEAD_FONT = "黑体"        # SimHei
@@ -329,6 +329,7 @@ class SheetHead:
     as_of: dt.date
     columns: list[tuple[str, float]]    # label, width
     sample: str = ""                    # the 示例数据 mark: in the title and the page header
+    vocab: Vocabulary | None = None     # the words of the title block and the footer (required)
 
 
 def _text_units(text: str, size: float) -> float:
@@ -346,11 +347,11 @@ def _start_sheet(wb, head: SheetHead, fonts: Fonts):
     ws.row_dimensions[1].height = height_of(1, fonts.title.size) + 6
     merge(ws, 1, 1, 1, n, fonts.title)
     # 填报单位 on the left; 截至日期 on the right, over as many columns as it needs (never “###”)
-    as_of = f"截至日期：{head.as_of.isoformat()}"
+    as_of = head.vocab.phrase("sheet_as_of", date=head.as_of.isoformat())
     need, first = _text_units(as_of, fonts.size), n
     while first > 2 and sum(w for _, w in head.columns[first - 1:]) < need:
         first -= 1
-    put(ws, 2, 1, f"填报单位：{head.unit}", fonts.body, LEFT, border=False)
+    put(ws, 2, 1, head.vocab.phrase("sheet_unit", unit=head.unit), fonts.body, LEFT, border=False)
     if first - 1 > 1:
         merge(ws, 2, 1, 2, first - 1, fonts.body)
     put(ws, 2, first, as_of, fonts.body, RIGHT, border=False)
@@ -377,14 +378,14 @@ def _finish_sheet(ws, head: SheetHead, header_row: int, last_row: int, paper: st
     breaks = paginate(ws, header_row, blocks, plan)
     for row in breaks:
         ws.row_breaks.append(Break(id=row))
-    ws.oddFooter.center.text = f"第 &P 页 共 {len(breaks) + 1} 页"
+    ws.oddFooter.center.text = head.vocab.phrase("sheet_pages", page="&P", pages=len(breaks) + 1)
     return plan
 
 
 def setup_print(ws, header_row: int, last_row: int, widths: list[float], paper: str = "A4",
                 body_pt: float = 11) -> PrintPlan:
     """Autofilter and frozen header, header repeated on each page, landscape
-    on `paper` at the scale `print_plan` allows, footer 第 N 页 共 M 页."""
+    on `paper` at the scale `print_plan` allows, the footer's font (its text, 第 N 页 共 M 页, is _finish_sheet's)."""
     n = len(widths)
     ws.auto_filter.ref = f"A{header_row}:{get_column_letter(n)}{max(last_row, header_row)}"
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
@@ -402,7 +403,6 @@ def setup_print(ws, header_row: int, last_row: int, widths: list[float], paper: 
     setup.firstPageNumber, setup.useFirstPageNumber = 1, True     # each sheet counts its own pages
     for side, inches in MARGINS_IN.items():
         setattr(ws.page_margins, side, inches)
-    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
     ws.oddFooter.center.font = f"{BODY_FONT},常规"
     ws.oddFooter.center.size = int(body_pt)
     return plan
@@ -513,7 +513,7 @@ def _ledger_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
     widths = {c.name: c.width for c in columns}
     sheet = ledger.vocab.phrase("sheet_ledger")
     head = SheetHead(sheet, _title(scope, sheet), unit, ledger.today, [(c.label, c.width) for c in columns],
-                     _sample(ledger))
+                     _sample(ledger), ledger.vocab)
     ws, header_row = _start_sheet(wb, head, fonts)
     r = header_row
     merged_columns = set(FEEDBACK_COLUMNS + PROBLEM_COLUMNS)
@@ -618,6 +618,11 @@ CENTRED_SHOWS = ("number", "id", "deadline", "date", "count", "plain")
 STATUS_SHOWS = ("status", "status_marked")
 
 
+def _centred(column) -> bool:
+    """Centred in the sheet: by its show (numbers, ids, dates), unless `align` says otherwise."""
+    return column.align == "centre" or (column.show in CENTRED_SHOWS and column.align != "left")
+
+
 def _cell_fill(vocab, show: str, row) -> str | None:
     """A 提示 cell in its light's fill, a 整改状态 cell in its status's (the
     vocabulary's, as on the site): 未启动 never looks like progress."""
@@ -636,7 +641,7 @@ def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **nam
     columns = vocab.columns(table, "sheet", **names)
     sheet = vocab.phrase(f"sheet_{table}")
     head = SheetHead(sheet, _title(scope, sheet), unit, ledger.today, [(c.label, c.width) for c in columns],
-                     _sample(ledger))
+                     _sample(ledger), ledger.vocab)
     ws, header_row = _start_sheet(wb, head, fonts)
     r = header_row
     total = sum(c.width for c in columns)
@@ -655,7 +660,7 @@ def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **nam
             values = [views.plain(vocab, c, row) for c in columns]
             for col, (c, value) in enumerate(zip(columns, values), start=1):
                 fill = _cell_fill(vocab, c.show, row)
-                put(ws, r, col, value, fonts.body, TOP_CENTER if c.show in CENTRED_SHOWS else TOP, fill)
+                put(ws, r, col, value, fonts.body, TOP_CENTER if _centred(c) else TOP, fill)
             lines = max(text_lines(v, c.width, fonts.size) for c, v in zip(columns, values))
             ws.row_dimensions[r].height = height_of(lines, fonts.size)
             blocks.append((r, r, False))
@@ -684,14 +689,15 @@ def _responsibility_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
 
 
 def _declaration_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
+    """说明事项: vocabulary.yml `tables.declarations`, one row per declaration."""
     vocab = ledger.vocab
     label = vocab.label("natures", "declaration")
-    rows = [[i, f"（{p.area}）{ledger.area_name(p, p.area)}", p.id, p.title, plain_text(p.body)]
-            for i, p in enumerate(scope.declarations, start=1)]
-    head = SheetHead(label, _title(scope, label), unit, ledger.today,
-                     [("序号", 5), (vocab.key("area"), 30), (vocab.key("id"), 9), (label, 30), ("内容", 80)],
-                     _sample(ledger))
-    _simple_sheet(wb, head, rows, fonts, paper, centred=(1, 3))
+    columns = vocab.columns("declarations", "sheet")
+    rows = [[views.plain(vocab, c, row) for c in columns] for row in views.declaration_rows(ledger, scope.declarations)]
+    head = SheetHead(label, _title(scope, label), unit, ledger.today, [(c.label, c.width) for c in columns],
+                     _sample(ledger), ledger.vocab)
+    _simple_sheet(wb, head, rows, fonts, paper,
+                  centred=tuple(i for i, c in enumerate(columns, start=1) if _centred(c)))
 
 
 # Public names for other workbooks built the same way (督查总览.xlsx, gather/workbook.py).

@@ -33,7 +33,7 @@ from taizhang import spawn
 from taizhang.errors import TaizhangError
 from taizhang.fsutil import write_reason
 from taizhang.gather.figures import Overview, build_overview
-from taizhang.gather.pages import NAV, WORKBOOK, OverviewPages, render_pages, safe_title
+from taizhang.gather.pages import WORKBOOK, nav, OverviewPages, render_pages, safe_title
 from taizhang.gather.sources import SourcesError, collect_sources, load_source
 from taizhang.gather.workbook import build_overview_workbook
 from taizhang.project import resolve_today
@@ -41,7 +41,6 @@ from taizhang.render.colours import COLOURS_CSS, colours_css
 from taizhang.vocabulary import load_vocabulary
 
 MARKER = ".taizhang-gather"
-DEFAULT_TITLE = "整改督查总览"
 # The unit sites' styles and scripts, shipped inside the package (taizhang/assets:
 # in a checkout a link to docs/assets, in an installed wheel the files themselves).
 REPO_ASSETS = Path(__file__).resolve().parents[1] / "assets"
@@ -85,7 +84,7 @@ class Gathered:
 MKDOCS_YML = """\
 # 督查总览网站配置：由 taizhang gather 生成，重新汇总时会被替换，请勿手工修改。
 site_name: {site_name}
-site_description: 整改督查总览（内网）
+site_description: {site_description}
 docs_dir: docs
 hooks:
   - hooks/overview_hook.py
@@ -153,8 +152,9 @@ def _yaml_text(value: str) -> str:
 
 
 def mkdocs_yml(title: str, vocab) -> str:
-    nav = "\n".join(f"  - {label}: {src}" for label, src in NAV)
-    return MKDOCS_YML.format(site_name=_yaml_text(safe_title(title)), nav=nav,
+    tabs = "\n".join(f"  - {_yaml_text(label)}: {src}" for label, src in nav(vocab))
+    return MKDOCS_YML.format(site_name=_yaml_text(safe_title(title)), nav=tabs,
+                             site_description=_yaml_text(vocab.phrase("overview_description")),
                              permalink_title=_yaml_text(vocab.phrase("permalink_title")))
 
 
@@ -178,18 +178,20 @@ def _prepare(out_dir: Path) -> None:
         raise GatherError(f"找不到网站样式和脚本（{REPO_ASSETS}）：taizhang 安装不完整，请重新安装（pip install taizhang 或在仓库中 pip install -e .）")
 
 
-def gather(arguments: list[str], out_dir: Path, today: dt.date | None = None, title: str | None = None) -> Gathered:
-    """Read every source, write the overview project into `out_dir`."""
+def gather(arguments: list[str], out_dir: Path, today: dt.date | None = None, title: str | None = None,
+           config_dir: Path | None = None) -> Gathered:
+    """Read every source, write the overview project into `out_dir`; the words and the tables' columns
+    are the vocabulary's, with the taizhang.yml in `config_dir` (if there is one) laid over it."""
     out_dir = Path(out_dir)
     _prepare(out_dir)
     listed = collect_sources(arguments)
     if not listed.sources:
         raise SourcesError("没有给出任何来源：写出来源清单（.yml）或各单位网站文件夹的路径")
     day = resolve_today([], today)
-    vocab = load_vocabulary()
+    vocab = load_vocabulary(config_dir)
     results = [load_source(source, day) for source in listed.sources]
-    overview = build_overview(title or listed.title or DEFAULT_TITLE, day, vocab, results)
-    rendered = render_pages(overview, str((out_dir / "site").resolve()))
+    overview = build_overview(title or listed.title or vocab.phrase("overview_title"), day, vocab, results)
+    rendered = render_pages(overview, vocab, str((out_dir / "site").resolve()))
     made = not out_dir.exists()
     try:
         workbook = build_overview_workbook(overview, vocab)     # openpyxl writes temporary files too

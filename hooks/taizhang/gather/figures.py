@@ -186,7 +186,7 @@ def unit_figures(key: str, loaded: Loaded, today: dt.date, vocab: Vocabulary) ->
         return sorted((row(m) for m in scope.measures if ledger.lights.get(m.id) == light),
                       key=lambda r: (r.days_left if r.days_left is not None else 0, r.id))
 
-    areas = tuple(AreaFigures(a.name or a.ordinal or "（未写方面）", a.problems, a.measures, a.closed, a.overdue)
+    areas = tuple(AreaFigures(a.name or a.ordinal or vocab.phrase("overview_no_area"), a.problems, a.measures, a.closed, a.overdue)
                   for a in fig.areas)
     in_round = [r for r in records if r["kind"] != "round" and (rnd is None or r.get("round") == rnd.id)]
     source = loaded.source
@@ -202,7 +202,7 @@ def unit_figures(key: str, loaded: Loaded, today: dt.date, vocab: Vocabulary) ->
         problems=fig.problems, declarations=fig.declarations,
         measures=fig.measures,
         last_update=_latest_date(in_round), overdue=tuple(lit(RED)), due_soon=tuple(lit(YELLOW)), areas=areas,
-        notes=tuple(i.reason for i in loaded.issues) + (() if rnd else ("没有巡视轮次记录：按全部记录统计",)),
+        notes=tuple(i.reason for i in loaded.issues) + (() if rnd else (vocab.phrase("overview_no_round"),)),
         records=len(records), completion=done,
     )
 
@@ -249,15 +249,18 @@ def area_totals(units: tuple[UnitFigures, ...]) -> tuple[AreaTotal, ...]:
 def definitions(vocab, due_soon_days: int) -> tuple[tuple[str, str], ...]:
     """How each figure is counted: the unit sites' own definitions (vocabulary
     phrases, the same computation), plus what is particular to the overview."""
-    rates = tuple((vocab.phrase(f"rate_{name}{form}"), vocab.phrase(f"rate_{name}{form}_definition") + "；按各单位当前轮次统计。")
+    rates = tuple((vocab.phrase(f"rate_{name}{form}"), vocab.phrase(f"rate_{name}{form}_definition")
+                   + vocab.phrase("overview_rate_scope"))
                   for name in ("measures", "problems", "feedback") for form in ("", "_basic"))
+    total = vocab.phrase("total")
     return rates + (
-        ("合计", "各单位的计数相加，合计行的完成率用相加后的分子和分母重新计算（不是各单位完成率的平均）。"),
-        ("逾期 / 临期", f"未完成、整改时限（有调整后时限时按它）已过 / 在 {due_soon_days} 天之内到期的措施，按本总览的统计日期计算"
-                       f"（不是各单位网站的统计日期）；“长期坚持”的措施超过 {2 * vocab.long_term_stale_days} 天没有整改进展也计为逾期"
-                       f"（持续整改滞后），超过 {vocab.long_term_stale_days} 天计为临期。"),
-        ("分方面", vocab.phrase("area_counting") + "各单位名称相同的方面（去掉空格和标点后逐字相同）合并为一个方面。"),
-        ("最近进展", "该单位当前轮次中最晚的整改进展、完成或销号日期。"),
+        (total, vocab.phrase("overview_define_total", total=total)),
+        (vocab.phrase("overview_lights"), vocab.phrase("overview_define_lights", days=due_soon_days,
+                                                       red_days=2 * vocab.long_term_stale_days,
+                                                       yellow_days=vocab.long_term_stale_days,
+                                                       stale=vocab.phrase("long_term_stale_light"))),
+        (vocab.phrase("overview_areas"), vocab.phrase("area_counting") + vocab.phrase("overview_define_areas")),
+        (vocab.phrase("overview_last_update"), vocab.phrase("overview_define_last_update")),
     )
 
 

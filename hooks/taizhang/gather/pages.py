@@ -10,19 +10,37 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from taizhang.gather.figures import AreaTotal, MeasureRow, Overview, UnitFigures
+from taizhang.gather import columns as tables
+from taizhang.gather.figures import Overview, UnitFigures
 from taizhang.gather.schema import READABLE_VERSIONS
 from taizhang.link import RED, YELLOW
 from taizhang.render import urls
+from taizhang.render.columns import headers
 from taizhang.render.html import Cell, Row, block, collecting_fragments, esc, md_inline, table
+from taizhang.views import Rate
 
 INDEX, AREAS, OVERDUE, REPEATS, ISSUES = "index.md", "areas.md", "overdue.md", "repeats.md", "issues.md"
 WORKBOOK = "downloads/overview.xlsx"
-WORKBOOK_NAME = "督查总览.xlsx"
-NAV = (("总览", INDEX), ("分方面", AREAS), ("逾期事项", OVERDUE), ("共性问题", REPEATS), ("数据问题", ISSUES))
+
+
+def workbook_name(vocab) -> str:
+    return vocab.phrase("overview_workbook") + ".xlsx"
+
+
+def nav(vocab) -> tuple[tuple[str, str], ...]:
+    """The overview's tabs: (title, page)."""
+    return ((vocab.phrase("overview_nav_index"), INDEX), (vocab.phrase("overview_areas"), AREAS),
+            (vocab.phrase("dashboard_late"), OVERDUE), (vocab.phrase("overview_repeats"), REPEATS),
+            (vocab.phrase("overview_issues"), ISSUES))
+
+
+def anchor(heading: str) -> str:
+    """The #id the table of contents gives a heading (pymdownx slugify, lower case)."""
+    return "#" + re.sub(r"[^\w\- ]", "", heading).strip().lower().replace(" ", "-")
 
 
 # Wide tables need the width the sidebars would take (the tabs still navigate);
@@ -49,8 +67,6 @@ def safe_title(text: str) -> str:
     return " ".join(text.translate(_TITLE_SAFE).split())
 
 
-LAGGING_SHOWN = 3
-
 def unit_page(unit: UnitFigures) -> str:
     return f"units/{unit.key}.md"
 
@@ -71,17 +87,21 @@ def count(value: int) -> Cell:
 
 
 def _unit_link(src: str, unit: UnitFigures) -> str:
-    return f'<a href="{href(src, unit_page(unit))}">{esc(unit.name)}</a>'
+    return _link(src, unit.key, unit.name)
 
 
-def site_link(unit: UnitFigures, page_dir: str | None) -> str:
+def _link(src: str, key: str, name: str) -> str:
+    return f'<a href="{href(src, f"units/{key}.md")}">{esc(name)}</a>'
+
+
+def site_link(vocab, unit: UnitFigures, page_dir: str | None) -> str:
     """The unit's own site: its 网址, or, for a site folder, a relative path to it."""
     if unit.url:
         return f'<a href="{esc(unit.url)}">{esc(unit.url)}</a>'
     if unit.source_kind == "网站文件夹" and page_dir:
         target = os.path.relpath(os.path.join(unit.location, "index.html"), page_dir).replace(os.sep, "/")
-        return f'<a href="{esc(target)}">本单位网站</a>'
-    return '<span class="tz-empty">未提供网址</span>'
+        return f'<a href="{esc(target)}">{esc(vocab.phrase("overview_site"))}</a>'
+    return f'<span class="tz-empty">{esc(vocab.phrase("overview_no_url"))}</span>'
 
 
 def _cards(src: str, cards) -> str:
@@ -94,18 +114,18 @@ def _cards(src: str, cards) -> str:
 
 
 
-def _state(unit: UnitFigures) -> str:
-    return "逾期" if unit.overdue else ("临期" if unit.due_soon else "正常")
+def _state(vocab, unit) -> str:
+    return vocab.label("lights", "red" if unit.overdue else ("yellow" if unit.due_soon else "green"))
 
 
 def _lead(text: str) -> str:
     return block(f'<p class="tz-lead">{text}</p>')
 
 
-def _footer(overview: Overview) -> str:
-    return block(f'<p class="tz-source">本页由 taizhang gather 根据 {len(overview.units)} 个单位发布的台账数据'
-                 f"（共 {overview.records} 条记录）自动生成，统计日期 {esc(overview.today.isoformat())}。"
-                 "数据有误请联系相应单位在其台账中修改。</p>")
+def _footer(overview: Overview, vocab) -> str:
+    text = vocab.phrase("overview_footer", units=len(overview.units), records=overview.records,
+                        date=overview.today.isoformat())
+    return block(f'<p class="tz-source">{esc(text)}</p>')
 
 
 def rate_cell(r) -> Cell:
@@ -115,65 +135,142 @@ def rate_cell(r) -> Cell:
     return Cell(f'{esc(r.text)}<br><small class="tz-num__count">（{r.done}/{r.total}）</small>', f"{r.value:.6f}")
 
 
+def _light_count(value: int, light: str) -> Cell:
+    html = f'<span class="tz-light tz-light--{light}">{esc(value)}</span>' if value else "0"
+    return Cell(html, f"{value:09d}")
+
+
+def _measure_light(vocab, row) -> Cell:
+    if row.light in (RED, YELLOW) and row.days_left is None:
+        note = vocab.phrase("long_term_stale_light")    # 长期坚持 without recent progress: no deadline to count from
+    elif row.light == RED:
+        note = vocab.phrase("overdue_days", days=-row.days_left)
+    elif row.light == YELLOW:
+        note = vocab.phrase("overview_soon_days", days=row.days_left)
+    else:
+        note = ""
+    light = f'<span class="tz-light tz-light--{esc(row.light)}">{esc(note)}</span>' if note else ""
+    return Cell(light, f"{row.days_left if row.days_left is not None else 0:+09d}")
+
+
+def _handling(vocab, row) -> str:
+    if row.effect:
+        return esc(row.effect)
+    if not row.fatal:
+        return esc(vocab.phrase("overview_included_unsure"))
+    return f"<strong>{esc(vocab.phrase('overview_excluded'))}</strong>"
+
+
+# How each show (vocabulary.yml `tables`, overview_*) is a page cell: (src, vocab, column, row, value) -> cell.
+# On the 合计 row (`row.total`) a name is bold and counts carry no light.
+def _number(src, vocab, column, row, value):
+    return "" if row.total else Cell(esc(value), f"{value:06d}")
+
+
+def _unit(src, vocab, column, row, value):
+    return f"<strong>{esc(value)}</strong>" if row.total else _link(src, row.key, value)
+
+
+def _text(src, vocab, column, row, value):
+    if row.total:
+        return f"<strong>{esc(value)}</strong>" if value else ""
+    return esc(value) if value else esc(vocab.phrase(column.gap or "none"))
+
+
+def _light_counted(light: str):
+    def show(src, vocab, column, row, value):
+        return count(value) if row.total else _light_count(value, light)
+    return show
+
+
+def _date(src, vocab, column, row, value):
+    return esc(value or "—") if row.total else Cell(esc(value or "—"), value or "")
+
+
+def _days(src, vocab, column, row, value):
+    return "—" if value is None else Cell(esc(value), f"{value:09d}")
+
+
+def _places(src, vocab, column, row, value):
+    return "；".join(f"{_link(src, key, name)} {esc('、'.join(ids))}" for key, name, ids in value)
+
+
+def _lagging(src, vocab, column, row, value):
+    if row.total:
+        return ""
+    return "、".join(f"{_link(src, key, name)}（{rate * 100:.1f}%）" for key, name, rate in value) or "—"
+
+
+CELLS = {
+    "number": _number, "unit": _unit, "text": _text,
+    "id": lambda src, vocab, column, row, value: esc(value),
+    "count": lambda src, vocab, column, row, value: count(value),
+    "rate": lambda src, vocab, column, row, value: rate_cell(value) if isinstance(value, Rate) else percent(value),
+    "overdue": _light_counted("red"), "due_soon": _light_counted("yellow"), "date": _date,
+    "texts": lambda src, vocab, column, row, value: esc("、".join(value) or "—"),
+    "deadline": lambda src, vocab, column, row, value: Cell(esc(value or "—"), value or ""),
+    "status": lambda src, vocab, column, row, value: esc(value or "—"),
+    "light": lambda src, vocab, column, row, value: _measure_light(vocab, row),
+    "days": _days, "places": _places, "lagging": _lagging,
+    "handling": lambda src, vocab, column, row, value: _handling(vocab, row),
+}
+
+
+def cell(src: str, vocab, column, row):
+    """One cell of a 督查总览 table as the page shows it (CELLS: one function per show)."""
+    return CELLS[column.show](src, vocab, column, row, getattr(row, column.name))
+
+
+def _table(src: str, vocab, name: str, rows, facts, css: str, empty: str, footer=None, footer_facts=None) -> str:
+    """A declared table on a page: its site columns, a row per view row (`facts`: the filter's data-*),
+    then `footer`, the 合计 row."""
+    columns = vocab.columns(name, "site")
+    body = [Row([cell(src, vocab, c, r) for c in columns], facts(r)) for r in rows]
+    foot = None
+    if footer is not None:
+        foot = Row([cell(src, vocab, c, footer) for c in columns], {"total": "1"} if footer_facts is None else footer_facts)
+    return table(headers(columns), body, css, empty, footer=foot)
+
+
 def rate_pairs(completion):
     """(完成率, 完成及基本完成率) of measures, problems, feedback, in that order."""
     return [r for k in (completion.measures, completion.problems, completion.feedback) for r in (k.rate, k.basic_rate)]
 
 
-def unit_headers(overview: Overview) -> list[str]:
-    """The units table's columns; the six rate labels are the vocabulary's (the unit sites' own)."""
-    return (["序号", "填报单位", "巡视轮次", "反馈问题", "查摆问题", "整改措施"]
-            + [r.label for r in rate_pairs(overview.total)] + ["逾期", "临期", "最近进展"])
-
-
-def unit_rows(src: str, units) -> list[Row]:
-    rows = []
-    for number, u in enumerate(units, start=1):
-        overdue = f'<span class="tz-light tz-light--red">{esc(len(u.overdue))}</span>' if u.overdue else "0"
-        soon = f'<span class="tz-light tz-light--yellow">{esc(len(u.due_soon))}</span>' if u.due_soon else "0"
-        rows.append(Row([
-            Cell(esc(number), f"{number:06d}"), _unit_link(src, u), esc(u.round_title or "—"),
-            count(u.feedback), count(u.problems), count(u.measures),
-            *(rate_cell(r) for r in rate_pairs(u.completion)),
-            Cell(overdue, f"{len(u.overdue):09d}"), Cell(soon, f"{len(u.due_soon):09d}"),
-            Cell(esc(u.last_update or "—"), u.last_update or ""),
-        ], {"light": _state(u)}))
-    return rows
-
-
-def totals_row(overview: Overview) -> Row:
-    """合计: every unit's counts added, the rates worked out again from the sums (views.total_completion)."""
-    units = overview.units
-    return Row(["", "<strong>合计</strong>", "", count(sum(u.feedback for u in units)),
-                count(sum(u.problems for u in units)), count(sum(u.measures for u in units)),
-                *(rate_cell(r) for r in rate_pairs(overview.total)),
-                count(sum(len(u.overdue) for u in units)), count(sum(len(u.due_soon) for u in units)),
-                esc(max((u.last_update for u in units if u.last_update), default="—"))], {"total": "1"})
-
-
-def render_index(overview: Overview) -> str:
+def render_index(overview: Overview, vocab) -> str:
     units = overview.units
     overdue = sum(len(u.overdue) for u in units)
     soon = sum(len(u.due_soon) for u in units)
     total = overview.total
-    cards = [("单位", len(units), "#各单位情况"),
-             *((f"{r.label}（合计）", f"{r.text}（{r.done}/{r.total}）" if r.value is not None else r.text, "#统计口径")
+    heading, counting = vocab.phrase("overview_units_heading"), vocab.phrase("overview_counting")
+    cards = [(vocab.phrase("overview_units_card"), len(units), anchor(heading)),
+             *((vocab.phrase("overview_total_of", label=r.label, total=vocab.phrase("total")),
+                f"{r.text}（{r.done}/{r.total}）" if r.value is not None else r.text, anchor(counting))
                for r in (total.measures.rate, total.measures.basic_rate)),
-             ("逾期措施", overdue, OVERDUE), ("临期措施", soon, "#各单位情况"),
-             ("数据问题", len(overview.issues), ISSUES)]
+             (vocab.phrase("overview_overdue_measures"), overdue, OVERDUE),
+             (vocab.phrase("overview_soon_measures"), soon, anchor(heading)),
+             (vocab.phrase("overview_issues"), len(overview.issues), ISSUES)]
+    issues = (vocab.phrase("overview_issues_note", issues=f'<a href="{href(INDEX, ISSUES)}">'
+                           f'{esc(vocab.phrase("overview_issue_count", count=len(overview.issues)))}</a>')
+              if overview.issues else "")
+    name = workbook_name(vocab)
+    sheets = "、".join(vocab.phrase(p) for p in ("overview_units_heading", "overview_areas", "dashboard_late",
+                                                  "overview_repeats", "overview_issues"))
     parts = [_front(), f"# {md_inline(overview.title)}\n",
-             _lead(f"统计日期 {esc(overview.today.isoformat())}：汇总 {len(units)} 个单位的整改台账，各单位按其当前巡视轮次统计。"
-                   + (f'另有 <a href="{href(INDEX, ISSUES)}">{len(overview.issues)} 个数据问题</a>。' if overview.issues else "")),
+             _lead(esc(vocab.phrase("overview_index_lead", date=overview.today.isoformat(), count=len(units))) + issues),
              _cards(INDEX, cards),
-             "## 各单位情况\n",
-             _lead("合计（" + esc("；".join(f"{k.label}{k.text}" for k in total)) + "）。"),
-             block(table(unit_headers(overview), unit_rows(INDEX, units), "tz-sortable tz-filterable tz-units",
-                         "没有可用的单位数据：见“数据问题”。", footer=totals_row(overview) if units else None)),
-             "## 统计口径\n", block(_definitions(overview)),
-             "## 下载\n",
+             f"## {md_inline(heading)}\n",
+             _lead(esc(vocab.phrase("overview_total_line", total=vocab.phrase("total"),
+                                    parts="；".join(f"{k.label}{k.text}" for k in total)))),
+             block(_table(INDEX, vocab, "overview_units", tables.unit_rows(units), lambda r: {"light": _state(vocab, r)},
+                          "tz-sortable tz-filterable tz-units",
+                          vocab.phrase("overview_no_units", issues=vocab.phrase("overview_issues")),
+                          footer=tables.units_total(overview, vocab.phrase("total")) if units else None)),
+             f"## {md_inline(counting)}\n", block(_definitions(overview)),
+             f"## {md_inline(vocab.phrase('dashboard_downloads'))}\n",
              block(f'<ul class="tz-downloads"><li><a href="{esc(urls.relative_file(INDEX, WORKBOOK, False))}" '
-                   f'download="{esc(WORKBOOK_NAME)}">{esc(WORKBOOK_NAME)}</a>（各单位情况、分方面、逾期事项、共性问题、数据问题）</li></ul>'),
-             _footer(overview)]
+                   f'download="{esc(name)}">{esc(name)}</a>（{esc(sheets)}）</li></ul>'),
+             _footer(overview, vocab)]
     return "\n".join(parts)
 
 
@@ -182,138 +279,99 @@ def _definitions(overview: Overview) -> str:
     return f'<dl class="tz-definitions">{items}</dl>'
 
 
-AREA_HEADERS = ["方面", "涉及单位", "查摆问题", "整改措施", "已完成措施", "措施完成率", "逾期措施", "完成率最低的单位"]
-
-
-def _lagging(src: str, overview: Overview, total: AreaTotal) -> str:
-    ranked = sorted((f for f in total.units if f[1].measures),
-                    key=lambda f: (f[1].rate, f[0]))[:LAGGING_SHOWN]
-    return "、".join(f"{_unit_link(src, overview.unit(key))}（{area.rate * 100:.1f}%）" for key, area in ranked) or "—"
-
-
-def _area_totals(overview: Overview) -> Row:
-    def total(field: str) -> int:
-        return sum(t.total(field) for t in overview.areas)
-    measures, closed = total("measures"), total("closed")
-    share = closed / measures if measures else None
-    return Row(["<strong>合计</strong>", count(len({k for t in overview.areas for k, _ in t.units})), count(total("problems")),
-                count(measures), count(closed), percent(share), count(total("overdue")), ""], {"total": "1"})
-
-
-def render_areas(overview: Overview) -> str:
-    rows = [Row([esc(t.name), count(len(t.units)), count(t.total("problems")), count(t.total("measures")),
-                 count(t.total("closed")), percent(t.rate), count(t.total("overdue")), _lagging(AREAS, overview, t)],
-                {"area": t.name}) for t in overview.areas]
-    detail = [Row([esc(area.name), _unit_link(AREAS, overview.unit(key)), count(area.problems), count(area.measures),
-                   percent(area.rate), count(area.overdue)], {"area": area.name})
-              for t in overview.areas for key, area in t.units]
+def render_areas(overview: Overview, vocab) -> str:
+    def area(row) -> dict:
+        return {"area": row.name}
     return "\n".join([
-        _front(), "# 分方面情况\n",
-        _lead("各单位的查摆问题按所属方面汇总，完成率低的方面排在前面，看哪些方面普遍滞后。"
-              "一项措施整改几个方面的问题时，在每个方面各计一次；各单位名称相同的方面合并为一行。"),
-        _lead("一项措施整改几个方面的问题时在每个方面各计一次，所以下面的合计行可能多于各单位措施总数。"),
-        block(table(AREA_HEADERS, rows, "tz-sortable tz-areas", "各单位都还没有查摆问题。", footer=_area_totals(overview))),
-        "## 各单位分方面\n",
-        block(table(["方面", "单位", "查摆问题", "整改措施", "措施完成率", "逾期措施"], detail,
-                    "tz-sortable tz-filterable", "各单位都还没有查摆问题。")),
-        _footer(overview)])
+        _front(), f"# {md_inline(vocab.phrase('overview_areas_title'))}\n",
+        _lead(esc(vocab.phrase("overview_areas_lead"))),
+        _lead(esc(vocab.phrase("overview_areas_note", total=vocab.phrase("total")))),
+        block(_table(AREAS, vocab, "overview_areas", tables.area_rows(overview), area,
+                     "tz-sortable tz-areas", vocab.phrase("overview_no_problems"),
+                     footer=tables.areas_total(overview, vocab.phrase("total")))),
+        f"## {md_inline(vocab.phrase('overview_area_units'))}\n",
+        block(_table(AREAS, vocab, "overview_area_units", tables.area_unit_rows(overview), area,
+                     "tz-sortable tz-filterable", vocab.phrase("overview_no_problems"))),
+        _footer(overview, vocab)])
 
 
-MEASURE_HEADERS = ["编号", "整改措施", "责任单位", "责任人", "整改时限", "整改状态", "提示"]
+def _measures(src: str, vocab, unit: UnitFigures, rows, empty: str) -> str:
+    """逾期 or 临期 measures of one unit."""
+    def facts(m) -> dict:
+        return {"unit": list(m.units), "owner": list(m.owners), "status": m.status or ""}
+    return _table(src, vocab, "overview_measures", tables.measure_lines(unit, rows), facts, "tz-sortable", empty)
 
 
-def measure_rows(rows: list[MeasureRow]) -> list[Row]:
-    out = []
-    for m in rows:
-        if m.light == RED:
-            note = f"逾期 {-m.days_left} 天"
-        elif m.light == YELLOW:
-            note = f"临期（剩 {m.days_left} 天）"
-        else:
-            note = ""
-        light = f'<span class="tz-light tz-light--{esc(m.light)}">{esc(note)}</span>' if note else ""
-        out.append(Row([esc(m.id), esc(m.title), esc("、".join(m.units) or "—"), esc("、".join(m.owners) or "—"),
-                        Cell(esc(m.deadline or "—"), m.deadline or ""), esc(m.status or "—"),
-                        Cell(light, f"{m.days_left if m.days_left is not None else 0:+09d}")],
-                       {"unit": list(m.units), "owner": list(m.owners), "status": m.status or ""}))
-    return out
-
-
-def render_overdue(overview: Overview) -> str:
+def render_overdue(overview: Overview, vocab) -> str:
     late = [u for u in overview.units if u.overdue]
     total = sum(len(u.overdue) for u in late)
-    parts = [_front(toc=True), "# 逾期事项\n",
-             _lead(f"统计日期 {esc(overview.today.isoformat())}：{len(late)} 个单位共 {total} 项措施已过整改时限仍未完成，"
-                   "按单位列出，每个单位内逾期最久的在前。")]
+    parts = [_front(toc=True), f"# {md_inline(vocab.phrase('dashboard_late'))}\n",
+             _lead(esc(vocab.phrase("overview_overdue_lead", date=overview.today.isoformat(), units=len(late), count=total)))]
     if not late:
-        parts.append(block('<p class="tz-empty">没有逾期事项。</p>'))
+        parts.append(block(f'<p class="tz-empty">{esc(vocab.phrase("dashboard_no_late"))}</p>'))
     for u in late:
         parts.append(f"## {md_inline(u.name)}\n")
-        parts.append(block(f'<p class="tz-lead">{_unit_link(OVERDUE, u)}：{len(u.overdue)} 项逾期，'
-                           f"本轮 {u.measures} 项措施。</p>"
-                           + table(MEASURE_HEADERS, measure_rows(list(u.overdue)), "tz-sortable")))
-    parts.append(_footer(overview))
+        line = vocab.phrase("overview_unit_overdue", unit=_unit_link(OVERDUE, u), count=len(u.overdue), measures=u.measures)
+        parts.append(block(f'<p class="tz-lead">{line}</p>' + _measures(OVERDUE, vocab, u, u.overdue, vocab.phrase("empty"))))
+    parts.append(_footer(overview, vocab))
     return "\n".join(parts)
 
 
-def render_repeats(overview: Overview) -> str:
-    rows = []
-    for r in overview.repeats:
-        where = "；".join(f"{_unit_link(REPEATS, overview.unit(key))} {esc('、'.join(ids))}" for key, ids in r.by_unit())
-        rows.append([esc(r.kind), esc(r.text), count(r.unit_count), where])
+def render_repeats(overview: Overview, vocab) -> str:
     return "\n".join([
-        _front(), "# 共性问题\n",
-        _lead("同一条反馈意见原文或同一个查摆问题标题（去掉空格和标点后逐字相同）出现在两个及以上单位的当前轮次中："
-              "这些是面上的共性问题，宜统一督办。"),
-        block(table(["类别", "内容", "单位数", "出现在"], rows, "tz-sortable tz-filterable",
-                    "没有在两个及以上单位中重复出现的反馈问题或查摆问题。")),
-        _footer(overview)])
+        _front(), f"# {md_inline(vocab.phrase('overview_repeats'))}\n",
+        _lead(esc(vocab.phrase("overview_repeats_lead"))),
+        block(_table(REPEATS, vocab, "overview_repeats", tables.repeat_rows(overview), lambda r: {},
+                     "tz-sortable tz-filterable", vocab.phrase("overview_no_repeats"))),
+        _footer(overview, vocab)])
 
 
-def render_issues(overview: Overview) -> str:
+def render_issues(overview: Overview, vocab) -> str:
     versions = "、".join(str(v) for v in READABLE_VERSIONS)
-    rows = [[esc(i.source.name or "（未命名）"), esc(str(i.source.location)), esc(i.source.origin), esc(i.reason),
-             esc(i.effect) if i.effect else "已纳入总览，统计可能不准" if not i.fatal else '<strong>未纳入总览</strong>']
-            for i in overview.issues]
     return "\n".join([
-        _front(search=True), "# 数据问题\n",
-        _lead(f"读取各单位数据时发现的问题。本工具读取 records.json 数据格式版本 {esc(versions)}"
-              "（记录中的 schema_version 字段；没有该字段的旧文件为版本 1）。有问题的来源不影响其他单位。"),
-        block(table(["单位", "位置", "来源清单", "原因", "处理"], rows, "tz-sortable", "所有来源都已正常读取。")),
-        _footer(overview)])
+        _front(search=True), f"# {md_inline(vocab.phrase('overview_issues'))}\n",
+        _lead(esc(vocab.phrase("overview_issues_lead", versions=versions))),
+        block(_table(ISSUES, vocab, "overview_issues", tables.issue_rows(overview.issues), lambda r: {},
+                     "tz-sortable", vocab.phrase("overview_no_issues"))),
+        _footer(overview, vocab)])
 
 
-def render_unit(overview: Overview, unit: UnitFigures, page_dir: str | None) -> str:
+def render_unit(overview: Overview, vocab, unit: UnitFigures, page_dir: str | None) -> str:
     src = unit_page(unit)
-    facts = [("巡视轮次", esc(unit.round_title or "—")), ("巡视组", esc(unit.team or "—")),
-             ("单位统计日期", esc(unit.unit_as_of or "—")), ("最近进展", esc(unit.last_update or "—")),
-             ("数据来源", esc(f"{unit.source_kind}：{unit.location}")), ("本单位网站", site_link(unit, page_dir))]
+    facts = [(vocab.kind_label("round"), esc(unit.round_title or "—")), (vocab.key("team"), esc(unit.team or "—")),
+             (vocab.phrase("overview_unit_as_of"), esc(unit.unit_as_of or "—")),
+             (vocab.phrase("overview_last_update"), esc(unit.last_update or "—")),
+             (vocab.phrase("overview_source"), esc(f"{unit.source_kind}：{unit.location}")),
+             (vocab.phrase("overview_site"), site_link(vocab, unit, page_dir))]
     cells = "".join(f"<div><dt>{esc(k)}</dt><dd>{v}</dd></div>" for k, v in facts)
-    cards = [("反馈问题", unit.feedback, "#分方面"), ("查摆问题", unit.problems, "#分方面"),
-             ("整改措施", unit.measures, "#分方面"),
-             *((r.label, r.text, "#分方面") for r in rate_pairs(unit.completion)),
-             ("逾期", len(unit.overdue), "#逾期事项"), ("临期", len(unit.due_soon), "#临期事项")]
-    declarations = f"（另有说明事项 {unit.declarations} 项，不计入问题数）" if unit.declarations else ""
+    areas, late, soon = (vocab.phrase(p) for p in ("overview_areas", "dashboard_late", "dashboard_soon"))
+    cards = [(vocab.kind_label("feedback"), unit.feedback, anchor(areas)),
+             (vocab.kind_label("problem"), unit.problems, anchor(areas)),
+             (vocab.kind_label("measure"), unit.measures, anchor(areas)),
+             *((r.label, r.text, anchor(areas)) for r in rate_pairs(unit.completion)),
+             (vocab.label("lights", "red"), len(unit.overdue), anchor(late)),
+             (vocab.label("lights", "yellow"), len(unit.due_soon), anchor(soon))]
+    declarations = vocab.phrase("overview_declarations", count=unit.declarations) if unit.declarations else ""
     states = "".join(f"<li>{esc(k.label)}：{esc(k.text)}（{esc(k.rate.label)} {esc(k.rate.text)}，"
                      f"{esc(k.basic_rate.label)} {esc(k.basic_rate.text)}）</li>" for k in unit.completion)
-    states += "".join(f"<li>{esc(x.feedback.id)} {esc(x.feedback.title)}：{esc(x.reason)}（不计入）</li>"
+    states += "".join(f"<li>{esc(vocab.phrase('overview_not_counted', id=x.feedback.id, title=x.feedback.title, reason=x.reason))}</li>"
                       for x in unit.completion.feedback.excluded)
     parts = [_front(toc=True, search=True, title=unit.name), f"# {md_inline(unit.name)}\n",
              block(f'<dl class="tz-round">{cells}</dl>'), _cards(src, cards),
              block(f'<ul class="tz-states">{states}</ul>'),
-             _lead(f'统计日期 {esc(overview.today.isoformat())}{esc(declarations)}。'
-                   f'<a href="{href(src, INDEX)}">返回督查总览</a>')]
+             _lead(esc(vocab.phrase("overview_unit_lead", date=overview.today.isoformat(), declarations=declarations))
+                   + f'<a href="{href(src, INDEX)}">{esc(vocab.phrase("overview_back"))}</a>')]
     if unit.notes:
         items = "".join(f"<li>{esc(n)}</li>" for n in unit.notes)
-        parts.append(block(f'<div class="admonition warning"><p class="admonition-title">数据提示</p><ul>{items}</ul></div>'))
-    area_rows = [[esc(a.name), count(a.problems), count(a.measures), percent(a.rate), count(a.overdue)] for a in unit.areas]
-    area_total = ["<strong>合计</strong>", count(unit.problems), count(unit.measures),
-                  rate_cell(unit.completion.measures.rate), count(len(unit.overdue))]
-    parts += ["## 分方面\n", block(table(["方面", "查摆问题", "整改措施", "措施完成率", "逾期措施"], area_rows,
-                                          "tz-sortable tz-unit-areas", "本轮还没有查摆问题。", footer=area_total)),
-              "## 逾期事项\n", block(table(MEASURE_HEADERS, measure_rows(list(unit.overdue)), "tz-sortable", "没有逾期事项。")),
-              "## 临期事项\n", block(table(MEASURE_HEADERS, measure_rows(list(unit.due_soon)), "tz-sortable", "没有临期事项。")),
-              _footer(overview)]
+        parts.append(block(f'<div class="admonition warning"><p class="admonition-title">{esc(vocab.phrase("overview_notes"))}'
+                           f'</p><ul>{items}</ul></div>'))
+    parts += [f"## {md_inline(areas)}\n",
+              block(_table(src, vocab, "overview_unit_areas", tables.unit_area_rows(unit), lambda r: {},
+                           "tz-sortable tz-unit-areas", vocab.phrase("overview_no_problems_here"),
+                           footer=tables.unit_area_total(unit, vocab.phrase("total")), footer_facts={})),
+              f"## {md_inline(late)}\n", block(_measures(src, vocab, unit, unit.overdue, vocab.phrase("dashboard_no_late"))),
+              f"## {md_inline(soon)}\n", block(_measures(src, vocab, unit, unit.due_soon, vocab.phrase("dashboard_no_soon"))),
+              _footer(overview, vocab)]
     return "\n".join(parts)
 
 
@@ -323,7 +381,7 @@ class OverviewPages:
     fragments: dict[str, list[str]]   # src_uri -> HTML set aside from the Markdown (see render.html.block)
 
 
-def render_pages(overview: Overview, site_dir: str | None = None) -> OverviewPages:
+def render_pages(overview: Overview, vocab, site_dir: str | None = None) -> OverviewPages:
     """Every page; `site_dir` (where the site will be built) makes links to site folders relative.
 
     As on the unit sites, large HTML blocks are set aside as fragments and the
@@ -333,11 +391,11 @@ def render_pages(overview: Overview, site_dir: str | None = None) -> OverviewPag
     page_dir = os.path.join(site_dir, "units") if site_dir else None
     makers = {INDEX: render_index, AREAS: render_areas, OVERDUE: render_overdue, REPEATS: render_repeats,
               ISSUES: render_issues}
-    makers.update({unit_page(u): (lambda o, u=u: render_unit(o, u, page_dir)) for u in overview.units})
+    makers.update({unit_page(u): (lambda o, v, u=u: render_unit(o, v, u, page_dir)) for u in overview.units})
     pages, fragments = {}, {}
     for uri, make in makers.items():
         with collecting_fragments() as collected:
-            pages[uri] = make(overview)
+            pages[uri] = make(overview, vocab)
         if collected:
             fragments[uri] = list(collected)
     return OverviewPages(pages, fragments)

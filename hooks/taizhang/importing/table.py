@@ -44,7 +44,9 @@ def _normal(text: str) -> str:
 class ColumnNames:
     """How a header names a column: exact names by field (vocabulary.yml
     `import.columns`, plus the labels of the ledger's own columns, so
-    taizhang's export and a renamed column read back), then keywords."""
+    taizhang's export and a renamed column read back, and a measure field
+    given its own column in `ledger_columns` reads back into that field),
+    then keywords."""
 
     exact: dict[str, str]                 # normalised name -> field
     keywords: tuple[tuple[str, str], ...]  # (field, word), first contained wins
@@ -54,7 +56,7 @@ class ColumnNames:
         aliases = vocab.import_rules.get("columns") or {}
         exact = {}
         for column in vocab.ledger_columns:
-            if column.name in aliases:
+            if column.name in aliases or column.name in field_columns(vocab):
                 exact.setdefault(_normal(column.label), column.name)
         for field, names in aliases.items():
             for name in names:
@@ -69,6 +71,19 @@ class ColumnNames:
             return None
         found = self.exact.get(name)
         return found or next((field for field, word in self.keywords if word in name), None)
+
+
+# A measure field in a column of its own reads back by its type (others need the ledger's own logic).
+FIELD_TYPES_READ = ("text", "texts", "date", "bool", "enum")
+
+
+def field_columns(vocab) -> tuple[str, ...]:
+    """Measure fields the ledger layout gives a column of their own (`ledger_columns` naming a field)
+    that no `import.columns` entry reads: taken back into that field as its type says."""
+    aliases = vocab.import_rules.get("columns") or {}
+    own = vocab.fields_of("measure")
+    return tuple(c.name for c in vocab.ledger_columns
+                 if c.name in own and c.name not in aliases and vocab.fields[c.name].base in FIELD_TYPES_READ)
 
 
 @dataclass
@@ -117,6 +132,21 @@ def find_header(grid: list[list], vocab) -> Header | None:
     return best
 
 
+# The parts of a 说明事项 row, by the declarations table's columns (name, as).
+DECLARATION_PARTS = {("area_label", "text"): "area", ("area", "text"): "area", ("declaration", "id"): "id",
+                     ("declaration", "title"): "title", ("text", "text"): "text"}
+
+
+def declaration_labels(vocab) -> dict[str, str]:
+    """part (area, id, title, text) -> the normalised header of its column in the 说明事项 sheet."""
+    out = {}
+    for c in vocab.columns("declarations", "sheet"):
+        part = DECLARATION_PARTS.get((c.name, c.show))
+        if part:
+            out.setdefault(part, _normal(c.label))
+    return out
+
+
 def _text(value) -> str:
     if value is None:
         return ""
@@ -154,32 +184,28 @@ def parse_deadline(value, long_term: str) -> tuple[str | None, str | None]:
     return None, kind
 
 
-STATUS_WORDS = [
-    ("signed_off", ("已销号", "销号")),
-    ("not_started", ("未启动", "未开始", "尚未启动")),
-    ("basically_done", ("基本完成", "持续整改", "长期坚持")),
-    ("in_progress", ("正在", "推进", "整改中", "进行中", "未完成", "未销号", "部分完成")),
-    ("done", ("已完成", "完成", "已整改", "整改到位", "办结")),
-]
-
-
 def parse_status(text: str, vocab, column: str = "") -> str | None:
-    """Internal status name for a ledger's status text (完成, 基本完成, 正在推进, 未完成, 是/否)."""
+    """Internal status name for a ledger's status text (完成, 基本完成, 正在推进, 未完成, 是/否):
+    a status label, else vocabulary.yml `import.status_words` (whole or at the start first,
+    then anywhere); 是/否 in a 是否销号 column (named by `import.columns.signoff`) says 已销号 or nothing."""
     text = _normal(text)
     if not text:
         return None
     exact = vocab.enum_name("statuses", text)
     if exact:
         return exact
-    if text in ("是", "√", "已"):
-        return "signed_off" if "销号" in column else "done"
-    if text in ("否", "×", "未"):
-        return None if "销号" in column else "in_progress"     # not signed off says nothing more
-    for name, words in STATUS_WORDS:
-        if any(text.startswith(w) or w == text for w in words):
+    rules = vocab.import_rules
+    signoff_column = any(_normal(w) in _normal(column) for w in (rules.get("columns") or {}).get("signoff", ()))
+    if text in rules.get("yes_words", ()):
+        return "signed_off" if signoff_column else "done"
+    if text in rules.get("no_words", ()):
+        return None if signoff_column else "in_progress"     # not signed off says nothing more
+    words = [(name, tuple(str(w) for w in found)) for name, found in (rules.get("status_words") or {}).items()]
+    for name, found in words:
+        if any(text.startswith(w) or w == text for w in found):
             return name
-    for name, words in STATUS_WORDS:
-        if any(w in text for w in words):
+    for name, found in words:
+        if any(w in text for w in found):
             return name
     return None
 
@@ -359,6 +385,33 @@ class TableReader:
         if cells.get("evidence"):
             draft.values["evidence"] = split_items(cells["evidence"], "\n；;")
         _signoff(draft.values, cells.get("signoff", ""))
+        self._fields(draft, cells)
+
+    def _fields(self, draft: Draft, cells: dict) -> None:
+        """Columns of other measure fields (field_columns), read by the field's type; a value that
+        is not of that type goes into the body, marked （原表）."""
+        vocab = self.vocab
+        for name in field_columns(vocab):
+            text = cells.get(name, "")
+            if not text:
+                continue
+            spec = vocab.fields[name]
+            value = None
+            if spec.base == "texts":
+                value = split_items(text, "、\n")
+            elif spec.base == "text":
+                value = text
+            elif spec.base == "date":
+                value = text if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
+            elif spec.base == "bool":
+                value = {vocab.phrase("yes"): vocab.phrase("yes"), vocab.phrase("no"): vocab.phrase("no")}.get(text)
+            elif spec.base == "enum":
+                found = vocab.enum_name(spec.type.partition(":")[2], text)
+                value = vocab.label(spec.type.partition(":")[2], found) if found else None
+            if value:
+                draft.values[name] = value
+            else:
+                draft.body += f"\n\n**{spec.key}（原表）**：{text}"
 
     def _deadline_and_type(self, draft: Draft, cells: dict, raw_deadline, long_term: str) -> None:
         vocab, values = self.vocab, draft.values
@@ -406,26 +459,28 @@ class TableReader:
             draft.body += "\n\n**整改进展（原表）**：" + "\n".join(loose)
 
     def read_declarations(self, grid: list[list]) -> bool:
-        """taizhang's 说明事项 sheet (方面, 编号, 说明事项, 内容): declarations, not problems."""
+        """taizhang's 说明事项 sheet (vocabulary.yml `tables.declarations`: area, id,
+        title, text): declarations, not problems. Its header is found by those labels."""
+        labels = declaration_labels(self.vocab)
         for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):  # noqa: B007 (index: the header row, read below)
             names = [_normal(_text(v)) for v in row]
-            if "说明事项" in names and "内容" in names:
-                col = {name: names.index(name) for name in ("方面", "编号", "说明事项", "内容") if name in names}
+            col = {part: names.index(label) for part, label in labels.items() if label in names}
+            if {"title", "text"} <= set(col):
                 break
         else:
             return False
 
-        def cell(row: list, name: str) -> str:
-            return _text(row[col[name]]) if name in col and col[name] < len(row) else ""
+        def cell(row: list, part: str) -> str:
+            return _text(row[col[part]]) if part in col and col[part] < len(row) else ""
 
         for row in grid[index + 1:]:
             get = functools.partial(cell, row)
-            if not get("说明事项"):
+            if not get("title"):
                 continue
-            area = self.result.add_area(_area_ordinal(get("方面")), _area_name(get("方面"))) if get("方面") else \
+            area = self.result.add_area(_area_ordinal(get("area")), _area_name(get("area"))) if get("area") else \
                 self.result.add_area(None, "其他需要说明的问题")
-            source = get("编号") if _ID.match(get("编号")) else None
-            self.result.problems.append(Draft("problem", get("说明事项"), _paragraphs(get("内容")), area=area,
+            source = get("id") if _ID.match(get("id")) else None
+            self.result.problems.append(Draft("problem", get("title"), _paragraphs(get("text")), area=area,
                                               nature="declaration", source_id=source))
         return True
 

@@ -99,5 +99,5 @@ def _verdict(page: Page, row) -> Cell:
     else:
         open_count = sum(1 for m in row.measures if _record(page, m).status != SIGNED_OFF)
         html = (f'<span class="tz-verdict tz-verdict--no">{esc(vocab.phrase("not_closeable"))}：'
-                f"{open_count} 项{esc(vocab.kind_label('measure'))}未销号</span>")
+                f'{esc(vocab.phrase("open_measures", count=open_count))}</span>')
     return Cell(html, "1" if row.closeable else "0")

@@ -21,15 +21,14 @@ def render_dashboard(page: Page, scope: Scope) -> str:
     late = [m for m in scope.measures if page.ledger.lights.get(m.id) == RED]
     soon = [m for m in scope.measures if page.ledger.lights.get(m.id) == YELLOW]
     vocab = page.vocab
-    red, yellow = vocab.label("lights", RED), vocab.label("lights", YELLOW)
-    parts += [f"## {md_inline(red)}事项\n",
-              block(table(task_headers(vocab), task_rows(page, late), "tz-sortable", f"没有{red}事项。"))]
-    parts += [f"## {md_inline(yellow)}事项\n", block(
-        f'<p class="tz-lead">{esc(vocab.key("deadline"))}在 {vocab.due_soon_days} 天之内的未完成措施。</p>'
-        + table(task_headers(vocab), task_rows(page, soon), "tz-sortable", f"没有{yellow}事项。"))]
-    parts += [f"## 分{md_inline(vocab.key('area'))}进展\n", block(_areas(vocab, fig))]
-    parts += ["## 最新进展\n", block(_latest(page, scope))]
-    parts += ["## 下载\n", block(_downloads(page))]
+    parts += [f"## {md_inline(vocab.phrase('dashboard_late'))}\n",
+              block(table(task_headers(vocab), task_rows(page, late), "tz-sortable", vocab.phrase("dashboard_no_late")))]
+    parts += [f"## {md_inline(vocab.phrase('dashboard_soon'))}\n", block(
+        f'<p class="tz-lead">{esc(vocab.phrase("dashboard_soon_lead", days=vocab.due_soon_days))}</p>'
+        + table(task_headers(vocab), task_rows(page, soon), "tz-sortable", vocab.phrase("dashboard_no_soon")))]
+    parts += [f"## {md_inline(vocab.phrase('dashboard_areas'))}\n", block(_areas(vocab, fig))]
+    parts += [f"## {md_inline(vocab.phrase('dashboard_latest'))}\n", block(_latest(page, scope))]
+    parts += [f"## {md_inline(vocab.phrase('dashboard_downloads'))}\n", block(_downloads(page))]
     return "\n".join(parts)
 
 
@@ -37,7 +36,7 @@ def _downloads(page: Page) -> str:
     names = [d.name_in(page.vocab) for d in DOWNLOADS]
     items = "".join(f'<li><a href="{page.file_href(d.uri)}" download="{esc(name)}">{esc(name)}</a></li>'
                     for d, name in zip(DOWNLOADS, names))
-    report = f'<li><a href="{page.href(urls.REPORT)}">{esc(page.vocab.phrase("report_name"))}（网页版）</a></li>'
+    report = f'<li><a href="{page.href(urls.REPORT)}">{esc(page.vocab.phrase("web_version", title=page.vocab.phrase("report_name")))}</a></li>'
     return f'<ul class="tz-downloads">{items}{report}</ul>'
 
 
@@ -45,7 +44,7 @@ def _downloads(page: Page) -> str:
 def _round_box(page: Page, scope: Scope) -> str:
     rnd = scope.round
     if rnd is None:
-        return '<p class="tz-empty">还没有巡视轮次记录：用 taizhang new round 新建一条。</p>'
+        return f'<p class="tz-empty">{esc(page.vocab.phrase("no_round_yet"))}</p>'
     facts = round_facts(page.ledger, rnd).facts
     cells = "".join(f'<div><dt>{esc(f.label)}</dt><dd>{page.link(rnd, rnd.title) if f.name == "round" else esc(f.text)}</dd></div>'
                     for f in facts)
@@ -73,13 +72,16 @@ def _numbers(page: Page, fig: Figures) -> str:
 
 def _rounds_note(page: Page, fig: Figures) -> str:
     """承接事项 and 屡查屡犯 of this round, counted apart (they are different things)."""
-    return (f'<p class="tz-rounds-note">承接前轮未完成的措施 <a href="{page.href(urls.CARRIED)}">'
-            f'<strong data-carried-in="{fig.carried_in}">{fig.carried_in}</strong> 项</a>，'
-            f'已转入后续{esc(page.vocab.kind_label("round"))} <strong data-carried-out="{fig.carried_out}">{fig.carried_out}</strong> 项；'
-            f'<a href="{page.href(urls.RECURRENCES)}">屡查屡犯</a>：{esc(page.vocab.kind_label("feedback"))} '
-            f'<strong data-repeat-feedback="{fig.repeat_feedback}">{fig.repeat_feedback}</strong> 条、{esc(page.vocab.kind_label("problem"))} '
-            f'<strong data-repeat-problems="{fig.repeat_problems}">{fig.repeat_problems}</strong> 个。'
-            f'<a href="{page.href(urls.ROUNDS)}">各轮概览</a>' + _carried_counted(page, fig) + '</p>')
+    vocab = page.vocab
+    carried = vocab.phrase("items_count", n=f'<strong data-carried-in="{fig.carried_in}">{fig.carried_in}</strong>')
+    text = vocab.phrase(
+        "dashboard_rounds_note", carried_in=f'<a href="{page.href(urls.CARRIED)}">{carried}</a>',
+        carried_out=f'<strong data-carried-out="{fig.carried_out}">{fig.carried_out}</strong>',
+        recurrences=f'<a href="{page.href(urls.RECURRENCES)}">{esc(vocab.phrase("page_recurrences"))}</a>',
+        repeat_feedback=f'<strong data-repeat-feedback="{fig.repeat_feedback}">{fig.repeat_feedback}</strong>',
+        repeat_problems=f'<strong data-repeat-problems="{fig.repeat_problems}">{fig.repeat_problems}</strong>')
+    return (f'<p class="tz-rounds-note">{text}<a href="{page.href(urls.ROUNDS)}">{esc(vocab.phrase("page_all_rounds"))}</a>'
+            + _carried_counted(page, fig) + '</p>')
 
 
 def _carried_counted(page: Page, fig: Figures) -> str:
@@ -87,15 +89,16 @@ def _carried_counted(page: Page, fig: Figures) -> str:
     if not (fig.carried_problems or fig.carried_feedback):
         return ""
     vocab = page.vocab
-    return (f'<br>承接的措施原来回应的{esc(vocab.kind_label("problem"))} <strong data-carried-problems="{fig.carried_problems}">'
-            f'{fig.carried_problems}</strong> 个、{esc(vocab.kind_label("feedback"))} '
-            f'<strong data-carried-feedback="{fig.carried_feedback}">{fig.carried_feedback}</strong> 条计入本轮的完成率。')
+    return "<br>" + vocab.phrase(
+        "dashboard_carried_counted",
+        problems=f'<strong data-carried-problems="{fig.carried_problems}">{fig.carried_problems}</strong>',
+        feedback_count=f'<strong data-carried-feedback="{fig.carried_feedback}">{fig.carried_feedback}</strong>')
 
 
 def _status_counts(page: Page, fig: Figures) -> str:
     rows = [[page.status_cell(c.status), f'<span data-status-count="{esc(c.status)}">{c.count}</span>',
              Cell(_bar(c.share, f"tz-fill--{c.status}"), f"{c.share:.6f}")] for c in fig.statuses]
-    return table([page.vocab.key("status"), page.vocab.phrase("measure_count"), "占比"], rows, "tz-status-counts tz-sortable tz-plain")
+    return table([page.vocab.key("status"), page.vocab.phrase("measure_count"), page.vocab.phrase("share_header")], rows, "tz-status-counts tz-sortable tz-plain")
 
 
 def _lights(fig: Figures) -> str:
@@ -122,7 +125,7 @@ def _areas(vocab, fig: Figures) -> str:
              Cell(f'<span class="tz-num--{esc(a.rate.level)}">{_bar(a.rate.share)}</span>', f"{a.rate.share:.6f}")]
             for a in fig.areas]
     note = f'<p class="tz-lead">{esc(fig.area_note)}</p>' if rows else ""
-    headers = [vocab.key("area"), vocab.kind_label("problem"), vocab.kind_label("measure"), vocab.label("lights", RED), "完成率"]
+    headers = [vocab.key("area"), vocab.kind_label("problem"), vocab.kind_label("measure"), vocab.label("lights", RED), vocab.phrase("rate_header")]
     return note + table(headers, rows, "tz-areas tz-sortable")
 
 

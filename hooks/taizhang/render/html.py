@@ -162,12 +162,32 @@ def _table_start(headers: tuple, css: str) -> tuple[str, tuple[str, ...]]:
 
 
 @dataclass(frozen=True)
+class ArchiveView:
+    """What the build knows of the versioned archive (mike's gh-pages).
+
+    `archived`: round ids already archived; `version`: the round mike is
+    building now (None for a plain build, where archives live elsewhere)."""
+
+    archived: frozenset[str] = frozenset()
+    version: str | None = None
+
+    def is_archived(self, round_id: str) -> bool:
+        return round_id in self.archived or round_id == self.version
+
+    def elsewhere(self, round_id: str | None) -> bool:
+        """True when that round's pages are another version of this site: built by
+        mike (versions side by side) and the round archived, not the one built now."""
+        return bool(self.version and round_id and round_id != self.version and round_id in self.archived)
+
+
+@dataclass(frozen=True)
 class Page:
     """What a renderer needs to link from one page to others."""
 
     src_uri: str
     ledger: Ledger
     dir_urls: bool
+    archive: ArchiveView = ArchiveView()
 
     @property
     def vocab(self):
@@ -184,10 +204,36 @@ class Page:
 
     def link(self, record: Record, text: str | None = None) -> str:
         label = text if text is not None else f"{record.id} {record.title}"
-        return f'<a href="{self.href(self.record_src(record))}">{esc(label)}</a>' + draft_mark(record)
+        return f'<a href="{self.href(self.record_src(record))}">{esc(label)}</a>' + draft_mark(record, self.vocab)
 
     def id_link(self, record: Record) -> str:
         return f'<a href="{self.href(self.record_src(record))}" title="{esc(record.title)}">{esc(record.id)}</a>'
+
+    def archived_href(self, record: Record) -> str | None:
+        """The record's page in its round's archived version (../<round-id>/…),
+        when this build is a mike version and that round is archived; else None."""
+        if not self.archive.elsewhere(record.round):
+            return None
+        return esc(urls.in_version(self.src_uri, record.round, self.record_src(record), self.dir_urls))
+
+    def round_link(self, record: Record, text: str | None = None) -> str:
+        """A link to an earlier (or later) round's record: to its page in that round's
+        archived version when there is one (README 承接事项), else in this build."""
+        href = self.archived_href(record)
+        if href is None:
+            return self.link(record, text)
+        label = text if text is not None else f"{record.id} {record.title}"
+        return (f'<a class="tz-archive-link" href="{href}" title="{esc(self._archived_title(record))}">'
+                f'{esc(label)}</a>' + draft_mark(record, self.vocab))
+
+    def round_id_link(self, record: Record) -> str:
+        href = self.archived_href(record)
+        if href is None:
+            return self.id_link(record)
+        return f'<a class="tz-archive-link" href="{href}" title="{esc(self._archived_title(record))}">{esc(record.id)}</a>'
+
+    def _archived_title(self, record: Record) -> str:
+        return f"{record.title}（{self.vocab.phrase('archived_as', version=record.round)}）"
 
     def status_cell(self, status: str | None, empty: str = "—") -> Cell:
         order = self.vocab.status_order()
@@ -255,19 +301,22 @@ def filter_bar(page: Page, areas=()) -> str:
     ]
     spec = esc(json.dumps(facts, ensure_ascii=False, separators=(",", ":")))
     return (f'<details class="tz-filterbar" data-facts="{spec}" open>'
-            '<summary>筛选<span class="tz-filter__count"></span></summary></details>')
+            f'<summary>{esc(vocab.phrase("filter"))}<span class="tz-filter__count"></span></summary></details>')
 
 
-def draft_mark(record: Record) -> str:
+def draft_mark(record: Record, vocab) -> str:
     """The 草稿 badge after an imported record that is not yet completed."""
-    return '<span class="tz-draft" title="导入的草稿，尚待补充">草稿</span>' if getattr(record, "draft", False) else ""
+    if not getattr(record, "draft", False):
+        return ""
+    return (f'<span class="tz-draft" title="{esc(vocab.phrase("draft_mark_title"))}">'
+            f'{esc(vocab.phrase("draft_mark"))}</span>')
 
 
 def source_note(ledger: Ledger) -> str:
     """Generated pages cannot be edited: say where their data comes from."""
-    return block(f'<p class="tz-source">本页由 <code>records/</code> 中的 {len(ledger.records)} 条台账记录自动生成'
-                 f"（{esc(ledger.vocab.key('as_of'))} {ledger.today.isoformat()}），不能直接编辑。要修改内容，请打开相应的记录页，"
-                 "点右上角的编辑按钮修改记录文件。</p>")
+    text = ledger.vocab.phrase("source_note", folder="<code>records/</code>", count=len(ledger.records),
+                               date=ledger.today.isoformat())
+    return block(f'<p class="tz-source">{text}</p>')
 
 
 def record_src(vocab, record: Record) -> str:
@@ -284,7 +333,11 @@ __all__ = ["esc", "md_inline", "block", "table", "Cell", "Col", "Row", "ID", "TI
 # characters, so they are wrapped in a no-wrap span in the page's text.
 _WHOLE = re.compile(r"(?<![A-Za-z0-9_-])(?:[A-Z]{2,8}-\d{1,6}|\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月\d{1,2}日)(?![A-Za-z0-9_-])")
 # Markup and the elements whose text is not shown as text; everything else is text.
+# A span keep_whole made is markup too, so a page kept whole twice (fragments
+# kept whole by the page tree, then the whole page by the Markdown extension)
+# gets each span once.
 _MARKUP = re.compile(r"(<script\b.*?</script\s*>|<style\b.*?</style\s*>|<textarea\b.*?</textarea\s*>"
+                     r'|<span class="tz-nobr">[^<]*</span>'
                      r"|<!--.*?-->|<[^>]*>)|([^<]+)", re.S | re.I)
 NOBR = '<span class="tz-nobr">{}</span>'
 

@@ -46,12 +46,12 @@ def rows_of_tasks(page: Page, tasks: tuple[views.TaskRow, ...], cells: dict | No
 def render_problem_list(page: Page, scope: Scope) -> str:
     vocab = page.vocab
     fig = views.figures(page.ledger, scope)
-    repeat_note = (f'其中屡查屡犯 <strong data-repeats="{fig.repeat_problems}">{fig.repeat_problems}</strong> 个；'
+    repeat_note = (vocab.phrase("problems_repeat_note", recurrences=vocab.phrase("page_recurrences"),
+                                count=f'<strong data-repeats="{fig.repeat_problems}">{fig.repeat_problems}</strong>')
                    if fig.repeat_problems else "")
+    lead = vocab.phrase("problems_lead", count=esc(fig.problem_count_text), repeats=repeat_note)
     parts = [f"# {md_inline(page.vocab.phrase('sheet_problems'))}\n",
-             block(f'<p class="tz-lead">{_round_line(scope)}共 {esc(fig.problem_count_text)}；{repeat_note}'
-                   f"每个问题的{esc(vocab.key('status'))}按其{esc(vocab.kind_label('measure'))}自动计算（最慢的一项决定），"
-                   f"{esc(vocab.key('deadline'))}是其未完成措施中最早的一个。</p>"),
+             block(f'<p class="tz-lead">{_round_line(scope)}{lead}</p>'),
              block(rate_cards(page, fig)),
              block(filter_bar(page, scope.areas()))]
     by_area = defaultdict(list)
@@ -70,17 +70,16 @@ def render_problem_list(page: Page, scope: Scope) -> str:
     if scope.declarations:
         label = vocab.label("natures", "declaration")
         parts.append(f"## {md_inline(label)}\n")
-        parts.append(block(f'<p class="tz-lead">以下为对照检查中的{esc(label)}，不计入问题数。</p>'))
+        parts.append(block(f'<p class="tz-lead">{esc(vocab.phrase("declarations_lead"))}</p>'))
         rows = [[page.id_link(p), page.link(p, p.title)] for p in scope.declarations]
         parts.append(block(table([Col(vocab.key("id"), ID), Col(label, TITLE)], rows)))
     return "\n".join(parts)
 
 
 def render_task_list(page: Page, scope: Scope) -> str:
-    light = {name: esc(page.vocab.label("lights", name)) for name in ("red", "yellow", "green")}
+    lead = esc(page.vocab.phrase("tasks_lead", count=len(scope.measures)))
     parts = [f"# {md_inline(page.vocab.phrase('sheet_tasks'))}\n",
-             block(f'<p class="tz-lead">{_round_line(scope)}共 {len(scope.measures)} 项{esc(page.vocab.kind_label("measure"))}。'
-                   f"红色为{light['red']}，黄色为{light['yellow']}，绿色为{light['green']}。</p>"),
+             block(f'<p class="tz-lead">{_round_line(scope)}{lead}</p>'),
              block(rate_cards(page, views.figures(page.ledger, scope))),
              block(filter_bar(page, scope.areas())),
              block(table(task_headers(page.vocab), task_rows(page, scope.measures), "tz-sortable tz-filterable"))]
@@ -90,13 +89,12 @@ def render_task_list(page: Page, scope: Scope) -> str:
 def render_responsibility_list(page: Page, scope: Scope) -> str:
     vocab = page.vocab
     parts = [f"# {md_inline(vocab.phrase('sheet_responsibility'))}\n",
-             block(f'<p class="tz-lead">{_round_line(scope)}按{vocab.key("leader")}和{vocab.key("unit")}'
-                   f"列出{esc(vocab.kind_label('measure'))}；一项措施有多位领导或多个单位时，在每一位、每一个名下都列出。</p>"),
+             block(f'<p class="tz-lead">{_round_line(scope)}{esc(vocab.phrase("responsibility_lead"))}</p>'),
              block(filter_bar(page, scope.areas()))]
     cells: dict = {}
     for field in ("leader", "unit"):
         groups = views.responsibility_groups(page.ledger, scope.measures, field)
-        parts.append(f"## 按{md_inline(vocab.key(field))}\n")
+        parts.append(f"## {md_inline(vocab.phrase('responsibility_by', field=vocab.key(field)))}\n")
         summary_columns = vocab.columns("responsibility_groups", "site", field=vocab.key(field))
         summary = [row_cells(page, summary_columns, g) for g in groups]
         parts.append(block(table(headers(summary_columns), summary, "tz-sortable tz-plain")))
@@ -110,7 +108,7 @@ def _count_text(page: Page, kind: str, records) -> str:
     """How many records the index lists; problems as "12 个问题 + 4 项说明事项"."""
     if kind == "problem":
         return views.figures(page.ledger, Scope(page.ledger, None)).problem_count_text
-    return f"{len(records)} 条{page.vocab.kind_label(kind)}记录"
+    return page.vocab.phrase("records_count", count=len(records), kind=page.vocab.kind_label(kind))
 
 
 def _round_line(scope: Scope) -> str:
@@ -121,9 +119,9 @@ def index_columns(vocab, kind: str) -> list:
     key, label = vocab.key, vocab.kind_label
     return [Col(key("id"), ID), Col(label(kind), TITLE)] + {
         "round": [key("team"), key("feedback_date"), key("phase")],
-        "feedback": [key("area"), f"回应的{label('problem')}"],
+        "feedback": [key("area"), vocab.phrase("index_answering")],
         "problem": [key("area"), Col(key("status"), KEY)],
-        "cause": [f"导致的{label('problem')}"],
+        "cause": [vocab.phrase("index_caused")],
         "measure": [key("unit"), key("deadline"), Col(key("status"), KEY)],
     }[kind]
 
@@ -140,7 +138,7 @@ def render_kind_index(page: Page, kind: str) -> str:
         elif kind == "feedback":
             row += [esc(r.area or "—"),
                     "、".join(page.id_link(p) for p in ledger.linked_from(r.id, "problem", "feedback"))
-                    or '<span class="tz-gap">尚无回应</span>']
+                    or f'<span class="tz-gap">{esc(vocab.phrase("no_answer"))}</span>']
         elif kind == "problem":
             status = (esc(vocab.label("natures", "declaration")) if r.is_declaration
                       else page.status_cell(ledger.problem_status.get(r.id), vocab.phrase("no_measures")))
@@ -153,7 +151,7 @@ def render_kind_index(page: Page, kind: str) -> str:
         rows.append(row)
     label = vocab.kind_label(kind)
     return (f"# {md_inline(label)}\n"
-            + block(f'<p class="tz-lead">共 {esc(_count_text(page, kind, records))}。</p>')
+            + block(f'<p class="tz-lead">{esc(vocab.phrase("index_lead", count=_count_text(page, kind, records)))}</p>')
             + block(table(index_columns(vocab, kind), rows, "tz-sortable")))
 
 
@@ -166,12 +164,12 @@ def render_recurrences(page: Page, scope: Scope) -> str:
         for earlier in ledger.repeats(record):
             rows.append([page.link(record), esc(vocab.kind_label(record.kind)), page.link(earlier),
                          esc(earlier.round or "—")])
-    lead = (f'{_round_line(scope)}本轮{esc(vocab.kind_label("feedback"))}中重复前轮的 <strong data-repeat-feedback="{len(scope.repeat_feedback)}">'
-            f'{len(scope.repeat_feedback)}</strong> 条，{esc(vocab.kind_label("problem"))}中重复前轮的 <strong data-repeat-problems='
-            f'"{len(scope.repeat_problems)}">{len(scope.repeat_problems)}</strong> 个（记录中写了“{esc(vocab.key("recurs_from"))}”的）。'
-            f"承接前轮未完成的{esc(vocab.kind_label('measure'))}不是屡查屡犯，见“承接事项”。")
+    lead = _round_line(scope) + vocab.phrase(
+        "recurrences_lead", recurrences=vocab.phrase("page_recurrences"), carried=vocab.phrase("page_carried"),
+        feedback_count=f'<strong data-repeat-feedback="{len(scope.repeat_feedback)}">{len(scope.repeat_feedback)}</strong>',
+        problems=f'<strong data-repeat-problems="{len(scope.repeat_problems)}">{len(scope.repeat_problems)}</strong>')
     return (f"# {md_inline(vocab.phrase('page_recurrences'))}\n"
             + block(f'<p class="tz-lead">{lead}</p>')
-            + block(table(["本轮记录", vocab.key("kind"), vocab.key("recurs_from"), f"前轮{vocab.kind_label('round')}"],
-                          rows, "tz-sortable tz-repeats",
-                          "本轮没有屡查屡犯的记录。")))
+            + block(table([vocab.phrase("recurrences_record"), vocab.key("kind"), vocab.key("recurs_from"),
+                           vocab.phrase("recurrences_round")], rows, "tz-sortable tz-repeats",
+                          vocab.phrase("recurrences_none", recurrences=vocab.phrase("page_recurrences")))))

@@ -13,13 +13,13 @@ def by_round(page: Page, records: list[Record]) -> str:
     """LC-002：CS-010、CS-011 — linked ids grouped by their round."""
     groups: dict[str, list[str]] = {}
     for r in records:
-        groups.setdefault(r.round or "—", []).append(page.id_link(r))
+        groups.setdefault(r.round or "—", []).append(page.round_id_link(r))
     return "；".join(f"{esc(rnd)}：{'、'.join(links)}" for rnd, links in groups.items())
 
 
 def handover_text(page: Page, measure: MeasureRecord) -> str:
     later = page.ledger.carried_into(measure.id)
-    return f"已转入 {by_round(page, later)}" if later else ""
+    return page.vocab.phrase("handed_over_to", rounds=by_round(page, later)) if later else ""
 
 
 def handover_mark(page: Page, measure: MeasureRecord) -> str:
@@ -29,7 +29,7 @@ def handover_mark(page: Page, measure: MeasureRecord) -> str:
 
 def carried_text(page: Page, measure: MeasureRecord) -> str:
     earlier = page.ledger.carried_from(measure)
-    return f"承接 {by_round(page, earlier)}" if earlier else ""
+    return page.vocab.phrase("carried_from_mark", rounds=by_round(page, earlier)) if earlier else ""
 
 
 def carried_mark(page: Page, measure: MeasureRecord) -> str:
@@ -43,7 +43,9 @@ def repeat_mark(page: Page, record) -> str:
     earlier = page.ledger.repeats(record) if record is not None else []
     if not earlier:
         return ""
-    return f' <span class="tz-repeat" title="屡查屡犯">屡查屡犯（前轮 {by_round(page, earlier)}）</span>'
+    word = esc(page.vocab.phrase("page_recurrences"))
+    return (f' <span class="tz-repeat" title="{word}">'
+            f'{page.vocab.phrase("repeat_mark", recurrences=word, rounds=by_round(page, earlier))}</span>')
 
 
 def round_marks(page: Page, measure: MeasureRecord) -> str:

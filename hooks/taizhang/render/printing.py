@@ -7,6 +7,8 @@ round and 统计日期); the hook serves it as assets/taizhang-print.css.
 
 from __future__ import annotations
 
+import string
+
 from taizhang.link import Ledger
 
 PRINT_CSS = "assets/taizhang-print.css"
@@ -23,6 +25,17 @@ def css_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+def _page_counter(phrase: str) -> str:
+    """CSS `content` for a phrase like 第 {page} 页 / 共 {pages} 页: its text quoted, the two counters live."""
+    parts = []
+    for literal, name, _, _ in string.Formatter().parse(phrase):
+        if literal:
+            parts.append(css_string(literal))
+        if name in ("page", "pages"):
+            parts.append(f"counter({name})")
+    return " ".join(parts)
+
+
 def print_css(ledger: Ledger, site_name: str) -> str:
     rnd = ledger.current_round
     title = f"{rnd.title} {site_name}" if rnd else site_name
@@ -32,6 +45,6 @@ def print_css(ledger: Ledger, site_name: str) -> str:
         "@page {\n"
         f"  @top-left {{ content: {css_string(title)}; font-size: 8pt; color: #555; }}\n"
         f"  @top-right {{ content: {css_string(as_of)}; font-size: 8pt; color: #555; }}\n"
-        '  @bottom-right { content: "第 " counter(page) " 页 / 共 " counter(pages) " 页"; font-size: 8pt; color: #555; }\n'
+        f"  @bottom-right {{ content: {_page_counter(ledger.vocab.phrase('print_pages', page='{page}', pages='{pages}'))}; font-size: 8pt; color: #555; }}\n"
         "}\n"
     )

@@ -24,7 +24,7 @@ def render_record(page: Page, record: Record, problems: list[Problem], history: 
     reminders = [p for p in problems if p.severity == "info"]
     problems = [p for p in problems if p.severity != "info"]
     if problems:
-        parts.append(block(_problems_box(problems)))
+        parts.append(block(_problems_box(vocab, problems)))
     if record.draft:
         parts.append(block(_draft_box(page, reminders)))
     parts.append(block(_facts(page, record)))
@@ -36,7 +36,7 @@ def render_record(page: Page, record: Record, problems: list[Problem], history: 
         parts.append(_body(record, vocab))
     relations = _relations(page, record)
     if relations:
-        parts.append("## 关联记录\n")
+        parts.append(f"## {md_inline(vocab.phrase('record_relations'))}\n")
         # Titles of other records: searching them should find those records, not this one.
         parts.append(block(unsearched(relations)))
     if isinstance(record, MeasureRecord):
@@ -45,13 +45,14 @@ def render_record(page: Page, record: Record, problems: list[Problem], history: 
         parts.append(f"## {md_inline(vocab.key('evidence'))}\n")
         parts.append(block(_evidence(page, record)))
         for original in page.ledger.carried_from(record):
-            parts.append(f"## 承接前的整改情况（{md_inline(original.round or '')} {md_inline(original.id)}）\n")
+            heading = vocab.phrase("record_before_carry", round_id=original.round or "", id=original.id)
+            parts.append(f"## {md_inline(heading)}\n")
             parts.append(block(_before_carry(page, original)))
     if isinstance(record, RoundRecord):
         parts.append(_round_summary(page, record))
     if history is not None:
-        parts.append("## 修改记录\n")
-        parts.append(block(unsearched(_history(history, record))))
+        parts.append(f"## {md_inline(vocab.phrase('record_history'))}\n")
+        parts.append(block(unsearched(_history(vocab, history, record))))
     return "\n".join(parts)
 
 
@@ -74,24 +75,25 @@ _NOT_YAML_PRINTABLE = re.compile("[\x7f-\x84\x86-\x9f\ufffe\uffff]")
 
 
 def _body_heading(record: Record, vocab) -> str:
-    return {"problem": "具体表现", "cause": "原因剖析", "measure": "措施内容",
-            "feedback": "说明", "round": f"{vocab.kind_label('round')}说明"}.get(record.kind, "正文")
+    return md_inline(vocab.phrase(f"body_{record.kind}" if f"body_{record.kind}" in vocab.phrases else "body_other"))
 
 
-def _problems_box(problems: list[Problem]) -> str:
-    items = "".join(f"<li>第 {p.line} 行：{esc(p.message)}（{esc(p.rule)}）— {esc(p.fix)}</li>" for p in problems)
+def _problems_box(vocab, problems: list[Problem]) -> str:
+    items = "".join(f"<li>{esc(vocab.phrase('record_problem_line', line=p.line))}{esc(p.message)}（{esc(p.rule)}）— {esc(p.fix)}</li>"
+                    for p in problems)
     return (f'<div class="admonition danger tz-problems"><p class="admonition-title">'
-            f"本记录有 {len(problems)} 处需要修改</p><ul>{items}</ul></div>")
+            f"{esc(vocab.phrase('record_problems', count=len(problems)))}</p><ul>{items}</ul></div>")
 
 
 def _draft_box(page: Page, reminders: list[Problem]) -> str:
     from taizhang.render.urls import DRAFTS
     keys = [p.message.split("还缺", 1)[1] for p in reminders if p.rule == "draft-incomplete"]
     others = [f"<li>{esc(p.message)}</li>" for p in reminders if p.rule != "draft-incomplete"]
-    lacking = (f"<li>还缺：{esc('、'.join(keys))}</li>" if keys else "") + "".join(others)
-    more = f"<ul>{lacking}</ul>" if lacking else "<p>必填项已齐全，核对后删除“草稿: 是”一行即可。</p>"
-    return (f'<div class="admonition note tz-draft-box"><p class="admonition-title">草稿：由 taizhang import 导入，尚待补充'
-            f'</p>{more}<p><a href="{page.href(DRAFTS)}">全部待补充的记录</a></p></div>')
+    vocab = page.vocab
+    lacking = (f"<li>{esc(vocab.phrase('draft_lacking', missing='、'.join(keys)))}</li>" if keys else "") + "".join(others)
+    more = f"<ul>{lacking}</ul>" if lacking else f"<p>{esc(vocab.phrase('draft_complete', yes=vocab.phrase('yes')))}</p>"
+    return (f'<div class="admonition note tz-draft-box"><p class="admonition-title">{esc(vocab.phrase("draft_box_title"))}'
+            f'</p>{more}<p><a href="{page.href(DRAFTS)}">{esc(vocab.phrase("draft_all"))}</a></p></div>')
 
 
 def _row(label: str, value: str) -> str:
@@ -102,7 +104,7 @@ def _facts(page: Page, record: Record) -> str:
     vocab, ledger = page.vocab, page.ledger
     rows = [_row(vocab.key("kind"), esc(vocab.kind_label(record.kind)))]
     if record.draft:
-        rows.append(_row(vocab.key("draft"), '<span class="tz-status tz-status--none">导入后待补全</span>'))
+        rows.append(_row(vocab.key("draft"), f'<span class="tz-status tz-status--none">{esc(vocab.phrase("draft_status"))}</span>'))
     rnd = ledger.round_of(record)
     if rnd is not None:
         rows.append(_row(vocab.key("round"), page.link(rnd, rnd.title)))
@@ -131,7 +133,7 @@ def _feedback_facts(page: Page, feedback: FeedbackRecord) -> list[str]:
                 for m in ledger.measures_of(p.id)}
     light = worst_light(ledger.lights.get(i) for i in measures)
     state = ledger.state_of(feedback)
-    label = f"{vocab.key('status')}（按{vocab.kind_label('problem')}的{vocab.kind_label('measure')}计算）"
+    label = vocab.phrase("status_by_problems")
     return [_row(label, page.status(state, state_label(ledger, feedback))
                  + (" " + page.light(light) if light and state else ""))]
 
@@ -141,10 +143,10 @@ def _problem_facts(page: Page, problem: ProblemRecord) -> list[str]:
     if problem.is_declaration:
         return [_row(vocab.key("nature"), esc(vocab.label("natures", "declaration")))]
     derived = ledger.problem_status.get(problem.id)
-    rows = [_row(f"{vocab.key('status')}（按{vocab.kind_label('measure')}计算）", page.status(derived, vocab.phrase("no_measures")) + " "
+    rows = [_row(vocab.phrase("status_by_measures"), page.status(derived, vocab.phrase("no_measures")) + " "
                  + page.light(problem_light(ledger, problem)))]
     if problem.status:
-        rows.append(_row(f"{vocab.key('status')}（填报）", page.status(problem.status)))
+        rows.append(_row(vocab.phrase("status_reported"), page.status(problem.status)))
     repeat = repeat_mark(page, problem)
     if repeat:
         rows.append(_row(vocab.key("recurs_from"), repeat))
@@ -165,7 +167,7 @@ def _measure_facts(page: Page, m: MeasureRecord) -> list[str]:
     if carried:
         rows.append(_row(vocab.key("carried_from"), f'<span class="tz-carried">{by_round(page, carried)}</span>'))
     if handed:
-        rows.append(_row(f"转入后续{vocab.kind_label('round')}", f'<span class="tz-handover">{handed}</span>'))
+        rows.append(_row(vocab.phrase("handed_over_header"), f'<span class="tz-handover">{handed}</span>'))
     if m.completed_on:
         late = late_text(page.ledger, m)
         rows.append(_row(vocab.key("completed_on"), esc(m.completed_on.isoformat())
@@ -173,7 +175,7 @@ def _measure_facts(page: Page, m: MeasureRecord) -> list[str]:
     if m.signed_off_by or m.signed_off_on:
         who = esc(m.signed_off_by or "—")
         when = esc(m.signed_off_on.isoformat() if m.signed_off_on else "—")
-        rows.append(_row("销号", f"{when}，{who}"))
+        rows.append(_row(vocab.phrase("signoff_row"), f"{when}，{who}"))
     return rows
 
 
@@ -187,22 +189,23 @@ def _counted(page: Page, m: MeasureRecord) -> str:
 
 def _before_carry(page: Page, original: MeasureRecord) -> str:
     """The original's last progress and its evidence, shown here and kept there (never copied)."""
+    vocab = page.vocab
     last = original.progress[-1] if original.progress else None
-    progress = (f'<p class="tz-carried-progress">最后一次进展：<time datetime="{last.on.isoformat()}">'
-                f'{last.on.isoformat()}</time> {esc(last.text)}</p>') if last else '<p class="tz-empty">原措施没有填报进展。</p>'
-    status = page.status(original.status)
-    return (f'<div class="tz-before-carry"><p>原措施 {page.link(original)}，转入时状态 {status}；'
-            f'全部进展和修改记录见原措施页面。</p>'
-            f'<p>原措施整改的查摆问题：{"、".join(page.id_link(p) for p in page.ledger.targets(original, "problems")) or "—"}</p>'
-            f'<p>原措施回应的反馈问题：{_original_feedback(page, original)}</p>'
-            f'{progress}<p>原措施的佐证材料：</p>{_evidence(page, original)}</div>')
+    when = f'<time datetime="{last.on.isoformat()}">{last.on.isoformat()}</time>' if last else ""
+    progress = (f'<p class="tz-carried-progress">{vocab.phrase("carry_last_progress", date=when, text=esc(last.text))}</p>'
+                if last else f'<p class="tz-empty">{esc(vocab.phrase("carry_no_progress"))}</p>')
+    problems = "、".join(page.round_id_link(p) for p in page.ledger.targets(original, "problems")) or "—"
+    return (f'<div class="tz-before-carry"><p>{vocab.phrase("carry_original", link=page.round_link(original), status=page.status(original.status))}</p>'
+            f'<p>{vocab.phrase("carry_problems", ids=problems)}</p>'
+            f'<p>{vocab.phrase("carry_feedback", ids=_original_feedback(page, original))}</p>'
+            f'{progress}<p>{esc(vocab.phrase("carry_evidence"))}</p>{_evidence(page, original)}</div>')
 
 
 def _original_feedback(page: Page, original: MeasureRecord) -> str:
     """The feedback items the original measure answered (through its problems), with their round."""
     ledger = page.ledger
     found = {f.id: f for p in ledger.targets(original, "problems") for f in ledger.targets(p, "feedback")}
-    return "、".join(f"{page.id_link(found[i])}（{esc(ledger.round_of(found[i]).title if ledger.round_of(found[i]) else found[i].round or '')}）"
+    return "、".join(f"{page.round_id_link(found[i])}（{esc(ledger.round_of(found[i]).title if ledger.round_of(found[i]) else found[i].round or '')}）"
                     for i in sorted(found)) or "—"
 
 
@@ -232,7 +235,8 @@ def _relations(page: Page, record: Record) -> str:
         if optional and not records:
             continue
         with_status = any(r.kind in ("problem", "measure") for r in records)
-        headers = [Col(vocab.key("id"), ID), Col(vocab.key("title"), TITLE)] + ([Col("状态", KEY)] if with_status else [])
+        headers = [Col(vocab.key("id"), ID), Col(vocab.key("title"), TITLE)] + ([Col(vocab.phrase("state_header"), KEY)]
+                                                                               if with_status else [])
         rows = [[page.id_link(r), esc(r.title)] + ([_status_of(page, r)] if with_status else []) for r in records]
         html_parts.append(f"<h3>{esc(label)}（{len(records)}）</h3>\n" + table(headers, rows))
     return "\n".join(html_parts)
@@ -268,7 +272,7 @@ def _evidence(page: Page, m: MeasureRecord) -> str:
         elif e.file:
             items.append(f'<li><a href="{page.file_href(e.file)}">{esc(e.name)}</a></li>')
         else:
-            items.append(f"<li>{esc(e.name)}（纸质或未上传）</li>")
+            items.append(f"<li>{esc(page.vocab.phrase('evidence_on_paper', evidence=e.name))}</li>")
     return '<ul class="tz-evidence">\n' + "\n".join(items) + "\n</ul>"
 
 
@@ -278,22 +282,23 @@ def _round_summary(page: Page, rnd: RoundRecord) -> str:
     problems = fig.problem_count_text if fig.declarations else fig.problems
     counts = [[esc(vocab.kind_label(kind)), esc(n)] for kind, n in (
         ("feedback", fig.feedback), ("problem", problems), ("cause", fig.causes), ("measure", fig.measures))]
-    return "## 本轮记录\n" + block(table([vocab.key("kind"), "条数"], counts, "tz-plain"))
+    return (f"## {md_inline(vocab.phrase('round_records'))}\n"
+            + block(table([vocab.key("kind"), vocab.phrase("record_count_header")], counts, "tz-plain")))
 
 
-def _history(history: History, record: Record) -> str:
+def _history(vocab, history: History, record: Record) -> str:
     """Who changed this record and when, from git; status and deadline moves called out."""
     notice = f'<p class="tz-notice">{esc(history.notice)}</p>' if history.notice else ""
     changes = history.of(record.path)
     if not history.available:
         return notice
     if not changes:
-        return notice + '<p class="tz-empty">本记录还没有提交到 Git（尚无修改记录）。</p>'
+        return notice + f'<p class="tz-empty">{esc(vocab.phrase("history_none"))}</p>'
     oldest, newest = changes[-1], changes[0]
-    summary = (f'<p class="tz-history-summary">创建：{esc(oldest.when)}，{esc(oldest.author)}；'
-               f"最近修改：{esc(newest.when)}，{esc(newest.author)}；共 {len(changes)} 次提交。</p>")
+    summary = (f'<p class="tz-history-summary">{esc(vocab.phrase("history_summary", created=oldest.when, creator=oldest.author, changed=newest.when, changer=newest.author, count=len(changes)))}</p>')
     rows = [[f"<time>{esc(c.when)}</time>", esc(c.author), esc(c.subject), esc(c.action),
              "<br>".join(f'<strong class="tz-change">{esc(n)}</strong>' for n in c.notes)]
             for c in changes]
-    return notice + summary + table([Col("时间", NOWRAP), Col("修改人", NOWRAP), Col("提交说明", WIDE),
-                                     Col("操作", NOWRAP), Col("状态或时限变化", WIDE)], rows, "tz-history")
+    return notice + summary + table([Col(vocab.phrase("history_when"), NOWRAP), Col(vocab.phrase("history_who"), NOWRAP),
+                                     Col(vocab.phrase("history_subject"), WIDE), Col(vocab.phrase("history_action"), NOWRAP),
+                                     Col(vocab.phrase("history_notes"), WIDE)], rows, "tz-history")

@@ -49,10 +49,10 @@ def render_site(analysis: Analysis, dir_urls: bool = True, history: History | No
 
     def emit(uri: str, make) -> None:
         if not set_aside_html:
-            pages[uri] = make(Page(uri, ledger, dir_urls))
+            pages[uri] = make(Page(uri, ledger, dir_urls, archive or ArchiveView()))
             return
         with collecting_fragments() as collected:
-            pages[uri] = make(Page(uri, ledger, dir_urls))
+            pages[uri] = make(Page(uri, ledger, dir_urls, archive or ArchiveView()))
         if collected:
             fragments[uri] = list(collected)
 

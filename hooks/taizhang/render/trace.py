@@ -27,11 +27,8 @@ def render_trace(page: Page, scope: Scope) -> str:
                  _links(page, f.measures, no_measures), page.status_cell(f.status, f.status_label)],
                 {"status": f.status_label, "area": f.area_label}) for f in feedback]
     parts = [f"# {md_inline(vocab.phrase('page_trace'))}\n",
-             block(f'<p class="tz-lead">每条{esc(vocab.kind_label("feedback"))}对应的{esc(vocab.kind_label("problem"))}、原因和{esc(vocab.kind_label("measure"))}；'
-                   f"{esc(vocab.kind_label('feedback'))}的{esc(vocab.key('status'))}按回应它的{esc(vocab.kind_label('problem'))}的全部{esc(vocab.kind_label('measure'))}计算（见使用说明）；"
-                   f"{esc(vocab.key('not_task'))}单独标出，不计入完成率。"
-                   f'有缺口的{esc(vocab.kind_label("feedback"))} <strong data-gaps="{gaps}">{gaps}</strong> 条（标为红字）。'
-                   + _repeat_note(scope) + '</p>'),
+             block('<p class="tz-lead">' + vocab.phrase("trace_lead", gaps=f'<strong data-gaps="{gaps}">{gaps}</strong>')
+                   + _repeat_note(vocab, scope) + '</p>'),
              block(rate_cards(page, views.figures(ledger, scope))),
              block(filter_bar(page, scope.areas())),
              block(table(headers, rows, "tz-trace tz-sortable tz-filterable"))]
@@ -40,16 +37,18 @@ def render_trace(page: Page, scope: Scope) -> str:
         rows = [Row([page.link(p.problem), _links(page, p.causes, no_causes), _links(page, p.measures, no_measures),
                      page.status_cell(p.status, no_measures)], {"status": p.status_label, "area": p.area_label})
                 for p in unlinked]
-        parts += ["## 自查发现的问题\n", block('<p class="tz-lead">不对应具体反馈意见、由本单位自查发现的问题。</p>'
+        parts += [f"## {md_inline(vocab.phrase('trace_unlinked'))}\n",
+                  block(f'<p class="tz-lead">{esc(vocab.phrase("trace_unlinked_lead"))}</p>'
                                            + table([Col(headers[1].label, TITLE)] + headers[2:], rows,
                                                    "tz-trace tz-sortable tz-filterable"))]
     return "\n".join(parts)
 
 
-def _repeat_note(scope: Scope) -> str:
+def _repeat_note(vocab, scope: Scope) -> str:
     feedback, problems = len(scope.repeat_feedback), len(scope.repeat_problems)
     if not (feedback or problems):
         return ""
-    return (f'屡查屡犯（与前轮相同）的反馈问题 <strong data-repeat-feedback="{feedback}">{feedback}</strong> 条、'
-            f'查摆问题 <strong data-repeat-problems="{problems}">{problems}</strong> 个，已标出。')
+    return vocab.phrase("trace_repeats", recurrences=vocab.phrase("page_recurrences"),
+                        feedback_count=f'<strong data-repeat-feedback="{feedback}">{feedback}</strong>',
+                        problems=f'<strong data-repeat-problems="{problems}">{problems}</strong>')
 

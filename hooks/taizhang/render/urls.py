@@ -130,6 +130,16 @@ def relative(from_src: str, to_src: str, dir_urls: bool) -> str:
     return href
 
 
+def in_version(from_src: str, version: str, to_src: str, dir_urls: bool) -> str:
+    """Relative href from a page to a page of another version of the site.
+
+    mike puts each version in a folder of its own beside the others
+    (<root>/<version>/…) and archive-export keeps that layout, so climbing
+    out of this version and into the other works under any sub-path."""
+    depth = page_url(from_src, dir_urls).count("/")
+    return "../" * (depth + 1) + version + "/" + page_url(to_src, dir_urls)
+
+
 def relative_file(from_src: str, file_path: str, dir_urls: bool) -> str:
     """Relative href from a page to a static file under docs/."""
     return _relpath(file_path, _parts(file_path), from_src, dir_urls)

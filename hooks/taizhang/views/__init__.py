@@ -751,12 +751,12 @@ def progress_line(entry) -> str:
     return f"{entry.on.isoformat()} {entry.text}"
 
 
-def signoff_text(measure: MeasureRecord) -> str:
+def signoff_text(measure: MeasureRecord, vocab) -> str:
     """销号情况 of a measure: date and who, then 销号; "" when not signed off."""
     if not (measure.signed_off_on or measure.signed_off_by):
         return ""
     parts = (measure.signed_off_on.isoformat() if measure.signed_off_on else "", measure.signed_off_by or "")
-    return " ".join(x for x in parts if x) + " 销号"
+    return vocab.phrase("signoff_text", when=" ".join(x for x in parts if x))
 
 
 def _latest_progress(measures) -> str:
@@ -782,7 +782,7 @@ def task_rows(ledger: Ledger, measures) -> tuple[TaskRow, ...]:
             signed_off_by=m.signed_off_by, signed_off_on=m.signed_off_on,
             progress=len(m.progress), evidence=len(m.evidence),
             text=plain_text(m.body), latest_progress=_latest_progress([m]),
-            evidence_names=tuple(e.name for e in m.evidence), signoff=signoff_text(m),
+            evidence_names=tuple(e.name for e in m.evidence), signoff=signoff_text(m, vocab),
             state=ledger.state_of(m), state_label=status_label(vocab, ledger.state_of(m)),
             adjusted_deadline=effective_deadline(m) if effective_deadline(m) != m.deadline else None,
             late_days=late_days(ledger, m),
@@ -891,6 +891,23 @@ class FeedbackRow:
     closeable: bool                   # has measures and every one is 已销号 (对账销号)
     gap: bool                         # no problem, or a problem without measures
     not_task: str = ""                # 非整改任务: the reason it is not counted, else ""
+
+
+@dataclass(frozen=True)
+class DeclarationRow:
+    """说明事项 (a problem record whose 性质 is 说明事项): the sheet of that name."""
+
+    number: int
+    declaration: Ref
+    area: str | None
+    area_label: str                   # （一）name
+    text: str                         # its body as plain text
+
+
+def declaration_rows(ledger: Ledger, declarations) -> tuple[DeclarationRow, ...]:
+    return tuple(DeclarationRow(number, Ref.of(p), p.area, area_label(p.area, ledger.area_name(p, p.area)),
+                                plain_text(p.body))
+                 for number, p in enumerate(declarations, start=1))
 
 
 def feedback_rows(ledger: Ledger, feedback) -> tuple[FeedbackRow, ...]:

@@ -6,9 +6,9 @@ how (`as`), its header, width and where it appears. The site's tables
 (render/columns.py) and the xlsx sheets and CSV (through `plain`) read the
 same declaration, so adding a column to a list is one vocabulary entry.
 
-`ROW_VALUES` names, per table, the row type whose attributes a column may
-show; `check_tables` turns a misspelt name into a message naming the ones
-there are.
+`ROW_TYPES` names, per table, the row type whose fields a column may
+show; `name_problems` turns a misspelt name into a message naming the ones
+there are (the vocabulary reports it with file and line).
 """
 
 from __future__ import annotations
@@ -16,40 +16,44 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from taizhang.vocabulary import ConfigError, TableColumn, Vocabulary
+from taizhang.vocabulary import OVERVIEW, TableColumn, Vocabulary
 
-# Which row each table lists (views' dataclasses; `Group` for the summary table).
+# Which row each table lists (views' dataclasses; `Group` for the summary table); the
+# 督查总览's tables (overview_*) list the rows of views/overview.py.
 ROW_TYPES = {
     "problems": "ProblemRow", "tasks": "TaskRow", "responsibility": "TaskRow", "responsibility_groups": "Group",
     "signoff_waiting": "TaskRow", "signoff_done": "TaskRow", "reconcile": "FeedbackRow",
+    "declarations": "DeclarationRow",
 }
-# How a value can be shown; each output knows how to show each of these.
-SHOWS = ("number", "id", "title", "title_marked", "title_text", "ids", "links", "link", "texts", "text", "plain",
-         "count", "date", "deadline", "status", "status_marked", "light", "evidence", "measure_statuses", "verdict")
 
 
 def row_values(table: str) -> tuple[str, ...]:
-    from taizhang import views
-    row = getattr(views, ROW_TYPES[table])
-    names = [f.name for f in dataclasses.fields(row)]
+    """The values a table's columns may show: the fields of its row type."""
+    if table.startswith(OVERVIEW):
+        from taizhang.views.overview import OVERVIEW_ROWS
+        row = OVERVIEW_ROWS[table]
+    else:
+        from taizhang import views
+        row = getattr(views, ROW_TYPES[table])
+    names = [f.name for f in dataclasses.fields(row) if f.name != "total"]
     return tuple(names + [n for n in ("count",) if hasattr(row, n)])
 
 
-def check_tables(vocab: Vocabulary) -> None:
-    """Every column shows a value its rows have, in a way the outputs know."""
-    problems = []
-    for table, columns in vocab.tables.items():
-        if table not in ROW_TYPES:
-            problems.append(f"tables.{table}：未知的清单，可用的有：{'、'.join(ROW_TYPES)}")
-            continue
+def name_problems(vocab: Vocabulary, tables) -> list[tuple[tuple, str]]:
+    """(path, message) for each column of `tables` whose `name` is not a value of its rows."""
+    out = []
+    for table in tables:
         values = row_values(table)
-        for c in columns:
-            if c.name not in values:
-                problems.append(f"tables.{table}：列“{c.label}”的 name“{c.name}”不是可显示的值，可用的有：{'、'.join(values)}")
-            if c.show not in SHOWS:
-                problems.append(f"tables.{table}：列“{c.label}”的 as“{c.show}”未知，可用的有：{'、'.join(SHOWS)}")
-    if problems:
-        raise ConfigError("\n".join(problems))
+        for index, c in enumerate(vocab.tables[table]):
+            if c.name and c.name not in values:      # no name at all: the vocabulary says so already
+                out.append((("tables", table, index, "name"),
+                            f"的值“{c.name}”不是这张表的行中可显示的值 (table-name) — 改成其中之一：{'、'.join(values)}"))
+    return out
+
+
+def check_tables(vocab: Vocabulary) -> None:
+    """Every column of every list shows a value its rows have (ConfigError naming file:LINE otherwise)."""
+    vocab.check_tables()
 
 
 def plain(vocab: Vocabulary, column: TableColumn, row):

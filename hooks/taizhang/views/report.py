@@ -98,8 +98,7 @@ def kind_counts(ledger: Ledger, scope: Scope) -> tuple[KindCounts, KindCounts, K
     """Feedback items, problems, measures by state with both rates:
     views.completion, the numbers the dashboard and the sheets show."""
     done = completion(ledger, scope)
-    units = {"feedback": "条", "problems": "个", "measures": "项"}
-    return tuple(KindCounts(k.label, units[k.name], k.done, k.signed_off, k.basically_done, k.in_progress,
+    return tuple(KindCounts(k.label, ledger.vocab.phrase(f"report_unit_{k.name}"), k.done, k.signed_off, k.basically_done, k.in_progress,
                             k.not_started, k.total, k.rate, k.basic_rate) for k in done)
 
 
