@@ -258,11 +258,13 @@ def cmd_import(args) -> int:
 def cmd_gather(args) -> int:
     from taizhang.gather import build_site, gather
     from taizhang.gather.schema import READABLE_VERSIONS
+    from taizhang.vocabulary import load_vocabulary
 
     done = gather(args.sources, Path(args.output), today=args.today, title=args.title, config_dir=Path(args.dir))
     overview = done.overview
+    overview_vocab = load_vocabulary(Path(args.dir))
     for issue in overview.issues:
-        what = issue.effect or ("未纳入" if issue.fatal else "已纳入，统计可能不准")
+        what = issue.effect or overview_vocab.phrase("overview_excluded_short" if issue.fatal else "overview_included_unsure_short")
         print(f"{issue.source.name or issue.source.location}：{issue.reason}（{what}）", file=sys.stderr)
     versions = "、".join(str(v) for v in READABLE_VERSIONS)
     print(f"汇总了 {len(overview.units)} 个单位、{overview.records} 条记录（读取 records.json 数据格式版本 {versions}），"
