@@ -141,7 +141,9 @@ def _light_count(value: int, light: str) -> Cell:
 
 
 def _measure_light(vocab, row) -> Cell:
-    if row.light == RED:
+    if row.light in (RED, YELLOW) and row.days_left is None:
+        note = vocab.phrase("long_term_stale_light")    # 长期坚持 without recent progress: no deadline to count from
+    elif row.light == RED:
         note = vocab.phrase("overdue_days", days=-row.days_left)
     elif row.light == YELLOW:
         note = vocab.phrase("overview_soon_days", days=row.days_left)
