@@ -178,7 +178,7 @@ def test_renamed_vocabulary_reaches_the_built_site_and_the_command_line(tmp_path
     helps = [["--help"], ["new", "--help"], *[["new", k, "--help"] for k in vocab.kinds],
              *[["new", vocab.kind_label(k), "--help"] for k in vocab.kinds],
              *[[c, "--help"] for c in ("check", "diff", "export", "due", "import", "archive", "archive-export",
-                                       "render", "csp", "gather")]]
+                                       "render", "csp", "gather", "build", "serve")]]
     for args in helps:
         shown = run_cli(*args, cwd=root)
         assert shown.returncode == 0, (args, shown.stderr)
@@ -193,8 +193,29 @@ def test_renamed_vocabulary_reaches_the_built_site_and_the_command_line(tmp_path
     # page titles and sheet names are phrases too: in the navigation and the workbook
     assert re.search(r">\s*意见对应表\s*<", outputs["index.html"]) and re.search(r">\s*举措清单\s*<", outputs["index.html"])
     assert "举措清单: " in outputs["taizhang.xlsx"] and "任务清单" not in outputs["taizhang.xlsx"]
+    outputs.update(_gathered(root, tmp_path / "overview"))
     found = {name: left for name, text in outputs.items() if (left := _leftovers(text))}
     assert not found, found
+
+
+def _gathered(root: Path, out: Path) -> dict[str, str]:
+    """The 督查总览 of the renamed unit's built site, gathered with its taizhang.yml
+    (`gather --dir`): every page of the built overview site and every sheet of
+    its workbook. The unit's name (its 被巡视单位) and the paths are the unit's own."""
+    shown = run_cli("gather", str(root / "site"), "-o", str(out), "--dir", str(root), "--build", cwd=root)
+    assert shown.returncode == 0, shown.stderr
+    outputs = {"taizhang gather": shown.stderr}
+    for path in sorted((out / "site").rglob("*")):
+        rel = path.relative_to(out / "site").as_posix()
+        if rel.startswith("assets/") or not path.is_file():
+            continue
+        if path.suffix in (".html", ".json", ".xml", ".js", ".txt"):
+            outputs["overview " + rel] = path.read_text(encoding="utf-8")
+    outputs["overview mkdocs.yml"] = (out / "mkdocs.yml").read_text(encoding="utf-8")
+    books = sorted((out / "site").rglob("*.xlsx"))
+    assert books, "the overview's workbook"
+    outputs.update({"overview " + name: text for name, text in _office_files(out / "site").items()})
+    return outputs
 
 
 def _office_files(site: Path) -> dict[str, str]:

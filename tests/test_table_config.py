@@ -131,3 +131,10 @@ def test_the_repository_sample_is_untouched_by_these_checks():
     """The sample's own configuration (none) loads; the lists keep their packaged columns."""
     vocab = load_vocabulary(REPO)
     assert [c.label for c in vocab.columns("declarations", "sheet")] == ["序号", "方面", "编号", "说明事项", "内容"]
+
+
+def test_every_way_of_showing_an_overview_value_has_a_page_cell():
+    """The check accepts the 督查总览's shows (vocabulary.OVERVIEW_SHOWS): the page knows each one."""
+    from taizhang.gather.pages import CELLS
+    from taizhang.vocabulary import OVERVIEW_SHOWS
+    assert set(CELLS) == set(OVERVIEW_SHOWS)

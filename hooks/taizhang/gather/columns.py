@@ -119,31 +119,37 @@ def share(value) -> float | None:
     return None if value is None else round(value, 4)
 
 
+def _deadline(vocab, row, value):
+    return None if row.total else day(value) or (vocab.long_term_deadline if row.long_term else "")
+
+
+def _handling(vocab, row, value) -> str:
+    return vocab.phrase("overview_included_unsure_short" if not row.fatal else "overview_excluded_short")
+
+
+# How each show is a sheet cell, (vocab, row, value) -> value; the rest: the value itself ("" for None).
+SHEET_VALUES = {
+    "number": lambda vocab, row, value: "" if row.total else value,
+    "unit": lambda vocab, row, value: "" if row.total else value,
+    "rate": lambda vocab, row, value: share(value),
+    "days": lambda vocab, row, value: value,
+    "date": lambda vocab, row, value: day(value),
+    "texts": lambda vocab, row, value: "、".join(value),
+    "deadline": _deadline,
+    "places": lambda vocab, row, value: "；".join(f"{name} {'、'.join(ids)}" for _, name, ids in value),
+    "lagging": lambda vocab, row, value: "、".join(f"{name}（{rate * 100:.1f}%）" for _, name, rate in value),
+    "handling": _handling,
+    "light": lambda vocab, row, value: value or "",
+}
+
+
 def plain(vocab, column, row, total_first: bool = False):
     """A column's value in a sheet: int, float (rates), date or text. On the
     合计 row the first column says 合计 (`total_first`), the name column nothing."""
-    value = getattr(row, column.name)
-    show = column.show
     if row.total and total_first:
         return vocab.phrase("total")
-    if show == "number" or (show == "unit" and row.total):
-        return "" if row.total else value
-    if show == "rate":
-        return share(value)
-    if show == "days":
-        return value
-    if show == "date":
-        return day(value)
-    if show == "texts":
-        return "、".join(value)
-    if show == "deadline":
-        return None if row.total else day(value) or (vocab.long_term_deadline if row.long_term else "")
-    if show == "places":
-        return "；".join(f"{name} {'、'.join(ids)}" for _, name, ids in value)
-    if show == "lagging":
-        return "、".join(f"{name}（{rate * 100:.1f}%）" for _, name, rate in value)
-    if show == "handling":
-        return vocab.phrase("overview_included_unsure_short" if not row.fatal else "overview_excluded_short")
-    if show == "light":
-        return value or ""
+    value = getattr(row, column.name)
+    show = SHEET_VALUES.get(column.show)
+    if show is not None:
+        return show(vocab, row, value)
     return "" if value is None else value

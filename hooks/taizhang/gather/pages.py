@@ -141,7 +141,9 @@ def _light_count(value: int, light: str) -> Cell:
 
 
 def _measure_light(vocab, row) -> Cell:
-    if row.light == RED:
+    if row.light in (RED, YELLOW) and row.days_left is None:
+        note = vocab.phrase("long_term_stale_light")    # 长期坚持 without recent progress: no deadline to count from
+    elif row.light == RED:
         note = vocab.phrase("overdue_days", days=-row.days_left)
     elif row.light == YELLOW:
         note = vocab.phrase("overview_soon_days", days=row.days_left)
@@ -159,44 +161,64 @@ def _handling(vocab, row) -> str:
     return f"<strong>{esc(vocab.phrase('overview_excluded'))}</strong>"
 
 
+# How each show (vocabulary.yml `tables`, overview_*) is a page cell: (src, vocab, column, row, value) -> cell.
+# On the 合计 row (`row.total`) a name is bold and counts carry no light.
+def _number(src, vocab, column, row, value):
+    return "" if row.total else Cell(esc(value), f"{value:06d}")
+
+
+def _unit(src, vocab, column, row, value):
+    return f"<strong>{esc(value)}</strong>" if row.total else _link(src, row.key, value)
+
+
+def _text(src, vocab, column, row, value):
+    if row.total:
+        return f"<strong>{esc(value)}</strong>" if value else ""
+    return esc(value) if value else esc(vocab.phrase(column.gap or "none"))
+
+
+def _light_counted(light: str):
+    def show(src, vocab, column, row, value):
+        return count(value) if row.total else _light_count(value, light)
+    return show
+
+
+def _date(src, vocab, column, row, value):
+    return esc(value or "—") if row.total else Cell(esc(value or "—"), value or "")
+
+
+def _days(src, vocab, column, row, value):
+    return "—" if value is None else Cell(esc(value), f"{value:09d}")
+
+
+def _places(src, vocab, column, row, value):
+    return "；".join(f"{_link(src, key, name)} {esc('、'.join(ids))}" for key, name, ids in value)
+
+
+def _lagging(src, vocab, column, row, value):
+    if row.total:
+        return ""
+    return "、".join(f"{_link(src, key, name)}（{rate * 100:.1f}%）" for key, name, rate in value) or "—"
+
+
+CELLS = {
+    "number": _number, "unit": _unit, "text": _text,
+    "id": lambda src, vocab, column, row, value: esc(value),
+    "count": lambda src, vocab, column, row, value: count(value),
+    "rate": lambda src, vocab, column, row, value: rate_cell(value) if isinstance(value, Rate) else percent(value),
+    "overdue": _light_counted("red"), "due_soon": _light_counted("yellow"), "date": _date,
+    "texts": lambda src, vocab, column, row, value: esc("、".join(value) or "—"),
+    "deadline": lambda src, vocab, column, row, value: Cell(esc(value or "—"), value or ""),
+    "status": lambda src, vocab, column, row, value: esc(value or "—"),
+    "light": lambda src, vocab, column, row, value: _measure_light(vocab, row),
+    "days": _days, "places": _places, "lagging": _lagging,
+    "handling": lambda src, vocab, column, row, value: _handling(vocab, row),
+}
+
+
 def cell(src: str, vocab, column, row):
-    """One cell of a 督查总览 table (vocabulary.yml `tables`, overview_*) as the page shows it;
-    `row.total`: the 合计 row, whose name is bold and whose counts carry no light."""
-    value, show = getattr(row, column.name), column.show
-    if show == "number":
-        return "" if row.total else Cell(esc(value), f"{value:06d}")
-    if show == "unit":
-        return f"<strong>{esc(value)}</strong>" if row.total else _link(src, row.key, value)
-    if show == "text":
-        if row.total:
-            return f"<strong>{esc(value)}</strong>" if value else ""
-        return esc(value) if value else esc(vocab.phrase(column.gap or "none"))
-    if show == "count" or (show in ("overdue", "due_soon") and row.total):
-        return count(value)
-    if show == "rate":
-        return rate_cell(value) if isinstance(value, Rate) else percent(value)
-    if show in ("overdue", "due_soon"):
-        return _light_count(value, "red" if show == "overdue" else "yellow")
-    if show == "date":
-        return esc(value or "—") if row.total else Cell(esc(value or "—"), value or "")
-    if show == "texts":
-        return esc("、".join(value) or "—")
-    if show == "deadline":
-        return Cell(esc(value or "—"), value or "")
-    if show == "status":
-        return esc(value or "—")
-    if show == "light":
-        return _measure_light(vocab, row)
-    if show == "days":
-        return "—" if value is None else Cell(esc(value), f"{value:09d}")
-    if show == "places":
-        return "；".join(f"{_link(src, key, name)} {esc('、'.join(ids))}" for key, name, ids in value)
-    if show == "lagging":
-        return "" if row.total else "、".join(f"{_link(src, key, name)}（{rate * 100:.1f}%）"
-                                              for key, name, rate in value) or "—"
-    if show == "handling":
-        return _handling(vocab, row)
-    return esc(value)
+    """One cell of a 督查总览 table as the page shows it (CELLS: one function per show)."""
+    return CELLS[column.show](src, vocab, column, row, getattr(row, column.name))
 
 
 def _table(src: str, vocab, name: str, rows, facts, css: str, empty: str, footer=None, footer_facts=None) -> str:
