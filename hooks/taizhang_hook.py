@@ -43,9 +43,9 @@ from taizhang.load import BIDI_CHARS, bidi_names, bidi_shown  # noqa: E402
 from taizhang.problems import MESSAGES, PRIVATE_PLACES  # noqa: E402
 from taizhang.project import RECORDS_DIR, analyse  # noqa: E402
 from taizhang.publish import EVIDENCE_DIR, active_file, hidden_name, private_kind  # noqa: E402
-from taizhang.render.html import fill_fragments, keep_whole, searched_fragments  # noqa: E402
+from taizhang.render.html import fill_fragments, searched_fragments  # noqa: E402
 from taizhang.render.urls import former_names_in_nav  # noqa: E402
-from taizhang.tree import archived_version, digest, site_extra, site_markdown, site_tree  # noqa: E402
+from taizhang.tree import SITE_EXTENSIONS, archived_version, digest, site_extra, site_markdown, site_tree  # noqa: E402
 from taizhang.session import Session  # noqa: E402
 from taizhang.vocabulary import PROJECT_CONFIG  # noqa: E402
 from taizhang_search import InProcessSearch, SearchWorker, enabled_plugin_config, search_inputs  # noqa: E402
@@ -155,7 +155,10 @@ def on_config(config):
     # entries `taizhang render` writes into its config.
     config.extra.update(site_extra(analysis, archived_version()))
     speak_chinese(logging.getLogger("mkdocs"), analysis.vocab)   # MkDocs' progress lines in Chinese
-    for extension, options in site_markdown(analysis).items():   # the same options `taizhang render` writes
+    for extension in SITE_EXTENSIONS:   # the same extensions and options `taizhang render` writes
+        if extension not in config.markdown_extensions:
+            config.markdown_extensions.append(extension)
+    for extension, options in site_markdown(analysis).items():
         if extension in config.markdown_extensions:
             config.mdx_configs.setdefault(extension, {}).update(options)
     return config
@@ -344,8 +347,8 @@ def on_page_content(html, page, config, files):
         if inputs is not None:
             _build.search_meta[page.file.src_uri] = page.meta.get("search", _ABSENT)
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}   # Material skips it
-    # Ids and dates never break across lines (the search index reads the page before).
-    return keep_whole(fill_fragments(html, fragments) if fragments else html)
+    # Ids and dates are kept on one line by the Markdown extension (SITE_EXTENSIONS) and the tree.
+    return fill_fragments(html, fragments) if fragments else html
 
 
 _ABSENT = object()

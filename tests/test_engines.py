@@ -71,6 +71,16 @@ def test_every_engine_builds_the_same_pages(sites, dir_urls):
         assert len(tasks.select("article .tz-table tbody tr")) == 9, engine
         assert sorted(p.name for p in (site / "downloads").iterdir()) == sorted(
             p.name for p in (sites[("mkdocs", dir_urls)] / "downloads").iterdir()), engine
+        # Ids and dates kept on one line by every engine (taizhang.render.whole), Zensical
+        # included: the same spans, in the generated tables and in the record's own text.
+        assert _whole(record) == _whole(soup(sites[("mkdocs", dir_urls)] / "measures/CS-003/index.html")), engine
+        assert "CS-003" in _whole(record) and len(_whole(tasks)) > 9, engine
+        assert not record.select(".tz-nobr .tz-nobr"), engine
+
+
+def _whole(doc) -> list[str]:
+    """The texts a page keeps on one line, in order."""
+    return [span.get_text() for span in doc.select("article .tz-nobr")]
 
 
 def _references(page):

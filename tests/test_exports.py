@@ -373,8 +373,9 @@ def test_reused_cell_styles_leave_the_workbook_unchanged(tmp_path):
 def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
     """export/xlsx merges cells along openpyxl 3.1's own steps without its quadratic
     look-up and its per-cell style hashing, and export/report looks each paragraph
-    style's id up once: the workbook and the report must be the very files
-    openpyxl's merge_cells and python-docx's add_paragraph(style=…) give (a
+    style's id up once and copies each kind of run instead of python-docx's
+    character-by-character Run.text: the workbook and the report must be the very files
+    openpyxl's merge_cells and python-docx's add_paragraph(style=…) and add_run give (a
     ledger big enough for merges in several blocks, with an issuer)."""
     import importlib.util
     import sys
@@ -397,14 +398,52 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
         files = {}
         for quick in (False, True):
             try:
-                xlsx._FAST_MERGE = report.STYLE_IDS_ONCE = quick
+                xlsx._FAST_MERGE = report.STYLE_IDS_ONCE = report.QUICK_RUNS = quick
                 files[quick] = (xlsx.build_workbook(ledger, scope), build_download(ledger, scope, "docx"))
             finally:
-                xlsx._FAST_MERGE = report.STYLE_IDS_ONCE = True
+                xlsx._FAST_MERGE = report.STYLE_IDS_ONCE = report.QUICK_RUNS = True
         assert files[True][0] == files[False][0], root
         assert files[True][1] == files[False][1], root
     merged = openpyxl.load_workbook(io.BytesIO(files[True][0])).worksheets[0].merged_cells.ranges
     assert len(merged) > 100
+
+
+def test_copied_runs_give_the_paragraphs_python_docx_gives():
+    """export/report copies each kind of run (Chinese, Western, with or without
+    a lead-in font) and writes its text as one w:t: on random text with spaces
+    at the ends, ideographic spaces, tabs and line breaks the paragraphs must
+    serialise to what python-docx's add_run makes."""
+    import random
+    import sys
+
+    from docx import Document
+    from lxml import etree
+
+    sys.path.insert(0, str(REPO / "hooks"))
+    from taizhang.export import report
+
+    rng = random.Random(11)
+    alphabet = ["整改", "措施", "，", "。", "“", "”", "（一）", " ", "\u3000", "\t", "\n", "\r", "17", "22.2%", "XX",
+                "2/9", "A-b", "&", "<"]
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(1500)]
+    fonts = [rng.choice([None, None, report.SUBHEADING_FONT, report.BODY_FONT]) for _ in texts]
+    made = {}
+    for quick in (False, True):
+        try:
+            report.QUICK_RUNS = quick
+            document = Document()
+            runs: dict = {}
+            paragraphs = []
+            for text, font in zip(texts, fonts):
+                paragraph = document.add_paragraph()
+                report.add_text(paragraph, text, font, runs)
+                paragraphs.append(etree.tostring(paragraph._p))
+            made[quick] = paragraphs
+        finally:
+            report.QUICK_RUNS = True
+    assert sum(b"hint" in p for p in made[True]) > 500
+    for text, slow, quick in zip(texts, made[False], made[True]):
+        assert quick == slow, repr(text)
 
 
 def test_row_height_estimate_adds_character_widths_as_before():

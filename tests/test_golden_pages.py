@@ -178,7 +178,7 @@ def test_renamed_vocabulary_reaches_the_built_site_and_the_command_line(tmp_path
     helps = [["--help"], ["new", "--help"], *[["new", k, "--help"] for k in vocab.kinds],
              *[["new", vocab.kind_label(k), "--help"] for k in vocab.kinds],
              *[[c, "--help"] for c in ("check", "diff", "export", "due", "import", "archive", "archive-export",
-                                       "render", "csp", "gather")]]
+                                       "render", "csp", "gather", "build", "serve")]]
     for args in helps:
         shown = run_cli(*args, cwd=root)
         assert shown.returncode == 0, (args, shown.stderr)

@@ -27,7 +27,7 @@ from taizhang.errors import TaizhangError
 from taizhang.project import DOCS_DIR, analyse
 from taizhang.load import BIDI_CHARS
 from taizhang.publish import EVIDENCE_DIR, active_file, private_kind
-from taizhang.tree import archived_version, site_markdown, site_tree
+from taizhang.tree import SITE_EXTENSIONS, archived_version, site_markdown, site_tree
 from taizhang.render.urls import former_names_in_nav
 
 CONFIG = "mkdocs.yml"
@@ -117,8 +117,9 @@ def source_config(config: dict, extra: dict, extra_css: tuple[str, ...], theme: 
     out["extra"] = {**(config.get("extra") or {}), **extra}
     css = list(config.get("extra_css") or [])
     out["extra_css"] = css + [c for c in extra_css if c not in css]
-    if markdown and "markdown_extensions" in config:
-        out["markdown_extensions"] = _with_markdown_options(config["markdown_extensions"], markdown)
+    extensions = _with_markdown_options(config.get("markdown_extensions"), markdown or {})
+    named = {e if isinstance(e, str) else next(iter(e), None) for e in extensions if isinstance(e, (str, dict))}
+    out["markdown_extensions"] = extensions + [e for e in SITE_EXTENSIONS if e not in named]
     return out
 
 

@@ -19,10 +19,11 @@ from taizhang.export.background import Background, InProcess, start_downloads
 from taizhang.history import History, read_history
 from taizhang.project import RECORDS_DIR, Analysis
 from taizhang.render.colours import COLOURS_CSS, colours_css
-from taizhang.render.html import fill_fragments
+from taizhang.render.html import fill_fragments, keep_whole
 from taizhang.render.printing import PRINT_CSS, print_css
 from taizhang.render.rounds import ArchiveView
 from taizhang.render.site import render_site
+from taizhang.render.whole import NAME as KEEP_WHOLE
 from taizhang.views import sample_notice
 
 MIKE_VERSION_ENV = "MIKE_DOCS_VERSION"   # set by mike while it builds a version
@@ -75,6 +76,11 @@ def site_extra(analysis: Analysis, version: str | None) -> dict[str, object]:
     return extra
 
 
+# Markdown extensions every build of the site adds to the project's own: ids and
+# dates kept on one line (taizhang.render.whole) on every engine.
+SITE_EXTENSIONS = (KEEP_WHOLE,)
+
+
 def site_markdown(analysis: Analysis) -> dict[str, dict]:
     """Options of Markdown extensions the site's words decide: extension -> options
     (set only where the project's config enables the extension)."""
@@ -99,6 +105,8 @@ def site_tree(root: Path, analysis: Analysis, *, dir_urls: bool, site_name: str,
     archive = ArchiveView(archived_rounds(root), version)
     site = render_site(analysis, dir_urls=dir_urls, history=history, set_aside_html=set_aside_html,
                        archive=archive)
-    return SiteTree(site.pages, site.record_files, site.fragments,
+    # Set-aside HTML goes back after Markdown, past the keep-whole extension: kept whole here.
+    fragments = {uri: [keep_whole(f) for f in parts] for uri, parts in site.fragments.items()}
+    return SiteTree(site.pages, site.record_files, fragments,
                     assets={PRINT_CSS: print_css(ledger, site_name), COLOURS_CSS: colours_css(analysis.vocab)},
                     extra=site_extra(analysis, version), extra_css=(COLOURS_CSS, PRINT_CSS), downloads=downloads)

@@ -74,20 +74,58 @@ def _fonts(element, east_asian: str, size: float | None = None, bold: bool = Fal
 _WESTERN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%/:\-]*")
 
 
-def add_text(paragraph, text: str, east_asian: str | None = None) -> None:
-    """Add `text` to a paragraph as runs: Chinese with the East Asian hint
-    (so “” and ：take the Chinese font), Western words and numbers apart."""
-    from docx.oxml.ns import qn
+QUICK_RUNS = True   # False: every run through python-docx's add_run, character by character (tests compare)
+_BREAKS = re.compile(r"[\t\r\n]")
 
+
+def add_text(paragraph, text: str, east_asian: str | None = None, runs: dict | None = None) -> None:
+    """Add `text` to a paragraph as runs: Chinese with the East Asian hint
+    (so “” and ：take the Chinese font), Western words and numbers apart.
+
+    `runs` (one dict per document) keeps each kind of run's properties as
+    first made: later runs of that kind copy them and get their text as one
+    w:t, as python-docx writes it (its Run.text walks the text one character
+    at a time, most of the report's cost)."""
+    runs = {} if runs is None else runs
     start = 0
     for match in _WESTERN.finditer(text):
         if match.start() > start:
-            run = paragraph.add_run(text[start:match.start()])
-            if east_asian:
-                _fonts(run._r, east_asian)
-        run = paragraph.add_run(match.group(0))
-        if east_asian:
-            _fonts(run._r, east_asian)
+            _add_run(paragraph, text[start:match.start()], east_asian, False, runs)
+        _add_run(paragraph, match.group(0), east_asian, True, runs)
+        start = match.end()
+    if start < len(text):
+        _add_run(paragraph, text[start:], east_asian, False, runs)
+
+
+def _add_run(paragraph, text: str, east_asian: str | None, western: bool, runs: dict) -> None:
+    import copy
+
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    if not QUICK_RUNS or _BREAKS.search(text):   # tabs and line breaks: python-docx's own elements
+        _styled_run(paragraph.add_run(text), east_asian, western)
+        return
+    template = runs.get((east_asian, western))
+    if template is None:
+        r = _styled_run(paragraph.add_run(), east_asian, western)._r
+        runs[(east_asian, western)] = copy.deepcopy(r)
+    else:
+        r = copy.deepcopy(template)
+        paragraph._p.append(r)        # what CT_P.add_r does (w:r has no successors)
+    t = OxmlElement("w:t")            # what CT_R.add_t does
+    t.text = text
+    r.append(t)
+    if len(text.strip()) < len(text):
+        t.set(qn("xml:space"), "preserve")
+
+
+def _styled_run(run, east_asian: str | None, western: bool):
+    from docx.oxml.ns import qn
+
+    if east_asian:
+        _fonts(run._r, east_asian)
+    if western:
         run._r.get_or_add_rPr()
         fonts = run._r.rPr.find(qn("w:rFonts"))
         if fonts is not None:
@@ -97,11 +135,7 @@ def add_text(paragraph, text: str, east_asian: str | None = None) -> None:
             fonts = OxmlElement("w:rFonts")
             run._r.rPr.insert(0, fonts)
         fonts.set(qn("w:hint"), "default")
-        start = match.end()
-    if start < len(text):
-        run = paragraph.add_run(text[start:])
-        if east_asian:
-            _fonts(run._r, east_asian)
+    return run
 
 
 def _child(parent, tag: str):
@@ -239,30 +273,35 @@ def report_docx(report: Report) -> bytes:
 
     # the template's one empty paragraph carries the sample line or the title
     add = _paragraph_adder(document)
+    runs: dict = {}   # each kind of run as first made (add_text)
+
+    def write(paragraph, value: str, east_asian: str | None = None) -> None:
+        add_text(paragraph, value, east_asian, runs)
+
     first = document.paragraphs[0] if document.paragraphs else add()
     if report.sample:
         first.style = notice
-        add_text(first, report.sample)
-        add_text(add(style=title), report.title)
+        write(first, report.sample)
+        write(add(style=title), report.title)
     else:
         first.style = title
-        add_text(first, report.title)
+        write(first, report.title)
     add("", style=body)
     if report.recipient:
-        add_text(add(style=recipient), f"{report.recipient}：")
-    add_text(add(style=body), report.opening)
+        write(add(style=recipient), f"{report.recipient}：")
+    write(add(style=body), report.opening)
     for part in report.sections:
-        add_text(add(style=heading), part.heading)
+        write(add(style=heading), part.heading)
         for block in part.blocks:
             if block.heading:
-                add_text(add(style=subheading), block.text)
+                write(add(style=subheading), block.text)
                 continue
             paragraph = add(style=body)
             if block.lead:      # （一） lead-in in 楷体, the rest in 仿宋
-                add_text(paragraph, block.lead, SUBHEADING_FONT if block.lead.startswith("（") else None)
-            add_text(paragraph, block.text)
+                write(paragraph, block.lead, SUBHEADING_FONT if block.lead.startswith("（") else None)
+            write(paragraph, block.text)
     if report.unpublished:
-        add_text(add(style=body), report.unpublished)
+        write(add(style=body), report.unpublished)
     if report.attachments:
         add("", style=body)
         label = f"{report.attachment_label}："
@@ -270,7 +309,7 @@ def report_docx(report: Report) -> bytes:
             f"{n}. {a}" for n, a in enumerate(report.attachments, start=1)]
         for n, item in enumerate(items):
             paragraph = add(style=body)
-            add_text(paragraph, (label if n == 0 else "") + item)
+            write(paragraph, (label if n == 0 else "") + item)
             if n:   # later items line up under the first (附件： is three characters)
                 paragraph.paragraph_format.left_indent = Pt(SIZE_3 * 3)
     if report.issuer:
@@ -281,7 +320,7 @@ def report_docx(report: Report) -> bytes:
         for text, right in ((report.issuer, max(0.0, 4 + (_char_width(date) - _char_width(report.issuer)) / 2)),
                             (date, 4)):
             paragraph = add(style=signature)
-            add_text(paragraph, text)
+            write(paragraph, text)
             paragraph.paragraph_format.right_indent = Pt(SIZE_3 * right)
             paragraph.paragraph_format.keep_with_next = text == report.issuer
     _page_number_footer(section)

@@ -333,7 +333,11 @@ __all__ = ["esc", "md_inline", "block", "table", "Cell", "Col", "Row", "ID", "TI
 # characters, so they are wrapped in a no-wrap span in the page's text.
 _WHOLE = re.compile(r"(?<![A-Za-z0-9_-])(?:[A-Z]{2,8}-\d{1,6}|\d{4}-\d{2}-\d{2}|\d{4}年\d{1,2}月\d{1,2}日)(?![A-Za-z0-9_-])")
 # Markup and the elements whose text is not shown as text; everything else is text.
+# A span keep_whole made is markup too, so a page kept whole twice (fragments
+# kept whole by the page tree, then the whole page by the Markdown extension)
+# gets each span once.
 _MARKUP = re.compile(r"(<script\b.*?</script\s*>|<style\b.*?</style\s*>|<textarea\b.*?</textarea\s*>"
+                     r'|<span class="tz-nobr">[^<]*</span>'
                      r"|<!--.*?-->|<[^>]*>)|([^<]+)", re.S | re.I)
 NOBR = '<span class="tz-nobr">{}</span>'
 
