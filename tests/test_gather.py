@@ -296,6 +296,12 @@ def test_overdue_grouped_by_unit(gathered):
     c_table = soup.select("article table")[2]
     assert [td.get_text(strip=True) for td in c_table.select("tbody tr td")][:2] == ["CS-002", "=1+2 规范支部活动"]
     assert "逾期 9 天" in c_table.get_text()
+    # 合计 under each unit's list: how many, and it stays last (tfoot) when sorted or filtered
+    for table in soup.select("article table"):
+        count = len(table.select("tbody tr"))
+        assert [td.get_text(strip=True) for td in table.select("tfoot tr td")][:2] == ["合计", f"{count} 项"]
+    assert sum(int(td.get_text(strip=True).split()[0]) for td in soup.select("article table tfoot tr td:nth-of-type(2)")) \
+        == len(soup.select("article table tbody tr"))
 
 
 def test_areas_merge_by_name_across_units(gathered):

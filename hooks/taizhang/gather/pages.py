@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from taizhang.gather import columns as tables
@@ -207,9 +207,9 @@ CELLS = {
     "count": lambda src, vocab, column, row, value: count(value),
     "rate": lambda src, vocab, column, row, value: rate_cell(value) if isinstance(value, Rate) else percent(value),
     "overdue": _light_counted("red"), "due_soon": _light_counted("yellow"), "date": _date,
-    "texts": lambda src, vocab, column, row, value: esc("、".join(value) or "—"),
-    "deadline": lambda src, vocab, column, row, value: Cell(esc(value or "—"), value or ""),
-    "status": lambda src, vocab, column, row, value: esc(value or "—"),
+    "texts": lambda src, vocab, column, row, value: esc("、".join(value) or ("" if row.total else "—")),
+    "deadline": lambda src, vocab, column, row, value: "" if row.total else Cell(esc(value or "—"), value or ""),
+    "status": lambda src, vocab, column, row, value: "" if row.total else esc(value or "—"),
     "light": lambda src, vocab, column, row, value: _measure_light(vocab, row),
     "days": _days, "places": _places, "lagging": _lagging,
     "handling": lambda src, vocab, column, row, value: _handling(vocab, row),
@@ -299,7 +299,11 @@ def _measures(src: str, vocab, unit: UnitFigures, rows, empty: str) -> str:
     """逾期 or 临期 measures of one unit."""
     def facts(m) -> dict:
         return {"unit": list(m.units), "owner": list(m.owners), "status": m.status or ""}
-    return _table(src, vocab, "overview_measures", tables.measure_lines(unit, rows), facts, "tz-sortable", empty)
+    # 合计 under the list: 合计 in the 编号 column, how many (“N 项”) beside it
+    total = replace(tables.measures_total(vocab.phrase("total"), ""), id=vocab.phrase("total"),
+                    title=vocab.phrase("items_count", n=len(rows)))
+    return _table(src, vocab, "overview_measures", tables.measure_lines(unit, rows), facts, "tz-sortable", empty,
+                  footer=total if rows else None)
 
 
 def render_overdue(overview: Overview, vocab) -> str:
