@@ -178,7 +178,7 @@ def test_renamed_vocabulary_reaches_the_built_site_and_the_command_line(tmp_path
     helps = [["--help"], ["new", "--help"], *[["new", k, "--help"] for k in vocab.kinds],
              *[["new", vocab.kind_label(k), "--help"] for k in vocab.kinds],
              *[[c, "--help"] for c in ("check", "diff", "export", "due", "import", "archive", "archive-export",
-                                       "render", "csp", "gather")]]
+                                       "render", "csp", "gather", "build", "serve")]]
     for args in helps:
         shown = run_cli(*args, cwd=root)
         assert shown.returncode == 0, (args, shown.stderr)
@@ -261,3 +261,32 @@ def test_renamed_vocabulary_reaches_the_pull_request_summary(tmp_path):
     assert "### 新增工作动态（1）" in summary and "CS-002 开展专题研讨：经办人" in summary
     assert "### 其余改动（1）" in summary and "其他修改" not in summary     # the summary's own words are phrases
     assert _leftovers(summary) == []
+
+
+def test_renamed_vocabulary_reaches_the_checker_messages(tmp_path):
+    """Messages that name vocabulary words (长期坚持, 基本完成（持续整改）, 草稿, 轮次,
+    整改时限 …) say the project's words: records of the renamed case broken on purpose."""
+    case = GOLDEN / "pages" / "renamed"
+    changed = tmp_path / "renamed"
+    shutil.copytree(case, changed, ignore=shutil.ignore_patterns("expected"))
+    edits = {
+        "measures/CS-003.md": ("推进情况: 大体完成\n", "推进情况: 已经核销\n办结日期: 2024-02-01\n核销人: 整改办\n"
+                                                    "核销日期: 2024-02-02\n支撑材料:\n  - 材料名: 调研制度\n"),
+        "measures/CS-004.md": ("办结期限: 2024-03-05\n", "办结期限: 2023-12-01\n延后期限: 2024-05-01\n"),
+        "problems/WT-002.md": ("推进情况: 正在推进\n", "推进情况: 正在推进\n暂存: 是\n"),
+        "feedback/FK-002.md": ("板块: 二\n", "板块: 九\n"),
+        "problems/WT-003.md": ("记录种类: 自查事项\n", "记录种类: 自查事项\n上轮记录:\n  - WT-001\n"),
+    }
+    for rel, (old, new) in edits.items():
+        path = changed / "records" / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, rel
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    problems = analyse(changed, submit=True).problems     # as `taizhang check --submit`
+    rules = {p.rule for p in problems}
+    assert {"long-term-signoff-unassessed", "adjusted-needs-reason", "deadline-before-feedback", "draft-record",
+            "unknown-area", "recur-not-earlier"} <= rules, sorted(rules)
+    said = "\n".join(p.format() for p in problems)
+    assert "常态推进的工作没有做完的一天" in said and "改回“大体完成”" in said
+    assert "记录仍标为暂存（暂存: 是）" in said
+    assert _leftovers(said) == [], said

@@ -390,3 +390,38 @@ def test_status_words_come_from_the_vocabulary_and_taizhang_yml(tmp_path):
     (root / "taizhang.yml").write_text("import:\n  status_words:\n    in_progres: [挂账]\n", encoding="utf-8")
     result = run_cli("import", str(source), "--dry-run", cwd=root)
     assert result.returncode != 0 and "in_progres" in result.stderr and "in_progress" in result.stderr
+
+
+RENAMED_EXPORT_WORDS = """lights:
+  red: {label: 超期}
+  yellow: {label: 将到期}
+phrases:
+  ledger_same: 同前
+  ledger_same_at: "同前（第 {number} 行）"
+  completed_on_text: "{date}办结"
+  late_done: "{lights[red]} {days} 日后办结"
+  signoff_text: "{when} 核销"
+  days_left: 余 {days} 日
+  overdue_days: "{lights[red]} {days} 日"
+  no_measures: "暂无{measure}"
+  no_problems: "暂无{problem}回应"
+  ledger_no_feedback: "（没有{feedback}）"
+  ledger_no_problem: "（没有{problem}）"
+"""
+
+
+def test_a_ledger_exported_with_renamed_words_imports_back(tmp_path):
+    """The words taizhang's own export adds to a cell (同上, 日期完成, 销号, a light and its days, gap
+    markers) are read back from the same phrases: renamed in taizhang.yml, the workbook still
+    imports into an equivalent ledger (these words are not written in the importer)."""
+    sample = copy_project(tmp_path / "sample")
+    (sample / "taizhang.yml").write_text(RENAMED_EXPORT_WORDS, encoding="utf-8")
+    exported = tmp_path / "整改台账.xlsx"
+    result = run_cli("export", "--format", "xlsx", "-o", str(exported), cwd=sample)
+    assert result.returncode == 0, result.stderr
+    cells = " ".join(str(c.value) for row in openpyxl.load_workbook(exported).worksheets[0].iter_rows() for c in row)
+    assert "同前" in cells and "办结" in cells and "核销" in cells and "同上" not in cells
+    root = empty_project(tmp_path)
+    (root / "taizhang.yml").write_text(RENAMED_EXPORT_WORDS, encoding="utf-8")
+    do_import(root, exported)
+    _compare(analyse(sample), analyse(root), causes_exported=False)

@@ -220,6 +220,26 @@ def cmd_render(args) -> int:
     return 0
 
 
+def cmd_engine(args) -> int:
+    """`taizhang build` / `taizhang serve`: MkDocs with its console in Chinese (console.run_engine)."""
+    from taizhang.console import run_engine
+    from taizhang.vocabulary import load_vocabulary
+
+    root = find_root(Path(args.dir))
+    config = Path(args.config_file).resolve() if args.config_file else root / "mkdocs.yml"
+    vocab = load_vocabulary(root if (root / RECORDS_DIR).is_dir() else None)
+    if not config.is_file():
+        raise NotAProject(vocab.phrase("engine_no_config", config=config))
+    arguments = [args.command, "-f", str(config)]
+    arguments += ["--strict"] if args.strict else []
+    arguments += ["--dirty"] if args.dirty else []
+    if args.command == "build" and args.site_dir:
+        arguments += ["-d", str(Path(args.site_dir).resolve())]
+    if args.command == "serve" and args.dev_addr:
+        arguments += ["-a", args.dev_addr]
+    return run_engine(arguments, vocab, cwd=config.parent)
+
+
 def cmd_import(args) -> int:
     from taizhang.importing.run import import_file
 
@@ -440,6 +460,18 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     render.add_argument("--force", action="store_true", help="目标文件夹已有内容时替换")
     render.add_argument("--dir", default=".", metavar="目录", help="项目目录，默认当前目录")
     render.set_defaults(func=cmd_render)
+
+    for name in ("build", "serve"):
+        engine = sub.add_parser(name, help=vocab.phrase(f"engine_{name}"))
+        engine.add_argument("--strict", action="store_true", help=vocab.phrase("engine_strict"))
+        engine.add_argument("--dirty", action="store_true", help=vocab.phrase(f"engine_dirty_{name}"))
+        if name == "build":
+            engine.add_argument("-d", "--site-dir", metavar="文件夹", help=vocab.phrase("engine_site_dir"))
+        else:
+            engine.add_argument("-a", "--dev-addr", metavar="地址:端口", help=vocab.phrase("engine_dev_addr"))
+        engine.add_argument("-f", "--config-file", metavar="文件", help=vocab.phrase("engine_config_file"))
+        engine.add_argument("--dir", default=".", metavar="目录", help="项目目录，默认当前目录")
+        engine.set_defaults(func=cmd_engine)
 
     gather = sub.add_parser("gather", help="汇总多个单位的台账，生成督查总览网站（MkDocs 项目）")
     gather.add_argument("sources", nargs="+", metavar="来源",

@@ -13,7 +13,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not-utf8": ("文件不是 UTF-8 编码{guess}",
                  "用编辑器“另存为 UTF-8”，或运行 iconv -f {encoding} -t UTF-8 原文件 > 新文件 后替换"),
     "empty-file": ("文件是空的", "按 README 中的格式填写，或用 taizhang new 生成记录"),
-    "binary-file": ("文件不是文本文件（含有二进制内容）", "记录必须是 Markdown 文本；佐证材料请放到 docs/evidence/ 下"),
+    "binary-file": ("文件不是文本文件（含有二进制内容）", "记录必须是 Markdown 文本；{keys[evidence]}请放到 docs/evidence/ 下"),
     "front-matter-missing": ("缺少开头的字段区（第一行应为 ---）",
                              "在文件第一行写 ---，其后写字段，再用一行 --- 结束"),
     "front-matter-unterminated": ("字段区没有结束（最后一个字段之后没有 ---）", "在最后一个字段之后加一行 ---，再写正文"),
@@ -43,30 +43,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad-id": ("{key}“{value}”格式不对", "{kind}{key}应为 {prefix}-三位以上数字，如 {prefix}-001"),
     "id-filename": ("{key}“{value}”与文件名“{filename}”不一致", "把文件改名为 {value}.md，或把{key}改为 {stem}"),
     "duplicate-id": ("{key}“{value}”重复，{other} 也使用了它", "给其中一条记录换一个未用过的{key}（taizhang new 会自动选取）"),
-    "link-missing": ("字段“{key}”引用的编号“{value}”不存在", "检查编号是否写错；现有的{target}编号可在“分类索引”中查到"),
-    "link-wrong-kind": ("字段“{key}”应引用{target}，但“{value}”是{actual}", "改为{target}的编号（以 {prefix}- 开头）"),
+    "link-missing": ("字段“{key}”引用的{keys[id]}“{value}”不存在",
+                     "检查{keys[id]}是否写错；现有的{target}{keys[id]}可在“分类索引”中查到"),
+    "link-wrong-kind": ("字段“{key}”应引用{target}，但“{value}”是{actual}", "改为{target}的{keys[id]}（以 {prefix}- 开头）"),
     "link-self": ("字段“{key}”引用了记录自身", "删除对“{value}”的引用"),
-    "unknown-area": ("{key}“{value}”不在轮次 {round} 的“{areas}”中", "改为以下之一：{allowed}；或在轮次记录的“{areas}”中增加它"),
+    "unknown-area": ("{key}“{value}”不在{keys[round]} {round} 的“{areas}”中",
+                     "改为以下之一：{allowed}；或在{keys[round]}记录的“{areas}”中增加它"),
     "done-needs-date": ("状态为“{status}”，但没有填写“{key}”", "添加 {key}: YYYY-MM-DD"),
     "done-needs-evidence": ("状态为“{status}”，但没有“{key}”", "在“{key}”下至少列一份材料"),
     "signoff-needs-who-when": ("状态为“{status}”，但没有填写“{key}”", "添加 {key}:（销号须写明谁、何时审核）"),
     "signoff-needs-done": ("已填写销号信息，但状态是“{status}”而非“{done}”或“{signed}”",
                            "先完成整改（状态“{done}”并填写“{completed}”），再销号"),
     "long-term-signoff-unassessed": ("“{long_term}”的措施标为“{status}”，但没有写“{key}”",
-                                     "长期坚持的工作没有做完的一天：销号前写明 {key}: 何时、由谁评估、结论；"
-                                     "还要继续推进的，改回“基本完成（持续整改）”并按期填报进展"),
+                                     "{measure_types[long_term]}的工作没有做完的一天：销号前写明 {key}: 何时、由谁评估、结论；"
+                                     "还要继续推进的，改回“{statuses[basically_done]}”并按期填报进展"),
     "adjusted-needs-reason": ("写了“{key}”或“{reason}”，但没有同时写另一项",
-                              "调整时限须写明原因和批准情况：{key}: YYYY-MM-DD 和 {reason}: ……两项都写，原整改时限保留不改"),
+                              "调整时限须写明原因和批准情况：{key}: YYYY-MM-DD 和 {reason}: ……两项都写，原{keys[deadline]}保留不改"),
     "problem-closed-too-early": ("问题标为“{status}”，但{measure} {open} 尚未完成",
                                  "待措施完成后再改状态，或删除本字段让系统按措施自动计算"),
     "date-in-future": ("字段“{key}”的日期 {value} 晚于{as_of} {today}", "这里只能记录已经发生的事"),
     "date-before-feedback": ("字段“{key}”的日期 {value} 早于{feedback_key} {feedback}", "检查日期是否写错"),
-    "deadline-before-feedback": ("“{key}” {value} 早于本轮反馈日期 {feedback}",
-                                 "整改时限应在反馈之后：检查年份或月份是否写错"),
+    "deadline-before-feedback": ("“{key}” {value} 早于本轮{keys[feedback_date]} {feedback}",
+                                 "{keys[deadline]}应在反馈之后：检查年份或月份是否写错"),
     "signoff-before-done": ("“{key}” {value} 早于“{done_key}” {done}",
                             "先完成、后销号：检查两个日期是否写反或写错"),
     "progress-after-done": ("最后一条进展（{value}）晚于“{done_key}” {done}",
-                            "若是完成后的巩固工作可保留；否则检查完成日期或进展日期是否写错"),
+                            "若是完成后的巩固工作可保留；否则检查{keys[completed_on]}或进展日期是否写错"),
     "evidence-file-missing": ("{key}文件“{value}”不存在", "把文件放到 docs/{value}，或改正路径；网址须以 http(s):// 开头"),
     "evidence-outside-docs": ("{key}路径“{value}”指向 docs/ 之外", "{key}须放在仓库的 docs/ 下，路径相对于 docs/ 书写，如 evidence/CS-001/方案.pdf"),
     "evidence-symlink": ("{key}“{value}”是指向仓库之外（{target}）的符号链接，网站不会发布它",
@@ -86,15 +88,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
                    "多为误粘贴：删除这些符号，或改用全角“［”“＜”；链接写成 [文字](网址)，每个“[”都要有“]”"),
     "unsafe-html": ("正文中有网站显示时会去掉的内容：{what}",
                     "网站只保留段落、标题、列表、表格、链接和本站图片等 Markdown 写法，其余会被去掉；请删除或改用 Markdown 写法"),
-    "recur-not-earlier": ("“{key}”中的 {value} 不属于比本轮（{round}）更早的轮次",
-                          "只能引用前面轮次（反馈日期更早）中的同类记录"),
-    "link-other-round": ("“{key}”中的 {value} 属于轮次 {other}，而本记录属于轮次 {round}",
-                         "只能引用本轮的记录，各轮的统计才互不影响：前轮未完成的措施用“承接自”承接"
-                         "（taizhang new round --carry-over），前轮的问题再次出现时新建本轮的问题并写“前轮记录”"),
-    "draft-incomplete": ("导入的{kind}还缺“{key}”", "补上 {key}:（{help}）；全部补齐后删除“{draft_key}: 是”一行"),
-    "draft-record": ("记录仍标为草稿（草稿: 是）", "补全并核对后删除“草稿: 是”一行；提交（taizhang check --submit）时不能再有草稿"),
-    "body-placeholder": ("正文还是新建记录时的占位文字“{marker}”，本记录仍是草稿",
-                         "把这一行换成本条记录的正文（反馈原文之外的说明、具体表现、措施内容等）"),
+    "recur-not-earlier": ("“{key}”中的 {value} 不属于比本轮（{round}）更早的{keys[round]}",
+                          "只能引用前面{keys[round]}（{keys[feedback_date]}更早）中的同类记录"),
+    "link-other-round": ("“{key}”中的 {value} 属于{keys[round]} {other}，而本记录属于{keys[round]} {round}",
+                         "只能引用本轮的记录，各轮的统计才互不影响：前轮未完成的措施用“{keys[carried_from]}”承接"
+                         "（taizhang new round --carry-over），前轮的问题再次出现时新建本轮的问题并写“{keys[recurs_from]}”"),
+    "draft-incomplete": ("导入的{kind}还缺“{key}”", "补上 {key}:（{help}）；全部补齐后删除“{draft_key}: {phrases[yes]}”一行"),
+    "draft-record": ("记录仍标为{keys[draft]}（{keys[draft]}: {phrases[yes]}）",
+                     "补全并核对后删除“{keys[draft]}: {phrases[yes]}”一行；提交（taizhang check --submit）时不能再有{keys[draft]}"),
+    "body-placeholder": ("正文还是新建记录时的占位文字“{marker}”，本记录仍是{keys[draft]}",
+                         "把这一行换成本条记录的正文（{keys[quote]}之外的说明、{phrases[body_problem]}、{phrases[body_measure]}等）"),
     "feedback-unanswered": ("{feedback} {value} 还没有任何{problem}回应", "在对应{problem}的“{key}”中加入 {value}"),
     "problem-without-measure": ("{problem} {value} 还没有{measure}", "在某条{measure}的“{key}”中加入 {value}"),
     "cause-unused": ("原因 {value} 没有被任何{problem}引用", "在相关{problem}的“{key}”中加入 {value}，或删除本记录"),
@@ -130,8 +133,11 @@ class Problem:
 class Reporter:
     """Collects problems for one run; severities come from the vocabulary."""
 
-    def __init__(self, severities: dict[str, str] | None = None, soften_drafts: bool = True):
+    def __init__(self, severities: dict[str, str] | None = None, soften_drafts: bool = True, words=None):
+        """`words`: the vocabulary's names for the messages ({measure}, {keys[deadline]},
+        {phrases[yes]} …, Vocabulary.message_words); the packaged defaults when not given."""
         self._severities = severities or {}
+        self._words = words
         self._soften_drafts = soften_drafts   # False when a ledger is submitted
         self.problems: list[Problem] = []
 
@@ -143,6 +149,8 @@ class Reporter:
         if draft and severity == "warning" and self._soften_drafts:
             severity = "info"
         message, fix = MESSAGES[rule]
+        if "{" in message + fix:
+            values = {**self.words, **values}
         self.problems.append(Problem(
             path=path,
             line=max(int(line), 1),
@@ -151,6 +159,13 @@ class Reporter:
             fix=fix.format(**values),
             severity=severity,
         ))
+
+    @property
+    def words(self) -> dict:
+        if self._words is None:
+            from taizhang.vocabulary import load_vocabulary   # a reporter of front matter only (history, config)
+            self._words = load_vocabulary().message_words()
+        return self._words
 
     def sorted(self) -> list[Problem]:
         return sorted(set(self.problems))

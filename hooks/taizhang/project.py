@@ -148,7 +148,7 @@ def _analyse(root: Path, today: dt.date | None, vocab: Vocabulary | None, round_
     severities = dict(vocab.rules)
     if submit:
         severities.update(dict.fromkeys(SUBMIT_RULES, "error"))
-    reporter = Reporter(severities, soften_drafts=not submit)
+    reporter = Reporter(severities, soften_drafts=not submit, words=vocab.message_words())
     if cache is not None:
         records = cache.records(root, vocab, reporter)
     else:

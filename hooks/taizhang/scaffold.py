@@ -225,7 +225,7 @@ def _refuse_control_chars(options: dict, body: str) -> None:
 
 def _validate(analysis: Analysis, path: Path, text: str) -> None:
     """Run the checker's own field rules on the text before it touches disk."""
-    reporter = Reporter(dict(analysis.vocab.rules))
+    reporter = Reporter(dict(analysis.vocab.rules), words=analysis.vocab.message_words())
     rel = path.relative_to(analysis.root).as_posix()
     raw = parse_text(text, rel, reporter, known_keys(analysis.vocab))
     if raw is not None:

@@ -45,10 +45,16 @@ def start(target, args: tuple, name: str):
                               daemon=True)
     saved = sys.path[:]
     sys.path.insert(0, CODE_DIR)
+    # Ctrl-C may come while the child is still importing, before _child() can
+    # ignore it (an English KeyboardInterrupt traceback): the child inherits
+    # an ignored SIGINT through exec, and Python then leaves it ignored.
+    interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN) if _main_thread() else None
     try:
         process.start()
     finally:
         sys.path[:] = saved
+        if interrupt is not None:
+            signal.signal(signal.SIGINT, interrupt)
     return process
 
 
@@ -103,6 +109,16 @@ def run(command: list[str], **options) -> subprocess.CompletedProcess:
     """subprocess.run for a child program (mkdocs, mike) that ends with this
     process: SIGTERM from the kernel when this process dies (Linux), and its
     environment asks taizhang code inside it (the hook) to watch as well."""
+    return subprocess.run(command, **_ending_with_this_process(options))
+
+
+def popen(command: list[str], **options) -> subprocess.Popen:
+    """subprocess.Popen for a child program whose output this process reads
+    as it comes (`taizhang serve`); it ends with this process as run()'s do."""
+    return subprocess.Popen(command, **_ending_with_this_process(options))
+
+
+def _ending_with_this_process(options: dict) -> dict:
     parent = os.getpid()
     env = dict(options.pop("env", None) or os.environ)
     env[END_WITH_PARENT_ENV] = "1"
@@ -113,7 +129,7 @@ def run(command: list[str], **options) -> subprocess.CompletedProcess:
             os._exit(1)
 
     use_hook = sys.platform.startswith("linux") and _main_thread()
-    return subprocess.run(command, env=env, preexec_fn=before_exec if use_hook else None, **options)
+    return {**options, "env": env, "preexec_fn": before_exec if use_hook else None}
 
 
 def end_with_parent_if_asked() -> None:

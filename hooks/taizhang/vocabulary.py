@@ -123,6 +123,11 @@ class Vocabulary:
             return text
         return text.format(**{**self._names, **values}) if values else text.format(**self._names)
 
+    def message_words(self) -> dict:
+        """The names the checker's messages may use (problems.MESSAGES): the
+        phrases' names and the phrases themselves ({phrases[yes]})."""
+        return {**self._names, "phrases": self.phrases}
+
     @cached_property
     def _names(self) -> dict:
         """_phrase_names, worked out once: the vocabulary is immutable and

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import string
 from dataclasses import dataclass
 
 from taizhang.importing.model import Draft, Understood, short_title
@@ -25,13 +26,40 @@ GROUPS = ("feedback", "problem", "cause")
 _ID = re.compile(r"^([A-Za-z]{2})-(\d{3,})\s*")
 _DATE = re.compile(r"(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*(?:[月/.\-]\s*(\d{1,2})\s*日?|月(?:底|末)?)")
 _ISO_IN = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+(.*)$", re.S)
-# taizhang's own 完成情况 lines: a light, 临期（剩 5 天）, 逾期 10 天 / 今天到期 (views.light_text), "日期完成".
-_EXPORTED_COMPLETION = re.compile(
-    r"^(?:(?:逾期|临期|正常|待补充)(?:（(?:剩 |逾期 )?\d+ 天）|（今天到期）)?|逾期 \d+ 天|今天到期|\d{4}-\d{2}-\d{2}\s*完成)$")
-_SIGNOFF = re.compile(r"^(\d{4}-\d{2}-\d{2})?\s*(.*?)\s*销号$")
-_SAME = re.compile(r"^同上(?:（见序号\s*\d+）)?$")
-# What taizhang's own export adds to a cell: the derived status line, gap markers, “同上” in a body.
-_GAP_MARKER = re.compile(r"^（(?:尚无[^）]*|以说明事项[^）]*回应|无对应反馈问题|未关联查摆问题)）$")
+_DAYS, _DAY = r"\d+", r"\d{4}-\d{2}-\d{2}"
+
+
+def phrase_pattern(vocab, name: str, **slots: str) -> str:
+    """A phrase of the vocabulary as a regular expression: its words literal (a space
+    matching any or none), its {placeholders} filled from the vocabulary ({lights[red]}),
+    or by the patterns in `slots` ({days}, {date} …)."""
+    out = []
+    for literal, field, _, _ in string.Formatter().parse(vocab.phrases[name]):
+        out.append(r"\s*".join(re.escape(part) for part in re.split(r"\s+", literal)))
+        if field is not None:
+            out.append(rf"\s*{slots[field]}\s*" if field in slots else re.escape(vocab.fill("{" + field + "}")))
+    return "".join(out)
+
+
+class ExportWords:
+    """What taizhang's own export writes in a cell beyond the records' text, read from the same
+    phrases (so a workbook exported with renamed words reads back): 完成情况 lines (a light and its
+    days, 日期完成, 逾期完成, 持续整改滞后), 销号, 同上 and gap markers."""
+
+    def __init__(self, vocab):
+        def p(name: str, **slots: str) -> str:
+            return phrase_pattern(vocab, name, **slots)
+        lights = "|".join(re.escape(v.label) for v in vocab.enums["lights"].values())
+        notes = "|".join([p("days_left", days=_DAYS), p("due_today"), p("overdue_days", days=_DAYS)])
+        self.completion = re.compile(
+            f"^(?:(?:{lights})(?:（(?:{notes})）)?|{p('overdue_days', days=_DAYS)}|{p('due_today')}"
+            f"|{p('completed_on_text', date=_DAY)}|{p('late_done', days=_DAYS)}|{p('long_term_stale', days=_DAYS)})$")
+        self.done_on = re.compile(p("completed_on_text", date=f"({_DAY})"))
+        self.signoff = re.compile(f"^{p('signoff_text', when=f'({_DAY})?' + chr(92) + 's*(.*?)')}$")
+        self.same = re.compile(f"^(?:{p('ledger_same_at', number=_DAYS)}|{p('ledger_same')})$")
+        self.gap = re.compile("^(?:" + "|".join([
+            f"（{p('no_measures')}）", f"（{p('no_problems')}）", p("ledger_declared", ids=".*?"),
+            p("ledger_no_feedback"), p("ledger_no_problem")]) + ")$")
 _ALSO = re.compile(r"\n?（同时整改\s*([^）]*)）")
 
 
@@ -221,9 +249,9 @@ def _people(values: dict, cells: dict) -> None:
         values["owner"] = split_items(cells["owner"])
 
 
-def _signoff(values: dict, text: str) -> None:
+def _signoff(values: dict, text: str, words: ExportWords) -> None:
     """“2023-08-01 张三 销号” → signed_off_on, signed_off_by."""
-    signoff = _SIGNOFF.match(text.strip())
+    signoff = words.signoff.match(text.strip())
     if signoff:
         if signoff.group(1):
             values["signed_off_on"] = signoff.group(1)
@@ -275,6 +303,7 @@ class TableReader:
 
     def __init__(self, vocab, round_title: str):
         self.vocab = vocab
+        self.words = ExportWords(vocab)
         self.result = Understood(round_title)
         self._feedback: dict[str, int] = {}
         self._causes: dict[str, int] = {}
@@ -303,10 +332,10 @@ class TableReader:
                 continue                                   # the header repeated (a new page)
             if cells.get("area"):
                 area = self.result.add_area(_area_ordinal(cells["area"]), _area_name(cells["area"]))
-            cells = {field: _clean_cell(text, self.vocab) for field, text in cells.items()}
+            cells = {field: _clean_cell(text, self.vocab, self.words) for field, text in cells.items()}
             continued = self._continued()
             for field, text in cells.items():              # 同上, or …（续上页）: as in the row above
-                if _SAME.match(text) or (continued and text.endswith(continued) and previous.get(field)):
+                if self.words.same.match(text) or (continued and text.endswith(continued) and previous.get(field)):
                     cells[field] = previous.get(field, "")
             for group in GROUPS:                           # blank = continued from above (merged)
                 if not cells.get(group) and group in fields.values():
@@ -384,7 +413,7 @@ class TableReader:
         self._progress(draft, cells, parts)
         if cells.get("evidence"):
             draft.values["evidence"] = split_items(cells["evidence"], "\n；;")
-        _signoff(draft.values, cells.get("signoff", ""))
+        _signoff(draft.values, cells.get("signoff", ""), self.words)
         self._fields(draft, cells)
 
     def _fields(self, draft: Draft, cells: dict) -> None:
@@ -431,10 +460,10 @@ class TableReader:
         status = parse_status(cells.get("status", ""), vocab, header.name_of("status"))
         if parts and status in (None, "done"):
             status = parse_status(parts[0], vocab) or status
-        signed = next((m for p in parts[1:] if (m := _SIGNOFF.match(p.strip()))), None)
+        signed = next((m for p in parts[1:] if (m := self.words.signoff.match(p.strip()))), None)
         if signed and not cells.get("signoff"):
             cells = {**cells, "signoff": signed.group(0)}
-        done_on = re.search(r"(\d{4}-\d{2}-\d{2})\s*完成", cells.get("completion", ""))
+        done_on = self.words.done_on.search(cells.get("completion", ""))
         if done_on:
             values["completed_on"] = done_on.group(1)
         if status:
@@ -450,7 +479,7 @@ class TableReader:
             (progress.append({"日期": dated.group(1), "内容": dated.group(2).strip()}) if dated else loose.append(line))
         completion = cells.get("completion", "")
         exported = bool(parts) and self.vocab.enum_name("statuses", parts[0].strip()) is not None and all(
-            _EXPORTED_COMPLETION.match(p.strip()) or _SIGNOFF.match(p.strip()) for p in parts[1:])
+            self.words.completion.match(p.strip()) or self.words.signoff.match(p.strip()) for p in parts[1:])
         if completion and not exported:
             loose.append(completion)
         if progress:
@@ -501,14 +530,14 @@ class TableReader:
         return self.result
 
 
-def _clean_cell(text: str, vocab) -> str:
+def _clean_cell(text: str, vocab, words: ExportWords) -> str:
     """A cell without what taizhang's own export derived (status lines, gap markers, 同上 bodies)."""
-    if _GAP_MARKER.match(text):
+    if words.gap.match(text):
         return ""
     status_line = f"（{vocab.key('status')}："
     lines = [l for l in text.split("\n") if not (l.startswith(status_line) and l.endswith("）"))]
     if len(lines) > 1 and _ID.match(lines[0]):
-        lines = [lines[0]] + [l for l in lines[1:] if not _SAME.match(l.strip())]
+        lines = [lines[0]] + [l for l in lines[1:] if not words.same.match(l.strip())]
     return "\n".join(lines).strip()
 
 

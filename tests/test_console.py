@@ -1,0 +1,151 @@
+"""The console speaks Chinese from the first line to the last: `taizhang build`
+and `taizhang serve` run the real MkDocs on a copy of the sample ledger and
+every line they print is Chinese — no Material banner, no "INFO -", no
+"Building documentation...", no "Aborted!" — while real warnings are kept."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+from conftest import copy_project, env
+
+# What a Chinese line may hold in Latin letters: paths and URLs (quoted or
+# not), file names, command-line options (--dir), dates and times, numbers.
+_ALLOWED = re.compile(r"https?://\S+|'[^']*'|\S*/\S*|\S+\.(?:md|yml|html)\b|(?<![\w-])--?[a-z][\w-]*")
+_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def english_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip() and _WORD.search(_ALLOWED.sub(" ", line))]
+
+
+def engine_env() -> dict:
+    values = env()
+    values.pop("NO_MKDOCS_2_WARNING")   # the command must silence Material's banner itself
+    return values
+
+
+def taizhang(*args, cwd) -> subprocess.Popen:
+    # a session of its own: the signal sent to it below is what a terminal sends
+    # on Ctrl-C (to the foreground process group), not to one process
+    return subprocess.Popen([sys.executable, "-m", "taizhang", *args], cwd=cwd, env=engine_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_the_checks_words_are_chinese():
+    assert english_lines("[07:00:34] 监视这些路径的修改：'docs', 'mkdocs.yml', 'records'\n"
+                         "网站已在 http://127.0.0.1:8741/ 提供浏览\n生成网站到目录：/tmp/x/site\n用 --dir、-f 指定") == []
+    for english in ("INFO    -  清空网站目录", "Aborted!", "正在生成网站 Building", " │  Material for MkDocs"):
+        assert english_lines(english) == [english]
+
+
+def test_taizhang_build_speaks_chinese_from_first_line_to_last(tmp_path):
+    root = copy_project(tmp_path / "ledger")
+    done = subprocess.run([sys.executable, "-m", "taizhang", "build", "--strict"], cwd=root, env=engine_env(),
+                          capture_output=True, text=True, timeout=600)
+    said = done.stdout + done.stderr
+    assert done.returncode == 0, said
+    assert (root / "site" / "index.html").is_file()
+    assert said.splitlines()[0] == "清空网站目录" and "网站生成完毕，用时" in said.splitlines()[-1]
+    assert english_lines(said) == [], said
+    for english in ("Material for MkDocs", "NO_MKDOCS_2_WARNING", "INFO", "Building prefix dict"):
+        assert english not in said
+
+
+def test_taizhang_serve_speaks_chinese_until_ctrl_c(tmp_path):
+    root = copy_project(tmp_path / "ledger")
+    port = free_port()
+    serve = taizhang("serve", "-a", f"127.0.0.1:{port}", cwd=root)
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/lists/tasks/", timeout=5) as answer:
+                    assert "任务清单" in answer.read().decode("utf-8")
+                    break
+            except OSError:
+                assert serve.poll() is None and time.monotonic() < deadline, serve.communicate()
+                time.sleep(0.5)
+        os.killpg(serve.pid, signal.SIGINT)   # Ctrl-C in the terminal
+        out, err = serve.communicate(timeout=60)
+    finally:
+        if serve.poll() is None:
+            os.killpg(serve.pid, signal.SIGKILL)
+    said = out + err
+    lines = [line for line in said.splitlines() if line.strip()]
+    assert serve.returncode == 0, said
+    assert lines[0] == "正在生成网站……", said   # MkDocs' first line, logged before any hook runs
+    assert any(re.fullmatch(rf"\[\d\d:\d\d:\d\d\] 网站已在 http://127\.0\.0\.1:{port}/ 提供浏览", line) for line in lines)
+    assert lines[-1] == "正在停止……", said
+    assert english_lines(said) == [], said
+    assert "Traceback" not in said and "KeyboardInterrupt" not in said
+
+
+def test_ctrl_c_during_the_first_build_says_aborted_in_chinese(tmp_path):
+    root = copy_project(tmp_path / "ledger")
+    serve = taizhang("serve", "-a", f"127.0.0.1:{free_port()}", cwd=root)
+    try:
+        lines = []
+        for line in serve.stderr:   # the build has begun: Ctrl-C now comes in the middle of it
+            lines.append(line)
+            if line.strip() == "清空网站目录":
+                break
+        os.killpg(serve.pid, signal.SIGINT)
+        out, err = serve.communicate(timeout=60)
+    finally:
+        if serve.poll() is None:
+            os.killpg(serve.pid, signal.SIGKILL)
+    said = "".join(lines) + out + err
+    assert serve.returncode == 1, said
+    assert [line for line in said.splitlines() if line.strip()][-1] == "已中止。", said
+    assert english_lines(said) == [], said
+
+
+def test_a_real_warning_is_kept_behind_a_chinese_lead(tmp_path):
+    """A warning MkDocs says in English is never dropped: its level becomes a
+    Chinese lead, a known one is translated, others keep MkDocs' words behind
+    a mark; strict mode's abort is said in Chinese."""
+    root = copy_project(tmp_path / "ledger")
+    (root / "docs" / "extra.md").write_text("# 附页\n\n[旧链接](old.md)\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "taizhang", "build", "--strict"], cwd=root, env=engine_env(),
+                          capture_output=True, text=True, timeout=600)
+    lines = done.stderr.splitlines()
+    assert done.returncode == 1
+    assert "警告：extra.md 中的链接 old.md 指向的页面不存在。" in lines, done.stderr
+    assert "这些页面在文档目录中，但不在导航配置中：" in lines and "  - extra.md" in lines
+    assert lines[-1] == "严格模式下有 1 个警告，网站没有生成。"
+    assert english_lines(done.stderr) == [], done.stderr
+
+
+def test_an_unknown_english_line_is_kept_behind_a_mark_and_the_leak_warning_is_said():
+    from taizhang.console import speak
+    from taizhang.vocabulary import load_vocabulary
+    vocab = load_vocabulary()
+    assert speak("WARNING -  Config value 'x': unknown.\n", vocab) == "警告：（MkDocs 原文）Config value 'x': unknown."
+    assert speak("ERROR   -  构建失败\n", vocab) == "错误：构建失败"
+    # Python's own words when a process ends with a semaphore registered: made here for real
+    leak = subprocess.run([sys.executable, "-c", "import multiprocessing as m, os\n"
+                           "lock = m.get_context('spawn').Lock()\nos._exit(0)"],
+                          capture_output=True, text=True, timeout=60, env=env())
+    said = [speak(line, vocab) for line in leak.stderr.splitlines()]
+    assert said == ["退出时清理了 1 个遗留的进程间锁，不影响网站。", None], leak.stderr
+
+
+def test_a_missing_configuration_is_said_in_chinese(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "taizhang", "serve", "--dir", str(tmp_path)], cwd=tmp_path,
+                          env=engine_env(), capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.startswith("找不到网站配置文件 ") and english_lines(done.stderr.replace(str(tmp_path), "")) == []
