@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import openpyxl
 import pytest
@@ -160,8 +161,10 @@ def test_the_exported_workbook_imports_back_with_the_new_columns(built, tmp_path
     assert len(declarations) == 4
 
 
-def test_the_overview_shows_its_tables_new_columns(built):
-    """`taizhang gather --dir` reads the same taizhang.yml: every 督查总览 table, page and sheet."""
+@pytest.fixture(scope="module")
+def gathered(built):
+    """The built sample twice (and a missing unit), gathered by `taizhang gather --dir` with the same
+    taizhang.yml and built with mkdocs; the overview project's folder."""
     where, project, site = built
     (where / "sources.yml").write_text(f"单位:\n  - 名称: 甲单位\n    位置: {site}\n  - 名称: 乙单位\n    位置: {site}\n"
                                        "  - 名称: 丙单位\n    位置: nowhere\n", encoding="utf-8")
@@ -169,6 +172,12 @@ def test_the_overview_shows_its_tables_new_columns(built):
     result = run_cli("gather", "sources.yml", "-o", str(out), "--today", SAMPLE_TODAY, "--dir", str(project), cwd=where)
     assert result.returncode == 0, result.stderr
     assert build(out).returncode == 0
+    return out
+
+
+def test_the_overview_shows_its_tables_new_columns(gathered):
+    """`taizhang gather --dir` reads the same taizhang.yml: every 督查总览 table, page and sheet."""
+    out = gathered
     overview = out / "site"
 
     def page(name: str):
@@ -187,6 +196,19 @@ def test_the_overview_shows_its_tables_new_columns(built):
                          ("共性问题", "内容甲"), ("数据问题", "来源甲")):
         assert label in _sheet_header(wb[sheet]), sheet
         assert _column_values(wb[sheet], label), (sheet, "no value in the new column")
+
+
+def test_a_sheet_made_wider_than_the_page_counts_every_printed_page(gathered, tmp_path):
+    """各单位情况 with its added column no longer fits A4 at 9 pt: it prints two pages wide,
+    and 第 N 页 共 M 页 says so (M counted the rows' pages only, “第 2 页 共 1 页”)."""
+    from office import pdf_pages, pdf_text, to_pdf
+    pdf = to_pdf(gathered / "docs/downloads/overview.xlsx", tmp_path, "add-column-overview.pdf")
+    pages, _ = pdf_pages(pdf)
+    text = re.sub(r"\s+", "", pdf_text(pdf))
+    footers = re.findall(r"第(\d+)页共(\d+)页", text)
+    assert len(footers) == pages
+    assert all(int(n) <= int(m) for n, m in footers), footers
+    assert ("2", "2") in footers and sum(int(m) for n, m in footers if n == "1") == pages
 
 
 def test_the_declarations_sheet_is_found_by_its_declared_labels(tmp_path):

@@ -139,14 +139,90 @@ def test_printing_gives_a4_pages_none_empty_with_title_and_date_on_each(browser,
         w.close()
 
 
-ROW_LINE = re.compile(r"^\s*(\d+)\s+[A-Z]{2}-\d{3}", re.M)
+# The A4 page's printable box in CSS px (taizhang.css: @page A4 landscape, margins 14/12/12 mm).
+MM = 96 / 25.4
+PRINT_BOX = {"width": round((297 - 24) * MM), "height": (210 - 14 - 12) * MM}
+
+# The test's own markers in a table's first two rows, and the table alone on
+# the page, after a spacer that leaves room at the first page's foot for the
+# header and the first row but not the second: where a careless page break
+# would leave row 1 alone.
+SETUP_SPLIT_JS = """([height]) => {
+  const wrap = [...document.querySelectorAll('article div.tz-table')]
+    .find(d => d.querySelectorAll('tbody tr:not([hidden])').length >= 2);
+  const article = document.querySelector('article');
+  for (const el of article.children) if (!el.contains(wrap)) el.style.display = 'none';
+  const rows = wrap.querySelectorAll('tbody tr:not([hidden])');
+  rows[0].cells[0].prepend('ROWONE ');
+  rows[1].cells[0].prepend('ROWTWO ');
+  const spacer = document.createElement('div');
+  wrap.before(spacer);
+  const table = wrap.querySelector('table');
+  const top = table.getBoundingClientRect().top + window.scrollY;
+  const head = table.tHead ? table.tHead.getBoundingClientRect().height : 0;
+  const one = rows[0].getBoundingClientRect().height, two = rows[1].getBoundingClientRect().height;
+  spacer.style.height = (height - top - head - one - Math.min(two / 2, 8)) + 'px';
+  return rows.length;
+}"""
+
+# Without the print rules for rows: what the test must see fail.
+NO_ROW_RULES = """@media print { .md-typeset .tz-table table, .md-typeset .tz-table tbody tr {
+  break-inside: auto !important; break-before: auto !important; break-after: auto !important;
+  page-break-inside: auto !important; page-break-before: auto !important; page-break-after: auto !important; } }"""
+
+
+def _first_row_alone(page, served, path, pdf, without_rules: bool) -> bool:
+    page.goto(served + path)
+    page.locator("h1").first.wait_for()
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": PRINT_BOX["width"], "height": 900})
+    if without_rules:
+        page.add_style_tag(content=NO_ROW_RULES)
+    page.evaluate(SETUP_SPLIT_JS, [PRINT_BOX["height"]])
+    page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+    on = {marker: [i for i, text in enumerate(_page_texts(pdf)) if marker in text] for marker in ("ROWONE", "ROWTWO")}
+    assert len(on["ROWONE"]) == 1 and len(on["ROWTWO"]) == 1, on
+    return on["ROWONE"] != on["ROWTWO"]
 
 
 @pytest.mark.parametrize("path", ["", "lists/problems/", "lists/tasks/", "lists/responsibility/"])
-def test_printed_tables_never_split_after_one_row_and_lights_read_in_grey(browser, served, path):
-    """The dashboard and the lists on A4: no page ends with a table's first row
-    while its second row opens the next page; the lights print their symbol
-    and word (grey-scale printers lose the colour)."""
+def test_printed_tables_never_leave_their_first_row_alone_at_a_pages_foot(browser, served, path):
+    """A table placed so that its header and first row just fit at a page's
+    foot: printed without the rules its first row stays there alone (the
+    set-up reproduces the fault), with the site's rules it moves on with the
+    second row."""
+    w = Watched(browser, served)
+    try:
+        ARTIFACTS.mkdir(exist_ok=True)
+        pdf = ARTIFACTS / f"print-{_name(path)}-split.pdf"
+        assert _first_row_alone(w.page, served, path, pdf, without_rules=True), "the set-up did not reproduce a split"
+        assert not _first_row_alone(w.page, served, path, pdf, without_rules=False), \
+            f"{path or '总览'}: a page ends with the table's first row"
+        assert w.off_site() == [] and w.errors == []
+    finally:
+        w.close()
+
+
+# The first table grown to `rows` rows (copies of its own rows: a ledger with that
+# many in one table), then each row of each table marked TZT<table>R<row> in its
+# first cell; returns each table's header texts.
+MARK_ROWS_JS = """([rows]) => {
+  const tables = [...document.querySelectorAll('article div.tz-table table')];
+  const body = tables[0].tBodies[0], own = [...body.rows];
+  for (let i = own.length; i < rows; i++) body.append(own[i % own.length].cloneNode(true));
+  return tables.map((table, t) => {
+    table.querySelectorAll('tbody tr:not([hidden])').forEach((tr, r) => tr.cells[0].prepend(`TZT${t}R${r} `));
+    return [...table.querySelectorAll('thead th')].map(th => th.textContent.replace(/\\s+/g, ''));
+  });
+}"""
+
+
+@pytest.mark.parametrize("path", ["", "lists/problems/", "lists/tasks/", "lists/responsibility/"])
+def test_printed_pages_repeat_headers_and_read_lights_in_grey(browser, served, path):
+    """The dashboard and the lists on A4: the dashboard needs 3 pages; a table
+    continued on the next page (the first table grown to 60 rows, as a big
+    ledger has them) repeats its header row there; the lights print their
+    symbol and word (grey-scale printers lose the colour)."""
     w = Watched(browser, served)
     try:
         page = w.page
@@ -155,12 +231,19 @@ def test_printed_tables_never_split_after_one_row_and_lights_read_in_grey(browse
         ARTIFACTS.mkdir(exist_ok=True)
         pdf = ARTIFACTS / f"print-{_name(path)}-tables.pdf"
         page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+        assert len(_page_texts(pdf)) <= (3 if path == "" else 99), "the dashboard prints on more than 3 pages"
+        headers = page.evaluate(MARK_ROWS_JS, [60])
+        page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
         texts = _page_texts(pdf)
-        rows = [[int(n) for n in ROW_LINE.findall(text)] for text in texts]
-        for number in range(len(texts) - 1):
-            if rows[number] and rows[number + 1]:
-                assert not (rows[number][-1] == 1 and rows[number + 1][0] == 2), \
-                    f"{path or '总览'}: page {number + 1} ends with a table's first row"
+        flat = [re.sub(r"\s+", "", text) for text in texts]
+        continued = 0
+        for t, header in enumerate(headers):
+            pages = [n for n, text in enumerate(flat) if f"TZT{t}R" in text]
+            for n in pages[1:]:   # the table continues here: its header row first
+                before = flat[n][:flat[n].index(f"TZT{t}R")]
+                assert all(h in before for h in header), f"{path or '总览'} page {n + 1}: header {header} not repeated"
+                continued += 1
+        assert continued >= 1, "the grown table should run over a page"
         whole = "".join(texts)
         lights = page.locator("article .tz-light").all()
         assert lights

@@ -376,10 +376,27 @@ def _finish_sheet(ws, head: SheetHead, header_row: int, last_row: int, paper: st
     if blocks is None:
         blocks = [(r, r, False) for r in range(header_row + 1, last_row + 1)]
     breaks = paginate(ws, header_row, blocks, plan)
-    for row in breaks:
-        ws.row_breaks.append(Break(id=row))
-    ws.oddFooter.center.text = head.vocab.phrase("sheet_pages", page="&P", pages=len(breaks) + 1)
+    # One assignment: RowBreak.append copies and checks every break so far on each call.
+    ws.row_breaks.brk = [*ws.row_breaks.brk, *(Break(id=row) for row in breaks)]
+    pages = (len(breaks) + 1) * pages_across(plan, [w for _, w in head.columns])
+    ws.oddFooter.center.text = head.vocab.phrase("sheet_pages", page="&P", pages=pages)
     return plan
+
+
+def pages_across(plan: PrintPlan, widths: list[float]) -> int:
+    """How many pages wide the sheet prints: 1 when fit to the width; else the columns
+    laid out at the plan's scale, a page ending before the column that would not fit
+    (as Excel and LibreOffice break them), so 共 M 页 counts every printed page."""
+    if plan.fit_to_width:
+        return 1
+    room = (PAPER_MM[plan.paper][0] / 25.4 - MARGINS_IN["left"] - MARGINS_IN["right"]) * 72 / plan.scale
+    pages, used = 1, 0.0
+    for width in widths:
+        points = width * POINTS_PER_WIDTH_UNIT
+        if used and used + points > room:
+            pages, used = pages + 1, 0.0
+        used += points
+    return pages
 
 
 def setup_print(ws, header_row: int, last_row: int, widths: list[float], paper: str = "A4",

@@ -23,7 +23,6 @@ def render_carried(page: Page, scope: Scope) -> str:
     rows_in = [cells(page, columns, row) for row in carried_rows(ledger, carried_in)]
     rows_out = [[page.id_link(m), page.link(m, m.title), page.status_cell(m.status), handover_text(page, m),
                  "<br>".join(page.status(n.status) for n in ledger.carried_into(m.id))] for m in carried_out]
-    rnd = esc(vocab.kind_label("round"))
     return "\n".join([
         f"# {md_inline(vocab.phrase('page_carried'))}\n",
         block('<p class="tz-lead">' + round_line + vocab.phrase(
@@ -39,7 +38,8 @@ def render_carried(page: Page, scope: Scope) -> str:
         block(table(headers(columns),
                     rows_in, "tz-sortable tz-carried-in", vocab.phrase("carried_in_none"))),
         f"## {md_inline(vocab.phrase('carried_out_heading'))}\n",
-        block(table([vocab.key("id"), vocab.kind_label("measure"), "本轮状态", "转入", f"在后续{rnd}的状态"], rows_out,
+        block(table([vocab.key("id"), vocab.kind_label("measure"), vocab.phrase("carried_out_state"),
+                     vocab.phrase("carried_out_into"), vocab.phrase("carried_out_later_state")], rows_out,
                     "tz-sortable tz-carried-out", vocab.phrase("carried_out_none"))),
     ])
 
