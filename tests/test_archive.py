@@ -525,7 +525,7 @@ def test_carried_work_page_and_sheet_read_one_column_spec(archived, tmp_path):
     page = dict(zip(head, rows["CS-010"]))
     assert page["承接自"] == "CS-003" and page["原巡视轮次"] == "十一届省委第三轮巡视（LC-001）"
     assert "FK-005" in page["原回应的反馈问题"] and "WT-005" in page["原整改的查摆问题"]
-    assert page["原整改时限"] == "2023-07-31" and page["调整后时限"] == "2024-06-30"
+    assert page["原整改时限"] == "2023-07-31" and page["整改时限"] == "2023-07-31" and page["调整后时限"] == "2024-06-30"
     assert page["调整原因"] == "经区委巡视整改工作领导小组同意延期" and page["逾期天数"] == "—"
     late = dict(zip(head, rows["CS-011"]))     # CS-004's continuation, 长期坚持: no days overdue
     assert late["原整改时限"] == "长期坚持" and late["逾期天数"] == "—"

@@ -953,6 +953,7 @@ class CarriedRow:
     deadline: dt.date | None          # the original deadline (整改时限 as written)
     long_term: bool
     original_deadline_text: str       # that date, or 长期坚持
+    current_deadline: dt.date | None  # this round's 整改时限 as written (a carried measure may get a new one)
     adjusted_deadline: dt.date | None  # 调整后时限 (drives the light and the days)
     adjust_reason: str
     overdue_days: int | None          # days past the deadline in force, while open; else None
@@ -988,6 +989,7 @@ def carried_rows(ledger: Ledger, measures) -> tuple[CarriedRow, ...]:
                 deadline=original.deadline, long_term=original.long_term,
                 original_deadline_text=(vocab.long_term_deadline if original.long_term else
                                         original.deadline.isoformat() if original.deadline else ""),
+                current_deadline=None if m.long_term else m.deadline,
                 adjusted_deadline=adjusted if adjusted != m.deadline else None,
                 adjust_reason=reason if isinstance(reason, str) else "",
                 overdue_days=overdue, status=ledger.state_of(m), status_label=status_label(vocab, ledger.state_of(m)),
