@@ -153,6 +153,16 @@ def _measure_light(vocab, row) -> Cell:
     return Cell(light, f"{row.days_left if row.days_left is not None else 0:+09d}")
 
 
+def _status(vocab, row, label):
+    """A measure's status as the units' sites show it: a chip in its state's
+    colour (taizhang-colours.css), the unit's own label inside."""
+    state = getattr(row, "state", None)
+    if state not in vocab.enums["statuses"]:
+        return esc(label or "—")
+    chip = f'<span class="tz-status tz-status--{esc(state)}">{esc(label or vocab.label("statuses", state))}</span>'
+    return Cell(chip, str(vocab.status_order().index(state)))   # sorted in the workflow's order
+
+
 def _handling(vocab, row) -> str:
     if row.effect:
         return esc(row.effect)
@@ -209,7 +219,7 @@ CELLS = {
     "overdue": _light_counted("red"), "due_soon": _light_counted("yellow"), "date": _date,
     "texts": lambda src, vocab, column, row, value: esc("、".join(value) or "—"),
     "deadline": lambda src, vocab, column, row, value: Cell(esc(value or "—"), value or ""),
-    "status": lambda src, vocab, column, row, value: esc(value or "—"),
+    "status": lambda src, vocab, column, row, value: _status(vocab, row, value),
     "light": lambda src, vocab, column, row, value: _measure_light(vocab, row),
     "days": _days, "places": _places, "lagging": _lagging,
     "handling": lambda src, vocab, column, row, value: _handling(vocab, row),
