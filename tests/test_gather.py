@@ -688,3 +688,24 @@ def test_measure_status_is_the_unit_sites_chip_in_the_same_colours(gathered, bro
         w.close()
         overview.close()
         unit.close()
+
+
+def test_overview_pages_at_every_width(gathered, browser):
+    """From 360 to 1920 px the 督查总览's pages scroll no sideways, keep every
+    measure's status chip and light in view, never set a header one character
+    a line nor break an id or a date."""
+    from browsing import Server, Watched, sweep
+
+    server = Server(gathered["site"])
+    w = Watched(browser, server.origin + "/", viewport={"width": 1366, "height": 900})
+    try:
+        problems = []
+        for name in ("index", "areas", "overdue", "repeats", "issues", "units/001", "units/003"):
+            w.page.goto(f"{server.origin}/{name}.html")
+            w.page.locator("h1").first.wait_for()
+            problems += sweep(w.page, name)
+        assert not problems, "\n".join(problems)
+        assert w.off_site() == [] and w.errors == []
+    finally:
+        w.close()
+        server.close()
