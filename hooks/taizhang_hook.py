@@ -68,6 +68,7 @@ class _Build:
         self.nav = None
         self.nav_cache = {}
         self._site_key = None     # digest of what every page shares (see site_key)
+        self.edit_base = None     # (edit URL of the docs folder, the project folder seen from docs/)
 
     def unchanged(self, src_uri: str, page_digest: str | None) -> bool:
         return self.session.unchanged(src_uri, self.site_key(), page_digest)
@@ -331,11 +332,15 @@ def _edit_url(config, record_path: str) -> str | None:
     if not config.repo_url or config.edit_uri is None:
         return None
     from urllib.parse import quote, urljoin
-    base = urljoin(config.repo_url.rstrip("/") + "/", config.edit_uri.lstrip("/"))
-    docs_rel = os.path.relpath(_root(config) / record_path, config.docs_dir).replace(os.sep, "/")
+    if _build.edit_base is None:   # the same for every page of the build
+        base = urljoin(config.repo_url.rstrip("/") + "/", config.edit_uri.lstrip("/"))
+        _build.edit_base = (base if base.endswith("/") else base + "/",
+                            os.path.relpath(_root(config), config.docs_dir))
+    base, root_from_docs = _build.edit_base
+    docs_rel = os.path.normpath(os.path.join(root_from_docs, record_path)).replace(os.sep, "/")
     # Themes print edit_url into href="…" unescaped: a folder named `x" onfocus=…`
     # must stay inside the attribute, so every character but / is percent-encoded.
-    return urljoin(base if base.endswith("/") else base + "/", quote(docs_rel, safe="/"))
+    return urljoin(base, quote(docs_rel, safe="/"))
 
 
 def on_page_content(html, page, config, files):

@@ -189,6 +189,12 @@ def test_renamed_vocabulary_reaches_the_built_site_and_the_command_line(tmp_path
         for own in ("归档", "序号", "来源", "标题"):
             text = text.replace(own, "")
         outputs["taizhang " + " ".join(args)] = text
+    # What the commands say as they work: the check's summary, the carry-over preview, an archive refused.
+    for args, code in ((["check", "."], 0), (["new", "round", "--dry-run"], 0), (["archive", "LC-999"], 2)):
+        shown = run_cli(*args, cwd=root)
+        assert shown.returncode == code, (args, shown.stdout, shown.stderr)
+        outputs["taizhang " + " ".join(args)] = shown.stdout + shown.stderr
+    assert "将承接 LC-001" in outputs["taizhang new round --dry-run"]
     assert any(vocab.kind_label("measure") in text for name, text in outputs.items() if name.startswith("taizhang new"))
     # page titles and sheet names are phrases too: in the navigation and the workbook
     assert re.search(r">\s*意见对应表\s*<", outputs["index.html"]) and re.search(r">\s*举措清单\s*<", outputs["index.html"])

@@ -215,3 +215,33 @@ def test_plain_prose_shortcut_gives_what_markdown_and_nh3_give():
                         "2023年6月召开会议。\n\n2023. 年", "X<b>粗</b>", "a | b\n--|--\n1 | 2"):
         assert render_body(record_body) == f'<div class="tz-body">\n{markdown_html(record_body)}\n</div>'
 
+
+
+def test_keep_whole_in_one_scan_gives_what_the_scan_by_runs_of_text_gives():
+    """render.html.keep_whole finds markup or an id/date in one scan; the slow
+    way it replaces scanned markup and runs of text, and looked for ids in each
+    run on its own. Random HTML with ids and dates next to tags, stray `<`,
+    unclosed comments and scripts, spans it made already, upper-case tags."""
+    import re
+
+    from taizhang.render import html as render_html
+
+    whole = render_html._WHOLE
+    markup = re.compile(r"(<script\b.*?</script\s*>|<style\b.*?</style\s*>|<textarea\b.*?</textarea\s*>"
+                        r'|<span class="tz-nobr">[^<]*</span>'
+                        r"|<!--.*?-->|<[^>]*>)|([^<]+)", re.S | re.I)
+
+    def by_runs(text: str) -> str:
+        if not whole.search(text):
+            return text
+        return markup.sub(lambda m: m.group(1) if m.group(1) is not None else whole.sub(
+            lambda t: f'<span class="tz-nobr">{t.group(0)}</span>', m.group(2)), text)
+
+    pieces = ["CS-003", "cs-003", "WT-1", "ABCDEFGHI-1", "2023-07-31", "2023年7月31日", "12023-07-31", "x", "-", "_",
+              "整改", " ", "\n", "<p>", "</p>", "<a href=\"CS-001\">", "</a>", "<", ">", "<!--", "-->", "<script>",
+              "</script>", "<SCRIPT>", "<style>", "</Style >", "<textarea>", "</textarea>", "&amp;", "9",
+              '<span class="tz-nobr">', "</span>", '<SPAN CLASS="TZ-NOBR">', "<br/>", "A", "Z"]
+    rng = random.Random(5)
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        assert render_html.keep_whole(text) == by_runs(text), repr(text)

@@ -6,7 +6,7 @@ user who meets a rule id anywhere finds the same words.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # rule id -> (message, how to fix); {placeholders} are filled per problem.
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -107,7 +107,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
 PRIVATE_PLACES = {"git": "Git 仓库的内部文件", "dot": "以点开头的隐藏文件或文件夹",
                   "venv": "Python 虚拟环境中的文件", "site": "网站的构建输出"}
 
-SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 @dataclass(frozen=True, order=True)
@@ -120,14 +119,14 @@ class Problem:
     message: str
     fix: str
     severity: str
+    label: str = field(default="", compare=False)   # the severity as the vocabulary says it (phrases severity_*)
 
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
 
     def format(self) -> str:
-        label = SEVERITY_LABELS[self.severity]
-        return f"{self.path}:{self.line}: {label}：{self.message} ({self.rule}) — {self.fix}"
+        return f"{self.path}:{self.line}: {self.label}：{self.message} ({self.rule}) — {self.fix}"
 
 
 class Reporter:
@@ -158,6 +157,7 @@ class Reporter:
             message=message.format(**values),
             fix=fix.format(**values),
             severity=severity,
+            label=self.words["phrases"][f"severity_{severity}"],
         ))
 
     @property

@@ -75,13 +75,15 @@ def ledger_blocks(ledger: Ledger, scope: Scope, repeat_in_full: bool = True) -> 
     rows_by_area: dict[str, list[LedgerRow]] = {}
     first_seen: dict[str, int | None] = {}     # record id -> 序号 of its first row
 
-    def once(record_id: str, full: dict, short: dict) -> dict:
+    def once(cells, record) -> dict:
+        """The record's cells in full the first time, else shortened (only the one needed is made)."""
+        record_id = record.id
         if repeat_in_full or record_id not in first_seen:
             first_seen.setdefault(record_id, number if current_feedback else None)
-            return full
+            return cells(ledger, record)
         where = first_seen[record_id]
         same = ledger.vocab.phrase("ledger_same_at", number=where) if where else ledger.vocab.phrase("ledger_same")
-        return {k: (v.replace(SAME, same) if isinstance(v, str) else v) for k, v in short.items()}
+        return {k: (v.replace(SAME, same) if isinstance(v, str) else v) for k, v in cells(ledger, record, short=True).items()}
 
     def measures_of(problem: ProblemRecord) -> list[MeasureRecord]:
         return [m for m in ledger.measures_of(problem.id) if m.id in in_scope]
@@ -92,13 +94,12 @@ def ledger_blocks(ledger: Ledger, scope: Scope, repeat_in_full: bool = True) -> 
             LedgerRow(area or "", f, p, m, cells, frozenset(gaps), light))
 
     def problem_rows(area, f, f_cells, problem):
-        p_cells = once(problem.id, _problem_cells(ledger, problem),
-                       _problem_cells(ledger, problem, short=True))
+        p_cells = once(_problem_cells, problem)
         measures = measures_of(problem)
         if not measures:
             add(area, f, problem, None, {**f_cells, **p_cells, "measure": f"（{ledger.vocab.phrase('no_measures')}）"}, {"measure"})
         for m in measures:
-            cells = once(m.id, measure_cells(ledger, m), measure_cells(ledger, m, short=True))
+            cells = once(measure_cells, m)
             add(area, f, problem, m, {**f_cells, **p_cells, **cells})
 
     current_feedback = None

@@ -376,8 +376,8 @@ def _finish_sheet(ws, head: SheetHead, header_row: int, last_row: int, paper: st
     if blocks is None:
         blocks = [(r, r, False) for r in range(header_row + 1, last_row + 1)]
     breaks = paginate(ws, header_row, blocks, plan)
-    for row in breaks:
-        ws.row_breaks.append(Break(id=row))
+    # One assignment: RowBreak.append copies and checks every break so far on each call.
+    ws.row_breaks.brk = [*ws.row_breaks.brk, *(Break(id=row) for row in breaks)]
     pages = (len(breaks) + 1) * pages_across(plan, [w for _, w in head.columns])
     ws.oddFooter.center.text = head.vocab.phrase("sheet_pages", page="&P", pages=pages)
     return plan

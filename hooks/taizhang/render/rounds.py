@@ -59,7 +59,6 @@ def render_carried(page: Page, scope: Scope) -> str:
                             page.deadline_cell(m), _overdue(ledger, m), _status(page, m), _last_progress(original)])
     rows_out = [[page.id_link(m), page.link(m, m.title), page.status_cell(m.status), handover_text(page, m),
                  "<br>".join(page.status(n.status) for n in ledger.carried_into(m.id))] for m in carried_out]
-    rnd = esc(vocab.kind_label("round"))
     return "\n".join([
         f"# {md_inline(vocab.phrase('page_carried'))}\n",
         block('<p class="tz-lead">' + round_line + vocab.phrase(
@@ -72,12 +71,13 @@ def render_carried(page: Page, scope: Scope) -> str:
             problems=f'<strong data-carried-problems="{len(scope.carried_problems)}">{len(scope.carried_problems)}</strong>',
             feedback_count=f'<strong data-carried-feedback="{len(scope.carried_feedback)}">{len(scope.carried_feedback)}</strong>')
             + "</p>"),
-        block(table([vocab.key("id"), vocab.kind_label("measure"), vocab.key("carried_from"), f"原{rnd}",
-                     f"原回应的{vocab.kind_label('feedback')}和{vocab.kind_label('problem')}",
-                     vocab.key("measure_type"), vocab.key("deadline"), "逾期天数", vocab.key("status"), "原措施最后一次进展"],
+        block(table([vocab.key("id"), vocab.kind_label("measure"), vocab.key("carried_from"), vocab.phrase("carried_original_round"),
+                     vocab.phrase("carried_original_answered"), vocab.key("measure_type"), vocab.key("deadline"),
+                     vocab.phrase("overdue_days_header"), vocab.key("status"), vocab.phrase("carried_last_progress")],
                     rows_in, "tz-sortable tz-carried-in", vocab.phrase("carried_in_none"))),
         f"## {md_inline(vocab.phrase('carried_out_heading'))}\n",
-        block(table([vocab.key("id"), vocab.kind_label("measure"), "本轮状态", "转入", f"在后续{rnd}的状态"], rows_out,
+        block(table([vocab.key("id"), vocab.kind_label("measure"), vocab.phrase("carried_out_state"),
+                     vocab.phrase("carried_out_into"), vocab.phrase("carried_out_later_state")], rows_out,
                     "tz-sortable tz-carried-out", vocab.phrase("carried_out_none"))),
     ])
 
