@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from browsing import WIDTHS_CHECKED, Server, Watched, axe_violations, no_violations
+from browsing import WIDTHS_CHECKED, Server, Watched, axe_violations, no_violations, sweep
 from conftest import build, run_cli, tree_hash
 from sitecheck import soup
 from test_git_workflow import git, init_repo
@@ -207,8 +207,11 @@ def test_banner_only_on_the_archived_round(archived, browser):
             page.set_viewport_size({"width": width, "height": 900})
             page.wait_for_selector(".md-version__current", state="attached")
             violations[width] = axe_violations(page)
-        page.set_viewport_size({"width": 1280, "height": 900})
         assert no_violations(violations)
+        # and readable at every width from 360 to 1920 px, banner and selector included
+        problems = sweep(page, "LC-001/lists/tasks/")
+        assert not problems, "\n".join(problems)
+        page.set_viewport_size({"width": 1280, "height": 900})
         banner.locator("a").click()
         page.wait_for_selector(".md-version__current")
         assert page.url.rstrip("/").endswith(("/zhenggai/LC-002", "/zhenggai/latest", "/zhenggai"))

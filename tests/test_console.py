@@ -149,3 +149,19 @@ def test_a_missing_configuration_is_said_in_chinese(tmp_path):
                           env=engine_env(), capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert done.stderr.startswith("找不到网站配置文件 ") and english_lines(done.stderr.replace(str(tmp_path), "")) == []
+
+
+def test_the_overview_builds_in_chinese_too(tmp_path, sample_site):
+    """`taizhang gather` writes a MkDocs project; `taizhang build --dir` builds
+    it with the same Chinese console (jieba's English announcements silenced
+    by the overview's own hook)."""
+    from conftest import run_cli
+    _, site = sample_site
+    gathered = run_cli("gather", str(site), "-o", str(tmp_path / "overview"), "--today", "2023-08-10", cwd=tmp_path)
+    assert gathered.returncode == 0, gathered.stderr
+    assert "taizhang build --strict --dir" in gathered.stderr
+    done = subprocess.run([sys.executable, "-m", "taizhang", "build", "--strict", "--dir", str(tmp_path / "overview")],
+                          cwd=tmp_path, env=engine_env(), capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "overview" / "site" / "index.html").is_file()
+    assert english_lines(done.stdout + done.stderr) == [], done.stderr

@@ -20,7 +20,7 @@ from taizhang.gather.schema import READABLE_VERSIONS
 from taizhang.link import RED, YELLOW
 from taizhang.render import urls
 from taizhang.render.columns import headers
-from taizhang.render.html import Cell, Row, block, collecting_fragments, esc, md_inline, table
+from taizhang.render.html import Cell, Row, block, collecting_fragments, esc, keep_whole, md_inline, table
 from taizhang.views import Rate
 
 INDEX, AREAS, OVERDUE, REPEATS, ISSUES = "index.md", "areas.md", "overdue.md", "repeats.md", "issues.md"
@@ -153,6 +153,16 @@ def _measure_light(vocab, row) -> Cell:
     return Cell(light, f"{row.days_left if row.days_left is not None else 0:+09d}")
 
 
+def _status(vocab, row, label):
+    """A measure's status as the units' sites show it: a chip in its state's
+    colour (taizhang-colours.css), the unit's own label inside."""
+    state = getattr(row, "state", None)
+    if state not in vocab.enums["statuses"]:
+        return esc(label or "—")
+    chip = f'<span class="tz-status tz-status--{esc(state)}">{esc(label or vocab.label("statuses", state))}</span>'
+    return Cell(chip, str(vocab.status_order().index(state)))   # sorted in the workflow's order
+
+
 def _handling(vocab, row) -> str:
     if row.effect:
         return esc(row.effect)
@@ -209,7 +219,7 @@ CELLS = {
     "overdue": _light_counted("red"), "due_soon": _light_counted("yellow"), "date": _date,
     "texts": lambda src, vocab, column, row, value: esc("、".join(value) or ("" if row.total else "—")),
     "deadline": lambda src, vocab, column, row, value: "" if row.total else Cell(esc(value or "—"), value or ""),
-    "status": lambda src, vocab, column, row, value: "" if row.total else esc(value or "—"),
+    "status": lambda src, vocab, column, row, value: "" if row.total else _status(vocab, row, value),
     "light": lambda src, vocab, column, row, value: _measure_light(vocab, row),
     "days": _days, "places": _places, "lagging": _lagging,
     "handling": lambda src, vocab, column, row, value: _handling(vocab, row),
@@ -400,6 +410,6 @@ def render_pages(overview: Overview, vocab, site_dir: str | None = None) -> Over
     for uri, make in makers.items():
         with collecting_fragments() as collected:
             pages[uri] = make(overview, vocab)
-        if collected:
-            fragments[uri] = list(collected)
+        if collected:   # ids and dates kept on one line, as on the unit sites (render.html.keep_whole)
+            fragments[uri] = [keep_whole(f) for f in collected]
     return OverviewPages(pages, fragments)
