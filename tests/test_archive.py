@@ -559,3 +559,17 @@ def test_carried_work_page_and_sheet_read_one_column_spec(archived, tmp_path):
 def soup_text(markdown: str):
     from bs4 import BeautifulSoup
     return BeautifulSoup(markdown, "html.parser")
+
+
+def test_the_dashboard_counts_add_up_to_the_rates_denominators(archived):
+    """Round 2: the 反馈问题 and 查摆问题 tiles count this round's own records and say how many
+    carried items the rates count besides; together they are the rates' denominators."""
+    dashboard = soup(archived.export / "LC-002/index.html")
+    for metric, rate in (("反馈问题", "反馈问题整改完成率"), ("查摆问题", "问题整改完成率")):
+        tile = dashboard.select_one(f'a[data-metric="{metric}"]')
+        own = int(tile.select_one(".tz-num__value").get_text())
+        note = tile.select_one(".tz-num__note").get_text()
+        carried = int(re.search(r"另计入承接的 (\d+) 项", note).group(1))
+        shown = " ".join(dashboard.select_one(f'a[data-metric="{rate}"]').get_text(" ", strip=True).split())
+        total = int(re.search(r"（\d+/(\d+)）", shown).group(1))
+        assert (own, own + carried) == (1, total), (metric, own, carried, shown)

@@ -55,9 +55,14 @@ def _numbers(page: Page, fig: Figures) -> str:
     """The three completion rates side by side (see render/figures.py), then the counts."""
     vocab = page.vocab
     problems_note = fig.problem_count_text if fig.declarations else ""
+
+    def carried(count: int) -> str:
+        # earlier rounds' items the carried measures answer: in the rates' denominators, so said here too
+        return vocab.phrase("dashboard_carried_tile", count=count) if count else ""
     cards = [
-        (vocab.kind_label("feedback"), fig.feedback, urls.TRACE, ""),
-        (vocab.kind_label("problem"), fig.problems, urls.PROBLEM_LIST, problems_note),
+        (vocab.kind_label("feedback"), fig.feedback, urls.TRACE, carried(fig.carried_feedback)),
+        (vocab.kind_label("problem"), fig.problems, urls.PROBLEM_LIST,
+         "；".join(n for n in (problems_note, carried(fig.carried_problems)) if n)),
         (vocab.kind_label("cause"), fig.causes, urls.kind_index(vocab.kinds["cause"].folder), ""),
         (vocab.kind_label("measure"), fig.measures, urls.TASK_LIST, ""),
     ]
