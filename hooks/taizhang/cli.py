@@ -276,11 +276,15 @@ def cmd_gather(args) -> int:
     print(f"汇总了 {len(overview.units)} 个单位、{overview.records} 条记录（读取 records.json 数据格式版本 {versions}），"
           f"{len(overview.issues)} 个数据问题；已写入 {args.output}", file=sys.stderr)
     if not args.build:
-        print(f"生成网站：cd {args.output} && mkdocs build --strict", file=sys.stderr)
+        print(f"生成网站：taizhang build --strict --dir {args.output}", file=sys.stderr)
         return 0
     result = build_site(done.out_dir, offline=args.offline)
     if result.returncode != 0:
-        print(result.stderr[-3000:], file=sys.stderr)
+        from taizhang.console import speak
+        from taizhang.vocabulary import load_vocabulary
+        vocab = load_vocabulary(Path(args.dir))
+        said = (speak(line, vocab) for line in result.stderr[-3000:].splitlines())   # MkDocs' lines, in Chinese
+        print("\n".join(line for line in said if line is not None), file=sys.stderr)
         print("总览网站构建失败（见上）。", file=sys.stderr)
         return 1
     print(f"网站已生成：{Path(args.output) / 'site' / 'index.html'}", file=sys.stderr)
