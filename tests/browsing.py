@@ -183,3 +183,19 @@ READABILITY_JS = r"""() => {
 def unreadable(page) -> dict:
     """{"page": overflow px or 0, "hidden": [...], "lone": [...], "broken": [...]} of the page as shown."""
     return page.evaluate(READABILITY_JS)
+
+
+SWEPT = (360, 390, 480, 600, 601, 700, 768, 900, 1023, 1024, 1100, 1220, 1280, 1366, 1600, 1920)
+
+
+def sweep(page, label: str) -> list[str]:
+    """The page at each width of SWEPT (360–1920 px): what is unreadable at each (see READABILITY_JS)."""
+    problems = []
+    for width in SWEPT:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_function(f"() => document.documentElement.clientWidth === {width}")
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        found = unreadable(page)
+        if any(found.values()):
+            problems.append(f"{label} {width}px: {found}")
+    return problems

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from browsing import WIDTHS_CHECKED, Watched, axe_violations, no_violations, require_chromium, unreadable
+from browsing import WIDTHS_CHECKED, Watched, axe_violations, no_violations, require_chromium, sweep
 
 require_chromium()
 
@@ -59,9 +59,6 @@ def test_the_site_offers_one_colour_scheme_and_keeps_it_in_dark_mode(browser, se
         w.close()
 
 
-SWEPT = (360, 390, 480, 600, 601, 700, 768, 900, 1023, 1024, 1100, 1220, 1280, 1366, 1600, 1920)
-
-
 def test_every_width_shows_each_rows_status_and_light_whole_ids_and_dates_and_headers(browser, served):
     """From 360 to 1920 px: no sideways scrolling, every row's status and light
     in view (a table that does not fit becomes cards), no header one character
@@ -73,13 +70,7 @@ def test_every_width_shows_each_rows_status_and_light_whole_ids_and_dates_and_he
         for path in PAGES[:-1] + ("lists/signoff/",):
             page.goto(served + path)
             page.locator("h1").first.wait_for()
-            for width in SWEPT:
-                page.set_viewport_size({"width": width, "height": 900})
-                page.wait_for_function(f"() => document.documentElement.clientWidth === {width}")
-                page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-                found = unreadable(page)
-                if any(found.values()):
-                    problems.append(f"{path or '/'} {width}px: {found}")
+            problems += sweep(page, path or "/")
         assert not problems, "\n".join(problems)
         # the cards really are in use on a tablet, and a wide screen has the table back
         page.set_viewport_size({"width": 768, "height": 900})

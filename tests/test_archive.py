@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from browsing import WIDTHS_CHECKED, Server, Watched, axe_violations, no_violations
+from browsing import WIDTHS_CHECKED, Server, Watched, axe_violations, no_violations, sweep
 from conftest import build, run_cli, tree_hash
 from sitecheck import soup
 from test_git_workflow import git, init_repo
@@ -207,8 +207,11 @@ def test_banner_only_on_the_archived_round(archived, browser):
             page.set_viewport_size({"width": width, "height": 900})
             page.wait_for_selector(".md-version__current", state="attached")
             violations[width] = axe_violations(page)
-        page.set_viewport_size({"width": 1280, "height": 900})
         assert no_violations(violations)
+        # and readable at every width from 360 to 1920 px, banner and selector included
+        problems = sweep(page, "LC-001/lists/tasks/")
+        assert not problems, "\n".join(problems)
+        page.set_viewport_size({"width": 1280, "height": 900})
         banner.locator("a").click()
         page.wait_for_selector(".md-version__current")
         assert page.url.rstrip("/").endswith(("/zhenggai/LC-002", "/zhenggai/latest", "/zhenggai"))
@@ -479,3 +482,80 @@ def test_clicking_carried_work_lands_on_the_archived_page_through_nginx(archived
         w.close()
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_carried_work_page_and_sheet_read_one_column_spec(archived, tmp_path):
+    """承接事项 on the page and as a sheet of the workbook: original feedback items, original
+    and adjusted deadline with its reason, days overdue, from `tables.carried` alone: a
+    column renamed and one removed in taizhang.yml change both."""
+    import io
+    import os
+    import shutil
+    import openpyxl
+    from taizhang.export.xlsx import build_workbook
+    from taizhang.project import analyse
+    from taizhang.render.site import render_site
+    from taizhang.views import Scope
+    os.environ.pop("TAIZHANG_ROUND", None)
+    repo = tmp_path / "repo"
+    shutil.copytree(archived.repo, repo, ignore=shutil.ignore_patterns(".git", "site"))
+    measure = repo / "records/measures/CS-010.md"      # carries CS-003 (限期整改, 2023-07-31)
+    text = measure.read_text(encoding="utf-8")
+    adjusted = re.sub(r"^(整改时限: 2023-07-31.*\n)", "\\1调整后时限: 2024-06-30\n调整原因: 经区委巡视整改工作领导小组同意延期\n",
+                      text, count=1, flags=re.M)
+    assert adjusted != text
+    measure.write_text(adjusted, encoding="utf-8")
+
+    def outputs():
+        analysis = analyse(repo)
+        assert not analysis.errors, [p.format() for p in analysis.errors]
+        ledger = analysis.ledger
+        page = soup_text(render_site(analysis).pages["carried/index.md"])
+        table = page.select_one(".tz-carried-in table")
+        head = [th.get_text(strip=True) for th in table.select("thead th")]
+        rows = {tr.select_one("td").get_text(strip=True): [_text(td) for td in tr.select("td")]
+                for tr in table.select("tbody tr")}
+        wb = openpyxl.load_workbook(io.BytesIO(build_workbook(ledger, Scope(ledger, ledger.current_round))))
+        sheet = wb["承接事项"]
+        values = list(sheet.iter_rows(values_only=True))
+        at = next(i for i, r in enumerate(values) if r[0] == "序号")
+        sheet_rows = {r[1]: dict(zip(values[at], r)) for r in values[at + 1:] if r[1]}
+        return ledger.vocab, head, rows, values[at], sheet_rows
+
+    vocab, head, rows, sheet_head, sheet_rows = outputs()
+    assert head == [c.label for c in vocab.columns("carried", "site")]
+    assert list(sheet_head) == [c.label for c in vocab.columns("carried", "sheet")]
+    page = dict(zip(head, rows["CS-010"]))
+    assert page["承接自"] == "CS-003" and page["原巡视轮次"] == "十一届省委第三轮巡视（LC-001）"
+    assert "FK-005" in page["原回应的反馈问题"] and "WT-005" in page["原整改的查摆问题"]
+    assert page["原整改时限"] == "2023-07-31" and page["整改时限"] == "2023-07-31" and page["调整后时限"] == "2024-06-30"
+    assert page["调整原因"] == "经区委巡视整改工作领导小组同意延期" and page["逾期天数"] == "—"
+    late = dict(zip(head, rows["CS-011"]))     # CS-004's continuation, 长期坚持: no days overdue
+    assert late["原整改时限"] == "长期坚持" and late["逾期天数"] == "—"
+    overdue = {k: dict(zip(head, v))["逾期天数"] for k, v in rows.items()}
+    assert sorted(v for v in overdue.values() if v != "—") == ["162", "254", "300"]   # CS-010 (315 days) has its adjusted deadline
+    row = sheet_rows["CS-010"]
+    assert row["承接自"] == "CS-003" and row["原巡视轮次"] == "十一届省委第三轮巡视（LC-001）"
+    assert row["原整改时限"].date().isoformat() == "2023-07-31"       # typed dates
+    assert row["调整后时限"].date().isoformat() == "2024-06-30"
+    assert row["调整原因"] == "经区委巡视整改工作领导小组同意延期" and row["逾期天数"] in ("", None)
+    assert "FK-005" in row["原回应的反馈问题"]
+    assert sorted(r["逾期天数"] for r in sheet_rows.values() if r["逾期天数"]) == [162, 254, 300]
+    # one declaration: rename a column and drop another in taizhang.yml, both outputs follow
+    lines = ["tables:", "  carried:"]
+    for c in vocab.tables["carried"]:
+        if c.name == "adjust_reason":
+            continue
+        label = "超期天数" if c.name == "overdue_days" else c.label
+        extra = "".join(f", {k}: false" for k in ("site", "sheet") if not getattr(c, k))
+        extra += f", role: {c.role}" if c.role else ""
+        lines.append(f"    - {{name: {c.name}, as: {c.show}, label: '{label}', width: {int(c.width)}{extra}}}")
+    (repo / "taizhang.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _, head, rows, sheet_head, _ = outputs()
+    assert "超期天数" in head and "超期天数" in sheet_head and "逾期天数" not in head + list(sheet_head)
+    assert "调整原因" not in head and "调整原因" not in sheet_head
+
+
+def soup_text(markdown: str):
+    from bs4 import BeautifulSoup
+    return BeautifulSoup(markdown, "html.parser")

@@ -65,20 +65,30 @@ def test_taizhang_build_speaks_chinese_from_first_line_to_last(tmp_path):
         assert english not in said
 
 
+def _fetch(serve, url: str, wanted: str) -> None:
+    deadline = time.monotonic() + 300
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as answer:
+                if wanted in answer.read().decode("utf-8"):
+                    return
+        except OSError:
+            pass
+        assert serve.poll() is None and time.monotonic() < deadline, serve.communicate()
+        time.sleep(0.5)
+
+
 def test_taizhang_serve_speaks_chinese_until_ctrl_c(tmp_path):
+    """Start (--dirty, as README advises for big ledgers), fetch a page, edit a
+    record and see it rebuilt, then Ctrl-C: every line Chinese."""
     root = copy_project(tmp_path / "ledger")
     port = free_port()
-    serve = taizhang("serve", "-a", f"127.0.0.1:{port}", cwd=root)
+    serve = taizhang("serve", "--dirty", "-a", f"127.0.0.1:{port}", cwd=root)
     try:
-        deadline = time.monotonic() + 300
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/lists/tasks/", timeout=5) as answer:
-                    assert "任务清单" in answer.read().decode("utf-8")
-                    break
-            except OSError:
-                assert serve.poll() is None and time.monotonic() < deadline, serve.communicate()
-                time.sleep(0.5)
+        _fetch(serve, f"http://127.0.0.1:{port}/lists/tasks/", "任务清单")
+        record = root / "records" / "measures" / "CS-003.md"
+        record.write_text(record.read_text(encoding="utf-8").replace("统筹兼顾", "统筹兼顾（已改）", 1), encoding="utf-8")
+        _fetch(serve, f"http://127.0.0.1:{port}/measures/CS-003/", "统筹兼顾（已改）")
         os.killpg(serve.pid, signal.SIGINT)   # Ctrl-C in the terminal
         out, err = serve.communicate(timeout=60)
     finally:
@@ -90,6 +100,8 @@ def test_taizhang_serve_speaks_chinese_until_ctrl_c(tmp_path):
     assert lines[0] == "正在生成网站……", said   # MkDocs' first line, logged before any hook runs
     assert any(re.fullmatch(rf"\[\d\d:\d\d:\d\d\] 网站已在 http://127\.0\.0\.1:{port}/ 提供浏览", line) for line in lines)
     assert lines[-1] == "正在停止……", said
+    assert "发现文件有修改" in said and said.count("网站生成完毕") >= 2   # the edit was rebuilt, in Chinese too
+    assert "只重新生成有改动的页面（--dirty）" in said                     # MkDocs' warning on --dirty, translated
     assert english_lines(said) == [], said
     assert "Traceback" not in said and "KeyboardInterrupt" not in said
 
@@ -149,3 +161,19 @@ def test_a_missing_configuration_is_said_in_chinese(tmp_path):
                           env=engine_env(), capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert done.stderr.startswith("找不到网站配置文件 ") and english_lines(done.stderr.replace(str(tmp_path), "")) == []
+
+
+def test_the_overview_builds_in_chinese_too(tmp_path, sample_site):
+    """`taizhang gather` writes a MkDocs project; `taizhang build --dir` builds
+    it with the same Chinese console (jieba's English announcements silenced
+    by the overview's own hook)."""
+    from conftest import run_cli
+    _, site = sample_site
+    gathered = run_cli("gather", str(site), "-o", str(tmp_path / "overview"), "--today", "2023-08-10", cwd=tmp_path)
+    assert gathered.returncode == 0, gathered.stderr
+    assert "taizhang build --strict --dir" in gathered.stderr
+    done = subprocess.run([sys.executable, "-m", "taizhang", "build", "--strict", "--dir", str(tmp_path / "overview")],
+                          cwd=tmp_path, env=engine_env(), capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "overview" / "site" / "index.html").is_file()
+    assert english_lines(done.stdout + done.stderr) == [], done.stderr

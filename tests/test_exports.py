@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import shutil
 import zipfile
 
@@ -291,9 +292,53 @@ def test_progress_report(exported):
     # the dashboard's computation (views.completion): both rates with numerator and denominator
     assert ("整改措施 9 项：已完成 2 项（其中已销号 1 项），基本完成（持续整改） 3 项，正在整改 3 项，未启动 1 项；"
             "措施完成率 22.2%（2/9），措施完成及基本完成率 55.6%（5/9）。") in text
-    assert "反馈问题 15 条：" in text and "另有 2 条反馈问题为非整改任务，不计入上述数字" in text
+    assert "反馈问题 15 条：" in text and "另有 2 条反馈问题不属于本单位整改任务，未计入上述数字（见第二部分）。" in text
     assert "按整改类型分：立行立改 2 项，已完成 2 项；限期整改 4 项，已完成 0 项；长期坚持 3 项，已完成 0 项。" in text
     assert text.rstrip().endswith("中共XX市XX区委员会\n2023年8月10日")
+
+
+def test_the_report_sets_not_a_task_feedback_apart_with_its_reason(exported):
+    """非整改任务 (FK-016, FK-017) are not numbered among the feedback items of section 二 nor
+    counted in its area line; they follow it, each with the unit's reason as a sentence."""
+    text = _docx_text(exported / "ledger.docx")
+    second = text[text.index("二、反馈问题整改情况"):text.index("三、存在的问题和不足")]
+    assert "非整改任务（不计入）" not in text and "16. 关于" not in second and "15. 关于" in second
+    assert "（四）整改重形不重效，漠视问题存在\n本方面反馈问题 2 条，已完成 0 条。" in second
+    assert second.rstrip().endswith(
+        "此外，以下 2 条反馈问题不属于本单位整改任务，未计入整改完成情况：\n"
+        "一是“巡视期间发现的问题线索，已按规定移交有关方面处理”。巡视组已将问题线索按规定移交有关方面处理，"
+        "本单位配合核查，不作为本单位整改任务统计。\n"
+        "二是“对巡视中干部群众反映的问题，希望有关同志认真自查，深刻反思，及时整改”。这是对有关同志自查反思的一般性要求，"
+        "已体现在查摆问题“抓早抓小不够”及其措施中，不单独作为整改任务统计。")
+
+
+def test_a_not_a_task_feedback_item_is_no_gap_in_the_report(tmp_path):
+    """A 非整改任务 without measures is not listed under 尚未制定整改措施 (section 三)."""
+    root = tmp_path / "p"
+    shutil.copytree(REPO / "records", root / "records")
+    shutil.copytree(REPO / "docs", root / "docs")
+    for problem in (root / "records/problems").glob("*.md"):     # FK-016 answered by no problem
+        text = problem.read_text(encoding="utf-8")
+        problem.write_text(re.sub(r"\n  - FK-016(?=\n)", "", text), encoding="utf-8")
+    assert run_cli("export", "--format", "docx", "-o", str(tmp_path / "r.docx"), cwd=root).returncode == 0
+    text = _docx_text(tmp_path / "r.docx")
+    third = text[text.index("三、存在的问题和不足"):text.index("四、下一步工作")]
+    assert "巡视期间发现的问题线索" not in third
+    assert "一是“巡视期间发现的问题线索，已按规定移交有关方面处理”。" in text
+
+
+def test_the_report_names_each_measure_completed_late(tmp_path):
+    """逾期完成 is counted apart and each such measure named with its deadline, completion date and days."""
+    root = tmp_path / "p"
+    shutil.copytree(REPO / "records", root / "records")
+    shutil.copytree(REPO / "docs", root / "docs")
+    path = root / "records/measures/CS-002.md"          # 改进方法: 整改时限 2023-07-15
+    path.write_text(path.read_text(encoding="utf-8").replace("完成日期: 2023-07-12", "完成日期: 2023-07-20", 1),
+                    encoding="utf-8")
+    assert run_cli("export", "--format", "docx", "-o", str(tmp_path / "r.docx"), cwd=root).returncode == 0
+    text = _docx_text(tmp_path / "r.docx")
+    assert ("已完成的整改措施中，有 1 项完成日期晚于整改时限（有调整后时限的按调整后时限），属逾期完成，未计入按期完成："
+            "“改进方法”（整改时限2023年7月15日，2023年7月20日完成，逾期 5 天）。") in text
 
 
 def test_unpublished_records_are_left_out_of_the_report(tmp_path):

@@ -296,6 +296,12 @@ def test_overdue_grouped_by_unit(gathered):
     c_table = soup.select("article table")[2]
     assert [td.get_text(strip=True) for td in c_table.select("tbody tr td")][:2] == ["CS-002", "=1+2 规范支部活动"]
     assert "逾期 9 天" in c_table.get_text()
+    # 合计 under each unit's list: how many, and it stays last (tfoot) when sorted or filtered
+    for table in soup.select("article table"):
+        count = len(table.select("tbody tr"))
+        assert [td.get_text(strip=True) for td in table.select("tfoot tr td")][:2] == ["合计", f"{count} 项"]
+    assert sum(int(td.get_text(strip=True).split()[0]) for td in soup.select("article table tfoot tr td:nth-of-type(2)")) \
+        == len(soup.select("article table tbody tr"))
 
 
 def test_areas_merge_by_name_across_units(gathered):
@@ -646,3 +652,66 @@ def test_overview_theme_words_are_chinese(gathered):
     assert "Not found" not in missing.get_text()
     titles = {a["title"] for page in ("index.html", "areas.html") for a in html(site, page).select("a.headerlink")}
     assert titles == {"本节的链接"}
+
+
+def test_measure_status_is_the_unit_sites_chip_in_the_same_colours(gathered, browser):
+    """The 督查总览's measure tables show each status as the units' sites do: a
+    chip whose colour and fill are its state's (one colour per state), with the
+    unit's own label inside."""
+    from browsing import Server, Watched
+
+    pages = ["overdue.html", *(p.relative_to(gathered["site"]).as_posix()
+                               for p in sorted((gathered["site"] / "units").glob("*.html")))]
+    states = {}
+    for name in pages:
+        for table in html(gathered["site"], name).select("article table"):
+            heads = [th.get_text(strip=True) for th in table.select("thead th")]
+            if "整改状态" not in heads:
+                continue
+            column = heads.index("整改状态")
+            for tr in table.select("tbody tr"):
+                cell = tr.select("td")[column]
+                chip = cell.select_one("span.tz-status")
+                assert chip is not None, (name, cell)
+                state = next(c.removeprefix("tz-status--") for c in chip["class"] if c.startswith("tz-status--"))
+                states.setdefault(state, (name, chip.get_text(strip=True)))
+    assert len(states) >= 2, states
+
+    def colours(origin: str, path: str, state: str) -> list[str]:
+        page.goto(f"{origin}/{path}")
+        return page.locator(f"article .tz-status--{state}").first.evaluate(
+            "e => { const s = getComputedStyle(e); return [s.color, s.backgroundColor, s.borderTopColor]; }")
+
+    overview, unit = Server(gathered["site"]), Server(gathered["site_a"])
+    w = Watched(browser, overview.origin + "/", viewport={"width": 1366, "height": 900})
+    page = w.page
+    try:
+        for state, (name, label) in states.items():
+            assert label   # the unit's own label
+            on_unit_site = colours(unit.origin, "lists/tasks/", state)
+            assert colours(overview.origin, name, state) == on_unit_site, state
+    finally:
+        w.close()
+        overview.close()
+        unit.close()
+
+
+def test_overview_pages_at_every_width(gathered, browser):
+    """From 360 to 1920 px the 督查总览's pages scroll no sideways, keep every
+    measure's status chip and light in view, never set a header one character
+    a line nor break an id or a date."""
+    from browsing import Server, Watched, sweep
+
+    server = Server(gathered["site"])
+    w = Watched(browser, server.origin + "/", viewport={"width": 1366, "height": 900})
+    try:
+        problems = []
+        for name in ("index", "areas", "overdue", "repeats", "issues", "units/001", "units/003"):
+            w.page.goto(f"{server.origin}/{name}.html")
+            w.page.locator("h1").first.wait_for()
+            problems += sweep(w.page, name)
+        assert not problems, "\n".join(problems)
+        assert w.off_site() == [] and w.errors == []
+    finally:
+        w.close()
+        server.close()

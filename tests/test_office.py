@@ -416,7 +416,8 @@ def test_report_names_every_item_that_is_behind(sample):
     # each feedback item: its words, what was done (progress entries, dates in words), evidence, state
     assert ("1. 关于“40名党员干部应知应会知识测试中，及格仅X人，最低分仅XX分”的问题。一是改进方法。"
             "2023年6月25日，部务会集体研讨整改方案" in feedback)
-    assert feedback.count("的问题。") == 17
+    assert feedback.count("的问题。") == 15          # FK-016, FK-017 (非整改任务) follow, set apart with their reasons
+    assert "此外，以下 2 条反馈问题不属于本单位整改任务，未计入整改完成情况：" in feedback
 
 
 def test_report_next_steps_come_from_the_rounds_field(tmp_path):
@@ -512,6 +513,9 @@ def _agree(site: Path, xlsx: Path, report: Path) -> None:
     assert _report_figures(web_report) == figures
     section2 = text.split("二、反馈问题整改情况")[1].split("三、")[0]
     for fk, (quote, status) in feedback.items():       # each item in its own words, with the ledger's state
+        if status == "非整改任务（不计入）":              # set apart at the end of 二, with its reason
+            assert re.search(rf"\n[一二三四五六七八九十]+是“{re.escape(quote.rstrip('。'))}”。", section2), fk
+            continue
         after = section2.split(f"关于“{quote.rstrip('。')}”的问题。")[1]
         said = re.escape(status)
         assert re.match(rf"[^\n]*目前(?:该问题整改状态为“{said}”|{said}。)", after), (fk, status)

@@ -23,6 +23,7 @@ from taizhang import spawn
 from taizhang.gitutil import GitError, git
 from taizhang.markup import inert
 from taizhang.project import ROUND_ENV, analyse
+from taizhang.vocabulary import load_vocabulary
 
 BRANCH = "gh-pages"
 LATEST = "latest"
@@ -156,17 +157,17 @@ def archive_round(root: Path, round_id: str, force: bool = False, alias_type: st
     if engine not in ENGINES:
         raise ArchiveError(f"不认识的引擎 {engine}", f"写 {'、'.join(ENGINES)} 之一")
     if not round_id.strip():
-        raise ArchiveError("没有给出轮次编号：写成 taizhang archive LC-001")
+        raise ArchiveError(load_vocabulary(root).fill("没有给出{keys[round]}{keys[id]}：写成 taizhang archive LC-001"))
     analysis = analyse(root, round_id=round_id)
     rnd = analysis.ledger.get(round_id)
     if rnd is None or rnd.kind != "round":
-        raise ArchiveError(f"没有编号为 {round_id} 的巡视轮次")
+        raise ArchiveError(analysis.vocab.fill("没有{keys[id]}为 {id} 的{round}", id=round_id))
     if analysis.errors:
         raise ArchiveError(f"台账有 {len(analysis.errors)} 个错误，先运行 taizhang check 改正后再归档")
     if push is not None:
         _check_remote(root, push)
     if any(v["version"] == round_id for v in versions(root)) and not force:
-        raise ArchiveError(f"轮次 {round_id} 已经归档过；确需重新归档时加 --force")
+        raise ArchiveError(analysis.vocab.fill("{keys[round]} {id} 已经归档过；确需重新归档时加 --force", id=round_id))
     env = _env(root, round_id)
     # Material's version selector inserts each title as HTML: the title goes
     # into versions.json inert (markup.inert), and so do titles archived before.
@@ -226,7 +227,7 @@ def _check_remote(root: Path, remote: str) -> None:
 def export_archive(root: Path, target: Path, force: bool = False) -> list[str]:
     """The archive branch as plain folders (no symlinks) in `target`, atomically."""
     if not versions(root):
-        raise ArchiveError("还没有归档任何轮次（先运行 taizhang archive 轮次编号）")
+        raise ArchiveError(load_vocabulary(root).fill("还没有归档任何{keys[round]}（先运行 taizhang archive {keys[round]}{keys[id]}）"))
     if target.exists() and any(target.iterdir()) and not force:
         raise ArchiveError(f"{target} 已存在且不为空；换一个目录，或加 --force 替换")
     try:

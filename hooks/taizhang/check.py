@@ -123,7 +123,7 @@ def check_area(record: Record, ledger: Ledger, reporter: Reporter) -> None:
     rnd = ledger.round_of(record)
     if area is None or rnd is None or rnd.area_name(area) is not None:
         return
-    allowed = "、".join(k for k, _ in rnd.areas) or f"（该轮次未列出{ledger.vocab.key('area')}）"
+    allowed = "、".join(k for k, _ in rnd.areas) or ledger.vocab.fill("（该{keys[round]}未列出{keys[area]}）")
     reporter.add("unknown-area", record.path, record.line_of("area"), value=area, round=rnd.id, allowed=allowed,
                  key=ledger.vocab.key("area"), areas=ledger.vocab.key("areas"))
 

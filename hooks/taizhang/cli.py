@@ -63,8 +63,10 @@ def _check(args) -> int:
     errors, warnings, infos = len(analysis.errors), len(analysis.warnings), len(analysis.infos)
     records = len(analysis.ledger.records)
     if errors or warnings or infos:
-        print(f"检查了 {records} 条记录：{errors} 个错误，{warnings} 个警告"
-              + (f"，{infos} 个提示（草稿待补充）" if infos else "") + "。", file=sys.stderr)
+        words = analysis.vocab.phrase
+        print(f"检查了 {records} 条记录：{errors} 个{words('severity_error')}，{warnings} 个{words('severity_warning')}"
+              + (analysis.vocab.fill("，{count} 个{phrases[severity_info]}（{keys[draft]}{lights[pending]}）", count=infos)
+                 if infos else "") + "。", file=sys.stderr)
     else:
         print(f"检查了 {records} 条记录，没有发现问题。", file=sys.stderr)
     if errors or (args.strict and warnings):
@@ -94,7 +96,8 @@ def cmd_new(args) -> int:
         carried = carry_over(analyse(root), previous.id, new.record_id)
         for record in carried:
             print(record.path.relative_to(root).as_posix())
-        print(f"承接了 {previous.id} 未完成的整改措施 {len(carried)} 项（新措施的“承接自”指向原措施）。", file=sys.stderr)
+        print(analysis.vocab.fill("承接了 {id} 未完成的{measure} {count} 项（新措施的“{keys[carried_from]}”指向原措施）。",
+                                  id=previous.id, count=len(carried)), file=sys.stderr)
     return 0
 
 
@@ -107,13 +110,14 @@ def _carry_over_dry_run(analysis) -> int:
         print("没有上一轮，无需承接。（--dry-run：没有写入任何文件）")
         return 0
     measures = unfinished_measures(analysis, previous.id)
-    print(f"将承接 {previous.id}（{previous.title}）未完成的整改措施 {len(measures)} 项：")
+    print(vocab.fill("将承接 {id}（{title}）未完成的{measure} {count} 项：", id=previous.id, title=previous.title,
+                     count=len(measures)))
     for m in measures:
         kind = vocab.label("measure_types", m.measure_type) if m.measure_type else "—"
         status = vocab.label("statuses", m.status) if m.status else "—"
         deadline = vocab.long_term_deadline if m.long_term else (m.deadline.isoformat() if m.deadline else "—")
         print(f"  {m.id}  {kind}  {status}  {deadline}  {m.title}")
-    print("（--dry-run：没有写入任何文件；去掉 --dry-run 即新建轮次并承接以上措施）")
+    print(vocab.fill("（--dry-run：没有写入任何文件；去掉 --dry-run 即新建{round}并承接以上措施）"))
     return 0
 
 
@@ -248,10 +252,12 @@ def cmd_import(args) -> int:
     if not source.is_file():
         print(f"没有导入：找不到文件 {source}", file=sys.stderr)
         return 2
-    tree, folder = import_file(analyse(root), source, folder=args.folder, dry_run=args.dry_run)
+    analysis = analyse(root)
+    tree, folder = import_file(analysis, source, folder=args.folder, dry_run=args.dry_run)
     print(tree, end="")
     if folder is not None:
-        print(f"已写入 {folder.relative_to(root).as_posix()}/（全部为草稿，请补全后删除“草稿: 是”）")
+        print(analysis.vocab.fill("已写入 {folder}/（全部为{keys[draft]}，请补全后删除“{keys[draft]}: {phrases[yes]}”）",
+                         folder=folder.relative_to(root).as_posix()))
     return 0
 
 
@@ -270,11 +276,15 @@ def cmd_gather(args) -> int:
     print(f"汇总了 {len(overview.units)} 个单位、{overview.records} 条记录（读取 records.json 数据格式版本 {versions}），"
           f"{len(overview.issues)} 个数据问题；已写入 {args.output}", file=sys.stderr)
     if not args.build:
-        print(f"生成网站：cd {args.output} && mkdocs build --strict", file=sys.stderr)
+        print(f"生成网站：taizhang build --strict --dir {args.output}", file=sys.stderr)
         return 0
     result = build_site(done.out_dir, offline=args.offline)
     if result.returncode != 0:
-        print(result.stderr[-3000:], file=sys.stderr)
+        from taizhang.console import speak
+        from taizhang.vocabulary import load_vocabulary
+        vocab = load_vocabulary(Path(args.dir))
+        said = (speak(line, vocab) for line in result.stderr[-3000:].splitlines())   # MkDocs' lines, in Chinese
+        print("\n".join(line for line in said if line is not None), file=sys.stderr)
         print("总览网站构建失败（见上）。", file=sys.stderr)
         return 1
     print(f"网站已生成：{Path(args.output) / 'site' / 'index.html'}", file=sys.stderr)

@@ -44,6 +44,8 @@ LINES = (
     (re.compile(r"Detected file changes"), "console_changes"),
     (re.compile(r"Reloading browsers"), "console_reloading"),
     (re.compile(r"Browser connected: (?P<url>.*)"), "console_browser"),
+    (re.compile(r"A 'dirty' build is being performed, this will likely lead to inaccurate navigation and other"
+                r" links within your site\. This option is designed for site development purposes only\."), "console_dirty"),
     (re.compile(r'The following pages exist in the docs directory, but are not included in the "nav" configuration:'
                 r"(?P<pages>.*)", re.S), "console_not_in_nav"),
     (re.compile(r"Doc file '(?P<file>[^']*)' contains a link '(?P<link>[^']*)', but the target (?:'[^']*' )?"

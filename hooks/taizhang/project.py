@@ -60,11 +60,11 @@ def find_root(start: Path) -> Path:
     return start
 
 
-def resolve_round(rounds: list[RoundRecord], explicit: str | None = None) -> str | None:
+def resolve_round(rounds: list[RoundRecord], explicit: str | None = None, vocab: Vocabulary | None = None) -> str | None:
     """The round the site shows: explicit > $TAIZHANG_ROUND > latest feedback date."""
     wanted = explicit or os.environ.get(ROUND_ENV, "").strip() or None
     if wanted and wanted not in {r.id for r in rounds}:
-        raise TodayError(f"没有编号为 {wanted} 的巡视轮次")
+        raise TodayError((vocab or load_vocabulary()).fill("没有{keys[id]}为 {id} 的{round}", id=wanted))
     rnd = current_round(rounds)
     return wanted or (rnd.id if rnd else None)
 
@@ -155,7 +155,7 @@ def _analyse(root: Path, today: dt.date | None, vocab: Vocabulary | None, round_
         raws = load_tree(root, root / RECORDS_DIR, reporter, known_keys(vocab))
         records = [r for raw in raws if (r := build_record(raw, vocab, reporter))]
     rounds = [r for r in records if isinstance(r, RoundRecord)]
-    shown = resolve_round(rounds, round_id)
+    shown = resolve_round(rounds, round_id, vocab)
     ledger = build_ledger(records, vocab, resolve_today(rounds, today, shown), shown)
     check_ledger(records, ledger, reporter, root / DOCS_DIR)
     if submit:

@@ -150,8 +150,9 @@ def _check_earlier(analysis: Analysis, kind: str, values: dict) -> list[str]:
         if theirs is None or mine is None:
             continue  # a missing or wrong-kind id is reported by _check_links
         if not is_earlier(theirs, mine):
-            problems.append(f"{vocab.key('recurs_from')}：{target} 属于轮次 {theirs.id}，"
-                            f"不比本轮 {mine.id} 更早（只能引用前面轮次的同类记录）")
+            problems.append(vocab.fill("{keys[recurs_from]}：{target} 属于{keys[round]} {theirs}，"
+                                       "不比本轮 {mine} 更早（只能引用前面{keys[round]}的同类记录）",
+                                       target=target, theirs=theirs.id, mine=mine.id))
     return problems
 
 

@@ -508,6 +508,8 @@ def build_workbook(ledger: Ledger, scope: Scope) -> bytes:
     _problem_sheet(wb, ledger, scope, unit, paper, fonts)
     _task_sheet(wb, ledger, scope, unit, paper, fonts)
     _responsibility_sheet(wb, ledger, scope, unit, paper, fonts)
+    if scope.carried_in:
+        _list_sheet(wb, ledger, scope, unit, paper, fonts, "carried", [("", views.carried_rows(ledger, scope.carried_in))])
     if scope.declarations:
         _declaration_sheet(wb, ledger, scope, unit, paper, fonts)
     stamp = dt.datetime.combine(ledger.today, dt.time())

@@ -53,11 +53,22 @@ HOOK = '''"""督查总览：把 taizhang gather 放在 fragments/ 中的表格 H
 由 taizhang gather 生成，重新汇总时替换。"""
 
 import json
+import logging
 from pathlib import Path
 
 from taizhang.render.html import fill_fragments
 
 FRAGMENTS = Path(__file__).resolve().parent.parent / "fragments"
+
+
+def on_config(config):
+    # jieba (the search's Chinese word splitter) announces its dictionary in English on every build
+    try:
+        import jieba
+    except ImportError:
+        return config
+    jieba.setLogLevel(logging.WARNING)   # its warnings stay
+    return config
 
 
 def on_page_content(html, page, config, files):

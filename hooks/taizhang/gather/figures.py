@@ -51,6 +51,7 @@ class MeasureRow:
     deadline: str | None
     long_term: bool
     status: str | None        # the unit's own label
+    state: str | None         # its internal name (done, in_progress …): the chip's colour
     light: str | None
     days_left: int | None
 
@@ -179,7 +180,7 @@ def unit_figures(key: str, loaded: Loaded, today: dt.date, vocab: Vocabulary) ->
     def row(m) -> MeasureRow:
         status = published.get(m.id, {}).get("status")       # the unit's own label
         return MeasureRow(key, m.id, m.title, m.unit, m.owner,
-                          m.deadline.isoformat() if m.deadline else None, m.long_term, status,
+                          m.deadline.isoformat() if m.deadline else None, m.long_term, status, m.status,
                           ledger.lights.get(m.id), ledger.days_left(m))
 
     def lit(light):

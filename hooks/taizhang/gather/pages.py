@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from taizhang.gather import columns as tables
@@ -20,7 +20,7 @@ from taizhang.gather.schema import READABLE_VERSIONS
 from taizhang.link import RED, YELLOW
 from taizhang.render import urls
 from taizhang.render.columns import headers
-from taizhang.render.html import Cell, Row, block, collecting_fragments, esc, md_inline, table
+from taizhang.render.html import Cell, Row, block, collecting_fragments, esc, filter_bar_of, keep_whole, md_inline, table
 from taizhang.views import Rate
 
 INDEX, AREAS, OVERDUE, REPEATS, ISSUES = "index.md", "areas.md", "overdue.md", "repeats.md", "issues.md"
@@ -118,6 +118,15 @@ def _state(vocab, unit) -> str:
     return vocab.label("lights", "red" if unit.overdue else ("yellow" if unit.due_soon else "green"))
 
 
+def _filter_bar(vocab) -> str:
+    """The page's filter bar, before its first filterable table: the facts the overview's rows carry."""
+    key = vocab.key
+    facts = [["status", key("status"), vocab.labels("statuses")],
+             ["light", vocab.phrase("light_header"), [vocab.label("lights", n) for n in ("red", "yellow", "green", "done")]],
+             ["area", key("area"), []], ["leader", key("leader"), []], ["unit", key("unit"), []], ["owner", key("owner"), []]]
+    return block(filter_bar_of(vocab, facts))
+
+
 def _lead(text: str) -> str:
     return block(f'<p class="tz-lead">{text}</p>')
 
@@ -151,6 +160,16 @@ def _measure_light(vocab, row) -> Cell:
         note = ""
     light = f'<span class="tz-light tz-light--{esc(row.light)}">{esc(note)}</span>' if note else ""
     return Cell(light, f"{row.days_left if row.days_left is not None else 0:+09d}")
+
+
+def _status(vocab, row, label):
+    """A measure's status as the units' sites show it: a chip in its state's
+    colour (taizhang-colours.css), the unit's own label inside."""
+    state = getattr(row, "state", None)
+    if state not in vocab.enums["statuses"]:
+        return esc(label or "—")
+    chip = f'<span class="tz-status tz-status--{esc(state)}">{esc(label or vocab.label("statuses", state))}</span>'
+    return Cell(chip, str(vocab.status_order().index(state)))   # sorted in the workflow's order
 
 
 def _handling(vocab, row) -> str:
@@ -207,9 +226,9 @@ CELLS = {
     "count": lambda src, vocab, column, row, value: count(value),
     "rate": lambda src, vocab, column, row, value: rate_cell(value) if isinstance(value, Rate) else percent(value),
     "overdue": _light_counted("red"), "due_soon": _light_counted("yellow"), "date": _date,
-    "texts": lambda src, vocab, column, row, value: esc("、".join(value) or "—"),
-    "deadline": lambda src, vocab, column, row, value: Cell(esc(value or "—"), value or ""),
-    "status": lambda src, vocab, column, row, value: esc(value or "—"),
+    "texts": lambda src, vocab, column, row, value: esc("、".join(value) or ("" if row.total else "—")),
+    "deadline": lambda src, vocab, column, row, value: "" if row.total else Cell(esc(value or "—"), value or ""),
+    "status": lambda src, vocab, column, row, value: "" if row.total else _status(vocab, row, value),
     "light": lambda src, vocab, column, row, value: _measure_light(vocab, row),
     "days": _days, "places": _places, "lagging": _lagging,
     "handling": lambda src, vocab, column, row, value: _handling(vocab, row),
@@ -262,6 +281,7 @@ def render_index(overview: Overview, vocab) -> str:
              f"## {md_inline(heading)}\n",
              _lead(esc(vocab.phrase("overview_total_line", total=vocab.phrase("total"),
                                     parts="；".join(f"{k.label}{k.text}" for k in total)))),
+             _filter_bar(vocab),
              block(_table(INDEX, vocab, "overview_units", tables.unit_rows(units), lambda r: {"light": _state(vocab, r)},
                           "tz-sortable tz-filterable tz-units",
                           vocab.phrase("overview_no_units", issues=vocab.phrase("overview_issues")),
@@ -290,6 +310,7 @@ def render_areas(overview: Overview, vocab) -> str:
                      "tz-sortable tz-areas", vocab.phrase("overview_no_problems"),
                      footer=tables.areas_total(overview, vocab.phrase("total")))),
         f"## {md_inline(vocab.phrase('overview_area_units'))}\n",
+        _filter_bar(vocab),
         block(_table(AREAS, vocab, "overview_area_units", tables.area_unit_rows(overview), area,
                      "tz-sortable tz-filterable", vocab.phrase("overview_no_problems"))),
         _footer(overview, vocab)])
@@ -299,7 +320,11 @@ def _measures(src: str, vocab, unit: UnitFigures, rows, empty: str) -> str:
     """逾期 or 临期 measures of one unit."""
     def facts(m) -> dict:
         return {"unit": list(m.units), "owner": list(m.owners), "status": m.status or ""}
-    return _table(src, vocab, "overview_measures", tables.measure_lines(unit, rows), facts, "tz-sortable", empty)
+    # 合计 under the list: 合计 in the 编号 column, how many (“N 项”) beside it
+    total = replace(tables.measures_total(vocab.phrase("total"), ""), id=vocab.phrase("total"),
+                    title=vocab.phrase("items_count", n=len(rows)))
+    return _table(src, vocab, "overview_measures", tables.measure_lines(unit, rows), facts, "tz-sortable", empty,
+                  footer=total if rows else None)
 
 
 def render_overdue(overview: Overview, vocab) -> str:
@@ -321,6 +346,7 @@ def render_repeats(overview: Overview, vocab) -> str:
     return "\n".join([
         _front(), f"# {md_inline(vocab.phrase('overview_repeats'))}\n",
         _lead(esc(vocab.phrase("overview_repeats_lead"))),
+        _filter_bar(vocab),
         block(_table(REPEATS, vocab, "overview_repeats", tables.repeat_rows(overview), lambda r: {},
                      "tz-sortable tz-filterable", vocab.phrase("overview_no_repeats"))),
         _footer(overview, vocab)])
@@ -396,6 +422,6 @@ def render_pages(overview: Overview, vocab, site_dir: str | None = None) -> Over
     for uri, make in makers.items():
         with collecting_fragments() as collected:
             pages[uri] = make(overview, vocab)
-        if collected:
-            fragments[uri] = list(collected)
+        if collected:   # ids and dates kept on one line, as on the unit sites (render.html.keep_whole)
+            fragments[uri] = [keep_whole(f) for f in collected]
     return OverviewPages(pages, fragments)

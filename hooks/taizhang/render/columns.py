@@ -41,6 +41,12 @@ def cell(page: Page, column: TableColumn, row):
         return esc(value)
     if show == "id":
         return page.id_link(value)
+    if show == "round_id":               # another round's record: its archived page when there is one
+        return page.round_id_link(_record(page, value))
+    if show == "round_links":
+        return "<br>".join(f"{page.round_id_link(_record(page, r))} {esc(r.title)}" for r in value) or _gap(page, column)
+    if show == "days":
+        return Cell(esc(none if value is None else value), f"{value or 0:06d}")
     if show in ("title", "title_text"):
         return page.link(value, value.title)
     if show == "title_marked":
@@ -61,7 +67,7 @@ def cell(page: Page, column: TableColumn, row):
         text = value.isoformat() if value else ""
         return Cell(esc(text or none), text)
     if show == "deadline":
-        if hasattr(row, "measure"):
+        if hasattr(row, "measure") and column.name == "deadline_text":
             return page.deadline_cell(_record(page, row.measure))
         return Cell(esc(value or none), getattr(row, "deadline_sort", value))
     if show in ("status", "status_marked"):

@@ -82,7 +82,8 @@ def render_task_list(page: Page, scope: Scope) -> str:
              block(f'<p class="tz-lead">{_round_line(scope)}{lead}</p>'),
              block(rate_cards(page, views.figures(page.ledger, scope))),
              block(filter_bar(page, scope.areas())),
-             block(table(task_headers(page.vocab), task_rows(page, scope.measures), "tz-sortable tz-filterable"))]
+             block(table(task_headers(page.vocab), task_rows(page, scope.measures), "tz-sortable tz-filterable",
+                         page.vocab.phrase("empty")))]
     return "\n".join(parts)
 
 
@@ -152,7 +153,7 @@ def render_kind_index(page: Page, kind: str) -> str:
     label = vocab.kind_label(kind)
     return (f"# {md_inline(label)}\n"
             + block(f'<p class="tz-lead">{esc(vocab.phrase("index_lead", count=_count_text(page, kind, records)))}</p>')
-            + block(table(index_columns(vocab, kind), rows, "tz-sortable")))
+            + block(table(index_columns(vocab, kind), rows, "tz-sortable", vocab.phrase("empty"))))
 
 
 def render_recurrences(page: Page, scope: Scope) -> str:

@@ -238,7 +238,7 @@ def _relations(page: Page, record: Record) -> str:
         headers = [Col(vocab.key("id"), ID), Col(vocab.key("title"), TITLE)] + ([Col(vocab.phrase("state_header"), KEY)]
                                                                                if with_status else [])
         rows = [[page.id_link(r), esc(r.title)] + ([_status_of(page, r)] if with_status else []) for r in records]
-        html_parts.append(f"<h3>{esc(label)}（{len(records)}）</h3>\n" + table(headers, rows))
+        html_parts.append(f"<h3>{esc(label)}（{len(records)}）</h3>\n" + table(headers, rows, empty=vocab.phrase("empty")))
     return "\n".join(html_parts)
 
 

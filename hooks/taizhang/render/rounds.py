@@ -6,43 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 from taizhang.link import Ledger, build_ledger
-from taizhang.model import MeasureRecord, RoundRecord
+from taizhang.model import RoundRecord
 from taizhang.render import urls
 from taizhang.render.html import ArchiveView, Cell, Page, Row, block, esc, md_inline, table
 from taizhang.render.marks import handover_text
-from taizhang.views import Scope, figures
-
-
-def _last_progress(measure: MeasureRecord) -> str:
-    last = measure.progress[-1] if measure.progress else None
-    return f"{esc(last.on.isoformat())} {esc(last.text)}" if last else "—"
-
-
-def _status(page: Page, m: MeasureRecord) -> Cell:
-    cell = page.status_cell(m.status)
-    return Cell(cell.html + " " + page.measure_light(m), cell.sort)
-
-
-def _round_name(ledger: Ledger, record) -> str:
-    rnd = ledger.round_of(record)
-    return f"{rnd.title}（{rnd.id}）" if rnd else (record.round or "—")
-
-
-def _answered(page: Page, original: MeasureRecord) -> str:
-    """The feedback items and problems the original measure answered, each with its round's name."""
-    ledger = page.ledger
-    problems = ledger.targets(original, "problems")
-    feedback = {f.id: f for p in problems for f in ledger.targets(p, "feedback")}
-    items = [f"{page.round_link(r, r.id)} {esc(r.title)}（{esc(_round_name(ledger, r))}）"
-             for r in [*(feedback[i] for i in sorted(feedback)), *problems]]
-    return "<br>".join(items) or "—"
-
-
-def _overdue(ledger: Ledger, m: MeasureRecord) -> Cell:
-    """Days past the deadline in force for an open dated measure, else —."""
-    days = ledger.days_left(m)
-    late = -days if days is not None and days < 0 and not m.long_term and ledger.lights.get(m.id) == "red" else None
-    return Cell(esc(late) if late else "—", f"{late or 0:06d}")
+from taizhang.render.columns import cells, headers
+from taizhang.views import Scope, carried_rows, figures
 
 
 def render_carried(page: Page, scope: Scope) -> str:
@@ -50,13 +19,8 @@ def render_carried(page: Page, scope: Scope) -> str:
     ledger, vocab = page.ledger, page.vocab
     round_line = f"{esc(scope.round.title)}：" if scope.round else ""
     carried_in, carried_out = scope.carried_in, scope.carried_out
-    rows_in = []
-    for m in carried_in:
-        for original in ledger.carried_from(m):
-            rows_in.append([page.id_link(m), page.link(m, m.title), page.round_link(original, original.id),
-                            esc(_round_name(ledger, original)), _answered(page, original),
-                            esc(vocab.label("measure_types", m.measure_type)) if m.measure_type else "—",
-                            page.deadline_cell(m), _overdue(ledger, m), _status(page, m), _last_progress(original)])
+    columns = vocab.columns("carried", "site")
+    rows_in = [cells(page, columns, row) for row in carried_rows(ledger, carried_in)]
     rows_out = [[page.id_link(m), page.link(m, m.title), page.status_cell(m.status), handover_text(page, m),
                  "<br>".join(page.status(n.status) for n in ledger.carried_into(m.id))] for m in carried_out]
     return "\n".join([
@@ -71,9 +35,7 @@ def render_carried(page: Page, scope: Scope) -> str:
             problems=f'<strong data-carried-problems="{len(scope.carried_problems)}">{len(scope.carried_problems)}</strong>',
             feedback_count=f'<strong data-carried-feedback="{len(scope.carried_feedback)}">{len(scope.carried_feedback)}</strong>')
             + "</p>"),
-        block(table([vocab.key("id"), vocab.kind_label("measure"), vocab.key("carried_from"), vocab.phrase("carried_original_round"),
-                     vocab.phrase("carried_original_answered"), vocab.key("measure_type"), vocab.key("deadline"),
-                     vocab.phrase("overdue_days_header"), vocab.key("status"), vocab.phrase("carried_last_progress")],
+        block(table(headers(columns),
                     rows_in, "tz-sortable tz-carried-in", vocab.phrase("carried_in_none"))),
         f"## {md_inline(vocab.phrase('carried_out_heading'))}\n",
         block(table([vocab.key("id"), vocab.kind_label("measure"), vocab.phrase("carried_out_state"),

@@ -31,7 +31,7 @@ def render_trace(page: Page, scope: Scope) -> str:
                    + _repeat_note(vocab, scope) + '</p>'),
              block(rate_cards(page, views.figures(ledger, scope))),
              block(filter_bar(page, scope.areas())),
-             block(table(headers, rows, "tz-trace tz-sortable tz-filterable"))]
+             block(table(headers, rows, "tz-trace tz-sortable tz-filterable", vocab.phrase("empty")))]
     unlinked = [p for p in views.problem_rows(ledger, scope.problems) if not p.feedback]
     if unlinked:
         rows = [Row([page.link(p.problem), _links(page, p.causes, no_causes), _links(page, p.measures, no_measures),

@@ -939,6 +939,66 @@ def _unique(records) -> list:
 
 
 @dataclass(frozen=True)
+class CarriedRow:
+    """承接事项: a carried measure of this round beside the earlier round's
+    measure it continues and what that one answered there."""
+
+    number: int
+    measure: Ref                      # this round's measure (承接自 …)
+    original: Ref                     # the earlier round's measure it continues
+    original_round: str               # that round's name（编号）
+    feedback: tuple[Ref, ...]         # feedback items the original answered (through its problems)
+    problems: tuple[Ref, ...]         # problems the original addressed
+    measure_type_label: str
+    deadline: dt.date | None          # the original deadline (整改时限 as written)
+    long_term: bool
+    original_deadline_text: str       # that date, or 长期坚持
+    current_deadline: dt.date | None  # this round's 整改时限 as written (a carried measure may get a new one)
+    adjusted_deadline: dt.date | None  # 调整后时限 (drives the light and the days)
+    adjust_reason: str
+    overdue_days: int | None          # days past the deadline in force, while open; else None
+    status: str | None                # the state it counts as (ledger.state_of)
+    status_label: str
+    light: str | None
+    latest_progress: str              # the last progress entry, its own or the original's
+
+
+def _round_name(ledger: Ledger, record: Record) -> str:
+    rnd = ledger.round_of(record)
+    return f"{rnd.title}（{rnd.id}）" if rnd else (record.round or "")
+
+
+def carried_rows(ledger: Ledger, measures) -> tuple[CarriedRow, ...]:
+    """One row per (carried measure, original) pair: the 承接事项 page and sheet."""
+    vocab = ledger.vocab
+    rows = []
+    for m in measures:
+        for original in ledger.carried_from(m):
+            problems = ledger.targets(original, "problems")
+            feedback = {f.id: f for p in problems for f in ledger.targets(p, "feedback")}
+            days = ledger.days_left(m)
+            overdue = (-days if days is not None and days < 0 and not m.long_term and not is_closed(ledger, m)
+                       else None)
+            adjusted = effective_deadline(m)
+            reason = m.value("adjust_reason")
+            rows.append(CarriedRow(
+                number=len(rows) + 1, measure=Ref.of(m), original=Ref.of(original),
+                original_round=_round_name(ledger, original),
+                feedback=_refs(feedback[i] for i in sorted(feedback)), problems=_refs(problems),
+                measure_type_label=vocab.label("measure_types", m.measure_type) if m.measure_type else "",
+                deadline=original.deadline, long_term=original.long_term,
+                original_deadline_text=(vocab.long_term_deadline if original.long_term else
+                                        original.deadline.isoformat() if original.deadline else ""),
+                current_deadline=None if m.long_term else m.deadline,
+                adjusted_deadline=adjusted if adjusted != m.deadline else None,
+                adjust_reason=reason if isinstance(reason, str) else "",
+                overdue_days=overdue, status=ledger.state_of(m), status_label=status_label(vocab, ledger.state_of(m)),
+                light=ledger.lights.get(m.id), latest_progress=_latest_progress([m, original]),
+            ))
+    return tuple(rows)
+
+
+@dataclass(frozen=True)
 class Group:
     field: str                  # leader | unit
     name: str                   # the leader or unit; （未填写） when a measure names none

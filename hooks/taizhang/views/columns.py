@@ -23,7 +23,7 @@ from taizhang.vocabulary import OVERVIEW, TableColumn, Vocabulary
 ROW_TYPES = {
     "problems": "ProblemRow", "tasks": "TaskRow", "responsibility": "TaskRow", "responsibility_groups": "Group",
     "signoff_waiting": "TaskRow", "signoff_done": "TaskRow", "reconcile": "FeedbackRow",
-    "declarations": "DeclarationRow",
+    "declarations": "DeclarationRow", "carried": "CarriedRow",
 }
 
 
@@ -62,7 +62,7 @@ def plain(vocab: Vocabulary, column: TableColumn, row):
     show = column.show
     if show in ("number", "count", "plain"):
         return value
-    if show in ("id",):
+    if show in ("id", "round_id"):
         return value.id
     if show in ("title", "title_marked", "link"):
         return value.title
@@ -73,6 +73,8 @@ def plain(vocab: Vocabulary, column: TableColumn, row):
         return "、".join(r.id for r in value) or _gap(vocab, column)
     if show == "links":
         return "\n".join(r.title for r in value) or _gap(vocab, column)
+    if show == "round_links":
+        return "\n".join(f"{r.id} {r.title}" for r in value) or _gap(vocab, column)
     if show in ("texts", "evidence"):
         return "\n".join(value)
     if show == "date":

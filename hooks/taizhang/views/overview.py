@@ -86,6 +86,7 @@ class MeasureLine:
     days_left: int | None
     days_overdue: int | None
     total: bool = False
+    state: str | None = None   # the status's internal name (done …): its chip's colour
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from taizhang.link import RED, YELLOW, Ledger
-from taizhang.views import Rate, Scope, completion, figures, state_label, state_of, status_label
+from taizhang.link import RED, YELLOW, Ledger, effective_deadline, not_a_task
+from taizhang.views import Rate, Scope, completion, figures, late_days, state_label, state_of, status_label
 
 ORDINALS = "一二三四五六七八九十"
 DONE_STATES = ("done", "signed_off")
@@ -151,12 +151,14 @@ def _overall(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
                                          counts=_counts_text(vocab, k), rates=rates)))
     done = completion(ledger, scope)
     excluded = done.feedback.excluded
-    if done.measures.late:      # 逾期完成: counted apart, never absorbed into 已完成
-        blocks.append(Block(vocab.phrase("report_late_done", count=done.measures.late)))
-    if excluded:
-        blocks.append(Block(vocab.phrase("report_not_tasks", count=len(excluded), reasons="；".join(
-            f"“{ledger.records[n.feedback.id].quote or n.feedback.title}”（{_words(ledger, n.reason)}）"
-            for n in excluded))))
+    if done.measures.late:      # 逾期完成: counted apart, never absorbed into 已完成, each one named
+        late = [(m, late_days(ledger, m)) for m in scope.measures if late_days(ledger, m)]
+        items = "；".join(vocab.phrase("report_late_item", title=m.title.strip().rstrip("。"),
+                                       deadline=chinese_date(effective_deadline(m)), done=chinese_date(m.completed_on),
+                                       days=days) for m, days in late)
+        blocks.append(Block(vocab.phrase("report_late_done", count=done.measures.late, items=items)))
+    if excluded:                # named with their reasons at the end of section 二
+        blocks.append(Block(vocab.phrase("report_not_tasks", count=len(excluded))))
     by_type = []
     for name, value in vocab.enums["measure_types"].items():
         of_type = [m for m in scope.measures if m.measure_type == name]
@@ -185,7 +187,7 @@ def _measures_of_feedback(ledger: Ledger, scope: Scope, feedback) -> list:
     return [seen[i] for i in sorted(seen)], problems
 
 
-_RECORD_ID = re.compile(r"\b[A-Z]{2}-\d{3,}\b")
+_RECORD_ID = re.compile(r"[ \t]*\b[A-Z]{2}-\d{3,}\b[ \t]*")   # with the spaces around it: 查摆问题 WT-012 及其
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
@@ -193,7 +195,7 @@ def _words(ledger: Ledger, text: str) -> str:
     """A unit's own text in the report's words: a record id it mentions
     becomes that record's title in quotes, an ISO date 2024年6月10日."""
     def title(m: re.Match) -> str:
-        record = ledger.records.get(m.group(0))
+        record = ledger.records.get(m.group(0).strip())
         return f"“{record.title}”" if record is not None else m.group(0)
 
     text = _RECORD_ID.sub(title, text)
@@ -230,7 +232,11 @@ def _by_feedback(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
               for i, (ordinal, name) in enumerate(areas, start=1)]
     if others:
         groups.append(("", others))
+    not_tasks = [f for f in scope.feedback if not_a_task(f)]
+    groups = [(heading, [f for f in items if not not_a_task(f)]) for heading, items in groups]
     for heading, items in groups:
+        if heading and not items:
+            continue
         if heading:
             done = sum(1 for f in items if state_of(ledger, f) in DONE_STATES)
             blocks.append(Block(heading, heading=True))
@@ -250,6 +256,12 @@ def _by_feedback(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
                 text += vocab.phrase("report_no_measures")
             text += vocab.phrase("report_feedback_state" if state_of(ledger, f) else "report_feedback_gap", state=state)
             blocks.append(Block(text))
+    if not_tasks:               # 非整改任务: apart, each with its reason as the unit wrote it
+        blocks.append(Block(vocab.phrase("report_not_tasks_lead", count=len(not_tasks))))
+        for n, f in enumerate(not_tasks, start=1):
+            blocks.append(Block(vocab.phrase("report_not_task_item", n=chinese_ordinal(n),
+                                             quote=(f.quote or f.title).strip().rstrip("。"),
+                                             reason=_sentence(_words(ledger, str(f.value("not_task")))))))
     return tuple(blocks) or (Block(vocab.phrase("report_none")),)
 
 
@@ -294,7 +306,8 @@ def _issues(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
             n += 1
             blocks.append(Block(_named(ledger, measures, note) + "。",
                                 lead=f"（{chinese_ordinal(n)}）{vocab.phrase(phrase, count=len(measures))}"))
-    unanswered = [f for f in scope.feedback if not _measures_of_feedback(ledger, scope, f)[0]]
+    # a 非整改任务 needs no measures: it is set apart in section 二, never a gap here
+    unanswered = [f for f in scope.feedback if not not_a_task(f) and not _measures_of_feedback(ledger, scope, f)[0]]
     if unanswered:
         n += 1
         names = "；".join(f"“{(f.quote or f.title).strip().rstrip('。')}”" for f in unanswered)
