@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 
 import openpyxl
 import pytest
@@ -40,7 +41,10 @@ ADDED = {
     "overview_measures": "{name: unit_name, as: text, label: 填报单位甲, width: 12}",
     "overview_repeats": "{name: text, as: text, label: 内容甲, width: 20}",
     "overview_issues": "{name: origin, as: text, label: 来源甲, width: 20}",
+    # the sample has no carried measure: test_the_carried_list_shows_its_new_column uses the renamed case
+    "carried": "{name: status_label, as: text, label: 状态甲, width: 8}",
 }
+SAMPLE_EMPTY = ("carried",)
 # the ledger sheet and CSV: a measure field of its own (阶段性评估), read back by `taizhang import`
 LEDGER_ADDED = "  - {name: assessment, width: 14}\n"
 ASSESSMENT = "2023年7月由区委办公室评估，效果良好"
@@ -127,7 +131,7 @@ def test_each_list_of_the_site_shows_its_new_column(built):
         assert any(_cells(site / page, label)), (table, "no value in the new column")
     assert "2023-07-10 区委巡视整改工作领导小组办公室 销号" in _cells(site / "lists/tasks/index.html", "销号情况甲")
     # a table declared later (e.g. 承接事项): its column is on some page of the site
-    later = set(load_vocabulary(None).tables) - set(ADDED)
+    later = set(load_vocabulary(None).tables) - set(ADDED) - set(SAMPLE_EMPTY)
     headers = {h for page in site.rglob("*.html") for h in _headers(page)} if later else set()
     for table in later:
         assert _other_label(table) in headers, table
@@ -231,3 +235,27 @@ def test_the_declarations_sheet_is_found_by_its_declared_labels(tmp_path):
     do_import(root, exported)
     declarations = [p for p in imported(root)["查摆问题"] if p.get("性质") == "情况说明"]
     assert len(declarations) == 4 and all(d.content.strip() for d in declarations)
+
+
+def test_the_carried_list_shows_its_new_column(tmp_path):
+    """承接事项 (the sample has no carried measure): the renamed golden case has one. Its
+    taizhang.yml plus the same `tables.carried` entry adds the column to the page and the sheet."""
+    from taizhang.export.xlsx import build_workbook
+    from taizhang.project import analyse
+    from taizhang.render.site import render_site
+    from taizhang.views import Scope
+    case = REPO / "tests/golden/pages/renamed"
+    project = tmp_path / "p"
+    shutil.copytree(case / "records", project / "records")
+    raw = yaml.safe_load((REPO / "hooks/taizhang/vocabulary.yml").read_text(encoding="utf-8"))
+    extra = "tables:\n  carried:\n" + "".join(f"    - {_flow(spec)}\n" for spec in raw["tables"]["carried"])
+    extra += f"    - {ADDED['carried']}\n"
+    (project / "taizhang.yml").write_text((case / "taizhang.yml").read_text(encoding="utf-8") + extra, encoding="utf-8")
+    analysis = analyse(project)
+    assert not analysis.errors, [p.format() for p in analysis.errors]
+    page = render_site(analysis).pages["carried/index.md"]
+    assert "<th>状态甲</th>" in page and 'data-label="状态甲"' in page
+    ledger = analysis.ledger
+    wb = openpyxl.load_workbook(io.BytesIO(build_workbook(ledger, Scope(ledger, ledger.current_round))))
+    sheet = wb[analysis.vocab.phrase("sheet_carried")]
+    assert "状态甲" in _sheet_header(sheet) and _column_values(sheet, "状态甲")

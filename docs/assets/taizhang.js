@@ -7,15 +7,14 @@
  * of every table inside a `div.tz-filterable` by the facts each row carries
  * (data-status, data-light, data-type, data-area, data-leader, data-unit,
  * data-owner; values joined by "|") and by free text. Without JavaScript the
- * tables stay plain, complete tables.
+ * tables stay plain, complete tables. The bar's words (text box, drop-downs,
+ * rows shown) come with it in `data-words`, from the vocabulary: this file
+ * holds none of its own.
  */
 (function () {
   "use strict";
 
   var PHONE = "(max-width: 600px)";
-  /* Facts offered when a page has no generated bar (e.g. the gathered overview). */
-  var DEFAULT_FACTS = [["status", "整改状态", []], ["light", "提示", ["逾期", "临期", "正常", "已完成"]],
-    ["area", "方面", []], ["leader", "责任领导", []], ["unit", "责任单位", []], ["owner", "责任人", []]];
 
   function values(row, fact) {
     var raw = row.getAttribute("data-" + fact);
@@ -36,11 +35,22 @@
     return known.concat(rest);
   }
 
-  function makeSelect(fact, label, choices) {
+  function parsed(bar, name) {
+    try { return JSON.parse(bar.getAttribute(name) || "null"); } catch (e) { return null; }
+  }
+
+  /* One of the bar's words with its {names} filled in. */
+  function say(words, name, values) {
+    var text = words[name] || "";
+    Object.keys(values || {}).forEach(function (key) { text = text.split("{" + key + "}").join(values[key]); });
+    return text;
+  }
+
+  function makeSelect(fact, label, choices, words) {
     var select = document.createElement("select");
     select.setAttribute("data-filter", fact);
-    select.setAttribute("aria-label", "按" + label + "筛选");
-    select.appendChild(new Option("全部" + label, ""));
+    select.setAttribute("aria-label", say(words, "by", {label: label}));
+    select.appendChild(new Option(say(words, "all", {label: label}), ""));
     choices.forEach(function (v) { select.appendChild(new Option(v, v)); });
     return select;
   }
@@ -48,23 +58,21 @@
   function setupFilter(bar, wrappers) {
     var rows = [];
     wrappers.forEach(function (w) { rows = rows.concat(toArray(w.querySelectorAll("tbody tr"))); });
-    var spec = DEFAULT_FACTS;
-    if (bar.hasAttribute("data-facts")) {
-      try { spec = JSON.parse(bar.getAttribute("data-facts")); } catch (e) { spec = DEFAULT_FACTS; }
-    }
+    var spec = parsed(bar, "data-facts") || [];
+    var words = parsed(bar, "data-words") || {};
 
     var body = document.createElement("div");
     body.className = "tz-filter";
     var text = document.createElement("input");
     text.type = "search";
-    text.placeholder = "输入任意文字";
-    text.setAttribute("aria-label", "按文字筛选");
+    text.placeholder = say(words, "search");
+    text.setAttribute("aria-label", say(words, "searchLabel"));
     body.appendChild(text);
     var selects = [];
     spec.forEach(function (item) {
       var choices = options(rows, item[0], item[2] || []);
       if (choices.length < 2) { return; }
-      var select = makeSelect(item[0], item[1], choices);
+      var select = makeSelect(item[0], item[1], choices, words);
       selects.push(select);
       body.appendChild(select);
     });
@@ -87,7 +95,7 @@
         var any = w.querySelector("tbody tr:not([hidden])");
         if (any) { w.removeAttribute("data-tz-none"); } else { w.setAttribute("data-tz-none", ""); }
       });
-      if (count) { count.textContent = "（显示 " + shown + " / " + rows.length + " 行）"; }
+      if (count) { count.textContent = say(words, "count", {shown: shown, total: rows.length}); }
     }
 
     text.addEventListener("input", apply);
@@ -104,14 +112,8 @@
     });
     var wrappers = toArray(document.querySelectorAll("div.tz-filterable"));
     if (!wrappers.length) { return; }
-    var bar = document.querySelector("details.tz-filterbar");
-    if (!bar) {
-      bar = document.createElement("details");
-      bar.className = "tz-filterbar";
-      bar.open = true;
-      bar.innerHTML = '<summary>筛选<span class="tz-filter__count"></span></summary>';
-      wrappers[0].parentNode.insertBefore(bar, wrappers[0]);
-    }
+    var bar = document.querySelector("details.tz-filterbar");   /* every page with such tables writes one */
+    if (!bar) { return; }
     if (bar.getAttribute("data-tz-ready")) { return; }
     bar.setAttribute("data-tz-ready", "1");
     setupFilter(bar, wrappers);

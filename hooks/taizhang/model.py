@@ -151,12 +151,13 @@ _ID_SAFE = re.compile(r"^[A-Za-z]+-[0-9]{3,}$")
 _OTHER_DATE = re.compile(r"^\s*(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?\s*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
+# What a field of each type must be, said in the vocabulary's words (Vocabulary.fill).
 _TYPE_NAMES = {
     "text": "一段文字", "texts": "文字或文字列表", "date": "日期（YYYY-MM-DD）",
-    "deadline": "日期（YYYY-MM-DD）或“长期坚持”", "link": "一个编号", "links": "编号列表",
-    "areas": "“序号: 名称”的映射", "progress": "进展列表（每条含 日期 和 内容）",
-    "evidence": "佐证材料列表", "id": "编号", "kind": "类别名称", "enum": "规定的取值之一",
-    "bool": "是 或 否",
+    "deadline": "日期（YYYY-MM-DD）或“{long_term_deadline}”", "link": "一个{keys[id]}", "links": "{keys[id]}列表",
+    "areas": "“序号: 名称”的映射", "progress": "进展列表（每条含 {progress_keys[date]} 和 {progress_keys[text]}）",
+    "evidence": "{keys[evidence]}列表", "id": "{keys[id]}", "kind": "{keys[kind]}名称", "enum": "规定的取值之一",
+    "bool": "{phrases[yes]} 或 {phrases[no]}",
 }
 
 
@@ -192,7 +193,8 @@ class _FieldReader:
         self.reporter.add(rule, self.raw.path, line, **values)
 
     def type_error(self, field, value, line: int, example: str = "") -> None:
-        self.report("field-type", line, key=field.key, expected=_TYPE_NAMES.get(field.type.split(":")[0], field.type),
+        expected = _TYPE_NAMES.get(field.type.split(":")[0])
+        self.report("field-type", line, key=field.key, expected=self.vocab.fill(expected) if expected else field.type,
                     actual=describe(value), example=example or f"参照 README 的示例填写：{field.help}")
 
     # -- scalar types ----------------------------------------------------

@@ -20,7 +20,7 @@ from taizhang.gather.schema import READABLE_VERSIONS
 from taizhang.link import RED, YELLOW
 from taizhang.render import urls
 from taizhang.render.columns import headers
-from taizhang.render.html import Cell, Row, block, collecting_fragments, esc, keep_whole, md_inline, table
+from taizhang.render.html import Cell, Row, block, collecting_fragments, esc, filter_bar_of, keep_whole, md_inline, table
 from taizhang.views import Rate
 
 INDEX, AREAS, OVERDUE, REPEATS, ISSUES = "index.md", "areas.md", "overdue.md", "repeats.md", "issues.md"
@@ -116,6 +116,15 @@ def _cards(src: str, cards) -> str:
 
 def _state(vocab, unit) -> str:
     return vocab.label("lights", "red" if unit.overdue else ("yellow" if unit.due_soon else "green"))
+
+
+def _filter_bar(vocab) -> str:
+    """The page's filter bar, before its first filterable table: the facts the overview's rows carry."""
+    key = vocab.key
+    facts = [["status", key("status"), vocab.labels("statuses")],
+             ["light", vocab.phrase("light_header"), [vocab.label("lights", n) for n in ("red", "yellow", "green", "done")]],
+             ["area", key("area"), []], ["leader", key("leader"), []], ["unit", key("unit"), []], ["owner", key("owner"), []]]
+    return block(filter_bar_of(vocab, facts))
 
 
 def _lead(text: str) -> str:
@@ -272,6 +281,7 @@ def render_index(overview: Overview, vocab) -> str:
              f"## {md_inline(heading)}\n",
              _lead(esc(vocab.phrase("overview_total_line", total=vocab.phrase("total"),
                                     parts="；".join(f"{k.label}{k.text}" for k in total)))),
+             _filter_bar(vocab),
              block(_table(INDEX, vocab, "overview_units", tables.unit_rows(units), lambda r: {"light": _state(vocab, r)},
                           "tz-sortable tz-filterable tz-units",
                           vocab.phrase("overview_no_units", issues=vocab.phrase("overview_issues")),
@@ -300,6 +310,7 @@ def render_areas(overview: Overview, vocab) -> str:
                      "tz-sortable tz-areas", vocab.phrase("overview_no_problems"),
                      footer=tables.areas_total(overview, vocab.phrase("total")))),
         f"## {md_inline(vocab.phrase('overview_area_units'))}\n",
+        _filter_bar(vocab),
         block(_table(AREAS, vocab, "overview_area_units", tables.area_unit_rows(overview), area,
                      "tz-sortable tz-filterable", vocab.phrase("overview_no_problems"))),
         _footer(overview, vocab)])
@@ -335,6 +346,7 @@ def render_repeats(overview: Overview, vocab) -> str:
     return "\n".join([
         _front(), f"# {md_inline(vocab.phrase('overview_repeats'))}\n",
         _lead(esc(vocab.phrase("overview_repeats_lead"))),
+        _filter_bar(vocab),
         block(_table(REPEATS, vocab, "overview_repeats", tables.repeat_rows(overview), lambda r: {},
                      "tz-sortable tz-filterable", vocab.phrase("overview_no_repeats"))),
         _footer(overview, vocab)])

@@ -299,8 +299,20 @@ def filter_bar(page: Page, areas=()) -> str:
         ["unit", vocab.key("unit"), []],
         ["owner", vocab.key("owner"), []],
     ]
+    return filter_bar_of(vocab, facts)
+
+
+def filter_bar_of(vocab, facts: list) -> str:
+    """A filter bar offering `facts` ([fact, label, options in order]); its words
+    (the text box, the drop-downs, the count of rows shown) ride along in
+    `data-words` for taizhang.js, {label}/{shown}/{total} filled in there."""
     spec = esc(json.dumps(facts, ensure_ascii=False, separators=(",", ":")))
-    return (f'<details class="tz-filterbar" data-facts="{spec}" open>'
+    words = {"search": vocab.phrase("filter_search"), "searchLabel": vocab.phrase("filter_search_label"),
+             "by": vocab.phrase("filter_by", label="{label}"), "all": vocab.phrase("filter_all", label="{label}"),
+             "count": vocab.phrase("filter_count", shown="{shown}", total="{total}")}
+    # braces as character references: no Markdown extension or template reads {label} as its own
+    said = esc(json.dumps(words, ensure_ascii=False, separators=(",", ":"))).replace("{", "&#123;").replace("}", "&#125;")
+    return (f'<details class="tz-filterbar" data-facts="{spec}" data-words="{said}" open>'
             f'<summary>{esc(vocab.phrase("filter"))}<span class="tz-filter__count"></span></summary></details>')
 
 
@@ -324,7 +336,7 @@ def record_src(vocab, record: Record) -> str:
 
 
 __all__ = ["esc", "md_inline", "block", "table", "Cell", "Col", "Row", "ID", "TITLE", "WIDE", "KEY", "NOWRAP",
-           "filter_bar", "Page", "record_src", "source_note", "draft_mark",
+           "filter_bar", "filter_bar_of", "Page", "record_src", "source_note", "draft_mark",
            "RED", "YELLOW", "GREEN", "DONE"]
 
 
