@@ -23,7 +23,7 @@ from taizhang.markup import WORD_JOINER
 NASTY = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
          "{: onclick=alert(1)}", "=SUM(A1:A9)", "+1", "-1", "@cmd", "---", "...", "|a|b|", "# 标题", "\x7f", "\x01",
          "\x0b", "\ufeff", "\u2028", "\u202e", "\x85", "\ufffe", "&amp;", "&#0;", "%s", "{{ x }}", "{% raw %}",
-         "<!--tz-fragment:0-->", "\\", "`", "*", "'", '"', "：", "\t", "\r", "\n\n", "  - 列表", "!!! note",
+         "<!--tz-fragment:0-->", "<!--tz-block-->", "<!--/tz-block-->", "\\", "`", "*", "'", '"', "：", "\t", "\r", "\n\n", "  - 列表", "!!! note",
          "𠀀", "整改", "C:\\Windows", "../../etc/passwd"]
 text = st.lists(st.one_of(st.sampled_from(NASTY), st.text(max_size=12)), max_size=6).map("".join)
 line = text.map(lambda t: t.strip() or "某")

@@ -31,6 +31,7 @@ import json
 import os
 import posixpath
 import random
+import re
 import subprocess
 import sys
 
@@ -245,3 +246,32 @@ def test_keep_whole_in_one_scan_gives_what_the_scan_by_runs_of_text_gives():
     for _ in range(20000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
         assert render_html.keep_whole(text) == by_runs(text), repr(text)
+
+
+def test_record_text_cannot_open_close_or_fake_an_html_block(tmp_path):
+    """The renderer marks its own HTML blocks with comments and the adapter sets
+    them aside by those marks (render.html.set_aside). A record whose title,
+    progress and body spell the marks and a placeholder gives the same blocks
+    as one with other comments, every one of them escaped or dropped, and the
+    page reads the same whether its blocks are set aside or kept in place."""
+    from conftest import copy_project
+    from taizhang.render.html import fill_fragments, set_aside
+
+    marks = "<!--tz-block-->甲<!--/tz-block--><!--tz-fragment:0-->"
+
+    def pages(title: str):
+        root = copy_project(tmp_path / hashlib.sha1(title.encode()).hexdigest())
+        path = root / "records" / "measures" / "CS-003.md"
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r"(?m)^标题: .*$", "标题: '" + title + "'", text, count=1)
+        path.write_text(text + "\n" + title + "\n", encoding="utf-8")
+        analysis = analyse(root)
+        return render_site(analysis, set_aside_html=True), render_site(analysis)
+
+    (hostile, hostile_inline), (plain, _) = pages(marks), pages("<!--某-->甲<!--/某--><!--某:0-->")
+    for uri in ("measures/CS-003/index.md", "lists/tasks/index.md", "index.md"):
+        assert len(hostile.fragments.get(uri, [])) == len(plain.fragments.get(uri, [])), uri
+        assert "<!--tz-" not in "".join(hostile.fragments.get(uri, [])), uri
+        assert fill_fragments(hostile.pages[uri], hostile.fragments.get(uri, [])) == hostile_inline.pages[uri], uri
+    with pytest.raises(ValueError):
+        set_aside(html.unescape("&lt;!--tz-block--&gt;&lt;!--tz-block--&gt;x&lt;!--/tz-block--&gt;"))

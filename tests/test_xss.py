@@ -99,6 +99,9 @@ PAYLOADS = [
     (73, '[x](https://ok.example.internal/){: href="javascript:alert(73)"}'),
     (74, '段落\n{: onclick="alert(74)" style="position:fixed;inset:0"}'),
     (75, '![x](y.png){: src="https://evil.example/75.png"}'),
+    # the comments the renderer marks its own HTML blocks and placeholders with
+    (76, "<!--tz-block--><img src=x onerror=alert(76)><!--/tz-block-->"),
+    (77, "<!--/tz-block--><!--tz-fragment:0--><script>alert(77)</script><!--tz-block-->"),
 ]
 # Fields: escaped wherever they appear (pages, lists, report, meta, edit link).
 FIELD_PAYLOADS = {

@@ -20,7 +20,7 @@ from taizhang.gather.schema import READABLE_VERSIONS
 from taizhang.link import RED, YELLOW
 from taizhang.render import urls
 from taizhang.render.columns import headers
-from taizhang.render.html import Cell, Row, block, collecting_fragments, esc, filter_bar_of, keep_whole, md_inline, table
+from taizhang.render.html import Cell, Row, block, esc, filter_bar_of, keep_whole, md_inline, set_aside, table
 from taizhang.views import Rate
 
 INDEX, AREAS, OVERDUE, REPEATS, ISSUES = "index.md", "areas.md", "overdue.md", "repeats.md", "issues.md"
@@ -420,8 +420,7 @@ def render_pages(overview: Overview, vocab, site_dir: str | None = None) -> Over
     makers.update({unit_page(u): (lambda o, v, u=u: render_unit(o, v, u, page_dir)) for u in overview.units})
     pages, fragments = {}, {}
     for uri, make in makers.items():
-        with collecting_fragments() as collected:
-            pages[uri] = make(overview, vocab)
+        pages[uri], collected = set_aside(make(overview, vocab))
         if collected:   # ids and dates kept on one line, as on the unit sites (render.html.keep_whole)
             fragments[uri] = [keep_whole(f) for f in collected]
     return OverviewPages(pages, fragments)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,33 +18,43 @@ from taizhang.model import MeasureRecord, Record
 from taizhang.render import urls
 from taizhang.views import area_label, deadline_text, light_label, light_text, measure_note
 
-_fragments: ContextVar[list[str] | None] = ContextVar("taizhang_fragments", default=None)
 FRAGMENT = "<!--tz-fragment:{}-->"
-
-
-@contextmanager
-def collecting_fragments():
-    """While active, `block` sets HTML aside and leaves a placeholder comment.
-
-    Python-Markdown parses every raw HTML block it meets; our tables are large
-    and need no Markdown, so the adapter puts them back into the converted
-    page instead (see fill_fragments). Outside this context, `block` returns
-    the HTML itself, so page texts stay complete Markdown.
-    """
-    token = _fragments.set([])
-    try:
-        yield _fragments.get()
-    finally:
-        _fragments.reset(token)
+# A raw HTML block is written between these two comments, so the page's text
+# says where its blocks are: `set_aside` takes them out for the adapter and
+# `inline_blocks` keeps them in place. No record text can hold the markers:
+# fields pass `esc` and bodies pass nh3, which drops comments.
+BLOCK_OPEN = "<!--tz-block-->"
+BLOCK_CLOSE = "<!--/tz-block-->"
+_BLOCK = re.compile(f"{re.escape(BLOCK_OPEN)}(.*?){re.escape(BLOCK_CLOSE)}", re.S)
 
 
 def block(inner: str) -> str:
     """A raw HTML block Markdown leaves alone: blank lines around, no indent."""
-    collected = _fragments.get()
-    if collected is None:
-        return "\n\n" + inner.strip() + "\n\n"
-    collected.append(inner.strip())
-    return "\n\n" + FRAGMENT.format(len(collected) - 1) + "\n\n"
+    return "\n\n" + BLOCK_OPEN + inner.strip() + BLOCK_CLOSE + "\n\n"
+
+
+def set_aside(text: str) -> tuple[str, list[str]]:
+    """The page with each HTML block replaced by a placeholder comment, and
+    the blocks in order.
+
+    Python-Markdown parses every raw HTML block it meets; our tables are large
+    and need no Markdown, so the adapter puts them back into the converted
+    page instead (see fill_fragments)."""
+    fragments: list[str] = []
+
+    def take(match: re.Match) -> str:
+        inner = match.group(1)
+        if BLOCK_OPEN in inner:
+            raise ValueError("an HTML block inside another one: build the outer block from plain HTML")
+        fragments.append(inner)
+        return FRAGMENT.format(len(fragments) - 1)
+
+    return _BLOCK.sub(take, text), fragments
+
+
+def inline_blocks(text: str) -> str:
+    """The page as complete Markdown: each block's HTML where it stands."""
+    return _BLOCK.sub(lambda match: match.group(1), text)
 
 
 _PLACEHOLDER = re.compile(r"<!--tz-fragment:(\d+)-->")

@@ -14,7 +14,7 @@ from taizhang.render import urls
 from taizhang.render.closing import render_reconciliation, render_signoff_list
 from taizhang.render.dashboard import render_dashboard
 from taizhang.render.drafts import render_drafts
-from taizhang.render.html import Page, collecting_fragments, record_src, source_note
+from taizhang.render.html import Page, inline_blocks, record_src, set_aside, source_note
 from taizhang.render.lists import (render_kind_index, render_problem_list, render_recurrences,
                                    render_responsibility_list, render_task_list)
 from taizhang.render.record import render_record
@@ -48,13 +48,13 @@ def render_site(analysis: Analysis, dir_urls: bool = True, history: History | No
     fragments: dict[str, list[str]] = {}
 
     def emit(uri: str, make) -> None:
+        text = make(Page(uri, ledger, dir_urls, archive or ArchiveView()))
         if not set_aside_html:
-            pages[uri] = make(Page(uri, ledger, dir_urls, archive or ArchiveView()))
+            pages[uri] = inline_blocks(text)
             return
-        with collecting_fragments() as collected:
-            pages[uri] = make(Page(uri, ledger, dir_urls, archive or ArchiveView()))
+        pages[uri], collected = set_aside(text)
         if collected:
-            fragments[uri] = list(collected)
+            fragments[uri] = collected
 
     summaries = {
         urls.DASHBOARD: render_dashboard,
