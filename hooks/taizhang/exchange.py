@@ -54,7 +54,9 @@ def _areas(vocab: Vocabulary, spec, value) -> tuple[tuple[str, str], ...]:
 
 
 def _progress(vocab: Vocabulary, spec, value) -> tuple[Progress, ...]:
-    found = [(_date(p.get("date")), p.get("text")) for p in value if isinstance(p, dict)] if isinstance(value, list) else []
+    if not isinstance(value, list):
+        return ()
+    found = [(_date(p.get("date")), p.get("text")) for p in value if isinstance(p, dict)]
     return tuple(sorted((Progress(on, str(text or ""), 0) for on, text in found if on), key=lambda p: p.on))
 
 

@@ -521,6 +521,9 @@ def build_workbook(ledger: Ledger, scope: Scope) -> bytes:
     return fixed_zip(buffer.getvalue(), stamp, edit=automatic_rows)
 
 
+MERGED_COLUMNS = frozenset(FEEDBACK_COLUMNS + PROBLEM_COLUMNS)     # merged over rows: their height is _merged_runs'
+
+
 def _ledger_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
     """The ledger layout: an area row, then each feedback item's rows with
     序号/反馈问题 merged over them and 查摆问题/原因 over each problem's rows.
@@ -550,9 +553,6 @@ def _ledger_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
     blocks.sort()
     _finish_sheet(ws, head, header_row, r, paper, fonts, blocks)
     _merge_by_page(ws, ledger, merges, fonts)
-
-
-MERGED_COLUMNS = frozenset(FEEDBACK_COLUMNS + PROBLEM_COLUMNS)
 
 
 def _area_row(ws, r: int, name: str, names: list[str], widths: dict, fonts: Fonts) -> None:

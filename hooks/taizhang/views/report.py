@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from taizhang.link import RED, YELLOW, Ledger, effective_deadline, not_a_task
@@ -306,7 +307,7 @@ def _open_measures(ledger: Ledger, scope: Scope) -> list:
 
 
 def _lit(ledger: Ledger, measures, light: str) -> list:
-    """The measures lit `light` that have a deadline (长期坚持 ones are lagging, not late)."""
+    """The measures lit `light`, 长期坚持 ones left out (they lag, they are never late)."""
     return [m for m in measures if ledger.lights.get(m.id) == light and not m.long_term]
 
 
@@ -322,7 +323,7 @@ def _lagging(ledger: Ledger, measures, overdue, soon) -> list:
             and m not in overdue and m not in soon]
 
 
-def _issue_groups(ledger: Ledger, scope: Scope) -> list[tuple[str, list, object]]:
+def _issue_groups(ledger: Ledger, scope: Scope) -> list[tuple[str, list, Callable]]:
     """(lead phrase, measures, note(measure) after its who and when), in the section's order."""
     vocab = ledger.vocab
     open_ = _open_measures(ledger, scope)
