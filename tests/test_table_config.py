@@ -138,3 +138,12 @@ def test_every_way_of_showing_an_overview_value_has_a_page_cell():
     from taizhang.gather.pages import CELLS
     from taizhang.vocabulary import OVERVIEW_SHOWS
     assert set(CELLS) == set(OVERVIEW_SHOWS)
+
+
+def test_every_way_of_showing_a_list_value_has_a_site_cell_and_a_sheet_value():
+    """The check accepts the lists' shows (vocabulary.LIST_SHOWS): the site and the sheets know each one."""
+    from taizhang.render.columns import CELLS
+    from taizhang.views.columns import PLAIN
+    from taizhang.vocabulary import LIST_SHOWS
+    assert set(CELLS) == set(LIST_SHOWS)
+    assert set(PLAIN) == set(LIST_SHOWS)

@@ -38,30 +38,54 @@ def _texts(value) -> tuple[str, ...]:
     return tuple(str(v) for v in items if isinstance(v, (str, int)) and str(v).strip())
 
 
+# How each field type (its base, vocabulary.yml `fields`) is read back: (vocab, spec, value) -> value or None.
+def _links(vocab: Vocabulary, spec, value) -> tuple[Link, ...]:
+    return tuple(Link(str(t), 0) for t in value if isinstance(t, (str, int))) if isinstance(value, list) else ()
+
+
+def _enum(vocab: Vocabulary, spec, value) -> str | None:
+    return vocab.enum_name(spec.type.partition(":")[2], value) if isinstance(value, str) else None
+
+
+def _areas(vocab: Vocabulary, spec, value) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple((str(a.get("key")), str(a.get("name"))) for a in value if isinstance(a, dict))
+
+
+def _progress(vocab: Vocabulary, spec, value) -> tuple[Progress, ...]:
+    if not isinstance(value, list):
+        return ()
+    found = [(_date(p.get("date")), p.get("text")) for p in value if isinstance(p, dict)]
+    return tuple(sorted((Progress(on, str(text or ""), 0) for on, text in found if on), key=lambda p: p.on))
+
+
+def _evidence(vocab: Vocabulary, spec, value) -> tuple[Evidence, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(Evidence(str(e.get("name")), e.get("file"), 0) for e in value if isinstance(e, dict) and e.get("name"))
+
+
+def _scalar(vocab: Vocabulary, spec, value) -> str | None:
+    """Any other type: a string, number as text; anything else dropped."""
+    return str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
+
+
+VALUES = {
+    "links": _links,
+    "texts": lambda vocab, spec, value: _texts(value),
+    "date": lambda vocab, spec, value: _date(value),
+    "deadline": lambda vocab, spec, value: _date(value),
+    "enum": _enum,
+    "bool": lambda vocab, spec, value: value if isinstance(value, bool) else None,
+    "areas": _areas, "progress": _progress, "evidence": _evidence,
+}
+
+
 def _value(vocab: Vocabulary, spec, value):
-    base = spec.base
     if value is None:
         return None
-    if base == "links":
-        return tuple(Link(str(t), 0) for t in value if isinstance(t, (str, int))) if isinstance(value, list) else ()
-    if base == "texts":
-        return _texts(value)
-    if base in ("date", "deadline"):
-        return _date(value)
-    if base == "enum":
-        return vocab.enum_name(spec.type.partition(":")[2], value) if isinstance(value, str) else None
-    if base == "bool":
-        return value if isinstance(value, bool) else None
-    if base == "areas":
-        return tuple((str(a.get("key")), str(a.get("name"))) for a in value if isinstance(a, dict)) \
-            if isinstance(value, list) else ()
-    if base == "progress":
-        found = [(_date(p.get("date")), p.get("text")) for p in value if isinstance(p, dict)] if isinstance(value, list) else []
-        return tuple(sorted((Progress(on, str(text or ""), 0) for on, text in found if on), key=lambda p: p.on))
-    if base == "evidence":
-        return tuple(Evidence(str(e.get("name")), e.get("file"), 0) for e in value
-                     if isinstance(e, dict) and e.get("name")) if isinstance(value, list) else ()
-    return str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
+    return VALUES.get(spec.base, _scalar)(vocab, spec, value)
 
 
 def _status(vocab: Vocabulary, item: dict) -> str | None:

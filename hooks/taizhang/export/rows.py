@@ -65,73 +65,89 @@ class AreaBlock:
     rows: tuple[LedgerRow, ...]
 
 
+class _Rows:
+    """The ledger's rows by area, as they are made. Unless `repeat_in_full`, a
+    problem's or measure's long texts are written in its first row only
+    (`first`: record id -> the 序号 of that row, None outside any feedback item)."""
+
+    def __init__(self, ledger: Ledger, in_scope: set[str], repeat_in_full: bool):
+        self.ledger, self.in_scope, self.repeat_in_full = ledger, in_scope, repeat_in_full
+        self.by_area: dict[str, list[LedgerRow]] = {}
+        self.first: dict[str, int | None] = {}
+
+    def add(self, area, f, p, m, cells, gaps=()) -> None:
+        light = self.ledger.lights.get(m.id) if m else None
+        self.by_area.setdefault(area or "", []).append(LedgerRow(area or "", f, p, m, cells, frozenset(gaps), light))
+
+    def once(self, cells, record, number: int | None) -> dict:
+        """The record's cells in full the first time, else shortened (only the one needed is made)."""
+        record_id = record.id
+        if self.repeat_in_full or record_id not in self.first:
+            self.first.setdefault(record_id, number)
+            return cells(self.ledger, record)
+        where = self.first[record_id]
+        vocab = self.ledger.vocab
+        same = vocab.phrase("ledger_same_at", number=where) if where else vocab.phrase("ledger_same")
+        return {k: (v.replace(SAME, same) if isinstance(v, str) else v) for k, v in cells(self.ledger, record, short=True).items()}
+
+    def feedback(self, f: FeedbackRecord, number: int) -> None:
+        """A feedback item's rows: one per (problem, measure), or one with why there is none."""
+        ledger = self.ledger
+        f_cells = _feedback_cells(ledger, f, number)
+        problems = [p for p in ledger.linked_from(f.id, "problem", "feedback") if p.id in self.in_scope]
+        answered = [p for p in problems if not p.is_declaration]
+        if not answered and not_a_task(f):      # 非整改任务: its reason, not a gap
+            self.add(f.area, f, None, None, {**f_cells, "problem": ledger.vocab.phrase("ledger_not_task", reason=f.value("not_task"))})
+            return
+        if not answered:
+            declared = [p.id for p in problems if p.is_declaration]
+            marker = (ledger.vocab.phrase("ledger_declared", ids="、".join(declared)) if declared
+                      else f"（{ledger.vocab.phrase('no_problems')}）")
+            self.add(f.area, f, None, None, {**f_cells, "problem": marker}, {"problem"})
+        for p in sorted(answered, key=lambda p: _id_key(p.id)):
+            self.problem(f.area, f, f_cells, p, number)
+
+    def problem(self, area, f, f_cells: dict, problem: ProblemRecord, number: int | None) -> None:
+        """A problem's rows under feedback item `f` (None: it answers none): one per measure, or one marked."""
+        p_cells = self.once(_problem_cells, problem, number)
+        measures = [m for m in self.ledger.measures_of(problem.id) if m.id in self.in_scope]
+        if not measures:
+            no_measures = f"（{self.ledger.vocab.phrase('no_measures')}）"
+            self.add(area, f, problem, None, {**f_cells, **p_cells, "measure": no_measures}, {"measure"})
+        for m in measures:
+            self.add(area, f, problem, m, {**f_cells, **p_cells, **self.once(measure_cells, m, number)})
+
+    def blocks(self, areas) -> list[AreaBlock]:
+        """The rows grouped by area in `areas`' order, then those outside any area."""
+        by_area = self.by_area
+        blocks = [AreaBlock(ordinal, f"{ordinal}、{name}" if name != ordinal else ordinal, tuple(by_area[ordinal]))
+                  for ordinal, name in areas if by_area.get(ordinal)]
+        if by_area.get(""):
+            blocks.append(AreaBlock("", self.ledger.vocab.phrase("ledger_other_area"), tuple(by_area[""])))
+        return blocks
+
+
 def ledger_blocks(ledger: Ledger, scope: Scope, repeat_in_full: bool = True) -> list[AreaBlock]:
     """The rows grouped by area, in the round's area order."""
     in_scope = {r.id for kind in ("feedback", "problem", "measure") for r in scope.of(kind)}
     areas = scope.areas()
     area_order = {ordinal: i for i, (ordinal, _) in enumerate(areas)}
-    feedback = sorted(scope.feedback, key=lambda f: (area_order.get(f.area, len(areas)), _id_key(f.id)))
-    number = 0
-    rows_by_area: dict[str, list[LedgerRow]] = {}
-    first_seen: dict[str, int | None] = {}     # record id -> 序号 of its first row
 
-    def once(cells, record) -> dict:
-        """The record's cells in full the first time, else shortened (only the one needed is made)."""
-        record_id = record.id
-        if repeat_in_full or record_id not in first_seen:
-            first_seen.setdefault(record_id, number if current_feedback else None)
-            return cells(ledger, record)
-        where = first_seen[record_id]
-        same = ledger.vocab.phrase("ledger_same_at", number=where) if where else ledger.vocab.phrase("ledger_same")
-        return {k: (v.replace(SAME, same) if isinstance(v, str) else v) for k, v in cells(ledger, record, short=True).items()}
+    def in_order(record):
+        return area_order.get(record.area, len(areas)), _id_key(record.id)
 
-    def measures_of(problem: ProblemRecord) -> list[MeasureRecord]:
-        return [m for m in ledger.measures_of(problem.id) if m.id in in_scope]
-
-    def add(area, f, p, m, cells, gaps=()):
-        light = ledger.lights.get(m.id) if m else None
-        rows_by_area.setdefault(area or "", []).append(
-            LedgerRow(area or "", f, p, m, cells, frozenset(gaps), light))
-
-    def problem_rows(area, f, f_cells, problem):
-        p_cells = once(_problem_cells, problem)
-        measures = measures_of(problem)
-        if not measures:
-            add(area, f, problem, None, {**f_cells, **p_cells, "measure": f"（{ledger.vocab.phrase('no_measures')}）"}, {"measure"})
-        for m in measures:
-            cells = once(measure_cells, m)
-            add(area, f, problem, m, {**f_cells, **p_cells, **cells})
-
-    current_feedback = None
-    for f in feedback:
-        number += 1
-        current_feedback = f
-        f_cells = _feedback_cells(ledger, f, number)
-        problems = [p for p in ledger.linked_from(f.id, "problem", "feedback") if p.id in in_scope]
-        answered = [p for p in problems if not p.is_declaration]
-        if not answered:
-            declared = [p.id for p in problems if p.is_declaration]
-            marker = (ledger.vocab.phrase("ledger_declared", ids="、".join(declared)) if declared
-                      else f"（{ledger.vocab.phrase('no_problems')}）")
-            if not_a_task(f):      # 非整改任务: its reason, not a gap
-                add(f.area, f, None, None, {**f_cells, "problem": ledger.vocab.phrase("ledger_not_task", reason=f.value("not_task"))})
-                continue
-            add(f.area, f, None, None, {**f_cells, "problem": marker}, {"problem"})
-        for p in sorted(answered, key=lambda p: _id_key(p.id)):
-            problem_rows(f.area, f, f_cells, p)
+    rows = _Rows(ledger, in_scope, repeat_in_full)
+    feedback = sorted(scope.feedback, key=in_order)
+    for number, f in enumerate(feedback, start=1):
+        rows.feedback(f, number)
     feedback_ids = {f.id for f in feedback}
-    current_feedback = None
-    for p in sorted(scope.problems, key=lambda p: (area_order.get(p.area, len(areas)), _id_key(p.id))):
-        if not any(l.target in feedback_ids for l in p.feedback):
-            problem_rows(p.area, None, {"feedback": ledger.vocab.phrase("ledger_no_feedback")}, p)
+    for p in sorted(scope.problems, key=in_order):
+        if not any(link.target in feedback_ids for link in p.feedback):
+            rows.problem(p.area, None, {"feedback": ledger.vocab.phrase("ledger_no_feedback")}, p, None)
     for m in scope.measures:
-        if not any(l.target in in_scope for l in m.problems):
-            add("", None, None, m, {"problem": ledger.vocab.phrase("ledger_no_problem"), **measure_cells(ledger, m)}, {"problem"})
-    blocks = [AreaBlock(ordinal, f"{ordinal}、{name}" if name != ordinal else ordinal, tuple(rows_by_area[ordinal]))
-              for ordinal, name in areas if rows_by_area.get(ordinal)]
-    if rows_by_area.get(""):
-        blocks.append(AreaBlock("", ledger.vocab.phrase("ledger_other_area"), tuple(rows_by_area[""])))
-    return blocks
+        if not any(link.target in in_scope for link in m.problems):
+            rows.add("", None, None, m, {"problem": ledger.vocab.phrase("ledger_no_problem"), **measure_cells(ledger, m)}, {"problem"})
+    return rows.blocks(areas)
 
 
 def filing_unit(ledger: Ledger, scope: Scope) -> str:
@@ -167,33 +183,55 @@ def _problem_cells(ledger: Ledger, problem: ProblemRecord, short: bool = False) 
     return {"problem": text, "cause": SAME if short and causes else causes}
 
 
-def measure_cells(ledger: Ledger, m: MeasureRecord, short: bool = False) -> dict:
+def _completion(ledger: Ledger, m: MeasureRecord) -> list[str]:
+    """完成情况: the status, its days-left wording, when it was completed and how late."""
     vocab = ledger.vocab
-    body = SAME if short else plain_text(m.body)
     light = ledger.lights.get(m.id)
     completion = [vocab.label("statuses", m.status)] if m.status else []
     if light and light != DONE:
         completion.append(light_text(ledger, m))      # the one days-left wording (views)
     if m.completed_on:
         completion.append(vocab.phrase("completed_on_text", date=m.completed_on.isoformat()))
-    if late_text(ledger, m):
-        completion.append(late_text(ledger, m))       # 逾期 10 天完成
+    late = late_text(ledger, m)
+    if late:
+        completion.append(late)                       # 逾期 10 天完成
+    return completion
+
+
+def _progress_and_evidence(ledger: Ledger, m: MeasureRecord) -> tuple[list[str], list[str]]:
+    """The measure's progress entries and evidence, then those of the measures it carries on."""
     progress = [f"{p.on.isoformat()} {p.text}" for p in m.progress]
     evidence = [e.name for e in m.evidence]
     for original in ledger.carried_from(m):   # 承接自: the original's state, shown (kept there, not copied)
-        before = vocab.phrase("ledger_before_carry", round_id=original.round, id=original.id)
+        before = ledger.vocab.phrase("ledger_before_carry", round_id=original.round, id=original.id)
         if original.progress:
             last = original.progress[-1]
             progress.append(f"{before}：{last.on.isoformat()} {last.text}")
         evidence += [f"{before}：{e.name}" for e in original.evidence]
-    signoff = ""
-    if m.signed_off_on or m.signed_off_by:
-        signoff = vocab.phrase("signoff_text", when=" ".join(
-            x for x in (m.signed_off_on.isoformat() if m.signed_off_on else "", m.signed_off_by or "") if x))
-    has_signoff_column = any(c.name == "signoff" for c in vocab.ledger_columns)
-    deadline: str | dt.date = vocab.long_term_deadline if m.long_term else (m.deadline or "")
+    return progress, evidence
+
+
+def _signoff(vocab, m: MeasureRecord) -> str:
+    if not (m.signed_off_on or m.signed_off_by):
+        return ""
+    when = (m.signed_off_on.isoformat() if m.signed_off_on else "", m.signed_off_by or "")
+    return vocab.phrase("signoff_text", when=" ".join(x for x in when if x))
+
+
+def _deadline(ledger: Ledger, m: MeasureRecord) -> str | dt.date:
     if m.value("adjusted_deadline"):
-        deadline = deadline_text(ledger, m)           # 2023-07-31（调整后时限 2023-09-30）: both stay visible
+        return deadline_text(ledger, m)           # 2023-07-31（调整后时限 2023-09-30）: both stay visible
+    return ledger.vocab.long_term_deadline if m.long_term else (m.deadline or "")
+
+
+def measure_cells(ledger: Ledger, m: MeasureRecord, short: bool = False) -> dict:
+    vocab = ledger.vocab
+    body = SAME if short else plain_text(m.body)
+    completion = _completion(ledger, m)
+    progress, evidence = _progress_and_evidence(ledger, m)
+    signoff = _signoff(vocab, m)
+    if signoff and not any(c.name == "signoff" for c in vocab.ledger_columns):
+        completion.append(signoff)     # 销号 goes into 完成情况 unless the layout has its own 销号情况 column
     fields = {name: field_text(ledger, m, name) for name in vocab.fields_of("measure")}
     return {
         **fields,      # any measure field is a column too (ledger_columns in taizhang.yml)
@@ -201,10 +239,9 @@ def measure_cells(ledger: Ledger, m: MeasureRecord, short: bool = False) -> dict
         "leader": "\n".join(m.leader),
         "unit": "\n".join(m.unit),
         "owner": "\n".join(m.owner),
-        "deadline": deadline,
+        "deadline": _deadline(ledger, m),
         "progress": SAME if short and progress else "\n".join(progress),
-        # 销号 goes into 完成情况 unless the layout has its own 销号情况 column
-        "completion": "\n".join(completion + ([signoff] if signoff and not has_signoff_column else [])),
+        "completion": "\n".join(completion),
         "evidence": SAME if short and evidence else "\n".join(evidence),
         "signoff": signoff,
     }

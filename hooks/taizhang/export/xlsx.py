@@ -521,6 +521,9 @@ def build_workbook(ledger: Ledger, scope: Scope) -> bytes:
     return fixed_zip(buffer.getvalue(), stamp, edit=automatic_rows)
 
 
+MERGED_COLUMNS = frozenset(FEEDBACK_COLUMNS + PROBLEM_COLUMNS)     # merged over rows: their height is _merged_runs'
+
+
 def _ledger_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
     """The ledger layout: an area row, then each feedback item's rows with
     序号/反馈问题 merged over them and 查摆问题/原因 over each problem's rows.
@@ -535,43 +538,64 @@ def _ledger_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
                      _sample(ledger), ledger.vocab)
     ws, header_row = _start_sheet(wb, head, fonts)
     r = header_row
-    merged_columns = set(FEEDBACK_COLUMNS + PROBLEM_COLUMNS)
     blocks, merges = [], []
     for block in ledger_blocks(ledger, scope, repeat_in_full=False):
         r += 1
-        put(ws, r, 1, block.name, fonts.bold, TOP, AREA_FILL)
-        for col in range(2, len(names) + 1):
-            put(ws, r, col, None, fonts.bold, None, AREA_FILL)
-        merge(ws, r, 1, r, len(names), fonts.bold)
-        ws.row_dimensions[r].height = height_of(text_lines(block.name, sum(widths.values()), fonts.size), fonts.size)
+        _area_row(ws, r, block.name, names, widths, fonts)
         blocks.append((r, r, True))                    # an area row never ends a page
         first = r + 1
-        heights = []
-        for row in block.rows:
-            r += 1
-            for col, name in enumerate(names, start=1):
-                if name in row.gaps:
-                    fill = state_fill(ledger.vocab, "lights", RED)
-                else:
-                    fill = state_fill(ledger.vocab, "lights", row.light) if name == "completion" else None
-                centred = name in ("number", "deadline")
-                put(ws, r, col, row.cells.get(name, ""), fonts.body, TOP_CENTER if centred else TOP, fill)
-            lines = max(text_lines(row.cells.get(n, ""), widths[n], fonts.size) for n in names if n not in merged_columns)
-            heights.append(height_of(lines, fonts.size))
-        for start, end, group in _runs(block.rows):
-            if group == PROBLEM_COLUMNS:       # a problem's rows stay on one page when they fit
-                blocks.append((first + start, first + end - 1, False))
-            for name in group:
-                if name in names:
-                    merges.append((first + start, first + end - 1, names.index(name) + 1, block.rows[start], name))
-                    # a merged cell's text must fit the rows it spans: the last row takes what is missing
-                    need = height_of(text_lines(block.rows[start].cells.get(name, ""), widths[name], fonts.size), fonts.size)
-                    heights[end - 1] += max(0.0, need - sum(heights[start:end]))
+        heights = [_ledger_row(ws, ledger.vocab, first + i, row, names, widths, fonts) for i, row in enumerate(block.rows)]
+        r += len(block.rows)
+        _merged_runs(block.rows, first, names, widths, fonts, heights, blocks, merges)
         for offset, height in enumerate(heights):
             ws.row_dimensions[first + offset].height = round(height, 1)
         _keep_feedback_text(blocks, block.rows, first, heights, widths, fonts)
     blocks.sort()
     _finish_sheet(ws, head, header_row, r, paper, fonts, blocks)
+    _merge_by_page(ws, ledger, merges, fonts)
+
+
+def _area_row(ws, r: int, name: str, names: list[str], widths: dict, fonts: Fonts) -> None:
+    """An area's row: its name in bold across the whole width, shaded."""
+    put(ws, r, 1, name, fonts.bold, TOP, AREA_FILL)
+    for col in range(2, len(names) + 1):
+        put(ws, r, col, None, fonts.bold, None, AREA_FILL)
+    merge(ws, r, 1, r, len(names), fonts.bold)
+    ws.row_dimensions[r].height = height_of(text_lines(name, sum(widths.values()), fonts.size), fonts.size)
+
+
+def _ledger_row(ws, vocab, r: int, row, names: list[str], widths: dict, fonts: Fonts) -> float:
+    """One ledger row's cells (a gap in red, 完成情况 in its light's fill); its height
+    as its unmerged cells need it (the merged ones are _merged_runs')."""
+    for col, name in enumerate(names, start=1):
+        if name in row.gaps:
+            fill = state_fill(vocab, "lights", RED)
+        else:
+            fill = state_fill(vocab, "lights", row.light) if name == "completion" else None
+        centred = name in ("number", "deadline")
+        put(ws, r, col, row.cells.get(name, ""), fonts.body, TOP_CENTER if centred else TOP, fill)
+    lines = max(text_lines(row.cells.get(n, ""), widths[n], fonts.size) for n in names if n not in MERGED_COLUMNS)
+    return height_of(lines, fonts.size)
+
+
+def _merged_runs(rows, first: int, names: list[str], widths: dict, fonts: Fonts, heights: list[float],
+                 blocks: list, merges: list) -> None:
+    """Each problem's and feedback item's run of rows: a problem's rows a block kept on one
+    page when they fit, its merged cells in `merges`; the last row of a run grows
+    until the merged texts fit."""
+    for start, end, group in _runs(rows):
+        if group == PROBLEM_COLUMNS:       # a problem's rows stay on one page when they fit
+            blocks.append((first + start, first + end - 1, False))
+        for name in group:
+            if name in names:
+                merges.append((first + start, first + end - 1, names.index(name) + 1, rows[start], name))
+                # a merged cell's text must fit the rows it spans: the last row takes what is missing
+                need = height_of(text_lines(rows[start].cells.get(name, ""), widths[name], fonts.size), fonts.size)
+                heights[end - 1] += max(0.0, need - sum(heights[start:end]))
+
+
+def _merge_by_page(ws, ledger, merges: list, fonts: Fonts) -> None:
+    """Merge each run's cells, once per page it spans: a piece on a later page says what it continues."""
     breaks = sorted(b.id for b in ws.row_breaks.brk)
     for top, bottom, col, row, name in merges:
         pieces = [top] + [b + 1 for b in breaks if top <= b < bottom]

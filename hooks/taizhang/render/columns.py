@@ -31,64 +31,101 @@ def _record(page: Page, ref):
     return page.ledger.records[ref.id]
 
 
+# How each show (vocabulary.yml `tables`, LIST_SHOWS) is a site cell: (page, column, row, value) -> cell.
+def _none(page: Page) -> str:
+    return page.vocab.phrase("none")
+
+
+def _number(page: Page, column: TableColumn, row, value):
+    return Cell(esc(value), f"{value:06d}")
+
+
+def _round_id(page: Page, column: TableColumn, row, value):
+    """Another round's record: its archived page when there is one."""
+    return page.round_id_link(_record(page, value))
+
+
+def _round_links(page: Page, column: TableColumn, row, value):
+    return "<br>".join(f"{page.round_id_link(_record(page, r))} {esc(r.title)}" for r in value) or _gap(page, column)
+
+
+def _days(page: Page, column: TableColumn, row, value):
+    return Cell(esc(_none(page) if value is None else value), f"{value or 0:06d}")
+
+
+def _title_marked(page: Page, column: TableColumn, row, value):
+    return page.link(value, value.title) + repeat_mark(page, value)
+
+
+def _ids(page: Page, column: TableColumn, row, value):
+    return "、".join(page.id_link(r) for r in value) or _gap(page, column)
+
+
+def _links(page: Page, column: TableColumn, row, value):
+    return "<br>".join(page.link(r) for r in value) or _gap(page, column)
+
+
+def _evidence(page: Page, column: TableColumn, row, value):
+    return "<br>".join(esc(v) for v in value) or esc(_none(page))
+
+
+def _date(page: Page, column: TableColumn, row, value):
+    text = value.isoformat() if value else ""
+    return Cell(esc(text or _none(page)), text)
+
+
+def _deadline(page: Page, column: TableColumn, row, value):
+    if hasattr(row, "measure") and column.name == "deadline_text":
+        return page.deadline_cell(_record(page, row.measure))
+    return Cell(esc(value or _none(page)), getattr(row, "deadline_sort", value))
+
+
+def _status(page: Page, column: TableColumn, row, value) -> Cell:
+    empty = page.vocab.phrase(column.gap) if column.gap else "—"
+    if getattr(row, "not_task", ""):
+        empty = row.status_label          # 非整改任务（不计入）
+    return page.status_cell(value, empty)
+
+
+def _status_marked(page: Page, column: TableColumn, row, value) -> Cell:
+    status = _status(page, column, row, value)
+    marks = round_marks(page, _record(page, row.measure))
+    return Cell(status.html + marks, status.sort) if marks else status
+
+
+def _light(page: Page, column: TableColumn, row, value) -> Cell:
+    if hasattr(row, "measure"):
+        return page.light_cell(row.light, page.measure_light(_record(page, row.measure)))
+    return page.light_cell(row.light, page.light(row.light))
+
+
+def _measure_statuses(page: Page, column: TableColumn, row, value):
+    return ("<br>".join(f"{page.id_link(m)} {page.status(_record(page, m).status)}" for m in value)
+            or _gap(page, column))
+
+
+CELLS = {
+    "number": _number, "count": _number,
+    "plain": lambda page, column, row, value: esc(value),
+    "id": lambda page, column, row, value: page.id_link(value),
+    "round_id": _round_id, "round_links": _round_links, "days": _days,
+    "title": lambda page, column, row, value: page.link(value, value.title),
+    "title_text": lambda page, column, row, value: page.link(value, value.title),
+    "title_marked": _title_marked,
+    "link": lambda page, column, row, value: page.link(value),
+    "ids": _ids, "links": _links,
+    "texts": lambda page, column, row, value: page.texts(value),
+    "evidence": _evidence,
+    "text": lambda page, column, row, value: esc(value or _none(page)),
+    "date": _date, "deadline": _deadline, "status": _status, "status_marked": _status_marked,
+    "light": _light, "measure_statuses": _measure_statuses,
+    "verdict": lambda page, column, row, value: _verdict(page, row),
+}
+
+
 def cell(page: Page, column: TableColumn, row):
-    """One cell of `row` for `column`, as the site shows it."""
-    value = getattr(row, column.name)
-    show, none = column.show, page.vocab.phrase("none")
-    if show in ("number", "count"):
-        return Cell(esc(value), f"{value:06d}")
-    if show == "plain":
-        return esc(value)
-    if show == "id":
-        return page.id_link(value)
-    if show == "round_id":               # another round's record: its archived page when there is one
-        return page.round_id_link(_record(page, value))
-    if show == "round_links":
-        return "<br>".join(f"{page.round_id_link(_record(page, r))} {esc(r.title)}" for r in value) or _gap(page, column)
-    if show == "days":
-        return Cell(esc(none if value is None else value), f"{value or 0:06d}")
-    if show in ("title", "title_text"):
-        return page.link(value, value.title)
-    if show == "title_marked":
-        return page.link(value, value.title) + repeat_mark(page, value)
-    if show == "link":
-        return page.link(value)
-    if show == "ids":
-        return "、".join(page.id_link(r) for r in value) or _gap(page, column)
-    if show == "links":
-        return "<br>".join(page.link(r) for r in value) or _gap(page, column)
-    if show == "texts":
-        return page.texts(value)
-    if show == "evidence":
-        return "<br>".join(esc(v) for v in value) or esc(none)
-    if show == "text":
-        return esc(value or none)
-    if show == "date":
-        text = value.isoformat() if value else ""
-        return Cell(esc(text or none), text)
-    if show == "deadline":
-        if hasattr(row, "measure") and column.name == "deadline_text":
-            return page.deadline_cell(_record(page, row.measure))
-        return Cell(esc(value or none), getattr(row, "deadline_sort", value))
-    if show in ("status", "status_marked"):
-        empty = page.vocab.phrase(column.gap) if column.gap else "—"
-        if getattr(row, "not_task", ""):
-            empty = row.status_label          # 非整改任务（不计入）
-        status = page.status_cell(value, empty)
-        if show == "status_marked":
-            marks = round_marks(page, _record(page, row.measure))
-            return Cell(status.html + marks, status.sort) if marks else status
-        return status
-    if show == "light":
-        if hasattr(row, "measure"):
-            return page.light_cell(row.light, page.measure_light(_record(page, row.measure)))
-        return page.light_cell(row.light, page.light(row.light))
-    if show == "measure_statuses":
-        return ("<br>".join(f"{page.id_link(m)} {page.status(_record(page, m).status)}" for m in value)
-                or _gap(page, column))
-    if show == "verdict":
-        return _verdict(page, row)
-    return esc(value)
+    """One cell of `row` for `column`, as the site shows it (CELLS: one function per show)."""
+    return CELLS[column.show](page, column, row, getattr(row, column.name))
 
 
 def _verdict(page: Page, row) -> Cell:

@@ -56,40 +56,67 @@ def check_tables(vocab: Vocabulary) -> None:
     vocab.check_tables()
 
 
-def plain(vocab: Vocabulary, column: TableColumn, row):
-    """A column's value in a sheet or CSV: int, date or text (never HTML)."""
-    value = getattr(row, column.name)
-    show = column.show
-    if show in ("number", "count", "plain"):
-        return value
-    if show in ("id", "round_id"):
-        return value.id
-    if show in ("title", "title_marked", "link"):
-        return value.title
-    if show == "title_text":
-        text = getattr(row, "text", "")
-        return f"{value.title}\n{text}" if text else value.title
-    if show in ("ids", "measure_statuses"):
-        return "、".join(r.id for r in value) or _gap(vocab, column)
-    if show == "links":
-        return "\n".join(r.title for r in value) or _gap(vocab, column)
-    if show == "round_links":
-        return "\n".join(f"{r.id} {r.title}" for r in value) or _gap(vocab, column)
-    if show in ("texts", "evidence"):
-        return "\n".join(value)
-    if show == "date":
-        return value if isinstance(value, dt.date) else ""
-    if show == "deadline":
-        if getattr(row, "deadline", None) and not getattr(row, "long_term", False):
-            return row.deadline
-        return value
-    if show in ("status", "status_marked"):
-        return row.status_label
-    if show == "light":
-        return value
-    if show == "verdict":
-        return vocab.phrase("closeable") if value else vocab.phrase("not_closeable")
+# How each show (vocabulary.yml `tables`, LIST_SHOWS) is a sheet or CSV value: (vocab, column, row, value) -> value.
+def _itself(vocab: Vocabulary, column: TableColumn, row, value):
+    return value
+
+
+def _or_blank(vocab: Vocabulary, column: TableColumn, row, value):
     return "" if value is None else value
+
+
+def _title_text(vocab: Vocabulary, column: TableColumn, row, value) -> str:
+    text = getattr(row, "text", "")
+    return f"{value.title}\n{text}" if text else value.title
+
+
+def _deadline(vocab: Vocabulary, column: TableColumn, row, value):
+    if getattr(row, "deadline", None) and not getattr(row, "long_term", False):
+        return row.deadline
+    return value
+
+
+def _verdict(vocab: Vocabulary, column: TableColumn, row, value) -> str:
+    return vocab.phrase("closeable") if value else vocab.phrase("not_closeable")
+
+
+def _id(vocab: Vocabulary, column: TableColumn, row, value) -> str:
+    return value.id
+
+
+def _title(vocab: Vocabulary, column: TableColumn, row, value) -> str:
+    return value.title
+
+
+def _ids(vocab: Vocabulary, column: TableColumn, row, value) -> str:
+    return "、".join(r.id for r in value) or _gap(vocab, column)
+
+
+def _status(vocab: Vocabulary, column: TableColumn, row, value) -> str:
+    return row.status_label
+
+
+PLAIN = {
+    "number": _itself, "count": _itself, "plain": _itself, "light": _itself,
+    "id": _id, "round_id": _id,
+    "title": _title, "title_marked": _title, "link": _title,
+    "title_text": _title_text,
+    "ids": _ids, "measure_statuses": _ids,
+    "links": lambda vocab, column, row, value: "\n".join(r.title for r in value) or _gap(vocab, column),
+    "round_links": lambda vocab, column, row, value: "\n".join(f"{r.id} {r.title}" for r in value) or _gap(vocab, column),
+    "texts": lambda vocab, column, row, value: "\n".join(value),
+    "evidence": lambda vocab, column, row, value: "\n".join(value),
+    "date": lambda vocab, column, row, value: value if isinstance(value, dt.date) else "",
+    "deadline": _deadline,
+    "status": _status, "status_marked": _status,
+    "verdict": _verdict,
+    "text": _or_blank, "days": _or_blank,
+}
+
+
+def plain(vocab: Vocabulary, column: TableColumn, row):
+    """A column's value in a sheet or CSV: int, date or text, never HTML (PLAIN: one function per show)."""
+    return PLAIN[column.show](vocab, column, row, getattr(row, column.name))
 
 
 def _gap(vocab: Vocabulary, column: TableColumn) -> str:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from taizhang.link import RED, YELLOW, Ledger, effective_deadline, not_a_task
@@ -222,47 +223,69 @@ def _done_text(ledger: Ledger, measures) -> str:
     return "".join(parts)
 
 
-def _by_feedback(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
-    vocab = ledger.vocab
-    blocks = []
-    number = 0
+def _quote(feedback) -> str:
+    """A feedback item in its own words (its quote, else its title), without the final 。."""
+    return (feedback.quote or feedback.title).strip().rstrip("。")
+
+
+def _feedback_groups(scope: Scope) -> list[tuple[str, list]]:
+    """(（一）area heading, its feedback items) in the round's area order, then ("", the
+    items outside any area); 非整改任务 are left out (listed apart)."""
     areas = [(o, n) for o, n in scope.areas() if any(f.area == o for f in scope.feedback)]
     others = [f for f in scope.feedback if f.area not in {o for o, _ in areas}]
     groups = [(f"（{chinese_ordinal(i)}）{name}", [f for f in scope.feedback if f.area == ordinal])
               for i, (ordinal, name) in enumerate(areas, start=1)]
     if others:
         groups.append(("", others))
+    return [(heading, [f for f in items if not not_a_task(f)]) for heading, items in groups]
+
+
+def _area_blocks(ledger: Ledger, heading: str, items) -> list[Block]:
+    done = sum(1 for f in items if state_of(ledger, f) in DONE_STATES)
+    return [Block(heading, heading=True), Block(ledger.vocab.phrase("report_area_line", total=len(items), done=done))]
+
+
+def _feedback_text(ledger: Ledger, scope: Scope, f, number: int) -> str:
+    """One feedback item: its words, 整改情况 from its measures, evidence count, state."""
+    vocab = ledger.vocab
+    measures, problems = _measures_of_feedback(ledger, scope, f)
+    state = state_label(ledger, f)
+    text = vocab.phrase("report_feedback_lead", n=number, quote=_quote(f))
+    if ledger.repeats(f) or any(ledger.repeats(p) for p in problems):
+        text += vocab.phrase("report_repeat")
+    if measures:
+        text += _done_text(ledger, measures)
+        evidence = sum(len(m.evidence) for m in measures)
+        text += vocab.phrase("report_evidence", n=evidence) if evidence else vocab.phrase("report_no_evidence")
+    elif problems:
+        text += vocab.phrase("report_no_measures")
+    return text + vocab.phrase("report_feedback_state" if state_of(ledger, f) else "report_feedback_gap", state=state)
+
+
+def _not_task_blocks(ledger: Ledger, not_tasks) -> list[Block]:
+    """非整改任务: apart, each with its reason as the unit wrote it."""
+    vocab = ledger.vocab
+    return [Block(vocab.phrase("report_not_tasks_lead", count=len(not_tasks)))] + [
+        Block(vocab.phrase("report_not_task_item", n=chinese_ordinal(n), quote=_quote(f),
+                           reason=_sentence(_words(ledger, str(f.value("not_task"))))))
+        for n, f in enumerate(not_tasks, start=1)]
+
+
+def _by_feedback(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
+    blocks = []
+    number = 0
     not_tasks = [f for f in scope.feedback if not_a_task(f)]
-    groups = [(heading, [f for f in items if not not_a_task(f)]) for heading, items in groups]
-    for heading, items in groups:
+    for heading, items in _feedback_groups(scope):
         if heading and not items:
             continue
         if heading:
-            done = sum(1 for f in items if state_of(ledger, f) in DONE_STATES)
-            blocks.append(Block(heading, heading=True))
-            blocks.append(Block(vocab.phrase("report_area_line", total=len(items), done=done)))
+            blocks += _area_blocks(ledger, heading, items)
         for f in items:
             number += 1
-            measures, problems = _measures_of_feedback(ledger, scope, f)
-            state = state_label(ledger, f)
-            text = vocab.phrase("report_feedback_lead", n=number, quote=(f.quote or f.title).strip().rstrip("。"))
-            if ledger.repeats(f) or any(ledger.repeats(p) for p in problems):
-                text += vocab.phrase("report_repeat")
-            if measures:
-                text += _done_text(ledger, measures)
-                evidence = sum(len(m.evidence) for m in measures)
-                text += vocab.phrase("report_evidence", n=evidence) if evidence else vocab.phrase("report_no_evidence")
-            elif problems:
-                text += vocab.phrase("report_no_measures")
-            text += vocab.phrase("report_feedback_state" if state_of(ledger, f) else "report_feedback_gap", state=state)
-            blocks.append(Block(text))
-    if not_tasks:               # 非整改任务: apart, each with its reason as the unit wrote it
-        blocks.append(Block(vocab.phrase("report_not_tasks_lead", count=len(not_tasks))))
-        for n, f in enumerate(not_tasks, start=1):
-            blocks.append(Block(vocab.phrase("report_not_task_item", n=chinese_ordinal(n),
-                                             quote=(f.quote or f.title).strip().rstrip("。"),
-                                             reason=_sentence(_words(ledger, str(f.value("not_task")))))))
-    return tuple(blocks) or (Block(vocab.phrase("report_none")),)
+            blocks.append(Block(_feedback_text(ledger, scope, f, number)))
+    if not_tasks:
+        blocks += _not_task_blocks(ledger, not_tasks)
+    return tuple(blocks) or (Block(ledger.vocab.phrase("report_none")),)
 
 
 def _who_when(ledger: Ledger, m) -> str:
@@ -278,41 +301,64 @@ def _named(ledger: Ledger, measures, note) -> str:
     return "；".join(f"“{m.title.strip().rstrip('。')}”（{_who_when(ledger, m)}{note(m)}）" for m in measures)
 
 
-def _issues(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
-    """Every item that is behind, named in words with its days."""
+def _open_measures(ledger: Ledger, scope: Scope) -> list:
     vocab = ledger.vocab
-    open_ = [m for m in scope.measures if not (m.status and vocab.is_closed(m.status))]
-    overdue = [m for m in open_ if ledger.lights.get(m.id) == RED and (ledger.days_left(m) or 0) < 0 and not m.long_term]
-    soon = [m for m in open_ if ledger.lights.get(m.id) == YELLOW and not m.long_term]
-    not_started = [m for m in open_ if m.status == "not_started" and m not in overdue and m not in soon]
-    stale = ledger.stale_days      # 长期坚持 without progress for long: lit yellow or red (link.py)
-    lagging = [m for m in open_ if m.id in stale and ledger.lights.get(m.id) in (RED, YELLOW)
-               and m not in overdue and m not in soon]
+    return [m for m in scope.measures if not (m.status and vocab.is_closed(m.status))]
+
+
+def _lit(ledger: Ledger, measures, light: str) -> list:
+    """The measures lit `light`, 长期坚持 ones left out (they lag, they are never late)."""
+    return [m for m in measures if ledger.lights.get(m.id) == light and not m.long_term]
+
+
+def _not_started(measures, overdue, soon) -> list:
+    """未启动 measures not already named as overdue or due soon."""
+    return [m for m in measures if m.status == "not_started" and m not in overdue and m not in soon]
+
+
+def _lagging(ledger: Ledger, measures, overdue, soon) -> list:
+    """长期坚持 without progress for long: lit yellow or red (link.py)."""
+    stale = ledger.stale_days
+    return [m for m in measures if m.id in stale and ledger.lights.get(m.id) in (RED, YELLOW)
+            and m not in overdue and m not in soon]
+
+
+def _issue_groups(ledger: Ledger, scope: Scope) -> list[tuple[str, list, Callable]]:
+    """(lead phrase, measures, note(measure) after its who and when), in the section's order."""
+    vocab = ledger.vocab
+    open_ = _open_measures(ledger, scope)
+    overdue = [m for m in _lit(ledger, open_, RED) if (ledger.days_left(m) or 0) < 0]
+    soon = _lit(ledger, open_, YELLOW)
 
     def days(m, phrase):
         return "，" + vocab.phrase(phrase, days=abs(ledger.days_left(m) or 0))
 
-    groups = [
+    def not_started_note(m):
+        return days(m, "report_soon_days") if (ledger.days_left(m) or -1) >= 0 and not m.long_term else ""
+
+    return [
         ("report_issue_overdue", overdue, lambda m: days(m, "report_overdue_days")),
         ("report_issue_soon", soon, lambda m: days(m, "report_soon_days")),
-        ("report_issue_not_started", not_started,
-         lambda m: days(m, "report_soon_days") if (ledger.days_left(m) or -1) >= 0 and not m.long_term else ""),
-        ("report_issue_lagging", lagging, lambda m: "，" + vocab.phrase("report_stale_days", days=stale[m.id])),
+        ("report_issue_not_started", _not_started(open_, overdue, soon), not_started_note),
+        ("report_issue_lagging", _lagging(ledger, open_, overdue, soon),
+         lambda m: "，" + vocab.phrase("report_stale_days", days=ledger.stale_days[m.id])),
     ]
+
+
+def _issues(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
+    """Every item that is behind, named in words with its days."""
+    vocab = ledger.vocab
     blocks = []
-    n = 0
-    for phrase, measures, note in groups:
+    for phrase, measures, note in _issue_groups(ledger, scope):
         if measures:
-            n += 1
             blocks.append(Block(_named(ledger, measures, note) + "。",
-                                lead=f"（{chinese_ordinal(n)}）{vocab.phrase(phrase, count=len(measures))}"))
+                                lead=f"（{chinese_ordinal(len(blocks) + 1)}）{vocab.phrase(phrase, count=len(measures))}"))
     # a 非整改任务 needs no measures: it is set apart in section 二, never a gap here
     unanswered = [f for f in scope.feedback if not not_a_task(f) and not _measures_of_feedback(ledger, scope, f)[0]]
     if unanswered:
-        n += 1
-        names = "；".join(f"“{(f.quote or f.title).strip().rstrip('。')}”" for f in unanswered)
-        blocks.append(Block(names + "。",
-                            lead=f"（{chinese_ordinal(n)}）{vocab.phrase('report_issue_unanswered', count=len(unanswered))}"))
+        names = "；".join(f"“{_quote(f)}”" for f in unanswered)
+        lead = vocab.phrase("report_issue_unanswered", count=len(unanswered))
+        blocks.append(Block(names + "。", lead=f"（{chinese_ordinal(len(blocks) + 1)}）{lead}"))
     return tuple(blocks) or (Block(vocab.phrase("report_no_issues")),)
 
 
@@ -322,19 +368,15 @@ def _titles(vocab, measures, most: int = 3) -> str:
     return names + (vocab.phrase("report_more", count=len(measures)) if len(measures) > 1 else "")
 
 
-def _next_steps(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
-    """The unit's own 下一步工作 (the round's field), else sentences made from
-    the open items: never a placeholder."""
+def _steps(ledger: Ledger, scope: Scope) -> list[str]:
+    """下一步工作 made from the open items: overdue, not started, due soon, lasting, awaiting sign-off."""
     vocab = ledger.vocab
-    written = tuple(t for t in (scope.round.value("next_steps") or ()) if str(t).strip()) if scope.round else ()
-    if written:
-        return tuple(Block(_sentence(_words(ledger, str(t))), lead=f"{chinese_ordinal(i)}是") for i, t in enumerate(written, 1))
-    open_ = [m for m in scope.measures if not (m.status and vocab.is_closed(m.status))]
-    overdue = [m for m in open_ if ledger.lights.get(m.id) == RED and not m.long_term]
-    soon = [m for m in open_ if ledger.lights.get(m.id) == YELLOW and not m.long_term]
-    not_started = [m for m in open_ if m.status == "not_started" and m not in overdue and m not in soon]
-    lasting = [m for m in open_ if m.long_term or m.status == "basically_done"]
-    awaiting = [m for m in scope.measures if m.status == "done"]
+    open_ = _open_measures(ledger, scope)
+    overdue = _lit(ledger, open_, RED)
+    soon = _lit(ledger, open_, YELLOW)
+    not_started = _not_started(open_, overdue, soon)
+    lasting = sum(1 for m in open_ if m.long_term or m.status == "basically_done")
+    awaiting = sum(1 for m in scope.measures if m.status == "done")
     steps = []
     if overdue:
         units = "、".join(sorted({u for m in overdue for u in m.unit}))
@@ -344,8 +386,16 @@ def _next_steps(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
     if soon:
         steps.append(vocab.phrase("report_next_soon", titles=_titles(vocab, soon)))
     if lasting:
-        steps.append(vocab.phrase("report_next_lasting", count=len(lasting)))
+        steps.append(vocab.phrase("report_next_lasting", count=lasting))
     if awaiting:
-        steps.append(vocab.phrase("report_next_signoff", count=len(awaiting)))
-    steps.append(vocab.phrase("report_next_always"))
-    return tuple(Block(s, lead=f"{chinese_ordinal(i)}是") for i, s in enumerate(steps, 1))
+        steps.append(vocab.phrase("report_next_signoff", count=awaiting))
+    return steps + [vocab.phrase("report_next_always")]
+
+
+def _next_steps(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
+    """The unit's own 下一步工作 (the round's field), else sentences made from
+    the open items: never a placeholder."""
+    written = tuple(t for t in (scope.round.value("next_steps") or ()) if str(t).strip()) if scope.round else ()
+    if written:
+        return tuple(Block(_sentence(_words(ledger, str(t))), lead=f"{chinese_ordinal(i)}是") for i, t in enumerate(written, 1))
+    return tuple(Block(s, lead=f"{chinese_ordinal(i)}是") for i, s in enumerate(_steps(ledger, scope), 1))
