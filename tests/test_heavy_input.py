@@ -75,8 +75,17 @@ def ordinary():
 def test_pathological_body_takes_near_linear_time(family, ordinary):
     text = FAMILIES[family]
     page_time, check_time = ordinary
-    assert _seconds(render_body, text) < MULTIPLE * page_time + SLACK, family
-    assert _seconds(_check_scan, text) < MULTIPLE * max(check_time, page_time) + SLACK, family
+    assert _fastest(render_body, text, MULTIPLE * page_time + SLACK) < MULTIPLE * page_time + SLACK, family
+    limit = MULTIPLE * max(check_time, page_time) + SLACK
+    assert _fastest(_check_scan, text, limit) < limit, family
+
+
+def _fastest(action, text: str, limit: float) -> float:
+    """The time of one run, or the fastest of three when one is over the limit:
+    a busy machine (CI beside other jobs) can stall any single run, while a
+    quadratic body is slow every time. The ordinary body is timed the same way."""
+    first = _seconds(action, text)
+    return first if first < limit else min([first] + [_seconds(action, text) for _ in range(2)])
 
 
 @pytest.mark.parametrize("family", ["open brackets", "image openers", "links without )", "nested brackets",
