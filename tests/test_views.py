@@ -436,3 +436,85 @@ def test_the_dashboard_says_how_many_carried_items_its_rates_count():
     text = render_dashboard(Page("index.md", led, True), Scope(led, led.records["LC-002"]))
     assert 'data-carried-problems="1"' in text and 'data-carried-feedback="1"' in text
     assert "（0/1）" in text        # the carried problem is in the round's denominator
+
+
+def _round_three():
+    from dataclasses import replace
+    return replace(rnd(), id="LC-003", title="第三轮", path="r3", feedback_date=dt.date(2024, 6, 1))
+
+
+def test_a_later_round_does_not_change_what_an_earlier_one_counts_for_carried_work():
+    """CS-001 (round 1) → CS-101 (round 2, open) → CS-201 (round 3, done): round 2 still counts
+    WT-001 open (its CS-101 is), round 3 counts it done; round 1 keeps its own figures."""
+    from dataclasses import replace
+    two = replace(measure("CS-101", "in_progress", ()), round="LC-002", carried_from=(Link("CS-001", 1),))
+    three = replace(measure("CS-201", "done", ()), round="LC-003", carried_from=(Link("CS-101", 1),),
+                    completed_on=dt.date(2023, 8, 1), evidence=(Evidence("材料", None, 1),))
+    led = build_ledger([rnd(), _round_two(), _round_three(), feedback("FK-001"), problem("WT-001", fb=["FK-001"]),
+                        measure("CS-001", "in_progress", ["WT-001"]), two, three], VOCAB, TODAY)
+    counted = {r: views.completion(led, Scope(led, led.records[r])) for r in ("LC-001", "LC-002", "LC-003")}
+    assert [(c.problems.done, c.problems.total) for c in counted.values()] == [(0, 1), (0, 1), (1, 1)]
+    assert [(c.feedback.done, c.feedback.total) for c in counted.values()] == [(0, 1), (0, 1), (1, 1)]
+
+
+def _carried_round():
+    """Round 2 of a ledger whose only work is CS-101, carried from CS-001 (FK-001 ← WT-001),
+    and CS-102, long-term, written 基本完成 but without progress for 200 days."""
+    from dataclasses import replace
+    carried = replace(measure("CS-101", "in_progress", ()), round="LC-002", carried_from=(Link("CS-001", 1),))
+    stale = replace(measure("CS-102", "basically_done", (), deadline=None), round="LC-002", long_term=True,
+                    measure_type="long_term")
+    led = build_ledger([rnd(), _round_two(), feedback("FK-001"), problem("WT-001", fb=["FK-001"]),
+                        measure("CS-001", "in_progress", ["WT-001"]), carried, stale],
+                       VOCAB, dt.date(2024, 7, 28), "LC-002")
+    return led, Scope(led, led.records["LC-002"])
+
+
+def test_carried_items_are_listed_wherever_the_rates_count_them():
+    """问题清单 (page and sheet), the ledger sheet, the task list and the report list the
+    earlier round's WT-001 and FK-001 the rates count (1 of 1 each): never a gap row."""
+    import io
+
+    import openpyxl
+
+    from taizhang.export.rows import ledger_blocks
+    from taizhang.export.xlsx import build_workbook
+    from taizhang.render.html import Page
+    from taizhang.render.lists import render_problem_list
+    from taizhang.views.report import build_report
+    led, scope = _carried_round()
+    done = views.completion(led, scope)
+    assert (done.problems.total, done.feedback.total) == (1, 1) and not scope.problems and not scope.feedback
+    page = render_problem_list(Page("lists/problems/index.md", led, True), scope)
+    assert "另计入承接的前轮查摆问题 1 个" in page and "## 承接前轮的查摆问题" in page
+    assert page.count('data-label="编号" class="tz-id"><a href="../../problems/WT-001/"') == 1
+    assert 'data-label="整改措施"><a href="../../measures/CS-101/"' in page      # the measure doing it now
+    assert [tuple(p.id for p in r.problems) for r in views.task_rows(led, scope.measures)] == [("WT-001",), ()]
+    blocks = ledger_blocks(led, scope)
+    assert [b.name for b in blocks] == ["承接前轮（第一轮）一、甲方面", "未关联查摆问题的整改措施"]
+    first = blocks[0].rows[0]
+    assert (first.feedback.id, first.problem.id, first.measure.id) == ("FK-001", "WT-001", "CS-101")
+    assert first.cells["number"] == 1 and "（整改状态：正在整改）" in first.cells["problem"]
+    assert [r.measure.id for r in blocks[1].rows] == ["CS-102"]       # only the measure that answers nothing
+    wb = openpyxl.load_workbook(io.BytesIO(build_workbook(led, scope)))
+    sheet = [[c for c in row if c not in (None, "")] for row in wb["问题清单"].iter_rows(min_row=4, values_only=True)]
+    assert sheet[0] == ["承接前轮的查摆问题"] and sheet[1][:3] == [1, "反馈FK-001", "WT-001"]
+    report = build_report(led, scope)
+    feedback_section = next(s for s in report.sections if s.heading.startswith("二"))
+    texts = [b.text for b in feedback_section.blocks]
+    assert texts[:2] == ["（一）第一轮承接到本轮的反馈问题", "本轮承接的整改措施原来回应的反馈问题共 1 条，计入本轮统计，已完成 0 条。"]
+    assert texts[2].startswith("1. 关于“原文FK-001”的问题。一是措施CS-101，正在整改。")
+
+
+def test_every_output_shows_the_state_a_stale_long_term_measure_counts_in():
+    """CS-102 is written 基本完成（持续整改） but has had no progress for 200 days: it counts
+    as 正在整改, and the ledger sheet, task list and report say so too."""
+    from taizhang.export.rows import measure_cells
+    from taizhang.views.report import build_report
+    led, scope = _carried_round()
+    stale = led.records["CS-102"]
+    assert views.state_of(led, stale) == "in_progress"
+    assert measure_cells(led, stale)["completion"].splitlines()[0] == "正在整改"
+    assert views.task_rows(led, [stale])[0].status_label == "正在整改"
+    issues = next(s for s in build_report(led, scope).sections if s.heading.startswith("三"))
+    assert any("措施CS-102" in b.text for b in issues.blocks)

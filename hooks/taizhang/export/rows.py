@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from taizhang.export.text import plain_text
 from taizhang.link import DONE, Ledger, not_a_task
 from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord
-from taizhang.views import Scope, deadline_text, field_text, late_text, light_text, state_label
+from taizhang.views import Scope, deadline_text, field_text, late_text, light_text, state_label, status_label
 
 FEEDBACK_COLUMNS = ("number", "feedback")     # merged over a feedback item's rows
 PROBLEM_COLUMNS = ("problem", "cause")        # merged over a problem's rows (within one feedback item)
@@ -86,6 +86,8 @@ def ledger_blocks(ledger: Ledger, scope: Scope, repeat_in_full: bool = True) -> 
         return {k: (v.replace(SAME, same) if isinstance(v, str) else v) for k, v in cells(ledger, record, short=True).items()}
 
     def measures_of(problem: ProblemRecord) -> list[MeasureRecord]:
+        if scope.is_carried(problem):        # its measures now: this round's carried ones, the earlier closed ones
+            return scope.counted_measures(problem)
         return [m for m in ledger.measures_of(problem.id) if m.id in in_scope]
 
     def add(area, f, p, m, cells, gaps=()):
@@ -94,14 +96,16 @@ def ledger_blocks(ledger: Ledger, scope: Scope, repeat_in_full: bool = True) -> 
             LedgerRow(area or "", f, p, m, cells, frozenset(gaps), light))
 
     def problem_rows(area, f, f_cells, problem):
-        p_cells = once(_problem_cells, problem)
+        p_cells = once(lambda lg, r, short=False: _problem_cells(lg, r, short, scope), problem)
         measures = measures_of(problem)
         if not measures:
             add(area, f, problem, None, {**f_cells, **p_cells, "measure": f"（{ledger.vocab.phrase('no_measures')}）"}, {"measure"})
         for m in measures:
+            placed.add(m.id)
             cells = once(measure_cells, m)
             add(area, f, problem, m, {**f_cells, **p_cells, **cells})
 
+    placed: set[str] = set()
     current_feedback = None
     for f in feedback:
         number += 1
@@ -124,14 +128,71 @@ def ledger_blocks(ledger: Ledger, scope: Scope, repeat_in_full: bool = True) -> 
     for p in sorted(scope.problems, key=lambda p: (area_order.get(p.area, len(areas)), _id_key(p.id))):
         if not any(l.target in feedback_ids for l in p.feedback):
             problem_rows(p.area, None, {"feedback": ledger.vocab.phrase("ledger_no_feedback")}, p)
+    carried_blocks = _carried_blocks(ledger, scope)
+    for key, items in carried_blocks:
+        for f, problems in items:
+            if f is None:
+                current_feedback = None
+                for p in problems:
+                    problem_rows(key, None, {"feedback": ledger.vocab.phrase("ledger_no_feedback")}, p)
+                continue
+            number += 1
+            current_feedback = f
+            f_cells = _feedback_cells(ledger, f, number, scope)
+            for p in problems:
+                problem_rows(key, f, f_cells, p)
     for m in scope.measures:
-        if not any(l.target in in_scope for l in m.problems):
+        if m.id not in placed and not any(l.target in in_scope for l in m.problems):
             add("", None, None, m, {"problem": ledger.vocab.phrase("ledger_no_problem"), **measure_cells(ledger, m)}, {"problem"})
     blocks = [AreaBlock(ordinal, f"{ordinal}、{name}" if name != ordinal else ordinal, tuple(rows_by_area[ordinal]))
               for ordinal, name in areas if rows_by_area.get(ordinal)]
+    blocks += [AreaBlock(key, _carried_area_name(ledger, key), tuple(rows_by_area[key]))
+               for key, _ in carried_blocks if rows_by_area.get(key)]
     if rows_by_area.get(""):
         blocks.append(AreaBlock("", ledger.vocab.phrase("ledger_other_area"), tuple(rows_by_area[""])))
     return blocks
+
+
+def _carried_blocks(ledger: Ledger, scope: Scope) -> list[tuple[str, list]]:
+    """Earlier rounds' work this round counts (承接): by round and area
+    (key "LC-001|二"), each feedback item its carried problems answer with
+    those problems, and (feedback None) carried problems answering none."""
+    groups: dict[str, dict] = {}
+    loose: dict[str, list] = {}
+    order: list[str] = []
+    for p in scope.carried_problems:
+        key = f"{p.round}|{p.area or ''}"
+        if key not in groups:
+            groups[key] = {}
+            order.append(key)
+        answered = ledger.targets(p, "feedback")
+        for f in answered:
+            groups[key].setdefault(f.id, (f, []))[1].append(p)
+        if not answered:
+            loose.setdefault(key, []).append(p)
+
+    def area_rank(key: str):
+        rnd_id, _, area = key.partition("|")
+        rnd = ledger.get(rnd_id)
+        areas = [a for a, _ in rnd.areas] if rnd is not None and hasattr(rnd, "areas") else []
+        return (rnd.feedback_date if rnd is not None else None) or dt.date.min, rnd_id, (
+            areas.index(area) if area in areas else len(areas)), area
+
+    result = []
+    for key in sorted(order, key=area_rank):
+        items = [groups[key][i] for i in sorted(groups[key], key=_id_key)]
+        if loose.get(key):
+            items.append((None, loose[key]))
+        result.append((key, items))
+    return result
+
+
+def _carried_area_name(ledger: Ledger, key: str) -> str:
+    rnd_id, _, area = key.partition("|")
+    rnd = ledger.get(rnd_id)
+    name = dict(rnd.areas).get(area, "") if rnd is not None and hasattr(rnd, "areas") else ""
+    return ledger.vocab.phrase("ledger_carried_area", round=rnd.title if rnd is not None else rnd_id,
+                               area=f"{area}、{name}" if name and name != area else area)
 
 
 def filing_unit(ledger: Ledger, scope: Scope) -> str:
@@ -145,24 +206,28 @@ def _id_key(record_id: str):
     return (prefix, int(number) if number.isdigit() else 0, record_id)
 
 
-def _status_line(ledger: Ledger, record, missing: str) -> str:
-    """The derived status (the ledger's, as the dashboard and report show it)."""
-    text = state_label(ledger, record) or ledger.vocab.phrase(missing)    # 非整改任务（不计入） too
+def _status_line(ledger: Ledger, record, missing: str, scope: Scope | None = None) -> str:
+    """The derived status (the ledger's, as the dashboard and report show it; a
+    carried item's as this round counts it)."""
+    if scope is not None and scope.is_carried(record):
+        text = status_label(ledger.vocab, scope.counted_state(record), ledger.vocab.phrase(missing))
+    else:
+        text = state_label(ledger, record) or ledger.vocab.phrase(missing)    # 非整改任务（不计入） too
     return f"（{ledger.vocab.key('status')}：{text}）"
 
 
-def _feedback_cells(ledger: Ledger, f: FeedbackRecord, number: int) -> dict:
-    text = f"{f.id} {f.quote or f.title}\n" + _status_line(ledger, f, "no_problems")
+def _feedback_cells(ledger: Ledger, f: FeedbackRecord, number: int, scope: Scope | None = None) -> dict:
+    text = f"{f.id} {f.quote or f.title}\n" + _status_line(ledger, f, "no_problems", scope)
     return {"number": number, "feedback": text}
 
 
 SAME = "\x00same\x00"      # placeholder for “同上（见序号 N）”
 
 
-def _problem_cells(ledger: Ledger, problem: ProblemRecord, short: bool = False) -> dict:
+def _problem_cells(ledger: Ledger, problem: ProblemRecord, short: bool = False, scope: Scope | None = None) -> dict:
     body = SAME if short else plain_text(problem.body)
     text = f"{problem.id} {problem.title}" + (f"\n{body}" if body else "")
-    text += "\n" + _status_line(ledger, problem, "no_measures")
+    text += "\n" + _status_line(ledger, problem, "no_measures", scope)
     causes = "\n".join(f"{c.id} {c.title}" for c in ledger.targets(problem, "causes"))
     return {"problem": text, "cause": SAME if short and causes else causes}
 
@@ -171,7 +236,8 @@ def measure_cells(ledger: Ledger, m: MeasureRecord, short: bool = False) -> dict
     vocab = ledger.vocab
     body = SAME if short else plain_text(m.body)
     light = ledger.lights.get(m.id)
-    completion = [vocab.label("statuses", m.status)] if m.status else []
+    state = ledger.state_of(m)        # the state every figure counts (a stale 长期坚持 one is 正在整改)
+    completion = [vocab.label("statuses", state)] if state else []
     if light and light != DONE:
         completion.append(light_text(ledger, m))      # the one days-left wording (views)
     if m.completed_on:

@@ -510,6 +510,8 @@ def build_workbook(ledger: Ledger, scope: Scope) -> bytes:
     _responsibility_sheet(wb, ledger, scope, unit, paper, fonts)
     if scope.carried_in:
         _list_sheet(wb, ledger, scope, unit, paper, fonts, "carried", [("", views.carried_rows(ledger, scope.carried_in))])
+    if scope.carried_out:
+        _list_sheet(wb, ledger, scope, unit, paper, fonts, "carried_out", [("", views.handover_rows(ledger, scope.carried_out))])
     if scope.declarations:
         _declaration_sheet(wb, ledger, scope, unit, paper, fonts)
     stamp = dt.datetime.combine(ledger.today, dt.time())
@@ -688,8 +690,14 @@ def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **nam
 
 
 def _problem_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
-    _list_sheet(wb, ledger, scope, unit, paper, fonts, "problems",
-                [("", views.problem_rows(ledger, scope.problems))])
+    """This round's problems, then (under a heading) the earlier rounds' ones its
+    carried measures count against: the rows add up to the rate's denominator."""
+    own = views.problem_rows(ledger, scope.problems)
+    groups = [("", own)]
+    if scope.carried_problems:
+        groups.append((ledger.vocab.phrase("problems_carried_heading"),
+                       views.problem_rows(ledger, scope.carried_problems, scope, len(own) + 1)))
+    _list_sheet(wb, ledger, scope, unit, paper, fonts, "problems", groups)
 
 
 def _task_sheet(wb, ledger, scope, unit, paper, fonts) -> None:

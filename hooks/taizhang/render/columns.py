@@ -39,8 +39,8 @@ def cell(page: Page, column: TableColumn, row):
         return Cell(esc(value), f"{value:06d}")
     if show == "plain":
         return esc(value)
-    if show == "id":
-        return page.id_link(value)
+    if show == "id":           # an earlier round's record (carried work): its archived page when there is one
+        return page.round_id_link(_record(page, value))
     if show == "round_id":               # another round's record: its archived page when there is one
         return page.round_id_link(_record(page, value))
     if show == "round_links":
@@ -48,15 +48,15 @@ def cell(page: Page, column: TableColumn, row):
     if show == "days":
         return Cell(esc(none if value is None else value), f"{value or 0:06d}")
     if show in ("title", "title_text"):
-        return page.link(value, value.title)
+        return page.round_link(_record(page, value), value.title)
     if show == "title_marked":
-        return page.link(value, value.title) + repeat_mark(page, value)
+        return page.round_link(_record(page, value), value.title) + repeat_mark(page, value)
     if show == "link":
-        return page.link(value)
+        return page.round_link(_record(page, value))
     if show == "ids":
-        return "、".join(page.id_link(r) for r in value) or _gap(page, column)
+        return "、".join(page.round_id_link(_record(page, r)) for r in value) or _gap(page, column)
     if show == "links":
-        return "<br>".join(page.link(r) for r in value) or _gap(page, column)
+        return "<br>".join(page.round_link(_record(page, r)) for r in value) or _gap(page, column)
     if show == "texts":
         return page.texts(value)
     if show == "evidence":

@@ -23,7 +23,7 @@ from taizhang.vocabulary import OVERVIEW, TableColumn, Vocabulary
 ROW_TYPES = {
     "problems": "ProblemRow", "tasks": "TaskRow", "responsibility": "TaskRow", "responsibility_groups": "Group",
     "signoff_waiting": "TaskRow", "signoff_done": "TaskRow", "reconcile": "FeedbackRow",
-    "declarations": "DeclarationRow", "carried": "CarriedRow",
+    "declarations": "DeclarationRow", "carried": "CarriedRow", "carried_out": "HandoverRow",
 }
 
 
@@ -84,7 +84,7 @@ def plain(vocab: Vocabulary, column: TableColumn, row):
             return row.deadline
         return value
     if show in ("status", "status_marked"):
-        return row.status_label
+        return getattr(row, f"{column.name}_label", row.status_label)
     if show == "light":
         return value
     if show == "verdict":

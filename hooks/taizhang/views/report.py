@@ -217,7 +217,7 @@ def _done_text(ledger: Ledger, measures) -> str:
         if entries:
             parts.append(f"{chinese_ordinal(n)}是{title}。{_sentence(entries)}")
         else:
-            state = status_label(vocab, m.status) or vocab.phrase("no_progress_short")
+            state = status_label(vocab, ledger.state_of(m)) or vocab.phrase("no_progress_short")
             parts.append(vocab.phrase("report_measure_no_progress", n=chinese_ordinal(n), title=title, state=state))
     return "".join(parts)
 
@@ -256,6 +256,7 @@ def _by_feedback(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
                 text += vocab.phrase("report_no_measures")
             text += vocab.phrase("report_feedback_state" if state_of(ledger, f) else "report_feedback_gap", state=state)
             blocks.append(Block(text))
+    number = _carried_feedback(ledger, scope, blocks, number, len([g for g in groups if g[0] and g[1]]))
     if not_tasks:               # 非整改任务: apart, each with its reason as the unit wrote it
         blocks.append(Block(vocab.phrase("report_not_tasks_lead", count=len(not_tasks))))
         for n, f in enumerate(not_tasks, start=1):
@@ -263,6 +264,35 @@ def _by_feedback(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
                                              quote=(f.quote or f.title).strip().rstrip("。"),
                                              reason=_sentence(_words(ledger, str(f.value("not_task")))))))
     return tuple(blocks) or (Block(vocab.phrase("report_none")),)
+
+
+def _carried_feedback(ledger: Ledger, scope: Scope, blocks: list, number: int, areas: int) -> int:
+    """Earlier rounds' feedback items this round counts (承接): after this round's
+    areas, by round, each with the carried measures answering it now and the
+    state it counts in. Returns the last item number."""
+    vocab = ledger.vocab
+    by_round: dict[str, list] = {}
+    for f in scope.carried_feedback:
+        by_round.setdefault(f.round or "", []).append(f)
+    own = {m.id for m in scope.measures}
+    for round_id, items in by_round.items():
+        areas += 1
+        rnd = ledger.get(round_id)
+        heading = vocab.phrase("report_carried_heading", n=chinese_ordinal(areas),
+                               round=rnd.title if rnd is not None else round_id)
+        done = sum(1 for f in items if scope.counted_state(f) in DONE_STATES)
+        blocks.append(Block(heading, heading=True))
+        blocks.append(Block(vocab.phrase("report_carried_line", total=len(items), done=done)))
+        for f in items:
+            number += 1
+            problems = [p for p in ledger.linked_from(f.id, "problem", "feedback") if not p.is_declaration]
+            measures = {m.id: m for p in problems for m in scope.counted_measures(p) if m.id in own}
+            text = vocab.phrase("report_feedback_lead", n=number, quote=(f.quote or f.title).strip().rstrip("。"))
+            if measures:
+                text += _done_text(ledger, [measures[i] for i in sorted(measures)])
+            text += vocab.phrase("report_feedback_state", state=status_label(vocab, scope.counted_state(f)))
+            blocks.append(Block(text))
+    return number
 
 
 def _who_when(ledger: Ledger, m) -> str:
