@@ -518,3 +518,21 @@ def test_every_output_shows_the_state_a_stale_long_term_measure_counts_in():
     assert views.task_rows(led, [stale])[0].status_label == "正在整改"
     issues = next(s for s in build_report(led, scope).sections if s.heading.startswith("三"))
     assert any("措施CS-102" in b.text for b in issues.blocks)
+
+
+def test_carried_items_show_on_the_trace_the_reconciliation_and_their_own_pages():
+    """The 对照表 and 对账 list the carried FK-001 (its measure now CS-101, in the state counted);
+    WT-001's and FK-001's pages say the state round 2 counts and which measures give it."""
+    from taizhang.render.closing import render_reconciliation
+    from taizhang.render.html import Page
+    from taizhang.render.record import render_record
+    from taizhang.render.trace import render_trace
+    led, scope = _carried_round()
+    trace = render_trace(Page("trace/index.md", led, True), scope)
+    assert "## 承接前轮的反馈问题" in trace and '<a href="../measures/CS-101/">CS-101 措施CS-101</a>' in trace
+    reconcile = render_reconciliation(Page("reconciliation/index.md", led, True), scope)
+    assert "共 1 条" in reconcile and 'data-count="carried">1<' in reconcile
+    assert 'title="措施CS-101">CS-101</a> <span class="tz-status tz-status--in_progress">' in reconcile
+    for record_id in ("WT-001", "FK-001"):
+        page = render_record(Page(f"problems/{record_id}.md", led, True), led.records[record_id], [])
+        assert "<th>第二轮计入的整改状态</th>" in page and "（按承接它的整改措施 " in page and "CS-101</a> 计算）" in page

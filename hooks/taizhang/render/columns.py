@@ -84,7 +84,8 @@ def cell(page: Page, column: TableColumn, row):
             return page.light_cell(row.light, page.measure_light(_record(page, row.measure)))
         return page.light_cell(row.light, page.light(row.light))
     if show == "measure_statuses":
-        return ("<br>".join(f"{page.id_link(m)} {page.status(_record(page, m).status)}" for m in value)
+        return ("<br>".join(f"{page.round_id_link(_record(page, m))} {page.status(page.ledger.state_of(_record(page, m)))}"
+                            for m in value)
                 or _gap(page, column))
     if show == "verdict":
         return _verdict(page, row)
