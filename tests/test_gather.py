@@ -215,8 +215,15 @@ def test_figures_agree_with_the_unit_site_dashboard(gathered):
     own = metrics(dashboard)
     unit_page = _unit_page(gathered, UNIT_A)
     unit = metrics(unit_page)
-    for label in ("措施完成率", "问题整改完成率", "反馈问题整改完成率", "反馈问题", "查摆问题", "整改措施"):
+    for label in ("措施完成率", "问题整改完成率", "反馈问题整改完成率", "整改措施"):
         assert unit[label] == own[label], label
+    # 反馈问题 / 查摆问题 on the overview are what the rates count: the dashboard's denominators
+    # (A is the sample: its dashboard tile counts 17 feedback records and says 2 are 非整改任务)
+    for label, kind in (("反馈问题", "feedback"), ("查摆问题", "problems")):
+        states = dashboard.select_one(f'[data-states="{kind}"]').get_text(strip=True)
+        assert unit[label] == states.rsplit("共", 1)[1].split("项")[0].strip(), label
+    assert (own["反馈问题"], unit["反馈问题"]) == ("17", "15")
+    assert "其中非整改任务 2 项，不计入完成率" in dashboard.select_one('[data-metric="反馈问题"]').get_text()
     assert unit["逾期"] == dashboard.select_one('[data-light-count="red"]').get_text(strip=True)
     assert unit["临期"] == dashboard.select_one('[data-light-count="yellow"]').get_text(strip=True)
 

@@ -199,8 +199,8 @@ def unit_figures(key: str, loaded: Loaded, today: dt.date, vocab: Vocabulary) ->
         source_kind=loaded.kind, location=str(source.location), url=source.url,
         round_id=rnd.id if rnd else None, round_title=rnd.title if rnd else None,
         team=rnd.team if rnd else None, unit_as_of=rnd.as_of.isoformat() if rnd and rnd.as_of else None,
-        feedback=fig.feedback,
-        problems=fig.problems, declarations=fig.declarations,
+        feedback=done.feedback.total,     # what the rates count: their denominators (README 统计口径)
+        problems=done.problems.total, declarations=fig.declarations,
         measures=fig.measures,
         last_update=_latest_date(in_round), overdue=tuple(lit(RED)), due_soon=tuple(lit(YELLOW)), areas=areas,
         notes=tuple(i.reason for i in loaded.issues) + (() if rnd else (vocab.phrase("overview_no_round"),)),
@@ -255,6 +255,7 @@ def definitions(vocab, due_soon_days: int) -> tuple[tuple[str, str], ...]:
                   for name in ("measures", "problems", "feedback") for form in ("", "_basic"))
     total = vocab.phrase("total")
     return rates + (
+        (vocab.phrase("overview_counts"), vocab.phrase("overview_define_counts")),
         (total, vocab.phrase("overview_define_total", total=total)),
         (vocab.phrase("overview_lights"), vocab.phrase("overview_define_lights", days=due_soon_days,
                                                        red_days=2 * vocab.long_term_stale_days,

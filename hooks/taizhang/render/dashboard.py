@@ -59,8 +59,11 @@ def _numbers(page: Page, fig: Figures) -> str:
     def carried(count: int) -> str:
         # earlier rounds' items the carried measures answer: in the rates' denominators, so said here too
         return vocab.phrase("dashboard_carried_tile", count=count) if count else ""
+    excluded = len(fig.completion.feedback.excluded) if fig.completion else 0     # 非整改任务: in the count, not the rates
+    not_tasks = vocab.phrase("dashboard_not_tasks_tile", count=excluded) if excluded else ""
     cards = [
-        (vocab.kind_label("feedback"), fig.feedback, urls.TRACE, carried(fig.carried_feedback)),
+        (vocab.kind_label("feedback"), fig.feedback, urls.TRACE,
+         "；".join(n for n in (not_tasks, carried(fig.carried_feedback)) if n)),
         (vocab.kind_label("problem"), fig.problems, urls.PROBLEM_LIST,
          "；".join(n for n in (problems_note, carried(fig.carried_problems)) if n)),
         (vocab.kind_label("cause"), fig.causes, urls.kind_index(vocab.kinds["cause"].folder), ""),
