@@ -485,6 +485,8 @@ def test_carried_items_are_listed_wherever_the_rates_count_them():
     led, scope = _carried_round()
     done = views.completion(led, scope)
     assert (done.problems.total, done.feedback.total) == (1, 1) and not scope.problems and not scope.feedback
+    areas = views.figures(led, scope).areas       # 分方面进展: the carried problem's area, with that round's name
+    assert [(a.label, a.problems, a.measures, a.overdue) for a in areas] == [("承接前轮（第一轮）（一）甲方面", 1, 1, 1)]
     page = render_problem_list(Page("lists/problems/index.md", led, True), scope)
     assert "另计入承接的前轮查摆问题 1 个" in page and "## 承接前轮的查摆问题" in page
     assert page.count('data-label="编号" class="tz-id"><a href="../../problems/WT-001/"') == 1

@@ -734,6 +734,26 @@ def _areas(ledger: Ledger, scope: Scope) -> tuple[AreaProgress, ...]:
         overdue = sum(1 for m in measures if ledger.lights.get(m.id) == RED)
         rows.append(AreaProgress(ordinal, name, area_label(ordinal, name), len(problems), len(measures), closed,
                                  overdue, _rate(ledger.vocab, "measures", closed, len(measures))))
+    return tuple(rows) + _carried_areas(ledger, scope, in_scope)
+
+
+def _carried_areas(ledger: Ledger, scope: Scope, in_scope: set[str]) -> tuple[AreaProgress, ...]:
+    """Earlier rounds' areas of the carried problems this round counts, each with
+    this round's measures doing their work (承接): labelled with that round."""
+    groups: dict[tuple, list[ProblemRecord]] = {}
+    for p in scope.carried_problems:
+        groups.setdefault((p.round or "", p.area or ""), []).append(p)
+    rows = []
+    for (round_id, ordinal), problems in groups.items():
+        rnd = ledger.get(round_id)
+        name = ledger.area_name(problems[0], ordinal) if ordinal else ""
+        measures = _unique(m for p in problems for m in scope.counted_measures(p) if m.id in in_scope)
+        closed = sum(1 for m in measures if is_closed(ledger, m))
+        overdue = sum(1 for m in measures if ledger.lights.get(m.id) == RED)
+        label = ledger.vocab.phrase("ledger_carried_area", round=rnd.title if rnd is not None else round_id,
+                                    area=area_label(ordinal, name) if ordinal else "")
+        rows.append(AreaProgress(ordinal, name, label, len(problems), len(measures), closed, overdue,
+                                 _rate(ledger.vocab, "measures", closed, len(measures))))
     return tuple(rows)
 
 
