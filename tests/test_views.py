@@ -368,6 +368,18 @@ def test_empty_denominators_show_a_dash_not_zero_percent():
     done = views.completion(led, scope)
     assert [r.text for r in fig.rates + fig.basic_rates] == ["—"] * 6
     assert done.problems.text == "已完成 0 项、基本完成 0 项、正在整改 0 项、未启动 0 项，共 0 项"
+    # the dashboard's 整改完成情况 table and its sheet say — too
+    import io
+
+    import openpyxl
+
+    from taizhang.export.xlsx import build_workbook
+    from taizhang.render.dashboard import render_dashboard
+    from taizhang.render.html import Page
+    page = render_dashboard(Page("index.md", led, True), scope)
+    assert page.count('<span class="tz-num--none">—</span><small>（0/0）</small>') == 6
+    summary = openpyxl.load_workbook(io.BytesIO(build_workbook(led, scope)))["整改完成情况"]
+    assert [[c.value for c in row][7:9] for row in summary.iter_rows(min_row=4)] == [["—", "—"]] * 3
 
 
 def test_late_completion_is_counted_against_the_deadline_in_force():
@@ -499,6 +511,10 @@ def test_carried_items_are_listed_wherever_the_rates_count_them():
     assert first.cells["number"] == 1 and "（整改状态：正在整改）" in first.cells["problem"]
     assert [r.measure.id for r in blocks[1].rows] == ["CS-102"]       # only the measure that answers nothing
     wb = openpyxl.load_workbook(io.BytesIO(build_workbook(led, scope)))
+    summary = wb["整改完成情况"]          # the dashboard's figures; a rate is a number shown as a percentage
+    assert [c.value for c in summary[6]] == ["整改措施", 0, 0, 0, 2, 0, 2, 0, 0, 0]
+    assert summary["H6"].number_format == "0.0%" and summary["I6"].number_format == "0.0%"
+    assert [c.value for c in summary[4]][:7] == ["反馈问题", 0, 0, 0, 1, 0, 1]
     sheet = [[c for c in row if c not in (None, "")] for row in wb["问题清单"].iter_rows(min_row=4, values_only=True)]
     assert sheet[0] == ["承接前轮的查摆问题"] and sheet[1][:3] == [1, "反馈FK-001", "WT-001"]
     report = build_report(led, scope)

@@ -89,6 +89,9 @@ def cell(page: Page, column: TableColumn, row):
                 or _gap(page, column))
     if show == "verdict":
         return _verdict(page, row)
+    if show == "rate":           # 41.7%（5/12）, or —（0/0）
+        return Cell(f'<span class="tz-num--{esc(value.level)}">{esc(value.text)}</span>'
+                    f'<small>（{value.done}/{value.total}）</small>', f"{value.share:.6f}")
     return esc(value)
 
 

@@ -508,6 +508,11 @@ class KindCompletion:
     text: str              # 已完成 X 项、基本完成 Y 项、正在整改 Z 项、未启动 W 项，共 T 项
     excluded: tuple[NotTask, ...] = ()    # feedback only: 非整改任务, not in any count
 
+    @property
+    def count(self) -> int:
+        """The total by another name: the name a `tables.summary` column shows it by."""
+        return self.total
+
 
 @dataclass(frozen=True)
 class Completion:

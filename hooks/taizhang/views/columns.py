@@ -24,6 +24,7 @@ ROW_TYPES = {
     "problems": "ProblemRow", "tasks": "TaskRow", "responsibility": "TaskRow", "responsibility_groups": "Group",
     "signoff_waiting": "TaskRow", "signoff_done": "TaskRow", "reconcile": "FeedbackRow",
     "declarations": "DeclarationRow", "carried": "CarriedRow", "carried_out": "HandoverRow",
+    "summary": "KindCompletion",
 }
 
 
@@ -89,6 +90,8 @@ def plain(vocab: Vocabulary, column: TableColumn, row):
         return value
     if show == "verdict":
         return vocab.phrase("closeable") if value else vocab.phrase("not_closeable")
+    if show == "rate":           # a fraction (the sheet shows it as a percentage), "—" when nothing to divide by
+        return round(value.value, 4) if value.value is not None else vocab.phrase("none")
     return "" if value is None else value
 
 
