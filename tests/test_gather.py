@@ -722,3 +722,19 @@ def test_overview_pages_at_every_width(gathered, browser):
     finally:
         w.close()
         server.close()
+
+
+def test_an_empty_denominator_is_a_dash_in_the_overview_sheet_as_on_its_page():
+    """A unit with no measures: its rate cells say — (the page's Rate.text), never an empty cell or 0.0%."""
+    from types import SimpleNamespace
+
+    from taizhang.gather.columns import plain
+    from taizhang.views import total_completion
+    from taizhang.vocabulary import load_vocabulary
+    vocab = load_vocabulary()
+    empty = total_completion(vocab, [])
+    column = next(c for c in vocab.columns("overview_units", "sheet") if c.name == "rate_measures")
+    assert empty.measures.rate.text == "—"
+    assert plain(vocab, column, SimpleNamespace(total=False, rate_measures=empty.measures.rate)) == "—"
+    added = total_completion(vocab, [empty, empty])          # a 合计 row of such units
+    assert plain(vocab, column, SimpleNamespace(total=True, rate_measures=added.measures.rate)) == "—"

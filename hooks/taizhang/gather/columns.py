@@ -132,7 +132,7 @@ def _handling(vocab, row, value) -> str:
 SHEET_VALUES = {
     "number": lambda vocab, row, value: "" if row.total else value,
     "unit": lambda vocab, row, value: "" if row.total else value,
-    "rate": lambda vocab, row, value: share(value),
+    "rate": lambda vocab, row, value: vocab.phrase("none") if share(value) is None else share(value),   # — when 0/0
     "days": lambda vocab, row, value: value,
     "date": lambda vocab, row, value: day(value),
     "texts": lambda vocab, row, value: "、".join(value),
