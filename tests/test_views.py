@@ -554,3 +554,13 @@ def test_carried_items_show_on_the_trace_the_reconciliation_and_their_own_pages(
     for record_id in ("WT-001", "FK-001"):
         page = render_record(Page(f"problems/{record_id}.md", led, True), led.records[record_id], [])
         assert "<th>第二轮计入的整改状态</th>" in page and "（按承接它的整改措施 " in page and "CS-101</a> 计算）" in page
+
+
+def test_the_report_names_both_deadlines_when_the_days_count_from_the_adjusted_one():
+    """逾期 10 天 counted from 调整后时限 2023-07-31: the sentence gives the original deadline and the adjusted one."""
+    from taizhang.views.report import build_report
+    m = with_extra(measure("CS-001", "in_progress", ["WT-001"], deadline=dt.date(2023, 6, 30)),
+                   adjusted_deadline=dt.date(2023, 7, 31), adjust_reason="经领导小组批准延期")
+    led, scope, _ = scope_figures([problem("WT-001"), m])
+    issues = next(s for s in build_report(led, scope).sections if s.heading.startswith("三"))
+    assert any("整改时限2023年6月30日（调整后时限 2023年7月31日），已逾期 10 天" in b.text for b in issues.blocks)

@@ -301,6 +301,9 @@ def _who_when(ledger: Ledger, m) -> str:
     if m.long_term:
         return vocab.phrase("report_who_long_term", units=units)
     when = chinese_date(m.deadline) if m.deadline else vocab.phrase("not_filled")
+    adjusted = m.value("adjusted_deadline")
+    if isinstance(adjusted, dt.date):      # the days are counted from it: both dates stay in the sentence
+        when += f"（{vocab.phrase('adjusted_deadline_note', date=chinese_date(adjusted))}）"
     return vocab.phrase("report_who_when", units=units, deadline=when)
 
 
