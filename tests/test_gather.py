@@ -16,6 +16,7 @@ import copy
 import datetime as dt
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -25,7 +26,7 @@ import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import SAMPLE_TODAY, build, copy_project, run_cli, tree_hash
+from conftest import REPO, SAMPLE_TODAY, build, copy_project, run_cli, tree_hash
 
 TODAY = SAMPLE_TODAY
 AREA_ONE = "落实党中央决策部署和省委要求不够有力，推动经济社会高质量发展有差距"
@@ -738,3 +739,21 @@ def test_an_empty_denominator_is_a_dash_in_the_overview_sheet_as_on_its_page():
     assert plain(vocab, column, SimpleNamespace(total=False, rate_measures=empty.measures.rate)) == "—"
     added = total_completion(vocab, [empty, empty])          # a 合计 row of such units
     assert plain(vocab, column, SimpleNamespace(total=True, rate_measures=added.measures.rate)) == "—"
+
+
+def test_an_overdue_measure_with_an_adjusted_deadline_shows_both_dates(tmp_path):
+    """The small case's CS-002 (整改时限 2024-02-20, 调整后时限 2024-03-20) gathered on 2024-03-25:
+    逾期 5 days counted from the adjusted date, with both dates on the page and in the sheet."""
+    unit = tmp_path / "unit"
+    shutil.copytree(REPO / "tests/golden/pages/small/records", unit / "records")
+    result = run_cli("gather", str(unit), "-o", str(tmp_path / "out"), "--today", "2024-03-25", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    overdue = "".join(json.loads((tmp_path / "out/fragments/overdue.md.json").read_text(encoding="utf-8")))
+    row = next(r for r in overdue.split("<tr") if ">CS-002<" in r)
+    assert ">2024-02-20<" in row and ">2024-03-20<" in row and "逾期 5 天" in row
+    wb = openpyxl.load_workbook(tmp_path / "out/docs/downloads/overview.xlsx")
+    ws = next(wb[n] for n in wb.sheetnames if "逾期" in n)
+    header = [c.value for c in ws[3]]
+    line = next(r for r in ws.iter_rows(min_row=4, values_only=True) if "CS-002" in r)
+    assert line[header.index("整改时限")] == dt.datetime(2024, 2, 20)
+    assert line[header.index("调整后时限")] == dt.datetime(2024, 3, 20)

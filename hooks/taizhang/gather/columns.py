@@ -86,7 +86,7 @@ def unit_area_total(unit: UnitFigures, total: str) -> AreaUnitRow:
 def measure_lines(unit: UnitFigures, rows: tuple[MeasureRow, ...]) -> list[MeasureLine]:
     return [MeasureLine(unit.key, unit.name, m.id, m.title, tuple(m.units), tuple(m.owners), m.deadline, m.long_term,
                         m.status, m.light, m.days_left, -m.days_left if m.days_left is not None else None,
-                        state=m.state)
+                        state=m.state, adjusted_deadline=m.adjusted_deadline)
             for m in rows]
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from taizhang import views
 from taizhang.exchange import records_from_json
 from taizhang.gather.sources import Issue, Loaded
-from taizhang.link import RED, YELLOW, build_ledger
+from taizhang.link import RED, YELLOW, build_ledger, effective_deadline
 from taizhang.link import current_round as current_round_of
 from taizhang.views import Completion, Scope
 from taizhang.vocabulary import Vocabulary
@@ -54,6 +54,7 @@ class MeasureRow:
     state: str | None         # its internal name (done, in_progress …): the chip's colour
     light: str | None
     days_left: int | None
+    adjusted_deadline: str | None = None   # 调整后时限: the days count from it; the deadline stays shown
 
 
 @dataclass(frozen=True)
@@ -179,9 +180,11 @@ def unit_figures(key: str, loaded: Loaded, today: dt.date, vocab: Vocabulary) ->
 
     def row(m) -> MeasureRow:
         status = published.get(m.id, {}).get("status")       # the unit's own label
+        adjusted = effective_deadline(m)
         return MeasureRow(key, m.id, m.title, m.unit, m.owner,
                           m.deadline.isoformat() if m.deadline else None, m.long_term, status, m.status,
-                          ledger.lights.get(m.id), ledger.days_left(m))
+                          ledger.lights.get(m.id), ledger.days_left(m),
+                          adjusted.isoformat() if adjusted and adjusted != m.deadline and not m.long_term else None)
 
     def lit(light):
         return sorted((row(m) for m in scope.measures if ledger.lights.get(m.id) == light),
