@@ -295,6 +295,8 @@ def test_bad_sources_are_listed_with_their_reason(gathered):
     assert "不是台账网站文件夹" in rows["空文件夹单位"]
     text = html(gathered["site"], "issues.html").get_text()
     assert "数据格式版本 2" in text
+    foot = html(gathered["site"], "issues.html").select("table tfoot tr td")     # 合计, kept last when sorted
+    assert [td.get_text(strip=True) for td in foot][:2] == ["合计", "5 项"]
 
 
 def test_overdue_grouped_by_unit(gathered):
@@ -323,6 +325,8 @@ def test_repeats_across_units(gathered):
     shared = [r for r in rows if r.select("td")[1].get_text(strip=True) == SHARED_QUOTE]
     assert len(shared) == 1 and shared[0].select("td")[2].get_text(strip=True) == "3"
     assert all(int(r.select("td")[2].get_text(strip=True)) >= 2 for r in rows)
+    foot = [td.get_text(strip=True) for td in html(gathered["site"], "repeats.html").select("table tfoot tr td")]
+    assert foot[:3] == ["合计", f"{len(rows)} 项", "3"]
 
 
 def test_untrusted_text_is_escaped(gathered):
@@ -368,7 +372,10 @@ def test_workbook_has_the_same_tables_and_no_formula(gathered):
     assert ["YY县委", "CS-002", "=1+2 规范支部活动"] == late[-2][:3] and late[-2][-1] == 9
     assert late[-1][:2] == ["合计", f"{len(late) - 1} 项"]
     assert isinstance(late[-2][5], dt.datetime)          # 整改时限 typed
-    assert wb["数据问题"].max_row == 3 + 5
+    assert wb["数据问题"].max_row == 3 + 5 + 1           # 5 sources with problems, then 合计
+    assert [c.value for c in wb["数据问题"][9]][:2] == ["合计", "5 项"]
+    repeats = [[c.value for c in row] for row in wb["共性问题"].iter_rows(min_row=4)]
+    assert repeats[-1][:3] == ["合计", f"{len(repeats) - 1} 项", 3] and len(repeats) >= 2   # N shared texts, 3 units touched
 
 
 def test_workbook_prints_in_libreoffice(gathered, tmp_path):

@@ -101,6 +101,16 @@ def repeat_rows(overview: Overview) -> list[RepeatRow]:
             for r in overview.repeats]
 
 
+def repeats_total(total: str, count: str, rows: list[RepeatRow]) -> RepeatRow:
+    """合计 under 共性问题: how many (“N 项”), and how many units they touch."""
+    return RepeatRow(total, count, len({key for r in rows for key, _, _ in r.places}), (), total=True)
+
+
+def issues_total(total: str, count: str) -> IssueRow:
+    """合计 under 数据问题: how many (“N 项”)."""
+    return IssueRow(total, count, "", "", False, "", total=True)
+
+
 def issue_rows(issues: tuple[Issue, ...]) -> list[IssueRow]:
     return [IssueRow(i.source.name or "", str(i.source.location), i.source.origin, i.reason, i.fatal, i.effect or "")
             for i in issues]
@@ -125,6 +135,8 @@ def _deadline(vocab, row, value):
 
 
 def _handling(vocab, row, value) -> str:
+    if row.total:
+        return ""
     return vocab.phrase("overview_included_unsure_short" if not row.fatal else "overview_excluded_short")
 
 
