@@ -510,8 +510,6 @@ def build_workbook(ledger: Ledger, scope: Scope) -> bytes:
     _responsibility_sheet(wb, ledger, scope, unit, paper, fonts)
     if scope.carried_in:
         _list_sheet(wb, ledger, scope, unit, paper, fonts, "carried", [("", views.carried_rows(ledger, scope.carried_in))])
-    if scope.carried_out:
-        _list_sheet(wb, ledger, scope, unit, paper, fonts, "carried_out", [("", views.handover_rows(ledger, scope.carried_out))])
     if scope.declarations:
         _declaration_sheet(wb, ledger, scope, unit, paper, fonts)
     _list_sheet(wb, ledger, scope, unit, paper, fonts, "summary", [("", tuple(views.completion(ledger, scope)))])
