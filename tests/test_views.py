@@ -564,3 +564,15 @@ def test_the_report_names_both_deadlines_when_the_days_count_from_the_adjusted_o
     led, scope, _ = scope_figures([problem("WT-001"), m])
     issues = next(s for s in build_report(led, scope).sections if s.heading.startswith("三"))
     assert any("整改时限2023年6月30日（调整后时限 2023年7月31日），已逾期 10 天" in b.text for b in issues.blocks)
+
+
+def test_the_report_says_overdue_for_deadlines_and_stale_for_long_term_work():
+    """Both CS-101 (past its deadline) and CS-102 (长期坚持, 200 days without progress) are red;
+    the report counts one 逾期 and says the other is long-term work gone stale, not overdue."""
+    from taizhang.views.report import build_report
+    led, scope = _carried_round()
+    assert views.figures(led, scope).overdue == 2
+    overall = next(s for s in build_report(led, scope).sections if s.heading.startswith("一"))
+    line = next(b.text for b in overall.blocks if b.text.startswith("整改措施中"))
+    assert line == ("整改措施中，逾期 1 项，临期（整改时限前 7 天内）0 项。"
+                    "另有长期坚持的整改措施 1 项超过 90 天没有整改进展（持续整改滞后）。")

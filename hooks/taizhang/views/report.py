@@ -168,7 +168,16 @@ def _overall(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
     if by_type:
         blocks.append(Block(vocab.phrase("report_by_type", parts="；".join(by_type))))
     fig = figures(ledger, scope)
-    blocks.append(Block(vocab.phrase("report_lights", overdue=fig.overdue, soon=fig.due_soon, soon_days=vocab.due_soon_days)))
+    # 逾期/临期 are past or near a deadline; a 长期坚持 measure has none: its lit light is stale progress, said apart
+    lit = {m.id: ledger.lights.get(m.id) for m in scope.measures}
+    stale = sum(1 for m in scope.measures if m.long_term and lit[m.id] in (RED, YELLOW))
+    overdue = sum(1 for m in scope.measures if not m.long_term and lit[m.id] == RED)
+    soon = sum(1 for m in scope.measures if not m.long_term and lit[m.id] == YELLOW)
+    text = vocab.phrase("report_lights", overdue=overdue, soon=soon, soon_days=vocab.due_soon_days)
+    if stale:
+        text += vocab.phrase("report_lights_stale", count=stale, days=vocab.long_term_stale_days,
+                             stale=vocab.phrase("long_term_stale_light"))
+    blocks.append(Block(text))
     if fig.carried_in or fig.repeats:
         blocks.append(Block(vocab.phrase("report_rounds", carried=fig.carried_in, feedback_count=fig.repeat_feedback,
                                          problems=fig.repeat_problems)))
