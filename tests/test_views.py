@@ -476,8 +476,10 @@ def _carried_round():
     carried = replace(measure("CS-101", "in_progress", ()), round="LC-002", carried_from=(Link("CS-001", 1),))
     stale = replace(measure("CS-102", "basically_done", (), deadline=None), round="LC-002", long_term=True,
                     measure_type="long_term")
+    from taizhang.model import Progress
+    original = replace(measure("CS-001", "in_progress", ["WT-001"]), progress=(Progress(dt.date(2023, 7, 1), "开始整改。", 1),))
     led = build_ledger([rnd(), _round_two(), feedback("FK-001"), problem("WT-001", fb=["FK-001"]),
-                        measure("CS-001", "in_progress", ["WT-001"]), carried, stale],
+                        original, carried, stale],
                        VOCAB, dt.date(2024, 7, 28), "LC-002")
     return led, Scope(led, led.records["LC-002"])
 
@@ -503,7 +505,9 @@ def test_carried_items_are_listed_wherever_the_rates_count_them():
     assert "另计入承接的前轮查摆问题 1 个" in page and "## 承接前轮的查摆问题" in page
     assert page.count('data-label="编号" class="tz-id"><a href="../../problems/WT-001/"') == 1
     assert 'data-label="整改措施"><a href="../../measures/CS-101/"' in page      # the measure doing it now
-    assert [tuple(p.id for p in r.problems) for r in views.task_rows(led, scope.measures)] == [("WT-001",), ()]
+    tasks = views.task_rows(led, scope.measures)
+    assert [tuple(p.id for p in r.problems) for r in tasks] == [("WT-001",), ()]
+    assert [r.latest_progress for r in tasks] == ["承接前（LC-001 CS-001）：2023-07-01 开始整改。", ""]
     blocks = ledger_blocks(led, scope)
     assert [b.name for b in blocks] == ["承接前轮（第一轮）一、甲方面", "未关联查摆问题的整改措施"]
     first = blocks[0].rows[0]

@@ -827,6 +827,19 @@ def _latest_progress(measures) -> str:
     return progress_line(max(entries, key=lambda p: p.on)) if entries else ""
 
 
+def _progress_with_original(ledger: Ledger, measure: MeasureRecord) -> str:
+    """The measure's last progress entry; a carried one without any yet shows its
+    original's, marked 承接前（LC-001 CS-003）： as the ledger sheet does."""
+    own = _latest_progress([measure])
+    if own:
+        return own
+    for original in reversed(_originals(ledger, measure)):
+        if original.progress:
+            before = ledger.vocab.phrase("ledger_before_carry", round_id=original.round, id=original.id)
+            return f"{before}：{progress_line(original.progress[-1])}"
+    return ""
+
+
 def task_rows(ledger: Ledger, measures) -> tuple[TaskRow, ...]:
     vocab = ledger.vocab
     rows = []
@@ -844,7 +857,7 @@ def task_rows(ledger: Ledger, measures) -> tuple[TaskRow, ...]:
             light_text=light_text(ledger, m), closed=is_closed(ledger, m), completed_on=m.completed_on,
             signed_off_by=m.signed_off_by, signed_off_on=m.signed_off_on,
             progress=len(m.progress), evidence=len(m.evidence),
-            text=plain_text(m.body), latest_progress=_latest_progress([m]),
+            text=plain_text(m.body), latest_progress=_progress_with_original(ledger, m),
             evidence_names=tuple(e.name for e in m.evidence), signoff=signoff_text(m, vocab),
             state=ledger.state_of(m), state_label=status_label(vocab, ledger.state_of(m)),
             adjusted_deadline=effective_deadline(m) if effective_deadline(m) != m.deadline else None,
