@@ -174,10 +174,13 @@ class Scope:
                     found.setdefault(f.id, f)
         return [found[i] for i in sorted(found, key=id_sort_key)]
 
+    @functools.cached_property
+    def _carried_ids(self) -> frozenset[str]:
+        return frozenset(r.id for r in self.carried_problems + self.carried_feedback)
+
     def is_carried(self, record: Record) -> bool:
         """An earlier round's problem or feedback item this round counts (carried work)."""
-        return (self.round is not None and record.round != self.round.id
-                and record.id in {r.id for r in self.carried_problems + self.carried_feedback})
+        return self.round is not None and record.round != self.round.id and record.id in self._carried_ids
 
     def counted_state(self, record: Record) -> str | None:
         """The state this scope counts a record in: carried_state for carried
