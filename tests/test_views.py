@@ -580,3 +580,24 @@ def test_the_report_says_overdue_for_deadlines_and_stale_for_long_term_work():
     line = next(b.text for b in overall.blocks if b.text.startswith("整改措施中"))
     assert line == ("整改措施中，逾期 1 项，临期（整改时限前 7 天内）0 项。"
                     "另有长期坚持的整改措施 1 项超过 90 天没有整改进展（持续整改滞后）。")
+
+
+def test_the_carried_list_marks_a_feedback_item_that_is_not_a_task():
+    """承接事项 lists every feedback item the original answered; FK-002 (非整改任务) says it is not
+    counted, on the page and in the sheet, so the column adds up to the 1 feedback item counted."""
+    from dataclasses import replace
+
+    from taizhang.render.columns import cell
+    from taizhang.render.html import Page
+    from taizhang.views.columns import plain
+    clue = with_extra(feedback("FK-002"), not_task="问题线索已移交")
+    carried = replace(measure("CS-101", "in_progress", ()), round="LC-002", carried_from=(Link("CS-001", 1),))
+    led = build_ledger([rnd(), _round_two(), feedback("FK-001"), clue, problem("WT-001", fb=["FK-001", "FK-002"]),
+                        measure("CS-001", "in_progress", ["WT-001"]), carried], VOCAB, TODAY, "LC-002")
+    scope = Scope(led, led.records["LC-002"])
+    assert views.completion(led, scope).feedback.total == 1
+    row = views.carried_rows(led, scope.carried_in)[0]
+    column = next(c for c in VOCAB.columns("carried", "sheet") if c.name == "feedback")
+    assert plain(VOCAB, column, row) == "FK-001 反馈FK-001\nFK-002 反馈FK-002 非整改任务（不计入）"
+    html = cell(Page("carried/index.md", led, True), column, row)
+    assert html.count("非整改任务（不计入）") == 1 and html.index("FK-002") < html.index("非整改任务")

@@ -43,8 +43,10 @@ def cell(page: Page, column: TableColumn, row):
         return page.round_id_link(_record(page, value))
     if show == "round_id":               # another round's record: its archived page when there is one
         return page.round_id_link(_record(page, value))
-    if show == "round_links":
-        return "<br>".join(f"{page.round_id_link(_record(page, r))} {esc(r.title)}" for r in value) or _gap(page, column)
+    if show == "round_links":      # another round's records; a 非整改任务 among them says so
+        return "<br>".join(f"{page.round_id_link(_record(page, r))} {esc(r.title)}"
+                           + (f' <small class="tz-not-task">{esc(page.vocab.phrase("not_a_task"))}</small>'
+                              if r.not_task else "") for r in value) or _gap(page, column)
     if show == "days":
         return Cell(esc(none if value is None else value), f"{value or 0:06d}")
     if show in ("title", "title_text"):

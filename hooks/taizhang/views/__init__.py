@@ -358,10 +358,12 @@ class Ref:
     kind: str
     title: str
     draft: bool = False       # an imported record not yet completed (marked 草稿)
+    not_task: bool = False    # a feedback item declared 非整改任务 (not counted)
 
     @classmethod
     def of(cls, record: Record) -> Ref:
-        return cls(record.id, record.kind, record.title, record.draft)
+        return cls(record.id, record.kind, record.title, record.draft,
+                   isinstance(record, FeedbackRecord) and not_a_task(record))
 
 
 def _refs(records) -> tuple[Ref, ...]:

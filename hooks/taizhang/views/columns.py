@@ -74,8 +74,9 @@ def plain(vocab: Vocabulary, column: TableColumn, row):
         return "、".join(r.id for r in value) or _gap(vocab, column)
     if show == "links":
         return "\n".join(r.title for r in value) or _gap(vocab, column)
-    if show == "round_links":
-        return "\n".join(f"{r.id} {r.title}" for r in value) or _gap(vocab, column)
+    if show == "round_links":      # another round's records; a 非整改任务 among them says so
+        return "\n".join(f"{r.id} {r.title}" + (f" {vocab.phrase('not_a_task')}" if r.not_task else "")
+                         for r in value) or _gap(vocab, column)
     if show in ("texts", "evidence"):
         return "\n".join(value)
     if show == "date":
