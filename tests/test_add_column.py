@@ -43,8 +43,9 @@ ADDED = {
     "overview_issues": "{name: origin, as: text, label: 来源甲, width: 20}",
     # the sample has no carried measure: test_the_carried_list_shows_its_new_column uses the renamed case
     "carried": "{name: status_label, as: text, label: 状态甲, width: 8}",
+    "carried_out": "{name: later_status_label, as: text, label: 后续状态甲, width: 8}",
 }
-SAMPLE_EMPTY = ("carried",)
+SAMPLE_EMPTY = ("carried", "carried_out")
 # the ledger sheet and CSV: a measure field of its own (阶段性评估), read back by `taizhang import`
 LEDGER_ADDED = "  - {name: assessment, width: 14}\n"
 ASSESSMENT = "2023年7月由区委办公室评估，效果良好"
@@ -259,3 +260,28 @@ def test_the_carried_list_shows_its_new_column(tmp_path):
     wb = openpyxl.load_workbook(io.BytesIO(build_workbook(ledger, Scope(ledger, ledger.current_round))))
     sheet = wb[analysis.vocab.phrase("sheet_carried")]
     assert "状态甲" in _sheet_header(sheet) and _column_values(sheet, "状态甲")
+
+
+def test_the_handed_over_list_shows_its_new_column(tmp_path):
+    """转入后续 (tables.carried_out): the renamed case's earlier round, whose measure the
+    later round continues, shows the added column on its 承接事项 page."""
+    from taizhang.export.xlsx import build_workbook
+    from taizhang.project import analyse
+    from taizhang.render.site import render_site
+    from taizhang.views import Scope
+    case = REPO / "tests/golden/pages/renamed"
+    project = tmp_path / "p"
+    shutil.copytree(case / "records", project / "records")
+    raw = yaml.safe_load((REPO / "hooks/taizhang/vocabulary.yml").read_text(encoding="utf-8"))
+    extra = "tables:\n  carried_out:\n" + "".join(f"    - {_flow(spec)}\n" for spec in raw["tables"]["carried_out"])
+    extra += f"    - {ADDED['carried_out']}\n    - {{name: measure, as: id, label: 编号乙}}\n"
+    (project / "taizhang.yml").write_text((case / "taizhang.yml").read_text(encoding="utf-8") + extra, encoding="utf-8")
+    analysis = analyse(project, round_id="LC-000")
+    assert not analysis.errors, [p.format() for p in analysis.errors]
+    page = render_site(analysis).pages["carried/index.md"]
+    assert "<th>后续状态甲</th>" in page and 'data-label="后续状态甲">正在推进<' in page
+    assert 'data-label="编号乙"' in page and ">CS-005<" in page
+    # no sheet: the earlier round's workbook stays as it was archived (test_archive)
+    ledger = analysis.ledger
+    wb = openpyxl.load_workbook(io.BytesIO(build_workbook(ledger, Scope(ledger, ledger.current_round))))
+    assert not any("后续状态甲" in _sheet_header(ws) for ws in wb.worksheets)

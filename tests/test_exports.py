@@ -86,7 +86,7 @@ def sheet_rows(ws):
 
 def test_workbook_layout(exported, ledger_sheet):
     wb = openpyxl.load_workbook(exported / "ledger.xlsx")
-    assert wb.sheetnames == ["整改台账", "问题清单", "任务清单", "责任清单", "说明事项"]
+    assert wb.sheetnames == ["整改台账", "问题清单", "任务清单", "责任清单", "说明事项", "整改完成情况"]
     ws = ledger_sheet
     assert ws["A1"].value == "十一届省委第三轮巡视整改台账（示例数据）"       # sample data says so
     assert ws.oddHeader.center.text == "示例数据"                            # on every printed page too
@@ -106,7 +106,7 @@ def test_workbook_layout(exported, ledger_sheet):
     # rows are automatic (heights are estimates the application may refit), never fixed
     with zipfile.ZipFile(exported / "ledger.xlsx") as z:
         sheets = [z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
-    assert len(sheets) == 5 and not any(b'customHeight="1"' in x for x in sheets)
+    assert len(sheets) == 6 and not any(b'customHeight="1"' in x for x in sheets)
 
 
 def test_every_feedback_item_and_problem_has_its_rows(ledger_sheet, exported):

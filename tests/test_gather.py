@@ -16,6 +16,7 @@ import copy
 import datetime as dt
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -25,7 +26,7 @@ import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import SAMPLE_TODAY, build, copy_project, run_cli, tree_hash
+from conftest import REPO, SAMPLE_TODAY, build, copy_project, run_cli, tree_hash
 
 TODAY = SAMPLE_TODAY
 AREA_ONE = "落实党中央决策部署和省委要求不够有力，推动经济社会高质量发展有差距"
@@ -215,8 +216,15 @@ def test_figures_agree_with_the_unit_site_dashboard(gathered):
     own = metrics(dashboard)
     unit_page = _unit_page(gathered, UNIT_A)
     unit = metrics(unit_page)
-    for label in ("措施完成率", "问题整改完成率", "反馈问题整改完成率", "反馈问题", "查摆问题", "整改措施"):
+    for label in ("措施完成率", "问题整改完成率", "反馈问题整改完成率", "整改措施"):
         assert unit[label] == own[label], label
+    # 反馈问题 / 查摆问题 on the overview are what the rates count: the dashboard's denominators
+    # (A is the sample: its dashboard tile counts 17 feedback records and says 2 are 非整改任务)
+    for label, kind in (("反馈问题", "feedback"), ("查摆问题", "problems")):
+        states = dashboard.select_one(f'[data-states="{kind}"]').get_text(strip=True)
+        assert unit[label] == states.rsplit("共", 1)[1].split("项")[0].strip(), label
+    assert (own["反馈问题"], unit["反馈问题"]) == ("17", "15")
+    assert "其中非整改任务 2 项，不计入完成率" in dashboard.select_one('[data-metric="反馈问题"]').get_text()
     assert unit["逾期"] == dashboard.select_one('[data-light-count="red"]').get_text(strip=True)
     assert unit["临期"] == dashboard.select_one('[data-light-count="yellow"]').get_text(strip=True)
 
@@ -287,6 +295,8 @@ def test_bad_sources_are_listed_with_their_reason(gathered):
     assert "不是台账网站文件夹" in rows["空文件夹单位"]
     text = html(gathered["site"], "issues.html").get_text()
     assert "数据格式版本 2" in text
+    foot = html(gathered["site"], "issues.html").select("table tfoot tr td")     # 合计, kept last when sorted
+    assert [td.get_text(strip=True) for td in foot][:2] == ["合计", "5 项"]
 
 
 def test_overdue_grouped_by_unit(gathered):
@@ -315,6 +325,8 @@ def test_repeats_across_units(gathered):
     shared = [r for r in rows if r.select("td")[1].get_text(strip=True) == SHARED_QUOTE]
     assert len(shared) == 1 and shared[0].select("td")[2].get_text(strip=True) == "3"
     assert all(int(r.select("td")[2].get_text(strip=True)) >= 2 for r in rows)
+    foot = [td.get_text(strip=True) for td in html(gathered["site"], "repeats.html").select("table tfoot tr td")]
+    assert foot[:3] == ["合计", f"{len(rows)} 项", "3"]
 
 
 def test_untrusted_text_is_escaped(gathered):
@@ -360,7 +372,10 @@ def test_workbook_has_the_same_tables_and_no_formula(gathered):
     assert ["YY县委", "CS-002", "=1+2 规范支部活动"] == late[-2][:3] and late[-2][-1] == 9
     assert late[-1][:2] == ["合计", f"{len(late) - 1} 项"]
     assert isinstance(late[-2][5], dt.datetime)          # 整改时限 typed
-    assert wb["数据问题"].max_row == 3 + 5
+    assert wb["数据问题"].max_row == 3 + 5 + 1           # 5 sources with problems, then 合计
+    assert [c.value for c in wb["数据问题"][9]][:2] == ["合计", "5 项"]
+    repeats = [[c.value for c in row] for row in wb["共性问题"].iter_rows(min_row=4)]
+    assert repeats[-1][:3] == ["合计", f"{len(repeats) - 1} 项", 3] and len(repeats) >= 2   # N shared texts, 3 units touched
 
 
 def test_workbook_prints_in_libreoffice(gathered, tmp_path):
@@ -715,3 +730,37 @@ def test_overview_pages_at_every_width(gathered, browser):
     finally:
         w.close()
         server.close()
+
+
+def test_an_empty_denominator_is_a_dash_in_the_overview_sheet_as_on_its_page():
+    """A unit with no measures: its rate cells say — (the page's Rate.text), never an empty cell or 0.0%."""
+    from types import SimpleNamespace
+
+    from taizhang.gather.columns import plain
+    from taizhang.views import total_completion
+    from taizhang.vocabulary import load_vocabulary
+    vocab = load_vocabulary()
+    empty = total_completion(vocab, [])
+    column = next(c for c in vocab.columns("overview_units", "sheet") if c.name == "rate_measures")
+    assert empty.measures.rate.text == "—"
+    assert plain(vocab, column, SimpleNamespace(total=False, rate_measures=empty.measures.rate)) == "—"
+    added = total_completion(vocab, [empty, empty])          # a 合计 row of such units
+    assert plain(vocab, column, SimpleNamespace(total=True, rate_measures=added.measures.rate)) == "—"
+
+
+def test_an_overdue_measure_with_an_adjusted_deadline_shows_both_dates(tmp_path):
+    """The small case's CS-002 (整改时限 2024-02-20, 调整后时限 2024-03-20) gathered on 2024-03-25:
+    逾期 5 days counted from the adjusted date, with both dates on the page and in the sheet."""
+    unit = tmp_path / "unit"
+    shutil.copytree(REPO / "tests/golden/pages/small/records", unit / "records")
+    result = run_cli("gather", str(unit), "-o", str(tmp_path / "out"), "--today", "2024-03-25", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    overdue = "".join(json.loads((tmp_path / "out/fragments/overdue.md.json").read_text(encoding="utf-8")))
+    row = next(r for r in overdue.split("<tr") if ">CS-002<" in r)
+    assert ">2024-02-20<" in row and ">2024-03-20<" in row and "逾期 5 天" in row
+    wb = openpyxl.load_workbook(tmp_path / "out/docs/downloads/overview.xlsx")
+    ws = next(wb[n] for n in wb.sheetnames if "逾期" in n)
+    header = [c.value for c in ws[3]]
+    line = next(r for r in ws.iter_rows(min_row=4, values_only=True) if "CS-002" in r)
+    assert line[header.index("整改时限")] == dt.datetime(2024, 2, 20)
+    assert line[header.index("调整后时限")] == dt.datetime(2024, 3, 20)

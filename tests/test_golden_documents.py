@@ -108,5 +108,8 @@ def test_the_golden_documents_pin_what_the_issue_names():
                  "[一级标题 keep] 四、下一步工作", "[公文正文] 附件：", "[落款] 2023年8月10日"):
         assert f"\n{line}" in report, line
     book = (FOLDER / "sample.xlsx.txt").read_text(encoding="utf-8")
-    assert book.count("first_page=1") == 5 and "###" not in book and "（续上页）" in book
+    assert book.count("first_page=1") == 6 and "###" not in book and "（续上页）" in book
+    # 整改完成情况: the dashboard's figures (views.completion), rates as numbers
+    assert "\n4 h=20.5: 反馈问题 | 0 | 0 | 3 | 12 | 0 | 15 | 0 | 0.2 | 0\n" in book
+    assert "\n6 h=20.5: 整改措施 | 2 | 1 | 3 | 3 | 1 | 9 | 0.2222 | 0.5556 | 0\n" in book
     assert "header: 示例数据 | footer: 第 &P 页 共 " in book

@@ -205,7 +205,7 @@ def printed_sizes(path: Path) -> dict[str, float]:
 
 def test_print_arithmetic_keeps_body_text_at_9_pt(sample):
     sizes = printed_sizes(sample / "ledger.xlsx")
-    assert set(sizes) == {"整改台账", "问题清单", "任务清单", "责任清单", "说明事项"}
+    assert set(sizes) == {"整改台账", "问题清单", "任务清单", "责任清单", "说明事项", "整改完成情况"}
     assert all(size >= 9.0 for size in sizes.values()), sizes
     assert 9.0 <= sizes["整改台账"] < 9.2       # 11 pt × 784 pt ÷ (156 units × 6.12 pt)
 

@@ -368,6 +368,18 @@ def test_empty_denominators_show_a_dash_not_zero_percent():
     done = views.completion(led, scope)
     assert [r.text for r in fig.rates + fig.basic_rates] == ["—"] * 6
     assert done.problems.text == "已完成 0 项、基本完成 0 项、正在整改 0 项、未启动 0 项，共 0 项"
+    # the dashboard's 整改完成情况 table and its sheet say — too
+    import io
+
+    import openpyxl
+
+    from taizhang.export.xlsx import build_workbook
+    from taizhang.render.dashboard import render_dashboard
+    from taizhang.render.html import Page
+    page = render_dashboard(Page("index.md", led, True), scope)
+    assert page.count('<span class="tz-num--none">—</span><small>（0/0）</small>') == 6
+    summary = openpyxl.load_workbook(io.BytesIO(build_workbook(led, scope)))["整改完成情况"]
+    assert [[c.value for c in row][7:9] for row in summary.iter_rows(min_row=4)] == [["—", "—"]] * 3
 
 
 def test_late_completion_is_counted_against_the_deadline_in_force():
@@ -436,3 +448,156 @@ def test_the_dashboard_says_how_many_carried_items_its_rates_count():
     text = render_dashboard(Page("index.md", led, True), Scope(led, led.records["LC-002"]))
     assert 'data-carried-problems="1"' in text and 'data-carried-feedback="1"' in text
     assert "（0/1）" in text        # the carried problem is in the round's denominator
+
+
+def _round_three():
+    from dataclasses import replace
+    return replace(rnd(), id="LC-003", title="第三轮", path="r3", feedback_date=dt.date(2024, 6, 1))
+
+
+def test_a_later_round_does_not_change_what_an_earlier_one_counts_for_carried_work():
+    """CS-001 (round 1) → CS-101 (round 2, open) → CS-201 (round 3, done): round 2 still counts
+    WT-001 open (its CS-101 is), round 3 counts it done; round 1 keeps its own figures."""
+    from dataclasses import replace
+    two = replace(measure("CS-101", "in_progress", ()), round="LC-002", carried_from=(Link("CS-001", 1),))
+    three = replace(measure("CS-201", "done", ()), round="LC-003", carried_from=(Link("CS-101", 1),),
+                    completed_on=dt.date(2023, 8, 1), evidence=(Evidence("材料", None, 1),))
+    led = build_ledger([rnd(), _round_two(), _round_three(), feedback("FK-001"), problem("WT-001", fb=["FK-001"]),
+                        measure("CS-001", "in_progress", ["WT-001"]), two, three], VOCAB, TODAY)
+    counted = {r: views.completion(led, Scope(led, led.records[r])) for r in ("LC-001", "LC-002", "LC-003")}
+    assert [(c.problems.done, c.problems.total) for c in counted.values()] == [(0, 1), (0, 1), (1, 1)]
+    assert [(c.feedback.done, c.feedback.total) for c in counted.values()] == [(0, 1), (0, 1), (1, 1)]
+
+
+def _carried_round():
+    """Round 2 of a ledger whose only work is CS-101, carried from CS-001 (FK-001 ← WT-001),
+    and CS-102, long-term, written 基本完成 but without progress for 200 days."""
+    from dataclasses import replace
+    carried = replace(measure("CS-101", "in_progress", ()), round="LC-002", carried_from=(Link("CS-001", 1),))
+    stale = replace(measure("CS-102", "basically_done", (), deadline=None), round="LC-002", long_term=True,
+                    measure_type="long_term")
+    from taizhang.model import Progress
+    original = replace(measure("CS-001", "in_progress", ["WT-001"]), progress=(Progress(dt.date(2023, 7, 1), "开始整改。", 1),))
+    led = build_ledger([rnd(), _round_two(), feedback("FK-001"), problem("WT-001", fb=["FK-001"]),
+                        original, carried, stale],
+                       VOCAB, dt.date(2024, 7, 28), "LC-002")
+    return led, Scope(led, led.records["LC-002"])
+
+
+def test_carried_items_are_listed_wherever_the_rates_count_them():
+    """问题清单 (page and sheet), the ledger sheet, the task list and the report list the
+    earlier round's WT-001 and FK-001 the rates count (1 of 1 each): never a gap row."""
+    import io
+
+    import openpyxl
+
+    from taizhang.export.rows import ledger_blocks
+    from taizhang.export.xlsx import build_workbook
+    from taizhang.render.html import Page
+    from taizhang.render.lists import render_problem_list
+    from taizhang.views.report import build_report
+    led, scope = _carried_round()
+    done = views.completion(led, scope)
+    assert (done.problems.total, done.feedback.total) == (1, 1) and not scope.problems and not scope.feedback
+    areas = views.figures(led, scope).areas       # 分方面进展: the carried problem's area, with that round's name
+    assert [(a.label, a.problems, a.measures, a.overdue) for a in areas] == [("承接前轮（第一轮）（一）甲方面", 1, 1, 1)]
+    page = render_problem_list(Page("lists/problems/index.md", led, True), scope)
+    assert "另计入承接的前轮查摆问题 1 个" in page and "## 承接前轮的查摆问题" in page
+    assert page.count('data-label="编号" class="tz-id"><a href="../../problems/WT-001/"') == 1
+    assert 'data-label="整改措施"><a href="../../measures/CS-101/"' in page      # the measure doing it now
+    tasks = views.task_rows(led, scope.measures)
+    assert [tuple(p.id for p in r.problems) for r in tasks] == [("WT-001",), ()]
+    assert [r.latest_progress for r in tasks] == ["承接前（LC-001 CS-001）：2023-07-01 开始整改。", ""]
+    blocks = ledger_blocks(led, scope)
+    assert [b.name for b in blocks] == ["承接前轮（第一轮）一、甲方面", "未关联查摆问题的整改措施"]
+    first = blocks[0].rows[0]
+    assert (first.feedback.id, first.problem.id, first.measure.id) == ("FK-001", "WT-001", "CS-101")
+    assert first.cells["number"] == 1 and "（整改状态：正在整改）" in first.cells["problem"]
+    assert [r.measure.id for r in blocks[1].rows] == ["CS-102"]       # only the measure that answers nothing
+    wb = openpyxl.load_workbook(io.BytesIO(build_workbook(led, scope)))
+    summary = wb["整改完成情况"]          # the dashboard's figures; a rate is a number shown as a percentage
+    assert [c.value for c in summary[6]] == ["整改措施", 0, 0, 0, 2, 0, 2, 0, 0, 0]
+    assert summary["H6"].number_format == "0.0%" and summary["I6"].number_format == "0.0%"
+    assert [c.value for c in summary[4]][:7] == ["反馈问题", 0, 0, 0, 1, 0, 1]
+    sheet = [[c for c in row if c not in (None, "")] for row in wb["问题清单"].iter_rows(min_row=4, values_only=True)]
+    assert sheet[0] == ["承接前轮的查摆问题"] and sheet[1][:3] == [1, "反馈FK-001", "WT-001"]
+    report = build_report(led, scope)
+    feedback_section = next(s for s in report.sections if s.heading.startswith("二"))
+    texts = [b.text for b in feedback_section.blocks]
+    assert texts[:2] == ["（一）第一轮承接到本轮的反馈问题", "本轮承接的整改措施原来回应的反馈问题共 1 条，计入本轮统计，已完成 0 条。"]
+    assert texts[2].startswith("1. 关于“原文FK-001”的问题。一是措施CS-101，正在整改。")
+
+
+def test_every_output_shows_the_state_a_stale_long_term_measure_counts_in():
+    """CS-102 is written 基本完成（持续整改） but has had no progress for 200 days: it counts
+    as 正在整改, and the ledger sheet, task list and report say so too."""
+    from taizhang.export.rows import measure_cells
+    from taizhang.views.report import build_report
+    led, scope = _carried_round()
+    stale = led.records["CS-102"]
+    assert views.state_of(led, stale) == "in_progress"
+    assert measure_cells(led, stale)["completion"].splitlines()[0] == "正在整改"
+    assert views.task_rows(led, [stale])[0].status_label == "正在整改"
+    issues = next(s for s in build_report(led, scope).sections if s.heading.startswith("三"))
+    assert any("措施CS-102" in b.text for b in issues.blocks)
+
+
+def test_carried_items_show_on_the_trace_the_reconciliation_and_their_own_pages():
+    """The 对照表 and 对账 list the carried FK-001 (its measure now CS-101, in the state counted);
+    WT-001's and FK-001's pages say the state round 2 counts and which measures give it."""
+    from taizhang.render.closing import render_reconciliation
+    from taizhang.render.html import Page
+    from taizhang.render.record import render_record
+    from taizhang.render.trace import render_trace
+    led, scope = _carried_round()
+    trace = render_trace(Page("trace/index.md", led, True), scope)
+    assert "## 承接前轮的反馈问题" in trace and '<a href="../measures/CS-101/">CS-101 措施CS-101</a>' in trace
+    reconcile = render_reconciliation(Page("reconciliation/index.md", led, True), scope)
+    assert "共 1 条" in reconcile and 'data-count="carried">1<' in reconcile
+    assert 'title="措施CS-101">CS-101</a> <span class="tz-status tz-status--in_progress">' in reconcile
+    for record_id in ("WT-001", "FK-001"):
+        page = render_record(Page(f"problems/{record_id}.md", led, True), led.records[record_id], [])
+        assert "<th>第二轮计入的整改状态</th>" in page and "（按承接它的整改措施 " in page and "CS-101</a> 计算）" in page
+
+
+def test_the_report_names_both_deadlines_when_the_days_count_from_the_adjusted_one():
+    """逾期 10 天 counted from 调整后时限 2023-07-31: the sentence gives the original deadline and the adjusted one."""
+    from taizhang.views.report import build_report
+    m = with_extra(measure("CS-001", "in_progress", ["WT-001"], deadline=dt.date(2023, 6, 30)),
+                   adjusted_deadline=dt.date(2023, 7, 31), adjust_reason="经领导小组批准延期")
+    led, scope, _ = scope_figures([problem("WT-001"), m])
+    issues = next(s for s in build_report(led, scope).sections if s.heading.startswith("三"))
+    assert any("整改时限2023年6月30日（调整后时限 2023年7月31日），已逾期 10 天" in b.text for b in issues.blocks)
+
+
+def test_the_report_says_overdue_for_deadlines_and_stale_for_long_term_work():
+    """Both CS-101 (past its deadline) and CS-102 (长期坚持, 200 days without progress) are red;
+    the report counts one 逾期 and says the other is long-term work gone stale, not overdue."""
+    from taizhang.views.report import build_report
+    led, scope = _carried_round()
+    assert views.figures(led, scope).overdue == 2
+    overall = next(s for s in build_report(led, scope).sections if s.heading.startswith("一"))
+    line = next(b.text for b in overall.blocks if b.text.startswith("整改措施中"))
+    assert line == ("整改措施中，逾期 1 项，临期（整改时限前 7 天内）0 项。"
+                    "另有长期坚持的整改措施 1 项超过 90 天没有整改进展（持续整改滞后）。")
+
+
+def test_the_carried_list_marks_a_feedback_item_that_is_not_a_task():
+    """承接事项 lists every feedback item the original answered; FK-002 (非整改任务) says it is not
+    counted, on the page and in the sheet, so the column adds up to the 1 feedback item counted."""
+    from dataclasses import replace
+
+    from taizhang.render.columns import cell
+    from taizhang.render.html import Page
+    from taizhang.views.columns import plain
+    clue = with_extra(feedback("FK-002"), not_task="问题线索已移交")
+    carried = replace(measure("CS-101", "in_progress", ()), round="LC-002", carried_from=(Link("CS-001", 1),))
+    led = build_ledger([rnd(), _round_two(), feedback("FK-001"), clue, problem("WT-001", fb=["FK-001", "FK-002"]),
+                        measure("CS-001", "in_progress", ["WT-001"]), carried], VOCAB, TODAY, "LC-002")
+    scope = Scope(led, led.records["LC-002"])
+    assert views.completion(led, scope).feedback.total == 1
+    row = views.carried_rows(led, scope.carried_in)[0]
+    column = next(c for c in VOCAB.columns("carried", "sheet") if c.name == "feedback")
+    assert plain(VOCAB, column, row) == "FK-001 反馈FK-001\nFK-002 反馈FK-002 非整改任务（不计入）"
+    html = cell(Page("carried/index.md", led, True), column, row)
+    assert html.count("非整改任务（不计入）") == 1 and html.index("FK-002") < html.index("非整改任务")

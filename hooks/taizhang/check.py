@@ -191,6 +191,10 @@ def check_measure_status(measure: MeasureRecord, ledger: Ledger, reporter: Repor
             reporter.add(rule, measure.path, line, status=label, key=vocab.key(field))
 
     if vocab.is_closed(status):
+        # 长期坚持 is never simply done: 已完成 or 已销号 needs the 阶段性评估 that says why it may close
+        if is_long_term(measure) and not measure.value("assessment"):
+            reporter.add("long-term-signoff-unassessed", measure.path, where, status=label,
+                         long_term=vocab.label("measure_types", "long_term"), key=vocab.key("assessment"))
         if measure.completed_on is None and "completed_on" not in measure.lines:
             needs("done-needs-date", where, "completed_on")
         if not measure.evidence:
@@ -200,9 +204,6 @@ def check_measure_status(measure: MeasureRecord, ledger: Ledger, reporter: Repor
         for field in ("signed_off_by", "signed_off_on"):
             if getattr(measure, field) is None and field not in measure.lines:
                 needs("signoff-needs-who-when", where, field)
-        if is_long_term(measure) and not measure.value("assessment"):
-            reporter.add("long-term-signoff-unassessed", measure.path, where, status=label,
-                         long_term=vocab.label("measure_types", "long_term"), key=vocab.key("assessment"))
     elif not vocab.is_closed(status) and (measure.signed_off_by or measure.signed_off_on):
         line = measure.line_of("signed_off_by" if measure.signed_off_by else "signed_off_on")
         reporter.add("signoff-needs-done", measure.path, line, status=label,

@@ -55,7 +55,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "signoff-needs-done": ("已填写销号信息，但状态是“{status}”而非“{done}”或“{signed}”",
                            "先完成整改（状态“{done}”并填写“{completed}”），再销号"),
     "long-term-signoff-unassessed": ("“{long_term}”的措施标为“{status}”，但没有写“{key}”",
-                                     "{measure_types[long_term]}的工作没有做完的一天：销号前写明 {key}: 何时、由谁评估、结论；"
+                                     "{measure_types[long_term]}的工作没有做完的一天：标为{statuses[done]}或{statuses[signed_off]}前写明 {key}: 何时、由谁评估、结论；"
                                      "还要继续推进的，改回“{statuses[basically_done]}”并按期填报进展"),
     "adjusted-needs-reason": ("写了“{key}”或“{reason}”，但没有同时写另一项",
                               "调整时限须写明原因和批准情况：{key}: YYYY-MM-DD 和 {reason}: ……两项都写，原{keys[deadline]}保留不改"),

@@ -756,7 +756,7 @@ OVERVIEW = "overview_"                      # the 督查总览's tables (taizhan
 # and the 督查总览's (gather/columns.py, gather/pages.py) each know every one of theirs.
 LIST_SHOWS = ("number", "id", "title", "title_marked", "title_text", "ids", "links", "link", "texts", "text",
               "plain", "count", "date", "deadline", "status", "status_marked", "light", "evidence",
-              "measure_statuses", "verdict", "round_id", "round_links", "days")
+              "measure_statuses", "verdict", "round_id", "round_links", "days", "rate")
 OVERVIEW_SHOWS = ("number", "unit", "text", "texts", "count", "rate", "overdue", "due_soon", "date", "id",
                   "deadline", "status", "light", "days", "places", "lagging", "handling")
 

@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from taizhang.export.text import plain_text
 from taizhang.link import DONE, Ledger, not_a_task
 from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord
-from taizhang.views import Scope, deadline_text, field_text, late_text, light_text, state_label
+from taizhang.views import Scope, deadline_text, field_text, late_text, light_text, state_label, status_label
 
 FEEDBACK_COLUMNS = ("number", "feedback")     # merged over a feedback item's rows
 PROBLEM_COLUMNS = ("problem", "cause")        # merged over a problem's rows (within one feedback item)
@@ -70,10 +70,11 @@ class _Rows:
     problem's or measure's long texts are written in its first row only
     (`first`: record id -> the 序号 of that row, None outside any feedback item)."""
 
-    def __init__(self, ledger: Ledger, in_scope: set[str], repeat_in_full: bool):
-        self.ledger, self.in_scope, self.repeat_in_full = ledger, in_scope, repeat_in_full
+    def __init__(self, ledger: Ledger, scope: Scope, in_scope: set[str], repeat_in_full: bool):
+        self.ledger, self.scope, self.in_scope, self.repeat_in_full = ledger, scope, in_scope, repeat_in_full
         self.by_area: dict[str, list[LedgerRow]] = {}
         self.first: dict[str, int | None] = {}
+        self.placed: set[str] = set()        # measures already in a row under their problem
 
     def add(self, area, f, p, m, cells, gaps=()) -> None:
         light = self.ledger.lights.get(m.id) if m else None
@@ -109,19 +110,41 @@ class _Rows:
 
     def problem(self, area, f, f_cells: dict, problem: ProblemRecord, number: int | None) -> None:
         """A problem's rows under feedback item `f` (None: it answers none): one per measure, or one marked."""
-        p_cells = self.once(_problem_cells, problem, number)
-        measures = [m for m in self.ledger.measures_of(problem.id) if m.id in self.in_scope]
+        scope = self.scope
+        p_cells = self.once(lambda ledger, r, short=False: _problem_cells(ledger, r, short, scope), problem, number)
+        if scope.is_carried(problem):        # its measures now: this round's carried ones, the earlier closed ones
+            measures = scope.counted_measures(problem)
+        else:
+            measures = [m for m in self.ledger.measures_of(problem.id) if m.id in self.in_scope]
         if not measures:
             no_measures = f"（{self.ledger.vocab.phrase('no_measures')}）"
             self.add(area, f, problem, None, {**f_cells, **p_cells, "measure": no_measures}, {"measure"})
         for m in measures:
+            self.placed.add(m.id)
             self.add(area, f, problem, m, {**f_cells, **p_cells, **self.once(measure_cells, m, number)})
 
-    def blocks(self, areas) -> list[AreaBlock]:
-        """The rows grouped by area in `areas`' order, then those outside any area."""
+    def carried(self, carried_blocks, number: int) -> None:
+        """Earlier rounds' feedback items and problems this round counts, under
+        their round and area (keys of `_carried_blocks`), numbered on from `number`."""
+        ledger = self.ledger
+        for key, items in carried_blocks:
+            for f, problems in items:
+                if f is None:
+                    for p in problems:
+                        self.problem(key, None, {"feedback": ledger.vocab.phrase("ledger_no_feedback")}, p, None)
+                    continue
+                number += 1
+                f_cells = _feedback_cells(ledger, f, number, self.scope)
+                for p in problems:
+                    self.problem(key, f, f_cells, p, number)
+
+    def blocks(self, areas, carried_blocks) -> list[AreaBlock]:
+        """The rows grouped by area in `areas`' order, then the carried ones, then those outside any area."""
         by_area = self.by_area
         blocks = [AreaBlock(ordinal, f"{ordinal}、{name}" if name != ordinal else ordinal, tuple(by_area[ordinal]))
                   for ordinal, name in areas if by_area.get(ordinal)]
+        blocks += [AreaBlock(key, _carried_area_name(self.ledger, key), tuple(by_area[key]))
+                   for key, _ in carried_blocks if by_area.get(key)]
         if by_area.get(""):
             blocks.append(AreaBlock("", self.ledger.vocab.phrase("ledger_other_area"), tuple(by_area[""])))
         return blocks
@@ -136,7 +159,7 @@ def ledger_blocks(ledger: Ledger, scope: Scope, repeat_in_full: bool = True) -> 
     def in_order(record):
         return area_order.get(record.area, len(areas)), _id_key(record.id)
 
-    rows = _Rows(ledger, in_scope, repeat_in_full)
+    rows = _Rows(ledger, scope, in_scope, repeat_in_full)
     feedback = sorted(scope.feedback, key=in_order)
     for number, f in enumerate(feedback, start=1):
         rows.feedback(f, number)
@@ -144,10 +167,54 @@ def ledger_blocks(ledger: Ledger, scope: Scope, repeat_in_full: bool = True) -> 
     for p in sorted(scope.problems, key=in_order):
         if not any(link.target in feedback_ids for link in p.feedback):
             rows.problem(p.area, None, {"feedback": ledger.vocab.phrase("ledger_no_feedback")}, p, None)
+    carried_blocks = _carried_blocks(ledger, scope)
+    rows.carried(carried_blocks, len(feedback))
     for m in scope.measures:
-        if not any(link.target in in_scope for link in m.problems):
+        if m.id not in rows.placed and not any(link.target in in_scope for link in m.problems):
             rows.add("", None, None, m, {"problem": ledger.vocab.phrase("ledger_no_problem"), **measure_cells(ledger, m)}, {"problem"})
-    return rows.blocks(areas)
+    return rows.blocks(areas, carried_blocks)
+
+
+def _carried_blocks(ledger: Ledger, scope: Scope) -> list[tuple[str, list]]:
+    """Earlier rounds' work this round counts (承接): by round and area
+    (key "LC-001|二"), each feedback item its carried problems answer with
+    those problems, and (feedback None) carried problems answering none."""
+    groups: dict[str, dict] = {}
+    loose: dict[str, list] = {}
+    order: list[str] = []
+    for p in scope.carried_problems:
+        key = f"{p.round}|{p.area or ''}"
+        if key not in groups:
+            groups[key] = {}
+            order.append(key)
+        answered = ledger.targets(p, "feedback")
+        for f in answered:
+            groups[key].setdefault(f.id, (f, []))[1].append(p)
+        if not answered:
+            loose.setdefault(key, []).append(p)
+
+    def area_rank(key: str):
+        rnd_id, _, area = key.partition("|")
+        rnd = ledger.get(rnd_id)
+        areas = [a for a, _ in rnd.areas] if rnd is not None and hasattr(rnd, "areas") else []
+        return (rnd.feedback_date if rnd is not None else None) or dt.date.min, rnd_id, (
+            areas.index(area) if area in areas else len(areas)), area
+
+    result = []
+    for key in sorted(order, key=area_rank):
+        items = [groups[key][i] for i in sorted(groups[key], key=_id_key)]
+        if loose.get(key):
+            items.append((None, loose[key]))
+        result.append((key, items))
+    return result
+
+
+def _carried_area_name(ledger: Ledger, key: str) -> str:
+    rnd_id, _, area = key.partition("|")
+    rnd = ledger.get(rnd_id)
+    name = dict(rnd.areas).get(area, "") if rnd is not None and hasattr(rnd, "areas") else ""
+    return ledger.vocab.phrase("ledger_carried_area", round=rnd.title if rnd is not None else rnd_id,
+                               area=f"{area}、{name}" if name and name != area else area)
 
 
 def filing_unit(ledger: Ledger, scope: Scope) -> str:
@@ -161,24 +228,28 @@ def _id_key(record_id: str):
     return (prefix, int(number) if number.isdigit() else 0, record_id)
 
 
-def _status_line(ledger: Ledger, record, missing: str) -> str:
-    """The derived status (the ledger's, as the dashboard and report show it)."""
-    text = state_label(ledger, record) or ledger.vocab.phrase(missing)    # 非整改任务（不计入） too
+def _status_line(ledger: Ledger, record, missing: str, scope: Scope | None = None) -> str:
+    """The derived status (the ledger's, as the dashboard and report show it; a
+    carried item's as this round counts it)."""
+    if scope is not None and scope.is_carried(record):
+        text = status_label(ledger.vocab, scope.counted_state(record), ledger.vocab.phrase(missing))
+    else:
+        text = state_label(ledger, record) or ledger.vocab.phrase(missing)    # 非整改任务（不计入） too
     return f"（{ledger.vocab.key('status')}：{text}）"
 
 
-def _feedback_cells(ledger: Ledger, f: FeedbackRecord, number: int) -> dict:
-    text = f"{f.id} {f.quote or f.title}\n" + _status_line(ledger, f, "no_problems")
+def _feedback_cells(ledger: Ledger, f: FeedbackRecord, number: int, scope: Scope | None = None) -> dict:
+    text = f"{f.id} {f.quote or f.title}\n" + _status_line(ledger, f, "no_problems", scope)
     return {"number": number, "feedback": text}
 
 
 SAME = "\x00same\x00"      # placeholder for “同上（见序号 N）”
 
 
-def _problem_cells(ledger: Ledger, problem: ProblemRecord, short: bool = False) -> dict:
+def _problem_cells(ledger: Ledger, problem: ProblemRecord, short: bool = False, scope: Scope | None = None) -> dict:
     body = SAME if short else plain_text(problem.body)
     text = f"{problem.id} {problem.title}" + (f"\n{body}" if body else "")
-    text += "\n" + _status_line(ledger, problem, "no_measures")
+    text += "\n" + _status_line(ledger, problem, "no_measures", scope)
     causes = "\n".join(f"{c.id} {c.title}" for c in ledger.targets(problem, "causes"))
     return {"problem": text, "cause": SAME if short and causes else causes}
 
@@ -187,7 +258,10 @@ def _completion(ledger: Ledger, m: MeasureRecord) -> list[str]:
     """完成情况: the status, its days-left wording, when it was completed and how late."""
     vocab = ledger.vocab
     light = ledger.lights.get(m.id)
-    completion = [vocab.label("statuses", m.status)] if m.status else []
+    state = ledger.state_of(m)        # the state every figure counts (a stale 长期坚持 one is 正在整改)
+    completion = [vocab.label("statuses", state)] if state else []
+    if m.status and state and m.status != state:      # what the unit wrote, so nothing it wrote is lost
+        completion.append(vocab.phrase("ledger_status_as_filed", status=vocab.label("statuses", m.status)))
     if light and light != DONE:
         completion.append(light_text(ledger, m))      # the one days-left wording (views)
     if m.completed_on:

@@ -512,6 +512,7 @@ def build_workbook(ledger: Ledger, scope: Scope) -> bytes:
         _list_sheet(wb, ledger, scope, unit, paper, fonts, "carried", [("", views.carried_rows(ledger, scope.carried_in))])
     if scope.declarations:
         _declaration_sheet(wb, ledger, scope, unit, paper, fonts)
+    _list_sheet(wb, ledger, scope, unit, paper, fonts, "summary", [("", tuple(views.completion(ledger, scope)))])
     stamp = dt.datetime.combine(ledger.today, dt.time())
     wb.properties.created = wb.properties.modified = stamp
     wb.properties.creator = wb.properties.lastModifiedBy = "taizhang"
@@ -657,7 +658,7 @@ def _runs(rows):
     return found
 
 
-CENTRED_SHOWS = ("number", "id", "deadline", "date", "count", "plain")
+CENTRED_SHOWS = ("number", "id", "deadline", "date", "count", "plain", "rate")
 STATUS_SHOWS = ("status", "status_marked")
 
 
@@ -674,6 +675,9 @@ def _cell_fill(vocab, show: str, row) -> str | None:
     if show in STATUS_SHOWS:
         return state_fill(vocab, "statuses", getattr(row, "status", None))
     return None
+
+
+PERCENT = "0.0%"     # a rate: a number shown as a percentage, never a formula
 
 
 def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **names):
@@ -704,6 +708,8 @@ def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **nam
             for col, (c, value) in enumerate(zip(columns, values), start=1):
                 fill = _cell_fill(vocab, c.show, row)
                 put(ws, r, col, value, fonts.body, TOP_CENTER if _centred(c) else TOP, fill)
+                if c.show == "rate" and isinstance(value, float):
+                    ws.cell(r, col).number_format = PERCENT
             lines = max(text_lines(v, c.width, fonts.size) for c, v in zip(columns, values))
             ws.row_dimensions[r].height = height_of(lines, fonts.size)
             blocks.append((r, r, False))
@@ -712,8 +718,14 @@ def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **nam
 
 
 def _problem_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
-    _list_sheet(wb, ledger, scope, unit, paper, fonts, "problems",
-                [("", views.problem_rows(ledger, scope.problems))])
+    """This round's problems, then (under a heading) the earlier rounds' ones its
+    carried measures count against: the rows add up to the rate's denominator."""
+    own = views.problem_rows(ledger, scope.problems)
+    groups = [("", own)]
+    if scope.carried_problems:
+        groups.append((ledger.vocab.phrase("problems_carried_heading"),
+                       views.problem_rows(ledger, scope.carried_problems, scope, len(own) + 1)))
+    _list_sheet(wb, ledger, scope, unit, paper, fonts, "problems", groups)
 
 
 def _task_sheet(wb, ledger, scope, unit, paper, fonts) -> None:

@@ -86,7 +86,7 @@ def unit_area_total(unit: UnitFigures, total: str) -> AreaUnitRow:
 def measure_lines(unit: UnitFigures, rows: tuple[MeasureRow, ...]) -> list[MeasureLine]:
     return [MeasureLine(unit.key, unit.name, m.id, m.title, tuple(m.units), tuple(m.owners), m.deadline, m.long_term,
                         m.status, m.light, m.days_left, -m.days_left if m.days_left is not None else None,
-                        state=m.state)
+                        state=m.state, adjusted_deadline=m.adjusted_deadline)
             for m in rows]
 
 
@@ -99,6 +99,16 @@ def repeat_rows(overview: Overview) -> list[RepeatRow]:
     return [RepeatRow(r.kind, r.text, r.unit_count,
                       tuple((key, overview.unit(key).name, tuple(ids)) for key, ids in r.by_unit()))
             for r in overview.repeats]
+
+
+def repeats_total(total: str, count: str, rows: list[RepeatRow]) -> RepeatRow:
+    """合计 under 共性问题: how many (“N 项”), and how many units they touch."""
+    return RepeatRow(total, count, len({key for r in rows for key, _, _ in r.places}), (), total=True)
+
+
+def issues_total(total: str, count: str) -> IssueRow:
+    """合计 under 数据问题: how many (“N 项”)."""
+    return IssueRow(total, count, "", "", False, "", total=True)
 
 
 def issue_rows(issues: tuple[Issue, ...]) -> list[IssueRow]:
@@ -125,6 +135,8 @@ def _deadline(vocab, row, value):
 
 
 def _handling(vocab, row, value) -> str:
+    if row.total:
+        return ""
     return vocab.phrase("overview_included_unsure_short" if not row.fatal else "overview_excluded_short")
 
 
@@ -132,7 +144,7 @@ def _handling(vocab, row, value) -> str:
 SHEET_VALUES = {
     "number": lambda vocab, row, value: "" if row.total else value,
     "unit": lambda vocab, row, value: "" if row.total else value,
-    "rate": lambda vocab, row, value: share(value),
+    "rate": lambda vocab, row, value: vocab.phrase("none") if share(value) is None else share(value),   # — when 0/0
     "days": lambda vocab, row, value: value,
     "date": lambda vocab, row, value: day(value),
     "texts": lambda vocab, row, value: "、".join(value),

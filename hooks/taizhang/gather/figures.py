@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from taizhang import views
 from taizhang.exchange import records_from_json
 from taizhang.gather.sources import Issue, Loaded
-from taizhang.link import RED, YELLOW, build_ledger
+from taizhang.link import RED, YELLOW, build_ledger, effective_deadline
 from taizhang.link import current_round as current_round_of
 from taizhang.views import Completion, Scope
 from taizhang.vocabulary import Vocabulary
@@ -54,6 +54,7 @@ class MeasureRow:
     state: str | None         # its internal name (done, in_progress …): the chip's colour
     light: str | None
     days_left: int | None
+    adjusted_deadline: str | None = None   # 调整后时限: the days count from it; the deadline stays shown
 
 
 @dataclass(frozen=True)
@@ -179,9 +180,11 @@ def unit_figures(key: str, loaded: Loaded, today: dt.date, vocab: Vocabulary) ->
 
     def row(m) -> MeasureRow:
         status = published.get(m.id, {}).get("status")       # the unit's own label
+        adjusted = effective_deadline(m)
         return MeasureRow(key, m.id, m.title, m.unit, m.owner,
                           m.deadline.isoformat() if m.deadline else None, m.long_term, status, m.status,
-                          ledger.lights.get(m.id), ledger.days_left(m))
+                          ledger.lights.get(m.id), ledger.days_left(m),
+                          adjusted.isoformat() if adjusted and adjusted != m.deadline and not m.long_term else None)
 
     def lit(light):
         return sorted((row(m) for m in scope.measures if ledger.lights.get(m.id) == light),
@@ -199,8 +202,8 @@ def unit_figures(key: str, loaded: Loaded, today: dt.date, vocab: Vocabulary) ->
         source_kind=loaded.kind, location=str(source.location), url=source.url,
         round_id=rnd.id if rnd else None, round_title=rnd.title if rnd else None,
         team=rnd.team if rnd else None, unit_as_of=rnd.as_of.isoformat() if rnd and rnd.as_of else None,
-        feedback=fig.feedback,
-        problems=fig.problems, declarations=fig.declarations,
+        feedback=done.feedback.total,     # what the rates count: their denominators (README 统计口径)
+        problems=done.problems.total, declarations=fig.declarations,
         measures=fig.measures,
         last_update=_latest_date(in_round), overdue=tuple(lit(RED)), due_soon=tuple(lit(YELLOW)), areas=areas,
         notes=tuple(i.reason for i in loaded.issues) + (() if rnd else (vocab.phrase("overview_no_round"),)),
@@ -255,6 +258,7 @@ def definitions(vocab, due_soon_days: int) -> tuple[tuple[str, str], ...]:
                   for name in ("measures", "problems", "feedback") for form in ("", "_basic"))
     total = vocab.phrase("total")
     return rates + (
+        (vocab.phrase("overview_counts"), vocab.phrase("overview_define_counts")),
         (total, vocab.phrase("overview_define_total", total=total)),
         (vocab.phrase("overview_lights"), vocab.phrase("overview_define_lights", days=due_soon_days,
                                                        red_days=2 * vocab.long_term_stale_days,

@@ -173,6 +173,8 @@ def _status(vocab, row, label):
 
 
 def _handling(vocab, row) -> str:
+    if row.total:
+        return ""
     if row.effect:
         return esc(row.effect)
     if not row.fatal:
@@ -343,22 +345,28 @@ def render_overdue(overview: Overview, vocab) -> str:
 
 
 def render_repeats(overview: Overview, vocab) -> str:
+    repeats = tables.repeat_rows(overview)
     return "\n".join([
         _front(), f"# {md_inline(vocab.phrase('overview_repeats'))}\n",
         _lead(esc(vocab.phrase("overview_repeats_lead"))),
         _filter_bar(vocab),
-        block(_table(REPEATS, vocab, "overview_repeats", tables.repeat_rows(overview), lambda r: {},
-                     "tz-sortable tz-filterable", vocab.phrase("overview_no_repeats"))),
+        block(_table(REPEATS, vocab, "overview_repeats", repeats, lambda r: {},
+                     "tz-sortable tz-filterable", vocab.phrase("overview_no_repeats"),
+                     footer=tables.repeats_total(vocab.phrase("total"), vocab.phrase("items_count", n=len(repeats)),
+                                                 repeats) if repeats else None)),
         _footer(overview, vocab)])
 
 
 def render_issues(overview: Overview, vocab) -> str:
     versions = "、".join(str(v) for v in READABLE_VERSIONS)
+    issues = tables.issue_rows(overview.issues)
     return "\n".join([
         _front(search=True), f"# {md_inline(vocab.phrase('overview_issues'))}\n",
         _lead(esc(vocab.phrase("overview_issues_lead", versions=versions))),
-        block(_table(ISSUES, vocab, "overview_issues", tables.issue_rows(overview.issues), lambda r: {},
-                     "tz-sortable", vocab.phrase("overview_no_issues"))),
+        block(_table(ISSUES, vocab, "overview_issues", issues, lambda r: {},
+                     "tz-sortable", vocab.phrase("overview_no_issues"),
+                     footer=tables.issues_total(vocab.phrase("total"), vocab.phrase("items_count", n=len(issues)))
+                     if issues else None)),
         _footer(overview, vocab)])
 
 

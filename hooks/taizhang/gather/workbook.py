@@ -74,8 +74,12 @@ def build_overview_workbook(overview: Overview, vocab) -> bytes:
     late = [line for u in units for line in tables.measure_lines(u, u.overdue)]
     sheet(words("dashboard_late"), words("dashboard_late"), "overview_measures", late,
           tables.measures_total(total, words("items_count", n=len(late))) if late else None)
-    sheet(words("overview_repeats"), words("overview_repeats"), "overview_repeats", tables.repeat_rows(overview))
-    sheet(words("overview_issues"), words("overview_issues"), "overview_issues", tables.issue_rows(overview.issues))
+    repeats = tables.repeat_rows(overview)
+    sheet(words("overview_repeats"), words("overview_repeats"), "overview_repeats", repeats,
+          tables.repeats_total(total, words("items_count", n=len(repeats)), repeats) if repeats else None)
+    issues = tables.issue_rows(overview.issues)
+    sheet(words("overview_issues"), words("overview_issues"), "overview_issues", issues,
+          tables.issues_total(total, words("items_count", n=len(issues))) if issues else None)
 
     stamp = dt.datetime.combine(overview.today, dt.time())
     wb.properties.created = wb.properties.modified = stamp

@@ -53,7 +53,9 @@ class ExportWords:
         notes = "|".join([p("days_left", days=_DAYS), p("due_today"), p("overdue_days", days=_DAYS)])
         self.completion = re.compile(
             f"^(?:(?:{lights})(?:（(?:{notes})）)?|{p('overdue_days', days=_DAYS)}|{p('due_today')}"
-            f"|{p('completed_on_text', date=_DAY)}|{p('late_done', days=_DAYS)}|{p('long_term_stale', days=_DAYS)})$")
+            f"|{p('completed_on_text', date=_DAY)}|{p('late_done', days=_DAYS)}|{p('long_term_stale', days=_DAYS)}"
+            f"|{p('ledger_status_as_filed', status='.+?')})$")
+        self.as_filed = re.compile(f"^{p('ledger_status_as_filed', status='(.+?)')}$")
         self.done_on = re.compile(p("completed_on_text", date=f"({_DAY})"))
         self.signoff = re.compile(f"^{p('signoff_text', when=f'({_DAY})?' + chr(92) + 's*(.*?)')}$")
         self.same = re.compile(f"^(?:{p('ledger_same_at', number=_DAYS)}|{p('ledger_same')})$")
@@ -460,6 +462,9 @@ class TableReader:
         status = parse_status(cells.get("status", ""), vocab, header.name_of("status"))
         if parts and status in (None, "done"):
             status = parse_status(parts[0], vocab) or status
+            # the export leads with the counted state; the status the record holds follows when it differs
+            filed = next((m for part in parts[1:] if (m := self.words.as_filed.match(part.strip()))), None)
+            status = (parse_status(filed.group(1), vocab) or status) if filed else status
         signed = next((m for p in parts[1:] if (m := self.words.signoff.match(p.strip()))), None)
         if signed and not cells.get("signoff"):
             cells = {**cells, "signoff": signed.group(0)}

@@ -43,6 +43,8 @@ def render_reconciliation(page: Page, scope: Scope) -> str:
     the evidence under it, and whether it can be closed (every measure 已销号)."""
     vocab, ledger = page.vocab, page.ledger
     rows_data = views.feedback_rows(ledger, scope.feedback)
+    carried = views.feedback_rows(ledger, scope.carried_feedback, scope, len(rows_data) + 1)   # counted here too
+    rows_data += carried
     closeable = sum(1 for f in rows_data if f.closeable)
     columns = vocab.columns("reconcile", "site")
     rows = [Row(cells(page, columns, f),
@@ -52,7 +54,8 @@ def render_reconciliation(page: Page, scope: Scope) -> str:
         f"# {md_inline(vocab.phrase('page_reconciliation'))}\n",
         block('<p class="tz-lead">' + vocab.phrase(
             "reconciliation_lead", closeable=f'<strong data-count="closeable">{closeable}</strong>', total=len(rows_data))
-            + "</p>"),
+            + (vocab.phrase("reconciliation_carried", count=f'<strong data-count="carried">{len(carried)}</strong>')
+               if carried else "") + "</p>"),
         block(filter_bar(page, scope.areas())),
         block(table(headers(columns), rows, "tz-sortable tz-filterable", vocab.phrase("reconciliation_none"))),
     ])

@@ -46,23 +46,31 @@ def _round_id(page: Page, column: TableColumn, row, value):
 
 
 def _round_links(page: Page, column: TableColumn, row, value):
-    return "<br>".join(f"{page.round_id_link(_record(page, r))} {esc(r.title)}" for r in value) or _gap(page, column)
+    """Another round's records; a 非整改任务 among them says so."""
+    return "<br>".join(f"{page.round_id_link(_record(page, r))} {esc(r.title)}"
+                       + (f' <small class="tz-not-task">{esc(page.vocab.phrase("not_a_task"))}</small>'
+                          if r.not_task else "") for r in value) or _gap(page, column)
 
 
 def _days(page: Page, column: TableColumn, row, value):
     return Cell(esc(_none(page) if value is None else value), f"{value or 0:06d}")
 
 
+def _title(page: Page, column: TableColumn, row, value):
+    """A record of this round or (carried work) an earlier one: its archived page when there is one."""
+    return page.round_link(_record(page, value), value.title)
+
+
 def _title_marked(page: Page, column: TableColumn, row, value):
-    return page.link(value, value.title) + repeat_mark(page, value)
+    return _title(page, column, row, value) + repeat_mark(page, value)
 
 
 def _ids(page: Page, column: TableColumn, row, value):
-    return "、".join(page.id_link(r) for r in value) or _gap(page, column)
+    return "、".join(page.round_id_link(_record(page, r)) for r in value) or _gap(page, column)
 
 
 def _links(page: Page, column: TableColumn, row, value):
-    return "<br>".join(page.link(r) for r in value) or _gap(page, column)
+    return "<br>".join(page.round_link(_record(page, r)) for r in value) or _gap(page, column)
 
 
 def _evidence(page: Page, column: TableColumn, row, value):
@@ -100,19 +108,25 @@ def _light(page: Page, column: TableColumn, row, value) -> Cell:
 
 
 def _measure_statuses(page: Page, column: TableColumn, row, value):
-    return ("<br>".join(f"{page.id_link(m)} {page.status(_record(page, m).status)}" for m in value)
+    """Each measure with the state it counts in."""
+    return ("<br>".join(f"{page.round_id_link(_record(page, m))} {page.status(page.ledger.state_of(_record(page, m)))}"
+                        for m in value)
             or _gap(page, column))
+
+
+def _rate(page: Page, column: TableColumn, row, value) -> Cell:
+    """41.7%（5/12）, or —（0/0）."""
+    return Cell(f'<span class="tz-num--{esc(value.level)}">{esc(value.text)}</span>'
+                f'<small>（{value.done}/{value.total}）</small>', f"{value.share:.6f}")
 
 
 CELLS = {
     "number": _number, "count": _number,
     "plain": lambda page, column, row, value: esc(value),
-    "id": lambda page, column, row, value: page.id_link(value),
+    "id": _round_id,   # an earlier round's record (carried work): its archived page when there is one
     "round_id": _round_id, "round_links": _round_links, "days": _days,
-    "title": lambda page, column, row, value: page.link(value, value.title),
-    "title_text": lambda page, column, row, value: page.link(value, value.title),
-    "title_marked": _title_marked,
-    "link": lambda page, column, row, value: page.link(value),
+    "title": _title, "title_text": _title, "title_marked": _title_marked,
+    "link": lambda page, column, row, value: page.round_link(_record(page, value)),
     "ids": _ids, "links": _links,
     "texts": lambda page, column, row, value: page.texts(value),
     "evidence": _evidence,
@@ -120,6 +134,7 @@ CELLS = {
     "date": _date, "deadline": _deadline, "status": _status, "status_marked": _status_marked,
     "light": _light, "measure_statuses": _measure_statuses,
     "verdict": lambda page, column, row, value: _verdict(page, row),
+    "rate": _rate,
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from taizhang.link import RED, YELLOW
 from taizhang.render import urls
 from taizhang.render.html import Cell, Page, block, esc, md_inline, table
+from taizhang.render.columns import cells, headers
 from taizhang.render.figures import rate_cards
 from taizhang.render.lists import task_headers, task_rows
 from taizhang.views import DOWNLOADS, Figures, Scope, figures, round_facts
@@ -17,7 +18,8 @@ def render_dashboard(page: Page, scope: Scope) -> str:
     fig = figures(page.ledger, scope)
     parts = [f"# {md_inline(page.vocab.phrase('page_dashboard'))}\n", block(_round_box(page, scope)), block(_numbers(page, fig)),
              block(_rounds_note(page, fig))]
-    parts += [f"## {md_inline(page.vocab.key('status'))}\n", block(_status_counts(page, fig)), block(_lights(fig))]
+    parts += [f"## {md_inline(page.vocab.key('status'))}\n", block(_summary(page, fig)),
+              block(_status_counts(page, fig)), block(_lights(fig))]
     late = [m for m in scope.measures if page.ledger.lights.get(m.id) == RED]
     soon = [m for m in scope.measures if page.ledger.lights.get(m.id) == YELLOW]
     vocab = page.vocab
@@ -59,8 +61,11 @@ def _numbers(page: Page, fig: Figures) -> str:
     def carried(count: int) -> str:
         # earlier rounds' items the carried measures answer: in the rates' denominators, so said here too
         return vocab.phrase("dashboard_carried_tile", count=count) if count else ""
+    excluded = len(fig.completion.feedback.excluded) if fig.completion else 0     # 非整改任务: in the count, not the rates
+    not_tasks = vocab.phrase("dashboard_not_tasks_tile", count=excluded) if excluded else ""
     cards = [
-        (vocab.kind_label("feedback"), fig.feedback, urls.TRACE, carried(fig.carried_feedback)),
+        (vocab.kind_label("feedback"), fig.feedback, urls.TRACE,
+         "；".join(n for n in (not_tasks, carried(fig.carried_feedback)) if n)),
         (vocab.kind_label("problem"), fig.problems, urls.PROBLEM_LIST,
          "；".join(n for n in (problems_note, carried(fig.carried_problems)) if n)),
         (vocab.kind_label("cause"), fig.causes, urls.kind_index(vocab.kinds["cause"].folder), ""),
@@ -100,6 +105,14 @@ def _carried_counted(page: Page, fig: Figures) -> str:
         feedback_count=f'<strong data-carried-feedback="{fig.carried_feedback}">{fig.carried_feedback}</strong>')
 
 
+def _summary(page: Page, fig: Figures) -> str:
+    """整改完成情况: each kind's states and both rates (views.completion), as the sheet of that name."""
+    columns = page.vocab.columns("summary", "site")
+    rows = [cells(page, columns, k) for k in fig.completion] if fig.completion else []
+    return (f'<p class="tz-lead">{esc(page.vocab.phrase("summary_lead"))}</p>'
+            + table(headers(columns), rows, "tz-summary"))
+
+
 def _status_counts(page: Page, fig: Figures) -> str:
     rows = [[page.status_cell(c.status), f'<span data-status-count="{esc(c.status)}">{c.count}</span>',
              Cell(_bar(c.share, f"tz-fill--{c.status}"), f"{c.share:.6f}")] for c in fig.statuses]
@@ -127,7 +140,8 @@ def _bar(share: float, fill: str = "") -> str:
 
 def _areas(vocab, fig: Figures) -> str:
     rows = [[esc(a.label), esc(a.problems), esc(a.measures), esc(a.overdue),
-             Cell(f'<span class="tz-num--{esc(a.rate.level)}">{_bar(a.rate.share)}</span>', f"{a.rate.share:.6f}")]
+             Cell(f'<span class="tz-num--{esc(a.rate.level)}">{_bar(a.rate.share) if a.rate.total else esc(a.rate.text)}</span>',
+                  f"{a.rate.share:.6f}")]
             for a in fig.areas]
     note = f'<p class="tz-lead">{esc(fig.area_note)}</p>' if rows else ""
     headers = [vocab.key("area"), vocab.kind_label("problem"), vocab.kind_label("measure"), vocab.label("lights", RED), vocab.phrase("rate_header")]

@@ -49,13 +49,17 @@ def render_problem_list(page: Page, scope: Scope) -> str:
     repeat_note = (vocab.phrase("problems_repeat_note", recurrences=vocab.phrase("page_recurrences"),
                                 count=f'<strong data-repeats="{fig.repeat_problems}">{fig.repeat_problems}</strong>')
                    if fig.repeat_problems else "")
-    lead = vocab.phrase("problems_lead", count=esc(fig.problem_count_text), repeats=repeat_note)
+    count = fig.problem_count_text
+    if fig.carried_problems:        # counted in the rates' denominator: listed here too
+        count += vocab.phrase("problems_carried_count", count=fig.carried_problems)
+    lead = vocab.phrase("problems_lead", count=esc(count), repeats=repeat_note)
     parts = [f"# {md_inline(page.vocab.phrase('sheet_problems'))}\n",
              block(f'<p class="tz-lead">{_round_line(scope)}{lead}</p>'),
              block(rate_cards(page, fig)),
              block(filter_bar(page, scope.areas()))]
     by_area = defaultdict(list)
-    for row in views.problem_rows(page.ledger, scope.problems):
+    rows_own = views.problem_rows(page.ledger, scope.problems)
+    for row in rows_own:
         by_area[row.area].append(row)
     columns = vocab.columns("problems", "site")
     for ordinal, name in scope.areas():
@@ -63,10 +67,8 @@ def render_problem_list(page: Page, scope: Scope) -> str:
         if not rows_in_area:
             continue
         parts.append(f"## {md_inline(views.area_label(ordinal, name))}\n")
-        rows = [Row(row_cells(page, columns, p),
-                    {"status": p.status_label, "light": p.light_label, "area": views.area_label(ordinal, name),
-                     "unit": list(p.units), "leader": list(p.leaders)}) for p in rows_in_area]
-        parts.append(block(table(headers(columns), rows, "tz-sortable tz-filterable")))
+        parts.append(_problem_table(page, columns, rows_in_area, views.area_label(ordinal, name)))
+    parts += _carried_problems(page, scope, columns, len(rows_own) + 1)
     if scope.declarations:
         label = vocab.label("natures", "declaration")
         parts.append(f"## {md_inline(label)}\n")
@@ -74,6 +76,31 @@ def render_problem_list(page: Page, scope: Scope) -> str:
         rows = [[page.id_link(p), page.link(p, p.title)] for p in scope.declarations]
         parts.append(block(table([Col(vocab.key("id"), ID), Col(label, TITLE)], rows)))
     return "\n".join(parts)
+
+
+def _problem_table(page: Page, columns, rows_in_area, area: str | None = None) -> str:
+    rows = [Row(row_cells(page, columns, p),
+                {"status": p.status_label, "light": p.light_label, "area": area or p.area_label,
+                 "unit": list(p.units), "leader": list(p.leaders)}) for p in rows_in_area]
+    return block(table(headers(columns), rows, "tz-sortable tz-filterable"))
+
+
+def _carried_problems(page: Page, scope: Scope, columns, start: int) -> list[str]:
+    """Earlier rounds' problems counted in this round (carried work), by round and
+    area, numbered on from this round's: the list's rows add up to the rate's denominator."""
+    if not scope.carried_problems:
+        return []
+    vocab, ledger = page.vocab, page.ledger
+    parts = [f"## {md_inline(vocab.phrase('problems_carried_heading'))}\n",
+             block(f'<p class="tz-lead">{esc(vocab.phrase("problems_carried_lead"))}</p>')]
+    groups: dict[tuple, list] = {}
+    for row in views.problem_rows(ledger, scope.carried_problems, scope, start):
+        rnd = ledger.round_of(ledger.records[row.problem.id])
+        groups.setdefault((rnd.title if rnd else "", row.area_label), []).append(row)
+    for (title, area), rows in groups.items():
+        parts.append(f"### {md_inline(vocab.phrase('problems_carried_group', round=title, area=area))}\n")
+        parts.append(_problem_table(page, columns, rows))
+    return parts
 
 
 def render_task_list(page: Page, scope: Scope) -> str:

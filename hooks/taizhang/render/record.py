@@ -12,7 +12,7 @@ from taizhang.problems import Problem
 from taizhang.sanitise import is_url, render_body
 from taizhang.render.html import ID, KEY, NOWRAP, TITLE, WIDE, Col, Page, block, esc, md_inline, table, unsearched
 from taizhang.render.marks import by_round, handover_text, repeat_mark
-from taizhang.link import worst_light
+from taizhang.link import not_a_task, worst_light
 from taizhang.views import (Scope, area_label, field_text, figures, late_text, problem_light, round_facts,
                             state_label)
 
@@ -135,7 +135,26 @@ def _feedback_facts(page: Page, feedback: FeedbackRecord) -> list[str]:
     state = ledger.state_of(feedback)
     label = vocab.phrase("status_by_problems")
     return [_row(label, page.status(state, state_label(ledger, feedback))
-                 + (" " + page.light(light) if light and state else ""))]
+                 + (" " + page.light(light) if light and state else ""))] + _carried_facts(page, feedback)
+
+
+def _carried_facts(page: Page, record: Record) -> list[str]:
+    """An earlier round's item the shown round counts (承接): the state it counts in
+    there, from the measures continuing its work, beside its own."""
+    ledger = page.ledger
+    shown = ledger.current_round
+    if shown is None or record.round == shown.id:
+        return []
+    scope = Scope(ledger, shown)
+    if not scope.is_carried(record):
+        return []
+    problems = [record] if isinstance(record, ProblemRecord) else [
+        p for p in ledger.linked_from(record.id, "problem", "feedback") if not p.is_declaration]
+    measures = {m.id: m for p in problems for m in scope.counted_measures(p) if m.round == shown.id}
+    ids = "、".join(page.id_link(measures[i]) for i in sorted(measures))
+    state = scope.counted_state(record)
+    return [_row(page.vocab.phrase("record_carried_state", round=shown.title),
+                 page.status(state) + " " + page.vocab.phrase("record_carried_by", ids=ids))]
 
 
 def _problem_facts(page: Page, problem: ProblemRecord) -> list[str]:
@@ -145,6 +164,7 @@ def _problem_facts(page: Page, problem: ProblemRecord) -> list[str]:
     derived = ledger.problem_status.get(problem.id)
     rows = [_row(vocab.phrase("status_by_measures"), page.status(derived, vocab.phrase("no_measures")) + " "
                  + page.light(problem_light(ledger, problem)))]
+    rows += _carried_facts(page, problem)
     if problem.status:
         rows.append(_row(vocab.phrase("status_reported"), page.status(problem.status)))
     repeat = repeat_mark(page, problem)
@@ -194,7 +214,7 @@ def _before_carry(page: Page, original: MeasureRecord) -> str:
     when = f'<time datetime="{last.on.isoformat()}">{last.on.isoformat()}</time>' if last else ""
     progress = (f'<p class="tz-carried-progress">{vocab.phrase("carry_last_progress", date=when, text=esc(last.text))}</p>'
                 if last else f'<p class="tz-empty">{esc(vocab.phrase("carry_no_progress"))}</p>')
-    problems = "、".join(page.round_id_link(p) for p in page.ledger.targets(original, "problems")) or "—"
+    problems = "、".join(page.round_id_link(p) + _round_note(page, p) for p in page.ledger.targets(original, "problems")) or "—"
     return (f'<div class="tz-before-carry"><p>{vocab.phrase("carry_original", link=page.round_link(original), status=page.status(original.status))}</p>'
             f'<p>{vocab.phrase("carry_problems", ids=problems)}</p>'
             f'<p>{vocab.phrase("carry_feedback", ids=_original_feedback(page, original))}</p>'
@@ -205,8 +225,16 @@ def _original_feedback(page: Page, original: MeasureRecord) -> str:
     """The feedback items the original measure answered (through its problems), with their round."""
     ledger = page.ledger
     found = {f.id: f for p in ledger.targets(original, "problems") for f in ledger.targets(p, "feedback")}
-    return "、".join(f"{page.round_id_link(found[i])}（{esc(ledger.round_of(found[i]).title if ledger.round_of(found[i]) else found[i].round or '')}）"
-                    for i in sorted(found)) or "—"
+    return "、".join(page.round_id_link(found[i]) + _round_note(page, found[i]) for i in sorted(found)) or "—"
+
+
+def _round_note(page: Page, record: Record) -> str:
+    """（its round's name）, and 非整改任务（不计入） for a feedback item declared not a task."""
+    rnd = page.ledger.round_of(record)
+    words = [rnd.title if rnd else record.round or ""]
+    if isinstance(record, FeedbackRecord) and not_a_task(record):
+        words.append(page.vocab.phrase("not_a_task"))
+    return f"（{esc('，'.join(w for w in words if w))}）"
 
 
 def _round_facts(page: Page, rnd: RoundRecord) -> list[str]:

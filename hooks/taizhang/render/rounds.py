@@ -9,9 +9,8 @@ from taizhang.link import Ledger, build_ledger
 from taizhang.model import RoundRecord
 from taizhang.render import urls
 from taizhang.render.html import ArchiveView, Cell, Page, Row, block, esc, md_inline, table
-from taizhang.render.marks import handover_text
 from taizhang.render.columns import cells, headers
-from taizhang.views import Scope, carried_rows, figures
+from taizhang.views import Scope, carried_rows, figures, handover_rows
 
 
 def render_carried(page: Page, scope: Scope) -> str:
@@ -21,8 +20,8 @@ def render_carried(page: Page, scope: Scope) -> str:
     carried_in, carried_out = scope.carried_in, scope.carried_out
     columns = vocab.columns("carried", "site")
     rows_in = [cells(page, columns, row) for row in carried_rows(ledger, carried_in)]
-    rows_out = [[page.id_link(m), page.link(m, m.title), page.status_cell(m.status), handover_text(page, m),
-                 "<br>".join(page.status(n.status) for n in ledger.carried_into(m.id))] for m in carried_out]
+    columns_out = vocab.columns("carried_out", "site")
+    rows_out = [cells(page, columns_out, row) for row in handover_rows(ledger, carried_out)]
     return "\n".join([
         f"# {md_inline(vocab.phrase('page_carried'))}\n",
         block('<p class="tz-lead">' + round_line + vocab.phrase(
@@ -38,9 +37,7 @@ def render_carried(page: Page, scope: Scope) -> str:
         block(table(headers(columns),
                     rows_in, "tz-sortable tz-carried-in", vocab.phrase("carried_in_none"))),
         f"## {md_inline(vocab.phrase('carried_out_heading'))}\n",
-        block(table([vocab.key("id"), vocab.kind_label("measure"), vocab.phrase("carried_out_state"),
-                     vocab.phrase("carried_out_into"), vocab.phrase("carried_out_later_state")], rows_out,
-                    "tz-sortable tz-carried-out", vocab.phrase("carried_out_none"))),
+        block(table(headers(columns_out), rows_out, "tz-sortable tz-carried-out", vocab.phrase("carried_out_none"))),
     ])
 
 

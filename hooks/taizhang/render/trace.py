@@ -12,7 +12,7 @@ from taizhang.views import Scope
 def _links(page: Page, records, gap: str) -> str:
     if not records:
         return f'<span class="tz-gap">{esc(gap)}</span>'
-    return "<br>".join(page.link(r) + repeat_mark(page, r) for r in records)
+    return "<br>".join(page.round_link(page.ledger.records[r.id]) + repeat_mark(page, r) for r in records)
 
 
 def render_trace(page: Page, scope: Scope) -> str:
@@ -23,15 +23,18 @@ def render_trace(page: Page, scope: Scope) -> str:
     headers = [Col(vocab.kind_label("feedback"), TITLE), Col(vocab.kind_label("problem"), WIDE),
                Col(vocab.kind_label("cause"), WIDE), Col(vocab.kind_label("measure"), WIDE),
                Col(vocab.key("status"), KEY)]
-    rows = [Row([page.link(f.feedback) + repeat_mark(page, f.feedback), _links(page, f.problems, no_problems), _links(page, f.causes, no_causes),
-                 _links(page, f.measures, no_measures), page.status_cell(f.status, f.status_label)],
-                {"status": f.status_label, "area": f.area_label}) for f in feedback]
+    rows = _rows(page, feedback)
     parts = [f"# {md_inline(vocab.phrase('page_trace'))}\n",
              block('<p class="tz-lead">' + vocab.phrase("trace_lead", gaps=f'<strong data-gaps="{gaps}">{gaps}</strong>')
                    + _repeat_note(vocab, scope) + '</p>'),
              block(rate_cards(page, views.figures(ledger, scope))),
              block(filter_bar(page, scope.areas())),
              block(table(headers, rows, "tz-trace tz-sortable tz-filterable", vocab.phrase("empty")))]
+    if scope.carried_feedback:      # earlier rounds' items this round counts (承接)
+        carried = views.feedback_rows(ledger, scope.carried_feedback, scope, len(feedback) + 1)
+        parts += [f"## {md_inline(vocab.phrase('trace_carried'))}\n",
+                  block(f'<p class="tz-lead">{esc(vocab.phrase("trace_carried_lead"))}</p>'
+                        + table(headers, _rows(page, carried), "tz-trace tz-sortable tz-filterable"))]
     unlinked = [p for p in views.problem_rows(ledger, scope.problems) if not p.feedback]
     if unlinked:
         rows = [Row([page.link(p.problem), _links(page, p.causes, no_causes), _links(page, p.measures, no_measures),
@@ -42,6 +45,15 @@ def render_trace(page: Page, scope: Scope) -> str:
                                            + table([Col(headers[1].label, TITLE)] + headers[2:], rows,
                                                    "tz-trace tz-sortable tz-filterable"))]
     return "\n".join(parts)
+
+
+def _rows(page: Page, feedback) -> list[Row]:
+    vocab = page.vocab
+    no_problems, no_causes, no_measures = (vocab.phrase(n) for n in ("no_problems", "no_causes", "no_measures"))
+    return [Row([page.round_link(page.ledger.records[f.feedback.id]) + repeat_mark(page, f.feedback),
+                 _links(page, f.problems, no_problems), _links(page, f.causes, no_causes),
+                 _links(page, f.measures, no_measures), page.status_cell(f.status, f.status_label)],
+                {"status": f.status_label, "area": f.area_label}) for f in feedback]
 
 
 def _repeat_note(vocab, scope: Scope) -> str:

@@ -60,12 +60,13 @@ API (all functions take the ledger first):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from taizhang.downloads import DOWNLOADS, Download
 from taizhang.link import (DONE, LIGHT_ORDER, PENDING, RED, YELLOW, Ledger, derive_item_state, effective_deadline,
-                           id_sort_key, item_share, not_a_task, worst_light)
+                           id_sort_key, is_earlier, item_share, not_a_task, worst_light)
 from taizhang.markup import plain_text
 from taizhang.model import (CauseRecord, FeedbackRecord, MeasureRecord, ProblemRecord, Record,
                             RoundRecord)
@@ -76,7 +77,7 @@ __all__ = [
     "Scope", "Ref", "Fact", "RoundFacts", "StatusCount", "LightCount", "Rate", "AreaProgress", "Figures",
     "Completion", "KindCompletion", "NotTask", "completion", "state_of", "state_label", "late_days", "late_text",
     "light_label", "total_completion", "carried_state",
-    "TaskRow", "ProblemRow", "FeedbackRow", "Group", "RATE_LEVELS",
+    "TaskRow", "ProblemRow", "FeedbackRow", "Group", "RATE_LEVELS", "HandoverRow", "handover_rows",
     "field_text", "is_closed", "light_text", "status_of", "status_label", "days_text", "deadline_text", "measure_note", "round_facts",
     "figures", "task_rows", "problem_rows", "feedback_rows", "responsibility_groups", "problem_light",
     "area_label", "sample_notice", "Download", "DOWNLOADS", "plain", "progress_line", "signoff_text",
@@ -151,7 +152,7 @@ class Scope:
         """承接事项: this round's measures that continue an earlier round's (承接自)."""
         return [m for m in self.measures if self.ledger.carried_from(m)]
 
-    @property
+    @functools.cached_property
     def carried_problems(self) -> list[ProblemRecord]:
         """Earlier rounds' problems that this round's carried measures answer (their
         originals' 整改问题, 承接自 followed back): counted in this round's figures."""
@@ -163,7 +164,7 @@ class Scope:
                         found.setdefault(p.id, p)
         return [found[i] for i in sorted(found, key=id_sort_key)]
 
-    @property
+    @functools.cached_property
     def carried_feedback(self) -> list[FeedbackRecord]:
         """Earlier rounds' feedback items (rectification tasks) those problems answer."""
         found: dict[str, FeedbackRecord] = {}
@@ -172,6 +173,29 @@ class Scope:
                 if isinstance(f, FeedbackRecord) and not not_a_task(f):
                     found.setdefault(f.id, f)
         return [found[i] for i in sorted(found, key=id_sort_key)]
+
+    @functools.cached_property
+    def _carried_ids(self) -> frozenset[str]:
+        return frozenset(r.id for r in self.carried_problems + self.carried_feedback)
+
+    def is_carried(self, record: Record) -> bool:
+        """An earlier round's problem or feedback item this round counts (carried work)."""
+        return self.round is not None and record.round != self.round.id and record.id in self._carried_ids
+
+    def counted_state(self, record: Record) -> str | None:
+        """The state this scope counts a record in: carried_state for carried
+        items, else the record's own (ledger.state_of)."""
+        if self.is_carried(record):
+            return carried_state(self.ledger, record, self.round.id)
+        return self.ledger.state_of(record)
+
+    def counted_measures(self, problem: ProblemRecord) -> list[MeasureRecord]:
+        """The measures a problem counts here: for a carried problem each of its
+        measures replaced by the one continuing it in this round (承接)."""
+        measures = self.ledger.measures_of(problem.id)
+        if not self.is_carried(problem):
+            return measures
+        return _unique(_latest(self.ledger, m, self.round.id) for m in measures)
 
     @property
     def carried_out(self) -> list[MeasureRecord]:
@@ -334,10 +358,12 @@ class Ref:
     kind: str
     title: str
     draft: bool = False       # an imported record not yet completed (marked 草稿)
+    not_task: bool = False    # a feedback item declared 非整改任务 (not counted)
 
     @classmethod
     def of(cls, record: Record) -> Ref:
-        return cls(record.id, record.kind, record.title, record.draft)
+        return cls(record.id, record.kind, record.title, record.draft,
+                   isinstance(record, FeedbackRecord) and not_a_task(record))
 
 
 def _refs(records) -> tuple[Ref, ...]:
@@ -487,6 +513,11 @@ class KindCompletion:
     text: str              # 已完成 X 项、基本完成 Y 项、正在整改 Z 项、未启动 W 项，共 T 项
     excluded: tuple[NotTask, ...] = ()    # feedback only: 非整改任务, not in any count
 
+    @property
+    def count(self) -> int:
+        """The total by another name: the name a `tables.summary` column shows it by."""
+        return self.total
+
 
 @dataclass(frozen=True)
 class Completion:
@@ -549,7 +580,7 @@ def completion(ledger: Ledger, scope: Scope) -> Completion:
     read 已完成 while work carried for it is open."""
     measures = scope.measures
     excluded = tuple(NotTask(Ref.of(f), str(f.value("not_task"))) for f in scope.not_tasks)
-    carried = {r.id: carried_state(ledger, r) for r in scope.carried_problems + scope.carried_feedback}
+    carried = {r.id: scope.counted_state(r) for r in scope.carried_problems + scope.carried_feedback}
     return Completion(
         feedback=_kind_completion(ledger, "feedback", "feedback", scope.tasks + scope.carried_feedback,
                                   excluded=excluded, states=carried),
@@ -571,21 +602,30 @@ def _originals(ledger: Ledger, measure: MeasureRecord) -> list[MeasureRecord]:
     return [found[i] for i in sorted(found, key=id_sort_key)]
 
 
-def _latest(ledger: Ledger, measure: MeasureRecord) -> MeasureRecord:
-    """The measure that carries this one's work now: 承接 followed forward to the last."""
+def _latest(ledger: Ledger, measure: MeasureRecord, round_id: str | None = None) -> MeasureRecord:
+    """The measure that carries this one's work now: 承接 followed forward to the
+    last, never past round `round_id` (a later round does not change an earlier one's figures)."""
+    limit = ledger.get(round_id) if round_id else None
     seen = {measure.id}
-    while True:
-        after = [m for m in ledger.carried_into(measure.id) if m.id not in seen]
+    while limit is None or measure.round != limit.id:
+        after = [m for m in ledger.carried_into(measure.id) if m.id not in seen and (
+            limit is None or m.round == limit.id or _round_before(ledger, m, limit))]
         if not after:
             return measure
         measure = after[-1]
         seen.add(measure.id)
+    return measure
 
 
-def carried_state(ledger: Ledger, record: Record) -> str | None:
+def _round_before(ledger: Ledger, record: Record, limit: RoundRecord) -> bool:
+    rnd = ledger.round_of(record)
+    return rnd is not None and isinstance(limit, RoundRecord) and is_earlier(rnd, limit)
+
+
+def carried_state(ledger: Ledger, record: Record, round_id: str | None = None) -> str | None:
     """A problem's or feedback item's state with each of its measures replaced by
-    the measure that continues it now (承接): what the round that carries the
-    work counts. Equal to state_of when nothing was carried."""
+    the measure that continues it now (承接; up to round `round_id`): what the
+    round that carries the work counts. Equal to state_of when nothing was carried."""
     if isinstance(record, ProblemRecord):
         problems = [record]
     elif isinstance(record, FeedbackRecord):
@@ -594,7 +634,7 @@ def carried_state(ledger: Ledger, record: Record) -> str | None:
         return ledger.state_of(record)
     measures = {m.id: m for p in problems for m in ledger.measures_of(p.id)}
     gaps = sum(1 for p in problems if not ledger.measures_of(p.id)) if isinstance(record, FeedbackRecord) else 0
-    now = [_latest(ledger, m) for m in measures.values()]
+    now = [_latest(ledger, m, round_id) for m in measures.values()]
     return derive_item_state([item_share(m, ledger.state_of(m)) for m in now], ledger.vocab, gaps)
 
 
@@ -704,6 +744,26 @@ def _areas(ledger: Ledger, scope: Scope) -> tuple[AreaProgress, ...]:
         overdue = sum(1 for m in measures if ledger.lights.get(m.id) == RED)
         rows.append(AreaProgress(ordinal, name, area_label(ordinal, name), len(problems), len(measures), closed,
                                  overdue, _rate(ledger.vocab, "measures", closed, len(measures))))
+    return tuple(rows) + _carried_areas(ledger, scope, in_scope)
+
+
+def _carried_areas(ledger: Ledger, scope: Scope, in_scope: set[str]) -> tuple[AreaProgress, ...]:
+    """Earlier rounds' areas of the carried problems this round counts, each with
+    this round's measures doing their work (承接): labelled with that round."""
+    groups: dict[tuple, list[ProblemRecord]] = {}
+    for p in scope.carried_problems:
+        groups.setdefault((p.round or "", p.area or ""), []).append(p)
+    rows = []
+    for (round_id, ordinal), problems in groups.items():
+        rnd = ledger.get(round_id)
+        name = ledger.area_name(problems[0], ordinal) if ordinal else ""
+        measures = _unique(m for p in problems for m in scope.counted_measures(p) if m.id in in_scope)
+        closed = sum(1 for m in measures if is_closed(ledger, m))
+        overdue = sum(1 for m in measures if ledger.lights.get(m.id) == RED)
+        label = ledger.vocab.phrase("ledger_carried_area", round=rnd.title if rnd is not None else round_id,
+                                    area=area_label(ordinal, name) if ordinal else "")
+        rows.append(AreaProgress(ordinal, name, label, len(problems), len(measures), closed, overdue,
+                                 _rate(ledger.vocab, "measures", closed, len(measures))))
     return tuple(rows)
 
 
@@ -746,6 +806,14 @@ class TaskRow:
     late_days: int | None = None     # closed this many days after the deadline in force (逾期完成)
 
 
+def _answered(ledger: Ledger, measure: MeasureRecord) -> list[Record]:
+    """The problems a measure addresses; a carried one's are its originals' (承接自)."""
+    own = ledger.targets(measure, "problems")
+    if own or not ledger.carried_from(measure):
+        return own
+    return _unique(p for m in _originals(ledger, measure) for p in ledger.targets(m, "problems"))
+
+
 def progress_line(entry) -> str:
     """One progress entry as one line: its date and text."""
     return f"{entry.on.isoformat()} {entry.text}"
@@ -764,6 +832,19 @@ def _latest_progress(measures) -> str:
     return progress_line(max(entries, key=lambda p: p.on)) if entries else ""
 
 
+def _progress_with_original(ledger: Ledger, measure: MeasureRecord) -> str:
+    """The measure's last progress entry; a carried one without any yet shows its
+    original's, marked 承接前（LC-001 CS-003）： as the ledger sheet does."""
+    own = _latest_progress([measure])
+    if own:
+        return own
+    for original in reversed(_originals(ledger, measure)):
+        if original.progress:
+            before = ledger.vocab.phrase("ledger_before_carry", round_id=original.round, id=original.id)
+            return f"{before}：{progress_line(original.progress[-1])}"
+    return ""
+
+
 def task_rows(ledger: Ledger, measures) -> tuple[TaskRow, ...]:
     vocab = ledger.vocab
     rows = []
@@ -771,7 +852,7 @@ def task_rows(ledger: Ledger, measures) -> tuple[TaskRow, ...]:
         light = ledger.lights.get(m.id)
         areas = tuple(area_label(a, ledger.area_name(m, a)) for a in ledger.areas_of_measure(m))
         rows.append(TaskRow(
-            number=number, measure=Ref.of(m), problems=_refs(ledger.targets(m, "problems")), areas=areas,
+            number=number, measure=Ref.of(m), problems=_refs(_answered(ledger, m)), areas=areas,
             leader=m.leader, unit=m.unit, owner=m.owner, measure_type=m.measure_type,
             measure_type_label=vocab.label("measure_types", m.measure_type) if m.measure_type else "",
             deadline=m.deadline, long_term=m.long_term, deadline_text=deadline_text(ledger, m),
@@ -781,7 +862,7 @@ def task_rows(ledger: Ledger, measures) -> tuple[TaskRow, ...]:
             light_text=light_text(ledger, m), closed=is_closed(ledger, m), completed_on=m.completed_on,
             signed_off_by=m.signed_off_by, signed_off_on=m.signed_off_on,
             progress=len(m.progress), evidence=len(m.evidence),
-            text=plain_text(m.body), latest_progress=_latest_progress([m]),
+            text=plain_text(m.body), latest_progress=_progress_with_original(ledger, m),
             evidence_names=tuple(e.name for e in m.evidence), signoff=signoff_text(m, vocab),
             state=ledger.state_of(m), state_label=status_label(vocab, ledger.state_of(m)),
             adjusted_deadline=effective_deadline(m) if effective_deadline(m) != m.deadline else None,
@@ -841,14 +922,16 @@ def _problem_signoff(ledger: Ledger, measures) -> str:
     return ledger.vocab.phrase("signed_off_part", done=len(signed), total=len(measures))
 
 
-def problem_rows(ledger: Ledger, problems) -> tuple[ProblemRow, ...]:
+def problem_rows(ledger: Ledger, problems, scope: Scope | None = None, start: int = 1) -> tuple[ProblemRow, ...]:
+    """With `scope`, an earlier round's problem carried into it shows the measures
+    continuing its work there and the state it counts in (Scope.counted_state)."""
     vocab = ledger.vocab
     rows = []
-    for number, p in enumerate(problems, start=1):
-        measures = ledger.measures_of(p.id)
+    for number, p in enumerate(problems, start=start):
+        measures = scope.counted_measures(p) if scope else ledger.measures_of(p.id)
         feedback = ledger.targets(p, "feedback")
-        status = ledger.problem_status.get(p.id)
-        light = problem_light(ledger, p)
+        status = scope.counted_state(p) if scope else ledger.problem_status.get(p.id)
+        light = worst_light(ledger.lights.get(m.id) for m in measures)
         open_dates = [m.deadline for m in measures if m.deadline and not is_closed(ledger, m)]
         deadline = _problem_deadline(ledger, measures)
         rows.append(ProblemRow(
@@ -859,7 +942,7 @@ def problem_rows(ledger: Ledger, problems) -> tuple[ProblemRow, ...]:
             causes=_refs(ledger.targets(p, "causes")), measures=_refs(measures),
             status=status, status_label=status_label(vocab, status, vocab.phrase("no_measures")),
             light=light, light_label=vocab.label("lights", light) if light else "",
-            closed=is_closed(ledger, p),
+            closed=status is not None and vocab.is_closed(status),
             leaders=tuple(sorted({x for m in measures for x in m.leader})),
             units=tuple(sorted({x for m in measures for x in m.unit})),
             earliest_open_deadline=min(open_dates) if open_dates else None,
@@ -910,19 +993,23 @@ def declaration_rows(ledger: Ledger, declarations) -> tuple[DeclarationRow, ...]
                  for number, p in enumerate(declarations, start=1))
 
 
-def feedback_rows(ledger: Ledger, feedback) -> tuple[FeedbackRow, ...]:
+def feedback_rows(ledger: Ledger, feedback, scope: Scope | None = None, start: int = 1) -> tuple[FeedbackRow, ...]:
+    """With `scope`, an earlier round's feedback item carried into it shows the
+    measures continuing its work there and the state it counts in."""
     rows = []
-    for number, f in enumerate(feedback, start=1):
+    for number, f in enumerate(feedback, start=start):
         problems = [p for p in ledger.linked_from(f.id, "problem", "feedback") if not p.is_declaration]
-        measures = _unique(m for p in problems for m in ledger.measures_of(p.id))
+        measures = _unique(m for p in problems for m in (scope.counted_measures(p) if scope else ledger.measures_of(p.id)))
         causes = _unique(c for p in problems for c in ledger.targets(p, "causes"))
-        status = ledger.feedback_status.get(f.id)
+        status = scope.counted_state(f) if scope else ledger.feedback_status.get(f.id)
         rows.append(FeedbackRow(
             number=number, feedback=Ref.of(f), quote=f.quote or f.title, area=f.area,
             area_label=area_label(f.area, ledger.area_name(f, f.area)) if f.area else "",
             problems=_refs(problems), causes=_refs(causes), measures=_refs(measures),
-            status=status, status_label=state_label(ledger, f),
-            light=worst_light(ledger.lights.get(m.id) for m in measures), closed=is_closed(ledger, f),
+            status=status, status_label=(status_label(ledger.vocab, status, ledger.vocab.phrase("no_problems"))
+                                         if scope and scope.is_carried(f) else state_label(ledger, f)),
+            light=worst_light(ledger.lights.get(m.id) for m in measures),
+            closed=status is not None and ledger.vocab.is_closed(status),
             evidence=sum(len(m.evidence) for m in measures),
             closeable=bool(measures) and all(m.status == "signed_off" for m in measures),
             gap=not not_a_task(f) and (not problems or any(not ledger.measures_of(p.id) for p in problems)),
@@ -995,6 +1082,39 @@ def carried_rows(ledger: Ledger, measures) -> tuple[CarriedRow, ...]:
                 overdue_days=overdue, status=ledger.state_of(m), status_label=status_label(vocab, ledger.state_of(m)),
                 light=ledger.lights.get(m.id), latest_progress=_latest_progress([m, original]),
             ))
+    return tuple(rows)
+
+
+@dataclass(frozen=True)
+class HandoverRow:
+    """转入后续: a measure of this round handed over to a later round (another
+    measure's 承接自 names it), beside the measure continuing it there."""
+
+    number: int
+    measure: Ref                      # this round's measure
+    status: str | None                # the state it counts as here (ledger.state_of)
+    status_label: str
+    light: str | None
+    later: tuple[Ref, ...]            # the later rounds' measures continuing it
+    later_round: str                  # their round's name（编号）
+    later_status: str | None          # the state of the last of them
+    later_status_label: str
+
+
+def handover_rows(ledger: Ledger, measures) -> tuple[HandoverRow, ...]:
+    """The 转入后续 table of 承接事项 (vocabulary tables.carried_out)."""
+    vocab = ledger.vocab
+    rows = []
+    for m in measures:
+        later = ledger.carried_into(m.id)
+        if not later:
+            continue
+        last = ledger.state_of(later[-1])
+        rows.append(HandoverRow(
+            number=len(rows) + 1, measure=Ref.of(m), status=ledger.state_of(m),
+            status_label=status_label(vocab, ledger.state_of(m)), light=ledger.lights.get(m.id),
+            later=_refs(later), later_round="、".join(dict.fromkeys(_round_name(ledger, n) for n in later)),
+            later_status=last, later_status_label=status_label(vocab, last)))
     return tuple(rows)
 
 

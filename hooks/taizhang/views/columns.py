@@ -23,7 +23,8 @@ from taizhang.vocabulary import OVERVIEW, TableColumn, Vocabulary
 ROW_TYPES = {
     "problems": "ProblemRow", "tasks": "TaskRow", "responsibility": "TaskRow", "responsibility_groups": "Group",
     "signoff_waiting": "TaskRow", "signoff_done": "TaskRow", "reconcile": "FeedbackRow",
-    "declarations": "DeclarationRow", "carried": "CarriedRow",
+    "declarations": "DeclarationRow", "carried": "CarriedRow", "carried_out": "HandoverRow",
+    "summary": "KindCompletion",
 }
 
 
@@ -93,7 +94,19 @@ def _ids(vocab: Vocabulary, column: TableColumn, row, value) -> str:
 
 
 def _status(vocab: Vocabulary, column: TableColumn, row, value) -> str:
-    return row.status_label
+    """The row's label for this column (e.g. a 承接事项 row's state now), else its status label."""
+    return getattr(row, f"{column.name}_label", row.status_label)
+
+
+def _round_links(vocab: Vocabulary, column: TableColumn, row, value) -> str:
+    """Another round's records; a 非整改任务 among them says so."""
+    return "\n".join(f"{r.id} {r.title}" + (f" {vocab.phrase('not_a_task')}" if r.not_task else "")
+                     for r in value) or _gap(vocab, column)
+
+
+def _rate(vocab: Vocabulary, column: TableColumn, row, value):
+    """A fraction (the sheet shows it as a percentage), "—" when nothing to divide by."""
+    return round(value.value, 4) if value.value is not None else vocab.phrase("none")
 
 
 PLAIN = {
@@ -103,7 +116,7 @@ PLAIN = {
     "title_text": _title_text,
     "ids": _ids, "measure_statuses": _ids,
     "links": lambda vocab, column, row, value: "\n".join(r.title for r in value) or _gap(vocab, column),
-    "round_links": lambda vocab, column, row, value: "\n".join(f"{r.id} {r.title}" for r in value) or _gap(vocab, column),
+    "round_links": _round_links,
     "texts": lambda vocab, column, row, value: "\n".join(value),
     "evidence": lambda vocab, column, row, value: "\n".join(value),
     "date": lambda vocab, column, row, value: value if isinstance(value, dt.date) else "",
@@ -111,6 +124,7 @@ PLAIN = {
     "status": _status, "status_marked": _status,
     "verdict": _verdict,
     "text": _or_blank, "days": _or_blank,
+    "rate": _rate,
 }
 
 

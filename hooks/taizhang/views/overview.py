@@ -87,6 +87,7 @@ class MeasureLine:
     days_overdue: int | None
     total: bool = False
     state: str | None = None   # the status's internal name (done …): its chip's colour
+    adjusted_deadline: str | None = None   # 调整后时限 (ISO), from which the days count
 
 
 @dataclass(frozen=True)

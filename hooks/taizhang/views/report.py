@@ -169,7 +169,16 @@ def _overall(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
     if by_type:
         blocks.append(Block(vocab.phrase("report_by_type", parts="；".join(by_type))))
     fig = figures(ledger, scope)
-    blocks.append(Block(vocab.phrase("report_lights", overdue=fig.overdue, soon=fig.due_soon, soon_days=vocab.due_soon_days)))
+    # 逾期/临期 are past or near a deadline; a 长期坚持 measure has none: its lit light is stale progress, said apart
+    lit = {m.id: ledger.lights.get(m.id) for m in scope.measures}
+    stale = sum(1 for m in scope.measures if m.long_term and lit[m.id] in (RED, YELLOW))
+    overdue = sum(1 for m in scope.measures if not m.long_term and lit[m.id] == RED)
+    soon = sum(1 for m in scope.measures if not m.long_term and lit[m.id] == YELLOW)
+    text = vocab.phrase("report_lights", overdue=overdue, soon=soon, soon_days=vocab.due_soon_days)
+    if stale:
+        text += vocab.phrase("report_lights_stale", count=stale, days=vocab.long_term_stale_days,
+                             stale=vocab.phrase("long_term_stale_light"))
+    blocks.append(Block(text))
     if fig.carried_in or fig.repeats:
         blocks.append(Block(vocab.phrase("report_rounds", carried=fig.carried_in, feedback_count=fig.repeat_feedback,
                                          problems=fig.repeat_problems)))
@@ -218,7 +227,7 @@ def _done_text(ledger: Ledger, measures) -> str:
         if entries:
             parts.append(f"{chinese_ordinal(n)}是{title}。{_sentence(entries)}")
         else:
-            state = status_label(vocab, m.status) or vocab.phrase("no_progress_short")
+            state = status_label(vocab, ledger.state_of(m)) or vocab.phrase("no_progress_short")
             parts.append(vocab.phrase("report_measure_no_progress", n=chinese_ordinal(n), title=title, state=state))
     return "".join(parts)
 
@@ -275,7 +284,8 @@ def _by_feedback(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
     blocks = []
     number = 0
     not_tasks = [f for f in scope.feedback if not_a_task(f)]
-    for heading, items in _feedback_groups(scope):
+    groups = list(_feedback_groups(scope))
+    for heading, items in groups:
         if heading and not items:
             continue
         if heading:
@@ -283,9 +293,39 @@ def _by_feedback(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
         for f in items:
             number += 1
             blocks.append(Block(_feedback_text(ledger, scope, f, number)))
+    number = _carried_feedback(ledger, scope, blocks, number, len([g for g in groups if g[0] and g[1]]))
     if not_tasks:
         blocks += _not_task_blocks(ledger, not_tasks)
     return tuple(blocks) or (Block(ledger.vocab.phrase("report_none")),)
+
+
+def _carried_feedback(ledger: Ledger, scope: Scope, blocks: list, number: int, areas: int) -> int:
+    """Earlier rounds' feedback items this round counts (承接): after this round's
+    areas, by round, each with the carried measures answering it now and the
+    state it counts in. Returns the last item number."""
+    vocab = ledger.vocab
+    by_round: dict[str, list] = {}
+    for f in scope.carried_feedback:
+        by_round.setdefault(f.round or "", []).append(f)
+    own = {m.id for m in scope.measures}
+    for round_id, items in by_round.items():
+        areas += 1
+        rnd = ledger.get(round_id)
+        heading = vocab.phrase("report_carried_heading", n=chinese_ordinal(areas),
+                               round=rnd.title if rnd is not None else round_id)
+        done = sum(1 for f in items if scope.counted_state(f) in DONE_STATES)
+        blocks.append(Block(heading, heading=True))
+        blocks.append(Block(vocab.phrase("report_carried_line", total=len(items), done=done)))
+        for f in items:
+            number += 1
+            problems = [p for p in ledger.linked_from(f.id, "problem", "feedback") if not p.is_declaration]
+            measures = {m.id: m for p in problems for m in scope.counted_measures(p) if m.id in own}
+            text = vocab.phrase("report_feedback_lead", n=number, quote=(f.quote or f.title).strip().rstrip("。"))
+            if measures:
+                text += _done_text(ledger, [measures[i] for i in sorted(measures)])
+            text += vocab.phrase("report_feedback_state", state=status_label(vocab, scope.counted_state(f)))
+            blocks.append(Block(text))
+    return number
 
 
 def _who_when(ledger: Ledger, m) -> str:
@@ -294,6 +334,9 @@ def _who_when(ledger: Ledger, m) -> str:
     if m.long_term:
         return vocab.phrase("report_who_long_term", units=units)
     when = chinese_date(m.deadline) if m.deadline else vocab.phrase("not_filled")
+    adjusted = m.value("adjusted_deadline")
+    if isinstance(adjusted, dt.date):      # the days are counted from it: both dates stay in the sentence
+        when += f"（{vocab.phrase('adjusted_deadline_note', date=chinese_date(adjusted))}）"
     return vocab.phrase("report_who_when", units=units, deadline=when)
 
 
