@@ -35,7 +35,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 from taizhang import views
 from taizhang.export.rows import FEEDBACK_COLUMNS, PROBLEM_COLUMNS, filing_unit, ledger_blocks
 from taizhang.export.zipfix import fixed_zip
-from taizhang.link import RED, Ledger
+from taizhang.link import RED, YELLOW, Ledger
 from taizhang.views import Scope
 from taizhang.vocabulary import Vocabulary
 
@@ -54,6 +54,17 @@ def state_fill(vocab, group: str, name: str | None) -> str | None:
     if not name or name not in vocab.enums[group]:
         return None
     return vocab.enums[group][name].fill.lstrip("#").upper() or None
+
+
+def _completion_fill(vocab, row) -> str | None:
+    """The 完成情况 cell says the status first, so it takes the status's fill
+    (as the chip on the site), unless its light warns (逾期, 临期): then the
+    light's. A 未启动 measure on schedule is grey, never the green of 正常;
+    已销号 its own slate, not 已完成's teal."""
+    status = row.measure.status if row.measure else None
+    if row.light in (RED, YELLOW) or not status:
+        return state_fill(vocab, "lights", row.light)
+    return state_fill(vocab, "statuses", status)
 
 
 HEADER_FILL = "E7E6E6"
@@ -553,7 +564,7 @@ def _ledger_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
                 if name in row.gaps:
                     fill = state_fill(ledger.vocab, "lights", RED)
                 else:
-                    fill = state_fill(ledger.vocab, "lights", row.light) if name == "completion" else None
+                    fill = _completion_fill(ledger.vocab, row) if name == "completion" else None
                 centred = name in ("number", "deadline")
                 put(ws, r, col, row.cells.get(name, ""), fonts.body, TOP_CENTER if centred else TOP, fill)
             lines = max(text_lines(row.cells.get(n, ""), widths[n], fonts.size) for n in names if n not in merged_columns)
