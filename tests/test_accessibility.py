@@ -106,6 +106,46 @@ def test_every_width_shows_each_rows_status_and_light_whole_ids_and_dates_and_he
         w.close()
 
 
+# Each header row of a ledger table against its words: a row taller than its
+# tallest header's lines of text (plus padding) has an empty line in it.
+EMPTY_HEADER_LINES_JS = r"""() => [...document.querySelectorAll('article div.tz-table thead tr')].flatMap(tr => {
+  const row = tr.getBoundingClientRect().height;
+  const words = Math.max(...[...tr.cells].map(th => {
+    const rg = document.createRange(); rg.selectNodeContents(th);
+    const tops = new Set([...rg.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+    const cs = getComputedStyle(th);
+    const line = parseFloat(cs.lineHeight) || 1.2 * parseFloat(cs.fontSize);
+    return tops.size * line + parseFloat(cs.paddingTop) + parseFloat(cs.paddingBottom);
+  }));
+  return row > words + 2 ? [tr.textContent.trim().slice(0, 20) + ': ' + Math.round(row) + ' > ' + Math.round(words)] : [];
+})"""
+
+
+def test_header_rows_have_no_empty_line_and_not_started_never_looks_done(browser, served):
+    """The sort icon stays out of the header's line (it wrapped under narrow
+    headers and left every header row an empty line, on screen and on
+    paper); the 未启动 share on the dashboard is a dashed outline like its
+    chip, not a solid bar like 已销号's."""
+    w = Watched(browser, served, viewport={"width": 1366, "height": 900})
+    try:
+        page = w.page
+        for media in ("screen", "print"):
+            page.emulate_media(media=media)
+            for path in ("", "lists/tasks/", "lists/responsibility/"):
+                page.goto(served + path)
+                page.locator("article div.tz-table th[role=columnheader]").first.wait_for(state="attached")
+                assert page.evaluate(EMPTY_HEADER_LINES_JS) == [], (media, path)
+        page.emulate_media(media="screen")
+        page.goto(served)
+        bar = page.locator(".tz-bar__fill.tz-fill--not_started").first.evaluate(
+            "e => { const s = getComputedStyle(e); return [s.fill, s.strokeDasharray]; }")
+        chip = page.locator(".tz-status--not_started").first.evaluate(
+            "e => { const s = getComputedStyle(e); return [s.backgroundColor, s.borderTopStyle]; }")
+        assert bar[0] == chip[0] and bar[1] not in ("none", "") and chip[1] == "dashed", (bar, chip)
+    finally:
+        w.close()
+
+
 def test_the_theme_speaks_chinese_404_page_and_heading_links(sample_site):
     from sitecheck import soup
     _, site = sample_site
