@@ -109,6 +109,16 @@ def test_drafts_pages_are_accessible_and_readable_at_every_width(imported_site, 
             problems += sweep(page, path)
         assert no_violations(violations)
         assert not problems, "\n".join(problems)
+        # a kind (整改措施) and each missing field's name stay whole: no "整改措/施"
+        page.goto(f"{server.origin}/drafts/")
+        for width in (768, 1366):
+            page.set_viewport_size({"width": width, "height": 900})
+            split = page.evaluate("""() => [...document.querySelectorAll(
+                '.tz-drafts td[data-label]:first-child, .tz-drafts td .tz-nobr')].filter(e => {
+              const rg = document.createRange(); rg.selectNodeContents(e);
+              return new Set([...rg.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size > 1;
+            }).map(e => e.textContent)""")
+            assert split == [], (width, split)
         assert w.off_site() == [] and w.errors == []
     finally:
         w.close()
