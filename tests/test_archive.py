@@ -247,6 +247,14 @@ def test_carried_and_repeated_work_is_accessible_and_readable_at_every_width(arc
                 page.set_viewport_size({"width": width, "height": 900})
                 violations[f"{name} {width}px"] = axe_violations(page)
             problems += sweep(page, name)
+        # 各轮概览's 归档 cells (未归档, a round's name) stay whole on a tablet
+        page.goto(pages["LC-002/all-rounds/"])
+        page.set_viewport_size({"width": 768, "height": 900})
+        split = page.evaluate("""() => [...document.querySelectorAll('.tz-all-rounds td:last-child')].filter(td => {
+          const rg = document.createRange(); rg.selectNodeContents(td);
+          return new Set([...rg.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size > 1;
+        }).map(td => td.textContent)""")
+        assert split == [], split
         # the version selector of the current round (its "latest" alias), opened
         page.set_viewport_size({"width": 1366, "height": 900})
         page.goto(pages["LC-002/carried/"])
