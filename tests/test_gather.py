@@ -711,6 +711,12 @@ def test_overview_pages_at_every_width(gathered, browser):
             w.page.locator("h1").first.wait_for()
             problems += sweep(w.page, name)
         assert not problems, "\n".join(problems)
+        # 各单位情况 (17 columns) is cards on a laptop: its 合计 row is a card too, not a
+        # column of loose label/value lines under the last card
+        w.page.set_viewport_size({"width": 1366, "height": 900})
+        w.page.goto(f"{server.origin}/index.html")
+        assert w.page.locator("div.tz-units.tz-cardview").count() == 1
+        assert w.page.locator(".tz-units tfoot tr").evaluate("e => getComputedStyle(e).display") == "grid"
         assert w.off_site() == [] and w.errors == []
     finally:
         w.close()
