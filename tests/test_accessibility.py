@@ -146,6 +146,29 @@ def test_header_rows_have_no_empty_line_and_not_started_never_looks_done(browser
         w.close()
 
 
+def test_tables_sort_from_the_keyboard(browser, served):
+    """A sortable header is reached with Tab and sorts with Enter (tablesort
+    5.7 gives it tabindex and the key), as a click does: sorting is no
+    mouse-only function (WCAG 2.1.1)."""
+    w = Watched(browser, served, viewport={"width": 1366, "height": 900})
+    try:
+        page = w.page
+        page.goto(served + "lists/tasks/")
+        header = page.locator("div.tz-table th", has_text="整改时限")
+        header.wait_for()
+        assert header.get_attribute("tabindex") == "0" and header.get_attribute("aria-sort") is None
+        header.focus()
+        page.keyboard.press("Enter")
+        dates = [d.split("\n")[0] for d in page.locator('div.tz-table tbody td[data-label="整改时限"]').all_inner_texts()]
+        assert header.get_attribute("aria-sort") and dates[0] == "2023-06-30", dates
+        page.keyboard.press("Enter")
+        dates = [d.split("\n")[0] for d in page.locator('div.tz-table tbody td[data-label="整改时限"]').all_inner_texts()]
+        assert dates[0] == "长期坚持", dates
+        assert axe_violations(page) == [] and w.errors == []
+    finally:
+        w.close()
+
+
 def test_the_theme_speaks_chinese_404_page_and_heading_links(sample_site):
     from sitecheck import soup
     _, site = sample_site
