@@ -210,3 +210,23 @@ def test_any_other_traceback_is_relayed_whole():
     assert speak_traceback(lines, load_vocabulary()) == [
         "（MkDocs 原文）Traceback (most recent call last):", '  File "x.py", line 1, in <module>',
         "（MkDocs 原文）ValueError: odd"]
+
+
+def test_ctrl_c_stops_a_serve_started_with_the_signal_ignored(tmp_path):
+    """Started as a background job or under nohup, a process begins with
+    SIGINT ignored, and so would MkDocs under it: the relayed Ctrl-C must
+    still stop it (the relay's handler is set before MkDocs starts)."""
+    from conftest import GOLDEN
+    root = copy_project(tmp_path / "ledger", GOLDEN / "base" / "records")
+    port = free_port()
+    serve = subprocess.Popen([sys.executable, "-m", "taizhang", "serve", "-a", f"127.0.0.1:{port}"], cwd=root,
+                             env=engine_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    try:
+        _fetch(serve, f"http://127.0.0.1:{port}/", "总览")
+        os.killpg(serve.pid, signal.SIGINT)
+        out, err = serve.communicate(timeout=60)
+    finally:
+        if serve.poll() is None:
+            os.killpg(serve.pid, signal.SIGKILL)
+    assert serve.returncode == 0 and (out + err).splitlines()[-1] == "正在停止……", out + err

@@ -164,19 +164,25 @@ def run_engine(arguments: list[str], vocab: Vocabulary, cwd, out=None) -> int:
     Returns MkDocs' exit code (128 + the signal if a signal ended it)."""
     out = out or sys.stderr
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"}
-    child = spawn.popen([sys.executable, "-m", "mkdocs", *arguments], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    child = None
 
     def forward(number, _frame):
+        if child is None:   # before MkDocs started: nothing to stop yet but this process
+            raise KeyboardInterrupt
         try:
             os.kill(child.pid, number)   # MkDocs alone: its own children end with it (spawn)
         except ProcessLookupError:
             pass
 
+    # The handlers come first: a signal this process was started ignoring
+    # (a background job, nohup) would otherwise stay ignored in MkDocs too,
+    # which then never stops; a handler is reset to the default by exec.
     relayed = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
     before = {number: signal.signal(number, forward) for number in relayed}
     traceback: list[str] = []   # a traceback's lines, held until its exception line says what it is
     try:
+        child = spawn.popen([sys.executable, "-m", "mkdocs", *arguments], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
         for raw in child.stdout:
             line = raw.decode("utf-8", "replace")
             if traceback or line.startswith(_TRACEBACK):
