@@ -360,6 +360,14 @@ def test_workbook_has_the_same_tables_and_no_formula(gathered):
     assert ["YY县委", "CS-002", "=1+2 规范支部活动"] == late[-2][:3] and late[-2][-1] == 9
     assert late[-1][:2] == ["合计", f"{len(late) - 1} 项"]
     assert isinstance(late[-2][5], dt.datetime)          # 整改时限 typed
+    # each 整改状态 in its status's fill, as its chip on the page and in the units' own workbooks
+    from taizhang.vocabulary import load_vocabulary
+    vocab = load_vocabulary()
+    fills = {v.label: v.fill.lstrip("#").upper() for v in vocab.enums["statuses"].values()}
+    header = [c.value for c in wb["逾期事项"][3]]
+    statuses = [row[header.index("整改状态")] for row in wb["逾期事项"].iter_rows(min_row=4)][:-1]
+    assert statuses and all(c.fill.fgColor.rgb[-6:] == fills[c.value] for c in statuses), \
+        [(c.value, c.fill.fgColor.rgb) for c in statuses]
     assert wb["数据问题"].max_row == 3 + 5
 
 
