@@ -127,8 +127,9 @@ def no_violations(found: dict) -> bool:
 
 # What a reader at this width cannot read: the page wider than the window;
 # a row's status or light cell outside the window or outside the box it
-# scrolls in; a header with a line of one character; an id or date split
-# across lines (each character's line measured with a Range).
+# scrolls in; a header (or a figure card's number or label) with a line of one
+# character; an id or date split across lines (each character's line measured
+# with a Range).
 READABILITY_JS = r"""() => {
   const vw = document.documentElement.clientWidth;
   const out = {page: document.documentElement.scrollWidth > vw + 0.5 ? document.documentElement.scrollWidth : 0, hidden: [], lone: [], broken: []};
@@ -160,7 +161,8 @@ READABILITY_JS = r"""() => {
     }
     return tops;
   };
-  for (const th of document.querySelectorAll('article th')) {
+  // headers, and the figure cards' numbers and labels ("23.8%（5/21" over a lone "）")
+  for (const th of document.querySelectorAll('article th, article .tz-num__value, article .tz-num__label')) {
     if (!th.offsetParent) continue;
     const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
     let tops = [];

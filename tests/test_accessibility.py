@@ -27,7 +27,8 @@ def test_no_axe_violation_on_any_kind_of_page(browser, served, width):
         page = w.page
         found = {}
         for path in PAGES:
-            page.goto(served + path)
+            # a page renamed away would show the 404 page (an h1 too) and pass unseen
+            assert page.goto(served + path).status == 200, path
             page.locator("h1").first.wait_for()
             found[path or "/"] = axe_violations(page)
         # the search results, as a reader sees them after typing a word
@@ -59,6 +60,28 @@ def test_the_site_offers_one_colour_scheme_and_keeps_it_in_dark_mode(browser, se
         w.close()
 
 
+def test_axe_reports_what_breaks_the_rules(browser, served):
+    """The harness itself: on a real page, a low-contrast word (the issue's
+    "逾期 N 天" in #989898), an image without text and a field without a label
+    are each reported (a run that found nothing anywhere proves nothing)."""
+    w = Watched(browser, served, viewport={"width": 1366, "height": 900})
+    try:
+        page = w.page
+        page.goto(served + "lists/tasks/")
+        page.locator("h1").first.wait_for()
+        assert axe_violations(page) == []
+        page.evaluate("""() => {
+          const lead = document.querySelector('article p');
+          lead.insertAdjacentHTML('beforeend', ' <span style="color:#989898;font-size:10px">逾期 3 天</span>'
+            + ' <img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="8" height="8">'
+            + ' <input type="text">');
+        }""")
+        rules = {line.split(" ", 1)[0] for line in axe_violations(page)}
+        assert {"color-contrast", "image-alt", "label"} <= rules, rules
+    finally:
+        w.close()
+
+
 def test_every_width_shows_each_rows_status_and_light_whole_ids_and_dates_and_headers(browser, served):
     """From 360 to 1920 px: no sideways scrolling, every row's status and light
     in view (a table that does not fit becomes cards), no header one character
@@ -67,8 +90,8 @@ def test_every_width_shows_each_rows_status_and_light_whole_ids_and_dates_and_he
     try:
         page = w.page
         problems = []
-        for path in PAGES[:-1] + ("lists/signoff/",):
-            page.goto(served + path)
+        for path in PAGES[:-1]:
+            assert page.goto(served + path).status == 200, path
             page.locator("h1").first.wait_for()
             problems += sweep(page, path or "/")
         assert not problems, "\n".join(problems)
@@ -79,6 +102,69 @@ def test_every_width_shows_each_rows_status_and_light_whole_ids_and_dates_and_he
         page.set_viewport_size({"width": 1920, "height": 900})
         page.wait_for_function("() => !document.querySelector('div.tz-cardview')")
         assert w.off_site() == [] and w.errors == []
+    finally:
+        w.close()
+
+
+# Each header row of a ledger table against its words: a row taller than its
+# tallest header's lines of text (plus padding) has an empty line in it.
+EMPTY_HEADER_LINES_JS = r"""() => [...document.querySelectorAll('article div.tz-table thead tr')].flatMap(tr => {
+  const row = tr.getBoundingClientRect().height;
+  const words = Math.max(...[...tr.cells].map(th => {
+    const rg = document.createRange(); rg.selectNodeContents(th);
+    const tops = new Set([...rg.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+    const cs = getComputedStyle(th);
+    const line = parseFloat(cs.lineHeight) || 1.2 * parseFloat(cs.fontSize);
+    return tops.size * line + parseFloat(cs.paddingTop) + parseFloat(cs.paddingBottom);
+  }));
+  return row > words + 2 ? [tr.textContent.trim().slice(0, 20) + ': ' + Math.round(row) + ' > ' + Math.round(words)] : [];
+})"""
+
+
+def test_header_rows_have_no_empty_line_and_not_started_never_looks_done(browser, served):
+    """The sort icon stays out of the header's line (it wrapped under narrow
+    headers and left every header row an empty line, on screen and on
+    paper); the 未启动 share on the dashboard is a dashed outline like its
+    chip, not a solid bar like 已销号's."""
+    w = Watched(browser, served, viewport={"width": 1366, "height": 900})
+    try:
+        page = w.page
+        for media in ("screen", "print"):
+            page.emulate_media(media=media)
+            for path in ("", "lists/tasks/", "lists/responsibility/"):
+                page.goto(served + path)
+                page.locator("article div.tz-table th[role=columnheader]").first.wait_for(state="attached")
+                assert page.evaluate(EMPTY_HEADER_LINES_JS) == [], (media, path)
+        page.emulate_media(media="screen")
+        page.goto(served)
+        bar = page.locator(".tz-bar__fill.tz-fill--not_started").first.evaluate(
+            "e => { const s = getComputedStyle(e); return [s.fill, s.strokeDasharray]; }")
+        chip = page.locator(".tz-status--not_started").first.evaluate(
+            "e => { const s = getComputedStyle(e); return [s.backgroundColor, s.borderTopStyle]; }")
+        assert bar[0] == chip[0] and bar[1] not in ("none", "") and chip[1] == "dashed", (bar, chip)
+    finally:
+        w.close()
+
+
+def test_tables_sort_from_the_keyboard(browser, served):
+    """A sortable header is reached with Tab and sorts with Enter (tablesort
+    5.7 gives it tabindex and the key), as a click does: sorting is no
+    mouse-only function (WCAG 2.1.1)."""
+    w = Watched(browser, served, viewport={"width": 1366, "height": 900})
+    try:
+        page = w.page
+        page.goto(served + "lists/tasks/")
+        header = page.locator("div.tz-table th", has_text="整改时限")
+        header.wait_for()
+        assert header.get_attribute("tabindex") == "0" and header.get_attribute("aria-sort") is None
+        header.focus()
+        page.keyboard.press("Enter")
+        dates = [d.split("\n")[0] for d in page.locator('div.tz-table tbody td[data-label="整改时限"]').all_inner_texts()]
+        assert header.get_attribute("aria-sort") and dates[0] == "2023-06-30", dates
+        page.keyboard.press("Enter")
+        dates = [d.split("\n")[0] for d in page.locator('div.tz-table tbody td[data-label="整改时限"]').all_inner_texts()]
+        assert dates[0] == "长期坚持", dates
+        assert axe_violations(page) == [] and w.errors == []
     finally:
         w.close()
 

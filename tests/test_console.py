@@ -177,3 +177,56 @@ def test_the_overview_builds_in_chinese_too(tmp_path, sample_site):
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "overview" / "site" / "index.html").is_file()
     assert english_lines(done.stdout + done.stderr) == [], done.stderr
+
+
+def test_a_port_already_taken_is_said_in_one_chinese_line_with_the_fix(tmp_path):
+    """A second preview on a port in use: MkDocs ends with a 30-line English
+    traceback (OSError: [Errno 98]); taizhang serve says what happened and
+    what to do, in one line, and exits 1."""
+    from conftest import GOLDEN
+    root = copy_project(tmp_path / "ledger", GOLDEN / "base" / "records")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        serve = taizhang("serve", "-a", f"127.0.0.1:{port}", cwd=root)
+        try:
+            out, err = serve.communicate(timeout=300)
+        finally:
+            if serve.poll() is None:
+                os.killpg(serve.pid, signal.SIGKILL)
+    said = out + err
+    lines = [line for line in said.splitlines() if line.strip()]
+    assert serve.returncode == 1, said
+    assert lines[-1] == ("错误：预览网站的端口已被占用（可能另一个预览还在运行）：先停止它，或用 -a 换一个端口，"
+                         "如 -a 127.0.0.1:8001。"), said
+    assert "Traceback" not in said and "File " not in said and english_lines(said) == [], said
+
+
+def test_any_other_traceback_is_relayed_whole():
+    from taizhang.console import speak_traceback
+    from taizhang.vocabulary import load_vocabulary
+    lines = ["Traceback (most recent call last):\n", '  File "x.py", line 1, in <module>\n', "ValueError: odd\n"]
+    assert speak_traceback(lines, load_vocabulary()) == [
+        "（MkDocs 原文）Traceback (most recent call last):", '  File "x.py", line 1, in <module>',
+        "（MkDocs 原文）ValueError: odd"]
+
+
+def test_ctrl_c_stops_a_serve_started_with_the_signal_ignored(tmp_path):
+    """Started as a background job or under nohup, a process begins with
+    SIGINT ignored, and so would MkDocs under it: the relayed Ctrl-C must
+    still stop it (the relay's handler is set before MkDocs starts)."""
+    from conftest import GOLDEN
+    root = copy_project(tmp_path / "ledger", GOLDEN / "base" / "records")
+    port = free_port()
+    serve = subprocess.Popen([sys.executable, "-m", "taizhang", "serve", "-a", f"127.0.0.1:{port}"], cwd=root,
+                             env=engine_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    try:
+        _fetch(serve, f"http://127.0.0.1:{port}/", "总览")
+        os.killpg(serve.pid, signal.SIGINT)
+        out, err = serve.communicate(timeout=60)
+    finally:
+        if serve.poll() is None:
+            os.killpg(serve.pid, signal.SIGKILL)
+    assert serve.returncode == 0 and (out + err).splitlines()[-1] == "正在停止……", out + err

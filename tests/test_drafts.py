@@ -84,3 +84,42 @@ def test_a_draft_measure_without_deadline_is_pending_never_green(imported_site):
     assert lights and all(l.startswith("待补充") for l in lights) and not any("正常" in l for l in lights)
     tasks = soup(site / "lists" / "tasks" / "index.html").get_text()
     assert "待补充" in tasks
+
+
+def test_drafts_pages_are_accessible_and_readable_at_every_width(imported_site, browser):
+    """待补充 with its rows (the sample has none), a draft measure's page with
+    its box, and the task list of ○ 待补充 lights: no WCAG 2.1 AA violation at
+    390, 768 and 1366 px (axe-core); from 360 to 1920 px every status and
+    light in view, no header one character a line, no id or date broken."""
+    from browsing import WIDTHS_CHECKED, Server, Watched, axe_violations, no_violations, sweep
+    root, built = imported_site
+    assert built.returncode == 0, built.stderr
+    server = Server(root / "site")
+    w = Watched(browser, server.origin + "/", viewport={"width": 1366, "height": 900})
+    try:
+        page = w.page
+        violations, problems = {}, []
+        for path in ("drafts/", "measures/CS-001/", "lists/tasks/"):
+            assert page.goto(f"{server.origin}/{path}").status == 200, path
+            page.locator("h1").first.wait_for()
+            assert page.locator("article table tbody tr").count() >= 1, f"{path}: no rows to check"
+            for width in WIDTHS_CHECKED:
+                page.set_viewport_size({"width": width, "height": 900})
+                violations[f"{path} {width}px"] = axe_violations(page)
+            problems += sweep(page, path)
+        assert no_violations(violations)
+        assert not problems, "\n".join(problems)
+        # a kind (整改措施) and each missing field's name stay whole: no "整改措/施"
+        page.goto(f"{server.origin}/drafts/")
+        for width in (768, 1366):
+            page.set_viewport_size({"width": width, "height": 900})
+            split = page.evaluate("""() => [...document.querySelectorAll(
+                '.tz-drafts td[data-label]:first-child, .tz-drafts td .tz-nobr')].filter(e => {
+              const rg = document.createRange(); rg.selectNodeContents(e);
+              return new Set([...rg.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size > 1;
+            }).map(e => e.textContent)""")
+            assert split == [], (width, split)
+        assert w.off_site() == [] and w.errors == []
+    finally:
+        w.close()
+        server.close()

@@ -197,18 +197,24 @@ def _fill(vocab, group: str, name: str) -> str:
     return vocab.enums[group][name].fill.lstrip("#").upper()
 
 
-def test_status_cells_are_coloured_by_light(ledger_sheet):
-    """The same fills as the site's chips and lights: read from the vocabulary."""
+def test_completion_cells_take_the_status_fill_unless_the_light_warns(ledger_sheet):
+    """完成情况 (status first, then the light's words) in the fills of the site's
+    chips, read from the vocabulary: the status's, or the light's when it
+    warns. 未启动 on schedule is never green, 已销号 never 已完成's colour."""
     vocab = load_vocabulary()
     colours = {}
     for row in ledger_sheet.iter_rows(min_row=4):
         if _id(row[3].value) and _id(row[3].value) not in colours:
             colours[_id(row[3].value)] = row[9].fill.fgColor.rgb[-6:]
-    assert colours["CS-003"] == _fill(vocab, "lights", "red")      # overdue
-    assert colours["CS-006"] == _fill(vocab, "lights", "yellow")   # due soon
-    assert colours["CS-001"] == _fill(vocab, "lights", "done")     # signed off: done
-    assert colours["CS-005"] == _fill(vocab, "lights", "green")    # on track
-    assert len(set(colours.values())) == 4
+    assert colours["CS-003"] == _fill(vocab, "lights", "red")                 # overdue
+    assert colours["CS-006"] == _fill(vocab, "lights", "yellow")              # due soon
+    assert colours["CS-001"] == _fill(vocab, "statuses", "signed_off")        # 已销号
+    assert colours["CS-002"] == _fill(vocab, "statuses", "done")              # 已完成
+    assert colours["CS-005"] == _fill(vocab, "statuses", "in_progress")       # 正在整改, on schedule
+    assert colours["CS-004"] == _fill(vocab, "statuses", "basically_done")    # 基本完成（持续整改）
+    assert colours["CS-009"] == _fill(vocab, "statuses", "not_started")       # 未启动, on schedule
+    assert colours["CS-009"] not in (_fill(vocab, "lights", "green"), _fill(vocab, "statuses", "done"))
+    assert len(set(colours.values())) == 7
 
 
 def test_task_sheet_fills_status_by_status_and_light_by_light(exported):

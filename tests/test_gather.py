@@ -372,6 +372,14 @@ def test_workbook_has_the_same_tables_and_no_formula(gathered):
     assert ["YY县委", "CS-002", "=1+2 规范支部活动"] == late[-2][:3] and late[-2][-1] == 9
     assert late[-1][:2] == ["合计", f"{len(late) - 1} 项"]
     assert isinstance(late[-2][5], dt.datetime)          # 整改时限 typed
+    # each 整改状态 in its status's fill, as its chip on the page and in the units' own workbooks
+    from taizhang.vocabulary import load_vocabulary
+    vocab = load_vocabulary()
+    fills = {v.label: v.fill.lstrip("#").upper() for v in vocab.enums["statuses"].values()}
+    header = [c.value for c in wb["逾期事项"][3]]
+    statuses = [row[header.index("整改状态")] for row in wb["逾期事项"].iter_rows(min_row=4)][:-1]
+    assert statuses and all(c.fill.fgColor.rgb[-6:] == fills[c.value] for c in statuses), \
+        [(c.value, c.fill.fgColor.rgb) for c in statuses]
     assert wb["数据问题"].max_row == 3 + 5 + 1           # 5 sources with problems, then 合计
     assert [c.value for c in wb["数据问题"][9]][:2] == ["合计", "5 项"]
     repeats = [[c.value for c in row] for row in wb["共性问题"].iter_rows(min_row=4)]
@@ -726,6 +734,12 @@ def test_overview_pages_at_every_width(gathered, browser):
             w.page.locator("h1").first.wait_for()
             problems += sweep(w.page, name)
         assert not problems, "\n".join(problems)
+        # 各单位情况 (17 columns) is cards on a laptop: its 合计 row is a card too, not a
+        # column of loose label/value lines under the last card
+        w.page.set_viewport_size({"width": 1366, "height": 900})
+        w.page.goto(f"{server.origin}/index.html")
+        assert w.page.locator("div.tz-units.tz-cardview").count() == 1
+        assert w.page.locator(".tz-units tfoot tr").evaluate("e => getComputedStyle(e).display") == "grid"
         assert w.off_site() == [] and w.errors == []
     finally:
         w.close()

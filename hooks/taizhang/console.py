@@ -17,7 +17,9 @@ do: some lines come before any hook runs or after the last one —
 child with the banner switched off and relay every line of its console
 through speak(): known lines in Chinese, the level as a Chinese lead, and any
 other English line kept whole behind a Chinese mark (a real warning is never
-dropped).
+dropped). A traceback is held until its last line: an error the user can fix
+(the port taken by another preview, an address this machine does not have)
+is said in one Chinese line with the fix; any other is relayed whole.
 """
 
 from __future__ import annotations
@@ -102,6 +104,13 @@ OTHER_LINES = (
     (re.compile(r".*resource_tracker: There appear to be (?P<count>\d+) leaked (?P<what>\w+) objects"
                 r" to clean up at shutdown.*"), "console_leaked"),
 )
+# The last line of a traceback MkDocs ends with → the phrase said instead of the
+# whole traceback (an error the user causes and can fix, not a fault in MkDocs).
+TRACEBACK_ENDS = (
+    (re.compile(r"OSError: \[Errno 98\] Address already in use"), "console_address_in_use"),
+    (re.compile(r"OSError: \[Errno 99\] Cannot assign requested address"), "console_address_unknown"),
+)
+_TRACEBACK = "Traceback (most recent call last):"
 # The source line Python's warnings module prints under the resource_tracker warning: said already.
 _ECHO = re.compile(r"\s+warnings\.warn\('resource_tracker: .*")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -130,6 +139,17 @@ def speak(line: str, vocab: Vocabulary) -> str | None:
     return _marked(line, vocab)
 
 
+def speak_traceback(lines: list[str], vocab: Vocabulary) -> list[str]:
+    """A traceback MkDocs printed (its header to its exception line): one
+    line in Chinese when the error is a known one, else every line as speak()
+    says it (the traceback kept whole, behind the Chinese mark)."""
+    last = _ANSI.sub("", lines[-1].rstrip("\r\n"))
+    for pattern, phrase in TRACEBACK_ENDS:
+        if pattern.fullmatch(last):
+            return [vocab.phrase("console_lead_error") + vocab.phrase(phrase)]
+    return [said for said in (speak(line, vocab) for line in lines) if said is not None]
+
+
 def _marked(text: str, vocab: Vocabulary) -> str:
     """A line nobody translated: kept whole, behind a Chinese mark when it has no Chinese."""
     return text if _HAN.search(text) else vocab.phrase("console_original") + text
@@ -144,22 +164,38 @@ def run_engine(arguments: list[str], vocab: Vocabulary, cwd, out=None) -> int:
     Returns MkDocs' exit code (128 + the signal if a signal ended it)."""
     out = out or sys.stderr
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"}
-    child = spawn.popen([sys.executable, "-m", "mkdocs", *arguments], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    child = None
 
     def forward(number, _frame):
+        if child is None:   # before MkDocs started: nothing to stop yet but this process
+            raise KeyboardInterrupt
         try:
             os.kill(child.pid, number)   # MkDocs alone: its own children end with it (spawn)
         except ProcessLookupError:
             pass
 
+    # The handlers come first: a signal this process was started ignoring
+    # (a background job, nohup) would otherwise stay ignored in MkDocs too,
+    # which then never stops; a handler is reset to the default by exec.
     relayed = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
     before = {number: signal.signal(number, forward) for number in relayed}
+    traceback: list[str] = []   # a traceback's lines, held until its exception line says what it is
     try:
+        child = spawn.popen([sys.executable, "-m", "mkdocs", *arguments], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
         for raw in child.stdout:
-            said = speak(raw.decode("utf-8", "replace"), vocab)
+            line = raw.decode("utf-8", "replace")
+            if traceback or line.startswith(_TRACEBACK):
+                traceback.append(line)
+                if len(traceback) > 1 and line.strip() and not line[0].isspace():
+                    told, traceback = speak_traceback(traceback, vocab), []
+                    print("\n".join(told), file=out, flush=True)
+                continue
+            said = speak(line, vocab)
             if said is not None:
                 print(said, file=out, flush=True)
+        if traceback:
+            print("\n".join(speak_traceback(traceback, vocab)), file=out, flush=True)
         code = child.wait()
     finally:
         for number, handler in before.items():

@@ -72,7 +72,9 @@ def site_extra(analysis: Analysis, version: str | None) -> dict[str, object]:
     if version:
         # Built as an archived round: Material's version selector and the
         # "archived round" banner read versions.json, which only mike writes.
-        extra["version"] = {"provider": "mike", "default": "latest", "alias": True}
+        # Rounds are listed by their titles alone: the alias is mike's English
+        # folder name ("latest"), which Material would print beside the title.
+        extra["version"] = {"provider": "mike", "default": "latest", "alias": False}
     return extra
 
 

@@ -35,7 +35,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 from taizhang import views
 from taizhang.export.rows import FEEDBACK_COLUMNS, PROBLEM_COLUMNS, filing_unit, ledger_blocks
 from taizhang.export.zipfix import fixed_zip
-from taizhang.link import RED, Ledger
+from taizhang.link import RED, YELLOW, Ledger
 from taizhang.views import Scope
 from taizhang.vocabulary import Vocabulary
 
@@ -54,6 +54,18 @@ def state_fill(vocab, group: str, name: str | None) -> str | None:
     if not name or name not in vocab.enums[group]:
         return None
     return vocab.enums[group][name].fill.lstrip("#").upper() or None
+
+
+def _completion_fill(ledger: Ledger, row) -> str | None:
+    """The 完成情况 cell says the state the figures count first, so it takes
+    that state's fill (as the chip on the site), unless its light warns (逾期,
+    临期): then the light's. A 未启动 measure on schedule is grey, never the
+    green of 正常; 已销号 its own slate, not 已完成's teal."""
+    vocab = ledger.vocab
+    state = ledger.state_of(row.measure) if row.measure else None
+    if row.light in (RED, YELLOW) or not state:
+        return state_fill(vocab, "lights", row.light)
+    return state_fill(vocab, "statuses", state)
 
 
 HEADER_FILL = "E7E6E6"
@@ -545,7 +557,7 @@ def _ledger_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
         _area_row(ws, r, block.name, names, widths, fonts)
         blocks.append((r, r, True))                    # an area row never ends a page
         first = r + 1
-        heights = [_ledger_row(ws, ledger.vocab, first + i, row, names, widths, fonts) for i, row in enumerate(block.rows)]
+        heights = [_ledger_row(ws, ledger, first + i, row, names, widths, fonts) for i, row in enumerate(block.rows)]
         r += len(block.rows)
         _merged_runs(block.rows, first, names, widths, fonts, heights, blocks, merges)
         for offset, height in enumerate(heights):
@@ -565,14 +577,14 @@ def _area_row(ws, r: int, name: str, names: list[str], widths: dict, fonts: Font
     ws.row_dimensions[r].height = height_of(text_lines(name, sum(widths.values()), fonts.size), fonts.size)
 
 
-def _ledger_row(ws, vocab, r: int, row, names: list[str], widths: dict, fonts: Fonts) -> float:
-    """One ledger row's cells (a gap in red, 完成情况 in its light's fill); its height
-    as its unmerged cells need it (the merged ones are _merged_runs')."""
+def _ledger_row(ws, ledger: Ledger, r: int, row, names: list[str], widths: dict, fonts: Fonts) -> float:
+    """One ledger row's cells (a gap in red, 完成情况 in its state's or warning light's fill);
+    its height as its unmerged cells need it (the merged ones are _merged_runs')."""
     for col, name in enumerate(names, start=1):
         if name in row.gaps:
-            fill = state_fill(vocab, "lights", RED)
+            fill = state_fill(ledger.vocab, "lights", RED)
         else:
-            fill = state_fill(vocab, "lights", row.light) if name == "completion" else None
+            fill = _completion_fill(ledger, row) if name == "completion" else None
         centred = name in ("number", "deadline")
         put(ws, r, col, row.cells.get(name, ""), fonts.body, TOP_CENTER if centred else TOP, fill)
     lines = max(text_lines(row.cells.get(n, ""), widths[n], fonts.size) for n in names if n not in MERGED_COLUMNS)

@@ -104,11 +104,22 @@ def site_link(vocab, unit: UnitFigures, page_dir: str | None) -> str:
     return f'<span class="tz-empty">{esc(vocab.phrase("overview_no_url"))}</span>'
 
 
+_COUNT = re.compile(r"(.+?)(（[^（）]*）)")
+
+
+def _figure(value: str) -> str:
+    """A card's figure; its count in brackets ("23.8%（5/21）") one box of its own (taizhang.css)."""
+    parts = _COUNT.fullmatch(value)
+    if not parts:
+        return esc(value)
+    return f'{esc(parts.group(1))}<span class="tz-num__count">{esc(parts.group(2))}</span>'
+
+
 def _cards(src: str, cards) -> str:
     """Figure cards as on the unit dashboard: (label, value, target page or #anchor)."""
     html_cards = "".join(
         f'<a class="tz-num" href="{esc(target) if target.startswith("#") else href(src, target)}" data-metric="{esc(label)}">'
-        f'<span class="tz-num__value">{esc(value)}</span><span class="tz-num__label">{esc(label)}</span></a>'
+        f'<span class="tz-num__value">{_figure(str(value))}</span><span class="tz-num__label">{esc(label)}</span></a>'
         for label, value, target in cards)
     return block(f'<div class="tz-numbers">{html_cards}</div>')
 

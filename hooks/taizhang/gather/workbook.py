@@ -34,12 +34,23 @@ def _percent_columns(ws, columns: tuple[int, ...], first_row: int) -> None:
 
 
 def _fills(vocab, columns, rows) -> list[dict]:
-    """A unit's 逾期 count in the red light's fill (as its chip on the page); never on 合计."""
-    red = next((col for col, c in enumerate(columns, start=1) if c.show == "overdue"), None)
-    if red is None:
-        return [{} for _ in rows]
-    fill = state_fill(vocab, "lights", RED)
-    return [{red: fill} if not r.total and getattr(r, columns[red - 1].name) else {} for r in rows]
+    """As the chips on the pages: a unit's 逾期 count in the red light's fill,
+    a measure's 整改状态 in its status's fill (the units' ledgers fill theirs
+    so too); never on 合计."""
+    def column(show):
+        return next((col for col, c in enumerate(columns, start=1) if c.show == show), None)
+
+    red, status = column("overdue"), column("status")
+    red_fill = state_fill(vocab, "lights", RED)
+    fills = []
+    for r in rows:
+        cells = {}
+        if red and not r.total and getattr(r, columns[red - 1].name):
+            cells[red] = red_fill
+        if status and not r.total and state_fill(vocab, "statuses", getattr(r, "state", None)):
+            cells[status] = state_fill(vocab, "statuses", r.state)
+        fills.append(cells)
+    return fills
 
 
 def build_overview_workbook(overview: Overview, vocab) -> bytes:

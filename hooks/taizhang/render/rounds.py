@@ -8,7 +8,7 @@ import datetime as dt
 from taizhang.link import Ledger, build_ledger
 from taizhang.model import RoundRecord
 from taizhang.render import urls
-from taizhang.render.html import ArchiveView, Cell, Page, Row, block, esc, md_inline, table
+from taizhang.render.html import NOWRAP, ArchiveView, Cell, Col, Page, Row, block, esc, md_inline, table
 from taizhang.render.columns import cells, headers
 from taizhang.views import Scope, carried_rows, figures, handover_rows
 
@@ -69,7 +69,8 @@ def render_rounds(page: Page, scope: Scope, archive: ArchiveView | None = None) 
     vocab = page.vocab
     headers = [vocab.kind_label("round"), vocab.kind_label("feedback"), vocab.kind_label("problem"),
                vocab.kind_label("measure"), vocab.phrase("rate_header"), vocab.label("lights", "red"),
-               vocab.phrase("carried_header"), vocab.phrase("page_recurrences"), vocab.phrase("archive_header")]
+               vocab.phrase("carried_header"), vocab.phrase("page_recurrences"),
+               Col(vocab.phrase("archive_header"), NOWRAP)]   # 未归档 was split as 未归/档 on a tablet
     return "\n".join([
         f"# {md_inline(vocab.phrase('page_all_rounds'))}\n",
         block(f'<p class="tz-lead">{esc(vocab.phrase("all_rounds_lead", recurrences=vocab.phrase("page_recurrences")))}</p>'),
