@@ -238,21 +238,26 @@ def test_the_declarations_sheet_is_found_by_its_declared_labels(tmp_path):
     assert len(declarations) == 4 and all(d.content.strip() for d in declarations)
 
 
-def test_the_carried_list_shows_its_new_column(tmp_path):
-    """承接事项 (the sample has no carried measure): the renamed golden case has one. Its
-    taizhang.yml plus the same `tables.carried` entry adds the column to the page and the sheet."""
-    from taizhang.export.xlsx import build_workbook
+def _renamed_case_with(tmp_path, table: str, added: str, **analyse_args):
+    """The renamed golden case (it has an earlier round and a carried measure, the
+    sample has none) with `table`'s default columns plus `added` in its taizhang.yml, analysed."""
     from taizhang.project import analyse
-    from taizhang.render.site import render_site
-    from taizhang.views import Scope
     case = REPO / "tests/golden/pages/renamed"
     project = tmp_path / "p"
     shutil.copytree(case / "records", project / "records")
     raw = yaml.safe_load((REPO / "hooks/taizhang/vocabulary.yml").read_text(encoding="utf-8"))
-    extra = "tables:\n  carried:\n" + "".join(f"    - {_flow(spec)}\n" for spec in raw["tables"]["carried"])
-    extra += f"    - {ADDED['carried']}\n"
+    extra = f"tables:\n  {table}:\n" + "".join(f"    - {_flow(spec)}\n" for spec in raw["tables"][table]) + added
     (project / "taizhang.yml").write_text((case / "taizhang.yml").read_text(encoding="utf-8") + extra, encoding="utf-8")
-    analysis = analyse(project)
+    return analyse(project, **analyse_args)
+
+
+def test_the_carried_list_shows_its_new_column(tmp_path):
+    """承接事项 (the sample has no carried measure): the renamed golden case has one. Its
+    taizhang.yml plus the same `tables.carried` entry adds the column to the page and the sheet."""
+    from taizhang.export.xlsx import build_workbook
+    from taizhang.render.site import render_site
+    from taizhang.views import Scope
+    analysis = _renamed_case_with(tmp_path, "carried", f"    - {ADDED['carried']}\n")
     assert not analysis.errors, [p.format() for p in analysis.errors]
     page = render_site(analysis).pages["carried/index.md"]
     assert "<th>状态甲</th>" in page and 'data-label="状态甲"' in page
@@ -266,17 +271,11 @@ def test_the_handed_over_list_shows_its_new_column(tmp_path):
     """转入后续 (tables.carried_out): the renamed case's earlier round, whose measure the
     later round continues, shows the added column on its 承接事项 page."""
     from taizhang.export.xlsx import build_workbook
-    from taizhang.project import analyse
     from taizhang.render.site import render_site
     from taizhang.views import Scope
-    case = REPO / "tests/golden/pages/renamed"
-    project = tmp_path / "p"
-    shutil.copytree(case / "records", project / "records")
-    raw = yaml.safe_load((REPO / "hooks/taizhang/vocabulary.yml").read_text(encoding="utf-8"))
-    extra = "tables:\n  carried_out:\n" + "".join(f"    - {_flow(spec)}\n" for spec in raw["tables"]["carried_out"])
-    extra += f"    - {ADDED['carried_out']}\n    - {{name: measure, as: id, label: 编号乙}}\n"
-    (project / "taizhang.yml").write_text((case / "taizhang.yml").read_text(encoding="utf-8") + extra, encoding="utf-8")
-    analysis = analyse(project, round_id="LC-000")
+    analysis = _renamed_case_with(tmp_path, "carried_out",
+                                  f"    - {ADDED['carried_out']}\n    - {{name: measure, as: id, label: 编号乙}}\n",
+                                  round_id="LC-000")
     assert not analysis.errors, [p.format() for p in analysis.errors]
     page = render_site(analysis).pages["carried/index.md"]
     assert "<th>后续状态甲</th>" in page and 'data-label="后续状态甲">正在推进<' in page

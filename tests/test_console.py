@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 
 from conftest import copy_project, env
 
@@ -43,6 +44,23 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def running(serve: subprocess.Popen):
+    """The serve process; its whole group killed if the test leaves it running."""
+    try:
+        yield serve
+    finally:
+        if serve.poll() is None:
+            os.killpg(serve.pid, signal.SIGKILL)
+
+
+def ctrl_c(serve: subprocess.Popen, timeout: int = 60) -> str:
+    """Ctrl-C in the terminal (SIGINT to the group): all it says until it ends."""
+    os.killpg(serve.pid, signal.SIGINT)
+    out, err = serve.communicate(timeout=timeout)
+    return out + err
 
 
 def test_the_checks_words_are_chinese():
@@ -83,18 +101,12 @@ def test_taizhang_serve_speaks_chinese_until_ctrl_c(tmp_path):
     record and see it rebuilt, then Ctrl-C: every line Chinese."""
     root = copy_project(tmp_path / "ledger")
     port = free_port()
-    serve = taizhang("serve", "--dirty", "-a", f"127.0.0.1:{port}", cwd=root)
-    try:
+    with running(taizhang("serve", "--dirty", "-a", f"127.0.0.1:{port}", cwd=root)) as serve:
         _fetch(serve, f"http://127.0.0.1:{port}/lists/tasks/", "任务清单")
         record = root / "records" / "measures" / "CS-003.md"
         record.write_text(record.read_text(encoding="utf-8").replace("统筹兼顾", "统筹兼顾（已改）", 1), encoding="utf-8")
         _fetch(serve, f"http://127.0.0.1:{port}/measures/CS-003/", "统筹兼顾（已改）")
-        os.killpg(serve.pid, signal.SIGINT)   # Ctrl-C in the terminal
-        out, err = serve.communicate(timeout=60)
-    finally:
-        if serve.poll() is None:
-            os.killpg(serve.pid, signal.SIGKILL)
-    said = out + err
+        said = ctrl_c(serve)
     lines = [line for line in said.splitlines() if line.strip()]
     assert serve.returncode == 0, said
     assert lines[0] == "正在生成网站……", said   # MkDocs' first line, logged before any hook runs
@@ -108,19 +120,13 @@ def test_taizhang_serve_speaks_chinese_until_ctrl_c(tmp_path):
 
 def test_ctrl_c_during_the_first_build_says_aborted_in_chinese(tmp_path):
     root = copy_project(tmp_path / "ledger")
-    serve = taizhang("serve", "-a", f"127.0.0.1:{free_port()}", cwd=root)
-    try:
+    with running(taizhang("serve", "-a", f"127.0.0.1:{free_port()}", cwd=root)) as serve:
         lines = []
         for line in serve.stderr:   # the build has begun: Ctrl-C now comes in the middle of it
             lines.append(line)
             if line.strip() == "清空网站目录":
                 break
-        os.killpg(serve.pid, signal.SIGINT)
-        out, err = serve.communicate(timeout=60)
-    finally:
-        if serve.poll() is None:
-            os.killpg(serve.pid, signal.SIGKILL)
-    said = "".join(lines) + out + err
+        said = "".join(lines) + ctrl_c(serve)
     assert serve.returncode == 1, said
     assert [line for line in said.splitlines() if line.strip()][-1] == "已中止。", said
     assert english_lines(said) == [], said
@@ -189,12 +195,8 @@ def test_a_port_already_taken_is_said_in_one_chinese_line_with_the_fix(tmp_path)
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        serve = taizhang("serve", "-a", f"127.0.0.1:{port}", cwd=root)
-        try:
+        with running(taizhang("serve", "-a", f"127.0.0.1:{port}", cwd=root)) as serve:
             out, err = serve.communicate(timeout=300)
-        finally:
-            if serve.poll() is None:
-                os.killpg(serve.pid, signal.SIGKILL)
     said = out + err
     lines = [line for line in said.splitlines() if line.strip()]
     assert serve.returncode == 1, said
@@ -222,11 +224,7 @@ def test_ctrl_c_stops_a_serve_started_with_the_signal_ignored(tmp_path):
     serve = subprocess.Popen([sys.executable, "-m", "taizhang", "serve", "-a", f"127.0.0.1:{port}"], cwd=root,
                              env=engine_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
-    try:
+    with running(serve):
         _fetch(serve, f"http://127.0.0.1:{port}/", "总览")
-        os.killpg(serve.pid, signal.SIGINT)
-        out, err = serve.communicate(timeout=60)
-    finally:
-        if serve.poll() is None:
-            os.killpg(serve.pid, signal.SIGKILL)
-    assert serve.returncode == 0 and (out + err).splitlines()[-1] == "正在停止……", out + err
+        said = ctrl_c(serve)
+    assert serve.returncode == 0 and said.splitlines()[-1] == "正在停止……", said
