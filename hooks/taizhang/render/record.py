@@ -17,7 +17,10 @@ from taizhang.views import (Scope, area_label, field_text, figures, late_text, p
                             state_label)
 
 
-def render_record(page: Page, record: Record, problems: list[Problem], history: History | None = None) -> str:
+def render_record(page: Page, record: Record, problems: list[Problem], history: History | None = None,
+                  scope: Scope | None = None) -> str:
+    """A record's page; `scope` is the shown round's (made once per build by render_site)."""
+    scope = scope if scope is not None else Scope(page.ledger, page.ledger.current_round)
     vocab = page.vocab
     parts = [_meta_title(f"{record.id} {record.title or ''}"),
              f"# {md_inline(record.id)} {md_inline(record.title or '')}\n"]
@@ -27,7 +30,7 @@ def render_record(page: Page, record: Record, problems: list[Problem], history: 
         parts.append(block(_problems_box(vocab, problems)))
     if record.draft:
         parts.append(block(_draft_box(page, reminders)))
-    parts.append(block(_facts(page, record)))
+    parts.append(block(_facts(page, record, scope)))
     if isinstance(record, FeedbackRecord) and record.quote:
         parts.append(f"## {md_inline(vocab.key('quote'))}\n")
         parts.append(block(f'<blockquote class="tz-quote"><p>{esc(record.quote)}</p></blockquote>'))
@@ -100,7 +103,7 @@ def _row(label: str, value: str) -> str:
     return f"<tr><th>{esc(label)}</th><td>{value}</td></tr>"
 
 
-def _facts(page: Page, record: Record) -> str:
+def _facts(page: Page, record: Record, scope: Scope) -> str:
     vocab, ledger = page.vocab, page.ledger
     rows = [_row(vocab.key("kind"), esc(vocab.kind_label(record.kind)))]
     if record.draft:
@@ -114,9 +117,9 @@ def _facts(page: Page, record: Record) -> str:
     if isinstance(record, FeedbackRecord) and record.source:
         rows.append(_row(vocab.key("source"), esc(record.source)))
     if isinstance(record, FeedbackRecord):
-        rows += _feedback_facts(page, record)
+        rows += _feedback_facts(page, record, scope)
     if isinstance(record, ProblemRecord):
-        rows += _problem_facts(page, record)
+        rows += _problem_facts(page, record, scope)
     if isinstance(record, MeasureRecord):
         rows += _measure_facts(page, record)
     if isinstance(record, RoundRecord):
@@ -126,7 +129,7 @@ def _facts(page: Page, record: Record) -> str:
     return '<div class="tz-facts"><table>\n' + "\n".join(rows) + "\n</table></div>"
 
 
-def _feedback_facts(page: Page, feedback: FeedbackRecord) -> list[str]:
+def _feedback_facts(page: Page, feedback: FeedbackRecord, scope: Scope) -> list[str]:
     """Its own 整改状态, from the measures of the problems answering it (or 非整改任务)."""
     vocab, ledger = page.vocab, page.ledger
     measures = {m.id: m for p in ledger.linked_from(feedback.id, "problem", "feedback") if not p.is_declaration
@@ -135,18 +138,14 @@ def _feedback_facts(page: Page, feedback: FeedbackRecord) -> list[str]:
     state = ledger.state_of(feedback)
     label = vocab.phrase("status_by_problems")
     return [_row(label, page.status(state, state_label(ledger, feedback))
-                 + (" " + page.light(light) if light and state else ""))] + _carried_facts(page, feedback)
+                 + (" " + page.light(light) if light and state else ""))] + _carried_facts(page, feedback, scope)
 
 
-def _carried_facts(page: Page, record: Record) -> list[str]:
+def _carried_facts(page: Page, record: Record, scope: Scope) -> list[str]:
     """An earlier round's item the shown round counts (承接): the state it counts in
     there, from the measures continuing its work, beside its own."""
-    ledger = page.ledger
-    shown = ledger.current_round
-    if shown is None or record.round == shown.id:
-        return []
-    scope = Scope(ledger, shown)
-    if not scope.is_carried(record):
+    ledger, shown = page.ledger, scope.round
+    if shown is None or not scope.is_carried(record):
         return []
     problems = [record] if isinstance(record, ProblemRecord) else [
         p for p in ledger.linked_from(record.id, "problem", "feedback") if not p.is_declaration]
@@ -157,14 +156,14 @@ def _carried_facts(page: Page, record: Record) -> list[str]:
                  page.status(state) + " " + page.vocab.phrase("record_carried_by", ids=ids))]
 
 
-def _problem_facts(page: Page, problem: ProblemRecord) -> list[str]:
+def _problem_facts(page: Page, problem: ProblemRecord, scope: Scope) -> list[str]:
     vocab, ledger = page.vocab, page.ledger
     if problem.is_declaration:
         return [_row(vocab.key("nature"), esc(vocab.label("natures", "declaration")))]
     derived = ledger.problem_status.get(problem.id)
     rows = [_row(vocab.phrase("status_by_measures"), page.status(derived, vocab.phrase("no_measures")) + " "
                  + page.light(problem_light(ledger, problem)))]
-    rows += _carried_facts(page, problem)
+    rows += _carried_facts(page, problem, scope)
     if problem.status:
         rows.append(_row(vocab.phrase("status_reported"), page.status(problem.status)))
     repeat = repeat_mark(page, problem)

@@ -90,6 +90,6 @@ def render_site(analysis: Analysis, dir_urls: bool = True, history: History | No
     record_files = {}
     for record in ledger.records.values():
         uri = record_src(analysis.vocab, record)
-        emit(uri, lambda page, record=record: render_record(page, record, problems_by_path.get(record.path, []), history))
+        emit(uri, lambda page, record=record: render_record(page, record, problems_by_path.get(record.path, []), history, scope))
         record_files[uri] = record.path
     return SitePages(pages, record_files, fragments)
