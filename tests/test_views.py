@@ -601,3 +601,32 @@ def test_the_carried_list_marks_a_feedback_item_that_is_not_a_task():
     assert plain(VOCAB, column, row) == "FK-001 反馈FK-001\nFK-002 反馈FK-002 非整改任务（不计入）"
     html = cell(Page("carried/index.md", led, True), column, row)
     assert html.count("非整改任务（不计入）") == 1 and html.index("FK-002") < html.index("非整改任务")
+
+
+def test_a_red_that_missed_no_date_is_said_as_stale_not_overdue():
+    """A problem whose only red measure is a 长期坚持 one without recent progress
+    reads 持续整改滞后, not 逾期, in the 问题清单 and on its page; one with a missed
+    deadline still reads 逾期; the dashboard's red count says how many are stale."""
+    from dataclasses import replace
+
+    from taizhang.render.dashboard import render_dashboard
+    from taizhang.render.html import Page
+    from taizhang.render.lists import render_problem_list
+    from taizhang.render.record import render_record
+    stale = replace(measure("CS-102", "in_progress", ["WT-002"], deadline=None), round="LC-002", long_term=True,
+                    measure_type="long_term")
+    late = replace(measure("CS-103", "in_progress", ["WT-003"], deadline=dt.date(2024, 6, 30)), round="LC-002")
+    led = build_ledger([rnd(), _round_two(), feedback("FK-002"), replace(problem("WT-002", fb=["FK-002"]), round="LC-002"),
+                        replace(problem("WT-003", fb=["FK-002"]), round="LC-002"), stale, late],
+                       VOCAB, dt.date(2024, 7, 28), "LC-002")
+    scope = Scope(led, led.records["LC-002"])
+    assert led.lights["CS-102"] == led.lights["CS-103"] == "red"
+    rows = {r.problem.id: r for r in views.problem_rows(led, scope.problems)}
+    assert (rows["WT-002"].light_label, rows["WT-003"].light_label) == ("持续整改滞后", "逾期")
+    page = render_problem_list(Page("lists/problems/index.md", led, True), scope)
+    assert '<span class="tz-light tz-light--red" title="持续整改滞后">持续整改滞后</span>' in page
+    assert '<span class="tz-light tz-light--red" title="逾期">逾期</span>' in page
+    record = render_record(Page("problems/WT-002/index.md", led, True), led.records["WT-002"], [], scope=scope)
+    assert ">持续整改滞后</span>" in record and ">逾期</span>" not in record
+    dashboard = render_dashboard(Page("index.md", led, True), scope)
+    assert 'data-light-count="red">2</span> 逾期（其中持续整改滞后 1 项）' in dashboard

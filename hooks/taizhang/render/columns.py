@@ -104,7 +104,7 @@ def _status_marked(page: Page, column: TableColumn, row, value) -> Cell:
 def _light(page: Page, column: TableColumn, row, value) -> Cell:
     if hasattr(row, "measure"):
         return page.light_cell(row.light, page.measure_light(_record(page, row.measure)))
-    return page.light_cell(row.light, page.light(row.light))
+    return page.light_cell(row.light, page.light(row.light, label=getattr(row, "light_label", "")))
 
 
 def _measure_statuses(page: Page, column: TableColumn, row, value):

@@ -261,11 +261,11 @@ class Page:
         label = self.vocab.label("statuses", status)
         return f'<span class="tz-status tz-status--{esc(status)}">{esc(label)}</span>'
 
-    def light(self, light: str | None, detail: str = "") -> str:
+    def light(self, light: str | None, detail: str = "", label: str = "") -> str:
+        """A light and its word (`label`, e.g. views.worst_light_label's 持续整改滞后; else the light's own)."""
         if light is None:
             return ""
-        label = self.vocab.label("lights", light)
-        text = f"{label}{detail}"
+        text = f"{label or self.vocab.label('lights', light)}{detail}"
         return f'<span class="tz-light tz-light--{esc(light)}" title="{esc(text)}">{esc(text)}</span>'
 
     def measure_light(self, measure: MeasureRecord) -> str:

@@ -14,7 +14,7 @@ from taizhang.render.html import ID, KEY, NOWRAP, TITLE, WIDE, Col, Page, block,
 from taizhang.render.marks import by_round, handover_text, repeat_mark
 from taizhang.link import not_a_task, worst_light
 from taizhang.views import (Scope, area_label, field_text, figures, late_text, problem_light, round_facts,
-                            state_label)
+                            state_label, worst_light_label)
 
 
 def render_record(page: Page, record: Record, problems: list[Problem], history: History | None = None,
@@ -137,8 +137,8 @@ def _feedback_facts(page: Page, feedback: FeedbackRecord, scope: Scope) -> list[
     light = worst_light(ledger.lights.get(i) for i in measures)
     state = ledger.state_of(feedback)
     label = vocab.phrase("status_by_problems")
-    return [_row(label, page.status(state, state_label(ledger, feedback))
-                 + (" " + page.light(light) if light and state else ""))] + _carried_facts(page, feedback, scope)
+    light_html = " " + page.light(light, label=worst_light_label(ledger, measures.values())) if light and state else ""
+    return [_row(label, page.status(state, state_label(ledger, feedback)) + light_html)] + _carried_facts(page, feedback, scope)
 
 
 def _carried_facts(page: Page, record: Record, scope: Scope) -> list[str]:
@@ -162,7 +162,7 @@ def _problem_facts(page: Page, problem: ProblemRecord, scope: Scope) -> list[str
         return [_row(vocab.key("nature"), esc(vocab.label("natures", "declaration")))]
     derived = ledger.problem_status.get(problem.id)
     rows = [_row(vocab.phrase("status_by_measures"), page.status(derived, vocab.phrase("no_measures")) + " "
-                 + page.light(problem_light(ledger, problem)))]
+                 + page.light(problem_light(ledger, problem), label=worst_light_label(ledger, ledger.measures_of(problem.id))))]
     rows += _carried_facts(page, problem, scope)
     if problem.status:
         rows.append(_row(vocab.phrase("status_reported"), page.status(problem.status)))

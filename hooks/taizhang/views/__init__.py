@@ -76,7 +76,7 @@ from taizhang.views.columns import plain
 __all__ = [
     "Scope", "Ref", "Fact", "RoundFacts", "StatusCount", "LightCount", "Rate", "AreaProgress", "Figures",
     "Completion", "KindCompletion", "NotTask", "completion", "state_of", "state_label", "late_days", "late_text",
-    "light_label", "total_completion", "carried_state",
+    "light_label", "worst_light_label", "total_completion", "carried_state",
     "TaskRow", "ProblemRow", "FeedbackRow", "Group", "RATE_LEVELS", "HandoverRow", "handover_rows",
     "field_text", "is_closed", "light_text", "status_of", "status_label", "days_text", "deadline_text", "measure_note", "round_facts",
     "figures", "task_rows", "problem_rows", "feedback_rows", "responsibility_groups", "problem_light",
@@ -287,6 +287,28 @@ def light_label(ledger: Ledger, measure: MeasureRecord) -> str:
     if light is None:
         return ""
     if _is_stale(ledger, measure):
+        return ledger.vocab.phrase("long_term_stale_light")
+    return ledger.vocab.label("lights", light)
+
+
+def _light_count_label(vocab, light: str, stale: int) -> str:
+    """逾期, or 逾期（其中持续整改滞后 3 项）: a red or yellow count that holds stale
+    长期坚持 measures says how many of them missed no date."""
+    label = vocab.label("lights", light)
+    if not stale:
+        return label
+    return vocab.phrase("light_count_stale", label=label, count=stale, stale=vocab.phrase("long_term_stale_light"))
+
+
+def worst_light_label(ledger: Ledger, measures) -> str:
+    """The word for a problem's or feedback item's light (the worst of its
+    measures'): 持续整改滞后 when every measure lit that colour is a stale
+    长期坚持 one, not 逾期 — no date was missed."""
+    light = worst_light(ledger.lights.get(m.id) for m in measures)
+    if light is None:
+        return ""
+    lit = [m for m in measures if ledger.lights.get(m.id) == light]
+    if light in (RED, YELLOW) and all(_is_stale(ledger, m) for m in lit):
         return ledger.vocab.phrase("long_term_stale_light")
     return ledger.vocab.label("lights", light)
 
@@ -711,6 +733,7 @@ def figures(ledger: Ledger, scope: Scope) -> Figures:
     closed = sum(n for s, n in counts.items() if vocab.is_closed(s))
     not_started = counts.get(order[0], 0)
     lights = Counter(ledger.lights.get(m.id) for m in measures)
+    stale = Counter(ledger.lights.get(m.id) for m in measures if _is_stale(ledger, m))
     declarations = len(scope.declarations)
     count_text = (vocab.phrase("problem_count_with_declarations", problems=len(problems), declarations=declarations)
                   if declarations else vocab.phrase("problem_count", problems=len(problems)))
@@ -722,7 +745,7 @@ def figures(ledger: Ledger, scope: Scope) -> Figures:
         not_started=not_started,
         in_progress=sum(n for s, n in counts.items() if s != order[0] and not vocab.is_closed(s)),
         closed=closed, signed_off=sum(1 for m in measures if m.status == "signed_off"),
-        lights=tuple(LightCount(l, vocab.label("lights", l), lights.get(l, 0)) for l in LIGHT_ORDER
+        lights=tuple(LightCount(l, _light_count_label(vocab, l, stale.get(l, 0)), lights.get(l, 0)) for l in LIGHT_ORDER
                      if l != PENDING or lights.get(l)),      # 待补充 only while drafts lack a deadline
         rates=rates, areas=_areas(ledger, scope), area_note=vocab.phrase("area_counting"),
         carried_in=len(scope.carried_in), carried_out=len(scope.carried_out),
@@ -941,7 +964,7 @@ def problem_rows(ledger: Ledger, problems, scope: Scope | None = None, start: in
             feedback_quotes=tuple(f.quote or f.title for f in feedback),
             causes=_refs(ledger.targets(p, "causes")), measures=_refs(measures),
             status=status, status_label=status_label(vocab, status, vocab.phrase("no_measures")),
-            light=light, light_label=vocab.label("lights", light) if light else "",
+            light=light, light_label=worst_light_label(ledger, measures),
             closed=status is not None and vocab.is_closed(status),
             leaders=tuple(sorted({x for m in measures for x in m.leader})),
             units=tuple(sorted({x for m in measures for x in m.unit})),
