@@ -425,3 +425,24 @@ def test_a_ledger_exported_with_renamed_words_imports_back(tmp_path):
     (root / "taizhang.yml").write_text(RENAMED_EXPORT_WORDS, encoding="utf-8")
     do_import(root, exported)
     _compare(analyse(sample), analyse(root), causes_exported=False)
+
+
+def test_completion_lines_that_only_look_like_taizhangs_own_are_kept_and_read_fast(tmp_path):
+    """（整改状态填写为…） is taizhang's own line only around a status word: around other
+    text it stays in the record (nothing a unit wrote is dropped); a completion cell of
+    30,000 spaces inside such a line imports at once (the patterns backtracked for hours)."""
+    import time
+    rows = ["序号,查摆问题,整改措施,责任单位,整改时限,完成情况",
+            '1,问题一,措施一,区委组织部,2023年8月16日,"已完成\n（整改状态填写为待领导小组复核）"',
+            '2,问题二,措施二,区委组织部,2023年8月16日,"已完成\n（整改状态填写为正在整改）"',
+            '3,问题三,措施三,区委组织部,2023年8月16日,"已完成\n（整改状态填写为' + " " * 30000 + 'x）"']
+    source = tmp_path / "台账.csv"
+    source.write_text("\n".join(rows), encoding="utf-8")
+    root = empty_project(tmp_path)
+    started = time.perf_counter()
+    do_import(root, source)
+    assert time.perf_counter() - started < 60
+    measures = imported(root)["整改措施"]
+    assert [m["整改状态"] for m in measures] == ["已完成", "正在整改", "已完成"]
+    assert "待领导小组复核" in measures[0].content and "待领导小组复核" not in measures[1].content
+    assert "（整改状态填写为" not in measures[1].content and "x）" in measures[2].content

@@ -41,6 +41,20 @@ def phrase_pattern(vocab, name: str, **slots: str) -> str:
     return "".join(out)
 
 
+class _Own:
+    """A pattern of taizhang's own short wording with a lazy part (.*?) between spaces:
+    on a long run of spaces such a pattern backtracks for minutes (cubic), so text
+    longer than any wording taizhang writes is not looked at (no match)."""
+
+    LONGEST = 400
+
+    def __init__(self, pattern: str):
+        self.regex = re.compile(pattern)
+
+    def match(self, text: str):
+        return self.regex.match(text) if len(text) <= self.LONGEST else None
+
+
 class ExportWords:
     """What taizhang's own export writes in a cell beyond the records' text, read from the same
     phrases (so a workbook exported with renamed words reads back): 完成情况 lines (a light and its
@@ -50,16 +64,19 @@ class ExportWords:
         def p(name: str, **slots: str) -> str:
             return phrase_pattern(vocab, name, **slots)
         lights = "|".join(re.escape(v.label) for v in vocab.enums["lights"].values())
+        # the status words themselves, longest first: any other text in the phrase is not ours, and is kept
+        statuses = "|".join(re.escape(v.label) for v in sorted(vocab.enums["statuses"].values(),
+                                                                key=lambda v: -len(v.label)))
         notes = "|".join([p("days_left", days=_DAYS), p("due_today"), p("overdue_days", days=_DAYS)])
         self.completion = re.compile(
             f"^(?:(?:{lights})(?:（(?:{notes})）)?|{p('overdue_days', days=_DAYS)}|{p('due_today')}"
             f"|{p('completed_on_text', date=_DAY)}|{p('late_done', days=_DAYS)}|{p('long_term_stale', days=_DAYS)}"
-            f"|{p('ledger_status_as_filed', status='.+?')})$")
-        self.as_filed = re.compile(f"^{p('ledger_status_as_filed', status='(.+?)')}$")
+            f"|{p('ledger_status_as_filed', status=f'(?:{statuses})')})$")
+        self.as_filed = re.compile(f"^{p('ledger_status_as_filed', status=f'({statuses})')}$")
         self.done_on = re.compile(p("completed_on_text", date=f"({_DAY})"))
-        self.signoff = re.compile(f"^{p('signoff_text', when=f'({_DAY})?' + chr(92) + 's*(.*?)')}$")
+        self.signoff = _Own(f"^{p('signoff_text', when=f'({_DAY})?' + chr(92) + 's*(.*?)')}$")
         self.same = re.compile(f"^(?:{p('ledger_same_at', number=_DAYS)}|{p('ledger_same')})$")
-        self.gap = re.compile("^(?:" + "|".join([
+        self.gap = _Own("^(?:" + "|".join([
             f"（{p('no_measures')}）", f"（{p('no_problems')}）", p("ledger_declared", ids=".*?"),
             p("ledger_no_feedback"), p("ledger_no_problem")]) + ")$")
 _ALSO = re.compile(r"\n?（同时整改\s*([^）]*)）")
