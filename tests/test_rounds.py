@@ -45,6 +45,18 @@ def test_dry_run_lists_every_unfinished_measure_and_writes_nothing(sample):
     assert tree_hash(sample) == before
 
 
+def test_carry_over_that_cannot_write_every_measure_writes_nothing(sample):
+    """A measure of round 1 that cannot be carried (a draft without 责任人): the round
+    and the other measures are not written either, and the message names the original."""
+    cs5 = sample / "records/measures/CS-005.md"
+    cs5.write_text(re.sub(r"(?m)^责任人: .*$", "草稿: 是", cs5.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+    before = tree_hash(sample)
+    result = run_cli("new", "round", *ROUND2, "--carry-over", cwd=sample)
+    assert result.returncode == 2 and result.stdout == "", result.stdout + result.stderr
+    assert "CS-005（records/measures/CS-005.md）不能承接" in result.stderr and "责任人" in result.stderr
+    assert tree_hash(sample) == before
+
+
 def test_carry_over_takes_every_unfinished_measure_with_its_type_deadline_and_status(sample):
     before = tree_hash(sample)
     result = ok(sample, "new", "round", *ROUND2, "--carry-over")

@@ -85,6 +85,9 @@ def cmd_new(args) -> int:
     options = {name: getattr(args, name) for name in NEW_KINDS[kind]}
     if kind == "round":
         options["areas"] = parse_areas(options["areas"])
+    if kind == "round" and args.carry_over and analysis.ledger.current_round is not None:
+        from taizhang.scaffold import check_carry_over
+        check_carry_over(analysis, analysis.ledger.current_round.id)   # every carried measure writable, or nothing written
     new = create(analysis, kind, options)
     print(new.path.relative_to(root).as_posix())
     if kind == "round" and args.carry_over:

@@ -19,7 +19,7 @@ from taizhang.check import DRAFT_BODY
 from taizhang.fsutil import write_new
 from taizhang.link import is_earlier
 from taizhang.load import CONTROL_CHARS, parse_text, record_files
-from taizhang.model import build_record, known_keys
+from taizhang.model import MeasureRecord, build_record, known_keys
 from taizhang.problems import Reporter
 from taizhang.project import RECORDS_DIR, Analysis
 
@@ -191,17 +191,22 @@ def _missing(vocab, kind: str, values: dict) -> list[str]:
 
 
 def create(analysis: Analysis, kind: str, options: dict, body: str = "") -> NewRecord:
+    new = prepare(analysis, kind, options, body)
+    write_new(new.path, new.text)
+    return new
+
+
+def prepare(analysis: Analysis, kind: str, options: dict, body: str = "") -> NewRecord:
+    """The record `create` would write, checked by the checker's field rules; nothing written."""
     vocab = analysis.vocab
-    records_dir = analysis.root / RECORDS_DIR
     _refuse_control_chars(options, body)
     values = build_values(analysis, kind, options)
     kind_info = vocab.kinds[kind]
     record_id = next_id(analysis, kind_info.prefix)
     values["id"] = record_id
     text = render_front_matter(vocab, kind, values) + "\n" + (body or DRAFT_BODY) + "\n"
-    path = records_dir / kind_info.folder / f"{record_id}.md"
+    path = analysis.root / RECORDS_DIR / kind_info.folder / f"{record_id}.md"
     _validate(analysis, path, text)
-    write_new(path, text)
     return NewRecord(path, record_id, text)
 
 
@@ -260,18 +265,33 @@ def carry_over(analysis: Analysis, from_round: str, to_round: str) -> list[NewRe
     the original in 承接自. It keeps the original's type, deadline and status; its
     problems, progress and evidence stay on the original and are shown from there
     (the carried measure's page links them). Nothing existing is touched."""
-    vocab = analysis.vocab
     created = []
     for m in unfinished_measures(analysis, from_round):
-        deadline = vocab.long_term_deadline if m.long_term else (m.deadline.isoformat() if m.deadline else None)
-        options = {
-            "title": m.title, "round": to_round, "carried_from": [m.id],
-            "leader": list(m.leader), "unit": list(m.unit), "owner": list(m.owner), "deadline": deadline,
-            "measure_type": vocab.label("measure_types", m.measure_type) if m.measure_type else None,
-            "status": vocab.label("statuses", m.status) if m.status else None,
-            "publish": False if not m.publish else None,
-        }
-        body = f"承接 {from_round} 未完成的{vocab.kind_label('measure')} {m.id}，继续整改。\n\n{m.body.strip()}"
         # next_id reads file names on disk, so each new measure gets a fresh id.
-        created.append(create(analysis, "measure", options, body.strip()))
+        created.append(create(analysis, "measure", *_carried(analysis.vocab, m, from_round, to_round)))
     return created
+
+
+def check_carry_over(analysis: Analysis, from_round: str) -> None:
+    """Raise ScaffoldError, before any file is written, if a measure carry_over would
+    write breaks a field rule (a draft without 责任人 …): each is checked as it would
+    be written, in the round it comes from (the new round does not exist yet)."""
+    for m in unfinished_measures(analysis, from_round):
+        try:
+            prepare(analysis, "measure", *_carried(analysis.vocab, m, from_round, from_round))
+        except ScaffoldError as exc:
+            raise ScaffoldError(f"{m.id}（{m.path}）不能承接：{exc}（改的是原措施 {m.path}，补上后重新运行）") from None
+
+
+def _carried(vocab, m: MeasureRecord, from_round: str, to_round: str) -> tuple[dict, str]:
+    """The options and body of the measure continuing `m` in `to_round`."""
+    deadline = vocab.long_term_deadline if m.long_term else (m.deadline.isoformat() if m.deadline else None)
+    options = {
+        "title": m.title, "round": to_round, "carried_from": [m.id],
+        "leader": list(m.leader), "unit": list(m.unit), "owner": list(m.owner), "deadline": deadline,
+        "measure_type": vocab.label("measure_types", m.measure_type) if m.measure_type else None,
+        "status": vocab.label("statuses", m.status) if m.status else None,
+        "publish": False if not m.publish else None,
+    }
+    body = f"承接 {from_round} 未完成的{vocab.kind_label('measure')} {m.id}，继续整改。\n\n{m.body.strip()}"
+    return options, body.strip()
