@@ -152,14 +152,18 @@ def test_the_resolver_table_is_pyyamls_own_without_timestamps():
 def test_usual_records_are_read_without_importing_pyyaml():
     """The usual ledger (the sample's records) is checked without PyYAML: its
     import would be a sixth of `taizhang check` on 1,000 records. A record that
-    needs the full parser still gets it."""
+    needs the full parser still gets it. Nor does it import what only some
+    bodies or only the site need (html.parser for a body holding "<", typing,
+    threading, the views and exports): imports are most of `taizhang check`'s
+    fixed cost (issue #32, README 性能)."""
     import subprocess
     import sys
     from pathlib import Path
 
     repo = Path(__file__).resolve().parents[1]
     script = ("import sys\nfrom taizhang.cli import main\ncode = main(['check', sys.argv[1]])\n"
-              "print('yaml' in sys.modules, code)")
+              "print('yaml' in sys.modules, code, *sorted(m for m in sys.modules if m in "
+              "('html.parser', 'typing', 'threading') or m.startswith(('taizhang.views', 'taizhang.export'))))")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     for _ in range(2):   # the first run may have to make the defaults' JSON (vocabulary._defaults_json)
         out = subprocess.run([sys.executable, "-c", script, str(repo)], capture_output=True, text=True, check=True,

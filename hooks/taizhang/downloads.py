@@ -8,14 +8,16 @@ can list the formats without importing the view-building code.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False   # typing's own flag, without importing typing for `taizhang check`
 if TYPE_CHECKING:
     from taizhang.vocabulary import Vocabulary
 
 
 @dataclass(frozen=True)
 class Download:
+    """A file offered for download: its format, URL and Chinese file name."""
+
     format: str     # what `taizhang export --format` calls it
     uri: str        # stable ASCII URL under the site
     name: str       # the Chinese file name it is saved as; {report_name} is the phrase

@@ -38,6 +38,8 @@ class Unresolved:
 
 @dataclass(frozen=True)
 class Ledger:
+    """All records linked: forward and backward links, derived statuses and lights."""
+
     vocab: Vocabulary
     today: dt.date
     records: Mapping[str, Record]

@@ -19,12 +19,16 @@ from taizhang.vocabulary import Vocabulary
 
 @dataclass(frozen=True)
 class Link:
+    """A record id written in a link field, with the line it was written on."""
+
     target: str
     line: int
 
 
 @dataclass(frozen=True)
 class Progress:
+    """One 整改进展 entry: its date, text and line."""
+
     on: dt.date
     text: str
     line: int
@@ -32,6 +36,8 @@ class Progress:
 
 @dataclass(frozen=True)
 class Evidence:
+    """One 佐证材料 item: its name, the file it points at (if any) and its line."""
+
     name: str
     file: str | None
     line: int
@@ -39,6 +45,8 @@ class Evidence:
 
 @dataclass(frozen=True, kw_only=True)
 class Record:
+    """One record file, its fields converted by type (see build_record)."""
+
     kind: str
     id: str
     title: str
@@ -74,6 +82,8 @@ class Record:
 
 @dataclass(frozen=True, kw_only=True)
 class RoundRecord(Record):
+    """An inspection round: team, dates, phase and the areas its feedback is grouped in."""
+
     team: str | None = None
     inspected: str | None = None
     feedback_date: dt.date | None = None
@@ -90,6 +100,8 @@ class RoundRecord(Record):
 
 @dataclass(frozen=True, kw_only=True)
 class FeedbackRecord(Record):
+    """A feedback item (反馈意见) of the inspection team."""
+
     area: str | None = None
     source: str | None = None
     quote: str | None = None
@@ -97,6 +109,8 @@ class FeedbackRecord(Record):
 
 @dataclass(frozen=True, kw_only=True)
 class ProblemRecord(Record):
+    """A problem (查摆问题) found for feedback items, with its written status."""
+
     area: str | None = None
     nature: str | None = None
     feedback: tuple[Link, ...] = ()
@@ -113,11 +127,13 @@ class ProblemRecord(Record):
 
 @dataclass(frozen=True, kw_only=True)
 class CauseRecord(Record):
-    pass
+    """A root cause (原因) that measures address."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class MeasureRecord(Record):
+    """A rectification measure (整改措施): owners, deadline, status, progress, evidence."""
+
     problems: tuple[Link, ...] = ()
     addresses_causes: tuple[Link, ...] = ()
     leader: tuple[str, ...] = ()
@@ -341,6 +357,8 @@ class _FieldReader:
 
 @dataclass(frozen=True)
 class _SubField:
+    """A sub-field of a structured field (a progress entry's date), for messages."""
+
     parent: str
     name: str
     type: str = "date"

@@ -32,6 +32,8 @@ class TodayError(TaizhangError, ValueError):
 
 @dataclass(frozen=True)
 class Analysis:
+    """What reading and checking a project gives: the ledger and the problems found."""
+
     root: Path
     vocab: Vocabulary
     ledger: Ledger

@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
 from taizhang.sanitise import ATTRIBUTES, CLASSES, CLEAN_CONTENT, TAGS, URL_SCHEMES, is_off_site
 
@@ -27,6 +26,8 @@ _ATTR_LIST = re.compile(r"\{:[^}\n]*\}|\{\s*[#.][\w\-]+[^}\n]*\}")
 
 @dataclass(frozen=True)
 class Finding:
+    """Something the sanitiser will remove from a body, at its line."""
+
     line: int        # 1-based, within the body
     what: str
 
@@ -40,40 +41,53 @@ def bad_scheme(url: str) -> str | None:
     return None
 
 
-class _Scanner(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.findings: list[Finding] = []
+def _scanner_class():
+    """The HTML scanner, made on the first body holding a "<": most bodies hold
+    none, and html.parser is a sizeable import for `taizhang check`."""
+    if _SCANNER:
+        return _SCANNER[0]
+    from html.parser import HTMLParser
 
-    def _add(self, what: str) -> None:
-        self.findings.append(Finding(self.getpos()[0], what))
+    class _Scanner(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.findings: list[Finding] = []
 
-    def handle_starttag(self, tag, attrs):
-        if tag not in TAGS:
-            self._add(f"<{tag}> 标签" + ("及其内容" if tag in CLEAN_CONTENT else ""))
-            return
-        allowed = ATTRIBUTES.get(tag, set())
-        for name, value in attrs:
-            value = value or ""
-            if name == "class" and tag in CLASSES and set(value.split()) <= CLASSES[tag]:
-                continue
-            if name not in allowed:
-                self._add(f"<{tag}> 的 {name}= 属性")
-            elif name in URL_ATTRS and (scheme := bad_scheme(value)):
-                self._add(f"{scheme}: 网址")
-            elif tag == "img" and name == "src" and is_off_site(value):
-                self._add("外网图片（网站显示为链接，不加载）")
+        def _add(self, what: str) -> None:
+            self.findings.append(Finding(self.getpos()[0], what))
 
-    handle_startendtag = handle_starttag
+        def handle_starttag(self, tag, attrs):
+            if tag not in TAGS:
+                self._add(f"<{tag}> 标签" + ("及其内容" if tag in CLEAN_CONTENT else ""))
+                return
+            allowed = ATTRIBUTES.get(tag, set())
+            for name, value in attrs:
+                value = value or ""
+                if name == "class" and tag in CLASSES and set(value.split()) <= CLASSES[tag]:
+                    continue
+                if name not in allowed:
+                    self._add(f"<{tag}> 的 {name}= 属性")
+                elif name in URL_ATTRS and (scheme := bad_scheme(value)):
+                    self._add(f"{scheme}: 网址")
+                elif tag == "img" and name == "src" and is_off_site(value):
+                    self._add("外网图片（网站显示为链接，不加载）")
 
-    def handle_comment(self, data):
-        self._add("HTML 注释")
+        handle_startendtag = handle_starttag
+
+        def handle_comment(self, data):
+            self._add("HTML 注释")
+
+    _SCANNER.append(_Scanner)
+    return _Scanner
+
+
+_SCANNER: list = []
 
 
 def unsafe_html(body: str) -> list[Finding]:
     findings: list[Finding] = []
     if "<" in body:
-        scanner = _Scanner()
+        scanner = _scanner_class()()
         try:
             scanner.feed(body)
             scanner.close()

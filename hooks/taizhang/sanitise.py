@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import html
 import re
-import threading
-from typing import TYPE_CHECKING
 
 from taizhang.markup import WORD_JOINER, inert
 
+TYPE_CHECKING = False   # typing's own flag, without importing typing for `taizhang check`
 if TYPE_CHECKING:
     import markdown
 
@@ -127,10 +126,15 @@ def sanitise_html(text: str) -> str:
 # The site's extensions (mkdocs.yml) without attr_list; tables align with
 # the align attribute, since style is not allowed.
 _EXTENSIONS = ["tables", "admonition", "sane_lists", "toc"]
-_local = threading.local()
+_local = None   # a threading.local, made with the first body rendered (`taizhang check` renders none)
 
 
 def _markdown() -> markdown.Markdown:
+    global _local
+    if _local is None:
+        import threading
+
+        _local = threading.local()   # two threads racing here each make their own Markdown again: harmless
     md = getattr(_local, "md", None)
     if md is None:
         import markdown

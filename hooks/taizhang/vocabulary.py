@@ -31,6 +31,8 @@ class ConfigError(TaizhangError):
 
 @dataclass(frozen=True)
 class Kind:
+    """A record kind: its name in code, its label, id prefix and records/ folder."""
+
     name: str
     label: str
     prefix: str
@@ -39,6 +41,8 @@ class Kind:
 
 @dataclass(frozen=True)
 class EnumValue:
+    """One value of a status, type, phase, nature or light: label, aliases, colours."""
+
     name: str
     label: str
     aliases: tuple[str, ...] = ()
@@ -50,6 +54,8 @@ class EnumValue:
 
 @dataclass(frozen=True)
 class Field:
+    """A front-matter field: its name in code, the key people write, its type and help."""
+
     name: str
     key: str
     type: str
@@ -64,6 +70,8 @@ class Field:
 
 @dataclass(frozen=True)
 class Column:
+    """A column of the ledger sheet (vocabulary.yml `ledger_columns`)."""
+
     name: str
     label: str
     width: int
@@ -87,6 +95,9 @@ class TableColumn:
 
 @dataclass(frozen=True)
 class Vocabulary:
+    """Every word, field, rule and table the inputs and outputs read: the packaged
+    vocabulary.yml merged with a project's taizhang.yml."""
+
     kinds: Mapping[str, Kind]
     enums: Mapping[str, Mapping[str, EnumValue]]
     fields: Mapping[str, Field]
