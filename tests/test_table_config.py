@@ -147,3 +147,20 @@ def test_every_way_of_showing_a_list_value_has_a_site_cell_and_a_sheet_value():
     from taizhang.vocabulary import LIST_SHOWS
     assert set(CELLS) == set(LIST_SHOWS)
     assert set(PLAIN) == set(LIST_SHOWS)
+
+
+def test_the_same_taizhang_yml_gives_the_same_vocabulary_a_changed_one_a_new_one(tmp_path):
+    """load_vocabulary gives the Vocabulary it made from the same two texts again
+    (`taizhang check` reads it for its help and for the project); a changed
+    taizhang.yml is read anew (mkdocs serve), and a broken one raises every time."""
+    config = tmp_path / "taizhang.yml"
+    config.write_text("fields:\n  title: {key: 名称}\n", encoding="utf-8")
+    first = load_vocabulary(tmp_path)
+    assert load_vocabulary(tmp_path) is first and first.key("title") == "名称"
+    config.write_text("fields:\n  title: {key: 题目}\n", encoding="utf-8")
+    assert load_vocabulary(tmp_path).key("title") == "题目"
+    config.write_text("tables:\n  taks:\n    - {name: number, as: number, label: 序号}\n", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(ConfigError, match="taks"):
+            load_vocabulary(tmp_path)
+    assert load_vocabulary(None).key("title") == "标题"

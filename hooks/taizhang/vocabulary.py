@@ -465,7 +465,29 @@ def load_vocabulary(project_root: Path | None = None) -> Vocabulary:
     mistake is a ConfigError naming the file and line, the rule and the fix;
     `tables` is checked here too, except the value names of the packaged
     lists, checked when a list is first made (Vocabulary.check_tables), so
-    that `taizhang check` need not import the views."""
+    that `taizhang check` need not import the views.
+
+    A Vocabulary is immutable, so the one made from the same two texts is
+    given again (the command line reads it for its help, then for the project);
+    a changed file, as under `mkdocs serve`, is read anew."""
+    config = None if project_root is None else project_root / PROJECT_CONFIG
+    try:
+        key = (DEFAULTS_FILE.read_bytes(), config.read_bytes() if config is not None and config.is_file() else None)
+    except OSError:
+        return _load_vocabulary(project_root)   # unreadable: its own message
+    vocab = _LOADED.get(key)
+    if vocab is None:
+        vocab = _load_vocabulary(project_root)   # a ConfigError is raised, never kept
+        if len(_LOADED) >= 4:   # the defaults, a project's, a test's few: not one per serve edit
+            _LOADED.clear()
+        _LOADED[key] = vocab
+    return vocab
+
+
+_LOADED: dict = {}
+
+
+def _load_vocabulary(project_root: Path | None) -> Vocabulary:
     raw = _read_yaml(DEFAULTS_FILE)
     own: frozenset = frozenset()
     lines: dict = {}
