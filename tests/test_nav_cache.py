@@ -126,3 +126,27 @@ def test_search_worker_on_the_sample_offline_and_without_directory_urls(tmp_path
     # The offline plugin inlines the index after the worker wrote it: both copies hold the entries.
     script = (project / "site-worker/search/search_index.js").read_text(encoding="utf-8")
     assert "search/search_index.js" in files and '"location":"measures/CS-001/index.html"' in script
+
+
+def test_compiled_templates_are_kept_for_the_next_build_outside_the_repository(tmp_path):
+    """Jinja compiles the theme's templates once: the next build loads them from
+    Jinja's per-user cache folder in the temporary directory (never the repository)
+    and gives the same site; a damaged cache file is compiled again, not fatal."""
+    records = tmp_path / "generated"
+    _generate(records, 12)
+    project = copy_project(tmp_path / "project", records=records)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    first = build(project, site="site-first", TMPDIR=str(temporary))
+    assert first.returncode == 0, first.stderr[-3000:]
+    cache = temporary / f"_jinja2-cache-{os.getuid()}"
+    damaged, *kept = sorted(cache.iterdir())
+    assert len(kept) > 20, kept   # main.html, its partials, the taizhang theme's own
+    damaged.write_bytes(damaged.read_bytes()[:12])
+    written = {path.name: path.stat().st_mtime_ns for path in kept}
+    second = build(project, site="site-second", TMPDIR=str(temporary))
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert {path.name: path.stat().st_mtime_ns for path in kept} == written   # loaded, not compiled again
+    assert damaged.stat().st_size > 1000   # compiled again and written whole
+    _same_files(project / "site-first", project / "site-second")
+    assert not [path for path in project.rglob("*") if "jinja" in path.name or path.name.endswith(".cache")]
