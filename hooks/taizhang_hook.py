@@ -416,7 +416,10 @@ def _rendered_once_per_folder(template, cache: dict):
         # A page outside the nav activates no item; its links to the nav pages are the
         # same as its siblings' unless one of those pages lies under its own folder.
         folder = page.url if page.url.endswith("/") else posixpath.dirname(page.url) + "/"
-        if any(p.url.startswith(folder) for p in nav.pages):
+        holds_nav = cache.get(("holds nav", folder))   # asked once per folder, not per page and partial
+        if holds_nav is None:
+            holds_nav = cache[("holds nav", folder)] = any(p.url.startswith(folder) for p in nav.pages)
+        if holds_nav:
             return template.render(context.get_all())
         key = posixpath.dirname(folder.rstrip("/"))
         if key not in cache:
