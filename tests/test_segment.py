@@ -42,3 +42,45 @@ def test_the_same_words_as_jieba_on_real_and_random_text():
     different = [text for text in samples if cut(text) != list(jieba.cut(text))]
     assert different == []
     assert cut("巡视整改台账") == list(jieba.cut("巡视整改台账")) and len(cut("巡视整改台账")) > 1
+
+
+def test_jiebas_dictionary_read_from_its_cache_is_the_dictionary_jieba_reads(tmp_path):
+    """taizhang.jiebadict reads jieba's own cache file (whole, then unmarshalled) into
+    the tokenizer as Tokenizer.initialize would: the same prefix dictionary and total;
+    where jieba would not read the cache (none yet, a custom dictionary newer than its
+    cache, a damaged file) it leaves the tokenizer to jieba."""
+    import os
+
+    import jieba
+
+    from taizhang.jiebadict import cache_file, load_cached
+
+    jieba.setLogLevel(60)
+    nothing_yet = jieba.Tokenizer()
+    nothing_yet.tmp_dir = str(tmp_path)
+    assert not load_cached(jieba, nothing_yet) and not nothing_yet.initialized   # jieba builds and writes it
+    ours, theirs = jieba.Tokenizer(), jieba.Tokenizer()   # jieba's cache in the temporary directory, as builds use it
+    theirs.initialize()
+    assert os.path.isfile(cache_file(jieba, theirs))
+    assert load_cached(jieba, ours) and ours.initialized
+    assert ours.total == theirs.total and ours.FREQ == theirs.FREQ and len(ours.FREQ) > 300_000
+    assert list(ours.cut("巡视整改台账逐条销号")) == list(theirs.cut("巡视整改台账逐条销号"))
+
+    custom = tmp_path / "dict.txt"
+    custom.write_text("巡视整改 5 n\n台账 3 n\n", encoding="utf-8")
+    own = jieba.Tokenizer(str(custom))
+    own.tmp_dir = str(tmp_path)
+    own.initialize()   # writes jieba.u<md5>.cache
+    fresh = jieba.Tokenizer(str(custom))
+    fresh.tmp_dir = str(tmp_path)
+    assert load_cached(jieba, fresh) and fresh.FREQ == own.FREQ and fresh.total == 8
+    os.utime(custom, (os.path.getmtime(cache_file(jieba, own)) + 10,) * 2)   # the dictionary changed since
+    stale = jieba.Tokenizer(str(custom))
+    stale.tmp_dir = str(tmp_path)
+    assert not load_cached(jieba, stale) and not stale.initialized
+    damaged = jieba.Tokenizer(str(custom))
+    damaged.tmp_dir = str(tmp_path)
+    os.utime(custom, (os.path.getmtime(cache_file(jieba, own)) - 10,) * 2)
+    with open(cache_file(jieba, damaged), "r+b") as f:
+        f.truncate(20)
+    assert not load_cached(jieba, damaged) and not damaged.initialized
