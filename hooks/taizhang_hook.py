@@ -354,7 +354,8 @@ def on_page_markdown(markdown, page, config, files):
 
 def _record_headings(page, config) -> Headings | None:
     """Decided once per build: the core's headings when MkDocs' render is the
-    one they stand in for (MkDocs 1.6's own Page), no other plugin reads a
+    one they stand in for (MkDocs 1.6's own Page; under ProperDocs 1.6, whose
+    Page.render is the same, `mkdocs` is ProperDocs), no other plugin reads a
     record page's Markdown after this hook or its HTML before it, and the
     configured extensions are ones the core reproduces. The first page they
     convert is also converted by Python-Markdown as installed: any difference
