@@ -11,7 +11,8 @@ Whole sites: the sample ledger (the session's build, and one more with
 TAIZHANG_RECORD_HEADINGS=0) and a small ledger of hostile titles under a
 changed toc (another slugify, permalink "#", toc_depth 1; built both ways)
 are identical in every file; a link to a missing anchor of a record page
-still warns, ones to its headings do not."""
+still warns, ones to its headings do not; with a plugin that reads pages
+after the hook (Material's tags), record pages go through Markdown."""
 
 from __future__ import annotations
 
@@ -239,3 +240,15 @@ def test_hostile_titles_and_a_changed_toc_give_the_same_site_without_the_core_he
     # toc_depth 1: the h1's entry only, whose sections Material lists (none); by default they are listed.
     contents = page.split('md-nav--secondary', 1)[1].split("</nav>", 1)[0]
     assert "md-nav__link" not in contents
+
+
+def test_a_plugin_that_reads_pages_leaves_record_pages_to_markdown(tmp_path):
+    # Material's tags plugin reads each page's Markdown (on_page_markdown, after the hook's):
+    # it must see the record's Markdown, not the empty page, so the build converts them all.
+    project = copy_project(tmp_path / "tags", records=GOLDEN / "base" / "records")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("plugins:\n  - search:", "plugins:\n  - tags\n  - search:"), encoding="utf-8")
+    result = _build(project, site="site")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert PLAIN_LOG in result.stderr and FAST_LOG not in result.stderr
