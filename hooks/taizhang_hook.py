@@ -17,7 +17,8 @@ that build. No thread; nothing else outlives a build.
 Speed (README 性能): each converted page goes to the search worker; in a
 dirty build (`mkdocs serve --dirty`) pages whose inputs did not change are
 skipped (PageFile); the global navigation is rendered once per folder for
-record pages (on_env).
+record pages (on_env); a record page's headings, ids and table of contents are
+made by the core instead of Python-Markdown (on_page_markdown, on_page_content).
 """
 
 from __future__ import annotations
@@ -32,8 +33,11 @@ from pathlib import Path
 # path; the core lives beside this file (and is installed as a package too).
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import mkdocs  # noqa: E402
 from mkdocs.exceptions import Abort, PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
+from mkdocs.structure.pages import Page  # noqa: E402
+from mkdocs.structure.toc import get_toc  # noqa: E402
 
 from taizhang import spawn  # noqa: E402
 from taizhang.console import speak_chinese  # noqa: E402
@@ -43,6 +47,7 @@ from taizhang.load import BIDI_CHARS, bidi_names, bidi_shown  # noqa: E402
 from taizhang.problems import MESSAGES, PRIVATE_PLACES  # noqa: E402
 from taizhang.project import RECORDS_DIR, analyse  # noqa: E402
 from taizhang.publish import EVIDENCE_DIR, active_file, hidden_name, private_kind  # noqa: E402
+from taizhang.render.headings import Headings  # noqa: E402
 from taizhang.render.html import fill_fragments, searched_fragments  # noqa: E402
 from taizhang.render.urls import former_names_in_nav  # noqa: E402
 from taizhang.tree import SITE_EXTENSIONS, archived_version, digest, site_extra, site_markdown, site_tree  # noqa: E402
@@ -53,6 +58,8 @@ from taizhang_search import InProcessSearch, SearchWorker, enabled_plugin_config
 log = logging.getLogger("mkdocs.hooks.taizhang")
 
 NAV_CACHE_ENV = "TAIZHANG_NAV_CACHE"   # 0: Material renders the navigation on every page (tests compare)
+RECORD_HEADINGS_ENV = "TAIZHANG_RECORD_HEADINGS"   # 0: record pages are converted by Python-Markdown (tests compare)
+_UNDECIDED = object()
 
 
 class _Build:
@@ -69,6 +76,9 @@ class _Build:
         self.nav_cache = {}
         self._site_key = None     # digest of what every page shares (see site_key)
         self.edit_base = None     # (edit URL of the docs folder, the project folder seen from docs/)
+        self.headings = _UNDECIDED   # taizhang.render.headings.Headings for record pages, or None
+        self.headings_checked = False   # the first page they made was compared with Python-Markdown
+        self.converted = {}       # src_uri -> (Converted, its Markdown), from on_page_markdown to on_page_content
 
     def unchanged(self, src_uri: str, page_digest: str | None) -> bool:
         return self.session.unchanged(src_uri, self.site_key(), page_digest)
@@ -319,13 +329,46 @@ def _drop_outside_files(files, config) -> None:
 
 
 def on_page_markdown(markdown, page, config, files):
-    """Record pages edit their own file under records/; generated pages cannot be edited."""
+    """Record pages edit their own file under records/; generated pages cannot be edited.
+
+    A record page's Markdown is headings and placeholders only: the core writes
+    its HTML (taizhang.render.headings) and MkDocs converts an empty page; the
+    HTML, table of contents and ids are the page's in on_page_content."""
     record_path = _build.tree.record_files.get(page.file.src_uri) if _build.tree else None
     if record_path:
         page.edit_url = _edit_url(config, record_path)
+        headings = _record_headings(page, config) if "title" in page.meta else None
+        converted = headings.convert(markdown) if headings is not None else None
+        if converted is not None and not _build.headings_checked:
+            _build.headings_checked = True
+            if not headings.agrees(markdown, converted):
+                log.debug("记录页的标题与 Python-Markdown 生成的不同：本次构建的记录页改由 Markdown 转换")
+                _build.headings = converted = None
+        if converted is not None:
+            _build.converted[page.file.src_uri] = (converted, markdown)
+            return ""
     elif page.file.generated_by is not None:
         page.edit_url = None
     return markdown
+
+
+def _record_headings(page, config) -> Headings | None:
+    """Decided once per build: the core's headings when MkDocs' render is the
+    one they stand in for (MkDocs 1.6's own Page; under ProperDocs 1.6, whose
+    Page.render is the same, `mkdocs` is ProperDocs), no other plugin reads a
+    record page's Markdown after this hook or its HTML before it, and the
+    configured extensions are ones the core reproduces. The first page they
+    convert is also converted by Python-Markdown as installed: any difference
+    and the build's record pages go through Markdown."""
+    if _build.headings is _UNDECIDED:
+        events = config.plugins.events
+        headings = None
+        if (os.environ.get(RECORD_HEADINGS_ENV) != "0" and mkdocs.__version__.startswith("1.6.") and type(page) is Page
+                and events["page_markdown"][-1:] == [on_page_markdown] and events["page_content"][:1] == [on_page_content]):
+            headings = Headings.for_config(config.markdown_extensions, config.mdx_configs)
+        log.debug("记录页的标题、目录由 taizhang 生成" if headings is not None else "记录页由 Python-Markdown 转换")
+        _build.headings = headings
+    return _build.headings
 
 
 def _edit_url(config, record_path: str) -> str | None:
@@ -344,6 +387,10 @@ def _edit_url(config, record_path: str) -> str | None:
 
 
 def on_page_content(html, page, config, files):
+    converted = _build.converted.pop(page.file.src_uri, None) if _build.converted else None
+    if converted is not None:
+        _converted_page(page, *converted)
+        html = converted[0].html
     fragments = _build.tree.fragments.get(page.file.src_uri) if _build.tree else None
     if _build.search is not None:
         # The index reads the page without its unsearched blocks: they need no parsing.
@@ -357,6 +404,17 @@ def on_page_content(html, page, config, files):
 
 
 _ABSENT = object()
+
+
+def _converted_page(page, converted, markdown: str) -> None:
+    """What MkDocs' Page.render would have set from the page's Markdown (its
+    title is the front matter's): the table of contents, the ids anchors may
+    point to, and the ¶ links to them (kept only when MkDocs keeps them)."""
+    page.markdown = markdown
+    page.toc = get_toc(converted.toc_tokens)
+    page.present_anchor_ids = set(converted.ids)
+    if page.links_to_anchors is not None and converted.self_links:
+        page.links_to_anchors = {page.file: {href[1:]: href for href in converted.self_links}}
 
 
 def on_page_context(context, page, config, nav):

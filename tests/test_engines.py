@@ -7,7 +7,8 @@ loads resolves, with the site at the server's root and under a sub-path; every
 seed feedback item is found by searching in Chinese in the real browser (the
 hit counts of each engine are written to test-artifacts/engine-search.json:
 Zensical segments Chinese its own way, so its counts differ and are measured,
-not hidden); the theme override is read by every engine."""
+not hidden); the theme override is read by every engine; ProperDocs' site is
+the same with and without the hook's record headings (TAIZHANG_RECORD_HEADINGS=0)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 from browsing import ARTIFACTS, Server, require_chromium
-from conftest import REPO, copy_project, env, tool_missing
+from conftest import REPO, copy_project, env, tool_missing, tree_hash
 from engines import ENGINES, build_site, installed
 from sitecheck import soup
 
@@ -144,6 +145,20 @@ def test_the_link_check_sees_a_link_an_engine_would_break(sites, tmp_path):
                     encoding="utf-8")
     assert broken_links(site, "/") == []          # at the root, the browser clamps the extra ../
     assert any("measures/CS-003/index.html" in b for b in broken_links(site, SUB_PATH))
+
+
+def test_properdocs_record_pages_are_the_same_without_the_core_headings(sites):
+    """ProperDocs is MkDocs 1.6 continued (its `mkdocs` is ProperDocs, version 1.6.x, the same
+    Page.render but for links_to_anchors, kept always): the hook writes record pages' headings
+    there too (taizhang.render.headings). Built again with TAIZHANG_RECORD_HEADINGS=0, every file is the same."""
+    import properdocs
+    assert properdocs.__version__.startswith("1.6.")   # what the hook asks before writing the headings
+    site = sites[("properdocs", True)]
+    plain, result = build_site("properdocs", site.parent, env(TAIZHANG_RECORD_HEADINGS="0"), dest="site-properdocs-plain")
+    assert result.returncode == 0, result.stderr[-3000:]
+    files, plain_files = tree_hash(site, skip=()), tree_hash(plain, skip=())
+    assert files.keys() == plain_files.keys() and "search/search_index.json" in files
+    assert [path for path in files if files[path] != plain_files[path]] == []
 
 
 def test_the_theme_override_is_read_by_every_engine(sites):
