@@ -427,13 +427,15 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
     style's id up once and copies each kind of run instead of python-docx's
     character-by-character Run.text: the workbook and the report must be the very files
     openpyxl's merge_cells and python-docx's add_paragraph(style=…) and add_run give (a
-    ledger big enough for merges in several blocks, with an issuer)."""
+    ledger big enough for merges in several blocks, with an issuer). Both are also saved
+    with their members handed over uncompressed (zipfix.STORED_FIRST): the same archive
+    as re-zipping the writers' own deflated ones."""
     import importlib.util
     import sys
     from pathlib import Path
 
     sys.path.insert(0, str(REPO / "hooks"))
-    from taizhang.export import report, xlsx
+    from taizhang.export import report, xlsx, zipfix
     from taizhang.export.files import build_download
     from taizhang.project import analyse
     from taizhang.views import Scope
@@ -449,10 +451,10 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
         files = {}
         for quick in (False, True):
             try:
-                xlsx._FAST_MERGE = report.STYLE_IDS_ONCE = report.QUICK_RUNS = quick
+                xlsx._FAST_MERGE = report.STYLE_IDS_ONCE = report.QUICK_RUNS = zipfix.STORED_FIRST = quick
                 files[quick] = (xlsx.build_workbook(ledger, scope), build_download(ledger, scope, "docx"))
             finally:
-                xlsx._FAST_MERGE = report.STYLE_IDS_ONCE = report.QUICK_RUNS = True
+                xlsx._FAST_MERGE = report.STYLE_IDS_ONCE = report.QUICK_RUNS = zipfix.STORED_FIRST = True
         assert files[True][0] == files[False][0], root
         assert files[True][1] == files[False][1], root
     merged = openpyxl.load_workbook(io.BytesIO(files[True][0])).worksheets[0].merged_cells.ranges

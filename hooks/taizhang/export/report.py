@@ -19,11 +19,10 @@ page, so report, dashboard and workbook read the same figures.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import unicodedata
 
-from taizhang.export.zipfix import fixed_zip
+from taizhang.export.zipfix import document_members, fixed_members
 from taizhang.views.report import Report, Section, build_report, chinese_date
 
 __all__ = ["Report", "Section", "build_report", "report_docx", "chinese_date"]
@@ -333,9 +332,7 @@ def report_docx(report: Report) -> bytes:
     props.language = "zh-CN"
     props.title = report.title
     props.revision = 1
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return fixed_zip(buffer.getvalue(), stamp)
+    return fixed_members(document_members(document), stamp)
 
 
 STYLE_IDS_ONCE = True   # False: python-docx looks each style up per paragraph (tests compare the two files)

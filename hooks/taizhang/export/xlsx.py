@@ -16,7 +16,6 @@ same records and statistics date give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import re
 import unicodedata
@@ -34,7 +33,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 
 from taizhang import views
 from taizhang.export.rows import FEEDBACK_COLUMNS, PROBLEM_COLUMNS, filing_unit, ledger_blocks
-from taizhang.export.zipfix import fixed_zip
+from taizhang.export.zipfix import fixed_zip, workbook_bytes
 from taizhang.link import RED, YELLOW, Ledger
 from taizhang.views import Scope
 from taizhang.vocabulary import Vocabulary
@@ -529,9 +528,7 @@ def build_workbook(ledger: Ledger, scope: Scope) -> bytes:
     wb.properties.created = wb.properties.modified = stamp
     wb.properties.creator = wb.properties.lastModifiedBy = "taizhang"
     wb.properties.language = "zh-CN"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return fixed_zip(buffer.getvalue(), stamp, edit=automatic_rows)
+    return fixed_zip(workbook_bytes(wb), stamp, edit=automatic_rows)
 
 
 MERGED_COLUMNS = frozenset(FEEDBACK_COLUMNS + PROBLEM_COLUMNS)     # merged over rows: their height is _merged_runs'
