@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import openpyxl
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
@@ -303,17 +303,23 @@ def put(ws, row: int, col: int, value, font: Font, alignment: Alignment | None =
     formula of `=…` (and an error value of `#N/A`), so the type is forced,
     and text that a spreadsheet would read as a formula when edited carries
     the quote prefix (Excel's leading apostrophe)."""
+    if isinstance(value, str):
+        kind = "quoted" if value.startswith(FORMULA_START) else "text"
+    elif isinstance(value, dt.date):
+        kind = "date"
+    else:
+        kind = "value"
+    key = (kind, id(font), id(alignment), border, fill)
+    if QUICK_CELLS and REUSE_STYLES and kind != "date":
+        cell = _quick_cell(ws, row, col, value, key)
+        if cell is not None:
+            return cell
     cell = ws.cell(row, col)
     if isinstance(value, str):
         cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
         cell.data_type = "s"
-        kind = "quoted" if value.startswith(FORMULA_START) else "text"
-    elif isinstance(value, dt.date):
-        cell.value = value
-        kind = "date"
     else:
         cell.value = value
-        kind = "value"
 
     def apply(cell) -> None:
         if kind == "quoted":
@@ -328,7 +334,34 @@ def put(ws, row: int, col: int, value, font: Font, alignment: Alignment | None =
         if fill:
             cell.fill = PatternFill("solid", fgColor=fill)
 
-    _styled(cell, (kind, id(font), id(alignment), border, fill), apply)
+    _styled(cell, key, apply)
+    return cell
+
+
+# A new cell whose style change was made before (_restyled's memo) is made the way
+# Worksheet.cell and Cell.value make it, with that style: no descriptors, no second
+# check of the text (the workbook is the very same file: tests/test_exports.py).
+QUICK_CELLS = True
+_FRESH = (0,) * 9          # the style of a cell openpyxl has just made
+_PLAIN_NUMBERS = (int, float)
+
+
+def _quick_cell(ws, row: int, col: int, value, key: tuple):
+    """The cell put() makes, or None when openpyxl must make it (a cell already
+    there, a style change not made before, a value other than text, a number or None)."""
+    done = ws.parent.__dict__.get("_taizhang_restyled", {}).get((_FRESH, key))
+    if done is None or (row, col) in ws._cells or not 0 < row < 1048577:
+        return None
+    if value is None or type(value) in _PLAIN_NUMBERS:
+        data_type = "n"                                   # Cell._bind_value: _TYPES
+    elif type(value) is str:
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:32767]   # check_string: then nothing illegal is left
+        data_type = "s"                                   # put() forces text (never "f" or "e")
+    else:
+        return None
+    cell = Cell(ws, row=row, column=col, style_array=done)
+    cell._value, cell.data_type = value, data_type
+    ws._add_cell(cell)
     return cell
 
 
