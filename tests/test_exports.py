@@ -467,6 +467,29 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
     assert len(merged) > 100
 
 
+def test_the_downloads_process_is_sent_the_ledger_and_makes_the_same_files():
+    """export/background pickles the build's ledger for the second process instead of
+    it reading the project again (SEND_LEDGER): the files must be those made in the
+    build process and those of a second process that reads the project itself; a
+    ledger pickle cannot take is read again (ledger_bytes gives None)."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "hooks"))
+    from taizhang.export import background
+    from taizhang.project import analyse
+
+    ledger = analyse(REPO).ledger
+    made_here = background.InProcess(ledger).result()
+    assert background.ledger_bytes(ledger) is not None
+    for send in (True, False):
+        try:
+            background.SEND_LEDGER = send
+            assert background.Background(REPO, ledger).result() == made_here, send
+        finally:
+            background.SEND_LEDGER = True
+    assert background.ledger_bytes(lambda: ledger) is None
+
+
 def test_copied_runs_give_the_paragraphs_python_docx_gives():
     """export/report copies each kind of run (Chinese, Western, with or without
     a lead-in font) and writes its text as one w:t: on random text with spaces
