@@ -96,27 +96,30 @@ def add_text(paragraph, text: str, east_asian: str | None = None, runs: dict | N
         _add_run(paragraph, text[start:], east_asian, False, runs)
 
 
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"    # python-docx's qn("xml:space")
+
+
 def _add_run(paragraph, text: str, east_asian: str | None, western: bool, runs: dict) -> None:
-    import copy
-
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     if not QUICK_RUNS or _BREAKS.search(text):   # tabs and line breaks: python-docx's own elements
         _styled_run(paragraph.add_run(text), east_asian, western)
         return
     template = runs.get((east_asian, western))
     if template is None:
+        from docx.oxml import OxmlElement
+
         r = _styled_run(paragraph.add_run(), east_asian, western)._r
-        runs[(east_asian, western)] = copy.deepcopy(r)
+        t = OxmlElement("w:t")            # what CT_R.add_t does
+        r.append(t)
+        # the run as python-docx made it, with an empty w:t: later runs of this kind are
+        # copies of it (lxml's __copy__ copies the whole element, as deepcopy does)
+        runs[(east_asian, western)] = r.__copy__()
     else:
-        r = copy.deepcopy(template)
+        r = template.__copy__()
         paragraph._p.append(r)        # what CT_P.add_r does (w:r has no successors)
-    t = OxmlElement("w:t")            # what CT_R.add_t does
+        t = r[-1]
     t.text = text
-    r.append(t)
     if len(text.strip()) < len(text):
-        t.set(qn("xml:space"), "preserve")
+        t.set(XML_SPACE, "preserve")
 
 
 def _styled_run(run, east_asian: str | None, western: bool):
