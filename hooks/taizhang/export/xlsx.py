@@ -19,6 +19,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from bisect import bisect_left
 from copy import copy
 from dataclasses import dataclass
 
@@ -640,8 +641,8 @@ def _merged_runs(rows, first: int, names: list[str], widths: dict, fonts: Fonts,
 def _merge_by_page(ws, ledger, merges: list, fonts: Fonts) -> None:
     """Merge each run's cells, once per page it spans: a piece on a later page says what it continues."""
     breaks = sorted(b.id for b in ws.row_breaks.brk)
-    for top, bottom, col, row, name in merges:
-        pieces = [top] + [b + 1 for b in breaks if top <= b < bottom]
+    for top, bottom, col, row, name in merges:     # the breaks top <= b < bottom, found by bisection
+        pieces = [top] + [b + 1 for b in breaks[bisect_left(breaks, top):bisect_left(breaks, bottom)]]
         for n, start in enumerate(pieces):
             end = pieces[n + 1] - 1 if n + 1 < len(pieces) else bottom
             if n:          # continued on a new page: say what it continues
