@@ -89,7 +89,7 @@ def ledger_bytes(ledger) -> bytes | None:
     pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _reduce_proxy}
     try:
         pickler.dump(ledger)
-    except (pickle.PicklingError, RecursionError, TypeError, AttributeError):
+    except Exception:  # PicklingError, RecursionError, TypeError …: the child reads the project, as before
         return None
     return buffer.getvalue()
 
