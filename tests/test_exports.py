@@ -422,41 +422,72 @@ def test_reused_cell_styles_leave_the_workbook_unchanged(tmp_path):
 
 
 def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
-    """export/xlsx merges cells along openpyxl 3.1's own steps without its quadratic
-    look-up and its per-cell style hashing, and export/report looks each paragraph
-    style's id up once and copies each kind of run instead of python-docx's
-    character-by-character Run.text: the workbook and the report must be the very files
-    openpyxl's merge_cells and python-docx's add_paragraph(style=…) and add_run give (a
-    ledger big enough for merges in several blocks, with an issuer)."""
+    """The quick paths of the downloads, each a switch, must give the very files the
+    libraries' own steps give (a ledger big enough for merges in several blocks, with
+    an issuer, and the sample): export/xlsx merges cells along openpyxl 3.1's own steps
+    without its quadratic look-up and per-cell style hashing, and makes a new cell whose
+    style change was made before without openpyxl's descriptors; export/report looks each
+    paragraph style's id up once and copies each kind of run instead of python-docx's
+    character-by-character Run.text; both hand their members to the re-zip uncompressed
+    (zipfix.STORED_FIRST); the workbook and the CSV share the ledger rows' cells
+    (rows.SHARED_CELLS, the CSV built after the workbook as the build does)."""
     import importlib.util
     import sys
     from pathlib import Path
 
     sys.path.insert(0, str(REPO / "hooks"))
-    from taizhang.export import report, xlsx
+    from taizhang.export import report, rows, xlsx, zipfix
     from taizhang.export.files import build_download
     from taizhang.project import analyse
     from taizhang.views import Scope
 
+    switches = [(xlsx, "_FAST_MERGE"), (xlsx, "QUICK_CELLS"), (report, "STYLE_IDS_ONCE"), (report, "QUICK_RUNS"),
+                (zipfix, "STORED_FIRST"), (rows, "SHARED_CELLS")]
     spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "build.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     generated = tmp_path / "generated"
     bench.generate(generated / "records", 200)
+    formats = ("xlsx", "csv", "docx")
     for root in (REPO, generated):
         ledger = analyse(Path(root)).ledger
-        scope = Scope(ledger, ledger.current_round)
         files = {}
         for quick in (False, True):
             try:
-                xlsx._FAST_MERGE = report.STYLE_IDS_ONCE = report.QUICK_RUNS = quick
-                files[quick] = (xlsx.build_workbook(ledger, scope), build_download(ledger, scope, "docx"))
+                for module, switch in switches:
+                    setattr(module, switch, quick)
+                scope = Scope(ledger, ledger.current_round)
+                files[quick] = [build_download(ledger, scope, fmt) for fmt in formats]
             finally:
-                xlsx._FAST_MERGE = report.STYLE_IDS_ONCE = report.QUICK_RUNS = True
-        assert files[True][0] == files[False][0], root
-        assert files[True][1] == files[False][1], root
+                for module, switch in switches:
+                    setattr(module, switch, True)
+        for fmt, quick, plain in zip(formats, files[True], files[False]):
+            assert quick == plain, (root, fmt)
     merged = openpyxl.load_workbook(io.BytesIO(files[True][0])).worksheets[0].merged_cells.ranges
     assert len(merged) > 100
+
+
+def test_the_downloads_process_is_sent_the_ledger_and_makes_the_same_files():
+    """export/background pickles the build's ledger for the second process instead of
+    it reading the project again (SEND_LEDGER): the files must be those made in the
+    build process and those of a second process that reads the project itself; a
+    ledger pickle cannot take is read again (ledger_bytes gives None)."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "hooks"))
+    from taizhang.export import background
+    from taizhang.project import analyse
+
+    ledger = analyse(REPO).ledger
+    made_here = background.InProcess(ledger).result()
+    assert background.ledger_bytes(ledger) is not None
+    for send in (True, False):
+        try:
+            background.SEND_LEDGER = send
+            assert background.Background(REPO, ledger).result() == made_here, send
+        finally:
+            background.SEND_LEDGER = True
+    assert background.ledger_bytes(lambda: ledger) is None
 
 
 def test_copied_runs_give_the_paragraphs_python_docx_gives():

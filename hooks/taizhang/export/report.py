@@ -19,11 +19,10 @@ page, so report, dashboard and workbook read the same figures.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import unicodedata
 
-from taizhang.export.zipfix import fixed_zip
+from taizhang.export.zipfix import document_members, fixed_members
 from taizhang.views.report import Report, Section, build_report, chinese_date
 
 __all__ = ["Report", "Section", "build_report", "report_docx", "chinese_date"]
@@ -97,27 +96,30 @@ def add_text(paragraph, text: str, east_asian: str | None = None, runs: dict | N
         _add_run(paragraph, text[start:], east_asian, False, runs)
 
 
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"    # python-docx's qn("xml:space")
+
+
 def _add_run(paragraph, text: str, east_asian: str | None, western: bool, runs: dict) -> None:
-    import copy
-
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     if not QUICK_RUNS or _BREAKS.search(text):   # tabs and line breaks: python-docx's own elements
         _styled_run(paragraph.add_run(text), east_asian, western)
         return
     template = runs.get((east_asian, western))
     if template is None:
+        from docx.oxml import OxmlElement
+
         r = _styled_run(paragraph.add_run(), east_asian, western)._r
-        runs[(east_asian, western)] = copy.deepcopy(r)
+        t = OxmlElement("w:t")            # what CT_R.add_t does
+        r.append(t)
+        # the run as python-docx made it, with an empty w:t: later runs of this kind are
+        # copies of it (lxml's __copy__ copies the whole element, as deepcopy does)
+        runs[(east_asian, western)] = r.__copy__()
     else:
-        r = copy.deepcopy(template)
+        r = template.__copy__()
         paragraph._p.append(r)        # what CT_P.add_r does (w:r has no successors)
-    t = OxmlElement("w:t")            # what CT_R.add_t does
+        t = r[-1]
     t.text = text
-    r.append(t)
     if len(text.strip()) < len(text):
-        t.set(qn("xml:space"), "preserve")
+        t.set(XML_SPACE, "preserve")
 
 
 def _styled_run(run, east_asian: str | None, western: bool):
@@ -333,9 +335,7 @@ def report_docx(report: Report) -> bytes:
     props.language = "zh-CN"
     props.title = report.title
     props.revision = 1
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return fixed_zip(buffer.getvalue(), stamp)
+    return fixed_members(document_members(document), stamp)
 
 
 STYLE_IDS_ONCE = True   # False: python-docx looks each style up per paragraph (tests compare the two files)

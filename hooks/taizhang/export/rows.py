@@ -75,6 +75,17 @@ class _Rows:
         self.by_area: dict[str, list[LedgerRow]] = {}
         self.first: dict[str, int | None] = {}
         self.placed: set[str] = set()        # measures already in a row under their problem
+        self.made = _made_cells(scope)
+
+    def cells(self, make, record, short: bool) -> dict:
+        """make(ledger, record, short=short), made once per scope (see _made_cells)."""
+        if not SHARED_CELLS:
+            return make(self.ledger, record, short=short)
+        key = (record.id, short)
+        made = self.made.get(key)
+        if made is None:
+            made = self.made[key] = make(self.ledger, record, short=short)
+        return made
 
     def add(self, area, f, p, m, cells, gaps=()) -> None:
         light = self.ledger.lights.get(m.id) if m else None
@@ -85,11 +96,11 @@ class _Rows:
         record_id = record.id
         if self.repeat_in_full or record_id not in self.first:
             self.first.setdefault(record_id, number)
-            return cells(self.ledger, record)
+            return self.cells(cells, record, False)
         where = self.first[record_id]
         vocab = self.ledger.vocab
         same = vocab.phrase("ledger_same_at", number=where) if where else vocab.phrase("ledger_same")
-        return {k: (v.replace(SAME, same) if isinstance(v, str) else v) for k, v in cells(self.ledger, record, short=True).items()}
+        return {k: (v.replace(SAME, same) if isinstance(v, str) else v) for k, v in self.cells(cells, record, True).items()}
 
     def feedback(self, f: FeedbackRecord, number: int) -> None:
         """A feedback item's rows: one per (problem, measure), or one with why there is none."""
@@ -148,6 +159,19 @@ class _Rows:
         if by_area.get(""):
             blocks.append(AreaBlock("", self.ledger.vocab.phrase("ledger_other_area"), tuple(by_area[""])))
         return blocks
+
+
+SHARED_CELLS = True   # False: every row's cells made anew (tests compare the files)
+
+
+def _made_cells(scope: Scope) -> dict:
+    """The problem and measure cells made for this scope so far, by (record id,
+    short): the workbook (each record in full once, then shortened) and the CSV
+    (every row in full) read the same ones, and a record under several
+    problems or feedback items is made once. The cells are never changed
+    after they are made (rows copy them); the scope, like them, belongs to
+    one ledger and one build."""
+    return scope.__dict__.setdefault("_taizhang_ledger_cells", {})
 
 
 def ledger_blocks(ledger: Ledger, scope: Scope, repeat_in_full: bool = True) -> list[AreaBlock]:

@@ -16,16 +16,16 @@ same records and statistics date give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import re
 import unicodedata
+from bisect import bisect_left
 from copy import copy
 from dataclasses import dataclass
 
 import openpyxl
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
@@ -34,7 +34,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 
 from taizhang import views
 from taizhang.export.rows import FEEDBACK_COLUMNS, PROBLEM_COLUMNS, filing_unit, ledger_blocks
-from taizhang.export.zipfix import fixed_zip
+from taizhang.export.zipfix import fixed_zip, workbook_bytes
 from taizhang.link import RED, YELLOW, Ledger
 from taizhang.views import Scope
 from taizhang.vocabulary import Vocabulary
@@ -304,17 +304,23 @@ def put(ws, row: int, col: int, value, font: Font, alignment: Alignment | None =
     formula of `=…` (and an error value of `#N/A`), so the type is forced,
     and text that a spreadsheet would read as a formula when edited carries
     the quote prefix (Excel's leading apostrophe)."""
+    if isinstance(value, str):
+        kind = "quoted" if value.startswith(FORMULA_START) else "text"
+    elif isinstance(value, dt.date):
+        kind = "date"
+    else:
+        kind = "value"
+    key = (kind, id(font), id(alignment), border, fill)
+    if QUICK_CELLS and REUSE_STYLES and kind != "date":
+        cell = _quick_cell(ws, row, col, value, key)
+        if cell is not None:
+            return cell
     cell = ws.cell(row, col)
     if isinstance(value, str):
         cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
         cell.data_type = "s"
-        kind = "quoted" if value.startswith(FORMULA_START) else "text"
-    elif isinstance(value, dt.date):
-        cell.value = value
-        kind = "date"
     else:
         cell.value = value
-        kind = "value"
 
     def apply(cell) -> None:
         if kind == "quoted":
@@ -329,7 +335,34 @@ def put(ws, row: int, col: int, value, font: Font, alignment: Alignment | None =
         if fill:
             cell.fill = PatternFill("solid", fgColor=fill)
 
-    _styled(cell, (kind, id(font), id(alignment), border, fill), apply)
+    _styled(cell, key, apply)
+    return cell
+
+
+# A new cell whose style change was made before (_restyled's memo) is made the way
+# Worksheet.cell and Cell.value make it, with that style: no descriptors, no second
+# check of the text (the workbook is the very same file: tests/test_exports.py).
+QUICK_CELLS = True
+_FRESH = (0,) * 9          # the style of a cell openpyxl has just made
+_PLAIN_NUMBERS = (int, float)
+
+
+def _quick_cell(ws, row: int, col: int, value, key: tuple):
+    """The cell put() makes, or None when openpyxl must make it (a cell already
+    there, a style change not made before, a value other than text, a number or None)."""
+    done = ws.parent.__dict__.get("_taizhang_restyled", {}).get((_FRESH, key))
+    if done is None or (row, col) in ws._cells or not 0 < row < 1048577:
+        return None
+    if value is None or type(value) in _PLAIN_NUMBERS:
+        data_type = "n"                                   # Cell._bind_value: _TYPES
+    elif type(value) is str:
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:32767]   # check_string: then nothing illegal is left
+        data_type = "s"                                   # put() forces text (never "f" or "e")
+    else:
+        return None
+    cell = Cell(ws, row=row, column=col, style_array=done)
+    cell._value, cell.data_type = value, data_type
+    ws._add_cell(cell)
     return cell
 
 
@@ -529,9 +562,7 @@ def build_workbook(ledger: Ledger, scope: Scope) -> bytes:
     wb.properties.created = wb.properties.modified = stamp
     wb.properties.creator = wb.properties.lastModifiedBy = "taizhang"
     wb.properties.language = "zh-CN"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return fixed_zip(buffer.getvalue(), stamp, edit=automatic_rows)
+    return fixed_zip(workbook_bytes(wb), stamp, edit=automatic_rows)
 
 
 MERGED_COLUMNS = frozenset(FEEDBACK_COLUMNS + PROBLEM_COLUMNS)     # merged over rows: their height is _merged_runs'
@@ -610,8 +641,8 @@ def _merged_runs(rows, first: int, names: list[str], widths: dict, fonts: Fonts,
 def _merge_by_page(ws, ledger, merges: list, fonts: Fonts) -> None:
     """Merge each run's cells, once per page it spans: a piece on a later page says what it continues."""
     breaks = sorted(b.id for b in ws.row_breaks.brk)
-    for top, bottom, col, row, name in merges:
-        pieces = [top] + [b + 1 for b in breaks if top <= b < bottom]
+    for top, bottom, col, row, name in merges:     # the breaks top <= b < bottom, found by bisection
+        pieces = [top] + [b + 1 for b in breaks[bisect_left(breaks, top):bisect_left(breaks, bottom)]]
         for n, start in enumerate(pieces):
             end = pieces[n + 1] - 1 if n + 1 < len(pieces) else bottom
             if n:          # continued on a new page: say what it continues

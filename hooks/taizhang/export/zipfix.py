@@ -1,5 +1,11 @@
 """Office files are zip archives stamped with the time they were written;
-re-zipping with fixed stamps makes rebuilds byte-identical."""
+re-zipping with fixed stamps makes rebuilds byte-identical.
+
+openpyxl and python-docx deflate every member as they save, and fixed_zip
+inflates and deflates them all again. The writers here hand over their
+members uncompressed instead (STORED_FIRST): the same members in the same
+order, deflated once, so the file is the same (tests/test_exports.py builds
+it both ways)."""
 
 from __future__ import annotations
 
@@ -10,20 +16,70 @@ import zipfile
 
 _CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
+STORED_FIRST = True   # False: the writers' own deflated archives, read back (tests compare the two files)
+
 
 def fixed_zip(data: bytes, stamp: dt.datetime, edit=None) -> bytes:
     """`edit(name, data) -> data`, if given, may rewrite a member on the way."""
     source = zipfile.ZipFile(io.BytesIO(data))
+    return fixed_members(((name, source.read(name)) for name in source.namelist()), stamp, edit)
+
+
+def fixed_members(members, stamp: dt.datetime, edit=None) -> bytes:
+    """The archive of `members` ((name, data) pairs, in order), as fixed_zip writes it."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in source.namelist():
+        for name, data in members:
             info = zipfile.ZipInfo(name, date_time=stamp.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            data = source.read(name)
             if name == "docProps/core.xml":  # writers stamp "modified" with the current time
                 data = _CORE_DATES.sub(rb"\g<1>" + stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", data)
             if edit is not None:
                 data = edit(name, data)
             target.writestr(info, data)
     return out.getvalue()
+
+
+def workbook_bytes(wb) -> bytes:
+    """openpyxl's Workbook.save into memory: save_workbook's steps, with the
+    members stored rather than deflated (fixed_zip deflates them)."""
+    if not STORED_FIRST:
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        return buffer.getvalue()
+    from openpyxl.writer.excel import ExcelWriter
+
+    buffer = io.BytesIO()
+    archive = zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True)
+    wb.properties.modified = dt.datetime.now(tz=dt.timezone.utc).replace(tzinfo=None)
+    ExcelWriter(wb, archive).save()
+    return buffer.getvalue()
+
+
+def document_members(document) -> list[tuple[str, bytes]]:
+    """python-docx's Document.save as (name, data) pairs, in the order its
+    PackageWriter writes them (content types, package rels, each part and its rels)."""
+    if not STORED_FIRST:
+        buffer = io.BytesIO()
+        document.save(buffer)
+        source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+        return [(name, source.read(name)) for name in source.namelist()]
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = document.part.package
+    for part in package.parts:                   # OpcPackage.save
+        part.before_marshal()
+    members = _Members()
+    parts = package.parts
+    PackageWriter._write_content_types_stream(members, parts)
+    PackageWriter._write_pkg_rels(members, package.rels)
+    PackageWriter._write_parts(members, parts)
+    return members
+
+
+class _Members(list):
+    """A PhysPkgWriter that keeps what is written, in order."""
+
+    def write(self, pack_uri, blob) -> None:
+        self.append((pack_uri.membername, blob))
