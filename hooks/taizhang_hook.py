@@ -408,6 +408,8 @@ def on_env(env, config, files):
 def _rendered_once_per_folder(template, cache: dict):
     import jinja2
 
+    nav_below: dict[str, bool] = {}   # folder -> whether a nav page lies under it (one nav per build)
+
     @jinja2.pass_context
     def render(context):
         page, nav = context.get("page"), context.get("nav")
@@ -416,7 +418,10 @@ def _rendered_once_per_folder(template, cache: dict):
         # A page outside the nav activates no item; its links to the nav pages are the
         # same as its siblings' unless one of those pages lies under its own folder.
         folder = page.url if page.url.endswith("/") else posixpath.dirname(page.url) + "/"
-        if any(p.url.startswith(folder) for p in nav.pages):
+        below = nav_below.get(folder)
+        if below is None:
+            below = nav_below[folder] = any(p.url.startswith(folder) for p in nav.pages)
+        if below:
             return template.render(context.get_all())
         key = posixpath.dirname(folder.rstrip("/"))
         if key not in cache:

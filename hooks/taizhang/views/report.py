@@ -186,8 +186,7 @@ def _overall(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
 
 
 def _measures_of_feedback(ledger: Ledger, scope: Scope, feedback) -> list:
-    shown_problems = {p.id for p in scope.problems}
-    shown_measures = {m.id for m in scope.measures}
+    shown_problems, shown_measures = scope.problem_ids, scope.measure_ids
     problems = [p for p in ledger.linked_from(feedback.id, "problem", "feedback") if p.id in shown_problems]
     seen: dict = {}
     for p in problems:
