@@ -14,7 +14,7 @@ entries while the page's search inputs are unchanged, so a rebuild
 segments only the pages that changed, and jieba's dictionary is loaded once.
 
 Pages are parsed by taizhang.htmlfeed (html.parser's own calls, with less
-Python work) and Chinese segmented by taizhang.segment (jieba's own words,
+Python work, answered by Material's Parser or its quick_parser twin) and Chinese segmented by taizhang.segment (jieba's own words,
 likewise): TAIZHANG_QUICK_INDEX=0 leaves both to Material.
 
 With one core (`taskset -c 0`, a one-core server) a second process would
@@ -186,18 +186,20 @@ def _search_index(plugin_config: dict):
         _load_jieba(material.jieba, plugin_config)
     if os.environ.get(QUICK_ENV, "").strip() == "0":
         return material.SearchIndex
-    from taizhang.htmlfeed import feed
+    from taizhang.htmlfeed import feed, quick_parser
 
     class Index(material.SearchIndex):
         pass
 
     # Material 9's add_entry_from_context: Parser(), feed, close, one entry per section.
     if {"Parser", "feed", "close", "create_entry_for_section"} <= set(material.SearchIndex.add_entry_from_context.__code__.co_names):
+        parser_class = quick_parser(material)
+
         def add_entry_from_context(self, page):
             search = page.meta.get("search") or {}
             if search.get("exclude"):
                 return
-            parser = material.Parser()
+            parser = parser_class()
             feed(parser, page.content)
             for section in parser.data:
                 if not section.is_excluded():
