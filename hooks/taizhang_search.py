@@ -214,10 +214,16 @@ def _search_index(plugin_config: dict):
         cut = cutter(material.jieba)
         han = bre.compile(r"(\p{script: Han}+)", bre.UNICODE)   # as in SearchIndex._segment_chinese
 
-        def replace(match) -> str:
-            return "".join(["\u200b", "\u200b".join(cut(match.group(0))), "\u200b"])
+        def segment_chinese(self, data: str) -> str:
+            # han.sub(replace, data) with Material's replace: split by the same pattern
+            # (runs at the odd places), each run cut and framed by zero-width spaces.
+            parts = han.split(data)
+            if len(parts) > 1:
+                parts[1::2] = ["\u200b" + "\u200b".join(cut(run)) + "\u200b" for run in parts[1::2]]
+                data = "".join(parts)
+            return data.strip("\u200b")
 
-        Index._segment_chinese = lambda self, data: han.sub(replace, data).strip("\u200b")
+        Index._segment_chinese = segment_chinese
     return Index
 
 

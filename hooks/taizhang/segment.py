@@ -101,6 +101,9 @@ def cutter(jieba):
     def cut(text: str) -> list[str]:
         """Tokenizer.cut(text) (accurate mode, HMM on)."""
         out: list[str] = []
+        if re_han.fullmatch(text):   # one block (the search index cuts runs of Chinese)
+            cut_block(text, out)
+            return out
         for block in re_han.split(text):
             if not block:
                 continue
