@@ -9,8 +9,7 @@ of is plain: tags `<name attr="value" …>`, `</name>`, `<name … />`, text wit
 character references. Only that is fed here; anything else in a document (a
 comment, a doctype, `<` that starts no such tag, unquoted or single-quoted
 attribute values, script or style, whose content html.parser reads raw) sends
-the whole document to parser.feed unchanged (one regular expression checks the
-whole document first, findall then gives the tokens). tests/test_htmlfeed.py compares
+the whole document to parser.feed unchanged. tests/test_htmlfeed.py compares
 the calls on the sample site's pages and on random HTML; the search index
 tests compare whole sites byte for byte.
 
@@ -30,34 +29,50 @@ _TOKEN = re.compile(r'([^<]+)|<(?:([a-zA-Z][a-zA-Z0-9]*)((?:[ \n]+[a-zA-Z_:][-a-
                     r'|/([a-zA-Z][a-zA-Z0-9]*)>)')
 _ATTR = re.compile(r'[ \n]+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:="([^"<>]*)")?')
 _RAW_TEXT = re.compile(r"<\s*/?\s*(?:script|style)\b", re.IGNORECASE)   # html.parser's CDATA content elements
-# The whole document as tokens, each starting where the last ended (possessive: each
-# token is what _TOKEN matches at that place, as findall then finds them).
-# (Its groups made non-capturing: Python 3.11's re fails on a captured group in a possessive repeat.)
-_PLAIN = re.compile("(?:%s)*+" % re.sub(r"\((?!\?)", "(?:", _TOKEN.pattern))
+DATA, START, END, STARTEND = range(4)
 
 
-def _plain(html: str) -> bool:
-    """Whether html is only text runs and plain tags."""
-    return _RAW_TEXT.search(html) is None and _PLAIN.fullmatch(html) is not None
+def _tokens(html: str) -> list | None:
+    """(kind, …) for each text run and tag, or None when html is not plain:
+    one match per token, each starting where the last one ended."""
+    if _RAW_TEXT.search(html):
+        return None
+    tokens = []
+    append, at = tokens.append, 0
+    for match in _TOKEN.finditer(html):
+        if match.start() != at:
+            return None   # a `<` that starts no plain tag
+        at = match.end()
+        text, name, attributes, closed, end = match.groups()
+        if text is not None:
+            append((DATA, unescape(text) if "&" in text else text))
+        elif end is not None:
+            append((END, end.lower()))
+        else:
+            attrs = [(m.group(1).lower(), unescape(m.group(2)) if m.group(2) else m.group(2))
+                     for m in _ATTR.finditer(attributes)] if attributes else []   # no value: None, as html.parser gives
+            append((STARTEND if closed else START, name.lower(), attrs))
+    return tokens if at == len(html) else None
 
 
 def feed(parser, html: str) -> None:
     """parser.feed(html), then parser.close()."""
-    if not _plain(html):
+    tokens = _tokens(html)
+    if tokens is None:
         parser.feed(html)
         parser.close()
         return
     data, start, end, startend = parser.handle_data, parser.handle_starttag, parser.handle_endtag, parser.handle_startendtag
-    # findall gives "" for a group that took no part: a text run and a tag name are never empty.
-    for text, name, attributes, closed, close in _TOKEN.findall(html):
-        if text:
-            data(unescape(text) if "&" in text else text)
-        elif close:
-            end(close.lower())
+    for token in tokens:
+        kind = token[0]
+        if kind == DATA:
+            data(token[1])
+        elif kind == START:
+            start(token[1], token[2])
+        elif kind == END:
+            end(token[1])
         else:
-            attrs = [(m.group(1).lower(), unescape(m.group(2)) if m.group(2) else m.group(2))
-                     for m in _ATTR.finditer(attributes)] if attributes else []   # no value: None, as html.parser gives
-            (startend if closed else start)(name.lower(), attrs)
+            startend(token[1], token[2])
     parser.close()
 
 
