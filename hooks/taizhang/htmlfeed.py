@@ -78,7 +78,7 @@ def feed(parser, html: str) -> None:
 
 # What the quick parser below reproduces: the names and string constants of
 # Material's Parser handlers (Material 9.5–9.8). Another Material keeps its own Parser.
-_MATERIAL_PARSER = "7b437a82"
+_MATERIAL_PARSER = "940a0939"
 
 
 def _fingerprint(functions) -> str:
@@ -87,13 +87,15 @@ def _fingerprint(functions) -> str:
     def strings(code) -> list:
         out = list(code.co_names)
         for const in code.co_consts:
-            if isinstance(const, str):
+            if isinstance(const, str) and "<locals>" not in const:   # 3.10 keeps a comprehension's qualified name
                 out.append(const)
             elif hasattr(const, "co_names"):
                 out += strings(const)
         return out
 
-    text = "\x00".join("\x01".join(strings(f.__code__)) for f in functions)
+    # Sorted and without repeats: the same for the same handlers on Python 3.10 to 3.13
+    # (3.12 puts a comprehension's names into its function's code).
+    text = "\x00".join("\x01".join(sorted(set(strings(f.__code__)))) for f in functions)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
