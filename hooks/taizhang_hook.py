@@ -466,18 +466,22 @@ def on_env(env, config, files):
 def _rendered_once_per_folder(template, cache: dict):
     import jinja2
 
+    nav_folders: dict = {}   # nav -> every "…/" a nav page's URL starts with (one nav per build)
+
     @jinja2.pass_context
     def render(context):
         page, nav = context.get("page"), context.get("nav")
         if page is None or nav is None or not page.file.inclusion.is_not_in_nav():
             return template.render(context.get_all())
         # A page outside the nav activates no item; its links to the nav pages are the
-        # same as its siblings' unless one of those pages lies under its own folder.
+        # same as its siblings' unless one of those pages lies under its own folder
+        # (a nav page's URL starts with it: the folder is one of its "…/" prefixes).
         folder = page.url if page.url.endswith("/") else posixpath.dirname(page.url) + "/"
-        holds_nav = cache.get(("holds nav", folder))   # asked once per folder, not per page and partial
-        if holds_nav is None:
-            holds_nav = cache[("holds nav", folder)] = any(p.url.startswith(folder) for p in nav.pages)
-        if holds_nav:
+        folders = nav_folders.get(id(nav))
+        if folders is None:
+            nav_folders.clear()
+            folders = nav_folders[id(nav)] = {p.url[:i + 1] for p in nav.pages for i, c in enumerate(p.url) if c == "/"}
+        if folder in folders:
             return template.render(context.get_all())
         key = posixpath.dirname(folder.rstrip("/"))
         if key not in cache:

@@ -7,6 +7,8 @@ import random
 import sys
 from html.parser import HTMLParser
 
+import pytest
+
 from conftest import REPO
 
 sys.path.insert(0, str(REPO / "hooks"))
@@ -87,3 +89,50 @@ def test_the_same_calls_on_the_sample_site(sample_site):
         assert _tokens(main) is not None, page
         assert _calls(main, True) == _calls(main, False), page
         assert _calls(html, True) == _calls(html, False), page
+
+
+SECTION_PIECES = PIECES + ['<h1 id="a">', '</h1>', '<h2 id="b">', '<h3>', '</h3>', '<h4 id="c" data-search-exclude>', '</h4>',
+                           '<a class="headerlink" href="#b">', '<div class="linenodiv">', '<object>', '</object>',
+                           '<section data-search-exclude>', '</section>', '<section>', '<hx>', '</hx>', '<sub>', '</sub>',
+                           '<pre>', '\n\n', '<ol>', '</ol>', '<p>x</p>', '<p> </p>']
+
+
+def _sections(parser_class, html: str, fast: bool) -> list:
+    parser = parser_class()
+    if fast:
+        feed(parser, html)
+    else:
+        parser.feed(html)
+        parser.close()
+    return [(s.el.tag, s.el.attrs, s.id, s.title, s.text, s.depth) for s in parser.data]
+
+
+def test_the_quick_parser_makes_materials_sections(sample_site):
+    """htmlfeed.quick_parser: the sections Material's search Parser makes, on
+    random HTML (headings with and without ids, permalinks, excluded and
+    skipped blocks, whitespace in and out of <pre>) and on every sample page."""
+    from material.plugins.search import plugin as material
+
+    from taizhang.htmlfeed import quick_parser
+
+    quick = quick_parser(material)
+    assert quick is not material.Parser   # the installed Material is the one reproduced
+    rng = random.Random(33)
+    compared = 0
+    for _ in range(4000):
+        html = "".join(rng.choice(SECTION_PIECES) for _ in range(rng.randint(0, 40)))
+        for fast in (True, False):
+            try:
+                expected = _sections(material.Parser, html, fast)
+            except ValueError:   # Material's own failure: the quick parser fails alike
+                with pytest.raises(ValueError):
+                    _sections(quick, html, fast)
+                continue
+            assert _sections(quick, html, fast) == expected, html
+            compared += any(section[3] or section[4] for section in expected)
+    assert compared > 4000
+    _, site = sample_site
+    for page in sorted(site.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        main = html[html.find('<article'):html.find('</article>') + 10]
+        assert _sections(quick, main, True) == _sections(material.Parser, main, False), page

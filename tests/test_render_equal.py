@@ -241,7 +241,7 @@ def test_keep_whole_in_one_scan_gives_what_the_scan_by_runs_of_text_gives():
     pieces = ["CS-003", "cs-003", "WT-1", "ABCDEFGHI-1", "2023-07-31", "2023年7月31日", "12023-07-31", "x", "-", "_",
               "整改", " ", "\n", "<p>", "</p>", "<a href=\"CS-001\">", "</a>", "<", ">", "<!--", "-->", "<script>",
               "</script>", "<SCRIPT>", "<style>", "</Style >", "<textarea>", "</textarea>", "&amp;", "9",
-              '<span class="tz-nobr">', "</span>", '<SPAN CLASS="TZ-NOBR">', "<br/>", "A", "Z"]
+              '<span class="tz-nobr">', "</span>", '<SPAN CLASS="TZ-NOBR">', "<br/>", "A", "Z", "２０２３-０７-３１", "٣", "甲乙 丙"]
     rng = random.Random(5)
     for _ in range(20000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))

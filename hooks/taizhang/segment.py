@@ -9,9 +9,12 @@ afresh for every candidate. Here the route is found in one pass over the
 same candidates, in the same order, with the same floating-point operations
 (log(freq) - log(total), then + the rest of the route; ties to the longer
 word, as max() over (value, end) does), and each word's log is computed once
-per process. Unknown stretches go to jieba's own HMM (finalseg.cut), as in
-jieba. tests/test_segment.py compares the words with jieba.cut's on real and
-random text; the search index tests compare whole sites byte for byte.
+per process and found with one look-up. Unknown stretches go through jieba's
+HMM (finalseg) done the same way: the same Viterbi sums in the same order, the
+same ties, back-pointers instead of a copied path per state and step
+(a user word of frequency 0, which finalseg splits, leaves it to finalseg).
+tests/test_segment.py compares the words with jieba.cut's on real and random
+text; the search index tests compare whole sites byte for byte.
 
 Only jieba 0.42's default tokenizer is reproduced; for anything else
 cutter() returns jieba.cut itself.
@@ -20,6 +23,8 @@ cutter() returns jieba.cut itself.
 from __future__ import annotations
 
 from math import log
+
+_UNSEEN = object()
 
 
 def cutter(jieba):
@@ -33,8 +38,12 @@ def cutter(jieba):
     tokenizer.check_initialized()
     get = tokenizer.FREQ.get
     logtotal = log(tokenizer.total)
-    logs: dict[str, float] = {}   # word -> log(freq) - log(total), as calc computes it
-    re_han, re_skip, hmm = jieba.re_han_default, jieba.re_skip_default, finalseg.cut
+    # Entry of jieba's dictionary -> log(freq) - log(total), as calc computes it (None: a prefix
+    # of 0 frequency); filled as words are met, never more than the dictionary.
+    logs: dict[str, float | None] = {}
+    word_log = logs.get
+    re_han, re_skip = jieba.re_han_default, jieba.re_skip_default
+    viterbi = _viterbi_cut(finalseg)
 
     def route(s: str) -> list[int]:
         """For each position, the end of the word the best route takes there (calc)."""
@@ -45,13 +54,13 @@ def cutter(jieba):
             best = None
             i, frag = k, s[k]
             while True:       # the candidates get_DAG lists for k, in its order
-                f = get(frag)
-                if f is None:
-                    break
-                if f:
-                    lf = logs.get(frag)
-                    if lf is None:
-                        lf = logs[frag] = log(f) - logtotal
+                lf = word_log(frag, _UNSEEN)   # one look-up for a word met before
+                if lf is _UNSEEN:
+                    f = get(frag)
+                    if f is None:
+                        break
+                    lf = logs[frag] = log(f) - logtotal if f else None   # None: a prefix, not a word
+                if lf is not None:
                     v = lf + value[i + 1]
                     if best is None or v >= best:   # max() over (value, end): a tie goes to the later end
                         best, at = v, i
@@ -68,7 +77,7 @@ def cutter(jieba):
         if len(buf) == 1:
             out.append(buf)
         elif not get(buf):
-            out.extend(hmm(buf))
+            viterbi(buf, out)
         else:
             out.extend(buf)
 
@@ -92,6 +101,9 @@ def cutter(jieba):
     def cut(text: str) -> list[str]:
         """Tokenizer.cut(text) (accurate mode, HMM on)."""
         out: list[str] = []
+        if re_han.fullmatch(text):   # one block (the search index cuts runs of Chinese)
+            cut_block(text, out)
+            return out
         for block in re_han.split(text):
             if not block:
                 continue
@@ -104,5 +116,63 @@ def cutter(jieba):
                     else:
                         out.extend(piece)
         return out
+
+    return cut
+
+
+def _viterbi_cut(finalseg):
+    """finalseg.cut (jieba's HMM for a stretch of unknown characters) as a
+    function (text, out) appending the words to out: the same Viterbi
+    values, added in the same order, and max()'s ties (to the later state
+    name) kept; back-pointers instead of copied paths."""
+    MIN = finalseg.MIN_FLOAT
+    start, trans = finalseg.start_P, finalseg.trans_P
+    sB, sM, sE, sS = (start[y] for y in "BMES")
+    # PrevStatus: B from E or S, M from M or B, E from B or M, S from S or E.
+    tEB, tSB, tMM, tBM = (trans[a].get(b, MIN) for a, b in ("EB", "SB", "MM", "BM"))
+    tBE, tME, tSS, tES = (trans[a].get(b, MIN) for a, b in ("BE", "ME", "SS", "ES"))
+    eB, eM, eE, eS = (finalseg.emit_P[y].get for y in "BMES")
+    han = finalseg.re_han
+
+    def cut(text: str, out: list) -> None:
+        if finalseg.Force_Split_Words or not han.fullmatch(text):
+            out.extend(finalseg.cut(text))
+            return
+        c = text[0]
+        vB, vM, vE, vS = sB + eB(c, MIN), sM + eM(c, MIN), sE + eE(c, MIN), sS + eS(c, MIN)
+        back = []
+        for c in text[1:]:
+            em = eB(c, MIN)
+            a, b = vE + tEB + em, vS + tSB + em
+            nB, fB = (b, "S") if b >= a else (a, "E")
+            em = eM(c, MIN)
+            a, b = vM + tMM + em, vB + tBM + em
+            nM, fM = (a, "M") if a >= b else (b, "B")
+            em = eE(c, MIN)
+            a, b = vB + tBE + em, vM + tME + em
+            nE, fE = (b, "M") if b >= a else (a, "B")
+            em = eS(c, MIN)
+            a, b = vS + tSS + em, vE + tES + em
+            nS, fS = (a, "S") if a >= b else (b, "E")
+            back.append({"B": fB, "M": fM, "E": fE, "S": fS})
+            vB, vM, vE, vS = nB, nM, nE, nS
+        state = "S" if vS >= vE else "E"
+        states = [state]
+        for step in reversed(back):
+            state = step[state]
+            states.append(state)
+        states.reverse()
+        begin = nexti = 0
+        for i, pos in enumerate(states):   # finalseg.__cut
+            if pos == "B":
+                begin = i
+            elif pos == "E":
+                out.append(text[begin:i + 1])
+                nexti = i + 1
+            elif pos == "S":
+                out.append(text[i])
+                nexti = i + 1
+        if nexti < len(text):
+            out.append(text[nexti:])
 
     return cut

@@ -361,7 +361,10 @@ _WHOLE = re.compile(r"(?<![A-Za-z0-9_-])(?:[A-Z]{2,8}-\d{1,6}|\d{4}-\d{2}-\d{2}|
 _MARKUP = (r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<textarea\b.*?</textarea\s*>"
            r'|<span class="tz-nobr">[^<]*</span>'
            r"|<!--.*?-->|<[^>]*>")
-_MARKUP_OR_WHOLE = re.compile(f"(?si:({_MARKUP}))|{_WHOLE.pattern}")
+# Markup followed by more markup with only text between that no id or date can be
+# in (no digit: every id and date has one) is one match, so the callback runs once
+# per such stretch rather than once per tag.
+_MARKUP_OR_WHOLE = re.compile(f"((?si:{_MARKUP})(?:[^<\\d]*(?si:{_MARKUP}))*)|{_WHOLE.pattern}")
 
 
 def _kept_whole(m: re.Match) -> str:

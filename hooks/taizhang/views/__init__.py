@@ -175,6 +175,15 @@ class Scope:
         return [found[i] for i in sorted(found, key=id_sort_key)]
 
     @functools.cached_property
+    def problem_ids(self) -> frozenset[str]:
+        """Ids of `problems`: asked once per feedback item by the report."""
+        return frozenset(p.id for p in self.problems)
+
+    @functools.cached_property
+    def measure_ids(self) -> frozenset[str]:
+        return frozenset(m.id for m in self.measures)
+
+    @functools.cached_property
     def _carried_ids(self) -> frozenset[str]:
         return frozenset(r.id for r in self.carried_problems + self.carried_feedback)
 

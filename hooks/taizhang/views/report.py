@@ -185,14 +185,8 @@ def _overall(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
-def _shown(scope: Scope) -> tuple[set[str], set[str]]:
-    """The ids of the scope's problems and measures: made once per section, not
-    once per feedback item (that was quadratic in the records)."""
-    return {p.id for p in scope.problems}, {m.id for m in scope.measures}
-
-
-def _measures_of_feedback(ledger: Ledger, feedback, shown: tuple[set[str], set[str]]) -> list:
-    shown_problems, shown_measures = shown
+def _measures_of_feedback(ledger: Ledger, scope: Scope, feedback) -> list:
+    shown_problems, shown_measures = scope.problem_ids, scope.measure_ids
     problems = [p for p in ledger.linked_from(feedback.id, "problem", "feedback") if p.id in shown_problems]
     seen: dict = {}
     for p in problems:
@@ -259,10 +253,10 @@ def _area_blocks(ledger: Ledger, heading: str, items) -> list[Block]:
     return [Block(heading, heading=True), Block(ledger.vocab.phrase("report_area_line", total=len(items), done=done))]
 
 
-def _feedback_text(ledger: Ledger, shown: tuple[set[str], set[str]], f, number: int) -> str:
+def _feedback_text(ledger: Ledger, scope: Scope, f, number: int) -> str:
     """One feedback item: its words, 整改情况 from its measures, evidence count, state."""
     vocab = ledger.vocab
-    measures, problems = _measures_of_feedback(ledger, f, shown)
+    measures, problems = _measures_of_feedback(ledger, scope, f)
     state = state_label(ledger, f)
     text = vocab.phrase("report_feedback_lead", n=number, quote=_quote(f))
     if ledger.repeats(f) or any(ledger.repeats(p) for p in problems):
@@ -290,7 +284,6 @@ def _by_feedback(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
     number = 0
     not_tasks = [f for f in scope.feedback if not_a_task(f)]
     groups = list(_feedback_groups(scope))
-    shown = _shown(scope)
     for heading, items in groups:
         if heading and not items:
             continue
@@ -298,7 +291,7 @@ def _by_feedback(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
             blocks += _area_blocks(ledger, heading, items)
         for f in items:
             number += 1
-            blocks.append(Block(_feedback_text(ledger, shown, f, number)))
+            blocks.append(Block(_feedback_text(ledger, scope, f, number)))
     number = _carried_feedback(ledger, scope, blocks, number, len([g for g in groups if g[0] and g[1]]))
     if not_tasks:
         blocks += _not_task_blocks(ledger, not_tasks)
@@ -403,8 +396,7 @@ def _issues(ledger: Ledger, scope: Scope) -> tuple[Block, ...]:
             blocks.append(Block(_named(ledger, measures, note) + "。",
                                 lead=f"（{chinese_ordinal(len(blocks) + 1)}）{vocab.phrase(phrase, count=len(measures))}"))
     # a 非整改任务 needs no measures: it is set apart in section 二, never a gap here
-    shown = _shown(scope)
-    unanswered = [f for f in scope.feedback if not not_a_task(f) and not _measures_of_feedback(ledger, f, shown)[0]]
+    unanswered = [f for f in scope.feedback if not not_a_task(f) and not _measures_of_feedback(ledger, scope, f)[0]]
     if unanswered:
         names = "；".join(f"“{_quote(f)}”" for f in unanswered)
         lead = vocab.phrase("report_issue_unanswered", count=len(unanswered))
