@@ -228,3 +228,22 @@ def test_ctrl_c_stops_a_serve_started_with_the_signal_ignored(tmp_path):
         _fetch(serve, f"http://127.0.0.1:{port}/", "总览")
         said = ctrl_c(serve)
     assert serve.returncode == 0 and said.splitlines()[-1] == "正在停止……", said
+
+
+def test_a_second_process_does_not_run_the_parents_main_module(tmp_path):
+    """taizhang.spawn starts the search and download processes without running
+    the parent's main module again (for a build, the `mkdocs` command: 70 ms of
+    imports in each), and gives the parent its own main module back."""
+    main = tmp_path / "parent_main.py"
+    main.write_text("import sys\nsys.stderr.write('MAIN RAN\\n')\n"
+                    "if __name__ == '__main__':\n"
+                    "    import os\n"
+                    "    from taizhang import spawn\n"
+                    "    receive, send = spawn.CONTEXT.Pipe(duplex=False)\n"
+                    "    child = spawn.start(os.write, (1, b'child ran\\n'), 'probe')\n"
+                    "    child.join(30)\n"
+                    "    print(sys.modules['__main__'].__file__ == __file__, child.exitcode)\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(main)], capture_output=True, text=True, timeout=60, env=env(),
+                          cwd=tmp_path)
+    assert done.stdout.split("\n")[-2:] == ["True 0", ""] and "child ran" in done.stdout, done
+    assert done.stderr.count("MAIN RAN") == 1, done.stderr   # the parent's, not the child's

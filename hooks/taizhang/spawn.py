@@ -28,6 +28,7 @@ import subprocess
 import sys
 import threading
 import time
+import types
 
 CONTEXT = multiprocessing.get_context("spawn")
 CODE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # holds taizhang/ and the hook
@@ -43,16 +44,22 @@ def start(target, args: tuple, name: str):
     it ends when this process ends."""
     process = CONTEXT.Process(target=_child, args=(os.getpid(), _main_thread(), target, args), name=name,
                               daemon=True)
-    saved = sys.path[:]
+    saved, main = sys.path[:], sys.modules.get("__main__")
     sys.path.insert(0, CODE_DIR)
     # Ctrl-C may come while the child is still importing, before _child() can
     # ignore it (an English KeyboardInterrupt traceback): the child inherits
     # an ignored SIGINT through exec, and Python then leaves it ignored.
     interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN) if _main_thread() else None
     try:
+        # The child need not run the parent's main module (the `mkdocs` command: 70 ms
+        # of imports) to find its target, a function of this package: a bare __main__
+        # while the start data are written tells multiprocessing so.
+        sys.modules["__main__"] = types.ModuleType("__main__")
         process.start()
     finally:
         sys.path[:] = saved
+        if main is not None:
+            sys.modules["__main__"] = main
         if interrupt is not None:
             signal.signal(signal.SIGINT, interrupt)
     return process
