@@ -48,14 +48,18 @@ class Recorder(HTMLParser):
         self.calls.append(("unknown", data))
 
 
-def _calls(html: str, fast: bool) -> list:
-    parser = Recorder()
+def _fed(parser, html: str, fast: bool):
+    """The parser after the page: through htmlfeed, or html.parser's own feed and close."""
     if fast:
         feed(parser, html)
     else:
         parser.feed(html)
         parser.close()
-    return parser.calls
+    return parser
+
+
+def _calls(html: str, fast: bool) -> list:
+    return _fed(Recorder(), html, fast).calls
 
 
 PIECES = ['<p>', '</p>', '<div class="tz-facts">', '</div>', '<table>', '<tr>', '<th>', '<td>', '</td>', '</tr>',
@@ -98,13 +102,7 @@ SECTION_PIECES = PIECES + ['<h1 id="a">', '</h1>', '<h2 id="b">', '<h3>', '</h3>
 
 
 def _sections(parser_class, html: str, fast: bool) -> list:
-    parser = parser_class()
-    if fast:
-        feed(parser, html)
-    else:
-        parser.feed(html)
-        parser.close()
-    return [(s.el.tag, s.el.attrs, s.id, s.title, s.text, s.depth) for s in parser.data]
+    return [(s.el.tag, s.el.attrs, s.id, s.title, s.text, s.depth) for s in _fed(parser_class(), html, fast).data]
 
 
 def test_the_quick_parser_makes_materials_sections(sample_site):
