@@ -508,6 +508,12 @@ def _bytecode_cache():
         def __init__(self):
             self.store = {}
 
+        def get_bucket(self, environment, name, filename, source):
+            # Jinja keys compiled code by the template's name and file only, yet the code
+            # depends on the environment's options too (a plugin's trim_blocks, another
+            # extension): the cache is shared by every build and project of this user.
+            return super().get_bucket(environment, f"{name}\x00{_compile_options(environment, name)}", filename, source)
+
         def load_bytecode(self, bucket):
             if bucket.key in self.store:
                 bucket.bytecode_from_string(self.store[bucket.key])
@@ -549,6 +555,21 @@ def _bytecode_cache():
 
 
 _CACHE_FILE = "__jinja2_%s.cache"   # jinja2.FileSystemBytecodeCache's names
+
+
+def _compile_options(environment, name) -> str:
+    """What of a Jinja environment its compiled code depends on besides the
+    source: the lexer's settings, extensions, autoescape for this template,
+    finalize, async, optimizer and code generator."""
+    autoescape = environment.autoescape(name) if callable(environment.autoescape) else environment.autoescape
+    finalize = environment.finalize
+    return repr((environment.block_start_string, environment.block_end_string, environment.variable_start_string,
+                 environment.variable_end_string, environment.comment_start_string, environment.comment_end_string,
+                 environment.line_statement_prefix, environment.line_comment_prefix, environment.trim_blocks,
+                 environment.lstrip_blocks, environment.newline_sequence, environment.keep_trailing_newline,
+                 sorted(environment.extensions), bool(autoescape), environment.optimized, environment.is_async,
+                 None if finalize is None else str(getattr(finalize, "jinja_pass_arg", "")),
+                 environment.code_generator_class.__module__, environment.code_generator_class.__qualname__))
 
 
 def _private(st, folder: bool) -> bool:

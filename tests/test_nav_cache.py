@@ -208,3 +208,31 @@ def test_compiled_templates_are_never_read_from_or_written_through_what_another_
         assert kept.stat().st_uid == 0
     kept.write_bytes(bucket.bytecode_to_string())
     assert _render_with_cache(foreign) == {"foreign": "2"}   # not vacuous: one's own file is used
+
+
+_OPTIONS_PROBE = r"""
+import json, sys, tempfile
+sys.path.insert(0, sys.argv[1])
+import jinja2, taizhang_hook
+tempfile.tempdir = sys.argv[2]
+cache = taizhang_hook._bytecode_cache()
+loader = jinja2.DictLoader({"a.html": "{% if 1 %}\nx\n{% endif %}\n"})
+print(json.dumps([jinja2.Environment(loader=loader, bytecode_cache=cache, trim_blocks=trim == "trim").get_template("a.html").render()
+                  for trim in sys.argv[3:]]))
+"""
+
+
+def test_compiled_templates_are_kept_apart_for_environments_that_compile_differently(tmp_path):
+    """Jinja's own key is the template's name and file, but its compiled code also
+    depends on the environment (trim_blocks here; a plugin may set it, another
+    project of the same user may not): the cache, shared by every build and
+    project of the user on the machine, keeps each environment's code apart."""
+    def render(*trims):
+        result = subprocess.run([sys.executable, "-c", _OPTIONS_PROBE, str(REPO / "hooks"), str(tmp_path), *trims],
+                                env=env(), capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr[-3000:]
+        return json.loads(result.stdout)
+
+    assert render("trim", "keep") == ["x\n", "\nx\n"]            # one process (as `mkdocs serve`)
+    assert render("keep", "trim") == ["\nx\n", "x\n"]            # the next build, from the disk
+    assert len(list((tmp_path / f"_jinja2-cache-{os.getuid()}").iterdir())) == 2
