@@ -560,7 +560,7 @@ _CACHE_FILE = "__jinja2_%s.cache"   # jinja2.FileSystemBytecodeCache's names
 def _compile_options(environment, name) -> str:
     """What of a Jinja environment its compiled code depends on besides the
     source: the lexer's settings, extensions, autoescape for this template,
-    finalize, async, optimizer and code generator."""
+    finalize, async, optimizer, code generator, and what i18n's {% trans %} reads."""
     autoescape = environment.autoescape(name) if callable(environment.autoescape) else environment.autoescape
     finalize = environment.finalize
     return repr((environment.block_start_string, environment.block_end_string, environment.variable_start_string,
@@ -569,7 +569,8 @@ def _compile_options(environment, name) -> str:
                  environment.lstrip_blocks, environment.newline_sequence, environment.keep_trailing_newline,
                  sorted(environment.extensions), bool(autoescape), environment.optimized, environment.is_async,
                  None if finalize is None else str(getattr(finalize, "jinja_pass_arg", "")),
-                 environment.code_generator_class.__module__, environment.code_generator_class.__qualname__))
+                 environment.code_generator_class.__module__, environment.code_generator_class.__qualname__,
+                 getattr(environment, "newstyle_gettext", None), environment.policies.get("ext.i18n.trimmed")))
 
 
 def _private(st, folder: bool) -> bool:
