@@ -551,7 +551,11 @@ def _bytecode_cache():
                 except OSError:
                     pass   # a full or read-only temporary folder: compiled again next build
 
-    return BytecodeCache()
+    cache = BytecodeCache()
+    if folder is not None:   # closed with the cache (a session's end, a build run in-process again)
+        import weakref
+        weakref.finalize(cache, os.close, folder)
+    return cache
 
 
 _CACHE_FILE = "__jinja2_%s.cache"   # jinja2.FileSystemBytecodeCache's names
