@@ -150,3 +150,89 @@ def test_compiled_templates_are_kept_for_the_next_build_outside_the_repository(t
     assert damaged.stat().st_size > 1000   # compiled again and written whole
     _same_files(project / "site-first", project / "site-second")
     assert not [path for path in project.rglob("*") if "jinja" in path.name or path.name.endswith(".cache")]
+
+
+# Run in a second process: the hook's _bytecode_cache with Jinja, in temporary
+# directories prepared by the test (tempfile.tempdir set for each).
+_CACHE_PROBE = r"""
+import json, os, sys, tempfile
+sys.path.insert(0, sys.argv[1])
+import jinja2, taizhang_hook
+out = {}
+for case in sys.argv[2:]:
+    tempfile.tempdir = case
+    cache = taizhang_hook._bytecode_cache()
+    loader = jinja2.DictLoader({"a.html": "{{ 1 }}", "b.html": "{{ 2 }}"})
+    out[case] = jinja2.Environment(loader=loader, bytecode_cache=cache).get_template("a.html").render()
+print(json.dumps(out))
+"""
+
+
+def _render_with_cache(*temporaries) -> dict:
+    result = subprocess.run([sys.executable, "-c", _CACHE_PROBE, str(REPO / "hooks"), *map(str, temporaries)],
+                            env=env(), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return {os.path.basename(k): v for k, v in json.loads(result.stdout).items()}
+
+
+def test_compiled_templates_are_never_read_from_or_written_through_what_another_user_controls(tmp_path):
+    """The cache file is unpickled: its folder must be one only this user can
+    change. A link planted at the folder's name is not followed (Jinja's own
+    check chmods through it first: a user could make the build chmod 0700 any
+    file); a temporary directory others may write in without the sticky bit
+    (they could swap the folder) or a cache file someone else owns is not used."""
+    name = f"_jinja2-cache-{os.getuid()}"
+    target = tmp_path / "someone-elses-file"
+    target.write_text("x", encoding="utf-8")
+    target.chmod(0o644)
+    linked, shared, sticky, foreign = (tmp_path / n for n in ("linked", "shared", "sticky", "foreign"))
+    for folder in (linked, shared, sticky, foreign):
+        folder.mkdir()
+    (linked / name).symlink_to(target)
+    shared.chmod(0o777)                # anyone may rename entries: no cache there
+    sticky.chmod(0o1777)               # like /tmp: the cache is kept
+    assert _render_with_cache(linked, shared, sticky, foreign) == {"linked": "1", "shared": "1", "sticky": "1", "foreign": "1"}
+    assert target.stat().st_mode & 0o777 == 0o644 and target.read_text(encoding="utf-8") == "x"
+    assert not (shared / name).exists()
+    assert len(list((sticky / name).iterdir())) == 1
+    # A file of compiled code for a.html's source that prints 2 (b.html's code under a.html's checksum).
+    import jinja2
+    kept = next((foreign / name).iterdir())
+    environment = jinja2.Environment()
+    bucket = jinja2.bccache.Bucket(environment, "key", jinja2.bccache.FileSystemBytecodeCache().get_source_checksum("{{ 1 }}"))
+    bucket.code = environment.compile("{{ 2 }}", "b.html", "b.html")
+    if os.getuid() == 0:   # root can give the file away (for others the owner check is the same code)
+        kept.write_bytes(bucket.bytecode_to_string())
+        os.chown(kept, 65534, 65534)
+        assert _render_with_cache(foreign) == {"foreign": "1"}   # compiled again and written over
+        assert kept.stat().st_uid == 0
+    kept.write_bytes(bucket.bytecode_to_string())
+    assert _render_with_cache(foreign) == {"foreign": "2"}   # not vacuous: one's own file is used
+
+
+_OPTIONS_PROBE = r"""
+import json, sys, tempfile
+sys.path.insert(0, sys.argv[1])
+import jinja2, taizhang_hook
+tempfile.tempdir = sys.argv[2]
+cache = taizhang_hook._bytecode_cache()
+loader = jinja2.DictLoader({"a.html": "{% if 1 %}\nx\n{% endif %}\n"})
+print(json.dumps([jinja2.Environment(loader=loader, bytecode_cache=cache, trim_blocks=trim == "trim").get_template("a.html").render()
+                  for trim in sys.argv[3:]]))
+"""
+
+
+def test_compiled_templates_are_kept_apart_for_environments_that_compile_differently(tmp_path):
+    """Jinja's own key is the template's name and file, but its compiled code also
+    depends on the environment (trim_blocks here; a plugin may set it, another
+    project of the same user may not): the cache, shared by every build and
+    project of the user on the machine, keeps each environment's code apart."""
+    def render(*trims):
+        result = subprocess.run([sys.executable, "-c", _OPTIONS_PROBE, str(REPO / "hooks"), str(tmp_path), *trims],
+                                env=env(), capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr[-3000:]
+        return json.loads(result.stdout)
+
+    assert render("trim", "keep") == ["x\n", "\nx\n"]            # one process (as `mkdocs serve`)
+    assert render("keep", "trim") == ["\nx\n", "x\n"]            # the next build, from the disk
+    assert len(list((tmp_path / f"_jinja2-cache-{os.getuid()}").iterdir())) == 2

@@ -49,6 +49,7 @@ def test_jiebas_dictionary_read_from_its_cache_is_the_dictionary_jieba_reads(tmp
     the tokenizer as Tokenizer.initialize would: the same prefix dictionary and total;
     where jieba would not read the cache (none yet, a custom dictionary newer than its
     cache, a damaged file) it leaves the tokenizer to jieba."""
+    import marshal
     import os
 
     import jieba
@@ -84,3 +85,14 @@ def test_jiebas_dictionary_read_from_its_cache_is_the_dictionary_jieba_reads(tmp
     with open(cache_file(jieba, damaged), "r+b") as f:
         f.truncate(20)
     assert not load_cached(jieba, damaged) and not damaged.initialized
+    # A cache followed by a huge (sparse) tail, as another user can plant at /tmp/jieba.cache:
+    # not read whole into memory; jieba reads its first object, the dictionary.
+    from taizhang.jiebadict import WHOLE_AT_MOST
+    with open(cache_file(jieba, own), "wb") as f:
+        marshal.dump((own.FREQ, own.total), f)
+        f.truncate(WHOLE_AT_MOST + 1)
+    padded = jieba.Tokenizer(str(custom))
+    padded.tmp_dir = str(tmp_path)
+    assert not load_cached(jieba, padded) and not padded.initialized
+    padded.initialize()
+    assert padded.FREQ == own.FREQ and padded.total == 8

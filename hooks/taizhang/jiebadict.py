@@ -20,6 +20,12 @@ import tempfile
 from hashlib import md5
 
 JIEBA_VERSION = "0.42.1"   # the version whose initialize() this follows
+# Read whole only up to this size (the default dictionary's cache is 9.3 MB): jieba
+# reads the first object and stops at bad data, while a whole read of a huge or
+# sparse file planted in the shared temporary directory (any user can create
+# /tmp/jieba.cache) would take that much memory and time first. Larger files go
+# to jieba's own load, which gives the same dictionary.
+WHOLE_AT_MOST = 128 * 1024 * 1024
 
 
 def cache_file(jieba, tokenizer) -> str:
@@ -50,6 +56,8 @@ def load_cached(jieba, tokenizer=None) -> bool:
                                                 os.path.getmtime(path) > os.path.getmtime(tokenizer.dictionary)):
                 return False
             with open(path, "rb") as f:
+                if os.fstat(f.fileno()).st_size > WHOLE_AT_MOST:
+                    return False
                 freq, total = marshal.loads(f.read())
         except Exception:   # what jieba's own load would fail on: it builds the dictionary again
             return False
