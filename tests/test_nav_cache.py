@@ -152,16 +152,17 @@ def test_compiled_templates_are_kept_for_the_next_build_outside_the_repository(t
     assert not [path for path in project.rglob("*") if "jinja" in path.name or path.name.endswith(".cache")]
 
 
-# Run in a second process: the hook's _bytecode_cache with Jinja, in temporary
+# Run in a second process: taizhang.templatecache.bytecode_cache with Jinja, in temporary
 # directories prepared by the test (tempfile.tempdir set for each).
 _CACHE_PROBE = r"""
 import json, os, sys, tempfile
 sys.path.insert(0, sys.argv[1])
-import jinja2, taizhang_hook
+import jinja2
+from taizhang import templatecache
 out = {}
 for case in sys.argv[2:]:
     tempfile.tempdir = case
-    cache = taizhang_hook._bytecode_cache()
+    cache = templatecache.bytecode_cache()
     loader = jinja2.DictLoader({"a.html": "{{ 1 }}", "b.html": "{{ 2 }}"})
     out[case] = jinja2.Environment(loader=loader, bytecode_cache=cache).get_template("a.html").render()
 print(json.dumps(out))
@@ -213,9 +214,10 @@ def test_compiled_templates_are_never_read_from_or_written_through_what_another_
 _OPTIONS_PROBE = r"""
 import json, sys, tempfile
 sys.path.insert(0, sys.argv[1])
-import jinja2, taizhang_hook
+import jinja2
+from taizhang import templatecache
 tempfile.tempdir = sys.argv[2]
-cache = taizhang_hook._bytecode_cache()
+cache = templatecache.bytecode_cache()
 loader = jinja2.DictLoader({"a.html": "{% if 1 %}\nx\n{% endif %}\n"})
 print(json.dumps([jinja2.Environment(loader=loader, bytecode_cache=cache, trim_blocks=trim == "trim").get_template("a.html").render()
                   for trim in sys.argv[3:]]))
