@@ -215,10 +215,19 @@ try:
     if kind == "exports":   # what the download process does beside the build (export/background.py)
         sys.path.insert(0, "hooks")
         from pathlib import Path
-        from taizhang.export.background import build_downloads
+        from taizhang.export import background
         from taizhang.project import analyse
         ledger = analyse(Path(".")).ledger
-        build_downloads(Path("."), ledger.today, ledger.shown_round)
+        pickled = background.ledger_bytes(ledger)   # as the build sends it (background.SEND_LEDGER)
+
+        class Pipe:   # the child's end of the pipe: the bytes it would send back are dropped
+            def send_bytes(self, data):
+                pass
+
+            def close(self):
+                pass
+
+        background._run(("ledger", pickled), Pipe())
     else:
         runpy.run_module("mkdocs", run_name="__main__", alter_sys=True)
 except SystemExit as exc:
@@ -249,8 +258,8 @@ PROFILE_ROWS = [
     ("hook on_post_build (downloads, write)", "taizhang_hook.py", "on_post_build"),
 ]
 EXPORT_ROWS = [
-    ("total (export process)", "taizhang/export/background.py", "build_downloads"),
-    ("  read and check again (analyse)", "taizhang/project.py", "analyse"),
+    ("total (export process)", "taizhang/export/background.py", "_run"),
+    ("  the build's ledger, unpickled", "taizhang/export/background.py", "_ledger"),
     ("  xlsx/docx/csv/json", "taizhang/export/files.py", "build_downloads"),
 ]
 
