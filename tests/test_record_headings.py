@@ -252,3 +252,30 @@ def test_a_plugin_that_reads_pages_leaves_record_pages_to_markdown(tmp_path):
     result = _build(project, site="site")
     assert result.returncode == 0, result.stderr[-3000:]
     assert PLAIN_LOG in result.stderr and FAST_LOG not in result.stderr
+
+
+def test_an_empty_record_page_is_rendered_as_mkdocs_renders_it(tmp_path):
+    """The hook hands MkDocs an empty page for a record page and stands in for
+    its Page.render (no Markdown instance with every extension): the same
+    content, table of contents, title from render, anchor ids and links to
+    anchors as MkDocs 1.6's own render of that empty page."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import Page
+
+    import taizhang_hook
+
+    project = copy_project(tmp_path / "project")
+    config = load_config(str(project / "mkdocs.yml"))
+    seen = []
+    for render in ("mkdocs", "hook"):
+        file = File("measures/CS-003/index.md", str(project / "docs"), str(tmp_path / "site"), True)
+        page = Page(None, file, config)
+        page.markdown, page.meta = "", {"title": "CS-003 统筹兼顾"}
+        if render == "mkdocs":
+            page.render(config, Files([file]))
+        else:
+            taizhang_hook._render_empty(page, config, Files([file]))
+        seen.append((page.content, repr(list(page.toc)), page._title_from_render, page.present_anchor_ids,
+                     page.links_to_anchors, page.title))
+    assert seen[0] == seen[1] == ("", "[]", None, set(), {}, "CS-003 统筹兼顾")
