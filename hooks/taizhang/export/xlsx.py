@@ -206,6 +206,13 @@ def _styled(cell, key: tuple, apply) -> None:
 
 def merge(ws, start_row: int, start_col: int, end_row: int, end_col: int, font: Font) -> None:
     """Merge, and give the covered cells the font too (every cell carries a Chinese font)."""
+    if REUSE_STYLES and _FAST_MERGE and QUICK_MERGES:
+        _quick_merge(ws, start_row, start_col, end_row, end_col, font)
+        return
+    _plain_merge(ws, start_row, start_col, end_row, end_col, font)
+
+
+def _plain_merge(ws, start_row: int, start_col: int, end_row: int, end_col: int, font: Font) -> None:
     if REUSE_STYLES and _FAST_MERGE:
         _merge_cells(ws, start_row, start_col, end_row, end_col)
     else:
@@ -244,6 +251,47 @@ def _merge_cells(ws, start_row: int, start_col: int, end_row: int, end_col: int)
     for row, col in cells[1:]:                      # Worksheet._clean_merge_range
         ws._cells[row, col] = MergedCell(ws, row, col)
     _format_merged(mcr)
+
+
+# A merge whose outcome was seen before is made again from it (QUICK_MERGES): every
+# cell of a range but the first is a new MergedCell, so the styles merge() leaves
+# in the range depend only on the first cell's style before, the last cell's border
+# (openpyxl's _get_borders), the range's shape and the font. The first range of each
+# kind goes merge()'s way; later ones copy its styles and make the range and the
+# covered cells as openpyxl does, without its descriptors, coordinate parsing and
+# per-cell style steps (the workbook is the very same file: tests/test_exports.py).
+QUICK_MERGES = True
+
+
+def _quick_merge(ws, start_row: int, start_col: int, end_row: int, end_col: int, font: Font) -> None:
+    cells = ws._cells
+    start, end = cells.get((start_row, start_col)), cells.get((end_row, end_col))
+    covered = ws.__dict__.get("_taizhang_covered", ())
+    coords = [(r, c) for r in range(start_row, end_row + 1) for c in range(start_col, end_col + 1)]
+    if start is None or not start._style or any(coord in covered for coord in coords):
+        _plain_merge(ws, start_row, start_col, end_row, end_col, font)
+        return
+    memo = ws.parent.__dict__.setdefault("_taizhang_merged", {})
+    corner = None if end is None else end._style.borderId if end._style else 0
+    key = (tuple(start._style), corner,
+           end_row - start_row, end_col - start_col, id(font))
+    styles = memo.get(key)
+    if styles is None:
+        _plain_merge(ws, start_row, start_col, end_row, end_col, font)
+        memo[key] = [copy(cells[coord]._style) for coord in coords]
+        return
+    ws.__dict__.setdefault("_taizhang_covered", set()).update(coords)
+    mcr = MergedCellRange.__new__(MergedCellRange)      # MergedCellRange.__init__'s attributes, as it sets them
+    mcr.__dict__.update(ws=ws, min_col=start_col, min_row=start_row, max_col=end_col, max_row=end_row,
+                        title=None, start_cell=start)
+    ws.merged_cells.ranges.add(mcr)
+    start._style = copy(styles[0])
+    for (row, col), style in zip(coords[1:], styles[1:]):
+        cell = cells[row, col] = _new_merged_cell(MergedCell)
+        cell.parent, cell._style, cell.row, cell.column = ws, copy(style), row, col
+
+
+_new_merged_cell = object.__new__
 
 
 def _restyled(cell, key: tuple, apply) -> None:
