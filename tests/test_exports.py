@@ -431,19 +431,21 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
     paragraph style's id up once and copies each kind of run instead of python-docx's
     character-by-character Run.text; both hand their members to the re-zip uncompressed
     (zipfix.STORED_FIRST); the workbook and the CSV share the ledger rows' cells
-    (rows.SHARED_CELLS, the CSV built after the workbook as the build does)."""
+    (rows.SHARED_CELLS, the CSV built after the workbook as the build does); each measure's
+    task row is made once per Scope (views.TASK_ROWS_ONCE)."""
     import importlib.util
     import sys
     from pathlib import Path
 
     sys.path.insert(0, str(REPO / "hooks"))
+    from taizhang import views
     from taizhang.export import report, rows, xlsx, zipfix
     from taizhang.export.files import build_download
     from taizhang.project import analyse
     from taizhang.views import Scope
 
     switches = [(xlsx, "_FAST_MERGE"), (xlsx, "QUICK_CELLS"), (xlsx, "QUICK_MERGES"), (report, "STYLE_IDS_ONCE"), (report, "QUICK_RUNS"),
-                (zipfix, "STORED_FIRST"), (rows, "SHARED_CELLS")]
+                (zipfix, "STORED_FIRST"), (rows, "SHARED_CELLS"), (views, "TASK_ROWS_ONCE")]
     spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "build.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)

@@ -820,7 +820,7 @@ def _problem_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
 
 
 def _task_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
-    _list_sheet(wb, ledger, scope, unit, paper, fonts, "tasks", [("", views.task_rows(ledger, scope.measures))])
+    _list_sheet(wb, ledger, scope, unit, paper, fonts, "tasks", [("", views.task_rows(ledger, scope.measures, scope))])
 
 
 def _responsibility_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
@@ -828,7 +828,7 @@ def _responsibility_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
     vocab = ledger.vocab
     groups = []
     for field in ("leader", "unit"):
-        for g in views.responsibility_groups(ledger, scope.measures, field):
+        for g in views.responsibility_groups(ledger, scope.measures, field, scope):
             groups.append((vocab.phrase("responsibility_group", field=vocab.key(field), who=g.name, count=g.count,
                                         closed=g.closed, overdue=g.overdue), g.tasks))
     _list_sheet(wb, ledger, scope, unit, paper, fonts, "responsibility", groups)
