@@ -27,6 +27,7 @@ import openpyxl
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.utils.indexed_list import IndexedList
@@ -287,11 +288,8 @@ def _quick_merge(ws, start_row: int, start_col: int, end_row: int, end_col: int,
     ws.merged_cells.ranges.add(mcr)
     start._style = copy(styles[0])
     for (row, col), style in zip(coords[1:], styles[1:]):
-        cell = cells[row, col] = _new_merged_cell(MergedCell)
+        cell = cells[row, col] = _new_cell(MergedCell)
         cell.parent, cell._style, cell.row, cell.column = ws, copy(style), row, col
-
-
-_new_merged_cell = object.__new__
 
 
 def _restyled(cell, key: tuple, apply) -> None:
@@ -408,10 +406,16 @@ def _quick_cell(ws, row: int, col: int, value, key: tuple):
         data_type = "s"                                   # put() forces text (never "f" or "e")
     else:
         return None
-    cell = Cell(ws, row=row, column=col, style_array=done)
-    cell._value, cell.data_type = value, data_type
-    ws._add_cell(cell)
+    cell = _new_cell(Cell)          # Cell.__init__ and Worksheet._add_cell, attribute by attribute
+    cell.parent, cell._style, cell.row, cell.column = ws, StyleArray(done), row, col
+    cell._value, cell.data_type, cell._hyperlink, cell._comment = value, data_type, None, None
+    ws._cells[row, col] = cell
+    if row > ws._current_row:
+        ws._current_row = row
     return cell
+
+
+_new_cell = object.__new__
 
 
 @dataclass(frozen=True)
