@@ -29,6 +29,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.merge import MergedCellRange
@@ -130,9 +131,11 @@ def text_lines(value, width: float, size: float) -> int:
     """Wrapped lines of `value` in a column `width` units wide at `size` pt."""
     if value is None or value == "":
         return 1
-    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    text = value if type(value) is str else value.isoformat() if isinstance(value, dt.date) else str(value)
     usable = max((width * POINTS_PER_WIDTH_UNIT - CELL_PADDING_PT) * WRAP_SLACK, size)
     points_of = _CHARACTER_POINTS.get(size) or _CHARACTER_POINTS.setdefault(size, _CharacterPoints(size))
+    if "\n" not in text:                                 # one line (most cells): the loop below, once
+        return max(1, math.ceil(sum(map(points_of.__getitem__, text)) / usable))
     lines = 0
     for line in text.split("\n"):
         points = sum(map(points_of.__getitem__, line))   # added in the same order as character by character
@@ -160,6 +163,25 @@ _CHARACTER_POINTS: dict[float, _CharacterPoints] = {}
 
 def height_of(lines: int, size: float) -> float:
     return round(lines * size * LINE_FACTOR + 4, 1)
+
+
+# A row's height on a row without one yet is set on a RowDimension made as
+# BoundDictionary and RowDimension.__init__ make it, attribute by attribute
+# (QUICK_ROWS; False: openpyxl's own steps, tests/test_exports.py compares; only
+# with openpyxl 3.1, as _FAST_MERGE).
+QUICK_ROWS = True
+
+
+def row_height(ws, row: int, height: float) -> None:
+    dims = ws.row_dimensions
+    if not QUICK_ROWS or row in dims or type(height) is not float or not _FAST_MERGE:
+        dims[row].height = height
+        return
+    dim = _new_cell(RowDimension)
+    dim.parent, dim._style = ws, None
+    dim.__dict__.update(ht=height, thickBot=False, thickTop=False, index=row, hidden=False, outlineLevel=0,
+                        collapsed=False)
+    dims[row] = dim
 
 
 def automatic_rows(name: str, data: bytes) -> bytes:
@@ -579,7 +601,7 @@ def _simple_sheet(wb, head: SheetHead, rows: list[list], fonts: Fonts, paper: st
             fill = (fills[index] if fills else {}).get(col)
             put(ws, r, col, value, fonts.body, TOP_CENTER if col in centred else TOP, fill)
         lines = max(text_lines(v, head.columns[c][1], fonts.size) for c, v in enumerate(row))
-        ws.row_dimensions[r].height = height_of(lines, fonts.size)
+        row_height(ws, r, height_of(lines, fonts.size))
     _finish_sheet(ws, head, header_row, header_row + len(rows), paper, fonts)
     return ws
 
@@ -644,7 +666,7 @@ def _ledger_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
         r += len(block.rows)
         _merged_runs(block.rows, first, names, widths, fonts, heights, blocks, merges)
         for offset, height in enumerate(heights):
-            ws.row_dimensions[first + offset].height = round(height, 1)
+            row_height(ws, first + offset, round(height, 1))
         _keep_feedback_text(blocks, block.rows, first, heights, widths, fonts)
     blocks.sort()
     _finish_sheet(ws, head, header_row, r, paper, fonts, blocks)
@@ -657,7 +679,7 @@ def _area_row(ws, r: int, name: str, names: list[str], widths: dict, fonts: Font
     for col in range(2, len(names) + 1):
         put(ws, r, col, None, fonts.bold, None, AREA_FILL)
     merge(ws, r, 1, r, len(names), fonts.bold)
-    ws.row_dimensions[r].height = height_of(text_lines(name, sum(widths.values()), fonts.size), fonts.size)
+    row_height(ws, r, height_of(text_lines(name, sum(widths.values()), fonts.size), fonts.size))
 
 
 def _ledger_row(ws, ledger: Ledger, r: int, row, names: list[str], widths: dict, fonts: Fonts) -> float:
@@ -796,7 +818,7 @@ def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **nam
             for col in range(2, len(columns) + 1):
                 put(ws, r, col, None, fonts.bold, None, AREA_FILL)
             merge(ws, r, 1, r, len(columns), fonts.bold)
-            ws.row_dimensions[r].height = height_of(text_lines(heading, total, fonts.size), fonts.size)
+            row_height(ws, r, height_of(text_lines(heading, total, fonts.size), fonts.size))
         for row in rows:
             r += 1
             values = [views.plain(vocab, c, row) for c in columns]
@@ -806,7 +828,7 @@ def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **nam
                 if c.show == "rate" and isinstance(value, float):
                     ws.cell(r, col).number_format = PERCENT
             lines = max(text_lines(v, c.width, fonts.size) for c, v in zip(columns, values))
-            ws.row_dimensions[r].height = height_of(lines, fonts.size)
+            row_height(ws, r, height_of(lines, fonts.size))
             blocks.append((r, r, False))
     _finish_sheet(ws, head, header_row, r, paper, fonts, blocks)
     return ws
