@@ -16,6 +16,7 @@ same records and statistics date give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 import math
 import re
 import unicodedata
@@ -418,8 +419,14 @@ _PLAIN_NUMBERS = (int, float)
 def _quick_cell(ws, row: int, col: int, value, key: tuple):
     """The cell put() makes, or None when openpyxl must make it (a cell already
     there, a style change not made before, a value other than text, a number or None)."""
-    done = ws.parent.__dict__.get("_taizhang_restyled", {}).get((_FRESH, key))
-    if done is None or (row, col) in ws._cells or not 0 < row < 1048577:
+    known = ws.parent.__dict__.setdefault("_taizhang_fresh", {})   # key -> _restyled's memo for a new cell
+    done = known.get(key)
+    if done is None:
+        done = ws.parent.__dict__.get("_taizhang_restyled", {}).get((_FRESH, key))
+        if done is None:
+            return None
+        known[key] = done                                  # never changed once made (_restyled)
+    if (row, col) in ws._cells or not 0 < row < 1048577:
         return None
     if value is None or type(value) in _PLAIN_NUMBERS:
         data_type = "n"                                   # Cell._bind_value: _TYPES
@@ -429,7 +436,7 @@ def _quick_cell(ws, row: int, col: int, value, key: tuple):
     else:
         return None
     cell = _new_cell(Cell)          # Cell.__init__ and Worksheet._add_cell, attribute by attribute
-    cell.parent, cell._style, cell.row, cell.column = ws, StyleArray(done), row, col
+    cell.parent, cell._style, cell.row, cell.column = ws, _new_style(StyleArray, "i", done), row, col
     cell._value, cell.data_type, cell._hyperlink, cell._comment = value, data_type, None, None
     ws._cells[row, col] = cell
     if row > ws._current_row:
@@ -438,6 +445,7 @@ def _quick_cell(ws, row: int, col: int, value, key: tuple):
 
 
 _new_cell = object.__new__
+_new_style = array.__new__         # StyleArray(done), without its Python __new__
 
 
 @dataclass(frozen=True)
