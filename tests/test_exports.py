@@ -425,24 +425,29 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
     """The quick paths of the downloads, each a switch, must give the very files the
     libraries' own steps give (a ledger big enough for merges in several blocks, with
     an issuer, and the sample): export/xlsx merges cells along openpyxl 3.1's own steps
-    without its quadratic look-up and per-cell style hashing, and makes a new cell whose
+    without its quadratic look-up and per-cell style hashing, makes a merge seen before from
+    its styles (QUICK_MERGES), sets a new row's height on a RowDimension made attribute by
+    attribute (QUICK_ROWS), and makes a new cell whose
     style change was made before without openpyxl's descriptors; export/report looks each
     paragraph style's id up once and copies each kind of run instead of python-docx's
     character-by-character Run.text; both hand their members to the re-zip uncompressed
     (zipfix.STORED_FIRST); the workbook and the CSV share the ledger rows' cells
-    (rows.SHARED_CELLS, the CSV built after the workbook as the build does)."""
+    (rows.SHARED_CELLS, the CSV built after the workbook as the build does); each measure's
+    task row is made once per Scope (views.TASK_ROWS_ONCE)."""
     import importlib.util
     import sys
     from pathlib import Path
 
     sys.path.insert(0, str(REPO / "hooks"))
+    from taizhang import views
     from taizhang.export import report, rows, xlsx, zipfix
     from taizhang.export.files import build_download
     from taizhang.project import analyse
     from taizhang.views import Scope
 
-    switches = [(xlsx, "_FAST_MERGE"), (xlsx, "QUICK_CELLS"), (report, "STYLE_IDS_ONCE"), (report, "QUICK_RUNS"),
-                (zipfix, "STORED_FIRST"), (rows, "SHARED_CELLS")]
+    switches = [(xlsx, "_FAST_MERGE"), (xlsx, "QUICK_CELLS"), (xlsx, "QUICK_MERGES"), (xlsx, "QUICK_ROWS"),
+                (report, "STYLE_IDS_ONCE"), (report, "QUICK_RUNS"),
+                (zipfix, "STORED_FIRST"), (rows, "SHARED_CELLS"), (views, "TASK_ROWS_ONCE")]
     spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "build.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)

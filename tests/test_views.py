@@ -214,6 +214,23 @@ def test_responsibility_groups_list_a_measure_under_each_unit_and_name_the_missi
         ("乙单位", 1, 1, 0), ("甲单位", 1, 1, 0), ("（未填写）", 1, 0, 1)]
 
 
+def test_a_measures_row_made_once_in_a_scope_is_the_row_made_for_each_list():
+    """views.task_rows makes each measure's row once per Scope (TASK_ROWS_ONCE) and numbers
+    it per list: the 任务清单 and every 责任清单 group equal the rows made list by list."""
+    records = [problem("WT-001"), problem("WT-002"),
+               measure("CS-001", "done", ["WT-001"], unit=("甲单位", "乙单位"), leader=("乙领导",)),
+               measure("CS-002", "in_progress", ["WT-001", "WT-002"], unit=(), deadline=dt.date(2023, 8, 1)),
+               measure("CS-003", "not_started", ["WT-002"], unit=("乙单位", "丙单位"), evidence=2)]
+    led, scope, _ = scope_figures(records)
+    once = [views.task_rows(led, scope.measures, scope), views.task_rows(led, scope.measures[::-1], scope)]
+    once += [g for field in ("leader", "unit") for g in views.responsibility_groups(led, scope.measures, field, scope)]
+    plain = [views.task_rows(led, scope.measures), views.task_rows(led, scope.measures[::-1])]
+    plain += [g for field in ("leader", "unit") for g in views.responsibility_groups(led, scope.measures, field)]
+    assert once == plain
+    assert [t.number for t in once[1]] == [1, 2, 3] and once[1][0].measure.id == "CS-003"
+    assert once[0][2] is scope._task_rows["CS-003"]         # made once: the list reuses it
+
+
 def test_round_facts_use_field_keys_and_the_days_wording():
     led, scope, _ = scope_figures([])
     facts = {f.name: (f.label, f.text) for f in views.round_facts(led, scope.round).facts}

@@ -16,6 +16,7 @@ same records and statistics date give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 import math
 import re
 import unicodedata
@@ -27,7 +28,9 @@ import openpyxl
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.merge import MergedCellRange
@@ -129,9 +132,11 @@ def text_lines(value, width: float, size: float) -> int:
     """Wrapped lines of `value` in a column `width` units wide at `size` pt."""
     if value is None or value == "":
         return 1
-    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    text = value if type(value) is str else value.isoformat() if isinstance(value, dt.date) else str(value)
     usable = max((width * POINTS_PER_WIDTH_UNIT - CELL_PADDING_PT) * WRAP_SLACK, size)
     points_of = _CHARACTER_POINTS.get(size) or _CHARACTER_POINTS.setdefault(size, _CharacterPoints(size))
+    if "\n" not in text:                                 # one line (most cells): the loop below, once
+        return max(1, math.ceil(sum(map(points_of.__getitem__, text)) / usable))
     lines = 0
     for line in text.split("\n"):
         points = sum(map(points_of.__getitem__, line))   # added in the same order as character by character
@@ -159,6 +164,25 @@ _CHARACTER_POINTS: dict[float, _CharacterPoints] = {}
 
 def height_of(lines: int, size: float) -> float:
     return round(lines * size * LINE_FACTOR + 4, 1)
+
+
+# A row's height on a row without one yet is set on a RowDimension made as
+# BoundDictionary and RowDimension.__init__ make it, attribute by attribute
+# (QUICK_ROWS; False: openpyxl's own steps, tests/test_exports.py compares; only
+# with openpyxl 3.1, as _FAST_MERGE).
+QUICK_ROWS = True
+
+
+def row_height(ws, row: int, height: float) -> None:
+    dims = ws.row_dimensions
+    if not QUICK_ROWS or row in dims or type(height) is not float or not _FAST_MERGE:
+        dims[row].height = height
+        return
+    dim = _new_cell(RowDimension)
+    dim.parent, dim._style = ws, None
+    dim.__dict__.update(ht=height, thickBot=False, thickTop=False, index=row, hidden=False, outlineLevel=0,
+                        collapsed=False)
+    dims[row] = dim
 
 
 def automatic_rows(name: str, data: bytes) -> bytes:
@@ -206,6 +230,13 @@ def _styled(cell, key: tuple, apply) -> None:
 
 def merge(ws, start_row: int, start_col: int, end_row: int, end_col: int, font: Font) -> None:
     """Merge, and give the covered cells the font too (every cell carries a Chinese font)."""
+    if REUSE_STYLES and _FAST_MERGE and QUICK_MERGES:
+        _quick_merge(ws, start_row, start_col, end_row, end_col, font)
+        return
+    _plain_merge(ws, start_row, start_col, end_row, end_col, font)
+
+
+def _plain_merge(ws, start_row: int, start_col: int, end_row: int, end_col: int, font: Font) -> None:
     if REUSE_STYLES and _FAST_MERGE:
         _merge_cells(ws, start_row, start_col, end_row, end_col)
     else:
@@ -244,6 +275,44 @@ def _merge_cells(ws, start_row: int, start_col: int, end_row: int, end_col: int)
     for row, col in cells[1:]:                      # Worksheet._clean_merge_range
         ws._cells[row, col] = MergedCell(ws, row, col)
     _format_merged(mcr)
+
+
+# A merge whose outcome was seen before is made again from it (QUICK_MERGES): every
+# cell of a range but the first is a new MergedCell, so the styles merge() leaves
+# in the range depend only on the first cell's style before, the last cell's border
+# (openpyxl's _get_borders), the range's shape and the font. The first range of each
+# kind goes merge()'s way; later ones copy its styles and make the range and the
+# covered cells as openpyxl does, without its descriptors, coordinate parsing and
+# per-cell style steps (the workbook is the very same file: tests/test_exports.py).
+QUICK_MERGES = True
+
+
+def _quick_merge(ws, start_row: int, start_col: int, end_row: int, end_col: int, font: Font) -> None:
+    cells = ws._cells
+    start, end = cells.get((start_row, start_col)), cells.get((end_row, end_col))
+    covered = ws.__dict__.get("_taizhang_covered", ())
+    coords = [(r, c) for r in range(start_row, end_row + 1) for c in range(start_col, end_col + 1)]
+    if start is None or not start._style or any(coord in covered for coord in coords):
+        _plain_merge(ws, start_row, start_col, end_row, end_col, font)
+        return
+    memo = ws.parent.__dict__.setdefault("_taizhang_merged", {})
+    corner = None if end is None else end._style.borderId if end._style else 0
+    key = (tuple(start._style), corner,
+           end_row - start_row, end_col - start_col, id(font))
+    styles = memo.get(key)
+    if styles is None:
+        _plain_merge(ws, start_row, start_col, end_row, end_col, font)
+        memo[key] = [copy(cells[coord]._style) for coord in coords]
+        return
+    ws.__dict__.setdefault("_taizhang_covered", set()).update(coords)
+    mcr = MergedCellRange.__new__(MergedCellRange)      # MergedCellRange.__init__'s attributes, as it sets them
+    mcr.__dict__.update(ws=ws, min_col=start_col, min_row=start_row, max_col=end_col, max_row=end_row,
+                        title=None, start_cell=start)
+    ws.merged_cells.ranges.add(mcr)
+    start._style = copy(styles[0])
+    for (row, col), style in zip(coords[1:], styles[1:]):
+        cell = cells[row, col] = _new_cell(MergedCell)
+        cell.parent, cell._style, cell.row, cell.column = ws, copy(style), row, col
 
 
 def _restyled(cell, key: tuple, apply) -> None:
@@ -350,8 +419,14 @@ _PLAIN_NUMBERS = (int, float)
 def _quick_cell(ws, row: int, col: int, value, key: tuple):
     """The cell put() makes, or None when openpyxl must make it (a cell already
     there, a style change not made before, a value other than text, a number or None)."""
-    done = ws.parent.__dict__.get("_taizhang_restyled", {}).get((_FRESH, key))
-    if done is None or (row, col) in ws._cells or not 0 < row < 1048577:
+    known = ws.parent.__dict__.setdefault("_taizhang_fresh", {})   # key -> _restyled's memo for a new cell
+    done = known.get(key)
+    if done is None:
+        done = ws.parent.__dict__.get("_taizhang_restyled", {}).get((_FRESH, key))
+        if done is None:
+            return None
+        known[key] = done                                  # never changed once made (_restyled)
+    if (row, col) in ws._cells or not 0 < row < 1048577:
         return None
     if value is None or type(value) in _PLAIN_NUMBERS:
         data_type = "n"                                   # Cell._bind_value: _TYPES
@@ -360,10 +435,17 @@ def _quick_cell(ws, row: int, col: int, value, key: tuple):
         data_type = "s"                                   # put() forces text (never "f" or "e")
     else:
         return None
-    cell = Cell(ws, row=row, column=col, style_array=done)
-    cell._value, cell.data_type = value, data_type
-    ws._add_cell(cell)
+    cell = _new_cell(Cell)          # Cell.__init__ and Worksheet._add_cell, attribute by attribute
+    cell.parent, cell._style, cell.row, cell.column = ws, _new_style(StyleArray, "i", done), row, col
+    cell._value, cell.data_type, cell._hyperlink, cell._comment = value, data_type, None, None
+    ws._cells[row, col] = cell
+    if row > ws._current_row:
+        ws._current_row = row
     return cell
+
+
+_new_cell = object.__new__
+_new_style = array.__new__         # StyleArray(done), without its Python __new__
 
 
 @dataclass(frozen=True)
@@ -527,7 +609,7 @@ def _simple_sheet(wb, head: SheetHead, rows: list[list], fonts: Fonts, paper: st
             fill = (fills[index] if fills else {}).get(col)
             put(ws, r, col, value, fonts.body, TOP_CENTER if col in centred else TOP, fill)
         lines = max(text_lines(v, head.columns[c][1], fonts.size) for c, v in enumerate(row))
-        ws.row_dimensions[r].height = height_of(lines, fonts.size)
+        row_height(ws, r, height_of(lines, fonts.size))
     _finish_sheet(ws, head, header_row, header_row + len(rows), paper, fonts)
     return ws
 
@@ -592,7 +674,7 @@ def _ledger_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
         r += len(block.rows)
         _merged_runs(block.rows, first, names, widths, fonts, heights, blocks, merges)
         for offset, height in enumerate(heights):
-            ws.row_dimensions[first + offset].height = round(height, 1)
+            row_height(ws, first + offset, round(height, 1))
         _keep_feedback_text(blocks, block.rows, first, heights, widths, fonts)
     blocks.sort()
     _finish_sheet(ws, head, header_row, r, paper, fonts, blocks)
@@ -605,7 +687,7 @@ def _area_row(ws, r: int, name: str, names: list[str], widths: dict, fonts: Font
     for col in range(2, len(names) + 1):
         put(ws, r, col, None, fonts.bold, None, AREA_FILL)
     merge(ws, r, 1, r, len(names), fonts.bold)
-    ws.row_dimensions[r].height = height_of(text_lines(name, sum(widths.values()), fonts.size), fonts.size)
+    row_height(ws, r, height_of(text_lines(name, sum(widths.values()), fonts.size), fonts.size))
 
 
 def _ledger_row(ws, ledger: Ledger, r: int, row, names: list[str], widths: dict, fonts: Fonts) -> float:
@@ -744,7 +826,7 @@ def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **nam
             for col in range(2, len(columns) + 1):
                 put(ws, r, col, None, fonts.bold, None, AREA_FILL)
             merge(ws, r, 1, r, len(columns), fonts.bold)
-            ws.row_dimensions[r].height = height_of(text_lines(heading, total, fonts.size), fonts.size)
+            row_height(ws, r, height_of(text_lines(heading, total, fonts.size), fonts.size))
         for row in rows:
             r += 1
             values = [views.plain(vocab, c, row) for c in columns]
@@ -754,7 +836,7 @@ def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **nam
                 if c.show == "rate" and isinstance(value, float):
                     ws.cell(r, col).number_format = PERCENT
             lines = max(text_lines(v, c.width, fonts.size) for c, v in zip(columns, values))
-            ws.row_dimensions[r].height = height_of(lines, fonts.size)
+            row_height(ws, r, height_of(lines, fonts.size))
             blocks.append((r, r, False))
     _finish_sheet(ws, head, header_row, r, paper, fonts, blocks)
     return ws
@@ -772,7 +854,7 @@ def _problem_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
 
 
 def _task_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
-    _list_sheet(wb, ledger, scope, unit, paper, fonts, "tasks", [("", views.task_rows(ledger, scope.measures))])
+    _list_sheet(wb, ledger, scope, unit, paper, fonts, "tasks", [("", views.task_rows(ledger, scope.measures, scope))])
 
 
 def _responsibility_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
@@ -780,7 +862,7 @@ def _responsibility_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
     vocab = ledger.vocab
     groups = []
     for field in ("leader", "unit"):
-        for g in views.responsibility_groups(ledger, scope.measures, field):
+        for g in views.responsibility_groups(ledger, scope.measures, field, scope):
             groups.append((vocab.phrase("responsibility_group", field=vocab.key(field), who=g.name, count=g.count,
                                         closed=g.closed, overdue=g.overdue), g.tasks))
     _list_sheet(wb, ledger, scope, unit, paper, fonts, "responsibility", groups)

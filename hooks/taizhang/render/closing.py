@@ -18,7 +18,7 @@ SIGNED_OFF = "signed_off"
 
 def render_signoff_list(page: Page, scope: Scope) -> str:
     vocab, ledger = page.vocab, page.ledger
-    tasks = views.task_rows(ledger, scope.measures)
+    tasks = views.task_rows(ledger, scope.measures, scope)
     waiting = [t for t in tasks if t.closed and t.status != SIGNED_OFF]
     signed = [t for t in tasks if t.status == SIGNED_OFF]
     signed_label = vocab.label("statuses", SIGNED_OFF)

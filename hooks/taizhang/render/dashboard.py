@@ -24,10 +24,10 @@ def render_dashboard(page: Page, scope: Scope) -> str:
     soon = [m for m in scope.measures if page.ledger.lights.get(m.id) == YELLOW]
     vocab = page.vocab
     parts += [f"## {md_inline(vocab.phrase('dashboard_late'))}\n",
-              block(table(task_headers(vocab), task_rows(page, late), "tz-sortable", vocab.phrase("dashboard_no_late")))]
+              block(table(task_headers(vocab), task_rows(page, late, scope), "tz-sortable", vocab.phrase("dashboard_no_late")))]
     parts += [f"## {md_inline(vocab.phrase('dashboard_soon'))}\n", block(
         f'<p class="tz-lead">{esc(vocab.phrase("dashboard_soon_lead", days=vocab.due_soon_days))}</p>'
-        + table(task_headers(vocab), task_rows(page, soon), "tz-sortable", vocab.phrase("dashboard_no_soon")))]
+        + table(task_headers(vocab), task_rows(page, soon, scope), "tz-sortable", vocab.phrase("dashboard_no_soon")))]
     parts += [f"## {md_inline(vocab.phrase('dashboard_areas'))}\n", block(_areas(vocab, fig))]
     parts += [f"## {md_inline(vocab.phrase('dashboard_latest'))}\n", block(_latest(page, scope))]
     parts += [f"## {md_inline(vocab.phrase('dashboard_downloads'))}\n", block(_downloads(page))]

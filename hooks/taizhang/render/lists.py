@@ -22,8 +22,8 @@ def task_facts(t: views.TaskRow) -> dict:
             "owner": t.owner, "area": list(t.areas), "light": t.light_label}
 
 
-def task_rows(page: Page, measures: list[MeasureRecord]) -> list[Row]:
-    return rows_of_tasks(page, views.task_rows(page.ledger, measures))
+def task_rows(page: Page, measures: list[MeasureRecord], scope: Scope | None = None) -> list[Row]:
+    return rows_of_tasks(page, views.task_rows(page.ledger, measures, scope))
 
 
 def rows_of_tasks(page: Page, tasks: tuple[views.TaskRow, ...], cells: dict | None = None) -> list[Row]:
@@ -109,7 +109,7 @@ def render_task_list(page: Page, scope: Scope) -> str:
              block(f'<p class="tz-lead">{_round_line(scope)}{lead}</p>'),
              block(rate_cards(page, views.figures(page.ledger, scope))),
              block(filter_bar(page, scope.areas())),
-             block(table(task_headers(page.vocab), task_rows(page, scope.measures), "tz-sortable tz-filterable",
+             block(table(task_headers(page.vocab), task_rows(page, scope.measures, scope), "tz-sortable tz-filterable",
                          page.vocab.phrase("empty")))]
     return "\n".join(parts)
 
@@ -121,7 +121,7 @@ def render_responsibility_list(page: Page, scope: Scope) -> str:
              block(filter_bar(page, scope.areas()))]
     cells: dict = {}
     for field in ("leader", "unit"):
-        groups = views.responsibility_groups(page.ledger, scope.measures, field)
+        groups = views.responsibility_groups(page.ledger, scope.measures, field, scope)
         parts.append(f"## {md_inline(vocab.phrase('responsibility_by', field=vocab.key(field)))}\n")
         summary_columns = vocab.columns("responsibility_groups", "site", field=vocab.key(field))
         summary = [row_cells(page, summary_columns, g) for g in groups]

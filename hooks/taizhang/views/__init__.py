@@ -877,30 +877,59 @@ def _progress_with_original(ledger: Ledger, measure: MeasureRecord) -> str:
     return ""
 
 
-def task_rows(ledger: Ledger, measures) -> tuple[TaskRow, ...]:
-    vocab = ledger.vocab
+# A measure's TaskRow depends on the ledger alone, its number on the list it is in:
+# each measure's row is made once per Scope (the 任务清单, each 责任清单 group a
+# measure is in, the sheets) and numbered per list (TASK_ROWS_ONCE; False: made
+# for every list, as tests/test_exports.py and tests/test_views.py compare).
+TASK_ROWS_ONCE = True
+
+
+def task_rows(ledger: Ledger, measures, scope: Scope | None = None) -> tuple[TaskRow, ...]:
+    """The measures' rows, numbered from 1; with a `scope` of this ledger, each
+    measure's row is made once in that scope."""
+    if scope is None or scope.ledger is not ledger or not TASK_ROWS_ONCE:
+        return tuple(_task_row(ledger, m, number) for number, m in enumerate(measures, start=1))
+    made = scope.__dict__.setdefault("_task_rows", {})
     rows = []
     for number, m in enumerate(measures, start=1):
-        light = ledger.lights.get(m.id)
-        areas = tuple(area_label(a, ledger.area_name(m, a)) for a in ledger.areas_of_measure(m))
-        rows.append(TaskRow(
-            number=number, measure=Ref.of(m), problems=_refs(_answered(ledger, m)), areas=areas,
-            leader=m.leader, unit=m.unit, owner=m.owner, measure_type=m.measure_type,
-            measure_type_label=vocab.label("measure_types", m.measure_type) if m.measure_type else "",
-            deadline=m.deadline, long_term=m.long_term, deadline_text=deadline_text(ledger, m),
-            days_left=ledger.days_left(m), note=measure_note(ledger, m),
-            status=ledger.state_of(m), status_label=status_label(vocab, ledger.state_of(m)),
-            light=light, light_label=light_label(ledger, m),
-            light_text=light_text(ledger, m), closed=is_closed(ledger, m), completed_on=m.completed_on,
-            signed_off_by=m.signed_off_by, signed_off_on=m.signed_off_on,
-            progress=len(m.progress), evidence=len(m.evidence),
-            text=plain_text(m.body), latest_progress=_progress_with_original(ledger, m),
-            evidence_names=tuple(e.name for e in m.evidence), signoff=signoff_text(m, vocab),
-            state=ledger.state_of(m), state_label=status_label(vocab, ledger.state_of(m)),
-            adjusted_deadline=effective_deadline(m) if effective_deadline(m) != m.deadline else None,
-            late_days=late_days(ledger, m),
-        ))
+        row = made.get(m.id)
+        if row is None:
+            row = made[m.id] = _task_row(ledger, m, number)
+        elif row.number != number:
+            row = _numbered(row, number)
+        rows.append(row)
     return tuple(rows)
+
+
+def _numbered(row: TaskRow, number: int) -> TaskRow:
+    """The same row under another number (dataclasses.replace, without its __init__)."""
+    new = object.__new__(TaskRow)
+    new.__dict__.update(row.__dict__)
+    new.__dict__["number"] = number
+    return new
+
+
+def _task_row(ledger: Ledger, m: MeasureRecord, number: int) -> TaskRow:
+    vocab = ledger.vocab
+    light = ledger.lights.get(m.id)
+    areas = tuple(area_label(a, ledger.area_name(m, a)) for a in ledger.areas_of_measure(m))
+    return TaskRow(
+        number=number, measure=Ref.of(m), problems=_refs(_answered(ledger, m)), areas=areas,
+        leader=m.leader, unit=m.unit, owner=m.owner, measure_type=m.measure_type,
+        measure_type_label=vocab.label("measure_types", m.measure_type) if m.measure_type else "",
+        deadline=m.deadline, long_term=m.long_term, deadline_text=deadline_text(ledger, m),
+        days_left=ledger.days_left(m), note=measure_note(ledger, m),
+        status=ledger.state_of(m), status_label=status_label(vocab, ledger.state_of(m)),
+        light=light, light_label=light_label(ledger, m),
+        light_text=light_text(ledger, m), closed=is_closed(ledger, m), completed_on=m.completed_on,
+        signed_off_by=m.signed_off_by, signed_off_on=m.signed_off_on,
+        progress=len(m.progress), evidence=len(m.evidence),
+        text=plain_text(m.body), latest_progress=_progress_with_original(ledger, m),
+        evidence_names=tuple(e.name for e in m.evidence), signoff=signoff_text(m, vocab),
+        state=ledger.state_of(m), state_label=status_label(vocab, ledger.state_of(m)),
+        adjusted_deadline=effective_deadline(m) if effective_deadline(m) != m.deadline else None,
+        late_days=late_days(ledger, m),
+    )
 
 
 @dataclass(frozen=True)
@@ -1163,15 +1192,16 @@ class Group:
         return len(self.tasks)
 
 
-def responsibility_groups(ledger: Ledger, measures, field: str) -> tuple[Group, ...]:
-    """Measures by 责任领导 or 责任单位; a measure with several is listed under each."""
+def responsibility_groups(ledger: Ledger, measures, field: str, scope: Scope | None = None) -> tuple[Group, ...]:
+    """Measures by 责任领导 or 责任单位; a measure with several is listed under each
+    (its row made once in `scope`, see task_rows)."""
     groups: dict[str, list[MeasureRecord]] = defaultdict(list)
     for m in measures:
         for name in getattr(m, field) or (ledger.vocab.phrase("not_filled"),):
             groups[name].append(m)
     out = []
     for name, ms in sorted(groups.items()):
-        tasks = task_rows(ledger, ms)
+        tasks = task_rows(ledger, ms, scope)
         out.append(Group(field, name, tasks, sum(1 for t in tasks if t.closed),
                          sum(1 for t in tasks if t.light == RED)))
     return tuple(out)
