@@ -174,8 +174,8 @@ class QuickExcelWriter(ExcelWriter):
             super().write_worksheet(ws)
             return
         ws._drawing = SpreadsheetDrawing()                       # ExcelWriter.write_worksheet
-        ws._drawing.charts = ws._charts
-        ws._drawing.images = ws._images
+        for name in ("charts", "images"):                        # ws._drawing.charts = ws._charts...
+            setattr(ws._drawing, name, getattr(ws, "_" + name))
         writer = _SheetWriter(ws, io.BytesIO())
         writer.write()
         ws._rels = writer._rels
