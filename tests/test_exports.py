@@ -433,21 +433,22 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
     character-by-character Run.text; both hand their members to the re-zip uncompressed
     (zipfix.STORED_FIRST); the workbook and the CSV share the ledger rows' cells
     (rows.SHARED_CELLS, the CSV built after the workbook as the build does); each measure's
-    task row is made once per Scope (views.TASK_ROWS_ONCE)."""
+    task row is made once per Scope (views.TASK_ROWS_ONCE); the worksheets' cells are
+    joined as strings instead of written by lxml (sheetxml.SHEET_XML)."""
     import importlib.util
     import sys
     from pathlib import Path
 
     sys.path.insert(0, str(REPO / "hooks"))
     from taizhang import views
-    from taizhang.export import report, rows, xlsx, zipfix
+    from taizhang.export import report, rows, sheetxml, xlsx, zipfix
     from taizhang.export.files import build_download
     from taizhang.project import analyse
     from taizhang.views import Scope
 
     switches = [(xlsx, "_FAST_MERGE"), (xlsx, "QUICK_CELLS"), (xlsx, "QUICK_MERGES"), (xlsx, "QUICK_ROWS"),
                 (report, "STYLE_IDS_ONCE"), (report, "QUICK_RUNS"),
-                (zipfix, "STORED_FIRST"), (rows, "SHARED_CELLS"), (views, "TASK_ROWS_ONCE")]
+                (zipfix, "STORED_FIRST"), (rows, "SHARED_CELLS"), (views, "TASK_ROWS_ONCE"), (sheetxml, "SHEET_XML")]
     spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "build.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
@@ -470,6 +471,94 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
             assert quick == plain, (root, fmt)
     merged = openpyxl.load_workbook(io.BytesIO(files[True][0])).worksheets[0].merged_cells.ranges
     assert len(merged) > 100
+
+
+def test_sheet_data_as_strings_is_what_lxml_writes_for_hostile_cells():
+    """export/sheetxml writes <sheetData> itself: it must be lxml's bytes for text that
+    needs escaping (control characters openpyxl lets through, \r\n, tabs, leading and
+    trailing spaces and U+3000, & < > and quotes, astral characters, 32,767 characters),
+    numbers, dates, booleans, errors, styled empty cells, row heights and merges; a sheet
+    with a formula, a comment or a hyperlink is left to openpyxl, and a character lxml
+    refuses fails the same way both ways."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "hooks"))
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font
+    from taizhang.export import sheetxml, xlsx, zipfix
+
+    font = Font(name="宋体", size=11)
+    hostile = ["a & b < c > d \"q\" 'q' ]]>", "line\r\nnext\rcr\nlf", "\ttab\tin", " lead", "trail ",
+               "\u3000全角空格\u3000", "\x7f\x80\x85\x9f\xa0\u2028\u2029\ufeff", "😀𝄞𠀀 astral",
+               "\x01\x0b\x1fstripped", "=1+1", "#N/A", "", "甲" * 40000, "x" * 32767 + " ", "\n", " "]
+    values = [0, -1, 1.5, 1e-7, 12345678901234567890, 2 ** 70, float("inf"), 1 / 3, True, False,
+              dt.date(2026, 12, 6), dt.datetime(2026, 12, 6, 13, 14, 15, 161718), dt.time(1, 2, 3), dt.timedelta(days=1.5)]
+
+    def workbook(extra=None):
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        for r, text in enumerate(hostile, 1):
+            xlsx.put(ws, r, 1, text, font, Alignment(wrap_text=True))
+            if not text.startswith("="):                          # openpyxl's own typing: "#N/A" is an error
+                ws.cell(r, 2, text.replace("\x01", "").replace("\x0b", "").replace("\x1f", "")[:100])
+        for c, value in enumerate(values, 3):
+            ws.cell(1, c, value)
+            xlsx.put(ws, 2, c, value, font)
+        ws.cell(3, 3).value = "#DIV/0!"
+        ws.cell(4, 4).font = font                               # styled, empty
+        ws.row_dimensions[5].height = 30
+        ws.row_dimensions[40].height = 12                        # a row with no cells
+        xlsx.merge(ws, 6, 3, 8, 5, font)
+        ws.title = "甲&<\"乙'"
+        ws.oddFooter.center.text = "第 &P 页 <sheetData></sheetData>"
+        second = wb.create_sheet("second")
+        second.append(["plain", 1, None, dt.date(2020, 2, 29)])
+        if extra is not None:
+            extra(second)
+        return wb
+
+    def sheets(data):
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        return {n: archive.read(n) for n in archive.namelist() if n.startswith("xl/")}
+
+    def both(extra=None):
+        made = {}
+        for quick in (False, True):
+            try:
+                sheetxml.SHEET_XML = quick
+                made[quick] = sheets(zipfix.workbook_bytes(workbook(extra)))
+            finally:
+                sheetxml.SHEET_XML = True
+        differ = [name for name in made[False] if made[True].get(name) != made[False][name]]
+        assert made[True].keys() == made[False].keys() and not differ, differ   # (no diff of 40,000 characters)
+        return made[True]
+
+    written = []
+    original = sheetxml.sheet_data
+    try:
+        sheetxml.sheet_data = lambda ws: written.append(original(ws)) or written[-1]
+        files = both()
+        assert written and all(data is not None for data in written)   # all written as strings
+        xml = files["xl/worksheets/sheet1.xml"].decode("ascii")
+        assert "&#13;" in xml and 'xml:space="preserve"' in xml and "&#128512;" in xml and 's="' in xml
+        assert 'ht="30"' in xml and "<mergeCell" in xml
+        for extra in (lambda ws: setattr(ws["A1"], "value", "=SUM(B1:B2)"),
+                      lambda ws: setattr(ws["B1"], "comment", Comment("意见", "taizhang")),
+                      lambda ws: setattr(ws["A1"], "hyperlink", "https://example.org/?a=1&b=2")):
+            written.clear()
+            files = both(extra)
+            assert written[-1] is None                           # the second sheet is openpyxl's
+        assert b"<f>SUM(B1:B2)</f>" in both(lambda ws: setattr(ws["A1"], "value", "=SUM(B1:B2)"))["xl/worksheets/sheet2.xml"]
+    finally:
+        sheetxml.sheet_data = original
+    for quick in (False, True):
+        try:
+            sheetxml.SHEET_XML = quick
+            wb = workbook(lambda ws: setattr(ws["A2"], "value", "bad\ufffe"))
+            with pytest.raises(ValueError, match="XML compatible"):
+                zipfix.workbook_bytes(wb)
+        finally:
+            sheetxml.SHEET_XML = True
 
 
 def test_the_downloads_process_is_sent_the_ledger_and_makes_the_same_files():

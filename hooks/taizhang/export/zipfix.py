@@ -43,17 +43,22 @@ def fixed_members(members, stamp: dt.datetime, edit=None) -> bytes:
 
 def workbook_bytes(wb) -> bytes:
     """openpyxl's Workbook.save into memory: save_workbook's steps, with the
-    members stored rather than deflated (fixed_zip deflates them)."""
-    if not STORED_FIRST:
+    members stored rather than deflated (fixed_zip deflates them), and the
+    worksheets' cells written by export/sheetxml (its SHEET_XML)."""
+    from taizhang.export import sheetxml
+
+    if not STORED_FIRST and not sheetxml.SHEET_XML:
         buffer = io.BytesIO()
         wb.save(buffer)
         return buffer.getvalue()
     from openpyxl.writer.excel import ExcelWriter
 
+    writer = sheetxml.QuickExcelWriter if sheetxml.SHEET_XML else ExcelWriter
     buffer = io.BytesIO()
-    archive = zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True)
+    archive = zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED if STORED_FIRST else zipfile.ZIP_DEFLATED,
+                              allowZip64=True)
     wb.properties.modified = dt.datetime.now(tz=dt.timezone.utc).replace(tzinfo=None)
-    ExcelWriter(wb, archive).save()
+    writer(wb, archive).save()
     return buffer.getvalue()
 
 

@@ -1,0 +1,183 @@
+"""The <sheetData> of each worksheet as plain strings, the very bytes
+openpyxl 3.1 writes through lxml's incremental xmlfile.
+
+openpyxl writes a worksheet's cells one `with xf.element(...)` at a time
+(worksheet/_writer.py WorksheetWriter.write_rows → cell/_writer.py
+lxml_write_cell): a quarter of the workbook's cost at 5,000 records. Here the
+rows and cells are joined as text in the same order, with the same attributes
+in the same order and lxml's escaping (its worksheet stream is ASCII: `&`, `<`,
+`>` and `\r` in text become `&amp;` `&lt;` `&gt;` `&#13;`, `"` and `\n` `\t`
+also in attributes, every other non-ASCII character a decimal reference; text
+with leading or trailing whitespace gets xml:space="preserve"); styles are
+registered cell by cell as openpyxl does, so the style ids are the same.
+openpyxl writes everything else of the sheet (properties, columns, merges,
+print setup, breaks...) around an empty <sheetData>, and ours takes its place.
+
+A sheet with something this does not write the same way (a comment, a
+hyperlink, a formula, rich text, a character lxml refuses, a time zone) is
+written by openpyxl's own write_rows. SHEET_XML = False writes every sheet
+openpyxl's way (tests/test_exports.py compares the two files byte for byte).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+
+import openpyxl
+from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.compat import safe_string
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel, to_ISO8601
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.writer.excel import ExcelWriter
+
+SHEET_XML = openpyxl.__version__.startswith("3.1.") and openpyxl.LXML   # False: openpyxl writes every cell
+
+# What lxml refuses in text (it raises; openpyxl's writer is left to raise the same error).
+_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ATTRIBUTE = re.compile('[&<>"\r\n\t]')
+_ATTRIBUTE_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#9;"}
+_EMPTY = b"<sheetData></sheetData>"
+
+
+def sheet_data(ws) -> bytes | None:
+    """WorksheetWriter.write_rows' <sheetData> element, or None when openpyxl must write it."""
+    wb = ws.parent
+    add_style = wb._cell_styles.add
+    dims = ws.row_dimensions
+    cells = ws._cells
+    rows: dict[int, list] = {}
+    for key in sorted(cells):                                      # WorksheetWriter.rows
+        rows.setdefault(key[0], []).append(cells[key])
+    for index in dims.keys() - rows.keys():
+        rows[index] = []
+    letters: dict[int, str] = {}
+    style_ids: dict[tuple, int] = {}      # a style added before has its id: adding it again changes nothing
+    texts: dict[str, str] = {}
+    out = ["<sheetData>"]
+    for row_idx, row in sorted(rows.items()):
+        attrs = {"r": f"{row_idx}"}                                # WorksheetWriter.write_row
+        attrs.update(dims.get(row_idx, {}))
+        out.append("<row" + "".join(f' {k}="{_attribute(v)}"' for k, v in attrs.items()) + ">")
+        for cell in row:
+            kind = type(cell)
+            if kind is Cell:
+                if cell._comment is not None or cell._hyperlink is not None:
+                    return None
+            elif kind is not MergedCell:
+                return None
+            value = cell._value
+            style = cell._style
+            styled = style is not None and any(style)
+            if value is None and not styled:
+                continue
+            column = cell.column
+            letter = letters.get(column)
+            if letter is None:
+                letter = letters[column] = get_column_letter(column)
+            data_type = cell.data_type                            # _set_attributes
+            head = f'<c r="{letter}{cell.row}"'
+            if styled:
+                known = tuple(style)
+                style_id = style_ids.get(known)
+                if style_id is None:
+                    style_id = style_ids[known] = add_style(style)
+                head += f' s="{style_id}"'
+            if data_type == "s":
+                head += ' t="inlineStr">'
+            elif data_type == "f":
+                return None
+            elif data_type == "d":
+                if getattr(value, "tzinfo", None) is not None:
+                    return None
+                if wb.iso_dates and not isinstance(value, timedelta):
+                    value = to_ISO8601(value)
+                    head += ' t="d">'
+                else:
+                    value = to_excel(value, wb.epoch)
+                    head += ' t="n">'
+            else:
+                head += f' t="{_attribute(data_type)}">'
+            if value == "" or value is None:                       # lxml_write_cell
+                out.append(head + "</c>")
+            elif data_type == "s":
+                if type(value) is not str:
+                    return None
+                element = texts.get(value)
+                if element is None:
+                    if _REFUSED.search(value):
+                        return None
+                    element = texts[value] = ('<is><t xml:space="preserve">' if value != value.strip() else "<is><t>") \
+                        + _escaped(value) + "</t></is></c>"
+                out.append(head + element)
+            else:
+                text = safe_string(value)
+                if _REFUSED.search(text):
+                    return None
+                out.append(f"{head}<v>{_escaped(text)}</v></c>")
+        out.append("</row>")
+    out.append("</sheetData>")
+    return "".join(out).encode("ascii")
+
+
+def _escaped(text: str) -> str:
+    """Text as lxml's ASCII stream writes it."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return text if text.isascii() else text.encode("ascii", "xmlcharrefreplace").decode("ascii")
+
+
+def _attribute(value) -> str:
+    """An attribute value as lxml's ASCII stream writes it."""
+    text = _ATTRIBUTE.sub(lambda m: _ATTRIBUTE_ESCAPES[m.group()], str(value))
+    return text if text.isascii() else text.encode("ascii", "xmlcharrefreplace").decode("ascii")
+
+
+class _SheetWriter(WorksheetWriter):
+    """openpyxl's worksheet writer, into memory, with our <sheetData> when we can write it."""
+
+    data = None
+
+    def write_rows(self):
+        self.data = sheet_data(self.ws)
+        if self.data is None:
+            super().write_rows()
+            return
+        xf = self.xf.send(True)
+        with xf.element("sheetData"):
+            pass
+        self.xf.send(None)
+
+    def sheet_bytes(self) -> bytes:
+        written = self.read()
+        if self.data is None:
+            return written
+        head, empty, tail = written.partition(_EMPTY)   # nothing else can read so: text escapes "<"
+        assert empty, "openpyxl wrote no empty <sheetData>"
+        return head + self.data + tail
+
+
+class QuickExcelWriter(ExcelWriter):
+    """openpyxl's ExcelWriter whose worksheets are written by _SheetWriter."""
+
+    def write_worksheet(self, ws):
+        if self.workbook.write_only:
+            super().write_worksheet(ws)
+            return
+        ws._drawing = SpreadsheetDrawing()                       # ExcelWriter.write_worksheet
+        for name in ("charts", "images"):                        # ws._drawing.charts = ws._charts...
+            setattr(ws._drawing, name, getattr(ws, "_" + name))
+        writer = _SheetWriter(ws, io.BytesIO())
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], writer.sheet_bytes())
+        self.manifest.append(ws)
