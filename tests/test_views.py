@@ -228,7 +228,7 @@ def test_a_measures_row_made_once_in_a_scope_is_the_row_made_for_each_list():
     plain += [g for field in ("leader", "unit") for g in views.responsibility_groups(led, scope.measures, field)]
     assert once == plain
     assert [t.number for t in once[1]] == [1, 2, 3] and once[1][0].measure.id == "CS-003"
-    assert once[0][2] is scope._task_rows["CS-003"]         # made once: the list reuses it
+    assert once[0][2] is scope.made("task rows")["CS-003"]         # made once: the list reuses it
 
 
 def test_round_facts_use_field_keys_and_the_days_wording():

@@ -171,7 +171,7 @@ def _made_cells(scope: Scope) -> dict:
     problems or feedback items is made once. The cells are never changed
     after they are made (rows copy them); the scope, like them, belongs to
     one ledger and one build."""
-    return scope.__dict__.setdefault("_taizhang_ledger_cells", {})
+    return scope.made("ledger cells")
 
 
 def ledger_blocks(ledger: Ledger, scope: Scope, repeat_in_full: bool = True) -> list[AreaBlock]:

@@ -99,6 +99,7 @@ class Scope:
     def __init__(self, ledger: Ledger, rnd: RoundRecord | None, records=None):
         self.ledger, self.round = ledger, rnd
         self._by_kind: dict[str, list[Record]] = {}
+        self._made: dict[str, dict] = {}
         source = ledger.records.values() if records is None else records
         for record in source:
             if record.kind != "round" and (rnd is None or record.round == rnd.id):
@@ -106,6 +107,12 @@ class Scope:
 
     def of(self, kind: str) -> list:
         return self._by_kind.get(kind, [])
+
+    def made(self, what: str) -> dict:
+        """A cache of `what` (each measure's task row, the ledger cells the
+        workbook and the CSV share) made once in this scope: values depend on
+        the scope's ledger alone and are never changed once made."""
+        return self._made.setdefault(what, {})
 
     @property
     def feedback(self) -> list[FeedbackRecord]:
@@ -889,7 +896,7 @@ def task_rows(ledger: Ledger, measures, scope: Scope | None = None) -> tuple[Tas
     measure's row is made once in that scope."""
     if scope is None or scope.ledger is not ledger or not TASK_ROWS_ONCE:
         return tuple(_task_row(ledger, m, number) for number, m in enumerate(measures, start=1))
-    made = scope.__dict__.setdefault("_task_rows", {})
+    made = scope.made("task rows")
     rows = []
     for number, m in enumerate(measures, start=1):
         row = made.get(m.id)
