@@ -74,6 +74,48 @@ def _seconds(delay: float):
     return wait
 
 
+def _when(what: str, ready, mark: str):
+    """Kill the moment `ready(marked processes)` holds, not after a fixed delay:
+    a fast machine ended the 1,000-record build before a 3-second kill (CI, stop 35)."""
+    def wait(process):
+        deadline = time.monotonic() + 240
+        while not ready(_marked(mark)):
+            assert process.poll() is None, f"the command ended before {what}: nothing was tested"
+            assert time.monotonic() < deadline, f"{what} never came"
+            time.sleep(0.02)
+        assert process.poll() is None, f"the command ended at {what}: nothing was tested"
+    return wait
+
+
+def _worker_running(marked) -> bool:
+    """A spawned second process of the build (search index or downloads) is alive."""
+    return any("--multiprocessing-fork" in command for _, command in marked)
+
+
+def _pages_written(site: Path, count: int = 50):
+    def ready(_marked_now) -> bool:
+        return sum(1 for _ in site.rglob("*.html")) >= count if site.is_dir() else False
+    return ready
+
+
+def _build_under_mike(marked) -> bool:
+    """mike's own `mkdocs build` runs (its temporary configuration is named on the command line)."""
+    return any("mike-mkdocs" in command for _, command in marked)
+
+
+def _worker_of_build_under_mike(marked) -> bool:
+    builds = {pid for pid, command in marked if "mike-mkdocs" in command}
+    return any("--multiprocessing-fork" in command and _parent(pid) in builds for pid, command in marked)
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return int(f.read().rsplit(b")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory):
     """A generated 1,000-record ledger (bench/build.py's): its build lasts several
@@ -87,11 +129,16 @@ def repo(tmp_path_factory):
     return init_repo(work / "repo", work / "records")
 
 
-@pytest.mark.parametrize("delay", [0.5, 1.5, 3.0])
-def test_killed_build_leaves_no_process(repo, delay):
+@pytest.mark.parametrize("moment", ["imports", "worker", "pages"])
+def test_killed_build_leaves_no_process(repo, moment):
+    """Killed while it imports, once a second process runs, and while pages are written."""
     mark = uuid.uuid4().hex
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(repo.parent / f"site-{mark}")]
-    assert _kill_and_wait(command, repo, _seconds(delay), mark) == []
+    site = repo.parent / f"site-{mark}"
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)]
+    after = {"imports": _seconds(0.5),
+             "worker": _when("a second process", _worker_running, mark),
+             "pages": _when("pages were written", _pages_written(site), mark)}[moment]
+    assert _kill_and_wait(command, repo, after, mark) == []
 
 
 @pytest.mark.parametrize("delay", [1.0, 4.0])
@@ -101,11 +148,18 @@ def test_killed_serve_leaves_no_process(repo, delay):
     assert _kill_and_wait(command, repo, _seconds(delay), mark) == []
 
 
-@pytest.mark.parametrize("delay", [0.5, 2.0, 4.0])
-def test_killed_archive_leaves_no_process(repo, delay):
+@pytest.mark.parametrize("moment", ["start", "check worker", "mike build", "mike build worker"])
+def test_killed_archive_leaves_no_process(repo, moment):
+    """Killed early (its own strict build), once that build has a second process,
+    once mike's mkdocs build runs, and once that build has a second process."""
     mark = uuid.uuid4().hex
     command = [sys.executable, "-m", "taizhang", "archive", "LC-001", "--force"]
-    assert _kill_and_wait(command, repo, _seconds(delay), mark) == []
+    after = {"start": _seconds(0.5),
+             "check worker": _when("a second process of the strict build", _worker_running, mark),
+             "mike build": _when("the build under mike", _build_under_mike, mark),
+             "mike build worker": _when("a second process of the build under mike",
+                                        _worker_of_build_under_mike, mark)}[moment]
+    assert _kill_and_wait(command, repo, after, mark) == []
     assert not list(repo.glob("mike-mkdocs*.yml"))
 
 
