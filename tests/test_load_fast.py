@@ -154,8 +154,9 @@ def test_usual_records_are_read_without_importing_pyyaml():
     import would be a sixth of `taizhang check` on 1,000 records. A record that
     needs the full parser still gets it. Nor does it import what only some
     bodies or only the site need (html.parser for a body holding "<", typing,
-    threading, the views and exports): imports are most of `taizhang check`'s
-    fixed cost (issue #32, README 性能)."""
+    threading, the views and exports), nor what inspect imports (dataclasses
+    asks for it, taizhang/__init__ defers it): imports are most of `taizhang
+    check`'s fixed cost (issue #32, README 性能)."""
     import subprocess
     import sys
     from pathlib import Path
@@ -163,7 +164,8 @@ def test_usual_records_are_read_without_importing_pyyaml():
     repo = Path(__file__).resolve().parents[1]
     script = ("import sys\nfrom taizhang.cli import main\ncode = main(['check', sys.argv[1]])\n"
               "print('yaml' in sys.modules, code, *sorted(m for m in sys.modules if m in "
-              "('html.parser', 'typing', 'threading') or m.startswith(('taizhang.views', 'taizhang.export'))))")
+              "('html.parser', 'typing', 'threading', 'ast', 'dis', 'tokenize') "
+              "or m.startswith(('taizhang.views', 'taizhang.export'))))")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     for _ in range(2):   # the first run may have to make the defaults' JSON (vocabulary._defaults_json)
         out = subprocess.run([sys.executable, "-c", script, str(repo)], capture_output=True, text=True, check=True,
@@ -204,3 +206,122 @@ def test_packaged_defaults_come_from_their_json_only_while_it_matches(tmp_path, 
     assert json.loads(vocabulary._defaults_json(path, edited)["json"]) == {"forged": True}   # same source: trusted, like a .pyc
     assert not vocabulary._json_exact({1: "a"}) and not vocabulary._json_exact({"a": float("nan")})
     assert not vocabulary._json_exact({"a": ("t",)}) and vocabulary._json_exact(expected)
+
+
+# -- what `taizhang check` reads with less work: same results as before -----------------------
+
+def _split_as_before(text: str):
+    """_split_front_matter as it was (a ^…$ MULTILINE pattern, the lines joined again)."""
+    import re
+    newline = text.find("\n")
+    if (text if newline < 0 else text[:newline]).rstrip() != "---":
+        return None
+    if newline < 0:
+        return [], None, ""
+    start = newline + 1
+    end = re.compile(r"^(?:---|\.\.\.)[^\S\n]*$", re.MULTILINE).search(text, start)
+    if end is None:
+        return text[start:].split("\n"), None, text[start:]
+    fm_lines = text[start:end.start()].split("\n")
+    fm_lines.pop()
+    after = text.find("\n", end.end())
+    return fm_lines, ("" if after < 0 else text[after + 1:]), "\n".join(fm_lines)
+
+
+FENCE_PARTS = ["---", "...", "--- ", "---\t", "---\u3000", "---\x0b", "----", " ---", "-- -", "..", "a", "", "键: 值",
+               "\r", "---\r", "\n", "\x85", "\u2028", "---\u2028", "...  "]
+
+
+def test_front_matter_split_as_before():
+    """The closing fence found by a pattern with a literal start gives the very lines, body
+    and block the MULTILINE pattern gave, on 20,000 texts made of fence-like lines."""
+    rng = random.Random(20261207)
+    texts = ["---", "---\n", "---\n---", "---\n---\n", "---\n\n---\n", "---\n...", "---\na\n--- \nbody", "---\n---\n---\n"]
+    for _ in range(20000):
+        texts.append("\n".join(rng.choice(FENCE_PARTS) for _ in range(rng.randint(1, 7)))
+                     + rng.choice(["", "\n", "\n正文"]))
+    for text in texts:
+        assert load._split_front_matter(text) == _split_as_before(text), repr(text)
+
+
+def _parse_all(texts, as_bytes: bool):
+    reporter = Reporter()
+    out = []
+    for number, text in enumerate(texts):
+        rel = f"records/x{number}.md"
+        raw = (load.parse_bytes(text.encode("utf-8", "surrogatepass"), rel, reporter) if as_bytes
+               else parse_text(text, rel, reporter))
+        out.append(None if raw is None else (raw.data, raw.lines, raw.body, raw.body_line))
+    return out, [(p.rule, p.path, p.line, p.message) for p in reporter.problems]
+
+
+def test_printable_text_skips_the_character_search_with_the_same_results(monkeypatch):
+    """QUICK_PARSE: a file plain_text() found printable is not searched again for the
+    characters that need the full parser; records with and without them (tabs, NEL,
+    line separators, BOM, control characters, CR) read the same both ways."""
+    rng = random.Random(7)
+    odd = ["\t", "\x85", "\u2028", "\ufeff", "\x01", "\r", "\x7f", "\u200e", "\u3000", ""]
+    texts = []
+    for _ in range(3000):
+        lines = []
+        _entries(rng, 0, 0, lines)
+        if rng.random() < 0.3:
+            at = rng.randrange(len(lines))
+            lines[at] = lines[at] + rng.choice(odd)
+        texts.append("\n".join(["---", *lines, "---", "正文"]))
+    for as_bytes in (True, False):
+        quick = _parse_all(texts, as_bytes)
+        monkeypatch.setattr(load, "QUICK_PARSE", False)
+        slow = _parse_all(texts, as_bytes)
+        monkeypatch.setattr(load, "QUICK_PARSE", True)
+        assert quick == slow
+        assert sum(1 for r in quick[0] if r) > 1500 and quick[1]   # records read, problems found
+
+
+def test_records_are_read_as_open_read_gives_them(tmp_path, monkeypatch):
+    """QUICK_READ: os.open/os.read give the bytes open(path, 'rb').read() gives (empty, small,
+    larger than one read, a link to a file), and the same 无法读取 problem for a folder or a
+    file that is gone."""
+    files = {"empty.md": b"", "small.md": "---\n编号: CS-001\n---\n正文".encode(),
+             "big.md": os.urandom(300_000), "crlf.md": b"---\r\na: b\r\n---\r\n"}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    (tmp_path / "link.md").symlink_to(tmp_path / "small.md")
+    (tmp_path / "folder.md").mkdir()
+    names = [*files, "link.md", "folder.md", "gone.md"]
+
+    def read_all():
+        reporter = Reporter()
+        return [load.read_record(tmp_path / n, f"records/{n}", reporter) for n in names], \
+            [(p.rule, p.path, p.message) for p in reporter.problems]
+
+    quick = read_all()
+    monkeypatch.setattr(load, "QUICK_READ", False)
+    assert read_all() == quick
+    assert quick[0][:5] == [*files.values(), files["small.md"]]
+    assert [rule for rule, _, _ in quick[1]] == ["unreadable", "unreadable"]
+
+
+def test_inspect_deferred_is_still_inspect():
+    """Where taizhang is imported first, `inspect` is a stand-in until used: then every
+    attribute, `from inspect import …` and a dataclass without a docstring behave as
+    with the real module (a fresh interpreter, as `taizhang check` runs)."""
+    import subprocess
+    import sys
+
+    script = """
+import sys
+import taizhang
+import dataclasses
+assert "dis" not in sys.modules and "inspect" in sys.modules
+import inspect
+from inspect import Parameter, getsource
+assert "dis" in sys.modules and sys.modules["inspect"].__file__ == inspect.__file__
+@dataclasses.dataclass(frozen=True)
+class Undocumented:
+    a: int
+print(Undocumented.__doc__, inspect.signature(Undocumented), Parameter.KEYWORD_ONLY, inspect.isclass(int))
+print("def _inspect_on_first_use" in inspect.getsource(taizhang), inspect is sys.modules["inspect"] is dataclasses.inspect)
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["Undocumented(a: int) (a: int) -> None KEYWORD_ONLY True", "True True"], out

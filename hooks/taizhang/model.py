@@ -215,6 +215,8 @@ class _FieldReader:
 
     # -- scalar types ----------------------------------------------------
     def text(self, field, value, line):
+        if value.__class__ is str:
+            return value.strip() or None
         if isinstance(value, bool) or isinstance(value, (list, dict)):
             self.type_error(field, value, line)
             return None
@@ -335,12 +337,12 @@ class _FieldReader:
 
     def convert(self, field, value, line):
         kind = field.base
+        if kind == "text" or kind == "link":   # the most fields: asked first
+            return self.text(field, value, line)
         if kind == "bool":
             return self.boolean(field, value, line)
         if kind == "enum":
             return self.enum(field, value, line)
-        if kind in ("link",):
-            return self.text(field, value, line)
         if kind == "links":
             return self.link_list(field, value, line)
         if kind in ("date", "deadline"):
@@ -396,18 +398,21 @@ def build_record(raw: RawRecord, vocab: Vocabulary, reporter: Reporter) -> Recor
     values: dict = {}
     lines: dict = {}       # field name -> line of its key
     present = set()        # fields given a non-blank value
+    raw_lines = raw.lines
     for key, value in raw.data.items():
         field = by_key.get(key)
-        line = raw.lines.get((key,), 1)
+        line = raw_lines.get((key,), 1)
         if field is None:
             reporter.add("unknown-field", raw.path, line, kind=kind.label, key=key,
                          allowed="、".join(vocab.key(n) for n in vocab.fields_of(kind.name)))
             continue
-        lines[field.name] = line
-        if is_blank(value) or field.name == "kind":
+        name = field.name
+        lines[name] = line
+        # is_blank(value), without a call for the usual one-line text
+        if (not value.strip() if value.__class__ is str else is_blank(value)) or name == "kind":
             continue
-        present.add(field.name)
-        values[field.name] = reader.convert(field, value, line)
+        present.add(name)
+        values[name] = reader.convert(field, value, line)
     draft = values.get("draft") is True
     for name in vocab.required[kind.name]:
         if name == "kind" or name in present or vocab.waived(kind.name, name, present):
