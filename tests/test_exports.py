@@ -434,27 +434,29 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
     (zipfix.STORED_FIRST); the workbook and the CSV share the ledger rows' cells
     (rows.SHARED_CELLS, the CSV built after the workbook as the build does); each measure's
     task row is made once per Scope (views.TASK_ROWS_ONCE); the worksheets' cells are
-    joined as strings instead of written by lxml (sheetxml.SHEET_XML)."""
+    joined as strings instead of written by lxml (sheetxml.SHEET_XML); records.json is
+    written without json's pure-Python indenting encoder (tabular.QUICK_JSON)."""
     import importlib.util
     import sys
     from pathlib import Path
 
     sys.path.insert(0, str(REPO / "hooks"))
     from taizhang import views
-    from taizhang.export import report, rows, sheetxml, xlsx, zipfix
+    from taizhang.export import report, rows, sheetxml, tabular, xlsx, zipfix
     from taizhang.export.files import build_download
     from taizhang.project import analyse
     from taizhang.views import Scope
 
     switches = [(xlsx, "_FAST_MERGE"), (xlsx, "QUICK_CELLS"), (xlsx, "QUICK_MERGES"), (xlsx, "QUICK_ROWS"),
                 (report, "STYLE_IDS_ONCE"), (report, "QUICK_RUNS"),
-                (zipfix, "STORED_FIRST"), (rows, "SHARED_CELLS"), (views, "TASK_ROWS_ONCE"), (sheetxml, "SHEET_XML")]
+                (zipfix, "STORED_FIRST"), (rows, "SHARED_CELLS"), (views, "TASK_ROWS_ONCE"), (sheetxml, "SHEET_XML"),
+                (tabular, "QUICK_JSON")]
     spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "build.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     generated = tmp_path / "generated"
     bench.generate(generated / "records", 200)
-    formats = ("xlsx", "csv", "docx")
+    formats = ("xlsx", "csv", "docx", "json")
     for root in (REPO, generated):
         ledger = analyse(Path(root)).ledger
         files = {}
@@ -660,3 +662,64 @@ def test_sample_data_is_marked_in_csv_and_json(exported, tmp_path):
     real = list(csv.reader(io.StringIO(run_cli("export", "--format", "csv", "-o", "-", cwd=root).stdout)))
     assert real[0][0].lstrip("\ufeff").strip('"') == "方面"
     assert not any(r.get("sample") for r in json.loads(run_cli("export", "--format", "json", "-o", "-", cwd=root).stdout))
+
+
+def test_records_json_written_quickly_is_what_json_dumps_writes():
+    """tabular.indented_json writes plain values itself (QUICK_JSON): the text must be
+    json.dumps(indent=1, sort_keys=True, ensure_ascii=False)'s for control characters,
+    quotes and backslashes, U+2028, astral characters, lone surrogates, empty and nested
+    lists and dicts, tuples, big ints, bools next to ints, floats and None; a value it is
+    not sure of (subclasses, non-str keys, NaN, circular data) leaves the whole text to
+    json.dumps, errors included."""
+    import collections
+    import enum
+    import math
+    import sys
+
+    sys.path.insert(0, str(REPO / "hooks"))
+    from taizhang.export import tabular
+
+    def dumps(value):
+        return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
+
+    strings = ["", " ", "\x00\x01\x1f\x7f\x85", "\t\n\r\b\f", '"q" \\ / \\"', "\u2028\u2029", "😀𠀀", "\ud800 lone",
+               "\ufeff\ufffe", "整改 & <措施>", "a" * 10000]
+    plain = [
+        {"body": s, "id": f"FK-{n:03d}", "n": n, "draft": n % 2 == 0, "none": None, "ids": [s, s], "empty": [],
+         "nothing": {}, "areas": [{"key": s, "name": "甲"}], "nested": [[[], {}], [[1, [2]], {"z": {"y": []}}]],
+         "tuple": (1, "二", None), s or "empty key": s}
+        for n, s in enumerate(strings)]
+    plain += [0, -1, 2 ** 100, -(2 ** 70), True, False, 1, 0.1, -0.0, 1e300, 5e-324, 1.5, "", [], {}, None,
+              [True, 1, 1.0, False, 0, None], {"b": 1, "a": 2, "B": 3, "_": 4, "é": 5, "中": 6, "": 7}]
+    for value in plain:
+        quick = tabular._plain_json(value, "\n", {})        # written here, not left to json.dumps
+        assert quick == dumps(value) == tabular.indented_json(value), repr(value)[:80]
+    everything = tabular.indented_json(plain)
+    assert everything == dumps(plain)
+
+    class Number(enum.IntEnum):
+        ONE = 1
+
+    class Text(str):
+        pass
+
+    circular: list = []
+    circular.append(circular)
+    unsure = [{1: "int key"}, {"a": 1, 2: "mixed"}, {True: 1}, {None: 1}, {1.5: "float key"}, [math.nan], [math.inf],
+              {"x": -math.inf}, collections.OrderedDict(b=1, a=2), [Number.ONE], {"t": Text("子类")},
+              collections.UserString("x"), [dt.date(2026, 12, 7)], {"a": circular}, {"a": {"set"}}]
+    for value in unsure:
+        with pytest.raises((tabular._NotPlain, TypeError, RecursionError)):
+            tabular._plain_json(value, "\n", {})
+        try:
+            expected = dumps(value)
+        except Exception as error:          # the same error json.dumps gives
+            with pytest.raises(type(error), match=re.escape(str(error))):
+                tabular.indented_json(value)
+        else:
+            assert tabular.indented_json(value) == expected, repr(value)
+    for bad in (["\ud800"], {"k": "\udfff"}):   # lone surrogates: both texts fail the same way as UTF-8
+        with pytest.raises(UnicodeEncodeError):
+            tabular.indented_json(bad).encode("utf-8")
+        with pytest.raises(UnicodeEncodeError):
+            dumps(bad).encode("utf-8")

@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 
 from taizhang.export.rows import ledger_blocks
 from taizhang.link import Ledger
@@ -145,7 +146,77 @@ def records_json(ledger: Ledger) -> bytes:
     if is_sample(ledger):          # sample data is marked in every record, not only in its round
         for item in data:
             item["sample"] = True
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    return (indented_json(data) + "\n").encode("utf-8")
+
+
+QUICK_JSON = True   # False: json.dumps writes records.json (tests compare the two files)
+
+
+class _NotPlain(Exception):
+    """A value the quick writer leaves to json.dumps."""
+
+
+def indented_json(data) -> str:
+    """json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), the same text.
+
+    With an indent CPython 3.11 encodes in pure Python: a generator per list and
+    dict, a chunk per value. The plain values records.json is made of (exactly
+    str, int, bool, None, finite float, list, tuple, dict with str keys) are
+    written here as joined strings, escaped by the C function json.dumps uses;
+    anything else (subclasses, other keys, NaN, circular data) leaves the whole
+    text to json.dumps."""
+    if QUICK_JSON:
+        try:
+            return _plain_json(data, "\n", {})
+        except (_NotPlain, RecursionError, TypeError, ValueError):
+            pass
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
+
+
+_encode_str = json.encoder.encode_basestring     # json.dumps's, with ensure_ascii=False
+_WORDS = {None: "null", True: "true", False: "false"}
+
+
+def _plain_json(value, newline: str, keys: dict) -> str:
+    """`value` as json.dumps(indent=1) writes it where `newline` is the line
+    break and indent before it; `keys`: each key as written, with ": "."""
+    kind = type(value)
+    if kind is str:
+        return _encode_str(value)
+    if kind is dict:
+        if not value:
+            return "{}"
+        inner = newline + " "
+        items = []
+        for key in sorted(value):          # distinct str keys: the order of sorted(items())
+            try:
+                written = keys[key]
+            except KeyError:
+                if type(key) is not str:
+                    raise _NotPlain from None
+                written = keys[key] = _encode_str(key) + ": "
+            item = value[key]
+            kind = type(item)
+            if kind is str:
+                items.append(written + _encode_str(item))
+            elif item is None or kind is bool:
+                items.append(written + _WORDS[item])
+            else:
+                items.append(written + _plain_json(item, inner, keys))
+        return "{" + inner + ("," + inner).join(items) + newline + "}"
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        inner = newline + " "
+        return "[" + inner + ("," + inner).join(
+            [_encode_str(item) if type(item) is str else _plain_json(item, inner, keys) for item in value]) + newline + "]"
+    if value is None or kind is bool:
+        return _WORDS[value]
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float and math.isfinite(value):
+        return float.__repr__(value)
+    raise _NotPlain
 
 
 _DATE = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
