@@ -353,16 +353,32 @@ def _lit(ledger: Ledger, measures, light: str) -> list:
     return [m for m in measures if ledger.lights.get(m.id) == light and not m.long_term]
 
 
+NAMED_BY_IDENTITY = True   # False: `m not in overdue` compares records field by field (tests compare)
+
+
+def _not_named(overdue, soon) -> Callable:
+    """A test: the measure is in neither list. `m not in overdue` calls the
+    dataclass's __eq__, which builds and compares a tuple of every field, for
+    each measure named (5,000 records: 220,000 calls, 0.13 s). The measures all
+    come from the same ledger, one record per id, so a record equals only
+    itself: identity gives the same answer."""
+    if not NAMED_BY_IDENTITY:
+        return lambda m: m not in overdue and m not in soon
+    named = {id(m) for m in (*overdue, *soon)}
+    return lambda m: id(m) not in named
+
+
 def _not_started(measures, overdue, soon) -> list:
     """未启动 measures not already named as overdue or due soon."""
-    return [m for m in measures if m.status == "not_started" and m not in overdue and m not in soon]
+    not_named = _not_named(overdue, soon)
+    return [m for m in measures if m.status == "not_started" and not_named(m)]
 
 
 def _lagging(ledger: Ledger, measures, overdue, soon) -> list:
     """长期坚持 without progress for long: lit yellow or red (link.py)."""
     stale = ledger.stale_days
-    return [m for m in measures if m.id in stale and ledger.lights.get(m.id) in (RED, YELLOW)
-            and m not in overdue and m not in soon]
+    not_named = _not_named(overdue, soon)
+    return [m for m in measures if m.id in stale and ledger.lights.get(m.id) in (RED, YELLOW) and not_named(m)]
 
 
 def _issue_groups(ledger: Ledger, scope: Scope) -> list[tuple[str, list, Callable]]:
