@@ -439,7 +439,8 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
     (report.QUICK_PARAGRAPHS); records.json is written without json's pure-Python
     indenting encoder (tabular.QUICK_JSON), each kind's fields worked out once
     (tabular.FIELD_PLANS); the report's measures not yet named are
-    found by identity, not by comparing records field by field (views.report.NAMED_BY_IDENTITY)."""
+    found by identity, not by comparing records field by field (views.report.NAMED_BY_IDENTITY),
+    and text without a hyphen has no record id or date to put in words (views.report.HYPHEN_FIRST)."""
     import importlib.util
     import sys
     from pathlib import Path
@@ -455,7 +456,8 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
     switches = [(xlsx, "_FAST_MERGE"), (xlsx, "QUICK_CELLS"), (xlsx, "QUICK_MERGES"), (xlsx, "QUICK_ROWS"),
                 (report, "STYLE_IDS_ONCE"), (report, "QUICK_RUNS"), (report, "RUNS_AS_TEXT"), (report, "QUICK_PARAGRAPHS"),
                 (zipfix, "STORED_FIRST"), (rows, "SHARED_CELLS"), (views, "TASK_ROWS_ONCE"), (sheetxml, "SHEET_XML"),
-                (tabular, "QUICK_JSON"), (tabular, "FIELD_PLANS"), (views_report, "NAMED_BY_IDENTITY")]
+                (tabular, "QUICK_JSON"), (tabular, "FIELD_PLANS"), (views_report, "NAMED_BY_IDENTITY"),
+                (views_report, "HYPHEN_FIRST")]
     spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "build.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)

@@ -200,9 +200,16 @@ _RECORD_ID = re.compile(r"[ \t]*\b[A-Z]{2}-\d{3,}\b[ \t]*")   # with the spaces 
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
+HYPHEN_FIRST = True   # False: both substitutions run on every text (tests compare)
+
+
 def _words(ledger: Ledger, text: str) -> str:
     """A unit's own text in the report's words: a record id it mentions
-    becomes that record's title in quotes, an ISO date 2024年6月10日."""
+    becomes that record's title in quotes, an ISO date 2024年6月10日.
+    Both have a hyphen: text without one is left as it is (HYPHEN_FIRST;
+    13,800 progress entries and reasons at 5,000 records, 0.065 s of regex)."""
+    if HYPHEN_FIRST and "-" not in text:
+        return text
     def title(m: re.Match) -> str:
         record = ledger.records.get(m.group(0).strip())
         return f"“{record.title}”" if record is not None else m.group(0)
