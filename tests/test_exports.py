@@ -434,27 +434,36 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
     (zipfix.STORED_FIRST); the workbook and the CSV share the ledger rows' cells
     (rows.SHARED_CELLS, the CSV built after the workbook as the build does); each measure's
     task row is made once per Scope (views.TASK_ROWS_ONCE); the worksheets' cells are
-    joined as strings instead of written by lxml (sheetxml.SHEET_XML)."""
+    joined as strings instead of written by lxml (sheetxml.SHEET_XML); the report's runs
+    are written as XML text (report.RUNS_AS_TEXT) and its paragraphs copied
+    (report.QUICK_PARAGRAPHS); records.json is written without json's pure-Python
+    indenting encoder (tabular.QUICK_JSON), each kind's fields worked out once
+    (tabular.FIELD_PLANS); the report's measures not yet named are
+    found by identity, not by comparing records field by field (views.report.NAMED_BY_IDENTITY),
+    and text without a hyphen has no record id or date to put in words (views.report.HYPHEN_FIRST)."""
     import importlib.util
     import sys
     from pathlib import Path
 
     sys.path.insert(0, str(REPO / "hooks"))
     from taizhang import views
-    from taizhang.export import report, rows, sheetxml, xlsx, zipfix
+    from taizhang.export import report, rows, sheetxml, tabular, xlsx, zipfix
     from taizhang.export.files import build_download
     from taizhang.project import analyse
     from taizhang.views import Scope
+    from taizhang.views import report as views_report
 
     switches = [(xlsx, "_FAST_MERGE"), (xlsx, "QUICK_CELLS"), (xlsx, "QUICK_MERGES"), (xlsx, "QUICK_ROWS"),
-                (report, "STYLE_IDS_ONCE"), (report, "QUICK_RUNS"),
-                (zipfix, "STORED_FIRST"), (rows, "SHARED_CELLS"), (views, "TASK_ROWS_ONCE"), (sheetxml, "SHEET_XML")]
+                (report, "STYLE_IDS_ONCE"), (report, "QUICK_RUNS"), (report, "RUNS_AS_TEXT"), (report, "QUICK_PARAGRAPHS"),
+                (zipfix, "STORED_FIRST"), (rows, "SHARED_CELLS"), (views, "TASK_ROWS_ONCE"), (sheetxml, "SHEET_XML"),
+                (tabular, "QUICK_JSON"), (tabular, "FIELD_PLANS"), (views_report, "NAMED_BY_IDENTITY"),
+                (views_report, "HYPHEN_FIRST")]
     spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "build.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     generated = tmp_path / "generated"
     bench.generate(generated / "records", 200)
-    formats = ("xlsx", "csv", "docx")
+    formats = ("xlsx", "csv", "docx", "json")
     for root in (REPO, generated):
         ledger = analyse(Path(root)).ledger
         files = {}
@@ -586,9 +595,11 @@ def test_the_downloads_process_is_sent_the_ledger_and_makes_the_same_files():
 
 def test_copied_runs_give_the_paragraphs_python_docx_gives():
     """export/report copies each kind of run (Chinese, Western, with or without
-    a lead-in font) and writes its text as one w:t: on random text with spaces
-    at the ends, ideographic spaces, tabs and line breaks the paragraphs must
-    serialise to what python-docx's add_run makes."""
+    a lead-in font) and writes its text as one w:t, or writes the runs as XML text
+    put in the paragraph's place after (RUNS_AS_TEXT): on random text with spaces
+    at the ends, ideographic spaces, tabs and line breaks, & < > and quotes, U+2028,
+    DEL and astral characters the paragraphs must serialise to what python-docx's
+    add_run makes; a character lxml refuses fails the same way."""
     import random
     import sys
 
@@ -600,26 +611,73 @@ def test_copied_runs_give_the_paragraphs_python_docx_gives():
 
     rng = random.Random(11)
     alphabet = ["整改", "措施", "，", "。", "“", "”", "（一）", " ", "\u3000", "\t", "\n", "\r", "17", "22.2%", "XX",
-                "2/9", "A-b", "&", "<"]
+                "2/9", "A-b", "&", "<", ">", "&amp;", "]]>", "\"'", "\u2028", "\x7f\x85", "😀𠀀", "\xa0", "<?taizhang-runs 0?>"]
     texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(1500)]
     fonts = [rng.choice([None, None, report.SUBHEADING_FONT, report.BODY_FONT]) for _ in texts]
+    modes = {"python-docx": (False, False), "copies": (True, False), "text": (True, True)}
+
+    def paragraphs(quick, as_text, texts):
+        try:
+            report.QUICK_RUNS, report.RUNS_AS_TEXT = quick, as_text
+            document = Document()
+            runs = report.Runs()
+            made = []
+            for n, (text, font) in enumerate(zip(texts, fonts)):
+                paragraph = document.add_paragraph()
+                report.add_text(paragraph, text, font, runs)
+                if n % 3 == 0:     # two texts in one paragraph, the first may end in a break
+                    report.add_text(paragraph, texts[n - 1], None, runs)
+                made.append(runs.splice(etree.tostring(paragraph._p, encoding="UTF-8")))   # as in document.xml
+            return made, runs
+        finally:
+            report.QUICK_RUNS = report.RUNS_AS_TEXT = True
+
+    made = {mode: paragraphs(*switches, texts) for mode, switches in modes.items()}
+    assert made["text"][1].texts and not made["copies"][1].texts          # the text mode wrote text
+    assert sum(b"hint" in p for p in made["text"][0]) > 500 and all(any(e in p for p in made["text"][0]) for e in (b"&amp;", b"&lt;", b"&gt;", b"<w:br/>", b"<w:tab/>"))
+    for n, text in enumerate(texts):
+        assert made["copies"][0][n] == made["python-docx"][0][n], repr(text)
+        assert made["text"][0][n] == made["python-docx"][0][n], repr(text)
+    for bad in ("整改\x01措施", "17\ufffe", "甲\ud800"):
+        errors = set()
+        for quick, as_text in modes.values():
+            with pytest.raises(ValueError) as error:
+                paragraphs(quick, as_text, ["乙", bad])
+            errors.add((error.type, str(error.value)))
+        assert len(errors) == 1, errors
+
+
+def test_report_docx_runs_as_text_and_copied_paragraphs_give_the_same_file():
+    """A whole report of hostile text (breaks and tabs, & < >, leading and trailing
+    spaces, a lead-in, attachments, an issuer) is the same .docx with the runs
+    written as text and the paragraphs copied (RUNS_AS_TEXT, QUICK_PARAGRAPHS) as
+    with python-docx's elements, member by member."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "hooks"))
+    from taizhang.export import report
+    from taizhang.views.report import Block, Report, Section
+
+    hostile = ["整改 & <措施> “17” 条\t完成率 22.2%（2/9）", " 首尾空格 ", "\u3000全角\u3000", "第一行\n第二行\r\n第三行",
+               "A-b & XX ]]> \"'", "\u2028\x7f😀𠀀", "<?taizhang-runs 0?>", "", "\n", "数字12345678901234567890"]
+    blocks = tuple(Block(text, lead=lead, heading=heading) for text in hostile
+                   for lead, heading in (("", False), ("（一）", False), ("一是", False), ("", True)))
+    sample = Report(
+        title="标题 & <甲>", as_of=dt.date(2026, 12, 7), sample="示例数据 \t 说明", recipient="省委 第一巡视组",
+        opening=" 开头\n第二段 ", sections=tuple(Section(heading=h, blocks=blocks) for h in hostile[:4]),
+        attachments=("附件一 & <二>", " 附件二 "), issuer="某某 单位", unpublished="未公开 3 条", attachment_label="附件")
     made = {}
     for quick in (False, True):
         try:
-            report.QUICK_RUNS = quick
-            document = Document()
-            runs: dict = {}
-            paragraphs = []
-            for text, font in zip(texts, fonts):
-                paragraph = document.add_paragraph()
-                report.add_text(paragraph, text, font, runs)
-                paragraphs.append(etree.tostring(paragraph._p))
-            made[quick] = paragraphs
+            report.RUNS_AS_TEXT = report.QUICK_PARAGRAPHS = quick
+            data = report.report_docx(sample)
         finally:
-            report.QUICK_RUNS = True
-    assert sum(b"hint" in p for p in made[True]) > 500
-    for text, slow, quick in zip(texts, made[False], made[True]):
-        assert quick == slow, repr(text)
+            report.RUNS_AS_TEXT = report.QUICK_PARAGRAPHS = True
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        made[quick] = (data, [(name, archive.read(name)) for name in archive.namelist()])
+    assert b"<?taizhang-runs" not in dict(made[True][1])["word/document.xml"]
+    assert made[True][1] == made[False][1]
+    assert made[True][0] == made[False][0]
 
 
 def test_row_height_estimate_adds_character_widths_as_before():
@@ -660,3 +718,64 @@ def test_sample_data_is_marked_in_csv_and_json(exported, tmp_path):
     real = list(csv.reader(io.StringIO(run_cli("export", "--format", "csv", "-o", "-", cwd=root).stdout)))
     assert real[0][0].lstrip("\ufeff").strip('"') == "方面"
     assert not any(r.get("sample") for r in json.loads(run_cli("export", "--format", "json", "-o", "-", cwd=root).stdout))
+
+
+def test_records_json_written_quickly_is_what_json_dumps_writes():
+    """tabular.indented_json writes plain values itself (QUICK_JSON): the text must be
+    json.dumps(indent=1, sort_keys=True, ensure_ascii=False)'s for control characters,
+    quotes and backslashes, U+2028, astral characters, lone surrogates, empty and nested
+    lists and dicts, tuples, big ints, bools next to ints, floats and None; a value it is
+    not sure of (subclasses, non-str keys, NaN, circular data) leaves the whole text to
+    json.dumps, errors included."""
+    import collections
+    import enum
+    import math
+    import sys
+
+    sys.path.insert(0, str(REPO / "hooks"))
+    from taizhang.export import tabular
+
+    def dumps(value):
+        return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
+
+    strings = ["", " ", "\x00\x01\x1f\x7f\x85", "\t\n\r\b\f", '"q" \\ / \\"', "\u2028\u2029", "😀𠀀", "\ud800 lone",
+               "\ufeff\ufffe", "整改 & <措施>", "a" * 10000]
+    plain = [
+        {"body": s, "id": f"FK-{n:03d}", "n": n, "draft": n % 2 == 0, "none": None, "ids": [s, s], "empty": [],
+         "nothing": {}, "areas": [{"key": s, "name": "甲"}], "nested": [[[], {}], [[1, [2]], {"z": {"y": []}}]],
+         "tuple": (1, "二", None), s or "empty key": s}
+        for n, s in enumerate(strings)]
+    plain += [0, -1, 2 ** 100, -(2 ** 70), True, False, 1, 0.1, -0.0, 1e300, 5e-324, 1.5, "", [], {}, None,
+              [True, 1, 1.0, False, 0, None], {"b": 1, "a": 2, "B": 3, "_": 4, "é": 5, "中": 6, "": 7}]
+    for value in plain:
+        quick = tabular._plain_json(value, "\n", {})        # written here, not left to json.dumps
+        assert quick == dumps(value) == tabular.indented_json(value), repr(value)[:80]
+    everything = tabular.indented_json(plain)
+    assert everything == dumps(plain)
+
+    class Number(enum.IntEnum):
+        ONE = 1
+
+    class Text(str):
+        pass
+
+    circular: list = []
+    circular.append(circular)
+    unsure = [{1: "int key"}, {"a": 1, 2: "mixed"}, {True: 1}, {None: 1}, {1.5: "float key"}, [math.nan], [math.inf],
+              {"x": -math.inf}, collections.OrderedDict(b=1, a=2), [Number.ONE], {"t": Text("子类")},
+              collections.UserString("x"), [dt.date(2026, 12, 7)], {"a": circular}, {"a": {"set"}}]
+    for value in unsure:
+        with pytest.raises((tabular._NotPlain, TypeError, RecursionError)):
+            tabular._plain_json(value, "\n", {})
+        try:
+            expected = dumps(value)
+        except Exception as error:          # the same error json.dumps gives
+            with pytest.raises(type(error), match=re.escape(str(error))):
+                tabular.indented_json(value)
+        else:
+            assert tabular.indented_json(value) == expected, repr(value)
+    for bad in (["\ud800"], {"k": "\udfff"}):   # lone surrogates: both texts fail the same way as UTF-8
+        with pytest.raises(UnicodeEncodeError):
+            tabular.indented_json(bad).encode("utf-8")
+        with pytest.raises(UnicodeEncodeError):
+            dumps(bad).encode("utf-8")

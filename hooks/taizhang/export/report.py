@@ -74,18 +74,128 @@ _WESTERN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%/:\-]*")
 
 
 QUICK_RUNS = True   # False: every run through python-docx's add_run, character by character (tests compare)
+RUNS_AS_TEXT = True  # False: each copied run an lxml element in the document (tests compare)
 _BREAKS = re.compile(r"[\t\r\n]")
+_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")   # lxml raises on these
+_WESTERN_SPLIT = re.compile(f"({_WESTERN.pattern})")
+_BREAK_SPLIT = re.compile(r"([\t\r\n])")
+_BREAK_XML = {"\t": "<w:tab/>", "\r": "<w:br/>", "\n": "<w:br/>"}   # python-docx's _RunContentAppender
 
 
-def add_text(paragraph, text: str, east_asian: str | None = None, runs: dict | None = None) -> None:
+class Runs:
+    """The runs of one document as add_text makes them after the first of each kind.
+
+    QUICK_RUNS: each kind of run (East Asian font, Western or not) is kept as
+    python-docx first makes it, with an empty w:t; later runs of that kind are
+    copies of it with their text as one w:t, as python-docx writes it (its
+    Run.text walks the text one character at a time, most of the report's cost).
+
+    RUNS_AS_TEXT: the copies were still 130,000 lxml elements at 5,000 records.
+    Instead a paragraph gets a placeholder (a processing instruction) and keeps
+    its runs as the XML lxml writes for them in document.xml: the kind's run as
+    python-docx makes it, its text in w:t escaped as lxml does in UTF-8 (& < >;
+    a carriage return is a break), xml:space="preserve" when it starts or ends with a space,
+    tabs and line breaks as python-docx writes them (w:tab, w:br between w:t).
+    `splice` puts them in their placeholders' places. Text with a character lxml
+    refuses is left to the elements (which raise the same error)."""
+
+    _PLACEHOLDER = "taizhang-runs"
+    _PLACEHOLDERS = re.compile(rb"<\?taizhang-runs (\d+)\?>")
+    _EMPTY_T = "<w:t/></w:r>"
+
+    def __init__(self) -> None:
+        self.elements: dict = {}     # (east_asian, western) -> w:r with an empty w:t
+        self.opening: dict = {}      # (east_asian, western) -> its XML before the text, or None
+        self.texts: list[list[str]] = []   # by placeholder: the runs' XML
+        self._last = None                  # the last placeholder
+        self._made: dict = {}              # east_asian -> _RunXml
+
+    def open(self, east_asian: str | None, western: bool) -> str | None:
+        """The XML of a run of this kind before its text (w:r and w:rPr) as lxml
+        writes it in the document, where w: is declared; None when not that simple."""
+        key = (east_asian, western)
+        if key not in self.opening:
+            from docx.oxml import OxmlElement
+            from docx.text.run import Run
+            from lxml import etree
+
+            r = OxmlElement("w:r")                                   # what CT_P.add_r makes
+            _styled_run(Run(r, None), east_asian, western)
+            r.append(OxmlElement("w:t"))
+            xml = etree.tostring(r, encoding="unicode")
+            declared = f' xmlns:w="{r.nsmap["w"]}"'
+            simple = xml.startswith("<w:r" + declared) and xml.count("xmlns") == 1 and xml.endswith(self._EMPTY_T)
+            self.opening[key] = xml[:-len(self._EMPTY_T)].replace(declared, "", 1) if simple else None
+        return self.opening[key]
+
+    def write(self, paragraph, text: str, east_asian: str | None) -> bool:
+        """Add `text` to the paragraph as runs' XML; False when it must be elements."""
+        made = self._made.get(east_asian)
+        if made is None:
+            chinese, western = self.open(east_asian, False), self.open(east_asian, True)
+            if chinese is None or western is None:
+                return False
+            made = self._made[east_asian] = _RunXml(chinese, western)
+        if _REFUSED.search(text):
+            return False
+        if not text:
+            return True                    # no runs, and no placeholder: an empty w:p stays <w:p/>
+        p = paragraph._p
+        if self._last is None or len(p) == 0 or p[-1] is not self._last:
+            from lxml import etree
+
+            self._last = etree.ProcessingInstruction(self._PLACEHOLDER, str(len(self.texts)))
+            p.append(self._last)
+            self.texts.append([])
+        self.texts[-1].extend(map(made.__getitem__, _WESTERN_SPLIT.split(text)))
+        return True
+
+    def splice(self, xml: bytes) -> bytes:
+        """document.xml (or a paragraph's XML) with each placeholder replaced by its runs."""
+        if not self.texts:
+            return xml
+        return self._PLACEHOLDERS.sub(lambda m: "".join(self.texts[int(m[1])]).encode("utf-8"), xml)
+
+
+class _RunXml(dict):
+    """A run's XML by its text (a part of add_text's text between or at
+    Western words), each made once: texts repeat (年, 月, 2023, 条 ...)."""
+
+    def __init__(self, chinese: str, western: str) -> None:
+        super().__init__({"": ""})        # re.split gives empty parts between adjacent words
+        self.chinese, self.western = chinese, western
+
+    def __missing__(self, part: str) -> str:
+        if _WESTERN.match(part):          # a Western word or number: no spaces, nothing to escape
+            xml = f"{self.western}<w:t>{part}</w:t></w:r>"
+        elif _BREAKS.search(part):
+            xml = self.chinese + "".join(_BREAK_XML.get(piece) or _t_xml(piece)
+                                         for piece in _BREAK_SPLIT.split(part) if piece) + "</w:r>"
+        else:
+            xml = f"{self.chinese}{_t_xml(part)}</w:r>"
+        self[part] = xml
+        return xml
+
+
+def _t_xml(text: str) -> str:
+    """A w:t of `text` as python-docx makes it (CT_R.add_t) and lxml writes it."""
+    if "&" in text or "<" in text or ">" in text:
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if len(text.strip()) < len(text):
+        return f'<w:t xml:space="preserve">{text}</w:t>'
+    return f"<w:t>{text}</w:t>"
+
+
+def add_text(paragraph, text: str, east_asian: str | None = None, runs: Runs | None = None) -> None:
     """Add `text` to a paragraph as runs: Chinese with the East Asian hint
     (so “” and ：take the Chinese font), Western words and numbers apart.
 
-    `runs` (one dict per document) keeps each kind of run's properties as
-    first made: later runs of that kind copy them and get their text as one
-    w:t, as python-docx writes it (its Run.text walks the text one character
-    at a time, most of the report's cost)."""
-    runs = {} if runs is None else runs
+    `runs` (one per document, see Runs) keeps each kind of run as first made;
+    with RUNS_AS_TEXT the paragraph's XML must then go through runs.splice."""
+    if runs is None:
+        runs = Runs()                  # nothing to splice: elements
+    elif QUICK_RUNS and RUNS_AS_TEXT and runs.write(paragraph, text, east_asian):
+        return
     start = 0
     for match in _WESTERN.finditer(text):
         if match.start() > start:
@@ -99,11 +209,11 @@ def add_text(paragraph, text: str, east_asian: str | None = None, runs: dict | N
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"    # python-docx's qn("xml:space")
 
 
-def _add_run(paragraph, text: str, east_asian: str | None, western: bool, runs: dict) -> None:
+def _add_run(paragraph, text: str, east_asian: str | None, western: bool, runs: Runs) -> None:
     if not QUICK_RUNS or _BREAKS.search(text):   # tabs and line breaks: python-docx's own elements
         _styled_run(paragraph.add_run(text), east_asian, western)
         return
-    template = runs.get((east_asian, western))
+    template = runs.elements.get((east_asian, western))
     if template is None:
         from docx.oxml import OxmlElement
 
@@ -112,7 +222,7 @@ def _add_run(paragraph, text: str, east_asian: str | None, western: bool, runs: 
         r.append(t)
         # the run as python-docx made it, with an empty w:t: later runs of this kind are
         # copies of it (lxml's __copy__ copies the whole element, as deepcopy does)
-        runs[(east_asian, western)] = r.__copy__()
+        runs.elements[(east_asian, western)] = r.__copy__()
     else:
         r = template.__copy__()
         paragraph._p.append(r)        # what CT_P.add_r does (w:r has no successors)
@@ -275,7 +385,7 @@ def report_docx(report: Report) -> bytes:
 
     # the template's one empty paragraph carries the sample line or the title
     add = _paragraph_adder(document)
-    runs: dict = {}   # each kind of run as first made (add_text)
+    runs = Runs()   # each kind of run as first made (add_text)
 
     def write(paragraph, value: str, east_asian: str | None = None) -> None:
         add_text(paragraph, value, east_asian, runs)
@@ -335,29 +445,50 @@ def report_docx(report: Report) -> bytes:
     props.language = "zh-CN"
     props.title = report.title
     props.revision = 1
-    return fixed_members(document_members(document), stamp)
+    return fixed_members(document_members(document), stamp,
+                         lambda name, data: runs.splice(data) if name == "word/document.xml" else data)
 
 
 STYLE_IDS_ONCE = True   # False: python-docx looks each style up per paragraph (tests compare the two files)
+QUICK_PARAGRAPHS = True  # False: every paragraph through document.add_paragraph (tests compare the two files)
 
 
 def _paragraph_adder(document):
     """document.add_paragraph, with each style's id looked up once: python-docx
     looks it up for every paragraph, scanning all of the document's styles to
     find the default one each time (most of the report's cost at 1,000 records).
-    The paragraph gets the same style id, so the file is the same."""
+    The paragraph gets the same style id, so the file is the same.
+
+    QUICK_PARAGRAPHS: an empty paragraph of a style seen before is a copy of the
+    first one as python-docx made it (w:p, w:pPr, w:pStyle), put where CT_Body.add_p
+    puts it (before the body's w:sectPr), instead of python-docx finding w:sectPr
+    among the body's paragraphs and the place for w:pStyle each time."""
     from docx.enum.style import WD_STYLE_TYPE
+    from docx.text.paragraph import Paragraph
 
     if not STYLE_IDS_ONCE:
         return lambda text="", style=None: document.add_paragraph(text, style=style)
     ids = {}
+    made = {}           # style name -> its first empty paragraph's w:p, as python-docx made it
+    body = document._body
+    sect_pr = document.element.body.sectPr
 
     def add(text: str = "", style=None):
+        name = None if style is None else style.name
+        if QUICK_PARAGRAPHS and not text and name in made:
+            p = made[name].__copy__()
+            if sect_pr is None:
+                document.element.body.append(p)
+            else:
+                sect_pr.addprevious(p)               # what CT_Body.add_p does
+            return Paragraph(p, body)
         paragraph = document.add_paragraph(text)
         if style is not None:
-            if style.name not in ids:
-                ids[style.name] = document.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
-            paragraph._p.style = ids[style.name]   # what Paragraph.style's setter does with the id
+            if name not in ids:
+                ids[name] = document.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+            paragraph._p.style = ids[name]   # what Paragraph.style's setter does with the id
+        if not text:
+            made[name] = paragraph._p.__copy__()
         return paragraph
 
     return add

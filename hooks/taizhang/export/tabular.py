@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 
 from taizhang.export.rows import ledger_blocks
 from taizhang.link import Ledger
@@ -107,15 +108,41 @@ def _json_value(vocab, spec, value):
     return value
 
 
-def record_json(ledger: Ledger, record: Record) -> dict:
+FIELD_PLANS = True   # False: each field through Record.value and _json_value (tests compare the two files)
+# The field types _json_value converts; any other value is written as it is.
+_CONVERTED = ("links", "texts", "areas", "progress", "evidence", "enum", "date", "deadline")
+
+
+def _field_plan(vocab, record: Record, plans: dict) -> list:
+    """(name, attribute or not, spec when _json_value converts it) for each field
+    record_json writes, worked out once per record class and kind: Record.value's
+    test and the type's branches, 100,000 times at 5,000 records otherwise."""
+    key = (type(record), record.kind)
+    if key not in plans:
+        attributes = type(record).__dataclass_fields__
+        plans[key] = [(name, name in attributes and name != "extra",
+                       vocab.fields[name] if vocab.fields[name].base in _CONVERTED else None)
+                      for name in (*vocab.fields_of(record.kind), "id", "title", "round", "publish", "draft")
+                      if name != "kind"]
+    return plans[key]
+
+
+def record_json(ledger: Ledger, record: Record, plans: dict | None = None) -> dict:
     """Every field the vocabulary gives the record's kind, by field name, plus
-    the base keys and the kind's derived values (see DERIVED)."""
+    the base keys and the kind's derived values (see DERIVED). `plans`: one
+    dict for all the records of a file (FIELD_PLANS)."""
     vocab = ledger.vocab
     item = {"schema_version": SCHEMA_VERSION, "kind_label": vocab.kind_label(record.kind),
             "path": record.path, "body": record.body.strip()}
-    for name in (*vocab.fields_of(record.kind), "id", "title", "round", "publish", "draft"):
-        if name != "kind":
-            item[name] = _json_value(vocab, vocab.fields[name], record.value(name))
+    if FIELD_PLANS and plans is not None:
+        extra = record.extra.get
+        for name, attribute, spec in _field_plan(vocab, record, plans):
+            value = getattr(record, name) if attribute else extra(name)      # Record.value
+            item[name] = value if spec is None else _json_value(vocab, spec, value)
+    else:
+        for name in (*vocab.fields_of(record.kind), "id", "title", "round", "publish", "draft"):
+            if name != "kind":
+                item[name] = _json_value(vocab, vocab.fields[name], record.value(name))
     item["kind"] = record.kind
     if isinstance(record, RoundRecord):
         item["long_term"] = record.long_term
@@ -141,11 +168,82 @@ def record_json(ledger: Ledger, record: Record) -> dict:
 
 
 def records_json(ledger: Ledger) -> bytes:
-    data = [record_json(ledger, r) for r in ledger.records.values()]
+    plans: dict = {}
+    data = [record_json(ledger, r, plans) for r in ledger.records.values()]
     if is_sample(ledger):          # sample data is marked in every record, not only in its round
         for item in data:
             item["sample"] = True
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    return (indented_json(data) + "\n").encode("utf-8")
+
+
+QUICK_JSON = True   # False: json.dumps writes records.json (tests compare the two files)
+
+
+class _NotPlain(Exception):
+    """A value the quick writer leaves to json.dumps."""
+
+
+def indented_json(data) -> str:
+    """json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True), the same text.
+
+    With an indent CPython 3.11 encodes in pure Python: a generator per list and
+    dict, a chunk per value. The plain values records.json is made of (exactly
+    str, int, bool, None, finite float, list, tuple, dict with str keys) are
+    written here as joined strings, escaped by the C function json.dumps uses;
+    anything else (subclasses, other keys, NaN, circular data) leaves the whole
+    text to json.dumps."""
+    if QUICK_JSON:
+        try:
+            return _plain_json(data, "\n", {})
+        except (_NotPlain, RecursionError, TypeError, ValueError):
+            pass
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
+
+
+_encode_str = json.encoder.encode_basestring     # json.dumps's, with ensure_ascii=False
+_WORDS = {None: "null", True: "true", False: "false"}
+
+
+def _plain_json(value, newline: str, keys: dict) -> str:
+    """`value` as json.dumps(indent=1) writes it where `newline` is the line
+    break and indent before it; `keys`: each key as written, with ": "."""
+    kind = type(value)
+    if kind is str:
+        return _encode_str(value)
+    if kind is dict:
+        if not value:
+            return "{}"
+        inner = newline + " "
+        items = []
+        for key in sorted(value):          # distinct str keys: the order of sorted(items())
+            try:
+                written = keys[key]
+            except KeyError:
+                if type(key) is not str:
+                    raise _NotPlain from None
+                written = keys[key] = _encode_str(key) + ": "
+            item = value[key]
+            kind = type(item)
+            if kind is str:
+                items.append(written + _encode_str(item))
+            elif item is None or kind is bool:
+                items.append(written + _WORDS[item])
+            else:
+                items.append(written + _plain_json(item, inner, keys))
+        return "{" + inner + ("," + inner).join(items) + newline + "}"
+    if kind is list or kind is tuple:
+        if not value:
+            return "[]"
+        inner = newline + " "
+        return "[" + inner + ("," + inner).join(
+            [_encode_str(item) if type(item) is str else _plain_json(item, inner, keys) for item in value]) + newline + "]"
+    if value is None or kind is bool:
+        return _WORDS[value]
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float and math.isfinite(value):
+        return float.__repr__(value)
+    raise _NotPlain
 
 
 _DATE = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}

@@ -200,9 +200,16 @@ _RECORD_ID = re.compile(r"[ \t]*\b[A-Z]{2}-\d{3,}\b[ \t]*")   # with the spaces 
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
+HYPHEN_FIRST = True   # False: both substitutions run on every text (tests compare)
+
+
 def _words(ledger: Ledger, text: str) -> str:
     """A unit's own text in the report's words: a record id it mentions
-    becomes that record's title in quotes, an ISO date 2024年6月10日."""
+    becomes that record's title in quotes, an ISO date 2024年6月10日.
+    Both have a hyphen: text without one is left as it is (HYPHEN_FIRST;
+    13,800 progress entries and reasons at 5,000 records, 0.065 s of regex)."""
+    if HYPHEN_FIRST and "-" not in text:
+        return text
     def title(m: re.Match) -> str:
         record = ledger.records.get(m.group(0).strip())
         return f"“{record.title}”" if record is not None else m.group(0)
@@ -353,16 +360,32 @@ def _lit(ledger: Ledger, measures, light: str) -> list:
     return [m for m in measures if ledger.lights.get(m.id) == light and not m.long_term]
 
 
+NAMED_BY_IDENTITY = True   # False: `m not in overdue` compares records field by field (tests compare)
+
+
+def _not_named(overdue, soon) -> Callable:
+    """A test: the measure is in neither list. `m not in overdue` calls the
+    dataclass's __eq__, which builds and compares a tuple of every field, for
+    each measure named (5,000 records: 220,000 calls, 0.13 s). The measures all
+    come from the same ledger, one record per id, so a record equals only
+    itself: identity gives the same answer."""
+    if not NAMED_BY_IDENTITY:
+        return lambda m: m not in overdue and m not in soon
+    named = {id(m) for m in (*overdue, *soon)}
+    return lambda m: id(m) not in named
+
+
 def _not_started(measures, overdue, soon) -> list:
     """未启动 measures not already named as overdue or due soon."""
-    return [m for m in measures if m.status == "not_started" and m not in overdue and m not in soon]
+    not_named = _not_named(overdue, soon)
+    return [m for m in measures if m.status == "not_started" and not_named(m)]
 
 
 def _lagging(ledger: Ledger, measures, overdue, soon) -> list:
     """长期坚持 without progress for long: lit yellow or red (link.py)."""
     stale = ledger.stale_days
-    return [m for m in measures if m.id in stale and ledger.lights.get(m.id) in (RED, YELLOW)
-            and m not in overdue and m not in soon]
+    not_named = _not_named(overdue, soon)
+    return [m for m in measures if m.id in stale and ledger.lights.get(m.id) in (RED, YELLOW) and not_named(m)]
 
 
 def _issue_groups(ledger: Ledger, scope: Scope) -> list[tuple[str, list, Callable]]:
