@@ -27,10 +27,12 @@ Set TAIZHANG_SEARCH_WORKER=0 to let Material index in the build process
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import queue
+import sys
 
 from taizhang import spawn
 
@@ -149,7 +151,9 @@ def enabled_plugin_config(config) -> dict | None:
 
 
 def _work(plugin_config: dict, inbox, send) -> None:
-    pages = _Pages(_search_index(plugin_config), plugin_config)
+    with _jieba_without_pkg_resources():
+        index = _search_index(plugin_config)
+    pages = _Pages(index, plugin_config)
     parent = os.getppid()
     while True:
         try:
@@ -172,6 +176,25 @@ def _work(plugin_config: dict, inbox, send) -> None:
             return
 
 
+@contextlib.contextmanager
+def _jieba_without_pkg_resources():
+    """jieba imports setuptools' pkg_resources only to open its own dict.txt, and falls
+    back to open() on the same file without it; that import (it reads every installed
+    package's metadata) is 0.1-0.17 s of CPU, paid again by this second process. While
+    Material's search plugin and jieba are imported here, `import pkg_resources` fails
+    at once; afterwards it works as before (nothing in this process had imported it)."""
+    if not JIEBA_WITHOUT_PKG_RESOURCES or "pkg_resources" in sys.modules or "jieba" in sys.modules:
+        yield
+        return
+    sys.modules["pkg_resources"] = None
+    try:
+        yield
+    finally:
+        if "pkg_resources" in sys.modules and sys.modules["pkg_resources"] is None:
+            del sys.modules["pkg_resources"]
+
+
+JIEBA_WITHOUT_PKG_RESOURCES = True   # False: jieba imports pkg_resources in the worker too (tests compare)
 QUICK_ENV = "TAIZHANG_QUICK_INDEX"   # 0: Material's own parsing and jieba.cut (tests compare)
 
 

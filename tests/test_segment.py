@@ -96,3 +96,41 @@ def test_jiebas_dictionary_read_from_its_cache_is_the_dictionary_jieba_reads(tmp
     assert not load_cached(jieba, padded) and not padded.initialized
     padded.initialize()
     assert padded.FREQ == own.FREQ and padded.total == 8
+
+
+def test_search_worker_imports_jieba_without_pkg_resources():
+    """The search worker imports Material's search plugin (and so jieba) with
+    `import pkg_resources` failing at once (JIEBA_WITHOUT_PKG_RESOURCES): jieba then
+    opens its dictionary itself. The index is the same byte for byte as with
+    pkg_resources, the worker never loaded it, and it imports normally afterwards.
+    Each way in a fresh interpreter, as the worker starts."""
+    import json
+    import subprocess
+    import sys
+
+    from mkdocs.config import load_config
+
+    repo = REPO
+    config = dict(load_config(str(repo / "mkdocs.yml")).plugins["material/search"].config)
+    script = r"""
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import taizhang_search as ts
+ts.JIEBA_WITHOUT_PKG_RESOURCES = sys.argv[3] == "on"
+config = json.loads(sys.argv[2])
+with ts._jieba_without_pkg_resources():
+    index = ts._search_index(config)
+loaded = "pkg_resources" in sys.modules
+pages = ts._Pages(index, config)
+content = "<h1 id='a'>整改措施</h1><p>持续深化巡视整改，压实主体责任。</p><h2 id='b'>整改进展</h2><p>已完成 3 项。</p>"
+pages.add("CS-001", ("measures/CS-001/", "整改措施", {}, (("a", "#a", ()), ("b", "#b", ())), content))
+print(json.dumps([loaded, pages.finish(["CS-001"], False), __import__("pkg_resources").__name__]))
+"""
+    out = {}
+    for switch in ("on", "off"):
+        run = subprocess.run([sys.executable, "-c", script, str(repo / "hooks"), json.dumps(config), switch],
+                             capture_output=True, text=True, check=True)
+        out[switch] = json.loads(run.stdout)
+    assert out["on"][0] is False and out["off"][0] is True
+    assert out["on"][1] == out["off"][1] and "\u200b压实\u200b" in json.dumps(json.loads(out["on"][1]), ensure_ascii=False)
+    assert out["on"][2] == out["off"][2] == "pkg_resources"
