@@ -447,6 +447,7 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
     from taizhang.views import Scope
 
     switches = [(xlsx, "_FAST_MERGE"), (xlsx, "QUICK_CELLS"), (xlsx, "QUICK_MERGES"), (xlsx, "QUICK_ROWS"),
+                (xlsx, "MEASURE_ONCE"), (xlsx, "PAUSE_COLLECTOR"),
                 (report, "STYLE_IDS_ONCE"), (report, "QUICK_RUNS"),
                 (zipfix, "STORED_FIRST"), (rows, "SHARED_CELLS"), (views, "TASK_ROWS_ONCE"), (sheetxml, "SHEET_XML")]
     spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "build.py")
@@ -454,6 +455,7 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
     spec.loader.exec_module(bench)
     generated = tmp_path / "generated"
     bench.generate(generated / "records", 200)
+    _hostile_records(generated / "records")
     formats = ("xlsx", "csv", "docx")
     for root in (REPO, generated):
         ledger = analyse(Path(root)).ledger
@@ -469,8 +471,33 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
                     setattr(module, switch, True)
         for fmt, quick, plain in zip(formats, files[True], files[False]):
             assert quick == plain, (root, fmt)
-    merged = openpyxl.load_workbook(io.BytesIO(files[True][0])).worksheets[0].merged_cells.ranges
-    assert len(merged) > 100
+    workbook = openpyxl.load_workbook(io.BytesIO(files[True][0]))
+    assert len(workbook.worksheets[0].merged_cells.ranges) > 100
+    cells = [c for ws in workbook.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(c.value.startswith("=SUM(A1:A2)") and c.quotePrefix for c in cells)      # the hostile records
+    assert any(len(c.value) == 32767 for c in cells) and any("😀" in c.value for c in cells)
+    assert any(c.value.startswith("ctrl") for c in cells) and any("after an empty line" in c.value for c in cells)
+
+
+HOSTILE_TEXTS = ["=SUM(A1:A2)", "+1", "-1", "@A1", "#N/A", "a & b < c > d \"q\"", " lead", "trail\u3000",
+                 "ctrl\x01\x0b\x1f\x7f end", "😀𝄞𠀀 astral", "line\n\nafter an empty line", "甲" * 33000]
+
+
+def _hostile_records(records):
+    """Put text a spreadsheet would read as a formula, control characters, astral
+    characters, empty lines and a text longer than a cell holds into a generated
+    ledger's records (titles, bodies, units, progress), so its workbook has them in
+    merged cells, in the ledger and in the lists."""
+    for n, path in enumerate(sorted((records / "measures").glob("*.md"))[:12]):
+        text = path.read_text(encoding="utf-8")
+        hostile = HOSTILE_TEXTS[n % len(HOSTILE_TEXTS)]
+        text = text.replace("责任单位: ", f"责任单位: {hostile.splitlines()[0][:60] or 'x'} ", 1)
+        path.write_text(text + "\n" + hostile + "\n", encoding="utf-8")
+    for n, path in enumerate(sorted((records / "problems").glob("*.md"))[:12]):
+        text = path.read_text(encoding="utf-8")
+        hostile = HOSTILE_TEXTS[(n + 5) % len(HOSTILE_TEXTS)]
+        path.write_text(text.replace("标题: ", f"标题: {hostile[:80].splitlines()[0]}", 1) + "\n" + hostile + "\n",
+                        encoding="utf-8")
 
 
 def test_sheet_data_as_strings_is_what_lxml_writes_for_hostile_cells():
@@ -644,6 +671,16 @@ def test_row_height_estimate_adds_character_widths_as_before():
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 300)))
         width, size = rng.choice([5, 9, 14, 24, 36, 40]), rng.choice([10.5, 11, 12, 14])
         assert xlsx.text_lines(text, width, size) == reference(text, width, size), (text, width, size)
+    # Fonts.lines measures each distinct text once (MEASURE_ONCE): the same lines, for
+    # a text seen before at another width too, and for values that are not text
+    values = [None, "", "\n", "\n\n", " ", 0, 17, 2.5, dt.date(2026, 12, 7), "😀𝄞", "\x01=1+1", "甲" * 40000]
+    values += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 300))) for _ in range(300)]
+    for size in (10.5, 11, 12):
+        fonts = xlsx.sheet_fonts(size)
+        for value in values * 2:
+            for width in (5, 14, 40):
+                assert fonts.lines(value, width) == xlsx.text_lines(value, width, size), (value, width, size)
+        assert len(fonts.measured) > 300
 
 
 def test_sample_data_is_marked_in_csv_and_json(exported, tmp_path):

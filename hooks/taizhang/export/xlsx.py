@@ -16,13 +16,14 @@ same records and statistics date give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from array import array
 import math
 import re
 import unicodedata
 from bisect import bisect_left
 from copy import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import openpyxl
 from openpyxl import Workbook
@@ -133,7 +134,7 @@ def text_lines(value, width: float, size: float) -> int:
     if value is None or value == "":
         return 1
     text = value if type(value) is str else value.isoformat() if isinstance(value, dt.date) else str(value)
-    usable = max((width * POINTS_PER_WIDTH_UNIT - CELL_PADDING_PT) * WRAP_SLACK, size)
+    usable = _usable_points(width, size)
     points_of = _CHARACTER_POINTS.get(size) or _CHARACTER_POINTS.setdefault(size, _CharacterPoints(size))
     if "\n" not in text:                                 # one line (most cells): the loop below, once
         return max(1, math.ceil(sum(map(points_of.__getitem__, text)) / usable))
@@ -142,6 +143,25 @@ def text_lines(value, width: float, size: float) -> int:
         points = sum(map(points_of.__getitem__, line))   # added in the same order as character by character
         lines += max(1, math.ceil(points / usable))
     return lines
+
+
+def _usable_points(width: float, size: float) -> float:
+    return max((width * POINTS_PER_WIDTH_UNIT - CELL_PADDING_PT) * WRAP_SLACK, size)
+
+
+# Each distinct text is measured once per workbook (MEASURE_ONCE; False: every cell
+# anew, tests/test_exports.py compares): its lines' points, added as text_lines adds
+# them, are kept in the workbook's Fonts; a text in several cells or columns (a status,
+# a unit, a measure in the ledger and in the lists) then costs one division per line.
+MEASURE_ONCE = True
+
+
+def _line_points(text: str, size: float) -> tuple[float, ...]:
+    """Each line's width in points, summed as text_lines sums it."""
+    points_of = _CHARACTER_POINTS.get(size) or _CHARACTER_POINTS.setdefault(size, _CharacterPoints(size))
+    if "\n" not in text:
+        return (sum(map(points_of.__getitem__, text)),)
+    return tuple(sum(map(points_of.__getitem__, line)) for line in text.split("\n"))
 
 
 class _CharacterPoints(dict):
@@ -198,6 +218,20 @@ class Fonts:
     header: Font
     title: Font
     size: float
+    measured: dict = field(default_factory=dict, compare=False, repr=False)   # text -> _line_points (MEASURE_ONCE)
+
+    def lines(self, value, width: float) -> int:
+        """text_lines(value, width, self.size), each distinct text measured once."""
+        if not MEASURE_ONCE or value is None or value == "":
+            return text_lines(value, width, self.size)
+        text = value if type(value) is str else value.isoformat() if isinstance(value, dt.date) else str(value)
+        points = self.measured.get(text)
+        if points is None:
+            points = self.measured[text] = _line_points(text, self.size)
+        usable = _usable_points(width, self.size)
+        if len(points) == 1:
+            return max(1, math.ceil(points[0] / usable))
+        return sum(max(1, math.ceil(p / usable)) for p in points)
 
 
 def _fonts(size: float) -> Fonts:
@@ -487,7 +521,7 @@ def _start_sheet(wb, head: SheetHead, fonts: Fonts):
     for col, (label, width) in enumerate(head.columns, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
         put(ws, 3, col, label, fonts.header, CENTER, HEADER_FILL)
-    ws.row_dimensions[3].height = height_of(max(text_lines(l, w, fonts.size) for l, w in head.columns), fonts.size)
+    ws.row_dimensions[3].height = height_of(max(fonts.lines(l, w) for l, w in head.columns), fonts.size)
     if head.sample:
         ws.oddHeader.center.text = head.sample
         ws.oddHeader.center.font = f"{HEAD_FONT},常规"
@@ -608,7 +642,7 @@ def _simple_sheet(wb, head: SheetHead, rows: list[list], fonts: Fonts, paper: st
         for col, value in enumerate(row, start=1):
             fill = (fills[index] if fills else {}).get(col)
             put(ws, r, col, value, fonts.body, TOP_CENTER if col in centred else TOP, fill)
-        lines = max(text_lines(v, head.columns[c][1], fonts.size) for c, v in enumerate(row))
+        lines = max(fonts.lines(v, head.columns[c][1]) for c, v in enumerate(row))
         row_height(ws, r, height_of(lines, fonts.size))
     _finish_sheet(ws, head, header_row, header_row + len(rows), paper, fonts)
     return ws
@@ -624,7 +658,29 @@ def _settings(ledger: Ledger) -> tuple[str, Fonts]:
     return str(exports.get("paper", "A4")), _fonts(float(exports.get("font_size", 11)))
 
 
+# The cycle collector is paused while the workbook is made (PAUSE_COLLECTOR; False: it
+# runs as usual). The workbook is hundreds of thousands of objects that all stay alive
+# until it is written (cells, their style arrays, the rows' cells and texts): the
+# collector walked them again and again as they grew (at 5,000 records about 900
+# collections, 6 of them of everything: 0.5-0.7 s of 4.7). A workbook holds reference
+# cycles (a sheet and its cells point at each other): once it is written its cells are
+# dropped (freed by reference counting), and one collection of the young objects frees
+# the rest before build_workbook returns (0.03 s at 5,000 records).
+PAUSE_COLLECTOR = True
+
+
 def build_workbook(ledger: Ledger, scope: Scope) -> bytes:
+    if not PAUSE_COLLECTOR or not gc.isenabled():
+        return _build_workbook(ledger, scope)
+    gc.disable()
+    try:
+        return _build_workbook(ledger, scope)
+    finally:
+        gc.enable()
+        gc.collect(0)
+
+
+def _build_workbook(ledger: Ledger, scope: Scope) -> bytes:
     paper, fonts = _settings(ledger)
     unit = filing_unit(ledger, scope)
     wb = Workbook()
@@ -644,7 +700,10 @@ def build_workbook(ledger: Ledger, scope: Scope) -> bytes:
     wb.properties.created = wb.properties.modified = stamp
     wb.properties.creator = wb.properties.lastModifiedBy = "taizhang"
     wb.properties.language = "zh-CN"
-    return fixed_zip(workbook_bytes(wb), stamp, edit=automatic_rows)
+    data = workbook_bytes(wb)
+    for ws in wb.worksheets:      # the cells are freed now, by reference counting (see PAUSE_COLLECTOR)
+        ws._cells.clear()
+    return fixed_zip(data, stamp, edit=automatic_rows)
 
 
 MERGED_COLUMNS = frozenset(FEEDBACK_COLUMNS + PROBLEM_COLUMNS)     # merged over rows: their height is _merged_runs'
@@ -687,7 +746,7 @@ def _area_row(ws, r: int, name: str, names: list[str], widths: dict, fonts: Font
     for col in range(2, len(names) + 1):
         put(ws, r, col, None, fonts.bold, None, AREA_FILL)
     merge(ws, r, 1, r, len(names), fonts.bold)
-    row_height(ws, r, height_of(text_lines(name, sum(widths.values()), fonts.size), fonts.size))
+    row_height(ws, r, height_of(fonts.lines(name, sum(widths.values())), fonts.size))
 
 
 def _ledger_row(ws, ledger: Ledger, r: int, row, names: list[str], widths: dict, fonts: Fonts) -> float:
@@ -700,7 +759,7 @@ def _ledger_row(ws, ledger: Ledger, r: int, row, names: list[str], widths: dict,
             fill = _completion_fill(ledger, row) if name == "completion" else None
         centred = name in ("number", "deadline")
         put(ws, r, col, row.cells.get(name, ""), fonts.body, TOP_CENTER if centred else TOP, fill)
-    lines = max(text_lines(row.cells.get(n, ""), widths[n], fonts.size) for n in names if n not in MERGED_COLUMNS)
+    lines = max(fonts.lines(row.cells.get(n, ""), widths[n]) for n in names if n not in MERGED_COLUMNS)
     return height_of(lines, fonts.size)
 
 
@@ -716,7 +775,7 @@ def _merged_runs(rows, first: int, names: list[str], widths: dict, fonts: Fonts,
             if name in names:
                 merges.append((first + start, first + end - 1, names.index(name) + 1, rows[start], name))
                 # a merged cell's text must fit the rows it spans: the last row takes what is missing
-                need = height_of(text_lines(rows[start].cells.get(name, ""), widths[name], fonts.size), fonts.size)
+                need = height_of(fonts.lines(rows[start].cells.get(name, ""), widths[name]), fonts.size)
                 heights[end - 1] += max(0.0, need - sum(heights[start:end]))
 
 
@@ -742,7 +801,7 @@ def _keep_feedback_text(blocks: list, rows, first: int, heights: list[float], wi
     for start, end, group in _runs(rows):
         if group != FEEDBACK_COLUMNS or "feedback" not in widths:
             continue
-        need = height_of(text_lines(rows[start].cells.get("feedback", ""), widths["feedback"], fonts.size), fonts.size)
+        need = height_of(fonts.lines(rows[start].cells.get("feedback", ""), widths["feedback"]), fonts.size)
         row, have = first + start, 0.0
         while row <= first + end - 1 and row in by_start:
             b = blocks[by_start[row]]
@@ -826,7 +885,7 @@ def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **nam
             for col in range(2, len(columns) + 1):
                 put(ws, r, col, None, fonts.bold, None, AREA_FILL)
             merge(ws, r, 1, r, len(columns), fonts.bold)
-            row_height(ws, r, height_of(text_lines(heading, total, fonts.size), fonts.size))
+            row_height(ws, r, height_of(fonts.lines(heading, total), fonts.size))
         for row in rows:
             r += 1
             values = [views.plain(vocab, c, row) for c in columns]
@@ -835,7 +894,7 @@ def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **nam
                 put(ws, r, col, value, fonts.body, TOP_CENTER if _centred(c) else TOP, fill)
                 if c.show == "rate" and isinstance(value, float):
                     ws.cell(r, col).number_format = PERCENT
-            lines = max(text_lines(v, c.width, fonts.size) for c, v in zip(columns, values))
+            lines = max(fonts.lines(v, c.width) for c, v in zip(columns, values))
             row_height(ws, r, height_of(lines, fonts.size))
             blocks.append((r, r, False))
     _finish_sheet(ws, head, header_row, r, paper, fonts, blocks)
