@@ -23,7 +23,8 @@ import re
 import unicodedata
 from bisect import bisect_left
 from copy import copy
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 
 import openpyxl
 from openpyxl import Workbook
@@ -218,7 +219,7 @@ class Fonts:
     header: Font
     title: Font
     size: float
-    measured: dict = field(default_factory=dict, compare=False, repr=False)   # text -> _line_points (MEASURE_ONCE)
+    measured: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)   # text -> _line_points (MEASURE_ONCE)
 
     def lines(self, value, width: float) -> int:
         """text_lines(value, width, self.size), each distinct text measured once."""
