@@ -447,7 +447,7 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
     from taizhang.views import Scope
 
     switches = [(xlsx, "_FAST_MERGE"), (xlsx, "QUICK_CELLS"), (xlsx, "QUICK_MERGES"), (xlsx, "QUICK_ROWS"),
-                (xlsx, "MEASURE_ONCE"), (xlsx, "PAUSE_COLLECTOR"),
+                (xlsx, "MEASURE_ONCE"), (xlsx, "PAUSE_COLLECTOR"), (xlsx, "QUICK_DATES"), (xlsx, "CLEAN_ONCE"),
                 (report, "STYLE_IDS_ONCE"), (report, "QUICK_RUNS"),
                 (zipfix, "STORED_FIRST"), (rows, "SHARED_CELLS"), (views, "TASK_ROWS_ONCE"), (sheetxml, "SHEET_XML")]
     spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "build.py")
@@ -536,6 +536,10 @@ def test_sheet_data_as_strings_is_what_lxml_writes_for_hostile_cells():
         ws.row_dimensions[5].height = 30
         ws.row_dimensions[40].height = 12                        # a row with no cells
         xlsx.merge(ws, 6, 3, 8, 5, font)
+        wrap = Alignment(wrap_text=True)
+        for r, text in enumerate(hostile * 3, 50):           # each text and date again (CLEAN_ONCE, QUICK_DATES)
+            xlsx.put(ws, r, 2, text, font, wrap)
+            xlsx.put(ws, r, 3, values[r % len(values)], font, wrap, "FFC7CE")
         ws.title = "甲&<\"乙'"
         ws.oddFooter.center.text = "第 &P 页 <sheetData></sheetData>"
         second = wb.create_sheet("second")
@@ -548,14 +552,18 @@ def test_sheet_data_as_strings_is_what_lxml_writes_for_hostile_cells():
         archive = zipfile.ZipFile(io.BytesIO(data))
         return {n: archive.read(n) for n in archive.namelist() if n.startswith("xl/")}
 
+    switches = [(sheetxml, "SHEET_XML"), (xlsx, "QUICK_CELLS"), (xlsx, "QUICK_DATES"), (xlsx, "CLEAN_ONCE")]
+
     def both(extra=None):
         made = {}
         for quick in (False, True):
             try:
-                sheetxml.SHEET_XML = quick
+                for module, switch in switches:
+                    setattr(module, switch, quick)
                 made[quick] = sheets(zipfix.workbook_bytes(workbook(extra)))
             finally:
-                sheetxml.SHEET_XML = True
+                for module, switch in switches:
+                    setattr(module, switch, True)
         differ = [name for name in made[False] if made[True].get(name) != made[False][name]]
         assert made[True].keys() == made[False].keys() and not differ, differ   # (no diff of 40,000 characters)
         return made[True]

@@ -415,10 +415,11 @@ def put(ws, row: int, col: int, value, font: Font, alignment: Alignment | None =
     else:
         kind = "value"
     key = (kind, id(font), id(alignment), border, fill)
-    if QUICK_CELLS and REUSE_STYLES and kind != "date":
+    if QUICK_CELLS and REUSE_STYLES:
         cell = _quick_cell(ws, row, col, value, key)
         if cell is not None:
             return cell
+    fresh = (row, col) not in ws._cells
     cell = ws.cell(row, col)
     if isinstance(value, str):
         cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
@@ -440,6 +441,8 @@ def put(ws, row: int, col: int, value, font: Font, alignment: Alignment | None =
             cell.fill = PatternFill("solid", fgColor=fill)
 
     _styled(cell, key, apply)
+    if fresh and type(value) is dt.date:      # a new date cell's style: the same for every new one (QUICK_DATES)
+        _quick_cells(ws.parent).dates.setdefault(key, copy(cell._style))
     return cell
 
 
@@ -447,29 +450,63 @@ def put(ws, row: int, col: int, value, font: Font, alignment: Alignment | None =
 # Worksheet.cell and Cell.value make it, with that style: no descriptors, no second
 # check of the text (the workbook is the very same file: tests/test_exports.py).
 QUICK_CELLS = True
+# A new date cell too, with the style the first new date cell of the same style change
+# got (Cell.value gives every new date cell the same number format first: QUICK_DATES);
+# and each distinct text has its illegal characters taken out once (CLEAN_ONCE).
+QUICK_DATES = True
+CLEAN_ONCE = True
 _FRESH = (0,) * 9          # the style of a cell openpyxl has just made
 _PLAIN_NUMBERS = (int, float)
 
 
+class _QuickCells:
+    """What _quick_cell knows in one workbook: put()'s style change -> the style of a new
+    cell (`fresh`) and of a new date cell (`dates`); each text -> the text a cell holds."""
+
+    def __init__(self):
+        self.fresh: dict[tuple, StyleArray] = {}
+        self.dates: dict[tuple, StyleArray] = {}
+        self.texts: dict[str, str] = {}
+
+
+def _quick_cells(wb) -> _QuickCells:
+    quick = wb.__dict__.get("_taizhang_quick")
+    if quick is None:
+        quick = wb.__dict__["_taizhang_quick"] = _QuickCells()
+    return quick
+
+
 def _quick_cell(ws, row: int, col: int, value, key: tuple):
     """The cell put() makes, or None when openpyxl must make it (a cell already
-    there, a style change not made before, a value other than text, a number or None)."""
-    known = ws.parent.__dict__.setdefault("_taizhang_fresh", {})   # key -> _restyled's memo for a new cell
-    done = known.get(key)
-    if done is None:
-        done = ws.parent.__dict__.get("_taizhang_restyled", {}).get((_FRESH, key))
-        if done is None:
-            return None
-        known[key] = done                                  # never changed once made (_restyled)
+    there, a style change not made before, a value other than text, a number,
+    a date or None)."""
     if (row, col) in ws._cells or not 0 < row < 1048577:
         return None
-    if value is None or type(value) in _PLAIN_NUMBERS:
-        data_type = "n"                                   # Cell._bind_value: _TYPES
-    elif type(value) is str:
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:32767]   # check_string: then nothing illegal is left
-        data_type = "s"                                   # put() forces text (never "f" or "e")
+    quick = _quick_cells(ws.parent)
+    kind = type(value)
+    if kind is dt.date:
+        done = quick.dates.get(key) if QUICK_DATES else None
+        if done is None:
+            return None
+        data_type = "d"                                   # Cell._bind_value: TIME_TYPES
     else:
-        return None
+        done = quick.fresh.get(key)
+        if done is None:
+            done = ws.parent.__dict__.get("_taizhang_restyled", {}).get((_FRESH, key))
+            if done is None:
+                return None
+            quick.fresh[key] = done                       # never changed once made (_restyled)
+        if value is None or kind in _PLAIN_NUMBERS:
+            data_type = "n"                               # Cell._bind_value: _TYPES
+        elif kind is str:
+            text = quick.texts.get(value) if CLEAN_ONCE else None
+            if text is None:
+                text = ILLEGAL_CHARACTERS_RE.sub("", value)[:32767]   # check_string: then nothing illegal is left
+                if CLEAN_ONCE:
+                    quick.texts[value] = text
+            value, data_type = text, "s"                  # put() forces text (never "f" or "e")
+        else:
+            return None
     cell = _new_cell(Cell)          # Cell.__init__ and Worksheet._add_cell, attribute by attribute
     cell.parent, cell._style, cell.row, cell.column = ws, _new_style(StyleArray, "i", done), row, col
     cell._value, cell.data_type, cell._hyperlink, cell._comment = value, data_type, None, None
