@@ -28,6 +28,7 @@ from datetime import timedelta
 import openpyxl
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.compat import safe_string
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel, to_ISO8601
@@ -41,6 +42,7 @@ _REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ATTRIBUTE = re.compile('[&<>"\r\n\t]')
 _ATTRIBUTE_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#9;"}
 _EMPTY = b"<sheetData></sheetData>"
+_UNSTYLED = bytes(StyleArray().tobytes())     # a style array of zeros: no style (Cell.has_style)
 
 
 def sheet_data(ws) -> bytes | None:
@@ -56,12 +58,14 @@ def sheet_data(ws) -> bytes | None:
         rows[index] = []
     letters: dict[int, str] = {}
     style_ids: dict[tuple, int] = {}      # a style added before has its id: adding it again changes nothing
+    tails: dict[tuple, str] = {}          # (style, data type) -> the cell's attributes after r="…", and ">"
     texts: dict[str, str] = {}
     out = ["<sheetData>"]
+    append = out.append
     for row_idx, row in sorted(rows.items()):
         attrs = {"r": f"{row_idx}"}                                # WorksheetWriter.write_row
         attrs.update(dims.get(row_idx, {}))
-        out.append("<row" + "".join(f' {k}="{_attribute(v)}"' for k, v in attrs.items()) + ">")
+        append("<row" + "".join(f' {k}="{_attribute(v)}"' for k, v in attrs.items()) + ">")
         for cell in row:
             kind = type(cell)
             if kind is Cell:
@@ -71,7 +75,7 @@ def sheet_data(ws) -> bytes | None:
                 return None
             value = cell._value
             style = cell._style
-            styled = style is not None and any(style)
+            styled = style is not None and style.tobytes() != _UNSTYLED
             if value is None and not styled:
                 continue
             column = cell.column
@@ -79,30 +83,29 @@ def sheet_data(ws) -> bytes | None:
             if letter is None:
                 letter = letters[column] = get_column_letter(column)
             data_type = cell.data_type                            # _set_attributes
-            head = f'<c r="{letter}{cell.row}"'
-            if styled:
-                known = tuple(style)
-                style_id = style_ids.get(known)
-                if style_id is None:
-                    style_id = style_ids[known] = add_style(style)
-                head += f' s="{style_id}"'
-            if data_type == "s":
-                head += ' t="inlineStr">'
-            elif data_type == "f":
-                return None
-            elif data_type == "d":
+            if data_type == "d":
                 if getattr(value, "tzinfo", None) is not None:
                     return None
                 if wb.iso_dates and not isinstance(value, timedelta):
-                    value = to_ISO8601(value)
-                    head += ' t="d">'
+                    value, data_type = to_ISO8601(value), "d"
                 else:
-                    value = to_excel(value, wb.epoch)
-                    head += ' t="n">'
-            else:
-                head += f' t="{_attribute(data_type)}">'
+                    value, data_type = to_excel(value, wb.epoch), "n"
+            elif data_type == "f":
+                return None
+            tail_key = (style.tobytes() if styled else None, data_type)
+            tail = tails.get(tail_key)
+            if tail is None:
+                tail = ""
+                if styled:
+                    known = tuple(style)
+                    style_id = style_ids.get(known)
+                    if style_id is None:
+                        style_id = style_ids[known] = add_style(style)
+                    tail = f' s="{style_id}"'
+                tail = tails[tail_key] = tail + (' t="inlineStr">' if cell.data_type == "s" else f' t="{_attribute(data_type)}">')
+            head = f'<c r="{letter}{cell.row}"{tail}'
             if value == "" or value is None:                       # lxml_write_cell
-                out.append(head + "</c>")
+                append(head + "</c>")
             elif data_type == "s":
                 if type(value) is not str:
                     return None
@@ -112,13 +115,14 @@ def sheet_data(ws) -> bytes | None:
                         return None
                     element = texts[value] = ('<is><t xml:space="preserve">' if value != value.strip() else "<is><t>") \
                         + _escaped(value) + "</t></is></c>"
-                out.append(head + element)
+                append(head)
+                append(element)
             else:
                 text = safe_string(value)
                 if _REFUSED.search(text):
                     return None
-                out.append(f"{head}<v>{_escaped(text)}</v></c>")
-        out.append("</row>")
+                append(f"{head}<v>{_escaped(text)}</v></c>")
+        append("</row>")
     out.append("</sheetData>")
     return "".join(out).encode("ascii")
 
