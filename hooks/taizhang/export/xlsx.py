@@ -219,20 +219,31 @@ class Fonts:
     header: Font
     title: Font
     size: float
-    measured: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)   # text -> _line_points (MEASURE_ONCE)
+    measured: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)   # text -> _line_points
+    wrapped: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)    # (text, width) -> lines
 
     def lines(self, value, width: float) -> int:
-        """text_lines(value, width, self.size), each distinct text measured once."""
-        if not MEASURE_ONCE or value is None or value == "":
+        """text_lines(value, width, self.size), each distinct text measured once (MEASURE_ONCE)."""
+        if not MEASURE_ONCE:
             return text_lines(value, width, self.size)
+        if type(value) is str:
+            known = self.wrapped.get((value, width))
+            if known is not None:
+                return known
+        if value is None or value == "":
+            return 1
         text = value if type(value) is str else value.isoformat() if isinstance(value, dt.date) else str(value)
         points = self.measured.get(text)
         if points is None:
             points = self.measured[text] = _line_points(text, self.size)
         usable = _usable_points(width, self.size)
         if len(points) == 1:
-            return max(1, math.ceil(points[0] / usable))
-        return sum(max(1, math.ceil(p / usable)) for p in points)
+            lines = max(1, math.ceil(points[0] / usable))
+        else:
+            lines = sum(max(1, math.ceil(p / usable)) for p in points)
+        if type(value) is str:
+            self.wrapped[value, width] = lines
+        return lines
 
 
 def _fonts(size: float) -> Fonts:
@@ -745,6 +756,7 @@ def _build_workbook(ledger: Ledger, scope: Scope) -> bytes:
 
 
 MERGED_COLUMNS = frozenset(FEEDBACK_COLUMNS + PROBLEM_COLUMNS)     # merged over rows: their height is _merged_runs'
+_CENTRED_IN_LEDGER = frozenset(("number", "deadline"))
 
 
 def _ledger_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
@@ -790,14 +802,14 @@ def _area_row(ws, r: int, name: str, names: list[str], widths: dict, fonts: Font
 def _ledger_row(ws, ledger: Ledger, r: int, row, names: list[str], widths: dict, fonts: Fonts) -> float:
     """One ledger row's cells (a gap in red, 完成情况 in its state's or warning light's fill);
     its height as its unmerged cells need it (the merged ones are _merged_runs')."""
+    cells, gaps = row.cells, row.gaps
     for col, name in enumerate(names, start=1):
-        if name in row.gaps:
+        if name in gaps:
             fill = state_fill(ledger.vocab, "lights", RED)
         else:
             fill = _completion_fill(ledger, row) if name == "completion" else None
-        centred = name in ("number", "deadline")
-        put(ws, r, col, row.cells.get(name, ""), fonts.body, TOP_CENTER if centred else TOP, fill)
-    lines = max(fonts.lines(row.cells.get(n, ""), widths[n]) for n in names if n not in MERGED_COLUMNS)
+        put(ws, r, col, cells.get(name, ""), fonts.body, TOP_CENTER if name in _CENTRED_IN_LEDGER else TOP, fill)
+    lines = max(fonts.lines(cells.get(n, ""), widths[n]) for n in names if n not in MERGED_COLUMNS)
     return height_of(lines, fonts.size)
 
 
@@ -914,6 +926,9 @@ def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **nam
     ws, header_row = _start_sheet(wb, head, fonts)
     r = header_row
     total = sum(c.width for c in columns)
+    widths = [c.width for c in columns]
+    alignments = [TOP_CENTER if _centred(c) else TOP for c in columns]
+    fills = [c.show == "light" or c.show in STATUS_SHOWS for c in columns]     # the shows _cell_fill fills
     blocks = []
     for heading, rows in groups:
         if heading:
@@ -927,12 +942,11 @@ def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **nam
         for row in rows:
             r += 1
             values = [views.plain(vocab, c, row) for c in columns]
-            for col, (c, value) in enumerate(zip(columns, values), start=1):
-                fill = _cell_fill(vocab, c.show, row)
-                put(ws, r, col, value, fonts.body, TOP_CENTER if _centred(c) else TOP, fill)
+            for col, (c, value, alignment, filled) in enumerate(zip(columns, values, alignments, fills), start=1):
+                put(ws, r, col, value, fonts.body, alignment, _cell_fill(vocab, c.show, row) if filled else None)
                 if c.show == "rate" and isinstance(value, float):
                     ws.cell(r, col).number_format = PERCENT
-            lines = max(fonts.lines(v, c.width) for c, v in zip(columns, values))
+            lines = max(map(fonts.lines, values, widths))
             row_height(ws, r, height_of(lines, fonts.size))
             blocks.append((r, r, False))
     _finish_sheet(ws, head, header_row, r, paper, fonts, blocks)
