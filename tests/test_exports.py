@@ -449,7 +449,8 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
     switches = [(xlsx, "_FAST_MERGE"), (xlsx, "QUICK_CELLS"), (xlsx, "QUICK_MERGES"), (xlsx, "QUICK_ROWS"),
                 (xlsx, "MEASURE_ONCE"), (xlsx, "PAUSE_COLLECTOR"), (xlsx, "QUICK_DATES"), (xlsx, "CLEAN_ONCE"),
                 (report, "STYLE_IDS_ONCE"), (report, "QUICK_RUNS"),
-                (zipfix, "STORED_FIRST"), (rows, "SHARED_CELLS"), (views, "TASK_ROWS_ONCE"), (sheetxml, "SHEET_XML")]
+                (zipfix, "STORED_FIRST"), (rows, "SHARED_CELLS"), (views, "TASK_ROWS_ONCE"), (sheetxml, "SHEET_XML"),
+                (sheetxml, "QUICK_TAIL")]
     spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "build.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
@@ -512,6 +513,7 @@ def test_sheet_data_as_strings_is_what_lxml_writes_for_hostile_cells():
     sys.path.insert(0, str(REPO / "hooks"))
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.pagebreak import Break
     from taizhang.export import sheetxml, xlsx, zipfix
 
     font = Font(name="宋体", size=11)
@@ -542,8 +544,15 @@ def test_sheet_data_as_strings_is_what_lxml_writes_for_hostile_cells():
             xlsx.put(ws, r, 3, values[r % len(values)], font, wrap, "FFC7CE")
         ws.title = "甲&<\"乙'"
         ws.oddFooter.center.text = "第 &P 页 <sheetData></sheetData>"
+        ws.row_breaks.brk = [Break(id=12), Break(id=30)]
         second = wb.create_sheet("second")
         second.append(["plain", 1, None, dt.date(2020, 2, 29)])
+        second.merge_cells("A3:B4")
+        second.merge_cells("C5:C5")
+        second.row_breaks.append(Break(id=3))
+        third = wb.create_sheet("third")                          # breaks QUICK_TAIL leaves to openpyxl
+        third.row_breaks.append(Break(id=2, man=False))
+        third.col_breaks.append(Break(id=1))
         if extra is not None:
             extra(second)
         return wb
@@ -552,7 +561,8 @@ def test_sheet_data_as_strings_is_what_lxml_writes_for_hostile_cells():
         archive = zipfile.ZipFile(io.BytesIO(data))
         return {n: archive.read(n) for n in archive.namelist() if n.startswith("xl/")}
 
-    switches = [(sheetxml, "SHEET_XML"), (xlsx, "QUICK_CELLS"), (xlsx, "QUICK_DATES"), (xlsx, "CLEAN_ONCE")]
+    switches = [(sheetxml, "SHEET_XML"), (sheetxml, "QUICK_TAIL"), (xlsx, "QUICK_CELLS"), (xlsx, "QUICK_DATES"),
+                (xlsx, "CLEAN_ONCE")]
 
     def both(extra=None):
         made = {}
@@ -576,13 +586,13 @@ def test_sheet_data_as_strings_is_what_lxml_writes_for_hostile_cells():
         assert written and all(data is not None for data in written)   # all written as strings
         xml = files["xl/worksheets/sheet1.xml"].decode("ascii")
         assert "&#13;" in xml and 'xml:space="preserve"' in xml and "&#128512;" in xml and 's="' in xml
-        assert 'ht="30"' in xml and "<mergeCell" in xml
+        assert 'ht="30"' in xml and "<mergeCell" in xml and '<brk id="30" min="0"' in xml
         for extra in (lambda ws: setattr(ws["A1"], "value", "=SUM(B1:B2)"),
                       lambda ws: setattr(ws["B1"], "comment", Comment("意见", "taizhang")),
                       lambda ws: setattr(ws["A1"], "hyperlink", "https://example.org/?a=1&b=2")):
             written.clear()
             files = both(extra)
-            assert written[-1] is None                           # the second sheet is openpyxl's
+            assert written[1] is None and written[2] is not None   # the second sheet is openpyxl's
         assert b"<f>SUM(B1:B2)</f>" in both(lambda ws: setattr(ws["A1"], "value", "=SUM(B1:B2)"))["xl/worksheets/sheet2.xml"]
     finally:
         sheetxml.sheet_data = original

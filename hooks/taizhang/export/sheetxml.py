@@ -10,8 +10,9 @@ in the same order and lxml's escaping (its worksheet stream is ASCII: `&`, `<`,
 also in attributes, every other non-ASCII character a decimal reference; text
 with leading or trailing whitespace gets xml:space="preserve"); styles are
 registered cell by cell as openpyxl does, so the style ids are the same.
-openpyxl writes everything else of the sheet (properties, columns, merges,
-print setup, breaks...) around an empty <sheetData>, and ours takes its place.
+openpyxl writes everything else of the sheet (properties, columns, print
+setup...) around an empty <sheetData>, and ours takes its place; so too the
+merged ranges and the row breaks (QUICK_TAIL).
 
 A sheet with something this does not write the same way (a comment, a
 hyperlink, a formula, rich text, a character lxml refuses, a time zone) is
@@ -33,6 +34,7 @@ from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel, to_ISO8601
 from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.writer.excel import ExcelWriter
 
 SHEET_XML = openpyxl.__version__.startswith("3.1.") and openpyxl.LXML   # False: openpyxl writes every cell
@@ -149,25 +151,66 @@ def _attribute(value) -> str:
 class _SheetWriter(WorksheetWriter):
     """openpyxl's worksheet writer, into memory, with our <sheetData> when we can write it."""
 
-    data = None
+    def __init__(self, ws, out):
+        super().__init__(ws, out)
+        self.pieces: list[tuple[bytes, bytes]] = []     # (empty element written, what takes its place), in order
 
-    def write_rows(self):
-        self.data = sheet_data(self.ws)
-        if self.data is None:
-            super().write_rows()
-            return
+    def _placeholder(self, tag: str, data: bytes) -> None:
+        """An empty element where `data` goes (sheet_bytes puts it in)."""
         xf = self.xf.send(True)
-        with xf.element("sheetData"):
+        with xf.element(tag):
             pass
         self.xf.send(None)
+        self.pieces.append((f"<{tag}></{tag}>".encode("ascii"), data))
+
+    def write_rows(self):
+        data = sheet_data(self.ws)
+        if data is None:
+            super().write_rows()
+        else:
+            self._placeholder("sheetData", data)
+
+    def write_merged_cells(self):
+        """WorksheetWriter.write_merged_cells' element (QUICK_TAIL): the ranges in the order
+        the sheet's set gives them, each as its MergeCell(str(ref)) writes it."""
+        merged = self.ws.merged_cells
+        if not QUICK_TAIL or not merged:
+            super().write_merged_cells()
+            return
+        refs = [f'<mergeCell ref="{ref.coord}"/>' for ref in merged]     # MergeCell(str(ref)): the same bounds
+        self._placeholder("mergeCells", f'<mergeCells count="{len(refs)}">{"".join(refs)}</mergeCells>'.encode("ascii"))
+
+    def write_breaks(self):
+        """WorksheetWriter.write_breaks' elements (QUICK_TAIL), when the sheet has only row
+        breaks made as Break(id=row) makes them; else openpyxl writes them."""
+        row_breaks, col_breaks = self.ws.row_breaks, self.ws.col_breaks
+        if not QUICK_TAIL or col_breaks or not row_breaks or not all(map(_plain_break, row_breaks.brk)):
+            super().write_breaks()
+            return
+        breaks = "".join(f'<brk id="{b.id}" min="0" max="16383" man="1"/>' for b in row_breaks.brk)
+        n = len(row_breaks.brk)
+        self._placeholder("rowBreaks", f'<rowBreaks count="{n}" manualBreakCount="{n}">{breaks}</rowBreaks>'.encode("ascii"))
 
     def sheet_bytes(self) -> bytes:
         written = self.read()
-        if self.data is None:
-            return written
-        head, empty, tail = written.partition(_EMPTY)   # nothing else can read so: text escapes "<"
-        assert empty, "openpyxl wrote no empty <sheetData>"
-        return head + self.data + tail
+        out, at = [], 0
+        for empty, data in self.pieces:      # nothing else can read so: text and attributes escape "<"
+            found = written.index(empty, at)
+            out += [written[at:found], data]
+            at = found + len(empty)
+        out.append(written[at:])
+        return b"".join(out)
+
+
+# The merged ranges and the row breaks as strings too (QUICK_TAIL; False: openpyxl writes
+# them, element by element through lxml: 2,760 merges and 2,866 breaks at 5,000 records).
+QUICK_TAIL = True
+
+
+def _plain_break(brk) -> bool:
+    """A break as Break(id=row) makes it, with an int row."""
+    return (type(brk) is Break and type(brk.id) is int and brk.min == 0 and brk.max == 16383
+            and brk.man is True and brk.pt is None)
 
 
 class QuickExcelWriter(ExcelWriter):
