@@ -450,13 +450,17 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
                 (xlsx, "MEASURE_ONCE"), (xlsx, "PAUSE_COLLECTOR"), (xlsx, "QUICK_DATES"), (xlsx, "CLEAN_ONCE"),
                 (report, "STYLE_IDS_ONCE"), (report, "QUICK_RUNS"),
                 (zipfix, "STORED_FIRST"), (rows, "SHARED_CELLS"), (views, "TASK_ROWS_ONCE"), (sheetxml, "SHEET_XML"),
-                (sheetxml, "QUICK_TAIL")]
+                (sheetxml, "QUICK_TAIL"), (rows, "COLUMN_FIELDS_ONLY")]
     spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "build.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     generated = tmp_path / "generated"
     bench.generate(generated / "records", 200)
     _hostile_records(generated / "records")
+    columns = ("number feedback problem cause measure leader unit owner deadline progress completion evidence signoff "
+               "measure_type status kind problems completed_on adjusted_deadline publish")   # measure fields as columns
+    (generated / "taizhang.yml").write_text("ledger_columns:\n" + "".join(f"  - {{name: {name}}}\n" for name in columns.split()),
+                                            encoding="utf-8")
     formats = ("xlsx", "csv", "docx")
     for root in (REPO, generated):
         ledger = analyse(Path(root)).ledger
