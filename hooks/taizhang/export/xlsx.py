@@ -39,7 +39,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 
 from taizhang import views
 from taizhang.export.rows import FEEDBACK_COLUMNS, PROBLEM_COLUMNS, filing_unit, ledger_blocks
-from taizhang.export.zipfix import fixed_zip, workbook_bytes
+from taizhang.export.zipfix import fixed_members, workbook_members
 from taizhang.link import RED, YELLOW, Ledger
 from taizhang.views import Scope
 from taizhang.vocabulary import Vocabulary
@@ -207,7 +207,7 @@ def row_height(ws, row: int, height: float) -> None:
 
 
 def automatic_rows(name: str, data: bytes) -> bytes:
-    """For fixed_zip: drop customHeight, so rows stay automatic (see above)."""
+    """For fixed_members: drop customHeight, so rows stay automatic (see above)."""
     return _CUSTOM_HEIGHT.sub(b"", data) if name.startswith("xl/worksheets/sheet") else data
 
 
@@ -749,10 +749,10 @@ def _build_workbook(ledger: Ledger, scope: Scope) -> bytes:
     wb.properties.created = wb.properties.modified = stamp
     wb.properties.creator = wb.properties.lastModifiedBy = "taizhang"
     wb.properties.language = "zh-CN"
-    data = workbook_bytes(wb)
+    members = workbook_members(wb)
     for ws in wb.worksheets:      # the cells are freed now, by reference counting (see PAUSE_COLLECTOR)
         ws._cells.clear()
-    return fixed_zip(data, stamp, edit=automatic_rows)
+    return fixed_members(members, stamp, edit=automatic_rows)
 
 
 MERGED_COLUMNS = frozenset(FEEDBACK_COLUMNS + PROBLEM_COLUMNS)     # merged over rows: their height is _merged_runs'
