@@ -448,6 +448,7 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
 
     switches = [(xlsx, "_FAST_MERGE"), (xlsx, "QUICK_CELLS"), (xlsx, "QUICK_MERGES"), (xlsx, "QUICK_ROWS"),
                 (xlsx, "MEASURE_ONCE"), (xlsx, "PAUSE_COLLECTOR"), (xlsx, "QUICK_DATES"), (xlsx, "CLEAN_ONCE"),
+                (xlsx, "QUICK_REWRITE"),
                 (report, "STYLE_IDS_ONCE"), (report, "QUICK_RUNS"),
                 (zipfix, "STORED_FIRST"), (rows, "SHARED_CELLS"), (views, "TASK_ROWS_ONCE"), (sheetxml, "SHEET_XML"),
                 (sheetxml, "QUICK_TAIL"), (rows, "COLUMN_FIELDS_ONLY"), (zipfix, "WORKBOOK_MEMBERS")]
@@ -546,6 +547,9 @@ def test_sheet_data_as_strings_is_what_lxml_writes_for_hostile_cells():
         for r, text in enumerate(hostile * 3, 50):           # each text and date again (CLEAN_ONCE, QUICK_DATES)
             xlsx.put(ws, r, 2, text, font, wrap)
             xlsx.put(ws, r, 3, values[r % len(values)], font, wrap, "FFC7CE")
+        for r, text in enumerate(hostile * 2, 52):            # written again (QUICK_REWRITE)
+            xlsx.put(ws, r, 2, text, font, wrap)
+            xlsx.put(ws, r, 3, r if r % 3 else None, font, wrap, "FFC7CE")
         ws.title = "甲&<\"乙'"
         ws.oddFooter.center.text = "第 &P 页 <sheetData></sheetData>"
         ws.row_breaks.brk = [Break(id=12), Break(id=30)]
@@ -566,7 +570,7 @@ def test_sheet_data_as_strings_is_what_lxml_writes_for_hostile_cells():
         return {n: archive.read(n) for n in archive.namelist() if n.startswith("xl/")}
 
     switches = [(sheetxml, "SHEET_XML"), (sheetxml, "QUICK_TAIL"), (xlsx, "QUICK_CELLS"), (xlsx, "QUICK_DATES"),
-                (xlsx, "CLEAN_ONCE")]
+                (xlsx, "CLEAN_ONCE"), (xlsx, "QUICK_REWRITE")]
 
     def both(extra=None):
         made = {}

@@ -491,7 +491,9 @@ def _quick_cell(ws, row: int, col: int, value, key: tuple):
     """The cell put() makes, or None when openpyxl must make it (a cell already
     there, a style change not made before, a value other than text, a number,
     a date or None)."""
-    if (row, col) in ws._cells or not 0 < row < 1048577:
+    if (row, col) in ws._cells:
+        return _quick_rewrite(ws, ws._cells[row, col], value, key)
+    if not 0 < row < 1048577:
         return None
     quick = _quick_cells(ws.parent)
     kind = type(value)
@@ -524,6 +526,34 @@ def _quick_cell(ws, row: int, col: int, value, key: tuple):
     ws._cells[row, col] = cell
     if row > ws._current_row:
         ws._current_row = row
+    return cell
+
+
+# A cell put() writes again (a merged cell continued on a new page) gets its text or
+# number and the style _restyled's memo has for its style and the change, as
+# Cell.value and _restyled would give them (QUICK_REWRITE; False: openpyxl's steps).
+QUICK_REWRITE = True
+
+
+def _quick_rewrite(ws, cell, value, key: tuple):
+    """put() on a cell already there, or None when openpyxl must do it (a covered
+    cell, a style change not made on this style before, a value other than text,
+    a number or None)."""
+    if not QUICK_REWRITE or type(cell) is not Cell:
+        return None
+    kind = type(value)
+    if value is None or kind in _PLAIN_NUMBERS:
+        data_type = "n"
+    elif kind is str:
+        value, data_type = ILLEGAL_CHARACTERS_RE.sub("", value)[:32767], "s"
+    else:
+        return None
+    before = tuple(cell._style) if cell._style else _FRESH
+    done = ws.parent.__dict__.get("_taizhang_restyled", {}).get((before, key))
+    if done is None:
+        return None
+    cell._value, cell.data_type = value, data_type
+    cell._style = _new_style(StyleArray, "i", done)
     return cell
 
 
