@@ -451,7 +451,8 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
                 (xlsx, "QUICK_REWRITE"),
                 (report, "STYLE_IDS_ONCE"), (report, "QUICK_RUNS"),
                 (zipfix, "STORED_FIRST"), (rows, "SHARED_CELLS"), (views, "TASK_ROWS_ONCE"), (sheetxml, "SHEET_XML"),
-                (sheetxml, "QUICK_TAIL"), (rows, "COLUMN_FIELDS_ONLY"), (zipfix, "WORKBOOK_MEMBERS")]
+                (sheetxml, "QUICK_TAIL"), (rows, "COLUMN_FIELDS_ONLY"), (zipfix, "WORKBOOK_MEMBERS"),
+                (sheetxml, "QUICK_ROW_TAGS")]
     spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "build.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
@@ -542,6 +543,12 @@ def test_sheet_data_as_strings_is_what_lxml_writes_for_hostile_cells():
         ws.cell(4, 4).font = font                               # styled, empty
         ws.row_dimensions[5].height = 30
         ws.row_dimensions[40].height = 12                        # a row with no cells
+        ws.row_dimensions[41].hidden = True                      # rows QUICK_ROW_TAGS leaves to openpyxl
+        ws.row_dimensions[42].height, ws.row_dimensions[42].outlineLevel = 15.5, 1
+        ws.row_dimensions[43].font = font
+        ws.row_dimensions[44].height = 0.0
+        xlsx.row_height(ws, 45, 1 / 3)
+        ws.row_dimensions[46].thickBot = True
         xlsx.merge(ws, 6, 3, 8, 5, font)
         wrap = Alignment(wrap_text=True)
         for r, text in enumerate(hostile * 3, 50):           # each text and date again (CLEAN_ONCE, QUICK_DATES)
@@ -570,7 +577,7 @@ def test_sheet_data_as_strings_is_what_lxml_writes_for_hostile_cells():
         return {n: archive.read(n) for n in archive.namelist() if n.startswith("xl/")}
 
     switches = [(sheetxml, "SHEET_XML"), (sheetxml, "QUICK_TAIL"), (xlsx, "QUICK_CELLS"), (xlsx, "QUICK_DATES"),
-                (xlsx, "CLEAN_ONCE"), (xlsx, "QUICK_REWRITE")]
+                (xlsx, "CLEAN_ONCE"), (xlsx, "QUICK_REWRITE"), (sheetxml, "QUICK_ROW_TAGS")]
 
     def both(extra=None):
         made = {}

@@ -34,6 +34,7 @@ from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel, to_ISO8601
 from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.writer.excel import ExcelWriter
 
@@ -62,12 +63,18 @@ def sheet_data(ws) -> bytes | None:
     style_ids: dict[tuple, int] = {}      # a style added before has its id: adding it again changes nothing
     tails: dict[tuple, str] = {}          # (style, data type) -> the cell's attributes after r="…", and ">"
     texts: dict[str, str] = {}
+    heights: dict[float, str] = {}
+    quick_rows = QUICK_ROW_TAGS and _unstyled_first(wb._cell_styles)
     out = ["<sheetData>"]
     append = out.append
     for row_idx, row in sorted(rows.items()):
-        attrs = {"r": f"{row_idx}"}                                # WorksheetWriter.write_row
-        attrs.update(dims.get(row_idx, {}))
-        append("<row" + "".join(f' {k}="{_attribute(v)}"' for k, v in attrs.items()) + ">")
+        dim = dims.get(row_idx)
+        if quick_rows and dim is not None and _plain_row(dim):
+            append(f'<row r="{row_idx}"{_height_attributes(dim, heights)}>')
+        else:
+            attrs = {"r": f"{row_idx}"}                            # WorksheetWriter.write_row
+            attrs.update(dim or {})
+            append("<row" + "".join(f' {k}="{_attribute(v)}"' for k, v in attrs.items()) + ">")
         for cell in row:
             kind = type(cell)
             if kind is Cell:
@@ -127,6 +134,40 @@ def sheet_data(ws) -> bytes | None:
         append("</row>")
     out.append("</sheetData>")
     return "".join(out).encode("ascii")
+
+
+# A row whose dimension holds nothing but a height (and no style) has its attributes
+# written here, as RowDimension's iteration gives them (QUICK_ROW_TAGS; False: that
+# iteration, nine descriptor reads a row).
+QUICK_ROW_TAGS = True
+
+
+def _plain_row(dim) -> bool:
+    """A RowDimension not hidden, outlined, collapsed or thick-edged, with no style."""
+    if type(dim) is not RowDimension:
+        return False
+    held = dim.__dict__
+    style = dim._style
+    return (not held.get("hidden") and not held.get("outlineLevel") and not held.get("collapsed")
+            and not held.get("thickBot") and not held.get("thickTop") and (style is None or not any(style))
+            and (held.get("ht") is None or type(held["ht"]) is float))
+
+
+def _unstyled_first(styles) -> bool:
+    """No style is the workbook's first (Workbook.__init__): its id 0."""
+    return StyleArray() in styles and styles.index(StyleArray()) == 0
+
+
+def _height_attributes(dim, heights: dict) -> str:
+    """ht and customHeight as RowDimension.__iter__ yields them for a plain row (its `s`,
+    the id of no style, is 0 when _unstyled_first: left out)."""
+    ht = dim.__dict__.get("ht")
+    if ht is None:
+        return ""
+    text = heights.get(ht)
+    if text is None:
+        text = heights[ht] = (f' ht="{safe_string(ht)}"' if ht else "") + ' customHeight="1"'
+    return text
 
 
 def _escaped(text: str) -> str:
