@@ -44,7 +44,6 @@ SHEET_XML = openpyxl.__version__.startswith("3.1.") and openpyxl.LXML   # False:
 _REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ATTRIBUTE = re.compile('[&<>"\r\n\t]')
 _ATTRIBUTE_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#9;"}
-_EMPTY = b"<sheetData></sheetData>"
 _UNSTYLED = bytes(StyleArray().tobytes())     # a style array of zeros: no style (Cell.has_style)
 
 
