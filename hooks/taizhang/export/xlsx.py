@@ -491,11 +491,12 @@ def _quick_cell(ws, row: int, col: int, value, key: tuple):
     """The cell put() makes, or None when openpyxl must make it (a cell already
     there, a style change not made before, a value other than text, a number,
     a date or None)."""
-    if (row, col) in ws._cells:
-        return _quick_rewrite(ws, ws._cells[row, col], value, key)
+    cells, coord = ws._cells, (row, col)
+    if coord in cells:
+        return _quick_rewrite(ws, cells[coord], value, key)
     if not 0 < row < 1048577:
         return None
-    quick = _quick_cells(ws.parent)
+    quick = ws.parent.__dict__.get("_taizhang_quick") or _quick_cells(ws.parent)
     kind = type(value)
     if kind is dt.date:
         done = quick.dates.get(key) if QUICK_DATES else None
@@ -523,7 +524,7 @@ def _quick_cell(ws, row: int, col: int, value, key: tuple):
     cell = _new_cell(Cell)          # Cell.__init__ and Worksheet._add_cell, attribute by attribute
     cell.parent, cell._style, cell.row, cell.column = ws, _new_style(StyleArray, "i", done), row, col
     cell._value, cell.data_type, cell._hyperlink, cell._comment = value, data_type, None, None
-    ws._cells[row, col] = cell
+    cells[coord] = cell
     if row > ws._current_row:
         ws._current_row = row
     return cell
