@@ -83,7 +83,8 @@ def sheet_data(ws) -> bytes | None:
                 return None
             value = cell._value
             style = cell._style
-            styled = style is not None and style.tobytes() != _UNSTYLED
+            style_bytes = None if style is None else style.tobytes()
+            styled = style_bytes is not None and style_bytes != _UNSTYLED
             if value is None and not styled:
                 continue
             column = cell.column
@@ -100,7 +101,7 @@ def sheet_data(ws) -> bytes | None:
                     value, data_type = to_excel(value, wb.epoch), "n"
             elif data_type == "f":
                 return None
-            tail_key = (style.tobytes() if styled else None, data_type)
+            tail_key = (style_bytes if styled else None, data_type)
             tail = tails.get(tail_key)
             if tail is None:
                 tail = ""
