@@ -454,8 +454,12 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
     from taizhang.views import report as views_report
 
     switches = [(xlsx, "_FAST_MERGE"), (xlsx, "QUICK_CELLS"), (xlsx, "QUICK_MERGES"), (xlsx, "QUICK_ROWS"),
+                (xlsx, "MEASURE_ONCE"), (xlsx, "PAUSE_COLLECTOR"), (xlsx, "QUICK_DATES"), (xlsx, "CLEAN_ONCE"),
+                (xlsx, "QUICK_REWRITE"),
                 (report, "STYLE_IDS_ONCE"), (report, "QUICK_RUNS"), (report, "RUNS_AS_TEXT"), (report, "QUICK_PARAGRAPHS"),
                 (zipfix, "STORED_FIRST"), (rows, "SHARED_CELLS"), (views, "TASK_ROWS_ONCE"), (sheetxml, "SHEET_XML"),
+                (sheetxml, "QUICK_TAIL"), (rows, "COLUMN_FIELDS_ONLY"), (zipfix, "WORKBOOK_MEMBERS"),
+                (sheetxml, "QUICK_ROW_TAGS"),
                 (tabular, "QUICK_JSON"), (tabular, "FIELD_PLANS"), (views_report, "NAMED_BY_IDENTITY"),
                 (views_report, "HYPHEN_FIRST")]
     spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "build.py")
@@ -463,6 +467,11 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
     spec.loader.exec_module(bench)
     generated = tmp_path / "generated"
     bench.generate(generated / "records", 200)
+    _hostile_records(generated / "records")
+    columns = ("number feedback problem cause measure leader unit owner deadline progress completion evidence signoff "
+               "measure_type status kind problems completed_on adjusted_deadline publish")   # measure fields as columns
+    (generated / "taizhang.yml").write_text("ledger_columns:\n" + "".join(f"  - {{name: {name}}}\n" for name in columns.split()),
+                                            encoding="utf-8")
     formats = ("xlsx", "csv", "docx", "json")
     for root in (REPO, generated):
         ledger = analyse(Path(root)).ledger
@@ -478,8 +487,33 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
                     setattr(module, switch, True)
         for fmt, quick, plain in zip(formats, files[True], files[False]):
             assert quick == plain, (root, fmt)
-    merged = openpyxl.load_workbook(io.BytesIO(files[True][0])).worksheets[0].merged_cells.ranges
-    assert len(merged) > 100
+    workbook = openpyxl.load_workbook(io.BytesIO(files[True][0]))
+    assert len(workbook.worksheets[0].merged_cells.ranges) > 100
+    cells = [c for ws in workbook.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(c.value.startswith("=SUM(A1:A2)") and c.quotePrefix for c in cells)      # the hostile records
+    assert any(len(c.value) == 32767 for c in cells) and any("😀" in c.value for c in cells)
+    assert any(c.value.startswith("ctrl") for c in cells) and any("after an empty line" in c.value for c in cells)
+
+
+HOSTILE_TEXTS = ["=SUM(A1:A2)", "+1", "-1", "@A1", "#N/A", "a & b < c > d \"q\"", " lead", "trail\u3000",
+                 "ctrl\x01\x0b\x1f\x7f end", "😀𝄞𠀀 astral", "line\n\nafter an empty line", "甲" * 33000]
+
+
+def _hostile_records(records):
+    """Put text a spreadsheet would read as a formula, control characters, astral
+    characters, empty lines and a text longer than a cell holds into a generated
+    ledger's records (titles, bodies, units, progress), so its workbook has them in
+    merged cells, in the ledger and in the lists."""
+    for n, path in enumerate(sorted((records / "measures").glob("*.md"))[:12]):
+        text = path.read_text(encoding="utf-8")
+        hostile = HOSTILE_TEXTS[n % len(HOSTILE_TEXTS)]
+        text = text.replace("责任单位: ", f"责任单位: {hostile.splitlines()[0][:60] or 'x'} ", 1)
+        path.write_text(text + "\n" + hostile + "\n", encoding="utf-8")
+    for n, path in enumerate(sorted((records / "problems").glob("*.md"))[:12]):
+        text = path.read_text(encoding="utf-8")
+        hostile = HOSTILE_TEXTS[(n + 5) % len(HOSTILE_TEXTS)]
+        path.write_text(text.replace("标题: ", f"标题: {hostile[:80].splitlines()[0]}", 1) + "\n" + hostile + "\n",
+                        encoding="utf-8")
 
 
 def test_sheet_data_as_strings_is_what_lxml_writes_for_hostile_cells():
@@ -494,6 +528,7 @@ def test_sheet_data_as_strings_is_what_lxml_writes_for_hostile_cells():
     sys.path.insert(0, str(REPO / "hooks"))
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.pagebreak import Break
     from taizhang.export import sheetxml, xlsx, zipfix
 
     font = Font(name="宋体", size=11)
@@ -517,11 +552,31 @@ def test_sheet_data_as_strings_is_what_lxml_writes_for_hostile_cells():
         ws.cell(4, 4).font = font                               # styled, empty
         ws.row_dimensions[5].height = 30
         ws.row_dimensions[40].height = 12                        # a row with no cells
+        ws.row_dimensions[41].hidden = True                      # rows QUICK_ROW_TAGS leaves to openpyxl
+        ws.row_dimensions[42].height, ws.row_dimensions[42].outlineLevel = 15.5, 1
+        ws.row_dimensions[43].font = font
+        ws.row_dimensions[44].height = 0.0
+        xlsx.row_height(ws, 45, 1 / 3)
+        ws.row_dimensions[46].thickBot = True
         xlsx.merge(ws, 6, 3, 8, 5, font)
+        wrap = Alignment(wrap_text=True)
+        for r, text in enumerate(hostile * 3, 50):           # each text and date again (CLEAN_ONCE, QUICK_DATES)
+            xlsx.put(ws, r, 2, text, font, wrap)
+            xlsx.put(ws, r, 3, values[r % len(values)], font, wrap, "FFC7CE")
+        for r, text in enumerate(hostile * 2, 52):            # written again (QUICK_REWRITE)
+            xlsx.put(ws, r, 2, text, font, wrap)
+            xlsx.put(ws, r, 3, r if r % 3 else None, font, wrap, "FFC7CE")
         ws.title = "甲&<\"乙'"
         ws.oddFooter.center.text = "第 &P 页 <sheetData></sheetData>"
+        ws.row_breaks.brk = [Break(id=12), Break(id=30)]
         second = wb.create_sheet("second")
         second.append(["plain", 1, None, dt.date(2020, 2, 29)])
+        second.merge_cells("A3:B4")
+        second.merge_cells("C5:C5")
+        second.row_breaks.append(Break(id=3))
+        third = wb.create_sheet("third")                          # breaks QUICK_TAIL leaves to openpyxl
+        third.row_breaks.append(Break(id=2, man=False))
+        third.col_breaks.append(Break(id=1))
         if extra is not None:
             extra(second)
         return wb
@@ -530,14 +585,19 @@ def test_sheet_data_as_strings_is_what_lxml_writes_for_hostile_cells():
         archive = zipfile.ZipFile(io.BytesIO(data))
         return {n: archive.read(n) for n in archive.namelist() if n.startswith("xl/")}
 
+    switches = [(sheetxml, "SHEET_XML"), (sheetxml, "QUICK_TAIL"), (xlsx, "QUICK_CELLS"), (xlsx, "QUICK_DATES"),
+                (xlsx, "CLEAN_ONCE"), (xlsx, "QUICK_REWRITE"), (sheetxml, "QUICK_ROW_TAGS")]
+
     def both(extra=None):
         made = {}
         for quick in (False, True):
             try:
-                sheetxml.SHEET_XML = quick
+                for module, switch in switches:
+                    setattr(module, switch, quick)
                 made[quick] = sheets(zipfix.workbook_bytes(workbook(extra)))
             finally:
-                sheetxml.SHEET_XML = True
+                for module, switch in switches:
+                    setattr(module, switch, True)
         differ = [name for name in made[False] if made[True].get(name) != made[False][name]]
         assert made[True].keys() == made[False].keys() and not differ, differ   # (no diff of 40,000 characters)
         return made[True]
@@ -550,13 +610,13 @@ def test_sheet_data_as_strings_is_what_lxml_writes_for_hostile_cells():
         assert written and all(data is not None for data in written)   # all written as strings
         xml = files["xl/worksheets/sheet1.xml"].decode("ascii")
         assert "&#13;" in xml and 'xml:space="preserve"' in xml and "&#128512;" in xml and 's="' in xml
-        assert 'ht="30"' in xml and "<mergeCell" in xml
+        assert 'ht="30"' in xml and "<mergeCell" in xml and '<brk id="30" min="0"' in xml
         for extra in (lambda ws: setattr(ws["A1"], "value", "=SUM(B1:B2)"),
                       lambda ws: setattr(ws["B1"], "comment", Comment("意见", "taizhang")),
                       lambda ws: setattr(ws["A1"], "hyperlink", "https://example.org/?a=1&b=2")):
             written.clear()
             files = both(extra)
-            assert written[-1] is None                           # the second sheet is openpyxl's
+            assert written[1] is None and written[2] is not None   # the second sheet is openpyxl's
         assert b"<f>SUM(B1:B2)</f>" in both(lambda ws: setattr(ws["A1"], "value", "=SUM(B1:B2)"))["xl/worksheets/sheet2.xml"]
     finally:
         sheetxml.sheet_data = original
@@ -702,6 +762,16 @@ def test_row_height_estimate_adds_character_widths_as_before():
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 300)))
         width, size = rng.choice([5, 9, 14, 24, 36, 40]), rng.choice([10.5, 11, 12, 14])
         assert xlsx.text_lines(text, width, size) == reference(text, width, size), (text, width, size)
+    # Fonts.lines measures each distinct text once (MEASURE_ONCE): the same lines, for
+    # a text seen before at another width too, and for values that are not text
+    values = [None, "", "\n", "\n\n", " ", 0, 17, 2.5, dt.date(2026, 12, 7), "😀𝄞", "\x01=1+1", "甲" * 40000]
+    values += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 300))) for _ in range(300)]
+    for size in (10.5, 11, 12):
+        fonts = xlsx.sheet_fonts(size)
+        for value in values * 2:
+            for width in (5, 14, 40):
+                assert fonts.lines(value, width) == xlsx.text_lines(value, width, size), (value, width, size)
+        assert len(fonts.measured) > 300
 
 
 def test_sample_data_is_marked_in_csv_and_json(exported, tmp_path):

@@ -32,7 +32,7 @@ def _inspect_on_first_use() -> None:
 
         spec = PathFinder.find_spec("inspect")
         del module.__getattr__
-        module.__spec__, module.__loader__, module.__file__ = spec, spec.loader, spec.origin
+        vars(module).update(__spec__=spec, __loader__=spec.loader, __file__=spec.origin)   # as import sets them
         spec.loader.exec_module(module)
         return getattr(module, name)
 

@@ -322,6 +322,20 @@ def _deadline(ledger: Ledger, m: MeasureRecord) -> str | dt.date:
     return ledger.vocab.long_term_deadline if m.long_term else (m.deadline or "")
 
 
+# A measure's fields as cells: only those a ledger column shows and no cell below
+# overrides (COLUMN_FIELDS_ONLY; False: every field of a measure, as before; the
+# workbook and the CSV read the cells by their columns' names, tests compare the files).
+COLUMN_FIELDS_ONLY = True
+_OWN_CELLS = frozenset(("measure", "leader", "unit", "owner", "deadline", "progress", "completion", "evidence", "signoff"))
+
+
+def _measure_fields(vocab) -> tuple[str, ...]:
+    if not COLUMN_FIELDS_ONLY:
+        return vocab.fields_of("measure")
+    shown = {c.name for c in vocab.ledger_columns}
+    return tuple(name for name in vocab.fields_of("measure") if name in shown and name not in _OWN_CELLS)
+
+
 def measure_cells(ledger: Ledger, m: MeasureRecord, short: bool = False) -> dict:
     vocab = ledger.vocab
     body = SAME if short else plain_text(m.body)
@@ -330,7 +344,7 @@ def measure_cells(ledger: Ledger, m: MeasureRecord, short: bool = False) -> dict
     signoff = _signoff(vocab, m)
     if signoff and not any(c.name == "signoff" for c in vocab.ledger_columns):
         completion.append(signoff)     # 销号 goes into 完成情况 unless the layout has its own 销号情况 column
-    fields = {name: field_text(ledger, m, name) for name in vocab.fields_of("measure")}
+    fields = {name: field_text(ledger, m, name) for name in _measure_fields(vocab)}
     return {
         **fields,      # any measure field is a column too (ledger_columns in taizhang.yml)
         "measure": f"{m.id} {m.title}" + (f"\n{body}" if body else ""),

@@ -16,12 +16,14 @@ same records and statistics date give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from array import array
 import math
 import re
 import unicodedata
 from bisect import bisect_left
 from copy import copy
+import dataclasses
 from dataclasses import dataclass
 
 import openpyxl
@@ -37,7 +39,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 
 from taizhang import views
 from taizhang.export.rows import FEEDBACK_COLUMNS, PROBLEM_COLUMNS, filing_unit, ledger_blocks
-from taizhang.export.zipfix import fixed_zip, workbook_bytes
+from taizhang.export.zipfix import fixed_members, workbook_members
 from taizhang.link import RED, YELLOW, Ledger
 from taizhang.views import Scope
 from taizhang.vocabulary import Vocabulary
@@ -133,7 +135,7 @@ def text_lines(value, width: float, size: float) -> int:
     if value is None or value == "":
         return 1
     text = value if type(value) is str else value.isoformat() if isinstance(value, dt.date) else str(value)
-    usable = max((width * POINTS_PER_WIDTH_UNIT - CELL_PADDING_PT) * WRAP_SLACK, size)
+    usable = _usable_points(width, size)
     points_of = _CHARACTER_POINTS.get(size) or _CHARACTER_POINTS.setdefault(size, _CharacterPoints(size))
     if "\n" not in text:                                 # one line (most cells): the loop below, once
         return max(1, math.ceil(sum(map(points_of.__getitem__, text)) / usable))
@@ -142,6 +144,25 @@ def text_lines(value, width: float, size: float) -> int:
         points = sum(map(points_of.__getitem__, line))   # added in the same order as character by character
         lines += max(1, math.ceil(points / usable))
     return lines
+
+
+def _usable_points(width: float, size: float) -> float:
+    return max((width * POINTS_PER_WIDTH_UNIT - CELL_PADDING_PT) * WRAP_SLACK, size)
+
+
+# Each distinct text is measured once per workbook (MEASURE_ONCE; False: every cell
+# anew, tests/test_exports.py compares): its lines' points, added as text_lines adds
+# them, are kept in the workbook's Fonts; a text in several cells or columns (a status,
+# a unit, a measure in the ledger and in the lists) then costs one division per line.
+MEASURE_ONCE = True
+
+
+def _line_points(text: str, size: float) -> tuple[float, ...]:
+    """Each line's width in points, summed as text_lines sums it."""
+    points_of = _CHARACTER_POINTS.get(size) or _CHARACTER_POINTS.setdefault(size, _CharacterPoints(size))
+    if "\n" not in text:
+        return (sum(map(points_of.__getitem__, text)),)
+    return tuple(sum(map(points_of.__getitem__, line)) for line in text.split("\n"))
 
 
 class _CharacterPoints(dict):
@@ -186,7 +207,7 @@ def row_height(ws, row: int, height: float) -> None:
 
 
 def automatic_rows(name: str, data: bytes) -> bytes:
-    """For fixed_zip: drop customHeight, so rows stay automatic (see above)."""
+    """For fixed_members: drop customHeight, so rows stay automatic (see above)."""
     return _CUSTOM_HEIGHT.sub(b"", data) if name.startswith("xl/worksheets/sheet") else data
 
 
@@ -198,6 +219,31 @@ class Fonts:
     header: Font
     title: Font
     size: float
+    measured: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)   # text -> _line_points
+    wrapped: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)    # (text, width) -> lines
+
+    def lines(self, value, width: float) -> int:
+        """text_lines(value, width, self.size), each distinct text measured once (MEASURE_ONCE)."""
+        if not MEASURE_ONCE:
+            return text_lines(value, width, self.size)
+        if type(value) is str:
+            known = self.wrapped.get((value, width))
+            if known is not None:
+                return known
+        if value is None or value == "":
+            return 1
+        text = value if type(value) is str else value.isoformat() if isinstance(value, dt.date) else str(value)
+        points = self.measured.get(text)
+        if points is None:
+            points = self.measured[text] = _line_points(text, self.size)
+        usable = _usable_points(width, self.size)
+        if len(points) == 1:
+            lines = max(1, math.ceil(points[0] / usable))
+        else:
+            lines = sum(max(1, math.ceil(p / usable)) for p in points)
+        if type(value) is str:
+            self.wrapped[value, width] = lines
+        return lines
 
 
 def _fonts(size: float) -> Fonts:
@@ -380,10 +426,11 @@ def put(ws, row: int, col: int, value, font: Font, alignment: Alignment | None =
     else:
         kind = "value"
     key = (kind, id(font), id(alignment), border, fill)
-    if QUICK_CELLS and REUSE_STYLES and kind != "date":
+    if QUICK_CELLS and REUSE_STYLES:
         cell = _quick_cell(ws, row, col, value, key)
         if cell is not None:
             return cell
+    fresh = (row, col) not in ws._cells
     cell = ws.cell(row, col)
     if isinstance(value, str):
         cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
@@ -405,6 +452,8 @@ def put(ws, row: int, col: int, value, font: Font, alignment: Alignment | None =
             cell.fill = PatternFill("solid", fgColor=fill)
 
     _styled(cell, key, apply)
+    if fresh and type(value) is dt.date:      # a new date cell's style: the same for every new one (QUICK_DATES)
+        _quick_cells(ws.parent).dates.setdefault(key, copy(cell._style))
     return cell
 
 
@@ -412,35 +461,100 @@ def put(ws, row: int, col: int, value, font: Font, alignment: Alignment | None =
 # Worksheet.cell and Cell.value make it, with that style: no descriptors, no second
 # check of the text (the workbook is the very same file: tests/test_exports.py).
 QUICK_CELLS = True
+# A new date cell too, with the style the first new date cell of the same style change
+# got (Cell.value gives every new date cell the same number format first: QUICK_DATES);
+# and each distinct text has its illegal characters taken out once (CLEAN_ONCE).
+QUICK_DATES = True
+CLEAN_ONCE = True
 _FRESH = (0,) * 9          # the style of a cell openpyxl has just made
 _PLAIN_NUMBERS = (int, float)
 
 
+class _QuickCells:
+    """What _quick_cell knows in one workbook: put()'s style change -> the style of a new
+    cell (`fresh`) and of a new date cell (`dates`); each text -> the text a cell holds."""
+
+    def __init__(self):
+        self.fresh: dict[tuple, StyleArray] = {}
+        self.dates: dict[tuple, StyleArray] = {}
+        self.texts: dict[str, str] = {}
+
+
+def _quick_cells(wb) -> _QuickCells:
+    quick = wb.__dict__.get("_taizhang_quick")
+    if quick is None:
+        quick = wb.__dict__["_taizhang_quick"] = _QuickCells()
+    return quick
+
+
 def _quick_cell(ws, row: int, col: int, value, key: tuple):
     """The cell put() makes, or None when openpyxl must make it (a cell already
-    there, a style change not made before, a value other than text, a number or None)."""
-    known = ws.parent.__dict__.setdefault("_taizhang_fresh", {})   # key -> _restyled's memo for a new cell
-    done = known.get(key)
-    if done is None:
-        done = ws.parent.__dict__.get("_taizhang_restyled", {}).get((_FRESH, key))
+    there, a style change not made before, a value other than text, a number,
+    a date or None)."""
+    cells, coord = ws._cells, (row, col)
+    if coord in cells:
+        return _quick_rewrite(ws, cells[coord], value, key)
+    if not 0 < row < 1048577:
+        return None
+    quick = ws.parent.__dict__.get("_taizhang_quick") or _quick_cells(ws.parent)
+    kind = type(value)
+    if kind is dt.date:
+        done = quick.dates.get(key) if QUICK_DATES else None
         if done is None:
             return None
-        known[key] = done                                  # never changed once made (_restyled)
-    if (row, col) in ws._cells or not 0 < row < 1048577:
-        return None
-    if value is None or type(value) in _PLAIN_NUMBERS:
-        data_type = "n"                                   # Cell._bind_value: _TYPES
-    elif type(value) is str:
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:32767]   # check_string: then nothing illegal is left
-        data_type = "s"                                   # put() forces text (never "f" or "e")
+        data_type = "d"                                   # Cell._bind_value: TIME_TYPES
     else:
-        return None
+        done = quick.fresh.get(key)
+        if done is None:
+            done = ws.parent.__dict__.get("_taizhang_restyled", {}).get((_FRESH, key))
+            if done is None:
+                return None
+            quick.fresh[key] = done                       # never changed once made (_restyled)
+        if value is None or kind in _PLAIN_NUMBERS:
+            data_type = "n"                               # Cell._bind_value: _TYPES
+        elif kind is str:
+            text = quick.texts.get(value) if CLEAN_ONCE else None
+            if text is None:
+                text = ILLEGAL_CHARACTERS_RE.sub("", value)[:32767]   # check_string: then nothing illegal is left
+                if CLEAN_ONCE:
+                    quick.texts[value] = text
+            value, data_type = text, "s"                  # put() forces text (never "f" or "e")
+        else:
+            return None
     cell = _new_cell(Cell)          # Cell.__init__ and Worksheet._add_cell, attribute by attribute
     cell.parent, cell._style, cell.row, cell.column = ws, _new_style(StyleArray, "i", done), row, col
     cell._value, cell.data_type, cell._hyperlink, cell._comment = value, data_type, None, None
-    ws._cells[row, col] = cell
+    cells[coord] = cell
     if row > ws._current_row:
         ws._current_row = row
+    return cell
+
+
+# A cell put() writes again (a merged cell continued on a new page) gets its text or
+# number and the style _restyled's memo has for its style and the change, as
+# Cell.value and _restyled would give them (QUICK_REWRITE; False: openpyxl's steps).
+QUICK_REWRITE = True
+
+
+def _quick_rewrite(ws, cell, value, key: tuple):
+    """put() on a cell already there, or None when openpyxl must do it (a covered
+    cell, a style change not made on this style before, a value other than text,
+    a number or None)."""
+    if not QUICK_REWRITE or type(cell) is not Cell:
+        return None
+    kind = type(value)
+    if value is None or kind in _PLAIN_NUMBERS:
+        data_type = "n"
+    elif kind is str:
+        value, data_type = ILLEGAL_CHARACTERS_RE.sub("", value)[:32767], "s"
+    else:
+        return None
+    before = tuple(cell._style) if cell._style else _FRESH
+    done = ws.parent.__dict__.get("_taizhang_restyled", {}).get((before, key))
+    if done is None:
+        return None
+    cell._value, cell.data_type = value, data_type
+    cell._style = _new_style(StyleArray, "i", done)
     return cell
 
 
@@ -487,7 +601,7 @@ def _start_sheet(wb, head: SheetHead, fonts: Fonts):
     for col, (label, width) in enumerate(head.columns, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
         put(ws, 3, col, label, fonts.header, CENTER, HEADER_FILL)
-    ws.row_dimensions[3].height = height_of(max(text_lines(l, w, fonts.size) for l, w in head.columns), fonts.size)
+    ws.row_dimensions[3].height = height_of(max(fonts.lines(l, w) for l, w in head.columns), fonts.size)
     if head.sample:
         ws.oddHeader.center.text = head.sample
         ws.oddHeader.center.font = f"{HEAD_FONT},常规"
@@ -608,7 +722,7 @@ def _simple_sheet(wb, head: SheetHead, rows: list[list], fonts: Fonts, paper: st
         for col, value in enumerate(row, start=1):
             fill = (fills[index] if fills else {}).get(col)
             put(ws, r, col, value, fonts.body, TOP_CENTER if col in centred else TOP, fill)
-        lines = max(text_lines(v, head.columns[c][1], fonts.size) for c, v in enumerate(row))
+        lines = max(fonts.lines(v, head.columns[c][1]) for c, v in enumerate(row))
         row_height(ws, r, height_of(lines, fonts.size))
     _finish_sheet(ws, head, header_row, header_row + len(rows), paper, fonts)
     return ws
@@ -624,7 +738,29 @@ def _settings(ledger: Ledger) -> tuple[str, Fonts]:
     return str(exports.get("paper", "A4")), _fonts(float(exports.get("font_size", 11)))
 
 
+# The cycle collector is paused while the workbook is made (PAUSE_COLLECTOR; False: it
+# runs as usual). The workbook is hundreds of thousands of objects that all stay alive
+# until it is written (cells, their style arrays, the rows' cells and texts): the
+# collector walked them again and again as they grew (at 5,000 records about 900
+# collections, 6 of them of everything: 0.5-0.7 s of 4.7). A workbook holds reference
+# cycles (a sheet and its cells point at each other): once it is written its cells are
+# dropped (freed by reference counting), and one collection of the young objects frees
+# the rest before build_workbook returns (0.03 s at 5,000 records).
+PAUSE_COLLECTOR = True
+
+
 def build_workbook(ledger: Ledger, scope: Scope) -> bytes:
+    if not PAUSE_COLLECTOR or not gc.isenabled():
+        return _build_workbook(ledger, scope)
+    gc.disable()
+    try:
+        return _build_workbook(ledger, scope)
+    finally:
+        gc.enable()
+        gc.collect(0)
+
+
+def _build_workbook(ledger: Ledger, scope: Scope) -> bytes:
     paper, fonts = _settings(ledger)
     unit = filing_unit(ledger, scope)
     wb = Workbook()
@@ -644,10 +780,14 @@ def build_workbook(ledger: Ledger, scope: Scope) -> bytes:
     wb.properties.created = wb.properties.modified = stamp
     wb.properties.creator = wb.properties.lastModifiedBy = "taizhang"
     wb.properties.language = "zh-CN"
-    return fixed_zip(workbook_bytes(wb), stamp, edit=automatic_rows)
+    members = workbook_members(wb)
+    for ws in wb.worksheets:      # the cells are freed now, by reference counting (see PAUSE_COLLECTOR)
+        ws._cells.clear()
+    return fixed_members(members, stamp, edit=automatic_rows)
 
 
 MERGED_COLUMNS = frozenset(FEEDBACK_COLUMNS + PROBLEM_COLUMNS)     # merged over rows: their height is _merged_runs'
+_CENTRED_IN_LEDGER = frozenset(("number", "deadline"))
 
 
 def _ledger_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
@@ -687,20 +827,20 @@ def _area_row(ws, r: int, name: str, names: list[str], widths: dict, fonts: Font
     for col in range(2, len(names) + 1):
         put(ws, r, col, None, fonts.bold, None, AREA_FILL)
     merge(ws, r, 1, r, len(names), fonts.bold)
-    row_height(ws, r, height_of(text_lines(name, sum(widths.values()), fonts.size), fonts.size))
+    row_height(ws, r, height_of(fonts.lines(name, sum(widths.values())), fonts.size))
 
 
 def _ledger_row(ws, ledger: Ledger, r: int, row, names: list[str], widths: dict, fonts: Fonts) -> float:
     """One ledger row's cells (a gap in red, 完成情况 in its state's or warning light's fill);
     its height as its unmerged cells need it (the merged ones are _merged_runs')."""
+    cells, gaps = row.cells, row.gaps
     for col, name in enumerate(names, start=1):
-        if name in row.gaps:
+        if name in gaps:
             fill = state_fill(ledger.vocab, "lights", RED)
         else:
             fill = _completion_fill(ledger, row) if name == "completion" else None
-        centred = name in ("number", "deadline")
-        put(ws, r, col, row.cells.get(name, ""), fonts.body, TOP_CENTER if centred else TOP, fill)
-    lines = max(text_lines(row.cells.get(n, ""), widths[n], fonts.size) for n in names if n not in MERGED_COLUMNS)
+        put(ws, r, col, cells.get(name, ""), fonts.body, TOP_CENTER if name in _CENTRED_IN_LEDGER else TOP, fill)
+    lines = max(fonts.lines(cells.get(n, ""), widths[n]) for n in names if n not in MERGED_COLUMNS)
     return height_of(lines, fonts.size)
 
 
@@ -716,7 +856,7 @@ def _merged_runs(rows, first: int, names: list[str], widths: dict, fonts: Fonts,
             if name in names:
                 merges.append((first + start, first + end - 1, names.index(name) + 1, rows[start], name))
                 # a merged cell's text must fit the rows it spans: the last row takes what is missing
-                need = height_of(text_lines(rows[start].cells.get(name, ""), widths[name], fonts.size), fonts.size)
+                need = height_of(fonts.lines(rows[start].cells.get(name, ""), widths[name]), fonts.size)
                 heights[end - 1] += max(0.0, need - sum(heights[start:end]))
 
 
@@ -742,7 +882,7 @@ def _keep_feedback_text(blocks: list, rows, first: int, heights: list[float], wi
     for start, end, group in _runs(rows):
         if group != FEEDBACK_COLUMNS or "feedback" not in widths:
             continue
-        need = height_of(text_lines(rows[start].cells.get("feedback", ""), widths["feedback"], fonts.size), fonts.size)
+        need = height_of(fonts.lines(rows[start].cells.get("feedback", ""), widths["feedback"]), fonts.size)
         row, have = first + start, 0.0
         while row <= first + end - 1 and row in by_start:
             b = blocks[by_start[row]]
@@ -817,6 +957,9 @@ def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **nam
     ws, header_row = _start_sheet(wb, head, fonts)
     r = header_row
     total = sum(c.width for c in columns)
+    widths = [c.width for c in columns]
+    alignments = [TOP_CENTER if _centred(c) else TOP for c in columns]
+    fills = [c.show == "light" or c.show in STATUS_SHOWS for c in columns]     # the shows _cell_fill fills
     blocks = []
     for heading, rows in groups:
         if heading:
@@ -826,16 +969,15 @@ def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **nam
             for col in range(2, len(columns) + 1):
                 put(ws, r, col, None, fonts.bold, None, AREA_FILL)
             merge(ws, r, 1, r, len(columns), fonts.bold)
-            row_height(ws, r, height_of(text_lines(heading, total, fonts.size), fonts.size))
+            row_height(ws, r, height_of(fonts.lines(heading, total), fonts.size))
         for row in rows:
             r += 1
             values = [views.plain(vocab, c, row) for c in columns]
-            for col, (c, value) in enumerate(zip(columns, values), start=1):
-                fill = _cell_fill(vocab, c.show, row)
-                put(ws, r, col, value, fonts.body, TOP_CENTER if _centred(c) else TOP, fill)
+            for col, (c, value, alignment, filled) in enumerate(zip(columns, values, alignments, fills), start=1):
+                put(ws, r, col, value, fonts.body, alignment, _cell_fill(vocab, c.show, row) if filled else None)
                 if c.show == "rate" and isinstance(value, float):
                     ws.cell(r, col).number_format = PERCENT
-            lines = max(text_lines(v, c.width, fonts.size) for c, v in zip(columns, values))
+            lines = max(map(fonts.lines, values, widths))
             row_height(ws, r, height_of(lines, fonts.size))
             blocks.append((r, r, False))
     _finish_sheet(ws, head, header_row, r, paper, fonts, blocks)
