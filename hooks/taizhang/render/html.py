@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from taizhang.link import DONE, GREEN, LIGHT_ORDER, PENDING, RED, YELLOW, Ledger, effective_deadline
 from taizhang.markup import esc, md_inline
 from taizhang.model import MeasureRecord, Record
 from taizhang.render import urls
-from taizhang.views import area_label, deadline_text, light_label, light_text, measure_note
+from taizhang.views import Scope, area_label, deadline_text, light_label, light_text, measure_note
 
 FRAGMENT = "<!--tz-fragment:{}-->"
 # A raw HTML block is written between these two comments, so the page's text
@@ -33,6 +33,38 @@ def block(inner: str) -> str:
     return "\n\n" + BLOCK_OPEN + inner.strip() + BLOCK_CLOSE + "\n\n"
 
 
+# Blocks are found with str.find rather than _BLOCK's lazy `.*?`, which tries the
+# closing mark at every character of a block (a tenth of the pages' CPU at 5,000 records).
+FIND_BLOCKS = True   # False: the _BLOCK regular expression (tests compare)
+
+
+def _blocks(text: str):
+    """(start, end, inner) of each block in order, as _BLOCK.finditer finds them:
+    from an opening mark to the first closing mark after it."""
+    start = text.find(BLOCK_OPEN)
+    while start != -1:
+        inner_start = start + len(BLOCK_OPEN)
+        close = text.find(BLOCK_CLOSE, inner_start)
+        if close == -1:
+            return
+        end = close + len(BLOCK_CLOSE)
+        yield start, end, text[inner_start:close]
+        start = text.find(BLOCK_OPEN, end)
+
+
+def _replace_blocks(text: str, replace) -> str:
+    parts: list[str] = []
+    done = 0
+    for start, end, inner in _blocks(text):
+        parts.append(text[done:start])
+        parts.append(replace(inner))
+        done = end
+    if not done:
+        return text
+    parts.append(text[done:])
+    return "".join(parts)
+
+
 def set_aside(text: str) -> tuple[str, list[str]]:
     """The page with each HTML block replaced by a placeholder comment, and
     the blocks in order.
@@ -41,6 +73,13 @@ def set_aside(text: str) -> tuple[str, list[str]]:
     and need no Markdown, so the adapter puts them back into the converted
     page instead (see fill_fragments)."""
     fragments: list[str] = []
+    if FIND_BLOCKS:
+        def keep(inner: str) -> str:
+            if BLOCK_OPEN in inner:
+                raise ValueError("an HTML block inside another one: build the outer block from plain HTML")
+            fragments.append(inner)
+            return FRAGMENT.format(len(fragments) - 1)
+        return _replace_blocks(text, keep), fragments
 
     def take(match: re.Match) -> str:
         inner = match.group(1)
@@ -54,6 +93,8 @@ def set_aside(text: str) -> tuple[str, list[str]]:
 
 def inline_blocks(text: str) -> str:
     """The page as complete Markdown: each block's HTML where it stands."""
+    if FIND_BLOCKS:
+        return _replace_blocks(text, lambda inner: inner)
     return _BLOCK.sub(lambda match: match.group(1), text)
 
 
@@ -188,6 +229,53 @@ class ArchiveView:
         return bool(self.version and round_id and round_id != self.version and round_id in self.archived)
 
 
+# Work on a record is paid once per build, not once per page that mentions it:
+# its page's address, its escaped id, title and label, its 草稿 mark. And the
+# pages share one Scope per round, so what a scope makes once (its figures, its
+# task rows: Scope.made) is made once for the whole site.
+ONCE_PER_BUILD = True   # False: every page works them out itself (tests compare)
+
+
+@dataclass(frozen=True)
+class RecordPieces:
+    """A record's HTML pieces, the same on every page (links differ only by their href)."""
+
+    record: Record
+    src: str        # its page (record_src)
+    label: str      # esc("<id> <title>"), a link's default text
+    title: str      # esc(title)
+    id: str         # esc(id)
+    draft: str      # draft_mark
+
+
+class BuildMemo:
+    """What one build's pages share (see ONCE_PER_BUILD); render_site makes one per build."""
+
+    def __init__(self, ledger: Ledger, scope: Scope | None = None):
+        self.ledger = ledger
+        self._scopes: dict[str | None, Scope] = {}
+        self._records: dict[str, RecordPieces] = {}
+        if scope is not None and scope.ledger is ledger:
+            self._scopes[scope.round.id if scope.round else None] = scope
+
+    def scope(self, rnd) -> Scope:
+        """Scope(ledger, rnd), the same object for every page of the build."""
+        key = rnd.id if rnd is not None else None
+        found = self._scopes.get(key)
+        if found is None or found.round is not rnd:
+            found = self._scopes[key] = Scope(self.ledger, rnd)
+        return found
+
+    def record(self, record: Record) -> RecordPieces:
+        pieces = self._records.get(record.id)
+        if pieces is None or pieces.record is not record:
+            vocab = self.ledger.vocab
+            pieces = self._records[record.id] = RecordPieces(
+                record, record_src(vocab, record), esc(f"{record.id} {record.title}"), esc(record.title),
+                esc(record.id), draft_mark(record, vocab))
+        return pieces
+
+
 @dataclass(frozen=True)
 class Page:
     """What a renderer needs to link from one page to others."""
@@ -196,10 +284,15 @@ class Page:
     ledger: Ledger
     dir_urls: bool
     archive: ArchiveView = ArchiveView()
+    memo: BuildMemo | None = field(default=None, compare=False)   # None: nothing shared (ONCE_PER_BUILD)
 
     @property
     def vocab(self):
         return self.ledger.vocab
+
+    def scope(self, rnd) -> Scope:
+        """Scope(ledger, rnd): the build's shared one when there is a memo."""
+        return self.memo.scope(rnd) if self.memo is not None else Scope(self.ledger, rnd)
 
     def href(self, target_src: str) -> str:
         return esc(urls.relative(self.src_uri, target_src, self.dir_urls))
@@ -208,13 +301,22 @@ class Page:
         return esc(urls.relative_file(self.src_uri, path, self.dir_urls))
 
     def record_src(self, record: Record) -> str:
+        if self.memo is not None:
+            return self.memo.record(record).src
         return record_src(self.vocab, record)
 
     def link(self, record: Record, text: str | None = None) -> str:
+        if self.memo is not None:
+            pieces = self.memo.record(record)
+            label = pieces.label if text is None else pieces.title if text is record.title else esc(text)
+            return f'<a href="{self.href(pieces.src)}">{label}</a>{pieces.draft}'
         label = text if text is not None else f"{record.id} {record.title}"
         return f'<a href="{self.href(self.record_src(record))}">{esc(label)}</a>' + draft_mark(record, self.vocab)
 
     def id_link(self, record: Record) -> str:
+        if self.memo is not None:
+            pieces = self.memo.record(record)
+            return f'<a href="{self.href(pieces.src)}" title="{pieces.title}">{pieces.id}</a>'
         return f'<a href="{self.href(self.record_src(record))}" title="{esc(record.title)}">{esc(record.id)}</a>'
 
     def archived_href(self, record: Record) -> str | None:

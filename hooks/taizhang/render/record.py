@@ -304,7 +304,7 @@ def _evidence(page: Page, m: MeasureRecord) -> str:
 
 
 def _round_summary(page: Page, rnd: RoundRecord) -> str:
-    fig = figures(page.ledger, Scope(page.ledger, rnd))
+    fig = figures(page.ledger, page.scope(rnd))
     vocab = page.vocab
     problems = fig.problem_count_text if fig.declarations else fig.problems
     counts = [[esc(vocab.kind_label(kind)), esc(n)] for kind, n in (

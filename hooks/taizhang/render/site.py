@@ -14,7 +14,8 @@ from taizhang.render import urls
 from taizhang.render.closing import render_reconciliation, render_signoff_list
 from taizhang.render.dashboard import render_dashboard
 from taizhang.render.drafts import render_drafts
-from taizhang.render.html import Page, inline_blocks, record_src, set_aside, source_note
+from taizhang.render import html as render_html
+from taizhang.render.html import BuildMemo, Page, inline_blocks, record_src, set_aside, source_note
 from taizhang.render.lists import (render_kind_index, render_problem_list, render_recurrences,
                                    render_responsibility_list, render_task_list)
 from taizhang.render.record import render_record
@@ -47,8 +48,10 @@ def render_site(analysis: Analysis, dir_urls: bool = True, history: History | No
     pages: dict[str, str] = {}
     fragments: dict[str, list[str]] = {}
 
+    memo = BuildMemo(ledger, scope) if render_html.ONCE_PER_BUILD else None
+
     def emit(uri: str, make) -> None:
-        text = make(Page(uri, ledger, dir_urls, archive or ArchiveView()))
+        text = make(Page(uri, ledger, dir_urls, archive or ArchiveView(), memo))
         if not set_aside_html:
             pages[uri] = inline_blocks(text)
             return

@@ -738,7 +738,21 @@ class Figures:
         return self.light(YELLOW)
 
 
+# A scope's figures are made once: the site's dashboard, lists, trace and report
+# (and the round pages) each state them, from the same scope.
+FIGURES_ONCE = True   # False: worked out anew on each call (tests compare)
+
+
 def figures(ledger: Ledger, scope: Scope) -> Figures:
+    if FIGURES_ONCE and ledger is scope.ledger:
+        made = scope.made("figures")
+        if "figures" not in made:
+            made["figures"] = _figures(ledger, scope)
+        return made["figures"]
+    return _figures(ledger, scope)
+
+
+def _figures(ledger: Ledger, scope: Scope) -> Figures:
     vocab = ledger.vocab
     measures, problems, feedback = scope.measures, scope.problems, scope.feedback
     order = vocab.status_order()

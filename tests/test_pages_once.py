@@ -1,0 +1,96 @@
+"""The site's pages are the same bytes whether the work shared by a build is
+done once (render.html.ONCE_PER_BUILD, views.FIGURES_ONCE, …) or page by
+page as before: every page, set-aside fragment and record file of the
+sample, of a generated 200-record ledger and of records with hostile titles
+and ids, both URL styles, blocks set aside or kept in place, with and
+without archived rounds.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, copy_project
+from taizhang import views
+from taizhang.project import analyse
+from taizhang.render import html as render_html
+from taizhang.render.rounds import ArchiveView
+from taizhang.render.site import render_site
+
+sys.path.insert(0, str(REPO / "bench"))
+import build as bench  # noqa: E402
+
+# Every quick path of the pages, with the module that switches it.
+SWITCHES = [(render_html, "FIND_BLOCKS"), (render_html, "ONCE_PER_BUILD"), (views, "FIGURES_ONCE")]
+
+HOSTILE = ["<script>alert(1)</script>", "&amp;", "*x*", '=HYPERLINK("http://x","y")', "\u3000全角\u3000空格",
+           "\u200f右到左\u200e标记", "a|b [c](d) `e` _f_", "<!--tz-block-->甲<!--/tz-block-->", "'\"<>&"]
+
+
+def _hostile(root: Path) -> Path:
+    """The sample with hostile titles on many records, and files whose ids are hostile too."""
+    paths = sorted((root / "records").rglob("*.md"))
+    for i, path in enumerate(paths[1::2]):
+        text = path.read_text(encoding="utf-8")
+        title = HOSTILE[i % len(HOSTILE)] + f" {i}"
+        text = re.sub(r"(?m)^标题: .*$", "标题: '" + title.replace("'", "''") + "'", text, count=1)
+        path.write_text(text + "\n" + title + "\n", encoding="utf-8")
+    measure = (root / "records" / "measures" / "CS-002.md").read_text(encoding="utf-8")
+    for n, bad in enumerate(["CS-<b>&amp;*x*", "CS-=HYPERLINK(\u3000\u200f"]):
+        (root / "records" / "measures" / f"CS-bad{n}.md").write_text(
+            measure.replace("编号: CS-002", "编号: '" + bad + "'"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def ledgers(tmp_path_factory):
+    base = tmp_path_factory.mktemp("pages-once")
+    bench.generate(base / "records", 200)
+    generated = copy_project(base / "generated", records=base / "records")
+    return {"sample": copy_project(base / "sample"),
+            "generated": generated,
+            "hostile": _hostile(copy_project(base / "hostile"))}
+
+
+def _site(analysis, **options):
+    site = render_site(analysis, **options)
+    return site.pages, site.fragments, site.record_files
+
+
+def both_ways(analysis, monkeypatch, **options):
+    quick = _site(analysis, **options)
+    with monkeypatch.context() as slow_path:
+        for module, name in SWITCHES:
+            slow_path.setattr(module, name, False)
+        slow = _site(analysis, **options)
+    return quick, slow
+
+
+@pytest.mark.parametrize("name", ["sample", "generated", "hostile"])
+def test_every_page_is_the_same_with_work_done_once_per_build(ledgers, name, monkeypatch):
+    analysis = analyse(ledgers[name])
+    assert len(analysis.ledger.records) > 40
+    for dir_urls in (True, False):
+        for set_aside_html in (True, False):
+            for archive in (ArchiveView(), ArchiveView(frozenset({"LC-001"}), "LC-009")):
+                quick, slow = both_ways(analysis, monkeypatch, dir_urls=dir_urls, set_aside_html=set_aside_html,
+                                        archive=archive)
+                assert sorted(quick[0]) == sorted(slow[0])
+                differing = [uri for uri in slow[0] if quick[0][uri] != slow[0][uri]]
+                assert not differing, (name, dir_urls, set_aside_html, differing[:10])
+                assert quick == slow
+
+
+def test_the_hostile_ledger_reaches_the_pages(ledgers):
+    """The hostile titles are on the pages (escaped), and the bad ids are reported, not dropped silently."""
+    analysis = analyse(ledgers["hostile"])
+    pages = render_site(analysis).pages
+    text = "".join(pages.values())
+    assert "&lt;\u2060script&gt;alert(1)&lt;\u2060/script&gt;" in text and "<script>alert" not in text
+    assert '=HYPERLINK(&quot;' in text and "\u200f右到左\u200e标记" in text and "全角\u3000空格" in text
+    assert "&amp;amp;" in text
+    assert {p.rule for p in analysis.problems} >= {"bad-id"}
