@@ -25,7 +25,8 @@ sys.path.insert(0, str(REPO / "bench"))
 import build as bench  # noqa: E402
 
 # Every quick path of the pages, with the module that switches it.
-SWITCHES = [(render_html, "FIND_BLOCKS"), (render_html, "ONCE_PER_BUILD"), (views, "FIGURES_ONCE")]
+SWITCHES = [(render_html, "FIND_BLOCKS"), (render_html, "ONCE_PER_BUILD"), (views, "FIGURES_ONCE"), (views, "ROWS_ONCE"),
+            (render_html, "LINKS_PER_PAGE")]
 
 HOSTILE = ["<script>alert(1)</script>", "&amp;", "*x*", '=HYPERLINK("http://x","y")', "\u3000全角\u3000空格",
            "\u200f右到左\u200e标记", "a|b [c](d) `e` _f_", "<!--tz-block-->甲<!--/tz-block-->", "'\"<>&"]

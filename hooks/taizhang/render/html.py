@@ -234,6 +234,8 @@ class ArchiveView:
 # pages share one Scope per round, so what a scope makes once (its figures, its
 # task rows: Scope.made) is made once for the whole site.
 ONCE_PER_BUILD = True   # False: every page works them out itself (tests compare)
+# With a build's memo, a page also links each record once, whatever number of rows name it.
+LINKS_PER_PAGE = True   # False: each mention makes its link anew (tests compare)
 
 
 @dataclass(frozen=True)
@@ -255,6 +257,7 @@ class BuildMemo:
         self.ledger = ledger
         self._scopes: dict[str | None, Scope] = {}
         self._records: dict[str, RecordPieces] = {}
+        self._made: dict[str, dict] = {}
         if scope is not None and scope.ledger is ledger:
             self._scopes[scope.round.id if scope.round else None] = scope
 
@@ -265,6 +268,15 @@ class BuildMemo:
         if found is None or found.round is not rnd:
             found = self._scopes[key] = Scope(self.ledger, rnd)
         return found
+
+    def per_record(self, what: str, record: Record, make):
+        """make(record), made once per build: HTML that depends on the record and
+        the ledger alone (a measure's light, a record's state chip)."""
+        made = self._made.setdefault(what, {})
+        found = made.get(record.id)
+        if found is None or found[0] is not record:
+            found = made[record.id] = (record, make(record))
+        return found[1]
 
     def record(self, record: Record) -> RecordPieces:
         pieces = self._records.get(record.id)
@@ -285,6 +297,7 @@ class Page:
     dir_urls: bool
     archive: ArchiveView = ArchiveView()
     memo: BuildMemo | None = field(default=None, compare=False)   # None: nothing shared (ONCE_PER_BUILD)
+    links: dict = field(default_factory=dict, compare=False, repr=False)   # this page's links (LINKS_PER_PAGE)
 
     @property
     def vocab(self):
@@ -307,17 +320,45 @@ class Page:
 
     def link(self, record: Record, text: str | None = None) -> str:
         if self.memo is not None:
+            if text is None:
+                return self._once_here("link", record, self._link)
+            if text is record.title:
+                return self._once_here("title link", record, self._title_link)
             pieces = self.memo.record(record)
-            label = pieces.label if text is None else pieces.title if text is record.title else esc(text)
-            return f'<a href="{self.href(pieces.src)}">{label}</a>{pieces.draft}'
+            return f'<a href="{self.href(pieces.src)}">{esc(text)}</a>{pieces.draft}'
         label = text if text is not None else f"{record.id} {record.title}"
         return f'<a href="{self.href(self.record_src(record))}">{esc(label)}</a>' + draft_mark(record, self.vocab)
 
     def id_link(self, record: Record) -> str:
         if self.memo is not None:
-            pieces = self.memo.record(record)
-            return f'<a href="{self.href(pieces.src)}" title="{pieces.title}">{pieces.id}</a>'
+            return self._once_here("id link", record, self._id_link)
         return f'<a href="{self.href(self.record_src(record))}" title="{esc(record.title)}">{esc(record.id)}</a>'
+
+    def escaped_title(self, record: Record) -> str:
+        return self.memo.record(record).title if self.memo is not None else esc(record.title)
+
+    def _once_here(self, what: str, record: Record, make) -> str:
+        """make(record), made once on this page: the lists and the 对照表 link
+        each record two or three times (LINKS_PER_PAGE)."""
+        if not LINKS_PER_PAGE:
+            return make(record)
+        key = (what, record.id)
+        found = self.links.get(key)
+        if found is None or found[0] is not record:
+            found = self.links[key] = (record, make(record))
+        return found[1]
+
+    def _link(self, record: Record) -> str:
+        pieces = self.memo.record(record)
+        return f'<a href="{self.href(pieces.src)}">{pieces.label}</a>{pieces.draft}'
+
+    def _title_link(self, record: Record) -> str:
+        pieces = self.memo.record(record)
+        return f'<a href="{self.href(pieces.src)}">{pieces.title}</a>{pieces.draft}'
+
+    def _id_link(self, record: Record) -> str:
+        pieces = self.memo.record(record)
+        return f'<a href="{self.href(pieces.src)}" title="{pieces.title}">{pieces.id}</a>'
 
     def archived_href(self, record: Record) -> str | None:
         """The record's page in its round's archived version (../<round-id>/…),
@@ -373,6 +414,11 @@ class Page:
     def measure_light(self, measure: MeasureRecord) -> str:
         """The light's word only; the days left or overdue stand under the deadline
         and in the tooltip (views.light_text)."""
+        if self.memo is not None:
+            return self.memo.per_record("measure light", measure, self._measure_light)
+        return self._measure_light(measure)
+
+    def _measure_light(self, measure: MeasureRecord) -> str:
         light = self.ledger.lights.get(measure.id)
         if light is None:
             return ""
@@ -380,6 +426,11 @@ class Page:
         return f'<span class="tz-light tz-light--{esc(light)}" title="{esc(text)}">{esc(label)}</span>'
 
     def deadline(self, measure: MeasureRecord) -> str:
+        if self.memo is not None:
+            return self.memo.per_record("deadline", measure, self._deadline)
+        return self._deadline(measure)
+
+    def _deadline(self, measure: MeasureRecord) -> str:
         text = deadline_text(self.ledger, measure)
         if not text:
             return esc(self.vocab.phrase("none"))

@@ -58,7 +58,7 @@ def render_problem_list(page: Page, scope: Scope) -> str:
              block(rate_cards(page, fig)),
              block(filter_bar(page, scope.areas()))]
     by_area = defaultdict(list)
-    rows_own = views.problem_rows(page.ledger, scope.problems)
+    rows_own = views.own_problem_rows(page.ledger, scope)
     for row in rows_own:
         by_area[row.area].append(row)
     columns = vocab.columns("problems", "site")

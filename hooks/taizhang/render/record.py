@@ -264,12 +264,19 @@ def _relations(page: Page, record: Record) -> str:
         with_status = any(r.kind in ("problem", "measure") for r in records)
         headers = [Col(vocab.key("id"), ID), Col(vocab.key("title"), TITLE)] + ([Col(vocab.phrase("state_header"), KEY)]
                                                                                if with_status else [])
-        rows = [[page.id_link(r), esc(r.title)] + ([_status_of(page, r)] if with_status else []) for r in records]
+        rows = [[page.id_link(r), page.escaped_title(r)] + ([_status_of(page, r)] if with_status else []) for r in records]
         html_parts.append(f"<h3>{esc(label)}（{len(records)}）</h3>\n" + table(headers, rows, empty=vocab.phrase("empty")))
     return "\n".join(html_parts)
 
 
 def _status_of(page: Page, record: Record) -> str:
+    """A linked record's state chip: the same on every record page naming it."""
+    if page.memo is not None:
+        return page.memo.per_record("state chip", record, lambda r: _state_chip(page, r))
+    return _state_chip(page, record)
+
+
+def _state_chip(page: Page, record: Record) -> str:
     if isinstance(record, MeasureRecord):
         return page.status(record.status) + " " + page.measure_light(record)
     if isinstance(record, ProblemRecord):

@@ -79,7 +79,8 @@ __all__ = [
     "light_label", "worst_light_label", "total_completion", "carried_state",
     "TaskRow", "ProblemRow", "FeedbackRow", "Group", "RATE_LEVELS", "HandoverRow", "handover_rows",
     "field_text", "is_closed", "light_text", "status_of", "status_label", "days_text", "deadline_text", "measure_note", "round_facts",
-    "figures", "task_rows", "problem_rows", "feedback_rows", "responsibility_groups", "problem_light",
+    "figures", "task_rows", "problem_rows", "feedback_rows", "own_problem_rows", "own_feedback_rows",
+    "responsibility_groups", "problem_light",
     "area_label", "sample_notice", "Download", "DOWNLOADS", "plain", "progress_line", "signoff_text",
 ]
 
@@ -744,12 +745,19 @@ FIGURES_ONCE = True   # False: worked out anew on each call (tests compare)
 
 
 def figures(ledger: Ledger, scope: Scope) -> Figures:
-    if FIGURES_ONCE and ledger is scope.ledger:
-        made = scope.made("figures")
-        if "figures" not in made:
-            made["figures"] = _figures(ledger, scope)
-        return made["figures"]
+    if FIGURES_ONCE:
+        return _once(ledger, scope, "figures", _figures)
     return _figures(ledger, scope)
+
+
+def _once(ledger: Ledger, scope: Scope, what: str, make):
+    """make(ledger, scope), kept in the scope (Scope.made) for the next page that asks."""
+    if ledger is not scope.ledger:
+        return make(ledger, scope)
+    made = scope.made(what)
+    if what not in made:
+        made[what] = make(ledger, scope)
+    return made[what]
 
 
 def _figures(ledger: Ledger, scope: Scope) -> Figures:
@@ -1073,6 +1081,25 @@ def declaration_rows(ledger: Ledger, declarations) -> tuple[DeclarationRow, ...]
     return tuple(DeclarationRow(number, Ref.of(p), p.area, area_label(p.area, ledger.area_name(p, p.area)),
                                 plain_text(p.body))
                  for number, p in enumerate(declarations, start=1))
+
+
+# The 对照表 and the 对账 page list the same feedback rows, the 问题清单 and the
+# 对照表 the same problem rows: made once per scope.
+ROWS_ONCE = True   # False: each page makes its own (tests compare)
+
+
+def own_problem_rows(ledger: Ledger, scope: Scope) -> tuple[ProblemRow, ...]:
+    """problem_rows(ledger, scope.problems)."""
+    if ROWS_ONCE:
+        return _once(ledger, scope, "own problem rows", lambda led, s: problem_rows(led, s.problems))
+    return problem_rows(ledger, scope.problems)
+
+
+def own_feedback_rows(ledger: Ledger, scope: Scope) -> tuple[FeedbackRow, ...]:
+    """feedback_rows(ledger, scope.feedback)."""
+    if ROWS_ONCE:
+        return _once(ledger, scope, "own feedback rows", lambda led, s: feedback_rows(led, s.feedback))
+    return feedback_rows(ledger, scope.feedback)
 
 
 def feedback_rows(ledger: Ledger, feedback, scope: Scope | None = None, start: int = 1) -> tuple[FeedbackRow, ...]:
