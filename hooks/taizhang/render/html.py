@@ -298,6 +298,7 @@ class Page:
     archive: ArchiveView = ArchiveView()
     memo: BuildMemo | None = field(default=None, compare=False)   # None: nothing shared (ONCE_PER_BUILD)
     links: dict = field(default_factory=dict, compare=False, repr=False)   # this page's links (LINKS_PER_PAGE)
+    ways: dict = field(default_factory=dict, compare=False, repr=False)    # way into each folder (urls.FOLDER_PREFIXES)
 
     @property
     def vocab(self):
@@ -308,6 +309,8 @@ class Page:
         return self.memo.scope(rnd) if self.memo is not None else Scope(self.ledger, rnd)
 
     def href(self, target_src: str) -> str:
+        if self.memo is not None:
+            return esc(urls.relative_on_page(self.ways, self.src_uri, target_src, self.dir_urls))
         return esc(urls.relative(self.src_uri, target_src, self.dir_urls))
 
     def file_href(self, path: str) -> str:
