@@ -96,3 +96,20 @@ def test_the_hostile_ledger_reaches_the_pages(ledgers):
     assert '=HYPERLINK(&quot;' in text and "\u200f右到左\u200e标记" in text and "全角\u3000空格" in text
     assert "&amp;amp;" in text
     assert {p.rule for p in analysis.problems} >= {"bad-id"}
+
+
+def test_links_by_the_way_into_each_folder_equal_relative():
+    """urls.relative_on_page against urls.relative for pages and targets of every
+    shape: the site's root, a folder's own index, a page inside the linking page's
+    folder or above it (where relpath climbs less), files, unplain paths."""
+    paths = ["index.md", "measures/index.md", "measures/CS-001/index.md", "measures/CS-002/index.md",
+             "measures/CS-001/sub/index.md", "measures/CS-001.md", "lists/tasks/index.md", "lists/index.md",
+             "lists.md", "measures.md", "a/b/c/d.md", "a/b/index.md", "a/index.md", "a.md", "./x.md", "x//y.md",
+             "../up.md", "measures/CS-001/CS-001/index.md", "index/index.md", "index.md/index.md"]
+    for dir_urls in (True, False):
+        for page in paths:
+            ways: dict = {}
+            for _ in range(2):      # the second pass reads the ways kept by the first
+                for target in paths:
+                    assert (urls.relative_on_page(ways, page, target, dir_urls)
+                            == urls.relative(page, target, dir_urls)), (page, target, dir_urls)
