@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, copy_project
-from taizhang import views
+from taizhang import markup, views
 from taizhang.project import analyse
 from taizhang.render import html as render_html
 from taizhang.render import urls
@@ -27,7 +27,8 @@ import build as bench  # noqa: E402
 
 # Every quick path of the pages, with the module that switches it.
 SWITCHES = [(render_html, "FIND_BLOCKS"), (render_html, "ONCE_PER_BUILD"), (views, "FIGURES_ONCE"), (views, "ROWS_ONCE"),
-            (render_html, "LINKS_PER_PAGE"), (urls, "FOLDER_PREFIXES")]
+            (render_html, "LINKS_PER_PAGE"), (urls, "FOLDER_PREFIXES"),
+            (views, "LISTS_ONCE"), (markup, "KEEP_HEADINGS")]
 
 HOSTILE = ["<script>alert(1)</script>", "&amp;", "*x*", '=HYPERLINK("http://x","y")', "\u3000全角\u3000空格",
            "\u200f右到左\u200e标记", "a|b [c](d) `e` _f_", "<!--tz-block-->甲<!--/tz-block-->", "'\"<>&"]

@@ -90,6 +90,10 @@ RATE_LEVELS = ((1.0, "complete"), (2 / 3, "high"), (1 / 3, "medium"), (0.0, "low
 
 # -- scope ---------------------------------------------------------------
 
+# A scope's derived lists (its problems proper, repeats, carried measures, …) are
+# asked for by many pages: each is made once per scope and handed out as a copy.
+LISTS_ONCE = True   # False: made anew on each access (tests compare)
+
 class Scope:
     """The records of one round, by kind, each list sorted by id.
 
@@ -115,6 +119,14 @@ class Scope:
         the scope's ledger alone and are never changed once made."""
         return self._made.setdefault(what, {})
 
+    def _list(self, name: str, make) -> list:
+        if not LISTS_ONCE:
+            return make()
+        made = self.made("lists")
+        if name not in made:
+            made[name] = tuple(make())
+        return list(made[name])
+
     @property
     def feedback(self) -> list[FeedbackRecord]:
         return self.of("feedback")
@@ -122,21 +134,21 @@ class Scope:
     @property
     def tasks(self) -> list[FeedbackRecord]:
         """Feedback items that are rectification tasks: the ones counted."""
-        return [f for f in self.feedback if not not_a_task(f)]
+        return self._list("tasks", lambda: [f for f in self.feedback if not not_a_task(f)])
 
     @property
     def not_tasks(self) -> list[FeedbackRecord]:
         """Feedback items declared not a rectification task (非整改任务): listed apart, never counted."""
-        return [f for f in self.feedback if not_a_task(f)]
+        return self._list("not_tasks", lambda: [f for f in self.feedback if not_a_task(f)])
 
     @property
     def problems(self) -> list[ProblemRecord]:
         """Problems proper: declarations (说明事项) are not counted."""
-        return [p for p in self.of("problem") if not p.is_declaration]
+        return self._list("problems", lambda: [p for p in self.of("problem") if not p.is_declaration])
 
     @property
     def declarations(self) -> list[ProblemRecord]:
-        return [p for p in self.of("problem") if p.is_declaration]
+        return self._list("declarations", lambda: [p for p in self.of("problem") if p.is_declaration])
 
     @property
     def causes(self) -> list[CauseRecord]:
@@ -149,16 +161,16 @@ class Scope:
     @property
     def repeat_feedback(self) -> list[FeedbackRecord]:
         """屡查屡犯: this round's feedback items that repeat an earlier round's (前轮记录)."""
-        return [f for f in self.feedback if self.ledger.repeats(f)]
+        return self._list("repeat_feedback", lambda: [f for f in self.feedback if self.ledger.repeats(f)])
 
     @property
     def repeat_problems(self) -> list[ProblemRecord]:
-        return [p for p in self.problems if self.ledger.repeats(p)]
+        return self._list("repeat_problems", lambda: [p for p in self.problems if self.ledger.repeats(p)])
 
     @property
     def carried_in(self) -> list[MeasureRecord]:
         """承接事项: this round's measures that continue an earlier round's (承接自)."""
-        return [m for m in self.measures if self.ledger.carried_from(m)]
+        return self._list("carried_in", lambda: [m for m in self.measures if self.ledger.carried_from(m)])
 
     @functools.cached_property
     def carried_problems(self) -> list[ProblemRecord]:
@@ -217,7 +229,7 @@ class Scope:
     @property
     def carried_out(self) -> list[MeasureRecord]:
         """This round's measures handed over to a later round (another measure's 承接自 names them)."""
-        return [m for m in self.measures if self.ledger.carried_into(m.id)]
+        return self._list("carried_out", lambda: [m for m in self.measures if self.ledger.carried_into(m.id)])
 
     def areas(self) -> list[tuple[str, str]]:
         """(ordinal, name) of the round's areas, plus any area records use."""
