@@ -20,6 +20,7 @@ from taizhang.project import analyse
 from taizhang.render import html as render_html
 from taizhang.render import urls
 from taizhang.render.rounds import ArchiveView
+from taizhang.render import site as site_module
 from taizhang.render.site import render_site
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -28,7 +29,8 @@ import build as bench  # noqa: E402
 # Every quick path of the pages, with the module that switches it.
 SWITCHES = [(render_html, "FIND_BLOCKS"), (render_html, "ONCE_PER_BUILD"), (views, "FIGURES_ONCE"), (views, "ROWS_ONCE"),
             (render_html, "LINKS_PER_PAGE"), (urls, "FOLDER_PREFIXES"),
-            (views, "LISTS_ONCE"), (markup, "KEEP_HEADINGS")]
+            (views, "LISTS_ONCE"), (markup, "KEEP_HEADINGS"),
+            (site_module, "COLLECT_AFTER")]
 
 HOSTILE = ["<script>alert(1)</script>", "&amp;", "*x*", '=HYPERLINK("http://x","y")', "\u3000全角\u3000空格",
            "\u200f右到左\u200e标记", "a|b [c](d) `e` _f_", "<!--tz-block-->甲<!--/tz-block-->", "'\"<>&"]
