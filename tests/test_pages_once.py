@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, copy_project
+from conftest import REPO, copy_project, run_cli
 from taizhang import markup, views
 from taizhang.project import analyse
 from taizhang.render import html as render_html
@@ -56,8 +56,15 @@ def ledgers(tmp_path_factory):
     base = tmp_path_factory.mktemp("pages-once")
     bench.generate(base / "records", 200)
     generated = copy_project(base / "generated", records=base / "records")
+    # a second round carrying the first's open measures over: carried work, two rounds' figures
+    two_rounds = copy_project(base / "two-rounds", records=base / "records")
+    result = run_cli("new", "round", "--title", "第二轮巡视", "--team", "省委第二巡视组", "--inspected", "测试单位",
+                     "--feedback-date", "2024-05-20", "--deadline", "2024-07-20", "--area", "一=巩固深化上轮整改成果",
+                     "--carry-over", cwd=two_rounds)
+    assert result.returncode == 0, result.stdout + result.stderr
     return {"sample": copy_project(base / "sample"),
             "generated": generated,
+            "two rounds": two_rounds,
             "hostile": _hostile(copy_project(base / "hostile"))}
 
 
@@ -75,10 +82,15 @@ def both_ways(analysis, monkeypatch, **options):
     return quick, slow
 
 
-@pytest.mark.parametrize("name", ["sample", "generated", "hostile"])
+@pytest.mark.parametrize("name", ["sample", "generated", "two rounds", "hostile"])
 def test_every_page_is_the_same_with_work_done_once_per_build(ledgers, name, monkeypatch):
-    analysis = analyse(ledgers[name])
-    assert len(analysis.ledger.records) > 40
+    for round_id in (("LC-002", "LC-001") if name == "two rounds" else (None,)):
+        analysis = analyse(ledgers[name], round_id=round_id)
+        assert len(analysis.ledger.records) > 40
+        _compare(analysis, name, monkeypatch)
+
+
+def _compare(analysis, name, monkeypatch):
     for dir_urls in (True, False):
         for set_aside_html in (True, False):
             for archive in (ArchiveView(), ArchiveView(frozenset({"LC-001"}), "LC-009")):

@@ -269,6 +269,13 @@ class BuildMemo:
             found = self._scopes[key] = Scope(self.ledger, rnd)
         return found
 
+    def once(self, key, make):
+        """make(), made once per build (what depends on the vocabulary alone)."""
+        made = self._made.setdefault("once", {})
+        if key not in made:
+            made[key] = make()
+        return made[key]
+
     def per_record(self, what: str, record: Record, make):
         """make(record), made once per build: HTML that depends on the record and
         the ledger alone (a measure's light, a record's state chip)."""
