@@ -300,7 +300,7 @@ def _relation_tables(page: Page, sections: list) -> str:
             continue
         with_status = any(r.kind in ("problem", "measure") for r in records)
         if page.memo is not None:
-            headers = page.memo.once(("relation headers", with_status), lambda: _relation_headers(vocab, with_status))
+            headers = page.memo.once(("relation headers", with_status), lambda w=with_status: _relation_headers(vocab, w))
         else:
             headers = _relation_headers(vocab, with_status)
         rows = [[page.id_link(r), page.escaped_title(r)] + ([_status_of(page, r)] if with_status else []) for r in records]
