@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, copy_project, run_cli
-from taizhang import markup, views
+from taizhang import views
 from taizhang.project import analyse
 from taizhang.render import html as render_html
 from taizhang.render import urls
@@ -27,9 +27,8 @@ sys.path.insert(0, str(REPO / "bench"))
 import build as bench  # noqa: E402
 
 # Every quick path of the pages, with the module that switches it.
-SWITCHES = [(render_html, "FIND_BLOCKS"), (render_html, "ONCE_PER_BUILD"), (views, "FIGURES_ONCE"), (views, "ROWS_ONCE"),
-            (render_html, "LINKS_PER_PAGE"), (urls, "FOLDER_PREFIXES"),
-            (views, "LISTS_ONCE"), (markup, "KEEP_HEADINGS"),
+SWITCHES = [(render_html, "FIND_BLOCKS"), (render_html, "ONCE_PER_BUILD"), (render_html, "LINKS_PER_PAGE"),
+            (urls, "FOLDER_PREFIXES"), (views, "FIGURES_ONCE"), (views, "ROWS_ONCE"), (views, "LISTS_ONCE"),
             (site_module, "COLLECT_AFTER")]
 
 HOSTILE = ["<script>alert(1)</script>", "&amp;", "*x*", '=HYPERLINK("http://x","y")', "\u3000全角\u3000空格",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
 _MD_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]|])")
@@ -40,21 +39,9 @@ def esc(value) -> str:
     return text
 
 
-# Pages repeat the same headings (a record page's 整改进展, 佐证材料, …) thousands
-# of times: the escaped text of recent ones is kept.
-KEEP_HEADINGS = True   # False: every heading escaped anew (tests compare)
-
-
 def md_inline(text: str) -> str:
     """Text safe inside a Markdown heading: HTML-escaped, Markdown-escaped."""
-    return _md_inline_kept(text) if KEEP_HEADINGS and type(text) is str else _md_inline(text)
-
-
-def _md_inline(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", _LINE_END.sub(" ", html.escape(inert(text), quote=False)))
-
-
-_md_inline_kept = lru_cache(maxsize=1024)(_md_inline)
 
 
 # What a Git server (GitHub, GitLab, Gitea) reads in a comment as a mention or
