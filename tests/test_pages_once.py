@@ -8,6 +8,7 @@ without archived rounds.
 
 from __future__ import annotations
 
+import random
 import re
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, copy_project, run_cli
-from taizhang import views
+from taizhang import tree, views
 from taizhang.project import analyse
 from taizhang.render import html as render_html
 from taizhang.render import urls
@@ -29,7 +30,7 @@ import build as bench  # noqa: E402
 # Every quick path of the pages, with the module that switches it.
 SWITCHES = [(render_html, "FIND_BLOCKS"), (render_html, "ONCE_PER_BUILD"), (render_html, "LINKS_PER_PAGE"),
             (urls, "FOLDER_PREFIXES"), (views, "FIGURES_ONCE"), (views, "ROWS_ONCE"), (views, "LISTS_ONCE"),
-            (site_module, "COLLECT_AFTER")]
+            (site_module, "COLLECT_AFTER"), (render_html, "FIRST_CHAR_TEST"), (tree, "KEEP_WHOLE_ONCE")]
 
 HOSTILE = ["<script>alert(1)</script>", "&amp;", "*x*", '=HYPERLINK("http://x","y")', "\u3000全角\u3000空格",
            "\u200f右到左\u200e标记", "a|b [c](d) `e` _f_", "<!--tz-block-->甲<!--/tz-block-->", "'\"<>&"]
@@ -68,8 +69,9 @@ def ledgers(tmp_path_factory):
 
 
 def _site(analysis, **options):
+    """The pages, their set-aside blocks, and the blocks as the hook fills them back in (ids kept whole)."""
     site = render_site(analysis, **options)
-    return site.pages, site.fragments, site.record_files
+    return site.pages, site.fragments, site.record_files, tree.kept_whole(site.fragments)
 
 
 def both_ways(analysis, monkeypatch, **options):
@@ -127,3 +129,18 @@ def test_links_by_the_way_into_each_folder_equal_relative():
                 for target in paths:
                     assert (urls.relative_on_page(ways, page, target, dir_urls)
                             == urls.relative(page, target, dir_urls)), (page, target, dir_urls)
+
+
+def test_the_first_character_test_finds_what_the_whole_test_finds():
+    """html._WHOLE_FIRST_CHAR (look-behinds after the first character) matches
+    exactly where html._WHOLE does, on random text of ids, dates, their near
+    misses, markup, and digits of other scripts."""
+    pieces = ["CS-003", "cs-003", "WT-1", "ABCDEFGHI-1", "ABCDEFGH-1234567", "2023-07-31", "2023年7月31日", "12023-07-31",
+              "x", "-", "_", "A", "Z", "9", "0", "整改", " ", "\n", "<p>", "</p>", '<a href="CS-001">', "&amp;", "２０２３-０７-３１",
+              "٣٣٣٣-٣٣-٣٣", "甲乙 丙", "\u200f", "\u3000", "<script>", "CS-", "-1", "2023-7-31", "2023年07月31", "Ä",
+              "ABCDEFGH-12", "ABCDEFGHI-12", "AB-123456", "AB-1234567", "B-1", "1999-12-31", "999-12-31", "2023年12月1日"]
+    rng = random.Random(7)
+    for _ in range(30000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        starts = [m.span() for m in render_html._WHOLE.finditer(text)]
+        assert [m.span() for m in render_html._WHOLE_FIRST_CHAR.finditer(text)] == starts, repr(text)

