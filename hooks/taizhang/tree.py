@@ -90,6 +90,25 @@ def site_markdown(analysis: Analysis) -> dict[str, dict]:
     return {"toc": {"permalink_title": analysis.vocab.phrase("permalink_title")}}
 
 
+# Many pages share blocks (every record page's source note, a round's facts, …):
+# each different block is kept whole once per build.
+KEEP_WHOLE_ONCE = True   # False: every block through keep_whole (tests compare)
+
+
+def kept_whole(fragments: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Each page's set-aside HTML with ids and dates kept on one line (keep_whole)."""
+    if not KEEP_WHOLE_ONCE:
+        return {uri: [keep_whole(f) for f in parts] for uri, parts in fragments.items()}
+    kept: dict[str, str] = {}
+
+    def whole(fragment: str) -> str:
+        found = kept.get(fragment)
+        if found is None:
+            found = kept[fragment] = keep_whole(fragment)
+        return found
+    return {uri: [whole(f) for f in parts] for uri, parts in fragments.items()}
+
+
 def site_tree(root: Path, analysis: Analysis, *, dir_urls: bool, site_name: str,
               set_aside_html: bool = True, version: str | None = None) -> SiteTree:
     """The generated site of the project at root, for one build. Starts the
@@ -108,7 +127,7 @@ def site_tree(root: Path, analysis: Analysis, *, dir_urls: bool, site_name: str,
     site = render_site(analysis, dir_urls=dir_urls, history=history, set_aside_html=set_aside_html,
                        archive=archive)
     # Set-aside HTML goes back after Markdown, past the keep-whole extension: kept whole here.
-    fragments = {uri: [keep_whole(f) for f in parts] for uri, parts in site.fragments.items()}
+    fragments = kept_whole(site.fragments)
     return SiteTree(site.pages, site.record_files, fragments,
                     assets={PRINT_CSS: print_css(ledger, site_name), COLOURS_CSS: colours_css(analysis.vocab)},
                     extra=site_extra(analysis, version), extra_css=(COLOURS_CSS, PRINT_CSS), downloads=downloads)

@@ -42,7 +42,7 @@ def render_reconciliation(page: Page, scope: Scope) -> str:
     """对账: per feedback item, its problems and measures (with their status),
     the evidence under it, and whether it can be closed (every measure 已销号)."""
     vocab, ledger = page.vocab, page.ledger
-    rows_data = views.feedback_rows(ledger, scope.feedback)
+    rows_data = views.own_feedback_rows(ledger, scope)
     carried = views.feedback_rows(ledger, scope.carried_feedback, scope, len(rows_data) + 1)   # counted here too
     rows_data += carried
     closeable = sum(1 for f in rows_data if f.closeable)

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from taizhang.link import DONE, GREEN, LIGHT_ORDER, PENDING, RED, YELLOW, Ledger, effective_deadline
 from taizhang.markup import esc, md_inline
 from taizhang.model import MeasureRecord, Record
 from taizhang.render import urls
-from taizhang.views import area_label, deadline_text, light_label, light_text, measure_note
+from taizhang.views import Scope, area_label, deadline_text, light_label, light_text, measure_note
 
 FRAGMENT = "<!--tz-fragment:{}-->"
 # A raw HTML block is written between these two comments, so the page's text
@@ -33,6 +33,38 @@ def block(inner: str) -> str:
     return "\n\n" + BLOCK_OPEN + inner.strip() + BLOCK_CLOSE + "\n\n"
 
 
+# Blocks are found with str.find rather than _BLOCK's lazy `.*?`, which tries the
+# closing mark at every character of a block (a tenth of the pages' CPU at 5,000 records).
+FIND_BLOCKS = True   # False: the _BLOCK regular expression (tests compare)
+
+
+def _blocks(text: str):
+    """(start, end, inner) of each block in order, as _BLOCK.finditer finds them:
+    from an opening mark to the first closing mark after it."""
+    start = text.find(BLOCK_OPEN)
+    while start != -1:
+        inner_start = start + len(BLOCK_OPEN)
+        close = text.find(BLOCK_CLOSE, inner_start)
+        if close == -1:
+            return
+        end = close + len(BLOCK_CLOSE)
+        yield start, end, text[inner_start:close]
+        start = text.find(BLOCK_OPEN, end)
+
+
+def _replace_blocks(text: str, replace) -> str:
+    parts: list[str] = []
+    done = 0
+    for start, end, inner in _blocks(text):
+        parts.append(text[done:start])
+        parts.append(replace(inner))
+        done = end
+    if not done:
+        return text
+    parts.append(text[done:])
+    return "".join(parts)
+
+
 def set_aside(text: str) -> tuple[str, list[str]]:
     """The page with each HTML block replaced by a placeholder comment, and
     the blocks in order.
@@ -41,6 +73,13 @@ def set_aside(text: str) -> tuple[str, list[str]]:
     and need no Markdown, so the adapter puts them back into the converted
     page instead (see fill_fragments)."""
     fragments: list[str] = []
+    if FIND_BLOCKS:
+        def keep(inner: str) -> str:
+            if BLOCK_OPEN in inner:
+                raise ValueError("an HTML block inside another one: build the outer block from plain HTML")
+            fragments.append(inner)
+            return FRAGMENT.format(len(fragments) - 1)
+        return _replace_blocks(text, keep), fragments
 
     def take(match: re.Match) -> str:
         inner = match.group(1)
@@ -54,6 +93,8 @@ def set_aside(text: str) -> tuple[str, list[str]]:
 
 def inline_blocks(text: str) -> str:
     """The page as complete Markdown: each block's HTML where it stands."""
+    if FIND_BLOCKS:
+        return _replace_blocks(text, lambda inner: inner)
     return _BLOCK.sub(lambda match: match.group(1), text)
 
 
@@ -188,6 +229,72 @@ class ArchiveView:
         return bool(self.version and round_id and round_id != self.version and round_id in self.archived)
 
 
+# Work on a record is paid once per build, not once per page that mentions it:
+# its page's address, its escaped id, title and label, its 草稿 mark. And the
+# pages share one Scope per round, so what a scope makes once (its figures, its
+# task rows: Scope.made) is made once for the whole site.
+ONCE_PER_BUILD = True   # False: every page works them out itself (tests compare)
+# With a build's memo, a page also links each record once, whatever number of rows name it.
+LINKS_PER_PAGE = True   # False: each mention makes its link anew (tests compare)
+
+
+@dataclass(frozen=True)
+class RecordPieces:
+    """A record's HTML pieces, the same on every page (links differ only by their href)."""
+
+    record: Record
+    src: str        # its page (record_src)
+    label: str      # esc("<id> <title>"), a link's default text
+    title: str      # esc(title)
+    id: str         # esc(id)
+    draft: str      # draft_mark
+
+
+class BuildMemo:
+    """What one build's pages share (see ONCE_PER_BUILD); render_site makes one per build."""
+
+    def __init__(self, ledger: Ledger, scope: Scope | None = None):
+        self.ledger = ledger
+        self._scopes: dict[str | None, Scope] = {}
+        self._records: dict[str, RecordPieces] = {}
+        self._made: dict[str, dict] = {}
+        if scope is not None and scope.ledger is ledger:
+            self._scopes[scope.round.id if scope.round else None] = scope
+
+    def scope(self, rnd) -> Scope:
+        """Scope(ledger, rnd), the same object for every page of the build."""
+        key = rnd.id if rnd is not None else None
+        found = self._scopes.get(key)
+        if found is None or found.round is not rnd:
+            found = self._scopes[key] = Scope(self.ledger, rnd)
+        return found
+
+    def once(self, key, make):
+        """make(), made once per build (what depends on the vocabulary alone)."""
+        made = self._made.setdefault("once", {})
+        if key not in made:
+            made[key] = make()
+        return made[key]
+
+    def per_record(self, what: str, record: Record, make):
+        """make(record), made once per build: HTML that depends on the record and
+        the ledger alone (a measure's light, a record's state chip)."""
+        made = self._made.setdefault(what, {})
+        found = made.get(record.id)
+        if found is None or found[0] is not record:
+            found = made[record.id] = (record, make(record))
+        return found[1]
+
+    def record(self, record: Record) -> RecordPieces:
+        pieces = self._records.get(record.id)
+        if pieces is None or pieces.record is not record:
+            vocab = self.ledger.vocab
+            pieces = self._records[record.id] = RecordPieces(
+                record, record_src(vocab, record), esc(f"{record.id} {record.title}"), esc(record.title),
+                esc(record.id), draft_mark(record, vocab))
+        return pieces
+
+
 @dataclass(frozen=True)
 class Page:
     """What a renderer needs to link from one page to others."""
@@ -196,26 +303,72 @@ class Page:
     ledger: Ledger
     dir_urls: bool
     archive: ArchiveView = ArchiveView()
+    memo: BuildMemo | None = field(default=None, compare=False)   # None: nothing shared (ONCE_PER_BUILD)
+    links: dict = field(default_factory=dict, compare=False, repr=False)   # this page's links (LINKS_PER_PAGE)
+    ways: dict = field(default_factory=dict, compare=False, repr=False)    # way into each folder (urls.FOLDER_PREFIXES)
 
     @property
     def vocab(self):
         return self.ledger.vocab
 
+    def scope(self, rnd) -> Scope:
+        """Scope(ledger, rnd): the build's shared one when there is a memo."""
+        return self.memo.scope(rnd) if self.memo is not None else Scope(self.ledger, rnd)
+
     def href(self, target_src: str) -> str:
+        if self.memo is not None:
+            return esc(urls.relative_on_page(self.ways, self.src_uri, target_src, self.dir_urls))
         return esc(urls.relative(self.src_uri, target_src, self.dir_urls))
 
     def file_href(self, path: str) -> str:
         return esc(urls.relative_file(self.src_uri, path, self.dir_urls))
 
     def record_src(self, record: Record) -> str:
+        if self.memo is not None:
+            return self.memo.record(record).src
         return record_src(self.vocab, record)
 
     def link(self, record: Record, text: str | None = None) -> str:
+        if self.memo is not None:
+            if text is None:
+                return self._once_here("link", record, self._link)
+            if text is record.title:
+                return self._once_here("title link", record, self._title_link)
+            pieces = self.memo.record(record)
+            return f'<a href="{self.href(pieces.src)}">{esc(text)}</a>{pieces.draft}'
         label = text if text is not None else f"{record.id} {record.title}"
         return f'<a href="{self.href(self.record_src(record))}">{esc(label)}</a>' + draft_mark(record, self.vocab)
 
     def id_link(self, record: Record) -> str:
+        if self.memo is not None:
+            return self._once_here("id link", record, self._id_link)
         return f'<a href="{self.href(self.record_src(record))}" title="{esc(record.title)}">{esc(record.id)}</a>'
+
+    def escaped_title(self, record: Record) -> str:
+        return self.memo.record(record).title if self.memo is not None else esc(record.title)
+
+    def _once_here(self, what: str, record: Record, make) -> str:
+        """make(record), made once on this page: the lists and the 对照表 link
+        each record two or three times (LINKS_PER_PAGE)."""
+        if not LINKS_PER_PAGE:
+            return make(record)
+        key = (what, record.id)
+        found = self.links.get(key)
+        if found is None or found[0] is not record:
+            found = self.links[key] = (record, make(record))
+        return found[1]
+
+    def _link(self, record: Record) -> str:
+        pieces = self.memo.record(record)
+        return f'<a href="{self.href(pieces.src)}">{pieces.label}</a>{pieces.draft}'
+
+    def _title_link(self, record: Record) -> str:
+        pieces = self.memo.record(record)
+        return f'<a href="{self.href(pieces.src)}">{pieces.title}</a>{pieces.draft}'
+
+    def _id_link(self, record: Record) -> str:
+        pieces = self.memo.record(record)
+        return f'<a href="{self.href(pieces.src)}" title="{pieces.title}">{pieces.id}</a>'
 
     def archived_href(self, record: Record) -> str | None:
         """The record's page in its round's archived version (../<round-id>/…),
@@ -271,6 +424,11 @@ class Page:
     def measure_light(self, measure: MeasureRecord) -> str:
         """The light's word only; the days left or overdue stand under the deadline
         and in the tooltip (views.light_text)."""
+        if self.memo is not None:
+            return self.memo.per_record("measure light", measure, self._measure_light)
+        return self._measure_light(measure)
+
+    def _measure_light(self, measure: MeasureRecord) -> str:
         light = self.ledger.lights.get(measure.id)
         if light is None:
             return ""
@@ -278,6 +436,11 @@ class Page:
         return f'<span class="tz-light tz-light--{esc(light)}" title="{esc(text)}">{esc(label)}</span>'
 
     def deadline(self, measure: MeasureRecord) -> str:
+        if self.memo is not None:
+            return self.memo.per_record("deadline", measure, self._deadline)
+        return self._deadline(measure)
+
+    def _deadline(self, measure: MeasureRecord) -> str:
         text = deadline_text(self.ledger, measure)
         if not text:
             return esc(self.vocab.phrase("none"))
@@ -367,6 +530,18 @@ _MARKUP = (r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<textarea\b.*?</tex
 _MARKUP_OR_WHOLE = re.compile(f"((?si:{_MARKUP})(?:[^<\\d]*(?si:{_MARKUP}))*)|{_WHOLE.pattern}")
 
 
+# _WHOLE with each look-behind moved after the token's first character (a
+# look-behind of two characters there tests the same one before the token): the
+# same matches, but most positions fail on that first character before a
+# look-behind runs. keep_whole asks it whether a text holds any id or date at all;
+# most of a site's HTML blocks hold none (5,000 records' blocks: 0.31 -> 0.19 s).
+FIRST_CHAR_TEST = True   # False: _WHOLE itself (tests compare)
+_NOT_AFTER = "[A-Za-z0-9_-]"
+_WHOLE_FIRST_CHAR = re.compile(f"(?:[A-Z](?<!{_NOT_AFTER}[A-Z])[A-Z]{{1,7}}-\\d{{1,6}}"
+                               f"|\\d(?<!{_NOT_AFTER}\\d)(?:\\d{{3}}-\\d{{2}}-\\d{{2}}|\\d{{3}}年\\d{{1,2}}月\\d{{1,2}}日))"
+                               f"(?!{_NOT_AFTER})")
+
+
 def _kept_whole(m: re.Match) -> str:
     markup = m.group(1)
     return markup if markup is not None else f'<span class="tz-nobr">{m.group(0)}</span>'
@@ -377,6 +552,6 @@ def keep_whole(html_text: str) -> str:
     attribute values, scripts and comments untouched. Text ends at the next
     markup, and an id never starts or ends next to `<` or `>`, so ids are
     found in the page as they would be in each run of text on its own."""
-    if not _WHOLE.search(html_text):
+    if not (_WHOLE_FIRST_CHAR if FIRST_CHAR_TEST else _WHOLE).search(html_text):
         return html_text
     return _MARKUP_OR_WHOLE.sub(_kept_whole, html_text)

@@ -58,7 +58,7 @@ def render_problem_list(page: Page, scope: Scope) -> str:
              block(rate_cards(page, fig)),
              block(filter_bar(page, scope.areas()))]
     by_area = defaultdict(list)
-    rows_own = views.problem_rows(page.ledger, scope.problems)
+    rows_own = views.own_problem_rows(page.ledger, scope)
     for row in rows_own:
         by_area[row.area].append(row)
     columns = vocab.columns("problems", "site")
@@ -135,7 +135,7 @@ def render_responsibility_list(page: Page, scope: Scope) -> str:
 def _count_text(page: Page, kind: str, records) -> str:
     """How many records the index lists; problems as "12 个问题 + 4 项说明事项"."""
     if kind == "problem":
-        return views.figures(page.ledger, Scope(page.ledger, None)).problem_count_text
+        return views.figures(page.ledger, page.scope(None)).problem_count_text
     return page.vocab.phrase("records_count", count=len(records), kind=page.vocab.kind_label(kind))
 
 

@@ -40,7 +40,11 @@ def carried_mark(page: Page, measure: MeasureRecord) -> str:
 def repeat_mark(page: Page, record) -> str:
     """屡查屡犯 beside a record (or a views.Ref to one)."""
     record = page.ledger.get(record.id)
-    earlier = page.ledger.repeats(record) if record is not None else []
+    if record is None:
+        return ""
+    # asked for every record each list and the 对照表 name: the answer, mostly none, kept per build
+    earlier = (page.memo.per_record("repeats", record, page.ledger.repeats) if page.memo is not None
+               else page.ledger.repeats(record))
     if not earlier:
         return ""
     word = esc(page.vocab.phrase("page_recurrences"))

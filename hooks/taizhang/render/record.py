@@ -244,8 +244,40 @@ def _round_facts(page: Page, rnd: RoundRecord) -> list[str]:
     return rows
 
 
+def _relation_plan(vocab, record_kind: str) -> tuple:
+    """The relation sections of a kind's pages, in order: (label, kind, field,
+    backward, optional, optional_when_carried), the same for all its records."""
+    plan = []
+    for relation, labels in vocab.relations.items():
+        kind, field = relation.split(".")
+        optional = vocab.fields[field].target == "same"   # 屡查屡犯, 承接自: shown only when present
+        own = record_kind == kind
+        if own:
+            plan.append((labels["forward"], kind, field, False, optional, own))
+        if record_kind == vocab.link_target(kind, field):
+            plan.append((labels["backward"], kind, field, True, optional, own))
+    return tuple(plan)
+
+
 def _relations(page: Page, record: Record) -> str:
     """Typed links: those written here (forward) and those pointing here (backward)."""
+    vocab, ledger = page.vocab, page.ledger
+    if page.memo is not None:
+        # a carried measure's problems are the original's, shown under 承接前的整改情况
+        carried = isinstance(record, MeasureRecord) and bool(ledger.carried_from(record))
+        plan = page.memo.once(("relations", record.kind), lambda: _relation_plan(vocab, record.kind))
+        sections = [(label, _linked(ledger, record, kind, field, backward), optional or (own and carried))
+                    for label, kind, field, backward, optional, own in plan]
+    else:
+        sections = _sections(page, record)
+    return _relation_tables(page, sections)
+
+
+def _linked(ledger, record: Record, kind: str, field: str, backward: bool) -> list:
+    return ledger.linked_from(record.id, kind, field) if backward else ledger.targets(record, field)
+
+
+def _sections(page: Page, record: Record) -> list:
     vocab, ledger = page.vocab, page.ledger
     sections = []
     for relation, labels in vocab.relations.items():
@@ -257,19 +289,38 @@ def _relations(page: Page, record: Record) -> str:
             sections.append((labels["forward"], ledger.targets(record, field), optional))
         if record.kind == vocab.link_target(kind, field):
             sections.append((labels["backward"], ledger.linked_from(record.id, kind, field), optional))
+    return sections
+
+
+def _relation_tables(page: Page, sections: list) -> str:
+    vocab = page.vocab
     html_parts = []
     for label, records, optional in sections:
         if optional and not records:
             continue
         with_status = any(r.kind in ("problem", "measure") for r in records)
-        headers = [Col(vocab.key("id"), ID), Col(vocab.key("title"), TITLE)] + ([Col(vocab.phrase("state_header"), KEY)]
-                                                                               if with_status else [])
-        rows = [[page.id_link(r), esc(r.title)] + ([_status_of(page, r)] if with_status else []) for r in records]
+        if page.memo is not None:
+            headers = page.memo.once(("relation headers", with_status), lambda w=with_status: _relation_headers(vocab, w))
+        else:
+            headers = _relation_headers(vocab, with_status)
+        rows = [[page.id_link(r), page.escaped_title(r)] + ([_status_of(page, r)] if with_status else []) for r in records]
         html_parts.append(f"<h3>{esc(label)}（{len(records)}）</h3>\n" + table(headers, rows, empty=vocab.phrase("empty")))
     return "\n".join(html_parts)
 
 
+def _relation_headers(vocab, with_status: bool) -> list:
+    return [Col(vocab.key("id"), ID), Col(vocab.key("title"), TITLE)] + ([Col(vocab.phrase("state_header"), KEY)]
+                                                                       if with_status else [])
+
+
 def _status_of(page: Page, record: Record) -> str:
+    """A linked record's state chip: the same on every record page naming it."""
+    if page.memo is not None:
+        return page.memo.per_record("state chip", record, lambda r: _state_chip(page, r))
+    return _state_chip(page, record)
+
+
+def _state_chip(page: Page, record: Record) -> str:
     if isinstance(record, MeasureRecord):
         return page.status(record.status) + " " + page.measure_light(record)
     if isinstance(record, ProblemRecord):
@@ -304,7 +355,7 @@ def _evidence(page: Page, m: MeasureRecord) -> str:
 
 
 def _round_summary(page: Page, rnd: RoundRecord) -> str:
-    fig = figures(page.ledger, Scope(page.ledger, rnd))
+    fig = figures(page.ledger, page.scope(rnd))
     vocab = page.vocab
     problems = fig.problem_count_text if fig.declarations else fig.problems
     counts = [[esc(vocab.kind_label(kind)), esc(n)] for kind, n in (

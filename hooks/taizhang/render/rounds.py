@@ -80,7 +80,7 @@ def render_rounds(page: Page, scope: Scope, archive: ArchiveView | None = None) 
 
 def _round_row(page: Page, own: Ledger, rnd: RoundRecord, shown: str | None, archive: ArchiveView) -> Row:
     """One round's figures: views.figures on that round's own ledger and scope, as its dashboard."""
-    fig = figures(own, Scope(own, rnd))
+    fig = figures(own, page.scope(rnd) if own is page.ledger else Scope(own, rnd))
     vocab = own.vocab
     shown_note = f' <span class="tz-shown">{esc(vocab.phrase("round_shown"))}</span>'
     title = page.link(rnd, rnd.title) + (shown_note if rnd.id == shown else "")

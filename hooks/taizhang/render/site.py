@@ -6,6 +6,7 @@ to docs/ or records/.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 
 from taizhang.history import History
@@ -14,7 +15,8 @@ from taizhang.render import urls
 from taizhang.render.closing import render_reconciliation, render_signoff_list
 from taizhang.render.dashboard import render_dashboard
 from taizhang.render.drafts import render_drafts
-from taizhang.render.html import Page, inline_blocks, record_src, set_aside, source_note
+from taizhang.render import html as render_html
+from taizhang.render.html import BuildMemo, Page, inline_blocks, record_src, set_aside, source_note
 from taizhang.render.lists import (render_kind_index, render_problem_list, render_recurrences,
                                    render_responsibility_list, render_task_list)
 from taizhang.render.record import render_record
@@ -38,17 +40,39 @@ class SitePages:
     fragments: dict[str, list[str]]   # src_uri -> HTML set aside from the Markdown (see html.block)
 
 
+# Rendering makes a great many short-lived strings and hardly a reference cycle,
+# while the ledger's objects all stay alive: Python's cycle collector would walk
+# them again and again (about a tenth of the pages' CPU at 5,000 records). As in
+# project.analyse, it is paused while the pages are made; memory is still freed
+# by reference counting.
+COLLECT_AFTER = True   # False: the collector runs while pages are made (tests compare)
+
+
 def render_site(analysis: Analysis, dir_urls: bool = True, history: History | None = None,
                 set_aside_html: bool = False, archive: ArchiveView | None = None) -> SitePages:
     """Every generated page; with set_aside_html, large HTML blocks are left as
     placeholders and returned in `fragments` for the adapter to fill in."""
+    collecting = COLLECT_AFTER and gc.isenabled()
+    if collecting:
+        gc.disable()
+    try:
+        return _render_site(analysis, dir_urls, history, set_aside_html, archive)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _render_site(analysis: Analysis, dir_urls: bool, history: History | None, set_aside_html: bool,
+                 archive: ArchiveView | None) -> SitePages:
     ledger = analysis.ledger
     scope = Scope(ledger, ledger.current_round)
     pages: dict[str, str] = {}
     fragments: dict[str, list[str]] = {}
 
+    memo = BuildMemo(ledger, scope) if render_html.ONCE_PER_BUILD else None
+
     def emit(uri: str, make) -> None:
-        text = make(Page(uri, ledger, dir_urls, archive or ArchiveView()))
+        text = make(Page(uri, ledger, dir_urls, archive or ArchiveView(), memo))
         if not set_aside_html:
             pages[uri] = inline_blocks(text)
             return

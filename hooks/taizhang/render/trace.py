@@ -18,7 +18,7 @@ def _links(page: Page, records, gap: str) -> str:
 def render_trace(page: Page, scope: Scope) -> str:
     ledger, vocab = page.ledger, page.vocab
     no_problems, no_causes, no_measures = (vocab.phrase(n) for n in ("no_problems", "no_causes", "no_measures"))
-    feedback = views.feedback_rows(ledger, scope.feedback)
+    feedback = views.own_feedback_rows(ledger, scope)
     gaps = sum(1 for f in feedback if f.gap)
     headers = [Col(vocab.kind_label("feedback"), TITLE), Col(vocab.kind_label("problem"), WIDE),
                Col(vocab.kind_label("cause"), WIDE), Col(vocab.kind_label("measure"), WIDE),
@@ -35,7 +35,7 @@ def render_trace(page: Page, scope: Scope) -> str:
         parts += [f"## {md_inline(vocab.phrase('trace_carried'))}\n",
                   block(f'<p class="tz-lead">{esc(vocab.phrase("trace_carried_lead"))}</p>'
                         + table(headers, _rows(page, carried), "tz-trace tz-sortable tz-filterable"))]
-    unlinked = [p for p in views.problem_rows(ledger, scope.problems) if not p.feedback]
+    unlinked = [p for p in views.own_problem_rows(ledger, scope) if not p.feedback]
     if unlinked:
         rows = [Row([page.link(p.problem), _links(page, p.causes, no_causes), _links(page, p.measures, no_measures),
                      page.status_cell(p.status, no_measures)], {"status": p.status_label, "area": p.area_label})

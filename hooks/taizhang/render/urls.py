@@ -130,6 +130,57 @@ def relative(from_src: str, to_src: str, dir_urls: bool) -> str:
     return href
 
 
+# A page links many pages in few folders (a record page its neighbours in
+# problems/, measures/, …): the way from the page's folder to each of those
+# folders is worked out once per page, then each link is that way plus a name.
+FOLDER_PREFIXES = True   # False: relative() per link (tests compare)
+
+
+@lru_cache(maxsize=1 << 15)
+def _in_folder(to_src: str, dir_urls: bool) -> tuple[tuple[str, ...], str | None, str]:
+    """A page's URL as (its folder's components, its last component, "/" for a folder URL);
+    name None when it is not a plain path below the site's root."""
+    _, parts, folder_url = _target(to_src, dir_urls)
+    if not parts:
+        return (), None, ""
+    return parts[:-1], parts[-1], "/" if folder_url else ""
+
+
+def _way(from_src: str, folder: tuple[str, ...], dir_urls: bool) -> tuple[str | None, str | None]:
+    """The relative path from from_src's folder into `folder` ("../../measures/"),
+    and the name a link into that folder must not have (the next component of
+    from_src's own folder, where relpath would climb less); None when from_src's
+    folder is not plain."""
+    _, start = _start(from_src, dir_urls)
+    if start is None:
+        return None, None
+    common = 0
+    for a, b in zip(start, folder):
+        if a != b:
+            break
+        common += 1
+    clash = start[len(folder)] if common == len(folder) and len(start) > len(folder) else None
+    head = ("..",) * (len(start) - common) + folder[common:]
+    return ("/".join(head) + "/" if head else ""), clash
+
+
+def relative_on_page(ways: dict, from_src: str, to_src: str, dir_urls: bool) -> str:
+    """relative(from_src, to_src, dir_urls), the way into each folder kept in
+    `ways` (one page's, from_src and dir_urls always the same)."""
+    if not FOLDER_PREFIXES:
+        return relative(from_src, to_src, dir_urls)
+    folder, name, suffix = _in_folder(to_src, dir_urls)
+    if name is None:
+        return relative(from_src, to_src, dir_urls)
+    way = ways.get(folder)
+    if way is None:
+        way = ways[folder] = _way(from_src, folder, dir_urls)
+    prefix, clash = way
+    if prefix is None or name == clash:
+        return relative(from_src, to_src, dir_urls)
+    return prefix + name + suffix
+
+
 def in_version(from_src: str, version: str, to_src: str, dir_urls: bool) -> str:
     """Relative href from a page to a page of another version of the site.
 

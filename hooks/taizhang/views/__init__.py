@@ -79,7 +79,8 @@ __all__ = [
     "light_label", "worst_light_label", "total_completion", "carried_state",
     "TaskRow", "ProblemRow", "FeedbackRow", "Group", "RATE_LEVELS", "HandoverRow", "handover_rows",
     "field_text", "is_closed", "light_text", "status_of", "status_label", "days_text", "deadline_text", "measure_note", "round_facts",
-    "figures", "task_rows", "problem_rows", "feedback_rows", "responsibility_groups", "problem_light",
+    "figures", "task_rows", "problem_rows", "feedback_rows", "own_problem_rows", "own_feedback_rows",
+    "responsibility_groups", "problem_light",
     "area_label", "sample_notice", "Download", "DOWNLOADS", "plain", "progress_line", "signoff_text",
 ]
 
@@ -88,6 +89,10 @@ RATE_LEVELS = ((1.0, "complete"), (2 / 3, "high"), (1 / 3, "medium"), (0.0, "low
 
 
 # -- scope ---------------------------------------------------------------
+
+# A scope's derived lists (its problems proper, repeats, carried measures, …) are
+# asked for by many pages: each is made once per scope and handed out as a copy.
+LISTS_ONCE = True   # False: made anew on each access (tests compare)
 
 class Scope:
     """The records of one round, by kind, each list sorted by id.
@@ -114,6 +119,14 @@ class Scope:
         the scope's ledger alone and are never changed once made."""
         return self._made.setdefault(what, {})
 
+    def _list(self, name: str, make) -> list:
+        if not LISTS_ONCE:
+            return make()
+        made = self.made("lists")
+        if name not in made:
+            made[name] = tuple(make())
+        return list(made[name])
+
     @property
     def feedback(self) -> list[FeedbackRecord]:
         return self.of("feedback")
@@ -121,21 +134,21 @@ class Scope:
     @property
     def tasks(self) -> list[FeedbackRecord]:
         """Feedback items that are rectification tasks: the ones counted."""
-        return [f for f in self.feedback if not not_a_task(f)]
+        return self._list("tasks", lambda: [f for f in self.feedback if not not_a_task(f)])
 
     @property
     def not_tasks(self) -> list[FeedbackRecord]:
         """Feedback items declared not a rectification task (非整改任务): listed apart, never counted."""
-        return [f for f in self.feedback if not_a_task(f)]
+        return self._list("not_tasks", lambda: [f for f in self.feedback if not_a_task(f)])
 
     @property
     def problems(self) -> list[ProblemRecord]:
         """Problems proper: declarations (说明事项) are not counted."""
-        return [p for p in self.of("problem") if not p.is_declaration]
+        return self._list("problems", lambda: [p for p in self.of("problem") if not p.is_declaration])
 
     @property
     def declarations(self) -> list[ProblemRecord]:
-        return [p for p in self.of("problem") if p.is_declaration]
+        return self._list("declarations", lambda: [p for p in self.of("problem") if p.is_declaration])
 
     @property
     def causes(self) -> list[CauseRecord]:
@@ -148,16 +161,16 @@ class Scope:
     @property
     def repeat_feedback(self) -> list[FeedbackRecord]:
         """屡查屡犯: this round's feedback items that repeat an earlier round's (前轮记录)."""
-        return [f for f in self.feedback if self.ledger.repeats(f)]
+        return self._list("repeat_feedback", lambda: [f for f in self.feedback if self.ledger.repeats(f)])
 
     @property
     def repeat_problems(self) -> list[ProblemRecord]:
-        return [p for p in self.problems if self.ledger.repeats(p)]
+        return self._list("repeat_problems", lambda: [p for p in self.problems if self.ledger.repeats(p)])
 
     @property
     def carried_in(self) -> list[MeasureRecord]:
         """承接事项: this round's measures that continue an earlier round's (承接自)."""
-        return [m for m in self.measures if self.ledger.carried_from(m)]
+        return self._list("carried_in", lambda: [m for m in self.measures if self.ledger.carried_from(m)])
 
     @functools.cached_property
     def carried_problems(self) -> list[ProblemRecord]:
@@ -216,7 +229,7 @@ class Scope:
     @property
     def carried_out(self) -> list[MeasureRecord]:
         """This round's measures handed over to a later round (another measure's 承接自 names them)."""
-        return [m for m in self.measures if self.ledger.carried_into(m.id)]
+        return self._list("carried_out", lambda: [m for m in self.measures if self.ledger.carried_into(m.id)])
 
     def areas(self) -> list[tuple[str, str]]:
         """(ordinal, name) of the round's areas, plus any area records use."""
@@ -738,7 +751,28 @@ class Figures:
         return self.light(YELLOW)
 
 
+# A scope's figures are made once: the site's dashboard, lists, trace and report
+# (and the round pages) each state them, from the same scope.
+FIGURES_ONCE = True   # False: worked out anew on each call (tests compare)
+
+
 def figures(ledger: Ledger, scope: Scope) -> Figures:
+    if FIGURES_ONCE:
+        return _once(ledger, scope, "figures", _figures)
+    return _figures(ledger, scope)
+
+
+def _once(ledger: Ledger, scope: Scope, what: str, make):
+    """make(ledger, scope), kept in the scope (Scope.made) for the next page that asks."""
+    if ledger is not scope.ledger:
+        return make(ledger, scope)
+    made = scope.made(what)
+    if what not in made:
+        made[what] = make(ledger, scope)
+    return made[what]
+
+
+def _figures(ledger: Ledger, scope: Scope) -> Figures:
     vocab = ledger.vocab
     measures, problems, feedback = scope.measures, scope.problems, scope.feedback
     order = vocab.status_order()
@@ -1059,6 +1093,25 @@ def declaration_rows(ledger: Ledger, declarations) -> tuple[DeclarationRow, ...]
     return tuple(DeclarationRow(number, Ref.of(p), p.area, area_label(p.area, ledger.area_name(p, p.area)),
                                 plain_text(p.body))
                  for number, p in enumerate(declarations, start=1))
+
+
+# The 对照表 and the 对账 page list the same feedback rows, the 问题清单 and the
+# 对照表 the same problem rows: made once per scope.
+ROWS_ONCE = True   # False: each page makes its own (tests compare)
+
+
+def own_problem_rows(ledger: Ledger, scope: Scope) -> tuple[ProblemRow, ...]:
+    """problem_rows(ledger, scope.problems)."""
+    if ROWS_ONCE:
+        return _once(ledger, scope, "own problem rows", lambda led, s: problem_rows(led, s.problems))
+    return problem_rows(ledger, scope.problems)
+
+
+def own_feedback_rows(ledger: Ledger, scope: Scope) -> tuple[FeedbackRow, ...]:
+    """feedback_rows(ledger, scope.feedback)."""
+    if ROWS_ONCE:
+        return _once(ledger, scope, "own feedback rows", lambda led, s: feedback_rows(led, s.feedback))
+    return feedback_rows(ledger, scope.feedback)
 
 
 def feedback_rows(ledger: Ledger, feedback, scope: Scope | None = None, start: int = 1) -> tuple[FeedbackRow, ...]:
