@@ -325,3 +325,47 @@ print("def _inspect_on_first_use" in inspect.getsource(taizhang), inspect is sys
 """
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.split("\n")[:2] == ["Undocumented(a: int) (a: int) -> None KEYWORD_ONLY True", "True True"], out
+
+
+def test_inspect_deferred_under_threads_and_find_spec():
+    """The stand-in behaves as an import would: a second thread that reads `inspect`
+    while the first one loads it waits and gets the attribute (not AttributeError), and
+    importlib.util.find_spec("inspect") gives the spec before the first use (no ValueError).
+    The second thread is started from inside inspect's own import of `dis`, so it always
+    reads while the loading is under way."""
+    import subprocess
+    import sys
+
+    script = """
+import sys, threading, importlib.util
+import taizhang
+assert "dis" not in sys.modules and "inspect" in sys.modules
+print(importlib.util.find_spec("inspect").origin == sys.modules["inspect"].__file__)
+seen = []
+
+def reader():
+    try:
+        import inspect
+        seen.append(inspect.isclass(int))
+    except Exception as exc:
+        seen.append(repr(exc))
+
+class StartReaderOnDis:
+    def find_spec(self, name, path=None, target=None):
+        if name == "dis":
+            sys.meta_path.remove(self)
+            thread = threading.Thread(target=reader)
+            thread.start()
+            thread.join(0.5)   # with a lock it waits for the load; without, it has failed by now
+            threads.append(thread)
+        return None
+
+threads = []
+sys.meta_path.insert(0, StartReaderOnDis())
+import inspect
+print(inspect.signature(len))
+threads[0].join()
+print(seen)
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:3] == ["True", "(obj, /)", "[True]"], out
