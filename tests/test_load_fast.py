@@ -369,3 +369,36 @@ print(seen)
 """
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.split("\n")[:3] == ["True", "(obj, /)", "[True]"], out
+
+
+def test_inspect_deferred_lists_its_names():
+    """dir() on the stand-in loads inspect and lists its names, as on the real module."""
+    import subprocess
+    import sys
+
+    script = "import taizhang, inspect, sys\nprint(len(dir(inspect)) > 100, 'signature' in dir(inspect), '__dir__' in vars(inspect))"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True", "False"], out
+
+
+def test_inspect_not_deferred_when_not_found_on_sys_path():
+    """Where inspect is no file on sys.path (frozen, embedded), taizhang imports as usual
+    and leaves `inspect` to the import statement."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import taizhang
+
+    script = f"""
+import sys, types, importlib.machinery
+saved = sys.path[:]
+sys.path[:] = [{str(Path(taizhang.__file__).parent.parent)!r}]
+import taizhang
+sys.path[:] = saved
+print("inspect" in sys.modules)
+import inspect
+print(inspect.signature(len))
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["False", "(obj, /)"], out

@@ -27,6 +27,8 @@ def _inspect_on_first_use() -> None:
     # The spec as import sets it: `import inspect` reads __spec__ without loading, and
     # importlib.util.find_spec("inspect") gives it back (it raises on a None __spec__).
     spec = PathFinder.find_spec("inspect")
+    if spec is None or spec.loader is None:   # not a file on sys.path (frozen, embedded): import it as usual
+        return
     module = types.ModuleType("inspect")
     vars(module).update(__spec__=spec, __loader__=spec.loader, __file__=spec.origin, __cached__=spec.cached,
                         __package__=spec.parent)
@@ -43,13 +45,20 @@ def _inspect_on_first_use() -> None:
                     if sys.modules.get("inspect") is module:
                         del sys.modules["inspect"]
                     raise
-                del module.__getattr__   # only now: another thread's read comes here and waits
+                del module.__getattr__, module.__dir__   # only now: another thread's read comes here and waits
                 loading.append(False)
             elif loading[-1]:   # read while inspect's own code runs, in this thread: not there (yet)
                 raise AttributeError(f"module 'inspect' has no attribute {name!r}")
         return getattr(module, name)
 
-    module.__getattr__ = __getattr__
+    def __dir__():   # dir() lists inspect's names, as for the real module
+        try:
+            __getattr__("__name__")
+        except AttributeError:   # asked while inspect's own code runs: the names so far
+            pass
+        return sorted(vars(module))
+
+    module.__getattr__, module.__dir__ = __getattr__, __dir__
     sys.modules["inspect"] = module
 
 
