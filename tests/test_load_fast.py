@@ -281,9 +281,11 @@ def test_printable_text_skips_the_character_search_with_the_same_results(monkeyp
 def test_records_are_read_as_open_read_gives_them(tmp_path, monkeypatch):
     """QUICK_READ: os.open/os.read give the bytes open(path, 'rb').read() gives (empty, small,
     larger than one read, a link to a file), and the same 无法读取 problem for a folder or a
-    file that is gone."""
+    file that is gone. On Windows os.open opens in text mode unless told O_BINARY (CRLF read
+    as LF, a Ctrl-Z read as the end): crlf.md and ctrlz.md fail there without it."""
     files = {"empty.md": b"", "small.md": "---\n编号: CS-001\n---\n正文".encode(),
-             "big.md": os.urandom(300_000), "crlf.md": b"---\r\na: b\r\n---\r\n"}
+             "big.md": os.urandom(300_000), "crlf.md": b"---\r\na: b\r\n---\r\n",
+             "ctrlz.md": b"---\r\na: b\x1a\r\n---\r\nrest\r\n"}
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
     (tmp_path / "link.md").symlink_to(tmp_path / "small.md")
@@ -298,7 +300,7 @@ def test_records_are_read_as_open_read_gives_them(tmp_path, monkeypatch):
     quick = read_all()
     monkeypatch.setattr(load, "QUICK_READ", False)
     assert read_all() == quick
-    assert quick[0][:5] == [*files.values(), files["small.md"]]
+    assert quick[0][:6] == [*files.values(), files["small.md"]]
     assert [rule for rule, _, _ in quick[1]] == ["unreadable", "unreadable"]
 
 
@@ -325,3 +327,80 @@ print("def _inspect_on_first_use" in inspect.getsource(taizhang), inspect is sys
 """
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.split("\n")[:2] == ["Undocumented(a: int) (a: int) -> None KEYWORD_ONLY True", "True True"], out
+
+
+def test_inspect_deferred_under_threads_and_find_spec():
+    """The stand-in behaves as an import would: a second thread that reads `inspect`
+    while the first one loads it waits and gets the attribute (not AttributeError), and
+    importlib.util.find_spec("inspect") gives the spec before the first use (no ValueError).
+    The second thread is started from inside inspect's own import of `dis`, so it always
+    reads while the loading is under way."""
+    import subprocess
+    import sys
+
+    script = """
+import sys, threading, importlib.util
+import taizhang
+assert "dis" not in sys.modules and "inspect" in sys.modules
+print(importlib.util.find_spec("inspect").origin == sys.modules["inspect"].__file__)
+seen = []
+
+def reader():
+    try:
+        import inspect
+        seen.append(inspect.isclass(int))
+    except Exception as exc:
+        seen.append(repr(exc))
+
+class StartReaderOnDis:
+    def find_spec(self, name, path=None, target=None):
+        if name == "dis":
+            sys.meta_path.remove(self)
+            thread = threading.Thread(target=reader)
+            thread.start()
+            thread.join(0.5)   # with a lock it waits for the load; without, it has failed by now
+            threads.append(thread)
+        return None
+
+threads = []
+sys.meta_path.insert(0, StartReaderOnDis())
+import inspect
+print(inspect.signature(len))
+threads[0].join()
+print(seen)
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:3] == ["True", "(obj, /)", "[True]"], out
+
+
+def test_inspect_deferred_lists_its_names():
+    """dir() on the stand-in loads inspect and lists its names, as on the real module."""
+    import subprocess
+    import sys
+
+    script = "import taizhang, inspect, sys\nprint(len(dir(inspect)) > 100, 'signature' in dir(inspect), '__dir__' in vars(inspect))"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True", "False"], out
+
+
+def test_inspect_not_deferred_when_not_found_on_sys_path():
+    """Where inspect is no file on sys.path (frozen, embedded), taizhang imports as usual
+    and leaves `inspect` to the import statement."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import taizhang
+
+    script = f"""
+import sys, types, importlib.machinery
+saved = sys.path[:]
+sys.path[:] = [{str(Path(taizhang.__file__).parent.parent)!r}]
+import taizhang
+sys.path[:] = saved
+print("inspect" in sys.modules)
+import inspect
+print(inspect.signature(len))
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["False", "(obj, /)"], out

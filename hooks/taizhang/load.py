@@ -213,7 +213,7 @@ def _read_rest(fd: int) -> bytes:
 
 
 QUICK_READ = True   # False: open(path, "rb").read() (tests compare)
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)   # O_BINARY: Windows reads text otherwise
 
 
 def load_tree(project_root: Path, records_dir: Path, reporter: Reporter,
