@@ -302,6 +302,17 @@ def test_records_are_read_as_open_read_gives_them(tmp_path, monkeypatch):
     assert read_all() == quick
     assert quick[0][:6] == [*files.values(), files["small.md"]]
     assert [rule for rule, _, _ in quick[1]] == ["unreadable", "unreadable"]
+    # Reads that come back short (a pipe-like file system, a signal) are read on to the end;
+    # so is a file that is bigger than os.fstat said when the first read began.
+    monkeypatch.setattr(load, "QUICK_READ", True)
+    real_read = os.read
+    monkeypatch.setattr(load.os, "read", lambda fd, n: real_read(fd, min(n, 1000)))
+    assert read_all() == quick
+    monkeypatch.setattr(load.os, "read", real_read)
+    real_fstat = os.fstat
+    monkeypatch.setattr(load.os, "fstat", lambda fd: os.stat_result((0,) * 6 + (10,) + (0,) * 3))
+    assert read_all() == quick
+    monkeypatch.setattr(load.os, "fstat", real_fstat)
 
 
 def test_inspect_deferred_is_still_inspect():

@@ -62,5 +62,5 @@ def _inspect_on_first_use() -> None:
     sys.modules["inspect"] = module
 
 
-INSPECT_ON_FIRST_USE = True   # False: imported at once, as dataclasses asks (tests compare)
+INSPECT_ON_FIRST_USE = True   # False: imported at once, as dataclasses asks (read once, when taizhang is imported)
 _inspect_on_first_use()

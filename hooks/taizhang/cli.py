@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import sys
 from pathlib import Path
 
+from taizhang import collector
 from taizhang.errors import TaizhangError
 from taizhang.argparse_zh import ChineseParser
 from taizhang.project import RECORDS_DIR, TodayError, analyse, find_root
@@ -46,13 +46,8 @@ def project_root(start: str) -> Path:
 def cmd_check(args) -> int:
     # The cycle collector stays off until the analysis is freed (see project.analyse):
     # turned on while it is alive, it would first walk all of it once more.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused():
         return _check(args)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _check(args) -> int:

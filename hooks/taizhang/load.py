@@ -452,11 +452,9 @@ def _prose_after_blank(fm_lines: list[str], known_keys: set[str]) -> int | None:
     return None
 
 
-def _prescan(fm_lines: list[str], rel: str, reporter: Reporter, known_keys: set[str], block: str | None = None) -> bool:
+def _prescan(fm_lines: list[str], rel: str, reporter: Reporter, known_keys: set[str], block: str) -> bool:
     """Catch what YAML would report obscurely: tabs, full-width colon/space.
-    `block`: the lines as one text, when the caller has it."""
-    if block is None:
-        block = "\n".join(fm_lines)
+    `block`: the lines as one text."""
     if "\t" not in block and "\u3000" not in block and "：" not in block:
         return True  # the usual case: nothing to look at line by line
     ok = True

@@ -7,11 +7,11 @@ parser. The project root is the folder holding mkdocs.yml and records/.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from taizhang import collector
 from taizhang.check import check_ledger
 from taizhang.errors import TaizhangError
 from taizhang.link import Ledger, build_ledger, current_round
@@ -135,13 +135,8 @@ def analyse(root: Path, today: dt.date | None = None, vocab: Vocabulary | None =
     # fields and lines) and hardly a reference cycle: Python's cycle collector
     # would walk them again and again as they grow (about 0.25 s of `taizhang
     # check` at 10,000 records). Memory is freed by reference counting as before.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused():
         return _analyse(Path(root), today, vocab, round_id, cache, submit)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _analyse(root: Path, today: dt.date | None, vocab: Vocabulary | None, round_id: str | None,

@@ -16,7 +16,6 @@ same records and statistics date give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from array import array
 import math
 import re
@@ -37,7 +36,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.merge import MergedCellRange
 
-from taizhang import views
+from taizhang import collector, views
 from taizhang.export.rows import FEEDBACK_COLUMNS, PROBLEM_COLUMNS, filing_unit, ledger_blocks
 from taizhang.export.zipfix import fixed_members, workbook_members
 from taizhang.link import RED, YELLOW, Ledger
@@ -750,14 +749,8 @@ PAUSE_COLLECTOR = True
 
 
 def build_workbook(ledger: Ledger, scope: Scope) -> bytes:
-    if not PAUSE_COLLECTOR or not gc.isenabled():
+    with collector.paused(PAUSE_COLLECTOR, collect_young=True):
         return _build_workbook(ledger, scope)
-    gc.disable()
-    try:
-        return _build_workbook(ledger, scope)
-    finally:
-        gc.enable()
-        gc.collect(0)
 
 
 def _build_workbook(ledger: Ledger, scope: Scope) -> bytes:

@@ -6,9 +6,9 @@ to docs/ or records/.
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass
 
+from taizhang import collector
 from taizhang.history import History
 from taizhang.project import Analysis
 from taizhang.render import urls
@@ -52,14 +52,8 @@ def render_site(analysis: Analysis, dir_urls: bool = True, history: History | No
                 set_aside_html: bool = False, archive: ArchiveView | None = None) -> SitePages:
     """Every generated page; with set_aside_html, large HTML blocks are left as
     placeholders and returned in `fragments` for the adapter to fill in."""
-    collecting = COLLECT_AFTER and gc.isenabled()
-    if collecting:
-        gc.disable()
-    try:
+    with collector.paused(COLLECT_AFTER):
         return _render_site(analysis, dir_urls, history, set_aside_html, archive)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _render_site(analysis: Analysis, dir_urls: bool, history: History | None, set_aside_html: bool,
