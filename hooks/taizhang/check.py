@@ -15,7 +15,7 @@ from pathlib import Path
 from taizhang.fsutil import BROKEN_LINK_REASONS, broken_link
 from taizhang.link import Ledger, is_earlier, is_long_term, not_a_task
 from taizhang.load import BIDI_CHARS, bidi_names, bidi_shown
-from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord, Record
+from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord, Record, RoundRecord
 from taizhang.problems import PRIVATE_PLACES, Reporter
 from taizhang.publish import active_file, hidden_name, private_kind
 from taizhang.safety import unsafe_html
@@ -28,12 +28,14 @@ DRAFT_BODY = "（在此填写正文）"
 def check_ledger(records: list[Record], ledger: Ledger, reporter: Reporter, docs_dir: Path) -> None:
     check_duplicate_ids(records, reporter, ledger.vocab.key("id"))
     check_links(ledger, reporter)
+    shown = ledger.current_round
     for record in ledger.records.values():
-        check_area(record, ledger, reporter)
-        check_dates(record, ledger, reporter)
+        rnd = ledger.round_of(record)   # once per record: four checks below ask
+        check_area(record, rnd, ledger, reporter)
+        check_dates(record, rnd, shown, ledger, reporter)
         check_body(record, reporter)
-        check_recurrence(record, ledger, reporter)
-        check_same_round(record, ledger, reporter)
+        check_recurrence(record, rnd, ledger, reporter)
+        check_same_round(record, rnd, ledger, reporter)
         if isinstance(record, MeasureRecord):
             check_measure_status(record, ledger, reporter)
             check_adjusted_deadline(record, ledger.vocab, reporter)
@@ -87,9 +89,9 @@ BACKWARD_FIELDS = ("recurs_from", "carried_from")   # 前轮记录, 承接自: l
 SAME_ROUND_FIELDS = {"measure": ("problems",), "problem": ("feedback",)}   # links that feed a round's figures
 
 
-def check_recurrence(record: Record, ledger: Ledger, reporter: Reporter) -> None:
-    """屡查屡犯 and 承接自 links point back in time: to a round with an earlier feedback date."""
-    mine = ledger.round_of(record)
+def check_recurrence(record: Record, mine: RoundRecord | None, ledger: Ledger, reporter: Reporter) -> None:
+    """屡查屡犯 and 承接自 links point back in time: to a round with an earlier feedback date
+    (`mine`: the record's round)."""
     links = record.links()
     for field in BACKWARD_FIELDS:
         for link in links.get(field, ()):
@@ -102,10 +104,9 @@ def check_recurrence(record: Record, ledger: Ledger, reporter: Reporter) -> None
                              key=ledger.vocab.key(field), round=mine.id)
 
 
-def check_same_round(record: Record, ledger: Ledger, reporter: Reporter) -> None:
+def check_same_round(record: Record, mine: RoundRecord | None, ledger: Ledger, reporter: Reporter) -> None:
     """A measure rectifies problems of its own round, a problem answers feedback of
     its own round: so no later record can change an earlier round's figures."""
-    mine = ledger.round_of(record)
     if mine is None:
         return
     links = record.links()
@@ -118,9 +119,8 @@ def check_same_round(record: Record, ledger: Ledger, reporter: Reporter) -> None
                              value=link.target, other=theirs.id, round=mine.id)
 
 
-def check_area(record: Record, ledger: Ledger, reporter: Reporter) -> None:
+def check_area(record: Record, rnd: RoundRecord | None, ledger: Ledger, reporter: Reporter) -> None:
     area = getattr(record, "area", None)
-    rnd = ledger.round_of(record)
     if area is None or rnd is None or rnd.area_name(area) is not None:
         return
     allowed = "、".join(k for k, _ in rnd.areas) or ledger.vocab.fill("（该{keys[round]}未列出{keys[area]}）")
@@ -128,13 +128,14 @@ def check_area(record: Record, ledger: Ledger, reporter: Reporter) -> None:
                  key=ledger.vocab.key("area"), areas=ledger.vocab.key("areas"))
 
 
-def check_dates(record: Record, ledger: Ledger, reporter: Reporter) -> None:
+def check_dates(record: Record, rnd: RoundRecord | None, shown: RoundRecord | None, ledger: Ledger,
+                reporter: Reporter) -> None:
+    """`rnd`: the record's round; `shown`: the ledger's current round."""
     if not isinstance(record, MeasureRecord):
         return
     vocab = ledger.vocab
-    rnd = ledger.round_of(record)
     feedback = rnd.feedback_date if rnd else None
-    today = record_today(ledger, rnd)
+    today = record_today(ledger, rnd, shown)
     dated = [(vocab.key("progress"), p.on, p.line) for p in record.progress]
     for field in ("completed_on", "signed_off_on"):
         value = getattr(record, field)
@@ -164,11 +165,12 @@ def check_date_order(m: MeasureRecord, vocab, feedback, reporter: Reporter) -> N
                      done_key=vocab.key("completed_on"), done=m.completed_on)
 
 
-def record_today(ledger: Ledger, rnd) -> dt.date:
+def record_today(ledger: Ledger, rnd: RoundRecord | None, shown: RoundRecord | None) -> dt.date:
     """The date a record's facts may not be later than: the build's statistics date
     for the shown round; another round's own 统计日期 (or the real date), so that
-    building an earlier round does not call a later round's progress "future"."""
-    if rnd is None or rnd.id == (ledger.current_round.id if ledger.current_round else None):
+    building an earlier round does not call a later round's progress "future"
+    (`shown`: ledger.current_round, the round the build shows)."""
+    if rnd is None or rnd.id == (shown.id if shown else None):
         return ledger.today
     return max(ledger.today, rnd.as_of or dt.date.today())
 

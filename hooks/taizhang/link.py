@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field as dataclass_field
+from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType
 from collections.abc import Mapping
 
@@ -37,24 +38,64 @@ class Unresolved:
 
 
 @dataclass(frozen=True)
+class Figures:
+    """What a ledger derives from its records: lights, counted states, statuses."""
+
+    problem_status: Mapping[str, str | None]
+    lights: Mapping[str, str | None]
+    feedback_status: Mapping[str, str | None]
+    # A measure's state as counted (see measure_state): its written status,
+    # except that an open 长期坚持 measure is 基本完成 only while it shows progress.
+    measure_states: Mapping[str, str | None]
+    # Open 长期坚持 measures: days since their last progress entry (their own or
+    # the measure they continue), or since the round's feedback date when none.
+    stale_days: Mapping[str, int]
+
+
+# False: build_ledger works out the figures at once (tests compare). `taizhang check`
+# never reads them; the site and the downloads read them all.
+FIGURES_ON_FIRST_USE = True
+
+
+@dataclass(frozen=True)
 class Ledger:
-    """All records linked: forward and backward links, derived statuses and lights."""
+    """All records linked: forward and backward links, derived statuses and lights.
+    The derived figures are worked out on first use (see `figures`), once."""
 
     vocab: Vocabulary
     today: dt.date
     records: Mapping[str, Record]
     incoming: Mapping[str, Mapping[str, tuple[str, ...]]]
-    problem_status: Mapping[str, str | None]
-    lights: Mapping[str, str | None]
     shown_round: str | None = None     # the round summary pages show
-    feedback_status: Mapping[str, str | None] = dataclass_field(default_factory=dict)
     unresolved: tuple[Unresolved, ...] = ()      # links left out of `incoming`
-    # A measure's state as counted (see measure_state): its written status,
-    # except that an open 长期坚持 measure is 基本完成 only while it shows progress.
-    measure_states: Mapping[str, str | None] = dataclass_field(default_factory=dict)
-    # Open 长期坚持 measures: days since their last progress entry (their own or
-    # the measure they continue), or since the round's feedback date when none.
-    stale_days: Mapping[str, int] = dataclass_field(default_factory=dict)
+
+    @cached_property
+    def figures(self) -> Figures:
+        return derive_figures(self.records, self.incoming, self.vocab, self.today)
+
+    def work_out_figures(self) -> Figures:
+        """The figures, worked out now if not yet (before the ledger is pickled, say)."""
+        return self.figures
+
+    @property
+    def problem_status(self) -> Mapping[str, str | None]:
+        return self.figures.problem_status
+
+    @property
+    def lights(self) -> Mapping[str, str | None]:
+        return self.figures.lights
+
+    @property
+    def feedback_status(self) -> Mapping[str, str | None]:
+        return self.figures.feedback_status
+
+    @property
+    def measure_states(self) -> Mapping[str, str | None]:
+        return self.figures.measure_states
+
+    @property
+    def stale_days(self) -> Mapping[str, int]:
+        return self.figures.stale_days
 
     def status_of(self, record: Record) -> str | None:
         """A measure's written status; a problem's or feedback item's derived one."""
@@ -157,6 +198,13 @@ def build_ledger(records: list[Record], vocab: Vocabulary, today: dt.date, shown
         by_id.setdefault(record.id, record)  # duplicates are reported by check
     ordered = {i: by_id[i] for i in sorted(by_id, key=id_sort_key)}
     incoming = _incoming(ordered)
+    ledger = Ledger(vocab, today, ordered, incoming, shown_round, tuple(_unresolved(ordered, vocab)))
+    if not FIGURES_ON_FIRST_USE:
+        ledger.work_out_figures()
+    return ledger
+
+
+def derive_figures(ordered: Mapping[str, Record], incoming: Mapping, vocab: Vocabulary, today: dt.date) -> Figures:
     measures = {i: r for i, r in ordered.items() if isinstance(r, MeasureRecord)}
     stale = {i: _days_since_progress(m, ordered, today) for i, m in measures.items()
              if is_long_term(m) and m.status and not vocab.is_closed(m.status)}
@@ -179,8 +227,7 @@ def build_ledger(records: list[Record], vocab: Vocabulary, today: dt.date, shown
             gaps = sum(1 for p in problems if not incoming.get(p.id, {}).get("measure.problems"))
             feedback_status[i] = derive_item_state(
                 [item_share(m, states[m.id]) for m in answering.values()], vocab, gaps)
-    return Ledger(vocab, today, ordered, incoming, status, lights, shown_round, MappingProxyType(feedback_status),
-                  tuple(_unresolved(ordered, vocab)), MappingProxyType(states), MappingProxyType(stale))
+    return Figures(status, lights, MappingProxyType(feedback_status), MappingProxyType(states), MappingProxyType(stale))
 
 
 def is_long_term(measure: MeasureRecord) -> bool:

@@ -29,6 +29,7 @@ SEND_LEDGER = True   # False: the child reads the ledger again from the project 
 def start_downloads(root: Path, ledger):
     """Background (a second process, started now) when a spare core can run it,
     else InProcess; either way .result() gives the downloads."""
+    ledger.work_out_figures()   # once, here: pickled with the ledger, the child need not work them out again
     if spawn.spare_core():
         return Background(root, ledger)
     return InProcess(ledger)
