@@ -16,6 +16,7 @@ from conftest import REPO, SAMPLE_TODAY, copy_project
 from taizhang import cli, link
 from taizhang.export.background import ledger_bytes, start_downloads
 from taizhang.project import analyse
+from taizhang.vocabulary import ConfigError
 
 
 def _refuse(*args, **kwargs):
@@ -68,3 +69,38 @@ def test_the_downloads_process_gets_the_figures_with_the_ledger(tmp_path):
         assert "figures" in sent.__dict__ and sent.figures == ledger.figures
     finally:
         assert downloads.result()
+
+
+def _ledgers_of_every_shape(tmp_path):
+    """The sample, a generated ledger and each checker golden case over its base
+    (hostile titles, odd fields, control characters, drafts, extra fields …)."""
+    from conftest import overlay
+
+    roots = [REPO, _generated(tmp_path, 400)]
+    for case in sorted((REPO / "tests" / "golden" / "checker").iterdir()):
+        roots.append(overlay(REPO / "tests" / "golden" / "base", case, tmp_path / "golden" / case.name))
+    return roots
+
+
+def test_records_made_without_init_are_the_records_init_makes(tmp_path, monkeypatch):
+    from taizhang import model
+
+    made = 0
+    for root in _ledgers_of_every_shape(tmp_path):
+        try:
+            quick = analyse(root).ledger.records
+        except ConfigError:
+            continue          # a golden case of refused taizhang.yml words: no records made
+        monkeypatch.setattr(model, "QUICK_MAKE", False)
+        slow = analyse(root).ledger.records
+        monkeypatch.setattr(model, "QUICK_MAKE", True)
+        assert list(quick) == list(slow)
+        for record_id, record in quick.items():
+            other = slow[record_id]
+            assert type(record) is type(other) and record == other, record_id
+            assert list(record.__dict__.items()) == list(other.__dict__.items()), record_id
+            assert ledger_bytes(record) == ledger_bytes(other), record_id   # as sent to the downloads
+            with pytest.raises(AttributeError):   # still frozen
+                record.title = "改写"
+            made += 1
+    assert made > 500

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field
 from types import MappingProxyType
 from collections.abc import Mapping
 
@@ -452,5 +452,36 @@ def _make(kind: str, raw: RawRecord, values: dict, lines: dict) -> Record:
     kwargs = {k: v for k, v in values.items() if k in known and k != "extra" and v is not None}
     extra = {k: v for k, v in values.items() if (k not in known or k == "extra") and v is not None}
     kwargs.setdefault("title", "")
-    return cls(kind=kind, path=raw.path, body=raw.body, body_line=raw.body_line, lines=lines,
-               extra=MappingProxyType(extra), **kwargs)
+    if not QUICK_MAKE:
+        return cls(kind=kind, path=raw.path, body=raw.body, body_line=raw.body_line, lines=lines,
+                   extra=MappingProxyType(extra), **kwargs)
+    # What the frozen dataclass's __init__ does, without its object.__setattr__ call per field
+    # (about 20 per record): every field, in field order, its default unless given.
+    fields = dict(_DEFAULTS[cls])
+    fields.update(kind=kind, path=raw.path, body=raw.body, body_line=raw.body_line, lines=lines,
+                  extra=MappingProxyType(extra), **kwargs)
+    record = object.__new__(cls)
+    record.__dict__.update(fields)
+    return record
+
+
+_ALWAYS_GIVEN = frozenset({"kind", "id", "title", "path", "body", "body_line", "lines", "extra"})
+
+
+def _field_defaults(cls) -> dict:
+    """Every field of a record class in field order, with its default, or None
+    for the fields _make always gives. A new field needs a plain default
+    (a default_factory would be shared by every record): refused here."""
+    found = {}
+    for name, spec in cls.__dataclass_fields__.items():
+        if name in _ALWAYS_GIVEN:
+            found[name] = None
+        elif spec.default is MISSING:
+            raise TypeError(f"{cls.__name__}.{name}: a record field needs a plain default (see _make)")
+        else:
+            found[name] = spec.default
+    return found
+
+
+QUICK_MAKE = True    # False: records made by the dataclass's __init__ (tests compare)
+_DEFAULTS = {cls: _field_defaults(cls) for cls in RECORD_CLASSES.values()}
