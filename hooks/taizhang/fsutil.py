@@ -9,6 +9,10 @@ from pathlib import Path
 
 from taizhang.errors import TaizhangError
 
+# Flags for os.open of a file read whole. O_BINARY: on Windows os.open opens in text
+# mode otherwise (CRLF read as LF, Ctrl-Z ends the file); open(path, "rb") passes it itself.
+READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
 
 class WouldOverwrite(TaizhangError, FileExistsError):
     def __init__(self, path):

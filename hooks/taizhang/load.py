@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Iterable
 
+from taizhang.fsutil import READ_FLAGS
 from taizhang.problems import Reporter
 
 FENCE = "---"
@@ -194,7 +195,7 @@ def read_bytes(path: Path | str) -> bytes:
     if not QUICK_READ:
         with open(path, "rb") as file:
             return file.read()
-    fd = os.open(path, _READ_FLAGS)
+    fd = os.open(path, READ_FLAGS)
     try:
         size = os.fstat(fd).st_size
         data = os.read(fd, size + 1)   # one read for a file as big as it says, one more byte to see its end
@@ -213,7 +214,6 @@ def _read_rest(fd: int) -> bytes:
 
 
 QUICK_READ = True   # False: open(path, "rb").read() (tests compare)
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)   # O_BINARY: Windows reads text otherwise
 
 
 def load_tree(project_root: Path, records_dir: Path, reporter: Reporter,

@@ -31,6 +31,7 @@ from pathlib import Path
 import yaml
 
 from taizhang.errors import TaizhangError
+from taizhang.fsutil import READ_FLAGS
 from taizhang.gather.schema import MAX_MESSAGES, READABLE_VERSIONS, validate, versions
 
 SOURCES_SUFFIXES = (".yml", ".yaml")
@@ -169,7 +170,7 @@ def read_limited(path: Path, inside: Path | None) -> bytes:
         if real != root and not real.startswith(root + os.sep):
             raise _Unreadable(f"{path} 是指向该单位文件夹之外（{real}）的符号链接，不读取：请该单位发布文件本身")
     try:
-        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))   # a FIFO does not block
+        fd = os.open(real, READ_FLAGS | getattr(os, "O_NONBLOCK", 0))   # a FIFO does not block (Windows has none)
     except OSError as exc:
         raise _Unreadable(f"无法读取 {path}：{exc.strerror or exc}") from None
     try:
