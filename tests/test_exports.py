@@ -541,13 +541,14 @@ def test_sheet_data_as_strings_is_what_lxml_writes_for_hostile_cells():
     def workbook(extra=None):
         wb = openpyxl.Workbook()
         ws = wb.active
+        book = xlsx.Book(wb, xlsx.sheet_fonts(11))
         for r, text in enumerate(hostile, 1):
-            xlsx.put(ws, r, 1, text, font, Alignment(wrap_text=True))
+            xlsx.put(book, ws, r, 1, text, font, Alignment(wrap_text=True))
             if not text.startswith("="):                          # openpyxl's own typing: "#N/A" is an error
                 ws.cell(r, 2, text.replace("\x01", "").replace("\x0b", "").replace("\x1f", "")[:100])
         for c, value in enumerate(values, 3):
             ws.cell(1, c, value)
-            xlsx.put(ws, 2, c, value, font)
+            xlsx.put(book, ws, 2, c, value, font)
         ws.cell(3, 3).value = "#DIV/0!"
         ws.cell(4, 4).font = font                               # styled, empty
         ws.row_dimensions[5].height = 30
@@ -558,14 +559,14 @@ def test_sheet_data_as_strings_is_what_lxml_writes_for_hostile_cells():
         ws.row_dimensions[44].height = 0.0
         xlsx.row_height(ws, 45, 1 / 3)
         ws.row_dimensions[46].thickBot = True
-        xlsx.merge(ws, 6, 3, 8, 5, font)
+        xlsx.merge(book, ws, 6, 3, 8, 5, font)
         wrap = Alignment(wrap_text=True)
         for r, text in enumerate(hostile * 3, 50):           # each text and date again (CLEAN_ONCE, QUICK_DATES)
-            xlsx.put(ws, r, 2, text, font, wrap)
-            xlsx.put(ws, r, 3, values[r % len(values)], font, wrap, "FFC7CE")
+            xlsx.put(book, ws, r, 2, text, font, wrap)
+            xlsx.put(book, ws, r, 3, values[r % len(values)], font, wrap, "FFC7CE")
         for r, text in enumerate(hostile * 2, 52):            # written again (QUICK_REWRITE)
-            xlsx.put(ws, r, 2, text, font, wrap)
-            xlsx.put(ws, r, 3, r if r % 3 else None, font, wrap, "FFC7CE")
+            xlsx.put(book, ws, r, 2, text, font, wrap)
+            xlsx.put(book, ws, r, 3, r if r % 3 else None, font, wrap, "FFC7CE")
         ws.title = "甲&<\"乙'"
         ws.oddFooter.center.text = "第 &P 页 <sheetData></sheetData>"
         ws.row_breaks.brk = [Break(id=12), Break(id=30)]

@@ -34,6 +34,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
 
 from taizhang import collector, views
@@ -258,7 +259,38 @@ def _fonts(size: float) -> Fonts:
 REUSE_STYLES = True   # False: style every cell one by one (tests compare the two workbooks byte for byte)
 
 
-def _styled(cell, key: tuple, apply) -> None:
+class Book:
+    """One workbook being built, handed to every step that writes into it: the
+    openpyxl workbook, its fonts, and what the build works out once and reuses.
+
+    A cell's style is an array of ids into this workbook's own lists (fonts,
+    fills, borders...): what a style change gave one cell holds for any other
+    cell of this workbook, and for no other workbook. So this is made with the
+    workbook and dropped with it (nothing here outlives a build):
+    - `restyled`: (style before, change) -> the style after (_restyled, REUSE_STYLES);
+    - `fresh`, `dates`: put()'s change -> the style of a new cell and of a new
+      date cell (_quick_cell, QUICK_CELLS and QUICK_DATES);
+    - `merged`: a kind of merge -> the styles of its cells (_quick_merge, QUICK_MERGES);
+    - `covered`: each sheet's cells inside a merged range (_merge_cells);
+    - `texts`: each text -> the text a cell holds (cell_text, CLEAN_ONCE)."""
+
+    def __init__(self, wb: Workbook, fonts: Fonts):
+        self.wb, self.fonts = wb, fonts
+        self.restyled: dict[tuple, StyleArray] = {}
+        self.fresh: dict[tuple, StyleArray] = {}
+        self.dates: dict[tuple, StyleArray] = {}
+        self.merged: dict[tuple, list[StyleArray]] = {}
+        self.covered: dict[object, set[tuple[int, int]]] = {}     # worksheet -> (row, column)s
+        self.texts: dict[str, str] = {}
+
+    def covered_in(self, ws) -> set[tuple[int, int]]:
+        covered = self.covered.get(ws)
+        if covered is None:
+            covered = self.covered[ws] = set()
+        return covered
+
+
+def _styled(book: Book, cell, key: tuple, apply) -> None:
     """Give the cell the style `apply` sets, reusing the style array the same
     change gave a cell with the same style before (_restyled). openpyxl
     registers a style object by hashing all its fields on every assignment:
@@ -270,26 +302,26 @@ def _styled(cell, key: tuple, apply) -> None:
     if not REUSE_STYLES:
         apply(cell)
         return
-    _restyled(cell, key, apply)
+    _restyled(book, cell, key, apply)
 
 
-def merge(ws, start_row: int, start_col: int, end_row: int, end_col: int, font: Font) -> None:
+def merge(book: Book, ws, start_row: int, start_col: int, end_row: int, end_col: int, font: Font) -> None:
     """Merge, and give the covered cells the font too (every cell carries a Chinese font)."""
     if REUSE_STYLES and _FAST_MERGE and QUICK_MERGES:
-        _quick_merge(ws, start_row, start_col, end_row, end_col, font)
+        _quick_merge(book, ws, start_row, start_col, end_row, end_col, font)
         return
-    _plain_merge(ws, start_row, start_col, end_row, end_col, font)
+    _plain_merge(book, ws, start_row, start_col, end_row, end_col, font)
 
 
-def _plain_merge(ws, start_row: int, start_col: int, end_row: int, end_col: int, font: Font) -> None:
+def _plain_merge(book: Book, ws, start_row: int, start_col: int, end_row: int, end_col: int, font: Font) -> None:
     if REUSE_STYLES and _FAST_MERGE:
-        _merge_cells(ws, start_row, start_col, end_row, end_col)
+        _merge_cells(book, ws, start_row, start_col, end_row, end_col)
     else:
         ws.merge_cells(start_row=start_row, start_column=start_col, end_row=end_row, end_column=end_col)
     for row in ws.iter_rows(min_row=start_row, max_row=end_row, min_col=start_col, max_col=end_col):
         for cell in row:
             if isinstance(cell, MergedCell):   # covered: no style of its own yet
-                _styled(cell, ("covered", id(font)), lambda c: setattr(c, "font", font))
+                _styled(book, cell, ("covered", id(font)), lambda c: setattr(c, "font", font))
             else:
                 cell.font = font
 
@@ -307,19 +339,22 @@ def _plain_merge(ws, start_row: int, start_col: int, end_row: int, end_col: int,
 _FAST_MERGE = openpyxl.__version__.startswith("3.1.")
 
 
-def _merge_cells(ws, start_row: int, start_col: int, end_row: int, end_col: int) -> None:
-    covered = ws.__dict__.setdefault("_taizhang_covered", set())
+def _merge_cells(book: Book, ws, start_row: int, start_col: int, end_row: int, end_col: int) -> None:
+    covered = book.covered_in(ws)
     cells = [(r, c) for r in range(start_row, end_row + 1) for c in range(start_col, end_col + 1)]
     if any(cell in covered for cell in cells):
         ws.merge_cells(start_row=start_row, start_column=start_col, end_row=end_row, end_column=end_col)
         return
     covered.update(cells)
-    mcr = _QuickMergedCellRange(ws, f"{get_column_letter(start_col)}{start_row}:{get_column_letter(end_col)}{end_row}")
-    mcr.__class__ = MergedCellRange
+    mcr = MergedCellRange.__new__(MergedCellRange)      # MergedCellRange.__init__, its _get_borders through the book
+    mcr.ws = ws
+    CellRange.__init__(mcr, range_string=f"{get_column_letter(start_col)}{start_row}:{get_column_letter(end_col)}{end_row}")
+    mcr.start_cell = None
+    _merged_borders(book, mcr)
     ws.merged_cells.ranges.add(mcr)
     for row, col in cells[1:]:                      # Worksheet._clean_merge_range
         ws._cells[row, col] = MergedCell(ws, row, col)
-    _format_merged(mcr)
+    _format_merged(book, mcr)
 
 
 # A merge whose outcome was seen before is made again from it (QUICK_MERGES): every
@@ -332,24 +367,23 @@ def _merge_cells(ws, start_row: int, start_col: int, end_row: int, end_col: int)
 QUICK_MERGES = True
 
 
-def _quick_merge(ws, start_row: int, start_col: int, end_row: int, end_col: int, font: Font) -> None:
+def _quick_merge(book: Book, ws, start_row: int, start_col: int, end_row: int, end_col: int, font: Font) -> None:
     cells = ws._cells
     start, end = cells.get((start_row, start_col)), cells.get((end_row, end_col))
-    covered = ws.__dict__.get("_taizhang_covered", ())
+    covered = book.covered_in(ws)
     coords = [(r, c) for r in range(start_row, end_row + 1) for c in range(start_col, end_col + 1)]
     if start is None or not start._style or any(coord in covered for coord in coords):
-        _plain_merge(ws, start_row, start_col, end_row, end_col, font)
+        _plain_merge(book, ws, start_row, start_col, end_row, end_col, font)
         return
-    memo = ws.parent.__dict__.setdefault("_taizhang_merged", {})
     corner = None if end is None else end._style.borderId if end._style else 0
     key = (tuple(start._style), corner,
            end_row - start_row, end_col - start_col, id(font))
-    styles = memo.get(key)
+    styles = book.merged.get(key)
     if styles is None:
-        _plain_merge(ws, start_row, start_col, end_row, end_col, font)
-        memo[key] = [copy(cells[coord]._style) for coord in coords]
+        _plain_merge(book, ws, start_row, start_col, end_row, end_col, font)
+        book.merged[key] = [copy(cells[coord]._style) for coord in coords]
         return
-    ws.__dict__.setdefault("_taizhang_covered", set()).update(coords)
+    covered.update(coords)
     mcr = MergedCellRange.__new__(MergedCellRange)      # MergedCellRange.__init__'s attributes, as it sets them
     mcr.__dict__.update(ws=ws, min_col=start_col, min_row=start_row, max_col=end_col, max_row=end_row,
                         title=None, start_cell=start)
@@ -360,11 +394,11 @@ def _quick_merge(ws, start_row: int, start_col: int, end_row: int, end_col: int,
         cell.parent, cell._style, cell.row, cell.column = ws, copy(style), row, col
 
 
-def _restyled(cell, key: tuple, apply) -> None:
+def _restyled(book: Book, cell, key: tuple, apply) -> None:
     """Apply a style change to a cell, or copy the style array the same change
     gave a cell with the same style before."""
-    memo = cell.parent.parent.__dict__.setdefault("_taizhang_restyled", {})
-    before = tuple(cell._style) if cell._style else (0,) * 9
+    memo = book.restyled
+    before = tuple(cell._style) if cell._style else _FRESH
     done = memo.get((before, key))
     if done is None:
         apply(cell)
@@ -373,7 +407,7 @@ def _restyled(cell, key: tuple, apply) -> None:
         cell._style = copy(done)
 
 
-def _format_merged(mcr) -> None:
+def _format_merged(book: Book, mcr) -> None:
     """MergedCellRange.format of openpyxl 3.1, through _restyled."""
     ws, start = mcr.ws, mcr.start_cell
     for name in ("top", "left", "right", "bottom"):
@@ -385,35 +419,31 @@ def _format_merged(mcr) -> None:
             cell = ws._cells.get(coord)
             if cell is None:
                 cell = ws._cells[coord] = MergedCell(ws, row=coord[0], column=coord[1])
-            _restyled(cell, ("border", name, source),
+            _restyled(book, cell, ("border", name, source),
                       lambda c, border=border: setattr(c, "border", c.border + border))
     protection, source = copy(start.protection), start._style.protectionId   # never None: every cell "protected"
     for coord in mcr.cells:
         cell = ws._cells.get(coord)
         if cell is None:
             cell = ws._cells[coord] = MergedCell(ws, row=coord[0], column=coord[1])
-        _restyled(cell, ("protection", source),
+        _restyled(book, cell, ("protection", source),
                   lambda c: setattr(c, "protection", protection))
 
 
-def _quick_borders(self) -> None:
+def _merged_borders(book: Book, mcr) -> None:
     """MergedCellRange._get_borders of openpyxl 3.1, through _restyled."""
-    self.start_cell = self.ws._cells.get((self.min_row, self.min_col))
-    if self.start_cell is None:
-        self.start_cell = self.ws.cell(row=self.min_row, column=self.min_col)
-    end = self.ws._cells.get((self.max_row, self.max_col))
+    mcr.start_cell = mcr.ws._cells.get((mcr.min_row, mcr.min_col))
+    if mcr.start_cell is None:
+        mcr.start_cell = mcr.ws.cell(row=mcr.min_row, column=mcr.min_col)
+    end = mcr.ws._cells.get((mcr.max_row, mcr.max_col))
     if end is not None:
         added = Border(right=end.border.right, bottom=end.border.bottom)
-        _restyled(self.start_cell, ("corner", end._style.borderId if end._style else 0),
+        _restyled(book, mcr.start_cell, ("corner", end._style.borderId if end._style else 0),
                   lambda c: setattr(c, "border", c.border + added))
 
 
-class _QuickMergedCellRange(MergedCellRange):
-    _get_borders = _quick_borders
-
-
-def put(ws, row: int, col: int, value, font: Font, alignment: Alignment | None = None, fill: str | None = None,
-        border: bool = True):
+def put(book: Book, ws, row: int, col: int, value, font: Font, alignment: Alignment | None = None,
+        fill: str | None = None, border: bool = True):
     """Write one typed cell. Text is always text: openpyxl would make a
     formula of `=…` (and an error value of `#N/A`), so the type is forced,
     and text that a spreadsheet would read as a formula when edited carries
@@ -426,7 +456,7 @@ def put(ws, row: int, col: int, value, font: Font, alignment: Alignment | None =
         kind = "value"
     key = (kind, id(font), id(alignment), border, fill)
     if QUICK_CELLS and REUSE_STYLES:
-        cell = _quick_cell(ws, row, col, value, key)
+        cell = _quick_cell(book, ws, row, col, value, key)
         if cell is not None:
             return cell
     fresh = (row, col) not in ws._cells
@@ -450,9 +480,9 @@ def put(ws, row: int, col: int, value, font: Font, alignment: Alignment | None =
         if fill:
             cell.fill = PatternFill("solid", fgColor=fill)
 
-    _styled(cell, key, apply)
+    _styled(book, cell, key, apply)
     if fresh and type(value) is dt.date:      # a new date cell's style: the same for every new one (QUICK_DATES)
-        _quick_cells(ws.parent).dates.setdefault(key, copy(cell._style))
+        book.dates.setdefault(key, copy(cell._style))
     return cell
 
 
@@ -469,54 +499,36 @@ _FRESH = (0,) * 9          # the style of a cell openpyxl has just made
 _PLAIN_NUMBERS = (int, float)
 
 
-class _QuickCells:
-    """What _quick_cell knows in one workbook: put()'s style change -> the style of a new
-    cell (`fresh`) and of a new date cell (`dates`); each text -> the text a cell holds."""
-
-    def __init__(self):
-        self.fresh: dict[tuple, StyleArray] = {}
-        self.dates: dict[tuple, StyleArray] = {}
-        self.texts: dict[str, str] = {}
-
-
-def _quick_cells(wb) -> _QuickCells:
-    quick = wb.__dict__.get("_taizhang_quick")
-    if quick is None:
-        quick = wb.__dict__["_taizhang_quick"] = _QuickCells()
-    return quick
-
-
-def _quick_cell(ws, row: int, col: int, value, key: tuple):
+def _quick_cell(book: Book, ws, row: int, col: int, value, key: tuple):
     """The cell put() makes, or None when openpyxl must make it (a cell already
     there, a style change not made before, a value other than text, a number,
     a date or None)."""
     cells, coord = ws._cells, (row, col)
     if coord in cells:
-        return _quick_rewrite(ws, cells[coord], value, key)
+        return _quick_rewrite(book, cells[coord], value, key)
     if not 0 < row < 1048577:
         return None
-    quick = ws.parent.__dict__.get("_taizhang_quick") or _quick_cells(ws.parent)
     kind = type(value)
     if kind is dt.date:
-        done = quick.dates.get(key) if QUICK_DATES else None
+        done = book.dates.get(key) if QUICK_DATES else None
         if done is None:
             return None
         data_type = "d"                                   # Cell._bind_value: TIME_TYPES
     else:
-        done = quick.fresh.get(key)
+        done = book.fresh.get(key)
         if done is None:
-            done = ws.parent.__dict__.get("_taizhang_restyled", {}).get((_FRESH, key))
+            done = book.restyled.get((_FRESH, key))
             if done is None:
                 return None
-            quick.fresh[key] = done                       # never changed once made (_restyled)
+            book.fresh[key] = done                        # never changed once made (_restyled)
         if value is None or kind in _PLAIN_NUMBERS:
             data_type = "n"                               # Cell._bind_value: _TYPES
         elif kind is str:
-            text = quick.texts.get(value) if CLEAN_ONCE else None
+            text = book.texts.get(value) if CLEAN_ONCE else None
             if text is None:
                 text = ILLEGAL_CHARACTERS_RE.sub("", value)[:32767]   # check_string: then nothing illegal is left
                 if CLEAN_ONCE:
-                    quick.texts[value] = text
+                    book.texts[value] = text
             value, data_type = text, "s"                  # put() forces text (never "f" or "e")
         else:
             return None
@@ -535,7 +547,7 @@ def _quick_cell(ws, row: int, col: int, value, key: tuple):
 QUICK_REWRITE = True
 
 
-def _quick_rewrite(ws, cell, value, key: tuple):
+def _quick_rewrite(book: Book, cell, value, key: tuple):
     """put() on a cell already there, or None when openpyxl must do it (a covered
     cell, a style change not made on this style before, a value other than text,
     a number or None)."""
@@ -549,7 +561,7 @@ def _quick_rewrite(ws, cell, value, key: tuple):
     else:
         return None
     before = tuple(cell._style) if cell._style else _FRESH
-    done = ws.parent.__dict__.get("_taizhang_restyled", {}).get((before, key))
+    done = book.restyled.get((before, key))
     if done is None:
         return None
     cell._value, cell.data_type = value, data_type
@@ -578,28 +590,29 @@ def _text_units(text: str, size: float) -> float:
     return (points + CELL_PADDING_PT * 2) / POINTS_PER_WIDTH_UNIT
 
 
-def _start_sheet(wb, head: SheetHead, fonts: Fonts):
+def _start_sheet(book: Book, head: SheetHead):
     """Title block and header row; returns the sheet and the header row."""
-    ws = wb.create_sheet(head.name)
+    fonts = book.fonts
+    ws = book.wb.create_sheet(head.name)
     n = len(head.columns)
     title = f"{head.title}（{head.sample}）" if head.sample else head.title
-    put(ws, 1, 1, title, fonts.title, CENTER, border=False)
+    put(book, ws, 1, 1, title, fonts.title, CENTER, border=False)
     ws.row_dimensions[1].height = height_of(1, fonts.title.size) + 6
-    merge(ws, 1, 1, 1, n, fonts.title)
+    merge(book, ws, 1, 1, 1, n, fonts.title)
     # 填报单位 on the left; 截至日期 on the right, over as many columns as it needs (never “###”)
     as_of = head.vocab.phrase("sheet_as_of", date=head.as_of.isoformat())
     need, first = _text_units(as_of, fonts.size), n
     while first > 2 and sum(w for _, w in head.columns[first - 1:]) < need:
         first -= 1
-    put(ws, 2, 1, head.vocab.phrase("sheet_unit", unit=head.unit), fonts.body, LEFT, border=False)
+    put(book, ws, 2, 1, head.vocab.phrase("sheet_unit", unit=head.unit), fonts.body, LEFT, border=False)
     if first - 1 > 1:
-        merge(ws, 2, 1, 2, first - 1, fonts.body)
-    put(ws, 2, first, as_of, fonts.body, RIGHT, border=False)
+        merge(book, ws, 2, 1, 2, first - 1, fonts.body)
+    put(book, ws, 2, first, as_of, fonts.body, RIGHT, border=False)
     if first < n:
-        merge(ws, 2, first, 2, n, fonts.body)
+        merge(book, ws, 2, first, 2, n, fonts.body)
     for col, (label, width) in enumerate(head.columns, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
-        put(ws, 3, col, label, fonts.header, CENTER, HEADER_FILL)
+        put(book, ws, 3, col, label, fonts.header, CENTER, HEADER_FILL)
     ws.row_dimensions[3].height = height_of(max(fonts.lines(l, w) for l, w in head.columns), fonts.size)
     if head.sample:
         ws.oddHeader.center.text = head.sample
@@ -714,13 +727,14 @@ def paginate(ws, header_row: int, blocks: list[tuple[int, int, bool]], plan: Pri
     return breaks
 
 
-def _simple_sheet(wb, head: SheetHead, rows: list[list], fonts: Fonts, paper: str, fills=None, centred=()):
-    ws, header_row = _start_sheet(wb, head, fonts)
+def _simple_sheet(book: Book, head: SheetHead, rows: list[list], paper: str, fills=None, centred=()):
+    fonts = book.fonts
+    ws, header_row = _start_sheet(book, head)
     for index, row in enumerate(rows):
         r = header_row + 1 + index
         for col, value in enumerate(row, start=1):
             fill = (fills[index] if fills else {}).get(col)
-            put(ws, r, col, value, fonts.body, TOP_CENTER if col in centred else TOP, fill)
+            put(book, ws, r, col, value, fonts.body, TOP_CENTER if col in centred else TOP, fill)
         lines = max(fonts.lines(v, head.columns[c][1]) for c, v in enumerate(row))
         row_height(ws, r, height_of(lines, fonts.size))
     _finish_sheet(ws, head, header_row, header_row + len(rows), paper, fonts)
@@ -760,15 +774,16 @@ def _build_workbook(ledger: Ledger, scope: Scope) -> bytes:
     wb._fonts = IndexedList([NORMAL_FONT])      # the default font defines the column width unit
     wb._named_styles["Normal"].font = NORMAL_FONT
     wb.remove(wb.active)
-    _ledger_sheet(wb, ledger, scope, unit, paper, fonts)
-    _problem_sheet(wb, ledger, scope, unit, paper, fonts)
-    _task_sheet(wb, ledger, scope, unit, paper, fonts)
-    _responsibility_sheet(wb, ledger, scope, unit, paper, fonts)
+    book = Book(wb, fonts)
+    _ledger_sheet(book, ledger, scope, unit, paper)
+    _problem_sheet(book, ledger, scope, unit, paper)
+    _task_sheet(book, ledger, scope, unit, paper)
+    _responsibility_sheet(book, ledger, scope, unit, paper)
     if scope.carried_in:
-        _list_sheet(wb, ledger, scope, unit, paper, fonts, "carried", [("", views.carried_rows(ledger, scope.carried_in))])
+        _list_sheet(book, ledger, scope, unit, paper, "carried", [("", views.carried_rows(ledger, scope.carried_in))])
     if scope.declarations:
-        _declaration_sheet(wb, ledger, scope, unit, paper, fonts)
-    _list_sheet(wb, ledger, scope, unit, paper, fonts, "summary", [("", tuple(views.completion(ledger, scope)))])
+        _declaration_sheet(book, ledger, scope, unit, paper)
+    _list_sheet(book, ledger, scope, unit, paper, "summary", [("", tuple(views.completion(ledger, scope)))])
     stamp = dt.datetime.combine(ledger.today, dt.time())
     wb.properties.created = wb.properties.modified = stamp
     wb.properties.creator = wb.properties.lastModifiedBy = "taizhang"
@@ -783,7 +798,7 @@ MERGED_COLUMNS = frozenset(FEEDBACK_COLUMNS + PROBLEM_COLUMNS)     # merged over
 _CENTRED_IN_LEDGER = frozenset(("number", "deadline"))
 
 
-def _ledger_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
+def _ledger_sheet(book: Book, ledger, scope, unit, paper) -> None:
     """The ledger layout: an area row, then each feedback item's rows with
     序号/反馈问题 merged over them and 查摆问题/原因 over each problem's rows.
     A feedback item's rows stay on one page when they fit, an area row with
@@ -795,15 +810,16 @@ def _ledger_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
     sheet = ledger.vocab.phrase("sheet_ledger")
     head = SheetHead(sheet, _title(scope, sheet), unit, ledger.today, [(c.label, c.width) for c in columns],
                      _sample(ledger), ledger.vocab)
-    ws, header_row = _start_sheet(wb, head, fonts)
+    fonts = book.fonts
+    ws, header_row = _start_sheet(book, head)
     r = header_row
     blocks, merges = [], []
     for block in ledger_blocks(ledger, scope, repeat_in_full=False):
         r += 1
-        _area_row(ws, r, block.name, names, widths, fonts)
+        _area_row(book, ws, r, block.name, names, widths)
         blocks.append((r, r, True))                    # an area row never ends a page
         first = r + 1
-        heights = [_ledger_row(ws, ledger, first + i, row, names, widths, fonts) for i, row in enumerate(block.rows)]
+        heights = [_ledger_row(book, ws, ledger, first + i, row, names, widths) for i, row in enumerate(block.rows)]
         r += len(block.rows)
         _merged_runs(block.rows, first, names, widths, fonts, heights, blocks, merges)
         for offset, height in enumerate(heights):
@@ -811,28 +827,30 @@ def _ledger_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
         _keep_feedback_text(blocks, block.rows, first, heights, widths, fonts)
     blocks.sort()
     _finish_sheet(ws, head, header_row, r, paper, fonts, blocks)
-    _merge_by_page(ws, ledger, merges, fonts)
+    _merge_by_page(book, ws, ledger, merges)
 
 
-def _area_row(ws, r: int, name: str, names: list[str], widths: dict, fonts: Fonts) -> None:
+def _area_row(book: Book, ws, r: int, name: str, names: list[str], widths: dict) -> None:
     """An area's row: its name in bold across the whole width, shaded."""
-    put(ws, r, 1, name, fonts.bold, TOP, AREA_FILL)
+    fonts = book.fonts
+    put(book, ws, r, 1, name, fonts.bold, TOP, AREA_FILL)
     for col in range(2, len(names) + 1):
-        put(ws, r, col, None, fonts.bold, None, AREA_FILL)
-    merge(ws, r, 1, r, len(names), fonts.bold)
+        put(book, ws, r, col, None, fonts.bold, None, AREA_FILL)
+    merge(book, ws, r, 1, r, len(names), fonts.bold)
     row_height(ws, r, height_of(fonts.lines(name, sum(widths.values())), fonts.size))
 
 
-def _ledger_row(ws, ledger: Ledger, r: int, row, names: list[str], widths: dict, fonts: Fonts) -> float:
+def _ledger_row(book: Book, ws, ledger: Ledger, r: int, row, names: list[str], widths: dict) -> float:
     """One ledger row's cells (a gap in red, 完成情况 in its state's or warning light's fill);
     its height as its unmerged cells need it (the merged ones are _merged_runs')."""
+    fonts = book.fonts
     cells, gaps = row.cells, row.gaps
     for col, name in enumerate(names, start=1):
         if name in gaps:
             fill = state_fill(ledger.vocab, "lights", RED)
         else:
             fill = _completion_fill(ledger, row) if name == "completion" else None
-        put(ws, r, col, cells.get(name, ""), fonts.body, TOP_CENTER if name in _CENTRED_IN_LEDGER else TOP, fill)
+        put(book, ws, r, col, cells.get(name, ""), fonts.body, TOP_CENTER if name in _CENTRED_IN_LEDGER else TOP, fill)
     lines = max(fonts.lines(cells.get(n, ""), widths[n]) for n in names if n not in MERGED_COLUMNS)
     return height_of(lines, fonts.size)
 
@@ -853,18 +871,19 @@ def _merged_runs(rows, first: int, names: list[str], widths: dict, fonts: Fonts,
                 heights[end - 1] += max(0.0, need - sum(heights[start:end]))
 
 
-def _merge_by_page(ws, ledger, merges: list, fonts: Fonts) -> None:
+def _merge_by_page(book: Book, ws, ledger, merges: list) -> None:
     """Merge each run's cells, once per page it spans: a piece on a later page says what it continues."""
+    fonts = book.fonts
     breaks = sorted(b.id for b in ws.row_breaks.brk)
     for top, bottom, col, row, name in merges:     # the breaks top <= b < bottom, found by bisection
         pieces = [top] + [b + 1 for b in breaks[bisect_left(breaks, top):bisect_left(breaks, bottom)]]
         for n, start in enumerate(pieces):
             end = pieces[n + 1] - 1 if n + 1 < len(pieces) else bottom
             if n:          # continued on a new page: say what it continues
-                put(ws, start, col, _continued(ledger, row, name), fonts.body,
+                put(book, ws, start, col, _continued(ledger, row, name), fonts.body,
                     TOP_CENTER if name == "number" else TOP)
             if end > start:
-                merge(ws, start, col, end, col, fonts.body)
+                merge(book, ws, start, col, end, col, fonts.body)
 
 
 def _keep_feedback_text(blocks: list, rows, first: int, heights: list[float], widths: dict, fonts: Fonts) -> None:
@@ -938,7 +957,7 @@ def _cell_fill(vocab, show: str, row) -> str | None:
 PERCENT = "0.0%"     # a rate: a number shown as a percentage, never a formula
 
 
-def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **names):
+def _list_sheet(book: Book, ledger, scope, unit, paper, table: str, groups, **names):
     """A list of vocabulary.yml's `tables` as a sheet: its sheet columns, one
     row per view row; `groups`: (heading, rows) pairs, a heading row (merged,
     shaded) before each group unless the heading is empty."""
@@ -947,7 +966,8 @@ def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **nam
     sheet = vocab.phrase(f"sheet_{table}")
     head = SheetHead(sheet, _title(scope, sheet), unit, ledger.today, [(c.label, c.width) for c in columns],
                      _sample(ledger), ledger.vocab)
-    ws, header_row = _start_sheet(wb, head, fonts)
+    fonts = book.fonts
+    ws, header_row = _start_sheet(book, head)
     r = header_row
     total = sum(c.width for c in columns)
     widths = [c.width for c in columns]
@@ -958,16 +978,16 @@ def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **nam
         if heading:
             r += 1
             blocks.append((r, r, True))         # a group heading never ends a page
-            put(ws, r, 1, heading, fonts.bold, TOP, AREA_FILL)
+            put(book, ws, r, 1, heading, fonts.bold, TOP, AREA_FILL)
             for col in range(2, len(columns) + 1):
-                put(ws, r, col, None, fonts.bold, None, AREA_FILL)
-            merge(ws, r, 1, r, len(columns), fonts.bold)
+                put(book, ws, r, col, None, fonts.bold, None, AREA_FILL)
+            merge(book, ws, r, 1, r, len(columns), fonts.bold)
             row_height(ws, r, height_of(fonts.lines(heading, total), fonts.size))
         for row in rows:
             r += 1
             values = [views.plain(vocab, c, row) for c in columns]
             for col, (c, value, alignment, filled) in enumerate(zip(columns, values, alignments, fills), start=1):
-                put(ws, r, col, value, fonts.body, alignment, _cell_fill(vocab, c.show, row) if filled else None)
+                put(book, ws, r, col, value, fonts.body, alignment, _cell_fill(vocab, c.show, row) if filled else None)
                 if c.show == "rate" and isinstance(value, float):
                     ws.cell(r, col).number_format = PERCENT
             lines = max(map(fonts.lines, values, widths))
@@ -977,7 +997,7 @@ def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **nam
     return ws
 
 
-def _problem_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
+def _problem_sheet(book: Book, ledger, scope, unit, paper) -> None:
     """This round's problems, then (under a heading) the earlier rounds' ones its
     carried measures count against: the rows add up to the rate's denominator."""
     own = views.problem_rows(ledger, scope.problems)
@@ -985,14 +1005,14 @@ def _problem_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
     if scope.carried_problems:
         groups.append((ledger.vocab.phrase("problems_carried_heading"),
                        views.problem_rows(ledger, scope.carried_problems, scope, len(own) + 1)))
-    _list_sheet(wb, ledger, scope, unit, paper, fonts, "problems", groups)
+    _list_sheet(book, ledger, scope, unit, paper, "problems", groups)
 
 
-def _task_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
-    _list_sheet(wb, ledger, scope, unit, paper, fonts, "tasks", [("", views.task_rows(ledger, scope.measures, scope))])
+def _task_sheet(book: Book, ledger, scope, unit, paper) -> None:
+    _list_sheet(book, ledger, scope, unit, paper, "tasks", [("", views.task_rows(ledger, scope.measures, scope))])
 
 
-def _responsibility_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
+def _responsibility_sheet(book: Book, ledger, scope, unit, paper) -> None:
     """Each leader, then each unit, with its measures under it (not only counts)."""
     vocab = ledger.vocab
     groups = []
@@ -1000,10 +1020,10 @@ def _responsibility_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
         for g in views.responsibility_groups(ledger, scope.measures, field, scope):
             groups.append((vocab.phrase("responsibility_group", field=vocab.key(field), who=g.name, count=g.count,
                                         closed=g.closed, overdue=g.overdue), g.tasks))
-    _list_sheet(wb, ledger, scope, unit, paper, fonts, "responsibility", groups)
+    _list_sheet(book, ledger, scope, unit, paper, "responsibility", groups)
 
 
-def _declaration_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
+def _declaration_sheet(book: Book, ledger, scope, unit, paper) -> None:
     """说明事项: vocabulary.yml `tables.declarations`, one row per declaration."""
     vocab = ledger.vocab
     label = vocab.label("natures", "declaration")
@@ -1011,10 +1031,16 @@ def _declaration_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
     rows = [[views.plain(vocab, c, row) for c in columns] for row in views.declaration_rows(ledger, scope.declarations)]
     head = SheetHead(label, _title(scope, label), unit, ledger.today, [(c.label, c.width) for c in columns],
                      _sample(ledger), ledger.vocab)
-    _simple_sheet(wb, head, rows, fonts, paper,
+    _simple_sheet(book, head, rows, paper,
                   centred=tuple(i for i, c in enumerate(columns, start=1) if _centred(c)))
 
 
 # Public names for other workbooks built the same way (督查总览.xlsx, gather/workbook.py).
 sheet_fonts = _fonts
-simple_sheet = _simple_sheet
+
+
+def simple_sheet(wb, head: SheetHead, rows: list[list], fonts: Fonts, paper: str, fills=None, centred=()):
+    """A sheet of `rows` under `head` in `wb`, as the ledger workbook's simple sheets.
+    Its own Book: what it works out holds for every sheet of `wb`, and is worked out
+    again for each (the same style ids, whichever Book finds them first)."""
+    return _simple_sheet(Book(wb, fonts), head, rows, paper, fills, centred)
