@@ -283,6 +283,17 @@ class Book:
         self.covered: dict[object, set[tuple[int, int]]] = {}     # worksheet -> (row, column)s
         self.texts: dict[str, str] = {}
 
+    def cell_text(self, text: str) -> str:
+        """The text a cell holds: without the control characters openpyxl refuses
+        (put() takes them out), cut at 32,767 characters as Cell.value's check_string
+        cuts it; each distinct text worked out once (CLEAN_ONCE; False: every time)."""
+        known = self.texts.get(text)
+        if known is None:
+            known = ILLEGAL_CHARACTERS_RE.sub("", text)[:32767]
+            if CLEAN_ONCE:
+                self.texts[text] = known
+        return known
+
     def covered_in(self, ws) -> set[tuple[int, int]]:
         covered = self.covered.get(ws)
         if covered is None:
@@ -462,7 +473,7 @@ def put(book: Book, ws, row: int, col: int, value, font: Font, alignment: Alignm
     fresh = (row, col) not in ws._cells
     cell = ws.cell(row, col)
     if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.value = book.cell_text(value)
         cell.data_type = "s"
     else:
         cell.value = value
@@ -492,7 +503,7 @@ def put(book: Book, ws, row: int, col: int, value, font: Font, alignment: Alignm
 QUICK_CELLS = True
 # A new date cell too, with the style the first new date cell of the same style change
 # got (Cell.value gives every new date cell the same number format first: QUICK_DATES);
-# and each distinct text has its illegal characters taken out once (CLEAN_ONCE).
+# and each distinct text has its illegal characters taken out once (CLEAN_ONCE, Book.cell_text).
 QUICK_DATES = True
 CLEAN_ONCE = True
 _FRESH = (0,) * 9          # the style of a cell openpyxl has just made
@@ -524,11 +535,9 @@ def _quick_cell(book: Book, ws, row: int, col: int, value, key: tuple):
         if value is None or kind in _PLAIN_NUMBERS:
             data_type = "n"                               # Cell._bind_value: _TYPES
         elif kind is str:
-            text = book.texts.get(value) if CLEAN_ONCE else None
+            text = book.texts.get(value)
             if text is None:
-                text = ILLEGAL_CHARACTERS_RE.sub("", value)[:32767]   # check_string: then nothing illegal is left
-                if CLEAN_ONCE:
-                    book.texts[value] = text
+                text = book.cell_text(value)              # then Cell.value's check_string finds nothing to do
             value, data_type = text, "s"                  # put() forces text (never "f" or "e")
         else:
             return None
@@ -557,7 +566,7 @@ def _quick_rewrite(book: Book, cell, value, key: tuple):
     if value is None or kind in _PLAIN_NUMBERS:
         data_type = "n"
     elif kind is str:
-        value, data_type = ILLEGAL_CHARACTERS_RE.sub("", value)[:32767], "s"
+        value, data_type = book.cell_text(value), "s"
     else:
         return None
     before = tuple(cell._style) if cell._style else _FRESH
