@@ -741,8 +741,11 @@ def test_report_docx_runs_as_text_and_copied_paragraphs_give_the_same_file():
 
 
 def test_row_height_estimate_adds_character_widths_as_before():
-    """xlsx.text_lines looks each character's width up once; the points must add
-    up exactly as the character-by-character sum did (row heights are in the file)."""
+    """xlsx.Measurer looks each character's width up once and keeps each distinct
+    text's line widths and lines (MEASURE_ONCE): the lines must be those of adding
+    the characters' widths one by one (row heights are in the file), for a text seen
+    before at another width too, for values that are not text, and both ways; its
+    one-line width (截至日期's columns) likewise."""
     import math
     import random
     import sys
@@ -751,27 +754,34 @@ def test_row_height_estimate_adds_character_widths_as_before():
     sys.path.insert(0, str(REPO / "hooks"))
     from taizhang.export import xlsx
 
-    def reference(text, width, size):
+    def points(text, size):
+        return sum(size if unicodedata.east_asian_width(ch) in "WFA" else size * 0.55 for ch in text)
+
+    def reference(value, width, size):
+        if value is None or value == "":
+            return 1
+        text = value.isoformat() if isinstance(value, dt.date) else str(value)
         usable = max((width * xlsx.POINTS_PER_WIDTH_UNIT - xlsx.CELL_PADDING_PT) * xlsx.WRAP_SLACK, size)
-        return sum(max(1, math.ceil(sum(size if unicodedata.east_asian_width(ch) in "WFA" else size * 0.55
-                                        for ch in line) / usable)) for line in text.split("\n"))
+        return sum(max(1, math.ceil(points(line, size) / usable)) for line in text.split("\n"))
 
     rng = random.Random(7)
     alphabet = "整改措施台账，。、（）ABCxyz 0123456789-—·…①\n"
-    for _ in range(3000):
-        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 300)))
-        width, size = rng.choice([5, 9, 14, 24, 36, 40]), rng.choice([10.5, 11, 12, 14])
-        assert xlsx.text_lines(text, width, size) == reference(text, width, size), (text, width, size)
-    # Fonts.lines measures each distinct text once (MEASURE_ONCE): the same lines, for
-    # a text seen before at another width too, and for values that are not text
-    values = [None, "", "\n", "\n\n", " ", 0, 17, 2.5, dt.date(2026, 12, 7), "😀𝄞", "\x01=1+1", "甲" * 40000]
-    values += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 300))) for _ in range(300)]
-    for size in (10.5, 11, 12):
-        fonts = xlsx.sheet_fonts(size)
-        for value in values * 2:
-            for width in (5, 14, 40):
-                assert fonts.lines(value, width) == xlsx.text_lines(value, width, size), (value, width, size)
-        assert len(fonts.measured) > 300
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 300))) for _ in range(1500)]
+    values = [None, "", "\n", "\n\n", " ", 0, 17, 2.5, dt.date(2026, 12, 7), "😀𝄞", "\x01=1+1", "甲" * 40000, *texts]
+    for once in (False, True):
+        try:
+            xlsx.MEASURE_ONCE = once
+            for size in (10.5, 11, 12, 14):
+                measure = xlsx.Measurer(size)
+                for value in values * 2:
+                    for width in (5, 14, 24, 40):
+                        assert measure.lines(value, width) == reference(value, width, size), (value, width, size)
+                assert (len(measure.measured) > 1000) == once and (len(measure.wrapped) > 4000) == once
+                for text in texts[:100]:
+                    line = text.replace("\n", "")
+                    assert measure.units(line) == (points(line, size) + 2 * xlsx.CELL_PADDING_PT) / xlsx.POINTS_PER_WIDTH_UNIT
+        finally:
+            xlsx.MEASURE_ONCE = True
 
 
 def test_sample_data_is_marked_in_csv_and_json(exported, tmp_path):

@@ -22,7 +22,6 @@ import re
 import unicodedata
 from bisect import bisect_left
 from copy import copy
-import dataclasses
 from dataclasses import dataclass
 
 import openpyxl
@@ -130,39 +129,63 @@ WRAP_SLACK = 0.92        # line breaking (no 。，、 at a line start) leaves l
 _CUSTOM_HEIGHT = re.compile(rb' customHeight="1"')
 
 
-def text_lines(value, width: float, size: float) -> int:
-    """Wrapped lines of `value` in a column `width` units wide at `size` pt."""
-    if value is None or value == "":
-        return 1
-    text = value if type(value) is str else value.isoformat() if isinstance(value, dt.date) else str(value)
-    usable = _usable_points(width, size)
-    points_of = _CHARACTER_POINTS.get(size) or _CHARACTER_POINTS.setdefault(size, _CharacterPoints(size))
-    if "\n" not in text:                                 # one line (most cells): the loop below, once
-        return max(1, math.ceil(sum(map(points_of.__getitem__, text)) / usable))
-    lines = 0
-    for line in text.split("\n"):
-        points = sum(map(points_of.__getitem__, line))   # added in the same order as character by character
-        lines += max(1, math.ceil(points / usable))
-    return lines
-
-
-def _usable_points(width: float, size: float) -> float:
-    return max((width * POINTS_PER_WIDTH_UNIT - CELL_PADDING_PT) * WRAP_SLACK, size)
-
-
 # Each distinct text is measured once per workbook (MEASURE_ONCE; False: every cell
-# anew, tests/test_exports.py compares): its lines' points, added as text_lines adds
-# them, are kept in the workbook's Fonts; a text in several cells or columns (a status,
-# a unit, a measure in the ledger and in the lists) then costs one division per line.
+# anew, tests/test_exports.py compares): its lines' points are kept in the build's
+# Measurer; a text in several cells or columns (a status, a unit, a measure in the
+# ledger and in the lists) then costs one division per line.
 MEASURE_ONCE = True
 
 
-def _line_points(text: str, size: float) -> tuple[float, ...]:
-    """Each line's width in points, summed as text_lines sums it."""
-    points_of = _CHARACTER_POINTS.get(size) or _CHARACTER_POINTS.setdefault(size, _CharacterPoints(size))
-    if "\n" not in text:
-        return (sum(map(points_of.__getitem__, text)),)
-    return tuple(sum(map(points_of.__getitem__, line)) for line in text.split("\n"))
+class Measurer:
+    """Row heights' measuring at one font size, for one workbook build: the one place
+    text becomes points and wrapped lines (row heights, and the width 截至日期 needs).
+
+    A character is `size` points wide when Unicode calls it wide, fullwidth or
+    ambiguous, else 0.55 of that; a line's points are added character by character,
+    in order (the sums decide the row heights in the file). A value takes at least
+    one line per line of its text in a column of `width` units, less the padding and
+    the slack line breaking leaves. Each distinct text's line widths and each (text,
+    width)'s lines are kept (MEASURE_ONCE)."""
+
+    def __init__(self, size: float):
+        self.size = size
+        self.points_of = _CHARACTER_POINTS.get(size) or _CHARACTER_POINTS.setdefault(size, _CharacterPoints(size))
+        self.measured: dict[str, tuple[float, ...]] = {}     # text -> each line's points
+        self.wrapped: dict[tuple[str, float], int] = {}       # (text, width) -> lines
+
+    def lines(self, value, width: float) -> int:
+        """Wrapped lines of `value` (text, a number, a date, None) in a column `width` units wide."""
+        if type(value) is str:
+            known = self.wrapped.get((value, width))
+            if known is not None:
+                return known
+        if value is None or value == "":
+            return 1
+        text = value if type(value) is str else value.isoformat() if isinstance(value, dt.date) else str(value)
+        points = self.measured.get(text)
+        if points is None:
+            points = self.line_points(text)
+            if MEASURE_ONCE:
+                self.measured[text] = points
+        usable = max((width * POINTS_PER_WIDTH_UNIT - CELL_PADDING_PT) * WRAP_SLACK, self.size)
+        if len(points) == 1:                             # one line (most cells)
+            lines = max(1, math.ceil(points[0] / usable))
+        else:
+            lines = sum(max(1, math.ceil(p / usable)) for p in points)
+        if MEASURE_ONCE and type(value) is str:
+            self.wrapped[value, width] = lines
+        return lines
+
+    def line_points(self, text: str) -> tuple[float, ...]:
+        """Each line's width in points, its characters' added in order."""
+        points_of = self.points_of.__getitem__
+        if "\n" not in text:
+            return (sum(map(points_of, text)),)
+        return tuple(sum(map(points_of, line)) for line in text.split("\n"))
+
+    def units(self, text: str) -> float:
+        """Width of `text` as one line, in column width units, with the padding."""
+        return (sum(map(self.points_of.__getitem__, text)) + CELL_PADDING_PT * 2) / POINTS_PER_WIDTH_UNIT
 
 
 class _CharacterPoints(dict):
@@ -219,31 +242,6 @@ class Fonts:
     header: Font
     title: Font
     size: float
-    measured: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)   # text -> _line_points
-    wrapped: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)    # (text, width) -> lines
-
-    def lines(self, value, width: float) -> int:
-        """text_lines(value, width, self.size), each distinct text measured once (MEASURE_ONCE)."""
-        if not MEASURE_ONCE:
-            return text_lines(value, width, self.size)
-        if type(value) is str:
-            known = self.wrapped.get((value, width))
-            if known is not None:
-                return known
-        if value is None or value == "":
-            return 1
-        text = value if type(value) is str else value.isoformat() if isinstance(value, dt.date) else str(value)
-        points = self.measured.get(text)
-        if points is None:
-            points = self.measured[text] = _line_points(text, self.size)
-        usable = _usable_points(width, self.size)
-        if len(points) == 1:
-            lines = max(1, math.ceil(points[0] / usable))
-        else:
-            lines = sum(max(1, math.ceil(p / usable)) for p in points)
-        if type(value) is str:
-            self.wrapped[value, width] = lines
-        return lines
 
 
 def _fonts(size: float) -> Fonts:
@@ -272,7 +270,8 @@ class Book:
       date cell (_quick_cell, QUICK_CELLS and QUICK_DATES);
     - `merged`: a kind of merge -> the styles of its cells (_quick_merge, QUICK_MERGES);
     - `covered`: each sheet's cells inside a merged range (_merge_cells);
-    - `texts`: each text -> the text a cell holds (cell_text, CLEAN_ONCE)."""
+    - `texts`: each text -> the text a cell holds (cell_text, CLEAN_ONCE);
+    - `measure`: its row heights' Measurer (MEASURE_ONCE)."""
 
     def __init__(self, wb: Workbook, fonts: Fonts):
         self.wb, self.fonts = wb, fonts
@@ -282,6 +281,7 @@ class Book:
         self.merged: dict[tuple, list[StyleArray]] = {}
         self.covered: dict[object, set[tuple[int, int]]] = {}     # worksheet -> (row, column)s
         self.texts: dict[str, str] = {}
+        self.measure = Measurer(fonts.size)
 
     def cell_text(self, text: str) -> str:
         """The text a cell holds: without the control characters openpyxl refuses
@@ -593,12 +593,6 @@ class SheetHead:
     vocab: Vocabulary | None = None     # the words of the title block and the footer (required)
 
 
-def _text_units(text: str, size: float) -> float:
-    """Width of one line of `text` at `size` pt, in column width units (with padding)."""
-    points = sum(size if unicodedata.east_asian_width(ch) in "WFA" else size * 0.55 for ch in text)
-    return (points + CELL_PADDING_PT * 2) / POINTS_PER_WIDTH_UNIT
-
-
 def _start_sheet(book: Book, head: SheetHead):
     """Title block and header row; returns the sheet and the header row."""
     fonts = book.fonts
@@ -610,7 +604,7 @@ def _start_sheet(book: Book, head: SheetHead):
     merge(book, ws, 1, 1, 1, n, fonts.title)
     # 填报单位 on the left; 截至日期 on the right, over as many columns as it needs (never “###”)
     as_of = head.vocab.phrase("sheet_as_of", date=head.as_of.isoformat())
-    need, first = _text_units(as_of, fonts.size), n
+    need, first = book.measure.units(as_of), n
     while first > 2 and sum(w for _, w in head.columns[first - 1:]) < need:
         first -= 1
     put(book, ws, 2, 1, head.vocab.phrase("sheet_unit", unit=head.unit), fonts.body, LEFT, border=False)
@@ -622,7 +616,7 @@ def _start_sheet(book: Book, head: SheetHead):
     for col, (label, width) in enumerate(head.columns, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
         put(book, ws, 3, col, label, fonts.header, CENTER, HEADER_FILL)
-    ws.row_dimensions[3].height = height_of(max(fonts.lines(l, w) for l, w in head.columns), fonts.size)
+    ws.row_dimensions[3].height = height_of(max(book.measure.lines(l, w) for l, w in head.columns), fonts.size)
     if head.sample:
         ws.oddHeader.center.text = head.sample
         ws.oddHeader.center.font = f"{HEAD_FONT},常规"
@@ -689,7 +683,7 @@ def setup_print(ws, header_row: int, last_row: int, widths: list[float], paper: 
 
 # -- pages -------------------------------------------------------------------
 # The sheet is paginated here, not by the spreadsheet: rows carry heights
-# estimated on the generous side (see text_lines), so a page filled up to its
+# estimated on the generous side (see Measurer), so a page filled up to its
 # height here never overflows in LibreOffice (which uses the stored heights)
 # nor in Excel or WPS (which re-fit rows, never taller). So the page count is
 # known and 第 N 页 共 M 页 counts each sheet's own pages.
@@ -744,7 +738,7 @@ def _simple_sheet(book: Book, head: SheetHead, rows: list[list], paper: str, fil
         for col, value in enumerate(row, start=1):
             fill = (fills[index] if fills else {}).get(col)
             put(book, ws, r, col, value, fonts.body, TOP_CENTER if col in centred else TOP, fill)
-        lines = max(fonts.lines(v, head.columns[c][1]) for c, v in enumerate(row))
+        lines = max(book.measure.lines(v, head.columns[c][1]) for c, v in enumerate(row))
         row_height(ws, r, height_of(lines, fonts.size))
     _finish_sheet(ws, head, header_row, header_row + len(rows), paper, fonts)
     return ws
@@ -830,10 +824,10 @@ def _ledger_sheet(book: Book, ledger, scope, unit, paper) -> None:
         first = r + 1
         heights = [_ledger_row(book, ws, ledger, first + i, row, names, widths) for i, row in enumerate(block.rows)]
         r += len(block.rows)
-        _merged_runs(block.rows, first, names, widths, fonts, heights, blocks, merges)
+        _merged_runs(block.rows, first, names, widths, book.measure, heights, blocks, merges)
         for offset, height in enumerate(heights):
             row_height(ws, first + offset, round(height, 1))
-        _keep_feedback_text(blocks, block.rows, first, heights, widths, fonts)
+        _keep_feedback_text(blocks, block.rows, first, heights, widths, book.measure)
     blocks.sort()
     _finish_sheet(ws, head, header_row, r, paper, fonts, blocks)
     _merge_by_page(book, ws, ledger, merges)
@@ -846,7 +840,7 @@ def _area_row(book: Book, ws, r: int, name: str, names: list[str], widths: dict)
     for col in range(2, len(names) + 1):
         put(book, ws, r, col, None, fonts.bold, None, AREA_FILL)
     merge(book, ws, r, 1, r, len(names), fonts.bold)
-    row_height(ws, r, height_of(fonts.lines(name, sum(widths.values())), fonts.size))
+    row_height(ws, r, height_of(book.measure.lines(name, sum(widths.values())), fonts.size))
 
 
 def _ledger_row(book: Book, ws, ledger: Ledger, r: int, row, names: list[str], widths: dict) -> float:
@@ -860,11 +854,11 @@ def _ledger_row(book: Book, ws, ledger: Ledger, r: int, row, names: list[str], w
         else:
             fill = _completion_fill(ledger, row) if name == "completion" else None
         put(book, ws, r, col, cells.get(name, ""), fonts.body, TOP_CENTER if name in _CENTRED_IN_LEDGER else TOP, fill)
-    lines = max(fonts.lines(cells.get(n, ""), widths[n]) for n in names if n not in MERGED_COLUMNS)
+    lines = max(book.measure.lines(cells.get(n, ""), widths[n]) for n in names if n not in MERGED_COLUMNS)
     return height_of(lines, fonts.size)
 
 
-def _merged_runs(rows, first: int, names: list[str], widths: dict, fonts: Fonts, heights: list[float],
+def _merged_runs(rows, first: int, names: list[str], widths: dict, measure: Measurer, heights: list[float],
                  blocks: list, merges: list) -> None:
     """Each problem's and feedback item's run of rows: a problem's rows a block kept on one
     page when they fit, its merged cells in `merges`; the last row of a run grows
@@ -876,7 +870,7 @@ def _merged_runs(rows, first: int, names: list[str], widths: dict, fonts: Fonts,
             if name in names:
                 merges.append((first + start, first + end - 1, names.index(name) + 1, rows[start], name))
                 # a merged cell's text must fit the rows it spans: the last row takes what is missing
-                need = height_of(fonts.lines(rows[start].cells.get(name, ""), widths[name]), fonts.size)
+                need = height_of(measure.lines(rows[start].cells.get(name, ""), widths[name]), measure.size)
                 heights[end - 1] += max(0.0, need - sum(heights[start:end]))
 
 
@@ -895,7 +889,8 @@ def _merge_by_page(book: Book, ws, ledger, merges: list) -> None:
                 merge(book, ws, start, col, end, col, fonts.body)
 
 
-def _keep_feedback_text(blocks: list, rows, first: int, heights: list[float], widths: dict, fonts: Fonts) -> None:
+def _keep_feedback_text(blocks: list, rows, first: int, heights: list[float], widths: dict,
+                        measure: Measurer) -> None:
     """A page may break between a feedback item's problems (序号 and 反馈问题
     are then continued on the next page), but not before its text fits:
     the problems it needs are kept with the next."""
@@ -903,7 +898,7 @@ def _keep_feedback_text(blocks: list, rows, first: int, heights: list[float], wi
     for start, end, group in _runs(rows):
         if group != FEEDBACK_COLUMNS or "feedback" not in widths:
             continue
-        need = height_of(fonts.lines(rows[start].cells.get("feedback", ""), widths["feedback"]), fonts.size)
+        need = height_of(measure.lines(rows[start].cells.get("feedback", ""), widths["feedback"]), measure.size)
         row, have = first + start, 0.0
         while row <= first + end - 1 and row in by_start:
             b = blocks[by_start[row]]
@@ -991,7 +986,7 @@ def _list_sheet(book: Book, ledger, scope, unit, paper, table: str, groups, **na
             for col in range(2, len(columns) + 1):
                 put(book, ws, r, col, None, fonts.bold, None, AREA_FILL)
             merge(book, ws, r, 1, r, len(columns), fonts.bold)
-            row_height(ws, r, height_of(fonts.lines(heading, total), fonts.size))
+            row_height(ws, r, height_of(book.measure.lines(heading, total), fonts.size))
         for row in rows:
             r += 1
             values = [views.plain(vocab, c, row) for c in columns]
@@ -999,7 +994,7 @@ def _list_sheet(book: Book, ledger, scope, unit, paper, table: str, groups, **na
                 put(book, ws, r, col, value, fonts.body, alignment, _cell_fill(vocab, c.show, row) if filled else None)
                 if c.show == "rate" and isinstance(value, float):
                     ws.cell(r, col).number_format = PERCENT
-            lines = max(map(fonts.lines, values, widths))
+            lines = max(map(book.measure.lines, values, widths))
             row_height(ws, r, height_of(lines, fonts.size))
             blocks.append((r, r, False))
     _finish_sheet(ws, head, header_row, r, paper, fonts, blocks)
