@@ -859,3 +859,35 @@ def test_records_json_written_quickly_is_what_json_dumps_writes():
             tabular.indented_json(bad).encode("utf-8")
         with pytest.raises(UnicodeEncodeError):
             dumps(bad).encode("utf-8")
+
+
+def test_the_ledger_rows_own_cells_are_the_vocabularys_ledger_columns():
+    """export/rows makes the ledger's own columns (vocabulary LEDGER_COLUMNS): the
+    feedback item's (FEEDBACK_COLUMNS), the problem's (PROBLEM_COLUMNS) and the rest,
+    a measure's (MEASURE_COLUMNS, derived; COLUMN_FIELDS_ONLY leaves a measure field
+    of the same name out). Each record's cells are exactly its columns (besides the
+    measure fields a column shows), both ways."""
+    from taizhang.export import rows
+    from taizhang.project import analyse
+    from taizhang.vocabulary import LEDGER_COLUMNS
+
+    assert rows.FEEDBACK_COLUMNS + rows.PROBLEM_COLUMNS + rows.MEASURE_COLUMNS == LEDGER_COLUMNS
+    ledger = analyse(REPO).ledger
+    by_kind = {kind: [r for r in ledger.records.values() if r.kind == kind] for kind in ("feedback", "problem", "measure")}
+    assert all(by_kind.values())
+    for f in by_kind["feedback"]:
+        assert tuple(rows._feedback_cells(ledger, f, 1)) == rows.FEEDBACK_COLUMNS
+    for p in by_kind["problem"]:
+        assert tuple(rows._problem_cells(ledger, p)) == tuple(rows._problem_cells(ledger, p, short=True)) == rows.PROBLEM_COLUMNS
+    for only in (True, False):
+        try:
+            rows.COLUMN_FIELDS_ONLY = only
+            fields = rows._measure_fields(ledger.vocab)
+            for m in by_kind["measure"]:
+                for short in (False, True):
+                    cells = tuple(rows.measure_cells(ledger, m, short))
+                    assert set(cells) == {*fields, *rows.MEASURE_COLUMNS}
+                    if only:           # the fields a column shows, then the measure's own cells
+                        assert cells == (*fields, *rows.MEASURE_COLUMNS)
+        finally:
+            rows.COLUMN_FIELDS_ONLY = True
