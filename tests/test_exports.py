@@ -541,13 +541,14 @@ def test_sheet_data_as_strings_is_what_lxml_writes_for_hostile_cells():
     def workbook(extra=None):
         wb = openpyxl.Workbook()
         ws = wb.active
+        book = xlsx.Book(wb, xlsx.sheet_fonts(11))
         for r, text in enumerate(hostile, 1):
-            xlsx.put(ws, r, 1, text, font, Alignment(wrap_text=True))
+            xlsx.put(book, ws, r, 1, text, font, Alignment(wrap_text=True))
             if not text.startswith("="):                          # openpyxl's own typing: "#N/A" is an error
                 ws.cell(r, 2, text.replace("\x01", "").replace("\x0b", "").replace("\x1f", "")[:100])
         for c, value in enumerate(values, 3):
             ws.cell(1, c, value)
-            xlsx.put(ws, 2, c, value, font)
+            xlsx.put(book, ws, 2, c, value, font)
         ws.cell(3, 3).value = "#DIV/0!"
         ws.cell(4, 4).font = font                               # styled, empty
         ws.row_dimensions[5].height = 30
@@ -558,14 +559,14 @@ def test_sheet_data_as_strings_is_what_lxml_writes_for_hostile_cells():
         ws.row_dimensions[44].height = 0.0
         xlsx.row_height(ws, 45, 1 / 3)
         ws.row_dimensions[46].thickBot = True
-        xlsx.merge(ws, 6, 3, 8, 5, font)
+        xlsx.merge(book, ws, 6, 3, 8, 5, font)
         wrap = Alignment(wrap_text=True)
         for r, text in enumerate(hostile * 3, 50):           # each text and date again (CLEAN_ONCE, QUICK_DATES)
-            xlsx.put(ws, r, 2, text, font, wrap)
-            xlsx.put(ws, r, 3, values[r % len(values)], font, wrap, "FFC7CE")
+            xlsx.put(book, ws, r, 2, text, font, wrap)
+            xlsx.put(book, ws, r, 3, values[r % len(values)], font, wrap, "FFC7CE")
         for r, text in enumerate(hostile * 2, 52):            # written again (QUICK_REWRITE)
-            xlsx.put(ws, r, 2, text, font, wrap)
-            xlsx.put(ws, r, 3, r if r % 3 else None, font, wrap, "FFC7CE")
+            xlsx.put(book, ws, r, 2, text, font, wrap)
+            xlsx.put(book, ws, r, 3, r if r % 3 else None, font, wrap, "FFC7CE")
         ws.title = "甲&<\"乙'"
         ws.oddFooter.center.text = "第 &P 页 <sheetData></sheetData>"
         ws.row_breaks.brk = [Break(id=12), Break(id=30)]
@@ -581,9 +582,8 @@ def test_sheet_data_as_strings_is_what_lxml_writes_for_hostile_cells():
             extra(second)
         return wb
 
-    def sheets(data):
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        return {n: archive.read(n) for n in archive.namelist() if n.startswith("xl/")}
+    def sheets(members):
+        return {name: data for name, data in members if name.startswith("xl/")}
 
     switches = [(sheetxml, "SHEET_XML"), (sheetxml, "QUICK_TAIL"), (xlsx, "QUICK_CELLS"), (xlsx, "QUICK_DATES"),
                 (xlsx, "CLEAN_ONCE"), (xlsx, "QUICK_REWRITE"), (sheetxml, "QUICK_ROW_TAGS")]
@@ -594,7 +594,7 @@ def test_sheet_data_as_strings_is_what_lxml_writes_for_hostile_cells():
             try:
                 for module, switch in switches:
                     setattr(module, switch, quick)
-                made[quick] = sheets(zipfix.workbook_bytes(workbook(extra)))
+                made[quick] = sheets(zipfix.workbook_members(workbook(extra)))
             finally:
                 for module, switch in switches:
                     setattr(module, switch, True)
@@ -625,7 +625,7 @@ def test_sheet_data_as_strings_is_what_lxml_writes_for_hostile_cells():
             sheetxml.SHEET_XML = quick
             wb = workbook(lambda ws: setattr(ws["A2"], "value", "bad\ufffe"))
             with pytest.raises(ValueError, match="XML compatible"):
-                zipfix.workbook_bytes(wb)
+                zipfix.workbook_members(wb)
         finally:
             sheetxml.SHEET_XML = True
 
@@ -741,8 +741,11 @@ def test_report_docx_runs_as_text_and_copied_paragraphs_give_the_same_file():
 
 
 def test_row_height_estimate_adds_character_widths_as_before():
-    """xlsx.text_lines looks each character's width up once; the points must add
-    up exactly as the character-by-character sum did (row heights are in the file)."""
+    """xlsx.Measurer looks each character's width up once and keeps each distinct
+    text's line widths and lines (MEASURE_ONCE): the lines must be those of adding
+    the characters' widths one by one (row heights are in the file), for a text seen
+    before at another width too, for values that are not text, and both ways; its
+    one-line width (截至日期's columns) likewise."""
     import math
     import random
     import sys
@@ -751,27 +754,34 @@ def test_row_height_estimate_adds_character_widths_as_before():
     sys.path.insert(0, str(REPO / "hooks"))
     from taizhang.export import xlsx
 
-    def reference(text, width, size):
+    def points(text, size):
+        return sum(size if unicodedata.east_asian_width(ch) in "WFA" else size * 0.55 for ch in text)
+
+    def reference(value, width, size):
+        if value is None or value == "":
+            return 1
+        text = value.isoformat() if isinstance(value, dt.date) else str(value)
         usable = max((width * xlsx.POINTS_PER_WIDTH_UNIT - xlsx.CELL_PADDING_PT) * xlsx.WRAP_SLACK, size)
-        return sum(max(1, math.ceil(sum(size if unicodedata.east_asian_width(ch) in "WFA" else size * 0.55
-                                        for ch in line) / usable)) for line in text.split("\n"))
+        return sum(max(1, math.ceil(points(line, size) / usable)) for line in text.split("\n"))
 
     rng = random.Random(7)
     alphabet = "整改措施台账，。、（）ABCxyz 0123456789-—·…①\n"
-    for _ in range(3000):
-        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 300)))
-        width, size = rng.choice([5, 9, 14, 24, 36, 40]), rng.choice([10.5, 11, 12, 14])
-        assert xlsx.text_lines(text, width, size) == reference(text, width, size), (text, width, size)
-    # Fonts.lines measures each distinct text once (MEASURE_ONCE): the same lines, for
-    # a text seen before at another width too, and for values that are not text
-    values = [None, "", "\n", "\n\n", " ", 0, 17, 2.5, dt.date(2026, 12, 7), "😀𝄞", "\x01=1+1", "甲" * 40000]
-    values += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 300))) for _ in range(300)]
-    for size in (10.5, 11, 12):
-        fonts = xlsx.sheet_fonts(size)
-        for value in values * 2:
-            for width in (5, 14, 40):
-                assert fonts.lines(value, width) == xlsx.text_lines(value, width, size), (value, width, size)
-        assert len(fonts.measured) > 300
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 300))) for _ in range(1500)]
+    values = [None, "", "\n", "\n\n", " ", 0, 17, 2.5, dt.date(2026, 12, 7), "😀𝄞", "\x01=1+1", "甲" * 40000, *texts]
+    for once in (False, True):
+        try:
+            xlsx.MEASURE_ONCE = once
+            for size in (10.5, 11, 12, 14):
+                measure = xlsx.Measurer(size)
+                for value in values * 2:
+                    for width in (5, 14, 24, 40):
+                        assert measure.lines(value, width) == reference(value, width, size), (value, width, size)
+                assert (len(measure.measured) > 1000) == once and (len(measure.wrapped) > 4000) == once
+                for text in texts[:100]:
+                    line = text.replace("\n", "")
+                    assert measure.units(line) == (points(line, size) + 2 * xlsx.CELL_PADDING_PT) / xlsx.POINTS_PER_WIDTH_UNIT
+        finally:
+            xlsx.MEASURE_ONCE = True
 
 
 def test_sample_data_is_marked_in_csv_and_json(exported, tmp_path):
@@ -849,3 +859,35 @@ def test_records_json_written_quickly_is_what_json_dumps_writes():
             tabular.indented_json(bad).encode("utf-8")
         with pytest.raises(UnicodeEncodeError):
             dumps(bad).encode("utf-8")
+
+
+def test_the_ledger_rows_own_cells_are_the_vocabularys_ledger_columns():
+    """export/rows makes the ledger's own columns (vocabulary LEDGER_COLUMNS): the
+    feedback item's (FEEDBACK_COLUMNS), the problem's (PROBLEM_COLUMNS) and the rest,
+    a measure's (MEASURE_COLUMNS, derived; COLUMN_FIELDS_ONLY leaves a measure field
+    of the same name out). Each record's cells are exactly its columns (besides the
+    measure fields a column shows), both ways."""
+    from taizhang.export import rows
+    from taizhang.project import analyse
+    from taizhang.vocabulary import LEDGER_COLUMNS
+
+    assert rows.FEEDBACK_COLUMNS + rows.PROBLEM_COLUMNS + rows.MEASURE_COLUMNS == LEDGER_COLUMNS
+    ledger = analyse(REPO).ledger
+    by_kind = {kind: [r for r in ledger.records.values() if r.kind == kind] for kind in ("feedback", "problem", "measure")}
+    assert all(by_kind.values())
+    for f in by_kind["feedback"]:
+        assert tuple(rows._feedback_cells(ledger, f, 1)) == rows.FEEDBACK_COLUMNS
+    for p in by_kind["problem"]:
+        assert tuple(rows._problem_cells(ledger, p)) == tuple(rows._problem_cells(ledger, p, short=True)) == rows.PROBLEM_COLUMNS
+    for only in (True, False):
+        try:
+            rows.COLUMN_FIELDS_ONLY = only
+            fields = rows._measure_fields(ledger.vocab)
+            for m in by_kind["measure"]:
+                for short in (False, True):
+                    cells = tuple(rows.measure_cells(ledger, m, short))
+                    assert set(cells) == {*fields, *rows.MEASURE_COLUMNS}
+                    if only:           # the fields a column shows, then the measure's own cells
+                        assert cells == (*fields, *rows.MEASURE_COLUMNS)
+        finally:
+            rows.COLUMN_FIELDS_ONLY = True

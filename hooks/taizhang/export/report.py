@@ -22,6 +22,7 @@ import datetime as dt
 import re
 import unicodedata
 
+from taizhang.export.text import LXML_REFUSED
 from taizhang.export.zipfix import document_members, fixed_members
 from taizhang.views.report import Report, Section, build_report, chinese_date
 
@@ -76,7 +77,6 @@ _WESTERN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%/:\-]*")
 QUICK_RUNS = True   # False: every run through python-docx's add_run, character by character (tests compare)
 RUNS_AS_TEXT = True  # False: each copied run an lxml element in the document (tests compare)
 _BREAKS = re.compile(r"[\t\r\n]")
-_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")   # lxml raises on these
 _WESTERN_SPLIT = re.compile(f"({_WESTERN.pattern})")
 _BREAK_SPLIT = re.compile(r"([\t\r\n])")
 _BREAK_XML = {"\t": "<w:tab/>", "\r": "<w:br/>", "\n": "<w:br/>"}   # python-docx's _RunContentAppender
@@ -136,7 +136,7 @@ class Runs:
             if chinese is None or western is None:
                 return False
             made = self._made[east_asian] = _RunXml(chinese, western)
-        if _REFUSED.search(text):
+        if LXML_REFUSED.search(text):
             return False
         if not text:
             return True                    # no runs, and no placeholder: an empty w:p stays <w:p/>

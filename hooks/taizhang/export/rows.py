@@ -32,9 +32,12 @@ from taizhang.export.text import plain_text
 from taizhang.link import DONE, Ledger, not_a_task
 from taizhang.model import FeedbackRecord, MeasureRecord, ProblemRecord
 from taizhang.views import Scope, deadline_text, field_text, late_text, light_text, state_label, status_label
+from taizhang.vocabulary import LEDGER_COLUMNS
 
-FEEDBACK_COLUMNS = ("number", "feedback")     # merged over a feedback item's rows
-PROBLEM_COLUMNS = ("problem", "cause")        # merged over a problem's rows (within one feedback item)
+FEEDBACK_COLUMNS = ("number", "feedback")     # merged over a feedback item's rows (_feedback_cells)
+PROBLEM_COLUMNS = ("problem", "cause")        # merged over a problem's rows (within one feedback item; _problem_cells)
+# The rest of the ledger's own columns (the vocabulary's LEDGER_COLUMNS): a measure's (measure_cells).
+MEASURE_COLUMNS = tuple(name for name in LEDGER_COLUMNS if name not in FEEDBACK_COLUMNS + PROBLEM_COLUMNS)
 
 
 
@@ -322,18 +325,17 @@ def _deadline(ledger: Ledger, m: MeasureRecord) -> str | dt.date:
     return ledger.vocab.long_term_deadline if m.long_term else (m.deadline or "")
 
 
-# A measure's fields as cells: only those a ledger column shows and no cell below
-# overrides (COLUMN_FIELDS_ONLY; False: every field of a measure, as before; the
-# workbook and the CSV read the cells by their columns' names, tests compare the files).
+# A measure's fields as cells: only those a ledger column shows and no cell of its own
+# (MEASURE_COLUMNS) overrides (COLUMN_FIELDS_ONLY; False: every field of a measure, as
+# before; the workbook and the CSV read the cells by their columns' names, tests compare the files).
 COLUMN_FIELDS_ONLY = True
-_OWN_CELLS = frozenset(("measure", "leader", "unit", "owner", "deadline", "progress", "completion", "evidence", "signoff"))
 
 
 def _measure_fields(vocab) -> tuple[str, ...]:
     if not COLUMN_FIELDS_ONLY:
         return vocab.fields_of("measure")
     shown = {c.name for c in vocab.ledger_columns}
-    return tuple(name for name in vocab.fields_of("measure") if name in shown and name not in _OWN_CELLS)
+    return tuple(name for name in vocab.fields_of("measure") if name in shown and name not in MEASURE_COLUMNS)
 
 
 def measure_cells(ledger: Ledger, m: MeasureRecord, short: bool = False) -> dict:

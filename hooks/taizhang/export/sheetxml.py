@@ -38,10 +38,10 @@ from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.writer.excel import ExcelWriter
 
+from taizhang.export.text import LXML_REFUSED
+
 SHEET_XML = openpyxl.__version__.startswith("3.1.") and openpyxl.LXML   # False: openpyxl writes every cell
 
-# What lxml refuses in text (it raises; openpyxl's writer is left to raise the same error).
-_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ATTRIBUTE = re.compile('[&<>"\r\n\t]')
 _ATTRIBUTE_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#9;"}
 _UNSTYLED = bytes(StyleArray().tobytes())     # a style array of zeros: no style (Cell.has_style)
@@ -120,7 +120,7 @@ def sheet_data(ws) -> bytes | None:
                     return None
                 element = texts.get(value)
                 if element is None:
-                    if _REFUSED.search(value):
+                    if LXML_REFUSED.search(value):
                         return None
                     element = texts[value] = ('<is><t xml:space="preserve">' if value != value.strip() else "<is><t>") \
                         + _escaped(value) + "</t></is></c>"
@@ -128,7 +128,7 @@ def sheet_data(ws) -> bytes | None:
                 append(element)
             else:
                 text = safe_string(value)
-                if _REFUSED.search(text):
+                if LXML_REFUSED.search(text):
                     return None
                 append(f"{head}<v>{_escaped(text)}</v></c>")
         append("</row>")

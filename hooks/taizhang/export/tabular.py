@@ -60,6 +60,14 @@ SCHEMA_VERSION = 2   # records.json objects carry it; files without the key are 
 
 # Keys every record has, whatever its kind (besides its kind's fields).
 BASE_KEYS = ("schema_version", "id", "kind", "kind_label", "title", "round", "path", "body", "publish", "draft")
+# Those of them that are vocabulary fields, written as a field is (`kind` is written as it is).
+_FIELDS_OF_EVERY_RECORD = ("id", "title", "round", "publish", "draft")
+
+
+def json_fields(vocab, kind: str) -> tuple[str, ...]:
+    """The vocabulary fields records.json writes for a record of `kind` and its
+    schema describes: the kind's own, then those every record has; not `kind`."""
+    return tuple(name for name in dict.fromkeys((*vocab.fields_of(kind), *_FIELDS_OF_EVERY_RECORD)) if name != "kind")
 # Values computed from the ledger (not written in the record), per kind.
 # Descriptions are vocabulary phrases' placeholders: {problem}, {keys[status]} ….
 DERIVED = {
@@ -122,27 +130,25 @@ def _field_plan(vocab, record: Record, plans: dict) -> list:
         attributes = type(record).__dataclass_fields__
         plans[key] = [(name, name in attributes and name != "extra",
                        vocab.fields[name] if vocab.fields[name].base in _CONVERTED else None)
-                      for name in (*vocab.fields_of(record.kind), "id", "title", "round", "publish", "draft")
-                      if name != "kind"]
+                      for name in json_fields(vocab, record.kind)]
     return plans[key]
 
 
-def record_json(ledger: Ledger, record: Record, plans: dict | None = None) -> dict:
-    """Every field the vocabulary gives the record's kind, by field name, plus
-    the base keys and the kind's derived values (see DERIVED). `plans`: one
-    dict for all the records of a file (FIELD_PLANS)."""
+def record_json(ledger: Ledger, record: Record, plans: dict) -> dict:
+    """Every field the vocabulary gives the record's kind (json_fields), by field
+    name, plus the base keys and the kind's derived values (see DERIVED). `plans`:
+    one dict for all the records of a file (_field_plan, FIELD_PLANS)."""
     vocab = ledger.vocab
     item = {"schema_version": SCHEMA_VERSION, "kind_label": vocab.kind_label(record.kind),
             "path": record.path, "body": record.body.strip()}
-    if FIELD_PLANS and plans is not None:
+    if FIELD_PLANS:
         extra = record.extra.get
         for name, attribute, spec in _field_plan(vocab, record, plans):
             value = getattr(record, name) if attribute else extra(name)      # Record.value
             item[name] = value if spec is None else _json_value(vocab, spec, value)
     else:
-        for name in (*vocab.fields_of(record.kind), "id", "title", "round", "publish", "draft"):
-            if name != "kind":
-                item[name] = _json_value(vocab, vocab.fields[name], record.value(name))
+        for name in json_fields(vocab, record.kind):
+            item[name] = _json_value(vocab, vocab.fields[name], record.value(name))
     item["kind"] = record.kind
     if isinstance(record, RoundRecord):
         item["long_term"] = record.long_term
@@ -290,8 +296,8 @@ def schema(vocab) -> dict:
     `kind`), the keys it has and, unless a draft, its required fields non-null."""
     kinds = []
     for kind in vocab.kinds:
-        names = [n for n in (*vocab.fields_of(kind), "id", "title", "round", "publish", "draft") if n != "kind"]
-        props = {n: _nullable(_field_schema(vocab, vocab.fields[n])) | {"description": vocab.key(n)} for n in names}
+        props = {n: _nullable(_field_schema(vocab, vocab.fields[n])) | {"description": vocab.key(n)}
+                 for n in json_fields(vocab, kind)}
         for name, (typ, text) in DERIVED.get(kind, {}).items():
             text = vocab.fill(text)
             if typ == "label":

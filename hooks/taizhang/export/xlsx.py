@@ -22,7 +22,6 @@ import re
 import unicodedata
 from bisect import bisect_left
 from copy import copy
-import dataclasses
 from dataclasses import dataclass
 
 import openpyxl
@@ -34,6 +33,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.merge import MergedCellRange
 
 from taizhang import collector, views
@@ -129,39 +129,63 @@ WRAP_SLACK = 0.92        # line breaking (no 。，、 at a line start) leaves l
 _CUSTOM_HEIGHT = re.compile(rb' customHeight="1"')
 
 
-def text_lines(value, width: float, size: float) -> int:
-    """Wrapped lines of `value` in a column `width` units wide at `size` pt."""
-    if value is None or value == "":
-        return 1
-    text = value if type(value) is str else value.isoformat() if isinstance(value, dt.date) else str(value)
-    usable = _usable_points(width, size)
-    points_of = _CHARACTER_POINTS.get(size) or _CHARACTER_POINTS.setdefault(size, _CharacterPoints(size))
-    if "\n" not in text:                                 # one line (most cells): the loop below, once
-        return max(1, math.ceil(sum(map(points_of.__getitem__, text)) / usable))
-    lines = 0
-    for line in text.split("\n"):
-        points = sum(map(points_of.__getitem__, line))   # added in the same order as character by character
-        lines += max(1, math.ceil(points / usable))
-    return lines
-
-
-def _usable_points(width: float, size: float) -> float:
-    return max((width * POINTS_PER_WIDTH_UNIT - CELL_PADDING_PT) * WRAP_SLACK, size)
-
-
 # Each distinct text is measured once per workbook (MEASURE_ONCE; False: every cell
-# anew, tests/test_exports.py compares): its lines' points, added as text_lines adds
-# them, are kept in the workbook's Fonts; a text in several cells or columns (a status,
-# a unit, a measure in the ledger and in the lists) then costs one division per line.
+# anew, tests/test_exports.py compares): its lines' points are kept in the build's
+# Measurer; a text in several cells or columns (a status, a unit, a measure in the
+# ledger and in the lists) then costs one division per line.
 MEASURE_ONCE = True
 
 
-def _line_points(text: str, size: float) -> tuple[float, ...]:
-    """Each line's width in points, summed as text_lines sums it."""
-    points_of = _CHARACTER_POINTS.get(size) or _CHARACTER_POINTS.setdefault(size, _CharacterPoints(size))
-    if "\n" not in text:
-        return (sum(map(points_of.__getitem__, text)),)
-    return tuple(sum(map(points_of.__getitem__, line)) for line in text.split("\n"))
+class Measurer:
+    """Row heights' measuring at one font size, for one workbook build: the one place
+    text becomes points and wrapped lines (row heights, and the width 截至日期 needs).
+
+    A character is `size` points wide when Unicode calls it wide, fullwidth or
+    ambiguous, else 0.55 of that; a line's points are added character by character,
+    in order (the sums decide the row heights in the file). A value takes at least
+    one line per line of its text in a column of `width` units, less the padding and
+    the slack line breaking leaves. Each distinct text's line widths and each (text,
+    width)'s lines are kept (MEASURE_ONCE)."""
+
+    def __init__(self, size: float):
+        self.size = size
+        self.points_of = _CHARACTER_POINTS.get(size) or _CHARACTER_POINTS.setdefault(size, _CharacterPoints(size))
+        self.measured: dict[str, tuple[float, ...]] = {}     # text -> each line's points
+        self.wrapped: dict[tuple[str, float], int] = {}       # (text, width) -> lines
+
+    def lines(self, value, width: float) -> int:
+        """Wrapped lines of `value` (text, a number, a date, None) in a column `width` units wide."""
+        if type(value) is str:
+            known = self.wrapped.get((value, width))
+            if known is not None:
+                return known
+        if value is None or value == "":
+            return 1
+        text = value if type(value) is str else value.isoformat() if isinstance(value, dt.date) else str(value)
+        points = self.measured.get(text)
+        if points is None:
+            points = self.line_points(text)
+            if MEASURE_ONCE:
+                self.measured[text] = points
+        usable = max((width * POINTS_PER_WIDTH_UNIT - CELL_PADDING_PT) * WRAP_SLACK, self.size)
+        if len(points) == 1:                             # one line (most cells)
+            lines = max(1, math.ceil(points[0] / usable))
+        else:
+            lines = sum(max(1, math.ceil(p / usable)) for p in points)
+        if MEASURE_ONCE and type(value) is str:
+            self.wrapped[value, width] = lines
+        return lines
+
+    def line_points(self, text: str) -> tuple[float, ...]:
+        """Each line's width in points, its characters' added in order."""
+        points_of = self.points_of.__getitem__
+        if "\n" not in text:
+            return (sum(map(points_of, text)),)
+        return tuple(sum(map(points_of, line)) for line in text.split("\n"))
+
+    def units(self, text: str) -> float:
+        """Width of `text` as one line, in column width units, with the padding."""
+        return (sum(map(self.points_of.__getitem__, text)) + CELL_PADDING_PT * 2) / POINTS_PER_WIDTH_UNIT
 
 
 class _CharacterPoints(dict):
@@ -218,31 +242,6 @@ class Fonts:
     header: Font
     title: Font
     size: float
-    measured: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)   # text -> _line_points
-    wrapped: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)    # (text, width) -> lines
-
-    def lines(self, value, width: float) -> int:
-        """text_lines(value, width, self.size), each distinct text measured once (MEASURE_ONCE)."""
-        if not MEASURE_ONCE:
-            return text_lines(value, width, self.size)
-        if type(value) is str:
-            known = self.wrapped.get((value, width))
-            if known is not None:
-                return known
-        if value is None or value == "":
-            return 1
-        text = value if type(value) is str else value.isoformat() if isinstance(value, dt.date) else str(value)
-        points = self.measured.get(text)
-        if points is None:
-            points = self.measured[text] = _line_points(text, self.size)
-        usable = _usable_points(width, self.size)
-        if len(points) == 1:
-            lines = max(1, math.ceil(points[0] / usable))
-        else:
-            lines = sum(max(1, math.ceil(p / usable)) for p in points)
-        if type(value) is str:
-            self.wrapped[value, width] = lines
-        return lines
 
 
 def _fonts(size: float) -> Fonts:
@@ -258,7 +257,51 @@ def _fonts(size: float) -> Fonts:
 REUSE_STYLES = True   # False: style every cell one by one (tests compare the two workbooks byte for byte)
 
 
-def _styled(cell, key: tuple, apply) -> None:
+class Book:
+    """One workbook being built, handed to every step that writes into it: the
+    openpyxl workbook, its fonts, and what the build works out once and reuses.
+
+    A cell's style is an array of ids into this workbook's own lists (fonts,
+    fills, borders...): what a style change gave one cell holds for any other
+    cell of this workbook, and for no other workbook. So this is made with the
+    workbook and dropped with it (nothing here outlives a build):
+    - `restyled`: (style before, change) -> the style after (_restyled, REUSE_STYLES);
+    - `fresh`, `dates`: put()'s change -> the style of a new cell and of a new
+      date cell (_quick_cell, QUICK_CELLS and QUICK_DATES);
+    - `merged`: a kind of merge -> the styles of its cells (_quick_merge, QUICK_MERGES);
+    - `covered`: each sheet's cells inside a merged range (_merge_cells);
+    - `texts`: each text -> the text a cell holds (cell_text, CLEAN_ONCE);
+    - `measure`: its row heights' Measurer (MEASURE_ONCE)."""
+
+    def __init__(self, wb: Workbook, fonts: Fonts):
+        self.wb, self.fonts = wb, fonts
+        self.restyled: dict[tuple, StyleArray] = {}
+        self.fresh: dict[tuple, StyleArray] = {}
+        self.dates: dict[tuple, StyleArray] = {}
+        self.merged: dict[tuple, list[StyleArray]] = {}
+        self.covered: dict[object, set[tuple[int, int]]] = {}     # worksheet -> (row, column)s
+        self.texts: dict[str, str] = {}
+        self.measure = Measurer(fonts.size)
+
+    def cell_text(self, text: str) -> str:
+        """The text a cell holds: without the control characters openpyxl refuses
+        (put() takes them out), cut at 32,767 characters as Cell.value's check_string
+        cuts it; each distinct text worked out once (CLEAN_ONCE; False: every time)."""
+        known = self.texts.get(text)
+        if known is None:
+            known = ILLEGAL_CHARACTERS_RE.sub("", text)[:32767]
+            if CLEAN_ONCE:
+                self.texts[text] = known
+        return known
+
+    def covered_in(self, ws) -> set[tuple[int, int]]:
+        covered = self.covered.get(ws)
+        if covered is None:
+            covered = self.covered[ws] = set()
+        return covered
+
+
+def _styled(book: Book, cell, key: tuple, apply) -> None:
     """Give the cell the style `apply` sets, reusing the style array the same
     change gave a cell with the same style before (_restyled). openpyxl
     registers a style object by hashing all its fields on every assignment:
@@ -270,26 +313,26 @@ def _styled(cell, key: tuple, apply) -> None:
     if not REUSE_STYLES:
         apply(cell)
         return
-    _restyled(cell, key, apply)
+    _restyled(book, cell, key, apply)
 
 
-def merge(ws, start_row: int, start_col: int, end_row: int, end_col: int, font: Font) -> None:
+def merge(book: Book, ws, start_row: int, start_col: int, end_row: int, end_col: int, font: Font) -> None:
     """Merge, and give the covered cells the font too (every cell carries a Chinese font)."""
     if REUSE_STYLES and _FAST_MERGE and QUICK_MERGES:
-        _quick_merge(ws, start_row, start_col, end_row, end_col, font)
+        _quick_merge(book, ws, start_row, start_col, end_row, end_col, font)
         return
-    _plain_merge(ws, start_row, start_col, end_row, end_col, font)
+    _plain_merge(book, ws, start_row, start_col, end_row, end_col, font)
 
 
-def _plain_merge(ws, start_row: int, start_col: int, end_row: int, end_col: int, font: Font) -> None:
+def _plain_merge(book: Book, ws, start_row: int, start_col: int, end_row: int, end_col: int, font: Font) -> None:
     if REUSE_STYLES and _FAST_MERGE:
-        _merge_cells(ws, start_row, start_col, end_row, end_col)
+        _merge_cells(book, ws, start_row, start_col, end_row, end_col)
     else:
         ws.merge_cells(start_row=start_row, start_column=start_col, end_row=end_row, end_column=end_col)
     for row in ws.iter_rows(min_row=start_row, max_row=end_row, min_col=start_col, max_col=end_col):
         for cell in row:
             if isinstance(cell, MergedCell):   # covered: no style of its own yet
-                _styled(cell, ("covered", id(font)), lambda c: setattr(c, "font", font))
+                _styled(book, cell, ("covered", id(font)), lambda c: setattr(c, "font", font))
             else:
                 cell.font = font
 
@@ -307,19 +350,22 @@ def _plain_merge(ws, start_row: int, start_col: int, end_row: int, end_col: int,
 _FAST_MERGE = openpyxl.__version__.startswith("3.1.")
 
 
-def _merge_cells(ws, start_row: int, start_col: int, end_row: int, end_col: int) -> None:
-    covered = ws.__dict__.setdefault("_taizhang_covered", set())
+def _merge_cells(book: Book, ws, start_row: int, start_col: int, end_row: int, end_col: int) -> None:
+    covered = book.covered_in(ws)
     cells = [(r, c) for r in range(start_row, end_row + 1) for c in range(start_col, end_col + 1)]
     if any(cell in covered for cell in cells):
         ws.merge_cells(start_row=start_row, start_column=start_col, end_row=end_row, end_column=end_col)
         return
     covered.update(cells)
-    mcr = _QuickMergedCellRange(ws, f"{get_column_letter(start_col)}{start_row}:{get_column_letter(end_col)}{end_row}")
-    mcr.__class__ = MergedCellRange
+    mcr = MergedCellRange.__new__(MergedCellRange)      # MergedCellRange.__init__, its _get_borders through the book
+    mcr.ws = ws
+    CellRange.__init__(mcr, range_string=f"{get_column_letter(start_col)}{start_row}:{get_column_letter(end_col)}{end_row}")
+    mcr.start_cell = None
+    _merged_borders(book, mcr)
     ws.merged_cells.ranges.add(mcr)
     for row, col in cells[1:]:                      # Worksheet._clean_merge_range
         ws._cells[row, col] = MergedCell(ws, row, col)
-    _format_merged(mcr)
+    _format_merged(book, mcr)
 
 
 # A merge whose outcome was seen before is made again from it (QUICK_MERGES): every
@@ -332,24 +378,23 @@ def _merge_cells(ws, start_row: int, start_col: int, end_row: int, end_col: int)
 QUICK_MERGES = True
 
 
-def _quick_merge(ws, start_row: int, start_col: int, end_row: int, end_col: int, font: Font) -> None:
+def _quick_merge(book: Book, ws, start_row: int, start_col: int, end_row: int, end_col: int, font: Font) -> None:
     cells = ws._cells
     start, end = cells.get((start_row, start_col)), cells.get((end_row, end_col))
-    covered = ws.__dict__.get("_taizhang_covered", ())
+    covered = book.covered_in(ws)
     coords = [(r, c) for r in range(start_row, end_row + 1) for c in range(start_col, end_col + 1)]
     if start is None or not start._style or any(coord in covered for coord in coords):
-        _plain_merge(ws, start_row, start_col, end_row, end_col, font)
+        _plain_merge(book, ws, start_row, start_col, end_row, end_col, font)
         return
-    memo = ws.parent.__dict__.setdefault("_taizhang_merged", {})
     corner = None if end is None else end._style.borderId if end._style else 0
     key = (tuple(start._style), corner,
            end_row - start_row, end_col - start_col, id(font))
-    styles = memo.get(key)
+    styles = book.merged.get(key)
     if styles is None:
-        _plain_merge(ws, start_row, start_col, end_row, end_col, font)
-        memo[key] = [copy(cells[coord]._style) for coord in coords]
+        _plain_merge(book, ws, start_row, start_col, end_row, end_col, font)
+        book.merged[key] = [copy(cells[coord]._style) for coord in coords]
         return
-    ws.__dict__.setdefault("_taizhang_covered", set()).update(coords)
+    covered.update(coords)
     mcr = MergedCellRange.__new__(MergedCellRange)      # MergedCellRange.__init__'s attributes, as it sets them
     mcr.__dict__.update(ws=ws, min_col=start_col, min_row=start_row, max_col=end_col, max_row=end_row,
                         title=None, start_cell=start)
@@ -360,11 +405,11 @@ def _quick_merge(ws, start_row: int, start_col: int, end_row: int, end_col: int,
         cell.parent, cell._style, cell.row, cell.column = ws, copy(style), row, col
 
 
-def _restyled(cell, key: tuple, apply) -> None:
+def _restyled(book: Book, cell, key: tuple, apply) -> None:
     """Apply a style change to a cell, or copy the style array the same change
     gave a cell with the same style before."""
-    memo = cell.parent.parent.__dict__.setdefault("_taizhang_restyled", {})
-    before = tuple(cell._style) if cell._style else (0,) * 9
+    memo = book.restyled
+    before = tuple(cell._style) if cell._style else _FRESH
     done = memo.get((before, key))
     if done is None:
         apply(cell)
@@ -373,7 +418,7 @@ def _restyled(cell, key: tuple, apply) -> None:
         cell._style = copy(done)
 
 
-def _format_merged(mcr) -> None:
+def _format_merged(book: Book, mcr) -> None:
     """MergedCellRange.format of openpyxl 3.1, through _restyled."""
     ws, start = mcr.ws, mcr.start_cell
     for name in ("top", "left", "right", "bottom"):
@@ -385,35 +430,31 @@ def _format_merged(mcr) -> None:
             cell = ws._cells.get(coord)
             if cell is None:
                 cell = ws._cells[coord] = MergedCell(ws, row=coord[0], column=coord[1])
-            _restyled(cell, ("border", name, source),
+            _restyled(book, cell, ("border", name, source),
                       lambda c, border=border: setattr(c, "border", c.border + border))
     protection, source = copy(start.protection), start._style.protectionId   # never None: every cell "protected"
     for coord in mcr.cells:
         cell = ws._cells.get(coord)
         if cell is None:
             cell = ws._cells[coord] = MergedCell(ws, row=coord[0], column=coord[1])
-        _restyled(cell, ("protection", source),
+        _restyled(book, cell, ("protection", source),
                   lambda c: setattr(c, "protection", protection))
 
 
-def _quick_borders(self) -> None:
+def _merged_borders(book: Book, mcr) -> None:
     """MergedCellRange._get_borders of openpyxl 3.1, through _restyled."""
-    self.start_cell = self.ws._cells.get((self.min_row, self.min_col))
-    if self.start_cell is None:
-        self.start_cell = self.ws.cell(row=self.min_row, column=self.min_col)
-    end = self.ws._cells.get((self.max_row, self.max_col))
+    mcr.start_cell = mcr.ws._cells.get((mcr.min_row, mcr.min_col))
+    if mcr.start_cell is None:
+        mcr.start_cell = mcr.ws.cell(row=mcr.min_row, column=mcr.min_col)
+    end = mcr.ws._cells.get((mcr.max_row, mcr.max_col))
     if end is not None:
         added = Border(right=end.border.right, bottom=end.border.bottom)
-        _restyled(self.start_cell, ("corner", end._style.borderId if end._style else 0),
+        _restyled(book, mcr.start_cell, ("corner", end._style.borderId if end._style else 0),
                   lambda c: setattr(c, "border", c.border + added))
 
 
-class _QuickMergedCellRange(MergedCellRange):
-    _get_borders = _quick_borders
-
-
-def put(ws, row: int, col: int, value, font: Font, alignment: Alignment | None = None, fill: str | None = None,
-        border: bool = True):
+def put(book: Book, ws, row: int, col: int, value, font: Font, alignment: Alignment | None = None,
+        fill: str | None = None, border: bool = True):
     """Write one typed cell. Text is always text: openpyxl would make a
     formula of `=…` (and an error value of `#N/A`), so the type is forced,
     and text that a spreadsheet would read as a formula when edited carries
@@ -426,13 +467,13 @@ def put(ws, row: int, col: int, value, font: Font, alignment: Alignment | None =
         kind = "value"
     key = (kind, id(font), id(alignment), border, fill)
     if QUICK_CELLS and REUSE_STYLES:
-        cell = _quick_cell(ws, row, col, value, key)
+        cell = _quick_cell(book, ws, row, col, value, key)
         if cell is not None:
             return cell
     fresh = (row, col) not in ws._cells
     cell = ws.cell(row, col)
     if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.value = book.cell_text(value)
         cell.data_type = "s"
     else:
         cell.value = value
@@ -450,9 +491,9 @@ def put(ws, row: int, col: int, value, font: Font, alignment: Alignment | None =
         if fill:
             cell.fill = PatternFill("solid", fgColor=fill)
 
-    _styled(cell, key, apply)
+    _styled(book, cell, key, apply)
     if fresh and type(value) is dt.date:      # a new date cell's style: the same for every new one (QUICK_DATES)
-        _quick_cells(ws.parent).dates.setdefault(key, copy(cell._style))
+        book.dates.setdefault(key, copy(cell._style))
     return cell
 
 
@@ -462,61 +503,41 @@ def put(ws, row: int, col: int, value, font: Font, alignment: Alignment | None =
 QUICK_CELLS = True
 # A new date cell too, with the style the first new date cell of the same style change
 # got (Cell.value gives every new date cell the same number format first: QUICK_DATES);
-# and each distinct text has its illegal characters taken out once (CLEAN_ONCE).
+# and each distinct text has its illegal characters taken out once (CLEAN_ONCE, Book.cell_text).
 QUICK_DATES = True
 CLEAN_ONCE = True
 _FRESH = (0,) * 9          # the style of a cell openpyxl has just made
 _PLAIN_NUMBERS = (int, float)
 
 
-class _QuickCells:
-    """What _quick_cell knows in one workbook: put()'s style change -> the style of a new
-    cell (`fresh`) and of a new date cell (`dates`); each text -> the text a cell holds."""
-
-    def __init__(self):
-        self.fresh: dict[tuple, StyleArray] = {}
-        self.dates: dict[tuple, StyleArray] = {}
-        self.texts: dict[str, str] = {}
-
-
-def _quick_cells(wb) -> _QuickCells:
-    quick = wb.__dict__.get("_taizhang_quick")
-    if quick is None:
-        quick = wb.__dict__["_taizhang_quick"] = _QuickCells()
-    return quick
-
-
-def _quick_cell(ws, row: int, col: int, value, key: tuple):
+def _quick_cell(book: Book, ws, row: int, col: int, value, key: tuple):
     """The cell put() makes, or None when openpyxl must make it (a cell already
     there, a style change not made before, a value other than text, a number,
     a date or None)."""
     cells, coord = ws._cells, (row, col)
     if coord in cells:
-        return _quick_rewrite(ws, cells[coord], value, key)
+        return _quick_rewrite(book, cells[coord], value, key)
     if not 0 < row < 1048577:
         return None
-    quick = ws.parent.__dict__.get("_taizhang_quick") or _quick_cells(ws.parent)
     kind = type(value)
     if kind is dt.date:
-        done = quick.dates.get(key) if QUICK_DATES else None
+        done = book.dates.get(key) if QUICK_DATES else None
         if done is None:
             return None
         data_type = "d"                                   # Cell._bind_value: TIME_TYPES
     else:
-        done = quick.fresh.get(key)
+        done = book.fresh.get(key)
         if done is None:
-            done = ws.parent.__dict__.get("_taizhang_restyled", {}).get((_FRESH, key))
+            done = book.restyled.get((_FRESH, key))
             if done is None:
                 return None
-            quick.fresh[key] = done                       # never changed once made (_restyled)
+            book.fresh[key] = done                        # never changed once made (_restyled)
         if value is None or kind in _PLAIN_NUMBERS:
             data_type = "n"                               # Cell._bind_value: _TYPES
         elif kind is str:
-            text = quick.texts.get(value) if CLEAN_ONCE else None
+            text = book.texts.get(value)
             if text is None:
-                text = ILLEGAL_CHARACTERS_RE.sub("", value)[:32767]   # check_string: then nothing illegal is left
-                if CLEAN_ONCE:
-                    quick.texts[value] = text
+                text = book.cell_text(value)              # then Cell.value's check_string finds nothing to do
             value, data_type = text, "s"                  # put() forces text (never "f" or "e")
         else:
             return None
@@ -535,7 +556,7 @@ def _quick_cell(ws, row: int, col: int, value, key: tuple):
 QUICK_REWRITE = True
 
 
-def _quick_rewrite(ws, cell, value, key: tuple):
+def _quick_rewrite(book: Book, cell, value, key: tuple):
     """put() on a cell already there, or None when openpyxl must do it (a covered
     cell, a style change not made on this style before, a value other than text,
     a number or None)."""
@@ -545,11 +566,11 @@ def _quick_rewrite(ws, cell, value, key: tuple):
     if value is None or kind in _PLAIN_NUMBERS:
         data_type = "n"
     elif kind is str:
-        value, data_type = ILLEGAL_CHARACTERS_RE.sub("", value)[:32767], "s"
+        value, data_type = book.cell_text(value), "s"
     else:
         return None
     before = tuple(cell._style) if cell._style else _FRESH
-    done = ws.parent.__dict__.get("_taizhang_restyled", {}).get((before, key))
+    done = book.restyled.get((before, key))
     if done is None:
         return None
     cell._value, cell.data_type = value, data_type
@@ -572,35 +593,30 @@ class SheetHead:
     vocab: Vocabulary | None = None     # the words of the title block and the footer (required)
 
 
-def _text_units(text: str, size: float) -> float:
-    """Width of one line of `text` at `size` pt, in column width units (with padding)."""
-    points = sum(size if unicodedata.east_asian_width(ch) in "WFA" else size * 0.55 for ch in text)
-    return (points + CELL_PADDING_PT * 2) / POINTS_PER_WIDTH_UNIT
-
-
-def _start_sheet(wb, head: SheetHead, fonts: Fonts):
+def _start_sheet(book: Book, head: SheetHead):
     """Title block and header row; returns the sheet and the header row."""
-    ws = wb.create_sheet(head.name)
+    fonts = book.fonts
+    ws = book.wb.create_sheet(head.name)
     n = len(head.columns)
     title = f"{head.title}（{head.sample}）" if head.sample else head.title
-    put(ws, 1, 1, title, fonts.title, CENTER, border=False)
+    put(book, ws, 1, 1, title, fonts.title, CENTER, border=False)
     ws.row_dimensions[1].height = height_of(1, fonts.title.size) + 6
-    merge(ws, 1, 1, 1, n, fonts.title)
+    merge(book, ws, 1, 1, 1, n, fonts.title)
     # 填报单位 on the left; 截至日期 on the right, over as many columns as it needs (never “###”)
     as_of = head.vocab.phrase("sheet_as_of", date=head.as_of.isoformat())
-    need, first = _text_units(as_of, fonts.size), n
+    need, first = book.measure.units(as_of), n
     while first > 2 and sum(w for _, w in head.columns[first - 1:]) < need:
         first -= 1
-    put(ws, 2, 1, head.vocab.phrase("sheet_unit", unit=head.unit), fonts.body, LEFT, border=False)
+    put(book, ws, 2, 1, head.vocab.phrase("sheet_unit", unit=head.unit), fonts.body, LEFT, border=False)
     if first - 1 > 1:
-        merge(ws, 2, 1, 2, first - 1, fonts.body)
-    put(ws, 2, first, as_of, fonts.body, RIGHT, border=False)
+        merge(book, ws, 2, 1, 2, first - 1, fonts.body)
+    put(book, ws, 2, first, as_of, fonts.body, RIGHT, border=False)
     if first < n:
-        merge(ws, 2, first, 2, n, fonts.body)
+        merge(book, ws, 2, first, 2, n, fonts.body)
     for col, (label, width) in enumerate(head.columns, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
-        put(ws, 3, col, label, fonts.header, CENTER, HEADER_FILL)
-    ws.row_dimensions[3].height = height_of(max(fonts.lines(l, w) for l, w in head.columns), fonts.size)
+        put(book, ws, 3, col, label, fonts.header, CENTER, HEADER_FILL)
+    ws.row_dimensions[3].height = height_of(max(book.measure.lines(l, w) for l, w in head.columns), fonts.size)
     if head.sample:
         ws.oddHeader.center.text = head.sample
         ws.oddHeader.center.font = f"{HEAD_FONT},常规"
@@ -667,7 +683,7 @@ def setup_print(ws, header_row: int, last_row: int, widths: list[float], paper: 
 
 # -- pages -------------------------------------------------------------------
 # The sheet is paginated here, not by the spreadsheet: rows carry heights
-# estimated on the generous side (see text_lines), so a page filled up to its
+# estimated on the generous side (see Measurer), so a page filled up to its
 # height here never overflows in LibreOffice (which uses the stored heights)
 # nor in Excel or WPS (which re-fit rows, never taller). So the page count is
 # known and 第 N 页 共 M 页 counts each sheet's own pages.
@@ -714,14 +730,15 @@ def paginate(ws, header_row: int, blocks: list[tuple[int, int, bool]], plan: Pri
     return breaks
 
 
-def _simple_sheet(wb, head: SheetHead, rows: list[list], fonts: Fonts, paper: str, fills=None, centred=()):
-    ws, header_row = _start_sheet(wb, head, fonts)
+def _simple_sheet(book: Book, head: SheetHead, rows: list[list], paper: str, fills=None, centred=()):
+    fonts = book.fonts
+    ws, header_row = _start_sheet(book, head)
     for index, row in enumerate(rows):
         r = header_row + 1 + index
         for col, value in enumerate(row, start=1):
             fill = (fills[index] if fills else {}).get(col)
-            put(ws, r, col, value, fonts.body, TOP_CENTER if col in centred else TOP, fill)
-        lines = max(fonts.lines(v, head.columns[c][1]) for c, v in enumerate(row))
+            put(book, ws, r, col, value, fonts.body, TOP_CENTER if col in centred else TOP, fill)
+        lines = max(book.measure.lines(v, head.columns[c][1]) for c, v in enumerate(row))
         row_height(ws, r, height_of(lines, fonts.size))
     _finish_sheet(ws, head, header_row, header_row + len(rows), paper, fonts)
     return ws
@@ -760,15 +777,16 @@ def _build_workbook(ledger: Ledger, scope: Scope) -> bytes:
     wb._fonts = IndexedList([NORMAL_FONT])      # the default font defines the column width unit
     wb._named_styles["Normal"].font = NORMAL_FONT
     wb.remove(wb.active)
-    _ledger_sheet(wb, ledger, scope, unit, paper, fonts)
-    _problem_sheet(wb, ledger, scope, unit, paper, fonts)
-    _task_sheet(wb, ledger, scope, unit, paper, fonts)
-    _responsibility_sheet(wb, ledger, scope, unit, paper, fonts)
+    book = Book(wb, fonts)
+    _ledger_sheet(book, ledger, scope, unit, paper)
+    _problem_sheet(book, ledger, scope, unit, paper)
+    _task_sheet(book, ledger, scope, unit, paper)
+    _responsibility_sheet(book, ledger, scope, unit, paper)
     if scope.carried_in:
-        _list_sheet(wb, ledger, scope, unit, paper, fonts, "carried", [("", views.carried_rows(ledger, scope.carried_in))])
+        _list_sheet(book, ledger, scope, unit, paper, "carried", [("", views.carried_rows(ledger, scope.carried_in))])
     if scope.declarations:
-        _declaration_sheet(wb, ledger, scope, unit, paper, fonts)
-    _list_sheet(wb, ledger, scope, unit, paper, fonts, "summary", [("", tuple(views.completion(ledger, scope)))])
+        _declaration_sheet(book, ledger, scope, unit, paper)
+    _list_sheet(book, ledger, scope, unit, paper, "summary", [("", tuple(views.completion(ledger, scope)))])
     stamp = dt.datetime.combine(ledger.today, dt.time())
     wb.properties.created = wb.properties.modified = stamp
     wb.properties.creator = wb.properties.lastModifiedBy = "taizhang"
@@ -783,7 +801,7 @@ MERGED_COLUMNS = frozenset(FEEDBACK_COLUMNS + PROBLEM_COLUMNS)     # merged over
 _CENTRED_IN_LEDGER = frozenset(("number", "deadline"))
 
 
-def _ledger_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
+def _ledger_sheet(book: Book, ledger, scope, unit, paper) -> None:
     """The ledger layout: an area row, then each feedback item's rows with
     序号/反馈问题 merged over them and 查摆问题/原因 over each problem's rows.
     A feedback item's rows stay on one page when they fit, an area row with
@@ -795,49 +813,52 @@ def _ledger_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
     sheet = ledger.vocab.phrase("sheet_ledger")
     head = SheetHead(sheet, _title(scope, sheet), unit, ledger.today, [(c.label, c.width) for c in columns],
                      _sample(ledger), ledger.vocab)
-    ws, header_row = _start_sheet(wb, head, fonts)
+    fonts = book.fonts
+    ws, header_row = _start_sheet(book, head)
     r = header_row
     blocks, merges = [], []
     for block in ledger_blocks(ledger, scope, repeat_in_full=False):
         r += 1
-        _area_row(ws, r, block.name, names, widths, fonts)
+        _area_row(book, ws, r, block.name, names, widths)
         blocks.append((r, r, True))                    # an area row never ends a page
         first = r + 1
-        heights = [_ledger_row(ws, ledger, first + i, row, names, widths, fonts) for i, row in enumerate(block.rows)]
+        heights = [_ledger_row(book, ws, ledger, first + i, row, names, widths) for i, row in enumerate(block.rows)]
         r += len(block.rows)
-        _merged_runs(block.rows, first, names, widths, fonts, heights, blocks, merges)
+        _merged_runs(block.rows, first, names, widths, book.measure, heights, blocks, merges)
         for offset, height in enumerate(heights):
             row_height(ws, first + offset, round(height, 1))
-        _keep_feedback_text(blocks, block.rows, first, heights, widths, fonts)
+        _keep_feedback_text(blocks, block.rows, first, heights, widths, book.measure)
     blocks.sort()
     _finish_sheet(ws, head, header_row, r, paper, fonts, blocks)
-    _merge_by_page(ws, ledger, merges, fonts)
+    _merge_by_page(book, ws, ledger, merges)
 
 
-def _area_row(ws, r: int, name: str, names: list[str], widths: dict, fonts: Fonts) -> None:
+def _area_row(book: Book, ws, r: int, name: str, names: list[str], widths: dict) -> None:
     """An area's row: its name in bold across the whole width, shaded."""
-    put(ws, r, 1, name, fonts.bold, TOP, AREA_FILL)
+    fonts = book.fonts
+    put(book, ws, r, 1, name, fonts.bold, TOP, AREA_FILL)
     for col in range(2, len(names) + 1):
-        put(ws, r, col, None, fonts.bold, None, AREA_FILL)
-    merge(ws, r, 1, r, len(names), fonts.bold)
-    row_height(ws, r, height_of(fonts.lines(name, sum(widths.values())), fonts.size))
+        put(book, ws, r, col, None, fonts.bold, None, AREA_FILL)
+    merge(book, ws, r, 1, r, len(names), fonts.bold)
+    row_height(ws, r, height_of(book.measure.lines(name, sum(widths.values())), fonts.size))
 
 
-def _ledger_row(ws, ledger: Ledger, r: int, row, names: list[str], widths: dict, fonts: Fonts) -> float:
+def _ledger_row(book: Book, ws, ledger: Ledger, r: int, row, names: list[str], widths: dict) -> float:
     """One ledger row's cells (a gap in red, 完成情况 in its state's or warning light's fill);
     its height as its unmerged cells need it (the merged ones are _merged_runs')."""
+    fonts = book.fonts
     cells, gaps = row.cells, row.gaps
     for col, name in enumerate(names, start=1):
         if name in gaps:
             fill = state_fill(ledger.vocab, "lights", RED)
         else:
             fill = _completion_fill(ledger, row) if name == "completion" else None
-        put(ws, r, col, cells.get(name, ""), fonts.body, TOP_CENTER if name in _CENTRED_IN_LEDGER else TOP, fill)
-    lines = max(fonts.lines(cells.get(n, ""), widths[n]) for n in names if n not in MERGED_COLUMNS)
+        put(book, ws, r, col, cells.get(name, ""), fonts.body, TOP_CENTER if name in _CENTRED_IN_LEDGER else TOP, fill)
+    lines = max(book.measure.lines(cells.get(n, ""), widths[n]) for n in names if n not in MERGED_COLUMNS)
     return height_of(lines, fonts.size)
 
 
-def _merged_runs(rows, first: int, names: list[str], widths: dict, fonts: Fonts, heights: list[float],
+def _merged_runs(rows, first: int, names: list[str], widths: dict, measure: Measurer, heights: list[float],
                  blocks: list, merges: list) -> None:
     """Each problem's and feedback item's run of rows: a problem's rows a block kept on one
     page when they fit, its merged cells in `merges`; the last row of a run grows
@@ -849,25 +870,27 @@ def _merged_runs(rows, first: int, names: list[str], widths: dict, fonts: Fonts,
             if name in names:
                 merges.append((first + start, first + end - 1, names.index(name) + 1, rows[start], name))
                 # a merged cell's text must fit the rows it spans: the last row takes what is missing
-                need = height_of(fonts.lines(rows[start].cells.get(name, ""), widths[name]), fonts.size)
+                need = height_of(measure.lines(rows[start].cells.get(name, ""), widths[name]), measure.size)
                 heights[end - 1] += max(0.0, need - sum(heights[start:end]))
 
 
-def _merge_by_page(ws, ledger, merges: list, fonts: Fonts) -> None:
+def _merge_by_page(book: Book, ws, ledger, merges: list) -> None:
     """Merge each run's cells, once per page it spans: a piece on a later page says what it continues."""
+    fonts = book.fonts
     breaks = sorted(b.id for b in ws.row_breaks.brk)
     for top, bottom, col, row, name in merges:     # the breaks top <= b < bottom, found by bisection
         pieces = [top] + [b + 1 for b in breaks[bisect_left(breaks, top):bisect_left(breaks, bottom)]]
         for n, start in enumerate(pieces):
             end = pieces[n + 1] - 1 if n + 1 < len(pieces) else bottom
             if n:          # continued on a new page: say what it continues
-                put(ws, start, col, _continued(ledger, row, name), fonts.body,
+                put(book, ws, start, col, _continued(ledger, row, name), fonts.body,
                     TOP_CENTER if name == "number" else TOP)
             if end > start:
-                merge(ws, start, col, end, col, fonts.body)
+                merge(book, ws, start, col, end, col, fonts.body)
 
 
-def _keep_feedback_text(blocks: list, rows, first: int, heights: list[float], widths: dict, fonts: Fonts) -> None:
+def _keep_feedback_text(blocks: list, rows, first: int, heights: list[float], widths: dict,
+                        measure: Measurer) -> None:
     """A page may break between a feedback item's problems (序号 and 反馈问题
     are then continued on the next page), but not before its text fits:
     the problems it needs are kept with the next."""
@@ -875,7 +898,7 @@ def _keep_feedback_text(blocks: list, rows, first: int, heights: list[float], wi
     for start, end, group in _runs(rows):
         if group != FEEDBACK_COLUMNS or "feedback" not in widths:
             continue
-        need = height_of(fonts.lines(rows[start].cells.get("feedback", ""), widths["feedback"]), fonts.size)
+        need = height_of(measure.lines(rows[start].cells.get("feedback", ""), widths["feedback"]), measure.size)
         row, have = first + start, 0.0
         while row <= first + end - 1 and row in by_start:
             b = blocks[by_start[row]]
@@ -938,7 +961,7 @@ def _cell_fill(vocab, show: str, row) -> str | None:
 PERCENT = "0.0%"     # a rate: a number shown as a percentage, never a formula
 
 
-def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **names):
+def _list_sheet(book: Book, ledger, scope, unit, paper, table: str, groups, **names):
     """A list of vocabulary.yml's `tables` as a sheet: its sheet columns, one
     row per view row; `groups`: (heading, rows) pairs, a heading row (merged,
     shaded) before each group unless the heading is empty."""
@@ -947,7 +970,8 @@ def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **nam
     sheet = vocab.phrase(f"sheet_{table}")
     head = SheetHead(sheet, _title(scope, sheet), unit, ledger.today, [(c.label, c.width) for c in columns],
                      _sample(ledger), ledger.vocab)
-    ws, header_row = _start_sheet(wb, head, fonts)
+    fonts = book.fonts
+    ws, header_row = _start_sheet(book, head)
     r = header_row
     total = sum(c.width for c in columns)
     widths = [c.width for c in columns]
@@ -958,26 +982,26 @@ def _list_sheet(wb, ledger, scope, unit, paper, fonts, table: str, groups, **nam
         if heading:
             r += 1
             blocks.append((r, r, True))         # a group heading never ends a page
-            put(ws, r, 1, heading, fonts.bold, TOP, AREA_FILL)
+            put(book, ws, r, 1, heading, fonts.bold, TOP, AREA_FILL)
             for col in range(2, len(columns) + 1):
-                put(ws, r, col, None, fonts.bold, None, AREA_FILL)
-            merge(ws, r, 1, r, len(columns), fonts.bold)
-            row_height(ws, r, height_of(fonts.lines(heading, total), fonts.size))
+                put(book, ws, r, col, None, fonts.bold, None, AREA_FILL)
+            merge(book, ws, r, 1, r, len(columns), fonts.bold)
+            row_height(ws, r, height_of(book.measure.lines(heading, total), fonts.size))
         for row in rows:
             r += 1
             values = [views.plain(vocab, c, row) for c in columns]
             for col, (c, value, alignment, filled) in enumerate(zip(columns, values, alignments, fills), start=1):
-                put(ws, r, col, value, fonts.body, alignment, _cell_fill(vocab, c.show, row) if filled else None)
+                put(book, ws, r, col, value, fonts.body, alignment, _cell_fill(vocab, c.show, row) if filled else None)
                 if c.show == "rate" and isinstance(value, float):
                     ws.cell(r, col).number_format = PERCENT
-            lines = max(map(fonts.lines, values, widths))
+            lines = max(map(book.measure.lines, values, widths))
             row_height(ws, r, height_of(lines, fonts.size))
             blocks.append((r, r, False))
     _finish_sheet(ws, head, header_row, r, paper, fonts, blocks)
     return ws
 
 
-def _problem_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
+def _problem_sheet(book: Book, ledger, scope, unit, paper) -> None:
     """This round's problems, then (under a heading) the earlier rounds' ones its
     carried measures count against: the rows add up to the rate's denominator."""
     own = views.problem_rows(ledger, scope.problems)
@@ -985,14 +1009,14 @@ def _problem_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
     if scope.carried_problems:
         groups.append((ledger.vocab.phrase("problems_carried_heading"),
                        views.problem_rows(ledger, scope.carried_problems, scope, len(own) + 1)))
-    _list_sheet(wb, ledger, scope, unit, paper, fonts, "problems", groups)
+    _list_sheet(book, ledger, scope, unit, paper, "problems", groups)
 
 
-def _task_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
-    _list_sheet(wb, ledger, scope, unit, paper, fonts, "tasks", [("", views.task_rows(ledger, scope.measures, scope))])
+def _task_sheet(book: Book, ledger, scope, unit, paper) -> None:
+    _list_sheet(book, ledger, scope, unit, paper, "tasks", [("", views.task_rows(ledger, scope.measures, scope))])
 
 
-def _responsibility_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
+def _responsibility_sheet(book: Book, ledger, scope, unit, paper) -> None:
     """Each leader, then each unit, with its measures under it (not only counts)."""
     vocab = ledger.vocab
     groups = []
@@ -1000,10 +1024,10 @@ def _responsibility_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
         for g in views.responsibility_groups(ledger, scope.measures, field, scope):
             groups.append((vocab.phrase("responsibility_group", field=vocab.key(field), who=g.name, count=g.count,
                                         closed=g.closed, overdue=g.overdue), g.tasks))
-    _list_sheet(wb, ledger, scope, unit, paper, fonts, "responsibility", groups)
+    _list_sheet(book, ledger, scope, unit, paper, "responsibility", groups)
 
 
-def _declaration_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
+def _declaration_sheet(book: Book, ledger, scope, unit, paper) -> None:
     """说明事项: vocabulary.yml `tables.declarations`, one row per declaration."""
     vocab = ledger.vocab
     label = vocab.label("natures", "declaration")
@@ -1011,10 +1035,16 @@ def _declaration_sheet(wb, ledger, scope, unit, paper, fonts) -> None:
     rows = [[views.plain(vocab, c, row) for c in columns] for row in views.declaration_rows(ledger, scope.declarations)]
     head = SheetHead(label, _title(scope, label), unit, ledger.today, [(c.label, c.width) for c in columns],
                      _sample(ledger), ledger.vocab)
-    _simple_sheet(wb, head, rows, fonts, paper,
+    _simple_sheet(book, head, rows, paper,
                   centred=tuple(i for i, c in enumerate(columns, start=1) if _centred(c)))
 
 
 # Public names for other workbooks built the same way (督查总览.xlsx, gather/workbook.py).
 sheet_fonts = _fonts
-simple_sheet = _simple_sheet
+
+
+def simple_sheet(wb, head: SheetHead, rows: list[list], fonts: Fonts, paper: str, fills=None, centred=()):
+    """A sheet of `rows` under `head` in `wb`, as the ledger workbook's simple sheets.
+    Its own Book: what it works out holds for every sheet of `wb`, and is worked out
+    again for each (the same style ids, whichever Book finds them first)."""
+    return _simple_sheet(Book(wb, fonts), head, rows, paper, fills, centred)

@@ -21,8 +21,7 @@ STORED_FIRST = True   # False: the writers' own deflated archives, read back (te
 
 def fixed_zip(data: bytes, stamp: dt.datetime, edit=None) -> bytes:
     """`edit(name, data) -> data`, if given, may rewrite a member on the way."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    return fixed_members(((name, source.read(name)) for name in source.namelist()), stamp, edit)
+    return fixed_members(_members_of(data), stamp, edit)
 
 
 def fixed_members(members, stamp: dt.datetime, edit=None) -> bytes:
@@ -41,27 +40,6 @@ def fixed_members(members, stamp: dt.datetime, edit=None) -> bytes:
     return out.getvalue()
 
 
-def workbook_bytes(wb) -> bytes:
-    """openpyxl's Workbook.save into memory: save_workbook's steps, with the
-    members stored rather than deflated (fixed_zip deflates them), and the
-    worksheets' cells written by export/sheetxml (its SHEET_XML)."""
-    from taizhang.export import sheetxml
-
-    if not STORED_FIRST and not sheetxml.SHEET_XML:
-        buffer = io.BytesIO()
-        wb.save(buffer)
-        return buffer.getvalue()
-    from openpyxl.writer.excel import ExcelWriter
-
-    writer = sheetxml.QuickExcelWriter if sheetxml.SHEET_XML else ExcelWriter
-    buffer = io.BytesIO()
-    archive = zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED if STORED_FIRST else zipfile.ZIP_DEFLATED,
-                              allowZip64=True)
-    wb.properties.modified = dt.datetime.now(tz=dt.timezone.utc).replace(tzinfo=None)
-    writer(wb, archive).save()
-    return buffer.getvalue()
-
-
 # The workbook hands its members over as (name, data) pairs, as the document does
 # (WORKBOOK_MEMBERS; False: written into a stored zip archive and read back, which
 # copied and checksummed its 46 MB of XML twice more at 5,000 records).
@@ -69,19 +47,34 @@ WORKBOOK_MEMBERS = True
 
 
 def workbook_members(wb) -> list[tuple[str, bytes]]:
-    """workbook_bytes' members, in the order it writes them."""
-    if not (WORKBOOK_MEMBERS and STORED_FIRST):
-        source = zipfile.ZipFile(io.BytesIO(workbook_bytes(wb)))
-        return [(name, source.read(name)) for name in source.namelist()]
+    """openpyxl's Workbook.save as (name, data) pairs, in the order it writes them:
+    save_workbook's steps, with the worksheets' cells written by export/sheetxml
+    (its SHEET_XML), into a list of members (WORKBOOK_MEMBERS) or else into an
+    archive read back: stored (STORED_FIRST) or deflated as openpyxl does."""
     from openpyxl.writer.excel import ExcelWriter
 
     from taizhang.export import sheetxml
 
+    if not STORED_FIRST and not sheetxml.SHEET_XML:
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        return _members_of(buffer.getvalue())
     writer = sheetxml.QuickExcelWriter if sheetxml.SHEET_XML else ExcelWriter
-    archive = _Archive()
+    if WORKBOOK_MEMBERS and STORED_FIRST:
+        archive = _Archive()
+    else:
+        buffer = io.BytesIO()
+        archive = zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED if STORED_FIRST else zipfile.ZIP_DEFLATED,
+                                  allowZip64=True)
     wb.properties.modified = dt.datetime.now(tz=dt.timezone.utc).replace(tzinfo=None)
-    writer(wb, archive).save()
-    return archive
+    writer(wb, archive).save()          # closes the archive
+    return archive if isinstance(archive, _Archive) else _members_of(buffer.getvalue())
+
+
+def _members_of(data: bytes) -> list[tuple[str, bytes]]:
+    """An archive's members, in order."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    return [(name, source.read(name)) for name in source.namelist()]
 
 
 class _Archive(list):
@@ -107,8 +100,7 @@ def document_members(document) -> list[tuple[str, bytes]]:
     if not STORED_FIRST:
         buffer = io.BytesIO()
         document.save(buffer)
-        source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
-        return [(name, source.read(name)) for name in source.namelist()]
+        return _members_of(buffer.getvalue())
     from docx.opc.pkgwriter import PackageWriter
 
     package = document.part.package
