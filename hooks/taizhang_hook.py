@@ -61,7 +61,8 @@ from taizhang_search import InProcessSearch, SearchWorker, enabled_plugin_config
 log = logging.getLogger("mkdocs.hooks.taizhang")
 
 NAV_CACHE_ENV = "TAIZHANG_NAV_CACHE"   # 0: Material renders the navigation on every page (tests compare)
-# 0: a page's set-aside HTML goes back in on_page_content, and its HTML is kept to the end of the build (tests compare)
+# 0: a page's set-aside HTML goes back in on_page_content, its HTML is kept to the end of the build, and
+# the ledger too (tests compare)
 RELEASE_PAGES_ENV = "TAIZHANG_RELEASE_PAGES"
 # Plugins known not to read a page's HTML between on_page_content and on_page_context
 # (Material's search skips the pages its worker indexes) nor after the page is written.
@@ -168,7 +169,9 @@ def on_config(config):
     _session.begin_build()
     search = _start_search(config, _session)   # first: jieba loads its dictionary while the records are read
     try:
-        analysis = analyse(_root(config), cache=_session.parse_cache)
+        # Parsed records are kept for the next rebuild only under `mkdocs serve`.
+        keep = _session.serving or os.environ.get(RELEASE_PAGES_ENV) == "0"
+        analysis = analyse(_root(config), cache=_session.parse_cache if keep else None)
         analysis.vocab.check_tables()      # every list's columns name values their rows have (file:LINE if not)
     except TaizhangError as exc:
         raise PluginError(f"taizhang 配置错误：{exc.format()}") from None
@@ -225,6 +228,10 @@ def on_files(files, config):
     # Excel, Word, CSV and JSON build in a second process meanwhile; written in on_post_build.
     tree = _build.tree = site_tree(_root(config), _build.analysis, dir_urls=config.use_directory_urls,
                                    site_name=config.site_name, version=archived_version())
+    if not _session.serving and os.environ.get(RELEASE_PAGES_ENV) != "0":
+        # The pages and the downloads are made (or hold the ledger themselves): a one-off
+        # build need not keep the records while MkDocs converts and writes the pages.
+        _build.analysis = None
     for css in tree.extra_css:
         if css not in config.extra_css:
             config.extra_css.append(css)

@@ -36,7 +36,7 @@ RELEASE_OFF = {"TAIZHANG_RELEASE_PAGES": "0"}
 # pages still holding their HTML once written, and the most Python memory the
 # build process allocated while taizhang wrote the search index and the downloads.
 LAUNCH = r"""
-import json, os, sys, tracemalloc
+import gc, json, os, sys, tracemalloc
 sys.path.insert(0, "hooks")
 import taizhang_search
 from taizhang.export import background
@@ -51,6 +51,8 @@ build_page = mkdocs_build._build_page
 def observed(page, config, doc_files, *args, **kwargs):
     if seen["html_at_first_write"] is None:   # every page is converted by now
         seen["html_at_first_write"] = sum(len(f.page.content or "") for f in doc_files if f.page is not None)
+        from taizhang.model import Record
+        seen["records_alive"] = sum(isinstance(o, Record) for o in gc.get_objects())
     build_page(page, config, doc_files, *args, **kwargs)
     seen["written"] += 1
     seen["held_after_write"] += page.content is not None
@@ -128,6 +130,8 @@ def test_a_generated_site_holds_less_and_is_the_same(generated):
     # every page's whole HTML then and to the end; now the set-aside blocks wait.
     assert old["held_after_write"] == old["written"] and new["held_after_write"] == 0
     assert new["html_at_first_write"] < 0.5 * old["html_at_first_write"], (new, old)
+    # The ledger is let go once the pages are made (the downloads process has its own copy).
+    assert old["records_alive"] >= 80 and new["records_alive"] == 0, (new, old)
     # The index and the downloads no longer pass through the build process.
     index = (generated / "site-new" / "search" / "search_index.json").stat().st_size
     assert old["post_build_peak"] > index
@@ -138,8 +142,9 @@ def test_one_core_site_is_the_same_and_holds_less(generated):
     """Search and downloads in the build process (InProcessSearch, InProcess)."""
     new, old, _ = _same_sites(generated, one_core=True)
     assert new["held_after_write"] == 0 and old["held_after_write"] == old["written"]
-    # The downloads are made in on_post_build: no page's HTML is held by then.
+    # The downloads are made in on_post_build: no page's HTML is held by then (their ledger is).
     assert new["html_at_first_write"] < 0.5 * old["html_at_first_write"], (new, old)
+    assert new["records_alive"] == old["records_alive"] >= 80, (new, old)
 
 
 def test_a_plugin_that_could_read_pages_keeps_them(tmp_path):
