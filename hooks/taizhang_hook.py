@@ -19,6 +19,12 @@ dirty build (`mkdocs serve --dirty`) pages whose inputs did not change are
 skipped (PageFile); the global navigation is rendered once per folder for
 record pages (on_env); a record page's headings, ids and table of contents are
 made by the core instead of Python-Markdown (on_page_markdown, on_page_content).
+
+Memory (README 性能 47): MkDocs 1.x converts every page before it writes the
+first; a page's set-aside HTML goes back only in on_page_context and its HTML
+is let go once written (_Build.release_pages), a one-off build lets the ledger
+go after on_files, and the search index and the downloads are written by the
+processes that make them (taizhang_search, export.background).
 """
 
 from __future__ import annotations
