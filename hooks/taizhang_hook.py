@@ -19,6 +19,12 @@ dirty build (`mkdocs serve --dirty`) pages whose inputs did not change are
 skipped (PageFile); the global navigation is rendered once per folder for
 record pages (on_env); a record page's headings, ids and table of contents are
 made by the core instead of Python-Markdown (on_page_markdown, on_page_content).
+
+Memory (README 性能 47): MkDocs 1.x converts every page before it writes the
+first; a page's set-aside HTML goes back only in on_page_context and its HTML
+is let go once written (_Build.release_pages), a one-off build lets the ledger
+go after on_files, and the search index and the downloads are written by the
+processes that make them (taizhang_search, export.background).
 """
 
 from __future__ import annotations
@@ -55,11 +61,18 @@ from taizhang.render.urls import former_names_in_nav  # noqa: E402
 from taizhang.tree import SITE_EXTENSIONS, archived_version, digest, site_extra, site_markdown, site_tree  # noqa: E402
 from taizhang.session import Session  # noqa: E402
 from taizhang.vocabulary import PROJECT_CONFIG  # noqa: E402
+import taizhang_search  # noqa: E402
 from taizhang_search import InProcessSearch, SearchWorker, enabled_plugin_config, search_inputs  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.taizhang")
 
 NAV_CACHE_ENV = "TAIZHANG_NAV_CACHE"   # 0: Material renders the navigation on every page (tests compare)
+# 0: a page's set-aside HTML goes back in on_page_content, its HTML is kept to the end of the build, and
+# the ledger too (tests compare)
+RELEASE_PAGES_ENV = "TAIZHANG_RELEASE_PAGES"
+# Plugins known not to read a page's HTML between on_page_content and on_page_context
+# (Material's search skips the pages its worker indexes) nor after the page is written.
+PLUGINS_NOT_READING_HTML = {"material/search", "search", "material/offline", "offline"}
 RECORD_HEADINGS_ENV = "TAIZHANG_RECORD_HEADINGS"   # 0: record pages are converted by Python-Markdown (tests compare)
 _UNDECIDED = object()
 
@@ -81,6 +94,20 @@ class _Build:
         self.headings = _UNDECIDED   # taizhang.render.headings.Headings for record pages, or None
         self.headings_checked = False   # the first page they made was compared with Python-Markdown
         self.converted = {}       # src_uri -> (Converted, its Markdown), from on_page_markdown to on_page_content
+        self.release = None       # pages' HTML filled in on_page_context and let go once written (release_pages)
+        self.unfilled = set()     # pages whose HTML waits for its set-aside blocks until on_page_context
+
+    def release_pages(self, config) -> bool:
+        """Decided once per build: whether a page's set-aside HTML may wait until
+        its template is rendered, and its HTML be let go once written. MkDocs 1.x
+        converts every page before it renders the first, so every page's HTML
+        would otherwise be held at once; only when no plugin or other hook can read
+        a page's HTML in between or afterwards (our hook is the last to see it)."""
+        if self.release is None:
+            plugins = {name for name in config.plugins if name not in config.hooks}   # hooks are plugins too
+            self.release = (os.environ.get(RELEASE_PAGES_ENV) != "0" and mkdocs.__version__.startswith("1.6.")
+                            and plugins <= PLUGINS_NOT_READING_HTML and len(config.hooks) == 1)
+        return self.release
 
     def unchanged(self, src_uri: str, page_digest: str | None) -> bool:
         return self.session.unchanged(src_uri, self.site_key(), page_digest)
@@ -148,7 +175,9 @@ def on_config(config):
     _session.begin_build()
     search = _start_search(config, _session)   # first: jieba loads its dictionary while the records are read
     try:
-        analysis = analyse(_root(config), cache=_session.parse_cache)
+        # Parsed records are kept for the next rebuild only under `mkdocs serve`.
+        keep = _session.serving or os.environ.get(RELEASE_PAGES_ENV) == "0"
+        analysis = analyse(_root(config), cache=_session.parse_cache if keep else None)
         analysis.vocab.check_tables()      # every list's columns name values their rows have (file:LINE if not)
     except TaizhangError as exc:
         raise PluginError(f"taizhang 配置错误：{exc.format()}") from None
@@ -205,6 +234,10 @@ def on_files(files, config):
     # Excel, Word, CSV and JSON build in a second process meanwhile; written in on_post_build.
     tree = _build.tree = site_tree(_root(config), _build.analysis, dir_urls=config.use_directory_urls,
                                    site_name=config.site_name, version=archived_version())
+    if not _session.serving and os.environ.get(RELEASE_PAGES_ENV) != "0":
+        # The pages and the downloads are made (or hold the ledger themselves): a one-off
+        # build need not keep the records while MkDocs converts and writes the pages.
+        _build.analysis = None
     for css in tree.extra_css:
         if css not in config.extra_css:
             config.extra_css.append(css)
@@ -402,8 +435,22 @@ def on_page_content(html, page, config, files):
         if inputs is not None:
             _build.search_meta[page.file.src_uri] = page.meta.get("search", _ABSENT)
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}   # Material skips it
+    if fragments and _build.release_pages(config) and _unread_until_rendered(page):
+        # The blocks go back in on_page_context: until then the page holds its short HTML only.
+        _build.unfilled.add(page.file.src_uri)
+        return html
     # Ids and dates are kept on one line by the Markdown extension (SITE_EXTENSIONS) and the tree.
     return fill_fragments(html, fragments) if fragments else html
+
+
+def _unread_until_rendered(page) -> bool:
+    """Nothing reads this page's HTML before our on_page_context: no search
+    plugin, or Material's search skips it, since its meta says `search: exclude`
+    (the worker indexed it, or its own front matter excludes it)."""
+    if _build.search is None:   # no worker: a search plugin indexes the page's HTML itself
+        return not any(name in ("search", "material/search") for name in _build.config.plugins)
+    search = page.meta.get("search")
+    return isinstance(search, dict) and search.get("exclude") is True
 
 
 _ABSENT = object()
@@ -446,7 +493,18 @@ def on_page_context(context, page, config, nav):
         del page.meta["search"]
     elif original is not None:
         page.meta["search"] = original
+    if page.file.src_uri in _build.unfilled:
+        _build.unfilled.discard(page.file.src_uri)
+        page.content = fill_fragments(page.content, _build.tree.fragments.pop(page.file.src_uri))
     return context
+
+
+def on_post_page(output, page, config):
+    """Written next: the page's HTML is in output; MkDocs 1.x would keep every
+    page's HTML to the end of the build (release_pages)."""
+    if _build is not None and _build.release and page.content is not None:
+        page.content = None
+    return output
 
 
 # Material's partials whose HTML on a page outside the nav depends only on the page's folder
@@ -519,24 +577,25 @@ def on_post_build(config):
     if build.search is not None:
         # Every page in build order; a dirty build did not convert unchanged pages: their entries are kept.
         order = [f.src_uri for f in build.files if f.is_documentation_page()]
+        target = Path(config.site_dir) / "search" / "search_index.json"
         try:
-            index = build.search.finish(order, keep_unsent=session.dirty)
+            if taizhang_search.WRITE_WHERE_MADE:
+                build.search.write(order, str(target), keep_unsent=session.dirty)
+            else:
+                _write(target, build.search.finish(order, keep_unsent=session.dirty).encode("utf-8"))
         except RuntimeError as exc:
             raise PluginError(str(exc)) from None
-        _write(Path(config.site_dir) / "search" / "search_index.json", index.encode("utf-8"))
         if not session.serving:
             # A one-off build: the worker is done (and its CPU is counted as the build's).
             session.search.stop()
             session.search = None
     try:
-        downloads = build.tree.downloads.result()
+        # Each file moved or written into the site and let go (export.background).
+        build.tree.downloads.write_into(Path(config.site_dir))
     except RuntimeError as exc:
         if not session.serving:
             raise PluginError(str(exc)) from None
         log.error(str(exc))
-        downloads = {}
-    for src_uri, data in downloads.items():
-        _write(Path(config.site_dir) / src_uri, data)
     session.end_build({f.src_uri: (build.site_key(), f.digest) for f in build.files
                        if isinstance(f, PageFile) and f.build is not None})
     _build = None

@@ -23,6 +23,11 @@ indexing in the build process (InProcessSearch).
 
 Set TAIZHANG_SEARCH_WORKER=0 to let Material index in the build process
 (the tests build both ways and compare the sites byte for byte).
+
+The index file is written where it is made (WRITE_WHERE_MADE): by the
+worker, so that the build process never holds the index (tens of MB at
+5,000 records, and once more pickled on the way), and a part at a time, so
+that the whole index is not held twice (text and its UTF-8 bytes).
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ from taizhang import spawn
 WORKER_ENV = "TAIZHANG_SEARCH_WORKER"
 SEARCH_PLUGIN = "material/search"
 PARENT_CHECK_SECONDS = 1.0   # an idle worker looks this often whether its build process still runs
+WRITE_WHERE_MADE = True      # False: the index JSON is sent to the build process, which writes it (tests compare)
+WRITE_CHUNK = 1 << 20        # characters of the index encoded and written at a time
 
 
 class _Link:
@@ -110,6 +117,19 @@ class SearchWorker:
                                f"{WORKER_ENV}=0，在构建进程中生成搜索索引")
         return payload
 
+    def write(self, order: list[str], target: str, keep_unsent: bool = False) -> None:
+        """As finish(), the index written to the file target by the worker."""
+        self._inbox.put(("write", order, keep_unsent, target))
+        try:
+            status, payload = self._receive.recv()
+        except EOFError:
+            status, payload = "error", "搜索索引进程意外退出（被结束，或内存不足）"
+        if status == "oserror":
+            raise OSError(*payload)   # as if written here: the build names the file and the reason
+        if status == "error":
+            raise RuntimeError(f"生成搜索索引失败：{payload}。重新构建即可；反复出现时可设环境变量 "
+                               f"{WORKER_ENV}=0，在构建进程中生成搜索索引")
+
     def stop(self) -> None:
         self._inbox.put(("stop",))
         self._process.join(timeout=10)
@@ -136,8 +156,20 @@ class InProcessSearch:
     def finish(self, order: list[str], keep_unsent: bool = False) -> str:
         return self._pages.finish(order, keep_unsent)
 
+    def write(self, order: list[str], target: str, keep_unsent: bool = False) -> None:
+        write_index(target, self._pages.finish(order, keep_unsent))
+
     def stop(self) -> None:
         pass
+
+
+def write_index(target: str, index: str) -> None:
+    """The index JSON into the file target (its folder made if need be), encoded
+    a part at a time: its UTF-8 bytes are never all held beside the text."""
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "wb") as f:
+        for start in range(0, len(index), WRITE_CHUNK):
+            f.write(index[start:start + WRITE_CHUNK].encode("utf-8"))
 
 
 def enabled_plugin_config(config) -> dict | None:
@@ -169,6 +201,14 @@ def _work(plugin_config: dict, inbox, send) -> None:
                 pages.begin()
             elif message[0] == "finish":
                 send.send(("ok", pages.finish(*message[1:])))
+            elif message[0] == "write":
+                order, keep_unsent, target = message[1:]
+                try:
+                    write_index(target, pages.finish(order, keep_unsent))
+                except OSError as exc:   # the build reports it as its own write error
+                    send.send(("oserror", (exc.errno, exc.strerror, exc.filename)))
+                else:
+                    send.send(("ok", None))
             elif message[0] == "stop":
                 return
         except Exception as exc:  # reported by finish(), in the build's words

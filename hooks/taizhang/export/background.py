@@ -11,19 +11,31 @@ cannot be pickled (nesting deeper than pickle goes) is read again as before.
 With one core there is nothing to run beside: start_downloads makes them in
 the build process, from the build's own ledger, when they are asked for
 (InProcess).
+
+Memory (README 性能): the child drops the pickled ledger once it is read, and
+writes the files into a temporary folder and ends (VIA_FILES): it no longer
+waits, holding the ledger's objects and every file, until the build asks for
+them after the last page; the build moves them into the site one at a time
+(write_into) instead of holding every file twice (pickled and unpickled).
 """
 
 from __future__ import annotations
 
 import copyreg
+import errno
 import io
+import os
 import pickle
+import shutil
+import tempfile
+import weakref
 from pathlib import Path
 from types import MappingProxyType
 
 from taizhang import spawn
 
 SEND_LEDGER = True   # False: the child reads the ledger again from the project (tests compare the files)
+VIA_FILES = True     # False: the child sends every file back through the pipe, pickled (tests compare)
 
 
 def start_downloads(root: Path, ledger):
@@ -57,29 +69,91 @@ class InProcess:
                 raise RuntimeError(f"生成下载文件失败：{type(exc).__name__}: {exc}") from exc
         return self._result
 
+    def write_into(self, site_dir: Path) -> None:
+        """Write each download under site_dir, releasing each once written."""
+        files, self._result = self.result(), {}
+        _write_each(files, site_dir)
+
 
 class Background:
     def __init__(self, root: Path, ledger):
         self._result: dict[str, bytes] | None = None
+        self._folder = None   # where the child writes the files (VIA_FILES), removed when this object goes
         pickled = ledger_bytes(ledger) if SEND_LEDGER else None
-        source = ("ledger", pickled) if pickled is not None else ("project", (Path(root), ledger.today, ledger.shown_round))
+        # A list, so that the child can let go of the pickled ledger once it has read it.
+        source = ["ledger", pickled] if pickled is not None else ["project", (Path(root), ledger.today, ledger.shown_round)]
+        del pickled
+        if VIA_FILES:
+            try:
+                self._folder = tempfile.mkdtemp(prefix="taizhang-downloads-")
+            except OSError:   # no writable temporary folder: the files come through the pipe
+                pass
+            else:
+                weakref.finalize(self, shutil.rmtree, self._folder, ignore_errors=True)
         self._receive, send = spawn.CONTEXT.Pipe(duplex=False)
-        self._process = spawn.start(_run, (source, send), "taizhang-downloads")
+        self._process = spawn.start(_run, (source, send, self._folder), "taizhang-downloads")
         send.close()
+
+    def _receive_result(self):
+        """("ok", {URI: bytes} or {URI: file in self._folder}) or ("error", message)."""
+        try:
+            return pickle.loads(self._receive.recv_bytes())
+        except EOFError:
+            return "error", "导出进程意外退出"
+        finally:
+            self._process.join()
+            self._receive.close()
 
     def result(self) -> dict[str, bytes]:
         if self._result is None:
-            try:
-                status, payload = pickle.loads(self._receive.recv_bytes())
-            except EOFError:
-                status, payload = "error", "导出进程意外退出"
-            finally:
-                self._process.join()
-                self._receive.close()
+            status, payload = self._receive_result()
             if status == "error":
                 raise RuntimeError(f"生成下载文件失败：{payload}")
+            if self._folder is not None:
+                payload = {src_uri: _read(os.path.join(self._folder, name)) for src_uri, name in payload.items()}
+                shutil.rmtree(self._folder, ignore_errors=True)
             self._result = payload
         return self._result
+
+    def write_into(self, site_dir: Path) -> None:
+        """Write each download under site_dir: moved from the child's folder when
+        it wrote them there, so that this process never holds them all."""
+        if self._folder is None or self._result is not None:
+            files, self._result = self.result(), {}
+            _write_each(files, site_dir)
+            return
+        status, payload = self._receive_result()
+        if status == "error":
+            raise RuntimeError(f"生成下载文件失败：{payload}")
+        self._result = {}
+        try:
+            for src_uri, name in payload.items():
+                target = Path(site_dir) / src_uri
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.replace(os.path.join(self._folder, name), target)
+                except OSError as exc:
+                    if exc.errno != errno.EXDEV:
+                        raise
+                    write_file(target, _read(os.path.join(self._folder, name)))   # another file system
+        finally:
+            shutil.rmtree(self._folder, ignore_errors=True)
+
+
+def _write_each(files: dict[str, bytes], site_dir: Path) -> None:
+    """Write the files under site_dir, in order, each let go once written."""
+    for src_uri in list(files):
+        write_file(Path(site_dir) / src_uri, files.pop(src_uri))
+
+
+def write_file(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
 
 
 def ledger_bytes(ledger) -> bytes | None:
@@ -104,8 +178,9 @@ def _proxy(items: dict):
     return MappingProxyType(items)
 
 
-def _ledger(source):
+def _ledger(source: list):
     how, what = source
+    source.clear()   # the pickled ledger is not kept while the files are made
     if how == "ledger":
         return pickle.loads(what)
     from taizhang.project import analyse
@@ -114,9 +189,18 @@ def _ledger(source):
     return analyse(root, today=today, round_id=round_id).ledger
 
 
-def _run(source, send) -> None:
+def _run(source: list, send, folder: str | None) -> None:
     try:
-        message = ("ok", _build(_ledger(source)))
+        files = _build(_ledger(source))
+        if folder is not None:
+            # Each file written and let go; the parent is sent their names only.
+            names = {}
+            for src_uri in list(files):
+                names[src_uri] = str(len(names))
+                with open(os.path.join(folder, names[src_uri]), "wb") as f:
+                    f.write(files.pop(src_uri))
+            files = names
+        message = ("ok", files)
     except Exception as exc:  # reported in the parent, with the build's message
         message = ("error", f"{type(exc).__name__}: {exc}")
     send.send_bytes(pickle.dumps(message))

@@ -1,0 +1,190 @@
+"""What a build holds, made smaller without changing a byte (README 性能, issue #32 goal 4):
+
+- a page's set-aside HTML goes back only in on_page_context and its HTML is let
+  go once the page is written (taizhang_hook, TAIZHANG_RELEASE_PAGES=0: the old way);
+- the search worker writes the index file itself (taizhang_search.WRITE_WHERE_MADE);
+- the downloads process writes its files into a temporary folder and ends, and
+  the build moves them into the site (export.background.VIA_FILES).
+
+Each site is built with every release and with none, on the sample, a generated
+ledger and hostile titles (and pinned to one core, where search and downloads run
+in the build process), and compared file by file; then each release is shown to
+hold less: these tests fail when its switch is off.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, copy_project, env, tree_hash
+from test_record_headings import _hostile_project
+
+sys.path.insert(0, str(REPO / "bench"))
+import build as bench  # noqa: E402
+
+RELEASE_OFF = {"TAIZHANG_RELEASE_PAGES": "0"}
+
+# Runs `mkdocs build` with the module switches as asked (OLD=1: every one off), and
+# reports what the build held: the pages' HTML when MkDocs starts writing them, the
+# pages still holding their HTML once written, and the most Python memory the
+# build process allocated while taizhang wrote the search index and the downloads.
+LAUNCH = r"""
+import gc, json, os, sys, tracemalloc
+sys.path.insert(0, "hooks")
+import taizhang_search
+from taizhang.export import background
+if os.environ.get("OLD") == "1":
+    taizhang_search.WRITE_WHERE_MADE = background.VIA_FILES = False
+import mkdocs.commands.build as mkdocs_build
+from mkdocs.plugins import PluginCollection
+
+seen = {"html_at_first_write": None, "written": 0, "held_after_write": 0, "post_build_peak": 0}
+build_page = mkdocs_build._build_page
+
+def observed(page, config, doc_files, *args, **kwargs):
+    if seen["html_at_first_write"] is None:   # every page is converted by now
+        seen["html_at_first_write"] = sum(len(f.page.content or "") for f in doc_files if f.page is not None)
+        from taizhang.model import Record
+        seen["records_alive"] = sum(isinstance(o, Record) for o in gc.get_objects())
+    build_page(page, config, doc_files, *args, **kwargs)
+    seen["written"] += 1
+    seen["held_after_write"] += page.content is not None
+
+post_build = PluginCollection.on_post_build
+
+def traced_post_build(self, **kwargs):
+    tracemalloc.start()
+    try:
+        return post_build(self, **kwargs)
+    finally:
+        seen["post_build_peak"] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+
+mkdocs_build._build_page = observed
+PluginCollection.on_post_build = traced_post_build
+from mkdocs.__main__ import cli
+sys.argv = ["mkdocs", *sys.argv[1:]]
+try:
+    cli()
+finally:
+    with open(os.environ["SEEN"], "w") as f:
+        json.dump(seen, f)
+"""
+
+
+def _build(project: Path, site: str, old: bool, one_core: bool = False, **more_env) -> dict:
+    seen = project / f"{site}.json"
+    extra = {"SEEN": str(seen), **({"OLD": "1", **RELEASE_OFF} if old else {}), **more_env}
+    pin = (lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})) if one_core else None
+    result = subprocess.run([sys.executable, "-c", LAUNCH, "build", "--strict", "-d", site], cwd=project,
+                            env=env(**extra), capture_output=True, text=True, timeout=600, preexec_fn=pin)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(seen.read_text(encoding="utf-8"))
+
+
+def _same_sites(project: Path, one_core: bool = False, **more_env) -> tuple[dict, dict, dict]:
+    """Built with every release and with none: the same files, the same bytes."""
+    new = _build(project, "site-new", old=False, one_core=one_core, **more_env)
+    old = _build(project, "site-old", old=True, one_core=one_core, **more_env)
+    one, other = tree_hash(project / "site-new", skip=()), tree_hash(project / "site-old", skip=())
+    assert one.keys() == other.keys()
+    assert [path for path in one if one[path] != other[path]] == []
+    assert "search/search_index.json" in one and "downloads/taizhang.xlsx" in one and "downloads/ledger.csv" in one
+    return new, old, one
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    base = tmp_path_factory.mktemp("memory")
+    bench.generate(base / "records", 80)
+    return copy_project(base / "generated", records=base / "records")
+
+
+@pytest.mark.parametrize("worker", ["1", "0"])
+def test_sample_site_is_the_same_with_and_without_the_releases(tmp_path, worker):
+    """Also when Material's search indexes the pages itself (TAIZHANG_SEARCH_WORKER=0):
+    it reads each page's HTML in its on_page_context, before the hook's."""
+    new, old, _ = _same_sites(copy_project(tmp_path / "sample"), TAIZHANG_SEARCH_WORKER=worker)
+    assert new["held_after_write"] == 0 and old["held_after_write"] == old["written"]
+
+
+def test_hostile_titles_give_the_same_site_with_and_without_the_releases(tmp_path):
+    project = _hostile_project(tmp_path / "hostile")
+    (project / "docs" / "links.md").unlink()   # its missing anchor would stop a strict build
+    _same_sites(project)
+    page = (project / "site-new/measures/CS-003/index.html").read_text(encoding="utf-8")
+    assert "&lt;\u2060script&gt;alert(1)&lt;\u2060/script&gt;" in page   # not vacuous: the hostile title is there
+
+
+def test_a_generated_site_holds_less_and_is_the_same(generated):
+    new, old, _ = _same_sites(generated)
+    assert new["written"] == old["written"] > 80
+    # MkDocs 1.x converts every page before it writes the first: the old way holds
+    # every page's whole HTML then and to the end; now the set-aside blocks wait.
+    assert old["held_after_write"] == old["written"] and new["held_after_write"] == 0
+    assert new["html_at_first_write"] < 0.5 * old["html_at_first_write"], (new, old)
+    # The ledger is let go once the pages are made (the downloads process has its own copy).
+    assert old["records_alive"] >= 80 and new["records_alive"] == 0, (new, old)
+    # The index and the downloads no longer pass through the build process.
+    index = (generated / "site-new" / "search" / "search_index.json").stat().st_size
+    assert old["post_build_peak"] > index
+    assert new["post_build_peak"] < 0.2 * index, (new, old, index)
+
+
+def test_one_core_site_is_the_same_and_holds_less(generated):
+    """Search and downloads in the build process (InProcessSearch, InProcess)."""
+    new, old, _ = _same_sites(generated, one_core=True)
+    assert new["held_after_write"] == 0 and old["held_after_write"] == old["written"]
+    # The downloads are made in on_post_build: no page's HTML is held by then (their ledger is).
+    assert new["html_at_first_write"] < 0.5 * old["html_at_first_write"], (new, old)
+    assert new["records_alive"] == old["records_alive"] >= 80, (new, old)
+
+
+def test_a_plugin_that_could_read_pages_keeps_them(tmp_path):
+    """Any plugin or hook besides Material's search and offline might read a
+    page's HTML after on_page_content or after it is written: then nothing is let go."""
+    project = copy_project(tmp_path / "sample")
+    (project / "hooks" / "other_hook.py").write_text("def on_page_content(html, page, config, files):\n"
+                                                     "    return html\n", encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - hooks/taizhang_hook.py\n", "  - hooks/taizhang_hook.py\n  - hooks/other_hook.py\n"), encoding="utf-8")
+    seen = _build(project, "site", old=False)
+    assert seen["held_after_write"] == seen["written"] > 0
+
+
+def test_the_downloads_process_ends_before_the_files_are_asked_for(tmp_path):
+    """With VIA_FILES the second process writes the files and ends; without, it
+    waits, holding them, until the build asks after its last page. Either way
+    the same bytes, and write_into moves them into the site and leaves no folder."""
+    sys.path.insert(0, str(REPO / "hooks"))
+    from taizhang.export import background
+    from taizhang.project import analyse
+
+    ledger = analyse(REPO).ledger
+    made_here = background.InProcess(ledger).result()
+    for via_files in (True, False):
+        try:
+            background.VIA_FILES = via_files
+            downloads = background.Background(REPO, ledger)
+            # Done with the sample within seconds: then it has ended, or waits to be asked.
+            deadline = time.monotonic() + (120 if via_files else 10)
+            while downloads._process.is_alive() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert downloads._process.is_alive() is not via_files, via_files
+            folder = downloads._folder
+            site = tmp_path / f"site-{via_files}"
+            downloads.write_into(site)
+            assert {path: (site / path).read_bytes() for path in made_here} == made_here
+            assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) == sorted(made_here)
+            assert folder is None or not os.path.exists(folder)
+            assert background.Background(REPO, ledger).result() == made_here
+        finally:
+            background.VIA_FILES = True
