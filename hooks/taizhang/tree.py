@@ -95,18 +95,27 @@ def site_markdown(analysis: Analysis) -> dict[str, dict]:
 KEEP_WHOLE_ONCE = True   # False: every block through keep_whole (tests compare)
 
 
+SHORT_BLOCK = 4096   # characters: the blocks that recur are shorter; a longer one is let go with its page
+
+
 def kept_whole(fragments: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Each page's set-aside HTML with ids and dates kept on one line (keep_whole)."""
-    if not KEEP_WHOLE_ONCE:
-        return {uri: [keep_whole(f) for f in parts] for uri, parts in fragments.items()}
+    """Each page's set-aside HTML with ids and dates kept on one line (keep_whole).
+    Takes the blocks out of `fragments` page by page, emptying it: the site's old and
+    new blocks are never all held at once (at 5,000 records they are some 45 MB each)."""
     kept: dict[str, str] = {}
 
-    def whole(fragment: str) -> str:
+    def whole_once(fragment: str) -> str:
         found = kept.get(fragment)
         if found is None:
-            found = kept[fragment] = keep_whole(fragment)
+            found = keep_whole(fragment)
+            if len(fragment) < SHORT_BLOCK:
+                kept[fragment] = found
         return found
-    return {uri: [whole(f) for f in parts] for uri, parts in fragments.items()}
+    whole = whole_once if KEEP_WHOLE_ONCE else keep_whole
+    done = {}
+    for uri in list(fragments):
+        done[uri] = [whole(f) for f in fragments.pop(uri)]
+    return done
 
 
 def site_tree(root: Path, analysis: Analysis, *, dir_urls: bool, site_name: str,
