@@ -84,5 +84,7 @@ def test_the_pausing_steps_pause_and_leave_the_collector_on(tmp_path, monkeypatc
     finally:
         gc.callbacks.remove(seen)
     for inside, unpaused in zip(paused, running):
-        assert len(inside) <= 2 and set(inside) <= {0}, inside
+        # Young collections only (generation 0, or 1 when the collector's own count of young
+        # collections comes due as it is turned back on), never a full one.
+        assert len(inside) <= 2 and set(inside) <= {0, 1}, inside
         assert len(unpaused) >= 4, unpaused
