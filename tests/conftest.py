@@ -29,6 +29,20 @@ def copy_project(dest: Path, records: Path | None = None) -> Path:
     return dest
 
 
+def generated_ledger(dest: Path, count: int) -> Path:
+    """A project of `count` records made by bench/build.py's generator, with the
+    sample's mkdocs.yml and docs/ (without its evidence files)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "build.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    shutil.copytree(REPO / "docs", dest / "docs", ignore=shutil.ignore_patterns("evidence"))
+    shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    bench.generate(dest / "records", count)
+    return dest
+
+
 def overlay(base: Path, case: Path, dest: Path) -> Path:
     """A golden project: the base ledger with the case's files laid over it.
 

@@ -6,13 +6,11 @@ process, so that process gets them with the ledger."""
 
 from __future__ import annotations
 
-import importlib.util
 import pickle
-import shutil
 
 import pytest
 
-from conftest import REPO, SAMPLE_TODAY, copy_project
+from conftest import REPO, SAMPLE_TODAY, copy_project, generated_ledger
 from taizhang import cli, link
 from taizhang.export.background import ledger_bytes, start_downloads
 from taizhang.project import analyse
@@ -34,20 +32,9 @@ def test_check_never_works_out_the_figures(tmp_path, monkeypatch, capsys):
         cli.main(["check", str(root), "--today", SAMPLE_TODAY])
 
 
-def _generated(tmp_path, count: int):
-    spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "build.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    root = tmp_path / "generated"
-    shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns("evidence"))
-    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    bench.generate(root / "records", count)
-    return root
-
-
 @pytest.mark.parametrize("ledger_name", ["sample", "generated"])
 def test_figures_on_first_use_are_the_figures_worked_out_at_once(tmp_path, monkeypatch, ledger_name):
-    root = REPO if ledger_name == "sample" else _generated(tmp_path, 400)
+    root = REPO if ledger_name == "sample" else generated_ledger(tmp_path / "generated", 400)
     today = None if ledger_name == "generated" else __import__("datetime").date.fromisoformat(SAMPLE_TODAY)
     lazy = analyse(root, today=today).ledger
     assert "figures" not in lazy.__dict__
@@ -76,7 +63,7 @@ def _ledgers_of_every_shape(tmp_path):
     (hostile titles, odd fields, control characters, drafts, extra fields …)."""
     from conftest import overlay
 
-    roots = [REPO, _generated(tmp_path, 400)]
+    roots = [REPO, generated_ledger(tmp_path / "generated", 400)]
     for case in sorted((REPO / "tests" / "golden" / "checker").iterdir()):
         roots.append(overlay(REPO / "tests" / "golden" / "base", case, tmp_path / "golden" / case.name))
     return roots

@@ -10,7 +10,7 @@ import gc
 
 import pytest
 
-from conftest import REPO
+from conftest import generated_ledger
 from taizhang import collector
 from taizhang.export.xlsx import build_workbook
 from taizhang.project import analyse
@@ -46,19 +46,10 @@ def test_the_pausing_steps_pause_and_leave_the_collector_on(tmp_path, monkeypatc
     switches off the collector runs many times inside them; on, at most the young
     collections at the pause's edges (making the pause object, the workbook's one on
     the way out). gc.callbacks sees every collection that starts."""
-    import importlib.util
-    import shutil
-
     from taizhang.export import xlsx
     from taizhang.render import site
 
-    spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "build.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    root = tmp_path / "ledger"
-    shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns("evidence"))
-    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    bench.generate(root / "records", 300)
+    root = generated_ledger(tmp_path / "ledger", 300)
     analysis = analyse(root)
     scope = Scope(analysis.ledger, analysis.ledger.current_round)
     runs = []
