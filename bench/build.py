@@ -217,17 +217,24 @@ try:
         from pathlib import Path
         from taizhang.export import background
         from taizhang.project import analyse
+        import tempfile
         ledger = analyse(Path(".")).ledger
+        ledger.work_out_figures()                   # as start_downloads does before sending it
         pickled = background.ledger_bytes(ledger)   # as the build sends it (background.SEND_LEDGER)
 
-        class Pipe:   # the child's end of the pipe: the bytes it would send back are dropped
+        class Pipe:   # the child's end of the pipe: what it sends back is checked, then dropped
             def send_bytes(self, data):
-                pass
+                import pickle
+                status, payload = pickle.loads(data)
+                if status != "ok":
+                    raise RuntimeError(f"the export process failed: {payload}")
 
             def close(self):
                 pass
 
-        background._run(("ledger", pickled), Pipe())
+        # The files go into a temporary folder, as the build's child writes them (background.VIA_FILES).
+        with tempfile.TemporaryDirectory() as folder:
+            background._run(["ledger", pickled], Pipe(), folder if background.VIA_FILES else None)
     else:
         runpy.run_module("mkdocs", run_name="__main__", alter_sys=True)
 except SystemExit as exc:
