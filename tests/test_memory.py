@@ -188,3 +188,40 @@ def test_the_downloads_process_ends_before_the_files_are_asked_for(tmp_path):
             assert background.Background(REPO, ledger).result() == made_here
         finally:
             background.VIA_FILES = True
+
+
+def test_a_killed_builds_downloads_folder_is_removed_by_the_next_build(tmp_path, monkeypatch):
+    """SIGKILL runs no clean-up: the next build removes this user's downloads
+    folders named for a process that is gone, keeps a running one's, and never
+    follows a link named like one."""
+    import tempfile
+
+    from taizhang.export import background
+    from taizhang.project import analyse
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    dead = tmp_path / f"{background.FOLDER_PREFIX}{gone.pid}-abc"
+    (dead / "sub").mkdir(parents=True)
+    (dead / "sub" / "0").write_bytes(b"x" * 1000)
+    alive = tmp_path / f"{background.FOLDER_PREFIX}{os.getppid()}-def"
+    alive.mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("用户的文件", encoding="utf-8")
+    link = tmp_path / f"{background.FOLDER_PREFIX}{gone.pid}-lnk"
+    link.symlink_to(outside)
+    other = tmp_path / "taizhang-downloads-notapid"
+    other.mkdir()
+    monkeypatch.setattr(background, "VIA_FILES", True)
+    downloads = background.Background(REPO, analyse(REPO).ledger)
+    try:
+        assert not dead.exists()
+        assert alive.is_dir() and other.is_dir() and link.is_symlink()
+        assert (outside / "keep.txt").read_text(encoding="utf-8") == "用户的文件"
+        mine = [p for p in tmp_path.iterdir() if p.name.startswith(f"{background.FOLDER_PREFIX}{os.getpid()}-")]
+        assert len(mine) == 1
+    finally:
+        assert downloads.result()
+    assert not mine[0].exists()

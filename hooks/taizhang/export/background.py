@@ -27,6 +27,7 @@ import io
 import os
 import pickle
 import shutil
+import stat
 import tempfile
 import weakref
 from pathlib import Path
@@ -85,7 +86,8 @@ class Background:
         del pickled
         if VIA_FILES:
             try:
-                self._folder = tempfile.mkdtemp(prefix="taizhang-downloads-")
+                _remove_orphaned_folders()
+                self._folder = tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-")
             except OSError:   # no writable temporary folder: the files come through the pipe
                 pass
             else:
@@ -176,6 +178,36 @@ def _reduce_proxy(proxy):
 
 def _proxy(items: dict):
     return MappingProxyType(items)
+
+
+FOLDER_PREFIX = "taizhang-downloads-"   # then the build's pid and mkdtemp's letters
+
+
+def _remove_orphaned_folders() -> None:
+    """Remove the downloads' folders of builds that were killed (SIGKILL runs no
+    clean-up): this user's folders named for a process that no longer exists. A
+    link named like one is never followed; anything unexpected is left alone."""
+    if not hasattr(os, "getuid"):   # Windows: os.kill(pid, 0) would end the process
+        return
+    top = tempfile.gettempdir()
+    try:
+        names = os.listdir(top)
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(FOLDER_PREFIX):].partition("-")[0]
+        if not name.startswith(FOLDER_PREFIX) or not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        path = os.path.join(top, name)
+        try:
+            info = os.lstat(path)
+            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+                continue
+            os.kill(int(pid), 0)   # still running (or not ours to signal): leave it
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except (OSError, OverflowError):
+            continue
 
 
 def _ledger(source: list):
