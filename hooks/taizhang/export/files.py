@@ -25,4 +25,11 @@ def build_download(ledger: Ledger, scope: Scope, fmt: str) -> bytes:
 
 def build_downloads(ledger: Ledger, scope: Scope) -> dict[str, bytes]:
     """Every download, by its URL under the site."""
-    return {d.uri: build_download(ledger, scope, d.format) for d in DOWNLOADS}
+    return dict(each_download(ledger, scope))
+
+
+def each_download(ledger: Ledger, scope: Scope):
+    """(URL, bytes) of every download, in order, each made when asked for: a caller
+    that writes each and lets it go never holds two (export/background.WRITE_EACH)."""
+    for d in DOWNLOADS:
+        yield d.uri, build_download(ledger, scope, d.format)

@@ -47,8 +47,9 @@ _ATTRIBUTE_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r
 _UNSTYLED = bytes(StyleArray().tobytes())     # a style array of zeros: no style (Cell.has_style)
 
 
-def sheet_data(ws) -> bytes | None:
-    """WorksheetWriter.write_rows' <sheetData> element, or None when openpyxl must write it."""
+def sheet_data(ws) -> list[bytes] | None:
+    """WorksheetWriter.write_rows' <sheetData> element, in pieces of whole rows (CHUNKS),
+    or None when openpyxl must write it."""
     wb = ws.parent
     add_style = wb._cell_styles.add
     dims = ws.row_dimensions
@@ -66,6 +67,7 @@ def sheet_data(ws) -> bytes | None:
     quick_rows = QUICK_ROW_TAGS and _unstyled_first(wb._cell_styles)
     out = ["<sheetData>"]
     append = out.append
+    chunks: list[bytes] = []
     for row_idx, row in sorted(rows.items()):
         dim = dims.get(row_idx)
         if quick_rows and dim is not None and _plain_row(dim):
@@ -132,8 +134,21 @@ def sheet_data(ws) -> bytes | None:
                     return None
                 append(f"{head}<v>{_escaped(text)}</v></c>")
         append("</row>")
+        if CHUNKS and len(out) > _CHUNK_PIECES:    # encoded now: the sheet's strings never all held at once
+            chunks.append("".join(out).encode("ascii"))
+            out.clear()
     out.append("</sheetData>")
-    return "".join(out).encode("ascii")
+    chunks.append("".join(out).encode("ascii"))
+    return chunks
+
+
+# <sheetData> is encoded a few thousand strings at a time (CHUNKS; False: its strings
+# all joined at the end), and SHEET_BY_SHEET's archive deflates the worksheet chunk by
+# chunk (zlib's stream does not depend on how its input is cut): at 5,000 records the
+# ledger sheet's 24 MB of XML were held as strings, joined, encoded, joined again with
+# the rest of the sheet and copied by xlsx.automatic_rows, all at once.
+CHUNKS = True
+_CHUNK_PIECES = 2048
 
 
 # A row whose dimension holds nothing but a height (and no style) has its attributes
@@ -194,10 +209,10 @@ class _SheetWriter(WorksheetWriter):
 
     def __init__(self, ws, out):
         super().__init__(ws, out)
-        self.pieces: list[tuple[bytes, bytes]] = []     # (empty element written, what takes its place), in order
+        self.pieces: list[tuple[bytes, list[bytes]]] = []   # (empty element written, what takes its place), in order
 
-    def _placeholder(self, tag: str, data: bytes) -> None:
-        """An empty element where `data` goes (sheet_bytes puts it in)."""
+    def _placeholder(self, tag: str, data: list[bytes]) -> None:
+        """An empty element where `data` goes (sheet_chunks puts it in)."""
         xf = self.xf.send(True)
         with xf.element(tag):
             pass
@@ -219,7 +234,7 @@ class _SheetWriter(WorksheetWriter):
             super().write_merged_cells()
             return
         refs = [f'<mergeCell ref="{ref.coord}"/>' for ref in merged]     # MergeCell(str(ref)): the same bounds
-        self._placeholder("mergeCells", f'<mergeCells count="{len(refs)}">{"".join(refs)}</mergeCells>'.encode("ascii"))
+        self._placeholder("mergeCells", [f'<mergeCells count="{len(refs)}">{"".join(refs)}</mergeCells>'.encode("ascii")])
 
     def write_breaks(self):
         """WorksheetWriter.write_breaks' elements (QUICK_TAIL), when the sheet has only row
@@ -230,17 +245,19 @@ class _SheetWriter(WorksheetWriter):
             return
         breaks = "".join(f'<brk id="{b.id}" min="0" max="16383" man="1"/>' for b in row_breaks.brk)
         n = len(row_breaks.brk)
-        self._placeholder("rowBreaks", f'<rowBreaks count="{n}" manualBreakCount="{n}">{breaks}</rowBreaks>'.encode("ascii"))
+        self._placeholder("rowBreaks", [f'<rowBreaks count="{n}" manualBreakCount="{n}">{breaks}</rowBreaks>'.encode("ascii")])
 
-    def sheet_bytes(self) -> bytes:
+    def sheet_chunks(self) -> list[bytes]:
+        """The worksheet's XML in pieces, each whole elements (or tags)."""
         written = self.read()
         out, at = [], 0
         for empty, data in self.pieces:      # nothing else can read so: text and attributes escape "<"
             found = written.index(empty, at)
-            out += [written[at:found], data]
+            out += [written[at:found], *data]
             at = found + len(empty)
         out.append(written[at:])
-        return b"".join(out)
+        self.pieces.clear()
+        return out
 
 
 # The merged ranges and the row breaks as strings too (QUICK_TAIL; False: openpyxl writes
@@ -255,7 +272,26 @@ def _plain_break(brk) -> bool:
 
 
 class QuickExcelWriter(ExcelWriter):
-    """openpyxl's ExcelWriter whose worksheets are written by _SheetWriter."""
+    """openpyxl's ExcelWriter whose worksheets are written by _SheetWriter; given
+    `steps` (an iterator, each step building the workbook's next sheets), the sheets
+    are built as the writer comes to them, each written and its cells dropped
+    before the next is built (zipfix.streamed_workbook)."""
+
+    def __init__(self, workbook, archive, steps=None):
+        super().__init__(workbook, archive)
+        self._steps = steps
+
+    def _write_worksheets(self):
+        """ExcelWriter._write_worksheets, unchanged, over the sheets as they are built."""
+        if self._steps is None:
+            super()._write_worksheets()
+            return
+        workbook = self.workbook
+        self.workbook = _Building(workbook, self._steps)
+        try:
+            super()._write_worksheets()
+        finally:
+            self.workbook = workbook
 
     def write_worksheet(self, ws):
         if self.workbook.write_only:
@@ -267,5 +303,30 @@ class QuickExcelWriter(ExcelWriter):
         writer = _SheetWriter(ws, io.BytesIO())
         writer.write()
         ws._rels = writer._rels
-        self._archive.writestr(ws.path[1:], writer.sheet_bytes())
+        chunks = writer.sheet_chunks()
+        if CHUNKS and hasattr(self._archive, "write_chunks"):
+            self._archive.write_chunks(ws.path[1:], chunks)
+        else:
+            self._archive.writestr(ws.path[1:], b"".join(chunks))
         self.manifest.append(ws)
+
+
+class _Building:
+    """The workbook as ExcelWriter._write_worksheets sees it while its sheets are
+    being built: `worksheets` gives each sheet once a step has built it, and drops
+    a sheet's cells when the writer asks for the next (it has written it then)."""
+
+    def __init__(self, workbook, steps):
+        self._workbook, self._steps = workbook, steps
+
+    def __getattr__(self, name):
+        return getattr(self._workbook, name)
+
+    @property
+    def worksheets(self):
+        done = 0
+        for _ in self._steps:
+            for ws in self._workbook.worksheets[done:]:
+                yield ws
+                ws._cells.clear()
+                done += 1

@@ -38,7 +38,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 
 from taizhang import collector, views
 from taizhang.export.rows import FEEDBACK_COLUMNS, PROBLEM_COLUMNS, filing_unit, ledger_blocks
-from taizhang.export.zipfix import fixed_members, workbook_members
+from taizhang.export import sheetxml, zipfix
 from taizhang.link import RED, YELLOW, Ledger
 from taizhang.views import Scope
 from taizhang.vocabulary import Vocabulary
@@ -772,29 +772,52 @@ def build_workbook(ledger: Ledger, scope: Scope) -> bytes:
 
 def _build_workbook(ledger: Ledger, scope: Scope) -> bytes:
     paper, fonts = _settings(ledger)
-    unit = filing_unit(ledger, scope)
     wb = Workbook()
     wb._fonts = IndexedList([NORMAL_FONT])      # the default font defines the column width unit
     wb._named_styles["Normal"].font = NORMAL_FONT
     wb.remove(wb.active)
-    book = Book(wb, fonts)
-    _ledger_sheet(book, ledger, scope, unit, paper)
-    _problem_sheet(book, ledger, scope, unit, paper)
-    _task_sheet(book, ledger, scope, unit, paper)
-    _responsibility_sheet(book, ledger, scope, unit, paper)
-    if scope.carried_in:
-        _list_sheet(book, ledger, scope, unit, paper, "carried", [("", views.carried_rows(ledger, scope.carried_in))])
-    if scope.declarations:
-        _declaration_sheet(book, ledger, scope, unit, paper)
-    _list_sheet(book, ledger, scope, unit, paper, "summary", [("", tuple(views.completion(ledger, scope)))])
     stamp = dt.datetime.combine(ledger.today, dt.time())
     wb.properties.created = wb.properties.modified = stamp
     wb.properties.creator = wb.properties.lastModifiedBy = "taizhang"
     wb.properties.language = "zh-CN"
-    members = workbook_members(wb)
+    steps = _sheets(Book(wb, fonts), ledger, scope, filing_unit(ledger, scope), paper)
+    if SHEET_BY_SHEET and sheetxml.SHEET_XML and zipfix.WORKBOOK_MEMBERS and zipfix.STORED_FIRST:
+        return zipfix.streamed_workbook(wb, steps, stamp, edit=automatic_rows)
+    for _ in steps:
+        pass
+    members = zipfix.workbook_members(wb)
     for ws in wb.worksheets:      # the cells are freed now, by reference counting (see PAUSE_COLLECTOR)
         ws._cells.clear()
-    return fixed_members(members, stamp, edit=automatic_rows)
+    return zipfix.fixed_members(members, stamp, edit=automatic_rows)
+
+
+# Each sheet is written, deflated into the archive, and its cells dropped before the
+# next sheet is built (SHEET_BY_SHEET; False: every sheet built, then the workbook
+# written, then its members deflated, tests/test_exports.py compares). At 5,000
+# records the cells of all five sheets (about 80 MB) were alive at once, and with
+# them all the sheets' XML (44 MB) while the archive was made.
+SHEET_BY_SHEET = True
+
+
+def _sheets(book: Book, ledger, scope, unit, paper):
+    """Build the workbook's sheets in order, one a step (the properties that the
+    writer puts first do not depend on them)."""
+    _ledger_sheet(book, ledger, scope, unit, paper)
+    yield
+    _problem_sheet(book, ledger, scope, unit, paper)
+    yield
+    _task_sheet(book, ledger, scope, unit, paper)
+    yield
+    _responsibility_sheet(book, ledger, scope, unit, paper)
+    yield
+    if scope.carried_in:
+        _list_sheet(book, ledger, scope, unit, paper, "carried", [("", views.carried_rows(ledger, scope.carried_in))])
+        yield
+    if scope.declarations:
+        _declaration_sheet(book, ledger, scope, unit, paper)
+        yield
+    _list_sheet(book, ledger, scope, unit, paper, "summary", [("", tuple(views.completion(ledger, scope)))])
+    yield
 
 
 MERGED_COLUMNS = frozenset(FEEDBACK_COLUMNS + PROBLEM_COLUMNS)     # merged over rows: their height is _merged_runs'

@@ -26,18 +26,66 @@ def fixed_zip(data: bytes, stamp: dt.datetime, edit=None) -> bytes:
 
 def fixed_members(members, stamp: dt.datetime, edit=None) -> bytes:
     """The archive of `members` ((name, data) pairs, in order), as fixed_zip writes it."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in members:
-            info = zipfile.ZipInfo(name, date_time=stamp.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            if name == "docProps/core.xml":  # writers stamp "modified" with the current time
-                data = _CORE_DATES.sub(rb"\g<1>" + stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", data)
-            if edit is not None:
-                data = edit(name, data)
-            target.writestr(info, data)
-    return out.getvalue()
+    archive = FixedArchive(stamp, edit)
+    for name, data in members:
+        archive.writestr(name, data)
+    archive.close()
+    return archive.getvalue()
+
+
+class FixedArchive:
+    """What a writer (openpyxl's ExcelWriter) uses of a ZipFile: each member goes
+    into the fixed archive as it is written, as fixed_members writes it, so the
+    members need not all be held until the end (xlsx.SHEET_BY_SHEET)."""
+
+    def __init__(self, stamp: dt.datetime, edit=None):
+        self._stamp, self._edit = stamp, edit
+        self._out = io.BytesIO()
+        self._zip = zipfile.ZipFile(self._out, "w", zipfile.ZIP_DEFLATED)
+
+    def _info(self, name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=self._stamp.timetuple()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        return info
+
+    def writestr(self, name: str, data) -> None:
+        if isinstance(data, str):       # as ZipFile.writestr
+            data = data.encode("utf-8")
+        info = self._info(name)
+        if name == "docProps/core.xml":  # writers stamp "modified" with the current time
+            data = _CORE_DATES.sub(rb"\g<1>" + self._stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", data)
+        if self._edit is not None:
+            data = self._edit(name, data)
+        self._zip.writestr(info, data)
+
+    def write(self, filename, arcname: str) -> None:
+        with open(filename, "rb") as file:
+            self.writestr(arcname, file.read())
+
+    def write_chunks(self, name: str, chunks: list[bytes]) -> None:
+        """writestr(name, b"".join(chunks)), each chunk edited and deflated in turn and
+        let go (the same bytes: the edit never spans two chunks, each being whole
+        elements, and zlib's stream does not depend on how its input is cut); too
+        big for a member without ZIP64 (as ZipFile.writestr decides it): joined."""
+        if name == "docProps/core.xml" or sum(map(len, chunks)) * 1.05 > zipfile.ZIP64_LIMIT:
+            self.writestr(name, b"".join(chunks))
+            chunks.clear()
+            return
+        chunks.reverse()
+        with self._zip.open(self._info(name), "w") as member:
+            while chunks:
+                chunk = chunks.pop()
+                member.write(chunk if self._edit is None else self._edit(name, chunk))
+
+    def namelist(self) -> list[str]:
+        return self._zip.namelist()
+
+    def close(self) -> None:
+        self._zip.close()
+
+    def getvalue(self) -> bytes:
+        return self._out.getvalue()
 
 
 # The workbook hands its members over as (name, data) pairs, as the document does
@@ -69,6 +117,19 @@ def workbook_members(wb) -> list[tuple[str, bytes]]:
     wb.properties.modified = dt.datetime.now(tz=dt.timezone.utc).replace(tzinfo=None)
     writer(wb, archive).save()          # closes the archive
     return archive if isinstance(archive, _Archive) else _members_of(buffer.getvalue())
+
+
+def streamed_workbook(wb, steps, stamp: dt.datetime, edit=None) -> bytes:
+    """The archive fixed_members makes of workbook_members(wb), with the worksheets
+    built while it is written: each step of `steps` builds the next sheet(s), which
+    are written (export/sheetxml's QuickExcelWriter) and deflated into the archive,
+    and their cells dropped, before the next step (xlsx.SHEET_BY_SHEET)."""
+    from taizhang.export import sheetxml
+
+    archive = FixedArchive(stamp, edit)
+    wb.properties.modified = dt.datetime.now(tz=dt.timezone.utc).replace(tzinfo=None)   # as workbook_members
+    sheetxml.QuickExcelWriter(wb, archive, steps).save()          # closes the archive
+    return archive.getvalue()
 
 
 def _members_of(data: bytes) -> list[tuple[str, bytes]]:
