@@ -28,12 +28,21 @@ The index file is written where it is made (WRITE_WHERE_MADE): by the
 worker, so that the build process never holds the index (tens of MB at
 5,000 records, and once more pickled on the way), and a part at a time, so
 that the whole index is not held twice (text and its UTF-8 bytes).
+Each page's entries are kept as their JSON text (PAGE_JSON), not as
+dicts, and the file is written from these texts a page at a time: the index
+is never made as one string (at 5,000 records the worker's peak was the
+index made whole at the end: 202 MB, now 119). With one core, InProcessSearch
+lets go its pages and jieba's dictionary once the index is written
+(RELEASE_WHEN_STOPPED), before the downloads are made in the same process.
 """
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import datetime
 import hashlib
+import json
 import logging
 import os
 import queue
@@ -46,6 +55,8 @@ SEARCH_PLUGIN = "material/search"
 PARENT_CHECK_SECONDS = 1.0   # an idle worker looks this often whether its build process still runs
 WRITE_WHERE_MADE = True      # False: the index JSON is sent to the build process, which writes it (tests compare)
 WRITE_CHUNK = 1 << 20        # characters of the index encoded and written at a time
+PAGE_JSON = True             # False: each page's entries kept as dicts, the index made as one string (tests compare)
+RELEASE_WHEN_STOPPED = True  # False: InProcessSearch keeps its pages and jieba's dictionary once stopped (tests compare)
 
 
 class _Link:
@@ -157,10 +168,15 @@ class InProcessSearch:
         return self._pages.finish(order, keep_unsent)
 
     def write(self, order: list[str], target: str, keep_unsent: bool = False) -> None:
-        write_index(target, self._pages.finish(order, keep_unsent))
+        self._pages.write(order, keep_unsent, target)
 
     def stop(self) -> None:
-        pass
+        """Stopped once its build has written the index (a one-off build: with one
+        core, InProcessSearch is not used under `mkdocs serve`): the pages' entries
+        and jieba's dictionary (about 60 MB) are let go before the downloads are made."""
+        if RELEASE_WHEN_STOPPED and self._pages is not None:
+            self._pages = None
+            _release_jieba()
 
 
 def write_index(target: str, index: str) -> None:
@@ -204,7 +220,7 @@ def _work(plugin_config: dict, inbox, send) -> None:
             elif message[0] == "write":
                 order, keep_unsent, target = message[1:]
                 try:
-                    write_index(target, pages.finish(order, keep_unsent))
+                    pages.write(order, keep_unsent, target)
                 except OSError as exc:   # the build reports it as its own write error
                     send.send(("oserror", (exc.errno, exc.strerror, exc.filename)))
                 else:
@@ -310,16 +326,95 @@ def _load_jieba(jieba, plugin_config: dict) -> None:
     jieba.initialize()   # load the dictionary now (if not yet), while the build reads and converts pages
 
 
+def _release_jieba() -> None:
+    """jieba's dictionary given back: jieba loads it again if asked to cut (a
+    later build in this process loads it in _load_jieba, as the first did)."""
+    from material.plugins.search import plugin as material
+
+    if material.jieba:
+        tokenizer = material.jieba.dt
+        with tokenizer.lock:
+            freq = tokenizer.FREQ
+            tokenizer.FREQ, tokenizer.total, tokenizer.initialized = {}, 0, False
+            freq.clear()   # also held by the stopped pages' cutter (taizhang.segment), never used again
+
+
+# Material's generate_search_index: json.dumps({"config": ..., "docs": entries}) with
+# these options, ASCII only (ensure_ascii, its default). A page's entries are dumped
+# with the same options but without ensure_ascii: each Chinese character is held as
+# 2 bytes instead of 6 (\uXXXX), and is escaped as json escapes it when the page is
+# written (_ascii). tests/test_search_pages.py compares the bytes with Material's.
+MATERIAL_DUMP = {"separators": (",", ":"), "default": str}
+ASCII_ERRORS = "taizhang-json-ascii"
+
+
+def _escape_run(error):
+    """A run of characters the ASCII codec cannot write, as json writes them."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    return json.encoder.encode_basestring_ascii(error.object[error.start:error.end])[1:-1], error.end
+
+
+codecs.register_error(ASCII_ERRORS, _escape_run)
+
+
+def _page_json(entries: list) -> str:
+    """The page's entries as the index has them between the brackets of its
+    "docs" list, non-ASCII characters as they are (DEL, ASCII but escaped by
+    ensure_ascii, escaped here)."""
+    text = json.dumps(entries, ensure_ascii=False, **MATERIAL_DUMP)[1:-1]
+    return text.replace("\x7f", "\\u007f") if "\x7f" in text else text
+
+
+def _ascii(text: str) -> bytes:
+    """A page's JSON made ASCII: the bytes ensure_ascii would have given.
+    raw_unicode_escape writes each character from U+0100 to U+FFFF as json
+    does (\\uXXXX, lower case) and leaves ASCII as it is (backslashes too); a
+    page with a character it writes otherwise (U+0080-U+00FF raw, past U+FFFF
+    as \\UXXXXXXXX) is escaped a run at a time by json's own escaper."""
+    data = text.encode("raw_unicode_escape")
+    if data.isascii() and b"\\U" not in data:   # (a "\\U" in the text itself only takes the slower way)
+        return data
+    return text.encode("ascii", ASCII_ERRORS)
+
+
+# Entries of four pages (one without any) that Material's dumping might write
+# otherwise than _page_json and _ascii: escapes, astral and lone surrogates, DEL,
+# control characters, tags, a boost of each kind (default=str for a date).
+_PROBE = [
+    [{"location": "a/", "title": "标题\u200b\x7f\"\\</p>&lt;", "text": "\U0001F600\ud800 \x00\x1f\t\n\u2028é",
+      "tags": ["x", "中", "1"], "boost": 2.5},
+     {"location": "a/#b", "title": "", "text": "", "boost": datetime.date(2024, 1, 2)}],
+    [],
+    [{"location": "d/#整改", "title": "整改\u200b措施", "text": "<p>持续\u200b深化</p>"},
+     {"location": "d/#2", "title": "进展", "text": "已\u200b完成 3 项"}],
+    [{"location": "c/", "title": "t", "text": "x", "boost": {"k": [1, None, True, float("inf"), -0.0, 10 ** 20]}}],
+]
+
+
 class _Pages:
     """The worker's pages: each page's search entries, kept by a digest of its
-    inputs, so a page that did not change is not indexed again (`serve --dirty`)."""
+    inputs, so a page that did not change is not indexed again (`serve --dirty`).
+
+    With PAGE_JSON a page's entries are kept as their JSON text (_page_json), and
+    the index file is written a page at a time from these texts: neither the
+    entries as objects nor the whole index as one string is ever held. Where that
+    would not give Material's bytes (another Material's dumping, checked on
+    _PROBE at the start), entries are kept as Material's objects (the old way)."""
 
     def __init__(self, search_index, plugin_config: dict):
         self._index = search_index
         self._config = plugin_config
-        self._kept: dict[bytes, list] = {}      # digest of a page's search inputs -> its entries
+        self._kept: dict[bytes, list | str] = {}   # digest of a page's search inputs -> its entries (or JSON)
         self._current: dict[str, bytes] = {}    # page -> digest of its search inputs (None: not searched), this build
         self._last: dict[str, bytes] = {}       # the same, as the last finished build had it
+        self._head = self._as_json = None
+        if PAGE_JSON:
+            empty = self._generate([])
+            if empty.endswith('"docs":[]}') and empty.isascii():
+                self._head = empty[:-2].encode("ascii")   # {"config":{…},"docs":[
+                pages = [_page_json(entries) for entries in _PROBE]
+                self._as_json = b"".join(self._parts(pages)) == self._generate(_PROBE).encode("ascii", "replace")
 
     def add(self, key: str, inputs) -> None:
         if inputs is None:
@@ -332,7 +427,13 @@ class _Pages:
         if same not in self._kept:
             index = self._index(**self._config)
             index.add_entry_from_context(_PageView(*inputs))
-            self._kept[same] = index.entries
+            entries = index.entries
+            if self._as_json:
+                try:
+                    entries = _page_json(entries)
+                except (TypeError, ValueError, RecursionError):
+                    pass   # kept as objects: generate_search_index reports it as before
+            self._kept[same] = entries
         self._current[key] = same
 
     def begin(self) -> None:
@@ -341,13 +442,51 @@ class _Pages:
     def finish(self, order, keep_unsent: bool) -> str:
         """The search index of the pages in `order`; pages not sent this build keep
         their last entries when `keep_unsent` (a dirty rebuild), else are left out."""
+        pages = self._chosen(order, keep_unsent)
+        kept = [self._kept[same] for same in pages.values() if same is not None]
+        if all(isinstance(entries, str) for entries in kept):
+            payload = b"".join(self._parts(kept)).decode("ascii")
+        else:
+            payload = self._generate(kept)
+        self._done(pages)
+        return payload
+
+    def write(self, order, keep_unsent: bool, target: str) -> None:
+        """As finish(), the index written into the file target (its folder made if need be)."""
+        pages = self._chosen(order, keep_unsent)
+        kept = [self._kept[same] for same in pages.values() if same is not None]
+        if all(isinstance(entries, str) for entries in kept):
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as f:
+                for part in self._parts(kept):
+                    f.write(part)
+        else:
+            write_index(target, self._generate(kept))
+        self._done(pages)
+
+    def _chosen(self, order, keep_unsent: bool) -> dict:
         current, last = self._current, self._last
-        pages = {key: current[key] if key in current else last.get(key) if keep_unsent else None
-                 for key in order}
-        index = self._index(**self._config)
-        index.entries = [e for same in pages.values() if same is not None for e in self._kept[same]]
-        payload = index.generate_search_index(None)
+        return {key: current[key] if key in current else last.get(key) if keep_unsent else None
+                for key in order}
+
+    def _done(self, pages: dict) -> None:
         self._last = {key: same for key, same in pages.items() if same is not None}
         self._kept = {same: self._kept[same] for same in self._last.values()}
         self._current = {}
-        return payload
+
+    def _generate(self, kept: list) -> str:
+        """Material's own index of these pages' entries (a page's JSON read back)."""
+        index = self._index(**self._config)
+        index.entries = [e for entries in kept
+                         for e in (json.loads(f"[{entries}]") if isinstance(entries, str) else entries)]
+        return index.generate_search_index(None)
+
+    def _parts(self, pages: list[str]):
+        """The index's bytes a part at a time: its head, then each page's entries."""
+        yield self._head
+        comma = b""
+        for text in pages:
+            if text:
+                yield comma + _ascii(text)
+                comma = b","
+        yield b"]}"

@@ -2,7 +2,10 @@
 
 - a page's set-aside HTML goes back only in on_page_context and its HTML is let
   go once the page is written (taizhang_hook, TAIZHANG_RELEASE_PAGES=0: the old way);
-- the search worker writes the index file itself (taizhang_search.WRITE_WHERE_MADE);
+- the search worker writes the index file itself (taizhang_search.WRITE_WHERE_MADE),
+  a page at a time from each page's JSON text (PAGE_JSON), and with one core the
+  build lets go the pages' entries and jieba's dictionary once the index is
+  written (RELEASE_WHEN_STOPPED; tests/test_search_pages.py shows both hold less);
 - the downloads process writes its files into a temporary folder and ends, and
   the build moves them into the site (export.background.VIA_FILES).
 
@@ -42,6 +45,7 @@ import taizhang_search
 from taizhang.export import background
 if os.environ.get("OLD") == "1":
     taizhang_search.WRITE_WHERE_MADE = background.VIA_FILES = False
+    taizhang_search.PAGE_JSON = taizhang_search.RELEASE_WHEN_STOPPED = False
 import mkdocs.commands.build as mkdocs_build
 from mkdocs.plugins import PluginCollection
 
