@@ -153,7 +153,7 @@ def test_another_dumping_keeps_the_entries(tmp_path, pages):
         index = ts._search_index(CONFIG)
 
     class Other(index):
-        def generate_search_index(self, prev):
+        def generate_search_index(self, _prev):
             config = {key: self.config[key] for key in ["lang", "separator", "pipeline", "fields"]}
             return json.dumps({"config": config, "docs": self.entries}, separators=(",", ":"), default=str,
                               ensure_ascii=False)
