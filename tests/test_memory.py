@@ -1,7 +1,9 @@
 """What a build holds, made smaller without changing a byte (README 性能, issue #32 goal 4):
 
 - a page's set-aside HTML goes back only in on_page_context and its HTML is let
-  go once the page is written (taizhang_hook, TAIZHANG_RELEASE_PAGES=0: the old way);
+  go once the page is written (taizhang_hook, TAIZHANG_RELEASE_PAGES=0: the old way),
+  and until then its blocks are held deflated (taizhang.tree.PACK_BLOCKS;
+  tests/test_pages_once.py shows they hold less);
 - the search worker writes the index file itself (taizhang_search.WRITE_WHERE_MADE),
   a page at a time from each page's JSON text (PAGE_JSON), and with one core the
   build lets go the pages' entries and jieba's dictionary once the index is
@@ -46,6 +48,8 @@ from taizhang.export import background
 if os.environ.get("OLD") == "1":
     taizhang_search.WRITE_WHERE_MADE = background.VIA_FILES = False
     taizhang_search.PAGE_JSON = taizhang_search.RELEASE_WHEN_STOPPED = False
+    from taizhang import tree
+    tree.PACK_BLOCKS = False
 import mkdocs.commands.build as mkdocs_build
 from mkdocs.plugins import PluginCollection
 

@@ -30,7 +30,8 @@ import build as bench  # noqa: E402
 # Every quick path of the pages, with the module that switches it.
 SWITCHES = [(render_html, "FIND_BLOCKS"), (render_html, "ONCE_PER_BUILD"), (render_html, "LINKS_PER_PAGE"),
             (urls, "FOLDER_PREFIXES"), (views, "FIGURES_ONCE"), (views, "ROWS_ONCE"), (views, "LISTS_ONCE"),
-            (site_module, "COLLECT_AFTER"), (render_html, "FIRST_CHAR_TEST"), (tree, "KEEP_WHOLE_ONCE")]
+            (site_module, "COLLECT_AFTER"), (render_html, "FIRST_CHAR_TEST"), (tree, "KEEP_WHOLE_ONCE"),
+            (tree, "PACK_BLOCKS")]
 
 HOSTILE = ["<script>alert(1)</script>", "&amp;", "*x*", '=HYPERLINK("http://x","y")', "\u3000全角\u3000空格",
            "\u200f右到左\u200e标记", "a|b [c](d) `e` _f_", "<!--tz-block-->甲<!--/tz-block-->", "'\"<>&"]
@@ -125,6 +126,36 @@ def test_blocks_are_kept_whole_page_by_page(ledgers):
     assert blocks > 1_000_000
     # Holding the old blocks to the end adds about as much as they take; page by page, a small part.
     assert peak < 0.5 * blocks, (peak, blocks)
+
+
+def test_the_kept_blocks_are_held_deflated(ledgers, monkeypatch):
+    """tree.kept_whole holds each page's blocks deflated (PACK_BLOCKS): they wait from
+    on_files until the page is written, the build process's largest holding at its
+    peak. The same blocks come back, from get() and pop(), which lets them go."""
+    import tracemalloc
+
+    analysis = analyse(ledgers["hostile"])
+    held, kept = {}, {}
+    for packed in (True, False):
+        monkeypatch.setattr(tree, "PACK_BLOCKS", packed)
+        site = render_site(analysis, set_aside_html=True)
+        tracemalloc.start()
+        try:
+            kept[packed] = tree.kept_whole(site.fragments)
+            held[packed] = tracemalloc.get_traced_memory()[0]    # what the kept blocks hold
+        finally:
+            tracemalloc.stop()
+    packed, plain = kept[True], kept[False]
+    assert isinstance(packed, tree.PackedBlocks) and type(plain) is dict and len(plain) > 40
+    assert list(packed) == list(plain) and dict(packed.items()) == plain and packed == plain
+    assert any("\u200f" in block for blocks in plain.values() for block in blocks)   # not vacuous: hostile text
+    assert held[True] < 0.4 * held[False], held
+    uri = next(iter(plain))
+    assert packed.get(uri) == plain[uri] and packed.pop(uri) == plain[uri]
+    assert uri not in packed and packed.get(uri) is None and packed.pop(uri, None) is None
+    with pytest.raises(KeyError):
+        packed.pop(uri)
+    assert len(packed) == len(plain) - 1
 
 
 def test_the_hostile_ledger_reaches_the_pages(ledgers):

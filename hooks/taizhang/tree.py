@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +40,7 @@ class SiteTree:
 
     pages: dict[str, str]             # src_uri -> Markdown (large HTML blocks set aside, see fragments)
     record_files: dict[str, str]      # src_uri -> record path (records/…/X.md)
-    fragments: dict[str, list[str]]   # src_uri -> HTML set aside from the Markdown (render.html.block)
+    fragments: Mapping[str, list[str]]   # src_uri -> HTML set aside from the Markdown (render.html.block; PackedBlocks)
     assets: dict[str, str]            # src_uri -> text of a generated static file (the print sheet)
     extra: dict[str, object]          # entries of the config's `extra` the theme reads
     extra_css: tuple[str, ...]        # style sheets every page links (after the project's own)
@@ -98,10 +100,11 @@ KEEP_WHOLE_ONCE = True   # False: every block through keep_whole (tests compare)
 SHORT_BLOCK = 4096   # characters: the blocks that recur are shorter; a longer one is let go with its page
 
 
-def kept_whole(fragments: dict[str, list[str]]) -> dict[str, list[str]]:
+def kept_whole(fragments: dict[str, list[str]]) -> Mapping[str, list[str]]:
     """Each page's set-aside HTML with ids and dates kept on one line (keep_whole).
     Takes the blocks out of `fragments` page by page, emptying it: the site's old and
-    new blocks are never all held at once (at 5,000 records they are some 45 MB each)."""
+    new blocks are never all held at once (at 5,000 records they are some 45 MB each);
+    each page's kept-whole blocks are held deflated (PACK_BLOCKS)."""
     kept: dict[str, str] = {}
 
     def whole_once(fragment: str) -> str:
@@ -112,10 +115,59 @@ def kept_whole(fragments: dict[str, list[str]]) -> dict[str, list[str]]:
                 kept[fragment] = found
         return found
     whole = whole_once if KEEP_WHOLE_ONCE else keep_whole
-    done = {}
+    done = PackedBlocks() if PACK_BLOCKS else {}
     for uri in list(fragments):
         done[uri] = [whole(f) for f in fragments.pop(uri)]
     return done
+
+
+# Each page's set-aside blocks are held deflated until the page asks for them
+# (PACK_BLOCKS; False: as strings, tests compare). The record pages' blocks wait
+# from on_files until each page is written (on_page_context); at 5,000 records
+# they were some 45 MB, the build process's largest holding while it wrote the
+# big list pages, where its peak is. Deflated they take about a fifth.
+PACK_BLOCKS = True
+
+
+class PackedBlocks(Mapping):
+    """src_uri -> a page's set-aside HTML blocks (a list of strings, made anew on
+    each access), each page's held as one deflated UTF-8 string and the blocks'
+    lengths. pop() gives a page's blocks and lets them go."""
+
+    def __init__(self):
+        self._packed: dict[str, tuple[bytes, tuple[int, ...]]] = {}
+
+    def __setitem__(self, src_uri: str, blocks: list[str]) -> None:
+        data = [block.encode("utf-8", "surrogatepass") for block in blocks]
+        self._packed[src_uri] = (zlib.compress(b"".join(data), 1), tuple(map(len, data)))
+
+    def __getitem__(self, src_uri: str) -> list[str]:
+        packed, sizes = self._packed[src_uri]
+        data, blocks, at = zlib.decompress(packed), [], 0
+        for size in sizes:
+            blocks.append(data[at:at + size].decode("utf-8", "surrogatepass"))
+            at += size
+        return blocks
+
+    def __iter__(self):
+        return iter(self._packed)
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+    def __contains__(self, src_uri) -> bool:
+        return src_uri in self._packed
+
+    _ABSENT = object()
+
+    def pop(self, src_uri: str, default=_ABSENT):
+        if src_uri not in self._packed:
+            if default is PackedBlocks._ABSENT:
+                raise KeyError(src_uri)
+            return default
+        blocks = self[src_uri]
+        del self._packed[src_uri]
+        return blocks
 
 
 def site_tree(root: Path, analysis: Analysis, *, dir_urls: bool, site_name: str,
