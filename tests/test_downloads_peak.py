@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import io
 import pickle
+import re
 import tracemalloc
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, generated_ledger
+from conftest import REPO, copy_project, generated_ledger
 from taizhang.export import background, files, sheetxml, tabular, xlsx, zipfix
 from taizhang.project import analyse
 from taizhang.views import DOWNLOADS, Scope
@@ -211,3 +212,21 @@ def test_each_download_is_let_go_before_the_next_is_made(generated, tmp_path, wh
         files.BUILDERS.update(original)
     since = sum(size for fmt, size in sizes.items() if fmt in formats[1:-1])
     assert since > 1_000_000 and in_use[True] + 0.8 * since < in_use[False], (in_use, since)
+
+
+@pytest.mark.parametrize("switches", ["on", "off"])
+def test_a_cell_that_says_custom_height_keeps_its_text(tmp_path, switches):
+    """xlsx.automatic_rows drops customHeight from the rows' tags, chunk by chunk
+    (CHUNKS, SHEET_BY_SHEET) or whole: never from a cell's text. lxml writes a quote
+    in text as it is, so a record whose text says ` customHeight="1"` put exactly
+    those bytes into <sheetData>, and the edit took them out of the cell."""
+    project = copy_project(tmp_path / "project")
+    path = project / "records" / "problems" / "WT-001.md"
+    said = 'rows: customHeight="1" and customHeight="1"/> here'
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{said}\n", encoding="utf-8")
+    ledger = _ledger(project)
+    with _switched({} if switches == "on" else {name: False for _, name in SWITCHES}):
+        book = xlsx.build_workbook(ledger, Scope(ledger, ledger.current_round))
+    sheet = zipfile.ZipFile(io.BytesIO(book)).read("xl/worksheets/sheet1.xml")
+    assert said.replace(">", "&gt;").encode("ascii") in sheet
+    assert re.search(rb'<row [^>]*customHeight', sheet) is None and b"<row " in sheet

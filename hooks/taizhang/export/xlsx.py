@@ -126,7 +126,9 @@ def print_plan(widths: list[float], paper: str, body_pt: float) -> PrintPlan:
 LINE_FACTOR = 1.5        # line height / font size (LibreOffice with Noto CJK: 1.43)
 CELL_PADDING_PT = 4      # left + right inside a cell
 WRAP_SLACK = 0.92        # line breaking (no 。，、 at a line start) leaves lines short
-_CUSTOM_HEIGHT = re.compile(rb' customHeight="1"')
+# Inside a tag only: a cell's text may say ` customHeight="1"` too (lxml leaves its
+# quotes as they are), but never holds "<" or ">" (escaped), which a tag ends with.
+_CUSTOM_HEIGHT = re.compile(rb' customHeight="1"(?=[^<>]*>)')
 
 
 # Each distinct text is measured once per workbook (MEASURE_ONCE; False: every cell
