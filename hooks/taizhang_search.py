@@ -153,7 +153,8 @@ class InProcessSearch:
 
     def __init__(self, plugin_config: dict):
         self.plugin_config = plugin_config
-        self._pages = _Pages(_search_index(plugin_config), plugin_config)
+        # Material's on_config has set jieba's dictionaries in this process, this build.
+        self._pages = _Pages(_search_index(plugin_config, dictionaries_set=True), plugin_config)
 
     def alive(self) -> bool:
         return True
@@ -254,7 +255,7 @@ JIEBA_WITHOUT_PKG_RESOURCES = True   # False: jieba imports pkg_resources in the
 QUICK_ENV = "TAIZHANG_QUICK_INDEX"   # 0: Material's own parsing and jieba.cut (tests compare)
 
 
-def _search_index(plugin_config: dict):
+def _search_index(plugin_config: dict, dictionaries_set: bool = False):
     """Material's SearchIndex, with jieba loaded as Material loads it, pages
     parsed through taizhang.htmlfeed (html.parser's calls, made with less
     work) and Chinese segmented by taizhang.segment (jieba's words, found with
@@ -262,7 +263,7 @@ def _search_index(plugin_config: dict):
     from material.plugins.search import plugin as material
 
     if material.jieba:
-        _load_jieba(material.jieba, plugin_config)
+        _load_jieba(material.jieba, plugin_config, dictionaries_set)
     if os.environ.get(QUICK_ENV, "").strip() == "0":
         return material.SearchIndex
     from taizhang.htmlfeed import feed, quick_parser
@@ -306,16 +307,20 @@ def _search_index(plugin_config: dict):
     return Index
 
 
-def _load_jieba(jieba, plugin_config: dict) -> None:
+def _load_jieba(jieba, plugin_config: dict, dictionaries_set: bool = False) -> None:
     """As Material's on_config does in the build process; jieba's dictionary is
-    read from jieba's cache file faster than jieba reads it (taizhang.jiebadict)."""
+    read from jieba's cache file faster than jieba reads it (taizhang.jiebadict).
+    In the build process (`dictionaries_set`, InProcessSearch) Material's on_config
+    has set them already: the user dictionary loaded again would add its words'
+    frequencies to jieba's total twice, and jieba would cut otherwise."""
     from taizhang.jiebadict import load_cached
 
     # jieba reports loading its dictionary in English on the console ("Building
     # prefix dict …"): only its warnings and errors are shown.
     jieba.setLogLevel(logging.WARNING)
     quick = os.environ.get(QUICK_ENV, "").strip() != "0"
-    for option, load in (("jieba_dict", jieba.set_dictionary), ("jieba_dict_user", jieba.load_userdict)):
+    for option, load in () if dictionaries_set else (("jieba_dict", jieba.set_dictionary),
+                                                      ("jieba_dict_user", jieba.load_userdict)):
         path = plugin_config.get(option)
         if path and os.path.isfile(os.path.normpath(path)):
             if option == "jieba_dict_user" and quick:

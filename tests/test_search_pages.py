@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import re
 import subprocess
 import sys
@@ -22,7 +23,7 @@ import tracemalloc
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, copy_project, env
 
 sys.path.insert(0, str(REPO / "hooks"))
 import taizhang_search as ts  # noqa: E402
@@ -252,3 +253,29 @@ def test_one_core_lets_the_dictionary_go_once_stopped(tmp_path):
     assert words_on == 0 and words_off > 300_000
     # jieba's default dictionary is about 60 MB in memory: given back to the system.
     assert freed_on > 30 * 2 ** 20 and freed_off < 5 * 2 ** 20, (freed_on, freed_off)
+
+
+def test_one_core_segments_with_a_user_dictionary_as_material_does(tmp_path):
+    """With a jieba user dictionary (search: jieba_dict_user), a build on one core
+    (InProcessSearch) writes Material's own index, as a build with the worker does.
+    Material's on_config loads the user dictionary into the build process; loading it
+    there again (_load_jieba, as the worker must) added its frequencies to jieba's
+    total a second time, and jieba then cut other words in other places."""
+    project = copy_project(tmp_path / "project")
+    (project / "userdict.txt").write_text("谋早谋细 1000000000 n\n主动和被动 500000000 n\n", encoding="utf-8")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "      lang: zh\n" in text
+    config.write_text(text.replace("      lang: zh\n", "      lang: zh\n      jieba_dict_user: userdict.txt\n"),
+                      encoding="utf-8")
+
+    def index(site: str, one_core: bool, **extra) -> bytes:
+        pin = (lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})) if one_core else None
+        run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", site], cwd=project,
+                             env=env(**extra), capture_output=True, text=True, timeout=600, preexec_fn=pin)
+        assert run.returncode == 0, run.stderr[-3000:]
+        return (project / site / "search" / "search_index.json").read_bytes()
+
+    material = index("site-material", True, **{ts.WORKER_ENV: "0"})   # Material indexes every page itself
+    assert json.dumps("\u200b谋早谋细\u200b")[1:-1].encode("ascii") in material   # the user's word is one
+    assert index("site-one-core", True) == material
