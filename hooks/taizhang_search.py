@@ -180,13 +180,19 @@ class InProcessSearch:
             _release_jieba()
 
 
-def write_index(target: str, index: str) -> None:
-    """The index JSON into the file target (its folder made if need be), encoded
-    a part at a time: its UTF-8 bytes are never all held beside the text."""
+def write_index(target: str, parts) -> None:
+    """The index JSON, given as parts of its UTF-8 bytes, into the file target (its
+    folder made if need be): the whole index is never held as bytes."""
     os.makedirs(os.path.dirname(target), exist_ok=True)
     with open(target, "wb") as f:
-        for start in range(0, len(index), WRITE_CHUNK):
-            f.write(index[start:start + WRITE_CHUNK].encode("utf-8"))
+        for part in parts:
+            f.write(part)
+
+
+def _encoded(index: str):
+    """The index's text as UTF-8, a part at a time: its bytes are never all held beside the text."""
+    for start in range(0, len(index), WRITE_CHUNK):
+        yield index[start:start + WRITE_CHUNK].encode("utf-8")
 
 
 def enabled_plugin_config(config) -> dict | None:
@@ -447,37 +453,25 @@ class _Pages:
     def finish(self, order, keep_unsent: bool) -> str:
         """The search index of the pages in `order`; pages not sent this build keep
         their last entries when `keep_unsent` (a dirty rebuild), else are left out."""
-        pages = self._chosen(order, keep_unsent)
-        kept = [self._kept[same] for same in pages.values() if same is not None]
-        if all(isinstance(entries, str) for entries in kept):
-            payload = b"".join(self._parts(kept)).decode("ascii")
-        else:
-            payload = self._generate(kept)
-        self._done(pages)
-        return payload
+        return b"".join(self._index_parts(order, keep_unsent)).decode("utf-8")
 
     def write(self, order, keep_unsent: bool, target: str) -> None:
         """As finish(), the index written into the file target (its folder made if need be)."""
-        pages = self._chosen(order, keep_unsent)
-        kept = [self._kept[same] for same in pages.values() if same is not None]
-        if all(isinstance(entries, str) for entries in kept):
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            with open(target, "wb") as f:
-                for part in self._parts(kept):
-                    f.write(part)
-        else:
-            write_index(target, self._generate(kept))
-        self._done(pages)
+        write_index(target, self._index_parts(order, keep_unsent))
 
-    def _chosen(self, order, keep_unsent: bool) -> dict:
+    def _index_parts(self, order, keep_unsent: bool):
+        """The index's UTF-8 bytes a part at a time (see finish); the pages sent this
+        build become the last build's."""
         current, last = self._current, self._last
-        return {key: current[key] if key in current else last.get(key) if keep_unsent else None
-                for key in order}
-
-    def _done(self, pages: dict) -> None:
+        pages = {key: current[key] if key in current else last.get(key) if keep_unsent else None
+                 for key in order}
+        kept = [self._kept[same] for same in pages.values() if same is not None]
+        # Material's dumping raises here, before anything changes, for entries it cannot write.
+        parts = self._parts(kept) if all(isinstance(entries, str) for entries in kept) else _encoded(self._generate(kept))
         self._last = {key: same for key, same in pages.items() if same is not None}
         self._kept = {same: self._kept[same] for same in self._last.values()}
         self._current = {}
+        return parts
 
     def _generate(self, kept: list) -> str:
         """Material's own index of these pages' entries (a page's JSON read back)."""

@@ -134,6 +134,8 @@ class PackedBlocks(Mapping):
     each access), each page's held as one deflated UTF-8 string and the blocks'
     lengths. pop() gives a page's blocks and lets them go."""
 
+    _ABSENT = object()
+
     def __init__(self):
         self._packed: dict[str, tuple[bytes, tuple[int, ...]]] = {}
 
@@ -157,8 +159,6 @@ class PackedBlocks(Mapping):
 
     def __contains__(self, src_uri) -> bool:
         return src_uri in self._packed
-
-    _ABSENT = object()
 
     def pop(self, src_uri: str, default=_ABSENT):
         if src_uri not in self._packed:
