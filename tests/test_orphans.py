@@ -39,7 +39,9 @@ def _marked(mark: str) -> list[tuple[int, str]]:
                 if needle not in f.read().split(b"\0"):
                     continue
             with open(f"/proc/{entry}/cmdline", "rb") as f:
-                found.append((int(entry), f.read().replace(b"\0", b" ").decode("utf-8", "replace")[:160]))
+                # The whole command line: cut at 160 characters, a CI clone's longer
+                # paths cut "mike-mkdocs" off mike's build (stop 37 failed so).
+                found.append((int(entry), f.read().replace(b"\0", b" ").decode("utf-8", "replace")))
         except OSError:
             continue   # gone meanwhile, or a zombie
     return found
