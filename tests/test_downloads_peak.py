@@ -32,7 +32,8 @@ from taizhang.views import DOWNLOADS, Scope
 from test_exports import _hostile_records
 from test_record_headings import _hostile_project
 
-SWITCHES = [(xlsx, "SHEET_BY_SHEET"), (sheetxml, "CHUNKS"), (tabular, "CSV_AS_BYTES"), (background, "WRITE_EACH")]
+SWITCHES = [(xlsx, "SHEET_BY_SHEET"), (sheetxml, "CHUNKS"), (sheetxml, "SPOOL"), (sheetxml, "SHORT_TEXTS_KEPT"),
+            (tabular, "CSV_AS_BYTES"), (background, "WRITE_EACH")]
 
 
 def _switched(on: dict):
@@ -136,9 +137,10 @@ def test_the_workbook_holds_one_sheets_cells_and_never_a_whole_sheets_xml(genera
     the earlier ones were dropped, the later ones are not built yet), and the ledger
     sheet's XML reaches the archive in many chunks, none a third of it (CHUNKS; here
     a chunk is 64 strings). Building the workbook allocates less at its peak than with
-    either switch off: by more than a third of the ledger sheet's XML (the other sheets'
-    cells and XML), and by more than the sheet's XML (held as strings, joined, encoded,
-    joined again and edited)."""
+    any switch off: by more than a third of the ledger sheet's XML (the other sheets'
+    cells and XML), by more than the sheet's XML (held as strings, joined, encoded,
+    joined again and edited), by a quarter of it (SPOOL: its chunks all held until
+    deflated) and by a sixth (SHORT_TEXTS_KEPT: each long text's element kept)."""
     ledger = _ledger(generated)
     scope = Scope(ledger, ledger.current_round)
     monkeypatch.setattr(sheetxml, "_CHUNK_PIECES", 64)
@@ -150,9 +152,14 @@ def test_the_workbook_holds_one_sheets_cells_and_never_a_whole_sheets_xml(genera
         others.append(sum(len(sheet._cells) for sheet in ws.parent.worksheets if sheet is not ws))
         return original_data(ws)
 
-    def observed_chunks(self, name, chunks):
-        handed.setdefault(name, list(map(len, chunks)))
-        return original_chunks(self, name, chunks)
+    def observed_chunks(self, name, chunks, size):
+        sizes = handed.setdefault(name, []) if name not in handed else []   # the first build's
+
+        def counted():
+            for chunk in chunks:
+                sizes.append(len(chunk))
+                yield chunk
+        return original_chunks(self, name, counted(), size)
 
     monkeypatch.setattr(sheetxml, "sheet_data", observed_data)
     monkeypatch.setattr(zipfix.FixedArchive, "write_chunks", observed_chunks)
@@ -160,7 +167,8 @@ def test_the_workbook_holds_one_sheets_cells_and_never_a_whole_sheets_xml(genera
     assert len(others) >= 5 and others == [0] * len(others), others
     sizes = handed["xl/worksheets/sheet1.xml"]
     assert len(sizes) > 10 and max(sizes) < sum(sizes) / 3, sizes
-    for switch, less in (("SHEET_BY_SHEET", sum(sizes) / 3), ("CHUNKS", sum(sizes))):
+    for switch, less in (("SHEET_BY_SHEET", sum(sizes) / 3), ("CHUNKS", sum(sizes)),
+                         ("SPOOL", sum(sizes) / 4), ("SHORT_TEXTS_KEPT", sum(sizes) / 6)):
         old = _peak(lambda: xlsx.build_workbook(ledger, scope), **{switch: False})
         assert peak + less < old, (switch, peak, old, sum(sizes))
 
@@ -230,3 +238,22 @@ def test_a_cell_that_says_custom_height_keeps_its_text(tmp_path, switches):
     sheet = zipfile.ZipFile(io.BytesIO(book)).read("xl/worksheets/sheet1.xml")
     assert said.replace(">", "&gt;").encode("ascii") in sheet
     assert re.search(rb'<row [^>]*customHeight', sheet) is None and b"<row " in sheet
+
+
+def test_a_sheet_is_the_same_when_no_temporary_file_can_be_made(generated, monkeypatch):
+    """SPOOL with a full or read-only temporary folder: the chunks are kept in memory
+    (the list, as with SPOOL off) and the workbook is the same bytes."""
+    import tempfile
+
+    ledger = _ledger(generated)
+    scope = Scope(ledger, ledger.current_round)
+    spooled = xlsx.build_workbook(ledger, scope)
+    made = []
+
+    def refused(*args, **kwargs):
+        made.append(kwargs.get("prefix"))
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", refused)
+    assert xlsx.build_workbook(ledger, scope) == spooled
+    assert made and set(made) == {"taizhang-sheet-"}

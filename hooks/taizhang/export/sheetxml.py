@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import io
 import re
+import tempfile
 from datetime import timedelta
 
 import openpyxl
@@ -47,9 +48,22 @@ _ATTRIBUTE_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r
 _UNSTYLED = bytes(StyleArray().tobytes())     # a style array of zeros: no style (Cell.has_style)
 
 
-def sheet_data(ws) -> list[bytes] | None:
+def sheet_data(ws) -> list[bytes] | Spooled | None:
     """WorksheetWriter.write_rows' <sheetData> element, in pieces of whole rows (CHUNKS),
-    or None when openpyxl must write it."""
+    or None when openpyxl must write it. The pieces are spooled to an unnamed
+    temporary file as they are encoded (SPOOL), else kept in a list."""
+    chunks = _spool()
+    try:
+        data = _sheet_data(ws, chunks)
+    except BaseException:
+        _discard(chunks)
+        raise
+    if data is None:
+        _discard(chunks)
+    return data
+
+
+def _sheet_data(ws, chunks):
     wb = ws.parent
     add_style = wb._cell_styles.add
     dims = ws.row_dimensions
@@ -67,7 +81,10 @@ def sheet_data(ws) -> list[bytes] | None:
     quick_rows = QUICK_ROW_TAGS and _unstyled_first(wb._cell_styles)
     out = ["<sheetData>"]
     append = out.append
-    chunks: list[bytes] = []
+    # A text's element is kept for the next cell with the same text only when the text
+    # is short (units, states, dates...): a record's own long text is seldom met twice,
+    # and kept it would be the sheet's text held once more (SHORT_TEXTS_KEPT).
+    at_most = KEPT_TEXT_AT_MOST if SHORT_TEXTS_KEPT else float("inf")
     for row_idx, row in sorted(rows.items()):
         dim = dims.get(row_idx)
         if quick_rows and dim is not None and _plain_row(dim):
@@ -124,8 +141,10 @@ def sheet_data(ws) -> list[bytes] | None:
                 if element is None:
                     if LXML_REFUSED.search(value):
                         return None
-                    element = texts[value] = ('<is><t xml:space="preserve">' if value != value.strip() else "<is><t>") \
+                    element = ('<is><t xml:space="preserve">' if value != value.strip() else "<is><t>") \
                         + _escaped(value) + "</t></is></c>"
+                    if len(value) <= at_most:
+                        texts[value] = element
                 append(head)
                 append(element)
             else:
@@ -149,6 +168,82 @@ def sheet_data(ws) -> list[bytes] | None:
 # the rest of the sheet and copied by xlsx.automatic_rows, all at once.
 CHUNKS = True
 _CHUNK_PIECES = 2048
+
+# <sheetData>'s chunks are written, as they are encoded, into an unnamed temporary file
+# and read back one at a time as the archive deflates them (SPOOL; False: held in a
+# list until then). At 5,000 records the ledger sheet's 24 MB of XML were all held,
+# beside its cells, while the sheet was written: the downloads' peak.
+SPOOL = True
+SHORT_TEXTS_KEPT = True     # False: every distinct text's element kept for the sheet (tests compare)
+KEPT_TEXT_AT_MOST = 128     # characters of a text whose element is kept (SHORT_TEXTS_KEPT)
+
+
+class Spooled:
+    """Chunks of bytes, each written to an unnamed temporary file when appended
+    and read back whole, in order, when iterated (once); len() is their number."""
+
+    def __init__(self, file):
+        self._file, self._sizes, self.size = file, [], 0
+
+    def append(self, chunk: bytes) -> None:
+        self._file.write(chunk)
+        self._sizes.append(len(chunk))
+        self.size += len(chunk)
+
+    def __len__(self) -> int:
+        return len(self._sizes)
+
+    def __iter__(self):
+        try:
+            self._file.seek(0)
+            for size in self._sizes:
+                chunk = self._file.read(size)
+                if len(chunk) != size:
+                    raise OSError(f"临时文件读回的字节不全（{len(chunk)}/{size}）")
+                yield chunk
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def _spool():
+    """Where <sheetData>'s chunks go: a Spooled file (SPOOL), or a list when spooling
+    is off or no temporary file can be made (a full or read-only temporary folder)."""
+    if SPOOL and CHUNKS:
+        try:
+            return Spooled(tempfile.TemporaryFile(prefix="taizhang-sheet-"))
+        except OSError:
+            pass
+    return []
+
+
+def _discard(chunks) -> None:
+    if isinstance(chunks, Spooled):
+        chunks.close()
+
+
+def chunk_size(chunks) -> int:
+    """The bytes in a sheet's pieces (bytes, and lists or Spooled of bytes)."""
+    return sum(piece.size if isinstance(piece, Spooled) else
+               len(piece) if isinstance(piece, bytes) else sum(map(len, piece)) for piece in chunks)
+
+
+def each_chunk(pieces: list):
+    """The chunks of a sheet's pieces in order, each piece let go once given (a list of
+    chunks popped as it goes, a Spooled file read back and closed)."""
+    pieces.reverse()
+    while pieces:
+        piece = pieces.pop()
+        if isinstance(piece, bytes):
+            yield piece
+        elif isinstance(piece, Spooled):
+            yield from piece
+        else:
+            piece.reverse()
+            while piece:
+                yield piece.pop()
 
 
 # A row whose dimension holds nothing but a height (and no style) has its attributes
@@ -247,13 +342,14 @@ class _SheetWriter(WorksheetWriter):
         n = len(row_breaks.brk)
         self._placeholder("rowBreaks", [f'<rowBreaks count="{n}" manualBreakCount="{n}">{breaks}</rowBreaks>'.encode("ascii")])
 
-    def sheet_chunks(self) -> list[bytes]:
-        """The worksheet's XML in pieces, each whole elements (or tags)."""
+    def sheet_chunks(self) -> list:
+        """The worksheet's XML in pieces, each whole elements (or tags): bytes, and
+        the lists (or Spooled files) of chunks _placeholder put in (each_chunk gives them)."""
         written = self.read()
         out, at = [], 0
         for empty, data in self.pieces:      # nothing else can read so: text and attributes escape "<"
             found = written.index(empty, at)
-            out += [written[at:found], *data]
+            out += [written[at:found], data]
             at = found + len(empty)
         out.append(written[at:])
         self.pieces.clear()
@@ -303,11 +399,11 @@ class QuickExcelWriter(ExcelWriter):
         writer = _SheetWriter(ws, io.BytesIO())
         writer.write()
         ws._rels = writer._rels
-        chunks = writer.sheet_chunks()
+        pieces = writer.sheet_chunks()
         if CHUNKS and hasattr(self._archive, "write_chunks"):
-            self._archive.write_chunks(ws.path[1:], chunks)
+            self._archive.write_chunks(ws.path[1:], each_chunk(pieces), chunk_size(pieces))
         else:
-            self._archive.writestr(ws.path[1:], b"".join(chunks))
+            self._archive.writestr(ws.path[1:], b"".join(each_chunk(pieces)))
         self.manifest.append(ws)
 
 

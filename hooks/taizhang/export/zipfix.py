@@ -63,20 +63,19 @@ class FixedArchive:
         with open(filename, "rb") as file:
             self.writestr(arcname, file.read())
 
-    def write_chunks(self, name: str, chunks: list[bytes]) -> None:
-        """writestr(name, b"".join(chunks)), each chunk edited and deflated in turn and
-        let go (the same bytes: the edit never spans two chunks, each being whole
-        elements, and zlib's stream does not depend on how its input is cut); too
-        big for a member without ZIP64 (as ZipFile.writestr decides it): joined."""
-        if name == "docProps/core.xml" or sum(map(len, chunks)) * 1.05 > zipfile.ZIP64_LIMIT:
+    def write_chunks(self, name: str, chunks, size: int) -> None:
+        """writestr(name, b"".join(chunks)) for an iterator of chunks of `size` bytes in
+        all, each chunk edited and deflated in turn and let go (the same bytes: the edit
+        never spans two chunks, each being whole elements, and zlib's stream does not
+        depend on how its input is cut); too big for a member without ZIP64 (as
+        ZipFile.writestr decides it): joined."""
+        if name == "docProps/core.xml" or size * 1.05 > zipfile.ZIP64_LIMIT:
             self.writestr(name, b"".join(chunks))
-            chunks.clear()
             return
-        chunks.reverse()
         with self._zip.open(self._info(name), "w") as member:
-            while chunks:
-                chunk = chunks.pop()
+            for chunk in chunks:
                 member.write(chunk if self._edit is None else self._edit(name, chunk))
+                del chunk
 
     def namelist(self) -> list[str]:
         return self._zip.namelist()
