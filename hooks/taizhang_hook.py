@@ -46,7 +46,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 from mkdocs.structure.pages import Page  # noqa: E402
 from mkdocs.structure.toc import get_toc  # noqa: E402
 
-from taizhang import spawn  # noqa: E402
+from taizhang import collector, spawn  # noqa: E402
 from taizhang.console import speak_chinese  # noqa: E402
 from taizhang.errors import TaizhangError  # noqa: E402
 from taizhang.fsutil import BROKEN_LINK_REASONS, WRITE_ERRORS, broken_link, write_reason  # noqa: E402
@@ -574,6 +574,10 @@ def on_post_build(config):
     global _build
     build, session = _build, _session
     # After Material's search wrote its (now empty) index, before the offline plugin inlines it.
+    if not session.serving:
+        # The pages are written: what they held goes back to the system before the
+        # index (one core: jieba's dictionary) and the downloads take theirs.
+        collector.give_back()
     if build.search is not None:
         # Every page in build order; a dirty build did not convert unchanged pages: their entries are kept.
         order = [f.src_uri for f in build.files if f.is_documentation_page()]
@@ -589,6 +593,7 @@ def on_post_build(config):
             # A one-off build: the worker is done (and its CPU is counted as the build's).
             session.search.stop()
             session.search = None
+            collector.give_back()
     try:
         # Each file moved or written into the site and let go (export.background).
         build.tree.downloads.write_into(Path(config.site_dir))

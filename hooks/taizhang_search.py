@@ -32,8 +32,10 @@ Each page's entries are kept as their JSON text (PAGE_JSON), not as
 dicts, and the file is written from these texts a page at a time: the index
 is never made as one string (at 5,000 records the worker's peak was the
 index made whole at the end: 202 MB, now 119). With one core, InProcessSearch
-lets go its pages and jieba's dictionary once the index is written
-(RELEASE_WHEN_STOPPED), before the downloads are made in the same process.
+holds each page's inputs deflated and indexes them all when the index is
+written, after the pages (DEFER_INDEX), and lets go its pages and jieba's
+dictionary once the index is written (RELEASE_WHEN_STOPPED), before the
+downloads are made in the same process.
 """
 
 from __future__ import annotations
@@ -45,8 +47,10 @@ import hashlib
 import json
 import logging
 import os
+import pickle
 import queue
 import sys
+import zlib
 
 from taizhang import spawn
 
@@ -57,6 +61,7 @@ WRITE_WHERE_MADE = True      # False: the index JSON is sent to the build proces
 WRITE_CHUNK = 1 << 20        # characters of the index encoded and written at a time
 PAGE_JSON = True             # False: each page's entries kept as dicts, the index made as one string (tests compare)
 RELEASE_WHEN_STOPPED = True  # False: InProcessSearch keeps its pages and jieba's dictionary once stopped (tests compare)
+DEFER_INDEX = True           # False: InProcessSearch indexes each page as it is converted, jieba loaded from on_config (tests compare)
 
 
 class _Link:
@@ -149,32 +154,61 @@ class SearchWorker:
 class InProcessSearch:
     """The worker's indexing in the build process, for a build with one core:
     the same pages in, the same index out, without a second process's start-up,
-    imports and pickled pages (SearchWorker's methods, called directly)."""
+    imports and pickled pages (SearchWorker's methods, called directly).
+
+    The pages are indexed when the index is written, not as they are converted
+    (DEFER_INDEX): until then each page's search inputs are held pickled and
+    deflated, and jieba's dictionary (about 60 MB) is loaded only then, after
+    MkDocs has written the pages, instead of for the whole build."""
 
     def __init__(self, plugin_config: dict):
         self.plugin_config = plugin_config
+        self._pages = None if DEFER_INDEX else self._indexer()
+        self._held: dict[str, bytes | None] = {}   # page -> its search inputs, pickled and deflated (None: excluded)
+
+    def _indexer(self):
         # Material's on_config has set jieba's dictionaries in this process, this build.
-        self._pages = _Pages(_search_index(plugin_config, dictionaries_set=True), plugin_config)
+        return _Pages(_search_index(self.plugin_config, dictionaries_set=True), self.plugin_config)
 
     def alive(self) -> bool:
         return True
 
     def begin(self) -> None:
-        self._pages.begin()
+        self._held = {}
+        if self._pages is not None:
+            self._pages.begin()
 
     def add(self, key: str, inputs: tuple | None) -> None:
-        self._pages.add(key, inputs)
+        if self._pages is None:
+            try:
+                self._held[key] = None if inputs is None else zlib.compress(pickle.dumps(inputs, 5), 1)
+                return
+            except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+                pass   # meta Material reads but pickle cannot write: indexed now
+        self._indexed().add(key, inputs)
+
+    def _indexed(self):
+        """The pages, every page held so far indexed now (jieba loaded now)."""
+        if self._pages is None:
+            self._pages = self._indexer()
+            self._pages.begin()
+        held, self._held = self._held, {}
+        for key in list(held):
+            packed = held.pop(key)
+            self._pages.add(key, None if packed is None else pickle.loads(zlib.decompress(packed)))
+        return self._pages
 
     def finish(self, order: list[str], keep_unsent: bool = False) -> str:
-        return self._pages.finish(order, keep_unsent)
+        return self._indexed().finish(order, keep_unsent)
 
     def write(self, order: list[str], target: str, keep_unsent: bool = False) -> None:
-        self._pages.write(order, keep_unsent, target)
+        self._indexed().write(order, keep_unsent, target)
 
     def stop(self) -> None:
         """Stopped once its build has written the index (a one-off build: with one
         core, InProcessSearch is not used under `mkdocs serve`): the pages' entries
         and jieba's dictionary (about 60 MB) are let go before the downloads are made."""
+        self._held = {}
         if RELEASE_WHEN_STOPPED and self._pages is not None:
             self._pages = None
             _release_jieba()

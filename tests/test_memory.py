@@ -6,8 +6,11 @@
   tests/test_pages_once.py shows they hold less);
 - the search worker writes the index file itself (taizhang_search.WRITE_WHERE_MADE),
   a page at a time from each page's JSON text (PAGE_JSON), and with one core the
-  build lets go the pages' entries and jieba's dictionary once the index is
-  written (RELEASE_WHEN_STOPPED; tests/test_search_pages.py shows both hold less);
+  build indexes the pages only when the index is written (DEFER_INDEX) and lets go
+  the pages' entries and jieba's dictionary once it is written
+  (RELEASE_WHEN_STOPPED; tests/test_search_pages.py shows each holds less);
+- freed memory goes back to the system after the pages, after the index and
+  after each download (taizhang.collector.GIVE_BACK; tests/test_collector.py);
 - the downloads process writes its files into a temporary folder and ends, and
   the build moves them into the site (export.background.VIA_FILES).
 
@@ -47,9 +50,9 @@ import taizhang_search
 from taizhang.export import background
 if os.environ.get("OLD") == "1":
     taizhang_search.WRITE_WHERE_MADE = background.VIA_FILES = False
-    taizhang_search.PAGE_JSON = taizhang_search.RELEASE_WHEN_STOPPED = False
-    from taizhang import tree
-    tree.PACK_BLOCKS = False
+    taizhang_search.PAGE_JSON = taizhang_search.RELEASE_WHEN_STOPPED = taizhang_search.DEFER_INDEX = False
+    from taizhang import collector, tree
+    tree.PACK_BLOCKS = collector.GIVE_BACK = False
 import mkdocs.commands.build as mkdocs_build
 from mkdocs.plugins import PluginCollection
 

@@ -279,3 +279,54 @@ def test_one_core_segments_with_a_user_dictionary_as_material_does(tmp_path):
     material = index("site-material", True, **{ts.WORKER_ENV: "0"})   # Material indexes every page itself
     assert json.dumps("\u200b谋早谋细\u200b")[1:-1].encode("ascii") in material   # the user's word is one
     assert index("site-one-core", True) == material
+
+
+DEFER = r"""
+import json, sys, threading
+sys.path.insert(0, sys.argv[1])
+import taizhang_search as ts
+ts.DEFER_INDEX = sys.argv[2] == "on"
+config, target = json.loads(sys.argv[3]), sys.argv[5]
+with open(sys.argv[4], encoding="utf-8") as f:
+    pages = json.load(f)
+import jieba
+
+search = ts.InProcessSearch(config)
+search.begin()
+for key, inputs in pages:
+    search.add(key, inputs)
+loaded = jieba.dt.initialized              # before the index is written
+held = sum(len(packed) for packed in search._held.values() if packed)
+search.write([key for key, _ in pages], target)
+written = jieba.dt.initialized
+# Inputs pickle cannot write (a lock in the meta Material reads) are indexed at once.
+odd = ts.InProcessSearch(config)
+odd.begin()
+odd.add("odd.md", ["odd/", "Odd", {"tags": [threading.Lock()]}, [], "<h1 id='odd'>Odd</h1><p>文字</p>"])
+odd_indexed = odd._pages is not None and not odd._held
+print(json.dumps([loaded, written, held, odd_indexed]))
+"""
+
+
+def test_one_core_indexes_the_pages_when_the_index_is_written(tmp_path):
+    """With one core (InProcessSearch) each page's search inputs are held pickled and
+    deflated, jieba's dictionary is not loaded, until the index is written: then the
+    pages are indexed, and the index is the one indexing them as they came gives
+    (DEFER_INDEX off). The held inputs take less than a third of the pages' HTML."""
+    # Pages the size of a record page (a few KB of HTML, as at 5,000 records: 9.2 MB held in all).
+    pages = [(key, [*inputs[:4], inputs[4] * 6]) for key, inputs in _record_pages(40)]
+    html = sum(len(inputs[4].encode("utf-8")) for _, inputs in pages)
+    given = tmp_path / "pages.json"
+    given.write_text(json.dumps(pages), encoding="utf-8")
+    results = {}
+    for switch in ("on", "off"):
+        target = tmp_path / f"{switch}.json"
+        run = subprocess.run([sys.executable, "-c", DEFER, str(REPO / "hooks"), switch, json.dumps(CONFIG),
+                              str(given), str(target)], capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr[-3000:]
+        results[switch] = json.loads(run.stdout) + [target.read_bytes()]
+    assert results["on"][4] == results["off"][4] and b"\\u200b" in results["on"][4]
+    loaded, written, held, odd_indexed, _ = results["on"]
+    assert loaded is False and written is True and 0 < held < html / 3, (results["on"][:4], html)
+    assert odd_indexed is True
+    assert results["off"][0] is True and results["off"][2] == 0

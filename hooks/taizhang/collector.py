@@ -31,3 +31,27 @@ class paused:   # noqa: N801 (used as `with collector.paused():`, like contextli
             gc.enable()
             if self._collect_young:
                 gc.collect(0)
+
+
+# Memory freed by the steps before (pages written, jieba's dictionary let go) given back
+# to the system between the last steps of a one-off build (GIVE_BACK; False: kept by the
+# C allocator). glibc keeps freed blocks for reuse, and Python's objects of the next step
+# (jieba's dictionary, a sheet's cells) mostly come from memory it cannot reuse, so the
+# process's peak was what the pages left plus what the next step takes.
+GIVE_BACK = True
+
+
+def give_back() -> bool:
+    """glibc's malloc_trim(0): the free memory of the C heap returned to the system.
+    False where there is no such call (another C library) or GIVE_BACK is off."""
+    if not GIVE_BACK:
+        return False
+    try:
+        import ctypes
+
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return False
+    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    trim(0)
+    return True

@@ -33,7 +33,7 @@ import weakref
 from pathlib import Path
 from types import MappingProxyType
 
-from taizhang import spawn
+from taizhang import collector, spawn
 
 SEND_LEDGER = True   # False: the child reads the ledger again from the project (tests compare the files)
 VIA_FILES = True     # False: the child sends every file back through the pipe, pickled (tests compare)
@@ -76,6 +76,7 @@ def _write_as_made(downloads, path_of) -> dict[str, str]:
         paths[src_uri] = path_of(src_uri, len(paths))
         write_file(Path(paths[src_uri]), data)
         del data      # not held while the next one is made
+        collector.give_back()   # nor the memory that made it (collector.GIVE_BACK)
     return paths
 
 
