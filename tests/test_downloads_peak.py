@@ -257,3 +257,40 @@ def test_a_sheet_is_the_same_when_no_temporary_file_can_be_made(generated, monke
     monkeypatch.setattr(tempfile, "TemporaryFile", refused)
     assert xlsx.build_workbook(ledger, scope) == spooled
     assert made and set(made) == {"taizhang-sheet-"}
+
+
+def test_a_sheet_is_the_same_when_the_temporary_file_fills_up(generated, monkeypatch):
+    """SPOOL when the temporary folder's disk fills while a sheet is spooled: the
+    chunks written so far are read back, the rest held in memory, and the workbook
+    is the same bytes (no download lost for want of temporary space)."""
+    import errno
+    import tempfile
+
+    ledger = _ledger(generated)
+    scope = Scope(ledger, ledger.current_round)
+    monkeypatch.setattr(sheetxml, "_CHUNK_PIECES", 64)     # many chunks: the disk fills after a few
+    spooled = xlsx.build_workbook(ledger, scope)
+    real = tempfile.TemporaryFile
+    full = []
+
+    class FillingUp:
+        """A real unbuffered temporary file whose disk is full after 20,000 bytes."""
+
+        def __init__(self, file):
+            self._file, self._written = file, 0
+
+        def write(self, data):
+            room = 20_000 - self._written
+            if room <= 0:
+                full.append(self._written)
+                raise OSError(errno.ENOSPC, "No space left on device")
+            written = self._file.write(data[:room])      # a short write, then the error
+            self._written += written
+            return written
+
+        def __getattr__(self, name):
+            return getattr(self._file, name)
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", lambda *a, **k: FillingUp(real(*a, **k)))
+    assert xlsx.build_workbook(ledger, scope) == spooled
+    assert full    # the disk did fill up

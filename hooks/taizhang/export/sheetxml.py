@@ -180,13 +180,25 @@ KEPT_TEXT_AT_MOST = 128     # characters of a text whose element is kept (SHORT_
 
 class Spooled:
     """Chunks of bytes, each written to an unnamed temporary file when appended
-    and read back whole, in order, when iterated (once); len() is their number."""
+    and read back whole, in order, when iterated (once); len() is their number.
+    When the file cannot take a chunk (a full disk), the chunks written so far
+    are read back and the rest are held in memory, as without SPOOL."""
 
     def __init__(self, file):
         self._file, self._sizes, self.size = file, [], 0
+        self._held: list[bytes] | None = None   # the chunks in memory, once the file failed
 
     def append(self, chunk: bytes) -> None:
-        self._file.write(chunk)
+        if self._held is None:
+            try:
+                view = memoryview(chunk)
+                while view:      # unbuffered: an error is seen here, and a write may be short
+                    view = view[self._file.write(view):]
+            except OSError:
+                self._held = list(self._read_back())
+                self._file.close()
+        if self._held is not None:
+            self._held.append(chunk)
         self._sizes.append(len(chunk))
         self.size += len(chunk)
 
@@ -194,15 +206,27 @@ class Spooled:
         return len(self._sizes)
 
     def __iter__(self):
+        if self._held is not None:
+            held, self._held = self._held, []
+            held.reverse()
+            while held:
+                yield held.pop()
+            return
         try:
-            self._file.seek(0)
-            for size in self._sizes:
-                chunk = self._file.read(size)
-                if len(chunk) != size:
-                    raise OSError(f"临时文件读回的字节不全（{len(chunk)}/{size}）")
-                yield chunk
+            yield from self._read_back()
         finally:
             self.close()
+
+    def _read_back(self):
+        self._file.seek(0)
+        for size in self._sizes:
+            chunk = self._file.read(size)
+            while len(chunk) < size:
+                more = self._file.read(size - len(chunk))
+                if not more:
+                    raise OSError(f"临时文件读回的字节不全（{len(chunk)}/{size}）")
+                chunk += more
+            yield chunk
 
     def close(self) -> None:
         self._file.close()
@@ -213,7 +237,7 @@ def _spool():
     is off or no temporary file can be made (a full or read-only temporary folder)."""
     if SPOOL and CHUNKS:
         try:
-            return Spooled(tempfile.TemporaryFile(prefix="taizhang-sheet-"))
+            return Spooled(tempfile.TemporaryFile(prefix="taizhang-sheet-", buffering=0))
         except OSError:
             pass
     return []
