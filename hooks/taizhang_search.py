@@ -91,7 +91,61 @@ def search_inputs(page, content: str) -> tuple | None:
         return None   # excluded, or a setting Material reads its own way
     # Material reads only these keys of the page's meta.
     meta = {k: page.meta[k] for k in ("title", "tags", "search") if k in page.meta}
+    # What Material writes with str() (the title; the boost, json's default=str) is
+    # sent as it shows now: a set in it would be rebuilt by pickle in another order.
+    if "title" in meta and _holds_set(meta["title"]):
+        meta["title"] = _Shown(str(meta["title"]))
+    if "boost" in search and _holds_set(search["boost"]):
+        meta["search"] = {**search, "boost": _shown(search["boost"])}
     return (page.url, page.title, meta, _toc(page.toc), content)
+
+
+class _Shown:
+    """A set from a page's front matter (YAML's !!set) as str() shows it. A set lists
+    its elements in the order of its table's slots; pickled (to the worker, or held
+    on one core: DEFER_INDEX) it is rebuilt element by element into a table of
+    another size, and {0, 16, 1, 2, 3} came back as {0, 1, 2, 3, 16}."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+    __repr__ = __str__   # also inside a list or a dict shown by str()
+
+
+def _shown(value):
+    """A copy of value with each set in it (in lists and dicts, at any depth) made _Shown."""
+    try:
+        return _sets_shown(value, frozenset())
+    except RecursionError:   # sets under hundreds of lists: as they are
+        return value
+
+
+def _holds_set(value) -> bool:
+    """Whether value is or holds a set (walked without recursion: YAML nests 490 deep)."""
+    seen, todo = set(), [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, (set, frozenset)):
+            return True
+        if isinstance(item, (list, dict)) and id(item) not in seen:
+            seen.add(id(item))
+            todo.extend(item.values() if isinstance(item, dict) else item)
+    return False
+
+
+def _sets_shown(value, within: frozenset):
+    if isinstance(value, (set, frozenset)):
+        return _Shown(str(value))
+    if id(value) in within:   # a list holding itself (YAML anchors): Material cannot write it either
+        return value
+    if isinstance(value, list):
+        return [_sets_shown(item, within | {id(value)}) for item in value]
+    if isinstance(value, dict):
+        return {key: _sets_shown(item, within | {id(value)}) for key, item in value.items()}
+    return value
 
 
 class SearchWorker:

@@ -330,3 +330,30 @@ def test_one_core_indexes_the_pages_when_the_index_is_written(tmp_path):
     assert loaded is False and written is True and 0 < held < html / 3, (results["on"][:4], html)
     assert odd_indexed is True
     assert results["off"][0] is True and results["off"][2] == 0
+
+
+def test_a_set_in_the_front_matter_is_written_as_material_writes_it(tmp_path):
+    """A page's title or search boost may be a set (YAML's !!set): Material writes it
+    with str(), its elements in the order of the set's table. Pickled (to the worker,
+    or held on one core: DEFER_INDEX) a set is rebuilt into a table of another size,
+    and {0, 16, 1, 2, 3} was written {0, 1, 2, 3, 16}. The index on one core and with
+    the worker is Material's own."""
+    project = copy_project(tmp_path / "project")
+    shown = "{0, 16, 1, 2, 3}"
+    (project / "docs" / "sets.md").write_text(
+        "---\ntitle: !!set {0: , 16: , 1: , 2: , 3: }\n"
+        "search: {boost: [!!set {0: , 16: , 1: , 2: , 3: }, 2], exclude: !!set {}}\n---\n\n正文。\n", encoding="utf-8")
+
+    def index(site: str, one_core: bool, **extra) -> bytes:
+        pin = (lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})) if one_core else None
+        run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", site], cwd=project,
+                             env=env(**extra), capture_output=True, text=True, timeout=600, preexec_fn=pin)
+        assert run.returncode == 0, run.stderr[-3000:]
+        return (project / site / "search" / "search_index.json").read_bytes()
+
+    material = index("site-material", True, **{ts.WORKER_ENV: "0"})   # Material indexes every page itself
+    entry = [e for e in json.loads(material)["docs"] if e["location"] == "sets/"]
+    assert entry == [{"location": "sets/", "title": shown, "text": "<p>\u200b正文\u200b。</p>", "boost": [shown, 2]}]
+    assert index("site-one-core", True) == material
+    if len(os.sched_getaffinity(0)) > 1:
+        assert index("site-worker", False) == material
