@@ -116,7 +116,7 @@ class _Shown:
 
 
 def _shown(value):
-    """A copy of value with each set in it (in lists and dicts, at any depth) made _Shown."""
+    """A copy of value with each set in it (in lists, tuples and dicts, at any depth) made _Shown."""
     try:
         return _sets_shown(value, frozenset())
     except RecursionError:   # sets under hundreds of lists: as they are
@@ -130,7 +130,7 @@ def _holds_set(value) -> bool:
         item = todo.pop()
         if isinstance(item, (set, frozenset)):
             return True
-        if isinstance(item, (list, dict)) and id(item) not in seen:
+        if isinstance(item, (list, tuple, dict)) and id(item) not in seen:
             seen.add(id(item))
             todo.extend(item.values() if isinstance(item, dict) else item)
     return False
@@ -141,8 +141,8 @@ def _sets_shown(value, within: frozenset):
         return _Shown(str(value))
     if id(value) in within:   # a list holding itself (YAML anchors): Material cannot write it either
         return value
-    if isinstance(value, list):
-        return [_sets_shown(item, within | {id(value)}) for item in value]
+    if isinstance(value, (list, tuple)):     # tuples: YAML's !!omap and !!pairs
+        return type(value)(_sets_shown(item, within | {id(value)}) for item in value)
     if isinstance(value, dict):
         return {key: _sets_shown(item, within | {id(value)}) for key, item in value.items()}
     return value

@@ -342,7 +342,8 @@ def test_a_set_in_the_front_matter_is_written_as_material_writes_it(tmp_path):
     shown = "{0, 16, 1, 2, 3}"
     (project / "docs" / "sets.md").write_text(
         "---\ntitle: !!set {0: , 16: , 1: , 2: , 3: }\n"
-        "search: {boost: [!!set {0: , 16: , 1: , 2: , 3: }, 2], exclude: !!set {}}\n---\n\n正文。\n", encoding="utf-8")
+        "search: {boost: [!!set {0: , 16: , 1: , 2: , 3: }, 2, !!omap [{a: !!set {0: , 16: , 1: , 2: , 3: }}]],"
+        " exclude: !!set {}}\n---\n\n正文。\n", encoding="utf-8")
 
     def index(site: str, one_core: bool, **extra) -> bytes:
         pin = (lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})) if one_core else None
@@ -353,7 +354,7 @@ def test_a_set_in_the_front_matter_is_written_as_material_writes_it(tmp_path):
 
     material = index("site-material", True, **{ts.WORKER_ENV: "0"})   # Material indexes every page itself
     entry = [e for e in json.loads(material)["docs"] if e["location"] == "sets/"]
-    assert entry == [{"location": "sets/", "title": shown, "text": "<p>\u200b正文\u200b。</p>", "boost": [shown, 2]}]
+    assert entry == [{"location": "sets/", "title": shown, "text": "<p>\u200b正文\u200b。</p>", "boost": [shown, 2, [["a", shown]]]}]
     assert index("site-one-core", True) == material
     if len(os.sched_getaffinity(0)) > 1:
         assert index("site-worker", False) == material
