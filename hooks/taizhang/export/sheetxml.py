@@ -180,7 +180,7 @@ KEPT_TEXT_AT_MOST = 128     # characters of a text whose element is kept (SHORT_
 
 class Spooled:
     """Chunks of bytes, each written to an unnamed temporary file when appended
-    and read back whole, in order, when iterated (once); len() is their number.
+    and read back whole, in order, when iterated (once); `size` is their bytes.
     When the file cannot take a chunk (a full disk), the chunks written so far
     are read back and the rest are held in memory, as without SPOOL."""
 
@@ -201,9 +201,6 @@ class Spooled:
             self._held.append(chunk)
         self._sizes.append(len(chunk))
         self.size += len(chunk)
-
-    def __len__(self) -> int:
-        return len(self._sizes)
 
     def __iter__(self):
         if self._held is not None:
