@@ -240,8 +240,10 @@ def test_one_core_lets_the_dictionary_go_once_stopped(tmp_path):
     pages = [(key, list(inputs)) for key, inputs in _record_pages(20)]
     results = {}
     for switch in ("on", "off"):
+        # jieba's own dictionary, as with a user dictionary (its default one alone is read as a trie)
         run = subprocess.run([sys.executable, "-c", RELEASE, str(REPO / "hooks"), switch, json.dumps(CONFIG),
-                              json.dumps(pages), str(tmp_path)], capture_output=True, text=True, timeout=300)
+                              json.dumps(pages), str(tmp_path)], capture_output=True, text=True, timeout=300,
+                             env={**os.environ, "TAIZHANG_JIEBA_TRIE": "0"})
         assert run.returncode == 0, run.stderr[-3000:]
         results[switch] = json.loads(run.stdout)
         first, again = (tmp_path / "first.json").read_bytes(), (tmp_path / "again.json").read_bytes()
@@ -322,7 +324,8 @@ def test_one_core_indexes_the_pages_when_the_index_is_written(tmp_path):
     for switch in ("on", "off"):
         target = tmp_path / f"{switch}.json"
         run = subprocess.run([sys.executable, "-c", DEFER, str(REPO / "hooks"), switch, json.dumps(CONFIG),
-                              str(given), str(target)], capture_output=True, text=True, timeout=300)
+                              str(given), str(target)], capture_output=True, text=True, timeout=300,
+                             env={**os.environ, "TAIZHANG_JIEBA_TRIE": "0"})   # jieba's own dictionary
         assert run.returncode == 0, run.stderr[-3000:]
         results[switch] = json.loads(run.stdout) + [target.read_bytes()]
     assert results["on"][4] == results["off"][4] and b"\\u200b" in results["on"][4]

@@ -4,9 +4,13 @@ own segmentation)."""
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import sys
+import tempfile
+
+import pytest
 
 from conftest import REPO
 
@@ -19,14 +23,17 @@ def _texts() -> list[str]:
     return texts
 
 
-def test_the_same_words_as_jieba_on_real_and_random_text():
+@pytest.mark.parametrize("dictionary", ["jieba", "trie"])
+def test_the_same_words_as_jieba_on_real_and_random_text(dictionary):
+    """With jieba's own dictionary, and with its trie (taizhang.jiebatrie)."""
     import jieba
 
+    from taizhang.jiebatrie import from_freq
     from taizhang.segment import cutter
 
     jieba.setLogLevel(60)
     jieba.initialize()
-    cut = cutter(jieba)
+    cut = cutter(jieba, from_freq(jieba.dt.FREQ, jieba.dt.total) if dictionary == "trie" else None)
     rng = random.Random(20261206)
     texts = _texts()
     runs = [run for text in texts for run in re.findall(r"[\u3400-\u9fff\U00020000-\U0002a6df]+", text)]
@@ -134,3 +141,76 @@ print(json.dumps([loaded, pages.finish(["CS-001"], False), __import__("pkg_resou
     assert out["on"][0] is False and out["off"][0] is True
     assert out["on"][1] == out["off"][1] and "\u200b压实\u200b" in json.dumps(json.loads(out["on"][1]), ensure_ascii=False)
     assert out["on"][2] == out["off"][2] == "pkg_resources"
+
+
+def test_the_trie_is_jiebas_dictionary_kept_once_per_user(tmp_path, monkeypatch):
+    """taizhang.jiebatrie: every key of jieba's prefix dictionary with its frequency, and
+    nothing else, in about a tenth of the memory; made once and kept in the user's cache
+    folder (private), read back from there; a damaged file, a file that is a link, or
+    one made from another dict.txt is not read but made again; where it cannot be
+    kept, jieba's own dictionary is used (None)."""
+    import jieba
+
+    from taizhang import jiebatrie
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    freq = jieba.dt.FREQ
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    trie = jiebatrie.kept(jieba)
+    path = tmp_path / "cache" / "taizhang" / f"jieba-{jiebatrie.JIEBA_VERSION}.trie"
+    assert path.is_file() and path.stat().st_mode & 0o777 == 0o600 and path.parent.stat().st_mode & 0o777 == 0o700
+    assert trie.total == jieba.dt.total and len(trie.chars) == len(freq) > 300_000
+    assert all(trie.freq_of(key) == value for key, value in freq.items())
+    rng = random.Random(7)
+    others = {"".join(chr(rng.randint(0x4E00, 0x9FFF)) for _ in range(rng.randint(1, 6))) for _ in range(20000)}
+    others |= {"", "a", "台账z", "\U00020000", "巡视整改台账逐条销号"}
+    assert all(trie.freq_of(text) == freq.get(text) for text in others)
+    held = len(trie.chars) * 2 + len(trie.freq) * trie.freq.itemsize + len(trie.end) * trie.end.itemsize
+    assert held < 8 * 2 ** 20 and path.stat().st_size < 8 * 2 ** 20
+
+    kept = path.read_bytes()
+
+    def made_again(*_):
+        raise AssertionError("made again")
+
+    with monkeypatch.context() as m:   # read back, not made again
+        m.setattr(jiebatrie, "_made", made_again)
+        again = jiebatrie.kept(jieba)
+    assert (again.chars, again.freq, again.end, again.total) == (trie.chars, trie.freq, trie.end, trie.total)
+
+    damaged = bytearray(kept)
+    damaged[-3] ^= 0xFF
+    path.write_bytes(bytes(damaged))
+    assert jiebatrie.kept(jieba).chars == trie.chars and path.read_bytes() == kept
+
+    elsewhere = tmp_path / "elsewhere.trie"
+    elsewhere.write_bytes(kept)
+    path.unlink()
+    path.symlink_to(elsewhere)
+    with monkeypatch.context() as m:   # the link is not followed: made again
+        m.setattr(jiebatrie, "_made", made_again)
+        with pytest.raises(AssertionError, match="made again"):
+            jiebatrie.kept(jieba)
+    assert jiebatrie.kept(jieba) is not None and not path.is_symlink() and path.read_bytes() == kept
+    assert elsewhere.read_bytes() == kept
+
+    other = {**jiebatrie._source(jieba), "dict_size": 1}   # another dict.txt: not this one's trie
+    assert jiebatrie.from_bytes(kept, other) is None and jiebatrie.from_bytes(kept[:-1], jiebatrie._source(jieba)) is None
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked / "cache"))   # nowhere to keep it
+    monkeypatch.setattr(tempfile, "tempdir", str(blocked / "tmp"))
+    assert jiebatrie.kept(jieba) is None
+
+    assert not jiebatrie.usable(jieba)   # jieba's own is loaded in this process
+    import subprocess
+
+    script = ("import sys, jieba; sys.path.insert(0, sys.argv[1]); from taizhang import jiebatrie; "
+              "before = jiebatrie.usable(jieba); jieba.add_word('巡视整改台账'); print(before, jiebatrie.usable(jieba))")
+    for switch, expected in (("", "True False"), ("0", "False False")):   # a user's word: jieba's own
+        run = subprocess.run([sys.executable, "-c", script, str(REPO / "hooks")], capture_output=True, text=True,
+                             env={**os.environ, jiebatrie.USE_TRIE_ENV: switch}, timeout=120)
+        assert run.stdout.split() == expected.split(), run.stderr[-2000:]

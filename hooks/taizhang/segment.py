@@ -27,13 +27,17 @@ from math import log
 _UNSEEN = object()
 
 
-def cutter(jieba):
+def cutter(jieba, trie=None):
     """A function text -> list of words equal to list(jieba.cut(text)), once
-    jieba's dictionaries are loaded (call it after jieba.initialize())."""
+    jieba's dictionaries are loaded (call it after jieba.initialize()); with
+    `trie` (taizhang.jiebatrie: jieba's default dictionary, compact), jieba's
+    own dictionary need not be loaded."""
     if getattr(jieba, "__version__", "") != "0.42.1":
         return lambda text: list(jieba.cut(text))
     from jieba import finalseg
 
+    if trie is not None:
+        return _trie_cutter(jieba, finalseg, trie)
     tokenizer = jieba.dt
     tokenizer.check_initialized()
     get = tokenizer.FREQ.get
@@ -42,7 +46,6 @@ def cutter(jieba):
     # of 0 frequency); filled as words are met, never more than the dictionary.
     logs: dict[str, float | None] = {}
     word_log = logs.get
-    re_han, re_skip = jieba.re_han_default, jieba.re_skip_default
     viterbi = _viterbi_cut(finalseg)
 
     def route(s: str) -> list[int]:
@@ -72,6 +75,68 @@ def cutter(jieba):
                 best, at = (log(get(s[k]) or 1) - logtotal) + value[k + 1], k
             value[k], end[k] = best, at
         return end
+
+    return _cut(jieba, route, get, viterbi)
+
+
+def _trie_cutter(jieba, finalseg, trie):
+    """cutter's function over the trie (taizhang.jiebatrie): the same candidates in
+    the same order, the same floating-point operations, for log(freq) computed
+    per candidate as jieba's calc does."""
+    first, freq, children = trie.first.get, trie.freq, trie.children
+    logtotal = log(trie.total)
+    # Node met -> (log(freq) - log(total) as calc computes it, None for a prefix of 0
+    # frequency; its children's characters; their nodes): never more than the dictionary.
+    met: dict[int, tuple] = {}
+    met_get = met.get
+    viterbi = _viterbi_cut(finalseg)
+
+    def meet(node: int) -> tuple:
+        f = freq[node]
+        found = met[node] = (log(f) - logtotal if f else None, *children(node))
+        return found
+
+    def route(s: str) -> list[int]:
+        n = len(s)
+        value = [0.0] * (n + 1)
+        end = [0] * (n + 1)
+        for k in range(n - 1, -1, -1):
+            best = None
+            i, node = k, first(s[k])
+            start = node
+            while node is not None:   # get_DAG's candidates for k, in its order
+                lf, kid_chars, kids = met_get(node) or meet(node)
+                if lf is not None:
+                    v = lf + value[i + 1]
+                    if best is None or v >= best:   # max() over (value, end): a tie goes to the later end
+                        best, at = v, i
+                i += 1
+                if i >= n:
+                    break
+                kid = kid_chars.find(s[i])   # the node of s[k:i + 1], if a key
+                node = kids[kid] if kid >= 0 else None
+            if best is None:   # no word starts here: the character alone
+                best, at = (log((freq[start] if start is not None else None) or 1) - logtotal) + value[k + 1], k
+            value[k], end[k] = best, at
+        return end
+
+    def get(text: str) -> int | None:
+        """trie.freq_of(text): jieba's FREQ.get."""
+        node = first(text[0]) if text else None
+        for char in text[1:]:
+            if node is None:
+                return None
+            _, kid_chars, kids = met_get(node) or meet(node)
+            kid = kid_chars.find(char)
+            node = kids[kid] if kid >= 0 else None
+        return None if node is None else freq[node]
+
+    return _cut(jieba, route, get, viterbi)
+
+
+def _cut(jieba, route, get, viterbi):
+    """Tokenizer.cut (accurate mode, HMM on) over a route function and a dictionary look-up."""
+    re_han, re_skip = jieba.re_han_default, jieba.re_skip_default
 
     def unknown(buf: str, out: list) -> None:
         if len(buf) == 1:

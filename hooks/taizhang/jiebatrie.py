@@ -1,0 +1,255 @@
+"""jieba's default prefix dictionary held as a compact trie: about 5 MB
+instead of the 60 MB of jieba's own dict (498,113 str keys and int values),
+for the search index's segmentation (taizhang.segment) of a build.
+
+jieba's prefix dictionary (Tokenizer.FREQ) holds every word of dict.txt and
+every prefix of one (frequency 0). Such a set of keys, sorted, is the
+pre-order walk of a trie: each key is followed by the keys it is a prefix
+of, then by its next sibling. The trie is kept as three arrays over the
+sorted keys: each key's last character (`chars`), its frequency (`freq`)
+and the index just past the keys it is a prefix of (`end`). A node's
+children are found by hopping from end to end; the hop is made once per
+node met, and the node's children kept as a string of their characters
+(found with str.find) and their indexes.
+
+The trie is made once per machine, from the dictionary jieba itself loads
+(a tokenizer of its own, let go once the trie is written), and kept in the
+user's cache folder (~/.cache/taizhang, or a folder of the user's own in the
+temporary folder). A build reads it (a few milliseconds) when jieba is
+0.42.1 with its default dictionary and no user dictionary; in every other
+case segment.cutter uses jieba's own dictionary, as before. Only a regular
+file of this user's, not a link, with the right header and checksum is
+read; anything else is made again (or, where nothing can be written, jieba's
+dictionary is used).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+import tempfile
+import zlib
+from array import array
+
+from taizhang import collector
+
+JIEBA_VERSION = "0.42.1"
+USE_TRIE_ENV = "TAIZHANG_JIEBA_TRIE"   # 0: jieba's own dictionary (tests compare)
+MAGIC = b"taizhang-jieba-trie 1\n"
+LARGEST_FILE = 64 * 1024 * 1024
+_FORMAT = "I"    # unsigned 32-bit in every CPython this runs on (checked on use)
+
+
+class Trie:
+    """The prefix dictionary: freq_of(text) is jieba's FREQ.get(text)."""
+
+    def __init__(self, chars: str, freq: array, end: array, total: int):
+        self.chars, self.freq, self.end, self.total = chars, freq, end, total
+        first, i, n = {}, 0, len(chars)
+        while i < n:      # the keys of one character: the root's children
+            first[chars[i]] = i
+            i = end[i]
+        self.first = first
+
+    def child(self, node: int, char: str) -> int | None:
+        """The node of the key node's key + char, None if it is not a key."""
+        kids = self.children(node)
+        at = kids[0].find(char)
+        return None if at < 0 else kids[1][at]
+
+    def children(self, node: int) -> tuple[str, tuple[int, ...]]:
+        """The node's children: their characters, and their nodes."""
+        chars, end = self.chars, self.end
+        found, index, j, stop = [], [], node + 1, end[node]
+        while j < stop:
+            found.append(chars[j])
+            index.append(j)
+            j = end[j]
+        return "".join(found), tuple(index)
+
+    def node_of(self, text: str) -> int | None:
+        node = self.first.get(text[0]) if text else None
+        for char in text[1:]:
+            if node is None:
+                return None
+            node = self.child(node, char)
+        return node
+
+    def freq_of(self, text: str) -> int | None:
+        node = self.node_of(text)
+        return None if node is None else self.freq[node]
+
+
+def from_freq(freq: dict, total: int) -> Trie:
+    """The trie of a prefix dictionary (every prefix of a key is a key)."""
+    keys = sorted(freq)
+    n = len(keys)
+    chars = "".join(key[-1] for key in keys)
+    freqs = array(_FORMAT, (freq[key] for key in keys))
+    end = array(_FORMAT, [0]) * n
+    open_nodes: list[int] = []   # the path from the root to the key before this one
+    for i, key in enumerate(keys):
+        depth = len(key)
+        while len(open_nodes) >= depth:   # the keys this one is not under: their subtrees end here
+            end[open_nodes.pop()] = i
+        open_nodes.append(i)
+    for i in open_nodes:
+        end[i] = n
+    return Trie(chars, freqs, end, total)
+
+
+def to_bytes(trie: Trie, source: dict) -> bytes:
+    payload = trie.chars.encode("utf-16-le", "surrogatepass") + trie.freq.tobytes() + trie.end.tobytes()
+    header = {"n": len(trie.chars), "total": trie.total, "crc": zlib.crc32(payload), "byteorder": sys.byteorder,
+              "itemsize": trie.freq.itemsize, **source}
+    return MAGIC + json.dumps(header, sort_keys=True).encode("ascii") + b"\n" + payload
+
+
+def from_bytes(data: bytes, source: dict) -> Trie | None:
+    """The trie in data, None if data is not one made from `source` on this machine's kind."""
+    if not data.startswith(MAGIC):
+        return None
+    line_end = data.find(b"\n", len(MAGIC))
+    try:
+        header = json.loads(data[len(MAGIC):line_end])
+        n, total, size = header["n"], header["total"], header["itemsize"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if (line_end < 0 or any(header.get(k) != v for k, v in source.items()) or header.get("byteorder") != sys.byteorder
+            or size != array(_FORMAT).itemsize or not isinstance(n, int) or not isinstance(total, int) or n < 1):
+        return None
+    payload = memoryview(data)[line_end + 1:]
+    if len(payload) != n * (2 + 2 * size) or zlib.crc32(payload) != header.get("crc"):
+        return None
+    chars = str(payload[:2 * n], "utf-16-le", "surrogatepass")
+    if len(chars) != n:
+        return None
+    freq, end = array(_FORMAT), array(_FORMAT)
+    freq.frombytes(payload[2 * n:2 * n + n * size])
+    end.frombytes(payload[2 * n + n * size:])
+    return Trie(chars, freq, end, total)
+
+
+def _source(jieba) -> dict | None:
+    """What the trie is made from: jieba's version and its default dict.txt (path, size, time)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(jieba.__file__)), jieba.DEFAULT_DICT_NAME)
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return {"jieba": JIEBA_VERSION, "dict": path, "dict_size": st.st_size, "dict_mtime_ns": st.st_mtime_ns}
+
+
+def folders() -> list[str]:
+    """Where the trie is kept, the first that can be used: the user's cache folder, else a
+    folder of the user's own in the temporary folder."""
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    found = [os.path.join(home, "taizhang")] if os.path.isabs(home) else []
+    try:
+        found.append(os.path.join(tempfile.gettempdir(), f"taizhang-{os.geteuid()}"))
+    except (OSError, AttributeError):   # no temporary folder (or no uid: not POSIX)
+        pass
+    return found
+
+
+def usable(jieba) -> bool:
+    """jieba's default tokenizer would load its default dictionary, nothing else, when asked to cut."""
+    if os.environ.get(USE_TRIE_ENV, "").strip() == "0" or getattr(jieba, "__version__", "") != JIEBA_VERSION:
+        return False
+    tokenizer = jieba.dt
+    return (not tokenizer.initialized and tokenizer.dictionary == jieba.DEFAULT_DICT
+            and not tokenizer.user_word_tag_tab and not jieba.DICT_WRITING)
+
+
+def load(jieba) -> Trie | None:
+    """The trie of jieba's default dictionary when jieba would load that one alone
+    (usable), else None: jieba's own dictionary must be used."""
+    return kept(jieba) if usable(jieba) else None
+
+
+def kept(jieba) -> Trie | None:
+    """The trie of jieba's default dictionary, read from its file, made and kept
+    first if there is none; None if it cannot be kept (made anew for every build,
+    it would cost more than jieba's own dictionary)."""
+    source = _source(jieba)
+    if source is None:
+        return None
+    name = f"jieba-{JIEBA_VERSION}.trie"
+    for folder in folders():
+        trie = _read(os.path.join(folder, name), source)
+        if trie is not None:
+            return trie
+    data = _made(jieba, source)
+    if data is None or not any(_write(folder, name, data) for folder in folders()):
+        return None
+    return from_bytes(data, source)
+
+
+def _read(path: str, source: dict) -> Trie | None:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > LARGEST_FILE or (
+                hasattr(os, "geteuid") and st.st_uid != os.geteuid()):
+            return None
+        chunks, left = [], st.st_size
+        while left > 0:
+            chunk = os.read(fd, left)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return from_bytes(b"".join(chunks), source)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _write(folder: str, name: str, data: bytes) -> bool:
+    """data into folder/name (the folder made, private to the user), whole or not at all."""
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        st = os.lstat(folder)
+        if not stat.S_ISDIR(st.st_mode) or (hasattr(os, "geteuid") and st.st_uid != os.geteuid()):
+            return False
+        fd, temporary = tempfile.mkstemp(prefix=".jieba-trie-", dir=folder)
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(temporary, os.path.join(folder, name))
+        return True
+    except OSError:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        return False
+
+
+def _made(jieba, source: dict) -> bytes | None:
+    """The trie's file, made from the dictionary a tokenizer of its own loads as jieba's
+    default one would (its cache file, read as taizhang.jiebadict reads it)."""
+    from taizhang.jiebadict import load_cached
+
+    tokenizer = jieba.Tokenizer(jieba.DEFAULT_DICT)
+    try:
+        if not load_cached(jieba, tokenizer):
+            tokenizer.initialize()
+        freq, total = tokenizer.FREQ, tokenizer.total
+        tokenizer.FREQ = {}
+        if _source(jieba) != source or not freq:
+            return None
+        data = to_bytes(from_freq(freq, total), source)
+    except Exception:   # whatever jieba fails on here, it reports when it loads its own
+        return None
+    del freq
+    collector.give_back()
+    return data
