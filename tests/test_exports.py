@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib.util
 import io
 import json
+import math
 import re
 import shutil
 import zipfile
@@ -432,7 +434,7 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
     paragraph style's id up once and copies each kind of run instead of python-docx's
     character-by-character Run.text; both hand their members to the re-zip uncompressed
     (zipfix.STORED_FIRST); the workbook and the CSV share the ledger rows' cells
-    (rows.SHARED_CELLS, the CSV built after the workbook as the build does); each measure's
+    (rows.SHARED_CELLS, the CSV built before the workbook as the build does, and after it); each measure's
     task row is made once per Scope (views.TASK_ROWS_ONCE); the worksheets' cells are
     joined as strings instead of written by lxml (sheetxml.SHEET_XML); the report's runs
     are written as XML text (report.RUNS_AS_TEXT) and its paragraphs copied
@@ -448,7 +450,7 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
     sys.path.insert(0, str(REPO / "hooks"))
     from taizhang import views
     from taizhang.export import report, rows, sheetxml, tabular, xlsx, zipfix
-    from taizhang.export.files import build_download
+    from taizhang.export.files import MAKING_ORDER, build_download
     from taizhang.project import analyse
     from taizhang.views import Scope
     from taizhang.views import report as views_report
@@ -461,7 +463,7 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
                 (sheetxml, "QUICK_TAIL"), (rows, "COLUMN_FIELDS_ONLY"), (zipfix, "WORKBOOK_MEMBERS"),
                 (sheetxml, "QUICK_ROW_TAGS"),
                 (tabular, "QUICK_JSON"), (tabular, "FIELD_PLANS"), (views_report, "NAMED_BY_IDENTITY"),
-                (views_report, "HYPHEN_FIRST")]
+                (views_report, "HYPHEN_FIRST"), (tabular, "RECORD_BY_RECORD")]
     spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "build.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
@@ -476,17 +478,21 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
     for root in (REPO, generated):
         ledger = analyse(Path(root)).ledger
         files = {}
-        for quick in (False, True):
+        # Quick, each in the order the build makes them (export.files.MAKING_ORDER: the CSV
+        # before the workbook, sharing its cells) and in the order they are listed.
+        for quick, order in ((False, formats), (True, formats), ("making", MAKING_ORDER)):
             try:
                 for module, switch in switches:
-                    setattr(module, switch, quick)
+                    setattr(module, switch, bool(quick))
                 scope = Scope(ledger, ledger.current_round)
-                files[quick] = [build_download(ledger, scope, fmt) for fmt in formats]
+                made = {fmt: build_download(ledger, scope, fmt) for fmt in order if fmt in formats}
+                files[quick] = [made[fmt] for fmt in formats]
             finally:
                 for module, switch in switches:
                     setattr(module, switch, True)
-        for fmt, quick, plain in zip(formats, files[True], files[False]):
-            assert quick == plain, (root, fmt)
+        assert MAKING_ORDER.index("csv") < MAKING_ORDER.index("xlsx")
+        for fmt, quick, making, plain in zip(formats, files[True], files["making"], files[False]):
+            assert quick == plain == making, (root, fmt)
     workbook = openpyxl.load_workbook(io.BytesIO(files[True][0]))
     assert len(workbook.worksheets[0].merged_cells.ranges) > 100
     cells = [c for ws in workbook.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
@@ -859,6 +865,50 @@ def test_records_json_written_quickly_is_what_json_dumps_writes():
             tabular.indented_json(bad).encode("utf-8")
         with pytest.raises(UnicodeEncodeError):
             dumps(bad).encode("utf-8")
+
+
+def test_records_json_written_record_by_record_is_the_same_and_holds_less(tmp_path, monkeypatch):
+    """records.json written a record at a time (tabular.RECORD_BY_RECORD): the same bytes
+    on the sample, on generated records with hostile text and on a ledger of none; a
+    record whose value json.dumps must write leaves the whole file to it, as before;
+    and the most memory it takes is less than half what the whole objects and text took."""
+    import sys
+    import tracemalloc
+    from pathlib import Path
+
+    sys.path.insert(0, str(REPO / "hooks"))
+    from taizhang.export import tabular
+    from taizhang.project import analyse
+
+    spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "build.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    generated = tmp_path / "generated"
+    bench.generate(generated / "records", 300)
+    _hostile_records(generated / "records")
+    empty = tmp_path / "empty"
+    (empty / "records").mkdir(parents=True)
+
+    def made(ledger, by_record: bool):
+        monkeypatch.setattr(tabular, "RECORD_BY_RECORD", by_record)
+        tracemalloc.start()
+        try:
+            data = tabular.records_json(ledger)
+            return data, tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    for root in (REPO, generated, empty):
+        ledger = analyse(Path(root)).ledger
+        (new, new_peak), (old, old_peak) = made(ledger, True), made(ledger, False)
+        assert new == old and new.endswith(b"\n") and (json.loads(new) == []) == (root == empty), root
+        if root == generated:
+            assert len(new) > 500_000 and new_peak < 0.5 * old_peak, (new_peak, old_peak)
+    ledger = analyse(Path(generated)).ledger
+    record = next(iter(ledger.records.values()))
+    monkeypatch.setattr(tabular, "record_json", lambda led, r, plans, real=tabular.record_json: (
+        {**real(led, r, plans), "odd": [math.nan]} if r is record else real(led, r, plans)))
+    assert made(ledger, True)[0] == made(ledger, False)[0] and b"NaN" in made(ledger, True)[0]
 
 
 def test_the_ledger_rows_own_cells_are_the_vocabularys_ledger_columns():
