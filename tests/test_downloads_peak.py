@@ -33,7 +33,7 @@ from test_exports import _hostile_records
 from test_record_headings import _hostile_project
 
 SWITCHES = [(xlsx, "SHEET_BY_SHEET"), (sheetxml, "CHUNKS"), (sheetxml, "SPOOL"), (sheetxml, "SHORT_TEXTS_KEPT"),
-            (tabular, "CSV_AS_BYTES"), (background, "WRITE_EACH")]
+            (tabular, "CSV_AS_BYTES"), (background, "WRITE_EACH"), (tabular, "RECORD_BY_RECORD"), (files, "CSV_FIRST")]
 
 
 def _switched(on: dict):

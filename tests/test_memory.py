@@ -11,6 +11,9 @@
   (RELEASE_WHEN_STOPPED; tests/test_search_pages.py shows each holds less);
 - freed memory goes back to the system after the pages, after the index and
   after each download (taizhang.collector.GIVE_BACK; tests/test_collector.py);
+- once the pages are written and their anchors checked, a one-off build lets go
+  their Markdown, tables of contents and anchors (taizhang_hook._let_pages_go,
+  with TAIZHANG_RELEASE_PAGES);
 - the downloads process writes its files into a temporary folder and ends, and
   the build moves them into the site (export.background.VIA_FILES).
 
@@ -57,6 +60,7 @@ import mkdocs.commands.build as mkdocs_build
 from mkdocs.plugins import PluginCollection
 
 seen = {"html_at_first_write": None, "written": 0, "held_after_write": 0, "post_build_peak": 0}
+pages = {}
 build_page = mkdocs_build._build_page
 
 def observed(page, config, doc_files, *args, **kwargs):
@@ -65,6 +69,7 @@ def observed(page, config, doc_files, *args, **kwargs):
         from taizhang.model import Record
         seen["records_alive"] = sum(isinstance(o, Record) for o in gc.get_objects())
     build_page(page, config, doc_files, *args, **kwargs)
+    pages[page.file.src_uri] = page
     seen["written"] += 1
     seen["held_after_write"] += page.content is not None
 
@@ -77,6 +82,10 @@ def traced_post_build(self, **kwargs):
     finally:
         seen["post_build_peak"] = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
+        # What the written pages still hold once the build is done (_let_pages_go).
+        seen["pages_holding_markdown"] = sum(p.markdown is not None for p in pages.values())
+        seen["pages_holding_toc"] = sum(len(p.toc.items) > 0 for p in pages.values())
+        seen["pages_holding_anchors"] = sum(bool(p.present_anchor_ids) for p in pages.values())
 
 mkdocs_build._build_page = observed
 PluginCollection.on_post_build = traced_post_build
@@ -143,6 +152,11 @@ def test_a_generated_site_holds_less_and_is_the_same(generated):
     assert new["html_at_first_write"] < 0.5 * old["html_at_first_write"], (new, old)
     # The ledger is let go once the pages are made (the downloads process has its own copy).
     assert old["records_alive"] >= 80 and new["records_alive"] == 0, (new, old)
+    # Once the pages are written and their anchors checked, their Markdown, tables of
+    # contents and anchors are let go (_let_pages_go) before the index and the downloads.
+    assert old["pages_holding_markdown"] == old["written"] and old["pages_holding_toc"] > 80, old
+    assert old["pages_holding_anchors"] > 80, old
+    assert new["pages_holding_markdown"] == new["pages_holding_toc"] == new["pages_holding_anchors"] == 0, new
     # The index and the downloads no longer pass through the build process.
     index = (generated / "site-new" / "search" / "search_index.json").stat().st_size
     assert old["post_build_peak"] > index
@@ -156,6 +170,7 @@ def test_one_core_site_is_the_same_and_holds_less(generated):
     # The downloads are made in on_post_build: no page's HTML is held by then (their ledger is).
     assert new["html_at_first_write"] < 0.5 * old["html_at_first_write"], (new, old)
     assert new["records_alive"] == old["records_alive"] >= 80, (new, old)
+    assert new["pages_holding_markdown"] == new["pages_holding_toc"] == 0 < old["pages_holding_toc"], (new, old)
 
 
 def test_a_plugin_that_could_read_pages_keeps_them(tmp_path):
