@@ -224,7 +224,8 @@ def _start_search(config, session: Session):
         # A new worker knows no page: a dirty build must convert every page again.
         session.forget_written()
         log.debug("搜索索引在第二个进程中生成（hooks/taizhang_search.py）" if alongside else
-                  "只有一个处理器：搜索索引和下载文件在构建进程中生成（hooks/taizhang_search.py）")
+                  f"只有一个处理器（或设了 {spawn.ONE_PROCESS_ENV}=1）：搜索索引和下载文件在构建进程中生成"
+                  "（hooks/taizhang_search.py）")
     worker.begin()
     return worker
 

@@ -81,7 +81,7 @@ def _same_site_with_and_without_search_worker(project, *args, **extra_env):
     return _same_files(project / "site-worker", project / "site-inline")
 
 
-ONE_CORE_LOG = "只有一个处理器：搜索索引和下载文件在构建进程中生成"
+ONE_CORE_LOG = "搜索索引和下载文件在构建进程中生成"
 
 
 def _build_on_one_core(project, site):
@@ -102,6 +102,13 @@ def test_search_worker_leaves_every_file_unchanged(tmp_path):
     assert one_core.returncode == 0, one_core.stderr[-3000:]
     assert ONE_CORE_LOG in one_core.stderr and WORKER_LOG not in one_core.stderr
     assert _same_files(project / "site-one-core", project / "site-inline") == files
+    # TAIZHANG_ONE_PROCESS=1: the same, in one process, with every CPU free to use.
+    one_process = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--verbose", "-d", "site-one"],
+                                 cwd=project, env=env(TAIZHANG_ONE_PROCESS="1"), capture_output=True, text=True,
+                                 timeout=600)
+    assert one_process.returncode == 0, one_process.stderr[-3000:]
+    assert ONE_CORE_LOG in one_process.stderr and WORKER_LOG not in one_process.stderr
+    assert _same_files(project / "site-one", project / "site-inline") == files
     index = (project / "site-worker/search/search_index.json").read_text(encoding="utf-8")
     # Record pages, the user's own pages and their sections are all in it.
     assert '"location":"measures/CS-001/"' in index and '"location":"guide/' in index

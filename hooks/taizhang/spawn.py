@@ -146,11 +146,20 @@ def end_with_parent_if_asked() -> None:
         end_with_parent(None, signal.SIGTERM)
 
 
+# 1: a one-off build makes its search index and downloads in the build process, as on
+# one core, whatever the CPUs: the least memory (README 性能, issue #32 goal 4), for
+# a slower build on two cores. `mkdocs serve` keeps its search worker.
+ONE_PROCESS_ENV = "TAIZHANG_ONE_PROCESS"
+
+
 def spare_core() -> bool:
     """Whether a second process can run beside this one: this process may use
-    more than one CPU (`taskset -c 0`, a one-core server or container: no). On
-    one core a second process only adds its start-up, imports and set-up to
-    the build's CPU time and wall time; the work is then done in-process."""
+    more than one CPU (`taskset -c 0`, a one-core server or container: no), and
+    the user has not asked for one process (ONE_PROCESS_ENV). On one core a
+    second process only adds its start-up, imports and set-up to the build's
+    CPU time and wall time; the work is then done in-process."""
+    if os.environ.get(ONE_PROCESS_ENV, "").strip() == "1":
+        return False
     try:
         return len(os.sched_getaffinity(0)) > 1
     except AttributeError:   # no affinity on this system (macOS, Windows)
