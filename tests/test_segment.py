@@ -203,7 +203,9 @@ def test_the_trie_is_jiebas_dictionary_kept_once_per_user(tmp_path, monkeypatch)
     blocked.write_text("", encoding="utf-8")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked / "cache"))   # nowhere to keep it
     monkeypatch.setattr(tempfile, "tempdir", str(blocked / "tmp"))
-    assert jiebatrie.kept(jieba) is None
+    with monkeypatch.context() as m:   # not made only to be thrown away
+        m.setattr(jiebatrie, "_made", made_again)
+        assert jiebatrie.kept(jieba) is None
 
     assert not jiebatrie.usable(jieba)   # jieba's own is loaded in this process
     import subprocess

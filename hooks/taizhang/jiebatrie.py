@@ -181,8 +181,11 @@ def kept(jieba) -> Trie | None:
         trie = _read(os.path.join(folder, name), source)
         if trie is not None:
             return trie
+    folder = next((folder for folder in folders() if _own_folder(folder)), None)
+    if folder is None:   # checked before making it: made for every build, it would cost 4 s each time
+        return None
     data = _made(jieba, source)
-    if data is None or not any(_write(folder, name, data) for folder in folders()):
+    if data is None or not _write(folder, name, data):
         return None
     return from_bytes(data, source)
 
@@ -211,13 +214,21 @@ def _read(path: str, source: dict) -> Trie | None:
         os.close(fd)
 
 
-def _write(folder: str, name: str, data: bytes) -> bool:
-    """data into folder/name (the folder made, private to the user), whole or not at all."""
+def _own_folder(folder: str) -> bool:
+    """The folder exists (made if need be, private to the user), is the user's own, not
+    a link, and can be written."""
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
         st = os.lstat(folder)
-        if not stat.S_ISDIR(st.st_mode) or (hasattr(os, "geteuid") and st.st_uid != os.geteuid()):
-            return False
+    except OSError:
+        return False
+    return (stat.S_ISDIR(st.st_mode) and (not hasattr(os, "geteuid") or st.st_uid == os.geteuid())
+            and os.access(folder, os.W_OK))
+
+
+def _write(folder: str, name: str, data: bytes) -> bool:
+    """data into folder/name, whole or not at all."""
+    try:
         fd, temporary = tempfile.mkstemp(prefix=".jieba-trie-", dir=folder)
     except OSError:
         return False
