@@ -22,7 +22,8 @@ on a busy machine it is steadier than wall time. (b) and (c) also run pinned
 to one core (as `taskset -c 0`). Issue #32's figures are printed on lines of
 their own before `ratio_raw=`: `cpu_ratio_raw=` (CPU b/c) and
 `one_core_ratio_raw=` (one-core wall b/c). `peak_tree=` is the peak memory
-of the build and its helper processes together, sampled from /proc.
+of the build and its helper processes together, sampled from /proc; `peak_one_core b/c=` compares
+the one-core builds, where (b) is one process (as with TAIZHANG_ONE_PROCESS=1).
 `--profile` adds a cProfile breakdown (CPU seconds) of one build of (b),
 one of (c) (each pinned to one core, so search and downloads run in the
 build process and show), a serve-like rebuild of (b) after a one-record edit, and the
@@ -498,7 +499,8 @@ def main() -> None:
               f"serve --dirty: {medians['serve_b_dirty']:.2f}s from save to served")
     cpus = {name: statistics.median(c for _, _, c, _ in samples) for name, samples in results.items()}
     print(f"cpu b/a={cpus['b_taizhang'] / cpus['a_plain_mkdocs']:.3f}  "
-          f"peak_tree b/c={peaks['b_taizhang'] / peaks['c_raw_records']:.3f}  load={os.getloadavg()[0]:.2f}")
+          f"peak_tree b/c={peaks['b_taizhang'] / peaks['c_raw_records']:.3f}  "
+          f"peak_one_core b/c={peaks['b_one_core'] / peaks['c_one_core']:.3f}  load={os.getloadavg()[0]:.2f}")
     # Issue #32: CPU seconds of (b), every process counted, over (c); and the wall ratio on one core.
     print(f"cpu_ratio_raw={cpus['b_taizhang'] / cpus['c_raw_records']:.3f}")
     print(f"one_core_ratio_raw={medians['b_one_core'] / medians['c_one_core']:.3f}")
