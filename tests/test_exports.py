@@ -392,7 +392,6 @@ def test_reused_cell_styles_leave_the_workbook_unchanged(tmp_path):
     hashed every style object on every assignment). The workbook must be the very
     file styling each cell one by one gives: sample, and a generated ledger with
     formula-like text, dates, fills and merges."""
-    import importlib.util
     import sys
     from pathlib import Path
 
@@ -401,9 +400,7 @@ def test_reused_cell_styles_leave_the_workbook_unchanged(tmp_path):
     from taizhang.project import analyse
     from taizhang.views import Scope
 
-    spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "build.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = _bench()
     generated = tmp_path / "generated"
     bench.generate(generated / "records", 120)
     formula = generated / "records/measures/CS-001.md"
@@ -443,7 +440,6 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
     (tabular.FIELD_PLANS); the report's measures not yet named are
     found by identity, not by comparing records field by field (views.report.NAMED_BY_IDENTITY),
     and text without a hyphen has no record id or date to put in words (views.report.HYPHEN_FIRST)."""
-    import importlib.util
     import sys
     from pathlib import Path
 
@@ -464,9 +460,7 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
                 (sheetxml, "QUICK_ROW_TAGS"),
                 (tabular, "QUICK_JSON"), (tabular, "FIELD_PLANS"), (views_report, "NAMED_BY_IDENTITY"),
                 (views_report, "HYPHEN_FIRST"), (tabular, "RECORD_BY_RECORD")]
-    spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "build.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = _bench()
     generated = tmp_path / "generated"
     bench.generate(generated / "records", 200)
     _hostile_records(generated / "records")
@@ -499,6 +493,14 @@ def test_quick_merges_and_style_ids_leave_the_files_unchanged(tmp_path):
     assert any(c.value.startswith("=SUM(A1:A2)") and c.quotePrefix for c in cells)      # the hostile records
     assert any(len(c.value) == 32767 for c in cells) and any("😀" in c.value for c in cells)
     assert any(c.value.startswith("ctrl") for c in cells) and any("after an empty line" in c.value for c in cells)
+
+
+def _bench():
+    """bench/build.py as a module (its generate() makes ledgers of any size)."""
+    spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "build.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    return bench
 
 
 HOSTILE_TEXTS = ["=SUM(A1:A2)", "+1", "-1", "@A1", "#N/A", "a & b < c > d \"q\"", " lead", "trail\u3000",
@@ -880,9 +882,7 @@ def test_records_json_written_record_by_record_is_the_same_and_holds_less(tmp_pa
     from taizhang.export import tabular
     from taizhang.project import analyse
 
-    spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "build.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = _bench()
     generated = tmp_path / "generated"
     bench.generate(generated / "records", 300)
     _hostile_records(generated / "records")

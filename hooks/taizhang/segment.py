@@ -81,8 +81,10 @@ def cutter(jieba, trie=None):
 
 def _trie_cutter(jieba, finalseg, trie):
     """cutter's function over the trie (taizhang.jiebatrie): the same candidates in
-    the same order, the same floating-point operations, for log(freq) computed
-    per candidate as jieba's calc does."""
+    the same order, the same floating-point operations. Its route() is cutter's
+    loop with the look-up inline (a node's entry instead of a slice of the text):
+    it runs once per character of the index's Chinese, so the two are kept apart
+    rather than joined through a function call per candidate."""
     first, freq, children = trie.first.get, trie.freq, trie.children
     logtotal = log(trie.total)
     # Node met -> (log(freq) - log(total) as calc computes it, None for a prefix of 0
