@@ -216,3 +216,46 @@ def test_the_trie_is_jiebas_dictionary_kept_once_per_user(tmp_path, monkeypatch)
         run = subprocess.run([sys.executable, "-c", script, str(REPO / "hooks")], capture_output=True, text=True,
                              env={**os.environ, jiebatrie.USE_TRIE_ENV: switch}, timeout=120)
         assert run.stdout.split() == expected.split(), run.stderr[-2000:]
+
+
+def test_the_trie_is_kept_where_it_can_be_and_no_temporary_file_is_left(tmp_path, monkeypatch):
+    """A directory where the trie's file should be: kept in the next folder (not made for
+    every build and thrown away); a writer killed while writing (SIGKILL) leaves its
+    temporary file: removed by the next build once stale, a live writer's is not; Ctrl-C
+    while writing leaves none; a relative XDG_CACHE_HOME is ignored (~/.cache)."""
+    import jieba
+
+    from taizhang import jiebatrie
+
+    jieba.setLogLevel(60)
+    name = f"jieba-{jiebatrie.JIEBA_VERSION}.trie"
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    assert jiebatrie.folders()[0] == str(tmp_path / "home" / ".cache" / "taizhang")
+
+    cache, spare = tmp_path / "cache" / "taizhang", tmp_path / "tmp" / f"taizhang-{os.geteuid()}"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (cache / name).mkdir(parents=True)
+    assert jiebatrie.kept(jieba) is not None and (spare / name).is_file()
+    made = (spare / name).read_bytes()
+    (cache / name).rmdir()
+    (spare / name).unlink()
+
+    killed, live = cache / ".jieba-trie-killed", cache / ".jieba-trie-writing"
+    for path in (killed, live):
+        path.write_bytes(made[:1000])
+    os.utime(killed, (0, 0))
+
+    def interrupted(*_):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(os, "replace", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            jiebatrie.kept(jieba)
+    assert sorted(p.name for p in cache.iterdir()) == [live.name]   # the killed writer's file is gone
+    assert jiebatrie.kept(jieba) is not None and (cache / name).read_bytes() == made
+    os.utime(live, (0, 0))
+    assert jiebatrie.kept(jieba) is not None   # read back: a stale file is removed then too
+    assert sorted(p.name for p in cache.iterdir()) == [name]

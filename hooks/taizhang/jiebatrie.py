@@ -30,6 +30,7 @@ import os
 import stat
 import sys
 import tempfile
+import time
 import zlib
 from array import array
 
@@ -145,7 +146,9 @@ def _source(jieba) -> dict | None:
 def folders() -> list[str]:
     """Where the trie is kept, the first that can be used: the user's cache folder, else a
     folder of the user's own in the temporary folder."""
-    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    home = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(home):   # unset, empty or relative: ignored (the XDG Base Directory spec)
+        home = os.path.join(os.path.expanduser("~"), ".cache")
     found = [os.path.join(home, "taizhang")] if os.path.isabs(home) else []
     try:
         found.append(os.path.join(tempfile.gettempdir(), f"taizhang-{os.geteuid()}"))
@@ -180,14 +183,19 @@ def kept(jieba) -> Trie | None:
     for folder in folders():
         trie = _read(os.path.join(folder, name), source)
         if trie is not None:
+            _sweep(folder)
             return trie
-    folder = next((folder for folder in folders() if _own_folder(folder)), None)
-    if folder is None:   # checked before making it: made for every build, it would cost 4 s each time
-        return None
-    data = _made(jieba, source)
-    if data is None or not _write(folder, name, data):
-        return None
-    return from_bytes(data, source)
+    data = None
+    for folder in folders():   # the first that takes it (a folder where the file cannot go: the next)
+        if not _own_folder(folder):   # checked before making it: made for every build, it would cost 4 s each time
+            continue
+        if data is None:
+            data = _made(jieba, source)
+            if data is None:
+                return None
+        if _write(folder, name, data):
+            return from_bytes(data, source)
+    return None
 
 
 def _read(path: str, source: dict) -> Trie | None:
@@ -227,9 +235,11 @@ def _own_folder(folder: str) -> bool:
 
 
 def _write(folder: str, name: str, data: bytes) -> bool:
-    """data into folder/name, whole or not at all."""
+    """data into folder/name, whole or not at all; the temporary files of writers
+    that were killed (SIGKILL, power cut) are removed first."""
+    _sweep(folder)
     try:
-        fd, temporary = tempfile.mkstemp(prefix=".jieba-trie-", dir=folder)
+        fd, temporary = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, dir=folder)
     except OSError:
         return False
     try:
@@ -237,12 +247,36 @@ def _write(folder: str, name: str, data: bytes) -> bool:
             f.write(data)
         os.replace(temporary, os.path.join(folder, name))
         return True
-    except OSError:
+    except BaseException as error:   # a disk full, or Ctrl-C while writing: no half file left
         try:
             os.unlink(temporary)
         except OSError:
             pass
-        return False
+        if isinstance(error, OSError):
+            return False
+        raise
+
+
+TEMPORARY_PREFIX = ".jieba-trie-"
+STALE_AFTER = 60   # seconds: a live writer writes its 5 MB in far less
+
+
+def _sweep(folder: str) -> None:
+    """Remove the temporary files a killed writer left in folder: this user's regular
+    files, untouched for STALE_AFTER seconds (a live writer's is newer)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        try:
+            st = entry.stat(follow_symlinks=False)
+            if (entry.name.startswith(TEMPORARY_PREFIX) and stat.S_ISREG(st.st_mode)
+                    and (not hasattr(os, "geteuid") or st.st_uid == os.geteuid()) and now - st.st_mtime > STALE_AFTER):
+                os.unlink(entry.path)
+        except OSError:
+            pass
 
 
 def _made(jieba, source: dict) -> bytes | None:
