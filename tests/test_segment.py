@@ -259,3 +259,29 @@ def test_the_trie_is_kept_where_it_can_be_and_no_temporary_file_is_left(tmp_path
     os.utime(live, (0, 0))
     assert jiebatrie.kept(jieba) is not None   # read back: a stale file is removed then too
     assert sorted(p.name for p in cache.iterdir()) == [name]
+
+
+def test_one_trie_serves_every_install_of_the_same_dictionary(tmp_path):
+    """The trie's file is told by dict.txt's content, not its path or time: two projects'
+    .venv (or jieba reinstalled) share it instead of making it again at every build
+    that follows a build of the other; another dict.txt is told apart."""
+    import types
+
+    import jieba
+
+    from taizhang import jiebatrie
+
+    def install(name: str, text: bytes, mtime: int):
+        folder = tmp_path / name / "jieba"
+        folder.mkdir(parents=True)
+        (folder / jieba.DEFAULT_DICT_NAME).write_bytes(text)
+        os.utime(folder / jieba.DEFAULT_DICT_NAME, (mtime, mtime))
+        return types.SimpleNamespace(__file__=str(folder / "__init__.py"), DEFAULT_DICT_NAME=jieba.DEFAULT_DICT_NAME)
+
+    text = "台账 3 n\n".encode() * 1000
+    one, two = install("one", text, 1_000_000), install("two", text, 2_000_000)
+    assert jiebatrie._source(one) == jiebatrie._source(two) and "dict" not in jiebatrie._source(one)
+    other = install("other", text.replace(b"3", b"4", 1), 1_000_000)
+    assert jiebatrie._source(other) != jiebatrie._source(one)
+    assert jiebatrie._source(install("empty", b"", 0))["dict_size"] == 0
+    assert jiebatrie._source(jieba)["dict_size"] == os.path.getsize(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"))
