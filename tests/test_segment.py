@@ -285,3 +285,18 @@ def test_one_trie_serves_every_install_of_the_same_dictionary(tmp_path):
     assert jiebatrie._source(other) != jiebatrie._source(one)
     assert jiebatrie._source(install("empty", b"", 0))["dict_size"] == 0
     assert jiebatrie._source(jieba)["dict_size"] == os.path.getsize(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"))
+
+
+def test_a_fifo_where_the_trie_should_be_does_not_hold_the_build(tmp_path):
+    """Before a user's first build another user can make the user's folder in the
+    temporary folder and put a FIFO where the trie's file goes: it is not read (and the
+    open does not wait for a writer, which would hold every build)."""
+    import subprocess
+
+    fifo = tmp_path / "jieba-0.42.1.trie"
+    os.mkfifo(fifo)
+    script = ("import sys; sys.path.insert(0, sys.argv[1]); import jieba; from taizhang import jiebatrie; "
+              "print(jiebatrie._read(sys.argv[2], jiebatrie._source(jieba)))")
+    run = subprocess.run([sys.executable, "-c", script, str(REPO / "hooks"), str(fifo)], capture_output=True,
+                         text=True, timeout=60)
+    assert run.stdout.split() == ["None"], run.stderr[-2000:]

@@ -205,7 +205,10 @@ def kept(jieba) -> Trie | None:
 
 def _read(path: str, source: dict) -> Trie | None:
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+        # O_NONBLOCK: a FIFO put where the file should be (another user's folder in the
+        # temporary folder) would block the open, and the build, until a writer came.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_BINARY", 0))
     except OSError:
         return None
     try:
