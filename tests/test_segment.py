@@ -300,3 +300,25 @@ def test_a_fifo_where_the_trie_should_be_does_not_hold_the_build(tmp_path):
     run = subprocess.run([sys.executable, "-c", script, str(REPO / "hooks"), str(fifo)], capture_output=True,
                          text=True, timeout=60)
     assert run.stdout.split() == ["None"], run.stderr[-2000:]
+
+
+def test_making_the_trie_takes_no_more_memory_than_jiebas_dictionary(tmp_path):
+    """The first build on a machine (every build in a fresh CI container) makes the trie
+    from jieba's dictionary: its peak must be jieba's dictionary's, as before the trie
+    (the keys' last characters joined at once were 36 MB on top of it; jieba's
+    dictionary is let go before the file's bytes are made). Peak RSS of a fresh process
+    each, alternated."""
+    import subprocess
+
+    script = ("import resource, sys; sys.path.insert(0, sys.argv[1]); import jieba; jieba.setLogLevel(60)\n"
+              "from taizhang import jiebatrie\nfrom taizhang.jiebadict import load_cached\n"
+              "if sys.argv[2] == 'make':\n    assert jiebatrie.kept(jieba) is not None\n"
+              "else:\n    load_cached(jieba); jieba.initialize()\n"
+              "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    peaks: dict[str, list[int]] = {"jieba": [], "make": []}
+    for n, what in enumerate(["jieba", "make", "jieba", "make"]):
+        run = subprocess.run([sys.executable, "-c", script, str(REPO / "hooks"), what], capture_output=True, text=True,
+                             env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / f"cache{n}")}, timeout=300)
+        assert run.returncode == 0, run.stderr[-2000:]
+        peaks[what].append(int(run.stdout) // 1024)
+    assert min(peaks["make"]) < min(peaks["jieba"]) + 12, peaks   # MB
