@@ -216,3 +216,109 @@ def test_the_trie_is_jiebas_dictionary_kept_once_per_user(tmp_path, monkeypatch)
         run = subprocess.run([sys.executable, "-c", script, str(REPO / "hooks")], capture_output=True, text=True,
                              env={**os.environ, jiebatrie.USE_TRIE_ENV: switch}, timeout=120)
         assert run.stdout.split() == expected.split(), run.stderr[-2000:]
+
+
+def test_the_trie_is_kept_where_it_can_be_and_no_temporary_file_is_left(tmp_path, monkeypatch):
+    """A directory where the trie's file should be: kept in the next folder (not made for
+    every build and thrown away); a writer killed while writing (SIGKILL) leaves its
+    temporary file: removed by the next build once stale, a live writer's is not; Ctrl-C
+    while writing leaves none; a relative XDG_CACHE_HOME is ignored (~/.cache)."""
+    import jieba
+
+    from taizhang import jiebatrie
+
+    jieba.setLogLevel(60)
+    name = f"jieba-{jiebatrie.JIEBA_VERSION}.trie"
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    assert jiebatrie.folders()[0] == str(tmp_path / "home" / ".cache" / "taizhang")
+
+    cache, spare = tmp_path / "cache" / "taizhang", tmp_path / "tmp" / f"taizhang-{os.geteuid()}"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (cache / name).mkdir(parents=True)
+    assert jiebatrie.kept(jieba) is not None and (spare / name).is_file()
+    made = (spare / name).read_bytes()
+    (cache / name).rmdir()
+    (spare / name).unlink()
+
+    killed, live = cache / ".jieba-trie-killed", cache / ".jieba-trie-writing"
+    for path in (killed, live):
+        path.write_bytes(made[:1000])
+    os.utime(killed, (0, 0))
+
+    def interrupted(*_):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(os, "replace", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            jiebatrie.kept(jieba)
+    assert sorted(p.name for p in cache.iterdir()) == [live.name]   # the killed writer's file is gone
+    assert jiebatrie.kept(jieba) is not None and (cache / name).read_bytes() == made
+    os.utime(live, (0, 0))
+    assert jiebatrie.kept(jieba) is not None   # read back: a stale file is removed then too
+    assert sorted(p.name for p in cache.iterdir()) == [name]
+
+
+def test_one_trie_serves_every_install_of_the_same_dictionary(tmp_path):
+    """The trie's file is told by dict.txt's content, not its path or time: two projects'
+    .venv (or jieba reinstalled) share it instead of making it again at every build
+    that follows a build of the other; another dict.txt is told apart."""
+    import types
+
+    import jieba
+
+    from taizhang import jiebatrie
+
+    def install(name: str, text: bytes, mtime: int):
+        folder = tmp_path / name / "jieba"
+        folder.mkdir(parents=True)
+        (folder / jieba.DEFAULT_DICT_NAME).write_bytes(text)
+        os.utime(folder / jieba.DEFAULT_DICT_NAME, (mtime, mtime))
+        return types.SimpleNamespace(__file__=str(folder / "__init__.py"), DEFAULT_DICT_NAME=jieba.DEFAULT_DICT_NAME)
+
+    text = "台账 3 n\n".encode() * 1000
+    one, two = install("one", text, 1_000_000), install("two", text, 2_000_000)
+    assert jiebatrie._source(one) == jiebatrie._source(two) and "dict" not in jiebatrie._source(one)
+    other = install("other", text.replace(b"3", b"4", 1), 1_000_000)
+    assert jiebatrie._source(other) != jiebatrie._source(one)
+    assert jiebatrie._source(install("empty", b"", 0))["dict_size"] == 0
+    assert jiebatrie._source(jieba)["dict_size"] == os.path.getsize(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"))
+
+
+def test_a_fifo_where_the_trie_should_be_does_not_hold_the_build(tmp_path):
+    """Before a user's first build another user can make the user's folder in the
+    temporary folder and put a FIFO where the trie's file goes: it is not read (and the
+    open does not wait for a writer, which would hold every build)."""
+    import subprocess
+
+    fifo = tmp_path / "jieba-0.42.1.trie"
+    os.mkfifo(fifo)
+    script = ("import sys; sys.path.insert(0, sys.argv[1]); import jieba; from taizhang import jiebatrie; "
+              "print(jiebatrie._read(sys.argv[2], jiebatrie._source(jieba)))")
+    run = subprocess.run([sys.executable, "-c", script, str(REPO / "hooks"), str(fifo)], capture_output=True,
+                         text=True, timeout=60)
+    assert run.stdout.split() == ["None"], run.stderr[-2000:]
+
+
+def test_making_the_trie_takes_no_more_memory_than_jiebas_dictionary(tmp_path):
+    """The first build on a machine (every build in a fresh CI container) makes the trie
+    from jieba's dictionary: its peak must be jieba's dictionary's, as before the trie
+    (the keys' last characters joined at once were 36 MB on top of it; jieba's
+    dictionary is let go before the file's bytes are made). Peak RSS of a fresh process
+    each, alternated."""
+    import subprocess
+
+    script = ("import resource, sys; sys.path.insert(0, sys.argv[1]); import jieba; jieba.setLogLevel(60)\n"
+              "from taizhang import jiebatrie\nfrom taizhang.jiebadict import load_cached\n"
+              "if sys.argv[2] == 'make':\n    assert jiebatrie.kept(jieba) is not None\n"
+              "else:\n    load_cached(jieba); jieba.initialize()\n"
+              "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    peaks: dict[str, list[int]] = {"jieba": [], "make": []}
+    for n, what in enumerate(["jieba", "make", "jieba", "make"]):
+        run = subprocess.run([sys.executable, "-c", script, str(REPO / "hooks"), what], capture_output=True, text=True,
+                             env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / f"cache{n}")}, timeout=300)
+        assert run.returncode == 0, run.stderr[-2000:]
+        peaks[what].append(int(run.stdout) // 1024)
+    assert min(peaks["make"]) < min(peaks["jieba"]) + 12, peaks   # MB

@@ -30,6 +30,7 @@ import os
 import stat
 import sys
 import tempfile
+import time
 import zlib
 from array import array
 
@@ -40,6 +41,7 @@ USE_TRIE_ENV = "TAIZHANG_JIEBA_TRIE"   # 0: jieba's own dictionary (tests compar
 MAGIC = b"taizhang-jieba-trie 1\n"
 LARGEST_FILE = 64 * 1024 * 1024
 _FORMAT = "I"    # unsigned 32-bit in every CPython this runs on (checked on use)
+_SLICE = 1 << 14
 
 
 class Trie:
@@ -86,7 +88,9 @@ def from_freq(freq: dict, total: int) -> Trie:
     """The trie of a prefix dictionary (every prefix of a key is a key)."""
     keys = sorted(freq)
     n = len(keys)
-    chars = "".join(key[-1] for key in keys)
+    # Joined a slice at a time: joined at once, the keys' last characters (a str object of
+    # some 80 bytes each, 498,113 of them) were 40 MB at once on top of jieba's dictionary.
+    chars = "".join(["".join([key[-1] for key in keys[i:i + _SLICE]]) for i in range(0, n, _SLICE)])
     freqs = array(_FORMAT, (freq[key] for key in keys))
     end = array(_FORMAT, [0]) * n
     open_nodes: list[int] = []   # the path from the root to the key before this one
@@ -133,19 +137,26 @@ def from_bytes(data: bytes, source: dict) -> Trie | None:
 
 
 def _source(jieba) -> dict | None:
-    """What the trie is made from: jieba's version and its default dict.txt (path, size, time)."""
+    """What the trie is made from: jieba's version and its default dict.txt, by content
+    (size and checksum, about 2 ms): every install of jieba 0.42.1 (a project's .venv
+    each, reinstalled) shares one file, not one made again whenever another builds."""
     path = os.path.join(os.path.dirname(os.path.abspath(jieba.__file__)), jieba.DEFAULT_DICT_NAME)
+    size, crc = 0, 0
     try:
-        st = os.stat(path)
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                size, crc = size + len(chunk), zlib.crc32(chunk, crc)
     except OSError:
         return None
-    return {"jieba": JIEBA_VERSION, "dict": path, "dict_size": st.st_size, "dict_mtime_ns": st.st_mtime_ns}
+    return {"jieba": JIEBA_VERSION, "dict_size": size, "dict_crc": crc}
 
 
 def folders() -> list[str]:
     """Where the trie is kept, the first that can be used: the user's cache folder, else a
     folder of the user's own in the temporary folder."""
-    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    home = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(home):   # unset, empty or relative: ignored (the XDG Base Directory spec)
+        home = os.path.join(os.path.expanduser("~"), ".cache")
     found = [os.path.join(home, "taizhang")] if os.path.isabs(home) else []
     try:
         found.append(os.path.join(tempfile.gettempdir(), f"taizhang-{os.geteuid()}"))
@@ -180,19 +191,27 @@ def kept(jieba) -> Trie | None:
     for folder in folders():
         trie = _read(os.path.join(folder, name), source)
         if trie is not None:
+            _sweep(folder)
             return trie
-    folder = next((folder for folder in folders() if _own_folder(folder)), None)
-    if folder is None:   # checked before making it: made for every build, it would cost 4 s each time
-        return None
-    data = _made(jieba, source)
-    if data is None or not _write(folder, name, data):
-        return None
-    return from_bytes(data, source)
+    data = None
+    for folder in folders():   # the first that takes it (a folder where the file cannot go: the next)
+        if not _own_folder(folder):   # checked before making it: made for every build, it would cost 4 s each time
+            continue
+        if data is None:
+            data = _made(jieba, source)
+            if data is None:
+                return None
+        if _write(folder, name, data):
+            return from_bytes(data, source)
+    return None
 
 
 def _read(path: str, source: dict) -> Trie | None:
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+        # O_NONBLOCK: a FIFO put where the file should be (another user's folder in the
+        # temporary folder) would block the open, and the build, until a writer came.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_BINARY", 0))
     except OSError:
         return None
     try:
@@ -227,9 +246,11 @@ def _own_folder(folder: str) -> bool:
 
 
 def _write(folder: str, name: str, data: bytes) -> bool:
-    """data into folder/name, whole or not at all."""
+    """data into folder/name, whole or not at all; the temporary files of writers
+    that were killed (SIGKILL, power cut) are removed first."""
+    _sweep(folder)
     try:
-        fd, temporary = tempfile.mkstemp(prefix=".jieba-trie-", dir=folder)
+        fd, temporary = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, dir=folder)
     except OSError:
         return False
     try:
@@ -237,12 +258,36 @@ def _write(folder: str, name: str, data: bytes) -> bool:
             f.write(data)
         os.replace(temporary, os.path.join(folder, name))
         return True
-    except OSError:
+    except BaseException as error:   # a disk full, or Ctrl-C while writing: no half file left
         try:
             os.unlink(temporary)
         except OSError:
             pass
-        return False
+        if isinstance(error, OSError):
+            return False
+        raise
+
+
+TEMPORARY_PREFIX = ".jieba-trie-"
+STALE_AFTER = 60   # seconds: a live writer writes its 5 MB in far less
+
+
+def _sweep(folder: str) -> None:
+    """Remove the temporary files a killed writer left in folder: this user's regular
+    files, untouched for STALE_AFTER seconds (a live writer's is newer)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        try:
+            st = entry.stat(follow_symlinks=False)
+            if (entry.name.startswith(TEMPORARY_PREFIX) and stat.S_ISREG(st.st_mode)
+                    and (not hasattr(os, "geteuid") or st.st_uid == os.geteuid()) and now - st.st_mtime > STALE_AFTER):
+                os.unlink(entry.path)
+        except OSError:
+            pass
 
 
 def _made(jieba, source: dict) -> bytes | None:
@@ -258,9 +303,9 @@ def _made(jieba, source: dict) -> bytes | None:
         tokenizer.FREQ = {}
         if _source(jieba) != source or not freq:
             return None
-        data = to_bytes(from_freq(freq, total), source)
+        trie = from_freq(freq, total)
+        del freq    # jieba's dictionary let go before the file's bytes are made
+        collector.give_back()
+        return to_bytes(trie, source)
     except Exception:   # whatever jieba fails on here, it reports when it loads its own
         return None
-    del freq
-    collector.give_back()
-    return data
