@@ -126,12 +126,19 @@ def test_aliases_and_bombs_are_still_refused_at_their_line():
 def test_what_the_fast_reader_declines_is_still_reported():
     cases = {("编号: CS-001", "标题: 一", "标题: 二"): [("duplicate-key", 4)],
              ("编号: CS-001", "标题: a: b"): [("yaml-syntax", 3)],
-             ("编号: CS-001", "整改问题:", "  - WT-001", " 错位: 值"): [("yaml-syntax", 5)]}
+             ("编号: CS-001", "整改问题:", "  - WT-001", " 错位: 值"): [("yaml-syntax", 5)],
+             # Numbers Python will not read (int()'s 4,300-digit limit): at their line, not a traceback.
+             ("编号: CS-001", "备注: " + "9" * 5000): [("yaml-syntax", 3)],
+             ("编号: CS-001", "进展:", "  - " + "1" * 4301): [("yaml-syntax", 4)],
+             ("编号: CS-001", "9" * 4400 + ": 值"): [("yaml-syntax", 3)],   # YAML's own limit on a key (1,024)
+             ("编号: CS-001", "? " + "9" * 4400, ": 值"): [("yaml-syntax", 3)]}
     for lines, expected in cases.items():
         assert load._plain_block("\n".join(lines), list(lines), 2) is None
         reporter = Reporter()
         parse_text("\n".join(["---", *lines, "---", ""]), "records/x.md", reporter)
         assert [(p.rule, p.line) for p in reporter.problems] == expected
+        if "9" * 5000 in "".join(lines) or "1" * 4301 in "".join(lines) or "? 9" in "".join(lines):
+            assert "数字太长" in reporter.problems[0].message and "加上引号" in reporter.problems[0].message
 
 
 def test_the_resolver_table_is_pyyamls_own_without_timestamps():

@@ -497,6 +497,18 @@ def _parse_yaml(source: str, fm_lines: list[str], rel: str, reporter: Reporter, 
     return fast if fast is not None else _parse_full(source, fm_lines, rel, reporter, first_line)
 
 
+def _constructed(loader, node):
+    """The scalar's value as PyYAML makes it; a value Python refuses (an integer of more
+    than 4,300 digits: int()'s limit on text, a ValueError) is reported at its line."""
+    try:
+        return loader.construct_object(node)
+    except ValueError:
+        import yaml   # imported already by the loader (_full_loader)
+
+        raise yaml.MarkedYAMLError(problem="数字太长，无法读作数字；请给这个值加上引号，作为文字",
+                                   problem_mark=node.start_mark) from None
+
+
 def _parse_full(source: str, fm_lines: list[str], rel: str, reporter: Reporter, first_line: int = 2):
     """Any YAML document, through libyaml's nodes: errors reported at their line."""
     yaml, loader_class = _full_loader()
@@ -586,7 +598,7 @@ def _convert(loader, node, path: tuple, key_lines: dict, seen: set, rel: str, re
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise yaml.MarkedYAMLError(problem="字段名必须是简单文字", problem_mark=key_node.start_mark)
-            key = (key_node.value if key_node.tag == _STR_TAG else str(loader.construct_object(key_node))).strip()
+            key = (key_node.value if key_node.tag == _STR_TAG else str(_constructed(loader, key_node))).strip()
             line = key_node.start_mark.line + first
             if key in result:
                 reporter.add("duplicate-key", rel, line, key=key, other=key_lines[path + (key,)])
@@ -603,7 +615,7 @@ def _convert(loader, node, path: tuple, key_lines: dict, seen: set, rel: str, re
     if node.tag == _STR_TAG:
         value = node.value  # the common case, without the constructor's machinery
     else:
-        value = loader.construct_object(node)
+        value = _constructed(loader, node)
     if isinstance(value, str) and CONTROL_CHARS.search(value):
         # Written as a YAML escape ("\x7f"): the raw-text scan could not see it.
         line = node.start_mark.line + first
