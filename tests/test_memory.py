@@ -184,6 +184,9 @@ def test_a_plugin_that_could_read_pages_keeps_them(tmp_path):
         "  - hooks/taizhang_hook.py\n", "  - hooks/taizhang_hook.py\n  - hooks/other_hook.py\n"), encoding="utf-8")
     seen = _build(project, "site", old=False)
     assert seen["held_after_write"] == seen["written"] > 0
+    # Nor their Markdown, tables of contents and anchors at the end (_let_pages_go): the other
+    # hook's on_post_build runs after ours and may read them.
+    assert seen["pages_holding_markdown"] == seen["written"] and seen["pages_holding_toc"] > 0
 
 
 def test_the_downloads_process_ends_before_the_files_are_asked_for(tmp_path):
