@@ -217,6 +217,8 @@ class InProcessSearch:
 
     def __init__(self, plugin_config: dict):
         self.plugin_config = plugin_config
+        if DEFER_INDEX and MAKE_TRIE_AHEAD and os.environ.get(QUICK_ENV, "").strip() != "0":
+            _make_trie_ahead()
         self._pages = None if DEFER_INDEX else self._indexer()
         self._held: dict[str, bytes | None] = {}   # page -> its search inputs, pickled and deflated (None: excluded)
 
@@ -266,6 +268,23 @@ class InProcessSearch:
         if RELEASE_WHEN_STOPPED and self._pages is not None:
             self._pages = None
             _release_jieba()
+
+
+# With one core, a machine's first build makes jieba's trie (taizhang.jiebatrie) when the
+# search is set up, in on_config, not when the index is written after the pages (MAKE_TRIE_AHEAD;
+# False: then, tests compare): making it holds jieba's dictionary for a moment, and on top of the
+# pages that was the build's peak (5,000 records, one core: README 性能).
+MAKE_TRIE_AHEAD = True
+
+
+def _make_trie_ahead() -> None:
+    from material.plugins.search import plugin as material
+
+    from taizhang import jiebatrie
+
+    if material.jieba:
+        material.jieba.setLogLevel(logging.WARNING)   # as _load_jieba: no English "Building prefix dict"
+        jiebatrie.make_ahead(material.jieba)
 
 
 def write_index(target: str, parts) -> None:

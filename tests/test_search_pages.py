@@ -361,3 +361,42 @@ def test_a_set_in_the_front_matter_is_written_as_material_writes_it(tmp_path):
     assert index("site-one-core", True) == material
     if len(os.sched_getaffinity(0)) > 1:
         assert index("site-worker", False) == material
+
+
+AHEAD = r"""
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import taizhang_search as ts
+from taizhang import jiebatrie
+ts.MAKE_TRIE_AHEAD = sys.argv[2] == "on"
+config = json.loads(sys.argv[3])
+search = ts.InProcessSearch(config)          # with one core: set up in on_config
+ahead = jiebatrie.is_kept()
+import jieba
+search.begin()
+search.add("CS-001", ["measures/CS-001/", "整改措施", {}, [["a", "#a", []]],
+                      "<h1 id='a'>整改措施</h1><p>持续深化巡视整改，压实主体责任。</p>"])
+search.write(["CS-001"], sys.argv[4])
+print(json.dumps([ahead, jiebatrie.is_kept(), jieba.dt.initialized]))
+"""
+
+
+def test_one_core_makes_jiebas_trie_before_the_pages_on_a_machines_first_build(tmp_path):
+    """A machine's first build (every build in a fresh CI container) makes jieba's trie
+    when the search is set up (MAKE_TRIE_AHEAD), while the build holds little, not after
+    the pages; the index is the same either way, and jieba's own dictionary stays unloaded."""
+    results = {}
+    for switch in ("on", "off"):
+        home = tmp_path / switch
+        (home / "tmp").mkdir(parents=True)
+        target = home / "index.json"
+        run = subprocess.run([sys.executable, "-c", AHEAD, str(REPO / "hooks"), switch, json.dumps(CONFIG), str(target)],
+                             capture_output=True, text=True, timeout=300,
+                             env={**os.environ, "XDG_CACHE_HOME": str(home / "cache"), "TMPDIR": str(home / "tmp")})
+        assert run.returncode == 0, run.stderr[-3000:]
+        assert "Building prefix dict" not in run.stderr
+        results[switch] = json.loads(run.stdout) + [target.read_bytes()]
+        assert (home / "cache" / "taizhang" / "jieba-0.42.1.trie").is_file()
+    assert results["on"][:3] == [True, True, False]
+    assert results["off"][:3] == [False, True, False]
+    assert results["on"][3] == results["off"][3] and "\\u200b" in results["on"][3].decode("ascii")

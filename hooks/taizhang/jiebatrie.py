@@ -180,6 +180,22 @@ def load(jieba) -> Trie | None:
     return kept(jieba) if usable(jieba) else None
 
 
+def is_kept() -> bool:
+    """A file is where kept() looks first (not read: whether it is this dictionary's trie
+    is found when it is read)."""
+    name = f"jieba-{JIEBA_VERSION}.trie"
+    return any(os.path.isfile(os.path.join(folder, name)) for folder in folders())
+
+
+def make_ahead(jieba) -> None:
+    """A machine's first build: the trie made and kept now, before the pages, when the
+    build holds little (making it holds jieba's dictionary for a moment, about 60 MB);
+    the index reads it later. Nothing when it is kept already or would not be used."""
+    if usable(jieba) and not is_kept():
+        kept(jieba)
+        collector.give_back()
+
+
 def kept(jieba) -> Trie | None:
     """The trie of jieba's default dictionary, read from its file, made and kept
     first if there is none; None if it cannot be kept (made anew for every build,
