@@ -47,10 +47,13 @@ def _marked(mark: str) -> list[tuple[int, str]]:
     return found
 
 
-def _kill_and_wait(command: list[str], cwd: Path, after, mark: str) -> list[tuple[int, str]]:
-    """Start `command`, kill -9 it when `after()` says so, return what is left after GONE_WITHIN."""
+def _kill_and_wait(command: list[str], cwd: Path, after, mark: str, started: list | None = None) -> list[tuple[int, str]]:
+    """Start `command`, kill -9 it when `after()` says so, return what is left after GONE_WITHIN
+    (the command's pid appended to `started`)."""
     process = subprocess.Popen(command, cwd=cwd, env=env(**{MARK: mark}), stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
+    if started is not None:
+        started.append(process.pid)
     try:
         after(process)
     finally:
@@ -161,8 +164,21 @@ def test_killed_archive_leaves_no_process(repo, moment):
              "mike build": _when("the build under mike", _build_under_mike, mark),
              "mike build worker": _when("a second process of the build under mike",
                                         _worker_of_build_under_mike, mark)}[moment]
-    assert _kill_and_wait(command, repo, after, mark) == []
+    started: list = []
+    assert _kill_and_wait(command, repo, after, mark, started) == []
     assert not list(repo.glob("mike-mkdocs*.yml"))
+    if moment == "check worker":
+        # The strict build's site was being written into the archive's temporary folder: left
+        # by the kill, it is removed by the next archive (fsutil.process_temporary_folder).
+        import tempfile
+
+        from taizhang.archive import TEMPORARY_PREFIX
+        from taizhang.fsutil import process_temporary_folder
+
+        left = list(Path(tempfile.gettempdir()).glob(f"{TEMPORARY_PREFIX}{started[0]}-*"))
+        assert len(left) == 1 and left[0].is_dir()
+        with process_temporary_folder(TEMPORARY_PREFIX) as mine:
+            assert not left[0].exists() and Path(mine).name.startswith(f"{TEMPORARY_PREFIX}{os.getpid()}-")
 
 
 def test_archive_killed_while_mike_runs_leaves_no_process_and_no_mike_file(repo):

@@ -20,10 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from taizhang import spawn
+from taizhang.fsutil import process_temporary_folder
 from taizhang.gitutil import GitError, git
 from taizhang.markup import inert
 from taizhang.project import ROUND_ENV, analyse
 from taizhang.vocabulary import load_vocabulary
+
+# The site built to check the round (and Zensical's source) go in a temporary folder named
+# for the process: one left by a killed archive is removed by the next (fsutil).
+TEMPORARY_PREFIX = "taizhang-archive-"
 
 BRANCH = "gh-pages"
 LATEST = "latest"
@@ -174,7 +179,7 @@ def archive_round(root: Path, round_id: str, force: bool = False, alias_type: st
     if engine == "zensical":
         _deploy_zensical(root, env, round_id, inert(rnd.title), alias_type)
     else:
-        with tempfile.TemporaryDirectory(prefix="taizhang-archive-") as tmp:
+        with process_temporary_folder(TEMPORARY_PREFIX) as tmp:
             build = spawn.run([sys.executable, "-m", engine, "build", "--strict", "-d", tmp],
                               cwd=root, env=env, capture_output=True, text=True)
         if build.returncode != 0:
@@ -200,7 +205,7 @@ def _deploy_zensical(root: Path, env: dict, round_id: str, title: str, alias_typ
     selector and the archive banner on), `zensical build --strict`, then mike's deploy."""
     from taizhang.source import read_config, render_source
 
-    with tempfile.TemporaryDirectory(prefix="taizhang-archive-") as tmp:
+    with process_temporary_folder(TEMPORARY_PREFIX) as tmp:
         source = Path(tmp) / "source"
         render_source(root, source, round_id=round_id, version=round_id)
         build = spawn.run([sys.executable, "-m", "zensical", "build", "--strict", "--clean"], cwd=source,

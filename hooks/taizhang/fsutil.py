@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
+import stat
+import tempfile
 from pathlib import Path
 
 from taizhang.errors import TaizhangError
@@ -119,3 +122,39 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def remove_orphaned_folders(prefix: str) -> None:
+    """Remove the temporary folders of processes that were killed (SIGKILL runs no
+    clean-up): this user's folders in the temporary folder named `prefix`, then the
+    pid of a process that no longer exists, then "-". A link named like one is never
+    followed; anything unexpected is left alone."""
+    if not hasattr(os, "getuid"):   # Windows: os.kill(pid, 0) would end the process
+        return
+    top = tempfile.gettempdir()
+    try:
+        names = os.listdir(top)
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(prefix):].partition("-")[0]
+        if not name.startswith(prefix) or not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        path = os.path.join(top, name)
+        try:
+            info = os.lstat(path)
+            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+                continue
+            os.kill(int(pid), 0)   # still running (or not ours to signal): leave it
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except (OSError, OverflowError):
+            continue
+
+
+def process_temporary_folder(prefix: str):
+    """tempfile.TemporaryDirectory named `prefix`, this process's pid and "-": a process
+    killed before it removes the folder leaves it to the next one, which removes it
+    (remove_orphaned_folders, called first)."""
+    remove_orphaned_folders(prefix)
+    return tempfile.TemporaryDirectory(prefix=f"{prefix}{os.getpid()}-")

@@ -27,13 +27,12 @@ import io
 import os
 import pickle
 import shutil
-import stat
 import tempfile
 import weakref
 from pathlib import Path
 from types import MappingProxyType
 
-from taizhang import collector, spawn
+from taizhang import collector, fsutil, spawn
 
 SEND_LEDGER = True   # False: the child reads the ledger again from the project (tests compare the files)
 VIA_FILES = True     # False: the child sends every file back through the pipe, pickled (tests compare)
@@ -227,30 +226,8 @@ FOLDER_PREFIX = "taizhang-downloads-"   # then the build's pid and mkdtemp's let
 
 
 def _remove_orphaned_folders() -> None:
-    """Remove the downloads' folders of builds that were killed (SIGKILL runs no
-    clean-up): this user's folders named for a process that no longer exists. A
-    link named like one is never followed; anything unexpected is left alone."""
-    if not hasattr(os, "getuid"):   # Windows: os.kill(pid, 0) would end the process
-        return
-    top = tempfile.gettempdir()
-    try:
-        names = os.listdir(top)
-    except OSError:
-        return
-    for name in names:
-        pid = name[len(FOLDER_PREFIX):].partition("-")[0]
-        if not name.startswith(FOLDER_PREFIX) or not pid.isdigit() or int(pid) == os.getpid():
-            continue
-        path = os.path.join(top, name)
-        try:
-            info = os.lstat(path)
-            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
-                continue
-            os.kill(int(pid), 0)   # still running (or not ours to signal): leave it
-        except ProcessLookupError:
-            shutil.rmtree(path, ignore_errors=True)
-        except (OSError, OverflowError):
-            continue
+    """The downloads' folders of builds that were killed (fsutil.remove_orphaned_folders)."""
+    fsutil.remove_orphaned_folders(FOLDER_PREFIX)
 
 
 def _ledger(source: list):
