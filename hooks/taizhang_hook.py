@@ -614,9 +614,8 @@ def _let_pages_go(files) -> None:
     Markdown, HTML, table of contents and anchors are let go before the index and the
     downloads are made (at 5,000 records some 25 MB of small objects; the downloads,
     made after, peaked 25 MB higher with them). Only when no plugin but the known ones
-    can read a page after this (release_pages): our hook's on_post_build is the last."""
-    if os.environ.get(RELEASE_PAGES_ENV) == "0":
-        return
+    can read a page after this, and not with TAIZHANG_RELEASE_PAGES=0 (release_pages):
+    our hook's on_post_build is the last."""
     for file in files:
         page = file.page
         if page is not None:

@@ -294,3 +294,13 @@ def test_a_sheet_is_the_same_when_the_temporary_file_fills_up(generated, monkeyp
     monkeypatch.setattr(tempfile, "TemporaryFile", lambda *a, **k: FillingUp(real(*a, **k)))
     assert xlsx.build_workbook(ledger, scope) == spooled
     assert full    # the disk did fill up
+
+
+def test_the_csv_is_made_before_the_workbook():
+    """export.files.CSV_FIRST: the CSV first, then the rest as DOWNLOADS lists them."""
+    ledger = _ledger(REPO)
+    made = files.each_download(ledger, Scope(ledger, ledger.current_round))
+    assert next(made)[0] == "downloads/ledger.csv" and next(made)[0] == "downloads/taizhang.xlsx"
+    assert files.MAKING_ORDER == ("csv", *(d.format for d in DOWNLOADS if d.format != "csv"))
+    with _switched({"CSV_FIRST": False}):
+        assert next(files.each_download(ledger, Scope(ledger, ledger.current_round)))[0] == DOWNLOADS[0].uri

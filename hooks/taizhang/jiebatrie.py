@@ -42,6 +42,7 @@ MAGIC = b"taizhang-jieba-trie 1\n"
 LARGEST_FILE = 64 * 1024 * 1024
 _FORMAT = "I"    # unsigned 32-bit in every CPython this runs on (checked on use)
 _SLICE = 1 << 14
+FILE_NAME = f"jieba-{JIEBA_VERSION}.trie"   # in each of folders()
 
 
 class Trie:
@@ -183,8 +184,7 @@ def load(jieba) -> Trie | None:
 def is_kept() -> bool:
     """A file is where kept() looks first (not read: whether it is this dictionary's trie
     is found when it is read)."""
-    name = f"jieba-{JIEBA_VERSION}.trie"
-    return any(os.path.isfile(os.path.join(folder, name)) for folder in folders())
+    return any(os.path.isfile(os.path.join(folder, FILE_NAME)) for folder in folders())
 
 
 def make_ahead(jieba) -> None:
@@ -203,9 +203,8 @@ def kept(jieba) -> Trie | None:
     source = _source(jieba)
     if source is None:
         return None
-    name = f"jieba-{JIEBA_VERSION}.trie"
     for folder in folders():
-        trie = _read(os.path.join(folder, name), source)
+        trie = _read(os.path.join(folder, FILE_NAME), source)
         if trie is not None:
             _sweep(folder)
             return trie
@@ -217,7 +216,7 @@ def kept(jieba) -> Trie | None:
             data = _made(jieba, source)
             if data is None:
                 return None
-        if _write(folder, name, data):
+        if _write(folder, FILE_NAME, data):
             return from_bytes(data, source)
     return None
 

@@ -128,7 +128,7 @@ class Background:
         del pickled
         if VIA_FILES:
             try:
-                _remove_orphaned_folders()
+                fsutil.remove_orphaned_folders(FOLDER_PREFIX)   # those of builds that were killed
                 self._folder = tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-")
             except OSError:   # no writable temporary folder: the files come through the pipe
                 pass
@@ -223,11 +223,6 @@ def _proxy(items: dict):
 
 
 FOLDER_PREFIX = "taizhang-downloads-"   # then the build's pid and mkdtemp's letters
-
-
-def _remove_orphaned_folders() -> None:
-    """The downloads' folders of builds that were killed (fsutil.remove_orphaned_folders)."""
-    fsutil.remove_orphaned_folders(FOLDER_PREFIX)
 
 
 def _ledger(source: list):
