@@ -23,7 +23,9 @@ to one core (as `taskset -c 0`). Issue #32's figures are printed on lines of
 their own before `ratio_raw=`: `cpu_ratio_raw=` (CPU b/c) and
 `one_core_ratio_raw=` (one-core wall b/c). `peak_tree=` is the peak memory
 of the build and its helper processes together, sampled from /proc; `peak_one_core b/c=` compares
-the one-core builds, where (b) is one process (as with TAIZHANG_ONE_PROCESS=1).
+the one-core builds. (b) is one process, a one-off build's default; `b_two_processes` is
+the same build with TAIZHANG_PROCESSES=2 (search index and downloads in processes of
+their own beside the pages), on a line of its own with `two_processes b/c=`.
 `--profile` adds a cProfile breakdown (CPU seconds) of one build of (b),
 one of (c) (each pinned to one core, so search and downloads run in the
 build process and show), a serve-like rebuild of (b) after a one-record edit, and the
@@ -335,12 +337,15 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def run(command: list[str], cwd: Path, one_core: bool = False) -> tuple[float, int, float, int]:
+def run(command: list[str], cwd: Path, one_core: bool = False,
+        processes: int | None = None) -> tuple[float, int, float, int]:
     """Wall seconds, peak RSS of the measured process (kB), CPU seconds of it and of
     every process under it (getrusage of the waited child: the search worker and the
     download process included), and the peak RSS of the whole process tree (kB,
-    sampled every 20 ms). one_core: pinned to CPU 0, children too (as `taskset -c 0`)."""
-    env = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "HOME": str(Path.home()), "PYTHONHASHSEED": "0"}
+    sampled every 20 ms). one_core: pinned to CPU 0, children too (as `taskset -c 0`).
+    processes: TAIZHANG_PROCESSES for the build (None: unset, the default)."""
+    env = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin", "HOME": str(Path.home()), "PYTHONHASHSEED": "0",
+           **({"TAIZHANG_PROCESSES": str(processes)} if processes else {})}
     pin = (lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})) if one_core else None
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
@@ -451,6 +456,8 @@ def main() -> None:
         "raw_parse": (["script", str(parse_script), str(project / "records")], project),
         # (b) and (c) again on one core (as `taskset -c 0`): a one-core server, or a busy one.
         "b_one_core": (["module", "mkdocs", "build", "-q", "-d", str(work / "site-b1")], project),
+        # (b) with the search index and downloads in processes of their own (TAIZHANG_PROCESSES=2).
+        "b_two_processes": (["module", "mkdocs", "build", "-q", "-d", str(work / "site-b2")], project),
         "c_one_core": (["module", "mkdocs", "build", "-q", "-d", str(work / "site-c1")], raw),
     }
     if args.check_only:
@@ -458,7 +465,8 @@ def main() -> None:
     results: dict[str, list[tuple[float, int, float, int]]] = {k: [] for k in runs}
     for _ in range(args.repeat):
         for name, (command, cwd) in runs.items():  # alternating: a, b, c, check, parse, b1, c1, a, b, …
-            results[name].append(run(command, cwd, one_core=name.endswith("_one_core")))
+            results[name].append(run(command, cwd, one_core=name.endswith("_one_core"),
+                                     processes=2 if name == "b_two_processes" else None))
     if args.serve:
         # Seconds from saving a record to its rebuilt page being served (MkDocs' own figure in reported=).
         serves = {"serve_a_plain": (same, same / "docs/measures/CS-001.md", False),
@@ -501,6 +509,9 @@ def main() -> None:
     print(f"cpu b/a={cpus['b_taizhang'] / cpus['a_plain_mkdocs']:.3f}  "
           f"peak_tree b/c={peaks['b_taizhang'] / peaks['c_raw_records']:.3f}  "
           f"peak_one_core b/c={peaks['b_one_core'] / peaks['c_one_core']:.3f}  load={os.getloadavg()[0]:.2f}")
+    print(f"two_processes b/c: wall={medians['b_two_processes'] / medians['c_raw_records']:.3f}  "
+          f"cpu={cpus['b_two_processes'] / cpus['c_raw_records']:.3f}  "
+          f"peak_tree={peaks['b_two_processes'] / peaks['c_raw_records']:.3f}")
     # Issue #32: CPU seconds of (b), every process counted, over (c); and the wall ratio on one core.
     print(f"cpu_ratio_raw={cpus['b_taizhang'] / cpus['c_raw_records']:.3f}")
     print(f"one_core_ratio_raw={medians['b_one_core'] / medians['c_one_core']:.3f}")

@@ -153,6 +153,9 @@ _build: _Build | None = None      # from on_config to the end of that build
 def on_startup(command, dirty):
     global _session
     _session = Session(serving=command == "serve", dirty=dirty)
+    if (unknown := spawn.unknown_processes()) is not None:
+        log.info(f"{spawn.PROCESSES_ENV}={unknown[:20]} 无效：只能是 1（一个进程）或 2（搜索索引和下载文件"
+                 "另用两个进程），这次按默认处理")
     # Run by `taizhang archive` (or mike under it): this build ends with that process.
     spawn.end_with_parent_if_asked()
 
@@ -208,10 +211,11 @@ def on_config(config):
 
 def _start_search(config, session: Session):
     """Hand page indexing to the search worker when Material's search is on:
-    a second process given a spare core (and always under `mkdocs serve`, where
-    it keeps the entries of unchanged pages from rebuild to rebuild), else the
-    same indexing in this process (a second process on one core would only add
-    its start-up and imports)."""
+    a second process always under `mkdocs serve` (it keeps the entries of
+    unchanged pages from rebuild to rebuild) and in a one-off build asked to use
+    two (spawn.second_process), else the same indexing in this process: the
+    least memory, and on one core a second process would only add its start-up
+    and imports."""
     plugin_config = enabled_plugin_config(config)
     if plugin_config is None:
         return None
@@ -219,22 +223,25 @@ def _start_search(config, session: Session):
     if worker is None or not worker.alive() or worker.plugin_config != plugin_config:
         if worker is not None:
             worker.stop()
-        alongside = session.serving or spawn.spare_core()
+        alongside = session.serving or spawn.second_process(session.serving)
         session.search = worker = (SearchWorker if alongside else InProcessSearch)(plugin_config)
         # A new worker knows no page: a dirty build must convert every page again.
         session.forget_written()
         log.debug("搜索索引在第二个进程中生成（hooks/taizhang_search.py）" if alongside else
-                  f"只有一个处理器（或设了 {spawn.ONE_PROCESS_ENV}=1）：搜索索引和下载文件在构建进程中生成"
-                  "（hooks/taizhang_search.py）")
+                  ("只有一个处理器" if not spawn.spare_core() else
+                   f"只用一个进程（一次性构建的默认，内存最少；设 {spawn.PROCESSES_ENV}=2 可用第二个处理器）")
+                  + "：搜索索引和下载文件在构建进程中生成（hooks/taizhang_search.py）")
     worker.begin()
     return worker
 
 
 def on_files(files, config):
     _drop_outside_files(files, config)
-    # Excel, Word, CSV and JSON build in a second process meanwhile; written in on_post_build.
+    # Excel, Word, CSV and JSON: made in a second process meanwhile (serve, TAIZHANG_PROCESSES=2) or
+    # in this one after the pages (export.background); written in on_post_build.
     tree = _build.tree = site_tree(_root(config), _build.analysis, dir_urls=config.use_directory_urls,
-                                   site_name=config.site_name, version=archived_version())
+                                   site_name=config.site_name, version=archived_version(),
+                                   serving=_session.serving)
     if not _session.serving and os.environ.get(RELEASE_PAGES_ENV) != "0":
         # The pages and the downloads are made (or hold the ledger themselves): a one-off
         # build need not keep the records while MkDocs converts and writes the pages.
@@ -579,7 +586,7 @@ def on_post_build(config):
         if build.release_pages(config):
             _let_pages_go(build.files)
         # The pages are written: what they held goes back to the system before the
-        # index (one core: jieba's dictionary) and the downloads take theirs.
+        # index (in one process: jieba's dictionary) and the downloads take theirs.
         collector.give_back()
     if build.search is not None:
         # Every page in build order; a dirty build did not convert unchanged pages: their entries are kept.

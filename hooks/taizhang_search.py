@@ -1,10 +1,11 @@
-"""Material's search index, built in a second process (MkDocs adapter, with taizhang_hook.py).
+"""Material's search index, built in a second process or in the build (MkDocs adapter, with taizhang_hook.py).
 
 Material's search plugin parses each page's HTML and segments its Chinese
-with jieba inside the build: at 1,000 records that is about half of the
-build's CPU, on one core while the second waits. The hook hands each page
-to this worker instead and marks the page `search: exclude`, Material's own
-switch, so the plugin skips it. The worker runs Material's own SearchIndex
+with jieba inside the build: at 1,000 records that was about half of the
+build's CPU. The hook takes each page from it instead and marks the page
+`search: exclude`, Material's own switch, so the plugin skips it; under
+`mkdocs serve` (or with TAIZHANG_PROCESSES=2) it hands the page to this
+worker, a second process. The worker runs Material's own SearchIndex
 on the very same page (content, table of contents, URL, title, meta), so
 the entries are Material's, and at the end of the build returns the index
 JSON with the entries in page order: the same bytes Material would write.
@@ -17,9 +18,12 @@ Pages are parsed by taizhang.htmlfeed (html.parser's own calls, with less
 Python work, answered by Material's Parser or its quick_parser twin) and Chinese segmented by taizhang.segment (jieba's own words,
 likewise): TAIZHANG_QUICK_INDEX=0 leaves both to Material.
 
+A one-off build runs the same indexing in the build process
+(InProcessSearch) unless TAIZHANG_PROCESSES=2 asks for the worker
+(taizhang.spawn.second_process): the worker beside the pages made the
+build's process tree hold more than plain MkDocs does (issue #32 goal 4).
 With one core (`taskset -c 0`, a one-core server) a second process would
-only add its start-up and imports: a one-off build then runs the same
-indexing in the build process (InProcessSearch).
+only add its start-up and imports: never then, but under `mkdocs serve`.
 
 Set TAIZHANG_SEARCH_WORKER=0 to let Material index in the build process
 (the tests build both ways and compare the sites byte for byte).
@@ -31,7 +35,7 @@ that the whole index is not held twice (text and its UTF-8 bytes).
 Each page's entries are kept as their JSON text (PAGE_JSON), not as
 dicts, and the file is written from these texts a page at a time: the index
 is never made as one string (at 5,000 records the worker's peak was the
-index made whole at the end: 202 MB, now 119). With one core, InProcessSearch
+index made whole at the end: 202 MB, now 119). In one process, InProcessSearch
 holds each page's inputs deflated and indexes them all when the index is
 written, after the pages (DEFER_INDEX), and lets go its pages and jieba's
 dictionary once the index is written (RELEASE_WHEN_STOPPED), before the
@@ -103,7 +107,7 @@ def search_inputs(page, content: str) -> tuple | None:
 class _Shown:
     """A set from a page's front matter (YAML's !!set) as str() shows it. A set lists
     its elements in the order of its table's slots; pickled (to the worker, or held
-    on one core: DEFER_INDEX) it is rebuilt element by element into a table of
+    in one process: DEFER_INDEX) it is rebuilt element by element into a table of
     another size, and {0, 16, 1, 2, 3} came back as {0, 1, 2, 3, 16}."""
 
     def __init__(self, text: str):
@@ -206,7 +210,8 @@ class SearchWorker:
 
 
 class InProcessSearch:
-    """The worker's indexing in the build process, for a build with one core:
+    """The worker's indexing in the build process, for a build in one process
+    (a one-off build's default, and any build on one core):
     the same pages in, the same index out, without a second process's start-up,
     imports and pickled pages (SearchWorker's methods, called directly).
 
@@ -270,7 +275,7 @@ class InProcessSearch:
             _release_jieba()
 
 
-# With one core, a machine's first build makes jieba's trie (taizhang.jiebatrie) when the
+# In one process, a machine's first build makes jieba's trie (taizhang.jiebatrie) when the
 # search is set up, in on_config, not when the index is written after the pages (MAKE_TRIE_AHEAD;
 # False: then, tests compare): making it holds jieba's dictionary for a moment, and on top of the
 # pages that was the build's peak (5,000 records, one core: README 性能).

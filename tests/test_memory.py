@@ -127,11 +127,13 @@ def generated(tmp_path_factory):
     return copy_project(base / "generated", records=base / "records")
 
 
-@pytest.mark.parametrize("worker", ["1", "0"])
-def test_sample_site_is_the_same_with_and_without_the_releases(tmp_path, worker):
-    """Also when Material's search indexes the pages itself (TAIZHANG_SEARCH_WORKER=0):
-    it reads each page's HTML in its on_page_context, before the hook's."""
-    new, old, _ = _same_sites(copy_project(tmp_path / "sample"), TAIZHANG_SEARCH_WORKER=worker)
+@pytest.mark.parametrize("how", [{}, {"TAIZHANG_PROCESSES": "2"}, {"TAIZHANG_SEARCH_WORKER": "0"}],
+                         ids=["one process", "two processes", "material indexes"])
+def test_sample_site_is_the_same_with_and_without_the_releases(tmp_path, how):
+    """In one process (the default), in two, and when Material's search indexes the pages
+    itself (TAIZHANG_SEARCH_WORKER=0): it reads each page's HTML in its on_page_context,
+    before the hook's."""
+    new, old, _ = _same_sites(copy_project(tmp_path / "sample"), **how)
     assert new["held_after_write"] == 0 and old["held_after_write"] == old["written"]
 
 
@@ -144,7 +146,9 @@ def test_hostile_titles_give_the_same_site_with_and_without_the_releases(tmp_pat
 
 
 def test_a_generated_site_holds_less_and_is_the_same(generated):
-    new, old, _ = _same_sites(generated)
+    """Two processes (TAIZHANG_PROCESSES=2): the search index and the downloads are made
+    beside the build process."""
+    new, old, _ = _same_sites(generated, TAIZHANG_PROCESSES="2")
     assert new["written"] == old["written"] > 80
     # MkDocs 1.x converts every page before it writes the first: the old way holds
     # every page's whole HTML then and to the end; now the set-aside blocks wait.
@@ -163,9 +167,11 @@ def test_a_generated_site_holds_less_and_is_the_same(generated):
     assert new["post_build_peak"] < 0.2 * index, (new, old, index)
 
 
-def test_one_core_site_is_the_same_and_holds_less(generated):
-    """Search and downloads in the build process (InProcessSearch, InProcess)."""
-    new, old, _ = _same_sites(generated, one_core=True)
+@pytest.mark.parametrize("one_core", [True, False], ids=["one core", "default on every CPU"])
+def test_one_process_site_is_the_same_and_holds_less(generated, one_core):
+    """Search and downloads in the build process (InProcessSearch, InProcess): on one
+    core, and a one-off build's default on any machine."""
+    new, old, _ = _same_sites(generated, one_core=one_core)
     assert new["held_after_write"] == 0 and old["held_after_write"] == old["written"]
     # The downloads are made in on_post_build: no page's HTML is held by then (their ledger is).
     assert new["html_at_first_write"] < 0.5 * old["html_at_first_write"], (new, old)

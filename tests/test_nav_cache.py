@@ -72,7 +72,9 @@ WORKER_LOG = "搜索索引在第二个进程中生成"
 
 
 def _same_site_with_and_without_search_worker(project, *args, **extra_env):
-    worker = build(project, "--verbose", *args, site="site-worker", **extra_env)
+    """The worker indexes a build asked to use two processes (TAIZHANG_PROCESSES=2,
+    downloads in a process of their own too); Material indexes a one-process build."""
+    worker = build(project, "--verbose", *args, site="site-worker", TAIZHANG_PROCESSES="2", **extra_env)
     assert worker.returncode == 0, worker.stderr[-3000:]
     assert WORKER_LOG in worker.stderr          # not vacuous: the worker did index this build
     inline = build(project, "--verbose", *args, site="site-inline", TAIZHANG_SEARCH_WORKER="0", **extra_env)
@@ -82,6 +84,26 @@ def _same_site_with_and_without_search_worker(project, *args, **extra_env):
 
 
 ONE_CORE_LOG = "搜索索引和下载文件在构建进程中生成"
+
+
+def test_how_many_processes_a_build_uses(monkeypatch):
+    """A one-off build: one process unless two are asked for; `mkdocs serve`: two unless
+    one is asked for; never two on one CPU. Anything but 1 or 2 is the default."""
+    from taizhang import spawn
+
+    spare = spawn.spare_core()   # False on a one-CPU runner: then never a second process
+    cases = [({}, False, False), ({}, True, spare),
+             ({"TAIZHANG_PROCESSES": "2"}, False, spare), ({"TAIZHANG_PROCESSES": " 2 "}, True, spare),
+             ({"TAIZHANG_PROCESSES": "1"}, False, False), ({"TAIZHANG_PROCESSES": "1"}, True, False),
+             ({"TAIZHANG_ONE_PROCESS": "1"}, True, False),
+             ({"TAIZHANG_ONE_PROCESS": "1", "TAIZHANG_PROCESSES": "2"}, False, False),
+             ({"TAIZHANG_PROCESSES": "3"}, False, False), ({"TAIZHANG_PROCESSES": "二"}, True, spare)]
+    for asked, serving, expected in cases:
+        monkeypatch.delenv("TAIZHANG_PROCESSES", raising=False)
+        monkeypatch.delenv("TAIZHANG_ONE_PROCESS", raising=False)
+        for name, value in asked.items():
+            monkeypatch.setenv(name, value)
+        assert spawn.second_process(serving) is expected, (asked, serving)
 
 
 def _build_on_one_core(project, site):
@@ -102,13 +124,19 @@ def test_search_worker_leaves_every_file_unchanged(tmp_path):
     assert one_core.returncode == 0, one_core.stderr[-3000:]
     assert ONE_CORE_LOG in one_core.stderr and WORKER_LOG not in one_core.stderr
     assert _same_files(project / "site-one-core", project / "site-inline") == files
-    # TAIZHANG_ONE_PROCESS=1: the same, in one process, with every CPU free to use.
-    one_process = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--verbose", "-d", "site-one"],
-                                 cwd=project, env=env(TAIZHANG_ONE_PROCESS="1"), capture_output=True, text=True,
-                                 timeout=600)
-    assert one_process.returncode == 0, one_process.stderr[-3000:]
-    assert ONE_CORE_LOG in one_process.stderr and WORKER_LOG not in one_process.stderr
-    assert _same_files(project / "site-one", project / "site-inline") == files
+    # A one-off build's default, with every CPU free to use: the same, in one process
+    # (issue #32 goal 4). So with TAIZHANG_PROCESSES=1, with its earlier name
+    # TAIZHANG_ONE_PROCESS=1, which wins over a 2, and with a value it does not know
+    # (said in Chinese, and a strict build still passes).
+    for site, asked in (("site-one", {}), ("site-one-asked", {"TAIZHANG_PROCESSES": "1"}),
+                        ("site-one-old-name", {"TAIZHANG_ONE_PROCESS": "1", "TAIZHANG_PROCESSES": "2"}),
+                        ("site-one-unknown", {"TAIZHANG_PROCESSES": "3"})):
+        one_process = build(project, "--verbose", site=site, **asked)
+        assert one_process.returncode == 0, one_process.stderr[-3000:]
+        assert ONE_CORE_LOG in one_process.stderr and WORKER_LOG not in one_process.stderr, asked
+        unknown = "TAIZHANG_PROCESSES=3 无效：只能是 1（一个进程）或 2"
+        assert (unknown in one_process.stderr) is (site == "site-one-unknown"), one_process.stderr[:500]
+        assert _same_files(project / site, project / "site-inline") == files
     index = (project / "site-worker/search/search_index.json").read_text(encoding="utf-8")
     # Record pages, the user's own pages and their sections are all in it.
     assert '"location":"measures/CS-001/"' in index and '"location":"guide/' in index

@@ -50,8 +50,10 @@ def _marked(mark: str) -> list[tuple[int, str]]:
 def _kill_and_wait(command: list[str], cwd: Path, after, mark: str, started: list | None = None) -> list[tuple[int, str]]:
     """Start `command`, kill -9 it when `after()` says so, return what is left after GONE_WITHIN
     (the command's pid appended to `started`)."""
-    process = subprocess.Popen(command, cwd=cwd, env=env(**{MARK: mark}), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    # Two processes asked for (a one-off build's default is one): the second
+    # processes are what must not outlive the command.
+    process = subprocess.Popen(command, cwd=cwd, env=env(**{MARK: mark, "TAIZHANG_PROCESSES": "2"}),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     if started is not None:
         started.append(process.pid)
     try:

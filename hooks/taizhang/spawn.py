@@ -146,20 +146,47 @@ def end_with_parent_if_asked() -> None:
         end_with_parent(None, signal.SIGTERM)
 
 
-# 1: a one-off build makes its search index and downloads in the build process, as on
-# one core, whatever the CPUs: the least memory (README 性能, issue #32 goal 4), for
-# a slower build on two cores. `mkdocs serve` keeps its search worker.
+# How many processes a build uses: "1" or "2". Unset, a one-off build (`mkdocs build`,
+# `taizhang archive`, `taizhang render`) makes its search index and downloads in the build
+# process: the least memory, under plain MkDocs' on the raw records (README 性能, issue #32
+# goal 4). "2": they run in two more processes beside the pages when a second CPU is free,
+# faster on two cores for about 170 MB more at 5,000 records. `mkdocs serve` uses them
+# unless "1" is asked for, and keeps its search worker even then (the entries of unchanged
+# pages are kept from rebuild to rebuild).
+PROCESSES_ENV = "TAIZHANG_PROCESSES"
+# The earlier name of TAIZHANG_PROCESSES=1, still honoured.
 ONE_PROCESS_ENV = "TAIZHANG_ONE_PROCESS"
+
+
+def asked_processes() -> int | None:
+    """1 or 2 as the user set PROCESSES_ENV (or ONE_PROCESS_ENV=1), else None."""
+    if os.environ.get(ONE_PROCESS_ENV, "").strip() == "1":
+        return 1
+    value = os.environ.get(PROCESSES_ENV, "").strip()
+    return int(value) if value in ("1", "2") else None
+
+
+def unknown_processes() -> str | None:
+    """PROCESSES_ENV's value when it is set to anything but 1 or 2 (then ignored)."""
+    value = os.environ.get(PROCESSES_ENV, "").strip()
+    return value if value and value not in ("1", "2") else None
+
+
+def second_process(serving: bool = False) -> bool:
+    """Whether the search index and downloads run in processes of their own beside
+    this one: a spare CPU, and either `mkdocs serve` (unless one process is asked
+    for) or a one-off build where two are asked for (PROCESSES_ENV)."""
+    asked = asked_processes()
+    if asked == 1 or not spare_core():
+        return False
+    return serving or asked == 2
 
 
 def spare_core() -> bool:
     """Whether a second process can run beside this one: this process may use
-    more than one CPU (`taskset -c 0`, a one-core server or container: no), and
-    the user has not asked for one process (ONE_PROCESS_ENV). On one core a
-    second process only adds its start-up, imports and set-up to the build's
-    CPU time and wall time; the work is then done in-process."""
-    if os.environ.get(ONE_PROCESS_ENV, "").strip() == "1":
-        return False
+    more than one CPU (`taskset -c 0`, a one-core server or container: no).
+    On one core a second process only adds its start-up, imports and set-up
+    to the build's CPU time and wall time; the work is then done in-process."""
     try:
         return len(os.sched_getaffinity(0)) > 1
     except AttributeError:   # no affinity on this system (macOS, Windows)

@@ -36,7 +36,8 @@ NOT_FOUND = "taizhang_not_found"          # config.extra key read by hooks/theme
 @dataclass(frozen=True)
 class SiteTree:
     """What the core adds to a site: generated pages, assets, config extras,
-    and the downloads (built in a second process meanwhile, given a spare core)."""
+    and the downloads (built in a second process meanwhile, or in this one after
+    the pages: spawn.second_process)."""
 
     pages: dict[str, str]             # src_uri -> Markdown (large HTML blocks set aside, see fragments)
     record_files: dict[str, str]      # src_uri -> record path (records/…/X.md)
@@ -171,12 +172,13 @@ class PackedBlocks(Mapping):
 
 
 def site_tree(root: Path, analysis: Analysis, *, dir_urls: bool, site_name: str,
-              set_aside_html: bool = True, version: str | None = None) -> SiteTree:
+              set_aside_html: bool = True, version: str | None = None, serving: bool = False) -> SiteTree:
     """The generated site of the project at root, for one build. Starts the
-    downloads' second process (made in-process on one core, see
-    export.background): call .downloads.result() when the pages are done."""
+    downloads (in a second process under `mkdocs serve` or when asked for, see
+    export.background and spawn.second_process): call .downloads.result() when
+    the pages are done."""
     ledger = analysis.ledger
-    downloads = start_downloads(root, ledger)
+    downloads = start_downloads(root, ledger, serving)
     if sample_notice(ledger):
         # A sample ledger has no history of its own: the commits that touched its
         # files are the software's development, never shown as a unit's changes.

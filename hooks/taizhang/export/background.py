@@ -8,9 +8,10 @@ the child (analyse: every record file read, parsed, checked and linked) cost
 several times what pickling and unpickling the ledger does, and the child
 might have read files changed since the build read them; a ledger that
 cannot be pickled (nesting deeper than pickle goes) is read again as before.
-With one core there is nothing to run beside: start_downloads makes them in
-the build process, from the build's own ledger, when they are asked for
-(InProcess).
+A one-off build (unless TAIZHANG_PROCESSES=2) and any build on one core
+run nothing beside (spawn.second_process): start_downloads makes them in the
+build process, from the build's own ledger, when they are asked for
+(InProcess), for the least memory.
 
 Memory (README 性能): the child drops the pickled ledger once it is read, and
 writes the files into a temporary folder and ends (VIA_FILES): it no longer
@@ -42,11 +43,12 @@ VIA_FILES = True     # False: the child sends every file back through the pipe, 
 WRITE_EACH = True
 
 
-def start_downloads(root: Path, ledger):
-    """Background (a second process, started now) when a spare core can run it,
-    else InProcess; either way .result() gives the downloads."""
+def start_downloads(root: Path, ledger, serving: bool = False):
+    """Background (a second process, started now) when the build runs one beside it
+    (spawn.second_process: `mkdocs serve`, or TAIZHANG_PROCESSES=2, and a spare
+    core), else InProcess; either way .result() gives the downloads."""
     ledger.work_out_figures()   # once, here: pickled with the ledger, the child need not work them out again
-    if spawn.spare_core():
+    if spawn.second_process(serving):
         return Background(root, ledger)
     return InProcess(ledger)
 
