@@ -137,10 +137,13 @@ def test_sample_site_is_the_same_with_and_without_the_releases(tmp_path, how):
     assert new["held_after_write"] == 0 and old["held_after_write"] == old["written"]
 
 
-def test_hostile_titles_give_the_same_site_with_and_without_the_releases(tmp_path):
+@pytest.mark.parametrize("how", [{}, {"TAIZHANG_PROCESSES": "2"}], ids=["one process", "two processes"])
+def test_hostile_titles_give_the_same_site_with_and_without_the_releases(tmp_path, how):
+    """In one process (the default) and in two: the worker's switches (WRITE_WHERE_MADE,
+    PAGE_JSON) and the downloads process's (VIA_FILES) on hostile data too."""
     project = _hostile_project(tmp_path / "hostile")
     (project / "docs" / "links.md").unlink()   # its missing anchor would stop a strict build
-    _same_sites(project)
+    _same_sites(project, **how)
     page = (project / "site-new/measures/CS-003/index.html").read_text(encoding="utf-8")
     assert "&lt;\u2060script&gt;alert(1)&lt;\u2060/script&gt;" in page   # not vacuous: the hostile title is there
 
