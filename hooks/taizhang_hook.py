@@ -1,12 +1,15 @@
-"""MkDocs adapter: the only module that imports MkDocs (its search worker,
-hooks/taizhang_search.py, runs Material's search code in a second process).
+"""MkDocs adapter: the only module that imports MkDocs (with its search half,
+hooks/taizhang_search.py, which runs Material's search code in this process
+or in a second one).
 
 It only wires MkDocs events to the taizhang core (hooks/taizhang/): records
 are checked once per build in on_config, their problems logged as
 `records/…/X.md:LINE: …`; the core's page tree (taizhang.tree, the
 same one `taizhang render DIR` writes out for engines without hooks) is
-added as in-memory files in on_files; the downloads the core builds in a
-second process are written in on_post_build. Nothing is written to docs/
+added as in-memory files in on_files; the downloads the core builds (in
+this process after the pages, or in a second process meanwhile: under
+`mkdocs serve` and with TAIZHANG_PROCESSES=2, taizhang.spawn.second_process)
+are written in on_post_build. Nothing is written to docs/
 or records/.
 
 State: one taizhang.session.Session from on_startup to on_shutdown (what
@@ -14,7 +17,8 @@ State: one taizhang.session.Session from on_startup to on_shutdown (what
 what the last good build wrote) and one _Build from on_config to the end of
 that build. No thread; nothing else outlives a build.
 
-Speed (README 性能): each converted page goes to the search worker; in a
+Speed (README 性能): each converted page goes to the search index (a second
+process or InProcessSearch, which indexes after the pages); in a
 dirty build (`mkdocs serve --dirty`) pages whose inputs did not change are
 skipped (PageFile); the global navigation is rendered once per folder for
 record pages (on_env); a record page's headings, ids and table of contents are
@@ -23,8 +27,10 @@ made by the core instead of Python-Markdown (on_page_markdown, on_page_content).
 Memory (README 性能 47): MkDocs 1.x converts every page before it writes the
 first; a page's set-aside HTML goes back only in on_page_context and its HTML
 is let go once written (_Build.release_pages), a one-off build lets the ledger
-go after on_files, and the search index and the downloads are written by the
-processes that make them (taizhang_search, export.background).
+go after on_files (kept only by the downloads), and the search index and the
+downloads are written by what makes them (taizhang_search, export.background).
+A one-off build runs in one process by default: any second process beside the
+pages put the build over plain MkDocs' memory (issue #32 goal 4, README 性能 62).
 """
 
 from __future__ import annotations
@@ -154,8 +160,9 @@ def on_startup(command, dirty):
     global _session
     _session = Session(serving=command == "serve", dirty=dirty)
     if (unknown := spawn.unknown_processes()) is not None:
-        log.info(f"{spawn.PROCESSES_ENV}={unknown[:20]} 无效：只能是 1（一个进程）或 2（搜索索引和下载文件"
-                 "另用两个进程），这次按默认处理")
+        shown = "".join(c if c.isprintable() else "?" for c in unknown[:20]) + ("…" if len(unknown) > 20 else "")
+        log.info(f"{spawn.PROCESSES_ENV}={shown} 无效：只能是 1（一个进程）或 2（搜索索引和下载文件另用两个进程）。"
+                 "这次按默认处理：一次性构建一个进程，mkdocs serve 另用进程")
     # Run by `taizhang archive` (or mike under it): this build ends with that process.
     spawn.end_with_parent_if_asked()
 
@@ -229,7 +236,8 @@ def _start_search(config, session: Session):
         session.forget_written()
         log.debug("搜索索引在第二个进程中生成（hooks/taizhang_search.py）" if alongside else
                   ("只有一个处理器" if not spawn.spare_core() else
-                   f"只用一个进程（一次性构建的默认，内存最少；设 {spawn.PROCESSES_ENV}=2 可用第二个处理器）")
+                   f"设了 {spawn.PROCESSES_ENV}=1 或 {spawn.ONE_PROCESS_ENV}=1" if spawn.asked_processes() == 1 else
+                   f"一次性构建默认只用一个进程（内存最少；设 {spawn.PROCESSES_ENV}=2 可用第二个处理器）")
                   + "：搜索索引和下载文件在构建进程中生成（hooks/taizhang_search.py）")
     worker.begin()
     return worker

@@ -14,6 +14,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from conftest import build, copy_project, env, tree_hash
 from taizhang.project import ParseCache, analyse
 
@@ -44,21 +45,27 @@ def _wait_for(url: str, text: str, seconds: float = 60) -> str:
 
 
 @contextlib.contextmanager
-def serving(root):
-    """`mkdocs serve` on a free loopback port for the project at root; yields the base URL."""
+def serving(root, log: Path | None = None, **extra_env):
+    """`mkdocs serve` on a free loopback port for the project at root; yields the base URL.
+    Its output goes to `log` when given."""
     port = _port()
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=root,
-                              env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with (open(log, "wb") if log else contextlib.nullcontext(subprocess.DEVNULL)) as output:
+        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=root,
+                                  env=env(**extra_env), stdout=subprocess.DEVNULL, stderr=output)
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
 
 
-def test_serve_rebuilds_after_a_record_edit(tmp_path):
+@pytest.mark.parametrize("processes", [None, "1", "3"])
+def test_serve_rebuilds_after_a_record_edit(tmp_path, processes):
+    """By default, with TAIZHANG_PROCESSES=1 (the downloads made in the server's process,
+    the search worker kept) and with a value it does not know (said once, not per rebuild)."""
     root = copy_project(tmp_path / "p")
-    with serving(root) as base:
+    log = tmp_path / "serve.log"
+    with serving(root, log, **({"TAIZHANG_PROCESSES": processes} if processes else {})) as base:
         page = f"{base}/measures/CS-003/"
         _wait_for(page, "统筹兼顾")
         record = root / "records/measures/CS-003.md"
@@ -68,7 +75,10 @@ def test_serve_rebuilds_after_a_record_edit(tmp_path):
         assert "统筹兼顾（已调整）" in _wait_for(f"{base}/lists/tasks/", "统筹兼顾（已调整）")
         with urllib.request.urlopen(f"{base}/downloads/taizhang.xlsx", timeout=5) as response:
             assert response.status == 200
+        _wait_for(f"{base}/downloads/records.json", "统筹兼顾（已调整）")   # the downloads were made again
         served_index = _fetch(f"{base}/search/search_index.json")
+    said = log.read_text(encoding="utf-8").count("TAIZHANG_PROCESSES=3 无效")
+    assert said == (1 if processes == "3" else 0), log.read_text(encoding="utf-8")[-2000:]
     # The search worker kept the unchanged pages' entries and indexed the edited one
     # again: the served index is the one a fresh build of the edited project writes.
     fresh = build(root)

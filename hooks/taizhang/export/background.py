@@ -1,4 +1,5 @@
-"""Build the download files in a second process while MkDocs renders pages.
+"""Build the download files in a second process while MkDocs renders pages
+(`mkdocs serve`, TAIZHANG_PROCESSES=2), or in the build process after them.
 
 openpyxl and python-docx are pure Python, so a thread would not run in
 parallel. The child (taizhang.spawn) gets the build's own ledger, pickled
