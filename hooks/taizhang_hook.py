@@ -35,6 +35,7 @@ pages put the build over plain MkDocs' memory (issue #32 goal 4, README 性能 6
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import os
@@ -268,6 +269,11 @@ def on_files(files, config):
         if src_uri in tree.record_files:
             page.build, page.digest = _build, tree.digest(src_uri)
         files.append(page)
+    if _lets_sources_go(config):
+        # A record page's Markdown is held by its file alone from here (the tree keeps
+        # the pages the navigation names): let go once read (on_page_markdown).
+        _build.tree = dataclasses.replace(tree, pages={src_uri: text for src_uri, text in tree.pages.items()
+                                                       if src_uri not in tree.record_files})
     if _session.dirty:
         # Pages of docs/ follow the dirty-build rule too (same files, same order).
         files = Files([_docs_page(f, config) if type(f) is File and f.is_documentation_page()
@@ -396,6 +402,10 @@ def on_page_markdown(markdown, page, config, files):
                 log.debug("记录页的标题与 Python-Markdown 生成的不同：本次构建的记录页改由 Markdown 转换")
                 _build.headings = converted = None
         if converted is not None:
+            if _lets_sources_go(config):
+                # Read once, never again in a one-off build: not held while the pages are written.
+                page.file.content_string = ""
+                markdown = None
             _build.converted[page.file.src_uri] = (converted, markdown)
             page.render = functools.partial(_render_empty, page)   # taken back in on_page_content
             return ""
@@ -459,6 +469,18 @@ def on_page_content(html, page, config, files):
     return fill_fragments(html, fragments) if fragments else html
 
 
+# A one-off build lets a record page's Markdown go once the page is converted (the
+# file's generated text and page.markdown: about 10 MB at 5,000 records), as it lets
+# the pages go once written (_let_pages_go). False: kept to the end (tests compare).
+RELEASE_SOURCES = True
+
+
+def _lets_sources_go(config) -> bool:
+    """Whether record pages' Markdown is let go once read: a one-off build where no
+    other plugin or hook can read a page (release_pages)."""
+    return RELEASE_SOURCES and not _session.serving and _build.release_pages(config)
+
+
 def _unread_until_rendered(page) -> bool:
     """Nothing reads this page's HTML before our on_page_context: no search
     plugin, or Material's search skips it, since its meta says `search: exclude`
@@ -489,12 +511,15 @@ def _render_empty(page, config, files) -> None:
         page.links_to_anchors = {}
 
 
-def _converted_page(page, converted, markdown: str) -> None:
+def _converted_page(page, converted, markdown: str | None) -> None:
     """What MkDocs' Page.render would have set from the page's Markdown (its
     title is the front matter's): the table of contents, the ids anchors may
-    point to, and the ¶ links to them (kept only when MkDocs keeps them)."""
+    point to, and the ¶ links to them (kept only when MkDocs keeps them).
+    markdown None: let go (_lets_sources_go), the page keeps the empty Markdown
+    it was converted from."""
     page.__dict__.pop("render", None)
-    page.markdown = markdown
+    if markdown is not None:
+        page.markdown = markdown
     page.toc = get_toc(converted.toc_tokens)
     page.present_anchor_ids = set(converted.ids)
     if page.links_to_anchors is not None and converted.self_links:

@@ -11,6 +11,8 @@
   (RELEASE_WHEN_STOPPED; tests/test_search_pages.py shows each holds less);
 - freed memory goes back to the system after the pages, after the index and
   after each download (taizhang.collector.GIVE_BACK; tests/test_collector.py);
+- a one-off build lets a record page's Markdown go once the page is converted
+  (taizhang_hook.RELEASE_SOURCES, with TAIZHANG_RELEASE_PAGES);
 - once the pages are written and their anchors checked, a one-off build lets go
   their Markdown, tables of contents and anchors (taizhang_hook._let_pages_go,
   with TAIZHANG_RELEASE_PAGES);
@@ -68,6 +70,11 @@ def observed(page, config, doc_files, *args, **kwargs):
         seen["html_at_first_write"] = sum(len(f.page.content or "") for f in doc_files if f.page is not None)
         from taizhang.model import Record
         seen["records_alive"] = sum(isinstance(o, Record) for o in gc.get_objects())
+        # Record pages' Markdown, as their files and pages hold it (RELEASE_SOURCES).
+        records = [f for f in doc_files if f.page is not None and getattr(f, "digest", None)]
+        seen["record_pages"] = len(records)
+        seen["record_markdown_at_first_write"] = sum(len(f.page.markdown or "") + len(f._content or "")
+                                                     for f in records)
     build_page(page, config, doc_files, *args, **kwargs)
     pages[page.file.src_uri] = page
     seen["written"] += 1
@@ -157,6 +164,9 @@ def test_a_generated_site_holds_less_and_is_the_same(generated):
     # every page's whole HTML then and to the end; now the set-aside blocks wait.
     assert old["held_after_write"] == old["written"] and new["held_after_write"] == 0
     assert new["html_at_first_write"] < 0.5 * old["html_at_first_write"], (new, old)
+    # Nor a record page's Markdown, let go once read (_lets_sources_go).
+    assert new["record_pages"] == old["record_pages"] >= 80
+    assert new["record_markdown_at_first_write"] == 0 < old["record_markdown_at_first_write"], (new, old)
     # The ledger is let go once the pages are made (the downloads process has its own copy).
     assert old["records_alive"] >= 80 and new["records_alive"] == 0, (new, old)
     # Once the pages are written and their anchors checked, their Markdown, tables of
@@ -176,6 +186,7 @@ def test_one_process_site_is_the_same_and_holds_less(generated, one_core):
     core, and a one-off build's default on any machine."""
     new, old, _ = _same_sites(generated, one_core=one_core)
     assert new["held_after_write"] == 0 and old["held_after_write"] == old["written"]
+    assert new["record_markdown_at_first_write"] == 0 < old["record_markdown_at_first_write"], (new, old)
     # The downloads are made in on_post_build: no page's HTML is held by then (their ledger is).
     assert new["html_at_first_write"] < 0.5 * old["html_at_first_write"], (new, old)
     assert new["records_alive"] == old["records_alive"] >= 80, (new, old)
@@ -193,6 +204,7 @@ def test_a_plugin_that_could_read_pages_keeps_them(tmp_path):
         "  - hooks/taizhang_hook.py\n", "  - hooks/taizhang_hook.py\n  - hooks/other_hook.py\n"), encoding="utf-8")
     seen = _build(project, "site", old=False)
     assert seen["held_after_write"] == seen["written"] > 0
+    assert seen["record_markdown_at_first_write"] > 0   # nor the record pages' Markdown
     # Nor their Markdown, tables of contents and anchors at the end (_let_pages_go): the other
     # hook's on_post_build runs after ours and may read them.
     assert seen["pages_holding_markdown"] == seen["written"] and seen["pages_holding_toc"] > 0
