@@ -231,7 +231,7 @@ def _start_search(config, session: Session):
     if worker is None or not worker.alive() or worker.plugin_config != plugin_config:
         if worker is not None:
             worker.stop()
-        alongside = session.serving or spawn.second_process(session.serving)
+        alongside = session.serving or spawn.second_process()   # serve: the worker even on one CPU
         session.search = worker = (SearchWorker if alongside else InProcessSearch)(plugin_config)
         # A new worker knows no page: a dirty build must convert every page again.
         session.forget_written()

@@ -158,18 +158,21 @@ PROCESSES_ENV = "TAIZHANG_PROCESSES"
 ONE_PROCESS_ENV = "TAIZHANG_ONE_PROCESS"
 
 
+KNOWN_PROCESSES = ("1", "2")
+
+
 def asked_processes() -> int | None:
     """1 or 2 as the user set PROCESSES_ENV (or ONE_PROCESS_ENV=1), else None."""
     if os.environ.get(ONE_PROCESS_ENV, "").strip() == "1":
         return 1
     value = os.environ.get(PROCESSES_ENV, "").strip()
-    return int(value) if value in ("1", "2") else None
+    return int(value) if value in KNOWN_PROCESSES else None
 
 
 def unknown_processes() -> str | None:
     """PROCESSES_ENV's value when it is set to anything but 1 or 2 (then ignored)."""
     value = os.environ.get(PROCESSES_ENV, "").strip()
-    return value if value and value not in ("1", "2") else None
+    return value if value and value not in KNOWN_PROCESSES else None
 
 
 def second_process(serving: bool = False) -> bool:
